@@ -1,0 +1,188 @@
+"""Cross-table checks of a registry against the official region list and against itself.
+
+Pure: takes a :class:`~kkb_lod.ingest.Registry`, returns the problems found (empty when the folder
+is consistent). Each problem names file, row and column. Differences of *spelling* between a source
+and the official list are not problems: they are published as data by the mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from kkb_lod.ingest import (
+    InputError,
+    Problem,
+    Record,
+    Registry,
+    UnitRow,
+)
+from kkb_lod.iris import level_of, parent_code
+from kkb_lod.names import same_name
+from kkb_lod.vocab import FAMILY_FUNCTIONS
+
+
+def check_registry(registry: Registry) -> None:
+    """Raise InputError with every inconsistency of ``registry``; return None when it is sound."""
+    problems = list(find_problems(registry))
+    if problems:
+        raise InputError(problems)
+
+
+def find_problems(r: Registry) -> Iterator[Problem]:
+    """Every inconsistency of the registry, in file order."""
+    units = {u.code: u for u in r.units}
+    yield from _duplicates(r.units, "code")
+    yield from _check_units(r.units, units)
+    for x in r.crosswalk:
+        if x.kemendagri_code and x.kemendagri_code not in units:
+            yield _p(x, "kemendagri_code", x.kemendagri_code, "is not in regions/units.csv")
+
+    ids = {
+        "organisations": {o.org_id for o in r.organisations},
+        "programmes": {p.programme_id for p in r.programmes},
+        "sources": {s.source_id for s in r.sources},
+    }
+    for table, column in (("organisations", "org_id"), ("programmes", "programme_id"),
+                          ("sources", "source_id"), ("posts", "post_id"),
+                          ("objectives", "objective_id"), ("activities", "activity_id")):
+        yield from _duplicates(getattr(r, table), column)
+    yield from _duplicates(r.kkb, "village_code", "a village has one KKB designation; "
+                           "this village is already on row {first}")
+
+    def ref(record: Record, column: str, table: str) -> Iterator[Problem]:
+        value = getattr(record, column)
+        if value and value not in ids[table]:
+            yield _p(record, column, value, f"is not an id in {table}.csv")
+
+    def place(record: Record, column: str) -> Iterator[Problem]:
+        value = getattr(record, column)
+        if value and value not in units:
+            yield _p(record, column, value, "is not a code in the official region list")
+
+    def quoted(record: Record) -> Iterator[Problem]:
+        text = r.texts.get(record.source)
+        for excerpt in record.source_excerpt:
+            if text is not None and excerpt not in text:
+                yield _p(record, "source_excerpt", excerpt,
+                         "does not occur verbatim in the source document")
+
+    for k in r.kkb:
+        yield from _check_kkb_place(k, units)
+        yield from ref(k, "programme", "programmes")
+        yield from ref(k, "designated_by", "organisations")
+        yield from ref(k, "source", "sources")
+        yield from quoted(k)
+    for a in r.activities:
+        yield from place(a, "scope_code")
+        yield from ref(a, "organiser", "organisations")
+        for partner in a.partners:
+            if partner not in ids["organisations"]:
+                yield _p(a, "partners", partner, "is not an id in organisations.csv")
+        for fn in a.functions:
+            if fn not in FAMILY_FUNCTIONS:
+                yield _p(a, "functions", fn, f"is not a family function ({', '.join(FAMILY_FUNCTIONS)})")
+        if not a.functions:
+            yield _p(a, "functions", "", "is required")
+        if not any(k.village_code.startswith(a.scope_code + ".") for k in r.kkb):
+            yield _p(a, "scope_code", a.scope_code, "has no KKB in the registry")
+        yield from ref(a, "source", "sources")
+        yield from quoted(a)
+    for o in r.organisations:
+        yield from ref(o, "parent_org", "organisations")
+        yield from place(o, "jurisdiction_code")
+        yield from ref(o, "source", "sources")
+        if o.source:
+            yield from quoted(o)
+    for p in r.posts:
+        yield from ref(p, "org_id", "organisations")
+        yield from ref(p, "source", "sources")
+        yield from quoted(p)
+    for g in r.programmes:
+        yield from ref(g, "supports", "programmes")
+        yield from ref(g, "source", "sources")
+        yield from quoted(g)
+    for b in r.objectives:
+        yield from ref(b, "programme_id", "programmes")
+        yield from ref(b, "source", "sources")
+        yield from quoted(b)
+    for s in r.sources:
+        yield from ref(s, "publisher", "organisations")
+        yield from place(s, "place_code")
+        cited = [k for k in r.kkb if k.source == s.source_id]
+        if s.stated_kkb_count is not None and s.stated_kkb_count != len(cited):
+            yield _p(s, "stated_kkb_count", str(s.stated_kkb_count),
+                     f"the source states this many KKB but kkb.csv has {len(cited)} rows citing it")
+        districts = {k.district_code for k in cited}
+        if s.stated_district_count is not None and s.stated_district_count != len(districts):
+            yield _p(s, "stated_district_count", str(s.stated_district_count),
+                     f"the source states this many kecamatan but its KKB lie in {len(districts)}")
+
+
+def _check_units(rows: Iterable[UnitRow], units: dict[str, UnitRow]) -> Iterator[Problem]:
+    for u in rows:
+        level = level_of(u.code)
+        if u.level != level:
+            yield _p(u, "level", u.level, f"code {u.code} is a {level} code")
+        if u.parent_code != parent_code(u.code):
+            yield _p(u, "parent_code", u.parent_code or "",
+                     f"the parent of {u.code} is {parent_code(u.code)}")
+        elif u.parent_code and u.parent_code not in units:
+            yield _p(u, "parent_code", u.parent_code, "is not a code in this file")
+        expected = _kind(u.code)
+        if u.kind != expected:
+            yield _p(u, "kind", u.kind or "", f"code {u.code} is of kind {expected or '(none)'}")
+
+
+def _kind(code: str) -> str | None:
+    """The kind a code implies: the regency segment (01-69 kabupaten, 71-99 kota) or village digit."""
+    parts = code.split(".")
+    if len(parts) == 2:
+        return "kabupaten" if int(parts[1]) < 70 else "kota"
+    if len(parts) == 4:
+        return {"1": "kelurahan", "2": "desa", "3": "desa_adat"}[parts[3][0]]
+    return None
+
+
+def _check_kkb_place(k, units: dict[str, UnitRow]) -> Iterator[Problem]:
+    village = units.get(k.village_code)
+    if village is None:
+        yield _p(k, "village_code", k.village_code, "is not a village code in the official list")
+        return
+    if village.level != "village":
+        yield _p(k, "village_code", k.village_code, f"is a {village.level}, not a village")
+        return
+    if not same_name(k.village_name, village.name):
+        yield _p(k, "village_name", k.village_name,
+                 f"does not match the official name of {k.village_code}, {village.name!r}")
+    if k.district_code != village.parent_code:
+        yield _p(k, "district_code", k.district_code,
+                 f"village {k.village_code} ({village.name}) lies in kecamatan "
+                 f"{village.parent_code}, not {k.district_code}")
+        return
+    district = units[k.district_code]
+    if not same_name(k.district_name, district.name):
+        yield _p(k, "district_name", k.district_name,
+                 f"does not match the official name of {k.district_code}, {district.name!r}")
+    for column, official in (("source_village_name", village.name),
+                             ("source_district_name", district.name)):
+        said = getattr(k, column)
+        if said and not same_name(said, official):
+            yield _p(k, column, said, f"names another place than the official {official!r}")
+
+
+def _duplicates(rows: Iterable[Record], column: str,
+                message: str = "is a duplicate of row {first}") -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for row in rows:
+        value = getattr(row, column)
+        if value in first:
+            yield _p(row, column, value, message.format(first=first[value]))
+        else:
+            first[value] = row.row
+
+
+def _p(record: Record, column: str, value: str, message: str) -> Problem:
+    return Problem(record.file, record.row, column, value, message)
+
+
+__all__ = ["check_registry", "find_problems"]

@@ -1,0 +1,110 @@
+"""The ``kkb-lod`` command. Each command parses its options and calls one function."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from kkb_lod import __version__
+from kkb_lod.config import Settings, SettingsError, load_settings
+from kkb_lod.ingest import InputError
+
+EXIT_INPUT, EXIT_INVALID = 2, 3
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return load_settings(overrides)
+    except SettingsError as err:
+        raise click.UsageError(str(err)) from None
+
+
+class Progress:
+    """Stage-by-stage progress on stderr, with the time each stage started."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        click.echo(f"[{time.monotonic() - self.start:6.1f}s] {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kkb-lod")
+def cli() -> None:
+    """Publish the Kampung Keluarga Berkualitas registry as linked open data.
+
+    Settings come from KKB_* environment variables (see the README); options override them.
+    """
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Registry folder (default: data/, or KKB_DATA_DIR).")
+@click.option("--out", "build_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Build folder (default: build/, or KKB_BUILD_DIR).")
+@click.option("--base-iri", help="Base of minted IRIs (default: KKB_BASE_IRI).")
+def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None) -> None:
+    """Read the registry, map it to RDF, validate it and publish a new release.
+
+    The new release becomes current only if it is complete and valid; otherwise the last good
+    release stays in place and the problems are printed.
+    """
+    from kkb_lod.pipeline import ValidationFailed
+    from kkb_lod.pipeline import build as run_build
+
+    settings = _settings(data_dir=data_dir, build_dir=build_dir, base_iri=base_iri)
+    try:
+        result = run_build(settings, Progress())
+    except InputError as err:
+        _input_problems(err)
+    except ValidationFailed as err:
+        click.echo(err.report.text(), err=True)
+        click.echo(f"Build failed: {len(err.report.results)} SHACL results; report in "
+                   f"{err.path}. The last good build is unchanged.", err=True)
+        sys.exit(EXIT_INVALID)
+    graphs = ", ".join(f"{name} {n}" for name, n in result.graphs.items())
+    click.echo(f"Built {result.release} : {result.triples} triples ({graphs})")
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Registry folder (default: data/, or KKB_DATA_DIR).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("validation-report.ttl"), show_default=True,
+              help="Where to write the sh:ValidationReport as Turtle.")
+def validate(data_dir: Path | None, report_path: Path) -> None:
+    """Check and validate the registry without publishing anything.
+
+    Exits 0 when it conforms, 2 on bad input (file, row and column are named), 3 on SHACL
+    violations (focus node, path, value, message and shape are printed).
+    """
+    from kkb_lod.pipeline import map_and_validate
+
+    settings = _settings(data_dir=data_dir)
+    try:
+        _, counts, report = map_and_validate(settings, Progress())
+    except InputError as err:
+        _input_problems(err)
+    report.graph.serialize(report_path, format="turtle")
+    if not report.conforms:
+        click.echo(report.text(), err=True)
+        click.echo(f"Invalid: {len(report.results)} SHACL results; report in {report_path}",
+                   err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"Valid: {sum(counts.values())} triples conform; report in {report_path}")
+
+
+def _input_problems(err: InputError) -> None:
+    for problem in err.problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"{len(err.problems)} problem(s) in the registry; nothing was built.", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def main() -> None:
+    """Entry point of the ``kkb-lod`` script."""
+    cli()

@@ -1,0 +1,123 @@
+"""Settings, declared once: name, type, default and help.
+
+Precedence (lowest to highest): defaults → a TOML file (``KKB_CONFIG``) → ``KKB_*`` environment
+variables → explicit overrides passed by the caller (CLI options, tests). A malformed value stops
+start-up with a message naming the setting and where it came from; nothing falls back silently.
+``tests/test_docs.py`` checks that the README documents every setting and its variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from kkb_lod.iris import IriError, check_base
+
+
+class SettingsError(ValueError):
+    """A setting with a missing or malformed value."""
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of kkb-lod. Environment variable: ``KKB_`` + the upper-cased name."""
+
+    base_iri: str = _setting(
+        "https://w3id.org/kkb/", "Base of every data IRI we mint; must end with '/'."
+    )
+    data_dir: Path = _setting(Path("data"), "Registry folder read by build and validate.")
+    build_dir: Path = _setting(
+        Path("build"), "Build folder: releases/ plus the 'current' link to the last good one."
+    )
+    host: str = _setting("127.0.0.1", "Address the server listens on.")
+    port: int = _setting(5000, "Port the server listens on.")
+    store: str = _setting(
+        "memory",
+        "How the embedded store serves a build: 'memory' (load the dump into RAM, fastest "
+        "queries) or 'disk' (open the on-disk store read-only, least memory).",
+    )
+    sparql_url: str = _setting(
+        "", "Query URL of a remote SPARQL 1.1 store to serve from instead of the embedded one."
+    )
+    query_timeout: float = _setting(10.0, "Wall-clock limit of one SPARQL query, in seconds.")
+    result_limit: int = _setting(10000, "Most rows (or triples) one query may return.")
+    service_allowlist: str = _setting(
+        "https://query.wikidata.org/sparql",
+        "Space-separated endpoints a query may call with SERVICE; every other target is refused.",
+    )
+
+    def __post_init__(self) -> None:
+        try:
+            check_base(self.base_iri)
+        except IriError as err:
+            raise SettingsError(f"base_iri (KKB_BASE_IRI): {err}") from None
+        if self.store not in ("memory", "disk"):
+            raise SettingsError(f"store (KKB_STORE) must be 'memory' or 'disk', not {self.store!r}")
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"port (KKB_PORT) must be 1-65535, not {self.port}")
+        if self.query_timeout <= 0 or self.result_limit <= 0:
+            raise SettingsError("query_timeout and result_limit must be positive")
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The SERVICE allowlist as a tuple."""
+        return tuple(self.service_allowlist.split())
+
+
+def env_name(name: str) -> str:
+    """The environment variable of a setting."""
+    return "KKB_" + name.upper()
+
+
+def describe() -> list[tuple[str, str, Any, str]]:
+    """(name, environment variable, default, help) for every setting, for docs and ``--help``."""
+    return [(f.name, env_name(f.name), f.default, f.metadata["help"]) for f in fields(Settings)]
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from defaults, the ``KKB_CONFIG`` TOML file, ``KKB_*`` variables and overrides."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, tuple[Any, str]] = {}
+    config_file = environ.get("KKB_CONFIG")
+    if config_file:
+        try:
+            table = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise SettingsError(f"KKB_CONFIG={config_file}: {err}") from None
+        raw.update({k: (v, f"{config_file}: {k}") for k, v in table.items()})
+    for f in fields(Settings):
+        if env_name(f.name) in environ:
+            raw[f.name] = (environ[env_name(f.name)], env_name(f.name))
+    for k, v in (overrides or {}).items():
+        if v is not None:
+            raw[k] = (v, f"option {k}")
+    known = {f.name: f for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for name, (value, origin) in raw.items():
+        if name not in known:
+            raise SettingsError(f"unknown setting {name!r} ({origin})")
+        values[name] = _coerce(known[name], value, origin)
+    return Settings(**values)
+
+
+def _coerce(f: dataclasses.Field, value: Any, origin: str) -> Any:
+    kind = type(f.default)
+    try:
+        if kind is Path:
+            return Path(value)
+        if kind in (int, float):
+            return kind(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{f.name} ({origin}): expected {kind.__name__}, got {value!r}") from None

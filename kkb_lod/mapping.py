@@ -1,0 +1,378 @@
+"""Checked registry records → RDF triples. Pure: no files, no store.
+
+One small generator per entity type, each yielding ``(subject, predicate, object)`` triples built
+from terms (never from text), with every IRI minted by :class:`~kkb_lod.iris.Minter` and every term of
+ours from :class:`~kkb_lod.vocab.KKB`. Generators, not graphs, so a national registry can stream
+straight into the store; :func:`to_graph` collects them where a graph is wanted (tests, SHACL).
+
+Where a source and the official list disagree (a name's spelling, desa vs kelurahan), the official
+value is used and the disagreement is published as a :data:`KKB.SourceDiscrepancy`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kkb_lod.ingest import KkbRow, Registry, SourceRow, UnitRow
+from kkb_lod.iris import Minter
+from kkb_lod.vocab import (
+    DCTERMS,
+    FAMILY_FUNCTIONS,
+    FOAF,
+    GEO,
+    KKB,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    STATUSES,
+    XSD,
+)
+
+Triple = tuple[Node, Node, Node]
+
+#: Named graphs of a build (names for :meth:`Minter.graph`).
+REGIONS, REGISTRY = "regions", "registry"
+
+UNIT_CLASSES: dict[tuple[str, str | None], tuple[URIRef, ...]] = {
+    ("province", None): (KKB.Province,),
+    ("regency", "kabupaten"): (KKB.Regency, KKB.RegencyOrCity),
+    ("regency", "kota"): (KKB.City, KKB.RegencyOrCity),
+    ("district", None): (KKB.District,),
+    ("village", "desa"): (KKB.Desa, KKB.Village),
+    ("village", "kelurahan"): (KKB.Kelurahan, KKB.Village),
+    ("village", "desa_adat"): (KKB.DesaAdat, KKB.Village),
+}
+LANGUAGES = {"id": URIRef("http://id.loc.gov/vocabulary/iso639-1/id"),
+             "en": URIRef("http://id.loc.gov/vocabulary/iso639-1/en")}
+KIND_WORDS = {"desa": "desa", "kelurahan": "kelurahan", "desa_adat": "desa adat"}
+ASPECT_WORDS = {"name": "nama", "kind": "jenis"}
+
+
+def id_(text: str) -> Literal:
+    """An Indonesian-language literal."""
+    return Literal(text, lang="id")
+
+
+def en(text: str) -> Literal:
+    """An English-language literal."""
+    return Literal(text, lang="en")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every mapping step needs: the minter and the registry's lookup tables."""
+
+    mint: Minter
+    registry: Registry
+
+    @property
+    def units(self) -> dict[str, UnitRow]:
+        return {u.code: u for u in self.registry.units}
+
+    def source(self, source_id: str) -> URIRef:
+        return self.mint.mint("source", source_id)
+
+    def reference_source(self, document: str) -> URIRef | None:
+        """The source resource describing one of the reference files (the official lists)."""
+        for s in self.registry.sources:
+            if s.document == document:
+                return self.source(s.source_id)
+        return None
+
+
+def map_registry(registry: Registry, mint: Minter) -> dict[str, Iterator[Triple]]:
+    """Triples of each named graph of a build: the region reference and the KKB registry."""
+    ctx = Context(mint, registry)
+    return {REGIONS: region_triples(ctx), REGISTRY: registry_triples(ctx)}
+
+
+def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
+    """Collect triples into an rdflib graph (a new one unless given)."""
+    graph = Graph() if graph is None else graph
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+# --- administrative units ------------------------------------------------------------------------
+
+
+def region_triples(ctx: Context) -> Iterator[Triple]:
+    """Every administrative unit of the reference, with codes, hierarchy, centroid and postcode."""
+    derived_from = ctx.reference_source("regions/units.csv")
+    bps_source = ctx.reference_source("regions/bps_crosswalk.csv")
+    bps: dict[str, set[str]] = {}
+    for x in ctx.registry.crosswalk:
+        if x.kemendagri_code:
+            bps.setdefault(x.kemendagri_code, set()).add(x.bps_code)
+    for u in ctx.registry.units:
+        s = ctx.mint.unit(u.code)
+        for cls in UNIT_CLASSES[(u.level, u.kind if u.level in ("regency", "village") else None)]:
+            yield s, RDF.type, cls
+        yield s, RDF.type, KKB.AdministrativeUnit
+        yield s, RDF.type, SDO.AdministrativeArea
+        yield s, RDFS.label, id_(u.name)
+        yield s, SDO.name, id_(u.name)
+        yield s, KKB.kemendagriCode, Literal(u.code)
+        yield s, SKOS.notation, Literal(u.code)
+        if u.parent_code:
+            parent = ctx.mint.unit(u.parent_code)
+            yield s, KKB.partOf, parent
+            yield s, SDO.containedInPlace, parent
+            yield parent, SDO.containsPlace, s
+        if u.latitude and u.longitude:
+            yield s, GEO.lat, Literal(u.latitude, datatype=XSD.decimal)
+            yield s, GEO.long, Literal(u.longitude, datatype=XSD.decimal)
+        if u.postal_code:
+            yield s, SDO.postalCode, Literal(u.postal_code)
+        for code in sorted(bps.get(u.code, ())):
+            yield s, KKB.bpsCode, Literal(code)
+            if bps_source:
+                yield s, PROV.wasDerivedFrom, bps_source
+        if derived_from:
+            yield s, PROV.wasDerivedFrom, derived_from
+
+
+# --- the registry --------------------------------------------------------------------------------
+
+
+def registry_triples(ctx: Context) -> Iterator[Triple]:
+    """KKB designations, activities, organisations, programmes, sources and data-quality notes."""
+    yield from source_triples(ctx)
+    yield from organisation_triples(ctx)
+    yield from programme_triples(ctx)
+    for row in ctx.registry.kkb:
+        yield from kkb_triples(ctx, row)
+    yield from activity_triples(ctx)
+
+
+def kkb_triples(ctx: Context, k: KkbRow) -> Iterator[Triple]:
+    """One KKB designation, its provenance and any disagreement between source and official list."""
+    s = ctx.mint.kkb(k.village_code)
+    village = ctx.units[k.village_code]
+    yield s, RDF.type, KKB.KKBDesignation
+    yield s, RDFS.label, id_(f"Kampung Keluarga Berkualitas {village.name}")
+    yield s, RDFS.label, en(f"Quality Family Village {village.name}")
+    yield s, KKB.village, ctx.mint.unit(k.village_code)
+    yield s, KKB.programme, ctx.mint.mint("programme", k.programme)
+    yield s, KKB.status, STATUSES[k.status]
+    if k.designated_by:
+        yield s, KKB.designatedBy, ctx.mint.mint("org", k.designated_by)
+    if isinstance(k.designation_date, dt.date):
+        yield s, KKB.designationDate, Literal(k.designation_date, datatype=XSD.date)
+        yield s, KKB.designationYear, Literal(str(k.designation_date.year), datatype=XSD.gYear)
+    elif k.designation_date is not None:
+        yield s, KKB.designationYear, Literal(str(k.designation_date), datatype=XSD.gYear)
+    yield from provenance(ctx, s, k.source, k.source_excerpt)
+
+    district = ctx.units[k.district_code]
+    official_kind = village.kind or ""
+    source = ctx.source(k.source)
+    yield from discrepancy(ctx, "name", village, k.village_name, None,
+                           "the registry row spells the village name differently")
+    yield from discrepancy(ctx, "name", village, k.source_village_name, source,
+                           "the source spells the village name differently")
+    yield from discrepancy(ctx, "name", district, k.source_district_name, source,
+                           "the source spells the kecamatan name differently")
+    if k.source_village_kind and k.source_village_kind != official_kind:
+        yield from note(ctx, "kind", village, source,
+                        KIND_WORDS[k.source_village_kind], KIND_WORDS[official_kind],
+                        f"Sumber menyebut {village.name} sebagai {KIND_WORDS[k.source_village_kind]};"
+                        f" menurut daftar resmi Kemendagri {village.name} adalah"
+                        f" {KIND_WORDS[official_kind]} (kode {village.code}).",
+                        f"The source calls {village.name} a {KIND_WORDS[k.source_village_kind]};"
+                        f" the official Kemendagri list has it as a {KIND_WORDS[official_kind]}"
+                        f" (code {village.code}). The official kind is used.")
+
+
+def discrepancy(ctx: Context, aspect: str, unit: UnitRow, said: str | None,
+                source: URIRef | None, why: str) -> Iterator[Triple]:
+    """A note when ``said`` is spelt otherwise than the official name (same place, checked)."""
+    if not said or said == unit.name:
+        return
+    yield from note(ctx, aspect, unit, source, said, unit.name,
+                    f"Ejaan '{said}' berbeda dengan nama resmi Kemendagri '{unit.name}'"
+                    f" (kode {unit.code}); nama resmi yang dipakai.",
+                    f"{why}: '{said}' versus the official Kemendagri name '{unit.name}'"
+                    f" (code {unit.code}). The official name is used.")
+
+
+def note(ctx: Context, aspect: str, unit: UnitRow | None, source: URIRef | None, said: str,
+         official: str, comment_id: str, comment_en: str,
+         about: URIRef | None = None) -> Iterator[Triple]:
+    """A :data:`KKB.SourceDiscrepancy` naming both values, the source of each, and the one used."""
+    target = about if about is not None else ctx.mint.unit(unit.code)  # type: ignore[union-attr]
+    key = target.rsplit("/", 1)[-1].replace(".", "-")
+    origin = source.rsplit("/", 1)[-1] if source is not None else "registry"
+    n = ctx.mint.mint("note", f"{aspect}-{key}" + ("" if origin == key else f"-{origin}"))
+    yield n, RDF.type, KKB.SourceDiscrepancy
+    yield n, RDFS.label, id_(f"Perbedaan {ASPECT_WORDS[aspect]}: {said} / {official}")
+    yield n, RDFS.label, en(f"{aspect.capitalize()} discrepancy: {said} / {official}")
+    yield n, KKB.concerns, target
+    yield n, KKB.aspect, Literal(aspect)
+    yield n, KKB.valueInSource, Literal(said)
+    yield n, KKB.valueInReference, Literal(official)
+    yield n, KKB.valueUsed, Literal(official)
+    yield n, RDFS.comment, id_(comment_id)
+    yield n, RDFS.comment, en(comment_en)
+    if source is not None:
+        yield n, DCTERMS.source, source
+    reference = ctx.reference_source("regions/units.csv")
+    if reference is not None:
+        yield n, KKB.referenceSource, reference
+
+
+def provenance(ctx: Context, s: URIRef, source_id: str | None,
+               excerpts: Iterable[str]) -> Iterator[Triple]:
+    """Where a resource comes from: the source document and the verbatim sentences of it."""
+    if not source_id:
+        return
+    yield s, PROV.wasDerivedFrom, ctx.source(source_id)
+    for excerpt in excerpts:
+        yield s, KKB.sourceExcerpt, Literal(excerpt)
+
+
+# --- activities, organisations, programmes, sources ----------------------------------------------
+
+
+def activity_triples(ctx: Context) -> Iterator[Triple]:
+    """Guidance activities (pembinaan), linked to every KKB designation in their scope."""
+    for a in ctx.registry.activities:
+        s = ctx.mint.mint("activity", a.activity_id)
+        scope = ctx.units[a.scope_code]
+        yield s, RDF.type, KKB.GuidanceActivity
+        yield s, RDF.type, PROV.Activity
+        yield s, RDFS.label, id_(f"Pembinaan Kampung Keluarga Berkualitas {scope.name} {a.year}")
+        yield s, RDFS.label, en(f"Guidance of the Quality Family Villages of {scope.name}, {a.year}")
+        yield s, KKB.year, Literal(str(a.year), datatype=XSD.gYear)
+        yield s, KKB.status, STATUSES[a.status]
+        yield s, PROV.atLocation, ctx.mint.unit(a.scope_code)
+        organiser = ctx.mint.mint("org", a.organiser)
+        yield s, KKB.organiser, organiser
+        yield s, PROV.wasAssociatedWith, organiser
+        for partner in a.partners:
+            yield s, KKB.partner, ctx.mint.mint("org", partner)
+        if a.partner_description:
+            yield s, KKB.partnerDescription, id_(a.partner_description)
+        for fn in a.functions:
+            yield s, KKB.strengthens, FAMILY_FUNCTIONS[fn]
+        for k in ctx.registry.kkb:
+            if k.village_code.startswith(a.scope_code + "."):
+                yield s, KKB.guides, ctx.mint.kkb(k.village_code)
+        yield from provenance(ctx, s, a.source, a.source_excerpt)
+
+
+def organisation_triples(ctx: Context) -> Iterator[Triple]:
+    """Organisations (W3C ORG), their units, posts and the people who hold them."""
+    for o in ctx.registry.organisations:
+        s = ctx.mint.mint("org", o.org_id)
+        yield s, RDF.type, ORG.Organization
+        yield s, RDF.type, FOAF.Organization
+        if o.kind == "unit":
+            yield s, RDF.type, ORG.OrganizationalUnit
+        else:
+            yield s, RDF.type, ORG.FormalOrganization
+        yield s, RDFS.label, id_(o.name)
+        yield s, SKOS.prefLabel, id_(o.name)
+        if o.name_en:
+            yield s, RDFS.label, en(o.name_en)
+            yield s, SKOS.prefLabel, en(o.name_en)
+        if o.acronym:
+            yield s, SKOS.altLabel, Literal(o.acronym)
+        if o.parent_org:
+            parent = ctx.mint.mint("org", o.parent_org)
+            yield s, ORG.unitOf if o.kind == "unit" else ORG.subOrganizationOf, parent
+            yield parent, ORG.hasUnit if o.kind == "unit" else ORG.hasSubOrganization, s
+        if o.jurisdiction_code:
+            yield s, DCTERMS.spatial, ctx.mint.unit(o.jurisdiction_code)
+        yield from provenance(ctx, s, o.source, o.source_excerpt)
+    for p in ctx.registry.posts:
+        s = ctx.mint.mint("post", p.post_id)
+        yield s, RDF.type, ORG.Post
+        yield s, RDFS.label, id_(p.title)
+        if p.title_en:
+            yield s, RDFS.label, en(p.title_en)
+        yield s, ORG.postIn, ctx.mint.mint("org", p.org_id)
+        if p.holder_id:
+            person = ctx.mint.mint("person", p.holder_id)
+            yield s, ORG.heldBy, person
+            yield person, ORG.holds, s
+            yield person, RDF.type, FOAF.Person
+            yield person, FOAF.name, Literal(p.holder_name or p.holder_id)
+            yield person, RDFS.label, Literal(p.holder_name or p.holder_id)
+            yield from provenance(ctx, person, p.source, ())
+        yield from provenance(ctx, s, p.source, p.source_excerpt)
+
+
+def programme_triples(ctx: Context) -> Iterator[Triple]:
+    """Programmes and the strategic objectives the source states for them."""
+    for g in ctx.registry.programmes:
+        s = ctx.mint.mint("programme", g.programme_id)
+        yield s, RDF.type, KKB.Programme
+        yield s, RDFS.label, id_(g.name)
+        if g.name_en:
+            yield s, RDFS.label, en(g.name_en)
+        if g.supports:
+            yield s, KKB.supportsProgramme, ctx.mint.mint("programme", g.supports)
+        yield from provenance(ctx, s, g.source, g.source_excerpt)
+    for b in ctx.registry.objectives:
+        s = ctx.mint.mint("objective", b.objective_id)
+        yield ctx.mint.mint("programme", b.programme_id), KKB.objective, s
+        yield s, RDF.type, KKB.StrategicObjective
+        yield s, RDFS.label, id_(b.text)
+        if b.text_en:
+            yield s, RDFS.label, en(b.text_en)
+        yield from provenance(ctx, s, b.source, b.source_excerpt)
+
+
+def source_triples(ctx: Context) -> Iterator[Triple]:
+    """Source documents, and what a source states that the official list contradicts."""
+    for src in ctx.registry.sources:
+        s = ctx.source(src.source_id)
+        yield s, RDF.type, KKB.SourceDocument
+        yield s, RDF.type, PROV.Entity
+        if src.kind == "news-article":
+            yield s, RDF.type, SDO.NewsArticle
+        yield s, RDFS.label, id_(src.label)
+        if src.label_en:
+            yield s, RDFS.label, en(src.label_en)
+        if src.publisher:
+            yield s, DCTERMS.publisher, ctx.mint.mint("org", src.publisher)
+        if src.place:
+            yield s, SDO.dateline, Literal(src.place)
+        if src.place_code:
+            yield s, SDO.locationCreated, ctx.mint.unit(src.place_code)
+        if src.language in LANGUAGES:
+            yield s, DCTERMS.language, LANGUAGES[src.language]
+        if src.note:
+            yield s, RDFS.comment, en(src.note)
+        yield from stated_kind_note(ctx, src)
+
+
+def stated_kind_note(ctx: Context, src: SourceRow) -> Iterator[Triple]:
+    """A source that calls all its villages 'desa' when some are officially kelurahan."""
+    if not src.stated_village_kind:
+        return
+    kinds: dict[str, int] = {}
+    for k in ctx.registry.kkb:
+        if k.source == src.source_id:
+            kind = ctx.units[k.village_code].kind or ""
+            kinds[kind] = kinds.get(kind, 0) + 1
+    if set(kinds) <= {src.stated_village_kind}:
+        return
+    total = sum(kinds.values())
+    said = f"{total} {KIND_WORDS[src.stated_village_kind]}"
+    official = ", ".join(f"{n} {KIND_WORDS[kind]}" for kind, n in sorted(kinds.items()))
+    yield from note(ctx, "kind", None, ctx.source(src.source_id), said, official,
+                    f"Sumber menyebut {said}; menurut daftar resmi Kemendagri: {official}.",
+                    f"The source speaks of {said}; the official Kemendagri list has {official}."
+                    " The official kinds are used.",
+                    about=ctx.source(src.source_id))

@@ -1,0 +1,178 @@
+"""The store the web layer queries: a narrow interface that speaks only SPARQL.
+
+``Store`` is what :func:`kkb_lod.web.create_app` needs. :class:`OxigraphStore` is the embedded
+default: it serves a release either from memory (the release's N-Quads dump bulk-loaded into RAM:
+fastest queries, ~0.3 KB per triple) or from the release's on-disk RocksDB store opened read-only
+(least memory, scans several times slower). Results are pyoxigraph objects, so every backend hands
+the web layer the same types.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+    serialize,
+)
+from pyoxigraph import Store as OxStore
+
+if TYPE_CHECKING:
+    from kkb_lod.config import Settings
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or cannot answer."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the web layer may ask of a store."""
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query. With no default graph given, the default graph is the union
+        of all named graphs. Raises SyntaxError for a malformed query."""
+        ...
+
+    def count(self) -> int:
+        """Number of quads held."""
+        ...
+
+
+class OxigraphStore:
+    """The embedded pyoxigraph store."""
+
+    def __init__(self, store: OxStore | None = None) -> None:
+        self._store = OxStore() if store is None else store
+
+    @classmethod
+    def from_release(cls, release: Path, mode: str = "memory") -> OxigraphStore:
+        """Open a build release: ``memory`` loads ``dumps/kkb.nq``; ``disk`` opens ``store/``."""
+        try:
+            if mode == "disk":
+                return cls(OxStore.read_only(str(release / "store")))
+            store = OxStore()
+            store.bulk_load(path=str(release / "dumps" / "kkb.nq"), format=RdfFormat.N_QUADS)
+            return cls(store)
+        except (OSError, SyntaxError, ValueError) as err:
+            raise StoreError(f"cannot open the build release at {release}: {err}") from err
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        options: dict = {"use_default_graph_as_union": not default_graphs}
+        if default_graphs:
+            options["default_graph"] = [NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        return self._store.query(sparql, **options)
+
+    def count(self) -> int:
+        return len(self._store)
+
+    @property
+    def ox(self) -> OxStore:
+        """The underlying pyoxigraph store, for loading at build time and for tests."""
+        return self._store
+
+
+class RemoteTriples:
+    """A CONSTRUCT/DESCRIBE answer from a remote store, with the same surface as QueryTriples."""
+
+    def __init__(self, triples: list[Triple]) -> None:
+        self._triples = triples
+
+    def __iter__(self):  # noqa: ANN204 - an iterator of pyoxigraph Triples
+        return iter(self._triples)
+
+    def serialize(self, output=None, format: RdfFormat = RdfFormat.N_TRIPLES):  # noqa: A002,ANN001,ANN201
+        return serialize(self._triples, output, format)
+
+
+class RemoteSparqlStore:
+    """A SPARQL 1.1 store elsewhere (Oxigraph server, Virtuoso, Fuseki…), queried over HTTP.
+
+    Answers are parsed back into pyoxigraph objects, so the web layer cannot tell it from the
+    embedded store. Every request has a timeout; a store that does not answer raises StoreError.
+    """
+
+    ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
+              "text/turtle;q=0.8")
+
+    def __init__(self, url: str, timeout: float = 10.0, union_default: bool = True) -> None:
+        self.url = url
+        self.timeout = timeout
+        self.union_default = union_default
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        params = [("query", sparql)]
+        params += [("default-graph-uri", g) for g in default_graphs]
+        params += [("named-graph-uri", g) for g in named_graphs]
+        request = urllib.request.Request(
+            self.url, data=urllib.parse.urlencode(params).encode("utf-8"), method="POST",
+            headers={"Accept": self.ACCEPT,
+                     "Content-Type": "application/x-www-form-urlencoded",
+                     "User-Agent": "kkb-lod (+https://w3id.org/kkb/)"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                body = response.read()
+                media_type = response.headers.get_content_type()
+        except urllib.error.HTTPError as err:
+            message = err.read().decode("utf-8", "replace")[:2000]
+            if err.code == 400:
+                raise SyntaxError(message) from None
+            raise StoreError(f"remote store {self.url} answered {err.code}: {message}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as err:
+            raise StoreError(f"remote store {self.url} unreachable: {err}") from None
+        return _parse_answer(body, media_type)
+
+    def count(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(result))["n"].value)  # type: ignore[index,arg-type]
+
+
+def _parse_answer(body: bytes, media_type: str) -> QueryResult:
+    for fmt in (QueryResultsFormat.JSON, QueryResultsFormat.XML, QueryResultsFormat.TSV):
+        if media_type == fmt.media_type:
+            return parse_query_results(body, fmt)
+    for rdf in (RdfFormat.N_TRIPLES, RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD):
+        if media_type == rdf.media_type:
+            return RemoteTriples([q.triple for q in parse(body, rdf)])  # type: ignore[return-value]
+    raise StoreError(f"remote store answered with unexpected media type {media_type!r}")
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name: remote if ``sparql_url`` is set, else the current release."""
+    if settings.sparql_url:
+        return RemoteSparqlStore(settings.sparql_url, settings.query_timeout)
+    from kkb_lod.pipeline import current_release
+
+    return OxigraphStore.from_release(current_release(settings.build_dir), settings.store)

@@ -1,0 +1,162 @@
+"""Namespaces: our own terms as a closed namespace, plus the external vocabularies we use.
+
+``KKB`` is a :class:`~rdflib.namespace.DefinedNamespace` with ``_fail = True``: a misspelt term
+(``KKB.Vilage``) fails at import time instead of publishing a dangling IRI. ``tests/test_vocab.py``
+checks this list against ``ontology/kkb.ttl`` in both directions, so the code and the ontology
+cannot drift apart.
+"""
+
+from pathlib import Path
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
+
+#: The ontology IRI. Terms are hash IRIs under it, so they all dereference to one document.
+ONTOLOGY_IRI = "https://w3id.org/kkb/def"
+
+
+class KKB(DefinedNamespace):
+    """The kkb-lod ontology (``ontology/kkb.ttl``)."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # Administrative units (Kemendagri hierarchy)
+    AdministrativeUnit: URIRef
+    Province: URIRef
+    RegencyOrCity: URIRef
+    Regency: URIRef  # kabupaten
+    City: URIRef  # kota
+    District: URIRef  # kecamatan
+    Village: URIRef  # desa or kelurahan
+    Desa: URIRef
+    Kelurahan: URIRef
+    DesaAdat: URIRef
+    kemendagriCode: URIRef
+    bpsCode: URIRef
+    partOf: URIRef
+
+    # Programmes, designations and their activities
+    Programme: URIRef
+    StrategicObjective: URIRef
+    KKBDesignation: URIRef
+    GuidanceActivity: URIRef
+    supportsProgramme: URIRef
+    objective: URIRef
+    village: URIRef
+    programme: URIRef
+    designatedBy: URIRef
+    status: URIRef
+    designationDate: URIRef
+    designationYear: URIRef
+    year: URIRef
+    organiser: URIRef
+    partner: URIRef
+    partnerDescription: URIRef
+    guides: URIRef
+    strengthens: URIRef
+
+    # The eight family functions (SKOS)
+    FamilyFunction: URIRef
+    FamilyFunctionScheme: URIRef
+    fungsiKeagamaan: URIRef
+    fungsiSosialBudaya: URIRef
+    fungsiCintaKasih: URIRef
+    fungsiPerlindungan: URIRef
+    fungsiReproduksi: URIRef
+    fungsiSosialisasiPendidikan: URIRef
+    fungsiEkonomi: URIRef
+    fungsiPembinaanLingkungan: URIRef
+
+    # Statuses (SKOS)
+    Status: URIRef
+    StatusScheme: URIRef
+    statusDesignated: URIRef
+    statusCompleted: URIRef
+    statusPlanned: URIRef
+
+    # Provenance and data quality
+    SourceDocument: URIRef
+    SourceDiscrepancy: URIRef
+    sourceExcerpt: URIRef
+    concerns: URIRef
+    aspect: URIRef
+    valueInSource: URIRef
+    valueInReference: URIRef
+    valueUsed: URIRef
+    referenceSource: URIRef
+
+
+#: Family-function slugs used in registry CSVs, in the order of the source (and of PP 87/2014).
+FAMILY_FUNCTIONS: dict[str, URIRef] = {
+    "keagamaan": KKB.fungsiKeagamaan,
+    "sosial-budaya": KKB.fungsiSosialBudaya,
+    "cinta-kasih": KKB.fungsiCintaKasih,
+    "perlindungan": KKB.fungsiPerlindungan,
+    "reproduksi": KKB.fungsiReproduksi,
+    "sosialisasi-pendidikan": KKB.fungsiSosialisasiPendidikan,
+    "ekonomi": KKB.fungsiEkonomi,
+    "pembinaan-lingkungan": KKB.fungsiPembinaanLingkungan,
+}
+
+#: Status slugs used in registry CSVs.
+STATUSES: dict[str, URIRef] = {
+    "designated": KKB.statusDesignated,
+    "completed": KKB.statusCompleted,
+    "planned": KKB.statusPlanned,
+}
+
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+WD = Namespace("http://www.wikidata.org/entity/")
+#: W3C Basic Geo. (rdflib's ``WGS`` has an https namespace, which is not the one in use.)
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+
+#: One prefix table for serialisers, the SPARQL editor and HTML pages.
+PREFIXES: dict[str, str] = {
+    "kkb": str(KKB._NS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+    "prov": str(PROV),
+    "org": str(ORG),
+    "foaf": str(FOAF),
+    "schema": str(SDO),
+    "geo": str(GEO),
+    "dqv": str(DQV),
+    "sd": str(SD),
+    "spdx": str(SPDX),
+    "vcard": str(VCARD),
+    "wd": str(WD),
+}
+
+__all__ = [
+    "DCAT", "DCTERMS", "DQV", "FAMILY_FUNCTIONS", "FOAF", "KKB", "OA", "ONTOLOGY_IRI", "ORG", "OWL",
+    "PREFIXES", "PROV", "RDF", "RDFS", "SD", "SDO", "SKOS", "SPDX", "STATUSES", "VCARD", "VOID",
+    "WD", "GEO", "XSD",
+]
+
+#: The ontology document, at the repository's top level (installed with ``pip install -e .``).
+ONTOLOGY_FILE = Path(__file__).resolve().parents[1] / "ontology" / "kkb.ttl"

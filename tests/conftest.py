@@ -1,0 +1,46 @@
+"""Fixture chain: settings → release (built once per session from data/) → store → app → client.
+
+Web tests get a real embedded store of the real bundled data; tests that need a broken registry
+copy ``data/`` into ``tmp_path`` and edit the copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kkb_lod.config import Settings
+from kkb_lod.pipeline import BuildResult, build  # noqa: E402
+from kkb_lod.store import OxigraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+BASE = "https://w3id.org/kkb/"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """One build of the bundled registry, shared by the session (read-only for tests)."""
+    out = tmp_path_factory.mktemp("build")
+    return build(Settings(data_dir=DATA, build_dir=out, base_iri=BASE))
+
+
+@pytest.fixture(scope="session")
+def settings(built: BuildResult) -> Settings:
+    return Settings(data_dir=DATA, build_dir=built.release.parents[1], base_iri=BASE)
+
+
+@pytest.fixture(scope="session")
+def store(built: BuildResult) -> OxigraphStore:
+    """The session build, loaded in memory as the server does by default."""
+    return OxigraphStore.from_release(built.release, "memory")
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled registry folder, to break on purpose."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    return copy

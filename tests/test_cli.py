@@ -1,0 +1,53 @@
+"""The kkb-lod command: help everywhere, exit codes that scripts can rely on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kkb_lod.cli import EXIT_INPUT, cli
+
+from .conftest import DATA
+
+
+@pytest.mark.parametrize("args", [[], ["build"], ["validate"]])
+def test_help(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*args, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_build_and_validate(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["build", "--data", str(DATA), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    assert "triples" in result.output and (tmp_path / "b" / "current").exists()
+    report = tmp_path / "report.ttl"
+    result = runner.invoke(cli, ["validate", "--data", str(DATA), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "sh:conforms true" in report.read_text()
+
+
+def test_bad_input_names_file_row_and_column(data_copy: Path, tmp_path: Path) -> None:
+    kkb = data_copy / "registry" / "kkb.csv"
+    kkb.write_text(kkb.read_text(encoding="utf-8").replace("62.04.01.1003,", "62.04.01.1099,"))
+    result = CliRunner().invoke(cli, ["build", "--data", str(data_copy),
+                                      "--out", str(tmp_path / "b")])
+    assert result.exit_code == EXIT_INPUT
+    assert "registry/kkb.csv, row 2, column village_code" in result.output
+    assert not (tmp_path / "b" / "current").exists()
+
+
+def test_bad_setting_fails_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KKB_BASE_IRI", "not-an-iri")
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 2 and "KKB_BASE_IRI" in result.output
+
+
+def test_python_dash_m() -> None:
+    done = subprocess.run([sys.executable, "-m", "kkb_lod", "--help"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0 and "build" in done.stdout

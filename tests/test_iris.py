@@ -1,0 +1,96 @@
+"""IRIs: mint → parse → mint is the identity, and nothing malformed gets through."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kkb_lod.iris import IriError, Minter, ResourceRef, level_of, parent_code
+
+BASES = st.sampled_from(["https://w3id.org/kkb/", "http://localhost:5000/", "https://x.test/a/b/"])
+PROVINCE = st.from_regex(r"[1-9][0-9]", fullmatch=True)
+TWO = st.from_regex(r"[0-9]{2}", fullmatch=True)
+VILLAGE = st.from_regex(r"[123][0-9]{3}", fullmatch=True)
+CODES = st.one_of(
+    PROVINCE,
+    st.builds(lambda p, r: f"{p}.{r}", PROVINCE, TWO),
+    st.builds(lambda p, r, d: f"{p}.{r}.{d}", PROVINCE, TWO, TWO),
+    st.builds(lambda p, r, d, v: f"{p}.{r}.{d}.{v}", PROVINCE, TWO, TWO, VILLAGE),
+)
+SLUGS = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
+
+
+@given(BASES, CODES)
+def test_unit_iris_round_trip(base: str, code: str) -> None:
+    mint = Minter(base)
+    iri = mint.unit(code)
+    ref = mint.parse(iri)
+    assert ref == ResourceRef(level_of(code), code)
+    assert mint.mint(ref.kind, ref.key) == iri
+
+
+@given(BASES, st.sampled_from(["activity", "org", "programme", "source", "note"]), SLUGS)
+def test_slug_iris_round_trip(base: str, kind: str, slug: str) -> None:
+    mint = Minter(base)
+    assert mint.mint(*mint.parse(mint.mint(kind, slug)).__dict__.values()) == mint.mint(kind, slug)
+
+
+@given(BASES, CODES.filter(lambda c: c.count(".") == 3))
+def test_kkb_is_keyed_by_its_village(base: str, code: str) -> None:
+    mint = Minter(base)
+    assert mint.parse(mint.kkb(code)) == ResourceRef("kkb", code)
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"),
+    [
+        ("village", "62.04.06"),  # a district code under the village kind
+        ("district", "62.04.06.2020"),
+        ("village", "62.04.06.4020"),  # village digit 4 does not exist
+        ("province", "06"),
+        ("kkb", "62.04"),
+        ("org", "Has Capitals"),
+        ("org", "trailing-"),
+        ("org", "a/../b"),
+        ("unknown", "x"),
+    ],
+)
+def test_malformed_keys_are_refused(kind: str, key: str) -> None:
+    with pytest.raises(IriError):
+        Minter("https://w3id.org/kkb/").mint(kind, key)
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "https://elsewhere.example/id/village/62.04.06.2020",
+        "https://w3id.org/kkb/id/village/62.04.06.2020.ttl",
+        "https://w3id.org/kkb/id/village/62.04.06.2020/extra",
+        "https://w3id.org/kkb/id/village/",
+        "https://w3id.org/kkb/graph/registry",
+    ],
+)
+def test_foreign_or_malformed_iris_do_not_parse(iri: str) -> None:
+    mint = Minter("https://w3id.org/kkb/")
+    assert not mint.owns(iri)
+    with pytest.raises(IriError):
+        mint.parse(iri)
+
+
+@pytest.mark.parametrize("base", ["https://w3id.org/kkb", "ftp://x/", "https://a b/", ""])
+def test_bad_base_iri_is_refused(base: str) -> None:
+    with pytest.raises(IriError):
+        Minter(base)
+
+
+def test_levels_and_parents() -> None:
+    assert [level_of(c) for c in ("62", "62.04", "62.04.06", "62.04.06.2020")] == [
+        "province", "regency", "district", "village"]
+    assert parent_code("62.04.06.2020") == "62.04.06"
+    assert parent_code("62") is None
+
+
+def test_graph_names() -> None:
+    mint = Minter("https://w3id.org/kkb/")
+    assert mint.graph("links/wikidata") == mint.base + "graph/links/wikidata"
+    with pytest.raises(IriError):
+        mint.graph("../x")

@@ -1,0 +1,86 @@
+"""Builds: deterministic dumps, atomic releases, and a failed build never replaces the good one."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kkb_lod import pipeline
+from kkb_lod.config import Settings
+from kkb_lod.ingest import InputError
+from kkb_lod.pipeline import BuildResult, ValidationFailed, build, current_release
+from kkb_lod.vocab import KKB, RDF
+
+from .conftest import BASE, DATA
+
+
+def test_release_layout(built: BuildResult) -> None:
+    release = built.release
+    assert current_release(release.parents[1]) == release
+    manifest = json.loads((release / "manifest.json").read_text())
+    assert manifest["conforms"] is True
+    assert manifest["triples"] == built.triples > 1500
+    names = {d["name"] for d in manifest["dumps"]}
+    assert names == {"kkb.nq", "kkb.trig", "kkb.nt", "kkb.ttl", "kkb.jsonld", "kkb.nt.gz"}
+    for dump in manifest["dumps"]:
+        assert (release / "dumps" / dump["name"]).stat().st_size == dump["size"]
+    assert (release / "store").is_dir() and (release / "report.ttl").is_file()
+
+
+def test_dumps_agree(built: BuildResult) -> None:
+    dumps = built.release / "dumps"
+    nt = Graph().parse(dumps / "kkb.nt", format="nt")
+    assert len(nt) == built.triples
+    for name, fmt in (("kkb.ttl", "turtle"), ("kkb.jsonld", "json-ld")):
+        assert len(Graph().parse(dumps / name, format=fmt)) == len(nt), name
+    assert gzip.decompress((dumps / "kkb.nt.gz").read_bytes()) == (dumps / "kkb.nt").read_bytes()
+    lines = (dumps / "kkb.nt").read_bytes().splitlines()
+    assert lines == sorted(set(lines))
+
+
+def test_same_input_gives_byte_identical_dumps(built: BuildResult, tmp_path: Path) -> None:
+    again = build(Settings(data_dir=DATA, build_dir=tmp_path, base_iri=BASE))
+    for name in ("kkb.nt", "kkb.nq", "kkb.nt.gz"):
+        assert (again.release / "dumps" / name).read_bytes() == (
+            built.release / "dumps" / name).read_bytes(), name
+
+
+def test_bad_input_keeps_the_last_good_build(data_copy: Path, tmp_path: Path) -> None:
+    settings = Settings(data_dir=data_copy, build_dir=tmp_path / "out", base_iri=BASE)
+    good = build(settings).release
+    kkb = data_copy / "registry" / "kkb.csv"
+    kkb.write_text(kkb.read_text(encoding="utf-8").replace("62.04.01.1003,", "62.04.01.1099,"))
+    with pytest.raises(InputError):
+        build(settings)
+    assert current_release(settings.build_dir) == good
+    assert [p.name for p in (settings.build_dir / "releases").iterdir()] == [good.name]
+
+
+def test_shacl_violation_keeps_the_last_good_build(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(data_dir=data_copy, build_dir=tmp_path / "out", base_iri=BASE)
+    good = build(settings).release
+    real = pipeline.map_registry
+
+    def broken(registry, mint):  # a KKB designation with no village: a mapping bug
+        graphs = real(registry, mint)
+        orphan = URIRef(BASE + "id/kkb/62.04.01.1099")
+        graphs["registry"] = iter([*graphs["registry"], (orphan, RDF.type, KKB.KKBDesignation),
+                                   (orphan, KKB.designationYear, Literal("2021"))])
+        return graphs
+
+    monkeypatch.setattr(pipeline, "map_registry", broken)
+    with pytest.raises(ValidationFailed) as caught:
+        build(settings)
+    assert caught.value.path.is_file() and "62.04.01.1099" in caught.value.report.text()
+    assert current_release(settings.build_dir) == good
+
+
+def test_no_build_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="run 'kkb-lod build' first"):
+        current_release(tmp_path)
