@@ -91,6 +91,6 @@ def test_levels_and_parents() -> None:
 
 def test_graph_names() -> None:
     mint = Minter("https://w3id.org/kkb/")
-    assert mint.graph("links/wikidata") == mint.base + "graph/links/wikidata"
+    assert str(mint.graph("links/wikidata")) == mint.base + "graph/links/wikidata"
     with pytest.raises(IriError):
         mint.graph("../x")
