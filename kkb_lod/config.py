@@ -114,7 +114,7 @@ def load_settings(
 def _coerce(f: dataclasses.Field, value: Any, origin: str) -> Any:
     kind = type(f.default)
     try:
-        if kind is Path:
+        if isinstance(f.default, Path):
             return Path(value)
         if kind in (int, float):
             return kind(value)

@@ -19,6 +19,7 @@ from rdflib.namespace import (
     RDF,
     RDFS,
     SDO,
+    SH,
     SKOS,
     VOID,
     XSD,
@@ -154,7 +155,7 @@ PREFIXES: dict[str, str] = {
 
 __all__ = [
     "DCAT", "DCTERMS", "DQV", "FAMILY_FUNCTIONS", "FOAF", "KKB", "OA", "ONTOLOGY_IRI", "ORG", "OWL",
-    "PREFIXES", "PROV", "RDF", "RDFS", "SD", "SDO", "SKOS", "SPDX", "STATUSES", "VCARD", "VOID",
+    "PREFIXES", "PROV", "RDF", "RDFS", "SD", "SDO", "SH", "SKOS", "SPDX", "STATUSES", "VCARD", "VOID",
     "WD", "GEO", "XSD",
 ]
 
