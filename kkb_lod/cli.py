@@ -98,6 +98,51 @@ def validate(data_dir: Path | None, report_path: Path) -> None:
     click.echo(f"Valid: {sum(counts.values())} triples conform; report in {report_path}")
 
 
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Registry folder whose links/ snapshot and overrides are used.")
+@click.option("--out", "build_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Build folder; the review goes to its links/ folder.")
+@click.option("--refresh", is_flag=True,
+              help="First rebuild the snapshot from the live Wikidata SPARQL endpoint.")
+@click.option("--endpoint", default="https://query.wikidata.org/sparql", show_default=True,
+              help="SPARQL endpoint queried by --refresh.")
+def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint: str) -> None:
+    """Match administrative units to Wikidata and write the review.
+
+    Offline by default (data/links/wikidata-snapshot.csv); overrides in data/links/overrides.csv
+    always win. Writes review.csv, review.html and quickstatements.txt (proposed P2588 codes, for
+    a human editor — never uploaded).
+    """
+    from kkb_lod.ingest import read_registry
+    from kkb_lod.linking import link_units
+    from kkb_lod.linking.publish import quickstatements, review_csv, review_html
+    from kkb_lod.linking.refresh import RefreshError, refresh_snapshot
+
+    settings = _settings(data_dir=data_dir, build_dir=build_dir)
+    progress = Progress()
+    try:
+        registry = read_registry(settings.data_dir)
+    except InputError as err:
+        _input_problems(err)
+    if refresh:
+        progress(f"refreshing the snapshot from {endpoint}")
+        try:
+            found = refresh_snapshot(registry.units, settings.data_dir, endpoint)
+        except RefreshError as err:
+            raise click.ClickException(f"{err}; the old snapshot is unchanged") from None
+        progress(f"snapshot: {len(found)} entities")
+    decisions, snapshot = link_units(settings.data_dir, registry.units)
+    out = settings.build_dir / "links"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "review.csv").write_text(review_csv(decisions), encoding="utf-8")
+    (out / "review.html").write_text(review_html(decisions, snapshot), encoding="utf-8")
+    (out / "quickstatements.txt").write_text(quickstatements(decisions, snapshot), encoding="utf-8")
+    counts = {s: sum(d.status == s for d in decisions) for s in ("linked", "ambiguous", "unmatched")}
+    click.echo(f"{counts['linked']} linked, {counts['ambiguous']} ambiguous, "
+               f"{counts['unmatched']} unmatched; review in {out}/review.html")
+
+
 def _input_problems(err: InputError) -> None:
     for problem in err.problems:
         click.echo(f"error: {problem}", err=True)

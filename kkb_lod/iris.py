@@ -24,7 +24,8 @@ LEVELS: dict[int, str] = {1: "province", 2: "regency", 3: "district", 4: "villag
 #: Resource kinds keyed by an official code; all other kinds are keyed by a slug.
 CODE_KINDS = frozenset({"province", "regency", "district", "village", "kkb"})
 SLUG_KINDS = frozenset(
-    {"activity", "org", "post", "person", "programme", "objective", "source", "note", "dataset"}
+    {"activity", "org", "post", "person", "programme", "objective", "source", "note", "dataset",
+     "link"}
 )
 KINDS = CODE_KINDS | SLUG_KINDS
 

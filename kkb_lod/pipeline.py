@@ -28,12 +28,15 @@ from kkb_lod.config import Settings
 from kkb_lod.dumps import Dump, write_dumps
 from kkb_lod.ingest import read_registry
 from kkb_lod.iris import Minter
+from kkb_lod.linking import link_units
+from kkb_lod.linking.publish import link_triples
 from kkb_lod.mapping import map_registry
 from kkb_lod.validate import Report, validate_graph
 from kkb_lod.vocab import ONTOLOGY_FILE
 
 Progress = Callable[[str], None]
 KEEP_RELEASES = 3
+LINKS = "links/wikidata"
 
 
 class ValidationFailed(Exception):
@@ -79,6 +82,13 @@ def map_and_validate(settings: Settings, progress: Progress = lambda _: None
             data.add(triple)
             dataset.add(ox.Quad(*(to_ox(t) for t in triple), graph))
         counts[name] = len(data) - before
+    decisions, snapshot = link_units(settings.data_dir, registry.units)
+    graph = ox.NamedNode(mint.graph(LINKS))
+    links = list(link_triples(decisions, snapshot, mint))
+    for triple in links:
+        data.add(triple)
+        dataset.add(ox.Quad(*(to_ox(t) for t in triple), graph))
+    counts[LINKS] = len(links)
     ontology = load_ontology()
     graph = ox.NamedNode(mint.graph("ontology"))
     for triple in ontology:

@@ -101,6 +101,11 @@ class KKB(DefinedNamespace):
     valueUsed: URIRef
     referenceSource: URIRef
 
+    # Links to other datasets (Wikidata)
+    EntityLink: URIRef
+    matchMethod: URIRef
+    matchScore: URIRef
+
 
 #: Family-function slugs used in registry CSVs, in the order of the source (and of PP 87/2014).
 FAMILY_FUNCTIONS: dict[str, URIRef] = {
