@@ -12,10 +12,10 @@ from urllib.parse import parse_qs
 import pytest
 
 from kkb_lod.ingest import UnitRow
+from kkb_lod.iris import Minter
 from kkb_lod.linking import Decision, Entity, Snapshot, match_units, read_overrides
 from kkb_lod.linking.publish import link_triples, quickstatements, review_csv, review_html
 from kkb_lod.linking.refresh import USER_AGENT, RefreshError, refresh_snapshot, run_query
-from kkb_lod.iris import Minter
 from kkb_lod.vocab import OWL, WD
 
 RECORDED = Path(__file__).parent / "data" / "wikidata"
