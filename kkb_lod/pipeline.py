@@ -30,13 +30,13 @@ from kkb_lod.ingest import read_registry
 from kkb_lod.iris import Minter
 from kkb_lod.linking import link_units
 from kkb_lod.linking.publish import link_triples
-from kkb_lod.mapping import map_registry
+from kkb_lod.mapping import map_registry, to_graph
 from kkb_lod.validate import Report, validate_graph
 from kkb_lod.vocab import ONTOLOGY_FILE
 
 Progress = Callable[[str], None]
 KEEP_RELEASES = 3
-LINKS = "links/wikidata"
+LINKS, ONTOLOGY = "links/wikidata", "ontology"
 
 
 class ValidationFailed(Exception):
@@ -66,36 +66,27 @@ def load_ontology() -> Graph:
 
 def map_and_validate(settings: Settings, progress: Progress = lambda _: None
                      ) -> tuple[ox.Dataset, dict[str, int], Report]:
-    """Read, check, map and validate the registry folder; nothing is written."""
+    """Read, check, map, link and validate the registry folder; nothing is written."""
     progress(f"reading registry {settings.data_dir}")
     registry = read_registry(settings.data_dir)
     check_registry(registry)
     progress(f"mapping {len(registry.kkb)} KKB, {len(registry.units)} administrative units")
     mint = Minter(settings.base_iri)
-    dataset = ox.Dataset()
-    data = Graph()
-    counts: dict[str, int] = {}
-    for name, triples in map_registry(registry, mint).items():
-        graph = ox.NamedNode(mint.graph(name))
-        before = len(data)
-        for triple in triples:
-            data.add(triple)
-            dataset.add(ox.Quad(*(to_ox(t) for t in triple), graph))
-        counts[name] = len(data) - before
+    graphs = {name: to_graph(triples) for name, triples in map_registry(registry, mint).items()}
     decisions, snapshot = link_units(settings.data_dir, registry.units)
-    graph = ox.NamedNode(mint.graph(LINKS))
-    links = list(link_triples(decisions, snapshot, mint))
-    for triple in links:
-        data.add(triple)
-        dataset.add(ox.Quad(*(to_ox(t) for t in triple), graph))
-    counts[LINKS] = len(links)
-    ontology = load_ontology()
-    graph = ox.NamedNode(mint.graph("ontology"))
-    for triple in ontology:
-        dataset.add(ox.Quad(*(to_ox(t) for t in triple), graph))
-    counts["ontology"] = len(ontology)
+    graphs[LINKS] = to_graph(link_triples(decisions, snapshot, mint))
+    data = Graph()
+    for graph in graphs.values():
+        data += graph
+    graphs[ONTOLOGY] = load_ontology()
+    dataset = ox.Dataset()
+    for name, graph in graphs.items():
+        graph_name = ox.NamedNode(mint.graph(name))
+        for triple in graph:
+            dataset.add(ox.Quad(*(to_ox(t) for t in triple), graph_name))
     progress(f"validating {len(data)} triples against shapes/")
-    return dataset, counts, validate_graph(data, ontology)
+    report = validate_graph(data, graphs[ONTOLOGY])
+    return dataset, {name: len(graph) for name, graph in graphs.items()}, report
 
 
 def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResult:
