@@ -53,7 +53,7 @@ def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None) -
     The new release becomes current only if it is complete and valid; otherwise the last good
     release stays in place and the problems are printed.
     """
-    from kkb_lod.pipeline import ValidationFailed
+    from kkb_lod.pipeline import BuildBusy, ValidationFailed
     from kkb_lod.pipeline import build as run_build
 
     settings = _settings(data_dir=data_dir, build_dir=build_dir, base_iri=base_iri)
@@ -61,6 +61,8 @@ def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None) -
         result = run_build(settings, Progress())
     except InputError as err:
         _input_problems(err)
+    except BuildBusy as err:
+        raise click.ClickException(str(err)) from None
     except ValidationFailed as err:
         click.echo(err.report.text(), err=True)
         click.echo(f"Build failed: {len(err.report.results)} SHACL results; report in "

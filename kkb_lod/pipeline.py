@@ -10,6 +10,7 @@ replaces the release being served. A build with SHACL violations leaves its repo
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
@@ -37,6 +38,10 @@ from kkb_lod.vocab import ONTOLOGY_FILE
 Progress = Callable[[str], None]
 KEEP_RELEASES = 3
 LINKS, ONTOLOGY = "links/wikidata", "ontology"
+
+
+class BuildBusy(RuntimeError):
+    """Another build holds the build folder's lock."""
 
 
 class ValidationFailed(Exception):
@@ -90,7 +95,22 @@ def map_and_validate(settings: Settings, progress: Progress = lambda _: None
 
 
 def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResult:
-    """Build a release from ``settings.data_dir`` into ``settings.build_dir`` and make it current."""
+    """Build a release from ``settings.data_dir`` into ``settings.build_dir`` and make it current.
+
+    One build at a time per build folder (an exclusive lock); leftovers of a build that was killed
+    are removed first. Nothing the served release uses is touched until the final rename.
+    """
+    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.build_dir / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildBusy(f"another build is running in {settings.build_dir}") from None
+        _remove_leftovers(settings.build_dir)
+        return _build(settings, progress)
+
+
+def _build(settings: Settings, progress: Progress) -> BuildResult:
     dataset, counts, report = map_and_validate(settings, progress)
     started = dt.datetime.now(dt.UTC)
     release_id = started.strftime("%Y%m%dT%H%M%S%fZ")
@@ -141,6 +161,14 @@ def current_release(build_dir: Path) -> Path:
     if not (release / "manifest.json").is_file():
         raise FileNotFoundError(f"{link} points to {release}, which is not a complete release")
     return release
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Partial releases and temporary links left by a killed build (we hold the lock)."""
+    for partial in (root / "releases").glob(".*.partial") if (root / "releases").is_dir() else ():
+        shutil.rmtree(partial, ignore_errors=True)
+    for link in root.glob(".current.*"):
+        link.unlink(missing_ok=True)
 
 
 def _point_current(root: Path, release: Path) -> None:

@@ -84,3 +84,44 @@ def test_shacl_violation_keeps_the_last_good_build(
 def test_no_build_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="run 'kkb-lod build' first"):
         current_release(tmp_path)
+
+
+def test_killed_builds_never_damage_the_served_release(tmp_path: Path) -> None:
+    """kill -9 a build at many points; the current release stays complete and loadable."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from kkb_lod.store import OxigraphStore
+
+    out = tmp_path / "out"
+    good = build(Settings(data_dir=DATA, build_dir=out, base_iri=BASE)).release
+    good_nt = (good / "dumps" / "kkb.nt").read_bytes()
+    command = [sys.executable, "-m", "kkb_lod", "build", "--data", str(DATA), "--out", str(out)]
+    for delay in (0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.3, 1.6):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        release = current_release(out)
+        assert (release / "dumps" / "kkb.nt").read_bytes() == good_nt
+        assert OxigraphStore.from_release(release, "disk").count() > 0
+    final = build(Settings(data_dir=DATA, build_dir=out, base_iri=BASE))
+    assert not list((out / "releases").glob(".*.partial"))
+    assert (final.release / "dumps" / "kkb.nt").read_bytes() == good_nt
+
+
+def test_one_build_at_a_time(tmp_path: Path) -> None:
+    import fcntl
+
+    from kkb_lod.pipeline import BuildBusy
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(BuildBusy):
+            build(Settings(data_dir=DATA, build_dir=out, base_iri=BASE))
