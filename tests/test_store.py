@@ -9,9 +9,11 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -32,7 +34,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def oxigraph_server(built: BuildResult) -> Iterator[str]:
-    binary = shutil.which("oxigraph")
+    beside = Path(sys.executable).with_name("oxigraph")  # the venv's, when it is not on PATH
+    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
     assert binary, "the oxigraph server (pip package 'oxigraph') is a test dependency"
     port = free_port()
     proc = subprocess.Popen(
