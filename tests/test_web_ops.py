@@ -1,0 +1,77 @@
+"""Operations endpoints and the headers every response carries."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kkb_lod.config import Settings
+from kkb_lod.store import OxigraphStore, StoreError
+from kkb_lod.web import create_app
+
+
+@pytest.fixture
+def app(settings: Settings, store: OxigraphStore) -> Flask:
+    return create_app(settings, store)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def test_health_and_ready(client: FlaskClient) -> None:
+    assert client.get("/health").json == {"status": "ok"}
+    assert client.get("/ready").json == {"status": "ready"}
+
+
+def test_not_ready_when_the_store_fails(settings: Settings) -> None:
+    class Broken:
+        def query(self, *args: object, **kwargs: object) -> None:
+            raise StoreError("remote store unreachable")
+
+        def count(self) -> int:
+            return 0
+
+    response = create_app(settings, Broken()).test_client().get("/ready")  # type: ignore[arg-type]
+    assert response.status_code == 503 and "unreachable" in response.json["error"]
+    assert response.headers["Retry-After"] == "5"
+
+
+@pytest.mark.parametrize("path", ["/health", "/sparql", "/nonexistent", "/catalog"])
+def test_security_headers_and_request_id(client: FlaskClient, path: str) -> None:
+    response = client.get(path, headers={"X-Request-ID": "abc-123"})
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Request-ID"] == "abc-123"
+
+
+def test_hostile_request_id_is_replaced(client: FlaskClient) -> None:
+    response = client.get("/health", headers={"X-Request-ID": "x\r\nSet-Cookie: a=b"})
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+def test_metrics_count_requests(client: FlaskClient) -> None:
+    client.get("/health")
+    client.get("/health")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'kkb_requests_total{family="ops",method="GET",status="200"} 2' in text
+    assert 'kkb_request_seconds_count{family="ops"} 2' in text
+    assert "kkb_query_timeouts_total 0" in text
+
+
+def test_structured_access_log(client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="kkb_lod.access"):
+        client.get("/health", headers={"X-Request-ID": "log-1"})
+    entry = json.loads(caplog.records[-1].getMessage())
+    assert entry["request_id"] == "log-1" and entry["status"] == 200 and entry["path"] == "/health"
+
+
+def test_request_body_limit(client: FlaskClient) -> None:
+    response = client.post("/sparql", data={"query": "ASK {}" + " " * 2_000_000})
+    assert response.status_code == 413
