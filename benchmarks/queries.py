@@ -1,0 +1,115 @@
+"""HTTP latency of a fixed researcher query set, against raw pyoxigraph in the same run.
+
+    python benchmarks/queries.py [--build DIR] [--runs 200]
+
+Builds the bundled registry if DIR has no release, starts gunicorn (2 workers) on loopback, and
+times every query N times through ``/sparql`` (keep-alive connection, JSON results) and N times
+in-process on a pyoxigraph store loaded from the same release. Prints p50/p95 of each and the
+ratio; the target is HTTP p50 ≤ 1.2 × raw p50 + 1 ms. Not a test: run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import statistics
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._server import gunicorn  # noqa: E402
+from kkb_lod.config import Settings  # noqa: E402
+from kkb_lod.pipeline import build, current_release  # noqa: E402
+from kkb_lod.store import OxigraphStore  # noqa: E402
+from kkb_lod.vocab import PREFIXES  # noqa: E402
+
+P = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
+QUERIES = {
+    "lookup": P + 'SELECT ?v WHERE { ?v kkb:kemendagriCode "62.04.06.2020" }',
+    "counts per district": P + """SELECT ?d (COUNT(?k) AS ?n) WHERE {
+        ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d } GROUP BY ?d""",
+    "KKB list + labels + Wikidata": P + """SELECT ?k ?name ?wd WHERE {
+        ?k a kkb:KKBDesignation ; kkb:village ?v . ?v rdfs:label ?name .
+        OPTIONAL { ?v kkb:partOf/kkb:partOf ?r . ?r owl:sameAs ?wd } }""",
+    "activity aggregate by regency/year": P + """SELECT ?r ?y (COUNT(DISTINCT ?k) AS ?n) WHERE {
+        ?a kkb:year ?y ; kkb:guides ?k . ?k kkb:village/kkb:partOf/kkb:partOf ?r }
+        GROUP BY ?r ?y""",
+    "describe": "DESCRIBE <https://w3id.org/kkb/id/village/62.04.06.2020>",
+    "label regex": P + 'SELECT ?u WHERE { ?u rdfs:label ?l FILTER regex(?l, "^bintang", "i") }',
+    "OPTIONAL-heavy table": P + """SELECT ?u ?code ?lat ?long ?post ?bps WHERE {
+        ?u a kkb:Village ; kkb:kemendagriCode ?code .
+        OPTIONAL { ?u geo:lat ?lat } OPTIONAL { ?u geo:long ?long }
+        OPTIONAL { ?u schema:postalCode ?post } OPTIONAL { ?u kkb:bpsCode ?bps } }""",
+    "part-of path": P + """SELECT ?u WHERE {
+        ?u kkb:partOf+ <https://w3id.org/kkb/id/regency/62.04> }""",
+    "time series": P + """SELECT ?y (COUNT(?a) AS ?n) WHERE { ?a kkb:year ?y } GROUP BY ?y
+        ORDER BY ?y""",
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def time_http(url: str, query: str, runs: int) -> list[float]:
+    host = urllib.parse.urlparse(url)
+    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+    accept = "text/turtle" if query.lstrip().startswith("DESCRIBE") else (
+        "application/sparql-results+json")
+    body = urllib.parse.urlencode({"query": query})
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        conn.request("POST", "/sparql", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        response = conn.getresponse()
+        response.read()
+        times.append(time.perf_counter() - start)
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status} for {query[:60]}")
+    conn.close()
+    return times
+
+
+def time_raw(store: OxigraphStore, query: str, runs: int) -> list[float]:
+    import pyoxigraph as ox
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = store.query(query)
+        if isinstance(result, ox.QueryTriples):
+            result.serialize(format=ox.RdfFormat.TURTLE)
+        elif isinstance(result, ox.QuerySolutions):
+            result.serialize(format=ox.QueryResultsFormat.JSON)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--build", type=Path, default=Path("build"))
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+    try:
+        release = current_release(args.build)
+    except FileNotFoundError:
+        release = build(Settings(build_dir=args.build)).release
+    store = OxigraphStore.from_release(release, "memory")
+    print(f"release {release.name}: {store.count()} quads; {args.runs} runs per query\n")
+    print("| query | raw p50 ms | raw p95 ms | HTTP p50 ms | HTTP p95 ms | ratio p50 | target |")
+    print("|---|---|---|---|---|---|---|")
+    with gunicorn(args.build) as url:
+        for name, query in QUERIES.items():
+            raw, http = time_raw(store, query, args.runs), time_http(url, query, args.runs)
+            r50, h50 = percentile(raw, 50) * 1e3, percentile(http, 50) * 1e3
+            ok = "met" if h50 <= 1.2 * r50 + 1.0 else "MISSED"
+            print(f"| {name} | {r50:.3f} | {percentile(raw, 95) * 1e3:.3f} | {h50:.3f} | "
+                  f"{percentile(http, 95) * 1e3:.3f} | {h50 / r50:.1f}× | {ok} |")
+
+
+if __name__ == "__main__":
+    main()
