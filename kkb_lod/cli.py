@@ -155,3 +155,43 @@ def _input_problems(err: InputError) -> None:
 def main() -> None:
     """Entry point of the ``kkb-lod`` script."""
     cli()
+
+
+@cli.command()
+@click.option("--build", "build_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Build folder whose current release is served (default: build/, or "
+                   "KKB_BUILD_DIR); built from the registry folder first if it has none.")
+@click.option("--host", help="Address to listen on (default: 127.0.0.1, or KKB_HOST).")
+@click.option("--port", type=int, help="Port to listen on (default: 5000, or KKB_PORT).")
+@click.option("--store", type=click.Choice(["memory", "disk"]),
+              help="Serve the release from memory or from its on-disk store (default: memory).")
+def serve(build_dir: Path | None, host: str | None, port: int | None, store: str | None) -> None:
+    """Serve the current release: /sparql, /id/… pages and the catalog.
+
+    With no release in the build folder yet (and no KKB_SPARQL_URL), the registry is built first.
+    This is werkzeug's threaded server, fine for one machine; behind a proxy use a WSGI server
+    with server.py (gunicorn server:app).
+    """
+    from kkb_lod.pipeline import ValidationFailed, current_release
+    from kkb_lod.pipeline import build as run_build
+    from kkb_lod.web import create_app
+
+    settings = _settings(build_dir=build_dir, host=host, port=port, store=store)
+    if not settings.sparql_url:
+        try:
+            current_release(settings.build_dir)
+        except FileNotFoundError:
+            click.echo(f"No release in {settings.build_dir}; building {settings.data_dir} first.",
+                       err=True)
+            try:
+                run_build(settings, Progress())
+            except InputError as err:
+                _input_problems(err)
+            except ValidationFailed as err:
+                click.echo(err.report.text(), err=True)
+                click.echo(f"Build failed; report in {err.path}. Nothing to serve.", err=True)
+                sys.exit(EXIT_INVALID)
+    app = create_app(settings)
+    click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
+               f"(SPARQL: http://{settings.host}:{settings.port}/sparql)")
+    app.run(settings.host, settings.port, threaded=True, use_reloader=False)

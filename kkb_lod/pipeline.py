@@ -69,9 +69,8 @@ def load_ontology() -> Graph:
     return Graph().parse(ONTOLOGY_FILE, format="turtle")
 
 
-def map_and_validate(settings: Settings, progress: Progress = lambda _: None
-                     ) -> tuple[ox.Dataset, dict[str, int], Report]:
-    """Read, check, map, link and validate the registry folder; nothing is written."""
+def map_graphs(settings: Settings, progress: Progress = lambda _: None) -> dict[str, Graph]:
+    """Read, check, map and link the registry folder: one graph per named graph of a release."""
     progress(f"reading registry {settings.data_dir}")
     registry = read_registry(settings.data_dir)
     check_registry(registry)
@@ -80,12 +79,20 @@ def map_and_validate(settings: Settings, progress: Progress = lambda _: None
     graphs = {name: to_graph(triples) for name, triples in map_registry(registry, mint).items()}
     decisions, snapshot = link_units(settings.data_dir, registry.units)
     graphs[LINKS] = to_graph(link_triples(decisions, snapshot, mint))
-    data = Graph()
-    for graph in graphs.values():
-        data += graph
     graphs[ONTOLOGY] = load_ontology()
+    return graphs
+
+
+def map_and_validate(settings: Settings, progress: Progress = lambda _: None
+                     ) -> tuple[ox.Dataset, dict[str, int], Report]:
+    """Map the registry folder (:func:`map_graphs`) and validate it; nothing is written."""
+    graphs = map_graphs(settings, progress)
+    mint = Minter(settings.base_iri)
+    data = Graph()
     dataset = ox.Dataset()
     for name, graph in graphs.items():
+        if name != ONTOLOGY:
+            data += graph
         graph_name = ox.NamedNode(mint.graph(name))
         for triple in graph:
             dataset.add(ox.Quad(*(to_ox(t) for t in triple), graph_name))

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.term import Node
 
 from kkb_lod.vocab import ONTOLOGY_FILE, RDF, SH
@@ -82,25 +82,30 @@ def validate_graph(data: Graph, ontology: Graph | None = None,
         data_graph.add(triple)
     for triple in ontology if ontology is not None else _ontology():
         data_graph.add(triple)
-    _, graph, _ = validate(data_graph, shacl_graph=shapes if shapes is not None else load_shapes(),
-                           inference="none", advanced=True, allow_warnings=True)
-    results = tuple(sorted((_result(graph, node) for node in
+    shapes = shapes if shapes is not None else load_shapes()
+    _, graph, _ = validate(data_graph, shacl_graph=shapes, inference="none", advanced=True,
+                           allow_warnings=True)
+    results = tuple(sorted((_result(graph, node, shapes) for node in
                             graph.subjects(RDF.type, SH.ValidationResult)),
                            key=lambda r: (r.focus, r.shape, r.path or "", r.message)))
     conforms = not any(r.severity == "Violation" for r in results)
     return Report(conforms, graph, results)
 
 
-def _result(graph: Graph, node: Node) -> Result:
+def _result(graph: Graph, node: Node, shapes: Graph) -> Result:
     def one(predicate: Node) -> str | None:
         value = graph.value(node, predicate)
         return None if value is None else str(value)
+
+    shape = graph.value(node, SH.sourceShape)
+    if isinstance(shape, BNode):  # a property shape: name it by the node shape that holds it
+        shape = shapes.value(predicate=SH.property, object=shape) or shape
 
     return Result(
         focus=one(SH.focusNode) or "",
         path=one(SH.resultPath),
         value=one(SH.value),
         message=one(SH.resultMessage) or "",
-        shape=one(SH.sourceShape) or "",
+        shape=str(shape or ""),
         severity=(one(SH.resultSeverity) or "").rsplit("#", 1)[-1],
     )

@@ -52,7 +52,7 @@ def test_security_headers_and_request_id(client: FlaskClient, path: str) -> None
 
 
 def test_hostile_request_id_is_replaced(client: FlaskClient) -> None:
-    response = client.get("/health", headers={"X-Request-ID": "x\r\nSet-Cookie: a=b"})
+    response = client.get("/health", headers={"X-Request-ID": "<script>alert(1)</script>"})
     assert len(response.headers["X-Request-ID"]) == 32
 
 

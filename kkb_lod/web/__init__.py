@@ -1,8 +1,10 @@
-"""The Flask app: ``create_app(settings=None, store=None)``.
+"""The Flask app: ``create_app(settings=None, store=None, release=None)``.
 
 The factory receives its world: tests pass ``Settings`` and a store; ``server.py`` passes nothing
-and gets the current release of ``settings.build_dir``. Each URL family is one blueprint, always
-registered; the views reach the store only through SPARQL (``kkb_lod.store.Store``).
+and gets the store the settings name (the current release of ``settings.build_dir``, or a remote
+store when ``sparql_url`` is set). Each URL family is one blueprint, always registered; the views
+reach the store only through SPARQL (``kkb_lod.store.Store``). Every response allows any origin
+(CORS): the data is open, and browser-based SPARQL clients must be able to read it.
 """
 
 from __future__ import annotations
@@ -10,35 +12,71 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
 
 from kkb_lod.config import Settings, load_settings
-from kkb_lod.store import OxigraphStore, Store
+from kkb_lod.store import OxigraphStore, Store, open_store
+
+#: Methods a browser may use cross-origin, and how long it may cache that answer (seconds).
+CORS_METHODS, CORS_MAX_AGE = "GET, POST, OPTIONS", "86400"
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None,
                release: dict[str, Any] | None = None) -> Flask:
-    """Build the app. Without a store, open the current release of ``settings.build_dir``.
+    """Build the app. Without a store, open the one ``settings`` names.
 
     ``release`` is the release manifest (``manifest.json``: id, created, counts, dumps); it is
     read from the build folder when the store is opened here.
     """
     settings = settings or load_settings()
     if store is None:
-        from kkb_lod.pipeline import current_release
-
-        path = current_release(settings.build_dir)
-        store = OxigraphStore.from_release(path, settings.store)
-        release = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        release["path"] = str(path)
+        store, release = _open(settings)
     app = Flask(__name__)
     app.config["KKB_SETTINGS"] = settings
     app.extensions["kkb_store"] = store
     app.extensions["kkb_release"] = release or {}
+    app.after_request(allow_any_origin)
+    app.register_error_handler(HTTPException, plain_error)  # also a bug's 500, once logged
 
-    from kkb_lod.web import catalog, resources, sparql
+    from kkb_lod.web import catalog, ops, resources, sparql
 
+    ops.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(resources.bp)
     return app
+
+
+def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
+    """The store ``settings`` name, with the manifest of the release it serves (if local)."""
+    if settings.sparql_url:
+        return open_store(settings), {}
+    from kkb_lod.pipeline import current_release
+
+    path = current_release(settings.build_dir)
+    release = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    release["path"] = str(path)
+    return OxigraphStore.from_release(path, settings.store), release
+
+
+def allow_any_origin(response: Response) -> Response:
+    """Let any web page read any answer; answer CORS preflights (OPTIONS) for GET and POST."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", "Accept, Content-Type")
+        response.headers["Access-Control-Max-Age"] = CORS_MAX_AGE
+    return response
+
+
+def plain_error(error: HTTPException) -> Response:
+    """An HTTP error as plain text saying what went wrong; keeps headers (Allow, Retry-After)."""
+    body = f"{error.code} {error.name}: {error.description}\n"
+    response = Response(body, status=error.code, mimetype="text/plain")
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+

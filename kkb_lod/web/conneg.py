@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import request
 from werkzeug.exceptions import NotAcceptable
 
-from kkb_lod.formats import Format, by_name, for_kind, from_media_type, from_suffix, media_types
+from kkb_lod.formats import Format, for_kind, from_media_type, from_suffix, media_types
 
 
 def negotiate(*kinds: str, suffix: str | None = None) -> Format:
     """The format to answer in, among formats of ``kinds`` (the first kind's first is default).
 
-    A URL suffix (``.ttl``) wins, then a ``format`` parameter (name, suffix or media type), then
-    the ``Accept`` header with its q-values; no Accept header means the default. Raises 406 when
-    the client accepts nothing we can produce, naming what we can.
+    A URL suffix (``.ttl``) wins, then a ``format`` parameter, then the ``Accept`` header with its
+    q-values; no Accept header means the default. Raises 406 when the client accepts nothing we
+    can produce, naming what we can.
     """
     if suffix:
         fmt = from_suffix(suffix, *kinds)
@@ -22,11 +22,8 @@ def negotiate(*kinds: str, suffix: str | None = None) -> Format:
         return fmt
     asked = request.args.get("format") or request.form.get("format")
     if asked:
-        try:
-            fmt = by_name(asked)
-        except KeyError:
-            fmt = None
-        if fmt is None or fmt.kind not in kinds:
+        fmt = by_parameter(asked, *kinds)
+        if fmt is None:
             offered = ", ".join(f.name for f in for_kind(*kinds))
             raise NotAcceptable(f"format {asked!r} is not offered here; offered: {offered}")
         return fmt
@@ -37,3 +34,20 @@ def negotiate(*kinds: str, suffix: str | None = None) -> Format:
         offered = ", ".join(media_types(*kinds))
         raise NotAcceptable(f"none of the accepted media types can be produced; offered: {offered}")
     return from_media_type(best, *kinds)
+
+
+def by_parameter(asked: str, *kinds: str) -> Format | None:
+    """The format of ``kinds`` a ``format`` value names, or None.
+
+    Read within the kinds wanted, because clients use the same short names for different answers:
+    SPARQLWrapper sends ``format=xml`` for SELECT (SPARQL XML results) and for CONSTRUCT
+    (RDF/XML), and ``format=json-ld``. A value matches a format's name, suffix or any of its media
+    types, also as ``application/<value>`` or ``text/<value>``, case and hyphens aside.
+    """
+    wanted = asked.strip().lower()
+    for fmt in for_kind(*kinds):
+        names = {fmt.name, fmt.suffix, *fmt.media_types}
+        if wanted in names or wanted.replace("-", "") in names \
+                or f"application/{wanted}" in names or f"text/{wanted}" in names:
+            return fmt
+    return None

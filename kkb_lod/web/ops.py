@@ -84,7 +84,8 @@ class Metrics:
 def init_app(app: Flask, max_body_bytes: int = 1_000_000) -> None:
     """Request ids, access logs, metrics and security headers for every response of ``app``."""
     app.extensions["kkb_metrics"] = Metrics()
-    app.config.setdefault("MAX_CONTENT_LENGTH", max_body_bytes)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.before_request(_start)
     app.after_request(_finish)
     app.register_blueprint(bp)

@@ -1,0 +1,163 @@
+"""Running one read-only query: policy checks, the dataset, a time limit and a size limit.
+
+The time limit: pyoxigraph cannot cancel a query, but it releases the GIL while it works, so the
+query runs in a worker thread and the request stops waiting after ``query_timeout`` seconds (503
+with ``Retry-After``). A query that streams its answer (most SELECT/CONSTRUCT queries) also stops
+at the next row, because the worker checks a flag between rows; one that computes everything
+before its first row (ORDER BY, GROUP BY, aggregates) runs on in its thread until done, using a
+CPU but holding no lock. Stronger isolation (a process per query, a concurrency cap) belongs to
+the hardening issue.
+
+The size limit: at most ``result_limit`` rows or triples are answered; a bigger answer is refused
+(422) rather than cut short, with a hint to page with LIMIT/OFFSET.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pyoxigraph import QueryBoolean, QuerySolution, QuerySolutions, Triple
+from werkzeug.exceptions import (
+    BadGateway,
+    BadRequest,
+    Forbidden,
+    InternalServerError,
+    ServiceUnavailable,
+    UnprocessableEntity,
+)
+
+from kkb_lod.store import Store, StoreError
+from kkb_lod.web._scan import UPDATE_KEYWORDS, Scan
+
+READ_ONLY = ("This is a read-only SPARQL endpoint: SPARQL Update ({}) is not accepted here. "
+             "The data is published by rebuilding a release (kkb-lod build).")
+
+#: Stands for "no graph at all" where the Store interface can only say "these graphs": a protocol
+#: dataset with named graphs only has an empty default graph, and vice versa (SPARQL 1.1 Protocol
+#: 2.1.4). Nothing is ever stored in it.
+EMPTY_GRAPH = "urn:x-kkb-lod:empty-graph"
+
+
+@dataclass
+class Answer:
+    """A materialised query result: ``rows`` (SELECT), ``boolean`` (ASK) or ``triples``."""
+
+    kind: str  # "results", "boolean" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[QuerySolution] = field(default_factory=list)
+    boolean: bool = False
+    triples: list[Triple] = field(default_factory=list)
+
+
+class _TooLarge(Exception):
+    """The answer has more rows or triples than allowed."""
+
+
+def check_policy(scan: Scan, services: Sequence[str]) -> None:
+    """Refuse updates (403) and SERVICE calls outside the allowlist (400), before running."""
+    if scan.form in UPDATE_KEYWORDS:
+        raise Forbidden(READ_ONLY.format(scan.form))
+    allowed = ", ".join(f"<{s}>" for s in services) or "none"
+    for target in scan.services:
+        if target is None:
+            raise BadRequest("SERVICE is allowed only with a literal absolute IRI (or a prefixed "
+                             f"name) that is on this endpoint's allowlist; allowed: {allowed}.")
+        if target not in services:
+            raise BadRequest(f"SERVICE <{target}> is not allowed: this endpoint calls only the "
+                             f"endpoints on its allowlist (service_allowlist); allowed: {allowed}.")
+
+
+def dataset(scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[str]
+            ) -> tuple[list[str], list[str]]:
+    """The (default graphs, named graphs) to pass to the store.
+
+    A protocol dataset (``default-graph-uri``/``named-graph-uri``) replaces the query's FROM and
+    FROM NAMED (SPARQL 1.1 Protocol 2.1.4). Without one, the query's own FROM clauses are passed
+    explicitly: the embedded store serves the union of all graphs as the default graph, and
+    pyoxigraph lets that union override FROM. Without either, the store's default dataset applies.
+    """
+    default, named = list(default_graphs), list(named_graphs)
+    if not default and not named and scan.from_default is not None \
+            and scan.from_named is not None:
+        default, named = scan.from_default, scan.from_named
+    if default or named:
+        return default or [EMPTY_GRAPH], named or [EMPTY_GRAPH]
+    return [], []
+
+
+def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str], list[str]],
+        timeout: float, limit: int) -> Answer:
+    """Run ``query`` on ``store`` within ``timeout`` seconds and ``limit`` rows or triples.
+
+    ``base`` is the service-defined base IRI (SPARQL 1.1 Protocol allows the endpoint's URL): the
+    store interface takes none, so it is declared in a first line, which error positions skip.
+
+    :raise 400: the store's parser rejects the query (its message is passed on).
+    :raise 422: the answer is larger than ``limit``.
+    :raise 502: a SERVICE call or a remote store failed.
+    :raise 503: the query did not finish in time.
+    """
+    outcome: dict[str, object] = {}
+    finished, cancelled = threading.Event(), threading.Event()
+
+    def work() -> None:
+        # pyoxigraph results must be dropped by the thread that made them, so the result is
+        # never a local of this frame (which an error's traceback would keep alive), and the
+        # finished frames an error passes on have their locals cleared here.
+        try:
+            outcome["answer"] = _materialise(store.query(f"BASE <{base}>\n{query}", *graphs),
+                                             limit, cancelled)
+        except BaseException as err:  # handed to the waiting request thread
+            traceback.clear_frames(err.__traceback__)
+            outcome["error"] = err
+        finally:
+            finished.set()
+
+    threading.Thread(target=work, name="kkb-sparql-query", daemon=True).start()
+    if not finished.wait(timeout):
+        cancelled.set()
+        raise ServiceUnavailable(
+            f"The query did not finish within {timeout:g} s (query_timeout) and was abandoned. "
+            "Make it cheaper (a narrower pattern, LIMIT) and try again.",
+            retry_after=math.ceil(timeout))
+    error = outcome.get("error")
+    if error is None:
+        return outcome["answer"]  # type: ignore[return-value]
+    if isinstance(error, SyntaxError):
+        position = re.match(r"error at (\d+):", str(error))
+        message = str(error) if position is None else (
+            f"error at {int(position[1]) - 1}:{str(error)[position.end():]}")
+        raise BadRequest(f"Query syntax error: {message}")
+    if isinstance(error, _TooLarge):
+        raise UnprocessableEntity(
+            f"The answer has more than {limit} rows or triples, the most this endpoint returns "
+            f"(result_limit). Page through it: add ORDER BY plus LIMIT {limit} and OFFSET 0, "
+            f"then OFFSET {limit}, and so on; or count first with COUNT(*).")
+    if isinstance(error, StoreError):  # a remote store failed
+        raise BadGateway(str(error))
+    if scan.services and isinstance(error, (OSError, RuntimeError)):
+        raise BadGateway(f"A SERVICE call failed: {error}")
+    if isinstance(error, (OSError, RuntimeError, ValueError)):
+        raise InternalServerError(f"The query failed: {error}")
+    raise error
+
+
+def _materialise(result: object, limit: int, cancelled: threading.Event) -> Answer | None:
+    """Read the whole result in the worker thread, stopping at the limit or when abandoned."""
+    if isinstance(result, QueryBoolean):
+        return Answer("boolean", boolean=bool(result))
+    items: list = []
+    for item in result:  # type: ignore[attr-defined]
+        if cancelled.is_set():
+            return None
+        items.append(item)
+        if len(items) > limit:
+            raise _TooLarge()
+    if isinstance(result, QuerySolutions):
+        return Answer("results", variables=[v.value for v in result.variables], rows=items)
+    return Answer("graph", triples=items)

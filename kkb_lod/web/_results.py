@@ -1,0 +1,123 @@
+"""Writing a materialised answer in the negotiated format, and as table cells for the HTML page.
+
+Rows are read into a list before anything is written (to enforce the size limit), and pyoxigraph
+cannot serialise such a list, only its own live result. So SELECT/ASK answers are written as
+SPARQL JSON here (the small, fully specified format) and handed back to pyoxigraph's own
+writers for XML, CSV and TSV. Graph answers go straight to ``pyoxigraph.serialize``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryResultsFormat,
+    Triple,
+    parse_query_results,
+    serialize,
+)
+
+from kkb_lod.formats import Format
+from kkb_lod.vocab import PREFIXES
+from kkb_lod.web._query import Answer
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+
+Term = NamedNode | BlankNode | Literal | Triple
+
+
+def to_bytes(answer: Answer, fmt: Format) -> bytes:
+    """The answer serialised in ``fmt`` (a "results" format for SELECT/ASK, else an RDF one)."""
+    if answer.kind == "graph":
+        return serialize(answer.triples, format=fmt.ox, prefixes=PREFIXES)  # type: ignore[arg-type]
+    text = json.dumps(results_json(answer), ensure_ascii=False, separators=(",", ":"))
+    document = text.encode("utf-8")
+    if fmt.ox == QueryResultsFormat.JSON:
+        return document
+    return parse_query_results(document, QueryResultsFormat.JSON).serialize(format=fmt.ox)
+
+
+def results_json(answer: Answer) -> dict[str, Any]:
+    """SPARQL 1.1 Query Results JSON (with RDF 1.2 triple terms and base directions)."""
+    if answer.kind == "boolean":
+        return {"head": {}, "boolean": answer.boolean}
+    bindings = [{name: term_json(term) for name, term in zip(answer.variables, row, strict=True)
+                 if term is not None} for row in answer.rows]
+    return {"head": {"vars": answer.variables}, "results": {"bindings": bindings}}
+
+
+def term_json(term: Term) -> dict[str, Any]:
+    """One RDF term as a SPARQL JSON binding value."""
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Triple):
+        return {"type": "triple", "value": {"subject": term_json(term.subject),
+                                            "predicate": term_json(term.predicate),
+                                            "object": term_json(term.object)}}
+    value: dict[str, Any] = {"type": "literal", "value": term.value}
+    if term.language:
+        value["xml:lang"] = term.language
+        if term.direction is not None:
+            value["its:dir"] = str(term.direction)
+    elif term.datatype.value != XSD_STRING:
+        value["datatype"] = term.datatype.value
+    return value
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A term as the HTML page shows it: text, an optional link, and a note (language, type)."""
+
+    text: str
+    href: str | None = None
+    note: str = ""
+
+
+def cells(answer: Answer, base_iri: str) -> tuple[list[str], list[list[Cell | None]]]:
+    """Column names and rows of cells for the HTML page (a graph shows as subject/predicate/object).
+
+    Links to our own IRIs point at this server's pages (the path after ``base_iri``), so browsing
+    stays on the instance being queried.
+    """
+    if answer.kind == "boolean":
+        return ["boolean"], [[Cell("true" if answer.boolean else "false")]]
+    if answer.kind == "graph":
+        return (["subject", "predicate", "object"],
+                [[cell(t.subject, base_iri), cell(t.predicate, base_iri), cell(t.object, base_iri)]
+                 for t in answer.triples])
+    return answer.variables, [[None if term is None else cell(term, base_iri) for term in row]
+                              for row in answer.rows]
+
+
+def cell(term: Term, base_iri: str) -> Cell:
+    """One term as a :class:`Cell`."""
+    if isinstance(term, NamedNode):
+        href = "/" + term.value[len(base_iri):] if term.value.startswith(base_iri) else term.value
+        return Cell(compact(term.value), href)
+    if isinstance(term, BlankNode):
+        return Cell(f"_:{term.value}")
+    if isinstance(term, Triple):
+        inner = (cell(t, base_iri).text for t in (term.subject, term.predicate, term.object))
+        return Cell("<< " + " ".join(inner) + " >>")
+    if term.language:
+        return Cell(term.value, note="@" + term.language)
+    datatype = term.datatype.value
+    return Cell(term.value, note="" if datatype == XSD_STRING else compact(datatype))
+
+
+def compact(iri: str) -> str:
+    """``kkb:KKBDesignation`` for a term of a known namespace, else the IRI itself."""
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and local.replace("-", "_").replace(".", "_").isidentifier():
+            return f"{prefix}:{local}"
+    return iri

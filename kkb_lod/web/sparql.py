@@ -1,0 +1,124 @@
+"""``/sparql``: a read-only SPARQL 1.1 Protocol endpoint over the store.
+
+GET, form-encoded POST and direct POST carry a query (``_protocol``); its text is scanned to refuse
+updates and SERVICE calls outside the allowlist and to learn its form (``_scan``); it runs with a
+time and a size limit (``_query``); the answer is written in the format negotiated from the
+``format`` parameter or ``Accept`` (``_results``). Without a query, GET answers the service
+description, or the query page for a browser.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from werkzeug.exceptions import BadRequest
+
+from kkb_lod.config import Settings
+from kkb_lod.formats import ANSWERS, Format, for_kind
+from kkb_lod.store import Store
+from kkb_lod.vocab import PREFIXES
+from kkb_lod.web._protocol import read_operation
+from kkb_lod.web._query import Answer, check_policy, dataset, run
+from kkb_lod.web._results import cells, to_bytes
+from kkb_lod.web._scan import is_absolute_iri, scan
+from kkb_lod.web._service import describe_service, graph_counts
+from kkb_lod.web.conneg import negotiate
+
+bp = Blueprint("sparql", __name__)
+
+#: The kinds of format each query form can be answered in (besides the HTML page).
+FORM_KINDS: dict[str, tuple[str, ...]] = {
+    "SELECT": ANSWERS["results"], "ASK": ANSWERS["results"],
+    "CONSTRUCT": ANSWERS["graph"], "DESCRIBE": ANSWERS["graph"],
+}
+
+PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+
+#: Example queries offered on the query page (each is run by a test against the bundled data).
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("KKB per kecamatan", """\
+SELECT ?kecamatan ?name (COUNT(?kkb) AS ?kkbs) WHERE {
+  ?kkb a kkb:KKBDesignation ; kkb:village/kkb:partOf ?kecamatan .
+  ?kecamatan schema:name ?name .
+} GROUP BY ?kecamatan ?name ORDER BY DESC(?kkbs) ?name"""),
+    ("Every KKB with its village", """\
+SELECT ?kkb ?village ?code ?label WHERE {
+  ?kkb a kkb:KKBDesignation ; kkb:village ?village ; rdfs:label ?label .
+  ?village kkb:kemendagriCode ?code .
+  FILTER (lang(?label) = "en")
+} ORDER BY ?code"""),
+    ("Where the source and the official list disagree", """\
+SELECT ?note ?aspect ?inSource ?official WHERE {
+  ?note a kkb:SourceDiscrepancy ; kkb:aspect ?aspect ;
+        kkb:valueInSource ?inSource ; kkb:valueInReference ?official .
+}"""),
+    ("Named graphs and their sizes", """\
+SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"""),
+    ("Describe one KKB (a graph)", """\
+DESCRIBE <https://w3id.org/kkb/id/kkb/62.04.06.2020>"""),
+)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    """Answer a SPARQL query, or describe the service when none is given.
+
+    :raise 400/403/415: see :func:`kkb_lod.web._protocol.read_operation` and
+        :func:`kkb_lod.web._query.check_policy`.
+    :raise 406: no acceptable format for this kind of answer.
+    :raise 422, 502, 503: see :func:`kkb_lod.web._query.run`.
+    """
+    operation = read_operation(request)
+    if operation.query is None:
+        if request.method == "POST":
+            raise BadRequest("The request has no query: send query=… or a SPARQL query body.")
+        fmt = negotiate(*ANSWERS["graph"], "page")
+        return query_page() if fmt.kind == "page" else service_description(fmt)
+    settings: Settings = current_app.config["KKB_SETTINGS"]
+    base = request.base_url  # the service-defined base IRI of relative IRIs in queries
+    if not is_absolute_iri(base):
+        raise BadRequest(f"The request URL {base!r} cannot serve as a base IRI; check Host.")
+    found = scan(operation.query, base)
+    check_policy(found, settings.services)
+    expected = FORM_KINDS.get(found.form or "")
+    fmt = negotiate(*expected, "page") if expected else None
+    answer = run(_store(), operation.query, base, found,
+                 dataset(found, operation.default_graphs, operation.named_graphs),
+                 settings.query_timeout, settings.result_limit)
+    kinds = ANSWERS["graph" if answer.kind == "graph" else "results"]
+    if fmt is None or fmt.kind not in (*kinds, "page"):
+        fmt = negotiate(*kinds, "page")
+    if fmt.kind == "page":
+        return query_page(operation.query, answer)
+    return _answer(to_bytes(answer, fmt), fmt)
+
+
+def query_page(query: str | None = None, answer: Answer | None = None) -> Response:
+    """The HTML query form, with the answer to ``query`` as a table when there is one."""
+    settings: Settings = current_app.config["KKB_SETTINGS"]
+    columns, rows = cells(answer, settings.base_iri) if answer else ([], [])
+    html = render_template(
+        "sparql.html", query=query or PROLOGUE + "\n" + EXAMPLES[0][1], prologue=PROLOGUE,
+        examples=EXAMPLES, answer=answer, columns=columns, rows=rows,
+        formats=for_kind("results", "graph", "dataset"))
+    return _answer(html.encode("utf-8"), for_kind("page")[0])
+
+
+def service_description(fmt: Format) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, in an RDF format."""
+    settings: Settings = current_app.config["KKB_SETTINGS"]
+    counts = current_app.extensions.setdefault("kkb_sparql_counts", {})
+    if "counts" not in counts:  # the data of a release never changes while it is served
+        counts["counts"] = graph_counts(_store())
+    triples = describe_service(url_for("sparql.endpoint", _external=True), counts["counts"],
+                               settings.services)
+    return _answer(to_bytes(Answer("graph", triples=triples), fmt), fmt)
+
+
+def _answer(body: bytes, fmt: Format) -> Response:
+    response = Response(body, mimetype=fmt.media_type)
+    response.vary.add("Accept")
+    return response
+
+
+def _store() -> Store:
+    return current_app.extensions["kkb_store"]

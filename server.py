@@ -1,0 +1,18 @@
+"""WSGI entry point: ``gunicorn server:app`` serves the current release of the build folder.
+
+Settings come from ``KKB_*`` variables as everywhere. Run directly (``python server.py [--port P]``)
+it is the same as ``kkb-lod serve``: it builds the bundled registry first if there is no release.
+"""
+
+from __future__ import annotations
+
+import sys
+
+if __name__ == "__main__":
+    from kkb_lod.cli import cli
+
+    cli(["serve", *sys.argv[1:]], prog_name="server.py")
+else:
+    from kkb_lod.web import create_app
+
+    app = create_app()

@@ -1,0 +1,95 @@
+"""Real HTTP servers for tests: ``kkb-lod serve`` as a child process, or an app on a loopback
+thread.
+
+Both listen on 127.0.0.1 only, on a port free at start, and are stopped when the ``with`` block
+ends, so a failing test cannot leave a server behind.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"),
+                  env: dict[str, str] | None = None, timeout: float = 120.0) -> Iterator[str]:
+    """Run ``python -m kkb_lod serve ARGS --host 127.0.0.1 --port P``; yield its base URL.
+
+    Waits until ``/sparql`` answers (a first build may take a while); if the process dies or
+    never answers, fails with its output.
+    """
+    port = free_port()
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            [sys.executable, *command, *args, "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": pythonpath(), **(env or {})},
+            stdout=output, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(url + "/sparql?query=ASK%7B%7D", process, timeout, output)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def serve_app(app: Flask) -> Iterator[str]:
+    """Serve ``app`` with werkzeug's threaded server on a loopback thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="test-server",
+                              daemon=True)  # a short poll interval makes shutdown quick
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+def pythonpath() -> str:
+    """The repository first, then whatever PYTHONPATH the test run has."""
+    return os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, timeout: float, output) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                response.read()
+            return
+        except (urllib.error.URLError, OSError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                output.seek(0)
+                log = output.read().decode("utf-8", "replace")
+                raise RuntimeError(f"server at {url} did not come up:\n{log}") from None
+            time.sleep(0.1)

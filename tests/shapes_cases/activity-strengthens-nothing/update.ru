@@ -1,0 +1,1 @@
+DELETE WHERE { <https://w3id.org/kkb/id/activity/6204-pembinaan-2021> kkb:strengthens ?f }

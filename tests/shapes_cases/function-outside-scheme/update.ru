@@ -1,0 +1,1 @@
+DELETE WHERE { kkb:fungsiEkonomi skos:inScheme ?s }

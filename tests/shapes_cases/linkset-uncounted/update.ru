@@ -1,0 +1,1 @@
+DELETE WHERE { <https://w3id.org/kkb/id/dataset/wikidata-links> void:triples ?n }

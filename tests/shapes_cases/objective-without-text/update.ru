@@ -1,0 +1,1 @@
+DELETE WHERE { <https://w3id.org/kkb/id/objective/kkb-kualitas-hidup-keluarga> rdfs:label ?l }

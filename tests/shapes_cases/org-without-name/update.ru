@@ -1,0 +1,1 @@
+DELETE WHERE { <https://w3id.org/kkb/id/org/dppkbp3a-barito-selatan> rdfs:label ?l }

@@ -1,0 +1,1 @@
+DELETE WHERE { <https://w3id.org/kkb/id/person/mario-barito-selatan> foaf:name ?n }
