@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kkb_lod.config import Settings, load_settings
@@ -72,9 +72,17 @@ def allow_any_origin(response: Response) -> Response:
 
 
 def plain_error(error: HTTPException) -> Response:
-    """An HTTP error as plain text saying what went wrong; keeps headers (Allow, Retry-After)."""
+    """An HTTP error saying what went wrong, as a page for browsers and as plain text for
+    programs; keeps the error's headers (Allow, Retry-After)."""
     body = f"{error.code} {error.name}: {error.description}\n"
-    response = Response(body, status=error.code, mimetype="text/plain")
+    browser = request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html"
+    if browser and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/plain"]:
+        from kkb_lod.web._pages import page_lang
+
+        html = render_template("error.html", lang=page_lang(), error=error)
+        response = Response(html, status=error.code, mimetype="text/html")
+    else:
+        response = Response(body, status=error.code, mimetype="text/plain")
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
