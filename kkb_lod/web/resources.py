@@ -24,8 +24,8 @@ from werkzeug.exceptions import NotFound
 from kkb_lod._convert import from_ox
 from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import IriError
-from kkb_lod.vocab import KKB, ONTOLOGY_IRI, OWL, PREFIXES, PROV, RDF, RDFS, SKOS
-from kkb_lod.web._pages import compact, label, local_url, minter, page_lang, remember_lang
+from kkb_lod.vocab import KKB, ONTOLOGY_IRI, OWL, PREFIXES, PROV, RDF, RDFS, SDO, SKOS
+from kkb_lod.web._pages import label, local_url, minter, page_lang, remember_lang
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("resources", __name__)
@@ -82,9 +82,11 @@ WHERE {{ {{ <{iri}> ?p ?o OPTIONAL {{ ?o <http://www.w3.org/2000/01/rdf-schema#l
 
 CONTEXT = """PREFIX kkb: <https://w3id.org/kkb/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-CONSTRUCT {{ ?a rdfs:label ?al ; kkb:kemendagriCode ?ac . ?n ?np ?no . ?x rdfs:label ?xl . }}
+CONSTRUCT {{ ?a rdfs:label ?al ; kkb:kemendagriCode ?ac . ?n ?np ?no . ?x rdfs:label ?xl .
+  ?k kkb:village ?v ; rdfs:label ?kl . }}
 WHERE {{ {{ <{iri}> (kkb:village|kkb:partOf)/kkb:partOf* ?a . ?a rdfs:label ?al ;
             kkb:kemendagriCode ?ac }}
+  UNION {{ ?k kkb:village ?v . ?v kkb:partOf* <{iri}> . ?k rdfs:label ?kl }}
   UNION {{ ?n kkb:concerns <{iri}> ; ?np ?no }}
   UNION {{ <{iri}> ?p ?o . ?o ?p2 ?x . ?x rdfs:label ?xl FILTER(isIRI(?x)) }}
   UNION {{ ?x rdfs:label ?xl . FILTER(STRSTARTS(STR(?x), "https://w3id.org/kkb/def#")) }} }}"""
@@ -97,11 +99,12 @@ def _page(iri: str) -> str:
     lang = page_lang()
     node = URIRef(iri)
     everything = graph + context
-    rows, backlinks = [], []
-    for p, o in sorted(graph.predicate_objects(node), key=lambda po: (compact(po[0]), str(po[1]))):
-        rows.append((_term(everything, p, lang), _term(everything, o, lang)))
-    for s, p in sorted(graph.subject_predicates(node), key=lambda sp: (compact(sp[1]), str(sp[0]))):
-        backlinks.append((_term(everything, s, lang), _term(everything, p, lang)))
+    rows = _grouped(everything, ((p, o) for p, o in graph.predicate_objects(node)
+                                 if p not in HIDDEN), lang)
+    backlinks = _grouped(everything, ((p, s) for s, p in graph.subject_predicates(node)
+                                      if p not in HIDDEN), lang)
+    kkbs = sorted((_term(everything, k, lang) for k in context.subjects(KKB.village, None)
+                   if k != node), key=lambda t: t["text"])
     crumbs = sorted((str(context.value(a, KKB.kemendagriCode)), _term(everything, a, lang))
                      for a in context.subjects(KKB.kemendagriCode, None))
     notes = [{
@@ -115,10 +118,24 @@ def _page(iri: str) -> str:
     types = [_term(everything, t, lang) for t in sorted(graph.objects(node, RDF.type))]
     return render_template(
         "resource.html", lang=lang, iri=iri, title=label(everything, node, lang), types=types,
-        rows=rows, backlinks=backlinks, crumbs=[c for _, c in crumbs], notes=notes,
+        rows=rows, backlinks=backlinks, kkbs=kkbs, crumbs=[c for _, c in crumbs], notes=notes,
         sources=sources, same_as=[str(o) for o in graph.objects(node, OWL.sameAs)],
         formats=[f for f in for_kind("graph")], path=request.path.rsplit(".", 1)[0]
         if request.path.rsplit(".", 1)[-1] in SUFFIXES else request.path)
+
+
+#: Restatements shown once already under our own property (kkb:partOf, rdfs:label).
+HIDDEN = {SDO.containedInPlace, SDO.containsPlace, SDO.name, SKOS.notation}
+
+
+def _grouped(graph: Graph, pairs, lang: str) -> list[tuple[dict, list[dict]]]:  # noqa: ANN001
+    """(property, [values]) per property, properties and values sorted by their labels."""
+    by_property: dict[URIRef, list] = {}
+    for p, o in pairs:
+        by_property.setdefault(p, []).append(o)
+    return sorted(((_term(graph, p, lang), sorted((_term(graph, o, lang) for o in values),
+                                                  key=lambda t: t["text"]))
+                   for p, values in by_property.items()), key=lambda row: row[0]["text"])
 
 
 def label_in(graph: Graph, node: URIRef, predicate: URIRef, lang: str) -> str:

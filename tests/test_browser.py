@@ -1,0 +1,122 @@
+"""HTML pages in a real browser: Debian's Chromium driven by Playwright, against a real server.
+
+Playwright may not download a browser here, so it launches ``/usr/bin/chromium`` (installed by
+``.ci/run``). Screenshots go to ``test-artifacts/``. Any console error or failed request fails
+the test: the pages must work on their own, with no external request.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from kkb_lod.config import Settings
+from kkb_lod.store import OxigraphStore
+from kkb_lod.web import create_app
+
+from .server import serve_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def site(settings: Settings, store: OxigraphStore, built) -> Iterator[str]:  # noqa: ANN001
+    release = json.loads((built.release / "manifest.json").read_text())
+    release["path"] = str(built.release)
+    with serve_app(create_app(settings, store, release)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "Debian's chromium is required (apt-get install chromium)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, site: str) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.on("request", lambda request: None if request.url.startswith(site) else problems.append(
+        f"external request: {request.url}"))
+    yield page
+    context.close()
+    assert problems == []
+
+
+def arrived(page: Page, path: str) -> None:
+    """Wait until the browser shows ``path`` (polling the URL, not a navigation event)."""
+    page.wait_for_function("p => location.pathname === p", arg=path)
+    page.wait_for_load_state()
+
+
+def shoot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_landing_to_kecamatan_to_village(page: Page, site: str) -> None:
+    page.goto(site + "/")
+    assert "15" in page.locator(".figures").inner_text()
+    shoot(page, "landing")
+    page.get_by_role("link", name="Kabupaten Barito Selatan").first.click()
+    arrived(page, "/id/regency/62.04")
+    page.get_by_role("link", name="Gn. Bintang Awai", exact=True).first.click()
+    arrived(page, "/id/district/62.04.05")
+    assert "Gunung Bintang Awai" in page.locator(".notes").inner_text()
+    shoot(page, "kecamatan")
+    page.get_by_role("link", name="Marga Jaya", exact=True).first.click()
+    arrived(page, "/id/village/62.04.05.2020")
+    assert page.locator("h1").inner_text() == "Marga Jaya"
+    assert "Gn. Bintang Awai" in page.locator("nav.crumbs").inner_text()
+    shoot(page, "village")
+
+
+def test_language_switch_persists_across_pages(page: Page, site: str) -> None:
+    page.goto(site + "/id/kkb/62.04.06.2020")
+    assert page.locator("h1").inner_text() == "Kampung Keluarga Berkualitas Kalahien"
+    page.get_by_role("link", name="English").click()
+    assert page.locator("h1").inner_text() == "Quality Family Village Kalahien"
+    page.goto(site + "/id/district/62.04.06")
+    assert page.locator("nav.top").get_by_role("link", name="Home").is_visible()
+    page.goto(site + "/")
+    assert "Quality Family Villages" in page.locator("h1").inner_text()
+    shoot(page, "landing-en")
+
+
+def test_ontology_page_and_formats(page: Page, site: str) -> None:
+    page.goto(site + "/def?lang=en")
+    assert page.locator("#fungsiKeagamaan").is_visible()
+    assert "Religious function" in page.locator("#fungsiKeagamaan").inner_text()
+    shoot(page, "ontology")
+    page.goto(site + "/id/village/62.04.06.2020")
+    turtle = page.get_by_role("link", name="ttl")
+    assert turtle.get_attribute("href") == "/id/village/62.04.06.2020.ttl"
+
+
+def test_sparql_page_runs_an_example(page: Page, site: str) -> None:
+    page.goto(site + "/sparql")
+    page.locator("ul.examples a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("table").count() >= 1
+    assert "Dusun Utara" in page.content()
+    shoot(page, "sparql")
