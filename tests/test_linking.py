@@ -152,8 +152,8 @@ class FakeWikidata(BaseHTTPRequestHandler):
             self.end_headers()
             return
         query = parse_qs(body)["query"][0]
-        payload = ((RECORDED / "code-response.json").read_bytes() if "wdt:P2588 ?code ." in query
-                   else json.dumps({"head": {"vars": []}, "results": {"bindings": []}}).encode())
+        name = "code" if "wdt:P2588 ?code ." in query else "name"
+        payload = (RECORDED / f"{name}-response.json").read_bytes()
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.end_headers()
@@ -207,3 +207,14 @@ def test_persistent_failure_gives_up(fake_wikidata: str) -> None:
     with pytest.raises(RefreshError, match="503"):
         run_query(fake_wikidata, "SELECT * {}", sleep=waits.append)
     assert waits == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_refresh_by_name_keeps_only_items_of_a_known_class(fake_wikidata: str,
+                                                          tmp_path: Path) -> None:
+    units = (*UNITS[:2], unit("62.04.01", "Jenamas", "district", "62.04"))
+    entities = refresh_snapshot(units, tmp_path, fake_wikidata)
+    levels = {e.qid: e.level for e in entities}
+    assert levels["Q9000101"] == "district" and levels["Q9000102"] == ""
+    assert "wd:Q14391 \"Jenamas\"@id" in FakeWikidata.seen[-1]["query"]["query"][0]
+    decisions = {d.unit.code: d for d in match_units(units, Snapshot(tuple(entities)), {})}
+    assert (decisions["62.04.01"].qid, decisions["62.04.01"].method) == ("Q9000101", "label")

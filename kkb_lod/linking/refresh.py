@@ -30,6 +30,14 @@ WIKIDATA = "https://query.wikidata.org/sparql"
 USER_AGENT = (f"kkb-lod/{__version__} (Kampung Keluarga Berkualitas linked data; "
               "https://w3id.org/kkb/) SPARQLWrapper")
 BATCH = 200
+#: Wikidata classes of Indonesian units and their level (sources: docs/research-wikidata.md).
+#: An item found by name whose class is none of these (a river, a person…) gets no level, and the
+#: matcher never links an item to a unit of another level.
+CLASS_LEVELS = {
+    "Q5098": "province", "Q3191695": "regency", "Q3199141": "regency", "Q4272761": "regency",
+    "Q11127777": "regency", "Q3700011": "district", "Q2225692": "village", "Q26211545": "village",
+    "Q965568": "village",
+}
 RETRIES = 5
 
 CODE_QUERY = """SELECT ?item ?code ?labelId ?labelEn ?bps ?parent ?coord WHERE {{
@@ -42,9 +50,10 @@ CODE_QUERY = """SELECT ?item ?code ?labelId ?labelEn ?bps ?parent ?coord WHERE {
   OPTIONAL {{ ?item wdt:P625 ?coord }}
 }}"""
 
-NAME_QUERY = """SELECT ?item ?name ?parent ?code ?labelEn ?bps ?coord WHERE {{
+NAME_QUERY = """SELECT ?item ?name ?parent ?code ?labelEn ?bps ?coord ?class WHERE {{
   VALUES (?parent ?name) {{ {pairs} }}
   ?item wdt:P131 ?parent ; rdfs:label ?name .
+  OPTIONAL {{ ?item wdt:P31 ?class }}
   OPTIONAL {{ ?item wdt:P2588 ?code }}
   OPTIONAL {{ ?item rdfs:label ?labelEn FILTER(LANG(?labelEn) = "en") }}
   OPTIONAL {{ ?item wdt:P1588 ?bps }}
@@ -124,9 +133,13 @@ def _keep(found: dict[str, Entity], row: dict[str, str], label_id: str) -> None:
     qid = row["item"].rsplit("/", 1)[-1]
     code = row.get("code", "")
     lat, lon = _point(row.get("coord", ""))
-    found.setdefault(qid, Entity(
+    level = level_of(code) if is_code(code) else CLASS_LEVELS.get(
+        row.get("class", "").rsplit("/", 1)[-1], "")
+    if qid in found and (found[qid].level or not level):
+        return  # several rows per item (one per class): keep the first that gives a level
+    found[qid] = (Entity(
         qid=qid, label_id=label_id, label_en=row.get("labelEn", ""),
-        level=level_of(code) if is_code(code) else "", code=code if is_code(code) else "",
+        level=level, code=code if is_code(code) else "",
         code_source="P2588" if is_code(code) else "", bps_code=row.get("bps", ""),
         parent_qid=row.get("parent", "").rsplit("/", 1)[-1], latitude=lat, longitude=lon))
 
