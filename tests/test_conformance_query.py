@@ -81,7 +81,7 @@ KNOWN_DEVIATIONS: dict[str, str] = {
                          "comes back as xsd:integer",
     "syntax-query/test_4": "oxigraph parses a call to an unknown extension function but refuses "
                            "to evaluate it (SPARQL makes it an error that leaves the value "
-                           "unbound), so the endpoint answers 500 instead of 200",
+                           "unbound), so the endpoint answers 400 instead of 200",
     "syntax-fed/test_1": "policy: SERVICE to an endpoint outside service_allowlist is refused "
                          "(400) before the query runs, so this valid query never gets a 200",
     "syntax-fed/test_2": "policy: SERVICE outside the allowlist is refused (400), as above",

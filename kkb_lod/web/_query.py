@@ -142,6 +142,8 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
         raise BadGateway(str(error))
     if scan.services and isinstance(error, (OSError, RuntimeError)):
         raise BadGateway(f"A SERVICE call failed: {error}")
+    if isinstance(error, RuntimeError) and "is not supported" in str(error):
+        raise BadRequest(f"The query uses something this endpoint does not support: {error}")
     if isinstance(error, (OSError, RuntimeError, ValueError)):
         raise InternalServerError(f"The query failed: {error}")
     raise error
