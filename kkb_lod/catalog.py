@@ -1,10 +1,12 @@
 """The dataset described for harvesters: DCAT 3 / DCAT-AP 3 catalog and VoID. Pure.
 
 Built from the release manifest (dumps, sizes, checksums, build time) and figures the web layer
-obtained through SPARQL, under the URL the server is reached at (``site``), so a harvester gets
-download links that work. Every object a DCAT-AP 3 shape constrains by class is typed here, so the
-catalog conforms without inference (``tests/test_web_catalog.py`` checks it against the official
-shapes).
+counted through SPARQL, under the URL the server is reached at (``site``), so a harvester gets
+download links that work wherever the server runs. Every object a DCAT-AP 3 shape constrains by
+class is typed here, so the catalog conforms without inference (``tests/test_web_catalog.py``
+checks it against the official shapes). Controlled values are the EU vocabularies DCAT-AP names
+(data theme, language, planned availability, country), ADMS publisher types and IANA media types;
+nothing is invented: no e-mail address is known, so the contact point gives the landing page.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
+from kkb_lod.formats import from_suffix
 from kkb_lod.vocab import (
     DCAT,
     DCTERMS,
     FOAF,
+    ONTOLOGY_IRI,
     PREFIXES,
     RDF,
     RDFS,
@@ -30,13 +35,23 @@ from kkb_lod.vocab import (
 IANA = "http://www.iana.org/assignments/media-types/"
 EU = "http://publications.europa.eu/resource/authority/"
 LICENSE = URIRef("http://creativecommons.org/licenses/by/4.0/")
-THEME = URIRef(EU + "data-theme/SOCI")
+THEMES = URIRef(EU + "data-theme")
+THEME = URIRef(EU + "data-theme/SOCI")  # Population and society
 LANGUAGES = (URIRef(EU + "language/IND"), URIRef(EU + "language/ENG"))
-DUMP_TITLES = {
-    "kkb.nt": "N-Triples (sorted)", "kkb.nt.gz": "N-Triples, gzip", "kkb.ttl": "Turtle",
-    "kkb.jsonld": "JSON-LD", "kkb.nq": "N-Quads (named graphs)", "kkb.trig": "TriG (named graphs)",
+COUNTRY = URIRef(EU + "country/IDN")
+#: Dumps are rebuilt at every release under the same URL: "medium term" is the honest promise.
+AVAILABILITY = URIRef(EU + "planned-availability/AVAILABLE")
+DCATAP_AVAILABILITY = URIRef("http://data.europa.eu/r5r/availability")
+#: The publisher is a regency government agency (ADMS publisher type vocabulary).
+PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
+#: W3C format IRIs for ``void:feature``, by media type.
+W3C_FORMATS = {
+    "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/n-quads": "N-Quads",
+    "application/trig": "TriG", "application/ld+json": "JSON-LD", "application/rdf+xml": "RDF_XML",
 }
-MEDIA = {"kkb.nt.gz": "application/gzip"}
+COMPRESSED = {"gz": "application/gzip"}
 
 
 @dataclass(frozen=True)
@@ -53,150 +68,153 @@ class Figures:
     spatial: tuple[str, ...]  # IRIs of the regencies covered
     classes: dict[str, int] = field(default_factory=dict)
     properties: dict[str, int] = field(default_factory=dict)
-    entities: int = 0
+    entities: int = 0  # IRIs of ours (void:uriSpace) used as subjects
     examples: tuple[str, ...] = ()
+    distinct_subjects: int = 0
+    distinct_objects: int = 0
+    centroids: dict[str, str] = field(default_factory=dict)  # place IRI → WKT point
 
 
 def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     """DCAT-AP 3: the catalog, the dataset, a distribution per dump, and the SPARQL service."""
     g = _graph()
     catalog, dataset = URIRef(site + "catalog"), URIRef(site + "catalog#dataset")
-    service, publisher = URIRef(site + "sparql"), URIRef(figures.publisher)
+    service = URIRef(site + "sparql")
     created = Literal(release.get("created", "")[:19], datatype=XSD.dateTime)
-    g.add((catalog, RDF.type, DCAT.Catalog))
-    g.add((catalog, DCTERMS.title, Literal("Katalog data Kampung Keluarga Berkualitas", lang="id")))
-    g.add((catalog, DCTERMS.title, Literal("Quality Family Village (KKB) data catalogue", lang="en")))
-    g.add((catalog, DCTERMS.description, Literal(
-        "Data terbuka tertaut registri Kampung Keluarga Berkualitas.", lang="id")))
-    g.add((catalog, DCTERMS.description, Literal(
-        "Linked open data of the Kampung Keluarga Berkualitas registry.", lang="en")))
-    g.add((catalog, DCTERMS.publisher, publisher))
-    g.add((catalog, DCTERMS.license, LICENSE))
-    g.add((catalog, FOAF.homepage, URIRef(site)))
-    g.add((catalog, DCAT.dataset, dataset))
-    g.add((catalog, DCAT.service, service))
-    for language in LANGUAGES:
-        g.add((catalog, DCTERMS.language, language))
-    if release.get("created"):
-        g.add((catalog, DCTERMS.modified, created))
+    dated = bool(release.get("created"))
+    _add(g, catalog, RDF.type, DCAT.Catalog)
+    _texts(g, catalog, DCTERMS.title, "Katalog data Kampung Keluarga Berkualitas",
+           "Quality Family Village (KKB) data catalogue")
+    _texts(g, catalog, DCTERMS.description,
+           "Data terbuka tertaut registri Kampung Keluarga Berkualitas.",
+           "Linked open data of the Kampung Keluarga Berkualitas registry.")
+    _add(g, catalog, FOAF.homepage, URIRef(site), FOAF.Document)
+    _add(g, catalog, DCAT.themeTaxonomy, THEMES, SKOS.ConceptScheme)
+    _add(g, catalog, DCAT.dataset, dataset)
+    _add(g, catalog, DCAT.service, service)
+    _common(g, catalog, figures, created if dated else None)
 
-    g.add((dataset, RDF.type, DCAT.Dataset))
-    g.add((dataset, DCTERMS.title, Literal(
-        "Registri Kampung Keluarga Berkualitas Kabupaten Barito Selatan", lang="id")))
-    g.add((dataset, DCTERMS.title, Literal(
-        "Quality Family Village (KKB) registry of Barito Selatan Regency", lang="en")))
-    g.add((dataset, DCTERMS.description, Literal(
-        f"{figures.kkb} Kampung Keluarga Berkualitas di {figures.districts} kecamatan, dengan "
-        "wilayah administrasi resmi Kemendagri, kegiatan pembinaan, delapan fungsi keluarga dan "
-        "asal-usul setiap fakta.", lang="id")))
-    g.add((dataset, DCTERMS.description, Literal(
-        f"{figures.kkb} Quality Family Villages in {figures.districts} districts, with the official "
-        "Kemendagri administrative units, guidance activities, the eight family functions and "
-        "the provenance of every fact.", lang="en")))
-    g.add((dataset, DCTERMS.publisher, publisher))
-    g.add((dataset, DCTERMS.license, LICENSE))
-    g.add((dataset, DCAT.theme, THEME))
-    g.add((dataset, DCAT.landingPage, URIRef(site)))
-    g.add((dataset, DCAT.keyword, Literal("Kampung Keluarga Berkualitas", lang="id")))
-    g.add((dataset, DCAT.keyword, Literal("Bangga Kencana", lang="id")))
-    g.add((dataset, DCAT.keyword, Literal("family planning", lang="en")))
-    for language in LANGUAGES:
-        g.add((dataset, DCTERMS.language, language))
-        g.add((language, RDF.type, DCTERMS.LinguisticSystem))
-    if release.get("created"):
+    _add(g, dataset, RDF.type, DCAT.Dataset)
+    _texts(g, dataset, DCTERMS.title,
+           "Registri Kampung Keluarga Berkualitas Kabupaten Barito Selatan",
+           "Quality Family Village (KKB) registry of Barito Selatan Regency")
+    _texts(g, dataset, DCTERMS.description,
+           f"{figures.kkb} Kampung Keluarga Berkualitas di {figures.districts} kecamatan, dengan "
+           "wilayah administrasi resmi Kemendagri, kegiatan pembinaan, delapan fungsi keluarga dan "
+           "asal-usul setiap fakta.",
+           f"{figures.kkb} Quality Family Villages in {figures.districts} districts, with the "
+           "official Kemendagri administrative units, guidance activities, the eight family "
+           "functions and the provenance of every fact.")
+    _common(g, dataset, figures, created if dated else None)
+    if dated:
         g.add((dataset, DCTERMS.issued, created))
-        g.add((dataset, DCTERMS.modified, created))
-    for place in figures.spatial:
-        g.add((dataset, DCTERMS.spatial, URIRef(place)))
-        g.add((URIRef(place), RDF.type, DCTERMS.Location))
+    _add(g, dataset, DCAT.theme, THEME, SKOS.Concept)
+    g.add((THEME, SKOS.prefLabel, Literal("Population and society", lang="en")))
+    g.add((THEME, SKOS.inScheme, THEMES))
+    _add(g, dataset, DCAT.landingPage, URIRef(site), FOAF.Document)
+    _add(g, dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI), DCTERMS.Standard)
+    for keyword, lang in (("Kampung Keluarga Berkualitas", "id"), ("Bangga Kencana", "id"),
+                          ("family planning", "en"), ("Barito Selatan", "id")):
+        g.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
+    for place in (*figures.spatial, str(COUNTRY)):
+        _add(g, dataset, DCTERMS.spatial, URIRef(place), DCTERMS.Location)
+        if place in figures.centroids:
+            g.add((URIRef(place), DCAT.centroid, Literal(figures.centroids[place], datatype=WKT)))
     if figures.years:
         period = URIRef(site + "catalog#period")
-        g.add((dataset, DCTERMS.temporal, period))
-        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        _add(g, dataset, DCTERMS.temporal, period, DCTERMS.PeriodOfTime)
         g.add((period, DCAT.startDate, Literal(min(figures.years), datatype=XSD.gYear)))
         g.add((period, DCAT.endDate, Literal(max(figures.years), datatype=XSD.gYear)))
     contact = URIRef(site + "catalog#contact")
-    g.add((dataset, DCAT.contactPoint, contact))
-    g.add((contact, RDF.type, VCARD.Kind))
+    _add(g, dataset, DCAT.contactPoint, contact, VCARD.Kind)
     g.add((contact, VCARD.fn, Literal(figures.publisher_name)))
-    g.add((contact, VCARD.hasURL, URIRef(site)))
-
+    _add(g, contact, VCARD.hasURL, URIRef(site), RDFS.Resource)
     for dump in release.get("dumps", []):
-        dist = URIRef(f"{site}catalog#dump-{dump['name']}")
-        url = URIRef(f"{site}dumps/{dump['name']}")
-        media = URIRef(IANA + MEDIA.get(dump["name"], dump["media_type"]))
-        g.add((dataset, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCTERMS.title, Literal(f"Dump: {DUMP_TITLES.get(dump['name'], dump['name'])}",
-                                           lang="en")))
-        g.add((dist, DCAT.accessURL, url))
-        g.add((dist, DCAT.downloadURL, url))
-        g.add((dist, DCAT.mediaType, media))
-        g.add((media, RDF.type, DCTERMS.MediaType))
-        if dump["name"].endswith(".gz"):
-            nt = URIRef(IANA + "application/n-triples")
-            g.add((dist, DCAT.packageFormat, nt))
-            g.add((nt, RDF.type, DCTERMS.MediaType))
-        g.add((dist, DCAT.byteSize, Literal(dump["size"], datatype=XSD.nonNegativeInteger)))
-        g.add((dist, DCTERMS.license, LICENSE))
-        checksum = URIRef(f"{site}catalog#sha256-{dump['name']}")
-        g.add((dist, SPDX.checksum, checksum))
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-        g.add((checksum, SPDX.checksumValue, Literal(dump["sha256"], datatype=XSD.hexBinary)))
-        if release.get("created"):
-            g.add((dist, DCTERMS.modified, created))
-
-    sparql_dist = URIRef(site + "catalog#sparql")
-    g.add((dataset, DCAT.distribution, sparql_dist))
-    g.add((sparql_dist, RDF.type, DCAT.Distribution))
-    g.add((sparql_dist, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
-    g.add((sparql_dist, DCAT.accessURL, service))
-    g.add((sparql_dist, DCAT.accessService, service))
-    g.add((sparql_dist, DCTERMS.license, LICENSE))
-    g.add((service, RDF.type, DCAT.DataService))
-    g.add((service, DCTERMS.title, Literal("Titik akhir SPARQL KKB", lang="id")))
-    g.add((service, DCTERMS.title, Literal("KKB SPARQL endpoint", lang="en")))
-    g.add((service, DCAT.endpointURL, service))
-    g.add((service, DCAT.endpointDescription, service))
-    g.add((service, DCAT.servesDataset, dataset))
-    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
-    g.add((URIRef("https://www.w3.org/TR/sparql11-protocol/"), RDF.type, DCTERMS.Standard))
-    g.add((service, DCTERMS.license, LICENSE))
-    g.add((service, DCTERMS.publisher, publisher))
-
-    for document in (URIRef(site),):
-        g.add((document, RDF.type, FOAF.Document))
-    for url in set(g.objects(None, DCAT.accessURL)) | set(g.objects(None, DCAT.downloadURL)) | set(
-            g.objects(None, DCAT.endpointURL)) | set(g.objects(None, DCAT.endpointDescription)):
-        g.add((url, RDF.type, RDFS.Resource))
-    g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
-    g.add((THEME, RDF.type, SKOS.Concept))
-    g.add((THEME, SKOS.prefLabel, Literal("Population and society", lang="en")))
-    g.add((publisher, RDF.type, FOAF.Agent))
-    g.add((publisher, FOAF.name, Literal(figures.publisher_name)))
+        _distribution(g, site, dataset, dump, created if dated else None)
+    _service(g, site, dataset, service, figures)
     return g
+
+
+def _common(g: Graph, node: URIRef, figures: Figures, modified: Literal | None) -> None:
+    """Publisher, licence, languages and modification date, stated alike on catalog and dataset."""
+    publisher = URIRef(figures.publisher)
+    _add(g, node, DCTERMS.publisher, publisher, FOAF.Agent)
+    g.add((publisher, FOAF.name, Literal(figures.publisher_name)))
+    _add(g, publisher, DCTERMS.type, PUBLISHER_TYPE, SKOS.Concept)
+    _add(g, node, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
+    for language in LANGUAGES:
+        _add(g, node, DCTERMS.language, language, DCTERMS.LinguisticSystem)
+    if modified is not None:
+        g.add((node, DCTERMS.modified, modified))
+
+
+def _distribution(g: Graph, site: str, dataset: URIRef, dump: dict,
+                  modified: Literal | None) -> None:
+    """One dump file: where to get it, its format (and compression), size and SHA-256."""
+    name = dump["name"]
+    dist, url = URIRef(f"{site}catalog#dump-{name}"), URIRef(f"{site}dumps/{name}")
+    stem, _, last = name.rpartition(".")
+    inner = from_suffix(stem.rpartition(".")[2], "graph", "dataset") if last in COMPRESSED else None
+    _add(g, dataset, DCAT.distribution, dist, DCAT.Distribution)
+    g.add((dist, DCTERMS.title, Literal(f"Dump {name}", lang="en")))
+    _add(g, dist, DCAT.accessURL, url, RDFS.Resource)
+    _add(g, dist, DCAT.downloadURL, url, RDFS.Resource)
+    media = inner.media_type if inner else dump["media_type"]
+    _add(g, dist, DCAT.mediaType, URIRef(IANA + media), DCTERMS.MediaType)
+    if inner:
+        _add(g, dist, DCAT.compressFormat, URIRef(IANA + COMPRESSED[last]), DCTERMS.MediaType)
+    g.add((dist, DCAT.byteSize, Literal(dump["size"], datatype=XSD.nonNegativeInteger)))
+    _add(g, dist, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
+    _add(g, dist, DCATAP_AVAILABILITY, AVAILABILITY, SKOS.Concept)
+    checksum = URIRef(f"{site}catalog#sha256-{name}")
+    _add(g, dist, SPDX.checksum, checksum, SPDX.Checksum)
+    _add(g, checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256, SPDX.ChecksumAlgorithm)
+    g.add((checksum, SPDX.checksumValue, Literal(dump["sha256"], datatype=XSD.hexBinary)))
+    if modified is not None:
+        g.add((dist, DCTERMS.modified, modified))
+
+
+def _service(g: Graph, site: str, dataset: URIRef, service: URIRef, figures: Figures) -> None:
+    """The SPARQL endpoint, as a data service and as the access service of a distribution."""
+    dist = URIRef(site + "catalog#sparql")
+    _add(g, dataset, DCAT.distribution, dist, DCAT.Distribution)
+    g.add((dist, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
+    _add(g, dist, DCAT.accessURL, service, RDFS.Resource)
+    _add(g, dist, DCAT.accessService, service, DCAT.DataService)
+    _add(g, dist, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
+    _texts(g, service, DCTERMS.title, "Titik akhir SPARQL KKB", "KKB SPARQL endpoint")
+    _add(g, service, DCAT.endpointURL, service)
+    _add(g, service, DCAT.endpointDescription, service)  # the service description is served there
+    _add(g, service, DCAT.servesDataset, dataset)
+    _add(g, service, DCTERMS.conformsTo, SPARQL_PROTOCOL, DCTERMS.Standard)
+    _add(g, service, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
+    _add(g, service, DCTERMS.publisher, URIRef(figures.publisher), FOAF.Agent)
 
 
 def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> Graph:
     """VoID: size, partitions by class and property, endpoint, dumps, examples, vocabularies."""
     g = _graph()
     dataset = URIRef(site + ".well-known/void#dataset")
-    g.add((dataset, RDF.type, VOID.Dataset))
+    _add(g, dataset, RDF.type, VOID.Dataset)
     g.add((dataset, DCTERMS.title, Literal("Quality Family Village (KKB) registry", lang="en")))
     g.add((dataset, DCTERMS.license, LICENSE))
-    g.add((dataset, VOID.triples, Literal(figures.triples, datatype=XSD.integer)))
-    g.add((dataset, VOID.entities, Literal(figures.entities, datatype=XSD.integer)))
-    g.add((dataset, VOID.classes, Literal(len(figures.classes), datatype=XSD.integer)))
-    g.add((dataset, VOID.properties, Literal(len(figures.properties), datatype=XSD.integer)))
+    g.add((dataset, FOAF.homepage, URIRef(site)))
+    for prop, n in ((VOID.triples, figures.triples), (VOID.entities, figures.entities),
+                    (VOID.distinctSubjects, figures.distinct_subjects),
+                    (VOID.distinctObjects, figures.distinct_objects),
+                    (VOID.classes, len(figures.classes)),
+                    (VOID.properties, len(figures.properties))):
+        g.add((dataset, prop, Literal(n, datatype=XSD.integer)))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(site + "sparql")))
     g.add((dataset, VOID.uriSpace, Literal(base_iri + "id/")))
     g.add((dataset, VOID.rootResource, URIRef(site + "catalog#dataset")))
-    for prefix in ("kkb", "skos", "org", "prov", "schema", "dcterms", "geo", "owl"):
+    for prefix in ("kkb", "skos", "org", "prov", "schema", "dcterms", "geo", "owl", "foaf"):
         g.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
     for dump in release.get("dumps", []):
         g.add((dataset, VOID.dataDump, URIRef(f"{site}dumps/{dump['name']}")))
+        if dump["media_type"] in W3C_FORMATS:
+            feature = "http://www.w3.org/ns/formats/" + W3C_FORMATS[dump["media_type"]]
+            g.add((dataset, VOID.feature, URIRef(feature)))
     for example in figures.examples:
         g.add((dataset, VOID.exampleResource, URIRef(example)))
     for i, (cls, n) in enumerate(sorted(figures.classes.items())):
@@ -212,10 +230,23 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
     return g
 
 
+def _add(g: Graph, s: URIRef, p: URIRef, o: Node, cls: URIRef | None = None) -> None:
+    """Add a triple and, for DCAT-AP's class-constrained objects, type the object."""
+    g.add((s, p, o))
+    if cls is not None:
+        g.add((o, RDF.type, cls))
+
+
+def _texts(g: Graph, s: URIRef, p: URIRef, indonesian: str, english: str) -> None:
+    g.add((s, p, Literal(indonesian, lang="id")))
+    g.add((s, p, Literal(english, lang="en")))
+
+
 def _graph() -> Graph:
     g = Graph()
     for prefix, namespace in PREFIXES.items():
         g.bind(prefix, namespace, replace=True)
+    g.bind("dcatap", "http://data.europa.eu/r5r/")
     return g
 
 

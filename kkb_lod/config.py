@@ -50,6 +50,9 @@ class Settings:
     )
     query_timeout: float = _setting(10.0, "Wall-clock limit of one SPARQL query, in seconds.")
     result_limit: int = _setting(10000, "Most rows (or triples) one query may return.")
+    max_queries: int = _setting(
+        4, "Most SPARQL queries running at once per process (abandoned ones count until they "
+           "end); more get 503 with Retry-After.")
     service_allowlist: str = _setting(
         "https://query.wikidata.org/sparql",
         "Space-separated endpoints a query may call with SERVICE; every other target is refused.",
@@ -64,8 +67,8 @@ class Settings:
             raise SettingsError(f"store (KKB_STORE) must be 'memory' or 'disk', not {self.store!r}")
         if not 0 < self.port < 65536:
             raise SettingsError(f"port (KKB_PORT) must be 1-65535, not {self.port}")
-        if self.query_timeout <= 0 or self.result_limit <= 0:
-            raise SettingsError("query_timeout and result_limit must be positive")
+        if self.query_timeout <= 0 or self.result_limit <= 0 or self.max_queries <= 0:
+            raise SettingsError("query_timeout, result_limit and max_queries must be positive")
 
     @property
     def services(self) -> tuple[str, ...]:

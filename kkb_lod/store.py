@@ -40,6 +40,10 @@ class StoreError(RuntimeError):
     """The store cannot be opened or cannot answer."""
 
 
+class StoreTimeout(StoreError):
+    """A remote store did not answer within the timeout."""
+
+
 @runtime_checkable
 class Store(Protocol):
     """What the web layer may ask of a store."""
@@ -150,7 +154,13 @@ class RemoteSparqlStore:
             if err.code == 400:
                 raise SyntaxError(message) from None
             raise StoreError(f"remote store {self.url} answered {err.code}: {message}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as err:
+        except TimeoutError:
+            raise StoreTimeout(f"remote store {self.url} did not answer within "
+                               f"{self.timeout:g} s") from None
+        except (urllib.error.URLError, OSError) as err:
+            if isinstance(getattr(err, "reason", None), TimeoutError):
+                raise StoreTimeout(f"remote store {self.url} did not answer within "
+                                   f"{self.timeout:g} s") from None
             raise StoreError(f"remote store {self.url} unreachable: {err}") from None
         return _parse_answer(body, media_type)
 

@@ -114,3 +114,36 @@ def test_open_store_follows_the_settings(settings: Settings) -> None:
     assert isinstance(open_store(settings), OxigraphStore)
     remote = Settings(sparql_url="http://127.0.0.1:9/query")
     assert isinstance(open_store(remote), RemoteSparqlStore)
+
+
+def test_slow_remote_store_is_a_timeout() -> None:
+    """A server that accepts but never answers: StoreTimeout within the timeout, not a hang."""
+    import time
+
+    from kkb_lod.store import StoreTimeout
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/query"
+        started = time.monotonic()
+        with pytest.raises(StoreTimeout):
+            RemoteSparqlStore(url, timeout=0.5).query("ASK {}")
+        assert time.monotonic() - started < 5
+
+
+def test_unreachable_or_slow_remote_store_answers_502_or_504(settings: Settings) -> None:
+    from kkb_lod.web import create_app
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        slow = RemoteSparqlStore(f"http://127.0.0.1:{listener.getsockname()[1]}/q", timeout=0.5)
+        response = create_app(settings, slow).test_client().get(
+            "/sparql", query_string={"query": "ASK {}"})
+        assert response.status_code == 504 and "did not answer" in response.get_data(True)
+    down = RemoteSparqlStore(f"http://127.0.0.1:{free_port()}/q", timeout=1)
+    response = create_app(settings, down).test_client().get(
+        "/sparql", query_string={"query": "ASK {}"})
+    assert response.status_code == 502 and "unreachable" in response.get_data(True)
+    assert create_app(settings, down).test_client().get("/ready").status_code == 503

@@ -75,3 +75,37 @@ def test_structured_access_log(client: FlaskClient, caplog: pytest.LogCaptureFix
 def test_request_body_limit(client: FlaskClient) -> None:
     response = client.post("/sparql", data={"query": "ASK {}" + " " * 2_000_000})
     assert response.status_code == 413
+
+
+def test_too_many_running_queries_get_503(settings: Settings, store: OxigraphStore) -> None:
+    """Queries that cannot be cancelled still count, so a burst is refused, not piled up."""
+    import threading
+    import time
+
+    from kkb_lod.web import _query
+
+    release = threading.Event()
+
+    class Slow:
+        def query(self, *args: object, **kwargs: object) -> object:
+            release.wait(10)
+            return store.query("ASK {}")
+
+        def count(self) -> int:
+            return 0
+
+    tight = Settings(data_dir=settings.data_dir, build_dir=settings.build_dir,
+                     base_iri=settings.base_iri, query_timeout=0.2, max_queries=1)
+    client = create_app(tight, Slow()).test_client()  # type: ignore[arg-type]
+    try:
+        first = client.get("/sparql", query_string={"query": "ASK {}"})
+        assert first.status_code == 503 and "did not finish" in first.get_data(True)
+        second = client.get("/sparql", query_string={"query": "ASK {}"})
+        assert second.status_code == 503 and "max_queries" in second.get_data(True)
+        assert second.headers["Retry-After"]
+    finally:
+        release.set()
+    deadline = time.monotonic() + 10
+    while _query.ACTIVE.count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200

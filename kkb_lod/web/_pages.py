@@ -1,14 +1,24 @@
-"""Shared helpers of the HTML pages: the page language, labels in it, and links to our IRIs."""
+"""Shared helpers of our pages: the page language, labels in it, links to our IRIs, and the
+caching validators every answer of ``resources`` and ``catalog`` carries.
+
+The data only changes with a release, so a release's id and build time are the validators:
+``ETag`` = hash of (release id, what was asked, format, page language), ``Last-Modified`` = the
+release's ``created`` time. ``kkb_lod.web.plain_error`` uses :func:`page_lang` too.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, request
+import datetime as dt
+import hashlib
+
+from flask import Response, current_app, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod.config import Settings
 from kkb_lod.iris import Minter
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES, RDFS, SKOS
+from kkb_lod.web._labels import TERMS
 
 LANGS = ("id", "en")
 COOKIE = "kkb_lang"
@@ -28,14 +38,16 @@ def page_lang() -> str:
     return asked if asked in LANGS else "id"
 
 
-def remember_lang(response):  # noqa: ANN001, ANN201 - a Flask response
+def remember_lang(response: Response) -> Response:
+    """Keep an explicit ``?lang=`` choice for a year, so every later page is in that language."""
     if request.args.get("lang") in LANGS:
         response.set_cookie(COOKIE, request.args["lang"], max_age=365 * 86400, samesite="Lax")
     return response
 
 
 def label(graph: Graph, node: Node, lang: str) -> str:
-    """The node's label in ``lang``, else in the other language, else untagged, else a short IRI."""
+    """The node's label in ``lang``, else in the other language, else untagged, else the label
+    we know for a common external term, else a short IRI."""
     found: dict[str, str] = {}
     for predicate in (SKOS.prefLabel, RDFS.label):
         for value in graph.objects(node, predicate):
@@ -44,10 +56,14 @@ def label(graph: Graph, node: Node, lang: str) -> str:
     for key in (lang, *LANGS, ""):
         if key in found:
             return found[key]
-    return compact(str(node)) if isinstance(node, URIRef) else str(node)
+    if isinstance(node, URIRef):
+        known = TERMS.get(str(node))
+        return known[LANGS.index(lang)] if known else compact(str(node))
+    return str(node)
 
 
 def compact(iri: str) -> str:
+    """``prefix:local`` for an IRI in a namespace of :data:`PREFIXES`, else the IRI."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
@@ -62,3 +78,20 @@ def local_url(iri: str) -> str | None:
     if minter().owns(iri):
         return "/" + iri[len(base):]
     return None
+
+
+def cacheable(response: Response, key: str) -> Response:
+    """Add the release's validators to ``response`` and answer 304 when the client is current.
+
+    ``key`` names what was asked (IRI and format); pages also vary by language, so it is part of
+    the tag, and ``Vary`` names both ``Accept`` and ``Cookie`` (the language's memory).
+    """
+    release = current_app.extensions["kkb_release"]
+    lang = page_lang() if response.mimetype == "text/html" else ""
+    tag = hashlib.sha256(f"{release.get('id', '')}|{key}|{lang}".encode()).hexdigest()
+    response.set_etag(tag[:32])
+    if release.get("created"):
+        created = dt.datetime.fromisoformat(release["created"])
+        response.last_modified = created.astimezone(dt.UTC).replace(microsecond=0)
+    response.vary.update(("Accept", "Cookie") if lang else ("Accept",))
+    return remember_lang(response).make_conditional(request)

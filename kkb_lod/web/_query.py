@@ -26,12 +26,13 @@ from werkzeug.exceptions import (
     BadGateway,
     BadRequest,
     Forbidden,
+    GatewayTimeout,
     InternalServerError,
     ServiceUnavailable,
     UnprocessableEntity,
 )
 
-from kkb_lod.store import Store, StoreError
+from kkb_lod.store import Store, StoreError, StoreTimeout
 from kkb_lod.web._scan import UPDATE_KEYWORDS, Scan
 
 READ_ONLY = ("This is a read-only SPARQL endpoint: SPARQL Update ({}) is not accepted here. "
@@ -90,8 +91,31 @@ def dataset(scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[st
     return [], []
 
 
+class _Active:
+    """Query threads still running in this process, abandoned ones included (they cannot be
+    cancelled), so a burst of expensive queries is refused instead of piling up."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+
+    def enter(self, most: int) -> bool:
+        with self.lock:
+            if self.count >= most:
+                return False
+            self.count += 1
+            return True
+
+    def leave(self) -> None:
+        with self.lock:
+            self.count -= 1
+
+
+ACTIVE = _Active()
+
+
 def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str], list[str]],
-        timeout: float, limit: int) -> Answer:
+        timeout: float, limit: int, most: int = 4) -> Answer:
     """Run ``query`` on ``store`` within ``timeout`` seconds and ``limit`` rows or triples.
 
     ``base`` is the service-defined base IRI (SPARQL 1.1 Protocol allows the endpoint's URL): the
@@ -100,8 +124,12 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
     :raise 400: the store's parser rejects the query (its message is passed on).
     :raise 422: the answer is larger than ``limit``.
     :raise 502: a SERVICE call or a remote store failed.
-    :raise 503: the query did not finish in time.
+    :raise 503: the query did not finish in time, or ``most`` queries are already running.
     """
+    if not ACTIVE.enter(most):
+        raise ServiceUnavailable(
+            f"{most} queries are already running (max_queries); try again in a moment.",
+            retry_after=math.ceil(min(timeout, 5)))
     outcome: dict[str, object] = {}
     finished, cancelled = threading.Event(), threading.Event()
 
@@ -116,6 +144,7 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
             traceback.clear_frames(err.__traceback__)
             outcome["error"] = err
         finally:
+            ACTIVE.leave()
             finished.set()
 
     threading.Thread(target=work, name="kkb-sparql-query", daemon=True).start()
@@ -138,6 +167,8 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
             f"The answer has more than {limit} rows or triples, the most this endpoint returns "
             f"(result_limit). Page through it: add ORDER BY plus LIMIT {limit} and OFFSET 0, "
             f"then OFFSET {limit}, and so on; or count first with COUNT(*).")
+    if isinstance(error, StoreTimeout):  # a remote store too slow
+        raise GatewayTimeout(str(error))
     if isinstance(error, StoreError):  # a remote store failed
         raise BadGateway(str(error))
     if scan.services and isinstance(error, (OSError, RuntimeError)):

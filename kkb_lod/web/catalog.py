@@ -1,7 +1,9 @@
 """The dataset for harvesters and people: landing page, DCAT catalog, VoID, dumps, sitemap.
 
-Figures come from the store through SPARQL; files come from the release's manifest only (a dump is
-served by its name in the manifest, so no request path ever reaches the file system).
+Figures come from the store through SPARQL (once per release: they cannot change in between);
+the graphs themselves are built by the pure :mod:`kkb_lod.catalog`. Files come from the release
+manifest only: a dump is served by its name *as listed in the manifest*, so no request path ever
+reaches the file system.
 """
 
 from __future__ import annotations
@@ -9,52 +11,64 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from pyoxigraph import QuerySolutions
+from rdflib import Graph
 from werkzeug.exceptions import NotFound
 
 from kkb_lod.catalog import Figures, describe_catalog, describe_void
 from kkb_lod.formats import for_kind
 from kkb_lod.vocab import PREFIXES
-from kkb_lod.web._pages import minter, page_lang, remember_lang, settings
+from kkb_lod.web._pages import cacheable, minter, page_lang, settings
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("catalog", __name__)
 KINDS = ("page", "graph")
-P = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
-PUBLISHER = "dppkbp3a-barito-selatan"
+PROLOGUE = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
+PUBLISHER = "dppkbp3a-barito-selatan"  # the agency whose report the registry is built from
+EXAMPLES = (("kkb", "62.04.06.2020"), ("village", "62.04.06.2020"), ("district", "62.04.05"))
+RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt11", "rdfxml": "xml"}
 
 
 def _rows(query: str) -> list[dict[str, str]]:
-    result = current_app.extensions["kkb_store"].query(P + query)
+    """SELECT answers as plain strings ('' for unbound)."""
+    result = current_app.extensions["kkb_store"].query(PROLOGUE + query)
     assert isinstance(result, QuerySolutions)
     names = [v.value for v in result.variables]
     return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
 
 
 def figures() -> Figures:
-    """What the catalog and the landing page state, counted in the store."""
-    one = _rows("""SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?e) WHERE { ?s ?p ?o }""")[0]
+    """What the catalog, VoID and the landing page state, counted in the store."""
+    space = settings().base_iri + "id/"  # checked by Settings: no quote can be in it
+    one = _rows("""SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_)
+        WHERE { ?s ?p ?o }""")[0]
+    ours = _rows(f"""SELECT (COUNT(DISTINCT ?s) AS ?e) WHERE {{ ?s ?p ?o
+        FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{space}")) }}""")[0]
     kkb = _rows("""SELECT (COUNT(DISTINCT ?k) AS ?n) (COUNT(DISTINCT ?d) AS ?d) WHERE {
         ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d }""")[0]
     villages = _rows("SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE { ?v a kkb:Village }")[0]
     years = [r["y"] for r in _rows("SELECT DISTINCT ?y WHERE { ?a kkb:year ?y } ORDER BY ?y")]
-    spatial = [r["r"] for r in _rows("""SELECT DISTINCT ?r WHERE {
-        ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf ?r }""")]
+    places = _rows("""SELECT DISTINCT ?r ?lat ?long WHERE {
+        ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf ?r
+        OPTIONAL { ?r geo:lat ?lat ; geo:long ?long } } ORDER BY ?r""")
     publisher = str(minter().mint("org", PUBLISHER))
-    names = _rows(f"""SELECT ?n WHERE {{ <{publisher}> rdfs:label ?n FILTER(lang(?n) = "id") }}""")
+    names = _rows(f'SELECT ?n WHERE {{ <{publisher}> rdfs:label ?n FILTER(lang(?n) = "id") }}')
     classes = {r["c"]: int(r["n"]) for r in _rows(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")}
     properties = {r["p"]: int(r["n"]) for r in _rows(
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
-    examples = tuple(str(minter().mint(kind, key)) for kind, key in (
-        ("kkb", "62.04.06.2020"), ("village", "62.04.06.2020"), ("district", "62.04.05")))
     return Figures(
-        triples=int(one["t"]), entities=int(one["e"]), kkb=int(kkb["n"]),
-        districts=int(kkb["d"]), villages=int(villages["n"]), years=tuple(years),
-        publisher=publisher, publisher_name=names[0]["n"] if names else "kkb-lod",
-        spatial=tuple(spatial), classes=classes, properties=properties, examples=examples)
+        triples=int(one["t"]), entities=int(ours["e"]), distinct_subjects=int(one["s_"]),
+        distinct_objects=int(one["o_"]), kkb=int(kkb["n"]), districts=int(kkb["d"]),
+        villages=int(villages["n"]), years=tuple(years), publisher=publisher,
+        publisher_name=names[0]["n"] if names else "kkb-lod",
+        spatial=tuple(r["r"] for r in places),
+        centroids={r["r"]: f"POINT({r['long']} {r['lat']})" for r in places if r["lat"]},
+        classes=classes, properties=properties,
+        examples=tuple(str(minter().mint(kind, key)) for kind, key in EXAMPLES))
 
 
 @lru_cache(maxsize=8)
@@ -63,11 +77,13 @@ def _cached_figures(release_id: str, store_id: int) -> Figures:
 
 
 def current_figures() -> Figures:
+    """The figures of the release being served (counted once per release and store)."""
     release = current_app.extensions["kkb_release"]
     return _cached_figures(release.get("id", ""), id(current_app.extensions["kkb_store"]))
 
 
 def site() -> str:
+    """The URL the server is reached at, so links work on localhost and behind a proxy alike."""
     return request.host_url
 
 
@@ -76,23 +92,35 @@ def landing() -> Response:
     """What the dataset is, its figures, and where to go next (with schema.org JSON-LD)."""
     f = current_figures()
     release = current_app.extensions["kkb_release"]
+    html = render_template("index.html", lang=page_lang(), figures=f, release=release,
+                           schema=_schema_org(f, release))
+    return cacheable(Response(html, mimetype="text/html"), "landing")
+
+
+def _schema_org(f: Figures, release: dict) -> str:
+    """schema.org ``Dataset`` for search engines, as JSON safe inside a <script> element."""
     schema = {
         "@context": "https://schema.org/", "@type": "Dataset",
         "name": "Kampung Keluarga Berkualitas (KKB) registry, Barito Selatan",
-        "description": (f"{f.kkb} Quality Family Villages in {f.districts} districts of Barito "
-                        "Selatan, as linked open data."),
-        "url": site(), "license": "https://creativecommons.org/licenses/by/4.0/",
+        "alternateName": "Registri Kampung Keluarga Berkualitas Kabupaten Barito Selatan",
+        "description": (f"{f.kkb} Quality Family Villages (Kampung Keluarga Berkualitas) in "
+                        f"{f.districts} districts of Barito Selatan Regency, Central Kalimantan, "
+                        "Indonesia, as linked open data, with the provenance of every fact."),
+        "url": site(), "sameAs": site() + "catalog#dataset",
+        "license": "https://creativecommons.org/licenses/by/4.0/",
         "inLanguage": ["id", "en"], "isAccessibleForFree": True,
         "keywords": ["Kampung Keluarga Berkualitas", "Bangga Kencana", "family planning"],
-        "spatialCoverage": "Kabupaten Barito Selatan, Kalimantan Tengah, Indonesia",
-        "temporalCoverage": "/".join(f.years[::len(f.years) - 1]) if f.years else None,
+        "spatialCoverage": {"@type": "Place", "name": "Kabupaten Barito Selatan, Kalimantan "
+                            "Tengah, Indonesia"},
+        "temporalCoverage": f"{min(f.years)}/{max(f.years)}" if f.years else None,
+        "dateModified": release.get("created"),
         "creator": {"@type": "GovernmentOrganization", "name": f.publisher_name},
         "distribution": [{"@type": "DataDownload", "contentUrl": f"{site()}dumps/{d['name']}",
-                          "encodingFormat": d["media_type"]} for d in release.get("dumps", [])],
+                          "encodingFormat": d["media_type"], "contentSize": str(d["size"])}
+                         for d in release.get("dumps", [])],
     }
-    html = render_template("index.html", lang=page_lang(), figures=f, release=release,
-                           schema=json.dumps(schema, ensure_ascii=False).replace("</", "<\\/"))
-    return remember_lang(Response(html, mimetype="text/html"))
+    text = json.dumps({k: v for k, v in schema.items() if v is not None}, ensure_ascii=False)
+    return text.replace("<", "\\u003c")  # no "</script>" can end the element early
 
 
 @bp.get("/catalog")
@@ -100,57 +128,60 @@ def landing() -> Response:
 def catalog(suffix: str | None = None) -> Response:
     """The DCAT-AP 3 description of the catalog, dataset, distributions and SPARQL service."""
     graph = describe_catalog(site(), current_app.extensions["kkb_release"], current_figures())
-    return _graph_response(graph, suffix, "Katalog DCAT", "DCAT catalogue")
+    return _graph_response(graph, suffix, "/catalog", ("Katalog DCAT", "DCAT catalogue"))
 
 
 @bp.get("/.well-known/void")
 def void() -> Response:
-    """The VoID description of the dataset."""
+    """The VoID description of the dataset (Turtle by default; any RDF format by Accept)."""
     graph = describe_void(site(), settings().base_iri, current_app.extensions["kkb_release"],
                           current_figures())
-    return _graph_response(graph, None, "Deskripsi VoID", "VoID description")
+    return _graph_response(graph, None, "/.well-known/void", ("Deskripsi VoID", "VoID"),
+                           suffix_routes=False)
 
 
-def _graph_response(graph, suffix: str | None, title_id: str, title_en: str) -> Response:  # noqa: ANN001
+def _graph_response(graph: Graph, suffix: str | None, path: str, titles: tuple[str, str],
+                    suffix_routes: bool = True) -> Response:
+    """A description graph in the negotiated format; as a page, its Turtle and format links."""
     if suffix is not None and suffix not in {f.suffix for f in for_kind(*KINDS)}:
         raise NotFound(f"no format .{suffix}")
     fmt = negotiate(*KINDS, suffix=suffix)
     if fmt.kind == "page":
         lang = page_lang()
-        text = graph.serialize(format="turtle")
-        html = render_template("graph.html", lang=lang, title=title_id if lang == "id" else title_en,
-                               turtle=text, path=request.path.split(".")[0],
-                               formats=for_kind("graph"))
-        return remember_lang(Response(html, mimetype="text/html"))
-    name = {"jsonld": "json-ld", "ntriples": "nt11", "rdfxml": "xml"}.get(fmt.name, fmt.name)
-    response = Response(graph.serialize(format=name), mimetype=fmt.media_type)
-    response.headers["Vary"] = "Accept"
-    return response
+        links = [(f"{path}.{f.suffix}" if suffix_routes else f"{path}?format={f.suffix}", f)
+                 for f in for_kind("graph")]
+        html = render_template("graph.html", lang=lang, title=titles[lang != "id"],
+                               turtle=graph.serialize(format="turtle"), links=links)
+        response = Response(html, mimetype="text/html")
+    else:
+        response = Response(graph.serialize(format=RDFLIB_FORMATS[fmt.name]),
+                            mimetype=fmt.media_type)
+    return cacheable(response, f"{path}|{site()}|{fmt.name}")
 
 
 @bp.get("/dumps/<name>")
 def dump(name: str) -> Response:
-    """A dump file of the current release, by its name in the manifest."""
+    """A dump file of the current release, by its name in the manifest; ETag = its SHA-256."""
     release = current_app.extensions["kkb_release"]
     entry = next((d for d in release.get("dumps", []) if d["name"] == name), None)
     if entry is None or not release.get("path"):
         raise NotFound(f"no dump called {name!r}")
     path = Path(release["path"]) / "dumps" / entry["name"]
-    response = send_file(path, mimetype=entry["media_type"], etag=entry["sha256"][:32],
-                         conditional=True, download_name=entry["name"])
+    response = send_file(path, mimetype=entry["media_type"], etag=entry["sha256"],
+                         conditional=True, download_name=entry["name"], max_age=3600)
     response.headers["Digest"] = f"sha-256={entry['sha256']}"
     return response
 
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    """Every resource page of ours, for search engines."""
+    """The landing page and every resource page of ours, for search engines."""
     base = settings().base_iri
     rows = _rows(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
-        FILTER(STRSTARTS(STR(?s), "{base}id/")) }} ORDER BY ?s""")
+        FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }} ORDER BY ?s""")
     host = site().rstrip("/")
     urls = [site(), *(host + "/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]
-    body = "".join(f"<url><loc>{u}</loc></url>\n" for u in urls)
+    body = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in urls)
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
     return Response(xml, mimetype="application/xml")

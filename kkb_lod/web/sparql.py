@@ -83,7 +83,7 @@ def endpoint() -> Response:
     fmt = negotiate(*expected, "page") if expected else None
     answer = run(_store(), operation.query, base, found,
                  dataset(found, operation.default_graphs, operation.named_graphs),
-                 settings.query_timeout, settings.result_limit)
+                 settings.query_timeout, settings.result_limit, settings.max_queries)
     kinds = ANSWERS["graph" if answer.kind == "graph" else "results"]
     if fmt is None or fmt.kind not in (*kinds, "page"):
         fmt = negotiate(*kinds, "page")

@@ -1,0 +1,145 @@
+"""What a resource page shows, asked of the store in SPARQL and shaped for the templates.
+
+Two CONSTRUCT queries per resource: :data:`DESCRIBE` (its triples, the labels of what it points
+to, and what points to it, with their labels: also the RDF answer) and :data:`CONTEXT` (what only
+the page needs: property labels, breadcrumbs, the KKB below a place, data-quality notes). The IRI
+put into them has been minted by :class:`kkb_lod.iris.Minter`, never taken from the request as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kkb_lod._convert import from_ox
+from kkb_lod.vocab import DCTERMS, KKB, OWL, PROV, RDF, RDFS, SDO, SKOS
+from kkb_lod.web._pages import label, local_url
+
+_P = """PREFIX kkb: <https://w3id.org/kkb/def#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+#: The resource's own triples, the labels of its objects, and back-links with their labels.
+DESCRIBE = _P + """CONSTRUCT {{ <{iri}> ?p ?o . ?o ?lp ?ol . ?s ?q <{iri}> . ?s ?sp ?sl . }}
+WHERE {{
+  {{ <{iri}> ?p ?o OPTIONAL {{ VALUES ?lp {{ rdfs:label skos:prefLabel }} ?o ?lp ?ol }} }}
+  UNION
+  {{ ?s ?q <{iri}> OPTIONAL {{ VALUES ?sp {{ rdfs:label skos:prefLabel }} ?s ?sp ?sl }} }}
+}}"""
+
+#: What only the HTML page needs, beyond :data:`DESCRIBE`.
+CONTEXT = _P + """CONSTRUCT {{ ?a rdfs:label ?al ; kkb:kemendagriCode ?ac . ?k kkb:village ?v ;
+  rdfs:label ?kl . ?n ?np ?no . ?x rdfs:label ?xl . }}
+WHERE {{
+  {{ <{iri}> (kkb:village|kkb:partOf)/kkb:partOf* ?a . ?a rdfs:label ?al ; kkb:kemendagriCode ?ac }}
+  UNION {{ ?k kkb:village ?v . ?v kkb:partOf* <{iri}> . ?k rdfs:label ?kl }}
+  UNION {{ ?n kkb:concerns <{iri}> ; ?np ?no }}
+  UNION {{ ?n kkb:concerns <{iri}> ; ?np ?x . ?x rdfs:label ?xl }}
+  UNION {{ {{ <{iri}> ?x ?o }} UNION {{ ?s ?x <{iri}> }} ?x rdfs:label ?xl }}
+  UNION {{ <{iri}> ?p ?o . ?o ?x ?o2 . ?x rdfs:label ?xl }}
+}}"""
+
+#: Restatements shown once already under our own property (kkb:partOf, rdfs:label).
+HIDDEN = {SDO.containedInPlace, SDO.containsPlace, SDO.name, SKOS.notation}
+#: What a data-quality note can be about (kkb:aspect), in the two page languages.
+ASPECTS = {"name": ("nama", "name"), "kind": ("jenis wilayah", "kind of unit"),
+           "count": ("jumlah", "count")}
+
+
+def to_graph(triples: Iterable) -> Graph:
+    """An rdflib graph of pyoxigraph triples (the store's answer), for the page's lookups."""
+    graph = Graph()
+    for t in triples:
+        graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    return graph
+
+
+def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
+    """The template variables of ``resource.html`` for ``iri``."""
+    node, everything = URIRef(iri), graph + context
+    rows = _grouped(everything, ((p, o) for p, o in graph.predicate_objects(node)
+                                 if p not in HIDDEN), lang)
+    backlinks = _grouped(everything, ((p, s) for s, p in graph.subject_predicates(node)
+                                      if p not in HIDDEN), lang)
+    kkbs = sorted((term(everything, k, lang) for k in set(context.subjects(KKB.village, None))
+                   if k != node), key=lambda t: t["text"])
+    crumbs = sorted((str(context.value(a, KKB.kemendagriCode)), term(everything, a, lang))
+                    for a in set(context.subjects(KKB.kemendagriCode, None)))
+    i = 0 if lang == "id" else 1
+    notes = [{
+        "note": term(everything, n, lang),
+        "aspect": ASPECTS.get(str(context.value(n, KKB.aspect)), (str(context.value(n, KKB.aspect)),)
+                              * 2)[i],
+        "said": str(context.value(n, KKB.valueInSource) or ""),
+        "official": str(context.value(n, KKB.valueInReference) or ""),
+        "used": str(context.value(n, KKB.valueUsed) or ""),
+        "comment": text_in(context, n, RDFS.comment, lang),
+        "sources": [term(everything, s, lang) for s in context.objects(n, DCTERMS.source)],
+    } for n in sorted(set(context.subjects(KKB.concerns, node)))]
+    excerpts = sorted(str(e) for e in graph.objects(node, KKB.sourceExcerpt))
+    sources = [term(everything, s, lang) for s in sorted(graph.objects(node, PROV.wasDerivedFrom))]
+    return {
+        "iri": iri, "title": label(everything, node, lang), "rows": rows, "backlinks": backlinks,
+        "types": sorted((term(everything, t, lang) for t in graph.objects(node, RDF.type)),
+                        key=lambda t: t["text"]),
+        "kkbs": kkbs, "crumbs": [c for _, c in crumbs], "notes": notes, "sources": sources,
+        "excerpts": excerpts,
+    }
+
+
+def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
+    """The template variables of ``ontology.html``: terms by kind, with anchors and both labels."""
+    other = "en" if lang == "id" else "id"
+
+    def terms(kind: URIRef) -> list[dict]:
+        found = []
+        for t in sorted(set(graph.subjects(RDF.type, kind))):
+            if not str(t).startswith(ontology + "#"):
+                continue
+            shown = label(graph, t, lang)
+            also = label(graph, t, other)
+            found.append({
+                "id": str(t).split("#", 1)[1], "label": shown,
+                "other": also if also != shown else "",
+                "comment": text_in(graph, t, SKOS.definition, lang)
+                or text_in(graph, t, RDFS.comment, lang),
+                "notation": str(graph.value(t, SKOS.notation) or "")})
+        return found
+
+    sections = [("Kelas", "Classes", terms(OWL.Class)),
+                ("Properti objek", "Object properties", terms(OWL.ObjectProperty)),
+                ("Properti data", "Data properties", terms(OWL.DatatypeProperty)),
+                ("Delapan fungsi keluarga", "The eight family functions",
+                 sorted(terms(KKB.FamilyFunction), key=lambda t: t["notation"])),
+                ("Status", "Statuses", terms(KKB.Status))]
+    return {"iri": ontology, "title": label(graph, URIRef(ontology), lang),
+            "comment": text_in(graph, URIRef(ontology), RDFS.comment, lang),
+            "sections": [(ti if lang == "id" else en, ts) for ti, en, ts in sections]}
+
+
+def term(graph: Graph, node: Node, lang: str) -> dict:
+    """How the templates show an RDF term: a labelled link for IRIs, text (and language) else."""
+    if isinstance(node, URIRef):
+        return {"text": label(graph, node, lang), "href": local_url(str(node)) or str(node),
+                "iri": str(node)}
+    return {"text": str(node), "href": None, "iri": None,
+            "lang": node.language if isinstance(node, Literal) else None}
+
+
+def text_in(graph: Graph, node: Node, predicate: URIRef, lang: str) -> str:
+    """The value of ``predicate`` in ``lang``, else any value, else ''."""
+    values = {v.language: str(v) for v in graph.objects(node, predicate) if isinstance(v, Literal)}
+    return values.get(lang) or next(iter(values.values()), "")
+
+
+def _grouped(graph: Graph, pairs: Iterable[tuple[Node, Node]], lang: str) -> list:
+    """(property, [values]) per property, properties and values sorted by their labels."""
+    by_property: dict[Node, list[Node]] = {}
+    for p, o in pairs:
+        by_property.setdefault(p, []).append(o)
+    return sorted(((term(graph, p, lang), sorted((term(graph, o, lang) for o in values),
+                                                 key=lambda t: t["text"]))
+                   for p, values in by_property.items()), key=lambda row: row[0]["text"])
