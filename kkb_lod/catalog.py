@@ -5,12 +5,19 @@ counted through SPARQL, under the URL the server is reached at (``site``), so a 
 download links that work wherever the server runs. Every object a DCAT-AP 3 shape constrains by
 class is typed here, so the catalog conforms without inference (``tests/test_web_catalog.py``
 checks it against the official shapes). Controlled values are the EU vocabularies DCAT-AP names
-(data theme, language, planned availability, country), ADMS publisher types and IANA media types;
-nothing is invented: no e-mail address is known, so the contact point gives the landing page.
+(data theme, language, file type, planned availability), ADMS publisher and licence types, and
+IANA media types; places are our own IRIs. Nothing is invented: no e-mail address is known, so
+the contact point gives the landing page.
+
+DCAT-AP 2.1.1 cannot be met at the same time on two points, both by design of 3.0: it wants
+``dcat:byteSize`` as ``xsd:decimal`` (3.0: ``xsd:nonNegativeInteger``) and SHA-1 checksums only
+(we publish SHA-256). Everything else of 2.1.1 is met, recommended properties included, but for
+a bounding box of the regency, which no source gives us.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -38,18 +45,24 @@ LICENSE = URIRef("http://creativecommons.org/licenses/by/4.0/")
 THEMES = URIRef(EU + "data-theme")
 THEME = URIRef(EU + "data-theme/SOCI")  # Population and society
 LANGUAGES = (URIRef(EU + "language/IND"), URIRef(EU + "language/ENG"))
-COUNTRY = URIRef(EU + "country/IDN")
 #: Dumps are rebuilt at every release under the same URL: "medium term" is the honest promise.
 AVAILABILITY = URIRef(EU + "planned-availability/AVAILABLE")
 DCATAP_AVAILABILITY = URIRef("http://data.europa.eu/r5r/availability")
+#: CC BY is an "Attribution" licence in the ADMS licence-type vocabulary.
+LICENSE_TYPE = URIRef("http://purl.org/adms/licencetype/Attribution")
 #: The publisher is a regency government agency (ADMS publisher type vocabulary).
 PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
-#: W3C format IRIs for ``void:feature``, by media type.
-W3C_FORMATS = {
-    "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/n-quads": "N-Quads",
-    "application/trig": "TriG", "application/ld+json": "JSON-LD", "application/rdf+xml": "RDF_XML",
+#: By media type: the W3C format name (``http://www.w3.org/ns/formats/…``, for ``void:feature``)
+#: and the EU file type (``…/authority/file-type/…``, for ``dcterms:format``).
+RDF_FORMATS = {
+    "text/turtle": ("Turtle", "RDF_TURTLE"),
+    "application/n-triples": ("N-Triples", "RDF_N_TRIPLES"),
+    "application/n-quads": ("N-Quads", "RDF_N_QUADS"),
+    "application/trig": ("TriG", "RDF_TRIG"),
+    "application/ld+json": ("JSON-LD", "JSON_LD"),
+    "application/rdf+xml": ("RDF_XML", "RDF_XML"),
 }
 COMPRESSED = {"gz": "application/gzip"}
 
@@ -80,8 +93,8 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     g = _graph()
     catalog, dataset = URIRef(site + "catalog"), URIRef(site + "catalog#dataset")
     service = URIRef(site + "sparql")
-    created = Literal(release.get("created", "")[:19], datatype=XSD.dateTime)
-    dated = bool(release.get("created"))
+    created = (Literal(_utc(release["created"]), datatype=XSD.dateTime)
+               if release.get("created") else None)
     _add(g, catalog, RDF.type, DCAT.Catalog)
     _texts(g, catalog, DCTERMS.title, "Katalog data Kampung Keluarga Berkualitas",
            "Quality Family Village (KKB) data catalogue")
@@ -90,9 +103,10 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
            "Linked open data of the Kampung Keluarga Berkualitas registry.")
     _add(g, catalog, FOAF.homepage, URIRef(site), FOAF.Document)
     _add(g, catalog, DCAT.themeTaxonomy, THEMES, SKOS.ConceptScheme)
+    g.add((THEMES, DCTERMS.title, Literal("Data theme", lang="en")))
     _add(g, catalog, DCAT.dataset, dataset)
     _add(g, catalog, DCAT.service, service)
-    _common(g, catalog, figures, created if dated else None)
+    _common(g, catalog, figures, created)
 
     _add(g, dataset, RDF.type, DCAT.Dataset)
     _texts(g, dataset, DCTERMS.title,
@@ -105,9 +119,7 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
            f"{figures.kkb} Quality Family Villages in {figures.districts} districts, with the "
            "official Kemendagri administrative units, guidance activities, the eight family "
            "functions and the provenance of every fact.")
-    _common(g, dataset, figures, created if dated else None)
-    if dated:
-        g.add((dataset, DCTERMS.issued, created))
+    _common(g, dataset, figures, created)
     _add(g, dataset, DCAT.theme, THEME, SKOS.Concept)
     g.add((THEME, SKOS.prefLabel, Literal("Population and society", lang="en")))
     g.add((THEME, SKOS.inScheme, THEMES))
@@ -116,10 +128,6 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     for keyword, lang in (("Kampung Keluarga Berkualitas", "id"), ("Bangga Kencana", "id"),
                           ("family planning", "en"), ("Barito Selatan", "id")):
         g.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
-    for place in (*figures.spatial, str(COUNTRY)):
-        _add(g, dataset, DCTERMS.spatial, URIRef(place), DCTERMS.Location)
-        if place in figures.centroids:
-            g.add((URIRef(place), DCAT.centroid, Literal(figures.centroids[place], datatype=WKT)))
     if figures.years:
         period = URIRef(site + "catalog#period")
         _add(g, dataset, DCTERMS.temporal, period, DCTERMS.PeriodOfTime)
@@ -130,21 +138,30 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     g.add((contact, VCARD.fn, Literal(figures.publisher_name)))
     _add(g, contact, VCARD.hasURL, URIRef(site), RDFS.Resource)
     for dump in release.get("dumps", []):
-        _distribution(g, site, dataset, dump, created if dated else None)
+        _distribution(g, site, dataset, dump, created)
     _service(g, site, dataset, service, figures)
     return g
 
 
 def _common(g: Graph, node: URIRef, figures: Figures, modified: Literal | None) -> None:
-    """Publisher, licence, languages and modification date, stated alike on catalog and dataset."""
+    """Publisher, licence, languages, coverage and dates, stated alike on catalog and dataset
+    (the release is issued when it is built: each release is a new edition)."""
     publisher = URIRef(figures.publisher)
     _add(g, node, DCTERMS.publisher, publisher, FOAF.Agent)
     g.add((publisher, FOAF.name, Literal(figures.publisher_name)))
     _add(g, publisher, DCTERMS.type, PUBLISHER_TYPE, SKOS.Concept)
+    g.add((PUBLISHER_TYPE, SKOS.prefLabel, Literal("Local Authority", lang="en")))
     _add(g, node, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
+    _add(g, LICENSE, DCTERMS.type, LICENSE_TYPE, SKOS.Concept)
+    g.add((LICENSE_TYPE, SKOS.prefLabel, Literal("Attribution", lang="en")))
     for language in LANGUAGES:
         _add(g, node, DCTERMS.language, language, DCTERMS.LinguisticSystem)
+    for place in figures.spatial:  # our own IRIs: no EU or GeoNames identifier is needed
+        _add(g, node, DCTERMS.spatial, URIRef(place), DCTERMS.Location)
+        if place in figures.centroids:
+            g.add((URIRef(place), DCAT.centroid, Literal(figures.centroids[place], datatype=WKT)))
     if modified is not None:
+        g.add((node, DCTERMS.issued, modified))
         g.add((node, DCTERMS.modified, modified))
 
 
@@ -155,17 +172,28 @@ def _distribution(g: Graph, site: str, dataset: URIRef, dump: dict,
     dist, url = URIRef(f"{site}catalog#dump-{name}"), URIRef(f"{site}dumps/{name}")
     stem, _, last = name.rpartition(".")
     inner = from_suffix(stem.rpartition(".")[2], "graph", "dataset") if last in COMPRESSED else None
+    media = inner.media_type if inner else dump["media_type"]
+    w3c, eu = RDF_FORMATS.get(media, (media, None))
+    shown = w3c.replace("_", "/") + (", gzip" if inner else "")
+    quads = media in ("application/n-quads", "application/trig")
     _add(g, dataset, DCAT.distribution, dist, DCAT.Distribution)
     g.add((dist, DCTERMS.title, Literal(f"Dump {name}", lang="en")))
+    _texts(g, dist, DCTERMS.description,
+           f"Seluruh data rilis ini sebagai {shown}"
+           + (", dengan graf bernama." if quads else " (gabungan semua graf)."),
+           f"The whole release as {shown}"
+           + (", with its named graphs." if quads else " (all graphs merged)."))
     _add(g, dist, DCAT.accessURL, url, RDFS.Resource)
     _add(g, dist, DCAT.downloadURL, url, RDFS.Resource)
-    media = inner.media_type if inner else dump["media_type"]
     _add(g, dist, DCAT.mediaType, URIRef(IANA + media), DCTERMS.MediaType)
+    if eu:
+        _add(g, dist, DCTERMS["format"], URIRef(f"{EU}file-type/{eu}"), DCTERMS.MediaTypeOrExtent)
     if inner:
         _add(g, dist, DCAT.compressFormat, URIRef(IANA + COMPRESSED[last]), DCTERMS.MediaType)
     g.add((dist, DCAT.byteSize, Literal(dump["size"], datatype=XSD.nonNegativeInteger)))
     _add(g, dist, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
     _add(g, dist, DCATAP_AVAILABILITY, AVAILABILITY, SKOS.Concept)
+    g.add((AVAILABILITY, SKOS.prefLabel, Literal("Available", lang="en")))
     checksum = URIRef(f"{site}catalog#sha256-{name}")
     _add(g, dist, SPDX.checksum, checksum, SPDX.Checksum)
     _add(g, checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256, SPDX.ChecksumAlgorithm)
@@ -179,6 +207,11 @@ def _service(g: Graph, site: str, dataset: URIRef, service: URIRef, figures: Fig
     dist = URIRef(site + "catalog#sparql")
     _add(g, dataset, DCAT.distribution, dist, DCAT.Distribution)
     g.add((dist, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
+    _texts(g, dist, DCTERMS.description,
+           "Kueri SPARQL 1.1 atas data rilis terkini (graf bawaan: gabungan semua graf).",
+           "SPARQL 1.1 queries over the current release (default graph: all graphs merged).")
+    _add(g, dist, DCATAP_AVAILABILITY, AVAILABILITY, SKOS.Concept)
+    _add(g, dist, DCTERMS["format"], URIRef(EU + "file-type/SPARQLQ"), DCTERMS.MediaTypeOrExtent)
     _add(g, dist, DCAT.accessURL, service, RDFS.Resource)
     _add(g, dist, DCAT.accessService, service, DCAT.DataService)
     _add(g, dist, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
@@ -212,8 +245,8 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
         g.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
     for dump in release.get("dumps", []):
         g.add((dataset, VOID.dataDump, URIRef(f"{site}dumps/{dump['name']}")))
-        if dump["media_type"] in W3C_FORMATS:
-            feature = "http://www.w3.org/ns/formats/" + W3C_FORMATS[dump["media_type"]]
+        if dump["media_type"] in RDF_FORMATS:
+            feature = "http://www.w3.org/ns/formats/" + RDF_FORMATS[dump["media_type"]][0]
             g.add((dataset, VOID.feature, URIRef(feature)))
     for example in figures.examples:
         g.add((dataset, VOID.exampleResource, URIRef(example)))
@@ -228,6 +261,12 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
         g.add((part, VOID.property, URIRef(prop)))
         g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
     return g
+
+
+def _utc(created: str) -> str:
+    """The release's build time as an xsd:dateTime in UTC, to the second."""
+    when = dt.datetime.fromisoformat(created).astimezone(dt.UTC).replace(microsecond=0)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _add(g: Graph, s: URIRef, p: URIRef, o: Node, cls: URIRef | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Fixture chain: settings → release (built once per session from data/) → store → app → client.
+"""Fixture chain: settings → build (once per session, from data/) → store → app → client.
 
 Web tests get a real embedded store of the real bundled data; tests that need a broken registry
 copy ``data/`` into ``tmp_path`` and edit the copy.
@@ -6,14 +6,18 @@ copy ``data/`` into ``tmp_path`` and edit the copy.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from kkb_lod.config import Settings
 from kkb_lod.pipeline import BuildResult, build  # noqa: E402
 from kkb_lod.store import OxigraphStore
+from kkb_lod.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -44,3 +48,22 @@ def data_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy)
     return copy
+
+
+@pytest.fixture(scope="session")
+def release(built: BuildResult) -> dict:
+    """The session build's manifest, as the server reads it (with the release's path)."""
+    manifest = json.loads((built.release / "manifest.json").read_text(encoding="utf-8"))
+    manifest["path"] = str(built.release)
+    return manifest
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, store: OxigraphStore, release: dict) -> Flask:
+    """The app over the session build, in memory, as ``kkb-lod serve`` would open it."""
+    return create_app(settings, store, release)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

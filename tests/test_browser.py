@@ -7,11 +7,11 @@ the test: the pages must work on their own, with no external request.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from kkb_lod.config import Settings
@@ -27,10 +27,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 
 
 @pytest.fixture(scope="module")
-def site(settings: Settings, store: OxigraphStore, built) -> Iterator[str]:  # noqa: ANN001
-    release = json.loads((built.release / "manifest.json").read_text())
-    release["path"] = str(built.release)
-    with serve_app(create_app(settings, store, release)) as url:
+def site(app: Flask) -> Iterator[str]:
+    with serve_app(app) as url:
         yield url
 
 
@@ -94,13 +92,24 @@ def test_landing_to_kecamatan_to_village(page: Page, site: str) -> None:
 def test_language_switch_persists_across_pages(page: Page, site: str) -> None:
     page.goto(site + "/id/kkb/62.04.06.2020")
     assert page.locator("h1").inner_text() == "Kampung Keluarga Berkualitas Kalahien"
-    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "id"
+    page.locator("nav.top").get_by_role("link", name="English").click()
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.locator("h1").inner_text() == "Quality Family Village Kalahien"
-    page.goto(site + "/id/district/62.04.06")
-    assert page.locator("nav.top").get_by_role("link", name="Home").is_visible()
-    page.goto(site + "/")
+    shoot(page, "kkb-en")
+    page.locator("nav.crumbs").get_by_role("link", name="Dusun Selatan").click()  # no ?lang=
+    arrived(page, "/id/district/62.04.06")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Quality Family Village Kalahien" in page.locator("section.kkbs").inner_text()
+    assert page.get_by_role("heading", name="Referenced by").is_visible()
+    page.locator("nav.top").get_by_role("link", name="Home").click()
+    arrived(page, "/")
     assert "Quality Family Villages" in page.locator("h1").inner_text()
     shoot(page, "landing-en")
+    page.locator("nav.top").get_by_role("link", name="Bahasa Indonesia").click()
+    page.wait_for_function("() => document.documentElement.lang === 'id'")
+    page.goto(site + "/id/kkb/62.04.06.2020")
+    assert page.locator("h1").inner_text() == "Kampung Keluarga Berkualitas Kalahien"
 
 
 def test_ontology_page_and_formats(page: Page, site: str) -> None:
@@ -120,3 +129,20 @@ def test_sparql_page_runs_an_example(page: Page, site: str) -> None:
     assert page.locator("table").count() >= 1
     assert "Dusun Utara" in page.content()
     shoot(page, "sparql")
+
+
+def test_hostile_label_does_not_run(browser: Browser, settings: Settings) -> None:
+    import pyoxigraph as ox
+
+    store = OxigraphStore()
+    village = ox.NamedNode("https://w3id.org/kkb/id/village/62.04.06.2020")
+    store.ox.add(ox.Quad(village, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                         ox.Literal("<img src=x onerror=alert(1)><script>alert(2)</script>")))
+    dialogs: list[str] = []
+    with serve_app(create_app(settings, store, {})) as url:
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(url + "/id/village/62.04.06.2020")
+        assert "<script>alert(2)</script>" in page.locator("h1").inner_text()  # shown as text
+        page.close()
+    assert dialogs == []

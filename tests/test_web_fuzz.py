@@ -6,16 +6,9 @@ the in-process client to an app over the real bundled data.
 
 from __future__ import annotations
 
-import json
-
-import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from kkb_lod.config import Settings
-from kkb_lod.store import OxigraphStore
-from kkb_lod.web import create_app
 
 ALLOWED_5XX = {503}
 FUZZ = settings(max_examples=150, deadline=None,
@@ -33,13 +26,6 @@ FRAGMENTS = st.sampled_from([
     "PREFIX kkb: <https://w3id.org/kkb/def#>", "kkb:village", "*", "COUNT(*)", "AS ?n", ".",
     "BIND(", "VALUES ?s { <urn:a> }", "#", "\\u0000", "'", "\"", "<", ">", "a", "1e309"])
 QUERIES = st.one_of(st.lists(FRAGMENTS, max_size=14).map(" ".join), st.text(max_size=200))
-
-
-@pytest.fixture(scope="module")
-def app(settings: Settings, store: OxigraphStore, built) -> Flask:  # noqa: ANN001
-    release = json.loads((built.release / "manifest.json").read_text())
-    release["path"] = str(built.release)
-    return create_app(settings, store, release)
 
 
 def check(response) -> None:  # noqa: ANN001

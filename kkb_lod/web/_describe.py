@@ -68,17 +68,7 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
                    if k != node), key=lambda t: t["text"])
     crumbs = sorted((str(context.value(a, KKB.kemendagriCode)), term(everything, a, lang))
                     for a in set(context.subjects(KKB.kemendagriCode, None)))
-    i = 0 if lang == "id" else 1
-    notes = [{
-        "note": term(everything, n, lang),
-        "aspect": ASPECTS.get(str(context.value(n, KKB.aspect)), (str(context.value(n, KKB.aspect)),)
-                              * 2)[i],
-        "said": str(context.value(n, KKB.valueInSource) or ""),
-        "official": str(context.value(n, KKB.valueInReference) or ""),
-        "used": str(context.value(n, KKB.valueUsed) or ""),
-        "comment": text_in(context, n, RDFS.comment, lang),
-        "sources": [term(everything, s, lang) for s in context.objects(n, DCTERMS.source)],
-    } for n in sorted(set(context.subjects(KKB.concerns, node)))]
+    notes = [_note(everything, n, lang) for n in sorted(set(context.subjects(KKB.concerns, node)))]
     excerpts = sorted(str(e) for e in graph.objects(node, KKB.sourceExcerpt))
     sources = [term(everything, s, lang) for s in sorted(graph.objects(node, PROV.wasDerivedFrom))]
     return {
@@ -87,6 +77,20 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
                         key=lambda t: t["text"]),
         "kkbs": kkbs, "crumbs": [c for _, c in crumbs], "notes": notes, "sources": sources,
         "excerpts": excerpts,
+    }
+
+
+def _note(graph: Graph, note: Node, lang: str) -> dict:
+    """A data-quality note: what the source said, what the official list says, what is used."""
+    aspect = str(graph.value(note, KKB.aspect) or "")
+    return {
+        "note": term(graph, note, lang),
+        "aspect": ASPECTS.get(aspect, (aspect, aspect))[lang != "id"],
+        "said": str(graph.value(note, KKB.valueInSource) or ""),
+        "official": str(graph.value(note, KKB.valueInReference) or ""),
+        "used": str(graph.value(note, KKB.valueUsed) or ""),
+        "comment": text_in(graph, note, RDFS.comment, lang),
+        "sources": [term(graph, s, lang) for s in sorted(graph.objects(note, DCTERMS.source))],
     }
 
 
@@ -114,7 +118,8 @@ def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
                 ("Properti data", "Data properties", terms(OWL.DatatypeProperty)),
                 ("Delapan fungsi keluarga", "The eight family functions",
                  sorted(terms(KKB.FamilyFunction), key=lambda t: t["notation"])),
-                ("Status", "Statuses", terms(KKB.Status))]
+                ("Status", "Statuses", terms(KKB.Status)),
+                ("Skema konsep", "Concept schemes", terms(SKOS.ConceptScheme))]
     return {"iri": ontology, "title": label(graph, URIRef(ontology), lang),
             "comment": text_in(graph, URIRef(ontology), RDFS.comment, lang),
             "sections": [(ti if lang == "id" else en, ts) for ti, en, ts in sections]}

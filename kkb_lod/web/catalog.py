@@ -9,7 +9,6 @@ reaches the file system.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -71,15 +70,14 @@ def figures() -> Figures:
         examples=tuple(str(minter().mint(kind, key)) for kind, key in EXAMPLES))
 
 
-@lru_cache(maxsize=8)
-def _cached_figures(release_id: str, store_id: int) -> Figures:
-    return figures()
-
-
 def current_figures() -> Figures:
-    """The figures of the release being served (counted once per release and store)."""
-    release = current_app.extensions["kkb_release"]
-    return _cached_figures(release.get("id", ""), id(current_app.extensions["kkb_store"]))
+    """The figures of the release this app serves, counted once and kept on the app (a release
+    never changes; an app serves one store)."""
+    cache = current_app.extensions.setdefault("kkb_figures", {})
+    key = current_app.extensions["kkb_release"].get("id", "")
+    if key not in cache:
+        cache[key] = figures()
+    return cache[key]
 
 
 def site() -> str:
@@ -94,7 +92,7 @@ def landing() -> Response:
     release = current_app.extensions["kkb_release"]
     html = render_template("index.html", lang=page_lang(), figures=f, release=release,
                            schema=_schema_org(f, release))
-    return cacheable(Response(html, mimetype="text/html"), "landing")
+    return cacheable(Response(html, mimetype="text/html"), f"landing|{site()}")
 
 
 def _schema_org(f: Figures, release: dict) -> str:

@@ -1,1 +1,0 @@
-DELETE WHERE { <https://w3id.org/kkb/id/activity/6204-pembinaan-2021> kkb:organiser ?o } ; INSERT DATA { <https://w3id.org/kkb/id/activity/6204-pembinaan-2021> kkb:organiser <https://w3id.org/kkb/id/district/62.04.06> }

@@ -1,1 +1,0 @@
-INSERT DATA { <https://w3id.org/kkb/id/activity/6204-pembinaan-2021> kkb:partnerDescription "dinas lain" }

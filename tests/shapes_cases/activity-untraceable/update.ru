@@ -1,1 +1,0 @@
-DELETE WHERE { <https://w3id.org/kkb/id/activity/6204-pembinaan-2021> prov:wasDerivedFrom ?s }

@@ -1,1 +1,0 @@
-DELETE WHERE { kkb:fungsiEkonomi skos:inScheme ?s }

@@ -1,1 +1,0 @@
-INSERT DATA { <https://w3id.org/kkb/id/kkb/62.04.06.2020> kkb:designationDate "17/03/2021" }

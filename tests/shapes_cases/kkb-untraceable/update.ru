@@ -1,1 +1,0 @@
-DELETE WHERE { <https://w3id.org/kkb/id/kkb/62.04.06.2020> prov:wasDerivedFrom ?s }

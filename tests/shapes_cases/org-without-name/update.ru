@@ -1,1 +1,0 @@
-DELETE WHERE { <https://w3id.org/kkb/id/org/dppkbp3a-barito-selatan> rdfs:label ?l }

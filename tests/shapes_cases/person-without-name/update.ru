@@ -1,1 +1,0 @@
-DELETE WHERE { <https://w3id.org/kkb/id/person/mario-barito-selatan> foaf:name ?n }

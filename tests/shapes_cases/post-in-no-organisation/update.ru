@@ -1,1 +1,0 @@
-DELETE WHERE { <https://w3id.org/kkb/id/post/kepala-dppkbp3a-barito-selatan> org:postIn ?o }

@@ -1,1 +1,0 @@
-INSERT DATA { <https://w3id.org/kkb/id/programme/kampung-keluarga-berkualitas> kkb:objective <https://w3id.org/kkb/id/district/62.04.06> }

@@ -1,1 +1,0 @@
-DELETE WHERE { <https://w3id.org/kkb/id/programme/kampung-keluarga-berkualitas> rdfs:label ?l }

@@ -1,1 +1,0 @@
-DELETE WHERE { <https://w3id.org/kkb/id/regency/62.04> kkb:partOf ?p }

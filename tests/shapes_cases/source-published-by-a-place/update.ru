@@ -1,1 +1,0 @@
-DELETE WHERE { <https://w3id.org/kkb/id/source/antara-buntok-kkb> dcterms:publisher ?p } ; INSERT DATA { <https://w3id.org/kkb/id/source/antara-buntok-kkb> dcterms:publisher <https://w3id.org/kkb/id/district/62.04.06> }

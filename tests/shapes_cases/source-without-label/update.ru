@@ -1,1 +1,0 @@
-DELETE WHERE { <https://w3id.org/kkb/id/source/antara-buntok-kkb> rdfs:label ?l }

@@ -1,1 +1,0 @@
-INSERT DATA { <https://w3id.org/kkb/id/village/62.04.06.2020> kkb:kemendagriCode "62.04.06.2021" }
