@@ -21,6 +21,7 @@ from kkb_lod.catalog import Figures, describe_catalog, describe_void
 from kkb_lod.formats import for_kind
 from kkb_lod.vocab import PREFIXES
 from kkb_lod.web._pages import cacheable, minter, page_lang, settings
+from kkb_lod.web._places import kkb_per_district, kkb_places, landing_map
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("catalog", __name__)
@@ -88,10 +89,15 @@ def site() -> str:
 @bp.get("/")
 def landing() -> Response:
     """What the dataset is, its figures, and where to go next (with schema.org JSON-LD)."""
-    f = current_figures()
+    f, lang = current_figures(), page_lang()
     release = current_app.extensions["kkb_release"]
-    html = render_template("index.html", lang=page_lang(), figures=f, release=release,
-                           schema=_schema_org(f, release))
+    views = current_app.extensions.setdefault("kkb_landing", {})
+    key = (release.get("id", ""), lang)
+    if key not in views:  # like the figures: fixed for the release being served
+        places = kkb_places(lang)
+        views[key] = {"chart": kkb_per_district(), "places": places, "map": landing_map(places)}
+    html = render_template("index.html", lang=lang, figures=f, release=release,
+                           schema=_schema_org(f, release), **views[key])
     return cacheable(Response(html, mimetype="text/html"), f"landing|{site()}")
 
 

@@ -1,0 +1,196 @@
+"""Charts and maps drawn on the server as SVG geometry: pure functions, no I/O.
+
+Why on the server: a page must be readable without JavaScript and without any external request
+(no tile server, no CDN), and our CSP forbids inline styles, so the templates draw these shapes as
+SVG elements whose positions are computed here. The maps are point maps of centroids on a plain
+graticule with a scale bar; every point is also listed in a table next to it (the fallback a
+screen reader, a text browser or a printed page reads).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+#: Datatypes whose values a chart may plot (compact names, as the results table shows them).
+NUMERIC = frozenset(f"xsd:{t}" for t in (
+    "integer", "decimal", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt",
+    "unsignedShort", "unsignedByte"))
+#: Most bars a chart draws; the rest are named in the chart's caption, never silently dropped.
+MAX_BARS = 40
+KM_PER_DEGREE = 111.32  # at the equator; longitude degrees shrink with cos(latitude)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label, value, link, and geometry in the chart's viewBox."""
+
+    label: str
+    value: float
+    href: str | None
+    y: float
+    width: float
+
+    @property
+    def value_text(self) -> str:
+        """The value as people write it: no ``.0`` on whole numbers, thousands separated."""
+        return f"{self.value:,.0f}" if self.value == int(self.value) else f"{self.value:,.2f}"
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A horizontal bar chart in a ``width`` × ``height`` viewBox; bars start at ``left``."""
+
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+    left: int
+    row: int
+    omitted: int  # bars beyond MAX_BARS, said in the caption
+
+    @property
+    def bar_height(self) -> float:
+        return self.row * 0.7
+
+
+def bar_chart(items: Iterable[tuple[str, float, str | None]], width: int = 520,
+              row: int = 26) -> BarChart:
+    """Bars for (label, value, link) items, scaled to the largest value, in the given order."""
+    items = list(items)
+    shown, omitted = items[:MAX_BARS], max(0, len(items) - MAX_BARS)
+    longest = max((len(label) for label, _, _ in shown), default=0)
+    left = min(max(60, int(longest * 7.2) + 12), width // 2)
+    top = max((value for _, value, _ in shown), default=0) or 1
+    room = width - left - 60  # space for the value printed after the longest bar
+    bars = tuple(Bar(label, value, href, y=i * row, width=max(0.0, value) / top * room)
+                 for i, (label, value, href) in enumerate(shown))
+    return BarChart(bars, width, max(row, len(bars) * row), left, row, omitted)
+
+
+def chart_of_results(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> BarChart | None:
+    """A chart of a SELECT answer when it has a numeric column: its first numeric column against
+    its first other column (or the row number). ``rows`` hold cells with ``text``, ``href`` and
+    ``note`` (the compact datatype) as :func:`kkb_lod.web._results.cells` makes them."""
+    if not rows:
+        return None
+
+    def numeric(i: int) -> bool:
+        return all(_number(r[i]) is not None for r in rows)
+
+    values = next((i for i in range(len(columns)) if numeric(i)), None)
+    if values is None:
+        return None
+    others = [i for i in range(len(columns)) if i != values and not numeric(i)]
+
+    def linked(i: int) -> bool:
+        return all(getattr(r[i], "href", None) for r in rows)
+
+    labels = next((i for i in others if not linked(i)), others[0] if others else None)
+    links = next((i for i in others if linked(i)), None)
+
+    def label(row: Sequence[object], n: int) -> tuple[str, str | None]:
+        text = getattr(row[labels], "text", "") if labels is not None else str(n + 1)
+        return text or "—", getattr(row[links], "href", None) if links is not None else None
+
+    items = []
+    for n, row in enumerate(rows):
+        text, href = label(row, n)
+        items.append((text, _number(row[values]) or 0.0, href))
+    return bar_chart(items)
+
+
+def _number(cell: object) -> float | None:
+    if cell is None or getattr(cell, "note", "") not in NUMERIC:
+        return None
+    try:
+        value = float(getattr(cell, "text", ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class Point:
+    """A place to draw: label, position, link, and its role (which sets its look and legend)."""
+
+    label: str
+    lat: float
+    long: float
+    href: str | None = None
+    role: str = "other"  # "here" (the page's subject), "kkb", "inside" or "other"
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass(frozen=True)
+class PointMap:
+    """Points projected into a ``width`` × ``height`` viewBox, with graticule lines and a scale."""
+
+    points: tuple[Point, ...]
+    width: int
+    height: int
+    meridians: tuple[tuple[float, str], ...]  # (x, label)
+    parallels: tuple[tuple[float, str], ...]  # (y, label)
+    scale_px: float
+    scale_label: str  # the distance the scale bar stands for ("10 km")
+
+    def of_role(self, role: str) -> tuple[Point, ...]:
+        return tuple(p for p in self.points if p.role == role)
+
+
+def point_map(points: Iterable[Point], size: int = 560, pad: int = 24) -> PointMap | None:
+    """Project points equirectangularly (x scaled by cos of the mean latitude), north up, into a
+    box whose longer side is ``size``.
+
+    Fine at the scale of a regency; drawn points of a role come after the others so that the
+    page's subject and the KKB are on top.
+    """
+    points = list(points)
+    if not points:
+        return None
+    lats, longs = [p.lat for p in points], [p.long for p in points]
+    span_lat = max(max(lats) - min(lats), 0.02)
+    squeeze = math.cos(math.radians(sum(lats) / len(lats)))
+    span_x = max((max(longs) - min(longs)) * squeeze, 0.02)
+    scale = (size - 2 * pad) / max(span_x, span_lat)
+    mid_long, mid_lat = (max(longs) + min(longs)) / 2, (max(lats) + min(lats)) / 2
+    width = int(max(span_x * scale + 2 * pad, 240))  # room for the scale bar and tick labels
+    height = int(span_lat * scale + 2 * pad + 20)
+
+    def x(long: float) -> float:
+        return round(width / 2 + (long - mid_long) * squeeze * scale, 1)
+
+    def y(lat: float) -> float:
+        return round((height - 20) / 2 - (lat - mid_lat) * scale, 1)
+
+    order = {"other": 0, "inside": 1, "kkb": 2, "here": 3}
+    placed = tuple(sorted((Point(p.label, p.lat, p.long, p.href, p.role, x(p.long), y(p.lat))
+                           for p in points), key=lambda p: (order.get(p.role, 0), p.label)))
+    step = _step(max(span_lat, span_x / squeeze) / 3)
+    half_w, half_h = width / 2 / (squeeze * scale), (height - 20) / 2 / scale
+    meridians = tuple((x(v), _degrees(v, "E", "W"))
+                      for v in _ticks(mid_long - half_w, mid_long + half_w, step))
+    parallels = tuple((y(v), _degrees(v, "N", "S"))
+                      for v in _ticks(mid_lat - half_h, mid_lat + half_h, step))
+    km_per_px = KM_PER_DEGREE / scale  # after the x squeeze, 1 px is the same distance both ways
+    km = _step(km_per_px * width / 5)
+    label = f"{km:g} km" if km >= 1 else f"{km * 1000:g} m"
+    return PointMap(placed, width, height, meridians, parallels, round(km / km_per_px, 1), label)
+
+
+def _step(rough: float) -> float:
+    """A round number (1, 2 or 5 times a power of ten) close to ``rough``."""
+    power = 10 ** math.floor(math.log10(rough))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+
+
+def _ticks(low: float, high: float, step: float) -> list[float]:
+    first = math.ceil(low / step) * step
+    return [round(first + i * step, 6) for i in range(int((high - first) / step) + 1)]
+
+
+def _degrees(value: float, positive: str, negative: str) -> str:
+    text = f"{abs(value):.2f}".rstrip("0").rstrip(".")
+    return f"{text}°{positive if value >= 0 else negative}"

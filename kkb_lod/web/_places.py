@@ -1,0 +1,150 @@
+"""What the landing and resource pages draw — KKB per kecamatan, maps of villages, the family
+functions a KKB's guidance worked on — asked of the store in SPARQL (the web layer's only way to
+its data) and handed to the pure geometry of :mod:`kkb_lod.web._charts`.
+
+Every IRI put into a query here was minted by :class:`kkb_lod.iris.Minter` or comes from the
+store's own answer, never from the request as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from pyoxigraph import QuerySolutions
+
+from kkb_lod.vocab import PREFIXES
+from kkb_lod.web._charts import BarChart, Point, PointMap, bar_chart, point_map
+from kkb_lod.web._pages import local_url
+
+PROLOGUE = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
+#: Villages drawn around the KKB on the landing map at most (the national list is 83,000).
+MAX_CONTEXT_POINTS = 3000
+
+#: KKB per kecamatan, most first.
+PER_DISTRICT = """SELECT ?d ?name (COUNT(DISTINCT ?k) AS ?n) WHERE {
+  ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d . ?d rdfs:label ?name
+} GROUP BY ?d ?name ORDER BY DESC(?n) ?name"""
+
+#: Every KKB village with its position (where known), kecamatan and the KKB's label.
+KKB_PLACES = """SELECT ?k ?klabel ?v ?vname ?d ?dname ?lat ?long WHERE {
+  ?k a kkb:KKBDesignation ; kkb:village ?v ; rdfs:label ?klabel .
+  FILTER (lang(?klabel) = "%(lang)s")
+  ?v rdfs:label ?vname ; kkb:partOf ?d . ?d rdfs:label ?dname .
+  OPTIONAL { ?v geo:lat ?lat ; geo:long ?long }
+} ORDER BY ?dname ?vname"""
+
+#: The other villages of the regencies that have KKB: the context of the landing map.
+CONTEXT_VILLAGES = """SELECT DISTINCT ?v ?vname ?lat ?long WHERE {
+  ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf ?r .
+  ?v a kkb:Village ; kkb:partOf/kkb:partOf ?r ; rdfs:label ?vname ; geo:lat ?lat ; geo:long ?long .
+  FILTER NOT EXISTS { ?other kkb:village ?v }
+} LIMIT %(limit)d"""
+
+#: The villages of the regency that ``iri`` is in (or is), each with its role on the page's map.
+PLACE_MAP = """SELECT ?v ?vname ?lat ?long ?role WHERE {
+  { SELECT DISTINCT ?r WHERE {
+      <%(iri)s> kkb:village?/kkb:partOf* ?r . ?r a kkb:Regency } }
+  ?v a kkb:Village ; kkb:partOf/kkb:partOf ?r ; rdfs:label ?vname ; geo:lat ?lat ; geo:long ?long .
+  BIND (IF(?v = <%(iri)s> || EXISTS { <%(iri)s> kkb:village ?v }, "here",
+        IF(EXISTS { ?v kkb:partOf+ <%(iri)s> }, "inside",
+        IF(EXISTS { ?k kkb:village ?v }, "kkb", "other"))) AS ?role)
+}"""
+
+#: The eight family functions, and for each the guidance activities of ``iri`` that worked on it.
+FUNCTIONS = """SELECT ?f ?notation ?label ?a ?year ?status ?statusLabel WHERE {
+  ?f a kkb:FamilyFunction ; skos:notation ?notation ; skos:prefLabel ?label .
+  FILTER (lang(?label) = "%(lang)s")
+  OPTIONAL {
+    ?a kkb:guides <%(iri)s> ; kkb:strengthens ?f .
+    OPTIONAL { ?a kkb:year ?year }
+    OPTIONAL { ?a kkb:status ?status . ?status skos:prefLabel ?statusLabel
+               FILTER (lang(?statusLabel) = "%(lang)s") }
+  }
+} ORDER BY ?notation ?year"""
+
+
+def _rows(query: str) -> list[dict[str, str]]:
+    """SELECT answers as plain strings ('' for unbound)."""
+    result = current_app.extensions["kkb_store"].query(PROLOGUE + query)
+    assert isinstance(result, QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
+
+
+def kkb_per_district() -> BarChart:
+    """The landing page's chart: how many KKB each kecamatan has."""
+    return bar_chart((r["name"], float(r["n"]), local_url(r["d"])) for r in _rows(PER_DISTRICT))
+
+
+@dataclass(frozen=True)
+class KkbPlace:
+    """A row of the KKB list that goes with the landing map (and stands in for it)."""
+
+    kkb: str
+    kkb_href: str | None
+    village: str
+    village_href: str | None
+    district: str
+    district_href: str | None
+    lat: str
+    long: str
+
+
+def kkb_places(lang: str) -> list[KkbPlace]:
+    """Every KKB village, with its kecamatan and position where known."""
+    return [KkbPlace(r["klabel"], local_url(r["k"]), r["vname"], local_url(r["v"]), r["dname"],
+                     local_url(r["d"]), r["lat"], r["long"])
+            for r in _rows(KKB_PLACES % {"lang": lang})]
+
+
+def landing_map(places: list[KkbPlace]) -> PointMap | None:
+    """KKB villages on top of the other villages of their regencies."""
+    context = [Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]))
+               for r in _rows(CONTEXT_VILLAGES % {"limit": MAX_CONTEXT_POINTS})]
+    kkb = [Point(p.village, float(p.lat), float(p.long), p.village_href, "kkb")
+           for p in places if p.lat and p.long]
+    return point_map([*context, *kkb]) if kkb else None
+
+
+def place_map(iri: str) -> PointMap | None:
+    """The map of a place's page (or a KKB's): its regency's villages, itself highlighted.
+
+    None when the place has no village with a position below or at it: then there is nothing of
+    its own to show.
+    """
+    points = [Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]), r["role"])
+              for r in _rows(PLACE_MAP % {"iri": iri})]
+    if not any(p.role in ("here", "inside") for p in points):
+        return None
+    return point_map(points)
+
+
+@dataclass(frozen=True)
+class Worked:
+    """A guidance activity that worked on a family function: when and how far."""
+
+    href: str | None
+    year: str
+    status: str
+
+
+@dataclass(frozen=True)
+class FamilyFunction:
+    """One of the eight family functions and the activities of a KKB that worked on it."""
+
+    notation: str
+    label: str
+    href: str | None
+    worked: tuple[Worked, ...]
+
+
+def family_functions(iri: str, lang: str) -> list[FamilyFunction]:
+    """All eight family functions, each with what this KKB's guidance did for it (maybe none)."""
+    found: dict[str, FamilyFunction] = {}
+    for r in _rows(FUNCTIONS % {"iri": iri, "lang": lang}):
+        f = found.setdefault(r["f"], FamilyFunction(r["notation"], r["label"], local_url(r["f"]), ()))
+        if r["a"]:
+            worked = Worked(local_url(r["a"]), r["year"], r["statusLabel"] or r["status"])
+            found[r["f"]] = FamilyFunction(f.notation, f.label, f.href, (*f.worked, worked))
+    return sorted(found.values(), key=lambda f: int(f.notation) if f.notation.isdigit() else 99)
