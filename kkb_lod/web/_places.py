@@ -18,7 +18,7 @@ from kkb_lod.web._charts import BarChart, Point, PointMap, bar_chart, point_map
 from kkb_lod.web._pages import local_url
 
 PROLOGUE = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
-#: Villages drawn around the KKB on the landing map at most (the national list is 83,000).
+#: Most villages a map draws (the national list has 83,000; a province up to several thousand).
 MAX_CONTEXT_POINTS = 3000
 
 #: KKB per kecamatan, most first.
@@ -41,15 +41,16 @@ CONTEXT_VILLAGES = """SELECT DISTINCT ?v ?vname ?lat ?long WHERE {
   FILTER NOT EXISTS { ?other kkb:village ?v }
 } LIMIT %(limit)d"""
 
-#: The villages of the regency that ``iri`` is in (or is), each with its role on the page's map.
-PLACE_MAP = """SELECT ?v ?vname ?lat ?long ?role WHERE {
+#: The villages of the regency that ``iri`` is in (or is), each with what it is to ``iri``.
+PLACE_MAP = """SELECT ?v ?vname ?lat ?long ?here ?inside ?kkb WHERE {
   { SELECT DISTINCT ?r WHERE {
-      <%(iri)s> kkb:village?/kkb:partOf* ?r . ?r a kkb:Regency } }
+      { <%(iri)s> kkb:village?/kkb:partOf* ?r } UNION { ?r kkb:partOf+ <%(iri)s> }
+      ?r a kkb:Regency } }
   ?v a kkb:Village ; kkb:partOf/kkb:partOf ?r ; rdfs:label ?vname ; geo:lat ?lat ; geo:long ?long .
-  BIND (IF(?v = <%(iri)s> || EXISTS { <%(iri)s> kkb:village ?v }, "here",
-        IF(EXISTS { ?v kkb:partOf+ <%(iri)s> }, "inside",
-        IF(EXISTS { ?k kkb:village ?v }, "kkb", "other"))) AS ?role)
-}"""
+  BIND (?v = <%(iri)s> || EXISTS { <%(iri)s> kkb:village ?v } AS ?here)
+  BIND (EXISTS { ?v kkb:partOf+ <%(iri)s> } AS ?inside)
+  BIND (EXISTS { ?k kkb:village ?v } AS ?kkb)
+} LIMIT %(limit)d"""
 
 #: The eight family functions, and for each the guidance activities of ``iri`` that worked on it.
 FUNCTIONS = """SELECT ?f ?notation ?label ?a ?year ?status ?statusLabel WHERE {
@@ -110,12 +111,22 @@ def landing_map(places: list[KkbPlace]) -> PointMap | None:
 def place_map(iri: str) -> PointMap | None:
     """The map of a place's page (or a KKB's): its regency's villages, itself highlighted.
 
-    None when the place has no village with a position below or at it: then there is nothing of
-    its own to show.
+    On the page of a district or regency the villages within it are marked, its KKB apart; on a
+    village's page, the KKB around it. None when nothing at or below the place has a position.
     """
-    points = [Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]), r["role"])
-              for r in _rows(PLACE_MAP % {"iri": iri})]
-    if not any(p.role in ("here", "inside") for p in points):
+    rows = _rows(PLACE_MAP % {"iri": iri, "limit": MAX_CONTEXT_POINTS})
+    has_inside = any(r["inside"] == "true" for r in rows)
+
+    def role(r: dict[str, str]) -> str:
+        if r["here"] == "true":
+            return "here"
+        if r["kkb"] == "true" and (r["inside"] == "true" or not has_inside):
+            return "kkb"
+        return "inside" if r["inside"] == "true" else "other"
+
+    points = [Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]), role(r))
+              for r in rows]
+    if not any(p.role in ("here", "inside", "kkb") for p in points if has_inside or p.role == "here"):
         return None
     return point_map(points)
 

@@ -28,6 +28,7 @@ from kkb_lod.iris import IriError
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
 from kkb_lod.web._pages import cacheable, minter, page_lang
+from kkb_lod.web._places import family_functions, place_map
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("resources", __name__)
@@ -50,9 +51,11 @@ def resource(kind: str, key: str) -> Response:
     described = list(store.query(DESCRIBE.format(iri=iri)))
     if fmt.kind == "page":
         context = to_graph(store.query(CONTEXT.format(iri=iri)))
-        page = resource_page(iri, to_graph(described), context, page_lang())
-        body: str | bytes = render_template("resource.html", lang=page_lang(), **page,
-                                            path=f"/id/{kind}/{key}", formats=for_kind("graph"))
+        lang = page_lang()
+        page = resource_page(iri, to_graph(described), context, lang)
+        body: str | bytes = render_template(
+            "resource.html", lang=lang, **page, path=f"/id/{kind}/{key}", formats=for_kind("graph"),
+            map=place_map(iri), functions=family_functions(iri, lang) if kind == "kkb" else [])
     else:
         body = _serialize(described, fmt, first=iri)
     return _answer(body, fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None)
