@@ -26,7 +26,6 @@ from kkb_lod.store import OxigraphStore, StoreError
 from kkb_lod.web import create_app
 from kkb_lod.web._query import EMPTY_GRAPH
 from kkb_lod.web._scan import scan
-from kkb_lod.web.sparql import EXAMPLES, PROLOGUE
 
 from .server import free_port, serve_app
 
@@ -534,23 +533,6 @@ def test_service_description_formats(client: FlaskClient, accept: str, media_typ
     response = client.get("/sparql", headers={"Accept": accept})
     assert response.mimetype == media_type
     assert len(list(ox.parse(response.data, ox.RdfFormat.from_media_type(media_type)))) > 20
-
-
-def test_query_page(client: FlaskClient) -> None:
-    response = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,"
-                                                        "application/xml;q=0.9,*/*;q=0.8"})
-    assert response.status_code == 200 and response.mimetype == "text/html"
-    page = text(response)
-    assert '<textarea name="query"' in page
-    assert "PREFIX kkb: &lt;https://w3id.org/kkb/def#&gt;" in page
-    assert page.count("format=html") == len(EXAMPLES)
-
-
-@pytest.mark.parametrize(("title", "query"), EXAMPLES)
-def test_examples_run(client: FlaskClient, title: str, query: str) -> None:
-    response = client.get("/sparql", query_string={"query": PROLOGUE + query, "format": "html"})
-    assert response.status_code == 200 and "<table>" in text(response), title
-    assert "<td>" in text(response)
 
 
 def test_results_as_html_are_escaped(client: FlaskClient) -> None:

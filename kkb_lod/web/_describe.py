@@ -110,8 +110,14 @@ def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
                 "other": also if also != shown else "",
                 "comment": text_in(graph, t, SKOS.definition, lang)
                 or text_in(graph, t, RDFS.comment, lang),
-                "notation": str(graph.value(t, SKOS.notation) or "")})
+                "notation": str(graph.value(t, SKOS.notation) or ""),
+                "parents": related(t, RDFS.subClassOf), "domain": related(t, RDFS.domain),
+                "range": related(t, RDFS.range)})
         return found
+
+    def related(t: Node, predicate: URIRef) -> list[dict]:
+        return sorted((term(graph, o, lang) for o in graph.objects(t, predicate)
+                       if isinstance(o, URIRef)), key=lambda r: r["text"])
 
     sections = [("Kelas", "Classes", terms(OWL.Class)),
                 ("Properti objek", "Object properties", terms(OWL.ObjectProperty)),

@@ -15,7 +15,9 @@ from werkzeug.exceptions import BadRequest
 from kkb_lod.config import Settings
 from kkb_lod.formats import ANSWERS, Format, for_kind
 from kkb_lod.store import Store
-from kkb_lod.vocab import PREFIXES
+from kkb_lod.web._charts import NUMERIC, chart_of_results
+from kkb_lod.web._examples import EXAMPLES
+from kkb_lod.web._pages import page_lang, remember_lang
 from kkb_lod.web._protocol import read_operation
 from kkb_lod.web._query import Answer, check_policy, dataset, run
 from kkb_lod.web._results import cells, to_bytes
@@ -30,33 +32,6 @@ FORM_KINDS: dict[str, tuple[str, ...]] = {
     "SELECT": ANSWERS["results"], "ASK": ANSWERS["results"],
     "CONSTRUCT": ANSWERS["graph"], "DESCRIBE": ANSWERS["graph"],
 }
-
-PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
-
-#: Example queries offered on the query page (each is run by a test against the bundled data).
-EXAMPLES: tuple[tuple[str, str], ...] = (
-    ("KKB per kecamatan", """\
-SELECT ?kecamatan ?name (COUNT(?kkb) AS ?kkbs) WHERE {
-  ?kkb a kkb:KKBDesignation ; kkb:village/kkb:partOf ?kecamatan .
-  ?kecamatan schema:name ?name .
-} GROUP BY ?kecamatan ?name ORDER BY DESC(?kkbs) ?name"""),
-    ("Every KKB with its village", """\
-SELECT ?kkb ?village ?code ?label WHERE {
-  ?kkb a kkb:KKBDesignation ; kkb:village ?village ; rdfs:label ?label .
-  ?village kkb:kemendagriCode ?code .
-  FILTER (lang(?label) = "en")
-} ORDER BY ?code"""),
-    ("Where the source and the official list disagree", """\
-SELECT ?note ?aspect ?inSource ?official WHERE {
-  ?note a kkb:SourceDiscrepancy ; kkb:aspect ?aspect ;
-        kkb:valueInSource ?inSource ; kkb:valueInReference ?official .
-}"""),
-    ("Named graphs and their sizes", """\
-SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"""),
-    ("Describe one KKB (a graph)", """\
-DESCRIBE <https://w3id.org/kkb/id/kkb/62.04.06.2020>"""),
-)
-
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
@@ -93,14 +68,21 @@ def endpoint() -> Response:
 
 
 def query_page(query: str | None = None, answer: Answer | None = None) -> Response:
-    """The HTML query form, with the answer to ``query`` as a table when there is one."""
+    """The query editor, with the answer to ``query`` as a table (and a chart when it has numbers),
+    its downloads, and a link that runs it again: the page works without JavaScript."""
     settings: Settings = current_app.config["KKB_SETTINGS"]
+    lang = page_lang()
     columns, rows = cells(answer, settings.base_iri) if answer else ([], [])
+    chart = chart_of_results(columns, rows) if answer and answer.kind == "results" else None
+    kinds = () if answer is None else ("graph",) if answer.kind == "graph" else ("results",)
+    downloads = [(fmt, url_for("sparql.endpoint", query=query, format=fmt.name))
+                 for fmt in for_kind(*kinds)]
     html = render_template(
-        "sparql.html", query=query or PROLOGUE + "\n" + EXAMPLES[0][1], prologue=PROLOGUE,
-        examples=EXAMPLES, answer=answer, columns=columns, rows=rows,
-        formats=for_kind("results", "graph", "dataset"))
-    return _answer(html.encode("utf-8"), for_kind("page")[0])
+        "sparql.html", lang=lang, query=query or EXAMPLES[0].text(lang), examples=EXAMPLES,
+        answer=answer, columns=columns, rows=rows, chart=chart, numeric=NUMERIC,
+        downloads=downloads, formats=for_kind("results", "graph", "dataset"),
+        permalink=url_for("sparql.endpoint", query=query) if query else None)
+    return remember_lang(_answer(html.encode("utf-8"), for_kind("page")[0]))
 
 
 def service_description(fmt: Format) -> Response:

@@ -1,0 +1,94 @@
+"""The pure geometry of charts and maps (:mod:`kkb_lod.web._charts`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kkb_lod.web._charts import MAX_BARS, Point, bar_chart, chart_of_results, point_map
+from kkb_lod.web._results import Cell
+
+
+def test_bars_are_scaled_to_the_largest_value_in_order() -> None:
+    chart = bar_chart([("Dusun Selatan", 3, "/id/district/62.04.06"), ("Jenamas", 2, None),
+                       ("Nol", 0, None)])
+    widths = [b.width for b in chart.bars]
+    assert widths[0] == pytest.approx(chart.width - chart.left - 60)  # the largest fills the room
+    assert widths[1] == pytest.approx(widths[0] * 2 / 3)
+    assert widths[2] == 0
+    assert [b.y for b in chart.bars] == [0, chart.row, 2 * chart.row]
+    assert chart.height == 3 * chart.row and chart.bars[0].href == "/id/district/62.04.06"
+    assert [b.value_text for b in chart.bars] == ["3", "2", "0"]
+
+
+def test_long_charts_say_what_they_leave_out() -> None:
+    chart = bar_chart((f"row {i}", float(i), None) for i in range(MAX_BARS + 7))
+    assert len(chart.bars) == MAX_BARS and chart.omitted == 7
+
+
+def test_value_text_keeps_fractions_and_separates_thousands() -> None:
+    bars = bar_chart([("a", 12345.0, None), ("b", 0.5, None)]).bars
+    assert [b.value_text for b in bars] == ["12,345", "0.50"]
+
+
+def cells(*values: tuple[str, str | None, str]) -> list[Cell]:
+    return [Cell(text, href, note) for text, href, note in values]
+
+
+def test_a_chart_of_results_plots_the_first_numeric_column_by_the_first_label() -> None:
+    rows = [cells(("https://w3id.org/kkb/id/district/62.04.06", "/id/district/62.04.06", ""),
+                  ("Dusun Selatan", None, "@id"), ("3", None, "xsd:integer")),
+            cells(("https://w3id.org/kkb/id/district/62.04.01", "/id/district/62.04.01", ""),
+                  ("Jenamas", None, "@id"), ("2", None, "xsd:integer"))]
+    chart = chart_of_results(["kecamatan", "name", "kkbs"], rows)
+    assert chart is not None
+    assert [(b.label, b.value, b.href) for b in chart.bars] == [
+        ("Dusun Selatan", 3.0, "/id/district/62.04.06"), ("Jenamas", 2.0, "/id/district/62.04.01")]
+
+
+def test_no_chart_without_numbers() -> None:
+    rows = [cells(("x", None, ""), ("12", None, ""))]  # "12" as a plain string is not a number
+    assert chart_of_results(["a", "b"], rows) is None
+    assert chart_of_results(["a"], []) is None
+    assert chart_of_results(["n"], [[None]]) is None  # unbound is not a number either
+
+
+def test_numbers_alone_are_charted_by_row_number() -> None:
+    chart = chart_of_results(["n"], [cells(("5", None, "xsd:decimal")), cells(("NaN", None,
+                                                                                 "xsd:double"))])
+    assert chart is None  # NaN cannot be drawn: no chart rather than a wrong one
+    chart = chart_of_results(["n"], [cells(("5", None, "xsd:decimal")), cells(("1", None,
+                                                                               "xsd:integer"))])
+    assert chart is not None and [b.label for b in chart.bars] == ["1", "2"]
+
+
+def test_maps_keep_north_up_and_east_right_with_the_subject_on_top() -> None:
+    points = [Point("Kalahien", -1.598742, 114.718257, "/a", "here"),
+              Point("Rantau Kujang", -2.375441, 114.935786, "/b", "kkb"),
+              Point("Lehai", -2.166899, 114.909355, None, "other")]
+    drawn = point_map(points)
+    assert drawn is not None
+    by_name = {p.label: p for p in drawn.points}
+    assert by_name["Kalahien"].y < by_name["Lehai"].y < by_name["Rantau Kujang"].y  # north up
+    assert by_name["Kalahien"].x < by_name["Lehai"].x < by_name["Rantau Kujang"].x  # east right
+    assert [p.role for p in drawn.points] == ["other", "kkb", "here"]  # drawn last = on top
+    for p in drawn.points:
+        assert 0 <= p.x <= drawn.width and 0 <= p.y <= drawn.height - 20
+    assert drawn.of_role("here") == (by_name["Kalahien"],)
+
+
+def test_map_scale_and_graticule() -> None:
+    drawn = point_map([Point("a", -1.5, 114.5), Point("b", -2.5, 115.0)])
+    assert drawn is not None
+    # one degree of latitude is 111 km: the bar's km per pixel matches the projection
+    degree_px = (drawn.points[1].y - drawn.points[0].y) if drawn.points[0].label == "a" else 0
+    km = float(drawn.scale_label.split()[0])
+    assert drawn.scale_label.endswith(" km")
+    assert km / drawn.scale_px == pytest.approx(111.32 / abs(degree_px), rel=0.02)
+    assert any(label == "2°S" for _, label in drawn.parallels)
+    assert any(label == "115°E" for _, label in drawn.meridians)
+
+
+def test_a_single_point_still_makes_a_map() -> None:
+    drawn = point_map([Point("only", -1.6, 114.7, None, "here")])
+    assert drawn is not None and drawn.scale_label.endswith(("km", " m"))
+    assert point_map([]) is None
