@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
 
 from kkb_lod.config import Settings
 from kkb_lod.store import OxigraphStore
@@ -122,13 +122,118 @@ def test_ontology_page_and_formats(page: Page, site: str) -> None:
     assert turtle.get_attribute("href") == "/id/village/62.04.06.2020.ttl"
 
 
-def test_sparql_page_runs_an_example(page: Page, site: str) -> None:
-    page.goto(site + "/sparql")
-    page.locator("ul.examples a").first.click()
-    page.wait_for_load_state()
-    assert page.locator("table").count() >= 1
-    assert "Dusun Utara" in page.content()
-    shoot(page, "sparql")
+def test_query_editor_runs_an_example_shows_table_and_chart_and_sorts(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    assert page.locator(".editor.enhanced").count() == 1  # the script has enhanced the editor
+    assert page.locator(".editor .tok-keyword").first.inner_text() == "PREFIX"
+    page.locator("#examples").get_by_role("link", name="KKB per kecamatan (district)").click()
+    page.wait_for_selector("table.results")
+    assert "query=" in page.url  # the address carries the query: it can be shared
+    shared = page.url
+    assert page.locator("table.results tbody tr").count() == 6
+    assert page.locator("svg.bars rect.bar").count() == 6
+    shoot(page, "sparql-example")
+    header = page.locator("table.results th").nth(2)
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert page.locator("table.results tbody tr td:nth-child(3)").first.inner_text().startswith("2")
+    header.get_by_role("button").press("Enter")  # the keyboard sorts too
+    assert header.get_attribute("aria-sort") == "descending"
+    assert page.locator("table.results tbody tr td:nth-child(3)").first.inner_text().startswith("3")
+    page.goto(shared)
+    assert page.locator("table.results tbody tr").count() == 6
+
+
+def test_typing_a_query_and_ctrl_enter_runs_it(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    editor = page.locator("#query")
+    editor.fill("PREFIX kkb: <https://w3id.org/kkb/def#>\n"
+                "SELECT ?village WHERE { ?k a kkb:KKBDesignation ; kkb:village ?village }")
+    assert page.locator(".editor .tok-var").first.inner_text() == "?village"  # redrawn as typed
+    editor.press("Control+Enter")
+    page.wait_for_selector("table.results")
+    assert page.locator("table.results tbody tr").count() == 15
+    assert page.locator("svg.bars").count() == 0  # nothing numeric, no chart
+
+
+def test_csv_download(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    page.locator("#examples").get_by_role("link", name="KKB per kecamatan (district)").click()
+    page.wait_for_selector("table.results")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    assert download.value.suggested_filename == "kkb-query.csv"
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "kecamatan,name,kkbs" and len(lines) == 7
+    shoot(page, "sparql-downloaded")
+
+
+def test_landing_chart_and_map(page: Page, site: str) -> None:
+    page.goto(site + "/?lang=en")
+    assert page.locator("svg.bars rect.bar").count() == 6
+    assert page.locator("svg.map circle.pt.kkb").count() == 15
+    assert page.locator("#kkb-list tbody tr").count() == 15
+    shoot(page, "landing-chart-map")
+    page.locator("svg.bars").get_by_role("link").filter(has_text="Jenamas").click()
+    arrived(page, "/id/district/62.04.01")
+    assert page.locator("svg.map circle.pt.inside").count() > 0
+    shoot(page, "kecamatan-map")
+
+
+def test_map_fallback_offline_without_javascript(browser: Browser, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    outside: list[str] = []
+
+    def no_internet(route: Route) -> None:
+        if route.request.url.startswith(site):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", no_internet)
+    page = context.new_page()
+    page.goto(site + "/?lang=en")
+    assert page.locator("svg.map circle.pt.kkb").count() == 15  # drawn by the server
+    assert page.locator("#kkb-list").is_visible()
+    assert page.locator("#kkb-list tbody tr").first.inner_text().count(",") >= 1
+    shoot(page, "landing-offline-nojs")
+    page.goto(site + "/id/kkb/62.04.06.2020?lang=en")
+    assert page.locator("svg.map circle.pt.here").count() == 1
+    assert page.locator("ol.functions li.worked").count() == 8
+    shoot(page, "kkb-offline-nojs")
+    page.goto(site + "/sparql?query=ASK+%7B%7D&format=html")
+    assert page.locator(".boolean").inner_text() == "true"  # the form works without script
+    context.close()
+    assert outside == []
+
+
+def test_keyboard_reaches_the_content_and_the_chart(page: Page, site: str) -> None:
+    page.goto(site + "/?lang=en")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    for _ in range(40):  # tab on until the chart's first bar link has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('svg.bars') !== null"):
+            break
+    else:
+        raise AssertionError("no chart link is reachable with the keyboard")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.pathname.startsWith('/id/district/')")
+
+
+@pytest.mark.parametrize("path", ["/", "/id/kkb/62.04.06.2020", "/id/district/62.04.06",
+                                  "/sparql", "/def"])
+def test_readable_on_a_phone(browser: Browser, site: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    shoot(page, "phone" + path.replace("/", "-").rstrip("-"))
+    context.close()
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
 
 
 def test_hostile_label_does_not_run(browser: Browser, settings: Settings) -> None:

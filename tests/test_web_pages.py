@@ -1,0 +1,119 @@
+"""What people see: the landing page's figures, chart and map; maps and family functions on
+resource pages; pages readable without JavaScript. (The browser itself: ``test_browser.py``.)"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def html_of(client: FlaskClient, path: str) -> str:
+    response = client.get(path, headers={"Accept": BROWSER})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    return response.get_data(True)
+
+
+def section(html: str, start: str, end: str = "</section>") -> str:
+    assert start in html, start
+    return html.split(start, 1)[1].split(end, 1)[0]
+
+
+def roles(svg: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for role in re.findall(r'<circle class="pt (\w+)"', svg):
+        found[role] = found.get(role, 0) + 1
+    return found
+
+
+def test_landing_has_figures_chart_map_and_list(client: FlaskClient) -> None:
+    html = html_of(client, "/?lang=en")
+    figures = section(html, '<ul class="figures">', "</ul>")
+    for figure in ("<strong>15</strong> KKB", "<strong>6</strong>", "<strong>93</strong>",
+                   "<strong>valid</strong>"):
+        assert figure in figures
+    chart = section(html, '<svg class="bars"', "</svg>")
+    bars = re.findall(r'<a href="(/id/district/[\d.]+)">\s*<text[^>]*>([^<]+)</text>', chart)
+    assert len(bars) == 6 and ("/id/district/62.04.06", "Dusun Selatan") in bars
+    drawn = section(html, '<svg class="map"', "</svg>")
+    assert roles(drawn) == {"kkb": 15, "other": 78}  # 93 villages, the 15 KKB marked
+    assert len(re.findall(r'<a href="/id/village/[\d.]+">\s*<circle class="pt kkb"', drawn)) == 15
+    listed = section(html, '<table id="kkb-list"', "</table>")
+    assert listed.count("<tr>") == 16  # header + 15 KKB, each with its position
+    assert "Kalahien" in listed and "-1.598742, 114.718257" in listed
+    assert 'href="#kkb-list"' in html  # the map points to its text fallback
+
+
+def test_landing_links_everything_a_visitor_needs(client: FlaskClient) -> None:
+    html = html_of(client, "/?lang=id")
+    for href in ('"/catalog"', '"/def"', '"/sparql"', '"/sparql#examples"', '"/.well-known/void"',
+                 '"/dumps/kkb.ttl"', '"/id/regency/62.04"'):
+        assert f"href={href}" in html, href
+    assert "KKB per kecamatan" in html and "Peta KKB" in html
+
+
+def test_pages_are_readable_without_javascript(client: FlaskClient) -> None:
+    for path in ("/", "/id/kkb/62.04.06.2020", "/id/district/62.04.06", "/def"):
+        html = html_of(client, path)
+        assert "<script src" not in html, path  # nothing to run: JavaScript only enhances
+        assert '<a class="skip" href="#main">' in html and '<main id="main"' in html
+        assert re.search(r'<html lang="(id|en)">', html)
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+def test_kkb_page_shows_the_eight_family_functions(client: FlaskClient) -> None:
+    html = html_of(client, "/id/kkb/62.04.06.2020?lang=en")
+    functions = section(html, '<ol class="functions">', "</ol>")
+    items = re.findall(r'<li( class="worked")?><span class="n" aria-hidden="true">(\d)</span>',
+                       functions)
+    assert [n for _, n in items] == [str(n) for n in range(1, 9)]
+    assert all(worked for worked, _ in items)  # both activities strengthen all eight
+    assert "Religious function" in functions
+    assert functions.count("2021</a>: Carried out") == 8 and functions.count("2022</a>: Planned") == 8
+    assert "8 / 8" in html
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/id/village/62.04.06.2020", {"here": 1, "kkb": 14, "other": 78}),
+    ("/id/kkb/62.04.06.2020", {"here": 1, "kkb": 14, "other": 78}),
+    ("/id/district/62.04.06", {"inside": 24, "kkb": 3, "other": 66}),
+    ("/id/regency/62.04", {"inside": 78, "kkb": 15}),
+    ("/id/province/62", {"inside": 78, "kkb": 15}),
+])
+def test_places_show_where_they_are(client: FlaskClient, path: str, expected: dict) -> None:
+    html = html_of(client, path)
+    assert roles(section(html, '<svg class="map"', "</svg>")) == expected
+
+
+def test_pages_of_things_without_a_place_have_no_map(client: FlaskClient) -> None:
+    for path in ("/id/org/dppkbp3a-barito-selatan", "/id/source/antara-buntok-kkb"):
+        assert '<svg class="map"' not in html_of(client, path), path
+
+
+def test_breadcrumbs_are_an_ordered_trail_ending_at_the_page(client: FlaskClient) -> None:
+    crumbs = section(html_of(client, "/id/village/62.04.06.2020"), '<nav class="crumbs"', "</nav>")
+    names = re.findall(r"<li[^>]*>(?:<a [^>]*>)?([^<]+)", crumbs)
+    assert names == ["Kalimantan Tengah", "Kabupaten Barito Selatan", "Dusun Selatan", "Kalahien"]
+    assert '<li aria-current="page">Kalahien</li>' in crumbs
+
+
+def test_language_links_keep_the_rest_of_the_address(client: FlaskClient) -> None:
+    html = html_of(client, "/sparql?query=ASK+%7B%7D&format=html&lang=en")
+    switch = section(html, '<span class="langs"', "</span>")
+    link = re.search(r'href="\?([^"]+)" hreflang="id"', switch)
+    assert link is not None
+    assert set(link.group(1).replace("&amp;", "&").split("&")) == {
+        "query=ASK+%7B%7D", "format=html", "lang=id"}
+
+
+def test_ontology_page_tables_domains_and_ranges(client: FlaskClient) -> None:
+    html = html_of(client, "/def?lang=en")
+    table = section(html, '<table class="relations">', "</table>")
+    row = re.search(r'<tr><td>(.*?)</td><td><a href="#partOf">kkb:partOf</a></td><td>(.*?)</td>',
+                    table)
+    assert row is not None and "Administrative unit" in row.group(1) and "Administrative unit" in \
+        row.group(2)
+    assert "Subclass of" in html
