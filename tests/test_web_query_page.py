@@ -170,3 +170,19 @@ def test_the_federated_example_joins_our_kkb_with_wikidata_items(
     assert len(found) == 2  # two KKB codes are in the fake; the third code is no KKB
     assert "62.04.05.2020" in found[0] and "Desa uji 2" in found[0]
     assert "62.04.06.2020" in found[1] and f"{ITEM}village-1" in found[1]
+
+
+def test_a_failing_query_comes_back_in_the_editor_with_the_reason(client: FlaskClient) -> None:
+    query = "SELECT * WHERE { ?s ?p "
+    response = client.get("/sparql", query_string={"query": query, "format": "html"},
+                          headers={"Accept": BROWSER})
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    html = response.get_data(True)
+    assert f">{query}</textarea>" in html  # kept, to be fixed where it was written
+    assert '<section class="problem" role="alert"' in html and "syntax" in html.lower()
+    refused = client.get("/sparql", query_string={"query": "CLEAR ALL"},
+                         headers={"Accept": BROWSER})
+    assert refused.status_code == 403 and ">CLEAR ALL</textarea>" in refused.get_data(True)
+    program = client.get("/sparql", query_string={"query": query},
+                         headers={"Accept": "application/sparql-results+json"})
+    assert program.status_code == 400 and program.mimetype == "text/plain"  # programs: as before

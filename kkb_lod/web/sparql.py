@@ -10,7 +10,7 @@ description, or the query page for a browser.
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from kkb_lod.config import Settings
 from kkb_lod.formats import ANSWERS, Format, for_kind
@@ -52,13 +52,18 @@ def endpoint() -> Response:
     base = request.base_url  # the service-defined base IRI of relative IRIs in queries
     if not is_absolute_iri(base):
         raise BadRequest(f"The request URL {base!r} cannot serve as a base IRI; check Host.")
-    found = scan(operation.query, base)
-    check_policy(found, settings.services)
-    expected = FORM_KINDS.get(found.form or "")
-    fmt = negotiate(*expected, "page") if expected else None
-    answer = run(_store(), operation.query, base, found,
-                 dataset(found, operation.default_graphs, operation.named_graphs),
-                 settings.query_timeout, settings.result_limit, settings.max_queries)
+    try:
+        found = scan(operation.query, base)
+        check_policy(found, settings.services)
+        expected = FORM_KINDS.get(found.form or "")
+        fmt = negotiate(*expected, "page") if expected else None
+        answer = run(_store(), operation.query, base, found,
+                     dataset(found, operation.default_graphs, operation.named_graphs),
+                     settings.query_timeout, settings.result_limit, settings.max_queries)
+    except HTTPException as error:
+        if not _wants_page():
+            raise
+        return query_page(operation.query, error=error)  # a person keeps the query to fix it
     kinds = ANSWERS["graph" if answer.kind == "graph" else "results"]
     if fmt is None or fmt.kind not in (*kinds, "page"):
         fmt = negotiate(*kinds, "page")
@@ -67,9 +72,14 @@ def endpoint() -> Response:
     return _answer(to_bytes(answer, fmt), fmt)
 
 
-def query_page(query: str | None = None, answer: Answer | None = None) -> Response:
+def query_page(query: str | None = None, answer: Answer | None = None,
+               error: HTTPException | None = None) -> Response:
     """The query editor, with the answer to ``query`` as a table (and a chart when it has numbers),
-    its downloads, and a link that runs it again: the page works without JavaScript."""
+    its downloads, and a link that runs it again: the page works without JavaScript.
+
+    With ``error``, the page says what went wrong under the query, with the error's status and
+    headers (``Retry-After``), so a person can fix the query where it was written.
+    """
     settings: Settings = current_app.config["KKB_SETTINGS"]
     lang = page_lang()
     columns, rows = cells(answer, settings.base_iri) if answer else ([], [])
@@ -81,8 +91,23 @@ def query_page(query: str | None = None, answer: Answer | None = None) -> Respon
         "sparql.html", lang=lang, query=query or EXAMPLES[0].text(lang), examples=EXAMPLES,
         answer=answer, columns=columns, rows=rows, chart=chart, numeric=NUMERIC,
         downloads=downloads, formats=for_kind("results", "graph", "dataset"),
-        permalink=url_for("sparql.endpoint", query=query) if query else None)
-    return remember_lang(_answer(html.encode("utf-8"), for_kind("page")[0]))
+        permalink=url_for("sparql.endpoint", query=query) if query and not error else None,
+        error=error)
+    response = _answer(html.encode("utf-8"), for_kind("page")[0])
+    if error is not None:
+        response.status_code = error.code or 500
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+    return remember_lang(response)
+
+
+def _wants_page() -> bool:
+    """Whether the client asked for the HTML page (``format=html``, or a browser's Accept)."""
+    try:
+        return negotiate(*ANSWERS["results"], *ANSWERS["graph"], "page").kind == "page"
+    except HTTPException:
+        return False
 
 
 def service_description(fmt: Format) -> Response:
