@@ -117,3 +117,58 @@ def test_ontology_page_tables_domains_and_ranges(client: FlaskClient) -> None:
     assert row is not None and "Administrative unit" in row.group(1) and "Administrative unit" in \
         row.group(2)
     assert "Subclass of" in html
+
+
+class CountingStore:
+    """The session store, counting the queries it is asked."""
+
+    def __init__(self, store: object) -> None:
+        self.store, self.queries = store, 0
+
+    def query(self, *args: object, **kwargs: object) -> object:
+        self.queries += 1
+        return self.store.query(*args, **kwargs)  # type: ignore[attr-defined]
+
+    def count(self) -> int:
+        return self.store.count()  # type: ignore[attr-defined]
+
+
+def test_a_page_is_drawn_once_per_release_and_language(settings, store, release) -> None:  # noqa: ANN001
+    from kkb_lod.web import create_app
+
+    counting = CountingStore(store)
+    client = create_app(settings, counting, release).test_client()  # type: ignore[arg-type]
+    first = html_of(client, "/id/village/62.04.06.2020?lang=en")
+    asked = counting.queries
+    assert asked > 0
+    assert html_of(client, "/id/village/62.04.06.2020?lang=en") == first
+    assert counting.queries == asked  # served from the page cache: the store was not asked
+    other = html_of(client, "/id/village/62.04.06.2020?lang=id")
+    assert counting.queries > asked and other != first  # each language is its own page
+    for _ in range(2):
+        assert client.get("/id/village/62.04.06.2099").status_code == 404
+    missing = counting.queries
+    client.get("/id/village/62.04.06.2099")
+    assert counting.queries > missing  # a 404 is not kept
+
+
+def test_without_a_release_id_nothing_is_kept(settings, store) -> None:  # noqa: ANN001
+    from kkb_lod.web import create_app
+
+    counting = CountingStore(store)
+    client = create_app(settings, counting, {}).test_client()  # type: ignore[arg-type]
+    html_of(client, "/id/village/62.04.06.2020")
+    asked = counting.queries
+    html_of(client, "/id/village/62.04.06.2020")
+    assert counting.queries == 2 * asked  # a remote store may change under us: ask again
+
+
+def test_the_page_cache_is_bounded() -> None:
+    from kkb_lod.web._pages import PageCache
+
+    cache = PageCache(size=2)
+    cache.put(("a",), b"1")
+    cache.put(("b",), b"2")
+    assert cache.get(("a",)) == b"1"  # now the most recently used
+    cache.put(("c",), b"3")
+    assert cache.get(("b",)) is None and cache.get(("a",)) == b"1" and cache.get(("c",)) == b"3"

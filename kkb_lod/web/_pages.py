@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
+from functools import lru_cache
 
 from flask import Response, current_app, request
 from rdflib import Graph, Literal, URIRef
@@ -30,7 +33,13 @@ def settings() -> Settings:
 
 
 def minter() -> Minter:
-    return Minter(settings().base_iri)
+    return _minter(settings().base_iri)
+
+
+@lru_cache(maxsize=4)
+def _minter(base: str) -> Minter:
+    """One Minter per base: pages ask for it for every link they draw."""
+    return Minter(base)
 
 
 def page_lang() -> str:
@@ -88,3 +97,36 @@ def cacheable(response: Response, key: str) -> Response:
         response.last_modified = created.astimezone(dt.UTC).replace(microsecond=0)
     response.vary.update(("Accept", "Cookie") if lang else ("Accept",))
     return remember_lang(response).make_conditional(request)
+
+
+class PageCache:
+    """Rendered answers of the release being served, most recently used kept.
+
+    A release never changes while it is served, so a page once drawn is right until the process
+    ends; drawing one costs a few SPARQL queries and a template (~10 ms), serving it from here
+    well under one. Bounded in entries (pages are 2-25 KB), shared by the threads of a process.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)
+            return body
+
+    def put(self, key: tuple, body: bytes) -> None:
+        with self._lock:
+            self._entries[key] = body
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def page_cache() -> PageCache:
+    """This app's :class:`PageCache`."""
+    return current_app.extensions.setdefault("kkb_page_cache", PageCache())

@@ -27,7 +27,7 @@ from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import IriError
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
-from kkb_lod.web._pages import cacheable, minter, page_lang
+from kkb_lod.web._pages import cacheable, minter, page_cache, page_lang
 from kkb_lod.web._places import family_functions, place_map
 from kkb_lod.web.conneg import negotiate
 
@@ -45,20 +45,30 @@ def resource(kind: str, key: str) -> Response:
     except IriError:
         raise NotFound(f"{request.path} is not an IRI of this dataset") from None
     fmt = negotiate(*KINDS, suffix=suffix)
+    lang = page_lang() if fmt.kind == "page" else ""
+    release = current_app.extensions["kkb_release"].get("id")  # none: a store that may change
+    body = page_cache().get((release, iri, fmt.name, lang)) if release else None
+    if body is None:
+        body = _describe(iri, kind, key, fmt, lang)
+        if release:
+            page_cache().put((release, iri, fmt.name, lang), body)
+    return _answer(body, fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None)
+
+
+def _describe(iri: str, kind: str, key: str, fmt: Format, lang: str) -> bytes:
+    """The answer for one of our IRIs in ``fmt``: 404 if the store knows nothing about it."""
     store = current_app.extensions["kkb_store"]
     if not bool(store.query(f"ASK {{ <{iri}> ?p ?o }}")):
         raise NotFound(f"nothing is known about <{iri}>")
     described = list(store.query(DESCRIBE.format(iri=iri)))
-    if fmt.kind == "page":
-        context = to_graph(store.query(CONTEXT.format(iri=iri)))
-        lang = page_lang()
-        page = resource_page(iri, to_graph(described), context, lang)
-        body: str | bytes = render_template(
-            "resource.html", lang=lang, **page, path=f"/id/{kind}/{key}", formats=for_kind("graph"),
-            map=place_map(iri), functions=family_functions(iri, lang) if kind == "kkb" else [])
-    else:
-        body = _serialize(described, fmt, first=iri)
-    return _answer(body, fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None)
+    if fmt.kind != "page":
+        return _serialize(described, fmt, first=iri)
+    context = to_graph(store.query(CONTEXT.format(iri=iri)))
+    page = resource_page(iri, to_graph(described), context, lang)
+    return render_template(
+        "resource.html", lang=lang, **page, path=f"/id/{kind}/{key}", formats=for_kind("graph"),
+        map=place_map(iri), functions=family_functions(iri, lang) if kind == "kkb" else [],
+    ).encode("utf-8")
 
 
 @bp.get("/def")
