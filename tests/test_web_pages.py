@@ -172,3 +172,11 @@ def test_the_page_cache_is_bounded() -> None:
     assert cache.get(("a",)) == b"1"  # now the most recently used
     cache.put(("c",), b"3")
     assert cache.get(("b",)) is None and cache.get(("a",)) == b"1" and cache.get(("c",)) == b"3"
+
+
+def test_landing_links_the_catalogue_in_every_rdf_format(client: FlaskClient) -> None:
+    html = html_of(client, "/")
+    for suffix, media_type in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
+                               ("rdf", "application/rdf+xml"), ("nt", "application/n-triples")):
+        assert f'<link rel="alternate" type="{media_type}" href="/catalog.{suffix}">' in html
+        assert client.get(f"/catalog.{suffix}").mimetype == media_type

@@ -97,7 +97,7 @@ def landing() -> Response:
         places = kkb_places(lang)
         views[key] = {"chart": kkb_per_district(), "places": places, "map": landing_map(places)}
     html = render_template("index.html", lang=lang, figures=f, release=release,
-                           schema=_schema_org(f, release), **views[key])
+                           schema=_schema_org(f, release), formats=for_kind("graph"), **views[key])
     return cacheable(Response(html, mimetype="text/html"), f"landing|{site()}")
 
 
