@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
 
@@ -222,6 +223,34 @@ def test_keyboard_reaches_the_content_and_the_chart(page: Page, site: str) -> No
         raise AssertionError("no chart link is reachable with the keyboard")
     page.keyboard.press("Enter")
     page.wait_for_function("() => location.pathname.startsWith('/id/district/')")
+
+
+AUDITED = ["/", "/?lang=en", "/id/kkb/62.04.06.2020", "/id/district/62.04.06", "/id/regency/62.04",
+           "/sparql?query=SELECT+%3Fs+%3Fn+WHERE+%7B+%3Fs+%3Chttp%3A%2F%2Fwww.w3.org%2F2004%2F02"
+           "%2Fskos%2Fcore%23notation%3E+%3Fn+%7D+LIMIT+5&format=html",
+           "/def", "/catalog"]
+AXE_RULES = {"runOnly": {"type": "tag", "values": [
+    "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+
+
+@pytest.mark.parametrize("path", AUDITED)
+def test_no_accessibility_violations(page: Page, site: str, path: str) -> None:
+    """axe-core's WCAG 2.1 A/AA rules and best practices, in the page as Chromium draws it."""
+    page.goto(site + path)
+    results = Axe().run(page, options=AXE_RULES)
+    assert results.violations_count == 0, results.generate_snapshot()
+
+
+@pytest.mark.parametrize(("path", "status"), [("/sparql?query=SELEC&format=html", 400),
+                                              ("/id/village/62.04.06.2099", 404)])
+def test_error_pages_are_accessible_too(browser: Browser, site: str, path: str,
+                                        status: int) -> None:
+    page = browser.new_page()  # Chromium logs the error status itself: no console check here
+    response = page.goto(site + path)
+    assert response is not None and response.status == status
+    results = Axe().run(page, options=AXE_RULES)
+    page.close()
+    assert results.violations_count == 0, results.generate_snapshot()
 
 
 @pytest.mark.parametrize("path", ["/", "/id/kkb/62.04.06.2020", "/id/district/62.04.06",
