@@ -180,3 +180,40 @@ def test_landing_links_the_catalogue_in_every_rdf_format(client: FlaskClient) ->
                                ("rdf", "application/rdf+xml"), ("nt", "application/n-triples")):
         assert f'<link rel="alternate" type="{media_type}" href="/catalog.{suffix}">' in html
         assert client.get(f"/catalog.{suffix}").mimetype == media_type
+
+
+def test_landing_counts_by_a_coarser_level_when_kecamatan_are_too_many(settings) -> None:  # noqa: ANN001
+    """A national registry has KKB in thousands of kecamatan: the chart then counts per regency
+    (test data in a private store, never published)."""
+    import pyoxigraph as ox
+
+    from kkb_lod.store import OxigraphStore
+    from kkb_lod.web import create_app
+    from kkb_lod.web._charts import MAX_BARS
+
+    kkb, rdf_type = "https://w3id.org/kkb/def#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store = OxigraphStore()
+
+    def add(s: str, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        store.ox.add(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o))
+
+    base = "https://w3id.org/kkb/id/"
+    for r in (1, 2):
+        add(f"{base}regency/99.0{r}", label.value, ox.Literal(f"Kabupaten Uji {r}", language="id"))
+    for n in range(MAX_BARS + 5):
+        r = 1 + n % 2
+        district, village = f"{base}district/99.0{r}.{n + 10}", f"{base}village/99.0{r}.{n + 10}.2001"
+        add(district, kkb + "partOf", ox.NamedNode(f"{base}regency/99.0{r}"))
+        add(district, label.value, ox.Literal(f"Kecamatan {n}", language="id"))
+        add(village, kkb + "partOf", ox.NamedNode(district))
+        add(village, label.value, ox.Literal(f"Desa {n}", language="id"))
+        add(f"{base}kkb/99.0{r}.{n + 10}.2001", rdf_type, ox.NamedNode(kkb + "KKBDesignation"))
+        add(f"{base}kkb/99.0{r}.{n + 10}.2001", kkb + "village", ox.NamedNode(village))
+        add(f"{base}kkb/99.0{r}.{n + 10}.2001", label.value, ox.Literal(f"KKB {n}", language="en"))
+    client = create_app(settings, store, {"id": "test"}).test_client()
+    html = html_of(client, "/?lang=en")
+    assert "<h2 id=\"per-district\">KKB per regency or city</h2>" in html
+    chart = section(html, '<svg class="bars"', "</svg>")
+    assert chart.count('<rect class="bar"') == 2 and "Kabupaten Uji 1" in chart
+    assert section(html, '<table id="kkb-list"', "</table>").count("<tr>") == MAX_BARS + 6

@@ -14,17 +14,21 @@ from flask import current_app
 from pyoxigraph import QuerySolutions
 
 from kkb_lod.vocab import PREFIXES
-from kkb_lod.web._charts import BarChart, Point, PointMap, bar_chart, point_map
+from kkb_lod.web._charts import MAX_BARS, BarChart, Point, PointMap, bar_chart, point_map
 from kkb_lod.web._pages import local_url
 
 PROLOGUE = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
 #: Most villages a map draws (the national list has 83,000; a province up to several thousand).
 MAX_CONTEXT_POINTS = 3000
+#: Most KKB the landing page maps, and most it lists as text (the rest: a SPARQL query away).
+MAX_KKB_POINTS, MAX_KKB_LISTED = 5000, 500
 
-#: KKB per kecamatan, most first.
-PER_DISTRICT = """SELECT ?d ?name (COUNT(DISTINCT ?k) AS ?n) WHERE {
-  ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d . ?d rdfs:label ?name
-} GROUP BY ?d ?name ORDER BY DESC(?n) ?name"""
+#: KKB per administrative unit at a level: ``up`` is the path from a KKB's village to it.
+PER_UNIT = """SELECT ?u ?name (COUNT(DISTINCT ?k) AS ?n) WHERE {
+  ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf%(up)s ?u . ?u rdfs:label ?name
+} GROUP BY ?u ?name ORDER BY DESC(?n) ?name"""
+#: The levels the landing chart may count by, finest first, with the path up to each.
+LEVELS = (("district", ""), ("regency", "/kkb:partOf"), ("province", "/kkb:partOf/kkb:partOf"))
 
 #: Every KKB village with its position (where known), kecamatan and the KKB's label.
 KKB_PLACES = """SELECT ?k ?klabel ?v ?vname ?d ?dname ?lat ?long WHERE {
@@ -32,7 +36,7 @@ KKB_PLACES = """SELECT ?k ?klabel ?v ?vname ?d ?dname ?lat ?long WHERE {
   FILTER (lang(?klabel) = "%(lang)s")
   ?v rdfs:label ?vname ; kkb:partOf ?d . ?d rdfs:label ?dname .
   OPTIONAL { ?v geo:lat ?lat ; geo:long ?long }
-} ORDER BY ?dname ?vname"""
+} ORDER BY ?dname ?vname LIMIT %(limit)d"""
 
 #: The other villages of the regencies that have KKB: the context of the landing map.
 CONTEXT_VILLAGES = """SELECT DISTINCT ?v ?vname ?lat ?long WHERE {
@@ -45,7 +49,7 @@ CONTEXT_VILLAGES = """SELECT DISTINCT ?v ?vname ?lat ?long WHERE {
 PLACE_MAP = """SELECT ?v ?vname ?lat ?long ?here ?inside ?kkb WHERE {
   { SELECT DISTINCT ?r WHERE {
       { <%(iri)s> kkb:village?/kkb:partOf* ?r } UNION { ?r kkb:partOf+ <%(iri)s> }
-      ?r a kkb:Regency } }
+      ?r a kkb:RegencyOrCity } }
   ?v a kkb:Village ; kkb:partOf/kkb:partOf ?r ; rdfs:label ?vname ; geo:lat ?lat ; geo:long ?long .
   BIND (?v = <%(iri)s> || EXISTS { <%(iri)s> kkb:village ?v } AS ?here)
   BIND (EXISTS { ?v kkb:partOf+ <%(iri)s> } AS ?inside)
@@ -73,9 +77,14 @@ def _rows(query: str) -> list[dict[str, str]]:
     return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
 
 
-def kkb_per_district() -> BarChart:
-    """The landing page's chart: how many KKB each kecamatan has."""
-    return bar_chart((r["name"], float(r["n"]), local_url(r["d"])) for r in _rows(PER_DISTRICT))
+def kkb_per_unit() -> tuple[str, BarChart]:
+    """The landing page's chart: KKB per kecamatan, or per regency or province when there are
+    too many kecamatan to draw (a national registry has KKB in thousands of them)."""
+    for level, up in LEVELS:
+        rows = _rows(PER_UNIT % {"up": up})
+        if len(rows) <= MAX_BARS or level == LEVELS[-1][0]:
+            return level, bar_chart((r["name"], float(r["n"]), local_url(r["u"])) for r in rows)
+    raise AssertionError("unreachable: the last level always returns")
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,7 @@ def kkb_places(lang: str) -> list[KkbPlace]:
     """Every KKB village, with its kecamatan and position where known."""
     return [KkbPlace(r["klabel"], local_url(r["k"]), r["vname"], local_url(r["v"]), r["dname"],
                      local_url(r["d"]), r["lat"], r["long"])
-            for r in _rows(KKB_PLACES % {"lang": lang})]
+            for r in _rows(KKB_PLACES % {"lang": lang, "limit": MAX_KKB_POINTS})]
 
 
 def landing_map(places: list[KkbPlace]) -> PointMap | None:
