@@ -165,22 +165,29 @@ def main() -> None:
 @click.option("--port", type=int, help="Port to listen on (default: 5000, or KKB_PORT).")
 @click.option("--store", type=click.Choice(["memory", "disk"]),
               help="Serve the release from memory or from its on-disk store (default: memory).")
-def serve(build_dir: Path | None, host: str | None, port: int | None, store: str | None) -> None:
+@click.option("--workers", type=int, help="Worker processes (default: 2, or KKB_WORKERS).")
+def serve(build_dir: Path | None, host: str | None, port: int | None, store: str | None,
+          workers: int | None) -> None:
     """Serve the current release: /sparql, /id/… pages and the catalog.
 
     With no release in the build folder yet (and no KKB_SPARQL_URL), the registry is built first.
-    This is werkzeug's threaded server, fine for one machine; behind a proxy use a WSGI server
-    with server.py (gunicorn server:app).
+    Serves with gunicorn: several worker processes, so a query that cannot be stopped costs one
+    worker, which is replaced, while the others keep answering. The release is opened once here
+    first, so a missing or corrupt build stops start-up with a clear message.
     """
     from kkb_lod.pipeline import ValidationFailed, current_release
     from kkb_lod.pipeline import build as run_build
+    from kkb_lod.store import StoreError
     from kkb_lod.web import create_app
 
-    settings = _settings(build_dir=build_dir, host=host, port=port, store=store)
+    settings = _settings(build_dir=build_dir, host=host, port=port, store=store, workers=workers)
     if not settings.sparql_url:
         try:
             current_release(settings.build_dir)
         except FileNotFoundError:
+            if (settings.build_dir / "current").is_symlink():
+                raise click.ClickException(f"cannot serve {settings.build_dir}: its current link "
+                                           "points to no complete release; rebuild it") from None
             click.echo(f"No release in {settings.build_dir}; building {settings.data_dir} first.",
                        err=True)
             try:
@@ -191,7 +198,20 @@ def serve(build_dir: Path | None, host: str | None, port: int | None, store: str
                 click.echo(err.report.text(), err=True)
                 click.echo(f"Build failed; report in {err.path}. Nothing to serve.", err=True)
                 sys.exit(EXIT_INVALID)
-    app = create_app(settings)
+    try:
+        create_app(settings)  # opened once to check it; each worker opens its own
+    except (StoreError, OSError, ValueError) as err:
+        raise click.ClickException(f"cannot serve {settings.build_dir}: {err}") from None
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
-               f"(SPARQL: http://{settings.host}:{settings.port}/sparql)")
-    app.run(settings.host, settings.port, threaded=True, use_reloader=False)
+               f"(SPARQL: http://{settings.host}:{settings.port}/sparql) with "
+               f"{settings.workers} worker processes")
+    try:
+        import gunicorn.app.base  # noqa: F401
+    except ImportError:  # gunicorn needs a POSIX system
+        click.echo("gunicorn is not available: one process (a stuck query is not replaced)",
+                   err=True)
+        create_app(settings).run(settings.host, settings.port, threaded=True, use_reloader=False)
+        return
+    from kkb_lod.web._workers import serve as serve_workers
+
+    serve_workers(settings, create_app)

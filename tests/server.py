@@ -41,6 +41,15 @@ def serve_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"
     Waits until ``/sparql`` answers (a first build may take a while); if the process dies or
     never answers, fails with its output.
     """
+    with server_process(*args, command=command, env=env, timeout=timeout) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"),
+                   env: dict[str, str] | None = None, timeout: float = 120.0
+                   ) -> Iterator[tuple[str, subprocess.Popen]]:
+    """:func:`serve_process`, yielding the process too (its workers are its children)."""
     port = free_port()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
@@ -50,7 +59,7 @@ def serve_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(url + "/sparql?query=ASK%7B%7D", process, timeout, output)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:
@@ -73,6 +82,19 @@ def serve_app(app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (the worker processes of a server)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
 
 
 def pythonpath() -> str:
