@@ -10,7 +10,7 @@ the client itself and are never read (a client cannot choose its own bucket). Be
 How requests are counted: in fixed one-minute windows (so a client may send up to twice the limit
 across a window boundary), in a table of slots keyed by a hash of the address. The table is
 allocated in shared memory: when the gunicorn master makes it before forking (``kkb-lod serve``
-and ``gunicorn.conf.py`` do, see :func:`shared_table`), every worker process counts in the same
+and ``gunicorn.conf.py`` do, see :func:`share`), every worker process counts in the same
 table; a process that makes its own (werkzeug, or gunicorn started without our config) counts
 alone. If more clients than the table holds are active in one minute, the extra ones are not
 limited (it fails open rather than refusing strangers).
@@ -62,16 +62,21 @@ class Table:
             return 0
 
 
-_TABLE: Table | None = None
+_SHARED: Table | None = None
 
 
-def shared_table() -> Table:
-    """This process's table, made on first use; call it in a process manager before it forks
-    its workers, and they all share it."""
-    global _TABLE
-    if _TABLE is None:
-        _TABLE = Table()
-    return _TABLE
+def share() -> Table:
+    """Make the table the processes forked from now on will share (a process manager calls it
+    before forking its workers)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = Table()
+    return _SHARED
+
+
+def table() -> Table:
+    """The table an app counts in: the shared one if this process inherited it, else its own."""
+    return _SHARED if _SHARED is not None else Table()
 
 
 def client_address(request: Request, trusted_proxies: int) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 from flask import Flask
 
 from kkb_lod.config import Settings
-from kkb_lod.web._ratelimit import shared_table
+from kkb_lod.web._ratelimit import share
 from kkb_lod.web._watchdog import WATCHDOG
 
 log = logging.getLogger("kkb_lod.workers")
@@ -54,7 +54,7 @@ def options(settings: Settings) -> dict[str, Any]:
 def on_starting(arbiter: Any) -> None:
     """Master, before the first fork: shared memory the workers will inherit."""
     global RECYCLES
-    shared_table()
+    share()
     RECYCLES = multiprocessing.RawValue("q", 0)
 
 

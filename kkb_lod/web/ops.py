@@ -22,7 +22,8 @@ from collections import Counter
 from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import TooManyRequests
 
-from kkb_lod.web._ratelimit import client_address, shared_table
+from kkb_lod.web._ratelimit import client_address
+from kkb_lod.web._ratelimit import table as rate_table
 from kkb_lod.web._watchdog import WATCHDOG
 
 bp = Blueprint("ops", __name__)
@@ -116,7 +117,7 @@ def init_app(app: Flask, max_body_bytes: int = 1_000_000) -> None:
     WATCHDOG.hard_limit = max(settings.query_hard_limit, settings.query_timeout)
     app.before_request(_start)
     if settings.rate_limit:
-        app.extensions["kkb_rate_table"] = shared_table()
+        app.extensions["kkb_rate_table"] = rate_table()
         app.before_request(_rate_limit)
     app.after_request(_finish)
     app.register_blueprint(bp)
