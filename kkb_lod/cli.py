@@ -201,7 +201,8 @@ def serve(build_dir: Path | None, host: str | None, port: int | None, store: str
     try:
         create_app(settings)  # opened once to check it; each worker opens its own
     except (StoreError, OSError, ValueError) as err:
-        raise click.ClickException(f"cannot serve {settings.build_dir}: {err}") from None
+        advice = "" if settings.sparql_url else " (run 'kkb-lod build' to make a new release)"
+        raise click.ClickException(f"cannot serve {settings.build_dir}: {err}{advice}") from None
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
                f"(SPARQL: http://{settings.host}:{settings.port}/sparql) with "
                f"{settings.workers} worker processes")
