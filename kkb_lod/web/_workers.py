@@ -83,8 +83,8 @@ def _recycler(grace: float) -> Callable[[str], None]:
 
 
 def child_exit(arbiter: Any, worker: Any) -> None:
-    """Master: a worker ended; gunicorn starts its replacement."""
-    arbiter.log.info("worker %s ended; starting a replacement", worker.pid)
+    """Master: a worker ended (gunicorn starts a replacement unless it is stopping)."""
+    arbiter.log.info("worker %s exited", worker.pid)
 
 
 def serve(settings: Settings, factory: Callable[[Settings], Flask]) -> None:
