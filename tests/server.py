@@ -85,15 +85,17 @@ def serve_app(app: Flask) -> Iterator[str]:
 
 
 def children(pid: int) -> set[int]:
-    """The processes whose parent is ``pid`` (the worker processes of a server)."""
+    """The child processes of ``pid`` but multiprocessing's helpers (its resource tracker): the
+    worker processes of a server."""
     found = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and b"multiprocessing" not in (
+                    stat.parent / "cmdline").read_bytes():
+                found.add(int(stat.parent.name))
         except OSError:  # the process ended meanwhile
             continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
     return found
 
 
