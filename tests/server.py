@@ -8,6 +8,7 @@ ends, so a failing test cannot leave a server behind.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -67,6 +68,25 @@ def server_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def oxigraph(store: Path, port: int) -> Iterator[str]:
+    """``oxigraph serve-read-only`` of ``store`` on 127.0.0.1:``port``; its query URL."""
+    beside = Path(sys.executable).with_name("oxigraph")  # the venv's, when it is not on PATH
+    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    assert binary, "the oxigraph server (pip package 'oxigraph') is a test dependency"
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
+             "--union-default-graph"], stdout=output, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/query"
+        try:
+            wait_until_up(f"{url}?query=ASK%7B%7D", process, 30, output)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(10)
 
 
 @contextmanager

@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -28,27 +27,8 @@ from kkb_lod.store import StoreError
 from kkb_lod.web import create_app
 
 from .conftest import BASE
-from .server import ROOT, free_port, pythonpath, serve_process, wait_until_up
+from .server import ROOT, free_port, oxigraph, pythonpath, serve_process
 from .test_hardening_workers import SIMPLE, get
-
-
-@contextmanager
-def oxigraph(store: Path, port: int) -> Iterator[str]:
-    """``oxigraph serve-read-only`` of ``store`` on 127.0.0.1:``port``; its query URL."""
-    beside = Path(sys.executable).with_name("oxigraph")  # the venv's, when it is not on PATH
-    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    assert binary, "the oxigraph server (pip package 'oxigraph') is a test dependency"
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(
-            [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-             "--union-default-graph"], stdout=output, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}/query"
-        try:
-            wait_until_up(f"{url}?query=ASK%7B%7D", process, 30, output)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(10)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ abandoned queries bounded.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -59,7 +60,8 @@ class Watchdog:
             self.stuck_total += 1
             first, self.recycling = not self.recycling, True
             recycler = self.recycler
-        reason = f"a query is still running {self.hard_limit:g} s after it started (query_hard_limit)"
+        reason = (f"process {os.getpid()}: a query is still running {self.hard_limit:g} s after "
+                  "it started (query_hard_limit)")
         if recycler is None:
             log.warning("%s; this process has no manager to replace it, so it runs on", reason)
         elif first:
