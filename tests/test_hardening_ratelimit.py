@@ -97,17 +97,21 @@ def test_forked_processes_share_one_count() -> None:
 
 
 def test_a_real_multi_worker_server(settings: Settings) -> None:
-    env = {"KKB_RATE_LIMIT": "5", "KKB_WORKERS": "2"}
+    """Behind one (pretend) proxy: the client named in X-Forwarded-For gets exactly the limit,
+    whichever worker answers."""
+    env = {"KKB_RATE_LIMIT": "5", "KKB_WORKERS": "2", "KKB_TRUSTED_PROXIES": "1"}
     with serve_process("--build", str(settings.build_dir), env=env) as url:
         at_start_of_a_window()
         statuses = []
         for _ in range(12):
+            request = urllib.request.Request(url + "/catalog",
+                                             headers={"X-Forwarded-For": "198.51.100.7"})
             try:
-                with urllib.request.urlopen(url + "/catalog", timeout=30) as response:
+                with urllib.request.urlopen(request, timeout=30) as response:
                     statuses.append(response.status)
             except urllib.error.HTTPError as err:
                 statuses.append(err.code)
                 assert int(err.headers["Retry-After"]) >= 1
+                assert b"198.51.100.7" in err.read()
                 err.close()
-        # the server's own start-up check (GET /sparql) counted as one of the five
-        assert statuses.count(200) == 4 and statuses.count(429) == 8
+        assert statuses == [200] * 5 + [429] * 7
