@@ -12,7 +12,7 @@ if __name__ == "__main__":
     from kkb_lod.cli import cli
 
     cli(["serve", *sys.argv[1:]], prog_name="server.py")
-else:
+elif __name__ != "__mp_main__":  # not when ``serve`` re-imports this script in a spawned process
     from kkb_lod.web import create_app
 
     app = create_app()

@@ -1,4 +1,8 @@
-"""Start a real kkb-lod server (gunicorn, 2 workers) on loopback for a benchmark, and stop it."""
+"""Start a real kkb-lod server (gunicorn, 2 workers) on loopback for a benchmark, and stop it.
+
+gunicorn runs in the repository folder, so it reads ``gunicorn.conf.py``: the same threaded
+workers and hooks (stuck-query watchdog, shared rate-limit table) as ``kkb-lod serve``.
+"""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
     python benchmarks/load.py [--build DIR] [--seconds 60] [--clients 8]
 
 Only 127.0.0.1, a fixed number of client threads, and it stops by itself after the given time.
-Reports requests, errors (anything but 2xx/3xx/404 and the documented 503), and p50/p99 latency per
-kind of request. Exits non-zero if there was any error.
+Reports requests, errors (anything but the expected status of each kind and the documented 503 and
+429), and p50/p99 latency per kind of request. Exits non-zero if there was any error.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def client(url: str, stop: float, seed: int, results: dict, lock: threading.Lock
             conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
             status = 0
         elapsed = time.perf_counter() - start
-        ok = status in EXPECTED.get(kind, {200, 304}) or status == 503
+        ok = status in EXPECTED.get(kind, {200, 304}) or status in (503, 429)
         with lock:
             results[kind].append((elapsed, status, ok))
     conn.close()
@@ -91,8 +91,10 @@ def main() -> None:
     total = sum(len(v) for v in results.values())
     errors = sum(not ok for v in results.values() for _, _, ok in v)
     busy = sum(s == 503 for v in results.values() for _, s, _ in v)
+    limited = sum(s == 429 for v in results.values() for _, s, _ in v)
     print(f"{total} requests in {args.seconds:.0f} s ({total / args.seconds:.0f} req/s) from "
-          f"{args.clients} clients, 2 workers: {errors} errors, {busy} busy (503)\n")
+          f"{args.clients} clients, 2 workers: {errors} errors, {busy} busy (503), "
+          f"{limited} rate-limited (429)\n")
     print("| kind | requests | p50 ms | p99 ms | statuses |")
     print("|---|---|---|---|---|")
     for kind, rows in sorted(results.items()):

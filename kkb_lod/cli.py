@@ -165,33 +165,76 @@ def main() -> None:
 @click.option("--port", type=int, help="Port to listen on (default: 5000, or KKB_PORT).")
 @click.option("--store", type=click.Choice(["memory", "disk"]),
               help="Serve the release from memory or from its on-disk store (default: memory).")
-def serve(build_dir: Path | None, host: str | None, port: int | None, store: str | None) -> None:
+@click.option("--workers", type=int, help="Worker processes (default: 2, or KKB_WORKERS).")
+def serve(build_dir: Path | None, host: str | None, port: int | None, store: str | None,
+          workers: int | None) -> None:
     """Serve the current release: /sparql, /id/… pages and the catalog.
 
     With no release in the build folder yet (and no KKB_SPARQL_URL), the registry is built first.
-    This is werkzeug's threaded server, fine for one machine; behind a proxy use a WSGI server
-    with server.py (gunicorn server:app).
+    Serves with gunicorn: several worker processes, so a query that cannot be stopped costs one
+    worker, which is replaced, while the others keep answering. The release is opened once first,
+    so a missing or damaged build stops start-up with a clear message.
     """
-    from kkb_lod.pipeline import ValidationFailed, current_release
-    from kkb_lod.pipeline import build as run_build
+    import multiprocessing
+
+    settings = _settings(build_dir=build_dir, host=host, port=port, store=store, workers=workers)
+    # Building and the check run in a process of their own: the process that forks the workers
+    # must never have started the store's native thread pools (RocksDB), which a forked child
+    # inherits half-made and crashes on at exit.
+    prepare = multiprocessing.get_context("spawn").Process(target=_prepare_to_serve,
+                                                           args=(settings,))
+    prepare.start()
+    prepare.join()
+    if prepare.exitcode:
+        sys.exit(prepare.exitcode)
+    click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
+               f"(SPARQL: http://{settings.host}:{settings.port}/sparql) with "
+               f"{settings.workers} worker processes")
     from kkb_lod.web import create_app
 
-    settings = _settings(build_dir=build_dir, host=host, port=port, store=store)
-    if not settings.sparql_url:
-        try:
-            current_release(settings.build_dir)
-        except FileNotFoundError:
-            click.echo(f"No release in {settings.build_dir}; building {settings.data_dir} first.",
-                       err=True)
+    try:
+        import gunicorn.app.base  # noqa: F401
+    except ImportError:  # gunicorn needs a POSIX system
+        click.echo("gunicorn is not available: one process (a stuck query is not replaced)",
+                   err=True)
+        create_app(settings).run(settings.host, settings.port, threaded=True, use_reloader=False)
+        return
+    from kkb_lod.web._workers import serve as serve_workers
+
+    serve_workers(settings, create_app)
+
+
+def _prepare_to_serve(settings: Settings) -> None:
+    """Build the registry if the build folder has no release, then open the release once."""
+    from kkb_lod.pipeline import ValidationFailed, current_release
+    from kkb_lod.pipeline import build as run_build
+    from kkb_lod.store import StoreError
+    from kkb_lod.web import create_app
+
+    try:
+        if not settings.sparql_url:
             try:
-                run_build(settings, Progress())
-            except InputError as err:
-                _input_problems(err)
-            except ValidationFailed as err:
-                click.echo(err.report.text(), err=True)
-                click.echo(f"Build failed; report in {err.path}. Nothing to serve.", err=True)
-                sys.exit(EXIT_INVALID)
-    app = create_app(settings)
-    click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
-               f"(SPARQL: http://{settings.host}:{settings.port}/sparql)")
-    app.run(settings.host, settings.port, threaded=True, use_reloader=False)
+                current_release(settings.build_dir)
+            except FileNotFoundError:
+                if (settings.build_dir / "current").is_symlink():
+                    raise click.ClickException(
+                        f"cannot serve {settings.build_dir}: its current link points to no "
+                        "complete release; rebuild it") from None
+                click.echo(f"No release in {settings.build_dir}; building {settings.data_dir} "
+                           "first.", err=True)
+                try:
+                    run_build(settings, Progress())
+                except InputError as err:
+                    _input_problems(err)
+                except ValidationFailed as err:
+                    click.echo(err.report.text(), err=True)
+                    click.echo(f"Build failed; report in {err.path}. Nothing to serve.", err=True)
+                    sys.exit(EXIT_INVALID)
+        try:
+            create_app(settings)
+        except (StoreError, OSError, ValueError) as err:
+            advice = "" if settings.sparql_url else " (run 'kkb-lod build' to make a new release)"
+            raise click.ClickException(f"cannot serve {settings.build_dir}: {err}{advice}") from None
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)

@@ -53,6 +53,20 @@ class Settings:
     max_queries: int = _setting(
         4, "Most SPARQL queries running at once per process (abandoned ones count until they "
            "end); more get 503 with Retry-After.")
+    workers: int = _setting(
+        2, "Worker processes of 'kkb-lod serve' (gunicorn); a worker stuck on a query is replaced "
+           "while the others keep serving.")
+    threads: int = _setting(8, "Request threads of each worker process.")
+    query_hard_limit: float = _setting(
+        30.0, "Seconds after which a query that could not be stopped (it runs on after its 503) "
+              "gets its worker process replaced; at least query_timeout. Needs worker processes "
+              "('kkb-lod serve' or gunicorn).")
+    rate_limit: int = _setting(
+        0, "Most requests per minute from one client address, shared by the worker processes; "
+           "0 = no limit. More get 429 with Retry-After.")
+    trusted_proxies: int = _setting(
+        0, "Reverse proxies in front of the server that append the client to X-Forwarded-For; "
+           "0 = the client is the TCP peer. Used by rate_limit and the access log.")
     service_allowlist: str = _setting(
         "https://query.wikidata.org/sparql",
         "Space-separated endpoints a query may call with SERVICE; every other target is refused.",
@@ -69,6 +83,10 @@ class Settings:
             raise SettingsError(f"port (KKB_PORT) must be 1-65535, not {self.port}")
         if self.query_timeout <= 0 or self.result_limit <= 0 or self.max_queries <= 0:
             raise SettingsError("query_timeout, result_limit and max_queries must be positive")
+        if self.workers <= 0 or self.threads <= 0 or self.query_hard_limit <= 0:
+            raise SettingsError("workers, threads and query_hard_limit must be positive")
+        if self.rate_limit < 0 or self.trusted_proxies < 0:
+            raise SettingsError("rate_limit and trusted_proxies must be 0 or more")
 
     @property
     def services(self) -> tuple[str, ...]:

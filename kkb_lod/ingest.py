@@ -4,6 +4,10 @@ Each CSV file has a declared set of columns and a parser per column; every cell 
 record keeps its file and row number, so a problem is reported as *file, row, column, value* — all
 problems of a folder at once, because a person fixing a spreadsheet wants the whole list. The
 cross-table checks against the official region list live in :mod:`kkb_lod.checks`.
+
+Sizes are bounded (:class:`Limits`) before anything is parsed, so a huge or runaway file (an
+export gone wrong, a wrong file dropped in the folder) is refused with its row instead of being
+read into memory and built.
 """
 
 from __future__ import annotations
@@ -20,6 +24,21 @@ from typing import Any
 from kkb_lod.iris import CODE_RE, SLUG_RE
 
 Parser = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most a registry file may hold. Why these numbers: a regency's registry has tens of
+    rows and the whole country's official region list well under 100,000 units (a few MB), so
+    the limits leave ample room for real data while keeping a build's memory bounded (each row
+    becomes tens of triples, held in memory by the mapping and SHACL stages)."""
+
+    file_bytes: int = 32 * 2**20  # per file, CSV tables and source texts alike
+    rows: int = 200_000  # data rows per table
+    cell_chars: int = 5_000  # per cell; the longest bundled cell (a verbatim quotation) is ~300
+
+
+LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -340,12 +359,12 @@ class Registry:
     texts: dict[str, str]
 
 
-def read_registry(folder: Path) -> Registry:
+def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
     """Read and parse every table of ``folder``; raise InputError listing all problems."""
     problems: list[Problem] = []
     tables: dict[str, tuple[Record, ...]] = {}
     for name, (path, record_type, parsers) in TABLES.items():
-        rows, found = read_table(folder / path, path, record_type, parsers)
+        rows, found = read_table(folder / path, path, record_type, parsers, limits)
         tables[name] = rows
         problems += found
     texts: dict[str, str] = {}
@@ -355,6 +374,8 @@ def read_registry(folder: Path) -> Registry:
             text_path = folder / src.document
             if not text_path.is_file():
                 problems.append(Problem(src.file, src.row, "document", src.document, "no such file"))
+            elif (too_big := _too_big(text_path, src.document, limits)) is not None:
+                problems.append(too_big)
             elif text_path.suffix == ".txt":
                 texts[src.source_id] = text_path.read_text(encoding="utf-8")
     if problems:
@@ -363,11 +384,16 @@ def read_registry(folder: Path) -> Registry:
 
 
 def read_table(
-    path: Path, shown: str, record_type: type[Record], parsers: dict[str, Parser]
+    path: Path, shown: str, record_type: type[Record], parsers: dict[str, Parser],
+    limits: Limits = LIMITS,
 ) -> tuple[tuple[Record, ...], list[Problem]]:
-    """Parse one CSV file: header exactly ``parsers``' columns, UTF-8 without BOM, no blank rows."""
+    """Parse one CSV file: header exactly ``parsers``' columns, UTF-8 without BOM, no blank rows,
+    within ``limits``."""
     if not path.is_file():
         return (), [Problem(shown, None, None, None, "file is missing")]
+    too_big = _too_big(path, shown, limits)
+    if too_big is not None:
+        return (), [too_big]
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         return (), [Problem(shown, 1, None, None,
@@ -390,14 +416,24 @@ def read_table(
         return (), problems
     records: list[Record] = []
     try:
-        for cells in reader:
+        for seen, cells in enumerate(reader, start=1):
             row = reader.line_num
+            if seen > limits.rows:
+                problems.append(Problem(shown, row, None, None,
+                                        f"is past the most data rows a registry file may have "
+                                        f"({limits.rows:,}); nothing after it was read"))
+                break
             if len(cells) != len(header):
                 problems.append(Problem(shown, row, None, None,
                                         f"has {len(cells)} fields, the header has {len(header)}"))
                 continue
             values: dict[str, Any] = {}
             for column, cell in zip(header, cells, strict=True):
+                if len(cell) > limits.cell_chars:
+                    problems.append(Problem(shown, row, column, cell[:40] + "…",
+                                            f"has {len(cell):,} characters; a cell may have at "
+                                            f"most {limits.cell_chars:,}"))
+                    continue
                 try:
                     values[column] = parsers[column](cell.strip())
                 except CellError as err:
@@ -409,6 +445,19 @@ def read_table(
     if not records and not problems:
         problems.append(Problem(shown, None, None, None, "has a header but no rows"))
     return tuple(records), problems
+
+
+def _too_big(path: Path, shown: str, limits: Limits) -> Problem | None:
+    """A problem if ``path`` is larger than ``limits.file_bytes``, located at the row where the
+    limit is passed (only that much of the file is read)."""
+    size = path.stat().st_size
+    if size <= limits.file_bytes:
+        return None
+    with path.open("rb") as file:
+        row = file.read(limits.file_bytes).count(b"\n") + 1
+    return Problem(shown, row, None, None,
+                   f"is {size:,} bytes, more than a registry file may have ({limits.file_bytes:,}; "
+                   f"passed at this row); is it the right file? Nothing was read")
 
 
 def _check_header(shown: str, header: list[str], expected: list[str]) -> list[Problem]:

@@ -8,6 +8,7 @@ ends, so a failing test cannot leave a server behind.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -41,6 +42,15 @@ def serve_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"
     Waits until ``/sparql`` answers (a first build may take a while); if the process dies or
     never answers, fails with its output.
     """
+    with server_process(*args, command=command, env=env, timeout=timeout) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"),
+                   env: dict[str, str] | None = None, timeout: float = 120.0
+                   ) -> Iterator[tuple[str, subprocess.Popen]]:
+    """:func:`serve_process`, yielding the process too (its workers are its children)."""
     port = free_port()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
@@ -50,7 +60,7 @@ def serve_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(url + "/sparql?query=ASK%7B%7D", process, timeout, output)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:
@@ -58,6 +68,25 @@ def serve_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def oxigraph(store: Path, port: int) -> Iterator[str]:
+    """``oxigraph serve-read-only`` of ``store`` on 127.0.0.1:``port``; its query URL."""
+    beside = Path(sys.executable).with_name("oxigraph")  # the venv's, when it is not on PATH
+    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    assert binary, "the oxigraph server (pip package 'oxigraph') is a test dependency"
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
+             "--union-default-graph"], stdout=output, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/query"
+        try:
+            wait_until_up(f"{url}?query=ASK%7B%7D", process, 30, output)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(10)
 
 
 @contextmanager
@@ -73,6 +102,21 @@ def serve_app(app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+def children(pid: int) -> set[int]:
+    """The child processes of ``pid`` but multiprocessing's helpers (its resource tracker): the
+    worker processes of a server."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and b"multiprocessing" not in (
+                    stat.parent / "cmdline").read_bytes():
+                found.add(int(stat.parent.name))
+        except OSError:  # the process ended meanwhile
+            continue
+    return found
 
 
 def pythonpath() -> str:

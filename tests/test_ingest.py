@@ -2,11 +2,14 @@
 
 Each folder of ``tests/cases/bad-input/`` overlays files on a copy of the bundled registry and lists
 in ``expected.txt`` the problems (file | row | column) that must be reported, no more, no fewer.
+Huge inputs are never committed: a case's ``repeat.toml`` names files whose last row is repeated at
+test time until the file has the given number of data rows.
 """
 
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -31,12 +34,42 @@ def expected_problems(case: Path) -> set[tuple[str, int | None, str | None]]:
     return wanted
 
 
+def apply_case(case: Path, folder: Path) -> None:
+    """Overlay the case's files on ``folder`` (a copy of the registry), then grow the files its
+    ``repeat.toml`` names."""
+    for overlay in case.rglob("*"):
+        if overlay.is_file() and overlay.name not in ("expected.txt", "repeat.toml"):
+            shutil.copyfile(overlay, folder / overlay.relative_to(case))
+    if (case / "repeat.toml").is_file():
+        for name, rows in tomllib.loads((case / "repeat.toml").read_text("utf-8")).items():
+            lines = (folder / name).read_bytes().splitlines(keepends=True)
+            with (folder / name).open("ab") as grown:
+                grown.write(lines[-1] * (rows - (len(lines) - 1)))
+
+
 def load(folder: Path) -> None:
     check_registry(read_registry(folder))
 
 
+#: Every kind of bad input the hardening issue names, and the cases that show it.
+KINDS = {
+    "wrong columns": ("missing-column", "extra-column", "ragged-row"),
+    "unknown or mismatched codes": ("unknown-village-code", "code-name-mismatch",
+                                    "wrong-kecamatan", "unit-wrong-parent", "unknown-programme"),
+    "duplicates": ("duplicate-kkb",),
+    "bad dates": ("malformed-date", "impossible-date"),
+    "wrong encoding": ("latin-1", "bom"),
+    "empty file": ("empty-file", "header-only"),
+    "huge file": ("huge-file", "too-many-rows", "huge-cell"),
+    "formula-injection text": ("formula-injection", "formula-characters"),
+}
+
+
 def test_the_corpus_is_all_there() -> None:
-    assert len(collect_cases()) >= 18
+    names = {case.name for case in collect_cases()}
+    assert len(names) >= 22
+    for kind, cases in KINDS.items():
+        assert set(cases) <= names, kind
 
 
 def test_bundled_registry_is_clean() -> None:
@@ -47,9 +80,7 @@ def test_bundled_registry_is_clean() -> None:
 
 @pytest.mark.parametrize("case", collect_cases(), ids=lambda p: p.name)
 def test_bad_input_is_refused_with_its_location(case: Path, data_copy: Path) -> None:
-    for overlay in case.rglob("*"):
-        if overlay.is_file() and overlay.name != "expected.txt":
-            shutil.copyfile(overlay, data_copy / overlay.relative_to(case))
+    apply_case(case, data_copy)
     with pytest.raises(InputError) as caught:
         load(data_copy)
     found = {(p.file, p.row, p.column) for p in caught.value.problems}

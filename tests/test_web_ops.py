@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 
 import pytest
 from flask import Flask
@@ -25,7 +26,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 def test_health_and_ready(client: FlaskClient) -> None:
-    assert client.get("/health").json == {"status": "ok"}
+    assert client.get("/health").json == {"status": "ok", "pid": os.getpid()}
     assert client.get("/ready").json == {"status": "ready"}
 
 

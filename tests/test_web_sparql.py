@@ -640,3 +640,61 @@ def test_rdflib_reads_construct_answers(client: FlaskClient) -> None:
     graph = Graph().parse(io.BytesIO(response.data), format="turtle")
     kkb_class = URIRef("https://w3id.org/kkb/def#KKBDesignation")
     assert len(set(graph.subjects(RDF.type, kkb_class))) == 15 == len(graph)
+
+
+# --- CSV and TSV answers are safe to open in a spreadsheet ---------------------------------------
+
+HOSTILE = """SELECT * WHERE {
+  VALUES (?cell ?kind) {
+    ("=HYPERLINK(\\"http://evil.example/\\",\\"click\\")" "formula")
+    ("+1+cmd|' /C calc'!A0" "plus") ("-2+3" "minus") ("@SUM(1,1)" "at")
+    ("\\t=1+1" "tab") ("\\r=1+1" "return") ("=1"@id "language") ("-P1D"^^xsd:duration "duration")
+    (-5 "integer") ("-3"^^xsd:negativeInteger "negative") (+1.5e3 "double") (-2.50 "decimal")
+    ("plain" "text") ("a-b=c" "inside")
+  }
+}"""
+
+
+def csv_cells(body: bytes) -> dict[str, str]:
+    import csv
+
+    header, *rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    return {row[header.index("kind")]: row[header.index("cell")] for row in rows}
+
+
+def test_csv_answers_cannot_run_formulas(client: FlaskClient) -> None:
+    query = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + HOSTILE
+    response = client.get("/sparql", query_string={"query": query, "format": "csv"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    cells = csv_cells(response.data)
+    for kind in ("formula", "plus", "minus", "at", "tab", "return", "language", "duration"):
+        assert cells[kind].startswith("'"), (kind, cells[kind])
+    assert cells["formula"] == "'=HYPERLINK(\"http://evil.example/\",\"click\")"
+    assert cells["tab"] == "'\t=1+1"
+    assert (cells["integer"], cells["negative"], cells["decimal"]) == ("-5", "-3", "-2.5")
+    assert not cells["double"].startswith("'")
+    assert (cells["text"], cells["inside"]) == ("plain", "a-b=c")
+
+
+def test_tsv_answers_cannot_run_formulas(client: FlaskClient) -> None:
+    query = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + HOSTILE
+    response = client.get("/sparql", query_string={"query": query, "format": "tsv"})
+    assert response.status_code == 200
+    assert all(not cell.lstrip('"').startswith(("=", "+", "@"))
+               for line in response.get_data(as_text=True).splitlines() for cell in line.split("\t"))
+    parsed = ox.parse_query_results(response.data, ox.QueryResultsFormat.TSV)
+    cells = {row["kind"].value: row["cell"] for row in parsed}
+    assert cells["formula"].value == "'=HYPERLINK(\"http://evil.example/\",\"click\")"
+    assert cells["language"] == ox.Literal("'=1", language="id")
+    assert cells["tab"].value == "'\t=1+1" and cells["return"].value == "'\r=1+1"
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    assert cells["integer"] == ox.Literal("-5", datatype=integer)
+    assert cells["negative"].value == "-3" and cells["text"].value == "plain"
+
+
+def test_json_and_xml_answers_are_unchanged(client: FlaskClient) -> None:
+    query = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + HOSTILE
+    response = client.get("/sparql", query_string={"query": query, "format": "json"})
+    cells = {b["kind"]["value"]: b["cell"]["value"] for b in response.json["results"]["bindings"]}
+    assert cells["formula"] == "=HYPERLINK(\"http://evil.example/\",\"click\")"
+    assert cells["minus"] == "-2+3"

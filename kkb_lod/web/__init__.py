@@ -16,7 +16,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kkb_lod.config import Settings, load_settings
-from kkb_lod.store import OxigraphStore, Store, open_store
+from kkb_lod.store import OxigraphStore, Store, StoreError, open_store
 
 #: Methods a browser may use cross-origin, and how long it may cache that answer (seconds).
 CORS_METHODS, CORS_MAX_AGE = "GET, POST, OPTIONS", "86400"
@@ -55,7 +55,11 @@ def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
     from kkb_lod.pipeline import current_release
 
     path = current_release(settings.build_dir)
-    release = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    try:
+        release = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise StoreError(f"the release {path} is damaged, its manifest.json unreadable ({err}); "
+                         "rebuild it with 'kkb-lod build'") from None
     release["path"] = str(path)
     return OxigraphStore.from_release(path, settings.store), release
 

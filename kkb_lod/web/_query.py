@@ -4,9 +4,9 @@ The time limit: pyoxigraph cannot cancel a query, but it releases the GIL while 
 query runs in a worker thread and the request stops waiting after ``query_timeout`` seconds (503
 with ``Retry-After``). A query that streams its answer (most SELECT/CONSTRUCT queries) also stops
 at the next row, because the worker checks a flag between rows; one that computes everything
-before its first row (ORDER BY, GROUP BY, aggregates) runs on in its thread until done, using a
-CPU but holding no lock. Stronger isolation (a process per query, a concurrency cap) belongs to
-the hardening issue.
+before its first row (ORDER BY, GROUP BY, aggregates) runs on in its thread. Abandoned queries
+count against ``max_queries`` until they end, and the watchdog (:mod:`kkb_lod.web._watchdog`)
+replaces the worker process of one still running ``query_hard_limit`` after it started.
 
 The size limit: at most ``result_limit`` rows or triples are answered; a bigger answer is refused
 (422) rather than cut short, with a hint to page with LIMIT/OFFSET.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from werkzeug.exceptions import (
 
 from kkb_lod.store import Store, StoreError, StoreTimeout
 from kkb_lod.web._scan import UPDATE_KEYWORDS, Scan
+from kkb_lod.web._watchdog import WATCHDOG
 
 READ_ONLY = ("This is a read-only SPARQL endpoint: SPARQL Update ({}) is not accepted here. "
              "The data is published by rebuilding a release (kkb-lod build).")
@@ -147,9 +149,11 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
             ACTIVE.leave()
             finished.set()
 
+    started = time.monotonic()
     threading.Thread(target=work, name="kkb-sparql-query", daemon=True).start()
     if not finished.wait(timeout):
         cancelled.set()
+        WATCHDOG.abandoned(started, finished)
         raise ServiceUnavailable(
             f"The query did not finish within {timeout:g} s (query_timeout) and was abandoned. "
             "Make it cheaper (a narrower pattern, LIMIT) and try again.",

@@ -4,11 +4,18 @@ Rows are read into a list before anything is written (to enforce the size limit)
 cannot serialise such a list, only its own live result. So SELECT/ASK answers are written as
 SPARQL JSON here (the small, fully specified format) and handed back to pyoxigraph's own
 writers for XML, CSV and TSV. Graph answers go straight to ``pyoxigraph.serialize``.
+
+CSV and TSV answers are opened in spreadsheets, which run a cell starting with ``=``, ``+``, ``-``
+or ``@`` (or a tab or carriage return before one) as a formula. Such a literal is written with a
+leading apostrophe, the mark spreadsheets read as "text, not a formula" (OWASP's advice on CSV
+injection); a numeric literal that is a plain number (``-5``, ``+1.5e3``) is left as it is, so
+numbers stay numbers. JSON and XML answers are never changed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,12 +39,25 @@ RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 
 Term = NamedNode | BlankNode | Literal | Triple
 
+#: The first characters that make a spreadsheet read a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMERIC_TYPES = frozenset(XSD + name for name in (
+    "integer", "decimal", "float", "double", "nonPositiveInteger", "negativeInteger", "long",
+    "int", "short", "byte", "nonNegativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "unsignedByte", "positiveInteger"))
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+SPREADSHEET_FORMATS = (QueryResultsFormat.CSV, QueryResultsFormat.TSV)
+
 
 def to_bytes(answer: Answer, fmt: Format) -> bytes:
     """The answer serialised in ``fmt`` (a "results" format for SELECT/ASK, else an RDF one)."""
     if answer.kind == "graph":
         return serialize(answer.triples, format=fmt.ox, prefixes=PREFIXES)  # type: ignore[arg-type]
-    text = json.dumps(results_json(answer), ensure_ascii=False, separators=(",", ":"))
+    document_json = results_json(answer)
+    if fmt.ox in SPREADSHEET_FORMATS:
+        document_json = spreadsheet_safe(document_json)
+    text = json.dumps(document_json, ensure_ascii=False, separators=(",", ":"))
     document = text.encode("utf-8")
     if fmt.ox == QueryResultsFormat.JSON:
         return document
@@ -51,6 +71,24 @@ def results_json(answer: Answer) -> dict[str, Any]:
     bindings = [{name: term_json(term) for name, term in zip(answer.variables, row, strict=True)
                  if term is not None} for row in answer.rows]
     return {"head": {"vars": answer.variables}, "results": {"bindings": bindings}}
+
+
+def spreadsheet_safe(document: dict[str, Any]) -> dict[str, Any]:
+    """The SPARQL JSON ``document`` with every literal that a spreadsheet would run as a formula
+    prefixed by an apostrophe (plain numbers of a numeric type excepted)."""
+    for binding in document.get("results", {}).get("bindings", ()):
+        for value in binding.values():
+            if value["type"] == "literal" and is_formula(value["value"], value.get("datatype")):
+                value["value"] = "'" + value["value"]
+    return document
+
+
+def is_formula(text: str, datatype: str | None = None) -> bool:
+    """Whether a spreadsheet would read the cell ``text`` as a formula: it starts with = + - @,
+    a tab or a carriage return, and it is not a plain number of a numeric datatype."""
+    if not text.startswith(FORMULA_START):
+        return False
+    return not (datatype in NUMERIC_TYPES and PLAIN_NUMBER.fullmatch(text))
 
 
 def term_json(term: Term) -> dict[str, Any]:

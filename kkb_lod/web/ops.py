@@ -1,15 +1,18 @@
-"""Operations: liveness and readiness, Prometheus metrics, request ids, structured logs, and the
-security headers every response carries.
+"""Operations: liveness and readiness, Prometheus metrics, request ids, structured logs, the
+security headers every response carries, and the optional per-client rate limit.
 
 ``init_app(app)`` wires the hooks; ``bp`` serves ``/health``, ``/ready`` and ``/metrics``. Metrics
-are per process (with several gunicorn workers, scrape each or aggregate); they need no extra
-dependency because the Prometheus text format is a few lines.
+are per process (with several workers, each scrape reaches one of them; ``kkb_process_info`` says
+which), except the count of replaced workers, which they share; they need no extra dependency
+because the Prometheus text format is a few lines.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
+import os
 import re
 import threading
 import time
@@ -17,11 +20,17 @@ import uuid
 from collections import Counter
 
 from flask import Blueprint, Flask, Response, current_app, g, request
+from werkzeug.exceptions import TooManyRequests
+
+from kkb_lod.web._ratelimit import client_address
+from kkb_lod.web._ratelimit import table as rate_table
+from kkb_lod.web._watchdog import WATCHDOG
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger("kkb_lod.access")
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+STARTED = time.time()
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 #: Content-Security-Policy: our pages need only our own scripts, styles, images and fonts.
@@ -78,15 +87,38 @@ class Metrics:
                       f"kkb_query_timeouts_total {timeouts}",
                       "# HELP kkb_store_errors_total Responses failed by the store or the server.",
                       "# TYPE kkb_store_errors_total counter", f"kkb_store_errors_total {errors}"]
+            limited = sum(n for (_, _, s), n in self.requests.items() if s == 429)
+        recycles = WATCHDOG.recycles.value if WATCHDOG.recycles is not None else 0
+        for name, kind, value, text in (
+                ("kkb_rate_limited_total", "counter", limited, "Requests refused by rate_limit (429)."),
+                ("kkb_queries_abandoned_total", "counter", WATCHDOG.abandoned_total,
+                 "Queries abandoned at query_timeout (the engine cannot cancel them)."),
+                ("kkb_queries_abandoned_running", "gauge", WATCHDOG.still_running(),
+                 "Abandoned queries of this process still running."),
+                ("kkb_queries_stuck_total", "counter", WATCHDOG.stuck_total,
+                 "Abandoned queries still running at query_hard_limit."),
+                ("kkb_worker_recycles_total", "counter", recycles,
+                 "Worker processes replaced because of a stuck query (all workers)."),
+                ("process_start_time_seconds", "gauge", STARTED,
+                 "Start time of this process since the Unix epoch.")):
+            lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}", f"{name} {value}"]
+        lines += ["# HELP kkb_process_info The process that answered this scrape.",
+                  "# TYPE kkb_process_info gauge", f'kkb_process_info{{pid="{os.getpid()}"}} 1']
         return "\n".join(lines) + "\n"
 
 
 def init_app(app: Flask, max_body_bytes: int = 1_000_000) -> None:
-    """Request ids, access logs, metrics and security headers for every response of ``app``."""
+    """Request ids, access logs, metrics and security headers for every response of ``app``;
+    the rate limit and the hard query limit its settings ask for."""
     app.extensions["kkb_metrics"] = Metrics()
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
+    settings = app.config["KKB_SETTINGS"]
+    WATCHDOG.hard_limit = max(settings.query_hard_limit, settings.query_timeout)
     app.before_request(_start)
+    if settings.rate_limit:
+        app.extensions["kkb_rate_table"] = rate_table()
+        app.before_request(_rate_limit)
     app.after_request(_finish)
     app.register_blueprint(bp)
 
@@ -95,6 +127,22 @@ def _start() -> None:
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if REQUEST_ID_RE.match(given) else uuid.uuid4().hex
     g.started = time.perf_counter()
+
+
+def _rate_limit() -> None:
+    """429 for a client past ``rate_limit`` requests this minute (the ops endpoints are exempt:
+    probes and scrapers must always get through)."""
+    if request.blueprint == "ops":
+        return
+    settings = current_app.config["KKB_SETTINGS"]
+    client = client_address(request, settings.trusted_proxies)
+    wait = current_app.extensions["kkb_rate_table"].hit(client, settings.rate_limit)
+    if wait:
+        raise TooManyRequests(
+            f"Too many requests from {client}: this endpoint answers at most "
+            f"{settings.rate_limit} requests a minute from one client (rate_limit). Try again in "
+            f"{wait} s; for bulk use, download a dump from /catalog instead.",
+            retry_after=math.ceil(wait))
 
 
 def _finish(response: Response) -> Response:
@@ -107,6 +155,7 @@ def _finish(response: Response) -> Response:
         response.headers.setdefault(name, value)
     log.info(json.dumps({
         "request_id": g.get("request_id"), "method": request.method, "path": request.path,
+        "client": client_address(request, current_app.config["KKB_SETTINGS"].trusted_proxies),
         "status": response.status_code, "ms": round(seconds * 1000, 2),
         "bytes": response.calculate_content_length(), "agent": request.user_agent.string[:200]}))
     return response
@@ -114,8 +163,9 @@ def _finish(response: Response) -> Response:
 
 @bp.get("/health")
 def health() -> Response:
-    """Liveness: the process answers."""
-    return Response('{"status": "ok"}\n', mimetype="application/json")
+    """Liveness: the process answers (and which process it is, with several workers)."""
+    return Response(json.dumps({"status": "ok", "pid": os.getpid()}) + "\n",
+                    mimetype="application/json")
 
 
 @bp.get("/ready")
