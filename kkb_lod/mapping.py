@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -73,9 +74,20 @@ class Context:
     mint: Minter
     registry: Registry
 
-    @property
+    @cached_property
     def units(self) -> dict[str, UnitRow]:
+        """Units by code (built once: a national registry has 91,599)."""
         return {u.code: u for u in self.registry.units}
+
+    @cached_property
+    def kkb_in(self) -> dict[str, list[str]]:
+        """Village codes of the KKB designations under each region code, for activity scopes."""
+        under: dict[str, list[str]] = {}
+        for k in self.registry.kkb:
+            parts = k.village_code.split(".")
+            for n in range(1, len(parts)):
+                under.setdefault(".".join(parts[:n]), []).append(k.village_code)
+        return under
 
     def source(self, source_id: str) -> URIRef:
         return self.mint.mint("source", source_id)
@@ -264,9 +276,8 @@ def activity_triples(ctx: Context) -> Iterator[Triple]:
             yield s, KKB.partnerDescription, id_(a.partner_description)
         for fn in a.functions:
             yield s, KKB.strengthens, FAMILY_FUNCTIONS[fn]
-        for k in ctx.registry.kkb:
-            if k.village_code.startswith(a.scope_code + "."):
-                yield s, KKB.guides, ctx.mint.kkb(k.village_code)
+        for village_code in ctx.kkb_in.get(a.scope_code, ()):
+            yield s, KKB.guides, ctx.mint.kkb(village_code)
         yield from provenance(ctx, s, a.source, a.source_excerpt)
 
 
