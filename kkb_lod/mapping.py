@@ -29,6 +29,7 @@ from kkb_lod.vocab import (
     KKB,
     ORG,
     PROV,
+    QB,
     RDF,
     RDFS,
     SDO,
@@ -40,7 +41,9 @@ from kkb_lod.vocab import (
 Triple = tuple[Node, Node, Node]
 
 #: Named graphs of a build (names for :meth:`Minter.graph`).
-REGIONS, REGISTRY = "regions", "registry"
+REGIONS, REGISTRY, INDICATORS = "regions", "registry", "indicators"
+#: The one qb:DataSet holding the indicator observations of a build.
+INDICATOR_DATASET = "indicators"
 
 UNIT_CLASSES: dict[tuple[str, str | None], tuple[URIRef, ...]] = {
     ("province", None): (KKB.Province,),
@@ -103,7 +106,10 @@ class Context:
 def map_registry(registry: Registry, mint: Minter) -> dict[str, Iterator[Triple]]:
     """Triples of each named graph of a build: the region reference and the KKB registry."""
     ctx = Context(mint, registry)
-    return {REGIONS: region_triples(ctx), REGISTRY: registry_triples(ctx)}
+    graphs = {REGIONS: region_triples(ctx), REGISTRY: registry_triples(ctx)}
+    if registry.observations or registry.indicators:
+        graphs[INDICATORS] = indicator_triples(ctx)
+    return graphs
 
 
 def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
@@ -387,3 +393,44 @@ def stated_kind_note(ctx: Context, src: SourceRow) -> Iterator[Triple]:
                     f"The source speaks of {said}; the official Kemendagri list has {official}."
                     " The official kinds are used.",
                     about=ctx.source(src.source_id))
+
+
+# --- indicators (RDF Data Cube) ------------------------------------------------------------------
+
+
+def indicator_triples(ctx: Context) -> Iterator[Triple]:
+    """The indicator data set, its indicators and one qb:Observation per area, year and indicator.
+
+    An observation's IRI is made of its three dimensions, so two values for one cell could not
+    hide: they would meet on one IRI and fail the shapes (the checks refuse them first).
+    """
+    dataset = ctx.mint.mint("dataset", INDICATOR_DATASET)
+    yield dataset, RDF.type, QB.DataSet
+    yield dataset, QB.structure, KKB.IndicatorStructure
+    yield dataset, RDFS.label, id_("Indikator Kampung Keluarga Berkualitas per wilayah dan tahun")
+    yield dataset, RDFS.label, en("Quality Family Village indicators by area and year")
+    for source in sorted({i.source for i in ctx.registry.indicators}):
+        yield dataset, PROV.wasDerivedFrom, ctx.source(source)
+    for i in ctx.registry.indicators:
+        s = ctx.mint.mint("indicator", i.indicator_id)
+        yield s, RDF.type, KKB.Indicator
+        yield s, RDF.type, SKOS.Concept
+        yield s, RDFS.label, id_(i.label)
+        if i.label_en:
+            yield s, RDFS.label, en(i.label_en)
+        yield s, SKOS.notation, Literal(i.indicator_id)
+        yield from provenance(ctx, s, i.source, ())
+    indicators = {i.indicator_id: ctx.mint.mint("indicator", i.indicator_id)
+                  for i in ctx.registry.indicators}
+    sources: dict[str, URIRef] = {}
+    for o in ctx.registry.observations:
+        s = ctx.mint.mint("observation", f"{o.indicator}-{o.area_code.replace('.', '-')}-{o.year}")
+        yield s, RDF.type, QB.Observation
+        yield s, QB.dataSet, dataset
+        yield s, KKB.indicator, indicators[o.indicator]
+        yield s, KKB.refArea, ctx.mint.unit(o.area_code)
+        yield s, KKB.refYear, Literal(str(o.year), datatype=XSD.gYear)
+        yield s, KKB.indicatorValue, Literal(o.value, datatype=XSD.decimal)
+        if o.source not in sources:
+            sources[o.source] = ctx.source(o.source)
+        yield s, PROV.wasDerivedFrom, sources[o.source]
