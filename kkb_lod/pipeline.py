@@ -27,7 +27,7 @@ from kkb_lod._convert import to_ox
 from kkb_lod.checks import check_registry
 from kkb_lod.config import Settings
 from kkb_lod.dumps import Dump, write_dumps
-from kkb_lod.ingest import TABLES, Registry, read_registry
+from kkb_lod.ingest import TABLES, InputError, Problem, Registry, read_registry
 from kkb_lod.iris import Minter
 from kkb_lod.linking import link_units
 from kkb_lod.linking.publish import link_triples
@@ -39,6 +39,8 @@ from kkb_lod.vocab import ONTOLOGY_FILE
 Progress = Callable[[str], None]
 KEEP_RELEASES = 3
 LINKS, ONTOLOGY = "links/wikidata", "ontology"
+#: A registry folder holding this file is synthetic; its IRIs must lie in the synthetic space.
+SYNTHETIC_MARKER, SYNTHETIC_SPACE = "SYNTHETIC.txt", "/synthetic/"
 
 
 class BuildBusy(RuntimeError):
@@ -194,10 +196,16 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
 
 
 def _read(settings: Settings, progress: Progress) -> Registry:
+    if (settings.data_dir / SYNTHETIC_MARKER).exists() and SYNTHETIC_SPACE not in settings.base_iri:
+        raise InputError([Problem(
+            SYNTHETIC_MARKER, None, None, None,
+            f"this registry folder is synthetic (benchmarks/synth.py); build it only under a "
+            f"synthetic base IRI containing '{SYNTHETIC_SPACE}' (KKB_BASE_IRI), not "
+            f"{settings.base_iri}")])
     progress(f"reading registry {settings.data_dir}")
     registry = read_registry(settings.data_dir)
     check_registry(registry)
-    rows = {name: len(getattr(registry, name)) for name in TABLES}
+    rows = {name: len(getattr(registry, name)) for name in (*TABLES, "indicators", "observations")}
     progress("read " + ", ".join(f"{n:,} {name}" for name, n in rows.items() if n))
     return registry
 

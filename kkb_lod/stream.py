@@ -19,6 +19,8 @@ from kkb_lod._convert import to_ox
 from kkb_lod.mapping import Triple
 
 Progress = Callable[[str], None]
+#: Converted terms kept for reuse, and statements counted between two progress checks.
+CACHE_SIZE, TICK = 200_000, 1000
 
 
 class Meter:
@@ -54,19 +56,33 @@ def write_nquads(graphs: Iterable[tuple[str, Iterable[Triple]]], path: Path,
     """
     blank = ox.Dataset()
     written = 0
+    cache: dict = {}  # rdflib term → pyoxigraph term: predicates, classes, subjects repeat
+
+    def term(t):  # noqa: ANN001,ANN202 - hot loop
+        found = cache.get(t)
+        if found is None:
+            if len(cache) > CACHE_SIZE:
+                cache.clear()
+            found = cache[t] = to_ox(t)
+        return found
 
     def quads() -> Iterator[ox.Quad]:
         nonlocal written
+        n = 0
         for graph_iri, triples in graphs:
             graph = ox.NamedNode(graph_iri)
             for s, p, o in triples:
-                quad = ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)
-                meter.tick()
-                if isinstance(s, BNode) or isinstance(o, BNode):
+                quad = ox.Quad(term(s), term(p), term(o), graph)
+                n += 1
+                if n == TICK:
+                    meter.tick(n)
+                    n = 0
+                if type(s) is BNode or type(o) is BNode:
                     blank.add(quad)
                     continue
                 written += 1
                 yield quad
+        meter.tick(n)
 
     with open(path, "wb") as out:
         ox.serialize(quads(), out, ox.RdfFormat.N_QUADS)
