@@ -176,3 +176,17 @@ def test_unreachable_or_slow_remote_store_answers_502_or_504(settings: Settings)
         "/sparql", query_string={"query": "ASK {}"})
     assert response.status_code == 502 and "unreachable" in response.get_data(True)
     assert create_app(settings, down).test_client().get("/ready").status_code == 503
+
+
+@pytest.mark.parametrize(("query", "form"), [
+    ("SELECT * {}", "SELECT"),
+    ("PREFIX kkb: <https://w3id.org/kkb/def#>\n# CONSTRUCT in a comment\nask {}", "ASK"),
+    ("BASE <http://x/> PREFIX : <http://y#> CONSTRUCT {} WHERE {}", "CONSTRUCT"),
+    ("  describe <x>", "DESCRIBE"),
+    ("INSERT DATA {}", None),
+    ("", None),
+])
+def test_query_form_picks_what_to_ask_a_remote_store_for(query: str, form: str | None) -> None:
+    from kkb_lod.store import query_form
+
+    assert query_form(query) == form
