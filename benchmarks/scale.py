@@ -77,8 +77,12 @@ def run_child(command: list[str], env: dict[str, str] | None = None) -> tuple[fl
     return time.monotonic() - start, usage.ru_maxrss / 1024
 
 
-def build(size: str, work: Path, validate: bool) -> dict:
+def build(size: str, work: Path, validate: bool, reuse: bool) -> dict:
     registry, out = work / f"registry-{size}", work / f"build-{size}"
+    if reuse and (out / "current" / "manifest.json").is_file():
+        manifest = json.loads((out / "current" / "manifest.json").read_text())
+        return {"out": out, "seconds": sum(manifest["seconds"].values()), "rss": float("nan"),
+                "manifest": manifest}
     if not (registry / "SYNTHETIC.txt").is_file():
         run_child([sys.executable, "benchmarks/synth.py", "--triples", size, "--seed", "1",
                    "--out", str(registry)])
@@ -122,10 +126,11 @@ def gunicorn(build_dir: Path, store: str) -> tuple[str, list[int]]:
     port = free_port()
     env = {**os.environ, "KKB_BUILD_DIR": str(build_dir), "KKB_STORE": store,
            "KKB_BASE_IRI": BASE, "KKB_QUERY_TIMEOUT": "120"}
+    log = open(build_dir / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--preload",
-         "--timeout", "300", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "server:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--timeout", "300", "--bind", f"127.0.0.1:{port}", "--log-level", "info",
+         "server:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 900
@@ -139,10 +144,16 @@ def gunicorn(build_dir: Path, store: str) -> tuple[str, list[int]]:
                 time.sleep(0.5)
         children = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
                     .read_text().split()]
+        print(f"  gunicorn up at {url}, pids {[proc.pid, *children]}", file=sys.stderr)
         yield url, [proc.pid, *children]
     finally:
         proc.terminate()
-        proc.wait(30)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
 
 
 def pct(values: list[float], q: int) -> float:
@@ -225,6 +236,7 @@ def serve(result: dict, runs: int) -> dict:
     with gunicorn(result["out"], "memory") as (url, pids):
         memory = {"rss": rss_mb(pids), "pss": pss_mb(pids)}
         for name, query in queries(series).items():
+            print(f"  timing {name}", file=sys.stderr, flush=True)
             raw, http = time_raw(store, query, runs), time_http(url, query, runs)
             rows.append((name, pct(raw, 50), pct(raw, 95), pct(http, 50), pct(http, 95)))
         pages = {"200": page_rate(url, 10, 4, False), "304": page_rate(url, 10, 4, True)}
@@ -240,38 +252,34 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/kkb-scale"))
     parser.add_argument("--validate", action="store_true",
                         help="include SHACL validation in the build (timed in the build column)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="serve an existing build of WORK instead of building (no build RSS)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    builds, served = {}, {}
     for size in args.sizes.split(","):
-        builds[size] = build(size, args.work, args.validate)
-        served[size] = serve(builds[size], args.runs)
-        print(f"[{size} done]", file=sys.stderr)
-    print(f"\nBuild ({'with' if args.validate else 'without'} validation), child process:\n")
-    print("| target | triples | wall s | triples/s | peak RSS MB | read | map | load | "
-          "validate | dumps |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for size, b in builds.items():
+        b = build(size, args.work, args.validate, args.reuse)
         m, s = b["manifest"], b["manifest"]["seconds"]
-        print(f"| {size} | {m['triples']:,} | {b['seconds']:.1f} | {m['triples'] / b['seconds']:,.0f}"
-              f" | {b['rss']:,.0f} | {s['read']:.1f} | {s['map']:.1f} | {s['load']:.1f} | "
-              f"{s.get('validate', float('nan')):.1f} | {s['dumps']:.1f} |")
-    print("\nServing (gunicorn 2 workers --preload, in-memory store), MB:\n")
-    print("| target | RSS sum at start | PSS at start | RSS sum after | PSS after | page 200 req/s |"
-          " page 304 req/s |")
-    print("|---|---|---|---|---|---|---|")
-    for size, s in served.items():
-        mem, pages = s["memory"], s["pages"]
-        print(f"| {size} | {mem['rss']:,.0f} | {mem['pss']:,.0f} | {mem['rss after']:,.0f} | "
-              f"{mem['pss after']:,.0f} | {pages['200']:,.0f} | {pages['304']:,.0f} |")
-    for size, s in served.items():
-        print(f"\nSPARQL at {size} ({builds[size]['manifest']['triples']:,} triples), {args.runs} "
-              "runs per query, ms:\n")
+        print(f"\n## {size}: build ({'with' if args.validate else 'without'} validation)\n")
+        print("| triples | wall s | triples/s | peak RSS MB | read | map | load | validate | dumps |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        print(f"| {m['triples']:,} | {b['seconds']:.1f} | {m['triples'] / b['seconds']:,.0f} | "
+              f"{b['rss']:,.0f} | {s['read']:.1f} | {s['map']:.1f} | {s['load']:.1f} | "
+              f"{s.get('validate', float('nan')):.1f} | {s['dumps']:.1f} |", flush=True)
+        served = serve(b, args.runs)
+        mem, pages = served["memory"], served["pages"]
+        print(f"\n{size}: serving (gunicorn 2 workers --preload, in-memory store), MB\n")
+        print("| RSS sum at start | PSS at start | RSS sum after | PSS after | page 200 req/s | "
+              "page 304 req/s |")
+        print("|---|---|---|---|---|---|")
+        print(f"| {mem['rss']:,.0f} | {mem['pss']:,.0f} | {mem['rss after']:,.0f} | "
+              f"{mem['pss after']:,.0f} | {pages['200']:,.1f} | {pages['304']:,.1f} |")
+        print(f"\n{size}: SPARQL, {args.runs} runs per query, ms\n")
         print("| query | raw p50 | raw p95 | HTTP p50 | HTTP p95 | ratio p50 | ≤ 1.2×raw+1 ms |")
         print("|---|---|---|---|---|---|---|")
-        for name, r50, r95, h50, h95 in s["queries"]:
+        for name, r50, r95, h50, h95 in served["queries"]:
             ok = "met" if h50 <= 1.2 * r50 + 1.0 else "missed"
-            print(f"| {name} | {r50:.2f} | {r95:.2f} | {h50:.2f} | {h95:.2f} | {h50 / r50:.2f}× | {ok} |")
+            print(f"| {name} | {r50:.2f} | {r95:.2f} | {h50:.2f} | {h95:.2f} | {h50 / r50:.2f}× | {ok} |",
+                  flush=True)
     print(f"\nbenchmark process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f}"
           " MB (holds the raw in-memory store)")
 
