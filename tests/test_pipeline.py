@@ -114,6 +114,32 @@ def test_killed_builds_never_damage_the_served_release(tmp_path: Path) -> None:
     assert (final.release / "dumps" / "kkb.nt").read_bytes() == good_nt
 
 
+def test_ctrl_c_stops_a_build_cleanly(tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C) mid-build: the partial release is removed at once, the good one stays."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    good = build(Settings(data_dir=DATA, build_dir=out, base_iri=BASE)).release
+    command = [sys.executable, "-m", "kkb_lod", "build", "--data", str(DATA), "--out", str(out)]
+    interrupted = 0
+    for delay in (0.6, 0.9, 1.2):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            interrupted += 1
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode != 0:
+            assert b"Aborted!" in err  # click reports the KeyboardInterrupt
+            assert not list((out / "releases").glob(".*.partial")), "partial left behind"
+        assert (current_release(out) / "dumps" / "kkb.nt").read_bytes() == (
+            good / "dumps" / "kkb.nt").read_bytes()
+    assert interrupted, "the build always ended before the signal: no interruption was tested"
+
+
 def test_one_build_at_a_time(tmp_path: Path) -> None:
     import fcntl
 
