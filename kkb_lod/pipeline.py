@@ -226,7 +226,7 @@ def _graphs(settings: Settings, registry: Registry) -> Iterator[tuple[str, Itera
 
 def expected_triples(registry: Registry) -> int:
     """A rough size of the mapped dataset, for the progress ETA only."""
-    per_row = {"units": 13, "kkb": 12, "activities": 20, "observations": 6}
+    per_row = {"units": 15, "kkb": 11, "activities": 20, "observations": 7}
     return 700 + sum(n * len(getattr(registry, name, ())) for name, n in per_row.items())
 
 
