@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod.ingest import KkbRow, Registry, SourceRow, UnitRow
@@ -405,8 +405,19 @@ def indicator_triples(ctx: Context) -> Iterator[Triple]:
     hide: they would meet on one IRI and fail the shapes (the checks refuse them first).
     """
     dataset = ctx.mint.mint("dataset", INDICATOR_DATASET)
+    structure = ctx.mint.mint("dataset", INDICATOR_DATASET + "-structure")
     yield dataset, RDF.type, QB.DataSet
-    yield dataset, QB.structure, KKB.IndicatorStructure
+    yield dataset, QB.structure, structure
+    yield structure, RDF.type, QB.DataStructureDefinition
+    yield structure, RDFS.label, id_("Struktur data indikator: indikator, wilayah, tahun; nilai")
+    yield structure, RDFS.label, en("Indicator data structure: indicator, area, year; value")
+    for order, (role, prop) in enumerate(((QB.dimension, KKB.indicator), (QB.dimension, KKB.refArea),
+                                          (QB.dimension, KKB.refYear), (QB.measure, KKB.indicatorValue))):
+        component = BNode()
+        yield structure, QB.component, component
+        yield component, role, prop
+        if role == QB.dimension:
+            yield component, QB.order, Literal(order + 1)
     yield dataset, RDFS.label, id_("Indikator Kampung Keluarga Berkualitas per wilayah dan tahun")
     yield dataset, RDFS.label, en("Quality Family Village indicators by area and year")
     for source in sorted({i.source for i in ctx.registry.indicators}):

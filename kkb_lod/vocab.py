@@ -53,7 +53,6 @@ class KKB(DefinedNamespace):
 
     # Indicator observations (RDF Data Cube)
     Indicator: URIRef
-    IndicatorStructure: URIRef
     indicator: URIRef
     refArea: URIRef
     refYear: URIRef

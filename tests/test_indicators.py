@@ -25,7 +25,12 @@ EXPECTED = """
 @prefix prov: <http://www.w3.org/ns/prov#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @base <https://w3id.org/kkb/id/> .
-<dataset/indicators> a qb:DataSet ; qb:structure kkb:IndicatorStructure ;
+<dataset/indicators-structure> a qb:DataStructureDefinition ;
+    rdfs:label "Struktur data indikator: indikator, wilayah, tahun; nilai"@id ,
+        "Indicator data structure: indicator, area, year; value"@en ;
+    qb:component [ qb:dimension kkb:indicator ; qb:order 1 ] , [ qb:dimension kkb:refArea ; qb:order 2 ] ,
+        [ qb:dimension kkb:refYear ; qb:order 3 ] , [ qb:measure kkb:indicatorValue ] .
+<dataset/indicators> a qb:DataSet ; qb:structure <dataset/indicators-structure> ;
     rdfs:label "Indikator Kampung Keluarga Berkualitas per wilayah dan tahun"@id ,
         "Quality Family Village indicators by area and year"@en ;
     prov:wasDerivedFrom <source/antara-buntok-kkb> .

@@ -79,7 +79,8 @@ def test_synthetic_build_conforms_and_lives_in_the_synthetic_space(
     assert ours and all(iri.startswith(SYNTHETIC_BASE) for iri in ours)
     observations = list(dataset.query(
         "PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX kkb: <https://w3id.org/kkb/def#> "
-        "SELECT ?o WHERE { ?o a qb:Observation ; qb:dataSet/qb:structure kkb:IndicatorStructure ; "
+        "SELECT ?o WHERE { ?o a qb:Observation ; "
+        "qb:dataSet/qb:structure/qb:component/qb:measure kkb:indicatorValue ; "
         "kkb:refArea/kkb:partOf+ ?regency ; kkb:indicatorValue ?v }"))
     assert observations
 
