@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.queries import time_http, time_raw  # noqa: E402
 from kkb_lod.store import OxigraphStore  # noqa: E402
 from kkb_lod.vocab import PREFIXES  # noqa: E402
 
@@ -158,40 +159,6 @@ def gunicorn(build_dir: Path, store: str) -> tuple[str, list[int]]:
 
 def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1e3
-
-
-def time_http(url: str, query: str, runs: int) -> list[float]:
-    host = urllib.parse.urlparse(url)
-    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=300)
-    accept = "text/turtle" if query.startswith("DESCRIBE") else "application/sparql-results+json"
-    body = urllib.parse.urlencode({"query": query})
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        conn.request("POST", "/sparql", body, {
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
-        response = conn.getresponse()
-        response.read()
-        times.append(time.perf_counter() - start)
-        if response.status != 200:
-            raise RuntimeError(f"HTTP {response.status} for {query[-80:]}")
-    conn.close()
-    return times
-
-
-def time_raw(store: OxigraphStore, query: str, runs: int) -> list[float]:
-    import pyoxigraph as ox
-
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = store.query(query)
-        if isinstance(result, ox.QueryTriples):
-            result.serialize(format=ox.RdfFormat.TURTLE)
-        else:
-            result.serialize(format=ox.QueryResultsFormat.JSON)
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def page_rate(url: str, seconds: float, clients: int, conditional: bool) -> float:
