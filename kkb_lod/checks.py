@@ -116,6 +116,31 @@ def find_problems(r: Registry) -> Iterator[Problem]:
         if s.stated_district_count is not None and s.stated_district_count != len(districts):
             yield _p(s, "stated_district_count", str(s.stated_district_count),
                      f"the source states this many kecamatan but its KKB lie in {len(districts)}")
+    yield from _check_observations(r, units, ids)
+
+
+def _check_observations(r: Registry, units: dict[str, UnitRow],
+                        ids: dict[str, set[str]]) -> Iterator[Problem]:
+    """Indicators and observations (optional tables): known references, one value per cell."""
+    yield from _duplicates(r.indicators, "indicator_id")
+    indicators = {i.indicator_id for i in r.indicators}
+    for i in r.indicators:
+        if i.source not in ids["sources"]:
+            yield _p(i, "source", i.source, "is not an id in sources.csv")
+    seen: dict[tuple[str, str, int], int] = {}
+    for o in r.observations:
+        if o.indicator not in indicators:
+            yield _p(o, "indicator", o.indicator, "is not an id in indicators.csv")
+        if o.area_code not in units:
+            yield _p(o, "area_code", o.area_code, "is not a code in the official region list")
+        if o.source not in ids["sources"]:
+            yield _p(o, "source", o.source, "is not an id in sources.csv")
+        key = (o.indicator, o.area_code, o.year)
+        if key in seen:
+            yield _p(o, "year", str(o.year), f"this indicator, area and year already have a value"
+                     f" on row {seen[key]}")
+        else:
+            seen[key] = o.row
 
 
 def _check_units(rows: Iterable[UnitRow], units: dict[str, UnitRow]) -> Iterator[Problem]:

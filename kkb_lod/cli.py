@@ -145,6 +145,31 @@ def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint:
                f"{counts['unmatched']} unmatched; review in {out}/review.html")
 
 
+@cli.command()
+@click.option("--out", "build_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Build folder whose current release is loaded (default: build/, or "
+                   "KKB_BUILD_DIR).")
+@click.option("--store-url", required=True,
+              help="Graph Store Protocol URL of the remote store, e.g. http://host:7878/store "
+                   "(Oxigraph) or http://host:8890/sparql-graph-crud (Virtuoso).")
+@click.option("--batch", default=50_000, show_default=True,
+              help="Triples per request (the first one of a graph replaces it, PUT; then POST).")
+def load(build_dir: Path | None, store_url: str, batch: int) -> None:
+    """Load the current release into a remote SPARQL store, to serve it with KKB_SPARQL_URL."""
+    from kkb_lod.pipeline import current_release
+    from kkb_lod.store import StoreError, load_release
+
+    settings = _settings(build_dir=build_dir)
+    progress = Progress()
+    try:
+        release = current_release(settings.build_dir)
+        sent = load_release(release, store_url, batch, progress=progress)
+    except (FileNotFoundError, StoreError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Loaded {release.name} into {store_url}: {sum(sent.values())} triples in "
+               f"{len(sent)} graphs")
+
+
 def _input_problems(err: InputError) -> None:
     for problem in err.problems:
         click.echo(f"error: {problem}", err=True)

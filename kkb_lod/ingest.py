@@ -277,6 +277,29 @@ class SourceRow(Record):
     note: str | None
 
 
+@dataclass(frozen=True)
+class IndicatorRow(Record):
+    indicator_id: str
+    label: str
+    label_en: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class ObservationRow(Record):
+    indicator: str
+    area_code: str
+    year: int
+    value: str
+    source: str
+
+
+def number(value: str) -> str:
+    if not re.fullmatch(r"-?\d{1,15}(\.\d{1,15})?", value):
+        raise CellError("is not a number like 12 or 41.75")
+    return value
+
+
 VILLAGE_KINDS = ("desa", "kelurahan", "desa_adat")
 
 #: Every table of the registry folder: path, record type and a parser per column, in file order.
@@ -339,6 +362,17 @@ TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
 }
 
 
+#: Tables a registry folder may leave out (the yearly indicators, as an RDF Data Cube).
+OPTIONAL_TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
+    "indicators": ("registry/indicators.csv", IndicatorRow, {
+        "indicator_id": slug, "label": text, "label_en": optional(text), "source": slug,
+    }),
+    "observations": ("registry/observations.csv", ObservationRow, {
+        "indicator": slug, "area_code": code, "year": year, "value": number, "source": slug,
+    }),
+}
+
+
 def _fail(expected: str) -> Any:
     raise CellError(f"is not {expected}")
 
@@ -357,6 +391,8 @@ class Registry:
     objectives: tuple[ObjectiveRow, ...]
     sources: tuple[SourceRow, ...]
     texts: dict[str, str]
+    indicators: tuple[IndicatorRow, ...] = ()
+    observations: tuple[ObservationRow, ...] = ()
 
 
 def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
@@ -367,6 +403,11 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
         rows, found = read_table(folder / path, path, record_type, parsers, limits)
         tables[name] = rows
         problems += found
+    for name, (path, record_type, parsers) in OPTIONAL_TABLES.items():
+        if (folder / path).is_file():
+            rows, found = read_table(folder / path, path, record_type, parsers)
+            tables[name] = rows
+            problems += found
     texts: dict[str, str] = {}
     for src in tables["sources"]:
         assert isinstance(src, SourceRow)

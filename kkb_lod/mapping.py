@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod.ingest import KkbRow, Registry, SourceRow, UnitRow
@@ -28,6 +29,7 @@ from kkb_lod.vocab import (
     KKB,
     ORG,
     PROV,
+    QB,
     RDF,
     RDFS,
     SDO,
@@ -39,7 +41,9 @@ from kkb_lod.vocab import (
 Triple = tuple[Node, Node, Node]
 
 #: Named graphs of a build (names for :meth:`Minter.graph`).
-REGIONS, REGISTRY = "regions", "registry"
+REGIONS, REGISTRY, INDICATORS = "regions", "registry", "indicators"
+#: The one qb:DataSet holding the indicator observations of a build.
+INDICATOR_DATASET = "indicators"
 
 UNIT_CLASSES: dict[tuple[str, str | None], tuple[URIRef, ...]] = {
     ("province", None): (KKB.Province,),
@@ -73,9 +77,20 @@ class Context:
     mint: Minter
     registry: Registry
 
-    @property
+    @cached_property
     def units(self) -> dict[str, UnitRow]:
+        """Units by code (built once: a national registry has 91,599)."""
         return {u.code: u for u in self.registry.units}
+
+    @cached_property
+    def kkb_in(self) -> dict[str, list[str]]:
+        """Village codes of the KKB designations under each region code, for activity scopes."""
+        under: dict[str, list[str]] = {}
+        for k in self.registry.kkb:
+            parts = k.village_code.split(".")
+            for n in range(1, len(parts)):
+                under.setdefault(".".join(parts[:n]), []).append(k.village_code)
+        return under
 
     def source(self, source_id: str) -> URIRef:
         return self.mint.mint("source", source_id)
@@ -91,7 +106,10 @@ class Context:
 def map_registry(registry: Registry, mint: Minter) -> dict[str, Iterator[Triple]]:
     """Triples of each named graph of a build: the region reference and the KKB registry."""
     ctx = Context(mint, registry)
-    return {REGIONS: region_triples(ctx), REGISTRY: registry_triples(ctx)}
+    graphs = {REGIONS: region_triples(ctx), REGISTRY: registry_triples(ctx)}
+    if registry.observations or registry.indicators:
+        graphs[INDICATORS] = indicator_triples(ctx)
+    return graphs
 
 
 def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
@@ -264,9 +282,8 @@ def activity_triples(ctx: Context) -> Iterator[Triple]:
             yield s, KKB.partnerDescription, id_(a.partner_description)
         for fn in a.functions:
             yield s, KKB.strengthens, FAMILY_FUNCTIONS[fn]
-        for k in ctx.registry.kkb:
-            if k.village_code.startswith(a.scope_code + "."):
-                yield s, KKB.guides, ctx.mint.kkb(k.village_code)
+        for village_code in ctx.kkb_in.get(a.scope_code, ()):
+            yield s, KKB.guides, ctx.mint.kkb(village_code)
         yield from provenance(ctx, s, a.source, a.source_excerpt)
 
 
@@ -376,3 +393,63 @@ def stated_kind_note(ctx: Context, src: SourceRow) -> Iterator[Triple]:
                     f"The source speaks of {said}; the official Kemendagri list has {official}."
                     " The official kinds are used.",
                     about=ctx.source(src.source_id))
+
+
+# --- indicators (RDF Data Cube) ------------------------------------------------------------------
+
+
+def indicator_triples(ctx: Context) -> Iterator[Triple]:
+    """The indicator data set, its indicators and one qb:Observation per area, year and indicator.
+
+    An observation's IRI is made of its three dimensions, so two values for one cell could not
+    hide: they would meet on one IRI and fail the shapes (the checks refuse them first).
+    """
+    dataset = ctx.mint.mint("dataset", INDICATOR_DATASET)
+    structure = ctx.mint.mint("dataset", INDICATOR_DATASET + "-structure")
+    yield dataset, RDF.type, QB.DataSet
+    yield dataset, QB.structure, structure
+    yield structure, RDF.type, QB.DataStructureDefinition
+    yield structure, RDFS.label, id_("Struktur data indikator: indikator, wilayah, tahun; nilai")
+    yield structure, RDFS.label, en("Indicator data structure: indicator, area, year; value")
+    for order, (role, prop) in enumerate(((QB.dimension, KKB.indicator), (QB.dimension, KKB.refArea),
+                                          (QB.dimension, KKB.refYear), (QB.measure, KKB.indicatorValue))):
+        component = BNode()
+        yield structure, QB.component, component
+        yield component, role, prop
+        if role == QB.dimension:
+            yield component, QB.order, Literal(order + 1)
+    yield dataset, RDFS.label, id_("Indikator Kampung Keluarga Berkualitas per wilayah dan tahun")
+    yield dataset, RDFS.label, en("Quality Family Village indicators by area and year")
+    for source in sorted({i.source for i in ctx.registry.indicators}):
+        yield dataset, PROV.wasDerivedFrom, ctx.source(source)
+    for i in ctx.registry.indicators:
+        s = ctx.mint.mint("indicator", i.indicator_id)
+        yield s, RDF.type, KKB.Indicator
+        yield s, RDF.type, SKOS.Concept
+        yield s, RDFS.label, id_(i.label)
+        if i.label_en:
+            yield s, RDFS.label, en(i.label_en)
+        yield s, SKOS.notation, Literal(i.indicator_id)
+        yield from provenance(ctx, s, i.source, ())
+    indicators = {i.indicator_id: ctx.mint.mint("indicator", i.indicator_id)
+                  for i in ctx.registry.indicators}
+    # The hot loop of a national build (millions of rows): terms looked up once, not per row.
+    a, in_set, what, where, when, value, derived = (RDF.type, QB.dataSet, KKB.indicator,
+                                                    KKB.refArea, KKB.refYear, KKB.indicatorValue,
+                                                    PROV.wasDerivedFrom)
+    observation, decimal = QB.Observation, XSD.decimal
+    years: dict[int, Literal] = {}
+    sources: dict[str, URIRef] = {}
+    for o in ctx.registry.observations:
+        s = ctx.mint.mint("observation", f"{o.indicator}-{o.area_code.replace('.', '-')}-{o.year}")
+        if o.year not in years:
+            years[o.year] = Literal(str(o.year), datatype=XSD.gYear)
+        if o.source not in sources:
+            sources[o.source] = ctx.source(o.source)
+        yield s, a, observation
+        yield s, in_set, dataset
+        yield s, what, indicators[o.indicator]
+        yield s, where, ctx.mint.unit(o.area_code)
+        yield s, when, years[o.year]
+        yield s, value, Literal(o.value, datatype=decimal)
+        yield s, derived, sources[o.source]

@@ -1,4 +1,4 @@
-"""``build``: registry folder → checked records → RDF → SHACL → a new release, swapped in atomically.
+"""``build``: registry folder → checked records → RDF → store → SHACL → a new release, swapped in.
 
 A release is a folder ``{build_dir}/releases/{id}/`` holding the on-disk store, the dumps, the
 validation report and ``manifest.json``. It is written under a temporary name and only renamed and
@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -27,17 +27,20 @@ from kkb_lod._convert import to_ox
 from kkb_lod.checks import check_registry
 from kkb_lod.config import Settings
 from kkb_lod.dumps import Dump, write_dumps
-from kkb_lod.ingest import read_registry
+from kkb_lod.ingest import TABLES, InputError, Problem, Registry, read_registry
 from kkb_lod.iris import Minter
 from kkb_lod.linking import link_units
 from kkb_lod.linking.publish import link_triples
 from kkb_lod.mapping import map_registry, to_graph
-from kkb_lod.validate import Report, validate_graph
+from kkb_lod.stream import Meter, write_nquads
+from kkb_lod.validate import Report, validate_graph, validate_store
 from kkb_lod.vocab import ONTOLOGY_FILE
 
 Progress = Callable[[str], None]
 KEEP_RELEASES = 3
 LINKS, ONTOLOGY = "links/wikidata", "ontology"
+#: A registry folder holding this file is synthetic; its IRIs must lie in the synthetic space.
+SYNTHETIC_MARKER, SYNTHETIC_SPACE = "SYNTHETIC.txt", "/synthetic/"
 
 
 class BuildBusy(RuntimeError):
@@ -62,6 +65,7 @@ class BuildResult:
     quads: int
     graphs: dict[str, int]
     dumps: list[Dump] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def load_ontology() -> Graph:
@@ -101,11 +105,16 @@ def map_and_validate(settings: Settings, progress: Progress = lambda _: None
     return dataset, {name: len(graph) for name, graph in graphs.items()}, report
 
 
-def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResult:
+def build(settings: Settings, progress: Progress = lambda _: None,
+          validate: bool = True) -> BuildResult:
     """Build a release from ``settings.data_dir`` into ``settings.build_dir`` and make it current.
 
     One build at a time per build folder (an exclusive lock); leftovers of a build that was killed
-    are removed first. Nothing the served release uses is touched until the final rename.
+    are removed first. Nothing the served release uses is touched until the final rename. The
+    mapped triples stream to disk (N-Quads), are bulk-loaded into the release's on-disk store,
+    validated there (:func:`kkb_lod.validate.validate_store`) and written out as sorted dumps, so
+    memory does not grow with the registry. ``validate=False`` is for benchmarks only: such a
+    release says ``"validated": false`` in its manifest.
     """
     settings.build_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.build_dir / ".lock", "w") as lock:
@@ -114,38 +123,65 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         except BlockingIOError:
             raise BuildBusy(f"another build is running in {settings.build_dir}") from None
         _remove_leftovers(settings.build_dir)
-        return _build(settings, progress)
+        return _build(settings, progress, validate)
 
 
-def _build(settings: Settings, progress: Progress) -> BuildResult:
-    dataset, counts, report = map_and_validate(settings, progress)
+def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResult:
     started = dt.datetime.now(dt.UTC)
     release_id = started.strftime("%Y%m%dT%H%M%S%fZ")
     root = settings.build_dir
-    if not report.conforms:
-        failed = root / "failed" / release_id
-        failed.mkdir(parents=True)
-        report.graph.serialize(failed / "report.ttl", format="turtle")
-        (failed / "report.txt").write_text(report.text(), encoding="utf-8")
-        raise ValidationFailed(report, failed / "report.ttl")
+    timings: dict[str, float] = {}
+    clock = time.monotonic()
 
+    def stage(name: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    registry = _read(settings, progress)
+    stage("read")
     partial = root / "releases" / f".{release_id}.partial"
     partial.mkdir(parents=True)
     try:
-        progress("writing dumps")
-        dumps = write_dumps(dataset, partial / "dumps")
-        progress("loading the on-disk store")
+        raw = partial / "mapped.nq"
+        meter = Meter(progress, expected_triples(registry))
+        progress(f"mapping to {raw.name} (streamed to disk)")
+        written = write_nquads(_graphs(settings, registry), raw, meter)
+        progress(meter.line() + f"; {written:,} statements written")
+        stage("map")
+        progress("bulk loading the on-disk store")
         store = ox.Store(str(partial / "store"))
-        store.bulk_load(path=str(partial / "dumps" / "kkb.nq"), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(path=str(raw), format=ox.RdfFormat.N_QUADS)
         store.flush()
         quads = len(store)
+        stage("load")
+        report = None
+        if validate:
+            progress(f"validating {quads:,} quads against shapes/")
+            report = validate_store(store)
+            stage("validate")
+            if not report.conforms:
+                del store
+                failed = root / "failed" / release_id
+                failed.mkdir(parents=True)
+                report.graph.serialize(failed / "report.ttl", format="turtle")
+                (failed / "report.txt").write_text(report.text(), encoding="utf-8")
+                raise ValidationFailed(report, failed / "report.ttl")
+            report.graph.serialize(partial / "report.ttl", format="turtle")
         del store
-        report.graph.serialize(partial / "report.ttl", format="turtle")
+        progress("writing dumps (external sort)")
+        dumps, by_graph = write_dumps(raw, partial / "dumps")
+        raw.unlink()
+        stage("dumps")
+        mint = Minter(settings.base_iri)
+        counts = {name: by_graph.get(str(mint.graph(name)), 0) for name in _graph_names(registry)}
         triples = _count_lines(partial / "dumps" / "kkb.nt")
         manifest = {
             "id": release_id, "created": started.isoformat(), "kkb_lod": __version__,
             "base_iri": settings.base_iri, "triples": triples, "quads": quads, "graphs": counts,
-            "conforms": report.conforms, "dumps": [asdict(d) for d in dumps],
+            "conforms": report.conforms if report else None, "validated": validate,
+            "seconds": timings, "dumps": [asdict(d) for d in dumps],
         }
         (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         release = root / "releases" / release_id
@@ -155,8 +191,43 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
         raise
     _point_current(root, release)
     _prune(root)
-    progress(f"release {release_id}: {triples} triples")
-    return BuildResult(release, triples, quads, counts, dumps)
+    progress(f"release {release_id}: {triples:,} triples")
+    return BuildResult(release, triples, quads, counts, dumps, timings)
+
+
+def _read(settings: Settings, progress: Progress) -> Registry:
+    if (settings.data_dir / SYNTHETIC_MARKER).exists() and SYNTHETIC_SPACE not in settings.base_iri:
+        raise InputError([Problem(
+            SYNTHETIC_MARKER, None, None, None,
+            f"this registry folder is synthetic (benchmarks/synth.py); build it only under a "
+            f"synthetic base IRI containing '{SYNTHETIC_SPACE}' (KKB_BASE_IRI), not "
+            f"{settings.base_iri}")])
+    progress(f"reading registry {settings.data_dir}")
+    registry = read_registry(settings.data_dir)
+    check_registry(registry)
+    rows = {name: len(getattr(registry, name)) for name in (*TABLES, "indicators", "observations")}
+    progress("read " + ", ".join(f"{n:,} {name}" for name, n in rows.items() if n))
+    return registry
+
+
+def _graph_names(registry: Registry) -> list[str]:
+    return [*map_registry(registry, Minter("http://x.invalid/")), LINKS, ONTOLOGY]
+
+
+def _graphs(settings: Settings, registry: Registry) -> Iterator[tuple[str, Iterable]]:
+    """(graph IRI, triples) of every named graph of a release, lazily."""
+    mint = Minter(settings.base_iri)
+    for name, triples in map_registry(registry, mint).items():
+        yield str(mint.graph(name)), triples
+    decisions, snapshot = link_units(settings.data_dir, registry.units)
+    yield str(mint.graph(LINKS)), link_triples(decisions, snapshot, mint)
+    yield str(mint.graph(ONTOLOGY)), load_ontology()
+
+
+def expected_triples(registry: Registry) -> int:
+    """A rough size of the mapped dataset, for the progress ETA only."""
+    per_row = {"units": 15, "kkb": 11, "activities": 20, "observations": 7}
+    return 700 + sum(n * len(getattr(registry, name, ())) for name, n in per_row.items())
 
 
 def current_release(build_dir: Path) -> Path:

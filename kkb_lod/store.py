@@ -9,10 +9,11 @@ the web layer the same types.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -125,11 +126,17 @@ class RemoteSparqlStore:
 
     ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
               "text/turtle;q=0.8")
+    # One kind per query form: asked for JSON, Virtuoso answers a CONSTRUCT with s/p/o bindings,
+    # and asked for N-Triples it answers a SELECT with a result-set graph.
+    ACCEPT_RESULTS = "application/sparql-results+json"
+    ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9"
 
-    def __init__(self, url: str, timeout: float = 10.0, union_default: bool = True) -> None:
+    def __init__(self, url: str, timeout: float = 10.0, union_default: bool = True,
+                 graphs_under: str = "") -> None:
         self.url = url
         self.timeout = timeout
         self.union_default = union_default
+        self.graphs_under = graphs_under  # count only our graphs (Virtuoso has system graphs)
 
     def query(
         self,
@@ -137,12 +144,15 @@ class RemoteSparqlStore:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
+        accept = {"CONSTRUCT": self.ACCEPT_RDF, "DESCRIBE": self.ACCEPT_RDF,
+                  "SELECT": self.ACCEPT_RESULTS, "ASK": self.ACCEPT_RESULTS}.get(
+                      query_form(sparql), self.ACCEPT)
         params = [("query", sparql)]
         params += [("default-graph-uri", g) for g in default_graphs]
         params += [("named-graph-uri", g) for g in named_graphs]
         request = urllib.request.Request(
             self.url, data=urllib.parse.urlencode(params).encode("utf-8"), method="POST",
-            headers={"Accept": self.ACCEPT,
+            headers={"Accept": accept,
                      "Content-Type": "application/x-www-form-urlencoded",
                      "User-Agent": "kkb-lod (+https://w3id.org/kkb/)"})
         try:
@@ -162,11 +172,79 @@ class RemoteSparqlStore:
                 raise StoreTimeout(f"remote store {self.url} did not answer within "
                                    f"{self.timeout:g} s") from None
             raise StoreError(f"remote store {self.url} unreachable: {err}") from None
-        return _parse_answer(body, media_type)
+        answer = _parse_answer(body, media_type)
+        if isinstance(answer, QuerySolutions) and query_form(sparql) == "ASK":
+            answer = _virtuoso_ask(answer)
+        return answer
 
     def count(self) -> int:
-        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        only = (f'FILTER(STRSTARTS(STR(?g), "{self.graphs_under}"))'
+                if self.graphs_under and '"' not in self.graphs_under else "")
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {only} }}")
         return int(next(iter(result))["n"].value)  # type: ignore[index,arg-type]
+
+
+_PROLOGUE = re.compile(r"""\s+|\#[^\n]*|(?i:PREFIX)\s+[^:\s]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>""")
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue (None if unsure)."""
+    pos = 0
+    while match := _PROLOGUE.match(sparql, pos):
+        pos = match.end()
+    form = _FORM.match(sparql, pos)
+    return form.group(1).upper() if form else None
+
+
+def load_release(release: Path, store_url: str, batch: int = 50_000, timeout: float = 600.0,
+                 progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
+    """Load a build release into a remote store with the SPARQL 1.1 Graph Store HTTP Protocol.
+
+    Each named graph of ``dumps/kkb.nq`` is replaced (``PUT ?graph=``) by its first batch of
+    N-Triples lines and extended (``POST ?graph=``) by the others, so neither side holds a
+    national dataset in one request. Returns the number of triples sent per graph. Raises
+    StoreError naming the graph when the store refuses a request.
+    """
+    sent: dict[str, int] = {}
+    pending: dict[str, list[bytes]] = {}
+
+    def flush(graph: str) -> None:
+        lines = pending.pop(graph)
+        method = "POST" if graph in sent else "PUT"
+        url = f"{store_url}?{urllib.parse.urlencode({'graph': graph})}"
+        request = urllib.request.Request(url, data=b"".join(lines), method=method, headers={
+            "Content-Type": "application/n-triples", "User-Agent": "kkb-lod"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as err:
+            message = err.read().decode("utf-8", "replace")[:500]
+            raise StoreError(f"{method} {url} answered {err.code}: {message}") from None
+        except (urllib.error.URLError, OSError) as err:
+            raise StoreError(f"{method} {url} failed: {err}") from None
+        sent[graph] = sent.get(graph, 0) + len(lines)
+        progress(f"  {graph}: {sent[graph]:,} triples sent")
+
+    with open(release / "dumps" / "kkb.nq", "rb") as nquads:
+        for line in nquads:
+            cut = line.rindex(b" <")  # the graph IRI ends the line and holds no space
+            graph = line[cut + 2:-4].decode("utf-8")
+            pending.setdefault(graph, []).append(line[:cut] + b" .\n")
+            if len(pending[graph]) >= batch:
+                flush(graph)
+    for graph in list(pending):
+        flush(graph)
+    return sent
+
+
+def _virtuoso_ask(answer: QuerySolutions) -> QueryBoolean:
+    """Virtuoso 7.2 answers ASK as a one-variable SELECT (``__ASK_RETVAL``, one row if true)."""
+    if [v.value for v in answer.variables] != ["__ASK_RETVAL"]:
+        raise StoreError("remote store answered an ASK query with solutions")
+    true = any(row["__ASK_RETVAL"].value == "1" for row in answer)  # type: ignore[union-attr]
+    body = b'{"head":{},"boolean":%s}' % (b"true" if true else b"false")
+    return parse_query_results(body, QueryResultsFormat.JSON)  # type: ignore[return-value]
 
 
 def _parse_answer(body: bytes, media_type: str) -> QueryResult:
@@ -182,7 +260,8 @@ def _parse_answer(body: bytes, media_type: str) -> QueryResult:
 def open_store(settings: Settings) -> Store:
     """The store the settings name: remote if ``sparql_url`` is set, else the current release."""
     if settings.sparql_url:
-        return RemoteSparqlStore(settings.sparql_url, settings.query_timeout)
+        return RemoteSparqlStore(settings.sparql_url, settings.query_timeout,
+                                 graphs_under=settings.base_iri + "graph/")
     from kkb_lod.pipeline import current_release
 
     return OxigraphStore.from_release(current_release(settings.build_dir), settings.store)

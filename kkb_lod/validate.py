@@ -152,3 +152,20 @@ def _path(graph: Graph, path: Node | None) -> str | None:
     if isinstance(path, BNode) and (inverse := graph.value(path, SH.inversePath)) is not None:
         return f"^{inverse}"
     return None if path is None else str(path)
+
+
+import pyoxigraph as ox  # noqa: E402  (kept with the one function that needs it)
+
+
+def validate_store(store: ox.Store, shapes: Graph | None = None) -> Report:
+    """Validate every quad of ``store`` (the union of its graphs, ontology included).
+
+    The simple body: the store is exported into one rdflib graph and checked by
+    :func:`validate_graph`, so it holds the whole dataset in memory (fine for small builds).
+    """
+    from kkb_lod._convert import from_ox
+
+    data = Graph()
+    for quad in store:
+        data.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+    return validate_graph(data, Graph(), shapes)

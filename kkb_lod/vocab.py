@@ -51,6 +51,13 @@ class KKB(DefinedNamespace):
     bpsCode: URIRef
     partOf: URIRef
 
+    # Indicator observations (RDF Data Cube)
+    Indicator: URIRef
+    indicator: URIRef
+    refArea: URIRef
+    refYear: URIRef
+    indicatorValue: URIRef
+
     # Programmes, designations and their activities
     Programme: URIRef
     StrategicObjective: URIRef
@@ -127,6 +134,7 @@ STATUSES: dict[str, URIRef] = {
 }
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
+QB = Namespace("http://purl.org/linked-data/cube#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -152,6 +160,7 @@ PREFIXES: dict[str, str] = {
     "schema": str(SDO),
     "geo": str(GEO),
     "dqv": str(DQV),
+    "qb": str(QB),
     "sd": str(SD),
     "spdx": str(SPDX),
     "vcard": str(VCARD),
@@ -160,7 +169,7 @@ PREFIXES: dict[str, str] = {
 
 __all__ = [
     "DCAT", "DCTERMS", "DQV", "FAMILY_FUNCTIONS", "FOAF", "KKB", "OA", "ONTOLOGY_IRI", "ORG", "OWL",
-    "PREFIXES", "PROV", "RDF", "RDFS", "SD", "SDO", "SH", "SKOS", "SPDX", "STATUSES", "VCARD", "VOID",
+    "PREFIXES", "PROV", "QB", "RDF", "RDFS", "SD", "SDO", "SH", "SKOS", "SPDX", "STATUSES", "VCARD", "VOID",
     "WD", "GEO", "XSD",
 ]
 

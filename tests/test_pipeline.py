@@ -114,6 +114,32 @@ def test_killed_builds_never_damage_the_served_release(tmp_path: Path) -> None:
     assert (final.release / "dumps" / "kkb.nt").read_bytes() == good_nt
 
 
+def test_ctrl_c_stops_a_build_cleanly(tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C) mid-build: the partial release is removed at once, the good one stays."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    good = build(Settings(data_dir=DATA, build_dir=out, base_iri=BASE)).release
+    command = [sys.executable, "-m", "kkb_lod", "build", "--data", str(DATA), "--out", str(out)]
+    interrupted = 0
+    for delay in (0.6, 0.9, 1.2):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            interrupted += 1
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode != 0:
+            assert b"Aborted!" in err  # click reports the KeyboardInterrupt
+            assert not list((out / "releases").glob(".*.partial")), "partial left behind"
+        assert (current_release(out) / "dumps" / "kkb.nt").read_bytes() == (
+            good / "dumps" / "kkb.nt").read_bytes()
+    assert interrupted, "the build always ended before the signal: no interruption was tested"
+
+
 def test_one_build_at_a_time(tmp_path: Path) -> None:
     import fcntl
 
@@ -125,3 +151,36 @@ def test_one_build_at_a_time(tmp_path: Path) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         with pytest.raises(BuildBusy):
             build(Settings(data_dir=DATA, build_dir=out, base_iri=BASE))
+
+
+def test_streamed_build_is_isomorphic_to_the_in_memory_mapping(built: BuildResult) -> None:
+    """The build streams N-Quads to disk; graph by graph it equals the rdflib mapping of old."""
+    from rdflib import Dataset
+    from rdflib.compare import isomorphic
+
+    from kkb_lod.iris import Minter
+    from kkb_lod.pipeline import map_graphs
+
+    expected = map_graphs(Settings(data_dir=DATA, base_iri=BASE))
+    dumped = Dataset()
+    dumped.parse(built.release / "dumps" / "kkb.nq", format="nquads")
+    mint = Minter(BASE)
+    assert {str(g.identifier) for g in dumped.graphs() if len(g)} == {
+        str(mint.graph(name)) for name in expected}
+    for name, graph in expected.items():
+        assert isomorphic(dumped.graph(mint.graph(name)), graph), name
+    assert built.graphs == {name: len(graph) for name, graph in expected.items()}
+
+
+def test_progress_reports_triples_rate_and_eta(tmp_path: Path) -> None:
+    from kkb_lod.stream import Meter
+
+    lines: list[str] = []
+    meter = Meter(lines.append, expected=1000, every=0)
+    meter.tick(250)
+    assert lines and "250 triples" in lines[-1] and "triples/s" in lines[-1]
+    assert "s left (of ~1,000 expected)" in lines[-1]
+    said: list[str] = []
+    build(Settings(data_dir=DATA, build_dir=tmp_path, base_iri=BASE), said.append)
+    assert any("triples/s" in line for line in said)
+    assert any(line.startswith("read ") and "15 kkb" in line for line in said)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,30 +28,53 @@ KALAHIEN = "https://w3id.org/kkb/id/village/62.04.06.2020"
 REGISTRY = "https://w3id.org/kkb/graph/registry"
 
 
-@pytest.fixture(scope="module")
-def oxigraph_server(built: BuildResult) -> Iterator[str]:
+@contextmanager
+def oxigraph(*args: str) -> Iterator[str]:
+    """``oxigraph ARGS --bind 127.0.0.1:P --union-default-graph``; yield ``http://127.0.0.1:P``."""
     beside = Path(sys.executable).with_name("oxigraph")  # the venv's, when it is not on PATH
     binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
     assert binary, "the oxigraph server (pip package 'oxigraph') is a test dependency"
     port = free_port()
     with tempfile.TemporaryFile() as output:
         proc = subprocess.Popen(
-            [binary, "serve-read-only", "--location", str(built.release / "store"),
-             "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+            [binary, *args, "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
             stdout=output, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}/query"
+        base = f"http://127.0.0.1:{port}"
         try:
-            wait_until_up(f"{url}?query=ASK%7B%7D", proc, 30, output)
-            yield url
+            wait_until_up(f"{base}/query?query=ASK%7B%7D", proc, 30, output)
+            yield base
         finally:
             proc.terminate()
             proc.wait(10)
 
 
-@pytest.fixture(params=["embedded-memory", "embedded-disk", "remote"])
+@pytest.fixture(scope="module")
+def oxigraph_server(built: BuildResult) -> Iterator[str]:
+    """Oxigraph serving the build's own on-disk store, read-only."""
+    with oxigraph("serve-read-only", "--location", str(built.release / "store")) as base:
+        yield f"{base}/query"
+
+
+@pytest.fixture(scope="module")
+def loaded_server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty writable Oxigraph, filled from the build's dump by ``kkb-lod load`` (GSP)."""
+    location = tmp_path_factory.mktemp("oxigraph-loaded")
+    with oxigraph("serve", "--location", str(location)) as base:
+        done = subprocess.run(
+            [sys.executable, "-m", "kkb_lod", "load", "--out", str(built.release.parents[1]),
+             "--store-url", f"{base}/store", "--batch", "500"],
+            capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert f"{built.quads} triples in 4 graphs" in done.stdout
+        yield f"{base}/query"
+
+
+@pytest.fixture(params=["embedded-memory", "embedded-disk", "remote", "remote-loaded"])
 def any_store(request: pytest.FixtureRequest, built: BuildResult) -> Store:
     if request.param == "remote":
         return RemoteSparqlStore(request.getfixturevalue("oxigraph_server"))
+    if request.param == "remote-loaded":
+        return RemoteSparqlStore(request.getfixturevalue("loaded_server"))
     return OxigraphStore.from_release(built.release, request.param.split("-")[1])
 
 
@@ -93,6 +117,27 @@ def test_count(any_store: Store, built: BuildResult) -> None:
     assert any_store.count() == built.quads
 
 
+def test_loading_twice_replaces_rather_than_duplicates(built: BuildResult, tmp_path: Path) -> None:
+    """The first request of each graph is a PUT, so reloading a release leaves the same store."""
+    from kkb_lod.store import load_release
+
+    with oxigraph("serve", "--location", str(tmp_path / "db")) as base:
+        for _ in range(2):
+            sent = load_release(built.release, f"{base}/store", batch=300)
+        remote = RemoteSparqlStore(f"{base}/query")
+        assert remote.count() == built.quads == sum(sent.values())
+        assert set(sent) == {f"https://w3id.org/kkb/graph/{g}"
+                             for g in ("regions", "registry", "links/wikidata", "ontology")}
+
+
+def test_load_into_a_refusing_store_names_the_request(built: BuildResult) -> None:
+    from kkb_lod.store import load_release
+
+    with oxigraph("serve-read-only", "--location", str(built.release / "store")) as base:
+        with pytest.raises(StoreError, match=r"PUT .*graph=.* answered 4\d\d"):
+            load_release(built.release, f"{base}/store")
+
+
 def test_unreachable_remote_store_is_a_store_error() -> None:
     with pytest.raises(StoreError, match="unreachable"):
         RemoteSparqlStore(f"http://127.0.0.1:{free_port()}/query", timeout=2).query("ASK {}")
@@ -131,3 +176,17 @@ def test_unreachable_or_slow_remote_store_answers_502_or_504(settings: Settings)
         "/sparql", query_string={"query": "ASK {}"})
     assert response.status_code == 502 and "unreachable" in response.get_data(True)
     assert create_app(settings, down).test_client().get("/ready").status_code == 503
+
+
+@pytest.mark.parametrize(("query", "form"), [
+    ("SELECT * {}", "SELECT"),
+    ("PREFIX kkb: <https://w3id.org/kkb/def#>\n# CONSTRUCT in a comment\nask {}", "ASK"),
+    ("BASE <http://x/> PREFIX : <http://y#> CONSTRUCT {} WHERE {}", "CONSTRUCT"),
+    ("  describe <x>", "DESCRIBE"),
+    ("INSERT DATA {}", None),
+    ("", None),
+])
+def test_query_form_picks_what_to_ask_a_remote_store_for(query: str, form: str | None) -> None:
+    from kkb_lod.store import query_form
+
+    assert query_form(query) == form

@@ -1,0 +1,255 @@
+"""National scale: build throughput, memory, SPARQL over HTTP vs raw pyoxigraph, page throughput.
+
+    python benchmarks/scale.py --sizes 1e5,1e6 [--runs 30] [--work /tmp/kkb-scale] [--validate]
+
+For each size: generates a synthetic registry (benchmarks/synth.py, seed 1; not timed), builds it
+in a child process (CSV → RDF → on-disk store + dumps, validation excluded unless ``--validate``;
+wall time and peak RSS from the kernel), then serves it with gunicorn (2 workers, ``--preload`` so
+the in-memory store is loaded once and shared by the forked workers) and measures the server's
+RSS, the researcher query set through ``/sparql`` and in-process on raw pyoxigraph in the same run
+(p50/p95 and ratio), and one-village page throughput (200 and conditional 304). Prints tables.
+Not a test: run it on a quiet machine; 1e7 needs ~10 GB of RAM free and several minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.queries import time_http, time_raw  # noqa: E402
+from kkb_lod.store import OxigraphStore  # noqa: E402
+from kkb_lod.vocab import PREFIXES  # noqa: E402
+
+BASE = "https://w3id.org/kkb/synthetic/"
+P = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
+VILLAGE = BASE + "id/village/62.04.06.2020"  # Kalahien: always among the synthetic units
+
+
+def queries(series_village: str) -> dict[str, str]:
+    """The fixed researcher query set of issue 5 (lists capped below the result limit)."""
+    return {
+        "lookup": P + 'SELECT ?v WHERE { ?v kkb:kemendagriCode "62.04.06.2020" }',
+        "counts per district": P + """SELECT ?d (COUNT(?k) AS ?n) WHERE {
+            ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d } GROUP BY ?d""",
+        "KKB list + labels + Wikidata": P + """SELECT ?k ?name ?wd WHERE {
+            ?k a kkb:KKBDesignation ; kkb:village ?v . ?v rdfs:label ?name .
+            OPTIONAL { ?v kkb:partOf/kkb:partOf ?r . ?r owl:sameAs ?wd } } LIMIT 1000""",
+        "indicator by regency/year": P + """SELECT ?r ?y (AVG(?v) AS ?mean) (COUNT(?o) AS ?n) WHERE {
+            ?o kkb:indicator ?i ; kkb:refArea/kkb:partOf/kkb:partOf ?r ; kkb:refYear ?y ;
+               kkb:indicatorValue ?v .
+            ?i skos:notation "synthetic-indicator-01" } GROUP BY ?r ?y""",
+        "describe": f"DESCRIBE <{VILLAGE}>",
+        "label regex": P + 'SELECT ?u WHERE { ?u rdfs:label ?l FILTER regex(?l, "^bintang", "i") }',
+        "OPTIONAL-heavy table": P + """SELECT ?u ?code ?lat ?long ?post ?bps WHERE {
+            ?u a kkb:Village ; kkb:kemendagriCode ?code .
+            OPTIONAL { ?u geo:lat ?lat } OPTIONAL { ?u geo:long ?long }
+            OPTIONAL { ?u schema:postalCode ?post } OPTIONAL { ?u kkb:bpsCode ?bps } } LIMIT 1000""",
+        "part-of path": P + f"SELECT ?u WHERE {{ ?u kkb:partOf+ <{BASE}id/regency/62.04> }}",
+        "time series": P + f"""SELECT ?y ?i ?v WHERE {{
+            ?o kkb:refArea <{series_village}> ; kkb:indicator ?i ; kkb:refYear ?y ;
+               kkb:indicatorValue ?v }} ORDER BY ?y ?i""",
+    }
+
+
+def run_child(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run a command to completion; (wall seconds, peak RSS in MB of it and its children)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{command[:4]} failed with {proc.returncode}")
+    return time.monotonic() - start, usage.ru_maxrss / 1024
+
+
+def build(size: str, work: Path, validate: bool, reuse: bool) -> dict:
+    registry, out = work / f"registry-{size}", work / f"build-{size}"
+    if reuse and (out / "current" / "manifest.json").is_file():
+        manifest = json.loads((out / "current" / "manifest.json").read_text())
+        return {"out": out, "seconds": sum(manifest["seconds"].values()), "rss": float("nan"),
+                "manifest": manifest}
+    if not (registry / "SYNTHETIC.txt").is_file():
+        run_child([sys.executable, "benchmarks/synth.py", "--triples", size, "--seed", "1",
+                   "--out", str(registry)])
+    code = ("import sys; from pathlib import Path; from kkb_lod.config import Settings; "
+            "from kkb_lod.pipeline import build; "
+            f"build(Settings(data_dir=Path({str(registry)!r}), build_dir=Path({str(out)!r}), "
+            f"base_iri={BASE!r}), lambda m: print(m, file=sys.stderr), validate={validate})")
+    seconds, rss = run_child([sys.executable, "-c", code])
+    manifest = json.loads((out / "current" / "manifest.json").read_text())
+    return {"out": out, "seconds": seconds, "rss": rss, "manifest": manifest}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of processes, in MB (shared pages counted once per process: an upper
+    bound; ``Pss`` below shares them out)."""
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def pss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+@contextmanager
+def gunicorn(build_dir: Path, store: str) -> tuple[str, list[int]]:
+    port = free_port()
+    env = {**os.environ, "KKB_BUILD_DIR": str(build_dir), "KKB_STORE": store,
+           "KKB_BASE_IRI": BASE, "KKB_QUERY_TIMEOUT": "120"}
+    log = open(build_dir / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--preload",
+         "--timeout", "300", "--bind", f"127.0.0.1:{port}", "--log-level", "info",
+         "server:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 900
+        while True:
+            try:
+                urllib.request.urlopen(url + "/ready", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.5)
+        children = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+                    .read_text().split()]
+        print(f"  gunicorn up at {url}, pids {[proc.pid, *children]}", file=sys.stderr)
+        yield url, [proc.pid, *children]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1e3
+
+
+def page_rate(url: str, seconds: float, clients: int, conditional: bool) -> float:
+    """Requests/s for the one-village HTML page, ``clients`` keep-alive connections."""
+    host = urllib.parse.urlparse(url)
+    path = "/id/village/62.04.06.2020"
+    first = urllib.request.urlopen(urllib.request.Request(url + path, headers={
+        "Accept": "text/html"}), timeout=60)
+    etag = first.headers["ETag"]
+    first.read()
+    headers = {"Accept": "text/html", **({"If-None-Match": etag} if conditional else {})}
+    expected = 304 if conditional else 200
+    counts = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+        while time.monotonic() < stop:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != expected:
+                raise RuntimeError(f"page answered {response.status}")
+            counts[i] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.monotonic() - start)
+
+
+def serve(result: dict, runs: int) -> dict:
+    release = result["out"] / "current"
+    store = OxigraphStore.from_release(release.resolve(), "memory")
+    series = next(iter(store.query(
+        "SELECT ?v WHERE { ?o <https://w3id.org/kkb/def#refArea> ?v } LIMIT 1")))["v"].value
+    rows = []
+    with gunicorn(result["out"], "memory") as (url, pids):
+        memory = {"rss": rss_mb(pids), "pss": pss_mb(pids)}
+        for name, query in queries(series).items():
+            print(f"  timing {name}", file=sys.stderr, flush=True)
+            raw, http = time_raw(store, query, runs), time_http(url, query, runs)
+            rows.append((name, pct(raw, 50), pct(raw, 95), pct(http, 50), pct(http, 95)))
+        pages = {"200": page_rate(url, 10, 4, False), "304": page_rate(url, 10, 4, True)}
+        memory["rss after"] = rss_mb(pids)
+        memory["pss after"] = pss_mb(pids)
+    return {"queries": rows, "memory": memory, "pages": pages}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1e5,1e6")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kkb-scale"))
+    parser.add_argument("--validate", action="store_true",
+                        help="include SHACL validation in the build (timed in the build column)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="serve an existing build of WORK instead of building (no build RSS)")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    for size in args.sizes.split(","):
+        b = build(size, args.work, args.validate, args.reuse)
+        m, s = b["manifest"], b["manifest"]["seconds"]
+        print(f"\n## {size}: build ({'with' if args.validate else 'without'} validation)\n")
+        print("| triples | wall s | triples/s | peak RSS MB | read | map | load | validate | dumps |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        print(f"| {m['triples']:,} | {b['seconds']:.1f} | {m['triples'] / b['seconds']:,.0f} | "
+              f"{b['rss']:,.0f} | {s['read']:.1f} | {s['map']:.1f} | {s['load']:.1f} | "
+              f"{s.get('validate', float('nan')):.1f} | {s['dumps']:.1f} |", flush=True)
+        served = serve(b, args.runs)
+        mem, pages = served["memory"], served["pages"]
+        print(f"\n{size}: serving (gunicorn 2 workers --preload, in-memory store), MB\n")
+        print("| RSS sum at start | PSS at start | RSS sum after | PSS after | page 200 req/s | "
+              "page 304 req/s |")
+        print("|---|---|---|---|---|---|")
+        print(f"| {mem['rss']:,.0f} | {mem['pss']:,.0f} | {mem['rss after']:,.0f} | "
+              f"{mem['pss after']:,.0f} | {pages['200']:,.1f} | {pages['304']:,.1f} |")
+        print(f"\n{size}: SPARQL, {args.runs} runs per query, ms\n")
+        print("| query | raw p50 | raw p95 | HTTP p50 | HTTP p95 | ratio p50 | ≤ 1.2×raw+1 ms |")
+        print("|---|---|---|---|---|---|---|")
+        for name, r50, r95, h50, h95 in served["queries"]:
+            ok = "met" if h50 <= 1.2 * r50 + 1.0 else "missed"
+            print(f"| {name} | {r50:.2f} | {r95:.2f} | {h50:.2f} | {h95:.2f} | {h50 / r50:.2f}× | {ok} |",
+                  flush=True)
+    print(f"\nbenchmark process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f}"
+          " MB (holds the raw in-memory store)")
+
+
+if __name__ == "__main__":
+    main()
