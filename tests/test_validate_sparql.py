@@ -1,0 +1,162 @@
+"""The SPARQL engine (:func:`validate_store`) reports exactly what pySHACL (:func:`validate_graph`) does.
+
+Compared on every folder of ``tests/shapes_cases/`` (discovered on disk, with a guard on their
+number), on the real build of ``data/``, and on builds broken by Hypothesis-chosen deletions and
+edits. Results are compared as whole :class:`Result` tuples, duplicates included.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
+
+from kkb_lod._convert import to_ox
+from kkb_lod.config import Settings
+from kkb_lod.pipeline import ONTOLOGY, map_graphs
+from kkb_lod.shacl_sparql import SUPPORTED, UnsupportedShape, compile_shapes
+from kkb_lod.validate import Report, load_shapes, validate_graph, validate_store
+from kkb_lod.vocab import SH, XSD
+
+from .conftest import BASE, DATA
+
+CASES = Path(__file__).parent / "shapes_cases"
+CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "data.ttl").is_file())
+#: The shapes cases when this test was written; more are welcome, fewer means cases were lost.
+MIN_CASES = 141
+
+
+def store_of(graphs: dict[str, Graph]) -> ox.Store:
+    """A pyoxigraph store holding each graph as a named graph, as a build does."""
+    store = ox.Store()
+    for name, graph in graphs.items():
+        g = ox.NamedNode(f"urn:graph:{name}")
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in graph)
+    return store
+
+
+def both(graphs: dict[str, Graph]) -> tuple[Report, Report]:
+    """pySHACL on the union of ``graphs`` and the SPARQL engine on a store of them."""
+    union = Graph()
+    for graph in graphs.values():
+        union += graph
+    return validate_graph(union, Graph()), validate_store(store_of(graphs))
+
+
+def assert_same(reference: Report, fast: Report) -> None:
+    assert fast.results == reference.results, (reference.text(), fast.text())
+    assert fast.conforms == reference.conforms
+    assert fast.omitted == 0
+
+
+@pytest.fixture(scope="module")
+def context() -> Graph:
+    return Graph().parse(CASES / "context.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    from kkb_lod.validate import _default_ontology
+    return _default_ontology()
+
+
+@pytest.fixture(scope="module")
+def build() -> dict[str, Graph]:
+    return map_graphs(Settings(data_dir=DATA, base_iri=BASE))
+
+
+def test_no_case_folder_is_lost() -> None:
+    assert len(CASE_DIRS) >= MIN_CASES
+    assert all((case / "expected.txt").is_file() for case in CASE_DIRS)
+
+
+@pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: p.name)
+def test_case_reports_the_same_as_pyshacl(case: Path, context: Graph, ontology: Graph) -> None:
+    data = Graph().parse(case / "data.ttl", format="turtle")
+    reference, fast = both({"context": context, "case": data, ONTOLOGY: ontology})
+    assert reference.results, "each case fails on purpose"
+    assert_same(reference, fast)
+
+
+def test_real_build_conforms_the_same(build: dict[str, Graph]) -> None:
+    reference, fast = both(build)
+    assert reference.conforms and fast.conforms
+    assert_same(reference, fast)
+
+
+@st.composite
+def mutations(draw: st.DrawFn, triples: list) -> list[tuple[str, int, object]]:
+    """A few deletions, object edits (a wrong literal, a wrong IRI) and duplicated values."""
+    index = st.integers(0, len(triples) - 1)
+    edit = st.sampled_from([
+        Literal("x"), Literal("x", lang="en"), Literal("99.5", datatype=XSD.decimal),
+        Literal("abc", datatype=XSD.decimal), Literal("2020", datatype=XSD.gYear),
+        URIRef("https://w3id.org/kkb/id/nowhere"), URIRef("http://www.wikidata.org/entity/Q1"),
+    ])
+    kind = st.sampled_from(["delete", "edit", "add"])
+    return draw(st.lists(st.tuples(kind, index, edit), min_size=1, max_size=4))
+
+
+def _mutated(build: dict[str, Graph], triples: list, changes: list) -> dict[str, Graph]:
+    graphs = {name: Graph() for name in build}
+    for name, graph in build.items():
+        graphs[name] += graph
+    for kind, i, new in changes:
+        name, (s, p, o) = triples[i]
+        if kind == "delete":
+            graphs[name].remove((s, p, o))
+        elif kind == "edit":
+            graphs[name].set((s, p, new))
+        else:
+            graphs[name].add((s, p, new))
+    return graphs
+
+
+def test_mutated_builds_report_the_same(build: dict[str, Graph]) -> None:
+    triples = sorted((name, t) for name, g in build.items() if name != ONTOLOGY for t in g)
+    failing = []
+
+    @settings(max_examples=12, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(mutations(triples))
+    def check(changes: list) -> None:
+        reference, fast = both(_mutated(build, triples, changes))
+        assert_same(reference, fast)
+        failing.append(bool(reference.results))
+
+    check()
+    assert sum(failing) >= len(failing) // 2, "most mutations must break some shape"
+
+
+def test_every_component_in_the_shapes_is_supported() -> None:
+    shapes = load_shapes()
+    used = {p for p in shapes.predicates() if str(p).startswith(str(SH))}
+    parameters = used - {SH.message, SH.severity, SH.name, SH.path, SH.property, SH.targetClass,
+                         SH.targetNode, SH.targetSubjectsOf, SH.select, SH.prefixes, SH.declare,
+                         SH.prefix, SH.namespace, SH.inversePath}
+    assert parameters and parameters <= SUPPORTED, sorted(parameters - SUPPORTED)
+    assert compile_shapes(shapes)
+
+
+def test_an_unknown_component_fails_at_compile_time() -> None:
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:x:S> a sh:NodeShape ; sh:targetClass <urn:x:C> ; sh:message "m" ;
+            sh:property [ sh:path <urn:x:p> ; sh:message "m" ; sh:qualifiedMinCount 1 ] .
+        """, format="turtle")
+    with pytest.raises(UnsupportedShape, match="qualifiedMinCount"):
+        compile_shapes(shapes)
+
+
+def test_results_beyond_the_limit_are_counted_not_kept(context: Graph, ontology: Graph) -> None:
+    data = Graph().parse(CASES / "unit-latitude-outside-indonesia" / "data.ttl", format="turtle")
+    store = store_of({"context": context, "case": data, ONTOLOGY: ontology})
+    full = validate_store(store)
+    capped = validate_store(store, limit=0)
+    assert full.results and capped.results == ()
+    assert capped.omitted == len(full.results) and not capped.conforms
+    assert "more result(s) not shown" in capped.text()
