@@ -18,10 +18,12 @@ possible value (a kabupaten numbered like a kota) is flagged without stopping a 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from pyshacl import validate
@@ -29,6 +31,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from kkb_lod._convert import to_ox
 from kkb_lod.shacl_run import Row, run_checks
 from kkb_lod.shacl_sparql import Check, compile_shapes
 from kkb_lod.vocab import ONTOLOGY_FILE, RDF, SH
@@ -170,6 +173,15 @@ def validate_store(store: ox.Store, shapes: Graph | None = None, *, limit: int =
         results.append(_result(graph, node, shapes))
     return Report(outcome.violations == 0, graph, tuple(sorted(results, key=_order)),
                   outcome.total - len(results))
+
+
+def validate_graphs(graphs: Mapping[str, Graph], shapes: Graph | None = None) -> Report:
+    """:func:`validate_store` on ``graphs`` (data and ontology), each a named graph of a new store."""
+    store = ox.Store()
+    for name, graph in graphs.items():
+        graph_name = ox.NamedNode(f"urn:kkb-lod:validate:{quote(name)}")
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph_name) for s, p, o in graph)
+    return validate_store(store, shapes)
 
 
 def _add_row(graph: Graph, shapes: Graph, row: Row) -> BNode:

@@ -8,18 +8,21 @@ edits. Results are compared as whole :class:`Result` tuples, duplicates included
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 
 from kkb_lod._convert import to_ox
+from kkb_lod.cli import cli
 from kkb_lod.config import Settings
 from kkb_lod.pipeline import ONTOLOGY, map_graphs
 from kkb_lod.shacl_sparql import SUPPORTED, UnsupportedShape, compile_shapes
-from kkb_lod.validate import Report, load_shapes, validate_graph, validate_store
+from kkb_lod.validate import Report, load_shapes, validate_graph, validate_graphs, validate_store
 from kkb_lod.vocab import SH, XSD
 
 from .conftest import BASE, DATA
@@ -34,7 +37,7 @@ def store_of(graphs: dict[str, Graph]) -> ox.Store:
     """A pyoxigraph store holding each graph as a named graph, as a build does."""
     store = ox.Store()
     for name, graph in graphs.items():
-        g = ox.NamedNode(f"urn:graph:{name}")
+        g = ox.NamedNode(f"urn:graph:{quote(name)}")
         store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in graph)
     return store
 
@@ -160,3 +163,21 @@ def test_results_beyond_the_limit_are_counted_not_kept(context: Graph, ontology:
     assert full.results and capped.results == ()
     assert capped.omitted == len(full.results) and not capped.conforms
     assert "more result(s) not shown" in capped.text()
+
+
+def test_validate_graphs_loads_named_graphs_and_agrees(context: Graph, ontology: Graph) -> None:
+    data = Graph().parse(CASES / "code-not-under-parent" / "data.ttl", format="turtle")
+    graphs = {"context": context, "case data": data, ONTOLOGY: ontology}
+    reference, _ = both(graphs)
+    assert validate_graphs(graphs).results == reference.results != ()
+
+
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_cli_validates_with_either_engine(engine: str, tmp_path: Path) -> None:
+    report = tmp_path / "report.ttl"
+    result = CliRunner().invoke(cli, ["validate", "--data", str(DATA), "--report", str(report),
+                                      "--engine", engine])
+    assert result.exit_code == 0, result.output
+    assert "triples conform" in result.output
+    graph = Graph().parse(report, format="turtle")
+    assert (None, SH.conforms, Literal(True)) in graph
