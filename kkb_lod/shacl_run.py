@@ -21,7 +21,8 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from kkb_lod._convert import from_ox
-from kkb_lod.shacl_sparql import Check
+from kkb_lod.shacl_sparql import Check, resolve
+from kkb_lod.vocab import RDFS
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,41 @@ def _message(messages: Sequence[Literal], bound: dict[str, Node] | None) -> str:
     return min(texts)[1] if texts else ""
 
 
-def check_rows(store: ox.Store, check: Check) -> Iterator[Row]:
-    """The rows of one check, deduplicated per (focus, path, value, other variables) as pySHACL."""
-    solutions = store.query(check.query, use_default_graph_as_union=True)
+def _solutions(store: ox.Store, query: str) -> Iterator[tuple[list[str], list]]:
+    """(variable names, terms) per solution.
+
+    pyoxigraph's answer must be freed on the thread that made it: it lives only in this generator,
+    which is never on the stack when rdflib converts a term (rdflib logs an ill-typed literal with
+    its traceback, and a logged frame lives on), so it is freed when the generator is exhausted.
+    """
+    solutions = store.query(query, use_default_graph_as_union=True)
     names = [v.value for v in solutions.variables]
-    seen: set[tuple] = set()
     for solution in solutions:
-        row = {n: from_ox(t) for n in names if (t := solution[n]) is not None}
+        yield names, [solution[n] for n in names]
+
+
+def _subclasses(store: ox.Store, cls: str) -> list[str]:
+    query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}"
+    return [s["c"].value for s in store.query(query, use_default_graph_as_union=True)
+            if isinstance(s["c"], ox.NamedNode)]
+
+
+def check_rows(store: ox.Store, check: Check, classes: dict[str, list[str]] | None = None
+               ) -> Iterator[Row]:
+    """The rows of one check, deduplicated per (focus, path, value, other variables) as pySHACL.
+
+    ``classes`` caches the subclasses found in the store, shared by the checks of one run.
+    """
+    classes = {} if classes is None else classes
+
+    def subclasses(cls: str) -> list[str]:
+        if cls not in classes:
+            classes[cls] = _subclasses(store, cls)
+        return classes[cls]
+
+    seen: set[tuple] = set()
+    for names, terms in _solutions(store, resolve(check.query, subclasses)):
+        row = {n: from_ox(t) for n, t in zip(names, terms, strict=True) if t is not None}
         focus = row.pop("this")
         value = row.pop("value", None)
         if not check.sparql:
@@ -90,10 +119,11 @@ class Outcome:
 def run_checks(store: ox.Store, checks: Sequence[Check], limit: int, workers: int = 2) -> Outcome:
     """Run every check (on ``workers`` threads), keeping at most ``limit`` rows in memory."""
     outcome = Outcome([])
+    classes: dict[str, list[str]] = {}
 
     def one(check: Check) -> tuple[list[Row], int, int]:
         kept, total, violations = [], 0, 0
-        for row in check_rows(store, check):
+        for row in check_rows(store, check, classes):
             total += 1
             violations += check.severity == "Violation"
             if len(kept) < limit:

@@ -21,7 +21,7 @@ from kkb_lod._convert import to_ox
 from kkb_lod.cli import cli
 from kkb_lod.config import Settings
 from kkb_lod.pipeline import ONTOLOGY, map_graphs
-from kkb_lod.shacl_sparql import SUPPORTED, UnsupportedShape, compile_shapes
+from kkb_lod.shacl_sparql import SUPPORTED, UnsupportedShape, compile_shapes, shape_checks
 from kkb_lod.validate import Report, load_shapes, validate_graph, validate_graphs, validate_store
 from kkb_lod.vocab import SH, XSD
 
@@ -148,11 +148,18 @@ def test_every_component_in_the_shapes_is_supported() -> None:
 def test_an_unknown_component_fails_at_compile_time() -> None:
     shapes = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         <urn:x:S> a sh:NodeShape ; sh:targetClass <urn:x:C> ; sh:message "m" ;
             sh:property [ sh:path <urn:x:p> ; sh:message "m" ; sh:qualifiedMinCount 1 ] .
+        <urn:x:T> a sh:NodeShape ; sh:targetClass <urn:x:C> ; sh:message "m" ; sh:node <urn:x:S> .
+        <urn:x:U> a sh:NodeShape ; sh:targetClass <urn:x:C> ; sh:message "m" ; sh:datatype xsd:int .
         """, format="turtle")
     with pytest.raises(UnsupportedShape, match="qualifiedMinCount"):
         compile_shapes(shapes)
+    for shape, error in [("T", "shacl#node"), ("U", "xsd:int|XMLSchema#int")]:
+        focus = "{ VALUES ?this { <urn:x:t> } }"
+        with pytest.raises(UnsupportedShape, match=error):
+            shape_checks(shapes, URIRef(f"urn:x:{shape}"), focus)
 
 
 def test_results_beyond_the_limit_are_counted_not_kept(context: Graph, ontology: Graph) -> None:
@@ -181,3 +188,42 @@ def test_cli_validates_with_either_engine(engine: str, tmp_path: Path) -> None:
     assert "triples conform" in result.output
     graph = Graph().parse(report, format="turtle")
     assert (None, SH.conforms, Literal(True)) in graph
+
+
+#: Components and targets our shapes do not use (yet), each against data that breaks it.
+GENERIC = {
+    "logic": """
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:message "logic"@en, "logika"@id ;
+            sh:or ( [ sh:class ex:A ] [ sh:class ex:B ] ) ; sh:not [ sh:class ex:X ] ;
+            sh:and ( [ sh:nodeKind sh:BlankNodeOrIRI ] [ sh:pattern "^urn:x:g" ; sh:flags "i" ] ) ;
+            sh:xone ( [ sh:hasValue ex:g1 ] [ sh:nodeKind sh:IRIOrLiteral ] ) .
+        ex:g1 a ex:C, ex:A . ex:g2 a ex:C, ex:X . ex:G3 a ex:C, ex:B . ex:h a ex:D .
+        ex:D rdfs:subClassOf ex:C .""",
+    "values": """
+        ex:S a sh:NodeShape ; sh:targetObjectsOf ex:refers ; sh:property ex:S-p , ex:S-q .
+        ex:S-p sh:path ex:p ; sh:message "p" ; sh:minCount 2 ; sh:maxLength 3 ; sh:minExclusive 0 ;
+            sh:maxExclusive 10 ; sh:datatype xsd:integer .
+        ex:S-q sh:path ( ex:p [ sh:inversePath ex:p ] ) ; sh:message "q" ; sh:maxCount 1 ;
+            sh:languageIn ( "*" ) ; sh:deactivated false .
+        ex:root ex:refers ex:a, ex:b, ex:c .
+        ex:a ex:p 1, 2 . ex:b ex:p 5000, "x"@en . ex:c ex:p "7"^^xsd:integer , "zz"^^xsd:integer .""",
+    "targets": """
+        ex:Thing a rdfs:Class, sh:NodeShape ; sh:message "implicit" ; sh:in ( ex:t1 ) .
+        ex:Off a sh:NodeShape ; sh:targetNode ex:t1 ; sh:deactivated true ; sh:message "off" ;
+            sh:nodeKind sh:Literal .
+        ex:Lit a sh:NodeShape ; sh:targetNode ex:t2, "lit" ; sh:message "node" ; sh:minLength 4 ;
+            sh:datatype xsd:string ; sh:hasValue "lit" .
+        ex:t1 a ex:Thing . ex:t2 a ex:Thing .""",
+}
+PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <urn:x:> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+@pytest.mark.parametrize("name", sorted(GENERIC))
+def test_components_beyond_our_shapes_agree_with_pyshacl(name: str) -> None:
+    graph = Graph().parse(data=PREFIXES + GENERIC[name], format="turtle")
+    reference = validate_graph(graph, Graph(), shapes=graph)
+    fast = validate_store(store_of({"all": graph}), graph)
+    assert len(reference.results) >= 3, reference.text()
+    assert_same(reference, fast)
