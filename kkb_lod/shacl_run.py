@@ -34,6 +34,7 @@ class Row:
     path: Node | None
     value: Node | None
     message: str
+    component: Node
 
 
 def _message(messages: Sequence[Literal], bound: dict[str, Node] | None) -> str:
@@ -92,7 +93,8 @@ def check_rows(store: ox.Store, check: Check, classes: dict[str, list[str]] | No
         focus = row.pop("this")
         value = row.pop("value", None)
         if not check.sparql:
-            yield Row(check, focus, check.path, value, _message(check.messages, None))
+            component = row.pop("_component", check.component)
+            yield Row(check, focus, check.path, value, _message(check.messages, None), component)
             continue
         path = row.pop("path", None)
         key = (focus, path, value, tuple(sorted(row.items())))
@@ -104,7 +106,7 @@ def check_rows(store: ox.Store, check: Check, classes: dict[str, list[str]] | No
         bound = {**row, "this": focus, **({"path": path} if path is not None else {}),
                  **({"value": value} if value is not None else {})}
         yield Row(check, focus, path if path is not None else check.path, value,
-                  _message(check.messages, bound))
+                  _message(check.messages, bound), check.component)
 
 
 @dataclass

@@ -147,9 +147,9 @@ def _order(r: Result) -> tuple[str, ...]:
     return (r.focus, r.shape, r.path or "", r.value or "", r.message, r.severity)
 
 
-@lru_cache(maxsize=8)
-def _compiled(shapes: Graph, size: int) -> tuple[Check, ...]:
-    return tuple(compile_shapes(shapes))
+@lru_cache(maxsize=1)
+def _default_checks() -> tuple[Check, ...]:
+    return tuple(compile_shapes(load_shapes()))
 
 
 def validate_store(store: ox.Store, shapes: Graph | None = None, *, limit: int = 10_000,
@@ -160,8 +160,9 @@ def validate_store(store: ox.Store, shapes: Graph | None = None, *, limit: int =
     At most ``limit`` results are kept (``Report.omitted`` counts the rest); ``conforms`` counts
     them all. Raises :class:`kkb_lod.shacl_sparql.UnsupportedShape` for a shape it cannot run.
     """
+    checks = _default_checks() if shapes is None else compile_shapes(shapes)
     shapes = load_shapes() if shapes is None else shapes
-    outcome = run_checks(store, _compiled(shapes, len(shapes)), limit, workers)
+    outcome = run_checks(store, checks, limit, workers)
     graph = Graph()
     report = BNode()
     graph.add((report, RDF.type, SH.ValidationReport))
@@ -193,7 +194,7 @@ def _add_row(graph: Graph, shapes: Graph, row: Row) -> BNode:
     graph.add((node, SH.resultMessage, Literal(row.message)))
     graph.add((node, SH.sourceShape, check.shape))
     graph.add((node, SH.resultSeverity, SH[check.severity]))
-    graph.add((node, SH.sourceConstraintComponent, check.component))
+    graph.add((node, SH.sourceConstraintComponent, row.component))
     if row.value is not None:
         graph.add((node, SH.value, row.value))
     if row.path is not None:
