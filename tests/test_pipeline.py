@@ -125,19 +125,20 @@ def test_ctrl_c_stops_a_build_cleanly(tmp_path: Path) -> None:
     good = build(Settings(data_dir=DATA, build_dir=out, base_iri=BASE)).release
     command = [sys.executable, "-m", "kkb_lod", "build", "--data", str(DATA), "--out", str(out)]
     interrupted = 0
-    for delay in (0.6, 0.9, 1.2):
+    for delay in (0.3, 0.45, 0.6, 0.9):
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(delay)
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
-            interrupted += 1
         _, err = proc.communicate(timeout=60)
-        if proc.returncode != 0:
+        finished = b" triples\n" in err.split(b"release ")[-1]  # the signal came after the build
+        if proc.returncode != 0 and not finished:
             assert b"Aborted!" in err  # click reports the KeyboardInterrupt
+            interrupted += 1
             assert not list((out / "releases").glob(".*.partial")), "partial left behind"
         assert (current_release(out) / "dumps" / "kkb.nt").read_bytes() == (
             good / "dumps" / "kkb.nt").read_bytes()
-    assert interrupted, "the build always ended before the signal: no interruption was tested"
+    assert interrupted, "no signal landed mid-build: no interruption was tested"
 
 
 def test_one_build_at_a_time(tmp_path: Path) -> None:
