@@ -88,6 +88,12 @@ def test_our_endpoint_and_pages_served_from_virtuoso(virtuoso: str, tmp_path: Pa
         with urllib.request.urlopen(page, timeout=30) as response:
             html = response.read().decode("utf-8")
         assert response.status == 200 and "Kalahien" in html and "62.04.06.2020" in html
+        assert html.count('<circle class="pt ') == 93  # the map's queries run on Virtuoso too
+        for path, expected in (("/", 'class="pt kkb"'), ("/id/kkb/62.04.06.2020", 'class="worked"'),
+                               ("/id/province/62", 'class="pt inside"')):
+            with urllib.request.urlopen(urllib.request.Request(
+                    url + path, headers={"Accept": "text/html"}), timeout=30) as response:
+                assert expected in response.read().decode("utf-8"), path
         turtle = urllib.request.Request(f"{url}/id/village/62.04.06.2020",
                                         headers={"Accept": "text/turtle"})
         with urllib.request.urlopen(turtle, timeout=30) as response:

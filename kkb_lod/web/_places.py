@@ -45,15 +45,19 @@ CONTEXT_VILLAGES = """SELECT DISTINCT ?v ?vname ?lat ?long WHERE {
   FILTER NOT EXISTS { ?other kkb:village ?v }
 } LIMIT %(limit)d"""
 
-#: The villages of the regency that ``iri`` is in (or is), each with what it is to ``iri``.
-PLACE_MAP = """SELECT ?v ?vname ?lat ?long ?here ?inside ?kkb WHERE {
-  { SELECT DISTINCT ?r WHERE {
-      { <%(iri)s> kkb:village?/kkb:partOf* ?r } UNION { ?r kkb:partOf+ <%(iri)s> }
-      ?r a kkb:RegencyOrCity } }
-  ?v a kkb:Village ; kkb:partOf/kkb:partOf ?r ; rdfs:label ?vname ; geo:lat ?lat ; geo:long ?long .
-  BIND (?v = <%(iri)s> || EXISTS { <%(iri)s> kkb:village ?v } AS ?here)
-  BIND (EXISTS { ?v kkb:partOf+ <%(iri)s> } AS ?inside)
-  BIND (EXISTS { ?k kkb:village ?v } AS ?kkb)
+#: The regency or city that ``iri`` (a village, kecamatan, regency or KKB) is in or is.
+REGENCY_OF = """SELECT DISTINCT ?r WHERE {
+  <%(iri)s> kkb:village?/kkb:partOf* ?r . ?r a kkb:RegencyOrCity }"""
+#: The regencies and cities within ``iri`` (a province).
+REGENCIES_IN = """SELECT DISTINCT ?r WHERE { ?r a kkb:RegencyOrCity ; kkb:partOf <%(iri)s> }"""
+#: The villages of some regencies with their kecamatan, and the village of ``iri`` and the KKB.
+#: Plain joins only: Virtuoso 7 refuses EXISTS inside BIND and paths inside UNION.
+VILLAGES_OF = """SELECT ?v ?vname ?lat ?long ?d ?r ?at ?k WHERE {
+  VALUES ?r { %(regencies)s }
+  ?v a kkb:Village ; kkb:partOf ?d ; rdfs:label ?vname ; geo:lat ?lat ; geo:long ?long .
+  ?d kkb:partOf ?r .
+  OPTIONAL { <%(iri)s> kkb:village ?v . BIND (true AS ?at) }
+  OPTIONAL { ?k kkb:village ?v }
 } LIMIT %(limit)d"""
 
 #: The eight family functions, and for each the guidance activities of ``iri`` that worked on it.
@@ -123,19 +127,26 @@ def place_map(iri: str) -> PointMap | None:
     On the page of a district or regency the villages within it are marked, its KKB apart; on a
     village's page, the KKB around it. None when nothing at or below the place has a position.
     """
-    rows = _rows(PLACE_MAP % {"iri": iri, "limit": MAX_CONTEXT_POINTS})
-    has_inside = any(r["inside"] == "true" for r in rows)
+    regencies = [r["r"] for r in _rows(REGENCY_OF % {"iri": iri})]
+    above = not regencies  # a province: every village of its regencies is within it
+    if above:
+        regencies = [r["r"] for r in _rows(REGENCIES_IN % {"iri": iri})]
+    if not regencies:
+        return None
+    rows = _rows(VILLAGES_OF % {"iri": iri, "limit": MAX_CONTEXT_POINTS,
+                                "regencies": " ".join(f"<{r}>" for r in regencies)})
+    inside = {r["v"] for r in rows if above or iri in (r["d"], r["r"])}
 
     def role(r: dict[str, str]) -> str:
-        if r["here"] == "true":
+        if r["v"] == iri or r["at"]:
             return "here"
-        if r["kkb"] == "true" and (r["inside"] == "true" or not has_inside):
+        if r["k"] and (r["v"] in inside or not inside):
             return "kkb"
-        return "inside" if r["inside"] == "true" else "other"
+        return "inside" if r["v"] in inside else "other"
 
     points = [Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]), role(r))
               for r in rows]
-    if not any(p.role in ("here", "inside", "kkb") for p in points if has_inside or p.role == "here"):
+    if not any(p.role in ("here", "inside", "kkb") for p in points if inside or p.role == "here"):
         return None
     return point_map(points)
 
