@@ -71,22 +71,31 @@ def server_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve
 
 
 @contextmanager
-def oxigraph(store: Path, port: int) -> Iterator[str]:
-    """``oxigraph serve-read-only`` of ``store`` on 127.0.0.1:``port``; its query URL."""
+def oxigraph_process(*args: str, port: int | None = None) -> Iterator[str]:
+    """``oxigraph ARGS --bind 127.0.0.1:PORT --union-default-graph`` (the PyPI package's server);
+    yield ``http://127.0.0.1:PORT``."""
     beside = Path(sys.executable).with_name("oxigraph")  # the venv's, when it is not on PATH
     binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
     assert binary, "the oxigraph server (pip package 'oxigraph') is a test dependency"
+    port = port or free_port()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
-            [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-             "--union-default-graph"], stdout=output, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}/query"
+            [binary, *args, "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+            stdout=output, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
         try:
-            wait_until_up(f"{url}?query=ASK%7B%7D", process, 30, output)
-            yield url
+            wait_until_up(f"{base}/query?query=ASK%7B%7D", process, 30, output)
+            yield base
         finally:
             process.terminate()
             process.wait(10)
+
+
+@contextmanager
+def oxigraph(store: Path, port: int) -> Iterator[str]:
+    """``oxigraph serve-read-only`` of ``store`` on 127.0.0.1:``port``; its query URL."""
+    with oxigraph_process("serve-read-only", "--location", str(store), port=port) as base:
+        yield f"{base}/query"
 
 
 @contextmanager

@@ -6,13 +6,10 @@ the session build's on-disk store read-only.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,36 +19,16 @@ from kkb_lod.config import Settings
 from kkb_lod.pipeline import BuildResult
 from kkb_lod.store import OxigraphStore, RemoteSparqlStore, Store, StoreError, open_store
 
-from .server import free_port, wait_until_up
+from .server import free_port, oxigraph_process
 
 KALAHIEN = "https://w3id.org/kkb/id/village/62.04.06.2020"
 REGISTRY = "https://w3id.org/kkb/graph/registry"
 
 
-@contextmanager
-def oxigraph(*args: str) -> Iterator[str]:
-    """``oxigraph ARGS --bind 127.0.0.1:P --union-default-graph``; yield ``http://127.0.0.1:P``."""
-    beside = Path(sys.executable).with_name("oxigraph")  # the venv's, when it is not on PATH
-    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    assert binary, "the oxigraph server (pip package 'oxigraph') is a test dependency"
-    port = free_port()
-    with tempfile.TemporaryFile() as output:
-        proc = subprocess.Popen(
-            [binary, *args, "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-            stdout=output, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(f"{base}/query?query=ASK%7B%7D", proc, 30, output)
-            yield base
-        finally:
-            proc.terminate()
-            proc.wait(10)
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server(built: BuildResult) -> Iterator[str]:
     """Oxigraph serving the build's own on-disk store, read-only."""
-    with oxigraph("serve-read-only", "--location", str(built.release / "store")) as base:
+    with oxigraph_process("serve-read-only", "--location", str(built.release / "store")) as base:
         yield f"{base}/query"
 
 
@@ -59,7 +36,7 @@ def oxigraph_server(built: BuildResult) -> Iterator[str]:
 def loaded_server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty writable Oxigraph, filled from the build's dump by ``kkb-lod load`` (GSP)."""
     location = tmp_path_factory.mktemp("oxigraph-loaded")
-    with oxigraph("serve", "--location", str(location)) as base:
+    with oxigraph_process("serve", "--location", str(location)) as base:
         done = subprocess.run(
             [sys.executable, "-m", "kkb_lod", "load", "--out", str(built.release.parents[1]),
              "--store-url", f"{base}/store", "--batch", "500"],
@@ -121,7 +98,7 @@ def test_loading_twice_replaces_rather_than_duplicates(built: BuildResult, tmp_p
     """The first request of each graph is a PUT, so reloading a release leaves the same store."""
     from kkb_lod.store import load_release
 
-    with oxigraph("serve", "--location", str(tmp_path / "db")) as base:
+    with oxigraph_process("serve", "--location", str(tmp_path / "db")) as base:
         for _ in range(2):
             sent = load_release(built.release, f"{base}/store", batch=300)
         remote = RemoteSparqlStore(f"{base}/query")
@@ -133,7 +110,7 @@ def test_loading_twice_replaces_rather_than_duplicates(built: BuildResult, tmp_p
 def test_load_into_a_refusing_store_names_the_request(built: BuildResult) -> None:
     from kkb_lod.store import load_release
 
-    with oxigraph("serve-read-only", "--location", str(built.release / "store")) as base:
+    with oxigraph_process("serve-read-only", "--location", str(built.release / "store")) as base:
         with pytest.raises(StoreError, match=r"PUT .*graph=.* answered 4\d\d"):
             load_release(built.release, f"{base}/store")
 
