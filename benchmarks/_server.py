@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,27 +27,42 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(build_dir: Path, workers: int = 2, store: str = "memory") -> Iterator[str]:
-    """``http://127.0.0.1:PORT`` of gunicorn serving ``build_dir``; killed on exit."""
+def started(build_dir: Path, *, workers: int = 2, store: str = "memory", args: tuple[str, ...] = (),
+            env: dict[str, str] | None = None, ready: str = "/health", wait: float = 60,
+            log: IO[bytes] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """gunicorn serving ``build_dir`` with extra ``args``/``env``, once ``ready`` answers (a
+    national store can take minutes to load: ``wait``); yields its URL and process; stopped on
+    exit, killed if it will not stop."""
     port = free_port()
-    env = {**os.environ, "KKB_BUILD_DIR": str(build_dir), "KKB_STORE": store}
+    env = {**os.environ, "KKB_BUILD_DIR": str(build_dir), "KKB_STORE": store, **(env or {})}
     binary = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
-        [str(binary), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "server:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [str(binary), "--workers", str(workers), *args, "--bind", f"127.0.0.1:{port}",
+         "--log-level", "info" if log else "warning", "server:app"],
+        cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + wait
         while True:
             try:
-                urllib.request.urlopen(url + "/health", timeout=1).read()
+                urllib.request.urlopen(url + ready, timeout=2).read()
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start (pip install gunicorn)") from None
+                    raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
-        proc.wait(20)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def gunicorn(build_dir: Path, workers: int = 2, store: str = "memory") -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` of gunicorn serving ``build_dir``; stopped on exit."""
+    with started(build_dir, workers=workers, store=store) as (url, _):
+        yield url

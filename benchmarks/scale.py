@@ -18,7 +18,6 @@ import http.client
 import json
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,12 +25,14 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._server import started  # noqa: E402
 from benchmarks.queries import time_http, time_raw  # noqa: E402
 from kkb_lod.store import OxigraphStore  # noqa: E402
 from kkb_lod.vocab import PREFIXES  # noqa: E402
@@ -96,65 +97,37 @@ def build(size: str, work: Path, validate: bool, reuse: bool) -> dict:
     return {"out": out, "seconds": seconds, "rss": rss, "manifest": manifest}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _memory_mb(pids: list[int], file: str, field: str) -> float:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field):
+                total += int(line.split()[1])
+    return total / 1024
 
 
 def rss_mb(pids: list[int]) -> float:
     """Resident memory of processes, in MB (shared pages counted once per process: an upper
-    bound; ``Pss`` below shares them out)."""
-    total = 0
-    for pid in pids:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total / 1024
+    bound; :func:`pss_mb` shares them out)."""
+    return _memory_mb(pids, "status", "VmRSS:")
 
 
 def pss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                total += int(line.split()[1])
-    return total / 1024
+    """Proportional set size: each shared page split among the processes that map it."""
+    return _memory_mb(pids, "smaps_rollup", "Pss:")
 
 
 @contextmanager
-def gunicorn(build_dir: Path, store: str) -> tuple[str, list[int]]:
-    port = free_port()
-    env = {**os.environ, "KKB_BUILD_DIR": str(build_dir), "KKB_STORE": store,
-           "KKB_BASE_IRI": BASE, "KKB_QUERY_TIMEOUT": "120"}
-    log = open(build_dir / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--preload",
-         "--timeout", "300", "--bind", f"127.0.0.1:{port}", "--log-level", "info",
-         "server:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 900
-        while True:
-            try:
-                urllib.request.urlopen(url + "/ready", timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.5)
+def gunicorn(build_dir: Path, store: str) -> Iterator[tuple[str, list[int]]]:
+    """gunicorn with 2 workers sharing one preloaded store; its URL and the pids to measure."""
+    with open(build_dir / "gunicorn.log", "wb") as log, started(
+            build_dir, store=store, args=("--preload", "--timeout", "300"), log=log,
+            env={"KKB_BASE_IRI": BASE, "KKB_QUERY_TIMEOUT": "120"}, ready="/ready",
+            wait=900) as (url, proc):
         children = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
                     .read_text().split()]
         print(f"  gunicorn up at {url}, pids {[proc.pid, *children]}", file=sys.stderr)
         yield url, [proc.pid, *children]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def pct(values: list[float], q: int) -> float:
