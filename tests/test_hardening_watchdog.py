@@ -13,6 +13,8 @@ from kkb_lod.store import OxigraphStore
 from kkb_lod.web import create_app
 from kkb_lod.web._watchdog import Watchdog
 
+from .doubles import SlowStore
+
 
 def wait_until(condition, seconds: float = 30) -> None:  # noqa: ANN001
     deadline = time.monotonic() + seconds
@@ -49,21 +51,13 @@ def test_without_a_manager_it_is_counted() -> None:
 def test_metrics_count_abandoned_queries(settings: Settings, store: OxigraphStore) -> None:
     release = threading.Event()
 
-    class Slow:
-        def query(self, *args: object, **kwargs: object) -> object:
-            release.wait(30)
-            return store.query("ASK {}")
-
-        def count(self) -> int:
-            return 0
-
     def abandoned(client: FlaskClient) -> int:
         text = client.get("/metrics").get_data(as_text=True)
         return int(text.split("\nkkb_queries_abandoned_total ", 1)[1].split()[0])
 
     tight = Settings(data_dir=settings.data_dir, build_dir=settings.build_dir,
                      base_iri=settings.base_iri, query_timeout=0.1)
-    client = create_app(tight, Slow()).test_client()  # type: ignore[arg-type]
+    client = create_app(tight, SlowStore(store, release, 30)).test_client()  # type: ignore[arg-type]
     before = abandoned(client)
     try:
         assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 503

@@ -14,6 +14,8 @@ from kkb_lod.config import Settings
 from kkb_lod.store import OxigraphStore, StoreError
 from kkb_lod.web import create_app
 
+from .doubles import SlowStore
+
 
 @pytest.fixture
 def app(settings: Settings, store: OxigraphStore) -> Flask:
@@ -87,17 +89,9 @@ def test_too_many_running_queries_get_503(settings: Settings, store: OxigraphSto
 
     release = threading.Event()
 
-    class Slow:
-        def query(self, *args: object, **kwargs: object) -> object:
-            release.wait(10)
-            return store.query("ASK {}")
-
-        def count(self) -> int:
-            return 0
-
     tight = Settings(data_dir=settings.data_dir, build_dir=settings.build_dir,
                      base_iri=settings.base_iri, query_timeout=0.2, max_queries=1)
-    client = create_app(tight, Slow()).test_client()  # type: ignore[arg-type]
+    client = create_app(tight, SlowStore(store, release, 10)).test_client()  # type: ignore[arg-type]
     try:
         first = client.get("/sparql", query_string={"query": "ASK {}"})
         assert first.status_code == 503 and "did not finish" in first.get_data(True)

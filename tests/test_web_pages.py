@@ -8,6 +8,8 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from .doubles import CountingStore
+
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -117,20 +119,6 @@ def test_ontology_page_tables_domains_and_ranges(client: FlaskClient) -> None:
     assert row is not None and "Administrative unit" in row.group(1) and "Administrative unit" in \
         row.group(2)
     assert "Subclass of" in html
-
-
-class CountingStore:
-    """The session store, counting the queries it is asked."""
-
-    def __init__(self, store: object) -> None:
-        self.store, self.queries = store, 0
-
-    def query(self, *args: object, **kwargs: object) -> object:
-        self.queries += 1
-        return self.store.query(*args, **kwargs)  # type: ignore[attr-defined]
-
-    def count(self) -> int:
-        return self.store.count()  # type: ignore[attr-defined]
 
 
 def test_a_page_is_drawn_once_per_release_and_language(settings, store, release) -> None:  # noqa: ANN001
