@@ -167,10 +167,13 @@ PREFIXES: dict[str, str] = {
     "wd": str(WD),
 }
 
+#: ``PREFIX`` lines for every prefix of :data:`PREFIXES`, to put before a SPARQL query.
+SPARQL_PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+
 __all__ = [
     "DCAT", "DCTERMS", "DQV", "FAMILY_FUNCTIONS", "FOAF", "KKB", "OA", "ONTOLOGY_IRI", "ORG", "OWL",
-    "PREFIXES", "PROV", "QB", "RDF", "RDFS", "SD", "SDO", "SH", "SKOS", "SPDX", "STATUSES", "VCARD", "VOID",
-    "WD", "GEO", "XSD",
+    "PREFIXES", "PROV", "QB", "RDF", "RDFS", "SD", "SDO", "SH", "SKOS", "SPARQL_PROLOGUE", "SPDX",
+    "STATUSES", "VCARD", "VOID", "WD", "GEO", "XSD",
 ]
 
 #: The ontology document, at the repository's top level (installed with ``pip install -e .``).

@@ -12,11 +12,10 @@ from kkb_lod.ingest import read_registry
 from kkb_lod.iris import Minter
 from kkb_lod.mapping import map_registry, to_graph
 from kkb_lod.store import OxigraphStore
-from kkb_lod.vocab import PREFIXES
+from kkb_lod.vocab import SPARQL_PROLOGUE as PROLOGUE
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_TEXT = (ROOT / "data" / "sources" / "antara-buntok-kkb.txt").read_text(encoding="utf-8")
-PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
 def select(store: OxigraphStore, query: str) -> list[tuple[str, ...]]:

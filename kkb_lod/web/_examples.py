@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from kkb_lod.vocab import PREFIXES
 
-#: The prefixes every query on the page starts with.
-PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 #: Where the federated example sends its SERVICE part (it must be in ``service_allowlist``).
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 
@@ -32,7 +30,7 @@ class Example:
 
     def text(self, lang: str) -> str:
         """The whole query as the editor shows it: the prefixes it uses, then its body in
-        ``lang`` (all of :data:`PROLOGUE` would push the body out of sight)."""
+        ``lang`` (all of ``SPARQL_PROLOGUE`` would push the body out of sight)."""
         body = self.query.replace("{lang}", lang)
         return prologue_for(body) + "\n" + body
 

@@ -15,12 +15,13 @@ from collections import OrderedDict
 from functools import lru_cache
 
 from flask import Response, current_app, request
+from pyoxigraph import QuerySolutions
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod.config import Settings
 from kkb_lod.iris import Minter
-from kkb_lod.vocab import ONTOLOGY_IRI, RDFS, SKOS
+from kkb_lod.vocab import ONTOLOGY_IRI, RDFS, SKOS, SPARQL_PROLOGUE
 from kkb_lod.web._labels import TERMS
 from kkb_lod.web._results import compact
 
@@ -53,6 +54,15 @@ def remember_lang(response: Response) -> Response:
     if request.args.get("lang") in LANGS:
         response.set_cookie(COOKIE, request.args["lang"], max_age=365 * 86400, samesite="Lax")
     return response
+
+
+def select(query: str) -> list[dict[str, str]]:
+    """A SELECT of ours (the prefixes of PREFIXES declared) on the app's store, as plain strings
+    ('' for unbound): what the pages count, chart and map."""
+    result = current_app.extensions["kkb_store"].query(SPARQL_PROLOGUE + query)
+    assert isinstance(result, QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
 
 
 def label(graph: Graph, node: Node, lang: str) -> str:

@@ -10,14 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-from pyoxigraph import QuerySolutions
-
-from kkb_lod.vocab import PREFIXES
 from kkb_lod.web._charts import MAX_BARS, BarChart, Point, PointMap, bar_chart, point_map
-from kkb_lod.web._pages import local_url
+from kkb_lod.web._pages import local_url, select
 
-PROLOGUE = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
 #: Most villages a map draws (the national list has 83,000; a province up to several thousand).
 MAX_CONTEXT_POINTS = 3000
 #: Most KKB the landing page maps, and most it lists as text (the rest: a SPARQL query away).
@@ -73,19 +68,11 @@ FUNCTIONS = """SELECT ?f ?notation ?label ?a ?year ?status ?statusLabel WHERE {
 } ORDER BY ?notation ?year"""
 
 
-def _rows(query: str) -> list[dict[str, str]]:
-    """SELECT answers as plain strings ('' for unbound)."""
-    result = current_app.extensions["kkb_store"].query(PROLOGUE + query)
-    assert isinstance(result, QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
-
-
 def kkb_per_unit() -> tuple[str, BarChart]:
     """The landing page's chart: KKB per kecamatan, or per regency or province when there are
     too many kecamatan to draw (a national registry has KKB in thousands of them)."""
     for level, up in LEVELS:
-        rows = _rows(PER_UNIT % {"up": up})
+        rows = select(PER_UNIT % {"up": up})
         if len(rows) <= MAX_BARS or level == LEVELS[-1][0]:
             return level, bar_chart((r["name"], float(r["n"]), local_url(r["u"])) for r in rows)
     raise AssertionError("unreachable: the last level always returns")
@@ -109,13 +96,13 @@ def kkb_places(lang: str) -> list[KkbPlace]:
     """Every KKB village, with its kecamatan and position where known."""
     return [KkbPlace(r["klabel"], local_url(r["k"]), r["vname"], local_url(r["v"]), r["dname"],
                      local_url(r["d"]), r["lat"], r["long"])
-            for r in _rows(KKB_PLACES % {"lang": lang, "limit": MAX_KKB_POINTS})]
+            for r in select(KKB_PLACES % {"lang": lang, "limit": MAX_KKB_POINTS})]
 
 
 def landing_map(places: list[KkbPlace]) -> PointMap | None:
     """KKB villages on top of the other villages of their regencies."""
     context = [Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]))
-               for r in _rows(CONTEXT_VILLAGES % {"limit": MAX_CONTEXT_POINTS})]
+               for r in select(CONTEXT_VILLAGES % {"limit": MAX_CONTEXT_POINTS})]
     kkb = [Point(p.village, float(p.lat), float(p.long), p.village_href, "kkb")
            for p in places if p.lat and p.long]
     return point_map([*context, *kkb]) if kkb else None
@@ -127,13 +114,13 @@ def place_map(iri: str) -> PointMap | None:
     On the page of a district or regency the villages within it are marked, its KKB apart; on a
     village's page, the KKB around it. None when nothing at or below the place has a position.
     """
-    regencies = [r["r"] for r in _rows(REGENCY_OF % {"iri": iri})]
+    regencies = [r["r"] for r in select(REGENCY_OF % {"iri": iri})]
     above = not regencies  # a province: every village of its regencies is within it
     if above:
-        regencies = [r["r"] for r in _rows(REGENCIES_IN % {"iri": iri})]
+        regencies = [r["r"] for r in select(REGENCIES_IN % {"iri": iri})]
     if not regencies:
         return None
-    rows = _rows(VILLAGES_OF % {"iri": iri, "limit": MAX_CONTEXT_POINTS,
+    rows = select(VILLAGES_OF % {"iri": iri, "limit": MAX_CONTEXT_POINTS,
                                 "regencies": " ".join(f"<{r}>" for r in regencies)})
     inside = {r["v"] for r in rows if above or iri in (r["d"], r["r"])}
 
@@ -173,7 +160,7 @@ class FamilyFunction:
 def family_functions(iri: str, lang: str) -> list[FamilyFunction]:
     """All eight family functions, each with what this KKB's guidance did for it (maybe none)."""
     found: dict[str, FamilyFunction] = {}
-    for r in _rows(FUNCTIONS % {"iri": iri, "lang": lang}):
+    for r in select(FUNCTIONS % {"iri": iri, "lang": lang}):
         f = found.setdefault(r["f"], FamilyFunction(r["notation"], r["label"], local_url(r["f"]), ()))
         if r["a"]:
             worked = Worked(local_url(r["a"]), r["year"], r["statusLabel"] or r["status"])

@@ -13,52 +13,41 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file
-from pyoxigraph import QuerySolutions
 from rdflib import Graph
 from werkzeug.exceptions import NotFound
 
 from kkb_lod.catalog import Figures, describe_catalog, describe_void
 from kkb_lod.formats import for_kind
-from kkb_lod.vocab import PREFIXES
-from kkb_lod.web._pages import cacheable, minter, page_lang, settings
+from kkb_lod.web._pages import cacheable, minter, page_lang, select, settings
 from kkb_lod.web._places import MAX_KKB_LISTED, kkb_per_unit, kkb_places, landing_map
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("catalog", __name__)
 KINDS = ("page", "graph")
-PROLOGUE = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
 PUBLISHER = "dppkbp3a-barito-selatan"  # the agency whose report the registry is built from
 EXAMPLES = (("kkb", "62.04.06.2020"), ("village", "62.04.06.2020"), ("district", "62.04.05"))
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt11", "rdfxml": "xml"}
 
 
-def _rows(query: str) -> list[dict[str, str]]:
-    """SELECT answers as plain strings ('' for unbound)."""
-    result = current_app.extensions["kkb_store"].query(PROLOGUE + query)
-    assert isinstance(result, QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
-
-
 def figures() -> Figures:
     """What the catalog, VoID and the landing page state, counted in the store."""
     space = settings().base_iri + "id/"  # checked by Settings: no quote can be in it
-    one = _rows("""SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_)
+    one = select("""SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_)
         WHERE { ?s ?p ?o }""")[0]
-    ours = _rows(f"""SELECT (COUNT(DISTINCT ?s) AS ?e) WHERE {{ ?s ?p ?o
+    ours = select(f"""SELECT (COUNT(DISTINCT ?s) AS ?e) WHERE {{ ?s ?p ?o
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{space}")) }}""")[0]
-    kkb = _rows("""SELECT (COUNT(DISTINCT ?k) AS ?n) (COUNT(DISTINCT ?d) AS ?d) WHERE {
+    kkb = select("""SELECT (COUNT(DISTINCT ?k) AS ?n) (COUNT(DISTINCT ?d) AS ?d) WHERE {
         ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d }""")[0]
-    villages = _rows("SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE { ?v a kkb:Village }")[0]
-    years = [r["y"] for r in _rows("SELECT DISTINCT ?y WHERE { ?a kkb:year ?y } ORDER BY ?y")]
-    places = _rows("""SELECT DISTINCT ?r ?lat ?long WHERE {
+    villages = select("SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE { ?v a kkb:Village }")[0]
+    years = [r["y"] for r in select("SELECT DISTINCT ?y WHERE { ?a kkb:year ?y } ORDER BY ?y")]
+    places = select("""SELECT DISTINCT ?r ?lat ?long WHERE {
         ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf ?r
         OPTIONAL { ?r geo:lat ?lat ; geo:long ?long } } ORDER BY ?r""")
     publisher = str(minter().mint("org", PUBLISHER))
-    names = _rows(f'SELECT ?n WHERE {{ <{publisher}> rdfs:label ?n FILTER(lang(?n) = "id") }}')
-    classes = {r["c"]: int(r["n"]) for r in _rows(
+    names = select(f'SELECT ?n WHERE {{ <{publisher}> rdfs:label ?n FILTER(lang(?n) = "id") }}')
+    classes = {r["c"]: int(r["n"]) for r in select(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")}
-    properties = {r["p"]: int(r["n"]) for r in _rows(
+    properties = {r["p"]: int(r["n"]) for r in select(
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
     return Figures(
         triples=int(one["t"]), entities=int(ours["e"]), distinct_subjects=int(one["s_"]),
@@ -183,7 +172,7 @@ def dump(name: str) -> Response:
 def sitemap() -> Response:
     """The landing page and every resource page of ours, for search engines."""
     base = settings().base_iri
-    rows = _rows(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
+    rows = select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }} ORDER BY ?s""")
     host = site().rstrip("/")
     urls = [site(), *(host + "/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]
