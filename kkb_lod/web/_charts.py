@@ -76,13 +76,11 @@ def chart_of_results(columns: Sequence[str], rows: Sequence[Sequence[object]]) -
     if not rows:
         return None
 
-    def numeric(i: int) -> bool:
-        return all(_number(r[i]) is not None for r in rows)
-
-    values = next((i for i in range(len(columns)) if numeric(i)), None)
-    if values is None:
+    numeric = [all(_number(r[i]) is not None for r in rows) for i in range(len(columns))]
+    if not any(numeric):
         return None
-    others = [i for i in range(len(columns)) if i != values and not numeric(i)]
+    values = numeric.index(True)
+    others = [i for i in range(len(columns)) if not numeric[i]]
 
     def linked(i: int) -> bool:
         return all(getattr(r[i], "href", None) for r in rows)
