@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -223,6 +224,7 @@ def serve(build_dir: Path | None, host: str | None, port: int | None, store: str
     prepare.join()
     if prepare.exitcode:
         sys.exit(prepare.exitcode)
+    _memory_note(settings)
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
                f"(SPARQL: http://{settings.host}:{settings.port}/sparql) with "
                f"{settings.workers} worker processes")
@@ -238,6 +240,43 @@ def serve(build_dir: Path | None, host: str | None, port: int | None, store: str
     from kkb_lod.web._workers import serve as serve_workers
 
     serve_workers(settings, create_app)
+
+
+#: Resident memory of the in-memory store per quad, measured at 1e6 and 1e7 (docs/scale.md).
+MEMORY_PER_QUAD = 330
+
+
+def _memory_note(settings: Settings) -> None:
+    """Say what the in-memory store will cost, and warn when the workers' copies will not fit.
+
+    Each worker process ends up with its own copy: forked workers would share the loaded pages
+    only until queries touch them (Oxigraph's reference counts are written as it reads).
+    """
+    if settings.sparql_url or settings.store != "memory":
+        return
+    from kkb_lod.pipeline import current_release
+
+    manifest = json.loads((current_release(settings.build_dir) / "manifest.json").read_text())
+    each = manifest["quads"] * MEMORY_PER_QUAD
+    total = each * settings.workers
+    click.echo(f"In-memory store: {manifest['quads']:,} quads, about {each / 1e9:.2f} GB in each "
+               f"of {settings.workers} worker processes ({total / 1e9:.2f} GB)", err=True)
+    available = _available_memory()
+    if available is not None and total > available:
+        click.echo(f"Warning: that is more than the {available / 1e9:.2f} GB available; serve with "
+                   "fewer workers (--workers 1) or from disk (--store disk); see docs/scale.md",
+                   err=True)
+
+
+def _available_memory() -> int | None:
+    """MemAvailable of /proc/meminfo in bytes (Linux), else None."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
 
 
 def _prepare_to_serve(settings: Settings) -> None:

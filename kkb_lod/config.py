@@ -55,7 +55,7 @@ class Settings:
            "end); more get 503 with Retry-After.")
     workers: int = _setting(
         2, "Worker processes of 'kkb-lod serve' (gunicorn); a worker stuck on a query is replaced "
-           "while the others keep serving.")
+           "while the others keep serving. With the memory store each holds its own copy.")
     threads: int = _setting(8, "Request threads of each worker process.")
     query_hard_limit: float = _setting(
         30.0, "Seconds after which a query that could not be stopped (it runs on after its 503) "

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import kkb_lod.cli as cli_module
 from kkb_lod.cli import EXIT_INPUT, cli
+from kkb_lod.config import Settings
 
 from .conftest import DATA
 
@@ -51,3 +55,21 @@ def test_python_dash_m() -> None:
     done = subprocess.run([sys.executable, "-m", "kkb_lod", "--help"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0 and "build" in done.stdout
+
+
+def test_serve_says_what_the_memory_store_costs(settings: Settings, capsys: pytest.CaptureFixture,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve`` tells the memory each worker's copy of the store takes, and warns when the
+    copies of all workers exceed the memory available; nothing for the on-disk store."""
+    quads = json.loads((settings.build_dir / "current" / "manifest.json").read_text())["quads"]
+    each = quads * cli_module.MEMORY_PER_QUAD
+    three = replace(settings, store="memory", workers=3)
+    monkeypatch.setattr(cli_module, "_available_memory", lambda: 3 * each + 1)
+    cli_module._memory_note(three)
+    said = capsys.readouterr().err
+    assert f"{quads:,} quads" in said and "3 worker processes" in said and "Warning" not in said
+    monkeypatch.setattr(cli_module, "_available_memory", lambda: 3 * each - 1)
+    cli_module._memory_note(three)
+    assert "Warning: that is more than" in capsys.readouterr().err
+    cli_module._memory_note(replace(three, store="disk"))
+    assert capsys.readouterr().err == ""
