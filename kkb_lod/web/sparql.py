@@ -118,7 +118,7 @@ def service_description(fmt: Format) -> Response:
         counts["counts"] = graph_counts(_store())
     triples = describe_service(url_for("sparql.endpoint", _external=True), counts["counts"],
                                settings.services)
-    return _answer(to_bytes(Answer("graph", triples=triples), fmt), fmt)
+    return _answer(to_bytes(Answer.of_triples(triples), fmt), fmt)
 
 
 def _answer(body: bytes, fmt: Format) -> Response:
