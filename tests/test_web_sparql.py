@@ -12,12 +12,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
@@ -25,7 +28,7 @@ from kkb_lod.config import Settings
 from kkb_lod.store import OxigraphStore, StoreError
 from kkb_lod.web import create_app
 from kkb_lod.web._query import EMPTY_GRAPH
-from kkb_lod.web._scan import scan
+from kkb_lod.web._scan import full_scan, scan
 
 from .server import free_port, serve_app
 
@@ -378,6 +381,24 @@ def test_scan_finds_the_form(query: str, form: str | None) -> None:
     assert scan(query).form == form
 
 
+SCAN_FRAGMENTS = st.sampled_from([
+    "PREFIX kkb: <https://w3id.org/kkb/def#>", "PREFIX : <urn:x:>", "prefix sd: <urn:service#>",
+    "BASE <http://a.example/>", "# SELECT\n", "\n", " ", "SELECT", "select", "ASK", "CONSTRUCT",
+    "DESCRIBE", "WHERE", "{", "}", "?s", "?from", "kkb:village", ":with", "<urn:x>", "1",
+    "SERVICE", "SERVICE <http://a.example/sparql>", "SERVICE SILENT :s", "FROM <urn:g>",
+    "FROM NAMED <urn:g>", "INSERT", "DELETE DATA", "WITH", "LOAD", "address", '"SERVICE"',
+    "'''x\nFROM'''", "\\u0053ERVICE", "<urn:\\u003E>", "*", ".", "SELECTX", "ASK_", "a"])
+
+
+@given(st.lists(SCAN_FRAGMENTS, max_size=12).map("".join)
+       | st.lists(SCAN_FRAGMENTS, max_size=12).map(" ".join))
+@hypothesis_settings(max_examples=400, deadline=None)
+def test_scan_short_way_agrees_with_the_full_scan(query: str) -> None:
+    """The short way for queries without SERVICE, FROM or updates reports what tokenizing the
+    whole text reports, whatever the fragments around it."""
+    assert scan(query, "http://a.example/q") == full_scan(query, "http://a.example/q")
+
+
 @pytest.fixture
 def listener() -> Iterator[tuple[str, list[bytes]]]:
     """A TCP listener on loopback that records whoever connects: refused SERVICE must not."""
@@ -698,3 +719,22 @@ def test_json_and_xml_answers_are_unchanged(client: FlaskClient) -> None:
     cells = {b["kind"]["value"]: b["cell"]["value"] for b in response.json["results"]["bindings"]}
     assert cells["formula"] == "=HYPERLINK(\"http://evil.example/\",\"click\")"
     assert cells["minus"] == "-2+3"
+
+
+@given(st.lists(st.tuples(st.text(max_size=8), st.text(max_size=30))).map(urlencode)
+       | st.text(alphabet="ab=&%+2F5cz\\é\n", max_size=40))
+@hypothesis_settings(max_examples=400, deadline=None)
+def test_form_parameters_decode_as_parse_qsl_does(raw: str) -> None:
+    """The fast percent-decoding of request parameters agrees with the standard library's, stray
+    ``%`` and backslashes included; what is not UTF-8 is refused by both."""
+    from werkzeug.exceptions import BadRequest
+
+    from kkb_lod.web._protocol import _pairs
+
+    try:
+        expected = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        with pytest.raises(BadRequest):
+            _pairs(raw.encode("utf-8"), "the body")
+        return
+    assert _pairs(raw.encode("utf-8"), "the body") == expected

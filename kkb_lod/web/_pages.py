@@ -18,6 +18,7 @@ from flask import Response, current_app, request
 from pyoxigraph import QuerySolutions
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
+from werkzeug.http import is_resource_modified
 
 from kkb_lod.config import Settings
 from kkb_lod.iris import Minter
@@ -98,15 +99,38 @@ def cacheable(response: Response, key: str) -> Response:
     ``key`` names what was asked (IRI and format); pages also vary by language, so it is part of
     the tag, and ``Vary`` names both ``Accept`` and ``Cookie`` (the language's memory).
     """
-    release = current_app.extensions["kkb_release"]
     lang = page_lang() if response.mimetype == "text/html" else ""
-    tag = hashlib.sha256(f"{release.get('id', '')}|{key}|{lang}".encode()).hexdigest()
-    response.set_etag(tag[:32])
-    if release.get("created"):
-        created = dt.datetime.fromisoformat(release["created"])
-        response.last_modified = created.astimezone(dt.UTC).replace(microsecond=0)
+    tag, modified = validators(key, lang)
+    response.set_etag(tag)
+    if modified is not None:
+        response.last_modified = modified
     response.vary.update(("Accept", "Cookie") if lang else ("Accept",))
     return remember_lang(response).make_conditional(request)
+
+
+def validators(key: str, lang: str) -> tuple[str, dt.datetime | None]:
+    """The ``ETag`` and ``Last-Modified`` of what ``key`` names in ``lang``, in this release."""
+    release = current_app.extensions["kkb_release"]
+    return _validators(release.get("id", ""), release.get("created"), key, lang)
+
+
+@lru_cache(maxsize=4096)
+def _validators(release: str, created: str | None, key: str, lang: str
+                ) -> tuple[str, dt.datetime | None]:
+    tag = hashlib.sha256(f"{release}|{key}|{lang}".encode()).hexdigest()[:32]
+    if not created:
+        return tag, None
+    return tag, dt.datetime.fromisoformat(created).astimezone(dt.UTC).replace(microsecond=0)
+
+
+def not_modified(key: str, lang: str) -> bool:
+    """Whether a GET or HEAD's ``If-None-Match``/``If-Modified-Since`` say the client has what
+    ``key`` names already: then it can be answered 304 before any store work."""
+    if request.method not in ("GET", "HEAD") or not (
+            "HTTP_IF_NONE_MATCH" in request.environ or "HTTP_IF_MODIFIED_SINCE" in request.environ):
+        return False
+    tag, modified = validators(key, lang)
+    return not is_resource_modified(request.environ, etag=tag, last_modified=modified)
 
 
 class PageCache:

@@ -5,6 +5,12 @@ the same data is served on localhost or behind w3id.org): "ASK, then describe" a
 as Trifid does. Anything :class:`~kkb_lod.iris.Minter` does not accept, or the store does not
 know, is a 404 (a page for browsers, text for programs).
 
+A release never changes while it is served, so a conditional request whose ``If-None-Match`` or
+``If-Modified-Since`` matches the release's validators is answered 304 before the store is asked
+anything, and an answer once drawn is served from the page cache (``_pages.PageCache``). (So a
+client that forges the validators of an IRI the store does not know gets 304, not 404: it is told
+only that its own copy is current.)
+
 **Cool-URIs pattern: content negotiation without a redirect.** The IRI itself answers with the
 representation ``Accept`` asks for: HTML for browsers, else Turtle, JSON-LD, RDF/XML or
 N-Triples. We do not answer 303: every IRI is a document URL on the server, and one round trip is
@@ -27,7 +33,7 @@ from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import IriError
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
-from kkb_lod.web._pages import cacheable, minter, page_cache, page_lang
+from kkb_lod.web._pages import cacheable, minter, not_modified, page_cache, page_lang
 from kkb_lod.web._places import family_functions, place_map
 from kkb_lod.web.conneg import negotiate
 
@@ -47,6 +53,8 @@ def resource(kind: str, key: str) -> Response:
     fmt = negotiate(*KINDS, suffix=suffix)
     lang = page_lang() if fmt.kind == "page" else ""
     release = current_app.extensions["kkb_release"].get("id")  # none: a store that may change
+    if release and not_modified(f"{iri}|{fmt.name}", lang):  # the client has it: no store work
+        return _answer(b"", fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None)
     body = page_cache().get((release, iri, fmt.name, lang)) if release else None
     if body is None:
         body = _describe(iri, kind, key, fmt, lang)

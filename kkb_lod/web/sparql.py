@@ -56,7 +56,8 @@ def endpoint() -> Response:
         found = scan(operation.query, base)
         check_policy(found, settings.services)
         expected = FORM_KINDS.get(found.form or "")
-        fmt = negotiate(*expected, "page") if expected else None
+        fmt = negotiate(*expected, "page", asked=operation.format,
+                        read_format=False) if expected else None
         answer = run(_store(), operation.query, base, found,
                      dataset(found, operation.default_graphs, operation.named_graphs),
                      settings.query_timeout, settings.result_limit, settings.max_queries)
@@ -66,7 +67,7 @@ def endpoint() -> Response:
         return query_page(operation.query, error=error)  # a person keeps the query to fix it
     kinds = ANSWERS["graph" if answer.kind == "graph" else "results"]
     if fmt is None or fmt.kind not in (*kinds, "page"):
-        fmt = negotiate(*kinds, "page")
+        fmt = negotiate(*kinds, "page", asked=operation.format, read_format=False)
     if fmt.kind == "page":
         return query_page(operation.query, answer)
     return _answer(to_bytes(answer, fmt), fmt)
