@@ -14,11 +14,11 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from pyoxigraph import QuerySolutions
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
-from werkzeug.http import is_resource_modified
+from werkzeug.http import http_date, is_resource_modified, quote_etag, unquote_etag
 
 from kkb_lod.config import Settings
 from kkb_lod.iris import Minter
@@ -46,13 +46,17 @@ def _minter(base: str) -> Minter:
 
 def page_lang() -> str:
     """``?lang=`` if given (and then remembered in a cookie), else the cookie, else Indonesian."""
-    asked = request.args.get("lang") or request.cookies.get(COOKIE) or "id"
-    return asked if asked in LANGS else "id"
+    lang = g.get("kkb_lang")
+    if lang is None:  # asked several times a request; reading the query and cookies costs
+        asked = (request.args.get("lang") if request.query_string else None) or (
+            request.cookies.get(COOKIE) if "HTTP_COOKIE" in request.environ else None) or "id"
+        lang = g.kkb_lang = asked if asked in LANGS else "id"
+    return lang
 
 
 def remember_lang(response: Response) -> Response:
     """Keep an explicit ``?lang=`` choice for a year, so every later page is in that language."""
-    if request.args.get("lang") in LANGS:
+    if request.query_string and request.args.get("lang") in LANGS:
         response.set_cookie(COOKIE, request.args["lang"], max_age=365 * 86400, samesite="Lax")
     return response
 
@@ -101,36 +105,51 @@ def cacheable(response: Response, key: str) -> Response:
     """
     lang = page_lang() if response.mimetype == "text/html" else ""
     tag, modified = validators(key, lang)
-    response.set_etag(tag)
+    headers = response.headers
+    headers["ETag"] = tag
     if modified is not None:
-        response.last_modified = modified
-    response.vary.update(("Accept", "Cookie") if lang else ("Accept",))
+        headers["Last-Modified"] = modified
+    vary = "Accept, Cookie" if lang else "Accept"
+    if "Vary" in headers:
+        response.vary.update(vary.split(", "))
+    else:
+        headers["Vary"] = vary
+    if not CONDITIONAL.intersection(request.environ):  # nothing to decide: no parsing
+        return remember_lang(response)
     return remember_lang(response).make_conditional(request)
 
 
-def validators(key: str, lang: str) -> tuple[str, dt.datetime | None]:
-    """The ``ETag`` and ``Last-Modified`` of what ``key`` names in ``lang``, in this release."""
+#: The request headers that can make an answer conditional or partial (``make_conditional``).
+CONDITIONAL = frozenset(("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+                         "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_RANGE"))
+
+
+def validators(key: str, lang: str) -> tuple[str, str | None]:
+    """The ``ETag`` and ``Last-Modified`` headers of what ``key`` names in ``lang``, in this
+    release (remembered: a page asked again costs no hashing nor date formatting)."""
     release = current_app.extensions["kkb_release"]
     return _validators(release.get("id", ""), release.get("created"), key, lang)
 
 
 @lru_cache(maxsize=4096)
-def _validators(release: str, created: str | None, key: str, lang: str
-                ) -> tuple[str, dt.datetime | None]:
-    tag = hashlib.sha256(f"{release}|{key}|{lang}".encode()).hexdigest()[:32]
+def _validators(release: str, created: str | None, key: str, lang: str) -> tuple[str, str | None]:
+    tag = quote_etag(hashlib.sha256(f"{release}|{key}|{lang}".encode()).hexdigest()[:32])
     if not created:
         return tag, None
-    return tag, dt.datetime.fromisoformat(created).astimezone(dt.UTC).replace(microsecond=0)
+    return tag, http_date(dt.datetime.fromisoformat(created).astimezone(dt.UTC).replace(
+        microsecond=0))
 
 
 def not_modified(key: str, lang: str) -> bool:
     """Whether a GET or HEAD's ``If-None-Match``/``If-Modified-Since`` say the client has what
     ``key`` names already: then it can be answered 304 before any store work."""
+    environ = request.environ
     if request.method not in ("GET", "HEAD") or not (
-            "HTTP_IF_NONE_MATCH" in request.environ or "HTTP_IF_MODIFIED_SINCE" in request.environ):
+            "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ):
         return False
     tag, modified = validators(key, lang)
-    return not is_resource_modified(request.environ, etag=tag, last_modified=modified)
+    return not is_resource_modified(environ, etag=unquote_etag(tag)[0],
+                                    last_modified=modified)
 
 
 class PageCache:

@@ -28,7 +28,8 @@ def negotiate(*kinds: str, suffix: str | None = None, asked: str | None = None,
             raise NotAcceptable(f"no {'/'.join(kinds)} format with suffix .{suffix}")
         return fmt
     if read_format:
-        asked = request.args.get("format") or request.form.get("format")
+        asked = (request.args.get("format") if request.query_string else None) or (
+            request.form.get("format") if request.method == "POST" else None)
     if asked:
         fmt = by_parameter(asked, *kinds)
         if fmt is None:

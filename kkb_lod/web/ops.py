@@ -17,7 +17,6 @@ import os
 import re
 import threading
 import time
-import uuid
 from collections import Counter
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -128,8 +127,8 @@ def init_app(app: Flask, max_body_bytes: int = 1_000_000) -> None:
 
 
 def _start() -> None:
-    given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+    given = request.environ.get("HTTP_X_REQUEST_ID", "")
+    g.request_id = given if given and REQUEST_ID_RE.match(given) else os.urandom(16).hex()
     g.started = time.perf_counter()
 
 
@@ -155,9 +154,13 @@ def _finish(response: Response) -> Response:
     current_app.extensions["kkb_metrics"].observe(family, request.method, response.status_code,
                                                   seconds)
     headers = response.headers
-    headers["X-Request-ID"] = g.get("request_id", "")
+    present = {name.lower() for name in headers.keys()}  # one pass, not one lookup a header
+    if "x-request-id" in present:
+        headers["X-Request-ID"] = g.get("request_id", "")
+    else:
+        headers.add("X-Request-ID", g.get("request_id", ""))
     for name, value in SECURITY_HEADERS.items():
-        if name not in headers:
+        if name.lower() not in present:
             headers.add(name, value)
     if log.isEnabledFor(logging.INFO):  # the record is built only when it is written
         log.info(json.dumps({
@@ -165,7 +168,7 @@ def _finish(response: Response) -> Response:
             "client": client_address(request, current_app.config["KKB_SETTINGS"].trusted_proxies),
             "status": response.status_code, "ms": round(seconds * 1000, 2),
             "bytes": response.calculate_content_length(),
-            "agent": request.headers.get("User-Agent", "")[:200]}))
+            "agent": request.environ.get("HTTP_USER_AGENT", "")[:200]}))
     return response
 
 

@@ -25,6 +25,8 @@ The ontology's terms are hash IRIs of ``https://w3id.org/kkb/def``, so ``/def`` 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, Response, current_app, render_template, request
 from pyoxigraph import NamedNode, serialize
 from werkzeug.exceptions import NotFound
@@ -116,11 +118,17 @@ def _serialize(triples: list, fmt: Format, first: str) -> bytes:
     return serialize(ordered, format=fmt.ox, prefixes=PREFIXES)
 
 
+@lru_cache(maxsize=4096)
+def alternates(path: str) -> str:
+    """The ``Link`` header naming every format's document of ``path``."""
+    return ", ".join(f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+                     for f in for_kind(*KINDS))
+
+
 def _answer(body: str | bytes, fmt: Format, path: str, iri: str, negotiated: bool) -> Response:
     """The response with its alternates, the document it is, and the release's validators."""
     response = Response(body, mimetype=fmt.media_type)
-    response.headers["Link"] = ", ".join(
-        f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in for_kind(*KINDS))
+    response.headers["Link"] = alternates(path)
     if negotiated:
         response.headers["Content-Location"] = f"{path}.{fmt.suffix}"
     return cacheable(response, f"{iri}|{fmt.name}")
