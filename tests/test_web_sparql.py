@@ -738,3 +738,37 @@ def test_form_parameters_decode_as_parse_qsl_does(raw: str) -> None:
             _pairs(raw.encode("utf-8"), "the body")
         return
     assert _pairs(raw.encode("utf-8"), "the body") == expected
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/tab-separated-values",
+                                    "application/sparql-results+xml"])
+@pytest.mark.parametrize(("rows", "status"), [(3, 200), (40, 200), (41, 422)])
+@pytest.mark.parametrize("literal", ["plain", '{} ,{"x":1} [{"y":{}}]', "{}{}{}{}"])
+def test_the_result_limit_counts_rows_exactly(settings: Settings, accept: str, rows: int,
+                                              status: int, literal: str) -> None:
+    """Answers written by the store are counted exactly against result_limit (40 here), whatever
+    their literals hold (JSON's row marks, ``{}``), in every format; and they are the store's own
+    answer: the rows read one by one first, the rest written by the store, in order."""
+    tiny = OxigraphStore()
+    tiny.ox.extend(ox.Quad(ox.NamedNode(f"urn:x:{i:03d}"), ox.NamedNode("urn:x:p"),
+                           ox.Literal(f"{literal} {i}\n\t", language="en" if i % 2 else None))
+                   for i in range(rows))
+    app = create_app(dataclasses.replace(settings, result_limit=40), tiny)
+    for query in ("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s",
+                  "SELECT ?unbound WHERE { ?s ?p ?o }",  # empty rows: {} each in JSON
+                  "CONSTRUCT WHERE { ?s ?p ?o }"):
+        graph = query.startswith("CONSTRUCT")
+        response = app.test_client().get("/sparql", query_string={"query": query},
+                                         headers={"Accept": "application/n-triples" if graph
+                                                  else accept})
+        assert response.status_code == status, (query, response.get_data(True)[:300])
+        if status != 200:
+            continue
+        fmt = ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.from_media_type(accept)
+        if graph:
+            assert set(ox.parse(response.data, fmt)) == set(ox.parse(
+                tiny.query(query).serialize(format=fmt), fmt))
+        else:
+            got = ox.parse_query_results(response.data, fmt)
+            assert [v.value for v in got.variables] == [v.value for v in tiny.query(query).variables]
+            assert list(got) == list(tiny.query(query))

@@ -97,11 +97,12 @@ def local_url(iri: str) -> str | None:
     return None
 
 
-def cacheable(response: Response, key: str) -> Response:
+def cacheable(response: Response, key: str, current: bool = False) -> Response:
     """Add the release's validators to ``response`` and answer 304 when the client is current.
 
     ``key`` names what was asked (IRI and format); pages also vary by language, so it is part of
     the tag, and ``Vary`` names both ``Accept`` and ``Cookie`` (the language's memory).
+    ``current`` says :func:`not_modified` found the client current already: 304 at once.
     """
     lang = page_lang() if response.mimetype == "text/html" else ""
     tag, modified = validators(key, lang)
@@ -114,6 +115,9 @@ def cacheable(response: Response, key: str) -> Response:
         response.vary.update(vary.split(", "))
     else:
         headers["Vary"] = vary
+    if current:
+        response.status_code = 304  # werkzeug drops the body and the entity headers
+        return remember_lang(response)
     if not CONDITIONAL.intersection(request.environ):  # nothing to decide: no parsing
         return remember_lang(response)
     return remember_lang(response).make_conditional(request)
@@ -145,7 +149,8 @@ def not_modified(key: str, lang: str) -> bool:
     ``key`` names already: then it can be answered 304 before any store work."""
     environ = request.environ
     if request.method not in ("GET", "HEAD") or not (
-            "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ):
+            "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ) or (
+            "HTTP_IF_MATCH" in environ or "HTTP_RANGE" in environ):  # make_conditional decides
         return False
     tag, modified = validators(key, lang)
     return not is_resource_modified(environ, etag=unquote_etag(tag)[0],

@@ -83,6 +83,8 @@ class Answer:
     kind: str
     body: bytes = b""
     boolean: bool = False
+    #: What ``body`` of a SELECT answer is written in: TSV, or JSON when that was asked for.
+    results_format: QueryResultsFormat = QueryResultsFormat.TSV
 
     @classmethod
     def of_triples(cls, triples: Sequence[Triple]) -> Answer:
@@ -91,7 +93,7 @@ class Answer:
 
     @cached_property
     def _solutions(self) -> tuple[list[str], list[QuerySolution]]:
-        solutions = parse_query_results(self.body, QueryResultsFormat.TSV)
+        solutions = parse_query_results(self.body, self.results_format)
         assert isinstance(solutions, QuerySolutions)
         return [v.value for v in solutions.variables], list(solutions)
 
@@ -219,8 +221,10 @@ THREADS = _Threads()
 
 
 def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str], list[str]],
-        timeout: float, limit: int, most: int = 4) -> Answer:
+        timeout: float, limit: int, most: int = 4, json: bool = False) -> Answer:
     """Run ``query`` on ``store`` within ``timeout`` seconds and ``limit`` rows or triples.
+
+    ``json``: a SELECT answer is wanted as SPARQL JSON, so the store writes that directly.
 
     ``base`` is the service-defined base IRI (SPARQL 1.1 Protocol allows the endpoint's URL): the
     store interface takes none, so it is declared in a first line, which error positions skip.
@@ -242,8 +246,11 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
         # never a local of this frame (which an error's traceback would keep alive), and the
         # finished frames an error passes on have their locals cleared here.
         try:
-            outcome["answer"] = _written(store.query(f"BASE <{base}>\n{query}", *graphs),
-                                         limit, cancelled)
+            text = f"BASE <{base}>\n{query}"
+            answer = _written(store.query(text, *graphs), limit, cancelled, json)
+            if answer is _UNSURE:  # count its rows exactly: once more, as TSV
+                answer = _written(store.query(text, *graphs), limit, cancelled, False)
+            outcome["answer"] = answer
         except BaseException as err:  # handed to the waiting request thread
             traceback.clear_frames(err.__traceback__)
             outcome["error"] = err
@@ -296,6 +303,8 @@ class _Writer:
         self.stopped: str | None = None
 
     def write(self, chunk: bytes) -> int:
+        if self.stopped:  # the store's buffer may try the same bytes again: the first word stands
+            raise OSError(self.stopped)
         if self.cancelled.is_set():
             self.stopped = "cancelled"
         else:
@@ -318,8 +327,10 @@ class _Writer:
 FIRST_ROWS, FAST_ROW = 16, 0.001
 
 
-def _written(result: object, limit: int, cancelled: threading.Event) -> Answer | None:
-    """The whole result as TSV or N-Triples, stopping past the limit or when abandoned (None)."""
+def _written(result: object, limit: int, cancelled: threading.Event, json: bool = False
+             ) -> Answer | None:
+    """The whole result as TSV (JSON if ``json``) or N-Triples, stopping past the limit or when
+    abandoned (None); :data:`_UNSURE` when JSON rows could not be counted exactly."""
     if isinstance(result, QueryBoolean):
         return Answer("boolean", boolean=bool(result))
     rows = isinstance(result, QuerySolutions)
@@ -339,7 +350,10 @@ def _written(result: object, limit: int, cancelled: threading.Event) -> Answer |
                 break
         if not rest:
             head = "\t".join("?" + v.value for v in result.variables) + "\n" if rows else ""
-            return Answer("results" if rows else "graph", (head + "".join(lines)).encode())
+            answer = Answer("results" if rows else "graph", (head + "".join(lines)).encode())
+            return _as_json(answer) if rows and json else answer
+        if rows and json:
+            return _json_rest(result, lines, limit, cancelled)  # type: ignore[arg-type]
     writer = _Writer(limit + 1 - len(lines) if rows else limit - len(lines), cancelled)
     try:
         result.serialize(writer, fmt)  # type: ignore[attr-defined]
@@ -355,6 +369,77 @@ def _written(result: object, limit: int, cancelled: threading.Event) -> Answer |
         cut = body.index(b"\n") + 1 if rows else 0
         body = body[:cut] + "".join(lines).encode() + body[cut:]
     return Answer("results" if rows else "graph", body)
+
+
+#: A JSON answer whose rows the writer could not count exactly (see :class:`_JsonRows`).
+_UNSURE = Answer("unsure")
+
+
+class _JsonRows(_Writer):
+    """Where the store writes SPARQL JSON: counts rows without parsing.
+
+    In that writer's output every row but an empty one starts ``[{"`` or ``,{"``, which cannot
+    occur inside a string (a quote there is escaped). An empty row (``{}``, no variable bound) can
+    only be bounded: ``{}`` may be inside a literal too. So ``lines`` counts the rows that start
+    so, exactly, and ``empty`` every ``{}``; past ``most`` rows for sure the answer is too large,
+    and when only the bound passes ``most`` it is ``unsure`` (then counted again as TSV).
+    """
+
+    def __init__(self, most: int, cancelled: threading.Event) -> None:
+        super().__init__(most, cancelled)
+        self.empty, self.tail = 0, b""
+
+    def write(self, chunk: bytes) -> int:
+        if self.stopped:
+            raise OSError(self.stopped)
+        chunk = bytes(chunk)
+        three, two = self.tail + chunk, self.tail[-1:] + chunk  # a mark across two chunks
+        self.tail = chunk[-2:]
+        self.lines += three.count(b',{"') + three.count(b'[{"')
+        self.empty += two.count(b"{}")
+        if self.cancelled.is_set():
+            self.stopped = "cancelled"
+        elif self.lines > self.most:
+            self.stopped = "too large"
+        elif self.lines + self.empty > self.most:
+            self.stopped = "unsure"
+        if self.stopped:
+            raise OSError(self.stopped)
+        self.parts.append(chunk)
+        return len(chunk)
+
+
+def _json_rest(result: QuerySolutions, lines: list[str], limit: int, cancelled: threading.Event
+               ) -> Answer | None:
+    """The rows after ``lines`` written by the store as JSON, and ``lines`` put before them."""
+    writer = _JsonRows(limit - len(lines), cancelled)
+    head = "\t".join("?" + v.value for v in result.variables) + "\n"
+    try:
+        result.serialize(writer, QueryResultsFormat.JSON)
+    except Exception:  # the writer's own stop, or a failure to pass on
+        if writer.stopped is None:
+            raise
+    if writer.stopped == "too large":
+        raise _TooLarge()
+    if writer.stopped == "cancelled":
+        return None
+    if writer.stopped == "unsure":
+        return _UNSURE
+    rest = b"".join(writer.parts)
+    first = _as_json(Answer("results", (head + "".join(lines)).encode())).body
+    mark = b'"bindings":['  # the first one is the array's start: no variable has that name
+    at, cut = first.index(mark) + len(mark), rest.index(mark) + len(mark)
+    rows = first[at:first.rindex(b"]")]
+    joined = rows + b"," if rest[cut:cut + 1] != b"]" else rows
+    return Answer("results", rest[:cut] + joined + rest[cut:],
+                  results_format=QueryResultsFormat.JSON)
+
+
+def _as_json(answer: Answer) -> Answer:
+    """A TSV answer rewritten as SPARQL JSON (by pyoxigraph)."""
+    body = parse_query_results(answer.body, QueryResultsFormat.TSV).serialize(
+        format=QueryResultsFormat.JSON)
+    return Answer("results", body, results_format=QueryResultsFormat.JSON)  # type: ignore[arg-type]
 
 
 def _term(term: Term | None) -> str:

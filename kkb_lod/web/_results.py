@@ -61,7 +61,9 @@ def to_bytes(answer: Answer, fmt: Format) -> bytes:
         return serialize(parse(answer.body, RdfFormat.N_TRIPLES), format=fmt.ox,  # type: ignore[arg-type]
                          prefixes=PREFIXES)
     if answer.kind == "results" and fmt.ox not in SPREADSHEET_FORMATS:
-        written = parse_query_results(answer.body, QueryResultsFormat.TSV)
+        if fmt.ox == answer.results_format:
+            return answer.body
+        written = parse_query_results(answer.body, answer.results_format)
         return written.serialize(format=fmt.ox)  # type: ignore[return-value]
     document_json = results_json(answer)
     if fmt.ox in SPREADSHEET_FORMATS:

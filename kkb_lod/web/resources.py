@@ -56,7 +56,8 @@ def resource(kind: str, key: str) -> Response:
     lang = page_lang() if fmt.kind == "page" else ""
     release = current_app.extensions["kkb_release"].get("id")  # none: a store that may change
     if release and not_modified(f"{iri}|{fmt.name}", lang):  # the client has it: no store work
-        return _answer(b"", fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None)
+        return _answer(b"", fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None,
+                       current=True)
     body = page_cache().get((release, iri, fmt.name, lang)) if release else None
     if body is None:
         body = _describe(iri, kind, key, fmt, lang)
@@ -125,10 +126,11 @@ def alternates(path: str) -> str:
                      for f in for_kind(*KINDS))
 
 
-def _answer(body: str | bytes, fmt: Format, path: str, iri: str, negotiated: bool) -> Response:
+def _answer(body: str | bytes, fmt: Format, path: str, iri: str, negotiated: bool,
+            current: bool = False) -> Response:
     """The response with its alternates, the document it is, and the release's validators."""
     response = Response(body, mimetype=fmt.media_type)
     response.headers["Link"] = alternates(path)
     if negotiated:
         response.headers["Content-Location"] = f"{path}.{fmt.suffix}"
-    return cacheable(response, f"{iri}|{fmt.name}")
+    return cacheable(response, f"{iri}|{fmt.name}", current)

@@ -10,6 +10,7 @@ description, or the query page for a browser.
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from pyoxigraph import QueryResultsFormat
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from kkb_lod.config import Settings
@@ -60,7 +61,8 @@ def endpoint() -> Response:
                         read_format=False) if expected else None
         answer = run(_store(), operation.query, base, found,
                      dataset(found, operation.default_graphs, operation.named_graphs),
-                     settings.query_timeout, settings.result_limit, settings.max_queries)
+                     settings.query_timeout, settings.result_limit, settings.max_queries,
+                     json=fmt is not None and fmt.ox == QueryResultsFormat.JSON)
     except HTTPException as error:
         if not _wants_page():
             raise
