@@ -107,14 +107,15 @@ def cacheable(response: Response, key: str, current: bool = False) -> Response:
     lang = page_lang() if response.mimetype == "text/html" else ""
     tag, modified = validators(key, lang)
     headers = response.headers
-    headers["ETag"] = tag
-    if modified is not None:
-        headers["Last-Modified"] = modified
     vary = "Accept, Cookie" if lang else "Accept"
     if "Vary" in headers:
         response.vary.update(vary.split(", "))
-    else:
-        headers["Vary"] = vary
+        vary = None
+    if "ETag" in headers or "Last-Modified" in headers:
+        headers.remove("ETag")
+        headers.remove("Last-Modified")
+    headers.extend([("ETag", tag), *([("Last-Modified", modified)] if modified else []),
+                    *([("Vary", vary)] if vary else [])])  # added at once: no search per header
     if current:
         response.status_code = 304  # werkzeug drops the body and the entity headers
         return remember_lang(response)
@@ -187,4 +188,7 @@ class PageCache:
 
 def page_cache() -> PageCache:
     """This app's :class:`PageCache`."""
-    return current_app.extensions.setdefault("kkb_page_cache", PageCache())
+    cache = current_app.extensions.get("kkb_page_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("kkb_page_cache", PageCache())
+    return cache

@@ -145,7 +145,7 @@ def dataset(scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[st
     default, named = list(default_graphs), list(named_graphs)
     if not default and not named and scan.from_default is not None \
             and scan.from_named is not None:
-        default, named = scan.from_default, scan.from_named
+        default, named = list(scan.from_default), list(scan.from_named)  # the scan is shared
     if default or named:
         return default or [EMPTY_GRAPH], named or [EMPTY_GRAPH]
     return [], []

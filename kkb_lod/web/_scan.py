@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
@@ -67,6 +68,20 @@ def unescape(text: str) -> str:
 
 
 def scan(text: str, base: str | None = None) -> Scan:
+    """:func:`read_scan`, remembered for the texts asked again (clients repeat their queries;
+    scanning a long one costs a few tenths of a millisecond). The answer is shared: not to be
+    changed."""
+    if len(text) > 20_000:
+        return read_scan(text, base)
+    return _remembered(text, base)
+
+
+@lru_cache(maxsize=512)
+def _remembered(text: str, base: str | None) -> Scan:
+    return read_scan(text, base)
+
+
+def read_scan(text: str, base: str | None = None) -> Scan:
     """Scan a query (or an update) and report its form, SERVICE targets and FROM clauses.
 
     ``base`` is the base IRI the service gives the query, against which relative IRIs resolve

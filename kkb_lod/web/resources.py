@@ -129,8 +129,8 @@ def alternates(path: str) -> str:
 def _answer(body: str | bytes, fmt: Format, path: str, iri: str, negotiated: bool,
             current: bool = False) -> Response:
     """The response with its alternates, the document it is, and the release's validators."""
-    response = Response(body, mimetype=fmt.media_type)
-    response.headers["Link"] = alternates(path)
+    headers = [("Link", alternates(path))]
     if negotiated:
-        response.headers["Content-Location"] = f"{path}.{fmt.suffix}"
+        headers.append(("Content-Location", f"{path}.{fmt.suffix}"))
+    response = Response(body, mimetype=fmt.media_type, headers=headers)
     return cacheable(response, f"{iri}|{fmt.name}", current)

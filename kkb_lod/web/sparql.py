@@ -125,9 +125,7 @@ def service_description(fmt: Format) -> Response:
 
 
 def _answer(body: bytes, fmt: Format) -> Response:
-    response = Response(body, mimetype=fmt.media_type)
-    response.vary.add("Accept")
-    return response
+    return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
 
 
 def _store() -> Store:
