@@ -387,7 +387,9 @@ SCAN_FRAGMENTS = st.sampled_from([
     "DESCRIBE", "WHERE", "{", "}", "?s", "?from", "kkb:village", ":with", "<urn:x>", "1",
     "SERVICE", "SERVICE <http://a.example/sparql>", "SERVICE SILENT :s", "FROM <urn:g>",
     "FROM NAMED <urn:g>", "INSERT", "DELETE DATA", "WITH", "LOAD", "address", '"SERVICE"',
-    "'''x\nFROM'''", "\\u0053ERVICE", "<urn:\\u003E>", "*", ".", "SELECTX", "ASK_", "a"])
+    "'''x\nFROM'''", "\\u0053ERVICE", "<urn:\\u003E>", "*", ".", "SELECTX", "ASK_", "a",
+    ":", "-x", "SELECT:with", "ASK.x:", "PREFIX a#b: <urn:x>", 'PREFIX c: <a"b>',
+    "PREFIX d-: <urn:>"])
 
 
 @given(st.lists(SCAN_FRAGMENTS, max_size=12).map("".join)

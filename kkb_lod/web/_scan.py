@@ -121,8 +121,12 @@ def full_scan(text: str, base: str | None = None) -> Scan:
 #: (anywhere, even in a string or an IRI; no word boundary before it: the engine may read
 #: ``1SERVICE`` as ``1 SERVICE``).
 _KEYWORDS = re.compile(r"(?i:(?:SERVICE|FROM|" + "|".join(UPDATE_KEYWORDS) + r")\b)")
-_PROLOGUE = re.compile(r"\s+|\#[^\n\r]*|(?i:PREFIX)\s+[^\s:<>]*:\s*<[^<>\s]*>|(?i:BASE)\s*<[^<>\s]*>")
-_FORM = re.compile(r"(?i:(SELECT|CONSTRUCT|DESCRIBE|ASK))(?!\w)")
+_IRIREF = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_PROLOGUE = re.compile(r"\s+|\#[^\n\r]*|(?i:PREFIX)\s+(?:[^\W\d_](?:[\w\-.]*[\w\-])?)?:\s*"
+                       + _IRIREF + r"|(?i:BASE)\s*" + _IRIREF)
+#: The form keyword as a word of its own (``SELECT:x`` and ``ASK.x:`` begin prefixed names: those
+#: and anything like them are left to the full scan).
+_FORM = re.compile(r"(?i:(SELECT|CONSTRUCT|DESCRIBE|ASK))(?![\w\-.:\u00B7\u0300-\u036F\u203F-\u2040])")
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
