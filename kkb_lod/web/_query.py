@@ -7,14 +7,15 @@ thread for every query cost about a tenth of a millisecond, as much as a lookup 
 that streams its answer (most SELECT/CONSTRUCT queries) also stops once abandoned: at its next row
 while rows come slowly, at the next 8 KB block of output once they come fast (``FIRST_ROWS``); one
 that computes everything before its first row (ORDER BY, GROUP BY, aggregates) runs on in its
-thread. Abandoned queries count against ``max_queries`` until
-they end, and the watchdog (:mod:`kkb_lod.web._watchdog`) replaces the worker process of one still
-running ``query_hard_limit`` after it started.
+thread. Abandoned queries count against ``max_queries`` until they end, and the watchdog
+(:mod:`kkb_lod.web._watchdog`) replaces the worker process of one still running
+``query_hard_limit`` after it started.
 
 The answer is kept as SPARQL TSV (SELECT) or N-Triples (graphs), written by the store itself, in
 Rust and without the GIL, once its first rows have come fast (:class:`Answer`); the negotiated
 format is made from it (``_results``). Both are line formats (a line break inside a literal is
-written ``\\n``), so counting lines enforces the size limit without a Python object per row.
+written ``\\n``), so counting lines enforces the size limit without a Python object per row. A
+SELECT answer asked for as SPARQL JSON is written as JSON directly (:class:`_JsonRows` counts it).
 
 The size limit: at most ``result_limit`` rows or triples are answered; a bigger answer is refused
 (422) rather than cut short, with a hint to page with LIMIT/OFFSET.
@@ -117,6 +118,10 @@ Term = NamedNode | BlankNode | Literal | Triple
 
 class _TooLarge(Exception):
     """The answer has more rows or triples than allowed."""
+
+
+class _Unsure(Exception):
+    """The rows of a JSON answer could not be counted exactly while it was written."""
 
 
 def check_policy(scan: Scan, services: Sequence[str]) -> None:
@@ -247,12 +252,19 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
         # finished frames an error passes on have their locals cleared here.
         try:
             text = f"BASE <{base}>\n{query}"
-            answer = _written(store.query(text, *graphs), limit, cancelled, json)
-            if answer is _UNSURE:  # count its rows exactly: once more, as TSV
-                answer = _written(store.query(text, *graphs), limit, cancelled, False)
-            outcome["answer"] = answer
+            try:
+                outcome["answer"] = _written(store.query(text, *graphs), limit, cancelled, json)
+            except _Unsure:
+                unsure = True
+            else:
+                unsure = False
+            if unsure:  # count its rows exactly: once more, as TSV
+                outcome["answer"] = _written(store.query(text, *graphs), limit, cancelled, False)
         except BaseException as err:  # handed to the waiting request thread
-            traceback.clear_frames(err.__traceback__)
+            chained: BaseException | None = err
+            while chained is not None:  # with the errors it was raised from or during
+                traceback.clear_frames(chained.__traceback__)
+                chained = chained.__cause__ or chained.__context__
             outcome["error"] = err
         finally:
             ACTIVE.leave()
@@ -330,7 +342,10 @@ FIRST_ROWS, FAST_ROW = 16, 0.001
 def _written(result: object, limit: int, cancelled: threading.Event, json: bool = False
              ) -> Answer | None:
     """The whole result as TSV (JSON if ``json``) or N-Triples, stopping past the limit or when
-    abandoned (None); :data:`_UNSURE` when JSON rows could not be counted exactly."""
+    abandoned (None).
+
+    :raise _Unsure: the JSON rows could not be counted exactly (:class:`_JsonRows`).
+    """
     if isinstance(result, QueryBoolean):
         return Answer("boolean", boolean=bool(result))
     rows = isinstance(result, QuerySolutions)
@@ -349,12 +364,27 @@ def _written(result: object, limit: int, cancelled: threading.Event, json: bool 
                 rest = True  # the store writes the rest from where this loop stopped
                 break
         if not rest:
-            head = "\t".join("?" + v.value for v in result.variables) + "\n" if rows else ""
+            head = _tsv_head(result) if rows else ""  # type: ignore[arg-type]
             answer = Answer("results" if rows else "graph", (head + "".join(lines)).encode())
             return _as_json(answer) if rows and json else answer
         if rows and json:
             return _json_rest(result, lines, limit, cancelled)  # type: ignore[arg-type]
-    writer = _Writer(limit + 1 - len(lines) if rows else limit - len(lines), cancelled)
+    body = _store_writes(result, _Writer(limit + 1 - len(lines) if rows else limit - len(lines),
+                                         cancelled), fmt)
+    if body is None:
+        return None
+    if lines:  # after the header line (TSV), before the rows the store wrote
+        cut = body.index(b"\n") + 1 if rows else 0
+        body = body[:cut] + "".join(lines).encode() + body[cut:]
+    return Answer("results" if rows else "graph", body)
+
+
+def _store_writes(result: object, writer: _Writer, fmt: QueryResultsFormat | RdfFormat
+                  ) -> bytes | None:
+    """What the store wrote of ``result`` into ``writer``, or None if the request gave up.
+
+    :raise _TooLarge: past the limit. :raise _Unsure: see :class:`_JsonRows`.
+    """
     try:
         result.serialize(writer, fmt)  # type: ignore[attr-defined]
     except Exception:  # the writer's own stop, or a failure to pass on
@@ -362,21 +392,19 @@ def _written(result: object, limit: int, cancelled: threading.Event, json: bool 
             raise
     if writer.stopped == "too large":
         raise _TooLarge()
+    if writer.stopped == "unsure":
+        raise _Unsure()
     if writer.stopped == "cancelled":
         return None
-    body = b"".join(writer.parts)
-    if lines:  # after the header line (TSV), before the rows the store wrote
-        cut = body.index(b"\n") + 1 if rows else 0
-        body = body[:cut] + "".join(lines).encode() + body[cut:]
-    return Answer("results" if rows else "graph", body)
+    return b"".join(writer.parts)
 
 
-#: A JSON answer whose rows the writer could not count exactly (see :class:`_JsonRows`).
-_UNSURE = Answer("unsure")
+def _tsv_head(result: QuerySolutions) -> str:
+    return "\t".join("?" + v.value for v in result.variables) + "\n"
 
 
 class _JsonRows(_Writer):
-    """Where the store writes SPARQL JSON: counts rows without parsing.
+    """Where the store writes SPARQL JSON: counts rows without parsing them.
 
     In that writer's output every row but an empty one starts ``[{"`` or ``,{"``, which cannot
     occur inside a string (a quote there is escaped). An empty row (``{}``, no variable bound) can
@@ -412,21 +440,10 @@ class _JsonRows(_Writer):
 def _json_rest(result: QuerySolutions, lines: list[str], limit: int, cancelled: threading.Event
                ) -> Answer | None:
     """The rows after ``lines`` written by the store as JSON, and ``lines`` put before them."""
-    writer = _JsonRows(limit - len(lines), cancelled)
-    head = "\t".join("?" + v.value for v in result.variables) + "\n"
-    try:
-        result.serialize(writer, QueryResultsFormat.JSON)
-    except Exception:  # the writer's own stop, or a failure to pass on
-        if writer.stopped is None:
-            raise
-    if writer.stopped == "too large":
-        raise _TooLarge()
-    if writer.stopped == "cancelled":
+    rest = _store_writes(result, _JsonRows(limit - len(lines), cancelled), QueryResultsFormat.JSON)
+    if rest is None:
         return None
-    if writer.stopped == "unsure":
-        return _UNSURE
-    rest = b"".join(writer.parts)
-    first = _as_json(Answer("results", (head + "".join(lines)).encode())).body
+    first = _as_json(Answer("results", (_tsv_head(result) + "".join(lines)).encode())).body
     mark = b'"bindings":['  # the first one is the array's start: no variable has that name
     at, cut = first.index(mark) + len(mark), rest.index(mark) + len(mark)
     rows = first[at:first.rindex(b"]")]
