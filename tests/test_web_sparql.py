@@ -12,12 +12,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
@@ -25,7 +28,7 @@ from kkb_lod.config import Settings
 from kkb_lod.store import OxigraphStore, StoreError
 from kkb_lod.web import create_app
 from kkb_lod.web._query import EMPTY_GRAPH
-from kkb_lod.web._scan import scan
+from kkb_lod.web._scan import full_scan, scan
 
 from .server import free_port, serve_app
 
@@ -378,6 +381,26 @@ def test_scan_finds_the_form(query: str, form: str | None) -> None:
     assert scan(query).form == form
 
 
+SCAN_FRAGMENTS = st.sampled_from([
+    "PREFIX kkb: <https://w3id.org/kkb/def#>", "PREFIX : <urn:x:>", "prefix sd: <urn:service#>",
+    "BASE <http://a.example/>", "# SELECT\n", "\n", " ", "SELECT", "select", "ASK", "CONSTRUCT",
+    "DESCRIBE", "WHERE", "{", "}", "?s", "?from", "kkb:village", ":with", "<urn:x>", "1",
+    "SERVICE", "SERVICE <http://a.example/sparql>", "SERVICE SILENT :s", "FROM <urn:g>",
+    "FROM NAMED <urn:g>", "INSERT", "DELETE DATA", "WITH", "LOAD", "address", '"SERVICE"',
+    "'''x\nFROM'''", "\\u0053ERVICE", "<urn:\\u003E>", "*", ".", "SELECTX", "ASK_", "a",
+    ":", "-x", "SELECT:with", "ASK.x:", "PREFIX a#b: <urn:x>", 'PREFIX c: <a"b>',
+    "PREFIX d-: <urn:>"])
+
+
+@given(st.lists(SCAN_FRAGMENTS, max_size=12).map("".join)
+       | st.lists(SCAN_FRAGMENTS, max_size=12).map(" ".join))
+@hypothesis_settings(max_examples=400, deadline=None)
+def test_scan_short_way_agrees_with_the_full_scan(query: str) -> None:
+    """The short way for queries without SERVICE, FROM or updates reports what tokenizing the
+    whole text reports, whatever the fragments around it."""
+    assert scan(query, "http://a.example/q") == full_scan(query, "http://a.example/q")
+
+
 @pytest.fixture
 def listener() -> Iterator[tuple[str, list[bytes]]]:
     """A TCP listener on loopback that records whoever connects: refused SERVICE must not."""
@@ -698,3 +721,56 @@ def test_json_and_xml_answers_are_unchanged(client: FlaskClient) -> None:
     cells = {b["kind"]["value"]: b["cell"]["value"] for b in response.json["results"]["bindings"]}
     assert cells["formula"] == "=HYPERLINK(\"http://evil.example/\",\"click\")"
     assert cells["minus"] == "-2+3"
+
+
+@given(st.lists(st.tuples(st.text(max_size=8), st.text(max_size=30))).map(urlencode)
+       | st.text(alphabet="ab=&%+2F5cz\\é\n", max_size=40))
+@hypothesis_settings(max_examples=400, deadline=None)
+def test_form_parameters_decode_as_parse_qsl_does(raw: str) -> None:
+    """The fast percent-decoding of request parameters agrees with the standard library's, stray
+    ``%`` and backslashes included; what is not UTF-8 is refused by both."""
+    from werkzeug.exceptions import BadRequest
+
+    from kkb_lod.web._protocol import _pairs
+
+    try:
+        expected = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        with pytest.raises(BadRequest):
+            _pairs(raw.encode("utf-8"), "the body")
+        return
+    assert _pairs(raw.encode("utf-8"), "the body") == expected
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/tab-separated-values",
+                                    "application/sparql-results+xml"])
+@pytest.mark.parametrize(("rows", "status"), [(3, 200), (40, 200), (41, 422)])
+@pytest.mark.parametrize("literal", ["plain", '{} ,{"x":1} [{"y":{}}]', "{}{}{}{}"])
+def test_the_result_limit_counts_rows_exactly(settings: Settings, accept: str, rows: int,
+                                              status: int, literal: str) -> None:
+    """Answers written by the store are counted exactly against result_limit (40 here), whatever
+    their literals hold (JSON's row marks, ``{}``), in every format; and they are the store's own
+    answer: the rows read one by one first, the rest written by the store, in order."""
+    tiny = OxigraphStore()
+    tiny.ox.extend(ox.Quad(ox.NamedNode(f"urn:x:{i:03d}"), ox.NamedNode("urn:x:p"),
+                           ox.Literal(f"{literal} {i}\n\t", language="en" if i % 2 else None))
+                   for i in range(rows))
+    app = create_app(dataclasses.replace(settings, result_limit=40), tiny)
+    for query in ("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s",
+                  "SELECT ?unbound WHERE { ?s ?p ?o }",  # empty rows: {} each in JSON
+                  "CONSTRUCT WHERE { ?s ?p ?o }"):
+        graph = query.startswith("CONSTRUCT")
+        response = app.test_client().get("/sparql", query_string={"query": query},
+                                         headers={"Accept": "application/n-triples" if graph
+                                                  else accept})
+        assert response.status_code == status, (query, response.get_data(True)[:300])
+        if status != 200:
+            continue
+        fmt = ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.from_media_type(accept)
+        if graph:
+            assert set(ox.parse(response.data, fmt)) == set(ox.parse(
+                tiny.query(query).serialize(format=fmt), fmt))
+        else:
+            got = ox.parse_query_results(response.data, fmt)
+            assert [v.value for v in got.variables] == [v.value for v in tiny.query(query).variables]
+            assert list(got) == list(tiny.query(query))

@@ -14,10 +14,12 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from pyoxigraph import QuerySolutions
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
+from werkzeug.datastructures import Headers
+from werkzeug.http import http_date, is_entity_header, is_resource_modified, quote_etag, unquote_etag
 
 from kkb_lod.config import Settings
 from kkb_lod.iris import Minter
@@ -45,13 +47,17 @@ def _minter(base: str) -> Minter:
 
 def page_lang() -> str:
     """``?lang=`` if given (and then remembered in a cookie), else the cookie, else Indonesian."""
-    asked = request.args.get("lang") or request.cookies.get(COOKIE) or "id"
-    return asked if asked in LANGS else "id"
+    lang = g.get("kkb_lang")
+    if lang is None:  # asked several times a request; reading the query and cookies costs
+        asked = (request.args.get("lang") if request.query_string else None) or (
+            request.cookies.get(COOKIE) if "HTTP_COOKIE" in request.environ else None) or "id"
+        lang = g.kkb_lang = asked if asked in LANGS else "id"
+    return lang
 
 
 def remember_lang(response: Response) -> Response:
     """Keep an explicit ``?lang=`` choice for a year, so every later page is in that language."""
-    if request.args.get("lang") in LANGS:
+    if request.query_string and request.args.get("lang") in LANGS:
         response.set_cookie(COOKIE, request.args["lang"], max_age=365 * 86400, samesite="Lax")
     return response
 
@@ -92,21 +98,86 @@ def local_url(iri: str) -> str | None:
     return None
 
 
-def cacheable(response: Response, key: str) -> Response:
+def cacheable(response: Response, key: str, current: bool = False) -> Response:
     """Add the release's validators to ``response`` and answer 304 when the client is current.
 
     ``key`` names what was asked (IRI and format); pages also vary by language, so it is part of
     the tag, and ``Vary`` names both ``Accept`` and ``Cookie`` (the language's memory).
+    ``current`` says :func:`not_modified` found the client current already: 304 at once.
     """
-    release = current_app.extensions["kkb_release"]
     lang = page_lang() if response.mimetype == "text/html" else ""
-    tag = hashlib.sha256(f"{release.get('id', '')}|{key}|{lang}".encode()).hexdigest()
-    response.set_etag(tag[:32])
-    if release.get("created"):
-        created = dt.datetime.fromisoformat(release["created"])
-        response.last_modified = created.astimezone(dt.UTC).replace(microsecond=0)
-    response.vary.update(("Accept", "Cookie") if lang else ("Accept",))
+    tag, modified = validators(key, lang)
+    headers = response.headers
+    vary = "Accept, Cookie" if lang else "Accept"
+    if "Vary" in headers:
+        response.vary.update(vary.split(", "))
+        vary = None
+    if "ETag" in headers or "Last-Modified" in headers:
+        headers.remove("ETag")
+        headers.remove("Last-Modified")
+    headers.extend([("ETag", tag), *([("Last-Modified", modified)] if modified else []),
+                    *([("Vary", vary)] if vary else [])])  # added at once: no search per header
+    if current:
+        return remember_lang(NotModified(headers=[
+            (name, value) for name, value in headers.items()
+            if not is_entity_header(name) or name.lower() in ("content-location", "expires")]))
+    if not CONDITIONAL.intersection(request.environ):  # nothing to decide: no parsing
+        return remember_lang(response)
     return remember_lang(response).make_conditional(request)
+
+
+#: The request headers that can make an answer conditional or partial (``make_conditional``).
+CONDITIONAL = frozenset(("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+                         "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_RANGE"))
+
+
+def validators(key: str, lang: str) -> tuple[str, str | None]:
+    """The ``ETag`` and ``Last-Modified`` headers of what ``key`` names in ``lang``, in this
+    release (remembered: a page asked again costs no hashing nor date formatting)."""
+    release = current_app.extensions["kkb_release"]
+    return _validators(release.get("id", ""), release.get("created"), key, lang)
+
+
+@lru_cache(maxsize=4096)
+def _validators(release: str, created: str | None, key: str, lang: str) -> tuple[str, str | None]:
+    tag = quote_etag(hashlib.sha256(f"{release}|{key}|{lang}".encode()).hexdigest()[:32])
+    if not created:
+        return tag, None
+    return tag, http_date(_created(created))
+
+
+@lru_cache(maxsize=8)
+def _created(created: str | None) -> dt.datetime | None:
+    """The release's build time, to the second (as HTTP dates say it)."""
+    if not created:
+        return None
+    return dt.datetime.fromisoformat(created).astimezone(dt.UTC).replace(microsecond=0)
+
+
+def not_modified(key: str, lang: str) -> bool:
+    """Whether a GET or HEAD's ``If-None-Match``/``If-Modified-Since`` say the client has what
+    ``key`` names already: then it can be answered 304 before any store work."""
+    environ = request.environ
+    if request.method not in ("GET", "HEAD") or not (
+            "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ) or (
+            "HTTP_IF_MATCH" in environ or "HTTP_RANGE" in environ):  # make_conditional decides
+        return False
+    tag, _ = validators(key, lang)
+    release = current_app.extensions["kkb_release"]
+    return not is_resource_modified(environ, etag=unquote_etag(tag)[0],
+                                    last_modified=_created(release.get("created")))
+
+
+class NotModified(Response):
+    """A 304 made without entity headers (nor a body) from the start, so werkzeug's own pass to
+    remove them, which re-adds every header one by one, is not needed: a current client is
+    answered with less work than a full page."""
+
+    default_status = 304
+    default_mimetype = None
+
+    def get_wsgi_headers(self, environ: dict) -> Headers:  # type: ignore[override]
+        return self.headers
 
 
 class PageCache:
@@ -139,4 +210,7 @@ class PageCache:
 
 def page_cache() -> PageCache:
     """This app's :class:`PageCache`."""
-    return current_app.extensions.setdefault("kkb_page_cache", PageCache())
+    cache = current_app.extensions.get("kkb_page_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("kkb_page_cache", PageCache())
+    return cache

@@ -1,9 +1,10 @@
 """Writing a materialised answer in the negotiated format, and as table cells for the HTML page.
 
-Rows are read into a list before anything is written (to enforce the size limit), and pyoxigraph
-cannot serialise such a list, only its own live result. So SELECT/ASK answers are written as
-SPARQL JSON here (the small, fully specified format) and handed back to pyoxigraph's own
-writers for XML, CSV and TSV. Graph answers go straight to ``pyoxigraph.serialize``.
+The store has written the answer already (SPARQL TSV for SELECT, N-Triples for graphs: see
+:class:`kkb_lod.web._query.Answer`); pyoxigraph reads it back and writes the negotiated format, in
+Rust and without the GIL, so a thousand-row answer costs about as much as the store's own writer.
+ASK answers, and the CSV and TSV formats (which need the change below), are written as SPARQL JSON
+here and handed to pyoxigraph's writers.
 
 CSV and TSV answers are opened in spreadsheets, which run a cell starting with ``=``, ``+``, ``-``
 or ``@`` (or a tab or carriage return before one) as a formula. Such a literal is written with a
@@ -24,7 +25,9 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     QueryResultsFormat,
+    RdfFormat,
     Triple,
+    parse,
     parse_query_results,
     serialize,
 )
@@ -53,7 +56,15 @@ SPREADSHEET_FORMATS = (QueryResultsFormat.CSV, QueryResultsFormat.TSV)
 def to_bytes(answer: Answer, fmt: Format) -> bytes:
     """The answer serialised in ``fmt`` (a "results" format for SELECT/ASK, else an RDF one)."""
     if answer.kind == "graph":
-        return serialize(answer.triples, format=fmt.ox, prefixes=PREFIXES)  # type: ignore[arg-type]
+        if fmt.ox == RdfFormat.N_TRIPLES:
+            return answer.body
+        return serialize(parse(answer.body, RdfFormat.N_TRIPLES), format=fmt.ox,  # type: ignore[arg-type]
+                         prefixes=PREFIXES)
+    if answer.kind == "results" and fmt.ox not in SPREADSHEET_FORMATS:
+        if fmt.ox == answer.results_format:
+            return answer.body
+        written = parse_query_results(answer.body, answer.results_format)
+        return written.serialize(format=fmt.ox)  # type: ignore[return-value]
     document_json = results_json(answer)
     if fmt.ox in SPREADSHEET_FORMATS:
         document_json = spreadsheet_safe(document_json)

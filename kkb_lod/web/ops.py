@@ -9,6 +9,7 @@ because the Prometheus text format is a few lines.
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import math
@@ -16,7 +17,6 @@ import os
 import re
 import threading
 import time
-import uuid
 from collections import Counter
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -55,13 +55,14 @@ class Metrics:
         self.counts: Counter[str] = Counter()
 
     def observe(self, family: str, method: str, status: int, seconds: float) -> None:
+        """Count one request: in the one bucket it falls in (made cumulative when rendered)."""
+        index = bisect.bisect_left(BUCKETS, seconds)
         with self.lock:
             self.requests[(family, method, status)] += 1
             self.sums[family] += seconds
             self.counts[family] += 1
-            for bound in BUCKETS:
-                if seconds <= bound:
-                    self.buckets[(family, bound)] += 1
+            if index < len(BUCKETS):
+                self.buckets[(family, BUCKETS[index])] += 1
 
     def render(self) -> str:
         with self.lock:
@@ -73,9 +74,11 @@ class Metrics:
             lines += ["# HELP kkb_request_seconds Request latency.",
                       "# TYPE kkb_request_seconds histogram"]
             for family in sorted(self.counts):
+                below = 0
                 for bound in BUCKETS:
+                    below += self.buckets[(family, bound)]
                     lines.append(f'kkb_request_seconds_bucket{{family="{family}",le="{bound}"}} '
-                                 f"{self.buckets[(family, bound)]}")
+                                 f"{below}")
                 lines.append(f'kkb_request_seconds_bucket{{family="{family}",le="+Inf"}} '
                              f"{self.counts[family]}")
                 lines.append(f'kkb_request_seconds_sum{{family="{family}"}} {self.sums[family]:.6f}')
@@ -124,8 +127,8 @@ def init_app(app: Flask, max_body_bytes: int = 1_000_000) -> None:
 
 
 def _start() -> None:
-    given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+    given = request.environ.get("HTTP_X_REQUEST_ID", "")
+    g.request_id = given if given and REQUEST_ID_RE.match(given) else os.urandom(16).hex()
     g.started = time.perf_counter()
 
 
@@ -150,14 +153,22 @@ def _finish(response: Response) -> Response:
     family = (request.blueprint or "other") if request.url_rule else "unrouted"
     current_app.extensions["kkb_metrics"].observe(family, request.method, response.status_code,
                                                   seconds)
-    response.headers["X-Request-ID"] = g.get("request_id", "")
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}  # one pass, not one lookup a header
+    if "x-request-id" in present:
+        headers["X-Request-ID"] = g.get("request_id", "")
+    else:
+        headers.add("X-Request-ID", g.get("request_id", ""))
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    log.info(json.dumps({
-        "request_id": g.get("request_id"), "method": request.method, "path": request.path,
-        "client": client_address(request, current_app.config["KKB_SETTINGS"].trusted_proxies),
-        "status": response.status_code, "ms": round(seconds * 1000, 2),
-        "bytes": response.calculate_content_length(), "agent": request.user_agent.string[:200]}))
+        if name.lower() not in present:
+            headers.add(name, value)
+    if log.isEnabledFor(logging.INFO):  # the record is built only when it is written
+        log.info(json.dumps({
+            "request_id": g.get("request_id"), "method": request.method, "path": request.path,
+            "client": client_address(request, current_app.config["KKB_SETTINGS"].trusted_proxies),
+            "status": response.status_code, "ms": round(seconds * 1000, 2),
+            "bytes": response.calculate_content_length(),
+            "agent": request.environ.get("HTTP_USER_AGENT", "")[:200]}))
     return response
 
 

@@ -5,6 +5,12 @@ the same data is served on localhost or behind w3id.org): "ASK, then describe" a
 as Trifid does. Anything :class:`~kkb_lod.iris.Minter` does not accept, or the store does not
 know, is a 404 (a page for browsers, text for programs).
 
+A release never changes while it is served, so a conditional request whose ``If-None-Match`` or
+``If-Modified-Since`` matches the release's validators is answered 304 before the store is asked
+anything, and an answer once drawn is served from the page cache (``_pages.PageCache``). (So a
+client that forges the validators of an IRI the store does not know gets 304, not 404: it is told
+only that its own copy is current.)
+
 **Cool-URIs pattern: content negotiation without a redirect.** The IRI itself answers with the
 representation ``Accept`` asks for: HTML for browsers, else Turtle, JSON-LD, RDF/XML or
 N-Triples. We do not answer 303: every IRI is a document URL on the server, and one round trip is
@@ -19,6 +25,8 @@ The ontology's terms are hash IRIs of ``https://w3id.org/kkb/def``, so ``/def`` 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, Response, current_app, render_template, request
 from pyoxigraph import NamedNode, serialize
 from werkzeug.exceptions import NotFound
@@ -27,7 +35,7 @@ from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import IriError
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
-from kkb_lod.web._pages import cacheable, minter, page_cache, page_lang
+from kkb_lod.web._pages import cacheable, minter, not_modified, page_cache, page_lang
 from kkb_lod.web._places import family_functions, place_map
 from kkb_lod.web.conneg import negotiate
 
@@ -47,6 +55,9 @@ def resource(kind: str, key: str) -> Response:
     fmt = negotiate(*KINDS, suffix=suffix)
     lang = page_lang() if fmt.kind == "page" else ""
     release = current_app.extensions["kkb_release"].get("id")  # none: a store that may change
+    if release and not_modified(f"{iri}|{fmt.name}", lang):  # the client has it: no store work
+        return _answer(b"", fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None,
+                       current=True)
     body = page_cache().get((release, iri, fmt.name, lang)) if release else None
     if body is None:
         body = _describe(iri, kind, key, fmt, lang)
@@ -108,11 +119,18 @@ def _serialize(triples: list, fmt: Format, first: str) -> bytes:
     return serialize(ordered, format=fmt.ox, prefixes=PREFIXES)
 
 
-def _answer(body: str | bytes, fmt: Format, path: str, iri: str, negotiated: bool) -> Response:
+@lru_cache(maxsize=4096)
+def alternates(path: str) -> str:
+    """The ``Link`` header naming every format's document of ``path``."""
+    return ", ".join(f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+                     for f in for_kind(*KINDS))
+
+
+def _answer(body: str | bytes, fmt: Format, path: str, iri: str, negotiated: bool,
+            current: bool = False) -> Response:
     """The response with its alternates, the document it is, and the release's validators."""
-    response = Response(body, mimetype=fmt.media_type)
-    response.headers["Link"] = ", ".join(
-        f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in for_kind(*KINDS))
+    headers = [("Link", alternates(path))]
     if negotiated:
-        response.headers["Content-Location"] = f"{path}.{fmt.suffix}"
-    return cacheable(response, f"{iri}|{fmt.name}")
+        headers.append(("Content-Location", f"{path}.{fmt.suffix}"))
+    response = Response(body, mimetype=fmt.media_type, headers=headers)
+    return cacheable(response, f"{iri}|{fmt.name}", current)

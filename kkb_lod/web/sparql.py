@@ -10,6 +10,7 @@ description, or the query page for a browser.
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from pyoxigraph import QueryResultsFormat
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from kkb_lod.config import Settings
@@ -56,17 +57,19 @@ def endpoint() -> Response:
         found = scan(operation.query, base)
         check_policy(found, settings.services)
         expected = FORM_KINDS.get(found.form or "")
-        fmt = negotiate(*expected, "page") if expected else None
+        fmt = negotiate(*expected, "page", asked=operation.format,
+                        read_format=False) if expected else None
         answer = run(_store(), operation.query, base, found,
                      dataset(found, operation.default_graphs, operation.named_graphs),
-                     settings.query_timeout, settings.result_limit, settings.max_queries)
+                     settings.query_timeout, settings.result_limit, settings.max_queries,
+                     json=fmt is not None and fmt.ox == QueryResultsFormat.JSON)
     except HTTPException as error:
         if not _wants_page():
             raise
         return query_page(operation.query, error=error)  # a person keeps the query to fix it
     kinds = ANSWERS["graph" if answer.kind == "graph" else "results"]
     if fmt is None or fmt.kind not in (*kinds, "page"):
-        fmt = negotiate(*kinds, "page")
+        fmt = negotiate(*kinds, "page", asked=operation.format, read_format=False)
     if fmt.kind == "page":
         return query_page(operation.query, answer)
     return _answer(to_bytes(answer, fmt), fmt)
@@ -118,13 +121,11 @@ def service_description(fmt: Format) -> Response:
         counts["counts"] = graph_counts(_store())
     triples = describe_service(url_for("sparql.endpoint", _external=True), counts["counts"],
                                settings.services)
-    return _answer(to_bytes(Answer("graph", triples=triples), fmt), fmt)
+    return _answer(to_bytes(Answer.of_triples(triples), fmt), fmt)
 
 
 def _answer(body: bytes, fmt: Format) -> Response:
-    response = Response(body, mimetype=fmt.media_type)
-    response.vary.add("Accept")
-    return response
+    return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
 
 
 def _store() -> Store:
