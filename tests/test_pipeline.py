@@ -67,8 +67,8 @@ def test_shacl_violation_keeps_the_last_good_build(
     good = build(settings).release
     real = pipeline.map_registry
 
-    def broken(registry, mint):  # a KKB designation with no village: a mapping bug
-        graphs = real(registry, mint)
+    def broken(registry, mint, **options):  # a KKB designation with no village: a mapping bug
+        graphs = real(registry, mint, **options)
         orphan = URIRef(BASE + "id/kkb/62.04.01.1099")
         graphs["registry"] = iter([*graphs["registry"], (orphan, RDF.type, KKB.KKBDesignation),
                                    (orphan, KKB.designationYear, Literal("2021"))])
