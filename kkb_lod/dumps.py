@@ -12,8 +12,12 @@ is plain byte order). The other formats are text rewritings of the sorted lines
 
 * ``kkb.nt`` is ``kkb.nq`` without the graph, repeats dropped: sorting ``s p o g`` lines bytewise
   orders them by ``s p o`` first (each term ends at a space), so no second sort is needed;
-* ``kkb.ttl`` and ``kkb.trig`` group the lines by subject (N-Triples terms are valid Turtle);
+* ``kkb.trig`` holds those lines in graph blocks; ``kkb.ttl`` groups them by subject (N-Triples
+  terms are valid Turtle);
 * ``kkb.jsonld`` is expanded JSON-LD, one node object per subject.
+
+Two processes write them (``kkb.nt`` + ``kkb.trig``; ``kkb.ttl`` + ``kkb.jsonld``), each in one
+pass over ``kkb.nq``; gzip and the checksums run beside them.
 """
 
 from __future__ import annotations
@@ -54,35 +58,32 @@ class Dump:
     sha256: str
 
 
-def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, int]]:
+def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, int], int]:
     """Write every other dump (plus ``kkb.nt.gz``) from ``folder/kkb.nq``, sorted and without
     repeats (:func:`sort_unique`, :func:`merge_unique`).
 
     Every quad must be in a named graph and its blank nodes must already carry canonical labels.
-    Returns the files' facts and the number of distinct quads in each named graph (keyed by graph
-    IRI).
+    Returns the files' facts, the number of distinct quads in each named graph (keyed by graph
+    IRI) and the number of distinct triples (lines of ``kkb.nt``).
     """
     nq, nt = str(folder / "kkb.nq"), str(folder / "kkb.nt")
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        trig = pool.submit(textdumps.trig, nq, str(folder / "kkb.trig"))
-        pool.submit(textdumps.ntriples, nq, nt).result()
+        nt_trig = pool.submit(textdumps.ntriples_and_trig, nq, nt, str(folder / "kkb.trig"))
+        ttl_jsonld = pool.submit(textdumps.turtle_and_jsonld, nq, str(folder / "kkb.ttl"),
+                                 str(folder / "kkb.jsonld"))
+        described = {"kkb.nq": pool.submit(_describe, folder / "kkb.nq", DUMPS["kkb.nq"][0].media_type)}
+        counts, triples = nt_trig.result()
         with open(folder / "kkb.nt.gz", "wb") as gz_out:
             gz = subprocess.Popen(["gzip", f"-{GZIP_LEVEL}", "-n", "-c", nt], stdout=gz_out)
-        ttl = pool.submit(textdumps.turtle, nt, str(folder / "kkb.ttl"))
-        jsonld = pool.submit(textdumps.jsonld, nt, str(folder / "kkb.jsonld"))
-        described = {name: pool.submit(_describe, folder / name, fmt.media_type)
-                     for name, (fmt, _) in DUMPS.items() if name in ("kkb.nq", "kkb.nt")}
-        counts = trig.result()
-        ttl.result()
-        jsonld.result()
+        ttl_jsonld.result()
         described.update({name: pool.submit(_describe, folder / name, fmt.media_type)
                           for name, (fmt, _) in DUMPS.items() if name not in described})
         if gz.wait() != 0:
             raise RuntimeError(f"gzip of {nt} failed with {gz.returncode}")
         described["kkb.nt.gz"] = pool.submit(_describe, folder / "kkb.nt.gz", "application/gzip")
         written = [described[name].result() for name in (*DUMPS, "kkb.nt.gz")]
-    return written, counts
+    return written, counts, triples
 
 
 def _sort(args: list[str]) -> None:

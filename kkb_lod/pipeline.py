@@ -146,11 +146,11 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
     partial.mkdir(parents=True)
     mapped = partial / "mapped"
     # One thread sorts the mapped parts while the mapping writes the next ones (GNU sort runs on
-    # the other core); one thread bulk-loads the store while the dumps are written (pyoxigraph's
-    # loader uses up to two cores by itself on a large file, one bulk load of the whole sorted
-    # file is faster than several smaller ones, and takes less memory).
+    # the other core). The store is then bulk-loaded from the whole sorted file in one call
+    # (pyoxigraph's loader uses up to two cores by itself on a large file; one call is faster and
+    # lighter than several, measured at 1e7), before the dumps: run side by side on two cores,
+    # the loader and the dump writers each took about three times longer.
     sorter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kkb-sort")
-    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kkb-load")
     try:
         sorts: list[Future] = []
         expected = expected_triples(registry)
@@ -166,11 +166,9 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         merge_unique([sort.result() for sort in sorts], nquads, mapped)
         shutil.rmtree(mapped)
         stage("sort")
-        progress("bulk loading the on-disk store, and writing the dumps meanwhile")
-        loading = loader.submit(_load, partial / "store", nquads)
-        dumps, by_graph, timings["dumps"] = _timed(write_dumps, partial / "dumps")
-        store, timings["load"] = loading.result()
-        stage("load+dumps")
+        progress("bulk loading the on-disk store")
+        store = _load(partial / "store", nquads)
+        stage("load")
         report = None
         if validate:
             progress("validating against shapes/")
@@ -185,10 +183,11 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
                 raise ValidationFailed(report, failed / "report.ttl")
             report.graph.serialize(partial / "report.ttl", format="turtle")
         del store
-        timings["total"] = round(sum(v for k, v in timings.items() if k not in ("load", "dumps")), 3)
+        progress("writing dumps (text rewritings of kkb.nq)")
+        dumps, by_graph, triples = write_dumps(partial / "dumps")
+        stage("dumps")
         mint = Minter(settings.base_iri)
         counts = {name: by_graph.get(str(mint.graph(name)), 0) for name in _graph_names(registry)}
-        triples = _count_lines(partial / "dumps" / "kkb.nt")
         quads = sum(by_graph.values())
         manifest = {
             "id": release_id, "created": started.isoformat(), "kkb_lod": __version__,
@@ -200,11 +199,9 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         release = root / "releases" / release_id
         partial.rename(release)
     except BaseException:
-        for pool in (sorter, loader):  # a running bulk load cannot be stopped: let it end first
-            pool.shutdown(wait=True, cancel_futures=True)
+        sorter.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    loader.shutdown()
     sorter.shutdown()
     _point_current(root, release)
     _prune(root)
@@ -235,20 +232,12 @@ def _sort_part(part: Path) -> Path:
     return target
 
 
-def _load(path: Path, nquads: Path) -> tuple[ox.Store, float]:
-    """A new on-disk store at ``path`` holding ``nquads``, and the seconds it took."""
-    start = time.monotonic()
+def _load(path: Path, nquads: Path) -> ox.Store:
+    """A new on-disk store at ``path`` holding ``nquads``."""
     store = ox.Store(str(path))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     store.flush()
-    return store, round(time.monotonic() - start, 3)
-
-
-def _timed(function: Callable, *args: object) -> tuple:
-    """``function(*args)``'s results, followed by the seconds it took."""
-    start = time.monotonic()
-    result = function(*args)
-    return (*result, round(time.monotonic() - start, 3))
+    return store
 
 
 def _graph_names(registry: Registry) -> list[str]:
@@ -305,7 +294,3 @@ def _prune(root: Path) -> None:
         if old != current:
             shutil.rmtree(old, ignore_errors=True)
 
-
-def _count_lines(path: Path) -> int:
-    with open(path, "rb") as f:
-        return sum(1 for _ in f)

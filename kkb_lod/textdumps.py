@@ -25,123 +25,94 @@ def _lines(path: str) -> Iterator[bytes]:
         yield from f
 
 
-def ntriples(nquads: str, target: str) -> int:
-    """``kkb.nt`` from sorted ``kkb.nq``: the graph dropped, repeats (one triple in two graphs,
-    adjacent once sorted) written once. Returns the triples written."""
-    n, prev, out = 0, b"", []
-    with open(target, "wb") as f:
-        for line in _lines(nquads):
-            triple = line[:line.rindex(b" <")] + b" .\n"
-            if triple != prev:
-                out.append(triple)
-                prev = triple
-                if len(out) == CHUNK:
-                    f.writelines(out)
-                    n += len(out)
-                    out.clear()
-        f.writelines(out)
-    return n + len(out)
+def ntriples_and_trig(nquads: str, nt: str, trig: str) -> tuple[dict[str, int], int]:
+    """``kkb.nt`` and ``kkb.trig`` from sorted ``kkb.nq``, in one pass. Returns the quads per
+    graph IRI and the triples written.
 
-
-def _grouped(lines: Iterator[bytes], out: list[bytes]) -> Iterator[None]:
-    """Append the Turtle of N-Triples ``lines`` (``s p o .``) to ``out``, one subject per
-    statement; yields after each line so the caller can flush ``out``."""
-    prev = None
-    for line in lines:
-        cut = line.index(b" ")
-        subject = line[:cut]
-        if subject == prev:
-            out.append(b" ;\n    " + line[cut + 1:-3])
-        else:
-            if prev is not None:
-                out.append(b" .\n")
-            out.append(line[:-3])
-            prev = subject
-        yield
-    if prev is not None:
-        out.append(b" .\n")
-
-
-def turtle(nt: str, target: str) -> None:
-    """``kkb.ttl`` from sorted ``kkb.nt``: the same lines, grouped by subject."""
-    out: list[bytes] = []
-    with open(target, "wb") as f:
-        for _ in _grouped(_lines(nt), out):
-            if len(out) >= CHUNK:
-                f.writelines(out)
-                out.clear()
-        f.writelines(out)
-
-
-def trig(nquads: str, target: str) -> dict[str, int]:
-    """``kkb.trig`` from sorted ``kkb.nq``: a graph block per run of lines of one graph (TriG
-    merges blocks of the same graph), grouped by subject inside. Returns quads per graph IRI."""
+    N-Triples: each line without its graph, repeats (one triple in two graphs, adjacent once
+    sorted) written once. TriG: a graph block per run of lines of one graph (TriG merges blocks of
+    the same graph), holding those lines as N-Triples statements.
+    """
     counts: dict[bytes, int] = {}
-    out: list[bytes] = []
-    graph = None
-    with open(target, "wb") as f:
-        run: list[bytes] = []
+    nt_out: list[bytes] = []
+    trig_out: list[bytes] = []
+    graph, run, prev, triples = None, 0, b"", 0
+    with open(nt, "wb") as nt_file, open(trig, "wb") as trig_file:
         for line in _lines(nquads):
             cut = line.rindex(b" <")
+            triple = line[:cut] + b" .\n"
             g = line[cut + 1:-3]
             if g != graph:
-                _block(graph, run, out)
-                run.clear()
-                graph = g
-                if len(out) >= CHUNK:
-                    f.writelines(out)
-                    out.clear()
-            counts[g] = counts.get(g, 0) + 1
-            run.append(line[:cut] + b" .\n")
-            if len(run) >= CHUNK:  # a long run: write its first part as a block of its own
-                _block(graph, run, out)
-                run.clear()
-                f.writelines(out)
-                out.clear()
-        _block(graph, run, out)
-        f.writelines(out)
-    return {g.decode("utf-8")[1:-1]: n for g, n in counts.items()}
+                if graph is not None:
+                    trig_out.append(b"}\n")
+                    counts[graph] = counts.get(graph, 0) + run
+                trig_out.append(g + b" {\n")
+                graph, run = g, 0
+            run += 1
+            trig_out.append(triple)
+            if triple != prev:
+                nt_out.append(triple)
+                prev = triple
+            if len(trig_out) >= CHUNK:
+                triples += len(nt_out)
+                nt_file.writelines(nt_out)
+                trig_file.writelines(trig_out)
+                nt_out.clear()
+                trig_out.clear()
+        if graph is not None:
+            trig_out.append(b"}\n")
+            counts[graph] = counts.get(graph, 0) + run
+        triples += len(nt_out)
+        nt_file.writelines(nt_out)
+        trig_file.writelines(trig_out)
+    return {g.decode("utf-8")[1:-1]: n for g, n in counts.items()}, triples
 
 
-def _block(graph: bytes | None, run: list[bytes], out: list[bytes]) -> None:
-    if graph is None or not run:
-        return
-    out.append(graph + b" {\n")
-    for _ in _grouped(iter(run), out):
-        pass
-    out.append(b"}\n")
-
-
-def jsonld(nt: str, target: str) -> None:
-    """``kkb.jsonld`` from sorted ``kkb.nt``: expanded JSON-LD, a node object per subject with
-    one array per predicate."""
-    out: list[bytes] = [b"["]
+def turtle_and_jsonld(nquads: str, ttl: str, jsonld: str) -> None:
+    """``kkb.ttl`` and ``kkb.jsonld`` from sorted ``kkb.nq`` (graphs dropped, repeats once), in
+    one pass. Turtle: the N-Triples statements grouped by subject. JSON-LD: expanded, a node
+    object per subject with one array per predicate."""
+    ttl_out: list[bytes] = []
+    json_out: list[bytes] = [b"["]
     subject = predicate = None
-    with open(target, "wb") as f:
-        for line in _lines(nt):
-            cut = line.index(b" ")
-            s = line[:cut]
-            cut2 = line.index(b" ", cut + 1)
-            p = line[cut + 2:cut2 - 1]
-            o = line[cut2 + 1:-3]
+    prev = b""
+    with open(ttl, "wb") as ttl_file, open(jsonld, "wb") as json_file:
+        for line in _lines(nquads):
+            triple = line[:line.rindex(b" <")]
+            if triple == prev:
+                continue
+            prev = triple
+            cut = triple.index(b" ")
+            s = triple[:cut]
+            cut2 = triple.index(b" ", cut + 1)
+            p = triple[cut + 2:cut2 - 1]
             if s != subject:
                 if subject is not None:
-                    out.append(b"]},\n")
-                out.append(b'{"@id":"' + (s[1:-1] if s[:1] == b"<" else s) + b'","' + p + b'":[')
+                    ttl_out.append(b" .\n" + triple)
+                    json_out.append(b"]},\n")
+                else:
+                    ttl_out.append(triple)
+                json_out.append(b'{"@id":"' + (s[1:-1] if s[:1] == b"<" else s) + b'","' + p + b'":[')
                 subject, predicate = s, p
-            elif p != predicate:
-                out.append(b'],"' + p + b'":[')
-                predicate = p
             else:
-                out.append(b",")
-            out.append(_json_object(o))
-            if len(out) >= CHUNK:
-                f.writelines(out)
-                out.clear()
+                ttl_out.append(b" ;\n    " + triple[cut + 1:])
+                if p != predicate:
+                    json_out.append(b'],"' + p + b'":[')
+                    predicate = p
+                else:
+                    json_out.append(b",")
+            json_out.append(_json_object(triple[cut2 + 1:]))
+            if len(json_out) >= CHUNK:
+                ttl_file.writelines(ttl_out)
+                json_file.writelines(json_out)
+                ttl_out.clear()
+                json_out.clear()
         if subject is not None:
-            out.append(b"]}\n")
-        out.append(b"]\n")
-        f.writelines(out)
+            ttl_out.append(b" .\n")
+            json_out.append(b"]}\n")
+        json_out.append(b"]\n")
+        ttl_file.writelines(ttl_out)
+        json_file.writelines(json_out)
 
 
 def _json_object(o: bytes) -> bytes:

@@ -56,13 +56,13 @@ def sorted_nquads(dataset: ox.Dataset, folder: Path, parts: int = 2) -> Path:
     return folder / "kkb.nq"
 
 
-def triples(dataset: ox.Dataset) -> set[ox.Triple]:
+def triples_of(dataset: ox.Dataset) -> set[ox.Triple]:
     return {quad.triple for quad in dataset}
 
 
 def rdflib_graph(dataset: ox.Dataset) -> Graph:
     """The union of the dataset's graphs, as rdflib reads it."""
-    return Graph().parse(data=ox.serialize(triples(dataset), format=ox.RdfFormat.N_TRIPLES).decode(),
+    return Graph().parse(data=ox.serialize(triples_of(dataset), format=ox.RdfFormat.N_TRIPLES).decode(),
                          format="nt")
 
 
@@ -79,11 +79,11 @@ def check_quads(path: Path, fmt: ox.RdfFormat, dataset: ox.Dataset) -> None:
 
 def check_triples(path: Path, fmt: ox.RdfFormat, dataset: ox.Dataset, rdflib_format: str) -> None:
     if fmt != ox.RdfFormat.JSON_LD:
-        assert {q.triple for q in ox.parse(path=path, format=fmt)} == triples(dataset), path.name
+        assert {q.triple for q in ox.parse(path=path, format=fmt)} == triples_of(dataset), path.name
     else:  # blank node labels are the parser's own: compare canonicalised
         parsed = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object)
                             for t in ox.parse(path=path, format=fmt))
-        expected = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples(dataset))
+        expected = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples_of(dataset))
         parsed.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
         expected.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
         assert set(parsed) == set(expected), path.name
@@ -96,7 +96,8 @@ def test_every_dump_parses_to_the_dataset_written(tmp_path: Path) -> None:
     folder = tmp_path / "dumps"
     folder.mkdir()
     sorted_nquads(dataset, folder)
-    dumps, counts = write_dumps(folder)
+    dumps, counts, triples = write_dumps(folder)
+    assert triples == len(triples_of(dataset))
     assert {d.name for d in dumps} == {"kkb.nq", "kkb.trig", "kkb.nt", "kkb.ttl", "kkb.jsonld",
                                        "kkb.nt.gz"}
     assert counts == {EX + "graph/one": sum(1 for q in dataset if q.graph_name.value.endswith("one")),
@@ -118,8 +119,8 @@ def test_same_input_gives_byte_identical_files(tmp_path: Path) -> None:
     for name, parts in (("a", 3), ("b", 1)):
         (tmp_path / name).mkdir()
         sorted_nquads(dataset, tmp_path / name, parts)
-    first, _ = write_dumps(tmp_path / "a")
-    again, _ = write_dumps(tmp_path / "b")
+    first, _, _ = write_dumps(tmp_path / "a")
+    again, _, _ = write_dumps(tmp_path / "b")
     assert first == again
     for dump in first:
         assert (tmp_path / "a" / dump.name).read_bytes() == (
@@ -133,11 +134,10 @@ def test_text_rewritings_keep_any_literal(tmp_path_factory, texts: list[str]) ->
     dataset = awkward(texts)
     nq = sorted_nquads(dataset, folder, parts=1)
     nt, ttl, trig, jsonld = (folder / f"kkb.{ext}" for ext in ("nt", "ttl", "trig", "jsonld"))
-    textdumps.ntriples(str(nq), str(nt))
-    textdumps.turtle(str(nt), str(ttl))
-    textdumps.trig(str(nq), str(trig))
-    textdumps.jsonld(str(nt), str(jsonld))
+    counts, written = textdumps.ntriples_and_trig(str(nq), str(nt), str(trig))
+    textdumps.turtle_and_jsonld(str(nq), str(ttl), str(jsonld))
+    assert sum(counts.values()) == len(dataset) and written == len(triples_of(dataset))
     assert set(ox.parse(path=trig, format=ox.RdfFormat.TRIG)) == set(dataset)
     for path, fmt in ((nt, ox.RdfFormat.N_TRIPLES), (ttl, ox.RdfFormat.TURTLE)):
-        assert {q.triple for q in ox.parse(path=path, format=fmt)} == triples(dataset), path.name
+        assert {q.triple for q in ox.parse(path=path, format=fmt)} == triples_of(dataset), path.name
     check_triples(jsonld, ox.RdfFormat.JSON_LD, dataset, "json-ld")
