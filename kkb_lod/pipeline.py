@@ -160,6 +160,8 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
                                   lambda part: sorts.append(sorter.submit(_sort_part, part)),
                                   part_lines=min(max(expected // 8, 50_000), PART_LINES))
         progress(meter.line() + f"; {written:,} statements written")
+        names = _graph_names(registry)
+        del registry  # the rows (hundreds of MB nationally) are not needed by the later stages
         stage("map")
         (partial / "dumps").mkdir()
         nquads = partial / "dumps" / "kkb.nq"
@@ -187,7 +189,7 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         dumps, by_graph, triples = write_dumps(partial / "dumps")
         stage("dumps")
         mint = Minter(settings.base_iri)
-        counts = {name: by_graph.get(str(mint.graph(name)), 0) for name in _graph_names(registry)}
+        counts = {name: by_graph.get(str(mint.graph(name)), 0) for name in names}
         quads = sum(by_graph.values())
         manifest = {
             "id": release_id, "created": started.isoformat(), "kkb_lod": __version__,
