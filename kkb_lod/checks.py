@@ -72,6 +72,10 @@ def find_problems(r: Registry) -> Iterator[Problem]:
         yield from ref(k, "designated_by", "organisations")
         yield from ref(k, "source", "sources")
         yield from quoted(k)
+    # Every region code above a KKB village (a set: a national registry has thousands of
+    # activities and tens of thousands of KKB, too many to compare pairwise).
+    with_kkb = {k.village_code.rsplit(".", n)[0] for k in r.kkb
+                for n in range(1, k.village_code.count(".") + 1)}
     for a in r.activities:
         yield from place(a, "scope_code")
         yield from ref(a, "organiser", "organisations")
@@ -83,7 +87,7 @@ def find_problems(r: Registry) -> Iterator[Problem]:
                 yield _p(a, "functions", fn, f"is not a family function ({', '.join(FAMILY_FUNCTIONS)})")
         if not a.functions:
             yield _p(a, "functions", "", "is required")
-        if not any(k.village_code.startswith(a.scope_code + ".") for k in r.kkb):
+        if a.scope_code not in with_kkb:
             yield _p(a, "scope_code", a.scope_code, "has no KKB in the registry")
         yield from ref(a, "source", "sources")
         yield from quoted(a)

@@ -5,25 +5,34 @@ see :mod:`kkb_lod.stream`), lines of the line-based formats are sorted bytewise 
 other formats are written in that same order, and the gzip header carries no time stamp. That makes
 a dump diffable between builds, and its checksum meaningful in the DCAT description.
 
-Everything streams from an N-Quads file on disk, so a national build (1e7 triples) needs no more
+Everything streams from N-Quads files on disk, so a national build (1e7 triples) needs no more
 memory than a small one: sorting is GNU ``sort`` (an external merge sort, ``LC_ALL=C`` so the order
-is plain byte order), and pyoxigraph parses and serialises one statement at a time.
+is plain byte order). The other formats are text rewritings of the sorted lines
+(:mod:`kkb_lod.textdumps`), never a Python object per statement, run in parallel processes:
+
+* ``kkb.nt`` is ``kkb.nq`` without the graph, repeats dropped: sorting ``s p o g`` lines bytewise
+  orders them by ``s p o`` first (each term ends at a space), so no second sort is needed;
+* ``kkb.trig`` holds those lines in graph blocks; ``kkb.ttl`` groups them by subject (N-Triples
+  terms are valid Turtle);
+* ``kkb.jsonld`` is expanded JSON-LD, one node object per subject.
+
+Two processes write them (``kkb.nt`` + ``kkb.trig``; ``kkb.ttl`` + ``kkb.jsonld``), each in one
+pass over ``kkb.nq``; gzip and the checksums run beside them.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
+import multiprocessing
 import os
-import shutil
 import subprocess
-from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kkb_lod.vocab import PREFIXES
+from kkb_lod import textdumps
 
 #: The dumps of a release: file name → (format, whether it holds named graphs).
 DUMPS: dict[str, tuple[ox.RdfFormat, bool]] = {
@@ -35,6 +44,8 @@ DUMPS: dict[str, tuple[ox.RdfFormat, bool]] = {
 }
 #: Memory GNU sort may use before it spills to temporary files.
 SORT_MEMORY = "512M"
+#: gzip level of ``kkb.nt.gz`` (1: the N-Triples of a build are very repetitive, 1 is ~2x faster).
+GZIP_LEVEL = "1"
 
 
 @dataclass(frozen=True)
@@ -47,72 +58,47 @@ class Dump:
     sha256: str
 
 
-def write_dumps(raw: Path, folder: Path) -> tuple[list[Dump], dict[str, int]]:
-    """Write every dump (plus ``kkb.nt.gz``) from ``raw``, an N-Quads file in any order.
+def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, int], int]:
+    """Write every other dump (plus ``kkb.nt.gz``) from ``folder/kkb.nq``, sorted and without
+    repeats (:func:`sort_unique`, :func:`merge_unique`).
 
-    ``raw`` may repeat statements; every quad must be in a named graph and its blank nodes must
-    already carry canonical labels. Returns the files' facts and the number of distinct quads in
-    each named graph (keyed by graph IRI).
+    Every quad must be in a named graph and its blank nodes must already carry canonical labels.
+    Returns the files' facts, the number of distinct quads in each named graph (keyed by graph
+    IRI) and the number of distinct triples (lines of ``kkb.nt``).
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / ".tmp"
-    tmp.mkdir(exist_ok=True)
-    try:
-        sort_unique(raw, folder / "kkb.nq", tmp)
-        counts = _split_graphs(folder / "kkb.nq", tmp)
-        sort_unique(tmp / "triples.nt", folder / "kkb.nt", tmp)
-        in_graph_order = [tmp / f"{i}.nq" for i in range(len(counts))]
-        ox.serialize(_quads(*in_graph_order), folder / "kkb.trig", ox.RdfFormat.TRIG,
-                     prefixes=PREFIXES)
-        for name, fmt in (("kkb.ttl", ox.RdfFormat.TURTLE), ("kkb.jsonld", ox.RdfFormat.JSON_LD)):
-            ox.serialize((q.triple for q in _quads(folder / "kkb.nt")), folder / name, fmt,
-                         prefixes=PREFIXES)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    with open(folder / "kkb.nt", "rb") as src, open(folder / "kkb.nt.gz", "wb") as raw_out, \
-            gzip.GzipFile(fileobj=raw_out, mode="wb", mtime=0, filename="", compresslevel=6) as out:
-        shutil.copyfileobj(src, out, 1 << 20)
-    written = [_describe(folder / name, fmt.media_type) for name, (fmt, _) in DUMPS.items()]
-    written.append(_describe(folder / "kkb.nt.gz", "application/gzip"))
-    return written, counts
+    nq, nt = str(folder / "kkb.nq"), str(folder / "kkb.nt")
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+        nt_trig = pool.submit(textdumps.ntriples_and_trig, nq, nt, str(folder / "kkb.trig"))
+        ttl_jsonld = pool.submit(textdumps.turtle_and_jsonld, nq, str(folder / "kkb.ttl"),
+                                 str(folder / "kkb.jsonld"))
+        described = {"kkb.nq": pool.submit(_describe, folder / "kkb.nq", DUMPS["kkb.nq"][0].media_type)}
+        counts, triples = nt_trig.result()
+        with open(folder / "kkb.nt.gz", "wb") as gz_out:
+            gz = subprocess.Popen(["gzip", f"-{GZIP_LEVEL}", "-n", "-c", nt], stdout=gz_out)
+        ttl_jsonld.result()
+        described.update({name: pool.submit(_describe, folder / name, fmt.media_type)
+                          for name, (fmt, _) in DUMPS.items() if name not in described})
+        if gz.wait() != 0:
+            raise RuntimeError(f"gzip of {nt} failed with {gz.returncode}")
+        described["kkb.nt.gz"] = pool.submit(_describe, folder / "kkb.nt.gz", "application/gzip")
+        written = [described[name].result() for name in (*DUMPS, "kkb.nt.gz")]
+    return written, counts, triples
+
+
+def _sort(args: list[str]) -> None:
+    subprocess.run(["sort", *args], env={**os.environ, "LC_ALL": "C"}, check=True)
 
 
 def sort_unique(source: Path, target: Path, tmp: Path) -> None:
     """Sort the lines of ``source`` bytewise, without repeats, into ``target`` (external sort)."""
-    env = {**os.environ, "LC_ALL": "C"}
-    subprocess.run(["sort", "-u", "-S", SORT_MEMORY, "-T", str(tmp), "-o", str(target),
-                    str(source)], env=env, check=True)
+    _sort(["-u", "-S", SORT_MEMORY, "-T", str(tmp), "-o", str(target), str(source)])
 
 
-def _split_graphs(nquads: Path, tmp: Path) -> dict[str, int]:
-    """One file per named graph (in graph order) and ``triples.nt``, from sorted N-Quads lines.
-
-    N-Quads from our serialiser end with `` <graph> .``: an IRI holds no space, so the graph is
-    what follows the last `` <`` of the line.
-    """
-    files: dict[bytes, list] = {}
-    with open(nquads, "rb") as src, open(tmp / "triples.nt", "wb") as triples:
-        for line in src:
-            cut = line.rindex(b" <")
-            graph = line[cut + 1:-3]
-            triples.write(line[:cut] + b" .\n")
-            if graph not in files:
-                files[graph] = [open(tmp / f"graph-{len(files)}.nq", "wb"), 0]  # noqa: SIM115
-            entry = files[graph]
-            entry[0].write(line)
-            entry[1] += 1
-    counts = {}
-    for i, graph in enumerate(sorted(files)):
-        handle, n = files[graph]
-        handle.close()
-        os.replace(handle.name, tmp / f"{i}.nq")
-        counts[graph.decode("utf-8")[1:-1]] = n
-    return counts
-
-
-def _quads(*paths: Path) -> Iterator[ox.Quad]:
-    for path in paths:
-        yield from ox.parse(path=path, format=ox.RdfFormat.N_QUADS)
+def merge_unique(sources: list[Path], target: Path, tmp: Path) -> None:
+    """Merge files sorted by :func:`sort_unique` into one sorted file without repeats."""
+    _sort(["-m", "-u", "-S", SORT_MEMORY, "-T", str(tmp), "-o", str(target),
+           *map(str, sources)])
 
 
 def _describe(path: Path, media_type: str) -> Dump:

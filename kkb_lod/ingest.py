@@ -39,6 +39,11 @@ class Limits:
 
 
 LIMITS = Limits()
+#: The indicator observations are the one table that grows with area × indicator × year: a
+#: national registry has one row per village (83,762), indicator and year, i.e. millions of rows
+#: (the 1e7-triple synthetic registry: 1.1 million rows, 76 MB). Still bounded, so a runaway
+#: export is refused with its row instead of filling the memory.
+OBSERVATION_LIMITS = Limits(file_bytes=2 * 2**30, rows=20_000_000)
 
 
 @dataclass(frozen=True)
@@ -405,7 +410,8 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
         problems += found
     for name, (path, record_type, parsers) in OPTIONAL_TABLES.items():
         if (folder / path).is_file():
-            rows, found = read_table(folder / path, path, record_type, parsers)
+            rows, found = read_table(folder / path, path, record_type, parsers,
+                                     OBSERVATION_LIMITS if name == "observations" else limits)
             tables[name] = rows
             problems += found
     texts: dict[str, str] = {}

@@ -12,6 +12,7 @@ value is used and the disagreement is published as a :data:`KKB.SourceDiscrepanc
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +20,7 @@ from functools import cached_property
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kkb_lod import ntriples
 from kkb_lod.ingest import KkbRow, Registry, SourceRow, UnitRow
 from kkb_lod.iris import Minter
 from kkb_lod.vocab import (
@@ -103,12 +105,20 @@ class Context:
         return None
 
 
-def map_registry(registry: Registry, mint: Minter) -> dict[str, Iterator[Triple]]:
-    """Triples of each named graph of a build: the region reference and the KKB registry."""
+def map_registry(registry: Registry, mint: Minter,
+                 nquads: bool = False) -> dict[str, Iterator[Triple | str]]:
+    """Triples of each named graph of a build: the region reference and the KKB registry.
+
+    With ``nquads`` the indicator observations (millions of rows in a national registry) come as
+    blocks of N-Quads text (:func:`observation_nquads`) instead of triples: the streaming build
+    writes text anyway, and this skips a Python object per term.
+    """
     ctx = Context(mint, registry)
-    graphs = {REGIONS: region_triples(ctx), REGISTRY: registry_triples(ctx)}
+    graphs: dict[str, Iterator[Triple | str]] = {
+        REGIONS: region_triples(ctx), REGISTRY: registry_triples(ctx)}
     if registry.observations or registry.indicators:
-        graphs[INDICATORS] = indicator_triples(ctx)
+        graphs[INDICATORS] = (itertools.chain(indicator_header_triples(ctx), observation_nquads(ctx))
+                              if nquads else indicator_triples(ctx))
     return graphs
 
 
@@ -404,6 +414,12 @@ def indicator_triples(ctx: Context) -> Iterator[Triple]:
     An observation's IRI is made of its three dimensions, so two values for one cell could not
     hide: they would meet on one IRI and fail the shapes (the checks refuse them first).
     """
+    yield from indicator_header_triples(ctx)
+    yield from observation_triples(ctx)
+
+
+def indicator_header_triples(ctx: Context) -> Iterator[Triple]:
+    """The indicator data set, its structure and its indicators (everything but observations)."""
     dataset = ctx.mint.mint("dataset", INDICATOR_DATASET)
     structure = ctx.mint.mint("dataset", INDICATOR_DATASET + "-structure")
     yield dataset, RDF.type, QB.DataSet
@@ -431,6 +447,11 @@ def indicator_triples(ctx: Context) -> Iterator[Triple]:
             yield s, RDFS.label, en(i.label_en)
         yield s, SKOS.notation, Literal(i.indicator_id)
         yield from provenance(ctx, s, i.source, ())
+
+
+def observation_triples(ctx: Context) -> Iterator[Triple]:
+    """One qb:Observation per row of observations.csv (seven triples each)."""
+    dataset = ctx.mint.mint("dataset", INDICATOR_DATASET)
     indicators = {i.indicator_id: ctx.mint.mint("indicator", i.indicator_id)
                   for i in ctx.registry.indicators}
     # The hot loop of a national build (millions of rows): terms looked up once, not per row.
@@ -453,3 +474,58 @@ def indicator_triples(ctx: Context) -> Iterator[Triple]:
         yield s, when, years[o.year]
         yield s, value, Literal(o.value, datatype=decimal)
         yield s, derived, sources[o.source]
+
+
+def observation_nquads(ctx: Context, rows_per_block: int = 2000) -> Iterator[str]:
+    """:func:`observation_triples` as N-Quads text in graph ``indicators``, in blocks of lines.
+
+    The same statements (``tests/test_mapping.py`` compares the two), without a Python object
+    per term: every IRI but the observation's own is looked up once, the subject is the minted
+    IRI's text (an over-long key is refused by :meth:`Minter.mint`, as in the triple mapping),
+    and a value passed the ``number`` parser of :mod:`kkb_lod.ingest`, so it needs no escaping.
+    """
+    decimal_lexical = _decimal_lexical
+    t = ntriples.term
+    graph = f" {t(ctx.mint.graph(INDICATORS))} .\n"
+    prefix = t(ctx.mint.mint("observation", "x"))[:-2]  # '<{base}id/observation/'
+    head = (f" {t(RDF.type)} {t(QB.Observation)}{graph}", f" {t(QB.dataSet)} "
+            f"{t(ctx.mint.mint('dataset', INDICATOR_DATASET))}{graph}", f" {t(KKB.indicator)} ")
+    where, when, value = f" {t(KKB.refArea)} ", f" {t(KKB.refYear)} ", f" {t(KKB.indicatorValue)} "
+    decimal, derived = f"^^{t(XSD.decimal)}{graph}", f" {t(PROV.wasDerivedFrom)} "
+    indicators = {i.indicator_id: t(ctx.mint.mint("indicator", i.indicator_id)) + graph
+                  for i in ctx.registry.indicators}
+    areas: dict[str, str] = {}
+    years: dict[int, str] = {}
+    sources: dict[str, str] = {}
+    block: list[str] = []
+    for o in ctx.registry.observations:
+        key = f"{o.indicator}-{o.area_code.replace('.', '-')}-{o.year}"
+        if len(key) > 80:
+            ctx.mint.mint("observation", key)  # raises the same IriError as the triple mapping
+        s = prefix + key + ">"
+        area = areas.get(o.area_code)
+        if area is None:
+            area = areas[o.area_code] = t(ctx.mint.unit(o.area_code)) + graph
+        year = years.get(o.year)
+        if year is None:
+            year = years[o.year] = t(Literal(str(o.year), datatype=XSD.gYear)) + graph
+        source = sources.get(o.source)
+        if source is None:
+            source = sources[o.source] = t(ctx.source(o.source)) + graph
+        block.append(f"{s}{head[0]}{s}{head[1]}{s}{head[2]}{indicators[o.indicator]}"
+                     f"{s}{where}{area}{s}{when}{year}{s}{value}\"{decimal_lexical(o.value)}\"{decimal}"
+                     f"{s}{derived}{source}")
+        if len(block) == rows_per_block:
+            yield "".join(block)
+            block.clear()
+    if block:
+        yield "".join(block)
+
+
+def _decimal_lexical(value: str) -> str:
+    """The lexical form rdflib gives ``Literal(value, datatype=xsd:decimal)``: as written, but
+    without leading zeros (``007.5`` → ``7.5``)."""
+    digits = value[1:] if value[:1] == "-" else value
+    if len(digits) > 1 and digits[0] == "0" and digits[1] != ".":
+        return str(Literal(value, datatype=XSD.decimal))
+    return value

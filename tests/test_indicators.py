@@ -78,3 +78,41 @@ def test_bad_observation_names_file_row_and_column(data_copy: Path, row: str, co
     [problem] = caught.value.problems
     assert (problem.file, problem.row, problem.column) == ("registry/observations.csv", 3, column)
     assert message in str(problem)
+
+
+def test_observations_as_nquads_text_are_the_same_statements(data_copy: Path) -> None:
+    """The streaming build's text rendering (no Python object per term) of the observations
+    equals their triple mapping, including values rdflib rewrites (leading zeros)."""
+    import pyoxigraph as ox
+
+    from kkb_lod._convert import to_ox
+    from kkb_lod.mapping import Context, observation_nquads, observation_triples
+
+    values = ["41.5", "007.50", "-000", "-0.0", "12", "0.000000000000001", "-3.25", "0"]
+    rows = "".join(f"kb-share,{area},{2015 + i},{value},antara-buntok-kkb\n"
+                   for i, value in enumerate(values) for area in ("62.04.06.2020", "62.04"))
+    registry = read_registry(with_tables(data_copy, INDICATORS_CSV,
+                                         "indicator,area_code,year,value,source\n" + rows))
+    check_registry(registry)
+    mint = Minter(BASE)
+    ctx = Context(mint, registry)
+    graph = ox.NamedNode(str(mint.graph(INDICATORS)))
+    text = "".join(observation_nquads(ctx, rows_per_block=3))
+    written = list(ox.parse(text, format=ox.RdfFormat.N_QUADS))
+    expected = {ox.Quad(*map(to_ox, triple), graph) for triple in observation_triples(ctx)}
+    assert len(written) == len(expected) == 7 * len(values) * 2
+    assert set(written) == expected
+
+
+def test_an_over_long_observation_key_is_refused_in_both_renderings(data_copy: Path) -> None:
+    from kkb_lod.iris import IriError
+    from kkb_lod.mapping import Context, observation_nquads, observation_triples
+
+    long_id = "k" + "-x" * 36  # a valid slug; with area code and year the key passes 80 chars
+    registry = read_registry(with_tables(
+        data_copy, f"indicator_id,label,label_en,source\n{long_id},Uji,Test,antara-buntok-kkb\n",
+        f"indicator,area_code,year,value,source\n{long_id},62.04.06.2020,2021,1,antara-buntok-kkb\n"))
+    ctx = Context(Minter(BASE), registry)
+    for rendering in (observation_nquads, observation_triples):
+        with pytest.raises(IriError, match="slug"):
+            list(rendering(ctx))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kkb_lod.checks import check_registry
+from kkb_lod.checks import check_registry, find_problems
 from kkb_lod.ingest import InputError, Problem, read_registry
 
 CASES = Path(__file__).parent / "cases" / "bad-input"
@@ -120,3 +120,14 @@ def test_reference_row_with_wrong_kind_is_refused(data_copy: Path) -> None:
         load(data_copy)
     assert [(p.file, p.row, p.column) for p in caught.value.problems] == [
         ("regions/units.csv", 95, "kind")]
+
+
+@pytest.mark.parametrize(("scope", "refused"), [("62.04.01", False), ("62", False),
+                                                ("62.04.01.2001", True), ("62.04.01.1003", True)])
+def test_an_activity_must_cover_a_kkb(data_copy: Path, scope: str, refused: bool) -> None:
+    """Its scope must be a region above at least one KKB village (a village itself is no scope)."""
+    activities = data_copy / "registry" / "activities.csv"
+    activities.write_text(activities.read_text(encoding="utf-8").replace(
+        "6204-pembinaan-2022,62.04,", f"6204-pembinaan-2022,{scope},"), encoding="utf-8")
+    problems = [(p.file, p.row, p.column) for p in find_problems(read_registry(data_copy))]
+    assert problems == ([("registry/activities.csv", 3, "scope_code")] if refused else [])

@@ -67,8 +67,8 @@ def test_shacl_violation_keeps_the_last_good_build(
     good = build(settings).release
     real = pipeline.map_registry
 
-    def broken(registry, mint):  # a KKB designation with no village: a mapping bug
-        graphs = real(registry, mint)
+    def broken(registry, mint, **options):  # a KKB designation with no village: a mapping bug
+        graphs = real(registry, mint, **options)
         orphan = URIRef(BASE + "id/kkb/62.04.01.1099")
         graphs["registry"] = iter([*graphs["registry"], (orphan, RDF.type, KKB.KKBDesignation),
                                    (orphan, KKB.designationYear, Literal("2021"))])
@@ -132,7 +132,8 @@ def test_ctrl_c_stops_a_build_cleanly(tmp_path: Path) -> None:
             proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
         finished = b" triples\n" in err.split(b"release ")[-1]  # the signal came after the build
-        if proc.returncode != 0 and not finished:
+        started = b"reading registry" in err  # not still starting Python (a busy machine)
+        if proc.returncode != 0 and started and not finished:
             assert b"Aborted!" in err  # click reports the KeyboardInterrupt
             interrupted += 1
             assert not list((out / "releases").glob(".*.partial")), "partial left behind"
