@@ -14,6 +14,7 @@ import fcntl
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -104,6 +105,37 @@ def map_and_validate(settings: Settings, progress: Progress = lambda _: None
     progress(f"validating {len(data)} triples against shapes/")
     report = validate_graph(data, graphs[ONTOLOGY])
     return dataset, {name: len(graph) for name, graph in graphs.items()}, report
+
+
+def validate_registry(settings: Settings, progress: Progress = lambda _: None,
+                      shapes: Graph | None = None) -> tuple[dict[str, int], Report]:
+    """Validate the registry folder as a build would, publishing nothing: (triples per graph, report).
+
+    Mapped as a build maps (N-Quads streamed to part files), bulk-loaded into a scratch on-disk
+    store and validated there (:func:`kkb_lod.validate.validate_store`), so memory stays bounded
+    at national size, where :func:`map_graphs` (rdflib graphs, ~1.2 KB per triple) cannot go.
+    The scratch folder (system temporary directory) is removed afterwards.
+    """
+    progress(f"reading registry {settings.data_dir}")
+    registry = read_registry(settings.data_dir)
+    check_registry(registry)
+    mint = Minter(settings.base_iri)
+    names = {str(mint.graph(name)): name for name in _graph_names(registry)}
+    with tempfile.TemporaryDirectory(prefix="kkb-validate-") as scratch:
+        meter = Meter(progress, expected_triples(registry))
+        progress("mapping to N-Quads (a scratch folder)")
+        _, parts = write_nquads(_graphs(settings, registry), Path(scratch) / "mapped", meter)
+        del registry
+        progress("bulk loading a scratch store")
+        store = ox.Store(str(Path(scratch) / "store"))
+        for part in parts:
+            store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
+        counts = {names[row["g"].value]: int(row["n"].value) for row in store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+        progress(f"validating {sum(counts.values()):,} triples against shapes/ (SPARQL engine)")
+        report = validate_store(store, shapes)
+        del store
+    return counts, report
 
 
 def build(settings: Settings, progress: Progress = lambda _: None,

@@ -186,3 +186,32 @@ def test_progress_reports_triples_rate_and_eta(tmp_path: Path) -> None:
     build(Settings(data_dir=DATA, build_dir=tmp_path, base_iri=BASE), said.append)
     assert any("triples/s" in line for line in said)
     assert any(line.startswith("read ") and "15 kkb" in line for line in said)
+
+
+def test_validate_registry_agrees_with_the_rdflib_mapping(tmp_path: Path) -> None:
+    """``kkb-lod validate`` streams into a scratch store; same counts and results as validating the
+    rdflib graphs, also when stricter shapes find violations, and the scratch is removed."""
+    import tempfile
+
+    from kkb_lod.pipeline import map_graphs, validate_registry
+    from kkb_lod.validate import load_shapes, validate_graphs
+
+    settings = Settings(data_dir=DATA, base_iri=BASE)
+    expected = map_graphs(settings)
+    strict = load_shapes() + Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix kkb: <https://w3id.org/kkb/def#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <urn:x:Short> a sh:NodeShape ; sh:targetClass kkb:Village ;
+            sh:property [ sh:path rdfs:label ; sh:maxLength 8 ; sh:message "short label" ] .""",
+        format="turtle")
+    tempfile.tempdir = str(tmp_path)
+    try:
+        counts, report = validate_registry(settings)
+        _, strict_report = validate_registry(settings, shapes=strict)
+    finally:
+        tempfile.tempdir = None
+    assert counts == {name: len(graph) for name, graph in expected.items()}
+    assert report.conforms and report.results == validate_graphs(expected).results == ()
+    reference = validate_graphs(expected, strict)
+    assert not strict_report.conforms and strict_report.results == reference.results != ()
+    assert list(tmp_path.iterdir()) == []
