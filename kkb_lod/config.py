@@ -45,6 +45,12 @@ class Settings:
         "How the embedded store serves a build: 'memory' (load the dump into RAM, fastest "
         "queries) or 'disk' (open the on-disk store read-only, least memory).",
     )
+    validation_store: str = _setting(
+        "memory",
+        "Where a build and 'kkb-lod validate' run the SHACL checks: 'memory' (an in-memory copy "
+        "of the build, ~0.4 KB a triple while it runs, fastest) or 'disk' (the on-disk store, "
+        "least memory, about 2.7 times slower).",
+    )
     sparql_url: str = _setting(
         "", "Query URL of a remote SPARQL 1.1 store to serve from instead of the embedded one."
     )
@@ -79,6 +85,9 @@ class Settings:
             raise SettingsError(f"base_iri (KKB_BASE_IRI): {err}") from None
         if self.store not in ("memory", "disk"):
             raise SettingsError(f"store (KKB_STORE) must be 'memory' or 'disk', not {self.store!r}")
+        if self.validation_store not in ("memory", "disk"):
+            raise SettingsError("validation_store (KKB_VALIDATION_STORE) must be 'memory' or "
+                                f"'disk', not {self.validation_store!r}")
         if not 0 < self.port < 65536:
             raise SettingsError(f"port (KKB_PORT) must be 1-65535, not {self.port}")
         if self.query_timeout <= 0 or self.result_limit <= 0 or self.max_queries <= 0:

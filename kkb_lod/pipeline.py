@@ -111,10 +111,11 @@ def validate_registry(settings: Settings, progress: Progress = lambda _: None,
                       shapes: Graph | None = None) -> tuple[dict[str, int], Report]:
     """Validate the registry folder as a build would, publishing nothing: (triples per graph, report).
 
-    Mapped as a build maps (N-Quads streamed to part files), bulk-loaded into a scratch on-disk
-    store and validated there (:func:`kkb_lod.validate.validate_store`), so memory stays bounded
-    at national size, where :func:`map_graphs` (rdflib graphs, ~1.2 KB per triple) cannot go.
-    The scratch folder (system temporary directory) is removed afterwards.
+    Mapped as a build maps (N-Quads streamed to part files), bulk-loaded into a scratch store
+    (``settings.validation_store``: in memory, or on disk for the least memory) and validated
+    there (:func:`kkb_lod.validate.validate_store`), so memory stays a fraction of what
+    :func:`map_graphs` needs (rdflib graphs, ~1.2 KB per triple) at national size. The scratch
+    folder (system temporary directory) is removed afterwards.
     """
     progress(f"reading registry {settings.data_dir}")
     registry = read_registry(settings.data_dir)
@@ -126,10 +127,13 @@ def validate_registry(settings: Settings, progress: Progress = lambda _: None,
         progress("mapping to N-Quads (a scratch folder)")
         _, parts = write_nquads(_graphs(settings, registry), Path(scratch) / "mapped", meter)
         del registry
-        progress("bulk loading a scratch store")
-        store = ox.Store(str(Path(scratch) / "store"))
-        for part in parts:
-            store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
+        progress(f"bulk loading a scratch {settings.validation_store} store")
+        if settings.validation_store == "disk":
+            store = ox.Store(str(Path(scratch) / "store"))
+            for part in parts:
+                store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
+        else:
+            store = _memory_store(parts)
         counts = {names[row["g"].value]: int(row["n"].value) for row in store.query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
         progress(f"validating {sum(counts.values()):,} triples against shapes/ (SPARQL engine)")
@@ -145,9 +149,10 @@ def build(settings: Settings, progress: Progress = lambda _: None,
     One build at a time per build folder (an exclusive lock); leftovers of a build that was killed
     are removed first. Nothing the served release uses is touched until the final rename. The
     mapped triples stream to disk (N-Quads), are bulk-loaded into the release's on-disk store,
-    validated there (:func:`kkb_lod.validate.validate_store`) and written out as sorted dumps, so
-    memory does not grow with the registry. ``validate=False`` is for benchmarks only: such a
-    release says ``"validated": false`` in its manifest.
+    validated (:func:`kkb_lod.validate.validate_store`, on an in-memory copy unless
+    ``settings.validation_store`` is ``disk``) and written out as sorted dumps, so memory does not
+    grow with the registry beyond that copy while it is checked. ``validate=False`` is for
+    benchmarks only: such a release says ``"validated": false`` in its manifest.
     """
     settings.build_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.build_dir / ".lock", "w") as lock:
@@ -205,8 +210,10 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         stage("load")
         report = None
         if validate:
-            progress("validating against shapes/")
-            report = validate_store(store)
+            progress(f"validating against shapes/ (in a {settings.validation_store} store)")
+            checked = store if settings.validation_store == "disk" else _memory_store([nquads])
+            report = validate_store(checked)
+            del checked
             stage("validate")
             if not report.conforms:
                 del store
@@ -271,6 +278,15 @@ def _load(path: Path, nquads: Path) -> ox.Store:
     store = ox.Store(str(path))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     store.flush()
+    return store
+
+
+def _memory_store(files: Iterable[Path]) -> ox.Store:
+    """An in-memory store holding the N-Quads ``files``: SHACL checks run ~2.7× faster on it
+    than on the on-disk store (1e7 triples: ~2 min against ~5.4, benchmarks/README.md)."""
+    store = ox.Store()
+    for path in files:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     return store
 
 

@@ -60,10 +60,12 @@ def test_bad_input_keeps_the_last_good_build(data_copy: Path, tmp_path: Path) ->
     assert [p.name for p in (settings.build_dir / "releases").iterdir()] == [good.name]
 
 
+@pytest.mark.parametrize("where", ["memory", "disk"])
 def test_shacl_violation_keeps_the_last_good_build(
-    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
-    settings = Settings(data_dir=data_copy, build_dir=tmp_path / "out", base_iri=BASE)
+    settings = Settings(data_dir=data_copy, build_dir=tmp_path / "out", base_iri=BASE,
+                        validation_store=where)
     good = build(settings).release
     real = pipeline.map_registry
 
@@ -188,7 +190,8 @@ def test_progress_reports_triples_rate_and_eta(tmp_path: Path) -> None:
     assert any(line.startswith("read ") and "15 kkb" in line for line in said)
 
 
-def test_validate_registry_agrees_with_the_rdflib_mapping(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["memory", "disk"])
+def test_validate_registry_agrees_with_the_rdflib_mapping(tmp_path: Path, where: str) -> None:
     """``kkb-lod validate`` streams into a scratch store; same counts and results as validating the
     rdflib graphs, also when stricter shapes find violations, and the scratch is removed."""
     import tempfile
@@ -196,7 +199,7 @@ def test_validate_registry_agrees_with_the_rdflib_mapping(tmp_path: Path) -> Non
     from kkb_lod.pipeline import map_graphs, validate_registry
     from kkb_lod.validate import load_shapes, validate_graphs
 
-    settings = Settings(data_dir=DATA, base_iri=BASE)
+    settings = Settings(data_dir=DATA, base_iri=BASE, validation_store=where)
     expected = map_graphs(settings)
     strict = load_shapes() + Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix kkb: <https://w3id.org/kkb/def#> .
