@@ -216,9 +216,9 @@ def serve(result: dict, runs: int, store_kind: str, workers: int) -> dict:
 
 
 def serving(value: str) -> list[tuple[str, int]]:
-    """``memory:2,disk:2`` → [("memory", 2), ("disk", 2)]."""
+    """``memory:2,disk:2`` → [("memory", 2), ("disk", 2)]; empty: build only."""
     configs = []
-    for item in value.split(","):
+    for item in filter(None, value.split(",")):
         kind, _, workers = item.partition(":")
         if kind not in ("memory", "disk") or not workers.isdigit() or int(workers) < 1:
             raise argparse.ArgumentTypeError(f"{item!r}: expected memory:N or disk:N")
@@ -256,7 +256,7 @@ def main() -> None:
                         help="serve an existing build of WORK instead of building (no build RSS)")
     parser.add_argument("--serve", type=serving, default=serving("memory:2,disk:2"),
                         help="serving configurations, STORE:WORKERS comma-separated "
-                             "(default memory:2,disk:2)")
+                             "(default memory:2,disk:2; empty: build only)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     for size in args.sizes.split(","):
