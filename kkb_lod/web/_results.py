@@ -1,7 +1,7 @@
 """Writing a materialised answer in the negotiated format, and as table cells for the HTML page.
 
 The store has written the answer already (SPARQL TSV for SELECT, N-Triples for graphs: see
-:class:`kkb_lod.web._query.Answer`); pyoxigraph reads it back and writes the negotiated format, in
+:class:`kkb_lod.web._answer.Answer`); pyoxigraph reads it back and writes the negotiated format, in
 Rust and without the GIL, so a thousand-row answer costs about as much as the store's own writer.
 ASK answers, and the CSV and TSV formats (which need the change below), are written as SPARQL JSON
 here and handed to pyoxigraph's writers.
@@ -34,7 +34,7 @@ from pyoxigraph import (
 
 from kkb_lod.formats import Format
 from kkb_lod.vocab import PREFIXES
-from kkb_lod.web._query import Answer
+from kkb_lod.web._answer import Answer
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

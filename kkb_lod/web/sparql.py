@@ -16,11 +16,12 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from kkb_lod.config import Settings
 from kkb_lod.formats import ANSWERS, Format, for_kind
 from kkb_lod.store import Store
+from kkb_lod.web._answer import Answer
 from kkb_lod.web._charts import NUMERIC, chart_of_results
 from kkb_lod.web._examples import EXAMPLES
 from kkb_lod.web._pages import page_lang, remember_lang
 from kkb_lod.web._protocol import read_operation
-from kkb_lod.web._query import Answer, check_policy, dataset, run
+from kkb_lod.web._query import check_policy, dataset, run
 from kkb_lod.web._results import cells, to_bytes
 from kkb_lod.web._scan import is_absolute_iri, scan
 from kkb_lod.web._service import describe_service, graph_counts

@@ -1,0 +1,255 @@
+"""A query's answer, written by the store: SPARQL TSV, SPARQL JSON or N-Triples, with its size limit.
+
+The answer is kept as SPARQL TSV (SELECT) or N-Triples (graphs), written by the store itself, in
+Rust and without the GIL, once its first rows have come fast (:class:`Answer`); the negotiated
+format is made from it (``_results``). Both are line formats (a line break inside a literal is
+written ``\\n``), so counting lines enforces the size limit without a Python object per row. A
+SELECT answer asked for as SPARQL JSON is written as JSON directly (:class:`_JsonRows` counts it).
+Writing stops once the request has given up waiting (``cancelled``): at the next row while rows
+come slowly, at the next 8 KB block once they come fast.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolution,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+    serialize,
+)
+
+
+@dataclass
+class Answer:
+    """A query's answer as the store wrote it: ``kind`` "results" (SELECT: SPARQL TSV in
+    ``body``), "boolean" (ASK) or "graph" (CONSTRUCT/DESCRIBE: N-Triples in ``body``).
+
+    The Python objects the HTML page and the spreadsheet formats need are read back from
+    ``body`` only when asked for (``variables``, ``rows``, ``triples``).
+    """
+
+    kind: str
+    body: bytes = b""
+    boolean: bool = False
+    #: What ``body`` of a SELECT answer is written in: TSV, or JSON when that was asked for.
+    results_format: QueryResultsFormat = QueryResultsFormat.TSV
+
+    @classmethod
+    def of_triples(cls, triples: Sequence[Triple]) -> Answer:
+        """A graph answer made in Python (the service description)."""
+        return cls("graph", serialize(triples, format=RdfFormat.N_TRIPLES))
+
+    @cached_property
+    def _solutions(self) -> tuple[list[str], list[QuerySolution]]:
+        solutions = parse_query_results(self.body, self.results_format)
+        assert isinstance(solutions, QuerySolutions)
+        return [v.value for v in solutions.variables], list(solutions)
+
+    @property
+    def variables(self) -> list[str]:
+        return self._solutions[0] if self.kind == "results" else []
+
+    @property
+    def rows(self) -> list[QuerySolution]:
+        return self._solutions[1] if self.kind == "results" else []
+
+    @cached_property
+    def triples(self) -> list[Triple]:
+        if self.kind != "graph":
+            return []
+        return [q.triple for q in parse(self.body, RdfFormat.N_TRIPLES)]
+
+
+Term = NamedNode | BlankNode | Literal | Triple
+
+
+class TooLarge(Exception):
+    """The answer has more rows or triples than allowed."""
+
+
+class Unsure(Exception):
+    """The rows of a JSON answer could not be counted exactly while it was written."""
+
+
+class _Writer:
+    """Where the store writes a line-based answer: counts lines, and stops the writing (by
+    raising) past ``most`` lines or once the request has given up waiting."""
+
+    def __init__(self, most: int, cancelled: threading.Event) -> None:
+        self.parts: list[bytes] = []
+        self.lines, self.most, self.cancelled = 0, most, cancelled
+        self.stopped: str | None = None
+
+    def write(self, chunk: bytes) -> int:
+        if self.stopped:  # the store's buffer may try the same bytes again: the first word stands
+            raise OSError(self.stopped)
+        if self.cancelled.is_set():
+            self.stopped = "cancelled"
+        else:
+            self.lines += chunk.count(b"\n")
+            if self.lines > self.most:
+                self.stopped = "too large"
+        if self.stopped:
+            raise OSError(self.stopped)
+        self.parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+#: Rows read one by one before the rest may be left to the store's writer, and how fast they must
+#: have come for that (seconds per row): a query whose rows come slowly is read row by row to the
+#: end, so an abandoned one stops at its next row; a fast one is written by the store, in 8 KB
+#: blocks, each a point where an abandoned one stops.
+FIRST_ROWS, FAST_ROW = 16, 0.001
+
+
+def written(result: object, limit: int, cancelled: threading.Event, json: bool = False
+             ) -> Answer | None:
+    """The whole result as TSV (JSON if ``json``) or N-Triples, stopping past the limit or when
+    abandoned (None).
+
+    :raise Unsure: the JSON rows could not be counted exactly (:class:`_JsonRows`).
+    """
+    if isinstance(result, QueryBoolean):
+        return Answer("boolean", boolean=bool(result))
+    rows = isinstance(result, QuerySolutions)
+    fmt = QueryResultsFormat.TSV if rows else RdfFormat.N_TRIPLES
+    lines: list[str] = []
+    if isinstance(result, (QuerySolutions, QueryTriples)):  # a live answer of the engine
+        line = _tsv_line if rows else _nt_line
+        started, rest = time.monotonic(), False
+        for item in result:
+            if cancelled.is_set():
+                return None
+            lines.append(line(item))  # type: ignore[arg-type]
+            if len(lines) > limit:
+                raise TooLarge()
+            if len(lines) >= FIRST_ROWS and time.monotonic() - started < FAST_ROW * len(lines):
+                rest = True  # the store writes the rest from where this loop stopped
+                break
+        if not rest:
+            head = _tsv_head(result) if rows else ""  # type: ignore[arg-type]
+            answer = Answer("results" if rows else "graph", (head + "".join(lines)).encode())
+            return _as_json(answer) if rows and json else answer
+        if rows and json:
+            return _json_rest(result, lines, limit, cancelled)  # type: ignore[arg-type]
+    body = _store_writes(result, _Writer(limit + 1 - len(lines) if rows else limit - len(lines),
+                                         cancelled), fmt)
+    if body is None:
+        return None
+    if lines:  # after the header line (TSV), before the rows the store wrote
+        cut = body.index(b"\n") + 1 if rows else 0
+        body = body[:cut] + "".join(lines).encode() + body[cut:]
+    return Answer("results" if rows else "graph", body)
+
+
+def _store_writes(result: object, writer: _Writer, fmt: QueryResultsFormat | RdfFormat
+                  ) -> bytes | None:
+    """What the store wrote of ``result`` into ``writer``, or None if the request gave up.
+
+    :raise TooLarge: past the limit. :raise Unsure: see :class:`_JsonRows`.
+    """
+    try:
+        result.serialize(writer, fmt)  # type: ignore[attr-defined]
+    except Exception:  # the writer's own stop, or a failure to pass on
+        if writer.stopped is None:
+            raise
+    if writer.stopped == "too large":
+        raise TooLarge()
+    if writer.stopped == "unsure":
+        raise Unsure()
+    if writer.stopped == "cancelled":
+        return None
+    return b"".join(writer.parts)
+
+
+def _tsv_head(result: QuerySolutions) -> str:
+    return "\t".join("?" + v.value for v in result.variables) + "\n"
+
+
+class _JsonRows(_Writer):
+    """Where the store writes SPARQL JSON: counts rows without parsing them.
+
+    In that writer's output every row but an empty one starts ``[{"`` or ``,{"``, which cannot
+    occur inside a string (a quote there is escaped). An empty row (``{}``, no variable bound) can
+    only be bounded: ``{}`` may be inside a literal too. So ``lines`` counts the rows that start
+    so, exactly, and ``empty`` every ``{}``; past ``most`` rows for sure the answer is too large,
+    and when only the bound passes ``most`` it is ``unsure`` (then counted again as TSV).
+    """
+
+    def __init__(self, most: int, cancelled: threading.Event) -> None:
+        super().__init__(most, cancelled)
+        self.empty, self.tail = 0, b""
+
+    def write(self, chunk: bytes) -> int:
+        if self.stopped:
+            raise OSError(self.stopped)
+        chunk = bytes(chunk)
+        three, two = self.tail + chunk, self.tail[-1:] + chunk  # a mark across two chunks
+        self.tail = chunk[-2:]
+        self.lines += three.count(b',{"') + three.count(b'[{"')
+        self.empty += two.count(b"{}")
+        if self.cancelled.is_set():
+            self.stopped = "cancelled"
+        elif self.lines > self.most:
+            self.stopped = "too large"
+        elif self.lines + self.empty > self.most:
+            self.stopped = "unsure"
+        if self.stopped:
+            raise OSError(self.stopped)
+        self.parts.append(chunk)
+        return len(chunk)
+
+
+def _json_rest(result: QuerySolutions, lines: list[str], limit: int, cancelled: threading.Event
+               ) -> Answer | None:
+    """The rows after ``lines`` written by the store as JSON, and ``lines`` put before them."""
+    rest = _store_writes(result, _JsonRows(limit - len(lines), cancelled), QueryResultsFormat.JSON)
+    if rest is None:
+        return None
+    first = _as_json(Answer("results", (_tsv_head(result) + "".join(lines)).encode())).body
+    mark = b'"bindings":['  # the first one is the array's start: no variable has that name
+    at, cut = first.index(mark) + len(mark), rest.index(mark) + len(mark)
+    rows = first[at:first.rindex(b"]")]
+    joined = rows + b"," if rest[cut:cut + 1] != b"]" else rows
+    return Answer("results", rest[:cut] + joined + rest[cut:],
+                  results_format=QueryResultsFormat.JSON)
+
+
+def _as_json(answer: Answer) -> Answer:
+    """A TSV answer rewritten as SPARQL JSON (by pyoxigraph)."""
+    body = parse_query_results(answer.body, QueryResultsFormat.TSV).serialize(
+        format=QueryResultsFormat.JSON)
+    return Answer("results", body, results_format=QueryResultsFormat.JSON)  # type: ignore[arg-type]
+
+
+def _term(term: Term | None) -> str:
+    """A term as TSV and N-Triples write it (a triple term in ``<<( … )>>``)."""
+    if term is None:
+        return ""
+    return f"<<( {term} )>>" if isinstance(term, Triple) else str(term)
+
+
+def _tsv_line(solution: QuerySolution) -> str:
+    return "\t".join([_term(t) for t in solution]) + "\n"
+
+
+def _nt_line(triple: Triple) -> str:
+    return f"{triple} .\n"
