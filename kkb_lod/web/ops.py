@@ -21,6 +21,7 @@ from collections import Counter
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import TooManyRequests
+from werkzeug.wrappers import Request
 
 from kkb_lod.web._ratelimit import client_address
 from kkb_lod.web._ratelimit import table as rate_table
@@ -162,14 +163,22 @@ def _finish(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         if name.lower() not in present:
             headers.add(name, value)
-    if log.isEnabledFor(logging.INFO):  # the record is built only when it is written
-        log.info(json.dumps({
-            "request_id": g.get("request_id"), "method": request.method, "path": request.path,
-            "client": client_address(request, current_app.config["KKB_SETTINGS"].trusted_proxies),
-            "status": response.status_code, "ms": round(seconds * 1000, 2),
-            "bytes": response.calculate_content_length(),
-            "agent": request.environ.get("HTTP_USER_AGENT", "")[:200]}))
+    write_access_log(request, g.get("request_id", ""), response.status_code, seconds,
+                     response.calculate_content_length(),
+                     current_app.config["KKB_SETTINGS"].trusted_proxies)
     return response
+
+
+def write_access_log(req: Request, request_id: str, status: int, seconds: float,
+                     size: int | None, trusted_proxies: int) -> None:
+    """One JSON line a request on the ``kkb_lod.access`` logger (built only when written);
+    also written for the answers :mod:`kkb_lod.web._hits` gives without Flask."""
+    if log.isEnabledFor(logging.INFO):
+        log.info(json.dumps({
+            "request_id": request_id, "method": req.method, "path": req.path,
+            "client": client_address(req, trusted_proxies), "status": status,
+            "ms": round(seconds * 1000, 2), "bytes": size,
+            "agent": req.environ.get("HTTP_USER_AGENT", "")[:200]}))
 
 
 @bp.get("/health")
