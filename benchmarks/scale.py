@@ -9,10 +9,10 @@ wall time and peak RSS from the kernel), then, for each serving configuration of
 (store kind and gunicorn workers), serves it and measures the server's memory (RSS summed over
 master and workers, and PSS), the researcher query set through ``/sparql`` and in-process on raw
 pyoxigraph opened the same way in the same run (p50/p95 and ratio), and one-village page
-throughput (200 and conditional 304). Prints tables. With the in-memory store each worker holds
-its own copy (``--preload`` does not keep one: Oxigraph writes reference counts while it reads,
-so the forked pages are copied; docs/scale.md). Not a test: run it on a quiet machine; 1e7 with
-``memory:2`` needs ~10 GB of RAM free and several minutes.
+throughput (200 and conditional 304, measured alternately, median of 3). Prints tables. With the
+in-memory store each worker holds its own copy (``--preload`` does not keep one: Oxigraph writes
+reference counts while it reads, so the forked pages are copied; docs/scale.md). Not a test: run
+it on a quiet machine; 1e7 with ``memory:2`` needs ~10 GB of RAM free and several minutes.
 """
 
 from __future__ import annotations
@@ -170,6 +170,21 @@ def page_rate(url: str, seconds: float, clients: int, conditional: bool) -> tupl
     return sum(counts) / seconds, "python"
 
 
+def page_rates(url: str, rounds: int = 3, seconds: float = 5, clients: int = 8
+               ) -> dict[str, tuple[float, str]]:
+    """Full pages (200) and conditional ones (304) measured alternately, ``rounds`` times each,
+    and the median of each kind: on a shared machine one run of each, always in the same order,
+    compared the moments more than the answers."""
+    runs: dict[str, list[float]] = {"200": [], "304": []}
+    client = ""
+    for _ in range(rounds):
+        for kind in ("200", "304"):
+            rate, client = page_rate(url, seconds, clients, kind == "304")
+            runs[kind].append(rate)
+    return {kind: (statistics.median(rates), f"{client}, median of {rounds} × {seconds:g} s")
+            for kind, rates in runs.items()}
+
+
 def _wrk(url: str, headers: dict[str, str], seconds: float, clients: int) -> float:
     command = ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds:g}s"]
     for name, value in headers.items():
@@ -209,7 +224,7 @@ def serve(result: dict, runs: int, store_kind: str, workers: int) -> dict:
             print(f"  timing {name}", file=sys.stderr, flush=True)
             raw, http = time_raw(store, query, runs), time_http(url, query, runs)
             rows.append((name, pct(raw, 50), pct(raw, 95), pct(http, 50), pct(http, 95)))
-        pages = {"200": page_rate(url, 10, 8, False), "304": page_rate(url, 10, 8, True)}
+        pages = page_rates(url)
         memory["rss after"] = rss_mb(pids)
         memory["pss after"] = pss_mb(pids)
     return {"queries": rows, "memory": memory, "pages": pages}
