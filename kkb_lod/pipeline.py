@@ -128,12 +128,8 @@ def validate_registry(settings: Settings, progress: Progress = lambda _: None,
         _, parts = write_nquads(_graphs(settings, registry), Path(scratch) / "mapped", meter)
         del registry
         progress(f"bulk loading a scratch {settings.validation_store} store")
-        if settings.validation_store == "disk":
-            store = ox.Store(str(Path(scratch) / "store"))
-            for part in parts:
-                store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
-        else:
-            store = _memory_store(parts)
+        on_disk = settings.validation_store == "disk"
+        store = _load(parts, Path(scratch) / "store" if on_disk else None)
         counts = {names[row["g"].value]: int(row["n"].value) for row in store.query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
         progress(f"validating {sum(counts.values()):,} triples against shapes/ (SPARQL engine)")
@@ -206,12 +202,12 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         shutil.rmtree(mapped)
         stage("sort")
         progress("bulk loading the on-disk store")
-        store = _load(partial / "store", nquads)
+        store = _load([nquads], partial / "store")
         stage("load")
         report = None
         if validate:
             progress(f"validating against shapes/ (in a {settings.validation_store} store)")
-            checked = store if settings.validation_store == "disk" else _memory_store([nquads])
+            checked = store if settings.validation_store == "disk" else _load([nquads])
             report = validate_store(checked)
             del checked
             stage("validate")
@@ -273,20 +269,15 @@ def _sort_part(part: Path) -> Path:
     return target
 
 
-def _load(path: Path, nquads: Path) -> ox.Store:
-    """A new on-disk store at ``path`` holding ``nquads``."""
-    store = ox.Store(str(path))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    store.flush()
-    return store
-
-
-def _memory_store(files: Iterable[Path]) -> ox.Store:
-    """An in-memory store holding the N-Quads ``files``: SHACL checks run ~2.7× faster on it
-    than on the on-disk store (1e7 triples: ~2 min against ~5.4, benchmarks/README.md)."""
-    store = ox.Store()
-    for path in files:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+def _load(files: Iterable[Path], path: Path | None = None) -> ox.Store:
+    """A store holding the N-Quads ``files``: on disk at ``path``, else in memory (SHACL checks
+    run ~2.7× faster there than on the on-disk store: 1e7 triples ~2 min against ~5.4,
+    benchmarks/README.md)."""
+    store = ox.Store(None if path is None else str(path))
+    for file in files:
+        store.bulk_load(path=str(file), format=ox.RdfFormat.N_QUADS)
+    if path is not None:
+        store.flush()
     return store
 
 

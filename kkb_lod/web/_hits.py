@@ -23,7 +23,6 @@ counted by the limiter) or a store that may change (a remote store: no release i
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -32,7 +31,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from kkb_lod.web.ops import REQUEST_ID_RE, Metrics, write_access_log
+from kkb_lod.web.ops import Metrics, request_id, write_access_log
 
 #: Request headers (WSGI names) that change no answer: read by the access log only, or the
 #: connection's own.
@@ -75,12 +74,11 @@ class ResourceHits:
     def _answer(self, environ: dict[str, Any], start_response: Callable, known: Known,
                 started: float) -> list[bytes]:
         status, headers, body, size = known
-        given = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if given and REQUEST_ID_RE.match(given) else os.urandom(16).hex()
-        start_response(status, [*headers, ("X-Request-ID", request_id)])
+        rid = request_id(environ)
+        start_response(status, [*headers, ("X-Request-ID", rid)])
         code, seconds = int(status[:3]), time.perf_counter() - started
         self.metrics.observe("resources", environ["REQUEST_METHOD"], code, seconds)
-        write_access_log(Request(environ), request_id, code, seconds, size, self.trusted_proxies)
+        write_access_log(Request(environ), rid, code, seconds, size, self.trusted_proxies)
         return [body]
 
     def _remember(self, environ: dict[str, Any], start_response: Callable,

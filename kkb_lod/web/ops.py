@@ -127,9 +127,14 @@ def init_app(app: Flask, max_body_bytes: int = 1_000_000) -> None:
     app.register_blueprint(bp)
 
 
+def request_id(environ: dict) -> str:
+    """The client's ``X-Request-ID`` when it is a sane token, else a new random one."""
+    given = environ.get("HTTP_X_REQUEST_ID", "")
+    return given if given and REQUEST_ID_RE.match(given) else os.urandom(16).hex()
+
+
 def _start() -> None:
-    given = request.environ.get("HTTP_X_REQUEST_ID", "")
-    g.request_id = given if given and REQUEST_ID_RE.match(given) else os.urandom(16).hex()
+    g.request_id = request_id(request.environ)
     g.started = time.perf_counter()
 
 
