@@ -27,7 +27,7 @@ from rdflib.namespace import RDF
 from kkb_lod.config import Settings
 from kkb_lod.store import OxigraphStore, StoreError
 from kkb_lod.web import create_app
-from kkb_lod.web._query import EMPTY_GRAPH
+from kkb_lod.web._query import EMPTY_GRAPH, KnownQueries
 from kkb_lod.web._scan import full_scan, scan
 
 from .server import free_port, serve_app
@@ -508,6 +508,75 @@ def test_timeout_stops_a_streaming_query(settings: Settings) -> None:
     while any(t.name == "kkb-sparql-query" for t in threading.enumerate()):
         assert time.monotonic() < deadline, "the abandoned query thread did not stop"
         time.sleep(0.05)
+
+
+class ThreadNoting(OxigraphStore):
+    """The session store, noting the thread each query runs in; ``delay`` seconds a query."""
+
+    def __init__(self, inner: OxigraphStore, delay: float = 0.0) -> None:
+        super().__init__(inner.ox)
+        self.delay, self.threads = delay, []
+
+    def query(self, *args, **kwargs):  # noqa: ANN002,ANN003,ANN201 - OxigraphStore.query's
+        self.threads.append(threading.current_thread().name)
+        time.sleep(self.delay)
+        return super().query(*args, **kwargs)
+
+
+def test_a_query_answered_quickly_runs_in_the_request_thread_the_next_time(
+        settings: Settings, store: OxigraphStore) -> None:
+    noting = ThreadNoting(store)
+    client = create_app(settings, noting).test_client()
+    answers = [client.get("/sparql", query_string={"query": COUNT_KKB}) for _ in range(3)]
+    assert [number(a) for a in answers] == [15, 15, 15]
+    here = threading.current_thread().name
+    assert noting.threads == ["kkb-sparql-query", here, here]
+    other = client.get("/sparql", query_string={"query": COUNT_KECAMATAN})  # a new text
+    assert number(other) == 6 and noting.threads[-1] == "kkb-sparql-query"
+    graphs = {"query": COUNT_KKB, "default-graph-uri": REGISTRY}  # another dataset: new again
+    assert number(client.get("/sparql", query_string=graphs)) == 15
+    assert noting.threads[-1] == "kkb-sparql-query"
+
+
+def test_a_slow_query_keeps_its_query_thread_and_time_limit(
+        settings: Settings, store: OxigraphStore) -> None:
+    slow = ThreadNoting(store, delay=0.12)  # past KnownQueries.fast (0.05 s)
+    client = create_app(settings, slow).test_client()
+    assert [number(client.get("/sparql", query_string={"query": COUNT_KKB}))
+            for _ in range(2)] == [15, 15]
+    assert slow.threads == ["kkb-sparql-query"] * 2
+    limited = create_app(dataclasses.replace(settings, query_timeout=0.1), slow).test_client()
+    assert [limited.get("/sparql", query_string={"query": COUNT_KKB}).status_code
+            for _ in range(2)] == [503, 503]
+
+
+def test_other_stores_always_use_a_query_thread(settings: Settings, store: OxigraphStore) -> None:
+    """A remote store's time varies with its load and the network: no query skips the limit."""
+    seen = []
+
+    class Remote:
+        def query(self, *args, **kwargs):  # noqa: ANN002,ANN003,ANN201
+            seen.append(threading.current_thread().name)
+            return store.query(*args, **kwargs)
+
+        def count(self) -> int:
+            return store.count()
+
+    client = create_app(settings, Remote()).test_client()
+    assert [number(client.get("/sparql", query_string={"query": COUNT_KKB}))
+            for _ in range(3)] == [15, 15, 15]
+    assert seen == ["kkb-sparql-query"] * 3
+
+
+def test_known_queries_are_bounded_and_forget_slow_ones() -> None:
+    known = KnownQueries(fast=0.05, size=3, longest=10)
+    for text in ("a", "b", "c", "d"):
+        known.ran((text,), 0.01)
+    assert ("a",) not in known and all((t,) in known for t in "bcd")  # the oldest went first
+    known.ran(("c",), 0.2)  # slow this time: not run outside the time limit again
+    assert ("c",) not in known
+    known.ran(("x" * 11,), 0.01)  # too long to keep
+    assert ("x" * 11,) not in known and len(known.known) == 2
 
 
 @pytest.mark.parametrize("query", [

@@ -36,6 +36,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.config["KKB_SETTINGS"] = settings
     app.extensions["kkb_store"] = store
     app.extensions["kkb_release"] = release or {}
+    if isinstance(store, OxigraphStore):  # unchanging while served: see _query.KnownQueries
+        from kkb_lod.web._query import KnownQueries
+
+        app.extensions["kkb_known_queries"] = KnownQueries()
     app.after_request(allow_any_origin)
     app.register_error_handler(HTTPException, plain_error)  # also a bug's 500, once logged
 

@@ -63,7 +63,8 @@ def endpoint() -> Response:
         answer = run(_store(), operation.query, base, found,
                      dataset(found, operation.default_graphs, operation.named_graphs),
                      settings.query_timeout, settings.result_limit, settings.max_queries,
-                     json=fmt is not None and fmt.ox == QueryResultsFormat.JSON)
+                     json=fmt is not None and fmt.ox == QueryResultsFormat.JSON,
+                     known=current_app.extensions.get("kkb_known_queries"))
     except HTTPException as error:
         if not _wants_page():
             raise
