@@ -12,7 +12,8 @@ worker process of one still running ``query_hard_limit`` after it started.
 
 Handing a query to its thread and back costs two thread wake-ups, 0.2-0.3 ms: more than a lookup
 itself. A query the embedded store has already answered quickly runs in the request thread
-instead (:class:`KnownQueries`), as it needs no time limit.
+instead (:class:`KnownQueries`), as it needs no time limit; nobody can abandon it, so the store
+writes its whole answer (``written(direct=True)``).
 
 How the answer is written, and its size limit, is :mod:`kkb_lod.web._answer`: at most
 ``result_limit`` rows or triples are answered; a bigger answer is refused (422) rather than cut
@@ -207,6 +208,8 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
             retry_after=math.ceil(min(timeout, 5)))
     outcome: dict[str, object] = {}
     finished, cancelled = threading.Event(), threading.Event()
+    key = (query, *map(tuple, graphs), json, base)
+    inline = known is not None and key in known
 
     def work() -> None:
         # pyoxigraph results must be dropped by the thread that made them, so the result is
@@ -215,13 +218,15 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
         try:
             text = f"BASE <{base}>\n{query}"
             try:
-                outcome["answer"] = written(store.query(text, *graphs), limit, cancelled, json)
+                outcome["answer"] = written(store.query(text, *graphs), limit, cancelled, json,
+                                            direct=inline)
             except Unsure:
                 unsure = True
             else:
                 unsure = False
             if unsure:  # count its rows exactly: once more, as TSV
-                outcome["answer"] = written(store.query(text, *graphs), limit, cancelled, False)
+                outcome["answer"] = written(store.query(text, *graphs), limit, cancelled, False,
+                                            direct=inline)
         except BaseException as err:  # handed to the waiting request thread
             chained: BaseException | None = err
             while chained is not None:  # with the errors it was raised from or during
@@ -232,9 +237,8 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
             ACTIVE.leave()
             finished.set()
 
-    key = (query, *map(tuple, graphs), json, base)
     started = time.monotonic()
-    if known is not None and key in known:
+    if inline:
         work()
     else:
         THREADS.submit(work)
