@@ -143,10 +143,23 @@ def pct(values: list[float], q: int) -> float:
 PAGE = "/id/village/62.04.06.2020"
 
 
-def page_rate(url: str, seconds: float, clients: int, conditional: bool) -> tuple[float, str]:
-    """Requests/s for the one-village HTML page over ``clients`` keep-alive connections, and the
-    client that measured it: ``wrk`` when installed (a C load generator, which leaves the two
-    cores to the server), else Python processes (one per connection; slower, so a lower bound)."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (``/proc/PID/stat``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
+def page_rate(url: str, seconds: float, clients: int, conditional: bool,
+              pids: list[int]) -> tuple[float, str, float]:
+    """Requests/s for the one-village HTML page over ``clients`` keep-alive connections, the
+    client that measured it (``wrk`` when installed: a C load generator, which leaves the two
+    cores to the server; else Python processes, one per connection: slower, so a lower bound),
+    and the server's CPU microseconds per request (``pids``: its processes). The CPU cost barely
+    moves with other jobs on the machine, the rate does."""
     first = urllib.request.urlopen(urllib.request.Request(url + PAGE, headers={
         "Accept": "text/html"}), timeout=60)
     headers = {"Accept": "text/html"}
@@ -163,36 +176,40 @@ def page_rate(url: str, seconds: float, clients: int, conditional: bool) -> tupl
         if answer.status != expected:
             raise RuntimeError(f"page answered {answer.status}, not {expected}")
     check.close()
+    cpu = cpu_seconds(pids)
     if shutil.which("wrk"):
-        return _wrk(url + PAGE, headers, seconds, clients), "wrk"
-    with multiprocessing.Pool(clients) as pool:
-        counts = pool.starmap(_page_client, [(url, headers, expected, seconds)] * clients)
-    return sum(counts) / seconds, "python"
+        requests, client = _wrk(url + PAGE, headers, seconds, clients), "wrk"
+    else:
+        with multiprocessing.Pool(clients) as pool:
+            counts = pool.starmap(_page_client, [(url, headers, expected, seconds)] * clients)
+        requests, client = sum(counts), "python"
+    return requests / seconds, client, (cpu_seconds(pids) - cpu) / requests * 1e6
 
 
-def page_rates(url: str, rounds: int = 3, seconds: float = 5, clients: int = 8
-               ) -> dict[str, tuple[float, str]]:
-    """Full pages (200) and conditional ones (304) measured alternately, ``rounds`` times each,
-    and the median of each kind: on a shared machine one run of each, always in the same order,
-    compared the moments more than the answers."""
-    runs: dict[str, list[float]] = {"200": [], "304": []}
+def page_rates(url: str, pids: list[int], rounds: int = 3, seconds: float = 5, clients: int = 8
+               ) -> dict[str, tuple[float, str, float]]:
+    """Full pages (200) and conditional ones (304) measured alternately, ``rounds`` times each:
+    the median rate and server CPU per request of each kind (on a shared machine one run of
+    each, always in the same order, compared the moments more than the answers)."""
+    runs: dict[str, list[tuple[float, float]]] = {"200": [], "304": []}
     client = ""
     for _ in range(rounds):
         for kind in ("200", "304"):
-            rate, client = page_rate(url, seconds, clients, kind == "304")
-            runs[kind].append(rate)
-    return {kind: (statistics.median(rates), f"{client}, median of {rounds} × {seconds:g} s")
-            for kind, rates in runs.items()}
+            rate, client, cpu = page_rate(url, seconds, clients, kind == "304", pids)
+            runs[kind].append((rate, cpu))
+    return {kind: (statistics.median(r for r, _ in got),
+                   f"{client}, median of {rounds} × {seconds:g} s",
+                   statistics.median(c for _, c in got)) for kind, got in runs.items()}
 
 
-def _wrk(url: str, headers: dict[str, str], seconds: float, clients: int) -> float:
+def _wrk(url: str, headers: dict[str, str], seconds: float, clients: int) -> int:
     command = ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds:g}s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     if "Non-2xx or 3xx responses" in out or "Socket errors" in out:
         raise RuntimeError(f"wrk saw failed requests:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    return int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
 
 
 def _page_client(url: str, headers: dict[str, str], expected: int, seconds: float) -> int:
@@ -224,7 +241,7 @@ def serve(result: dict, runs: int, store_kind: str, workers: int) -> dict:
             print(f"  timing {name}", file=sys.stderr, flush=True)
             raw, http = time_raw(store, query, runs), time_http(url, query, runs)
             rows.append((name, pct(raw, 50), pct(raw, 95), pct(http, 50), pct(http, 95)))
-        pages = page_rates(url)
+        pages = page_rates(url, pids)
         memory["rss after"] = rss_mb(pids)
         memory["pss after"] = pss_mb(pids)
     return {"queries": rows, "memory": memory, "pages": pages}
@@ -245,12 +262,13 @@ def report(size: str, kind: str, workers: int, runs: int, served: dict) -> None:
     mem, pages = served["memory"], served["pages"]
     print(f"\n{size}: serving from the {kind} store, gunicorn {workers} worker(s), MB\n")
     print("| RSS sum at start | PSS at start | RSS sum after | PSS after | ≤ 3.5 GB | "
-          "page 200 req/s | page 304 req/s | client |")
-    print("|---|---|---|---|---|---|---|---|")
+          "page 200 req/s | page 304 req/s | server CPU µs/request 200 | 304 | client |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     peak = max(mem["rss"], mem["rss after"])
     print(f"| {mem['rss']:,.0f} | {mem['pss']:,.0f} | {mem['rss after']:,.0f} | "
           f"{mem['pss after']:,.0f} | {'met' if peak <= 3500 else 'missed'} | "
-          f"{pages['200'][0]:,.1f} | {pages['304'][0]:,.1f} | {pages['200'][1]}, 8 connections |")
+          f"{pages['200'][0]:,.1f} | {pages['304'][0]:,.1f} | {pages['200'][2]:,.0f} | "
+          f"{pages['304'][2]:,.0f} | {pages['200'][1]}, 8 connections |")
     print(f"\n{size}: SPARQL from the {kind} store, {runs} runs per query, ms\n")
     print("| query | raw p50 | raw p95 | HTTP p50 | HTTP p95 | ratio p50 | ≤ 1.2×raw+1 ms |")
     print("|---|---|---|---|---|---|---|")
