@@ -1,7 +1,7 @@
 """National scale: build throughput, memory, SPARQL over HTTP vs raw pyoxigraph, page throughput.
 
     python benchmarks/scale.py --sizes 1e5,1e6 [--runs 30] [--work /tmp/kkb-scale] [--validate]
-                               [--serve memory:2,disk:2]
+                               [--build-store disk|none] [--serve memory:2,disk:2]
 
 For each size: generates a synthetic registry (benchmarks/synth.py, seed 1; not timed), builds it
 in a child process (CSV → RDF → on-disk store + dumps, validation excluded unless ``--validate``;
@@ -85,8 +85,9 @@ def run_child(command: list[str], env: dict[str, str] | None = None) -> tuple[fl
     return time.monotonic() - start, usage.ru_maxrss / 1024
 
 
-def build(size: str, work: Path, validate: bool, reuse: bool) -> dict:
-    registry, out = work / f"registry-{size}", work / f"build-{size}"
+def build(size: str, work: Path, validate: bool, reuse: bool, store: str = "disk") -> dict:
+    registry = work / f"registry-{size}"
+    out = work / (f"build-{size}" if store == "disk" else f"build-{size}-{store}-store")
     if reuse and (out / "current" / "manifest.json").is_file():
         manifest = json.loads((out / "current" / "manifest.json").read_text())
         return {"out": out, "seconds": sum(manifest["seconds"].values()), "rss": float("nan"),
@@ -97,7 +98,8 @@ def build(size: str, work: Path, validate: bool, reuse: bool) -> dict:
     code = ("import sys; from pathlib import Path; from kkb_lod.config import Settings; "
             "from kkb_lod.pipeline import build; "
             f"build(Settings(data_dir=Path({str(registry)!r}), build_dir=Path({str(out)!r}), "
-            f"base_iri={BASE!r}), lambda m: print(m, file=sys.stderr), validate={validate})")
+            f"base_iri={BASE!r}, build_store={store!r}), lambda m: print(m, file=sys.stderr), "
+            f"validate={validate})")
     seconds, rss = run_child([sys.executable, "-c", code])
     manifest = json.loads((out / "current" / "manifest.json").read_text())
     return {"out": out, "seconds": seconds, "rss": rss, "manifest": manifest}
@@ -287,15 +289,23 @@ def main() -> None:
                         help="include SHACL validation in the build (timed in the build column)")
     parser.add_argument("--reuse", action="store_true",
                         help="serve an existing build of WORK instead of building (no build RSS)")
-    parser.add_argument("--serve", type=serving, default=serving("memory:2,disk:2"),
+    parser.add_argument("--build-store", choices=["disk", "none"], default="disk",
+                        help="KKB_BUILD_STORE of the build: 'none' leaves the on-disk store out "
+                             "(then only memory:N can be served)")
+    parser.add_argument("--serve", type=serving, default=None,
                         help="serving configurations, STORE:WORKERS comma-separated "
                              "(default memory:2,disk:2; empty: build only)")
     args = parser.parse_args()
+    if args.serve is None:
+        args.serve = serving("memory:2,disk:2" if args.build_store == "disk" else "memory:2")
+    if args.build_store == "none" and any(kind == "disk" for kind, _ in args.serve):
+        parser.error("--build-store none leaves no on-disk store to serve: --serve memory:N only")
     args.work.mkdir(parents=True, exist_ok=True)
     for size in args.sizes.split(","):
-        b = build(size, args.work, args.validate, args.reuse)
+        b = build(size, args.work, args.validate, args.reuse, args.build_store)
         m, s = b["manifest"], b["manifest"]["seconds"]
-        print(f"\n## {size}: build ({'with' if args.validate else 'without'} validation)\n")
+        print(f"\n## {size}: build ({'with' if args.validate else 'without'} validation"
+              f"{', without the on-disk store' if args.build_store == 'none' else ''})\n")
         stages = ("read", "map", "sort", "load", "validate", "dumps")  # manifest "seconds"
         print("| triples | wall s | triples/s | peak RSS MB | " + " | ".join(stages) + " |")
         print("|---|---|---|---|" + "---|" * len(stages))

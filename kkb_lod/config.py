@@ -45,6 +45,12 @@ class Settings:
         "How the embedded store serves a build: 'memory' (load the dump into RAM, fastest "
         "queries) or 'disk' (open the on-disk store read-only, least memory).",
     )
+    build_store: str = _setting(
+        "disk",
+        "What a build writes besides the dumps: 'disk' (the release's on-disk store, needed to "
+        "serve it with store=disk; ~0.3 KB a triple on disk, the slowest stage of a national "
+        "build) or 'none' (for a deployment that serves from memory, which loads the dump).",
+    )
     validation_store: str = _setting(
         "memory",
         "Where a build and 'kkb-lod validate' run the SHACL checks: 'memory' (an in-memory copy "
@@ -85,6 +91,9 @@ class Settings:
             raise SettingsError(f"base_iri (KKB_BASE_IRI): {err}") from None
         if self.store not in ("memory", "disk"):
             raise SettingsError(f"store (KKB_STORE) must be 'memory' or 'disk', not {self.store!r}")
+        if self.build_store not in ("disk", "none"):
+            raise SettingsError("build_store (KKB_BUILD_STORE) must be 'disk' or 'none', not "
+                                f"{self.build_store!r}")
         if self.validation_store not in ("memory", "disk"):
             raise SettingsError("validation_store (KKB_VALIDATION_STORE) must be 'memory' or "
                                 f"'disk', not {self.validation_store!r}")

@@ -144,8 +144,9 @@ def build(settings: Settings, progress: Progress = lambda _: None,
 
     One build at a time per build folder (an exclusive lock); leftovers of a build that was killed
     are removed first. Nothing the served release uses is touched until the final rename. The
-    mapped triples stream to disk (N-Quads), are bulk-loaded into the release's on-disk store,
-    validated (:func:`kkb_lod.validate.validate_store`, on an in-memory copy unless
+    mapped triples stream to disk (N-Quads), are bulk-loaded into the release's on-disk store
+    (unless ``settings.build_store`` is ``none``: a release served from memory only needs the
+    dump), validated (:func:`kkb_lod.validate.validate_store`, on an in-memory copy unless
     ``settings.validation_store`` is ``disk``) and written out as sorted dumps, so memory does not
     grow with the registry beyond that copy while it is checked. ``validate=False`` is for
     benchmarks only: such a release says ``"validated": false`` in its manifest.
@@ -201,15 +202,22 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         merge_unique([sort.result() for sort in sorts], nquads, mapped)
         shutil.rmtree(mapped)
         stage("sort")
-        progress("bulk loading the on-disk store")
-        store = _load([nquads], partial / "store")
-        stage("load")
+        store = None
+        if settings.build_store == "disk":
+            progress("bulk loading the on-disk store")
+            store = _load([nquads], partial / "store")
+            stage("load")
         report = None
         if validate:
             progress(f"validating against shapes/ (in a {settings.validation_store} store)")
-            checked = store if settings.validation_store == "disk" else _load([nquads])
+            scratch = partial / "validation-store"
+            if settings.validation_store == "memory":
+                checked = _load([nquads])
+            else:  # the release's own on-disk store, or one made for the checks alone
+                checked = store if store is not None else _load([nquads], scratch)
             report = validate_store(checked)
             del checked
+            shutil.rmtree(scratch, ignore_errors=True)
             stage("validate")
             if not report.conforms:
                 del store
@@ -230,6 +238,7 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
             "id": release_id, "created": started.isoformat(), "kkb_lod": __version__,
             "base_iri": settings.base_iri, "triples": triples, "quads": quads, "graphs": counts,
             "conforms": report.conforms if report else None, "validated": validate,
+            "store": settings.build_store == "disk",
             "seconds": timings, "dumps": [asdict(d) for d in dumps],
         }
         (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")

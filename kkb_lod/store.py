@@ -73,6 +73,11 @@ class OxigraphStore:
     @classmethod
     def from_release(cls, release: Path, mode: str = "memory") -> OxigraphStore:
         """Open a build release: ``memory`` loads ``dumps/kkb.nq``; ``disk`` opens ``store/``."""
+        if mode == "disk" and not (release / "store").is_dir():
+            raise StoreError(
+                f"the release {release} has no on-disk store (built with build_store 'none', "
+                "KKB_BUILD_STORE=none): serve it from memory (KKB_STORE=memory), or build again "
+                "with KKB_BUILD_STORE=disk")
         try:
             if mode == "disk":
                 return cls(OxStore.read_only(str(release / "store")))

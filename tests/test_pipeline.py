@@ -60,12 +60,14 @@ def test_bad_input_keeps_the_last_good_build(data_copy: Path, tmp_path: Path) ->
     assert [p.name for p in (settings.build_dir / "releases").iterdir()] == [good.name]
 
 
-@pytest.mark.parametrize("where", ["memory", "disk"])
+@pytest.mark.parametrize(("where", "build_store"),
+                         [("memory", "disk"), ("disk", "disk"), ("disk", "none")])
 def test_shacl_violation_keeps_the_last_good_build(
-    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str,
+    build_store: str
 ) -> None:
     settings = Settings(data_dir=data_copy, build_dir=tmp_path / "out", base_iri=BASE,
-                        validation_store=where)
+                        validation_store=where, build_store=build_store)
     good = build(settings).release
     real = pipeline.map_registry
 
@@ -81,6 +83,27 @@ def test_shacl_violation_keeps_the_last_good_build(
         build(settings)
     assert caught.value.path.is_file() and "62.04.01.1099" in caught.value.report.text()
     assert current_release(settings.build_dir) == good
+
+
+@pytest.mark.parametrize("where", ["memory", "disk"])
+def test_a_build_without_the_disk_store(built: BuildResult, tmp_path: Path, where: str) -> None:
+    """build_store 'none': the same checked dumps and no on-disk store (nor the scratch store the
+    checks used on disk); served from memory as ever, refused from disk with what to do."""
+    from kkb_lod.store import OxigraphStore, StoreError
+
+    result = build(Settings(data_dir=DATA, build_dir=tmp_path, base_iri=BASE,
+                            build_store="none", validation_store=where))
+    manifest = json.loads((result.release / "manifest.json").read_text())
+    assert manifest["store"] is False and manifest["conforms"] is True
+    assert json.loads((built.release / "manifest.json").read_text())["store"] is True
+    assert sorted(p.name for p in result.release.iterdir()) == ["dumps", "manifest.json",
+                                                                "report.ttl"]
+    for name in ("kkb.nq", "kkb.nt", "kkb.ttl"):
+        assert (result.release / "dumps" / name).read_bytes() == (
+            built.release / "dumps" / name).read_bytes(), name
+    assert OxigraphStore.from_release(result.release, "memory").count() == result.quads
+    with pytest.raises(StoreError, match="no on-disk store.*KKB_STORE=memory.*KKB_BUILD_STORE=disk"):
+        OxigraphStore.from_release(result.release, "disk")
 
 
 def test_no_build_is_a_clear_error(tmp_path: Path) -> None:
