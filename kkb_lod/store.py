@@ -9,6 +9,7 @@ the web layer the same types.
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.error
 import urllib.parse
@@ -73,7 +74,7 @@ class OxigraphStore:
     @classmethod
     def from_release(cls, release: Path, mode: str = "memory") -> OxigraphStore:
         """Open a build release: ``memory`` loads ``dumps/kkb.nq``; ``disk`` opens ``store/``."""
-        if mode == "disk" and not (release / "store").is_dir():
+        if mode == "disk" and _built_without_store(release):
             raise StoreError(
                 f"the release {release} has no on-disk store (built with build_store 'none', "
                 "KKB_BUILD_STORE=none): serve it from memory (KKB_STORE=memory), or build again "
@@ -191,6 +192,16 @@ class RemoteSparqlStore:
 
 _PROLOGUE = re.compile(r"""\s+|\#[^\n]*|(?i:PREFIX)\s+[^:\s]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>""")
 _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def _built_without_store(release: Path) -> bool:
+    """Whether the release's manifest says it was built with no on-disk store (build_store
+    'none'); a store missing from a release that had one is damage, reported when opened."""
+    try:
+        return json.loads((release / "manifest.json").read_text(encoding="utf-8")).get(
+            "store") is False
+    except (OSError, ValueError):
+        return False
 
 
 def query_form(sparql: str) -> str | None:
