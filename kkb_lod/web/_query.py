@@ -165,24 +165,26 @@ class KnownQueries:
     hand-over to a query thread. A new text, a slow one, and every query of a remote store (whose
     time varies with its load and the network) go through a query thread with the time limit.
     At most ``size`` queries are kept (the oldest forgotten first), none longer than ``longest``
-    characters.
+    characters; shared by the request threads of a process.
     """
 
     def __init__(self, fast: float = 0.05, size: int = 4096, longest: int = 8192) -> None:
         self.fast, self.size, self.longest = fast, size, longest
         self.known: dict[tuple, None] = {}
+        self.lock = threading.Lock()
 
     def __contains__(self, key: tuple) -> bool:
         return key in self.known
 
     def ran(self, key: tuple, seconds: float) -> None:
         """Note that the query ``key`` took ``seconds``."""
-        if seconds > self.fast:
-            self.known.pop(key, None)
-        elif key not in self.known and len(key[0]) <= self.longest:
-            if len(self.known) >= self.size:
-                self.known.pop(next(iter(self.known), None), None)
-            self.known[key] = None
+        with self.lock:
+            if seconds > self.fast:
+                self.known.pop(key, None)
+            elif key not in self.known and len(key[0]) <= self.longest:
+                if len(self.known) >= self.size:
+                    del self.known[next(iter(self.known))]
+                self.known[key] = None
 
 
 def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str], list[str]],
