@@ -33,6 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kkb_lod import textdumps
+from kkb_lod.vocab import PREFIXES
 
 #: The dumps of a release: file name → (format, whether it holds named graphs).
 DUMPS: dict[str, tuple[ox.RdfFormat, bool]] = {
@@ -71,7 +72,7 @@ def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, i
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         nt_trig = pool.submit(textdumps.ntriples_and_trig, nq, nt, str(folder / "kkb.trig"))
         ttl_jsonld = pool.submit(textdumps.turtle_and_jsonld, nq, str(folder / "kkb.ttl"),
-                                 str(folder / "kkb.jsonld"))
+                                 str(folder / "kkb.jsonld"), PREFIXES)
         described = {"kkb.nq": pool.submit(_describe, folder / "kkb.nq", DUMPS["kkb.nq"][0].media_type)}
         counts, triples = nt_trig.result()
         with open(folder / "kkb.nt.gz", "wb") as gz_out:

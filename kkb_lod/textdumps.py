@@ -15,6 +15,7 @@ Module-level functions, so :mod:`kkb_lod.dumps` can run them in worker processes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 CHUNK = 1 << 16  # lines written per ``writelines`` call
@@ -68,11 +69,64 @@ def ntriples_and_trig(nquads: str, nt: str, trig: str) -> tuple[dict[str, int], 
     return {g.decode("utf-8")[1:-1]: n for g, n in counts.items()}, triples
 
 
-def turtle_and_jsonld(nquads: str, ttl: str, jsonld: str) -> None:
+#: A local name written after a prefix: a plain subset of Turtle's PN_LOCAL (ASCII letters,
+#: digits, ``_``, and ``-``/``.`` inside; a leading digit is allowed, as in ``62.04.06.2020``).
+_LOCAL = re.compile(rb"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\Z")
+_RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+class _Names:
+    """N-Triples terms → Turtle: an IRI in one of ``prefixes`` whose local part is a plain name
+    as ``prefix:local``, a literal's datatype likewise; anything else as it was.
+
+    Every namespace ends with ``/`` or ``#`` and a plain local part holds neither, so an IRI's
+    namespace can only be what precedes its last ``/`` or ``#``: one dictionary lookup."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        if any(iri[-1:] not in "/#" for iri in prefixes.values()):
+            raise ValueError("every namespace must end with '/' or '#'")
+        self.spaces = {iri.encode(): name.encode() + b":" for name, iri in prefixes.items()}
+        self.known: dict[bytes, bytes] = {}  # repeated objects and datatypes
+
+    def name(self, term: bytes) -> bytes:
+        """``<iri>`` as a prefixed name if it can be one, else as it is."""
+        at = max(term.rfind(b"/"), term.rfind(b"#")) + 1
+        prefix = self.spaces.get(term[1:at])
+        if prefix is not None and _LOCAL.match(term, at, len(term) - 1):
+            return prefix + term[at:-1]
+        return term
+
+    def iri(self, term: bytes) -> bytes:
+        """:meth:`name`, remembered (objects and datatypes repeat)."""
+        name = self.known.get(term)
+        if name is None:
+            if len(self.known) >= 1 << 18:
+                self.known.clear()
+            name = self.known[term] = self.name(term)
+        return name
+
+    def term(self, term: bytes) -> bytes:
+        """Any term (IRI, blank node, literal) of an N-Triples line."""
+        first = term[:1]
+        if first == b"<":
+            return self.iri(term)
+        if first == b'"' and term[-1:] == b">":  # a typed literal: "…"^^<datatype>
+            cut = term.rindex(b'"^^<') + 3  # no unescaped quote inside the lexical form
+            return term[:cut] + self.iri(term[cut:])
+        return term
+
+
+def turtle_and_jsonld(nquads: str, ttl: str, jsonld: str, prefixes: dict[str, str]) -> None:
     """``kkb.ttl`` and ``kkb.jsonld`` from sorted ``kkb.nq`` (graphs dropped, repeats once), in
-    one pass. Turtle: the N-Triples statements grouped by subject. JSON-LD: expanded, a node
-    object per subject with one array per predicate."""
-    ttl_out: list[bytes] = []
+    one pass. Turtle: ``@prefix`` lines for ``prefixes``, then the statements grouped by subject,
+    IRIs written as prefixed names where their local part allows it, ``a`` for ``rdf:type``.
+    JSON-LD: expanded, a node object per subject with one array per predicate."""
+    names = _Names(prefixes)
+    known, iri = names.known, names.iri  # the hot loop looks up, and calls only on a miss
+    verbs: dict[bytes, bytes] = {_RDF_TYPE: b"a"}
+    ttl_out: list[bytes] = [b"@prefix %s: <%s> .\n" % (name.encode(), iri.encode())
+                            for name, iri in sorted(prefixes.items())]
+    ttl_out.append(b"\n")
     json_out: list[bytes] = [b"["]
     subject = predicate = None
     prev = b""
@@ -86,22 +140,34 @@ def turtle_and_jsonld(nquads: str, ttl: str, jsonld: str) -> None:
             s = triple[:cut]
             cut2 = triple.index(b" ", cut + 1)
             p = triple[cut + 2:cut2 - 1]
+            o = triple[cut2 + 1:]
+            verb = verbs.get(triple[cut + 1:cut2])
+            if verb is None:
+                verb = verbs[triple[cut + 1:cut2]] = iri(triple[cut + 1:cut2])
+            first = o[:1]  # names.term(o), inline
+            if first == b"<":
+                name = known.get(o) or iri(o)
+            elif first == b'"' and o[-1:] == b">":
+                at = o.rindex(b'"^^<') + 3
+                name = o[:at] + (known.get(o[at:]) or iri(o[at:]))
+            else:
+                name = o
             if s != subject:
                 if subject is not None:
-                    ttl_out.append(b" .\n" + triple)
+                    ttl_out.append(b" .\n")
                     json_out.append(b"]},\n")
-                else:
-                    ttl_out.append(triple)
+                ttl_out.append((names.name(s) if s[:1] == b"<" else s) + b" " + verb + b" "
+                               + name)
                 json_out.append(b'{"@id":"' + (s[1:-1] if s[:1] == b"<" else s) + b'","' + p + b'":[')
                 subject, predicate = s, p
             else:
-                ttl_out.append(b" ;\n    " + triple[cut + 1:])
+                ttl_out.append(b" ;\n    " + verb + b" " + name)
                 if p != predicate:
                     json_out.append(b'],"' + p + b'":[')
                     predicate = p
                 else:
                     json_out.append(b",")
-            json_out.append(_json_object(triple[cut2 + 1:]))
+            json_out.append(_json_object(o))
             if len(json_out) >= CHUNK:
                 ttl_file.writelines(ttl_out)
                 json_file.writelines(json_out)

@@ -18,6 +18,7 @@ from rdflib.compare import isomorphic
 
 from kkb_lod import textdumps
 from kkb_lod.dumps import merge_unique, sort_unique, write_dumps
+from kkb_lod.vocab import PREFIXES
 
 EX = "http://example.org/"
 TEXT = st.text(st.one_of(st.characters(codec="utf-8", exclude_categories=("Cs",)),
@@ -39,7 +40,29 @@ def awkward(texts: list[str]) -> ox.Dataset:
                   ox.Quad(subject, p, ox.Literal(text, language="id"), graph),
                   ox.Quad(subject, q, ox.Literal(text, datatype=ox.NamedNode(EX + "dt")), graph),
                   ox.Quad(b0, q, ox.Literal(text), g1)]
-    return ox.Dataset(quads)
+    return ox.Dataset(quads + named(LOCALS, g1))
+
+
+#: Local names after one of our namespaces: plain ones become prefixed names in Turtle, the others
+#: (a trailing dot, a leading hyphen, a colon, an escape, non-ASCII, a slash) stay full IRIs;
+#: dots inside, even two, are plain.
+LOCALS = ["KKBDesignation", "62.04.06.2020", "", "_x", "x.y-z", "a.", "-x", "x:y", "x%20y",
+          "x~y", "é", "id/village", "a..b", "9"]
+
+
+def named(locals_: list[str], graph: ox.NamedNode) -> list[ox.Quad]:
+    """Statements whose subject, type, object and datatype are IRIs in our namespaces ending in
+    ``locals_``."""
+    kkb, xsd = PREFIXES["kkb"], PREFIXES["xsd"]
+    rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
+    quads = []
+    for local in locals_:
+        iri = ox.NamedNode(kkb + local)
+        quads += [ox.Quad(iri, rdf_type, iri, graph),
+                  ox.Quad(iri, ox.NamedNode(kkb + "p"), ox.Literal("1", datatype=ox.NamedNode(
+                      xsd + "integer")), graph),
+                  ox.Quad(iri, iri, ox.Literal(local, datatype=ox.NamedNode(xsd + local)), graph)]
+    return quads
 
 
 def sorted_nquads(dataset: ox.Dataset, folder: Path, parts: int = 2) -> Path:
@@ -135,9 +158,46 @@ def test_text_rewritings_keep_any_literal(tmp_path_factory, texts: list[str]) ->
     nq = sorted_nquads(dataset, folder, parts=1)
     nt, ttl, trig, jsonld = (folder / f"kkb.{ext}" for ext in ("nt", "ttl", "trig", "jsonld"))
     counts, written = textdumps.ntriples_and_trig(str(nq), str(nt), str(trig))
-    textdumps.turtle_and_jsonld(str(nq), str(ttl), str(jsonld))
+    textdumps.turtle_and_jsonld(str(nq), str(ttl), str(jsonld), PREFIXES)
     assert sum(counts.values()) == len(dataset) and written == len(triples_of(dataset))
     assert set(ox.parse(path=trig, format=ox.RdfFormat.TRIG)) == set(dataset)
     for path, fmt in ((nt, ox.RdfFormat.N_TRIPLES), (ttl, ox.RdfFormat.TURTLE)):
         assert {q.triple for q in ox.parse(path=path, format=fmt)} == triples_of(dataset), path.name
     check_triples(jsonld, ox.RdfFormat.JSON_LD, dataset, "json-ld")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(["a", "Z", "0", "9", "_", "-", ".", ":", "%41", "~", "/",
+                                          "é", "x"]), max_size=6).map("".join),
+                min_size=1, max_size=6))
+def test_turtle_prefixed_names_keep_any_iri(tmp_path_factory, locals_: list[str]) -> None:
+    """Whatever follows a namespace, the Turtle dump names the same IRIs (pyoxigraph and rdflib
+    read it back), and a plain local part is written as a prefixed name."""
+    folder = tmp_path_factory.mktemp("names")
+    dataset = ox.Dataset(named(locals_, ox.NamedNode(EX + "graph/one")))
+    nq = sorted_nquads(dataset, folder, parts=1)
+    ttl, jsonld = folder / "kkb.ttl", folder / "kkb.jsonld"
+    textdumps.turtle_and_jsonld(str(nq), str(ttl), str(jsonld), PREFIXES)
+    check_triples(ttl, ox.RdfFormat.TURTLE, dataset, "turtle")
+    text = ttl.read_text(encoding="utf-8")
+    assert " a kkb:" in text or " a <" in text
+    for local in locals_:
+        if textdumps._LOCAL.match(local.encode()):
+            assert f"kkb:{local} " in text, local
+        else:
+            assert f"<{PREFIXES['kkb']}{local}> " in text, local
+
+
+def test_turtle_uses_prefixed_names(tmp_path: Path) -> None:
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    sorted_nquads(ox.Dataset(named(LOCALS, ox.NamedNode(EX + "graph/one"))), folder)
+    write_dumps(folder)
+    text = (folder / "kkb.ttl").read_text(encoding="utf-8")
+    assert text.startswith("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n")
+    assert "kkb:62.04.06.2020 a kkb:62.04.06.2020 ;" in text
+    assert '"1"^^xsd:integer' in text and "kkb:_x " in text and "kkb:x.y-z " in text
+    assert "kkb: a kkb: ;" in text  # the namespace itself: an empty local part
+    assert "kkb:a..b " in text
+    for kept in ("a.", "-x", "x:y", "x%20y", "x~y", "é", "id/village"):
+        assert f"<{PREFIXES['kkb']}{kept}>" in text, kept
