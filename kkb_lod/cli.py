@@ -280,7 +280,7 @@ def _prepare_to_serve(settings: Settings) -> None:
     """Build the registry if the build folder has no release, then open the release once."""
     from kkb_lod.pipeline import ValidationFailed, current_release
     from kkb_lod.pipeline import build as run_build
-    from kkb_lod.store import StoreError
+    from kkb_lod.store import NoDiskStore, StoreError
     from kkb_lod.web import create_app
 
     try:
@@ -305,7 +305,8 @@ def _prepare_to_serve(settings: Settings) -> None:
         try:
             create_app(settings)
         except (StoreError, OSError, ValueError) as err:
-            advice = "" if settings.sparql_url else " (run 'kkb-lod build' to make a new release)"
+            advice = "" if settings.sparql_url or isinstance(err, NoDiskStore) else (
+                " (run 'kkb-lod build' to make a new release)")
             raise click.ClickException(f"cannot serve {settings.build_dir}: {err}{advice}") from None
     except click.ClickException as err:
         err.show()

@@ -46,6 +46,11 @@ class StoreTimeout(StoreError):
     """A remote store did not answer within the timeout."""
 
 
+class NoDiskStore(StoreError):
+    """The release was built without the on-disk store (build_store 'none'): its message says
+    what to do instead."""
+
+
 @runtime_checkable
 class Store(Protocol):
     """What the web layer may ask of a store."""
@@ -75,7 +80,7 @@ class OxigraphStore:
     def from_release(cls, release: Path, mode: str = "memory") -> OxigraphStore:
         """Open a build release: ``memory`` loads ``dumps/kkb.nq``; ``disk`` opens ``store/``."""
         if mode == "disk" and _built_without_store(release):
-            raise StoreError(
+            raise NoDiskStore(
                 f"the release {release} has no on-disk store (built with build_store 'none', "
                 "KKB_BUILD_STORE=none): serve it from memory (KKB_STORE=memory), or build again "
                 "with KKB_BUILD_STORE=disk")

@@ -73,3 +73,17 @@ def test_serve_says_what_the_memory_store_costs(settings: Settings, capsys: pyte
     assert "Warning: that is more than" in capsys.readouterr().err
     cli_module._memory_note(replace(three, store="disk"))
     assert capsys.readouterr().err == ""
+
+
+def test_serving_a_release_without_its_disk_store_says_what_to_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    settings = Settings(data_dir=DATA, build_dir=tmp_path / "b", build_store="none")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", "--data", str(DATA), "--out", str(settings.build_dir)],
+                         env={"KKB_BUILD_STORE": "none"}).exit_code == 0
+    with pytest.raises(SystemExit) as stopped:
+        cli_module._prepare_to_serve(replace(settings, store="disk"))
+    said = capsys.readouterr().err
+    assert stopped.value.code == 1 and "has no on-disk store" in said
+    assert "KKB_STORE=memory" in said and "make a new release" not in said
+    cli_module._prepare_to_serve(replace(settings, store="memory"))  # opens, no exit
