@@ -76,8 +76,8 @@ _RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 class _Names:
-    """N-Triples terms → Turtle: an IRI in one of ``prefixes`` whose local part is a plain name
-    as ``prefix:local``, a literal's datatype likewise; anything else as it was.
+    """N-Triples IRIs → Turtle: an IRI in one of ``prefixes`` whose local part is a plain name
+    as ``prefix:local``, anything else as it was.
 
     Every namespace ends with ``/`` or ``#`` and a plain local part holds neither, so an IRI's
     namespace can only be what precedes its last ``/`` or ``#``: one dictionary lookup."""
@@ -105,16 +105,6 @@ class _Names:
             name = self.known[term] = self.name(term)
         return name
 
-    def term(self, term: bytes) -> bytes:
-        """Any term (IRI, blank node, literal) of an N-Triples line."""
-        first = term[:1]
-        if first == b"<":
-            return self.iri(term)
-        if first == b'"' and term[-1:] == b">":  # a typed literal: "…"^^<datatype>
-            cut = term.rindex(b'"^^<') + 3  # no unescaped quote inside the lexical form
-            return term[:cut] + self.iri(term[cut:])
-        return term
-
 
 def turtle_and_jsonld(nquads: str, ttl: str, jsonld: str, prefixes: dict[str, str]) -> None:
     """``kkb.ttl`` and ``kkb.jsonld`` from sorted ``kkb.nq`` (graphs dropped, repeats once), in
@@ -124,8 +114,8 @@ def turtle_and_jsonld(nquads: str, ttl: str, jsonld: str, prefixes: dict[str, st
     names = _Names(prefixes)
     known, iri = names.known, names.iri  # the hot loop looks up, and calls only on a miss
     verbs: dict[bytes, bytes] = {_RDF_TYPE: b"a"}
-    ttl_out: list[bytes] = [b"@prefix %s: <%s> .\n" % (name.encode(), iri.encode())
-                            for name, iri in sorted(prefixes.items())]
+    ttl_out: list[bytes] = [b"@prefix %s: <%s> .\n" % (name.encode(), space.encode())
+                            for name, space in sorted(prefixes.items())]
     ttl_out.append(b"\n")
     json_out: list[bytes] = [b"["]
     subject = predicate = None
@@ -144,11 +134,11 @@ def turtle_and_jsonld(nquads: str, ttl: str, jsonld: str, prefixes: dict[str, st
             verb = verbs.get(triple[cut + 1:cut2])
             if verb is None:
                 verb = verbs[triple[cut + 1:cut2]] = iri(triple[cut + 1:cut2])
-            first = o[:1]  # names.term(o), inline
+            first = o[:1]  # the object: an IRI, a typed literal's datatype, or as it is
             if first == b"<":
                 name = known.get(o) or iri(o)
-            elif first == b'"' and o[-1:] == b">":
-                at = o.rindex(b'"^^<') + 3
+            elif first == b'"' and o[-1:] == b">":  # "…"^^<datatype>
+                at = o.rindex(b'"^^<') + 3  # no unescaped quote inside the lexical form
                 name = o[:at] + (known.get(o[at:]) or iri(o[at:]))
             else:
                 name = o

@@ -210,7 +210,7 @@ def run(store: Store, query: str, base: str, scan: Scan, graphs: tuple[list[str]
             retry_after=math.ceil(min(timeout, 5)))
     outcome: dict[str, object] = {}
     finished, cancelled = threading.Event(), threading.Event()
-    key = (query, *map(tuple, graphs), json, base)
+    key = (query, *map(tuple, graphs), json, base) if known is not None else ()
     inline = known is not None and key in known
 
     def work() -> None:
