@@ -29,6 +29,7 @@ def test_layers_in_order(tmp_path: Path) -> None:
     ({"KKB_BASE_IRI": "https://no-slash.test"}, "KKB_BASE_IRI"),
     ({"KKB_STORE": "cloud"}, "KKB_STORE"),
     ({"KKB_VALIDATION_STORE": "cloud"}, "KKB_VALIDATION_STORE"),
+    ({"KKB_BUILD_STORE": "memory"}, "KKB_BUILD_STORE"),
     ({"KKB_QUERY_TIMEOUT": "-1"}, "query_timeout"),
     ({"KKB_CONFIG": "/nonexistent/kkb.toml"}, "KKB_CONFIG"),
 ])
