@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 #: Kemendagri code, dotted: province, regency/city, district, village (1 kelurahan, 2 desa, 3 adat).
-CODE_RE = re.compile(r"^[1-9]\d(?:\.\d{2}(?:\.\d{2}(?:\.[123]\d{3})?)?)?$")
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-GRAPH_RE = re.compile(r"^[a-z0-9](?:[a-z0-9/-]{0,78}[a-z0-9])?$")
+#: ASCII digits only (``\d`` would take any script's digits) and ``\Z``, not ``$`` (which also
+#: accepts a trailing newline): the one guard of every pattern below, used with ``.match``.
+CODE_RE = re.compile(r"^[1-9][0-9](?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[123][0-9]{3})?)?)?\Z")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?\Z")
+GRAPH_RE = re.compile(r"^[a-z0-9](?:[a-z0-9/-]{0,78}[a-z0-9])?\Z")
 
 #: Administrative level by number of code segments.
 LEVELS: dict[int, str] = {1: "province", 2: "regency", 3: "district", 4: "village"}
@@ -62,7 +64,7 @@ def parent_code(code: str) -> str | None:
 
 def check_base(base: str) -> str:
     """A base IRI must be absolute http(s) and end with a slash, so ``base + path`` is an IRI."""
-    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+/$", base):
+    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+/\Z", base):
         raise IriError(f"base IRI must be an http(s) IRI ending in '/': {base!r}")
     return base
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kkb_lod.iris import IriError, Minter, ResourceRef, level_of, parent_code
+from kkb_lod.iris import IriError, Minter, ResourceRef, is_code, level_of, parent_code
 
 BASES = st.sampled_from(["https://w3id.org/kkb/", "http://localhost:5000/", "https://x.test/a/b/"])
 PROVINCE = st.from_regex(r"[1-9][0-9]", fullmatch=True)
@@ -95,3 +95,35 @@ def test_graph_names() -> None:
     assert str(mint.graph("links/wikidata")) == mint.base + "graph/links/wikidata"
     with pytest.raises(IriError):
         mint.graph("../x")
+
+
+@pytest.mark.parametrize("code", [
+    "62.04.106.2020", "62.04.6.2020",  # the district part is exactly two digits
+    "62.004.06.2020", "62.4.06.2020",  # so is the regency part
+    "62.04.06.20200", "62.04.06.202",  # the village part: its kind digit and three more
+    "620.04", "6", "62.04.06.", ".62",
+    "62\n", "62.04.06.2020\n", "62.04\n",  # `$` would take a trailing newline
+    "6٢", "62.0٤", "62.04.06.２020",  # digits of other scripts
+])
+def test_malformed_codes_are_not_codes(code: str) -> None:
+    assert not is_code(code)
+    with pytest.raises(IriError):
+        level_of(code)
+    with pytest.raises(IriError):
+        Minter("https://w3id.org/kkb/").mint("village", code)
+
+
+@pytest.mark.parametrize(("kind", "key"), [("org", "antara\n"), ("org", "a\nb")])
+def test_a_slug_with_a_newline_is_refused(kind: str, key: str) -> None:
+    mint = Minter("https://w3id.org/kkb/")
+    with pytest.raises(IriError):
+        mint.mint(kind, key)
+    assert not mint.owns(f"{mint.base}id/{kind}/{key}")
+
+
+def test_a_trailing_newline_is_refused_in_graph_names_and_bases() -> None:
+    with pytest.raises(IriError):
+        Minter("https://w3id.org/kkb/").graph("registry\n")
+    with pytest.raises(IriError):
+        Minter("https://w3id.org/kkb/\n")
+    assert not Minter("https://w3id.org/kkb/").owns("https://w3id.org/kkb/id/village/62.04.06.2020\n")
