@@ -60,11 +60,19 @@ def find_problems(r: Registry) -> Iterator[Problem]:
             yield _p(record, column, value, "is not a code in the official region list")
 
     def quoted(record: Record) -> Iterator[Problem]:
-        text = r.texts.get(record.source)
+        """Every quotation is found in its source's text; one that cannot be looked up (no
+        source, or a source without a document) is refused rather than published unchecked."""
+        text = r.texts.get(record.source) if record.source else None
         for excerpt in record.source_excerpt:
-            if text is not None and excerpt not in text:
+            if text is not None:
+                if excerpt not in text:
+                    yield _p(record, "source_excerpt", excerpt,
+                             "does not occur verbatim in the source document")
+            elif not record.source:
+                yield _p(record, "source_excerpt", excerpt, "quotes no source (source is empty)")
+            elif record.source in ids["sources"]:  # else its source column is the problem
                 yield _p(record, "source_excerpt", excerpt,
-                         "does not occur verbatim in the source document")
+                         f"cannot be checked: source {record.source} has no document")
 
     for k in r.kkb:
         yield from _check_kkb_place(k, units)
@@ -95,8 +103,7 @@ def find_problems(r: Registry) -> Iterator[Problem]:
         yield from ref(o, "parent_org", "organisations")
         yield from place(o, "jurisdiction_code")
         yield from ref(o, "source", "sources")
-        if o.source:
-            yield from quoted(o)
+        yield from quoted(o)
     for p in r.posts:
         yield from ref(p, "org_id", "organisations")
         yield from ref(p, "source", "sources")

@@ -18,7 +18,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kkb_lod.iris import CODE_RE, SLUG_RE
@@ -60,8 +60,8 @@ class Problem:
         where = [self.file]
         if self.row is not None:
             where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
+        if self.column:  # a header cell may be anything: never print raw control characters
+            where.append(f"column {self.column if self.column.isprintable() else repr(self.column)}")
         shown = f" (value {self.value!r})" if self.value not in (None, "") else ""
         return f"{', '.join(where)}: {self.message}{shown}"
 
@@ -80,11 +80,40 @@ class CellError(ValueError):
 
 # --- cell parsers ------------------------------------------------------------------------------
 
+#: What a spreadsheet takes for the start of a formula (OWASP, "CSV injection"). Free text (names,
+#: labels, notes, paths, each quotation) may not begin with one; numbers, codes, ids and dates have
+#: parsers of their own (a negative number is data, not a formula).
+FORMULA_STARTS = "=+-@\t\r"
+#: Columns whose text may run over several lines (a note, a quotation); everywhere else a line break
+#: is refused like every other control character.
+MULTILINE_COLUMNS = frozenset({"note", "source_excerpt"})
+#: Control characters (C0, DEL, C1) but tab, and the two non-characters XML 1.0 forbids: none of
+#: them is text, and one published would make RDF/XML, SPARQL XML results and pages ill-formed.
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+CONTROL_RE = re.compile(f"[{_CONTROL}\n\r]")
+MULTILINE_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+
+
+def unsafe_character(cell: str, column: str) -> str | None:
+    """Why ``cell`` may not be in ``column`` (a control character), or None."""
+    found = (MULTILINE_CONTROL_RE if column in MULTILINE_COLUMNS else CONTROL_RE).search(cell)
+    if found is None:
+        return None
+    where = "" if column in MULTILINE_COLUMNS or found[0] not in "\n\r" else (
+        "; only the columns " + ", ".join(sorted(MULTILINE_COLUMNS)) + " may hold line breaks")
+    return (f"holds the control character U+{ord(found[0]):04X} at character {found.start() + 1}"
+            f"{where}; control characters are not text")
+
 
 def text(value: str) -> str:
     if not value:
         raise CellError("is required")
-    if value[0] in "=+-@\t\r":
+    return free_text(value)
+
+
+def free_text(value: str) -> str:
+    """``value`` unless it starts like a spreadsheet formula."""
+    if value[:1] and value[0] in FORMULA_STARTS:
         raise CellError("starts with a formula character (=, +, -, @); spreadsheet formulas are "
                         "not data")
     return value
@@ -98,7 +127,7 @@ def optional(parser: Parser) -> Parser:
 
 
 def code(value: str) -> str:
-    if not CODE_RE.match(value):
+    if not CODE_RE.match(ascii_digits(value)):
         raise CellError("is not a Kemendagri code like 62.04.06.2020")
     return value
 
@@ -114,21 +143,33 @@ def slugs(value: str) -> tuple[str, ...]:
 
 
 def excerpts(value: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(" | ") if v.strip())
+    """Quotations separated by `` | ``; each is free text (checked against its source later)."""
+    return tuple(free_text(v.strip()) for v in value.split(" | ") if v.strip())
+
+
+def ascii_digits(value: str) -> str:
+    """``value`` if every digit in it is one of 0-9: ``\\d`` and ``int()`` also take other scripts'
+    digits (``20٢١``) and ``str.isdigit`` superscripts (``¹⁵``, which ``int()`` then refuses)."""
+    for char in value:
+        if (char.isdigit() or char.isnumeric()) and not "0" <= char <= "9":
+            raise CellError(f"has the digit {char!r} (U+{ord(char):04X}), not one of 0-9; write "
+                            "numbers, years and dates with the digits 0-9")
+    return value
 
 
 def year(value: str) -> int:
-    if not re.fullmatch(r"(19|20)\d\d", value):
+    if not re.fullmatch(r"(19|20)[0-9][0-9]", ascii_digits(value)):
         raise CellError("is not a year like 2021")
     return int(value)
 
 
 def date(value: str) -> dt.date | int:
     """A full ISO date (2021-03-17) or, where a source gives only the year, a year (2021)."""
-    if re.fullmatch(r"\d{4}", value):
+    if re.fullmatch(r"[0-9]{4}", ascii_digits(value)):
         return year(value)
     try:
-        return dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d\d-\d\d", value) else _bad()
+        return (dt.date.fromisoformat(value) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
+                else _bad())
     except ValueError:
         raise CellError("is not a date as YYYY-MM-DD (or a year as YYYY)") from None
 
@@ -138,14 +179,34 @@ def _bad() -> dt.date:
 
 
 def count(value: str) -> int:
-    if not value.isdigit():
-        raise CellError("is not a whole number")
+    """A whole number of at most nine digits (a count of villages or kecamatan)."""
+    if not re.fullmatch(r"[0-9]{1,9}", ascii_digits(value)):
+        raise CellError("is not a whole number (at most nine digits 0-9)")
     return int(value)
 
 
 def decimal(value: str) -> str:
-    if not re.fullmatch(r"-?\d{1,3}\.\d+", value):
+    if not re.fullmatch(r"-?[0-9]{1,3}\.[0-9]+", ascii_digits(value)):
         raise CellError("is not a decimal number like -1.598742")
+    return value
+
+
+#: Kinds of source document whose text can be searched for the quotations citing it (UTF-8 text).
+DOCUMENT_KINDS = (".txt", ".csv")
+
+
+def document(value: str) -> str:
+    """A source's file: relative to the registry folder, inside it, of a kind we can check.
+
+    Only the path is checked here; :func:`read_registry` also follows symbolic links before it
+    reads anything."""
+    path = PurePosixPath(free_text(value))
+    if path.is_absolute() or ".." in path.parts or "\\" in value:
+        raise CellError("must name a file inside the registry folder, relative to it (not "
+                        "absolute, no '..')")
+    if path.suffix not in DOCUMENT_KINDS:
+        raise CellError(f"is a kind of document whose quotations cannot be checked; give the "
+                        f"source's text as {' or '.join(DOCUMENT_KINDS)} (UTF-8)")
     return value
 
 
@@ -300,7 +361,7 @@ class ObservationRow(Record):
 
 
 def number(value: str) -> str:
-    if not re.fullmatch(r"-?\d{1,15}(\.\d{1,15})?", value):
+    if not re.fullmatch(r"-?[0-9]{1,15}(\.[0-9]{1,15})?", ascii_digits(value)):
         raise CellError("is not a number like 12 or 41.75")
     return value
 
@@ -315,10 +376,10 @@ TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
         "parent_code": optional(code),
         "kind": optional(one_of("kabupaten", "kota", *VILLAGE_KINDS)),
         "latitude": optional(decimal), "longitude": optional(decimal),
-        "postal_code": optional(lambda v: v if re.fullmatch(r"\d{5}", v) else _fail("5 digits")),
+        "postal_code": optional(lambda v: v if re.fullmatch(r"[0-9]{5}", v) else _fail("5 digits")),
     }),
     "crosswalk": ("regions/bps_crosswalk.csv", CrosswalkRow, {
-        "bps_code": lambda v: v if re.fullmatch(r"\d{2}|\d{4}|\d{7}|\d{10}", v)
+        "bps_code": lambda v: v if re.fullmatch(r"[0-9]{2}|[0-9]{4}|[0-9]{7}|[0-9]{10}", v)
         else _fail("a BPS code of 2, 4, 7 or 10 digits"),
         "bps_name": text, "kemendagri_code": optional(code), "kemendagri_name_2025": optional(text),
     }),
@@ -360,7 +421,7 @@ TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
         "label": text, "label_en": optional(text), "publisher": optional(slug),
         "place": optional(text), "place_code": optional(code),
         "language": lambda v: v if re.fullmatch(r"[a-z]{2,3}", v) else _fail("a language code"),
-        "document": optional(text), "stated_kkb_count": optional(count),
+        "document": optional(document), "stated_kkb_count": optional(count),
         "stated_district_count": optional(count),
         "stated_village_kind": optional(one_of(*VILLAGE_KINDS)), "note": optional(text),
     }),
@@ -418,29 +479,67 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
     for src in tables["sources"]:
         assert isinstance(src, SourceRow)
         if src.document:
-            text_path = folder / src.document
-            if not text_path.is_file():
-                problems.append(Problem(src.file, src.row, "document", src.document, "no such file"))
-            elif (too_big := _too_big(text_path, src.document, limits)) is not None:
-                problems.append(too_big)
-            elif text_path.suffix == ".txt":
-                texts[src.source_id] = text_path.read_text(encoding="utf-8")
+            found_text = read_document(folder, src, limits)
+            if isinstance(found_text, Problem):
+                problems.append(found_text)
+            else:
+                texts[src.source_id] = found_text
     if problems:
         raise InputError(problems)
     return Registry(texts=texts, **tables)  # type: ignore[arg-type]
 
 
+def read_document(folder: Path, source: SourceRow, limits: Limits = LIMITS) -> str | Problem:
+    """The text of ``source``'s document, or the problem that keeps it from being read.
+
+    Its path was checked by :func:`document`; here symbolic links are followed first, and a
+    document that leads outside ``folder`` is refused without being opened."""
+    assert source.document
+
+    def problem(message: str) -> Problem:
+        return Problem(source.file, source.row, "document", source.document, message)
+
+    try:
+        path = (folder / source.document).resolve()
+        inside = path.is_relative_to(folder.resolve())
+    except (OSError, RuntimeError) as err:  # RuntimeError: a loop of symbolic links
+        return problem(f"cannot be followed ({err})")
+    if not inside:
+        return problem("leads outside the registry folder (through a symbolic link); only files "
+                       "inside it are read")
+    if not path.is_file():
+        return problem("no such file")
+    if (size := path.stat().st_size) > limits.file_bytes:
+        return problem(f"is {size:,} bytes, more than a source document may have "
+                       f"({limits.file_bytes:,}); is it the right file? Nothing was read")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return problem(f"{_not_utf8(raw, err)} on line {line}; save the document as UTF-8 so its "
+                       "quotations can be checked")
+
+
+def _not_utf8(raw: bytes, err: UnicodeDecodeError) -> str:
+    """What a file that does not decode as UTF-8 is, as far as its first bytes tell."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8"
+    return f"is not UTF-8 (byte 0x{raw[err.start]:02x})"
+
+
 def read_table(
-    path: Path, shown: str, record_type: type[Record], parsers: dict[str, Parser],
-    limits: Limits = LIMITS,
+    path: Path, shown: str, record_type: Callable[..., Any], parsers: dict[str, Parser],
+    limits: Limits = LIMITS, empty_ok: bool = False,
 ) -> tuple[tuple[Record, ...], list[Problem]]:
     """Parse one CSV file: header exactly ``parsers``' columns, UTF-8 without BOM, no blank rows,
-    within ``limits``."""
+    no control characters, within ``limits``; at least one row unless ``empty_ok``. Rows are
+    numbered as a spreadsheet shows them (header = row 1), whatever line breaks cells hold."""
     if not path.is_file():
         return (), [Problem(shown, None, None, None, "file is missing")]
-    too_big = _too_big(path, shown, limits)
-    if too_big is not None:
-        return (), [too_big]
+    big = too_big(path, shown, limits)
+    if big is not None:
+        return (), [big]
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         return (), [Problem(shown, 1, None, None,
@@ -448,9 +547,8 @@ def read_table(
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        return (), [Problem(shown, line, None, None,
-                            f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save as UTF-8")]
+        return (), [Problem(shown, spreadsheet_row(raw[: err.start].decode("utf-8")), None, None,
+                            f"{_not_utf8(raw, err)}; save as UTF-8")]
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     try:
         header = next(reader)
@@ -461,11 +559,16 @@ def read_table(
     problems = _check_header(shown, header, list(parsers))
     if problems:
         return (), problems
+    # Cells are searched for control characters only where there can be one: anywhere when the
+    # file holds one (a line break aside), else in the rows that span lines (a quoted line break).
+    scan_every_row = MULTILINE_CONTROL_RE.search(content) is not None
     records: list[Record] = []
+    row, last_line = 1, reader.line_num  # rows as a spreadsheet counts them: the header is row 1
     try:
-        for seen, cells in enumerate(reader, start=1):
-            row = reader.line_num
-            if seen > limits.rows:
+        for cells in reader:
+            row += 1
+            scan, last_line = scan_every_row or reader.line_num - last_line > 1, reader.line_num
+            if row - 1 > limits.rows:
                 problems.append(Problem(shown, row, None, None,
                                         f"is past the most data rows a registry file may have "
                                         f"({limits.rows:,}); nothing after it was read"))
@@ -482,26 +585,34 @@ def read_table(
                                             f"most {limits.cell_chars:,}"))
                     continue
                 try:
+                    if scan and (why := unsafe_character(cell, column)):
+                        raise CellError(why)
                     values[column] = parsers[column](cell.strip())
                 except CellError as err:
                     problems.append(Problem(shown, row, column, cell, str(err)))
             if len(values) == len(header):
                 records.append(record_type(file=shown, row=row, **values))
-    except csv.Error as err:
-        problems.append(Problem(shown, reader.line_num, None, None, f"is not valid CSV: {err}"))
-    if not records and not problems:
+    except csv.Error as err:  # in the record after the last one read
+        problems.append(Problem(shown, row + 1, None, None, f"is not valid CSV: {err}"))
+    if not records and not problems and not empty_ok:
         problems.append(Problem(shown, None, None, None, "has a header but no rows"))
     return tuple(records), problems
 
 
-def _too_big(path: Path, shown: str, limits: Limits) -> Problem | None:
+def spreadsheet_row(text: str) -> int:
+    """The row, as a spreadsheet counts them (the header is row 1, a quoted line break does not
+    start a row), in which CSV ``text`` ends."""
+    return sum(1 for _ in csv.reader(io.StringIO(text + "x", newline="")))
+
+
+def too_big(path: Path, shown: str, limits: Limits = LIMITS) -> Problem | None:
     """A problem if ``path`` is larger than ``limits.file_bytes``, located at the row where the
     limit is passed (only that much of the file is read)."""
     size = path.stat().st_size
     if size <= limits.file_bytes:
         return None
     with path.open("rb") as file:
-        row = file.read(limits.file_bytes).count(b"\n") + 1
+        row = spreadsheet_row(file.read(limits.file_bytes).decode("utf-8", errors="ignore"))
     return Problem(shown, row, None, None,
                    f"is {size:,} bytes, more than a registry file may have ({limits.file_bytes:,}; "
                    f"passed at this row); is it the right file? Nothing was read")

@@ -1,7 +1,8 @@
 """Bad input is refused with file, row and column — every case of the corpus, exactly.
 
 Each folder of ``tests/cases/bad-input/`` overlays files on a copy of the bundled registry and lists
-in ``expected.txt`` the problems (file | row | column) that must be reported, no more, no fewer.
+in ``expected.txt`` the problems (file | row | column) that must be reported, no more, no fewer; a
+fourth field, when given, is a piece of text the problem's message must contain.
 Huge inputs are never committed: a case's ``repeat.toml`` names files whose last row is repeated at
 test time until the file has the given number of data rows.
 """
@@ -16,6 +17,7 @@ import pytest
 
 from kkb_lod.checks import check_registry, find_problems
 from kkb_lod.ingest import InputError, Problem, read_registry
+from kkb_lod.linking import link_units
 
 CASES = Path(__file__).parent / "cases" / "bad-input"
 
@@ -24,14 +26,26 @@ def collect_cases() -> list[Path]:
     return sorted(p for p in CASES.iterdir() if (p / "expected.txt").is_file())
 
 
-def expected_problems(case: Path) -> set[tuple[str, int | None, str | None]]:
-    wanted = set()
+def expected_lines(case: Path) -> list[tuple[str, int | None, str | None, str]]:
+    """(file, row, column, text of the message) of every problem ``expected.txt`` lists."""
+    wanted = []
     for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        file, row, column = (part.strip() for part in line.split("|"))
-        wanted.add((file, int(row) if row else None, column or None))
+        file, row, column, *message = (part.strip() for part in line.split("|", 3))
+        wanted.append((file, int(row) if row else None, column or None, "".join(message)))
     return wanted
+
+
+def expected_problems(case: Path) -> set[tuple[str, int | None, str | None]]:
+    return {(file, row, column) for file, row, column, _ in expected_lines(case)}
+
+
+def assert_messages(case: Path, problems: list[Problem]) -> None:
+    """Each problem's message says what ``expected.txt`` says it must."""
+    for file, row, column, text in expected_lines(case):
+        said = [p.message for p in problems if (p.file, p.row, p.column) == (file, row, column)]
+        assert said and all(text in message for message in said), (file, row, column, said)
 
 
 def apply_case(case: Path, folder: Path) -> None:
@@ -48,7 +62,10 @@ def apply_case(case: Path, folder: Path) -> None:
 
 
 def load(folder: Path) -> None:
-    check_registry(read_registry(folder))
+    """Everything a build reads before it maps: the registry, its checks, the Wikidata links."""
+    registry = read_registry(folder)
+    check_registry(registry)
+    link_units(folder, registry.units)
 
 
 #: Every kind of bad input the hardening issue names, and the cases that show it.
@@ -61,13 +78,28 @@ KINDS = {
     "wrong encoding": ("latin-1", "bom"),
     "empty file": ("empty-file", "header-only"),
     "huge file": ("huge-file", "too-many-rows", "huge-cell"),
-    "formula-injection text": ("formula-injection", "formula-characters"),
+    "formula-injection text": ("formula-injection", "formula-characters", "formula-excerpt",
+                               "formula-second-quotation", "formula-every-free-text"),
+    "control characters": ("control-nul", "control-escape", "control-c1-and-del",
+                           "line-break-in-name", "overrides-control-note"),
+    "digits other than 0-9": ("mixed-digit-year", "superscript-count",
+                              "non-ascii-digits-in-dates-and-codes", "count-too-long"),
+    "documents outside the folder or unchecked": (
+        "document-parent-folder", "document-absolute-path", "document-not-text",
+        "excerpt-without-document"),
+    "source text not UTF-8": ("document-latin-1", "document-utf-16"),
+    "rows as a spreadsheet counts them": ("line-break-in-name", "line-break-in-note-keeps-rows"),
+    "wrong kecamatan": ("wrong-kecamatan", "wrong-kecamatan-name"),
+    "bad Wikidata links files": (
+        "overrides-bad-qid", "overrides-bad-decision", "overrides-missing-column",
+        "overrides-utf-16", "overrides-unknown-unit", "snapshot-json-invalid",
+        "snapshot-json-bad-values", "snapshot-bad-qid"),
 }
 
 
 def test_the_corpus_is_all_there() -> None:
     names = {case.name for case in collect_cases()}
-    assert len(names) >= 22
+    assert len(names) >= 50
     for kind, cases in KINDS.items():
         assert set(cases) <= names, kind
 
@@ -85,6 +117,7 @@ def test_bad_input_is_refused_with_its_location(case: Path, data_copy: Path) -> 
         load(data_copy)
     found = {(p.file, p.row, p.column) for p in caught.value.problems}
     assert found == expected_problems(case), "\n".join(map(str, caught.value.problems))
+    assert_messages(case, caught.value.problems)
     for problem in caught.value.problems:
         assert problem.file in str(problem) and problem.message
 
@@ -131,3 +164,62 @@ def test_an_activity_must_cover_a_kkb(data_copy: Path, scope: str, refused: bool
         "6204-pembinaan-2022,62.04,", f"6204-pembinaan-2022,{scope},"), encoding="utf-8")
     problems = [(p.file, p.row, p.column) for p in find_problems(read_registry(data_copy))]
     assert problems == ([("registry/activities.csv", 3, "scope_code")] if refused else [])
+
+
+@pytest.mark.parametrize("how", ["file", "folder"])
+def test_a_document_linked_from_outside_is_refused_unread(
+        data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """A symbolic link (to the file, or to a folder on its path) that leads outside the registry
+    folder is refused without the file being opened, though it holds the very text quoted."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    text = data_copy / "sources" / "antara-buntok-kkb.txt"
+    (outside / text.name).write_bytes(text.read_bytes())
+    if how == "file":
+        text.unlink()
+        text.symlink_to(outside / text.name)
+    else:
+        shutil.rmtree(data_copy / "sources")
+        (data_copy / "sources").symlink_to(outside)
+    opened: list[Path] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: opened.append(self) or read_bytes(self))
+    with pytest.raises(InputError) as caught:
+        read_registry(data_copy)
+    assert [(p.file, p.row, p.column) for p in caught.value.problems] == [
+        ("registry/sources.csv", 2, "document")]
+    assert "leads outside the registry folder" in caught.value.problems[0].message
+    assert not [p for p in opened if p.is_relative_to(outside)]
+
+
+def test_a_link_inside_the_folder_is_followed(data_copy: Path) -> None:
+    text = data_copy / "sources" / "antara-buntok-kkb.txt"
+    text.rename(data_copy / "sources" / "kept.txt")
+    text.symlink_to("kept.txt")
+    assert "antara-buntok-kkb" in read_registry(data_copy).texts
+
+
+def test_rows_are_spreadsheet_rows_in_every_message(data_copy: Path) -> None:
+    """After a cell with quoted line breaks (a note may have them), a row is still numbered as a
+    spreadsheet shows it: for a cell problem, a ragged row, a bad byte and bad CSV alike."""
+    sources = data_copy / "registry" / "sources.csv"
+    lines = sources.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace("neither is recorded.", "neither\nis\nrecorded.")
+    for last, row in (("x,y", "ragged"), ('x,"y', "csv")):
+        sources.write_text("\n".join([*lines[:3], last, ""]), encoding="utf-8")
+        with pytest.raises(InputError) as caught:
+            read_registry(data_copy)
+        assert [(p.file, p.row) for p in caught.value.problems] == [("registry/sources.csv", 4)], row
+    sources.write_bytes("\n".join([*lines[:3], ""]).encode() + b"bad,\xe9\n")
+    with pytest.raises(InputError) as caught:
+        read_registry(data_copy)
+    assert [(p.file, p.row) for p in caught.value.problems] == [("registry/sources.csv", 4)]
+
+
+def test_a_control_character_in_a_column_name_is_not_printed_raw(data_copy: Path) -> None:
+    posts = data_copy / "registry" / "posts.csv"
+    posts.write_text(posts.read_text(encoding="utf-8").replace("holder_name", "holder\x1bname", 1),
+                     encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_registry(data_copy)
+    assert "\x1b" not in str(caught.value) and "'holder\\x1bname'" in str(caught.value)

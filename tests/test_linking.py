@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from kkb_lod.ingest import UnitRow
+from kkb_lod.ingest import InputError, UnitRow
 from kkb_lod.iris import Minter
 from kkb_lod.linking import Decision, Entity, Snapshot, match_units, read_overrides
 from kkb_lod.linking.publish import link_triples, quickstatements, review_csv, review_html
@@ -100,7 +100,7 @@ def test_bad_override_is_named(tmp_path: Path) -> None:
     (tmp_path / "links").mkdir()
     (tmp_path / "links" / "overrides.csv").write_text(
         "unit_code,qid,decision,reviewer_note\n62,Q1,maybe,\n")
-    with pytest.raises(ValueError, match="overrides.csv, row 2, column decision"):
+    with pytest.raises(InputError, match="overrides.csv, row 2, column decision"):
         read_overrides(tmp_path)
 
 

@@ -16,24 +16,42 @@ checked — is not linked; it goes to the review report. An override (``accept``
 
 from __future__ import annotations
 
-import csv
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from kkb_lod.ingest import UnitRow
+from kkb_lod.ingest import (
+    CellError,
+    InputError,
+    Problem,
+    Record,
+    UnitRow,
+    code,
+    number,
+    one_of,
+    optional,
+    read_table,
+    text,
+    too_big,
+    unsafe_character,
+)
 from kkb_lod.names import normalise_name
 
-QID_RE = re.compile(r"^Q[1-9]\d*$")
+QID_RE = re.compile(r"^Q[1-9][0-9]{0,11}\Z")
 SNAPSHOT, SNAPSHOT_META, OVERRIDES = ("links/wikidata-snapshot.csv", "links/wikidata-snapshot.json",
                                       "links/overrides.csv")
 SCORES = {"code": 1.0, "paired-code": 0.95, "label": 0.9, "override": 1.0}
 THRESHOLD = 0.9  # below this a candidate is never linked, only reviewed
+LEVELS = ("country", "province", "regency", "district", "village")
 
 
-class LinkingError(ValueError):
-    """A snapshot or overrides file that cannot be used (named with row and column)."""
+def qid(value: str) -> str:
+    if not QID_RE.match(value):
+        raise CellError("is not a Wikidata item id like Q14391")
+    return value
 
 
 @dataclass(frozen=True)
@@ -71,40 +89,117 @@ class Snapshot:
     meta: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class OverrideRow(Record):
+    unit_code: str
+    qid: str
+    decision: str
+    reviewer_note: str | None
+
+
+#: The columns of the two CSV files and their parsers (the registry's own: one reading, one set of
+#: checks, one way of naming file, row and column).
+SNAPSHOT_COLUMNS = {
+    "qid": qid, "label_id": optional(text), "label_en": optional(text),
+    "level": optional(one_of(*LEVELS)), "code": optional(code), "code_source": optional(text),
+    "bps_code": optional(lambda v: _bps_code(v)),
+    "parent_qid": optional(qid), "latitude": optional(number), "longitude": optional(number),
+}
+OVERRIDE_COLUMNS = {
+    "unit_code": code, "qid": qid, "decision": one_of("accept", "reject", "set"),
+    "reviewer_note": optional(text),
+}
+
+
+def _bps_code(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{2,10}", value):
+        raise CellError("is not a BPS code of 2 to 10 digits")
+    return value
+
+
+def _entity(file: str, row: int, **values: str | None) -> Entity:
+    return Entity(**{k: v or "" for k, v in values.items()})
+
+
 def read_snapshot(folder: Path) -> Snapshot:
-    """The Wikidata snapshot of a registry folder (empty when it has none)."""
-    path = folder / SNAPSHOT
-    if not path.is_file():
-        return Snapshot(())
-    entities = []
-    with open(path, encoding="utf-8", newline="") as f:
-        for row_number, row in enumerate(csv.DictReader(f), start=2):
-            if not QID_RE.match(row.get("qid", "")):
-                raise LinkingError(f"{SNAPSHOT}, row {row_number}, column qid: not a Q-id "
-                                   f"({row.get('qid')!r})")
-            entities.append(Entity(**{k: (row.get(k) or "") for k in Entity.__dataclass_fields__}))
-    meta_path = folder / SNAPSHOT_META
-    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
-    return Snapshot(tuple(entities), meta)
+    """The Wikidata snapshot of a registry folder (empty when it has none); InputError naming
+    file, row and column when it cannot be used."""
+    entities: tuple[Any, ...] = ()
+    problems: list[Problem] = []
+    if (folder / SNAPSHOT).is_file():
+        entities, problems = read_table(folder / SNAPSHOT, SNAPSHOT, _entity, SNAPSHOT_COLUMNS,
+                                        empty_ok=True)
+    meta: dict = {}
+    if (folder / SNAPSHOT_META).is_file():
+        meta, found = _read_meta(folder / SNAPSHOT_META)
+        problems += found
+    if problems:
+        raise InputError(problems)
+    return Snapshot(entities, meta)
+
+
+def _read_meta(path: Path) -> tuple[dict, list[Problem]]:
+    """The snapshot's description: a JSON object whose ``retrieved`` (a date) and ``source`` (a
+    text) are published with the links."""
+    if (big := too_big(path, SNAPSHOT_META)) is not None:
+        return {}, [big]
+    try:
+        meta = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as err:
+        return {}, [Problem(SNAPSHOT_META, None, None, None,
+                            f"is not UTF-8 (byte {err.start}); save as UTF-8")]
+    except json.JSONDecodeError as err:
+        return {}, [Problem(SNAPSHOT_META, None, None, None,
+                            f"is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})")]
+    if not isinstance(meta, dict):
+        return {}, [Problem(SNAPSHOT_META, None, None, None, "is not a JSON object")]
+    problems = []
+    for key, parse in (("retrieved", _iso_date), ("source", text)):
+        value = meta.get(key)
+        if value is None:
+            continue
+        try:
+            if not isinstance(value, str):
+                raise CellError("is not a JSON string")
+            if why := unsafe_character(value, key):
+                raise CellError(why)
+            parse(value)
+        except CellError as err:
+            problems.append(Problem(SNAPSHOT_META, None, key, str(value), str(err)))
+    return meta, problems
+
+
+def _iso_date(value: str) -> str:
+    try:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise CellError("is not a date as YYYY-MM-DD")
 
 
 def read_overrides(folder: Path) -> dict[str, list[tuple[str, str, str]]]:
-    """unit code → [(qid, decision, note)] from the reviewed overrides file."""
-    path = folder / OVERRIDES
+    """unit code → [(qid, decision, note)] from the reviewed overrides file; InputError naming
+    file, row and column when it cannot be used."""
+    return _by_unit(_override_rows(folder))
+
+
+def _by_unit(rows: tuple[OverrideRow, ...]) -> dict[str, list[tuple[str, str, str]]]:
     overrides: dict[str, list[tuple[str, str, str]]] = {}
-    if not path.is_file():
-        return overrides
-    with open(path, encoding="utf-8", newline="") as f:
-        for row_number, row in enumerate(csv.DictReader(f), start=2):
-            qid, decision = row.get("qid", ""), row.get("decision", "")
-            if not QID_RE.match(qid):
-                raise LinkingError(f"{OVERRIDES}, row {row_number}, column qid: not a Q-id ({qid!r})")
-            if decision not in ("accept", "reject", "set"):
-                raise LinkingError(f"{OVERRIDES}, row {row_number}, column decision: must be "
-                                   f"accept, reject or set ({decision!r})")
-            overrides.setdefault(row["unit_code"], []).append(
-                (qid, decision, row.get("reviewer_note", "")))
+    for row in rows:
+        overrides.setdefault(row.unit_code, []).append(
+            (row.qid, row.decision, row.reviewer_note or ""))
     return overrides
+
+
+def _override_rows(folder: Path) -> tuple[OverrideRow, ...]:
+    path = folder / OVERRIDES
+    if not path.is_file():
+        return ()
+    rows, problems = read_table(path, OVERRIDES, OverrideRow, OVERRIDE_COLUMNS, empty_ok=True)
+    if problems:
+        raise InputError(problems)
+    return rows  # type: ignore[return-value]
 
 
 def match_units(units: tuple[UnitRow, ...], snapshot: Snapshot,
@@ -162,6 +257,14 @@ def _decide(unit: UnitRow, by_code: dict[str, list[Entity]],
 
 
 def link_units(folder: Path, units: tuple[UnitRow, ...]) -> tuple[list[Decision], Snapshot]:
-    """Decisions for ``units`` from the snapshot and overrides of the registry ``folder``."""
+    """Decisions for ``units`` from the snapshot and overrides of the registry ``folder``.
+
+    An override of a unit that is not in the region list is refused, not silently ignored."""
     snapshot = read_snapshot(folder)
-    return match_units(units, snapshot, read_overrides(folder)), snapshot
+    rows, known = _override_rows(folder), {u.code for u in units}
+    unknown = [Problem(row.file, row.row, "unit_code", row.unit_code,
+                       "is not a code in regions/units.csv") for row in rows
+               if row.unit_code not in known]
+    if unknown:
+        raise InputError(unknown)
+    return match_units(units, snapshot, _by_unit(rows)), snapshot
