@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -21,6 +23,19 @@ def _settings(**overrides: object) -> Settings:
         return load_settings(overrides)
     except SettingsError as err:
         raise click.UsageError(str(err)) from None
+
+
+@contextmanager
+def _disk_errors(after: str) -> Iterator[None]:
+    """A full disk, a read-only folder or another refusal of the operating system ends the
+    command with one line saying so (exit 1), never a traceback; ``after`` says what is left.
+    (The tools a build runs, ``sort`` and ``gzip``, fail as OSError with their own message.)"""
+    try:
+        yield
+    except OSError as err:
+        said = f"{err.strerror}: {err.filename}" if err.strerror and err.filename else str(err)
+        said = "; ".join(line.strip() for line in said.splitlines() if line.strip())
+        raise click.ClickException(f"{said}; {after}") from None
 
 
 class Progress:
@@ -52,14 +67,17 @@ def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None) -
     """Read the registry, map it to RDF, validate it and publish a new release.
 
     The new release becomes current only if it is complete and valid; otherwise the last good
-    release stays in place and the problems are printed.
+    release stays in place and the problems are printed: exit 2 on bad input (file, row and column
+    are named), 3 on SHACL violations, 1 with one line when the disk is full or the build folder
+    cannot be written.
     """
     from kkb_lod.pipeline import BuildBusy, ValidationFailed
     from kkb_lod.pipeline import build as run_build
 
     settings = _settings(data_dir=data_dir, build_dir=build_dir, base_iri=base_iri)
     try:
-        result = run_build(settings, Progress())
+        with _disk_errors("the build failed; the last good release is unchanged and current"):
+            result = run_build(settings, Progress())
     except InputError as err:
         _input_problems(err)
     except BuildBusy as err:
@@ -94,13 +112,15 @@ def validate(data_dir: Path | None, report_path: Path, engine: str) -> None:
     settings = _settings(data_dir=data_dir)
     progress = Progress()
     try:
-        if engine == "pyshacl":
-            _, counts, report = map_and_validate(settings, progress)
-        else:
-            counts, report = validate_registry(settings, progress)
+        with _disk_errors("the registry was not validated"):
+            if engine == "pyshacl":
+                _, counts, report = map_and_validate(settings, progress)
+            else:
+                counts, report = validate_registry(settings, progress)
     except InputError as err:
         _input_problems(err)
-    report.graph.serialize(report_path, format="turtle")
+    with _disk_errors("the report was not written"):
+        report.graph.serialize(report_path, format="turtle")
     if not report.conforms:
         click.echo(report.text(), err=True)
         click.echo(f"Invalid: {len(report.results) + report.omitted} SHACL results; report in {report_path}",
@@ -134,21 +154,24 @@ def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint:
     progress = Progress()
     try:
         registry = read_registry(settings.data_dir)
+        if refresh:
+            progress(f"refreshing the snapshot from {endpoint}")
+            try:
+                with _disk_errors("the old snapshot is unchanged"):
+                    found = refresh_snapshot(registry.units, settings.data_dir, endpoint)
+            except RefreshError as err:
+                raise click.ClickException(f"{err}; the old snapshot is unchanged") from None
+            progress(f"snapshot: {len(found)} entities")
+        decisions, snapshot = link_units(settings.data_dir, registry.units)
     except InputError as err:
         _input_problems(err)
-    if refresh:
-        progress(f"refreshing the snapshot from {endpoint}")
-        try:
-            found = refresh_snapshot(registry.units, settings.data_dir, endpoint)
-        except RefreshError as err:
-            raise click.ClickException(f"{err}; the old snapshot is unchanged") from None
-        progress(f"snapshot: {len(found)} entities")
-    decisions, snapshot = link_units(settings.data_dir, registry.units)
     out = settings.build_dir / "links"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "review.csv").write_text(review_csv(decisions), encoding="utf-8")
-    (out / "review.html").write_text(review_html(decisions, snapshot), encoding="utf-8")
-    (out / "quickstatements.txt").write_text(quickstatements(decisions, snapshot), encoding="utf-8")
+    with _disk_errors("the review is incomplete"):
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "review.csv").write_text(review_csv(decisions), encoding="utf-8")
+        (out / "review.html").write_text(review_html(decisions, snapshot), encoding="utf-8")
+        (out / "quickstatements.txt").write_text(quickstatements(decisions, snapshot),
+                                                 encoding="utf-8")
     counts = {s: sum(d.status == s for d in decisions) for s in ("linked", "ambiguous", "unmatched")}
     click.echo(f"{counts['linked']} linked, {counts['ambiguous']} ambiguous, "
                f"{counts['unmatched']} unmatched; review in {out}/review.html")

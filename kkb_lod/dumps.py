@@ -76,19 +76,25 @@ def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, i
         described = {"kkb.nq": pool.submit(_describe, folder / "kkb.nq", DUMPS["kkb.nq"][0].media_type)}
         counts, triples = nt_trig.result()
         with open(folder / "kkb.nt.gz", "wb") as gz_out:
-            gz = subprocess.Popen(["gzip", f"-{GZIP_LEVEL}", "-n", "-c", nt], stdout=gz_out)
+            gz = subprocess.Popen(["gzip", f"-{GZIP_LEVEL}", "-n", "-c", nt], stdout=gz_out,
+                                  stderr=subprocess.PIPE, text=True)
         ttl_jsonld.result()
         described.update({name: pool.submit(_describe, folder / name, fmt.media_type)
                           for name, (fmt, _) in DUMPS.items() if name not in described})
-        if gz.wait() != 0:
-            raise RuntimeError(f"gzip of {nt} failed with {gz.returncode}")
+        _, said = gz.communicate()
+        if gz.returncode != 0:
+            raise OSError(f"gzip of {nt} failed: {said.strip() or gz.returncode}")
         described["kkb.nt.gz"] = pool.submit(_describe, folder / "kkb.nt.gz", "application/gzip")
         written = [described[name].result() for name in (*DUMPS, "kkb.nt.gz")]
     return written, counts, triples
 
 
 def _sort(args: list[str]) -> None:
-    subprocess.run(["sort", *args], env={**os.environ, "LC_ALL": "C"}, check=True)
+    """Run GNU sort; its failure (a full disk, most likely) is an OSError carrying its message."""
+    done = subprocess.run(["sort", *args], env={**os.environ, "LC_ALL": "C"},
+                          stderr=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        raise OSError(f"sort failed: {done.stderr.strip() or done.returncode}")
 
 
 def sort_unique(source: Path, target: Path, tmp: Path) -> None:

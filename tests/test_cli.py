@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import resource
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +22,7 @@ from click.testing import CliRunner
 import kkb_lod.cli as cli_module
 from kkb_lod.cli import EXIT_INPUT, cli
 from kkb_lod.config import Settings
+from kkb_lod.pipeline import BuildResult, current_release
 
 from .conftest import DATA
 
@@ -87,3 +96,170 @@ def test_serving_a_release_without_its_disk_store_says_what_to_do(
     assert stopped.value.code == 1 and "has no on-disk store" in said
     assert "KKB_STORE=memory" in said and "make a new release" not in said
     cli_module._prepare_to_serve(replace(settings, store="memory"))  # opens, no exit
+
+
+# --- a full disk or a read-only build folder: one line, exit 1, the last good release kept -------
+
+NO_SPACE = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.fixture
+def served(built: BuildResult, tmp_path: Path) -> Path:
+    """A private copy of the session build folder, its ``current`` link included."""
+    out = tmp_path / "build"
+    shutil.copytree(built.release.parents[1], out, symlinks=True)
+    return out
+
+
+def _small_files(limit: int) -> Callable[[], None]:
+    """For a child process: files may grow to ``limit`` bytes, then writes fail with EFBIG (as on
+    a full disk) instead of the SIGXFSZ that would kill it."""
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def _only_for(tool: str, limit: int, call: Callable[..., Any]) -> Callable[..., Any]:
+    """``call`` (subprocess.run or Popen) with file sizes limited for ``tool``'s processes only."""
+    def limited(args: list[str], **kwargs: Any) -> Any:
+        if args[0] == tool:
+            kwargs["preexec_fn"] = _small_files(limit)
+        return call(args, **kwargs)
+    return limited
+
+
+def _fail_at(stage: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Make the build fail with a full disk at ``stage``; the message the command must print."""
+    import kkb_lod.pipeline as pipeline
+
+    def no_space(*_: object, **__: object) -> None:
+        raise NO_SPACE
+
+    if stage == "partial release folder":
+        mkdir = Path.mkdir
+        monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: no_space() if self.name.endswith(
+            ".partial") else mkdir(self, *a, **k))
+    elif stage == "sort (real, GNU sort)":
+        monkeypatch.setattr(subprocess, "run", _only_for("sort", 4096, subprocess.run))
+        return "sort failed: sort: write failed"
+    elif stage == "store load":
+        monkeypatch.setattr(pipeline, "_load", no_space)
+    elif stage == "dumps":
+        monkeypatch.setattr(pipeline, "write_dumps", no_space)
+    elif stage == "gzip (real)":
+        monkeypatch.setattr(subprocess, "Popen", _only_for("gzip", 4096, subprocess.Popen))
+        return "File too large"
+    elif stage == "manifest":
+        write_text = Path.write_text
+        monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: no_space() if (
+            self.name == "manifest.json") else write_text(self, *a, **k))
+    elif stage == "swap":
+        monkeypatch.setattr(os, "symlink", no_space)
+    return "No space left on device"
+
+
+def _assert_kept(served: Path, before: Path, dump: bytes) -> None:
+    """The release served before is still current and complete; no partial release is left."""
+    assert current_release(served) == before
+    assert (before / "manifest.json").is_file() and (before / "store").is_dir()
+    assert (before / "dumps" / "kkb.nt").read_bytes() == dump
+    assert not list((served / "releases").glob(".*"))
+
+
+def _one_error_line(output: str, says: str) -> None:
+    errors = [line for line in output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and says in errors[0], output
+    assert "the last good release is unchanged" in errors[0]
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("stage", ["partial release folder", "sort (real, GNU sort)", "store load",
+                                   "dumps", "gzip (real)", "manifest", "swap"])
+def test_a_full_disk_ends_the_build_with_one_line(
+        stage: str, served: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = current_release(served)
+    dump = (before / "dumps" / "kkb.nt").read_bytes()
+    says = _fail_at(stage, monkeypatch)
+    result = CliRunner().invoke(cli, ["build", "--data", str(DATA), "--out", str(served)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    _one_error_line(result.output, says)
+    _assert_kept(served, before, dump)
+
+
+def test_a_full_disk_for_real_while_mapping(served: Path) -> None:
+    """The build process itself may write no file past 64 KiB: the kernel refuses (EFBIG) the
+    first write past it, as a full disk would refuse it (ENOSPC)."""
+    before = current_release(served)
+    dump = (before / "dumps" / "kkb.nt").read_bytes()
+    done = subprocess.run([sys.executable, "-m", "kkb_lod", "build", "--data", str(DATA),
+                           "--out", str(served)], capture_output=True, text=True, check=False,
+                          preexec_fn=_small_files(64 * 1024), timeout=300)
+    assert done.returncode == 1, done.stderr
+    _one_error_line(done.stderr, "File too large")
+    _assert_kept(served, before, dump)
+
+
+@pytest.fixture
+def open_to_all(built: BuildResult) -> Iterator[Path]:
+    """A copy of the session build folder where any user may look (not write): pytest's own
+    temporary folders are open to their owner only."""
+    parent = Path(tempfile.mkdtemp(prefix="kkb-read-only-"))
+    try:
+        shutil.copytree(built.release.parents[1], parent / "build", symlinks=True)
+        for folder in (parent, *parent.rglob("*")):
+            if folder.is_dir() and not folder.is_symlink():
+                folder.chmod(0o755)
+        yield parent / "build"
+    finally:
+        for folder in (parent, *parent.rglob("*")):
+            if folder.is_dir() and not folder.is_symlink():
+                folder.chmod(0o755)
+        shutil.rmtree(parent)
+
+
+def test_a_read_only_build_folder_ends_the_build_with_one_line(open_to_all: Path) -> None:
+    """A build folder the builder may not write to: as root (who may write anywhere) the build
+    runs as the unprivileged user ``nobody``; as anyone else the folder is made read-only."""
+    before = current_release(open_to_all)
+    dump = (before / "dumps" / "kkb.nt").read_bytes()
+    command = [sys.executable, "-m", "kkb_lod", "build", "--data", str(DATA), "--out",
+               str(open_to_all)]
+    if os.geteuid() == 0:
+        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--",
+                   *command]
+    else:
+        for folder in (open_to_all, *open_to_all.rglob("*")):
+            if folder.is_dir() and not folder.is_symlink():
+                folder.chmod(0o555)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert done.returncode == 1, done.stderr
+    _one_error_line(done.stderr, "Permission denied")
+    _assert_kept(open_to_all, before, dump)
+
+
+def test_validate_and_link_say_in_one_line_what_they_could_not_write(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["validate", "--data", str(DATA), "--report",
+                                 str(blocked / "report.ttl")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert [line for line in result.output.splitlines() if line.startswith("Error:")] == [
+        f"Error: Not a directory: {blocked / 'report.ttl'}; the report was not written"]
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "links").write_text("a file where the review folder goes")
+    result = runner.invoke(cli, ["link", "--data", str(DATA), "--out", str(tmp_path / "build")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert [line for line in result.output.splitlines() if line.startswith("Error:")] == [
+        f"Error: File exists: {tmp_path / 'build' / 'links'}; the review is incomplete"]
+
+
+def test_link_names_a_bad_override(data_copy: Path, tmp_path: Path) -> None:
+    overrides = data_copy / "links" / "overrides.csv"
+    overrides.write_text(overrides.read_text(encoding="utf-8") + "62.04,Q14391,maybe,\n",
+                         encoding="utf-8")
+    result = CliRunner().invoke(cli, ["link", "--data", str(data_copy), "--out", str(tmp_path)])
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert "error: links/overrides.csv, row 2, column decision: must be one of" in result.output
