@@ -150,6 +150,8 @@ def excerpts(value: str) -> tuple[str, ...]:
 def ascii_digits(value: str) -> str:
     """``value`` if every digit in it is one of 0-9: ``\\d`` and ``int()`` also take other scripts'
     digits (``20٢١``) and ``str.isdigit`` superscripts (``¹⁵``, which ``int()`` then refuses)."""
+    if value.isascii():
+        return value
     for char in value:
         if (char.isdigit() or char.isnumeric()) and not "0" <= char <= "9":
             raise CellError(f"has the digit {char!r} (U+{ord(char):04X}), not one of 0-9; write "
