@@ -10,13 +10,24 @@ test time until the file has the given number of data rows.
 from __future__ import annotations
 
 import shutil
+import tempfile
 import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kkb_lod.checks import check_registry, find_problems
-from kkb_lod.ingest import InputError, Problem, read_registry
+from kkb_lod.ingest import (
+    InputError,
+    Problem,
+    optional,
+    read_registry,
+    read_table,
+    slug,
+    text,
+)
 from kkb_lod.linking import link_units
 
 CASES = Path(__file__).parent / "cases" / "bad-input"
@@ -43,9 +54,9 @@ def expected_problems(case: Path) -> set[tuple[str, int | None, str | None]]:
 
 def assert_messages(case: Path, problems: list[Problem]) -> None:
     """Each problem's message says what ``expected.txt`` says it must."""
-    for file, row, column, text in expected_lines(case):
+    for file, row, column, wanted in expected_lines(case):
         said = [p.message for p in problems if (p.file, p.row, p.column) == (file, row, column)]
-        assert said and all(text in message for message in said), (file, row, column, said)
+        assert said and all(wanted in message for message in said), (file, row, column, said)
 
 
 def apply_case(case: Path, folder: Path) -> None:
@@ -223,3 +234,19 @@ def test_a_control_character_in_a_column_name_is_not_printed_raw(data_copy: Path
     with pytest.raises(InputError) as caught:
         read_registry(data_copy)
     assert "\x1b" not in str(caught.value) and "'holder\\x1bname'" in str(caught.value)
+
+
+@given(notes=st.lists(st.lists(st.sampled_from(["a", "b c", "\n", "\r\n", '""', ","]), max_size=6)
+                      .map("".join), min_size=1, max_size=12), data=st.data())
+def test_a_row_is_named_as_a_spreadsheet_shows_it(notes: list[str], data: st.DataObject) -> None:
+    """Whatever line breaks, quotes and commas the notes hold, the bad id of row ``k`` (header
+    = row 1) is reported on row ``k``."""
+    bad = data.draw(st.integers(0, len(notes) - 1))
+    lines = ["id,note"] + [f'{"Not A Slug" if i == bad else f"row-{i}"},"{note}"'
+                           for i, note in enumerate(notes)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _, problems = read_table(path, "t.csv", lambda **cells: cells,
+                                 {"id": slug, "note": optional(text)})
+    assert [(p.row, p.column) for p in problems] == [(bad + 2, "id")]
