@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from kkb_lod.checks import check_registry, find_problems
 from kkb_lod.ingest import (
     InputError,
+    Limits,
     Problem,
     optional,
     read_registry,
@@ -250,3 +251,13 @@ def test_a_row_is_named_as_a_spreadsheet_shows_it(notes: list[str], data: st.Dat
         _, problems = read_table(path, "t.csv", lambda **cells: cells,
                                  {"id": slug, "note": optional(text)})
     assert [(p.row, p.column) for p in problems] == [(bad + 2, "id")]
+
+
+def test_a_document_too_big_is_refused_unread(data_copy: Path) -> None:
+    text = data_copy / "sources" / "antara-buntok-kkb.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "x" * 10_000, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_registry(data_copy, Limits(file_bytes=10_000))
+    assert [(p.file, p.row, p.column) for p in caught.value.problems] == [
+        ("registry/sources.csv", 2, "document")]
+    assert "more than a source document may have (10,000)" in caught.value.problems[0].message
