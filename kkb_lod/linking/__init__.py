@@ -97,24 +97,24 @@ class OverrideRow(Record):
     reviewer_note: str | None
 
 
+def _bps_code(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{2,10}", value):
+        raise CellError("is not a BPS code of 2 to 10 digits")
+    return value
+
+
 #: The columns of the two CSV files and their parsers (the registry's own: one reading, one set of
 #: checks, one way of naming file, row and column).
 SNAPSHOT_COLUMNS = {
     "qid": qid, "label_id": optional(text), "label_en": optional(text),
     "level": optional(one_of(*LEVELS)), "code": optional(code), "code_source": optional(text),
-    "bps_code": optional(lambda v: _bps_code(v)),
+    "bps_code": optional(_bps_code),
     "parent_qid": optional(qid), "latitude": optional(number), "longitude": optional(number),
 }
 OVERRIDE_COLUMNS = {
     "unit_code": code, "qid": qid, "decision": one_of("accept", "reject", "set"),
     "reviewer_note": optional(text),
 }
-
-
-def _bps_code(value: str) -> str:
-    if not re.fullmatch(r"[0-9]{2,10}", value):
-        raise CellError("is not a BPS code of 2 to 10 digits")
-    return value
 
 
 def _entity(file: str, row: int, **values: str | None) -> Entity:
@@ -147,7 +147,7 @@ def _read_meta(path: Path) -> tuple[dict, list[Problem]]:
         meta = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as err:
         return {}, [Problem(SNAPSHOT_META, None, None, None,
-                            f"is not UTF-8 (byte {err.start}); save as UTF-8")]
+                            f"is not UTF-8 (at byte {err.start}); save as UTF-8")]
     except json.JSONDecodeError as err:
         return {}, [Problem(SNAPSHOT_META, None, None, None,
                             f"is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})")]
