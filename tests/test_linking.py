@@ -13,7 +13,14 @@ import pytest
 
 from kkb_lod.ingest import InputError, UnitRow
 from kkb_lod.iris import Minter
-from kkb_lod.linking import Decision, Entity, Snapshot, match_units, read_overrides
+from kkb_lod.linking import (
+    Decision,
+    Entity,
+    Snapshot,
+    match_units,
+    read_overrides,
+    read_snapshot,
+)
 from kkb_lod.linking.publish import link_triples, quickstatements, review_csv, review_html
 from kkb_lod.linking.refresh import USER_AGENT, RefreshError, refresh_snapshot, run_query
 from kkb_lod.vocab import OWL, WD
@@ -181,6 +188,7 @@ def test_refresh_writes_a_snapshot_with_provenance(fake_wikidata: str, tmp_path:
     assert [(e.qid, e.code, e.level) for e in entities] == [
         ("Q3891", "62", "province"), ("Q14391", "62.04", "regency")]
     assert entities[1].latitude == "-1.8" and entities[1].longitude == "114.9"
+    assert read_snapshot(tmp_path).entities == tuple(entities)  # the build reads what it wrote
     meta = json.loads((tmp_path / "links" / "wikidata-snapshot.json").read_text())
     assert meta["endpoint"] == fake_wikidata and "P2588" in meta["queries"][0]
     assert all(seen["agent"] == USER_AGENT for seen in FakeWikidata.seen)
@@ -214,6 +222,7 @@ def test_refresh_by_name_keeps_only_items_of_a_known_class(fake_wikidata: str,
     units = (*UNITS[:2], unit("62.04.01", "Jenamas", "district", "62.04"))
     entities = refresh_snapshot(units, tmp_path, fake_wikidata)
     levels = {e.qid: e.level for e in entities}
+    assert read_snapshot(tmp_path).entities == tuple(entities)
     assert levels["Q9000101"] == "district" and levels["Q9000102"] == ""
     assert "wd:Q14391 \"Jenamas\"@id" in FakeWikidata.seen[-1]["query"]["query"][0]
     decisions = {d.unit.code: d for d in match_units(units, Snapshot(tuple(entities)), {})}

@@ -30,7 +30,6 @@ from kkb_lod.ingest import (
     Record,
     UnitRow,
     code,
-    number,
     one_of,
     optional,
     read_table,
@@ -103,13 +102,20 @@ def _bps_code(value: str) -> str:
     return value
 
 
+def _coordinate(value: str) -> str:
+    """A latitude or longitude as Wikidata's WKT gives it (any number of decimals)."""
+    if not re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]+)?", value):
+        raise CellError("is not a coordinate like -1.8 or 114.9")
+    return value
+
+
 #: The columns of the two CSV files and their parsers (the registry's own: one reading, one set of
 #: checks, one way of naming file, row and column).
 SNAPSHOT_COLUMNS = {
     "qid": qid, "label_id": optional(text), "label_en": optional(text),
     "level": optional(one_of(*LEVELS)), "code": optional(code), "code_source": optional(text),
     "bps_code": optional(_bps_code),
-    "parent_qid": optional(qid), "latitude": optional(number), "longitude": optional(number),
+    "parent_qid": optional(qid), "latitude": optional(_coordinate), "longitude": optional(_coordinate),
 }
 OVERRIDE_COLUMNS = {
     "unit_code": code, "qid": qid, "decision": one_of("accept", "reject", "set"),
