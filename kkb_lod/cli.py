@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -251,9 +250,9 @@ def _memory_note(settings: Settings) -> None:
     """
     if settings.sparql_url or settings.store != "memory":
         return
-    from kkb_lod.pipeline import current_release
+    from kkb_lod.releases import current_release, read_manifest
 
-    manifest = json.loads((current_release(settings.build_dir) / "manifest.json").read_text())
+    manifest = read_manifest(current_release(settings.build_dir))
     each = manifest["quads"] * MEMORY_PER_QUAD
     total = each * settings.workers
     click.echo(f"In-memory store: {manifest['quads']:,} quads, about {each / 1e9:.2f} GB in each "
@@ -278,8 +277,9 @@ def _available_memory() -> int | None:
 
 def _prepare_to_serve(settings: Settings) -> None:
     """Build the registry if the build folder has no release, then open the release once."""
-    from kkb_lod.pipeline import ValidationFailed, current_release
+    from kkb_lod.pipeline import ValidationFailed
     from kkb_lod.pipeline import build as run_build
+    from kkb_lod.releases import current_release
     from kkb_lod.store import NoDiskStore, StoreError
     from kkb_lod.web import create_app
 

@@ -9,7 +9,6 @@ reach the store only through SPARQL (``kkb_lod.store.Store``). Every response al
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Flask, Response, render_template, request
@@ -61,11 +60,11 @@ def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
     """The store ``settings`` name, with the manifest of the release it serves (if local)."""
     if settings.sparql_url:
         return open_store(settings), {}
-    from kkb_lod.pipeline import current_release
+    from kkb_lod.releases import current_release, read_manifest
 
     path = current_release(settings.build_dir)
     try:
-        release = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        release = read_manifest(path)
     except (OSError, ValueError) as err:
         raise StoreError(f"the release {path} is damaged, its manifest.json unreadable ({err}); "
                          "rebuild it with 'kkb-lod build'") from None
