@@ -199,18 +199,25 @@ def main() -> None:
 @click.option("--store", type=click.Choice(["memory", "disk"]),
               help="Serve the release from memory or from its on-disk store (default: memory).")
 @click.option("--workers", type=int, help="Worker processes (default: 2, or KKB_WORKERS).")
+@click.option("--reload", "reload_", is_flag=True,
+              help="Start nothing: make the servers running on the build folder serve its "
+                   "current release now (SIGHUP); exit 1 if none runs.")
 def serve(build_dir: Path | None, host: str | None, port: int | None, store: str | None,
-          workers: int | None) -> None:
+          workers: int | None, reload_: bool) -> None:
     """Serve the current release: /sparql, /id/… pages and the catalog.
 
     With no release in the build folder yet (and no KKB_SPARQL_URL), the registry is built first.
     Serves with gunicorn: several worker processes, so a query that cannot be stopped costs one
     worker, which is replaced, while the others keep answering. The release is opened once first,
-    so a missing or damaged build stops start-up with a clear message.
+    so a missing or damaged build stops start-up with a clear message. The server keeps serving
+    that release (pinned: builds do not prune it) until it is told to reload (--reload).
     """
     import multiprocessing
 
     settings = _settings(build_dir=build_dir, host=host, port=port, store=store, workers=workers)
+    if reload_:
+        _reload(settings)
+        return
     # Building and the check run in a process of their own: the process that forks the workers
     # must never have started the store's native thread pools (RocksDB), which a forked child
     # inherits half-made and crashes on at exit.
@@ -236,6 +243,34 @@ def serve(build_dir: Path | None, host: str | None, port: int | None, store: str
     from kkb_lod.web._workers import serve as serve_workers
 
     serve_workers(settings, create_app)
+
+
+def _reload(settings: Settings) -> None:
+    """SIGHUP to every server of the build folder: gunicorn pins the current release, starts
+    new workers on it and stops the old ones gracefully."""
+    import os
+    import signal
+
+    from kkb_lod.releases import SERVERS, current_release, running_servers
+
+    servers = running_servers(settings.build_dir)
+    try:
+        release = current_release(settings.build_dir).name if servers else ""
+    except FileNotFoundError as err:
+        raise click.ClickException(f"nothing to reload to: {err}") from None
+    reached = []
+    for pid in servers:
+        try:
+            os.kill(pid, signal.SIGHUP)
+            reached.append(str(pid))
+        except ProcessLookupError:  # it stopped meanwhile
+            continue
+    if not reached:
+        raise click.ClickException(
+            f"no server is running on {settings.build_dir} (no live pid file in "
+            f"{settings.build_dir / SERVERS}/); nothing to reload")
+    click.echo(f"Reloading {len(reached)} server(s) (pid {', '.join(reached)}) onto release "
+               f"{release}: new workers start on it, the old ones finish and stop")
 
 
 #: Resident memory of the in-memory store per quad, measured at 1e6 and 1e7 (docs/scale.md).
