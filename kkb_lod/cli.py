@@ -201,7 +201,8 @@ def main() -> None:
 @click.option("--workers", type=int, help="Worker processes (default: 2, or KKB_WORKERS).")
 @click.option("--reload", "reload_", is_flag=True,
               help="Start nothing: make the servers running on the build folder serve its "
-                   "current release now (SIGHUP); exit 1 if none runs.")
+                   "current release now (SIGHUP), checked as --store serves it; exit 1 if none "
+                   "runs or the release cannot be served.")
 def serve(build_dir: Path | None, host: str | None, port: int | None, store: str | None,
           workers: int | None, reload_: bool) -> None:
     """Serve the current release: /sparql, /id/… pages and the catalog.
@@ -251,13 +252,16 @@ def _reload(settings: Settings) -> None:
     import os
     import signal
 
-    from kkb_lod.releases import SERVERS, current_release, running_servers
+    from kkb_lod.releases import SERVERS, check_servable, current_release, running_servers
 
     servers = running_servers(settings.build_dir)
-    try:
-        release = current_release(settings.build_dir).name if servers else ""
-    except FileNotFoundError as err:
-        raise click.ClickException(f"nothing to reload to: {err}") from None
+    if servers:
+        try:
+            release = current_release(settings.build_dir)
+            check_servable(release, settings.store)
+        except (OSError, ValueError) as err:
+            raise click.ClickException(f"nothing to reload to: {err}; the servers keep their "
+                                       "release") from None
     reached = []
     for pid in servers:
         try:
@@ -270,7 +274,7 @@ def _reload(settings: Settings) -> None:
             f"no server is running on {settings.build_dir} (no live pid file in "
             f"{settings.build_dir / SERVERS}/); nothing to reload")
     click.echo(f"Reloading {len(reached)} server(s) (pid {', '.join(reached)}) onto release "
-               f"{release}: new workers start on it, the old ones finish and stop")
+               f"{release.name}: new workers start on it, the old ones finish and stop")
 
 
 #: Resident memory of the in-memory store per quad, measured at 1e6 and 1e7 (docs/scale.md).

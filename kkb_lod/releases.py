@@ -60,6 +60,17 @@ def current_release(build_dir: Path) -> Path:
     return release
 
 
+def check_servable(release: Path, mode: str) -> None:
+    """FileNotFoundError (or ValueError) naming what a server opening ``release`` from ``mode``
+    (``memory``: the N-Quads dump; ``disk``: the on-disk store) would miss. Cheap: the files are
+    not read, so a server can check a release before its workers try to load it."""
+    manifest = read_manifest(release)
+    needed = release / ("store" if mode == "disk" else "dumps/kkb.nq")
+    if not needed.exists() or mode == "disk" and manifest.get("store") is False:
+        raise FileNotFoundError(f"the release {release} cannot be served from {mode}: "
+                                f"{needed} is missing")
+
+
 def remove_leftovers(root: Path) -> None:
     """Partial releases, half-pruned releases and temporary links left by a killed build (the
     caller holds the build lock)."""
@@ -155,12 +166,18 @@ def pin_current(build_dir: Path) -> Pin:
 _HELD: Pin | None = None  # the pin of this server process and the workers it forks
 
 
-def hold(build_dir: Path) -> Pin:
+def hold(build_dir: Path, mode: str) -> Pin:
     """Pin ``current`` for this process and every process it forks from now on (a gunicorn
-    master, for its workers); the previous hold is let go here, while the processes forked
-    before keep it until they end."""
+    master, for its workers), if it can be served from ``mode`` (:func:`check_servable`, else
+    OSError or ValueError and the hold is unchanged); the previous hold is let go here, while
+    the processes forked before keep it until they end."""
     global _HELD
     new = pin_current(build_dir)
+    try:
+        check_servable(new.path, mode)
+    except BaseException:
+        new.close()
+        raise
     old, _HELD = _HELD, new
     if old is not None:
         old.close()

@@ -26,8 +26,9 @@ from .server import pythonpath
 def fake_release(root: Path, release_id: str) -> Path:
     """A complete release as far as the folder logic can tell (a manifest naming it)."""
     release = root / "releases" / release_id
-    release.mkdir(parents=True)
-    (release / "manifest.json").write_text(json.dumps({"id": release_id}))
+    (release / "dumps").mkdir(parents=True)
+    (release / "dumps" / "kkb.nq").write_bytes(b"")
+    (release / "manifest.json").write_text(json.dumps({"id": release_id, "store": False}))
     return release
 
 
@@ -111,11 +112,13 @@ def test_a_pin_lasts_as_long_as_its_process(tmp_path: Path) -> None:
         assert prune(tmp_path) == [made[0]]
 
 
-def test_a_forked_process_keeps_the_pin_after_its_parent_lets_go(tmp_path: Path) -> None:
+def test_a_forked_process_keeps_the_pin_after_its_parent_lets_go(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The gunicorn case: workers forked while the master held a release keep it pinned after
     the master has moved on (a reload), until they end."""
+    monkeypatch.setattr(releases, "_HELD", None)  # this process is no master after the test
     made = some_releases(tmp_path, 1)
-    first = releases.hold(tmp_path)
+    first = releases.hold(tmp_path, "memory")
     reader, writer = os.pipe()
     child = os.fork()
     if child == 0:  # the worker: holds what it inherited until told to end
@@ -124,7 +127,7 @@ def test_a_forked_process_keeps_the_pin_after_its_parent_lets_go(tmp_path: Path)
     try:
         for n in range(2, 2 + KEEP_RELEASES):
             point_current(tmp_path, fake_release(tmp_path, f"2026010{n}T000000000000Z"))
-        second = releases.hold(tmp_path)  # the master's reload: lets go of ``first`` here
+        second = releases.hold(tmp_path, "memory")  # the master's reload: lets go of ``first`` here
         assert releases.held(tmp_path) is second and first.file.closed
         assert prune(tmp_path) == [] and made[0].is_dir()  # the worker still holds it
     finally:
@@ -134,6 +137,30 @@ def test_a_forked_process_keeps_the_pin_after_its_parent_lets_go(tmp_path: Path)
         os.close(writer)
         second.close()
     assert prune(tmp_path) == [made[0]]
+
+
+def test_a_server_holds_only_a_release_it_can_serve(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reload onto a release the workers could not open keeps the release held before (the
+    check reads no data: the files the workers would open are there)."""
+    monkeypatch.setattr(releases, "_HELD", None)
+    made = some_releases(tmp_path, 1)
+    first = releases.hold(tmp_path, "memory")
+    try:
+        with pytest.raises(FileNotFoundError, match="cannot be served from disk.*store"):
+            releases.hold(tmp_path, "disk")  # built without its on-disk store
+        (made[0] / "store").mkdir()
+        with pytest.raises(FileNotFoundError, match="cannot be served from disk"):
+            releases.hold(tmp_path, "disk")  # the manifest says there is none
+        newer = fake_release(tmp_path, "20260102T000000000000Z")
+        (newer / "dumps" / "kkb.nq").unlink()
+        point_current(tmp_path, newer)
+        with pytest.raises(FileNotFoundError, match="kkb.nq is missing"):
+            releases.hold(tmp_path, "memory")
+        assert releases.held(tmp_path) is first and not first.file.closed
+        assert prune(tmp_path) == []
+    finally:
+        first.close()
 
 
 def test_a_release_pruned_while_being_pinned_is_not_pinned(tmp_path: Path) -> None:

@@ -99,6 +99,14 @@ def workers_of(server: subprocess.Popen, other_than: set[int] = frozenset()) -> 
     return pids if len(pids) == 2 and not pids & other_than else None
 
 
+def reload_command(build_dir: Path) -> subprocess.CompletedProcess:
+    """``kkb-lod serve --reload --build BUILD_DIR``, run to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "kkb_lod", "serve", "--reload", "--build", str(build_dir)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": pythonpath()})
+
+
 def replace_one(server: subprocess.Popen, workers: set[int]) -> set[int]:
     """Kill a worker (SIGKILL); the workers once gunicorn has started its replacement."""
     victim = min(workers)
@@ -138,10 +146,7 @@ def test_a_reload_moves_every_worker_to_the_new_release(tmp_path: Path) -> None:
         wait_for(lambda: time.time() >= dumped + 1, "a later second: releases differ in time")
         new = build(settings).release
         assert set(each_worker(url, before).values()) == {served}  # not before it is told
-        done = subprocess.run(
-            [sys.executable, "-m", "kkb_lod", "serve", "--reload", "--build",
-             str(settings.build_dir)], cwd=ROOT, capture_output=True, text=True, timeout=60,
-            env={**os.environ, "PYTHONPATH": pythonpath()})
+        done = reload_command(settings.build_dir)
         assert done.returncode == 0 and f"onto release {new.name}" in done.stdout, done.stderr
         after = wait_for(lambda: workers_of(server, before), "two new workers", seconds=120)
         answers = each_worker(url, after)
@@ -156,3 +161,22 @@ def test_a_reload_moves_every_worker_to_the_new_release(tmp_path: Path) -> None:
         for _ in range(KEEP_RELEASES):  # the old release is no longer pinned: pruned
             build(settings)
         assert not old.exists() and new.is_dir()
+
+
+def test_a_reload_onto_a_release_that_cannot_be_served_keeps_the_old(tmp_path: Path) -> None:
+    """``--reload`` refuses it, saying why; a SIGHUP sent anyway gets new workers, all on the
+    release served before (the master checks it too), not workers that cannot start."""
+    settings = Settings(data_dir=DATA, build_dir=tmp_path / "out", base_iri=BASE)
+    build(settings)
+    with server_process("--build", str(settings.build_dir)) as (url, server):
+        before = wait_for(lambda: workers_of(server), "two workers")
+        served = look(url)
+        broken = build(settings).release
+        (broken / "dumps" / "kkb.nq").unlink()
+        done = reload_command(settings.build_dir)
+        assert done.returncode == 1 and "kkb.nq is missing" in done.stderr, done.stderr
+        assert "the servers keep their release" in done.stderr and "Traceback" not in done.stderr
+        os.kill(server.pid, signal.SIGHUP)
+        after = wait_for(lambda: workers_of(server, before), "two new workers", seconds=120)
+        assert set(each_worker(url, after).values()) == {served}
+        assert server.poll() is None

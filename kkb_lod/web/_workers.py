@@ -11,8 +11,8 @@ also what ``gunicorn.conf.py`` gives a plain ``gunicorn server:app``:
   pruning leaves it alone; write ``servers/{pid}.pid`` in the build folder.
 * ``on_reload`` (master, on SIGHUP, before gunicorn forks the new workers and stops the old
   ones): pin the release ``current`` points to now, so the new workers all serve it; the old
-  release stays pinned by the old workers until the last of them has gone. If ``current`` is
-  not a complete release, the server keeps the one it has.
+  release stays pinned by the old workers until the last of them has gone. If ``current`` cannot
+  be served (:func:`kkb_lod.releases.check_servable`), the new workers serve the old release.
 * ``on_exit`` (master): remove the pid file.
 * ``post_worker_init`` (each worker): install the watchdog's recycler. A worker with a query
   still running at ``query_hard_limit`` sends itself SIGTERM, gunicorn's graceful stop: it stops
@@ -71,8 +71,8 @@ def on_starting(arbiter: Any, settings: Settings) -> None:
     if settings.sparql_url:
         return
     try:
-        pin = releases.hold(settings.build_dir)
-    except OSError as err:  # each worker then fails to open it, saying why
+        pin = releases.hold(settings.build_dir, settings.store)
+    except (OSError, ValueError) as err:  # each worker then fails to open it, saying why
         arbiter.log.error("no release to serve: %s", err)
         return
     PID_FILE = releases.announce_server(settings.build_dir)
@@ -86,8 +86,8 @@ def on_reload(arbiter: Any, settings: Settings) -> None:
         return
     before = releases.held(settings.build_dir)
     try:
-        pin = releases.hold(settings.build_dir)
-    except OSError as err:
+        pin = releases.hold(settings.build_dir, settings.store)
+    except (OSError, ValueError) as err:  # the new workers serve the release held before
         arbiter.log.error("reload: %s; still serving release %s", err,
                           before.path.name if before else "(none)")
         return
