@@ -141,9 +141,8 @@ def pin(release: Path) -> Pin:
     file = open(release / MANIFEST, "rb", buffering=0)  # noqa: SIM115 (the Pin closes it)
     try:
         fcntl.flock(file, fcntl.LOCK_SH)  # waits only while a build renames this release aside
-        held, there = os.fstat(file.fileno()), os.stat(release / MANIFEST)
-        if (held.st_dev, held.st_ino) != (there.st_dev, there.st_ino):
-            raise FileNotFoundError(f"{release} was replaced while it was being pinned")
+        if not _same_file(file.fileno(), release / MANIFEST):
+            raise FileNotFoundError(f"{release} was pruned while it was being pinned")
     except BaseException:
         file.close()
         raise
@@ -218,8 +217,19 @@ def running_servers(build_dir: Path) -> list[int]:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:  # locked: its server runs
             pids.append(int(os.read(fd, 32).decode().strip()))
-        else:  # nobody holds it: a server that was killed
-            path.unlink(missing_ok=True)
+        else:  # nobody holds it: a server that was killed (unless a new one just replaced it)
+            if _same_file(fd, path):
+                path.unlink(missing_ok=True)
         finally:
             os.close(fd)
     return pids
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``fd``."""
+    try:
+        there = os.stat(path)
+    except FileNotFoundError:
+        return False
+    here = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
