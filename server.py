@@ -1,7 +1,10 @@
 """WSGI entry point: ``gunicorn server:app`` serves the current release of the build folder.
 
-Settings come from ``KKB_*`` variables as everywhere. Run directly (``python server.py [--port P]``)
-it is the same as ``kkb-lod serve``: it builds the bundled registry first if there is no release.
+Settings come from ``KKB_*`` variables as everywhere. Run from this folder, gunicorn reads
+``gunicorn.conf.py``: its master pins the release when it starts and every worker serves that
+one (a new release only after SIGHUP); without those hooks each worker opens ``current`` when it
+starts. Run directly (``python server.py [--port P]``) it is the same as ``kkb-lod serve``: it
+builds the bundled registry first if there is no release.
 """
 
 from __future__ import annotations

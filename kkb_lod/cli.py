@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Iterator
@@ -223,18 +222,26 @@ def main() -> None:
 @click.option("--store", type=click.Choice(["memory", "disk"]),
               help="Serve the release from memory or from its on-disk store (default: memory).")
 @click.option("--workers", type=int, help="Worker processes (default: 2, or KKB_WORKERS).")
+@click.option("--reload", "reload_", is_flag=True,
+              help="Start nothing: make the servers running on the build folder serve its "
+                   "current release now (SIGHUP), checked as --store serves it; exit 1 if none "
+                   "runs or the release cannot be served.")
 def serve(build_dir: Path | None, host: str | None, port: int | None, store: str | None,
-          workers: int | None) -> None:
+          workers: int | None, reload_: bool) -> None:
     """Serve the current release: /sparql, /id/… pages and the catalog.
 
     With no release in the build folder yet (and no KKB_SPARQL_URL), the registry is built first.
     Serves with gunicorn: several worker processes, so a query that cannot be stopped costs one
     worker, which is replaced, while the others keep answering. The release is opened once first,
-    so a missing or damaged build stops start-up with a clear message.
+    so a missing or damaged build stops start-up with a clear message. The server keeps serving
+    that release (pinned: builds do not prune it) until it is told to reload (--reload).
     """
     import multiprocessing
 
     settings = _settings(build_dir=build_dir, host=host, port=port, store=store, workers=workers)
+    if reload_:
+        _reload(settings)
+        return
     # Building and the check run in a process of their own: the process that forks the workers
     # must never have started the store's native thread pools (RocksDB), which a forked child
     # inherits half-made and crashes on at exit.
@@ -262,6 +269,37 @@ def serve(build_dir: Path | None, host: str | None, port: int | None, store: str
     serve_workers(settings, create_app)
 
 
+def _reload(settings: Settings) -> None:
+    """SIGHUP to every server of the build folder: gunicorn pins the current release, starts
+    new workers on it and stops the old ones gracefully."""
+    import os
+    import signal
+
+    from kkb_lod.releases import SERVERS, check_servable, current_release, running_servers
+
+    servers = running_servers(settings.build_dir)
+    if servers:
+        try:
+            release = current_release(settings.build_dir)
+            check_servable(release, settings.store)
+        except (OSError, ValueError) as err:
+            raise click.ClickException(f"nothing to reload to: {err}; the servers keep their "
+                                       "release") from None
+    reached = []
+    for pid in servers:
+        try:
+            os.kill(pid, signal.SIGHUP)
+            reached.append(str(pid))
+        except ProcessLookupError:  # it stopped meanwhile
+            continue
+    if not reached:
+        raise click.ClickException(
+            f"no server is running on {settings.build_dir} (no live pid file in "
+            f"{settings.build_dir / SERVERS}/); nothing to reload")
+    click.echo(f"Reloading {len(reached)} server(s) (pid {', '.join(reached)}) onto release "
+               f"{release.name}: new workers start on it, the old ones finish and stop")
+
+
 #: Resident memory of the in-memory store per quad, measured at 1e6 and 1e7 (docs/scale.md).
 MEMORY_PER_QUAD = 330
 
@@ -274,9 +312,9 @@ def _memory_note(settings: Settings) -> None:
     """
     if settings.sparql_url or settings.store != "memory":
         return
-    from kkb_lod.pipeline import current_release
+    from kkb_lod.releases import current_release, read_manifest
 
-    manifest = json.loads((current_release(settings.build_dir) / "manifest.json").read_text())
+    manifest = read_manifest(current_release(settings.build_dir))
     each = manifest["quads"] * MEMORY_PER_QUAD
     total = each * settings.workers
     click.echo(f"In-memory store: {manifest['quads']:,} quads, about {each / 1e9:.2f} GB in each "
@@ -301,8 +339,9 @@ def _available_memory() -> int | None:
 
 def _prepare_to_serve(settings: Settings) -> None:
     """Build the registry if the build folder has no release, then open the release once."""
-    from kkb_lod.pipeline import ValidationFailed, current_release
+    from kkb_lod.pipeline import ValidationFailed
     from kkb_lod.pipeline import build as run_build
+    from kkb_lod.releases import current_release
     from kkb_lod.store import NoDiskStore, StoreError
     from kkb_lod.web import create_app
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -34,12 +33,20 @@ from kkb_lod.iris import Minter
 from kkb_lod.linking import link_units
 from kkb_lod.linking.publish import link_triples
 from kkb_lod.mapping import map_registry, to_graph
+from kkb_lod.releases import (
+    MANIFEST,
+    partial_dir,
+    point_current,
+    prune,
+    release_dir,
+    remove_leftovers,
+)
+from kkb_lod.releases import current_release as current_release  # re-exported for callers
 from kkb_lod.stream import PART_LINES, Meter, write_nquads
 from kkb_lod.validate import Report, validate_graph, validate_store
 from kkb_lod.vocab import ONTOLOGY_FILE
 
 Progress = Callable[[str], None]
-KEEP_RELEASES = 3
 LINKS, ONTOLOGY = "links/wikidata", "ontology"
 #: A registry folder holding this file is synthetic; its IRIs must lie in the synthetic space.
 SYNTHETIC_MARKER, SYNTHETIC_SPACE = "SYNTHETIC.txt", "/synthetic/"
@@ -157,7 +164,7 @@ def build(settings: Settings, progress: Progress = lambda _: None,
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildBusy(f"another build is running in {settings.build_dir}") from None
-        _remove_leftovers(settings.build_dir)
+        remove_leftovers(settings.build_dir)
         return _build(settings, progress, validate)
 
 
@@ -176,7 +183,7 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
 
     registry = _read(settings, progress)
     stage("read")
-    partial = root / "releases" / f".{release_id}.partial"
+    partial = partial_dir(root, release_id)
     partial.mkdir(parents=True)
     mapped = partial / "mapped"
     # One thread sorts the mapped parts while the mapping writes the next ones (GNU sort runs on
@@ -241,16 +248,16 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
             "store": settings.build_store == "disk",
             "seconds": timings, "dumps": [asdict(d) for d in dumps],
         }
-        (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        release = root / "releases" / release_id
+        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        release = release_dir(root, release_id)
         partial.rename(release)
     except BaseException:
         sorter.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(partial, ignore_errors=True)
         raise
     sorter.shutdown()
-    _point_current(root, release)
-    _prune(root)
+    point_current(root, release)
+    prune(root)
     progress(f"release {release_id}: {triples:,} triples")
     return BuildResult(release, triples, quads, counts, dumps, timings)
 
@@ -308,39 +315,3 @@ def expected_triples(registry: Registry) -> int:
     """A rough size of the mapped dataset, for the progress ETA only."""
     per_row = {"units": 15, "kkb": 11, "activities": 20, "observations": 7}
     return 700 + sum(n * len(getattr(registry, name, ())) for name, n in per_row.items())
-
-
-def current_release(build_dir: Path) -> Path:
-    """The release the ``current`` link points to; FileNotFoundError if there is none."""
-    link = build_dir / "current"
-    if not link.is_symlink() and not link.exists():
-        raise FileNotFoundError(f"no build in {build_dir}: run 'kkb-lod build' first")
-    release = link.resolve()
-    if not (release / "manifest.json").is_file():
-        raise FileNotFoundError(f"{link} points to {release}, which is not a complete release")
-    return release
-
-
-def _remove_leftovers(root: Path) -> None:
-    """Partial releases and temporary links left by a killed build (we hold the lock)."""
-    for partial in (root / "releases").glob(".*.partial") if (root / "releases").is_dir() else ():
-        shutil.rmtree(partial, ignore_errors=True)
-    for link in root.glob(".current.*"):
-        link.unlink(missing_ok=True)
-
-
-def _point_current(root: Path, release: Path) -> None:
-    """Swap the ``current`` link in one rename, so readers see the old or the new, never neither."""
-    tmp = root / f".current.{os.getpid()}.{time.monotonic_ns()}"
-    tmp.symlink_to(Path("releases") / release.name)
-    os.replace(tmp, root / "current")
-
-
-def _prune(root: Path) -> None:
-    """Keep the newest few releases (the current one always), so a rollback stays possible."""
-    current = (root / "current").resolve()
-    releases = sorted(p for p in (root / "releases").iterdir() if not p.name.startswith("."))
-    for old in releases[:-KEEP_RELEASES]:
-        if old != current:
-            shutil.rmtree(old, ignore_errors=True)
-

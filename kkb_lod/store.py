@@ -283,6 +283,6 @@ def open_store(settings: Settings) -> Store:
     if settings.sparql_url:
         return RemoteSparqlStore(settings.sparql_url, settings.query_timeout,
                                  graphs_under=settings.base_iri + "graph/")
-    from kkb_lod.pipeline import current_release
+    from kkb_lod.releases import current_release
 
     return OxigraphStore.from_release(current_release(settings.build_dir), settings.store)

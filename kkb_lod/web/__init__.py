@@ -9,7 +9,7 @@ reach the store only through SPARQL (``kkb_lod.store.Store``). Every response al
 
 from __future__ import annotations
 
-import json
+import weakref
 from typing import Any
 
 from flask import Flask, Response, render_template, request
@@ -58,19 +58,29 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
 
 
 def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
-    """The store ``settings`` name, with the manifest of the release it serves (if local)."""
+    """The store ``settings`` name, with the manifest of the release it serves (if local).
+
+    A local release is pinned while its store is in use (pruning leaves it alone): the release
+    the gunicorn master pinned for its workers (:func:`kkb_lod.releases.held`), never whatever
+    ``current`` is when a worker is (re)started; else ``current``, pinned here.
+    """
     if settings.sparql_url:
         return open_store(settings), {}
-    from kkb_lod.pipeline import current_release
+    from kkb_lod import releases
 
-    path = current_release(settings.build_dir)
+    held = releases.held(settings.build_dir)
+    pin = held or releases.pin_current(settings.build_dir)  # unless held, let go when unused
+    path = pin.path
     try:
-        release = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        release = releases.read_manifest(path)
     except (OSError, ValueError) as err:
         raise StoreError(f"the release {path} is damaged, its manifest.json unreadable ({err}); "
                          "rebuild it with 'kkb-lod build'") from None
     release["path"] = str(path)
-    return OxigraphStore.from_release(path, settings.store), release
+    store = OxigraphStore.from_release(path, settings.store)
+    if pin is not held:  # ours alone: kept as long as the store
+        weakref.finalize(store, pin.close)
+    return store, release
 
 
 def allow_any_origin(response: Response) -> Response:

@@ -6,7 +6,14 @@ most one worker for a while, never the service.
 also what ``gunicorn.conf.py`` gives a plain ``gunicorn server:app``:
 
 * ``on_starting`` (master, before forking): make the shared rate-limit table and the shared
-  count of replaced workers, which the forked workers inherit.
+  count of replaced workers, which the forked workers inherit; pin the current release
+  (:func:`kkb_lod.releases.hold`), so every worker, a replaced one too, serves that release and
+  pruning leaves it alone; write ``servers/{pid}.pid`` in the build folder.
+* ``on_reload`` (master, on SIGHUP, before gunicorn forks the new workers and stops the old
+  ones): pin the release ``current`` points to now, so the new workers all serve it; the old
+  release stays pinned by the old workers until the last of them has gone. If ``current`` cannot
+  be served (:func:`kkb_lod.releases.check_servable`), the new workers serve the old release.
+* ``on_exit`` (master): remove the pid file.
 * ``post_worker_init`` (each worker): install the watchdog's recycler. A worker with a query
   still running at ``query_hard_limit`` sends itself SIGTERM, gunicorn's graceful stop: it stops
   accepting, finishes the requests it holds (each bounded by ``query_timeout``) and exits; the
@@ -24,10 +31,12 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from kkb_lod import releases
 from kkb_lod.config import Settings
 from kkb_lod.web._ratelimit import share
 from kkb_lod.web._watchdog import WATCHDOG
@@ -35,6 +44,7 @@ from kkb_lod.web._watchdog import WATCHDOG
 log = logging.getLogger("kkb_lod.workers")
 
 RECYCLES: Any = None  # shared count of replaced workers, made by the master
+PID_FILE: Path | None = None  # servers/{pid}.pid of this master, removed on exit
 
 
 def options(settings: Settings) -> dict[str, Any]:
@@ -46,16 +56,49 @@ def options(settings: Settings) -> dict[str, Any]:
         "graceful_timeout": grace,
         "timeout": max(30, int(settings.query_hard_limit + grace)),  # heartbeat: last resort
         "keepalive": 5, "accesslog": None, "errorlog": "-", "loglevel": "info",
-        "on_starting": on_starting, "post_worker_init": post_worker_init,
-        "child_exit": child_exit,
+        "on_starting": lambda arbiter: on_starting(arbiter, settings),
+        "on_reload": lambda arbiter: on_reload(arbiter, settings),
+        "on_exit": on_exit, "post_worker_init": post_worker_init, "child_exit": child_exit,
     }
 
 
-def on_starting(arbiter: Any) -> None:
-    """Master, before the first fork: shared memory the workers will inherit."""
-    global RECYCLES
+def on_starting(arbiter: Any, settings: Settings) -> None:
+    """Master, before the first fork: shared memory the workers will inherit; the release they
+    serve, pinned; the pid file."""
+    global RECYCLES, PID_FILE
     share()
     RECYCLES = multiprocessing.RawValue("q", 0)
+    if settings.sparql_url:
+        return
+    try:
+        pin = releases.hold(settings.build_dir, settings.store)
+    except (OSError, ValueError) as err:  # each worker then fails to open it, saying why
+        arbiter.log.error("no release to serve: %s", err)
+        return
+    PID_FILE = releases.announce_server(settings.build_dir)
+    arbiter.log.info("serving release %s (pinned until a reload: kill -HUP %s or "
+                     "'kkb-lod serve --reload')", pin.path.name, os.getpid())
+
+
+def on_reload(arbiter: Any, settings: Settings) -> None:
+    """Master, on SIGHUP, before the new workers are forked: pin what ``current`` is now."""
+    if settings.sparql_url:
+        return
+    before = releases.held(settings.build_dir)
+    try:
+        pin = releases.hold(settings.build_dir, settings.store)
+    except (OSError, ValueError) as err:  # the new workers serve the release held before
+        arbiter.log.error("reload: %s; still serving release %s", err,
+                          before.path.name if before else "(none)")
+        return
+    arbiter.log.info("reload: serving release %s (was %s)", pin.path.name,
+                     before.path.name if before else "(none)")
+
+
+def on_exit(arbiter: Any) -> None:
+    """Master, stopping: remove the pid file (the pins end with the processes)."""
+    if PID_FILE is not None:
+        PID_FILE.unlink(missing_ok=True)
 
 
 def post_worker_init(worker: Any) -> None:

@@ -1,0 +1,235 @@
+"""The release folder: its layout, the ``current`` link, pruning, and the pins of the servers.
+
+A build folder holds ``releases/{id}/`` (each with ``manifest.json``), the ``current`` link to one
+of them, and ``servers/{pid}.pid`` for each running server. The build (:mod:`kkb_lod.pipeline`)
+writes releases and swaps ``current``; the store and the web app only read them.
+
+A server pins the release it serves: it holds a shared ``flock`` on the release's
+``manifest.json`` for as long as it serves it, and pruning removes only releases whose lock it can
+take exclusively. The kernel drops a lock when the last process holding it ends, so a killed
+server leaves no pin behind. A gunicorn master pins for its workers (:func:`hold`): they inherit
+the lock and the path when they are forked, so a replaced worker serves the same release as the
+others; a reload (SIGHUP) pins the new ``current`` and the old release stays pinned by the old
+workers until the last of them has gone.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+#: How many of the newest releases pruning keeps (besides ``current`` and pinned ones), so a
+#: rollback stays possible.
+KEEP_RELEASES = 3
+RELEASES, CURRENT, MANIFEST, SERVERS = "releases", "current", "manifest.json", "servers"
+#: How often :func:`pin_current` resolves ``current`` again when a build pruned the release it
+#: found before it could pin it (each time means another build finished meanwhile).
+PIN_ATTEMPTS = 5
+
+
+def partial_dir(root: Path, release_id: str) -> Path:
+    """Where a build writes release ``release_id`` before it is complete."""
+    return root / RELEASES / f".{release_id}.partial"
+
+
+def release_dir(root: Path, release_id: str) -> Path:
+    """Where the complete release ``release_id`` lives."""
+    return root / RELEASES / release_id
+
+
+def read_manifest(release: Path) -> dict[str, Any]:
+    """The release's ``manifest.json`` (OSError or ValueError if it cannot be read)."""
+    return json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+
+
+def current_release(build_dir: Path) -> Path:
+    """The release the ``current`` link points to; FileNotFoundError if there is none."""
+    link = build_dir / CURRENT
+    if not link.is_symlink() and not link.exists():
+        raise FileNotFoundError(f"no build in {build_dir}: run 'kkb-lod build' first")
+    release = link.resolve()
+    if not (release / MANIFEST).is_file():
+        raise FileNotFoundError(f"{link} points to {release}, which is not a complete release")
+    return release
+
+
+def check_servable(release: Path, mode: str) -> None:
+    """FileNotFoundError (or ValueError) naming what a server opening ``release`` from ``mode``
+    (``memory``: the N-Quads dump; ``disk``: the on-disk store) would miss. Cheap: the files are
+    not read, so a server can check a release before its workers try to load it."""
+    manifest = read_manifest(release)
+    needed = release / ("store" if mode == "disk" else "dumps/kkb.nq")
+    if not needed.exists() or mode == "disk" and manifest.get("store") is False:
+        raise FileNotFoundError(f"the release {release} cannot be served from {mode}: "
+                                f"{needed} is missing")
+
+
+def remove_leftovers(root: Path) -> None:
+    """Partial releases, half-pruned releases and temporary links left by a killed build (the
+    caller holds the build lock)."""
+    releases = root / RELEASES
+    for name in (".*.partial", ".*.pruned") if releases.is_dir() else ():
+        for leftover in releases.glob(name):
+            shutil.rmtree(leftover, ignore_errors=True)
+    for link in root.glob(f".{CURRENT}.*"):
+        link.unlink(missing_ok=True)
+
+
+def point_current(root: Path, release: Path) -> None:
+    """Swap the ``current`` link in one rename, so readers see the old or the new, never neither."""
+    tmp = root / f".{CURRENT}.{os.getpid()}.{time.monotonic_ns()}"
+    tmp.symlink_to(Path(RELEASES) / release.name)
+    os.replace(tmp, root / CURRENT)
+
+
+def prune(root: Path) -> list[Path]:
+    """Remove releases but the newest few, ``current`` and those a server pins; the removed."""
+    current = (root / CURRENT).resolve()
+    releases = sorted(p for p in (root / RELEASES).iterdir() if not p.name.startswith("."))
+    return [old for old in releases[:-KEEP_RELEASES] if old != current and _remove_unpinned(old)]
+
+
+def _remove_unpinned(release: Path) -> bool:
+    """Remove ``release`` unless a server pins it. It is renamed aside while its lock is held,
+    so a server that takes the lock afterwards finds the release gone (see :func:`pin`)."""
+    try:
+        fd: int | None = os.open(release / MANIFEST, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:  # not a complete release: nothing can pin it
+        fd = None
+    doomed = release.with_name(f".{release.name}.pruned")
+    try:
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        release.rename(doomed)
+    except OSError:  # BlockingIOError: a server pins it; else it stays for the next build
+        return False
+    finally:
+        if fd is not None:
+            os.close(fd)
+    shutil.rmtree(doomed, ignore_errors=True)
+    return True
+
+
+@dataclass
+class Pin:
+    """A shared lock on a release, held while the release is served: pruning leaves it alone.
+
+    The lock belongs to the open file, which forked processes share: it lasts until the last
+    of them has closed it or ended (or, in one process, until the Pin is garbage).
+    """
+
+    path: Path
+    file: BinaryIO
+
+    def __post_init__(self) -> None:
+        self._closer = weakref.finalize(self, self.file.close)  # also when dropped unclosed
+
+    def close(self) -> None:
+        """Let go of this process's hold (forked processes that share it keep theirs)."""
+        self._closer()
+
+
+def pin(release: Path) -> Pin:
+    """Pin ``release``; FileNotFoundError if it is not (or no longer) a complete release."""
+    file = open(release / MANIFEST, "rb", buffering=0)  # noqa: SIM115 (the Pin closes it)
+    try:
+        fcntl.flock(file, fcntl.LOCK_SH)  # waits only while a build renames this release aside
+        if not _same_file(file.fileno(), release / MANIFEST):
+            raise FileNotFoundError(f"{release} was pruned while it was being pinned")
+    except BaseException:
+        file.close()
+        raise
+    return Pin(release, file)
+
+
+def pin_current(build_dir: Path) -> Pin:
+    """Pin the release ``current`` points to (again, if a build pruned it meanwhile)."""
+    attempts = 1
+    while True:
+        release = current_release(build_dir)
+        try:
+            return pin(release)
+        except FileNotFoundError:
+            if attempts == PIN_ATTEMPTS:
+                raise
+            attempts += 1
+
+
+_HELD: Pin | None = None  # the pin of this server process and the workers it forks
+
+
+def hold(build_dir: Path, mode: str) -> Pin:
+    """Pin ``current`` for this process and every process it forks from now on (a gunicorn
+    master, for its workers), if it can be served from ``mode`` (:func:`check_servable`, else
+    OSError or ValueError and the hold is unchanged); the previous hold is let go here, while
+    the processes forked before keep it until they end."""
+    global _HELD
+    new = pin_current(build_dir)
+    try:
+        check_servable(new.path, mode)
+    except BaseException:
+        new.close()
+        raise
+    old, _HELD = _HELD, new
+    if old is not None:
+        old.close()
+    return new
+
+
+def held(build_dir: Path) -> Pin | None:
+    """The pin :func:`hold` made in this process (or in the master that forked it) for
+    ``build_dir``, if any: the release a worker must serve, whatever ``current`` is now."""
+    if _HELD is not None and _HELD.path.parent.parent.resolve() == build_dir.resolve():
+        return _HELD
+    return None
+
+
+def announce_server(build_dir: Path) -> Path:
+    """Write ``servers/{pid}.pid`` for this process and keep it locked while the process (or a
+    process it forks) runs, so :func:`running_servers` can tell a live server from a stale file."""
+    folder = build_dir / SERVERS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{os.getpid()}.pid"
+    tmp = folder / f".{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # kept open (and locked) for the life of the process
+    os.write(fd, f"{os.getpid()}\n".encode())
+    os.replace(tmp, path)
+    return path
+
+
+def running_servers(build_dir: Path) -> list[int]:
+    """The process ids of the servers serving ``build_dir`` now; stale pid files are removed."""
+    pids = []
+    for path in sorted((build_dir / SERVERS).glob("*.pid")):
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:  # locked: its server runs
+            pids.append(int(os.read(fd, 32).decode().strip()))
+        else:  # nobody holds it: a server that was killed (unless a new one just replaced it)
+            if _same_file(fd, path):
+                path.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
+    return pids
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``fd``."""
+    try:
+        there = os.stat(path)
+    except FileNotFoundError:
+        return False
+    here = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)

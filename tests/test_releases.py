@@ -1,0 +1,227 @@
+"""The release folder: the ``current`` swap, pruning, pins (held by real processes) and the
+servers' pid files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kkb_lod import releases
+from kkb_lod.cli import cli
+from kkb_lod.releases import KEEP_RELEASES, current_release, pin, pin_current, point_current, prune
+
+from .server import pythonpath
+
+
+def fake_release(root: Path, release_id: str) -> Path:
+    """A complete release as far as the folder logic can tell (a manifest naming it)."""
+    release = root / "releases" / release_id
+    (release / "dumps").mkdir(parents=True)
+    (release / "dumps" / "kkb.nq").write_bytes(b"")
+    (release / "manifest.json").write_text(json.dumps({"id": release_id, "store": False}))
+    return release
+
+
+def some_releases(root: Path, n: int) -> list[Path]:
+    """``n`` releases, oldest first; ``current`` points to the newest."""
+    made = [fake_release(root, f"2026010{i}T000000000000Z") for i in range(1, n + 1)]
+    point_current(root, made[-1])
+    return made
+
+
+def test_the_swap_never_leaves_current_missing_or_incomplete(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file-system call of the swap is watched: before and after each, ``current`` is a
+    complete release (the old one, then the new one). Removing the link and making a new one
+    (two calls) would leave a moment with no ``current``."""
+    old, new = fake_release(tmp_path, "A"), fake_release(tmp_path, "B")
+    point_current(tmp_path, old)
+    seen: list[tuple[str, str]] = []
+
+    def watched(name: str):  # noqa: ANN202
+        real = getattr(os, name)
+
+        def call(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            seen.append((name, current_release(tmp_path).name))
+            result = real(*args, **kwargs)
+            seen.append((name, current_release(tmp_path).name))
+            return result
+
+        return call
+
+    for name in ("replace", "rename", "unlink", "remove", "symlink", "rmdir"):
+        monkeypatch.setattr(os, name, watched(name))
+    point_current(tmp_path, new)
+    monkeypatch.undo()
+    assert current_release(tmp_path) == new.resolve()
+    assert [name for name, _ in seen].count("replace") == 2  # one rename onto ``current``
+    assert {release for _, release in seen} == {"A", "B"}
+    assert not list(tmp_path.glob(".current.*"))  # the prepared link became ``current``
+
+
+def test_prune_keeps_the_newest_current_and_pinned(tmp_path: Path) -> None:
+    made = some_releases(tmp_path, 7)
+    point_current(tmp_path, made[1])  # an operator rolled back to an old one
+    pinned = pin(made[0])
+    removed = prune(tmp_path)
+    assert removed == made[2:7 - KEEP_RELEASES]
+    assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == [
+        p.name for p in (made[0], made[1], *made[-KEEP_RELEASES:])]
+    pinned.close()
+    assert prune(tmp_path) == [made[0]]
+    assert not list((tmp_path / "releases").glob(".*"))  # nothing left half-removed
+
+
+@contextmanager
+def pinning_process(build_dir: Path) -> Iterator[subprocess.Popen]:
+    """Another process that pins ``current`` of ``build_dir`` and says so, then waits."""
+    code = ("import sys, time; from pathlib import Path; from kkb_lod.releases import pin_current;"
+            "p = pin_current(Path(sys.argv[1])); print(p.path.name, flush=True); time.sleep(600)")
+    process = subprocess.Popen([sys.executable, "-c", code, str(build_dir)],
+                               stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": pythonpath()})
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()  # pinned
+        yield process
+    finally:
+        process.kill()
+        process.communicate()
+
+
+def test_a_pin_lasts_as_long_as_its_process(tmp_path: Path) -> None:
+    """A server pins across processes; killed (SIGKILL, no clean-up), it leaves no pin."""
+    made = some_releases(tmp_path, 1)
+    with pinning_process(tmp_path) as holder:
+        for n in range(2, 2 + KEEP_RELEASES):  # enough newer releases to prune the first
+            point_current(tmp_path, fake_release(tmp_path, f"2026010{n}T000000000000Z"))
+            assert prune(tmp_path) == []
+        assert made[0].is_dir()
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+        assert prune(tmp_path) == [made[0]]
+
+
+def test_a_forked_process_keeps_the_pin_after_its_parent_lets_go(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gunicorn case: workers forked while the master held a release keep it pinned after
+    the master has moved on (a reload), until they end."""
+    monkeypatch.setattr(releases, "_HELD", None)  # this process is no master after the test
+    made = some_releases(tmp_path, 1)
+    first = releases.hold(tmp_path, "memory")
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the worker: holds what it inherited until told to end
+        os.read(reader, 1)
+        os._exit(0)
+    try:
+        for n in range(2, 2 + KEEP_RELEASES):
+            point_current(tmp_path, fake_release(tmp_path, f"2026010{n}T000000000000Z"))
+        second = releases.hold(tmp_path, "memory")  # the master's reload: lets go of ``first`` here
+        assert releases.held(tmp_path) is second and first.file.closed
+        assert prune(tmp_path) == [] and made[0].is_dir()  # the worker still holds it
+    finally:
+        os.write(writer, b"x")
+        os.waitpid(child, 0)
+        os.close(reader)
+        os.close(writer)
+        second.close()
+    assert prune(tmp_path) == [made[0]]
+
+
+def test_a_server_holds_only_a_release_it_can_serve(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reload onto a release the workers could not open keeps the release held before (the
+    check reads no data: the files the workers would open are there)."""
+    monkeypatch.setattr(releases, "_HELD", None)
+    made = some_releases(tmp_path, 1)
+    first = releases.hold(tmp_path, "memory")
+    try:
+        with pytest.raises(FileNotFoundError, match="cannot be served from disk.*store"):
+            releases.hold(tmp_path, "disk")  # built without its on-disk store
+        (made[0] / "store").mkdir()
+        with pytest.raises(FileNotFoundError, match="cannot be served from disk"):
+            releases.hold(tmp_path, "disk")  # the manifest says there is none
+        newer = fake_release(tmp_path, "20260102T000000000000Z")
+        (newer / "dumps" / "kkb.nq").unlink()
+        point_current(tmp_path, newer)
+        with pytest.raises(FileNotFoundError, match="kkb.nq is missing"):
+            releases.hold(tmp_path, "memory")
+        assert releases.held(tmp_path) is first and not first.file.closed
+        assert prune(tmp_path) == []
+    finally:
+        first.close()
+
+
+def test_a_release_pruned_while_being_pinned_is_not_pinned(tmp_path: Path) -> None:
+    """The race with a build: pruning holds the release's lock while it renames the release
+    aside; a pin waiting for that lock must then fail, and pin_current moves on to current."""
+    made = some_releases(tmp_path, 2)
+    with open(made[0] / "manifest.json", "rb") as locked:
+        import fcntl
+
+        fcntl.flock(locked, fcntl.LOCK_EX)  # what pruning holds
+        outcome: list[BaseException | releases.Pin] = []
+        waiting = threading.Thread(target=lambda: outcome.append(_try(pin, made[0])))
+        waiting.start()
+        made[0].rename(made[0].with_name(".gone.pruned"))
+    waiting.join(30)
+    assert isinstance(outcome[0], FileNotFoundError)
+    point_current(tmp_path, made[0])  # a current pointing to what was pruned meanwhile
+    with pytest.raises(FileNotFoundError, match="not a complete release"):
+        pin_current(tmp_path)
+    point_current(tmp_path, made[1])
+    assert pin_current(tmp_path).path == made[1].resolve()
+
+
+def _try(function, *args):  # noqa: ANN001, ANN002, ANN202
+    try:
+        return function(*args)
+    except BaseException as err:  # noqa: BLE001 (handed to the test thread)
+        return err
+
+
+def test_leftovers_of_a_killed_prune_are_removed(tmp_path: Path) -> None:
+    some_releases(tmp_path, 1)
+    for leftover in (".x.pruned", ".y.partial"):
+        (tmp_path / "releases" / leftover / "store").mkdir(parents=True)
+    (tmp_path / ".current.1.2").symlink_to("releases/x")
+    releases.remove_leftovers(tmp_path)
+    assert [p.name for p in (tmp_path / "releases").iterdir()] == ["20260101T000000000000Z"]
+    assert not list(tmp_path.glob(".current.*"))
+
+
+def test_running_servers_tells_live_from_stale(tmp_path: Path) -> None:
+    code = ("import sys, time; from pathlib import Path; from kkb_lod.releases import "
+            "announce_server; announce_server(Path(sys.argv[1])); print(flush=True); "
+            "time.sleep(600)")
+    process = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)],
+                               stdout=subprocess.PIPE, env={**os.environ,
+                                                           "PYTHONPATH": pythonpath()})
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()
+        assert releases.running_servers(tmp_path) == [process.pid]
+    finally:
+        process.kill()  # no clean-up: its pid file stays, unlocked
+        process.communicate()
+    assert (tmp_path / "servers" / f"{process.pid}.pid").is_file()
+    assert releases.running_servers(tmp_path) == []
+    assert list((tmp_path / "servers").iterdir()) == []
+
+
+def test_reload_without_a_server_says_so(tmp_path: Path) -> None:
+    some_releases(tmp_path, 1)
+    done = CliRunner().invoke(cli, ["serve", "--reload", "--build", str(tmp_path)])
+    assert done.exit_code == 1
+    assert f"no server is running on {tmp_path}" in done.output and "Traceback" not in done.output
