@@ -5,6 +5,9 @@ and gets the store the settings name (the current release of ``settings.build_di
 store when ``sparql_url`` is set). Each URL family is one blueprint, always registered; the views
 reach the store only through SPARQL (``kkb_lod.store.Store``). Every response allows any origin
 (CORS): the data is open, and browser-based SPARQL clients must be able to read it.
+
+Faults that are not the app's own get their status in one place, on every route: a store that
+fails is a 502 and one that does not answer in time a 504 (:func:`store_fault`).
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, Response, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, current_app, render_template, request
+from werkzeug.exceptions import BadGateway, GatewayTimeout, HTTPException
 
 from kkb_lod.config import Settings, load_settings
-from kkb_lod.store import OxigraphStore, Store, StoreError, open_store
+from kkb_lod.store import OxigraphStore, Store, StoreError, StoreTimeout, open_store
 
 #: Methods a browser may use cross-origin, and how long it may cache that answer (seconds).
 CORS_METHODS, CORS_MAX_AGE = "GET, POST, OPTIONS", "86400"
@@ -42,6 +45,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         app.extensions["kkb_known_queries"] = KnownQueries()
     app.after_request(allow_any_origin)
     app.register_error_handler(HTTPException, plain_error)  # also a bug's 500, once logged
+    app.register_error_handler(StoreError, store_fault)
 
     from kkb_lod.web import catalog, ops, resources, sparql
 
@@ -82,6 +86,16 @@ def allow_any_origin(response: Response) -> Response:
             "Access-Control-Request-Headers", "Accept, Content-Type")
         response.headers["Access-Control-Max-Age"] = CORS_MAX_AGE
     return response
+
+
+def store_fault(error: StoreError) -> Response:
+    """A store that failed (502) or did not answer within its timeout (504), on any route that
+    asked it something: the fault is upstream, so never a 500, and nothing of it is cached (the
+    page cache and the remembered answers keep only successful answers)."""
+    current_app.logger.warning("store fault on %s %s: %s", request.method, request.path, error)
+    if isinstance(error, StoreTimeout):
+        return plain_error(GatewayTimeout(f"The data store is too slow: {error}. Try again later."))
+    return plain_error(BadGateway(f"The data store failed: {error}. Try again later."))
 
 
 def plain_error(error: HTTPException) -> Response:
