@@ -7,7 +7,8 @@ reach the store only through SPARQL (``kkb_lod.store.Store``). Every response al
 (CORS): the data is open, and browser-based SPARQL clients must be able to read it.
 
 Faults that are not the app's own get their status in one place, on every route: a store that
-fails is a 502 and one that does not answer in time a 504 (:func:`store_fault`).
+fails is a 502 and one that does not answer in time a 504 (:func:`store_fault`); a request body
+the server cannot read (a malformed chunked body) is a 400 (:func:`unreadable_body`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,16 @@ import json
 from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request
-from werkzeug.exceptions import BadGateway, GatewayTimeout, HTTPException
+from flask.globals import request_ctx
+from werkzeug.exceptions import BadGateway, BadHost, BadRequest, GatewayTimeout, HTTPException
 
 from kkb_lod.config import Settings, load_settings
 from kkb_lod.store import OxigraphStore, Store, StoreError, StoreTimeout, open_store
+
+try:  # what gunicorn's request body raises when the body is malformed (gunicorn needs POSIX)
+    from gunicorn.http.errors import ParseException as BodyParseError
+except ImportError:  # pragma: no cover - without gunicorn, werkzeug's server reports OSError
+    BodyParseError = None  # type: ignore[assignment,misc]
 
 #: Methods a browser may use cross-origin, and how long it may cache that answer (seconds).
 CORS_METHODS, CORS_MAX_AGE = "GET, POST, OPTIONS", "86400"
@@ -46,6 +53,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.after_request(allow_any_origin)
     app.register_error_handler(HTTPException, plain_error)  # also a bug's 500, once logged
     app.register_error_handler(StoreError, store_fault)
+    app.register_error_handler(BadHost, lambda _: plain_error(BadRequest(
+        "The Host header is not a host name this server can answer for (each label between "
+        "dots 1 to 63 characters).")))
+    if BodyParseError is not None:
+        app.register_error_handler(BodyParseError, unreadable_body)
 
     from kkb_lod.web import catalog, ops, resources, sparql
 
@@ -98,12 +110,24 @@ def store_fault(error: StoreError) -> Response:
     return plain_error(BadGateway(f"The data store failed: {error}. Try again later."))
 
 
+def unreadable_body(error: Exception) -> Response:
+    """A request body the server could not read (gunicorn's chunked decoder refused it: a bad
+    chunk size, a missing chunk terminator, a malformed trailer): the client's fault, 400.
+    gunicorn closes the connection afterwards, as where the next request starts is unknown."""
+    return plain_error(BadRequest(f"The request body is malformed: {error}"))
+
+
 def plain_error(error: HTTPException) -> Response:
     """An HTTP error saying what went wrong, as a page for browsers and as plain text for
-    programs; keeps the error's headers (Allow, Retry-After)."""
+    programs; keeps the error's headers (Allow, Retry-After).
+
+    A request whose ``Host`` werkzeug cannot bind URLs to (a label over 63 characters, an empty
+    label) gets plain text: the page's links are built for its host.
+    """
     body = f"{error.code} {error.name}: {error.description}\n"
     browser = request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html"
-    if browser and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/plain"]:
+    if browser and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/plain"] \
+            and request_ctx.url_adapter is not None:
         from kkb_lod.web._pages import page_lang
 
         html = render_template("error.html", lang=page_lang(), error=error)
