@@ -147,6 +147,33 @@ def chunked(rng: random.Random, body: bytes) -> tuple[bytes, str]:
     return framing[kind], kind
 
 
+def odd_header(rng: random.Random) -> tuple[str, str | bytes]:
+    """A header with an odd value, an invalid name or invalid bytes, or that lies about the body."""
+    return rng.choice((
+        ("Cookie", b"kkb_lang=\xff; \xfe=\xfd"), ("Cookie", "kkb_lang=en; a"),
+        ("If-None-Match", rng.choice(('"x"', "*", "W/", '"', "\xff", ",,,"))),
+        ("If-Modified-Since", rng.choice(("yesterday", "Thu, 01 Jan 1970 00:00:00 GMT",
+                                          "Sun, 06 Nov 2094 08:49:37 GMT", "\xff"))),
+        ("Range", rng.choice(("bytes=0-10", "bytes=-5", "bytes=9-1", "bytes=\xff-",
+                              "lines=1-2", "bytes=0-0,0-0,0-0"))),
+        ("If-Range", '"nope"'), ("If-Match", '"x"'), ("If-Unmodified-Since", "x"),
+        ("X-Request-ID", rng.choice(("\xff\xfe", "a" * 100, "ok-1", "<script>"))),
+        ("X-Forwarded-For", rng.choice(("\xff", "1.2.3.4, x", ",,", "::1"))),
+        ("Accept-Language", "\xff;q=x"), ("Accept-Encoding", "gzip;q=\xff"),
+        ("Expect", rng.choice(("100-continue", "zzz"))),
+        ("Content-Type", rng.choice(("\xff/\xfe", "application/sparql-query; charset=\"",
+                                     "multipart/form-data; boundary=", "text/plain",
+                                     "application/x-www-form-urlencoded; charset=latin-1",
+                                     "application/sparql-query; charset*=UTF-8''%ff"))),
+        ("X-Bad\x00Name", "v"), ("X Space", "v"), ("X-Nul", "a\x00b"), ("X-CR", "a\rb"),
+        ("X-Folded", "a\r\n b"), ("X-Long", "v" * rng.choice((100, 5000, 9000))),
+        ("X-Ctl", "\x01\x7f"), ("", "empty name"), ("Content-Length", "-1"),
+        ("Content-Length", "1e3"), ("Content-Length", "99999999999999999999"),
+        ("Transfer-Encoding", rng.choice(("chunked, chunked", "identity, chunked",
+                                          "gzip", "chunked, gzip"))),
+    ))
+
+
 def http_family(rng: random.Random, n: int) -> list[Probe]:
     """Malformed HTTP: every part of a request made hostile, one or several at a time."""
     probes = []
@@ -174,29 +201,7 @@ def http_family(rng: random.Random, n: int) -> list[Probe]:
                             if rng.random() < 0.2 else "127.0.0.1"))
         headers.append(("Accept", accept(rng)))
         for _ in range(rng.randint(0, 3)):
-            headers.append(rng.choice((
-                ("Cookie", b"kkb_lang=\xff; \xfe=\xfd"), ("Cookie", "kkb_lang=en; a"),
-                ("If-None-Match", rng.choice(('"x"', "*", "W/", '"', "\xff", ",,,"))),
-                ("If-Modified-Since", rng.choice(("yesterday", "Thu, 01 Jan 1970 00:00:00 GMT",
-                                                  "Sun, 06 Nov 2094 08:49:37 GMT", "\xff"))),
-                ("Range", rng.choice(("bytes=0-10", "bytes=-5", "bytes=9-1", "bytes=\xff-",
-                                      "lines=1-2", "bytes=0-0,0-0,0-0"))),
-                ("If-Range", '"nope"'), ("If-Match", '"x"'), ("If-Unmodified-Since", "x"),
-                ("X-Request-ID", rng.choice(("\xff\xfe", "a" * 100, "ok-1", "<script>"))),
-                ("X-Forwarded-For", rng.choice(("\xff", "1.2.3.4, x", ",,", "::1"))),
-                ("Accept-Language", "\xff;q=x"), ("Accept-Encoding", "gzip;q=\xff"),
-                ("Expect", rng.choice(("100-continue", "zzz"))),
-                ("Content-Type", rng.choice(("\xff/\xfe", "application/sparql-query; charset=\"",
-                                             "multipart/form-data; boundary=", "text/plain",
-                                             "application/x-www-form-urlencoded; charset=latin-1",
-                                             "application/sparql-query; charset*=UTF-8''%ff"))),
-                ("X-Bad\x00Name", "v"), ("X Space", "v"), ("X-Nul", "a\x00b"), ("X-CR", "a\rb"),
-                ("X-Folded", "a\r\n b"), ("X-Long", "v" * rng.choice((100, 5000, 9000))),
-                ("X-Ctl", "\x01\x7f"), ("", "empty name"), ("Content-Length", "-1"),
-                ("Content-Length", "1e3"), ("Content-Length", "99999999999999999999"),
-                ("Transfer-Encoding", rng.choice(("chunked, chunked", "identity, chunked",
-                                                  "gzip", "chunked, gzip"))),
-            )))
+            headers.append(odd_header(rng))
             what.append(headers[-1][0] or "empty-name")
         if rng.random() < 0.02:
             headers += [(f"X-{i}", "v") for i in range(rng.choice((101, 150)))]
