@@ -280,3 +280,28 @@ def test_hostile_label_does_not_run(browser: Browser, settings: Settings) -> Non
         assert "<script>alert(2)</script>" in page.locator("h1").inner_text()  # shown as text
         page.close()
     assert dialogs == []
+
+
+#: IRIs of other schemes than the web's, each in a result table: none may become a link.
+NOT_WEB = ("javascript:alert(1)", "JavaScript:alert(2)", "vbscript:msgbox(3)",
+           "data:text/html;base64,PHNjcmlwdD5hbGVydCg0KTwvc2NyaXB0Pg==", "file:///etc/passwd",
+           "mailto:a@example.org", "urn:x-y:z")
+
+
+def test_query_results_link_only_web_iris(page: Page, site: str) -> None:
+    values = " ".join(f"<{iri}>" for iri in (*NOT_WEB, "http://a.example/x", "HTTPS://b.example/",
+                                              "https://w3id.org/kkb/id/village/62.04.06.2020"))
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(site + "/sparql?lang=en")
+    page.locator("#query").fill(f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}")
+    page.locator("#query").press("Control+Enter")
+    page.wait_for_selector("table.results")
+    links = page.locator("table.results a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert links == ["http://a.example/x", "HTTPS://b.example/", "/id/village/62.04.06.2020"]
+    cells = page.locator("table.results td").all_inner_texts()
+    assert all(iri in cells for iri in NOT_WEB)  # shown, as text
+    for iri in NOT_WEB:
+        page.get_by_role("cell", name=iri, exact=True).click()  # a click on the text does nothing
+    assert dialogs == [] and "/sparql" in page.url
+    shoot(page, "sparql-not-web-iris")

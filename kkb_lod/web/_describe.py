@@ -16,6 +16,7 @@ from rdflib.term import Node
 from kkb_lod._convert import from_ox
 from kkb_lod.vocab import DCTERMS, KKB, OWL, PROV, RDF, RDFS, SDO, SKOS
 from kkb_lod.web._pages import label, local_url
+from kkb_lod.web._results import is_web
 
 _P = """PREFIX kkb: <https://w3id.org/kkb/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -136,10 +137,12 @@ def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
 
 
 def term(graph: Graph, node: Node, lang: str) -> dict:
-    """How the templates show an RDF term: a labelled link for IRIs, text (and language) else."""
+    """How the templates show an RDF term: a labelled link for web IRIs (ours to this server),
+    text (and language) else."""
     if isinstance(node, URIRef):
-        return {"text": label(graph, node, lang), "href": local_url(str(node)) or str(node),
-                "iri": str(node)}
+        iri = str(node)
+        return {"text": label(graph, node, lang),
+                "href": local_url(iri) or (iri if is_web(iri) else None), "iri": iri}
     return {"text": str(node), "href": None, "iri": None,
             "lang": node.language if isinstance(node, Literal) else None}
 

@@ -135,7 +135,7 @@ def cells(answer: Answer, base_iri: str) -> tuple[list[str], list[list[Cell | No
     """Column names and rows of cells for the HTML page (a graph shows as subject/predicate/object).
 
     Links to our own IRIs point at this server's pages (the path after ``base_iri``), so browsing
-    stays on the instance being queried.
+    stays on the instance being queried; only web IRIs become links (:func:`link`).
     """
     if answer.kind == "boolean":
         return ["boolean"], [[Cell("true" if answer.boolean else "false")]]
@@ -150,8 +150,7 @@ def cells(answer: Answer, base_iri: str) -> tuple[list[str], list[list[Cell | No
 def cell(term: Term, base_iri: str) -> Cell:
     """One term as a :class:`Cell`."""
     if isinstance(term, NamedNode):
-        href = "/" + term.value[len(base_iri):] if term.value.startswith(base_iri) else term.value
-        return Cell(compact(term.value), href)
+        return Cell(compact(term.value), link(term.value, base_iri))
     if isinstance(term, BlankNode):
         return Cell(f"_:{term.value}")
     if isinstance(term, Triple):
@@ -161,6 +160,27 @@ def cell(term: Term, base_iri: str) -> Cell:
         return Cell(term.value, note="@" + term.language)
     datatype = term.datatype.value
     return Cell(term.value, note="" if datatype == XSD_STRING else compact(datatype))
+
+
+def link(iri: str, base_iri: str) -> str | None:
+    """Where a link to ``iri`` points: one of ours to its path on this server, another web IRI
+    as it is, and no link for any other scheme. (An IRI of ours whose path would start "//" is
+    linked as it is: "//host/…" on this server would be a link to another host.)"""
+    if iri.startswith(base_iri) and not iri[len(base_iri):].startswith("/"):
+        return "/" + iri[len(base_iri):]
+    return iri if is_web(iri) else None
+
+
+def is_web(iri: str) -> bool:
+    """Whether ``iri`` is an ``http`` or ``https`` IRI: the only ones a page makes links of.
+
+    A ``javascript:`` IRI in a link runs script when followed, ``data:`` draws a document of the
+    query's making, ``file:`` reads the reader's own disk: the data is anyone's, so an IRI of any
+    other scheme is shown as text (the Content-Security-Policy would block some of these; the
+    pages do not rely on it).
+    """
+    scheme, colon, _ = iri.partition(":")
+    return bool(colon) and scheme.lower() in ("http", "https")
 
 
 def compact(iri: str) -> str:

@@ -85,7 +85,8 @@ class Metrics:
                 lines.append(f'kkb_request_seconds_sum{{family="{family}"}} {self.sums[family]:.6f}')
                 lines.append(f'kkb_request_seconds_count{{family="{family}"}} {self.counts[family]}')
             timeouts = sum(n for (f, _, s), n in self.requests.items() if f == "sparql" and s in (503, 504))
-            errors = sum(n for (_, _, s), n in self.requests.items() if s in (500, 502))
+            errors = sum(n for (f, _, s), n in self.requests.items()  # a page's 504: the store
+                         if s in (500, 502) or (s == 504 and f != "sparql"))
             lines += ["# HELP kkb_query_timeouts_total SPARQL queries stopped by the time limit "
                       "or refused while busy.", "# TYPE kkb_query_timeouts_total counter",
                       f"kkb_query_timeouts_total {timeouts}",
