@@ -269,12 +269,23 @@ def _virtuoso_ask(answer: QuerySolutions) -> QueryBoolean:
 
 
 def _parse_answer(body: bytes, media_type: str) -> QueryResult:
-    for fmt in (QueryResultsFormat.JSON, QueryResultsFormat.XML, QueryResultsFormat.TSV):
-        if media_type == fmt.media_type:
-            return parse_query_results(body, fmt)
-    for rdf in (RdfFormat.N_TRIPLES, RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD):
-        if media_type == rdf.media_type:
-            return RemoteTriples([q.triple for q in parse(body, rdf)])  # type: ignore[return-value]
+    """The remote store's answer, read whole here (the body is in memory already): an answer that
+    does not parse is the store's fault (StoreError, 502), never the client's query's, and it must
+    not surface later, half-way through writing our own answer."""
+    try:
+        for fmt in (QueryResultsFormat.JSON, QueryResultsFormat.XML, QueryResultsFormat.TSV):
+            if media_type == fmt.media_type:
+                answer = parse_query_results(body, fmt)
+                if isinstance(answer, QuerySolutions):
+                    for _ in answer:  # reads every row; the answer given is parsed afresh
+                        pass
+                    answer = parse_query_results(body, fmt)
+                return answer
+        for rdf in (RdfFormat.N_TRIPLES, RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD):
+            if media_type == rdf.media_type:
+                return RemoteTriples([q.triple for q in parse(body, rdf)])  # type: ignore[return-value]
+    except (SyntaxError, ValueError) as err:
+        raise StoreError(f"remote store answered an unreadable {media_type} body: {err}") from None
     raise StoreError(f"remote store answered with unexpected media type {media_type!r}")
 
 

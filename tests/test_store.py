@@ -167,3 +167,49 @@ def test_query_form_picks_what_to_ask_a_remote_store_for(query: str, form: str |
     from kkb_lod.store import query_form
 
     assert query_form(query) == form
+
+
+@pytest.mark.parametrize(("media_type", "body"), [
+    ("application/sparql-results+json", b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":'),
+    ("application/sparql-results+json", b'{"head":{"vars":["s"]},"results":{"bindings":['
+                                        b'{"s":{"type":"uri","value":"http://a/"}},{"s":{"type":7}}]}}'),
+    ("application/n-triples", b"<http://a/> <http://b/> ."),
+    ("text/turtle", b"@prefix : <http://a/> . :x :y"),
+])
+def test_an_unreadable_answer_is_the_remote_stores_fault(
+        settings: Settings, media_type: str, body: bytes) -> None:
+    """A store that answers a body that does not parse gives 502 on /sparql and on pages, not a
+    400 blaming the query, nor a 500 half-way through our own answer."""
+    import http.server
+    import threading
+
+    from kkb_lod.web import create_app
+
+    class Garbage(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the handler's protocol
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("Content-Type", media_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = RemoteSparqlStore(f"http://127.0.0.1:{server.server_address[1]}/q", timeout=5)
+        with pytest.raises(StoreError, match="unreadable"):
+            list(store.query("SELECT ?s { ?s ?p ?o }" if "results" in media_type
+                             else "CONSTRUCT WHERE { ?s ?p ?o }"))
+        client = create_app(settings, store).test_client()
+        query = "SELECT ?s { ?s ?p ?o }" if "results" in media_type else "DESCRIBE <http://a/>"
+        answer = client.get("/sparql", query_string={"query": query})
+        assert answer.status_code == 502 and "unreadable" in answer.get_data(True)
+        page = client.get("/id/village/62.04.06.2020", headers={"Accept": "text/turtle"})
+        assert page.status_code == 502
+    finally:
+        server.shutdown()
+        server.server_close()
