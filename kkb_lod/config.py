@@ -22,7 +22,7 @@ from kkb_lod.iris import IriError, check_base
 #: (docs/pyoxigraph-crash.md), so no setting can bring the crash back.
 QUERY_MAX_BYTES_CEILING = 262_144
 QUERY_MAX_DEPTH_CEILING = 256
-QUERY_MAX_OPERATORS_CEILING = 2000
+QUERY_MAX_OPERATORS_CEILING = 1500
 
 
 class SettingsError(ValueError):
@@ -98,11 +98,12 @@ class Settings:
             "operators in a row); deeper ones get 400. pyoxigraph crashes its process from about "
             f"850 levels (docs/pyoxigraph-crash.md); at most {QUERY_MAX_DEPTH_CEILING}.")
     query_max_operators: int = _setting(
-        1000, "Most operators, brackets and separators a SPARQL query may have (each {, ( and [, "
-              "each character of |&=<>+-*/^! and each . ; , outside strings, prefixed names and "
-              "comments); more get 400. pyoxigraph crashes its process on flat chains of about "
-              "6,600 UNIONs, 6,900 '+' or 8,000 triple patterns (docs/pyoxigraph-crash.md); at "
-              f"most {QUERY_MAX_OPERATORS_CEILING}.")
+        1000, "Most operators and terms a SPARQL query may have: each {, ( and [, each character "
+              "of |&=<>+-*/^!, each . ; , and each IRI, name, variable, literal or keyword, all "
+              "outside strings and comments and but those in VALUES data; more get 400. "
+              "pyoxigraph crashes its process on flat chains of about 4,000 items of a collection, "
+              "2,600 MINUS or BIND, 6,600 UNION (docs/pyoxigraph-crash.md); at most "
+              f"{QUERY_MAX_OPERATORS_CEILING}.")
 
     def __post_init__(self) -> None:
         try:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from kkb_lod.config import Settings
+from kkb_lod.web._policy import shape
 
 from .server import children, server_process
 from .test_query_policy import Listener, bypasses
@@ -48,6 +49,12 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "&& chain": (lambda n: "ASK { FILTER(true" + "&&true" * n + ") }", 9472),
     "+ chain": (lambda n: "ASK { FILTER(1" + "+1" * n + ") }", 6912),
     "triple patterns": (lambda n: "SELECT * WHERE { " + "?s ?p ?o . " * n + "}", 8192),
+    "objects": (lambda n: "ASK { ?s ?p " + ", ".join(["1"] * n) + " }", 8192),
+    "collection items": (lambda n: "ASK { ?s ?p ( " + "1 " * n + ") }", 4096),
+    "MINUS flat": (lambda n: "SELECT * WHERE { ?s ?p ?o " + "MINUS { ?s ?p ?o } " * n + "}", 2624),
+    "BIND flat": (lambda n: "SELECT * WHERE { " + "".join(f"BIND(1 AS ?v{i}) " for i in range(n))
+                  + "}", 2624),
+    "FILTER flat": (lambda n: "SELECT * WHERE { ?s ?p ?o " + "FILTER(?o) " * n + "}", 9472),
     "brackets in strings": (lambda n: "ASK { FILTER(" + 'CONCAT("))", ' * n + "1" + ")" * n
                             + ") }", 960),
     "closers after an IRI with #": (lambda n: "ASK { FILTER(?a <x#> 1 ))\n" + "(" * n + "1"
@@ -138,6 +145,14 @@ def test_queries_at_the_limits_answer(server: tuple[str, object]) -> None:
         assert status == 200, body[:300]
         status, body = ask(url, make(at_limit + 1), "GET")
         assert status == 400 and "query_max_depth" in body
+    make = SHAPES["+ chain"][0]
+    at_limit = next(n for n in range(limits.query_max_operators, 0, -1)
+                    if shape(make(n), depth, limits.query_max_operators)[1]
+                    <= limits.query_max_operators)
+    status, body = ask(url, make(at_limit), "direct")
+    assert status == 200, body[:300]
+    status, body = ask(url, make(at_limit + 1), "direct")
+    assert status == 400 and "query_max_operators" in body
     padded = "ASK {}\n#" + "x" * (limits.query_max_bytes - len("ASK {}\n#"))
     assert len(padded.encode()) == limits.query_max_bytes
     assert ask(url, padded, "direct")[0] == 200

@@ -47,6 +47,8 @@ _ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
 _OPENERS = "{(["
 _OPERATORS = "|&=<>+-*/^!"
 _SEPARATORS = ".;,"
+_CLOSERS = "})]"
+_TERMS = ("iri", "string", "var", "bnode", "pname", "word", "number")
 
 
 def check_query(text: str, base: str, services: Sequence[str], max_bytes: int,
@@ -86,9 +88,9 @@ def _check(text: str, base: str, services: tuple[str, ...], max_bytes: int,
                          "parentheses and unary operators), the most this endpoint accepts "
                          "(query_max_depth).")
     if operators > max_operators:
-        raise BadRequest(f"The query has more than {max_operators} operators and brackets, the "
-                         "most this endpoint accepts (query_max_operators); a long chain of them "
-                         "is as hard on the engine as deep nesting.")
+        raise BadRequest(f"The query has more than {max_operators} operators and terms (VALUES "
+                         "data aside), the most this endpoint accepts (query_max_operators); a "
+                         "long chain of them is as hard on the engine as deep nesting.")
     if _SERVICE.search(text) or (escaped and _SERVICE.search(unescape(text))):
         check_services(text, base, services)
     return scan(text, base)
@@ -116,9 +118,10 @@ def shape(text: str, max_depth: int, max_operators: int) -> tuple[int, int]:
 
     Depth: brackets, braces and parentheses, and each unary ``!``, ``+`` or ``-`` in a row (the
     engine nests one level for each). Operators: every opening bracket (each group, call, OPTIONAL,
-    UNION, MINUS, FILTER, BIND… has one), every operator character (``|&=<>+-*/^!``) and every
-    separator of triples and arguments (``.;,``): the engine evaluates a long flat chain of them
-    (even of triple patterns) as deep as a nested one.
+    UNION, MINUS, FILTER, BIND… has one), every operator character (``|&=<>+-*/^!``), every
+    separator of triples and arguments (``.;,``) and every term (IRI, name, variable, literal,
+    keyword), all but those in VALUES data: the engine evaluates a long flat chain of them (triple
+    patterns, the items of a collection ``( 1 2 3 … )``) as deep as a nested one.
 
     Fail-closed by construction: an opening bracket or operator counts wherever it is, in strings
     and comments too, unless the text is surely no code for the engine; a closing bracket counts
@@ -128,38 +131,54 @@ def shape(text: str, max_depth: int, max_operators: int) -> tuple[int, int]:
     operator characters count (not its closing brackets; as code its dots could only be errors);
     after an IRI with ``#`` all counts until the next line break (closing brackets not); after an
     IRI with ``'``, or a long string starting where the engine may be in a comment, or a
-    character that is no SPARQL, nothing is sure any more.
+    character that is no SPARQL, nothing is sure any more. (In VALUES data, where no expression
+    can be, an IRI is surely one.)
 
     When the text has fewer opening brackets and ``!`` than ``max_depth``, and fewer of those,
     operator characters and separators than ``max_operators``, these counts are the bounds (no
     tokenizing: most queries). Either bound past its most is returned as soon as it is known.
     """
     depth = _counts(text, _OPENERS + "!")
-    operators = depth + _counts(text, _OPERATORS + _SEPARATORS)
+    punctuation = _counts(text, _OPENERS + _CLOSERS + _OPERATORS + _SEPARATORS)
+    # a term token starts after a space or a punctuation character, or with one of these
+    operators = depth + 2 * punctuation + _counts(text, " \t\r\n\"'?$<:") + 1
     if depth <= max_depth and operators <= max_operators:
         return depth, operators
     depth = deepest = run = operators = 0
     sure = True  # the engine surely reads the text here as we do
     until_line_end = False  # the engine may be in a comment that we do not see
+    values = 0  # 1: after VALUES, 2: in its data block (whose terms do not count)
     for kind, value, _ in lexemes(text):
         broken = "\n" in value or "\r" in value
         if until_line_end and broken and kind != "space":  # a long string, from a comment?
             sure = False
-        if kind == "bad" or (kind == "iri" and "'" in value):
+        data = values == 2 and sure and not until_line_end  # no expression: ``<`` is an IRI
+        if kind == "bad" or (kind == "iri" and "'" in value and not data):
             sure = False
-        code = kind in ("punct", "iri") or not sure or until_line_end
-        if code:
+        certain = sure and not until_line_end
+        values = values if certain else 0
+        code = kind in ("punct", "iri") or not certain
+        if code and values != 2:
             operators += _counts(value, _OPENERS + _OPERATORS + (
                 "" if kind == "iri" and sure else _SEPARATORS))
+        if kind in _TERMS and values != 2:
+            operators += 1
+        if kind == "word" and value.upper() == "VALUES" and certain:
+            values = 1
+        elif kind == "punct" and value == "{" and values == 1:
+            values = 2
+        elif kind == "punct" and value == "}" and values == 2:
+            values = 0
         if kind == "punct" and value in ("!", "+", "-"):
             run += 1
-        elif kind == "punct" and value in ("}", ")", "]"):
-            depth -= 1 if sure and not until_line_end else 0
+        elif kind == "punct" and value in _CLOSERS:
+            depth -= 1 if certain else 0
             run = 0
         else:
             depth += _counts(value, _OPENERS) if code else 0
             run = run if kind in ("punct", "space", "comment") else 0
-        until_line_end = (until_line_end and not broken) or (kind == "iri" and "#" in value)
+        until_line_end = (until_line_end and not broken) or (
+            kind == "iri" and "#" in value and not data)
         deepest = max(deepest, depth + run)
         if deepest > max_depth or operators > max_operators:
             break
