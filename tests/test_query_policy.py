@@ -158,6 +158,8 @@ def test_allowlisted_services_run(query: str) -> None:
     ("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o }", "grammar can read"),
     ("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } } ~", "no SPARQL 1.1"),
     ('SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p "\\u0022" } }', "stands for"),
+    ("SELECT * { SERVICE <https://query.wikidata.org/sparql> {} " + "{" * 60 + "}" * 60 + " }",
+     "nests too deeply"),
 ])
 def test_refusals_say_why(query: str, says: str) -> None:
     message = refusal(query)

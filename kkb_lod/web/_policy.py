@@ -249,7 +249,12 @@ def _parsed_targets(decoded: str, base: str) -> list[str | None]:
         raise BadRequest("This query mentions SERVICE, and SERVICE queries run only when the "
                          f"SPARQL 1.1 grammar can read them in full within {GRAMMAR_STEPS} "
                          "steps; this one needs more. Make it shorter (or split it).") from None
-    except (ParseBaseException, RecursionError) as err:
+    except RecursionError:  # the grammar recurses some 40 Python frames a nesting level
+        raise BadRequest("This query mentions SERVICE, and SERVICE queries run only when the "
+                         "SPARQL 1.1 grammar can read them in full; this one nests too deeply "
+                         "for it (about 20 levels of parentheses or 25 of braces is the most).") \
+            from None
+    except ParseBaseException as err:
         raise BadRequest("This query mentions SERVICE, and SERVICE queries run only when the "
                          f"SPARQL 1.1 grammar can read them in full; it cannot: {err}") from None
     prefixes: dict[str, str | None] = {}
@@ -281,11 +286,11 @@ def _parsed_targets(decoded: str, base: str) -> list[str | None]:
 
 
 _SERVICE_CALL = "ServiceCall"
-#: The most grammar steps (tries of a grammar element) the proof may take: about six times what
-#: the query page's federated example takes. rdflib's parser is pure Python, holds the GIL, and
-#: costs up to a millisecond a byte on dense text (a SERVICE query of 40 KB took 46 s); counted
-#: in steps, not seconds, the bound is the same on every machine.
-GRAMMAR_STEPS = 30_000
+#: The most grammar steps (tries of a grammar element) the proof may take: four times what the
+#: query page's federated example takes (4,918). rdflib's parser is pure Python, holds the GIL,
+#: and costs up to a millisecond a byte on dense text (a SERVICE query of 40 KB took 46 s; 20,000
+#: steps take 0.5-2 s here); counted in steps, not seconds, the bound is the same everywhere.
+GRAMMAR_STEPS = 20_000
 _GRAMMAR: list[Any] = []
 _GRAMMAR_LOCK = threading.Lock()
 _STEPS = threading.local()
