@@ -158,3 +158,19 @@ def test_queries_at_the_limits_answer(server: tuple[str, object]) -> None:
     assert ask(url, padded, "direct")[0] == 200
     status, body = ask(url, padded + "x", "direct")
     assert status == 400 and "query_max_bytes" in body
+
+
+def test_invalid_utf8_gets_400(server: tuple[str, object]) -> None:
+    url, _ = server
+    requests = [
+        urllib.request.Request(url + "/sparql?query=ASK%20%7B%7D%FF"),
+        urllib.request.Request(url + "/sparql", data=b"query=ASK%20%7B%7D%C3%28", headers={
+            "Content-Type": "application/x-www-form-urlencoded"}),
+        urllib.request.Request(url + "/sparql", data=b"ASK {} #\xed\xa0\x80", headers={
+            "Content-Type": "application/sparql-query"}),  # an encoded surrogate
+    ]
+    for request in requests:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        with refused.value as answer:
+            assert answer.code == 400 and b"UTF-8" in answer.read()
