@@ -13,7 +13,8 @@ Both guards exist because pyoxigraph (0.5.13) cannot be told otherwise once it h
   A text in which "service" (any case) appears neither as written nor after escape processing
   cannot call anything, since SERVICE is an ASCII keyword: it skips all this (most queries).
 * Its parser and evaluator recurse without a bound and crash the whole process (SIGSEGV) on deep
-  queries (docs/pyoxigraph-crash.md). So the size and a bound on the nesting are checked first.
+  or long-chained queries (docs/pyoxigraph-crash.md). So the size, the nesting and the number of
+  operators and terms (a flat chain is evaluated as deep as it is long) are bounded first.
 
 Every refusal is a 400 that says why, naming the setting where there is one.
 """
@@ -31,6 +32,7 @@ from typing import Any
 from werkzeug.exceptions import BadRequest
 
 from kkb_lod.web._scan import (
+    ESCAPE,
     EscapeError,
     Scan,
     full_scan,
@@ -42,7 +44,6 @@ from kkb_lod.web._scan import (
     unescape,
 )
 
-_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
 _OPENERS = "{(["
 _OPERATORS = "|&=<>+-*/^!"
 _SEPARATORS = ".;,"
@@ -59,8 +60,9 @@ def check_query(text: str, base: str, services: Sequence[str], max_bytes: int,
     A text that passed is remembered with what it was checked against (clients repeat their
     queries, and the SERVICE proof costs milliseconds); a refused one is checked again.
 
-    :raise 400: too large (``query_max_bytes``), too deeply nested (``query_max_depth``), an
-        escape of no character, or a SERVICE call not proven to be on ``services``.
+    :raise 400: too large (``query_max_bytes``), too deeply nested (``query_max_depth``), too
+        many operators and terms (``query_max_operators``), an escape of no character, or a
+        SERVICE call not proven to be on ``services``.
     """
     if len(text) > 20_000:
         return _check(text, base, tuple(services), max_bytes, max_depth, max_operators)
@@ -98,7 +100,7 @@ def _check(text: str, base: str, services: tuple[str, ...], max_bytes: int,
 
 def check_escapes(text: str) -> None:
     """Every ``\\u``/``\\U`` escape must stand for a character (SPARQL 1.1, 19.2)."""
-    for match in _ESCAPE.finditer(text):
+    for match in ESCAPE.finditer(text):
         try:
             unescape(match.group())
         except EscapeError as err:
@@ -199,7 +201,7 @@ def check_services(text: str, base: str, services: Sequence[str]) -> list[str]:
     See the module's docstring for the two readings and why each refusal is one.
     """
     allowed = ", ".join(f"<{s}>" for s in services) or "none"
-    for match in _ESCAPE.finditer(text):
+    for match in ESCAPE.finditer(text):
         if re.fullmatch(r"[\x00-\x7F]", character := unescape(match.group())) \
                 and not character.isalnum():
             raise BadRequest(

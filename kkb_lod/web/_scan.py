@@ -52,7 +52,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_ESCAPE = re.compile(_UCHAR)
+ESCAPE = re.compile(_UCHAR)
 _IRI_TEXT = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
 
 
@@ -95,7 +95,7 @@ def unescape(text: str) -> str:
 
     :raise EscapeError: an escape of a surrogate or of a code point beyond U+10FFFF.
     """
-    return _ESCAPE.sub(_character, text)
+    return ESCAPE.sub(_character, text)
 
 
 def position(text: str, offset: int) -> str:
