@@ -18,6 +18,12 @@ from typing import Any
 
 from kkb_lod.iris import IriError, check_base
 
+#: The most the query limits may be set to: well below where pyoxigraph 0.5.13 crashes
+#: (docs/pyoxigraph-crash.md), so no setting can bring the crash back.
+QUERY_MAX_BYTES_CEILING = 262_144
+QUERY_MAX_DEPTH_CEILING = 256
+QUERY_MAX_OPERATORS_CEILING = 1500
+
 
 class SettingsError(ValueError):
     """A setting with a missing or malformed value."""
@@ -83,6 +89,21 @@ class Settings:
         "https://query.wikidata.org/sparql",
         "Space-separated endpoints a query may call with SERVICE; every other target is refused.",
     )
+    query_max_bytes: int = _setting(
+        65536, "Largest SPARQL query text accepted, in bytes (UTF-8); larger ones get 400. "
+               "pyoxigraph crashes its process on some long flat chains (docs/pyoxigraph-crash.md); "
+               f"at most {QUERY_MAX_BYTES_CEILING}.")
+    query_max_depth: int = _setting(
+        64, "Deepest nesting a SPARQL query may have (brackets, braces, parentheses, unary "
+            "operators in a row); deeper ones get 400. pyoxigraph crashes its process from about "
+            f"850 levels (docs/pyoxigraph-crash.md); at most {QUERY_MAX_DEPTH_CEILING}.")
+    query_max_operators: int = _setting(
+        1000, "Most operators and terms a SPARQL query may have: each {, ( and [, each character "
+              "of |&=<>+-*/^!, each . ; , and each IRI, name, variable, literal or keyword, all "
+              "outside strings and comments and but those in VALUES data; more get 400. "
+              "pyoxigraph crashes its process on flat chains of about 4,000 items of a collection, "
+              "2,600 MINUS or BIND, 6,600 UNION (docs/pyoxigraph-crash.md); at most "
+              f"{QUERY_MAX_OPERATORS_CEILING}.")
 
     def __post_init__(self) -> None:
         try:
@@ -105,6 +126,15 @@ class Settings:
             raise SettingsError("workers, threads and query_hard_limit must be positive")
         if self.rate_limit < 0 or self.trusted_proxies < 0:
             raise SettingsError("rate_limit and trusted_proxies must be 0 or more")
+        if not 0 < self.query_max_bytes <= QUERY_MAX_BYTES_CEILING:
+            raise SettingsError(f"query_max_bytes (KKB_QUERY_MAX_BYTES) must be 1-"
+                                f"{QUERY_MAX_BYTES_CEILING}, not {self.query_max_bytes}")
+        if not 0 < self.query_max_depth <= QUERY_MAX_DEPTH_CEILING:
+            raise SettingsError(f"query_max_depth (KKB_QUERY_MAX_DEPTH) must be 1-"
+                                f"{QUERY_MAX_DEPTH_CEILING}, not {self.query_max_depth}")
+        if not 0 < self.query_max_operators <= QUERY_MAX_OPERATORS_CEILING:
+            raise SettingsError(f"query_max_operators (KKB_QUERY_MAX_OPERATORS) must be 1-"
+                                f"{QUERY_MAX_OPERATORS_CEILING}, not {self.query_max_operators}")
 
     @property
     def services(self) -> tuple[str, ...]:

@@ -1,44 +1,59 @@
-"""A lexical look at SPARQL text: the query form, update keywords, SERVICE targets, FROM clauses.
+"""A lexical reading of SPARQL text: the query form, update keywords, SERVICE targets, FROM clauses.
 
 pyoxigraph exposes no parse-only call, and running a query is the only way to parse it; but the
-endpoint must decide some things *before* running anything: refuse updates (read-only), refuse
-SERVICE calls to endpoints outside the allowlist (pyoxigraph really does call any SERVICE IRI over
-HTTP), and negotiate the answer format, which depends on the query form. A tokenizer that knows
-SPARQL's IRIs, strings and comments is enough for that, because the keywords that matter
-(``SELECT``…, ``SERVICE``, ``FROM``) cannot occur anywhere else. The parser of record stays the
-store's: a query this module misreads still fails there with the parser's message.
+endpoint must decide some things *before* running anything: refuse updates (read-only), learn the
+SERVICE targets (pyoxigraph really does call any SERVICE IRI over HTTP; :mod:`._policy` decides
+which it may), and negotiate the answer format, which depends on the query form.
+
+The tokenizer reads the text as pyoxigraph does: ``\\u``/``\\U`` escapes only inside IRIs and
+strings, comments from ``#`` to CR or LF, prefixed names, variables and blank nodes by the
+SPARQL 1.1 grammar (PN_CHARS_BASE with U+200C-U+200D, U+3001…; PN_LOCAL_ESC). A character it
+cannot classify as SPARQL is a ``bad`` token: :attr:`Scan.bad` names the first one, and the
+SERVICE policy refuses such a text rather than guess how the engine reads it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urljoin
+
+import pyoxigraph as ox
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
                    "WITH")
 
-_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+         "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_U = _BASE + "_"
+_CHARS = _U + r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_CHARS = r"[\w\-\u00B7\u0300-\u036F\u203F-\u2040]"
+_PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = rf"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_ECHAR = r"""\\[tbnrf"'\\]"""
 _TOKEN = re.compile(
-    rf"""(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
-    |(?P<string>'''(?:'{{0,2}}(?:[^'\\]|\\.))*'''|\"\"\"(?:"{{0,2}}(?:[^"\\]|\\.))*\"\"\"
-        |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    rf"""(?P<space>[\x20\t\r\n]+)
     |(?P<comment>\#[^\n\r]*)
-    |(?P<var>[?$]{_PN_CHARS}+)
-    |(?P<bnode>_:(?:{_PN_CHARS}|\.)*)
-    |(?P<pname>(?:[^\W\d_](?:(?:{_PN_CHARS}|\.)*{_PN_CHARS})?)?:
-        (?:(?:{_PN_CHARS}|:|{_PLX})(?:(?:{_PN_CHARS}|[.:]|{_PLX})*(?:{_PN_CHARS}|:|{_PLX}))?)?)
-    |(?P<word>[^\W\d]\w*)
-    |(?P<space>\s+)
-    |(?P<other>.)""",
+    |(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+    |(?P<string>'''(?:(?:''|')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
+        |\"\"\"(?:(?:""|")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
+        |'(?:[^'\\\n\r]|{_ECHAR}|{_UCHAR})*'|"(?:[^"\\\n\r]|{_ECHAR}|{_UCHAR})*")
+    |(?P<var>[?$][{_U}0-9][{_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*)
+    |(?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
+    |(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)
+    |(?P<word>[A-Za-z][A-Za-z0-9_]*)
+    |(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+    |(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+    |(?P<punct>\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\];,.*+\-/!=<>|^?])
+    |(?P<bad>.)""",
     re.VERBOSE | re.DOTALL,
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_ESCAPE = re.compile(_UCHAR)
+ESCAPE = re.compile(_UCHAR)
+_IRI_TEXT = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
 
 
 @dataclass
@@ -46,15 +61,20 @@ class Scan:
     """What the text of one request says about itself.
 
     ``services`` lists every SERVICE target as an absolute IRI, or as ``None`` when the target
-    cannot be known before running (a variable, a relative IRI, an unknown prefix).
+    cannot be known before running (a variable, a relative IRI without a base, an unknown prefix).
     ``from_default``/``from_named`` are the FROM / FROM NAMED IRIs, ``None`` if one could not be
-    resolved.
+    resolved. ``bad`` is the first text that is no SPARQL token, with its line and column.
     """
 
     form: str | None = None
     services: list[str | None] = field(default_factory=list)
     from_default: list[str] | None = field(default_factory=list)
     from_named: list[str] | None = field(default_factory=list)
+    bad: str | None = None
+
+
+class EscapeError(ValueError):
+    """A ``\\u``/``\\U`` escape that stands for no character (a surrogate, beyond U+10FFFF)."""
 
 
 def is_absolute_iri(text: str) -> bool:
@@ -62,9 +82,43 @@ def is_absolute_iri(text: str) -> bool:
     return bool(_SCHEME.match(text)) and not re.search(r'[\x00-\x20<>"{}|^`\\]', text)
 
 
+def _character(match: re.Match[str]) -> str:
+    code = int(match.group()[2:], 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        raise EscapeError(f"{match.group()} stands for no character (a surrogate or a code "
+                          f"point beyond U+10FFFF); write the character itself or its \\U escape")
+    return chr(code)
+
+
 def unescape(text: str) -> str:
-    r"""Replace SPARQL ``\uXXXX`` / ``\UXXXXXXXX`` escapes by the characters they stand for."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group()[2:], 16)), text)
+    r"""Replace SPARQL ``\uXXXX`` / ``\UXXXXXXXX`` escapes by the characters they stand for.
+
+    :raise EscapeError: an escape of a surrogate or of a code point beyond U+10FFFF.
+    """
+    return ESCAPE.sub(_character, text)
+
+
+def position(text: str, offset: int) -> str:
+    """``L:C`` (1-based line and column) of ``offset`` in ``text``, as the engine's syntax
+    errors give it."""
+    line = text.count("\n", 0, offset) + 1
+    return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+@lru_cache(maxsize=1024)
+def resolve(base: str | None, iri: str) -> str | None:
+    """``iri`` resolved against ``base`` as pyoxigraph resolves it (the same IRI library, through
+    its Turtle parser), or None when it is no valid absolute IRI after resolution."""
+    if _IRI_TEXT.fullmatch(iri) is None:
+        return None
+    try:
+        for triple in ox.parse(f"<{iri}> <urn:x:p> <urn:x:o> .".encode(), base_iri=base or None,
+                               format=ox.RdfFormat.N_TRIPLES if base is None
+                               else ox.RdfFormat.TURTLE):
+            return triple.subject.value
+    except (SyntaxError, ValueError):
+        return None
+    return None
 
 
 def scan(text: str, base: str | None = None) -> Scan:
@@ -87,34 +141,23 @@ def read_scan(text: str, base: str | None = None) -> Scan:
     ``base`` is the base IRI the service gives the query, against which relative IRIs resolve
     until the query declares its own BASE.
 
-    The text is read twice: as written, and with every ``\\u`` escape decoded first (SPARQL 1.1
-    allows that anywhere), so an escape can neither hide a SERVICE keyword nor its target. Both
-    readings' SERVICE targets are reported.
-
-    Most queries have no escape and name no SERVICE, FROM nor update keyword after their prologue
-    (PREFIX and BASE lines): for them only the form matters, the word right after the prologue,
-    found without tokenizing the whole text (which costs a few tenths of a millisecond on a query
-    with a dozen PREFIX lines).
+    Most queries name no SERVICE, FROM nor update keyword after their prologue (PREFIX and BASE
+    lines): for them only the form matters, the word right after the prologue, found without
+    tokenizing the whole text (which costs a few tenths of a millisecond on a query with a dozen
+    PREFIX lines). Whether a query may run at all is :mod:`._policy`'s question, not this one's.
     """
-    if "\\u" not in text and "\\U" not in text:
-        pos = 0
-        while match := _PROLOGUE.match(text, pos):
-            pos = match.end()
-        form = _FORM.match(text, pos)
-        if form is not None and _KEYWORDS.search(text, pos) is None:
-            return Scan(form=form.group(1).upper())
+    pos = 0
+    while match := _PROLOGUE.match(text, pos):
+        pos = match.end()
+    form = _FORM.match(text, pos)
+    if form is not None and _KEYWORDS.search(text, pos) is None:
+        return Scan(form=form.group(1).upper())
     return full_scan(text, base)
 
 
 def full_scan(text: str, base: str | None = None) -> Scan:
     """:func:`scan` by tokenizing the whole text (what its short way must always agree with)."""
-    first = _scan_tokens(_tokens(text), base)
-    decoded = unescape(text)
-    if decoded != text:
-        second = _scan_tokens(_tokens(decoded), base)
-        first.services += [s for s in second.services if s not in first.services]
-        first.form = first.form or second.form
-    return first
+    return _scan_tokens(tokens(text), base, text)
 
 
 #: What makes the full scan necessary after the prologue: a keyword it looks for besides the form
@@ -122,65 +165,77 @@ def full_scan(text: str, base: str | None = None) -> Scan:
 #: ``1SERVICE`` as ``1 SERVICE``).
 _KEYWORDS = re.compile(r"(?i:(?:SERVICE|FROM|" + "|".join(UPDATE_KEYWORDS) + r")\b)")
 _IRIREF = r"<[^<>\"{}|^`\\\x00-\x20]*>"
-_PROLOGUE = re.compile(r"\s+|\#[^\n\r]*|(?i:PREFIX)\s+(?:[^\W\d_](?:[\w\-.]*[\w\-])?)?:\s*"
-                       + _IRIREF + r"|(?i:BASE)\s*" + _IRIREF)
+_PROLOGUE = re.compile(r"[\x20\t\r\n]+|\#[^\n\r]*|(?i:PREFIX)[\x20\t\r\n]+(?:" + _PREFIX
+                       + r")?:[\x20\t\r\n]*" + _IRIREF + r"|(?i:BASE)[\x20\t\r\n]*" + _IRIREF)
 #: The form keyword as a word of its own (``SELECT:x`` and ``ASK.x:`` begin prefixed names: those
 #: and anything like them are left to the full scan).
-_FORM = re.compile(r"(?i:(SELECT|CONSTRUCT|DESCRIBE|ASK))(?![\w\-.:\u00B7\u0300-\u036F\u203F-\u2040])")
+_FORM = re.compile(r"(?i:(SELECT|CONSTRUCT|DESCRIBE|ASK))(?![" + _CHARS + r".:])")
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
-    return [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(text)
-            if m.lastgroup not in ("space", "comment")]
+def lexemes(text: str) -> Iterator[tuple[str, str, int]]:
+    """The (kind, text, offset) of every token, spaces and comments included."""
+    for match in _TOKEN.finditer(text):
+        yield match.lastgroup or "bad", match.group(), match.start()
 
 
-def _scan_tokens(tokens: list[tuple[str, str]], base: str | None) -> Scan:
+def tokens(text: str) -> list[tuple[str, str, int]]:
+    """The (kind, text, offset) of every token but spaces and comments."""
+    return [t for t in lexemes(text) if t[0] not in ("space", "comment")]
+
+
+def local_name(local: str) -> str:
+    r"""A prefixed name's local part as the IRI it adds: ``\#`` → ``#`` (PN_LOCAL_ESC); ``%20``
+    stays as written."""
+    return re.sub(r"\\(.)", r"\1", local)
+
+
+def _scan_tokens(found_tokens: list[tuple[str, str, int]], base: str | None, text: str) -> Scan:
     found = Scan()
     prefixes: dict[str, str | None] = {}
+    bad = next((t for t in found_tokens if t[0] == "bad"), None)
+    if bad is not None:
+        found.bad = f"{bad[1]!r} at {position(text, bad[2])} (line:column)"
 
-    def resolve(token: tuple[str, str] | None) -> str | None:
+    def resolved(token: tuple[str, str, int] | None) -> str | None:
         """The absolute IRI a token names, or None if it does not name one we can know."""
         if token is None:
             return None
-        kind, value = token
+        kind, value, _ = token
         if kind == "iri":
-            iri = unescape(value[1:-1])
-            if not _SCHEME.match(iri) and base:
-                iri = urljoin(base, iri)
-        elif kind == "pname":
+            try:
+                return resolve(base, unescape(value[1:-1]))
+            except EscapeError:
+                return None
+        if kind == "pname":
             prefix, local = value.split(":", 1)
             namespace = prefixes.get(prefix)
-            if namespace is None:
-                return None
-            iri = namespace + re.sub(r"\\(.)", r"\1", local)
-        else:
-            return None
-        return iri if is_absolute_iri(iri) else None
+            return None if namespace is None else resolve(None, namespace + local_name(local))
+        return None
 
     i = 0
-    while i < len(tokens):
-        kind, value = tokens[i]
+    while i < len(found_tokens):
+        kind, value, _ = found_tokens[i]
         keyword = value.upper() if kind == "word" else ""
-        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        following = found_tokens[i + 1] if i + 1 < len(found_tokens) else None
         if keyword == "BASE":
-            base = resolve(following)
+            base = resolved(following)
         elif keyword == "PREFIX" and following and following[0] == "pname":
-            prefixes[following[1].split(":", 1)[0]] = resolve(
-                tokens[i + 2] if i + 2 < len(tokens) else None)
+            prefixes[following[1].split(":", 1)[0]] = resolved(
+                found_tokens[i + 2] if i + 2 < len(found_tokens) else None)
             i += 1
         elif keyword in QUERY_FORMS + UPDATE_KEYWORDS and found.form is None:
             found.form = keyword
         elif keyword == "SERVICE":
             if following and following[1].upper() == "SILENT":
                 i += 1
-                following = tokens[i + 1] if i + 1 < len(tokens) else None
-            found.services.append(resolve(following))
+                following = found_tokens[i + 1] if i + 1 < len(found_tokens) else None
+            found.services.append(resolved(following))
         elif keyword == "FROM":
             named = bool(following and following[1].upper() == "NAMED")
             if named:
                 i += 1
-                following = tokens[i + 1] if i + 1 < len(tokens) else None
-            iri = resolve(following)
+                following = found_tokens[i + 1] if i + 1 < len(found_tokens) else None
+            iri = resolved(following)
             target = "from_named" if named else "from_default"
             current = getattr(found, target)
             setattr(found, target, None if iri is None or current is None else [*current, iri])

@@ -1,7 +1,8 @@
 """``/sparql``: a read-only SPARQL 1.1 Protocol endpoint over the store.
 
-GET, form-encoded POST and direct POST carry a query (``_protocol``); its text is scanned to refuse
-updates and SERVICE calls outside the allowlist and to learn its form (``_scan``); it runs with a
+GET, form-encoded POST and direct POST carry a query (``_protocol``); its text is checked (size,
+nesting, escapes, SERVICE calls only to the allowlist: ``_policy``) and scanned to refuse updates
+and to learn its form (``_scan``); it runs with a
 time and a size limit (``_query``); the answer is written in the format negotiated from the
 ``format`` parameter or ``Accept`` (``_results``). Without a query, GET answers the service
 description, or the query page for a browser.
@@ -20,10 +21,11 @@ from kkb_lod.web._answer import Answer
 from kkb_lod.web._charts import NUMERIC, chart_of_results
 from kkb_lod.web._examples import EXAMPLES
 from kkb_lod.web._pages import page_lang, remember_lang
+from kkb_lod.web._policy import check_query
 from kkb_lod.web._protocol import read_operation
 from kkb_lod.web._query import check_policy, dataset, run
 from kkb_lod.web._results import cells, to_bytes
-from kkb_lod.web._scan import is_absolute_iri, scan
+from kkb_lod.web._scan import is_absolute_iri
 from kkb_lod.web._service import describe_service, graph_counts
 from kkb_lod.web.conneg import negotiate
 
@@ -39,8 +41,8 @@ FORM_KINDS: dict[str, tuple[str, ...]] = {
 def endpoint() -> Response:
     """Answer a SPARQL query, or describe the service when none is given.
 
-    :raise 400/403/415: see :func:`kkb_lod.web._protocol.read_operation` and
-        :func:`kkb_lod.web._query.check_policy`.
+    :raise 400/403/415: see :func:`kkb_lod.web._protocol.read_operation`,
+        :func:`kkb_lod.web._policy.check_query` and :func:`kkb_lod.web._query.check_policy`.
     :raise 406: no acceptable format for this kind of answer.
     :raise 422, 502, 503: see :func:`kkb_lod.web._query.run`.
     """
@@ -55,8 +57,9 @@ def endpoint() -> Response:
     if not is_absolute_iri(base):
         raise BadRequest(f"The request URL {base!r} cannot serve as a base IRI; check Host.")
     try:
-        found = scan(operation.query, base)
-        check_policy(found, settings.services)
+        found = check_query(operation.query, base, settings.services, settings.query_max_bytes,
+                            settings.query_max_depth, settings.query_max_operators)
+        check_policy(found)
         expected = FORM_KINDS.get(found.form or "")
         fmt = negotiate(*expected, "page", asked=operation.format,
                         read_format=False) if expected else None

@@ -1,0 +1,342 @@
+"""What a query's text must pass before the store sees it: size, nesting, escapes, SERVICE.
+
+Both guards exist because pyoxigraph (0.5.13) cannot be told otherwise once it has the text:
+
+* It calls any SERVICE IRI over HTTP itself, with no option to refuse or intercept the call. So a
+  query runs only if every SERVICE target in it is *proven* to be on the allowlist (exact match).
+  The proof is two independent readings that must agree: the whole text parsed by rdflib's
+  complete SPARQL 1.1 grammar after the spec's ``\\u`` escape processing, and the tokenizer of
+  :mod:`._scan`, which reads escapes only inside IRIs and strings as pyoxigraph does. Where those
+  two could read a text differently, it is refused: an escape standing for an ASCII character
+  other than a letter or digit (``\\u0022`` ends a string for the spec, not for the engine), a
+  text either reading cannot parse, a different number of SERVICE calls or different targets.
+  A text in which "service" (any case) appears neither as written nor after escape processing
+  cannot call anything, since SERVICE is an ASCII keyword: it skips all this (most queries).
+* Its parser and evaluator recurse without a bound and crash the whole process (SIGSEGV) on deep
+  or long-chained queries (docs/pyoxigraph-crash.md). So the size, the nesting and the number of
+  operators and terms (a flat chain is evaluated as deep as it is long) are bounded first.
+
+Every refusal is a 400 that says why, naming the setting where there is one.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import sys
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from werkzeug.exceptions import BadRequest
+
+from kkb_lod.web._scan import (
+    ESCAPE,
+    EscapeError,
+    Scan,
+    full_scan,
+    lexemes,
+    local_name,
+    position,
+    resolve,
+    scan,
+    unescape,
+)
+
+_OPENERS = "{(["
+_OPERATORS = "|&=<>+-*/^!"
+_SEPARATORS = ".;,"
+_CLOSERS = "})]"
+_TERM_STARTS = " \t\r\n\"'?$<:"
+_TERMS = ("iri", "string", "var", "bnode", "pname", "word", "number")
+
+
+def check_query(text: str, base: str, services: Sequence[str], max_bytes: int,
+                max_depth: int, max_operators: int) -> Scan:
+    """Check ``text`` before it runs; return its :class:`~._scan.Scan` (shared: not to be
+    changed).
+
+    A text that passed is remembered with what it was checked against (clients repeat their
+    queries, and the SERVICE proof costs milliseconds); a refused one is checked again.
+
+    :raise 400: too large (``query_max_bytes``), too deeply nested (``query_max_depth``), too
+        many operators and terms (``query_max_operators``), an escape of no character, or a
+        SERVICE call not proven to be on ``services``.
+    """
+    if len(text) > 20_000:
+        return _check(text, base, tuple(services), max_bytes, max_depth, max_operators)
+    return _remembered(text, base, tuple(services), max_bytes, max_depth, max_operators)
+
+
+@lru_cache(maxsize=512)
+def _remembered(text: str, base: str, services: tuple[str, ...], max_bytes: int,
+                max_depth: int, max_operators: int) -> Scan:
+    return _check(text, base, services, max_bytes, max_depth, max_operators)
+
+
+def _check(text: str, base: str, services: tuple[str, ...], max_bytes: int,
+           max_depth: int, max_operators: int) -> Scan:
+    """:func:`check_query`, every time."""
+    if len(text) * 4 > max_bytes and len(text.encode("utf-8")) > max_bytes:
+        raise BadRequest(f"The query is larger than {max_bytes} bytes, the most this endpoint "
+                         "accepts (query_max_bytes).")
+    escaped = "\\u" in text or "\\U" in text
+    if escaped:
+        check_escapes(text)
+    depth, operators = shape(text, max_depth, max_operators)
+    if depth > max_depth:
+        raise BadRequest(f"The query nests deeper than {max_depth} levels (brackets, braces, "
+                         "parentheses and unary operators), the most this endpoint accepts "
+                         "(query_max_depth).")
+    if operators > max_operators:
+        raise BadRequest(f"The query has more than {max_operators} operators and terms (VALUES "
+                         "data aside), the most this endpoint accepts (query_max_operators); a "
+                         "long chain of them is as hard on the engine as deep nesting.")
+    if "service" in text.lower() or (escaped and "service" in unescape(text).lower()):
+        check_services(text, base, services)
+    return scan(text, base)
+
+
+def check_escapes(text: str) -> None:
+    """Every ``\\u``/``\\U`` escape must stand for a character (SPARQL 1.1, 19.2)."""
+    for match in ESCAPE.finditer(text):
+        try:
+            unescape(match.group())
+        except EscapeError as err:
+            raise BadRequest(f"Query syntax error: error at {position(text, match.start())}: "
+                             f"{err}.") from None
+
+
+# --- nesting -----------------------------------------------------------------------------------
+
+
+def _counts(value: str, chars: str) -> int:
+    """How many of the ASCII ``chars`` ``value`` has: counted in its UTF-8 bytes, one pass in C
+    whatever the number of chars (no other character's bytes are ASCII)."""
+    raw = value.encode("utf-8", "surrogatepass")
+    return len(raw) - len(raw.translate(None, chars.encode("ascii")))
+
+
+def shape(text: str, max_depth: int, max_operators: int) -> tuple[int, int]:
+    """Upper bounds of (how deeply, how many operators) the engine nests and chains in ``text``.
+
+    Depth: brackets, braces and parentheses, and each unary ``!``, ``+`` or ``-`` in a row (the
+    engine nests one level for each). Operators: every opening bracket (each group, call, OPTIONAL,
+    UNION, MINUS, FILTER, BIND… has one), every operator character (``|&=<>+-*/^!``), every
+    separator of triples and arguments (``.;,``) and every term (IRI, name, variable, literal,
+    keyword), all but those in VALUES data: the engine evaluates a long flat chain of them (triple
+    patterns, the items of a collection ``( 1 2 3 … )``) as deep as a nested one.
+
+    Fail-closed by construction: an opening bracket or operator counts wherever it is, in strings
+    and comments too, unless the text is surely no code for the engine; a closing bracket counts
+    only where the text surely is code. The one place where a lexer cannot know without parsing
+    is ``<``: an IRI, or less-than followed by code. Read as code, an IRI's ``#`` starts a comment
+    to the end of the line, and its ``'`` starts a string. So an IRI's opening brackets and
+    operator characters count (not its closing brackets; as code its dots could only be errors);
+    after an IRI with ``#`` all counts until the next line break (closing brackets not); after an
+    IRI with ``'``, or a long string starting where the engine may be in a comment, or a
+    character that is no SPARQL, nothing is sure any more. (In VALUES data, where no expression
+    can be, an IRI is surely one.)
+
+    When the text has fewer opening brackets and ``!`` than ``max_depth``, and fewer of those,
+    operator characters and separators than ``max_operators``, these counts are the bounds (no
+    tokenizing: most queries). Either bound past its most is returned as soon as it is known.
+    """
+    depth = _counts(text, _OPENERS + "!")
+    punctuation = _counts(text, _OPENERS + _CLOSERS + _OPERATORS + _SEPARATORS)
+    # a term token starts after a space or a punctuation character, or with one of these
+    operators = depth + 2 * punctuation + _counts(text, _TERM_STARTS) + 1
+    if depth <= max_depth and operators <= max_operators:
+        return depth, operators
+    depth = deepest = run = operators = 0
+    sure = True  # the engine surely reads the text here as we do
+    until_line_end = False  # the engine may be in a comment that we do not see
+    values = 0  # 1: after VALUES, 2: in its data block (whose terms do not count)
+    for kind, value, _ in lexemes(text):
+        broken = "\n" in value or "\r" in value
+        if until_line_end and broken and kind != "space":  # a long string, from a comment?
+            sure = False
+        data = values == 2 and sure and not until_line_end  # no expression: ``<`` is an IRI
+        if kind == "bad" or (kind == "iri" and "'" in value and not data):
+            sure = False
+        certain = sure and not until_line_end
+        values = values if certain else 0
+        code = kind in ("punct", "iri") or not certain
+        if code and values != 2:
+            operators += _counts(value, _OPENERS + _OPERATORS + (
+                "" if kind == "iri" and sure else _SEPARATORS))
+        if kind in _TERMS and values != 2:
+            operators += 1
+        if kind == "word" and value.upper() == "VALUES" and certain:
+            values = 1
+        elif kind == "punct" and value == "{" and values == 1:
+            values = 2
+        elif kind == "punct" and value == "}" and values == 2:
+            values = 0
+        if kind == "punct" and value in ("!", "+", "-"):
+            run += 1
+        elif kind == "punct" and value in _CLOSERS:
+            depth -= 1 if certain else 0
+            run = 0
+        else:
+            depth += _counts(value, _OPENERS) if code else 0
+            run = run if kind in ("punct", "space", "comment") else 0
+        until_line_end = (until_line_end and not broken) or (
+            kind == "iri" and "#" in value and not data)
+        deepest = max(deepest, depth + run)
+        if deepest > max_depth or operators > max_operators:
+            break
+    return deepest, operators
+    return deepest
+    return deepest
+
+
+# --- SERVICE -----------------------------------------------------------------------------------
+
+
+def check_services(text: str, base: str, services: Sequence[str]) -> list[str]:
+    """The SERVICE targets of ``text``, each proven to be on ``services``; else 400.
+
+    See the module's docstring for the two readings and why each refusal is one.
+    """
+    allowed = ", ".join(f"<{s}>" for s in services) or "none"
+    for match in ESCAPE.finditer(text):
+        if re.fullmatch(r"[\x00-\x7F]", character := unescape(match.group())) \
+                and not character.isalnum():
+            raise BadRequest(
+                f"The escape {match.group()} at {position(text, match.start())} (line:column) stands for "
+                f"{character!r}: in a query that mentions SERVICE, escapes may only stand for "
+                "letters, digits or non-ASCII characters (others are read differently by the "
+                "SPARQL specification and by this endpoint's engine). Write the character "
+                "itself.")
+    tokenized = full_scan(text, base)
+    if tokenized.bad is not None:
+        raise BadRequest(f"This query mentions SERVICE, and SERVICE queries run only when they "
+                         f"can be read in full; this one has {tokenized.bad}, which is no "
+                         "SPARQL 1.1 token.")
+    parsed = _parsed_targets(unescape(text), base)
+    if len(parsed) != len(tokenized.services) or sorted(map(str, parsed)) != sorted(
+            map(str, tokenized.services)):
+        raise BadRequest("This query mentions SERVICE, and its two readings (the SPARQL 1.1 "
+                         "grammar, the engine's tokens) do not find the same SERVICE calls: "
+                         "it is refused rather than guessed at.")
+    for target in parsed:
+        if target is None:
+            raise BadRequest("SERVICE needs an IRI (or a prefixed name of a declared prefix) on "
+                             "this endpoint's allowlist: a variable, an undeclared prefix or an "
+                             f"invalid IRI cannot be checked before running; allowed: {allowed}.")
+        if target not in services:
+            raise BadRequest(f"SERVICE <{target}> is not allowed: this endpoint calls only the "
+                             f"endpoints on its allowlist (service_allowlist); allowed: {allowed}.")
+    return [t for t in parsed if t is not None]
+
+
+def _parsed_targets(decoded: str, base: str) -> list[str | None]:
+    """The SERVICE targets rdflib's SPARQL 1.1 grammar finds in the escape-processed text.
+
+    CR becomes LF first: the grammar's comments end only at LF, the spec's (and the engine's) at
+    either. Targets resolve as the engine resolves them (:func:`._scan.resolve`); a variable, an
+    unknown prefix or an IRI that does not resolve is None.
+    """
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef, Variable
+
+    grammar = _grammar()
+    _STEPS.left = GRAMMAR_STEPS
+    try:
+        tree = grammar.parse_string(decoded.replace("\r", "\n"), parse_all=True)
+    except _TooComplex:
+        raise BadRequest("This query mentions SERVICE, and SERVICE queries run only when the "
+                         f"SPARQL 1.1 grammar can read them in full within {GRAMMAR_STEPS} "
+                         "steps; this one needs more. Make it shorter (or split it).") from None
+    except RecursionError:  # the grammar recurses some 40 Python frames a nesting level
+        raise BadRequest("This query mentions SERVICE, and SERVICE queries run only when the "
+                         "SPARQL 1.1 grammar can read them in full; this one nests too deeply "
+                         "for it (about 20 levels of parentheses or 25 of braces is the most).") \
+            from None
+    except ParseBaseException as err:
+        raise BadRequest("This query mentions SERVICE, and SERVICE queries run only when the "
+                         f"SPARQL 1.1 grammar can read them in full; it cannot: {err}") from None
+    prefixes: dict[str, str | None] = {}
+    for declaration in tree[0]:
+        iri = resolve(base, str(declaration["iri"]))
+        if declaration.name == "Base":
+            base = iri or ""
+        else:
+            prefixes[declaration.get("prefix") or ""] = iri
+    targets: list[str | None] = []
+    stack: list[Any] = [tree[1:]]
+    while stack:  # the parse tree, without recursion (it is as deep as the query)
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == _SERVICE_CALL:
+                term = node.get("term")
+                if isinstance(term, URIRef):
+                    targets.append(resolve(base, str(term)))
+                elif isinstance(term, CompValue) and not isinstance(term, Variable):
+                    namespace = prefixes.get(term.get("prefix") or "")
+                    targets.append(None if namespace is None else resolve(
+                        None, namespace + local_name(term.get("localname") or "")))
+                else:
+                    targets.append(None)
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)) or hasattr(node, "as_list"):
+            stack.extend(node)
+    return targets
+
+
+_SERVICE_CALL = "ServiceCall"
+#: The most grammar steps (tries of a grammar element) the proof may take: four times what the
+#: query page's federated example takes (4,918). rdflib's parser is pure Python, holds the GIL,
+#: and costs up to a millisecond a byte on dense text (a SERVICE query of 40 KB took 46 s; 20,000
+#: steps take 0.5-2 s here); counted in steps, not seconds, the bound is the same everywhere.
+GRAMMAR_STEPS = 20_000
+_GRAMMAR: list[Any] = []
+_GRAMMAR_LOCK = threading.Lock()
+_STEPS = threading.local()
+
+
+class _TooComplex(Exception):
+    """Raised by a grammar step past :data:`GRAMMAR_STEPS` (no parse error: pyparsing must not
+    catch it and try another alternative)."""
+
+
+def _grammar() -> Any:
+    """rdflib's SPARQL 1.1 Query grammar, copied once, its ServiceGraphPattern renamed and every
+    element's step counted.
+
+    rdflib's own ServiceGraphPattern, after matching, searches the whole text for the first
+    SERVICE again (to keep its source for its evaluator): with one SERVICE inside another that
+    never ends (RecursionError), and it costs a pass over the text per SERVICE. The copy's renamed
+    element skips that; rdflib's own grammar is left as it is.
+    """
+    with _GRAMMAR_LOCK:
+        if not _GRAMMAR:
+            from pyparsing import ParserElement
+            from rdflib.plugins.sparql import parser
+
+            memo: dict[int, Any] = {}
+            limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(max(limit, 20_000))  # the grammar is a deep object graph
+            try:
+                grammar = copy.deepcopy(parser.Query, memo)
+            finally:
+                sys.setrecursionlimit(limit)
+            memo[id(parser.ServiceGraphPattern)].set_name(_SERVICE_CALL)
+            for element in list(memo.values()):
+                if isinstance(element, ParserElement):
+                    element.parseImpl = _counted(element.parseImpl)
+            _GRAMMAR.append(grammar)
+        return _GRAMMAR[0]
+
+
+def _counted(step: Any) -> Any:
+    def counted(instring: str, loc: int, do_actions: bool = True) -> Any:
+        _STEPS.left -= 1
+        if _STEPS.left < 0:
+            raise _TooComplex
+        return step(instring, loc, do_actions)
+
+    return counted

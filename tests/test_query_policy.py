@@ -1,0 +1,404 @@
+"""The checks a query's text passes before the store sees it (``kkb_lod.web._policy``).
+
+SERVICE: a query runs only if every SERVICE target is proven to be on the allowlist; the property
+test generates queries from the grammar's odd corners, runs every one the check accepts on a real
+pyoxigraph store, and fails on any connection to a loopback listener that is not allowlisted.
+Nesting: the bound is never below the real depth, whatever strings, comments and IRIs hide.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from werkzeug.exceptions import BadRequest
+
+from kkb_lod.config import Settings
+from kkb_lod.web._policy import check_query, shape
+from kkb_lod.web._scan import full_scan, resolve
+
+BASE = "http://localhost/sparql"
+WIKIDATA = "https://query.wikidata.org/sparql"
+DEFAULTS = Settings()
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 (ephemeral port) that records every connection, then closes
+    it at once (so a SERVICE call fails fast instead of waiting for an answer)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.seen: list[bytes] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(0.5)
+                try:
+                    self.seen.append(connection.recv(200) or b"(connected)")
+                except OSError:
+                    self.seen.append(b"(connected)")
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def listeners() -> Iterator[tuple[Listener, Listener]]:
+    """(allowed, forbidden): two loopback listeners, the first one on the allowlist."""
+    allowed, forbidden = Listener(), Listener()
+    yield allowed, forbidden
+    allowed.close()
+    forbidden.close()
+
+
+def refusal(query: str, services: tuple[str, ...] = (WIKIDATA,), base: str = BASE) -> str | None:
+    """The 400 message of ``query``, or None if the check lets it run."""
+    try:
+        check_query(query, base, services, DEFAULTS.query_max_bytes, DEFAULTS.query_max_depth,
+                    DEFAULTS.query_max_operators)
+    except BadRequest as err:
+        return str(err.description)
+    return None
+
+
+ZWJ, IDEOGRAPHIC_COMMA = "\u200d", "\u3001"
+
+
+def bypasses(url: str) -> list[str]:
+    """Every known way the old scanner was fooled into missing ``SERVICE <url>``."""
+    service = f"SERVICE <{url}> {{?s ?p ?o}}"
+    return [
+        f"PREFIX p: <http://example.org/> SELECT * WHERE {{ BIND(p:a{ZWJ}\\# AS ?x) {service} }}",
+        f"PREFIX p: <http://example.org/> SELECT * WHERE {{ BIND(p:a{IDEOGRAPHIC_COMMA}\\# AS ?x) "
+        f"{service} }}",
+        f"PREFIX p: <http://example.org/> SELECT * WHERE {{ BIND(p:a{ZWJ}\\' AS ?x) {service} }} #'",
+        f"PREFIX p: <http://example.org/> SELECT * WHERE {{ BIND(p:a{IDEOGRAPHIC_COMMA}\\' AS ?x) "
+        f"{service} }} #'",
+        # the spec's escape processing reads a string here, the engine code (and the reverse)
+        f'SELECT * {{ BIND("\\u005C" AS ?a) {service} BIND(" AS ?b) #" AS ?c)\n}}',
+        f"SELECT * {{ # a comment ends at CR for the engine\r{service} }}",
+        f"SELECT * {{ ?s ?p ?o }} #\\u000A {service}",
+        f"SELECT * {{ SERVICE SILENT <{url}> {{}} }}",
+        f"PREFIX p: <{url[:-6]}> SELECT * {{ SERVICE p:sparql {{}} }}",
+        f"BASE <{url[:-6]}> SELECT * {{ SERVICE <sparql> {{}} }}",
+        f"SELECT * {{ SERVICE <{url[:-5]}\\u0070arql> {{}} }}",
+        f"SELECT * {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ \\u0053ERVICE <{url}> {{}} }}",
+    ]
+
+
+@pytest.mark.parametrize("query", bypasses("http://127.0.0.1:9/sparql"))
+def test_known_bypasses_are_refused(query: str) -> None:
+    assert refusal(query) is not None
+
+
+@pytest.mark.parametrize("query", bypasses("http://127.0.0.1:9/sparql")[:4])
+def test_the_engine_really_calls_what_the_bypasses_hide(query: str,
+                                                       listeners: tuple[Listener, Listener]) -> None:
+    """The regression cases are real: run without the check, pyoxigraph makes the call."""
+    _, forbidden = listeners
+    before = len(forbidden.seen)
+    try:
+        list(ox.Store().query(query.replace("http://127.0.0.1:9/sparql", forbidden.url)))
+    except (OSError, RuntimeError, SyntaxError, ValueError):
+        pass
+    assert len(forbidden.seen) == before + 1
+
+
+@pytest.mark.parametrize("target", [
+    WIKIDATA + "X", WIKIDATA + "/other", WIKIDATA + "?default-graph-uri=x", WIKIDATA + "#x",
+    WIKIDATA[:-1], "https://query.wikidata.org.evil.example/sparql", "http://query.wikidata.org/sparql",
+    "https://QUERY.wikidata.org/sparql",
+])
+def test_the_allowlist_is_matched_exactly(target: str) -> None:
+    """Not by prefix (either way), nor by host, nor case-insensitively."""
+    message = refusal(f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
+    assert message is not None and "not allowed" in message
+
+
+@pytest.mark.parametrize("query", [
+    f"SELECT * {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}",
+    f"select * {{ service silent <{WIKIDATA}> {{ ?s ?p ?o }} }}",
+    "PREFIX wd: <https://query.wikidata.org/> SELECT * { SERVICE wd:sparql { ?s ?p ?o } }",
+    "BASE <https://query.wikidata.org/x/> SELECT * { SERVICE <../sparql> { ?s ?p ?o } }",
+    f"SELECT * {{ SERVICE <{WIKIDATA}> {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }} }}",
+    "SELECT * { SERVICE <https://query.wikidata.org/sp\\u0061rql> { ?s ?p \"caf\\u00E9\" } }",
+    f"SELECT * {{ ?s ?p \"SERVICE <http://127.0.0.1:9/>\" # SERVICE <http://127.0.0.1:9/>\n"
+    f"SERVICE <{WIKIDATA}> {{}} }}",
+    "SELECT * { ?s <urn:service> ?o }",
+])
+def test_allowlisted_services_run(query: str) -> None:
+    assert refusal(query) is None
+
+
+@pytest.mark.parametrize(("query", "says"), [
+    ("SELECT * { SERVICE ?x { ?s ?p ?o } }", "a variable"),
+    ("SELECT * { SERVICE unknown:sparql { ?s ?p ?o } }", "an undeclared prefix"),
+    ("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o }", "grammar can read"),
+    ("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } } ~", "no SPARQL 1.1"),
+    ('SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p "\\u0022" } }', "stands for"),
+    ("SELECT * { SERVICE <https://query.wikidata.org/sparql> {} " + "{" * 60 + "}" * 60 + " }",
+     "nests too deeply"),
+])
+def test_refusals_say_why(query: str, says: str) -> None:
+    message = refusal(query)
+    assert message is not None and says in message, message
+
+
+@pytest.mark.parametrize("query", [
+    "ASK { ?s ?p <\\U99999999> }", "ASK { ?s ?p \"\\uD800\" }", "ASK { ?s ?p \"\\U00110000\" }",
+    "ASK { ?s ?p <\\UFFFFFFFF> }", "ASK { ?s ?p \"\\uDFFF\" }",
+])
+def test_escapes_of_no_character_are_refused(query: str) -> None:
+    message = refusal(query)
+    assert message is not None and message.startswith("Query syntax error: error at 1:14:")
+
+
+@pytest.mark.parametrize(("base", "iri"), [
+    ("http://a.example/b/c/d", "../../x"), ("http://a.example/b/c", "//other.example/y"),
+    ("http://a.example/b/c", "?q#f"), ("http://a.example/b/c", "http:g"),
+    ("http://a.example/b/c", "http://a.example/b/../../x"), ("http://a.example/b/", "./a:b"),
+])
+def test_iris_resolve_as_the_engine_resolves_them(base: str, iri: str) -> None:
+    (row,) = ox.Store().query(f"BASE <{base}> SELECT (<{iri}> AS ?t) {{}}")
+    assert resolve(base, iri) == row["t"].value
+
+
+# --- the property test ---------------------------------------------------------------------
+
+NAME_CHARS = ["a", "Z", "é", "_", "0", "-", "\u00b7", "\u0301", "\u203f", ZWJ, "\u200c",
+              IDEOGRAPHIC_COMMA, "\u00e0", "\U00010000"]
+LOCAL_ESCAPES = ["\\#", "\\'", '\\"', "\\.", "\\-", "\\~", "\\%", "%41", "\\/", "\\?", "\\("]
+ESCAPES = ["\\u0061", "\\u0022", "\\u0027", "\\u005C", "\\u000A", "\\u000D", "\\u0023",
+           "\\u003E", "\\u0053", "\\U00000065", "\\u200D", "\\u0020", "\\u007B", "\\u007D"]
+#: Stand-ins replaced by the listeners' addresses when a query is run.
+TARGETS = ["<@FORBIDDEN@>", "<@ALLOWED@>", "f:sparql", "a:sparql", "<sparql>", "?t", "$t",
+           "<@FORBIDDEN_NS@sp\\u0061rql>", "f:sp\\u0061rql", "<@FORBIDDEN_NS@sparql\\u003E>",
+           "f:", "<@ALLOWED@#x>", "<@ALLOWED@X>", "<../sparql>"]
+
+
+def names() -> st.SearchStrategy[str]:
+    return st.text(st.sampled_from(NAME_CHARS), min_size=0, max_size=4)
+
+
+@st.composite
+def pnames(draw: st.DrawFn) -> str:
+    local = draw(st.lists(st.sampled_from(NAME_CHARS + LOCAL_ESCAPES), max_size=4))
+    return draw(st.sampled_from(["f", "a", "p", "", "f" + ZWJ])) + ":" + "".join(local)
+
+
+@st.composite
+def strings(draw: st.DrawFn) -> str:
+    quote = draw(st.sampled_from(["'", '"', "'''", '"""']))
+    plain = st.sampled_from(["x", " ", "#", "'", '"', "\\'", '\\"', "\\\\", "\n", "\r", "}", "{",
+                             "SERVICE <@FORBIDDEN@> {}", "\\n", ZWJ])
+    parts = draw(st.lists(st.one_of(plain, plain, plain, st.sampled_from(ESCAPES)), max_size=6))
+    return quote + "".join(parts) + quote
+
+
+@st.composite
+def parts(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(["triple", "bind", "comment", "service", "service", "service",
+                                 "service", "filter", "glue", "string", "values", "bind"]))
+    if kind == "triple":  # in OPTIONAL: no pattern may empty the solutions before a SERVICE
+        return f"OPTIONAL {{ ?s {draw(pnames())} {draw(st.one_of(pnames(), strings(), st.just('?o')))} }}"
+    if kind == "bind":
+        return f"BIND({draw(st.one_of(pnames(), strings()))} AS ?b{draw(st.integers(0, 9))})"
+    if kind == "comment":
+        return "#" + draw(st.sampled_from(["", " SERVICE <@FORBIDDEN@> {}", "'", '"""', "\\"])) + \
+            draw(st.sampled_from(["\n", "\r", "\r\n", "\\u000A", ""]))
+    if kind == "service":
+        silent = draw(st.sampled_from(["SILENT ", "silent ", "SILENT\n", "SILENT#\n", "",
+                                       "sErViCe "]))
+        keyword = draw(st.sampled_from(["SERVICE", "service", "SERVICE", "\\u0053ERVICE",
+                                        "SERV\\u0049CE"]))
+        target = draw(st.sampled_from([*TARGETS, "<@ALLOWED@>", "a:sparql", "<@ALLOWED_NS@sp\\u0061rql>"]))
+        return f"{keyword} {silent}{target} {{ ?s ?p ?o }}"
+    if kind == "filter":
+        return f"FILTER(true || ?o <{draw(st.sampled_from(['@FORBIDDEN_NS@#x', 'x', '3']))}> 1)"
+    if kind == "values":
+        return f"VALUES ?t {{ {draw(st.sampled_from(TARGETS[:3]))} }}"
+    if kind == "string":
+        return draw(strings())
+    return draw(st.sampled_from([" ", "\n", "\r", "\t", ZWJ, IDEOGRAPHIC_COMMA, "\\", "{", "}",
+                                 "(", ")", ".", ";", "'", '"', "#"]) | st.sampled_from(ESCAPES))
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> str:
+    prologue = ["PREFIX f: <@FORBIDDEN_NS@>", "PREFIX a: <@ALLOWED_NS@>",
+                "PREFIX p: <http://example.org/>"] + draw(st.lists(st.sampled_from([
+        "PREFIX f: <@FORBIDDEN_NS@>", "PREFIX a: <@ALLOWED_NS@>", "PREFIX p: <http://example.org/>",
+        f"PREFIX f{ZWJ}: <@FORBIDDEN_NS@>", "BASE <@FORBIDDEN_NS@>", "BASE <@ALLOWED_NS@x/>",
+        "PREFIX : <@FORBIDDEN_NS@>", "BASE <../>", "PREFIX f: <sparql/../>",
+        f"PREFIX {draw(names()) or 'n'}: <@FORBIDDEN_NS@>"]), max_size=3))
+    body = draw(st.lists(parts(), min_size=1, max_size=6))
+    separator = draw(st.sampled_from([" ", "\n", "\r", "\t", ""]))
+    return "\n".join(prologue) + "\nSELECT * WHERE {" + separator.join(body) + "}" + draw(
+        st.sampled_from(["", "\n", " #'", " # SERVICE <@FORBIDDEN@> {}"]))
+
+
+def placed(template: str, allowed: Listener, forbidden: Listener) -> str:
+    return (template.replace("@FORBIDDEN_NS@", forbidden.url[:-6])
+            .replace("@ALLOWED_NS@", allowed.url[:-6])
+            .replace("@FORBIDDEN@", forbidden.url).replace("@ALLOWED@", allowed.url))
+
+
+def run_checked(query: str, allowed: Listener) -> bool:
+    """Check ``query`` with only ``allowed`` on the allowlist; run it if accepted (as the endpoint
+    does: the base declared first). Whether it ran."""
+    try:
+        check_query(query, BASE, (allowed.url,), DEFAULTS.query_max_bytes,
+                    DEFAULTS.query_max_depth, DEFAULTS.query_max_operators)
+    except BadRequest:
+        return False
+    try:
+        result = STORE.query(f"BASE <{BASE}>\n{query}")
+        if not isinstance(result, ox.QueryBoolean):
+            list(result)
+    except (OSError, RuntimeError, SyntaxError, ValueError):
+        pass
+    return True
+
+
+STORE = ox.Store()
+STORE.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o")))
+
+
+@given(queries())
+@hypothesis_settings(max_examples=1200, deadline=None, derandomize=True,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                            HealthCheck.too_slow])
+def test_no_accepted_query_calls_outside_the_allowlist(
+        listeners: tuple[Listener, Listener], template: str) -> None:
+    allowed, forbidden = listeners
+    before = len(forbidden.seen)
+    run_checked(placed(template, allowed, forbidden), allowed)
+    assert len(forbidden.seen) == before, forbidden.seen[before:]
+
+
+def test_the_harness_sees_calls(listeners: tuple[Listener, Listener]) -> None:
+    """What the property test relies on: queries it generates that the check accepts do reach an
+    allowlisted listener, and the same ones aimed elsewhere are refused unsent."""
+    allowed, forbidden = listeners
+    for template in ("PREFIX a: <@ALLOWED_NS@>\nSELECT * WHERE {SERVICE SILENT a:sparql {}}",
+                     "SELECT * WHERE {BIND('''#''' AS ?x)\rservice silent <@ALLOWED@> { ?s ?p ?o }}",
+                     "BASE <@ALLOWED_NS@x/>\nSELECT * WHERE {SERVICE <../sparql> {}}"):
+        before = len(allowed.seen)
+        assert run_checked(placed(template, allowed, forbidden), allowed)
+        assert len(allowed.seen) == before + 1
+        assert allowed.seen[-1].startswith(b"POST /sparql")
+        assert not run_checked(placed(template.replace("ALLOWED", "FORBIDDEN"), allowed,
+                                      forbidden), allowed)
+
+
+# --- nesting and chains ----------------------------------------------------------------------
+
+
+def nesting(text: str, most: int) -> int:
+    return shape(text, most, 10**9)[0]
+
+
+def operators(text: str, most: int) -> int:
+    return shape(text, 10**9, most)[1]
+
+
+def test_operators_count_chains_but_not_what_is_surely_text() -> None:
+    assert operators("SELECT * { {} " + "UNION {} " * 1200 + "}", 1000) > 1000
+    assert operators("ASK { FILTER(1" + "+1" * 1200 + ") }", 1000) > 1000
+    assert operators("ASK { ?s <urn:a>" + "/<urn:a>" * 1200 + " ?o }", 1000) > 1000
+    assert operators("ASK { ?s :a" + "|:a" * 1200 + " ?o }", 1000) > 1000
+    assert operators("ASK { ?s ?p ( " + "1 " * 1200 + ") }", 1000) > 1000  # collection items
+    words = 'ASK { ?s kkb:a-b-c "a+b-c/d|e&f" } # x+y-z\n'
+    assert operators(words * 200, 2000) == 1000  # per line: ASK { ?s kkb:a-b-c and the string
+    values = "SELECT * { VALUES ?x { " + "<a#b> 'c' " * 2000 + "} VALUES (?a ?b) { " + \
+        "(1 2) " * 2000 + "} }"
+    assert operators(values, 1000) < 20  # VALUES data is no chain
+    # where the engine may read code, everything counts
+    hidden = 'ASK { FILTER(?a @ "' + "+" * 1200 + '")\n }'
+    assert operators(hidden.replace("@", "<"), 1000) < 10
+    assert operators(hidden.replace("@", "<x#>"), 1000) > 1000
+
+
+def test_nesting_counts_only_real_closing_brackets() -> None:
+    """The bound says "deeper than ``most``" exactly when the real depth is, but where strings,
+    comments or IRIs could hide closing brackets: then it says deeper."""
+    deep = "(" * 40 + "1" + ")" * 40
+    assert nesting(f"ASK {{ FILTER({deep}) }}", 41) > 41  # 42 levels
+    assert nesting(f"ASK {{ FILTER({deep}) }}", 42) <= 42
+    closers_in_strings = "SELECT * { " + " ".join('{ "}}}" # }}\n' for _ in range(20))
+    assert nesting(closers_in_strings + "}" * 20 + " }", 20) > 20  # 21 levels
+    assert nesting(closers_in_strings + "}" * 20 + " }", 21) <= 21
+    flat = "SELECT * { " + "OPTIONAL { ?s ?p ?o } " * 200 + "}"
+    assert nesting(flat, 2) <= 2
+    # closers inside an IRI, and after an IRI with '#' on its line, do not count
+    assert nesting("ASK { FILTER(" + "(<a#))))>)))\n" * 20 + ") }", 10) > 10
+    # after an IRI with ', nothing closes any more
+    assert nesting("ASK { FILTER(?a <x'> 1) " + "{}" * 20 + "}", 10) > 10
+    # a long string starting where the engine may be in a comment
+    assert nesting('ASK { FILTER(?a <x#> """)\n' + "()" * 20 + '""") }', 10) > 10
+    assert nesting("ASK { FILTER(" + "!" * 30 + "true) }", 30) > 30
+    assert nesting("ASK { FILTER(" + "!" * 30 + "true) }", 32) <= 32
+
+
+@st.composite
+def hidden_nesting(draw: st.DrawFn) -> tuple[str, int]:
+    """A query whose real depth is known, with brackets in strings, comments and IRIs between."""
+    noise = st.sampled_from(['"}}"', "'))'", '"""}\n}"""', "# }}}}\n", "<a#b>", "<x))>", " ",
+                            "'''}'''", "\n", "<http://e/#>", "?v", '"\\""', "'\\''"])
+    depth = draw(st.integers(1, 30))
+    text, level, deepest = "ASK ", 0, 0
+    for _ in range(draw(st.integers(depth, 3 * depth))):
+        if level < depth and draw(st.booleans()):
+            text, level = text + "{" + draw(noise), level + 1
+        elif level > 0:
+            text, level = text + "}" + draw(noise), level - 1
+        deepest = max(deepest, level)
+    return text + "}" * level, deepest
+
+
+@given(hidden_nesting())
+@hypothesis_settings(max_examples=300, deadline=None, derandomize=True)
+def test_nesting_is_never_below_the_real_depth(case: tuple[str, int]) -> None:
+    text, depth = case
+    assert nesting(text, 5) >= min(depth, 6)
+
+
+def test_the_scanner_still_reads_targets() -> None:
+    scanned = full_scan(f"PREFIX p{ZWJ}: <http://a.example/> SELECT * {{ SERVICE p{ZWJ}:s\\#x {{}} }}")
+    assert scanned.services == ["http://a.example/s#x"] and scanned.bad is None
+
+
+@pytest.mark.parametrize(("name", "bad"), [
+    ("query_max_bytes", "0"), ("query_max_bytes", "262145"), ("query_max_depth", "0"),
+    ("query_max_depth", "257"), ("query_max_operators", "-1"), ("query_max_operators", "2001"),
+    ("query_max_depth", "deep"),
+])
+def test_limit_settings_are_validated(name: str, bad: str) -> None:
+    from kkb_lod.config import SettingsError, load_settings
+
+    variable = "KKB_" + name.upper()
+    with pytest.raises(SettingsError, match=f"{name}.*{variable}|{variable}"):
+        load_settings(environ={variable: bad})
+    assert getattr(load_settings(environ={variable: "7"}), name) == 7
