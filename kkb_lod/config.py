@@ -23,6 +23,8 @@ from kkb_lod.iris import IriError, check_base
 QUERY_MAX_BYTES_CEILING = 262_144
 QUERY_MAX_DEPTH_CEILING = 256
 QUERY_MAX_OPERATORS_CEILING = 1500
+#: Past this, planning alone would outlast the default query_hard_limit (a worker replaced).
+QUERY_MAX_PATTERNS_CEILING = 192
 
 
 class SettingsError(ValueError):
@@ -104,6 +106,13 @@ class Settings:
               "pyoxigraph crashes its process on flat chains of about 4,000 items of a collection, "
               "2,600 MINUS or BIND, 6,600 UNION (docs/pyoxigraph-crash.md); at most "
               f"{QUERY_MAX_OPERATORS_CEILING}.")
+    query_max_patterns: int = _setting(
+        128, "Most triple patterns and OPTIONAL or MINUS groups a SPARQL query may have (each "
+             ". ; , and each OPTIONAL or MINUS outside strings and comments); more get 400. "
+             "pyoxigraph's planning of a query cannot be interrupted by the time limit and grows "
+             "steeply: ~2 s for 100 patterns sharing a subject, ~27 s for 200; ~3 s for 100 "
+             f"OPTIONALs, ~17 s for 150 (docs/pyoxigraph-crash.md); at most "
+             f"{QUERY_MAX_PATTERNS_CEILING}.")
 
     def __post_init__(self) -> None:
         try:
@@ -135,6 +144,9 @@ class Settings:
         if not 0 < self.query_max_operators <= QUERY_MAX_OPERATORS_CEILING:
             raise SettingsError(f"query_max_operators (KKB_QUERY_MAX_OPERATORS) must be 1-"
                                 f"{QUERY_MAX_OPERATORS_CEILING}, not {self.query_max_operators}")
+        if not 0 < self.query_max_patterns <= QUERY_MAX_PATTERNS_CEILING:
+            raise SettingsError(f"query_max_patterns (KKB_QUERY_MAX_PATTERNS) must be 1-"
+                                f"{QUERY_MAX_PATTERNS_CEILING}, not {self.query_max_patterns}")
 
     @property
     def services(self) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from kkb_lod.config import Settings
-from kkb_lod.web._policy import shape
+from kkb_lod.web._policy import Limits, shape
 
 from .server import children, server_process
 from .test_query_policy import Listener, bypasses
@@ -127,10 +127,41 @@ def test_crashing_shapes_get_400_and_no_worker_dies(server: tuple[str, object]) 
         for n in (crash, 2 * crash):
             status, body = ask(url, make(n), "direct")
             assert status == 400, (name, n, body[:200])
-            assert any(f"(query_max_{limit})" in body for limit in ("bytes", "depth", "operators")
-                       ), (name, body[:200])
+            assert any(f"(query_max_{limit})" in body for limit in (
+                "bytes", "depth", "operators", "patterns")), (name, body[:200])
     status, _ = ask(url, "ASK {}", "GET")
     assert status == 200
+    assert children(process.pid) == before  # type: ignore[attr-defined]
+
+
+#: Shapes whose planning alone, uninterruptible by query_timeout, took tens of seconds on an
+#: empty store (docs/pyoxigraph-crash.md, "Slow to plan"): refused by query_max_patterns.
+SLOW_TO_PLAN = {
+    "star of 200 patterns": "SELECT * WHERE { ?s ?p ?o . "
+                            + " ".join(f"?s ?p{i} ?o{i} ." for i in range(200)) + " }",
+    "150 OPTIONALs": "SELECT * WHERE { ?s ?p ?o "
+                     + " ".join(f"OPTIONAL {{ ?s ?p{i} ?o{i} }}" for i in range(150)) + " }",
+    "200 objects": "SELECT * WHERE { ?s ?p " + ", ".join(f"?o{i}" for i in range(200)) + " }",
+    "200 predicates": "SELECT * WHERE { ?s " + "; ".join(f"?p{i} ?o{i}" for i in range(200))
+                      + " }",
+}
+
+
+def chain(n: int) -> str:
+    """``n`` triple patterns joined subject to object: cheap to plan, for the limit itself."""
+    return "ASK { " + " ".join(f"?x{i} ?p{i} ?x{i + 1} ." for i in range(n)) + " }"
+
+
+def test_slow_to_plan_shapes_get_400_naming_the_limit(server: tuple[str, object]) -> None:
+    url, process = server
+    before = children(process.pid)  # type: ignore[attr-defined]
+    for name, query in SLOW_TO_PLAN.items():
+        status, body = ask(url, query, "direct")
+        assert status == 400 and "(query_max_patterns)" in body, (name, body[:200])
+    patterns = Settings().query_max_patterns
+    assert ask(url, chain(patterns), "direct")[0] == 200
+    status, body = ask(url, chain(patterns + 1), "direct")
+    assert status == 400 and "(query_max_patterns)" in body
     assert children(process.pid) == before  # type: ignore[attr-defined]
 
 
@@ -147,7 +178,7 @@ def test_queries_at_the_limits_answer(server: tuple[str, object]) -> None:
         assert status == 400 and "query_max_depth" in body
     make = SHAPES["+ chain"][0]
     at_limit = next(n for n in range(limits.query_max_operators, 0, -1)
-                    if shape(make(n), depth, limits.query_max_operators)[1]
+                    if shape(make(n), Limits(10**9, depth, limits.query_max_operators, 10**9))[1]
                     <= limits.query_max_operators)
     status, body = ask(url, make(at_limit), "direct")
     assert status == 200, body[:300]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import BadRequest
 
 from kkb_lod.config import Settings
-from kkb_lod.web._policy import check_query, shape
+from kkb_lod.web._policy import Limits, check_query, shape
 from kkb_lod.web._scan import full_scan, resolve
 
 BASE = "http://localhost/sparql"
@@ -75,8 +75,7 @@ def listeners() -> Iterator[tuple[Listener, Listener]]:
 def refusal(query: str, services: tuple[str, ...] = (WIKIDATA,), base: str = BASE) -> str | None:
     """The 400 message of ``query``, or None if the check lets it run."""
     try:
-        check_query(query, base, services, DEFAULTS.query_max_bytes, DEFAULTS.query_max_depth,
-                    DEFAULTS.query_max_operators)
+        check_query(query, base, services, Limits.of(DEFAULTS))
     except BadRequest as err:
         return str(err.description)
     return None
@@ -269,8 +268,7 @@ def run_checked(query: str, allowed: Listener) -> bool:
     """Check ``query`` with only ``allowed`` on the allowlist; run it if accepted (as the endpoint
     does: the base declared first). Whether it ran."""
     try:
-        check_query(query, BASE, (allowed.url,), DEFAULTS.query_max_bytes,
-                    DEFAULTS.query_max_depth, DEFAULTS.query_max_operators)
+        check_query(query, BASE, (allowed.url,), Limits.of(DEFAULTS))
     except BadRequest:
         return False
     try:
@@ -317,11 +315,28 @@ def test_the_harness_sees_calls(listeners: tuple[Listener, Listener]) -> None:
 
 
 def nesting(text: str, most: int) -> int:
-    return shape(text, most, 10**9)[0]
+    return shape(text, Limits(10**9, most, 10**9, 10**9))[0]
 
 
 def operators(text: str, most: int) -> int:
-    return shape(text, 10**9, most)[1]
+    return shape(text, Limits(10**9, 10**9, most, 10**9))[1]
+
+
+def patterns(text: str, most: int) -> int:
+    return shape(text, Limits(10**9, 10**9, 10**9, most))[2]
+
+
+def test_patterns_count_separators_and_groups_in_code_only() -> None:
+    assert patterns("SELECT * { " + "?s ?p ?o . " * 200 + "}", 128) > 128
+    assert patterns("SELECT * { " + "optional { ?s ?p ?o } " * 150 + "}", 128) > 128
+    assert patterns("SELECT * { " + "MiNuS { ?s ?p ?o } " * 150 + "}", 128) > 128
+    # surely text: a string, an IRI, a comment, VALUES data
+    assert patterns('SELECT * { ?s ?p "' + ". ; , OPTIONAL " * 300 + '" }', 128) <= 2
+    assert patterns("SELECT * { ?s ?p <http://a.b/" + "x.y" * 300 + "> }", 128) <= 2
+    assert patterns("SELECT * { ?s ?p ?o } # " + ". , ; minus " * 300 + "\n", 128) <= 2
+    assert patterns("SELECT * { VALUES ?x { " + "<http://a.b.c/> 1.5 " * 300 + "} }", 128) <= 2
+    # not sure any more after an IRI with a quote: everything counts again
+    assert patterns("SELECT * { ?s ?p <urn:a'> " + ". " * 200 + "}", 128) > 128
 
 
 def test_operators_count_chains_but_not_what_is_surely_text() -> None:
@@ -402,3 +417,42 @@ def test_limit_settings_are_validated(name: str, bad: str) -> None:
     with pytest.raises(SettingsError, match=f"{name}.*{variable}|{variable}"):
         load_settings(environ={variable: bad})
     assert getattr(load_settings(environ={variable: "7"}), name) == 7
+
+
+def test_the_grammar_is_safe_for_concurrent_first_parses() -> None:
+    """In a fresh process (pyparsing guesses parse actions' arity on their first calls), 16
+    threads released at once each check SERVICE queries: every one gets its 400 or passes, none
+    a TypeError (which the endpoint turned into 500s under load)."""
+    import subprocess
+    import sys
+
+    program = r'''
+import threading
+from werkzeug.exceptions import BadRequest
+from kkb_lod.config import Settings
+from kkb_lod.web._policy import Limits, check_query
+settings = Settings()
+queries = ["SELECT ?x WHERE {ALUSERVICE ?x ES ?x { <urn:a> <urn:b> <urn:c> } }",
+           "PREFIX k: <urn:k#> SELECT ?n WHERE { ?n a k:D ; k:aSERVICE ?x ct ?a }",
+           "SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }",
+           "SELECT * WHERE { OPTIONAL { ?s ?p ?o } SERVICE ?x { ?s ?p ?o } }"]
+start, errors = threading.Barrier(16), []
+def work(i):
+    start.wait()
+    for n in range(4):
+        try:
+            check_query(queries[(i + n) % 4] + " " * i, "http://x/sparql", settings.services,
+                        Limits.of(settings))
+        except BadRequest:
+            pass
+        except Exception as err:
+            errors.append(repr(err))
+threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(len(errors), errors[:3])
+'''
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                              timeout=300, check=True)
+        assert done.stdout.startswith("0 []"), done.stdout + done.stderr

@@ -27,9 +27,12 @@ import sys
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from werkzeug.exceptions import BadRequest
+
+if TYPE_CHECKING:
+    from kkb_lod.config import Settings
 
 from kkb_lod.web._scan import (
     ESCAPE,
@@ -52,8 +55,21 @@ _TERM_STARTS = " \t\r\n\"'?$<:"
 _TERMS = ("iri", "string", "var", "bnode", "pname", "word", "number")
 
 
-def check_query(text: str, base: str, services: Sequence[str], max_bytes: int,
-                max_depth: int, max_operators: int) -> Scan:
+class Limits(NamedTuple):
+    """The bounds a query text is held to (settings ``query_max_*``)."""
+
+    bytes: int
+    depth: int
+    operators: int
+    patterns: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.query_max_bytes, settings.query_max_depth,
+                   settings.query_max_operators, settings.query_max_patterns)
+
+
+def check_query(text: str, base: str, services: Sequence[str], limits: Limits) -> Scan:
     """Check ``text`` before it runs; return its :class:`~._scan.Scan` (shared: not to be
     changed).
 
@@ -61,38 +77,42 @@ def check_query(text: str, base: str, services: Sequence[str], max_bytes: int,
     queries, and the SERVICE proof costs milliseconds); a refused one is checked again.
 
     :raise 400: too large (``query_max_bytes``), too deeply nested (``query_max_depth``), too
-        many operators and terms (``query_max_operators``), an escape of no character, or a
-        SERVICE call not proven to be on ``services``.
+        many operators and terms (``query_max_operators``) or triple patterns and OPTIONAL/MINUS
+        (``query_max_patterns``), an escape of no character, or a SERVICE call not proven to be
+        on ``services``.
     """
     if len(text) > 20_000:
-        return _check(text, base, tuple(services), max_bytes, max_depth, max_operators)
-    return _remembered(text, base, tuple(services), max_bytes, max_depth, max_operators)
+        return _check(text, base, tuple(services), limits)
+    return _remembered(text, base, tuple(services), limits)
 
 
 @lru_cache(maxsize=512)
-def _remembered(text: str, base: str, services: tuple[str, ...], max_bytes: int,
-                max_depth: int, max_operators: int) -> Scan:
-    return _check(text, base, services, max_bytes, max_depth, max_operators)
+def _remembered(text: str, base: str, services: tuple[str, ...], limits: Limits) -> Scan:
+    return _check(text, base, services, limits)
 
 
-def _check(text: str, base: str, services: tuple[str, ...], max_bytes: int,
-           max_depth: int, max_operators: int) -> Scan:
+def _check(text: str, base: str, services: tuple[str, ...], limits: Limits) -> Scan:
     """:func:`check_query`, every time."""
-    if len(text) * 4 > max_bytes and len(text.encode("utf-8")) > max_bytes:
-        raise BadRequest(f"The query is larger than {max_bytes} bytes, the most this endpoint "
+    if len(text) * 4 > limits.bytes and len(text.encode("utf-8")) > limits.bytes:
+        raise BadRequest(f"The query is larger than {limits.bytes} bytes, the most this endpoint "
                          "accepts (query_max_bytes).")
     escaped = "\\u" in text or "\\U" in text
     if escaped:
         check_escapes(text)
-    depth, operators = shape(text, max_depth, max_operators)
-    if depth > max_depth:
-        raise BadRequest(f"The query nests deeper than {max_depth} levels (brackets, braces, "
+    depth, operators, patterns = shape(text, limits)
+    if depth > limits.depth:
+        raise BadRequest(f"The query nests deeper than {limits.depth} levels (brackets, braces, "
                          "parentheses and unary operators), the most this endpoint accepts "
                          "(query_max_depth).")
-    if operators > max_operators:
-        raise BadRequest(f"The query has more than {max_operators} operators and terms (VALUES "
+    if operators > limits.operators:
+        raise BadRequest(f"The query has more than {limits.operators} operators and terms (VALUES "
                          "data aside), the most this endpoint accepts (query_max_operators); a "
                          "long chain of them is as hard on the engine as deep nesting.")
+    if patterns > limits.patterns:
+        raise BadRequest(f"The query has more than {limits.patterns} triple patterns and "
+                         "OPTIONAL or MINUS groups (each '.', ';' and ',' counts), the most this "
+                         "endpoint accepts (query_max_patterns): the engine's planning time grows "
+                         "steeply with them and cannot be interrupted. Split the query.")
     if "service" in text.lower() or (escaped and "service" in unescape(text).lower()):
         check_services(text, base, services)
     return scan(text, base)
@@ -118,8 +138,9 @@ def _counts(value: str, chars: str) -> int:
     return len(raw) - len(raw.translate(None, chars.encode("ascii")))
 
 
-def shape(text: str, max_depth: int, max_operators: int) -> tuple[int, int]:
-    """Upper bounds of (how deeply, how many operators) the engine nests and chains in ``text``.
+def shape(text: str, limits: Limits) -> tuple[int, int, int]:
+    """Upper bounds of (how deeply, how many operators, how many patterns) the engine nests and
+    chains in ``text``.
 
     Depth: brackets, braces and parentheses, and each unary ``!``, ``+`` or ``-`` in a row (the
     engine nests one level for each). Operators: every opening bracket (each group, call, OPTIONAL,
@@ -139,17 +160,24 @@ def shape(text: str, max_depth: int, max_operators: int) -> tuple[int, int]:
     character that is no SPARQL, nothing is sure any more. (In VALUES data, where no expression
     can be, an IRI is surely one.)
 
-    When the text has fewer opening brackets and ``!`` than ``max_depth``, and fewer of those,
-    operator characters and separators than ``max_operators``, these counts are the bounds (no
-    tokenizing: most queries). Either bound past its most is returned as soon as it is known.
+    Patterns: every separator of triples (``.;,``) and every OPTIONAL and MINUS where the text may
+    be code (so counted as operators are). Not a crash but time: pyoxigraph's planning of a query,
+    which no time limit interrupts, grows steeply with them (docs/pyoxigraph-crash.md, "Slow to
+    plan"); a group of 200 triple patterns sharing a subject takes ~27 s, 150 OPTIONALs ~17 s.
+
+    When the text has fewer opening brackets and ``!`` than ``limits.depth``, fewer of those,
+    operator characters and separators than ``limits.operators``, and fewer separators and
+    OPTIONAL/MINUS than ``limits.patterns``, these counts are the bounds (no tokenizing: most
+    queries). A bound past its most is returned as soon as it is known.
     """
     depth = _counts(text, _OPENERS + "!")
     punctuation = _counts(text, _OPENERS + _CLOSERS + _OPERATORS + _SEPARATORS)
     # a term token starts after a space or a punctuation character, or with one of these
     operators = depth + 2 * punctuation + _counts(text, _TERM_STARTS) + 1
-    if depth <= max_depth and operators <= max_operators:
-        return depth, operators
-    depth = deepest = run = operators = 0
+    patterns = _counts(text, _SEPARATORS) + _groups(text)
+    if depth <= limits.depth and operators <= limits.operators and patterns <= limits.patterns:
+        return depth, operators, patterns
+    depth = deepest = run = operators = patterns = 0
     sure = True  # the engine surely reads the text here as we do
     until_line_end = False  # the engine may be in a comment that we do not see
     values = 0  # 1: after VALUES, 2: in its data block (whose terms do not count)
@@ -166,6 +194,9 @@ def shape(text: str, max_depth: int, max_operators: int) -> tuple[int, int]:
         if code and values != 2:
             operators += _counts(value, _OPENERS + _OPERATORS + (
                 "" if kind == "iri" and sure else _SEPARATORS))
+            patterns += 0 if kind == "iri" and sure else _counts(value, _SEPARATORS)
+        if (kind == "word" or not certain) and values != 2:
+            patterns += _groups(value)
         if kind in _TERMS and values != 2:
             operators += 1
         if kind == "word" and value.upper() == "VALUES" and certain:
@@ -185,11 +216,18 @@ def shape(text: str, max_depth: int, max_operators: int) -> tuple[int, int]:
         until_line_end = (until_line_end and not broken) or (
             kind == "iri" and "#" in value and not data)
         deepest = max(deepest, depth + run)
-        if deepest > max_depth or operators > max_operators:
+        if deepest > limits.depth or operators > limits.operators or patterns > limits.patterns:
             break
-    return deepest, operators
-    return deepest
-    return deepest
+    return deepest, operators, patterns
+
+
+_GROUPS = re.compile(r"optional|minus", re.IGNORECASE)
+
+
+def _groups(value: str) -> int:
+    """How many OPTIONAL and MINUS keywords ``value`` could hold (ASCII, any case)."""
+    return len(_GROUPS.findall(value)) if "o" in value or "O" in value or "m" in value \
+        or "M" in value else 0
 
 
 # --- SERVICE -----------------------------------------------------------------------------------
@@ -244,9 +282,10 @@ def _parsed_targets(decoded: str, base: str) -> list[str | None]:
     from rdflib.term import URIRef, Variable
 
     grammar = _grammar()
-    _STEPS.left = GRAMMAR_STEPS
     try:
-        tree = grammar.parse_string(decoded.replace("\r", "\n"), parse_all=True)
+        with _PARSE_LOCK:  # pyparsing is not thread-safe (arity guessing, packrat cache)
+            _STEPS.left = GRAMMAR_STEPS
+            tree = grammar.parse_string(decoded.replace("\r", "\n"), parse_all=True)
     except _TooComplex:
         raise BadRequest("This query mentions SERVICE, and SERVICE queries run only when the "
                          f"SPARQL 1.1 grammar can read them in full within {GRAMMAR_STEPS} "
@@ -295,6 +334,10 @@ _SERVICE_CALL = "ServiceCall"
 GRAMMAR_STEPS = 20_000
 _GRAMMAR: list[Any] = []
 _GRAMMAR_LOCK = threading.Lock()
+#: One parse at a time per process: pyparsing guesses each parse action's arity on its first
+#: calls by catching TypeError, which two threads at once turn into a wrong guess (a 500); the
+#: parse holds the GIL throughout, so the lock costs no throughput.
+_PARSE_LOCK = threading.Lock()
 _STEPS = threading.local()
 
 

@@ -21,7 +21,7 @@ from kkb_lod.web._answer import Answer
 from kkb_lod.web._charts import NUMERIC, chart_of_results
 from kkb_lod.web._examples import EXAMPLES
 from kkb_lod.web._pages import page_lang, remember_lang
-from kkb_lod.web._policy import check_query
+from kkb_lod.web._policy import Limits, check_query
 from kkb_lod.web._protocol import read_operation
 from kkb_lod.web._query import check_policy, dataset, run
 from kkb_lod.web._results import cells, to_bytes
@@ -57,8 +57,7 @@ def endpoint() -> Response:
     if not is_absolute_iri(base):
         raise BadRequest(f"The request URL {base!r} cannot serve as a base IRI; check Host.")
     try:
-        found = check_query(operation.query, base, settings.services, settings.query_max_bytes,
-                            settings.query_max_depth, settings.query_max_operators)
+        found = check_query(operation.query, base, settings.services, Limits.of(settings))
         check_policy(found)
         expected = FORM_KINDS.get(found.form or "")
         fmt = negotiate(*expected, "page", asked=operation.format,
