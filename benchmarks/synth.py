@@ -4,7 +4,7 @@
     kkb-lod build --data /tmp/synth-1e6 --out /tmp/build-1e6 --base-iri https://w3id.org/kkb/synthetic/
 
 The *places* are real: the official Kemendagri list of all 91,599 units
-(``benchmarks/data/indonesia_regions.csv.gz``, see ``benchmarks/data/README.md``). Everything else
+(the package's own reference, ``kkb_lod/reference_data/units.csv.xz``, see its README). Everything else
 — which villages are KKB, designation years, organisations, guidance activities, indicators and
 their yearly values — is drawn at random from ``--seed`` and attributed to one source,
 ``synthetic-generator``, whose label and note say it is synthetic. The folder is written in the
@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import io
 import random
 import shutil
 import sys
 from collections import defaultdict
+from dataclasses import astuple
 from pathlib import Path
 
+from kkb_lod.reference import UNIT_COLUMNS, national_units
+
 HERE = Path(__file__).resolve().parent
-REGIONS = HERE / "data" / "indonesia_regions.csv.gz"
 REAL_DATA = HERE.parent / "data"
 SOURCE = "synthetic-generator"
 YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -48,8 +49,8 @@ EXCERPT = "SYNTHETIC data, drawn at random by benchmarks/synth.py for benchmarks
 
 def read_regions() -> list[dict[str, str]]:
     """Every official unit, in code order (the file's order)."""
-    with gzip.open(REGIONS, "rt", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return [dict(zip(UNIT_COLUMNS, (cell or "" for cell in astuple(u)[2:]), strict=True))
+            for u in national_units()]
 
 
 def choose_units(units: list[dict[str, str]], triples: float | None) -> list[dict[str, str]]:
