@@ -12,6 +12,7 @@ Each list is read once per process.
 from __future__ import annotations
 
 import csv
+import io
 import lzma
 from collections.abc import Callable, Container, Iterable
 from functools import cache
@@ -43,10 +44,16 @@ def shown(path: Path) -> str:
 
 
 @cache
+def text(path: Path) -> str:
+    """The text of a packaged file."""
+    return lzma.decompress(path.read_bytes()).decode("utf-8")
+
+
+@cache
 def _lines(path: Path, columns: tuple[str, ...]) -> tuple[str, ...]:
     """The data lines of a packaged CSV file whose header is ``columns``: one row per line (no
     cell of the reference holds a line break; ``scripts/make_reference.py`` checks it)."""
-    header, *lines = lzma.decompress(path.read_bytes()).decode("utf-8").splitlines()
+    header, *lines = text(path).splitlines()
     if header != ",".join(columns):
         raise ValueError(f"{shown(path)}: header {header!r}, expected {','.join(columns)!r}")
     return tuple(lines)
@@ -107,6 +114,16 @@ def covered_units(codes: Iterable[str]) -> tuple[UnitRow, ...]:
     return _units(covers(codes))
 
 
+def units_csv(units: Iterable[UnitRow]) -> str:
+    """``units`` as a registry's own ``regions/units.csv`` (to fix a registry to this list, or to
+    change it in a test)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(UNIT_COLUMNS)
+    writer.writerows([getattr(u, column) or "" for column in UNIT_COLUMNS] for u in units)
+    return out.getvalue()
+
+
 def national_crosswalk() -> tuple[CrosswalkRow, ...]:
     """All 97,328 rows of the BPS 2018 H1 ↔ Kemendagri crosswalk, in file order."""
     return crosswalk_for(None)
@@ -118,11 +135,15 @@ def crosswalk_for(codes: Container[str] | None) -> tuple[CrosswalkRow, ...]:
     file = shown(CROSSWALK_FILE)
     rows = []
     for row, line in enumerate(_lines(CROSSWALK_FILE, CROSSWALK_COLUMNS), start=2):
-        bps, bps_name, kemendagri, name_2025 = _cells(line)
-        if codes is None or kemendagri in codes:
-            rows.append(CrosswalkRow(file, row, bps, bps_name, kemendagri or None, name_2025 or None))
+        # The Kemendagri code is the third cell; only a line with a quoted cell needs all cells
+        # to find it (most lines are left at that).
+        if codes is None or '"' in line or line.split(",", 3)[2] in codes:
+            bps, bps_name, kemendagri, name_2025 = _cells(line)
+            if codes is None or kemendagri in codes:
+                rows.append(CrosswalkRow(file, row, bps, bps_name, kemendagri or None,
+                                         name_2025 or None))
     return tuple(rows)
 
 
 __all__ = ["EDITION", "covered", "covered_units", "covers", "crosswalk_for", "national_crosswalk",
-           "national_units", "units_by_code"]
+           "national_units", "units_by_code", "units_csv"]
