@@ -39,7 +39,7 @@ def find_problems(r: Registry) -> Iterator[Problem]:
     yield from check_units(r.units, units)
     for x in r.crosswalk:
         if x.kemendagri_code and x.kemendagri_code not in units:
-            yield _p(x, "kemendagri_code", x.kemendagri_code, "is not in regions/units.csv")
+            yield _p(x, "kemendagri_code", x.kemendagri_code, "is not a code in the official region list")
 
     ids = {
         "organisations": {o.org_id for o in r.organisations},
