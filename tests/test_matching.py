@@ -96,6 +96,8 @@ def test_candidates_in_the_reconciliation_shape(matcher: Matcher) -> None:
     assert first["id"] == "62.04.05.2020" and first["name"] == "Marga Jaya"
     assert first["match"] is True and first["score"] == 100.0
     assert first["type"] == [{"id": "desa", "name": "desa"}]
+    assert first["description"] == ("Gn. Bintang Awai 62.04.05, Kabupaten Barito Selatan 62.04, "
+                                    "Kalimantan Tengah 62")
     assert {f["id"] for f in first["features"]} == {"name", "parent"}
     other = result.candidates[1].reconciliation()
     assert other["match"] is False and other["score"] < first["score"]
