@@ -15,13 +15,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kkb_lod.iris import CODE_RE, SLUG_RE
+
+if TYPE_CHECKING:
+    from kkb_lod.resolve import Resolution
 
 Parser = Callable[[str], Any]
 
@@ -130,6 +134,12 @@ def code(value: str) -> str:
     if not CODE_RE.match(ascii_digits(value)):
         raise CellError("is not a Kemendagri code like 62.04.06.2020")
     return value
+
+
+def code_or_empty(value: str) -> str:
+    """A code, or "" where a row names its place but leaves the code to be resolved from the name
+    (:mod:`kkb_lod.resolve`)."""
+    return code(value) if value else ""
 
 
 def slug(value: str) -> str:
@@ -386,7 +396,8 @@ TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
         "bps_name": text, "kemendagri_code": optional(code), "kemendagri_name_2025": optional(text),
     }),
     "kkb": ("registry/kkb.csv", KkbRow, {
-        "village_code": code, "village_name": text, "district_code": code, "district_name": text,
+        "village_code": code_or_empty, "village_name": text, "district_code": code_or_empty,
+        "district_name": text,
         "programme": slug, "status": one_of("designated"),
         "designation_date": optional(date), "designated_by": optional(slug), "source": slug,
         "source_village_name": optional(text),
@@ -461,6 +472,8 @@ class Registry:
     texts: dict[str, str]
     indicators: tuple[IndicatorRow, ...] = ()
     observations: tuple[ObservationRow, ...] = ()
+    #: Rows of kkb.csv whose codes were resolved from their names (:mod:`kkb_lod.resolve`).
+    resolutions: tuple[Resolution, ...] = ()
 
 
 def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
@@ -468,6 +481,8 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
     problems: list[Problem] = []
     tables: dict[str, tuple[Record, ...]] = {}
     for name, (path, record_type, parsers) in TABLES.items():
+        if name in REFERENCE_TABLES and not os.path.lexists(folder / path):
+            continue  # the bundled reference stands in (below)
         rows, found = read_table(folder / path, path, record_type, parsers, limits)
         tables[name] = rows
         problems += found
@@ -477,10 +492,20 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
                                      OBSERVATION_LIMITS if name == "observations" else limits)
             tables[name] = rows
             problems += found
+    # codes from names first: the bundled reference covers the codes the rows end up with
+    resolutions: tuple[Resolution, ...] = ()
+    if not problems:
+        from kkb_lod.resolve import resolve_rows  # the matcher is loaded only when a row needs it
+
+        tables["kkb"], resolutions = resolve_rows(tables["kkb"])  # type: ignore[arg-type]
+    bundled = bundled_reference(tables)
+    tables.update(bundled)
     texts: dict[str, str] = {}
     for src in tables["sources"]:
         assert isinstance(src, SourceRow)
-        if src.document:
+        if src.document in bundled_documents(bundled):
+            texts[src.source_id] = bundled_documents(bundled)[src.document]
+        elif src.document:
             found_text = read_document(folder, src, limits)
             if isinstance(found_text, Problem):
                 problems.append(found_text)
@@ -488,7 +513,48 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
                 texts[src.source_id] = found_text
     if problems:
         raise InputError(problems)
-    return Registry(texts=texts, **tables)  # type: ignore[arg-type]
+    return Registry(texts=texts, resolutions=resolutions, **tables)  # type: ignore[arg-type]
+
+
+#: The tables of the official reference. A registry folder without them gets the package's own
+#: (:mod:`kkb_lod.reference`, the whole country), restricted to the units the registry covers.
+REFERENCE_TABLES = ("units", "crosswalk")
+
+
+def named_codes(tables: dict[str, tuple[Record, ...]]) -> set[str]:
+    """Every region code the registry's tables name: KKB villages and kecamatan, activity scopes,
+    observation areas, source places and organisations' areas."""
+    columns = {"kkb": ("village_code", "district_code"), "activities": ("scope_code",),
+               "observations": ("area_code",), "sources": ("place_code",),
+               "organisations": ("jurisdiction_code",)}
+    return {code for table, names in columns.items() for record in tables.get(table, ())
+            for column in names if (code := getattr(record, column))}
+
+
+def bundled_reference(tables: dict[str, tuple[Record, ...]]) -> dict[str, tuple[Record, ...]]:
+    """The reference tables the folder leaves out, from the package: the official units covering
+    what the registry names (:func:`kkb_lod.reference.covers`: each regency whole, with its
+    province) and the crosswalk rows onto them."""
+    from kkb_lod import reference  # it builds on this module's records
+
+    found: dict[str, tuple[Record, ...]] = {}
+    if "units" not in tables:
+        found["units"] = reference.covered_units(named_codes(tables))
+    if "crosswalk" not in tables:
+        units = found.get("units", tables.get("units", ()))
+        found["crosswalk"] = reference.crosswalk_for({u.code for u in units})  # type: ignore[attr-defined]
+    return found
+
+
+def bundled_documents(bundled: dict[str, tuple[Record, ...]]) -> dict[str, str]:
+    """The text of each bundled table, under the path of the file it stands in for: a source whose
+    ``document`` names ``regions/units.csv`` describes the official list wherever it comes from."""
+    if not bundled:
+        return {}
+    from kkb_lod import reference
+
+    files = {"units": reference.UNITS_FILE, "crosswalk": reference.CROSSWALK_FILE}
+    return {TABLES[name][0]: reference.text(files[name]) for name in bundled}
 
 
 def read_document(folder: Path, source: SourceRow, limits: Limits = LIMITS) -> str | Problem:

@@ -16,13 +16,15 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod import ntriples
+from kkb_lod.history import EDITION_SOURCES, EarlierName, History, earlier_edition, load_history
 from kkb_lod.ingest import KkbRow, Registry, SourceRow, UnitRow
-from kkb_lod.iris import Minter
+from kkb_lod.iris import Minter, parent_code
 from kkb_lod.vocab import (
     DCTERMS,
     FAMILY_FUNCTIONS,
@@ -39,6 +41,9 @@ from kkb_lod.vocab import (
     STATUSES,
     XSD,
 )
+
+if TYPE_CHECKING:
+    from kkb_lod.resolve import Resolution
 
 Triple = tuple[Node, Node, Node]
 
@@ -59,7 +64,7 @@ UNIT_CLASSES: dict[tuple[str, str | None], tuple[URIRef, ...]] = {
 LANGUAGES = {"id": URIRef("http://id.loc.gov/vocabulary/iso639-1/id"),
              "en": URIRef("http://id.loc.gov/vocabulary/iso639-1/en")}
 KIND_WORDS = {"desa": "desa", "kelurahan": "kelurahan", "desa_adat": "desa adat"}
-ASPECT_WORDS = {"name": "nama", "kind": "jenis"}
+ASPECT_WORDS = {"name": "nama", "kind": "jenis", "code": "kode"}
 
 
 def id_(text: str) -> Literal:
@@ -115,7 +120,8 @@ def map_registry(registry: Registry, mint: Minter,
     """
     ctx = Context(mint, registry)
     graphs: dict[str, Iterator[Triple | str]] = {
-        REGIONS: region_triples(ctx), REGISTRY: registry_triples(ctx)}
+        REGIONS: itertools.chain(region_triples(ctx), history_triples(ctx)),
+        REGISTRY: registry_triples(ctx)}
     if registry.observations or registry.indicators:
         graphs[INDICATORS] = (itertools.chain(indicator_header_triples(ctx), observation_nquads(ctx))
                               if nquads else indicator_triples(ctx))
@@ -169,6 +175,64 @@ def region_triples(ctx: Context) -> Iterator[Triple]:
             yield s, PROV.wasDerivedFrom, derived_from
 
 
+# --- code and name history ----------------------------------------------------------------------
+
+
+def history_triples(ctx: Context, history: History | None = None) -> Iterator[Triple]:
+    """Earlier names of the published units, and the former codes that lie under a published
+    unit or were replaced by one (with their successors), each name sourced to its editions."""
+    history = history or load_history()
+    published = ctx.units
+    editions: set[int] = set()
+    for u in ctx.registry.units:
+        for n in history.earlier_names(u.code):
+            yield from name_record(ctx, u.code, n, editions)
+        for old in history.replacing(u.code):
+            yield ctx.mint.unit(u.code), DCTERMS.replaces, ctx.mint.unit(old)
+    for code in sorted(history.removed):
+        successors = [c for c in history.successors(code) if c in published]
+        if not successors and parent_code(code) not in published:
+            continue
+        s = ctx.mint.unit(code)
+        names = history.earlier_names(code)
+        yield s, RDF.type, KKB.FormerUnit
+        yield s, RDFS.label, id_(names[-1].name)
+        yield s, KKB.kemendagriCode, Literal(code)
+        for n in names:
+            yield from name_record(ctx, code, n, editions)
+        for new in successors:
+            yield s, DCTERMS.isReplacedBy, ctx.mint.unit(new)
+    for year in sorted(editions):
+        yield from edition_triples(ctx, year)
+
+
+def name_record(ctx: Context, code: str, name: EarlierName, editions: set[int]) -> Iterator[Triple]:
+    """One name a code carried, with the editions that carry it as data and as sources."""
+    n = ctx.mint.mint("name", f"{code.replace('.', '-')}-{name.editions[0]}")
+    yield ctx.mint.unit(code), KKB.earlierName, n
+    yield n, RDF.type, KKB.NameRecord
+    yield n, RDFS.label, id_(name.name)
+    for year in name.editions:
+        yield n, KKB.edition, Literal(str(year), datatype=XSD.gYear)
+        yield n, DCTERMS.source, edition_iri(ctx, year)
+        editions.add(year)
+
+
+def edition_iri(ctx: Context, year: int) -> URIRef:
+    return ctx.mint.mint("edition", f"kemendagri-{year}")
+
+
+def edition_triples(ctx: Context, year: int) -> Iterator[Triple]:
+    """An edition of the Kemendagri code list as a source document, with its citation."""
+    edition = EDITION_SOURCES[year]
+    s = edition_iri(ctx, year)
+    yield s, RDF.type, KKB.SourceDocument
+    yield s, RDF.type, PROV.Entity
+    yield s, RDFS.label, id_(f"Kode wilayah Kemendagri, edisi {year}")
+    yield s, RDFS.label, en(f"Kemendagri region codes, {year} edition")
+    yield s, DCTERMS.bibliographicCitation, Literal(edition.citation)
+
+
 # --- the registry --------------------------------------------------------------------------------
 
 
@@ -177,8 +241,11 @@ def registry_triples(ctx: Context) -> Iterator[Triple]:
     yield from source_triples(ctx)
     yield from organisation_triples(ctx)
     yield from programme_triples(ctx)
+    resolved = {(r.file, r.row): r for r in ctx.registry.resolutions}
     for row in ctx.registry.kkb:
         yield from kkb_triples(ctx, row)
+        if (row.file, row.row) in resolved:
+            yield from resolution_triples(ctx, resolved[row.file, row.row])
     yield from activity_triples(ctx)
 
 
@@ -226,6 +293,14 @@ def discrepancy(ctx: Context, aspect: str, unit: UnitRow, said: str | None,
     """A note when ``said`` is spelt otherwise than the official name (same place, checked)."""
     if not said or said == unit.name:
         return
+    edition = earlier_edition(said, unit.code, unit.level)
+    if edition is not None:
+        yield from note(ctx, aspect, unit, source, said, unit.name,
+                        f"'{said}' adalah nama kode {unit.code} dalam {edition}; nama resmi"
+                        f" Kemendagri 2025 '{unit.name}' yang dipakai.",
+                        f"{why}: '{said}' is the name of code {unit.code} in {edition}; the"
+                        f" official Kemendagri 2025 name '{unit.name}' is used.")
+        return
     yield from note(ctx, aspect, unit, source, said, unit.name,
                     f"Ejaan '{said}' berbeda dengan nama resmi Kemendagri '{unit.name}'"
                     f" (kode {unit.code}); nama resmi yang dipakai.",
@@ -233,17 +308,35 @@ def discrepancy(ctx: Context, aspect: str, unit: UnitRow, said: str | None,
                     f" (code {unit.code}). The official name is used.")
 
 
+def resolution_triples(ctx: Context, r: Resolution) -> Iterator[Triple]:
+    """A note that a row's codes were resolved from the names it gives (as it gives them)."""
+    village = ctx.units[r.village_code]
+    said = f"{r.village_name} (kecamatan {r.district_name})"
+    via = "" if r.matched_as == "name" else f", named so in {r.matched_as}"
+    yield from note(ctx, "code", village, None, said, r.village_code,
+                    f"Baris {r.row} {r.file} tidak memberi kode; kode {r.village_code} diambil dari"
+                    f" nama '{r.village_name}' di kecamatan '{r.district_name}': satu-satunya desa/"
+                    f"kelurahan resmi dengan nama itu di sana ({village.name}{via}).",
+                    f"Row {r.row} of {r.file} gives no code; code {r.village_code} was resolved from"
+                    f" the name '{r.village_name}' in kecamatan '{r.district_name}': the one official"
+                    f" village of that name there ({village.name}{via}).",
+                    labels=(f"Kode dari nama: {said} → {r.village_code}",
+                            f"Code resolved from the name: {said} → {r.village_code}"))
+
+
 def note(ctx: Context, aspect: str, unit: UnitRow | None, source: URIRef | None, said: str,
          official: str, comment_id: str, comment_en: str,
-         about: URIRef | None = None) -> Iterator[Triple]:
+         about: URIRef | None = None, labels: tuple[str, str] | None = None) -> Iterator[Triple]:
     """A :data:`KKB.SourceDiscrepancy` naming both values, the source of each, and the one used."""
     target = about if about is not None else ctx.mint.unit(unit.code)  # type: ignore[union-attr]
     key = target.rsplit("/", 1)[-1].replace(".", "-")
     origin = source.rsplit("/", 1)[-1] if source is not None else "registry"
     n = ctx.mint.mint("note", f"{aspect}-{key}" + ("" if origin == key else f"-{origin}"))
     yield n, RDF.type, KKB.SourceDiscrepancy
-    yield n, RDFS.label, id_(f"Perbedaan {ASPECT_WORDS[aspect]}: {said} / {official}")
-    yield n, RDFS.label, en(f"{aspect.capitalize()} discrepancy: {said} / {official}")
+    label_id, label_en = labels or (f"Perbedaan {ASPECT_WORDS[aspect]}: {said} / {official}",
+                                    f"{aspect.capitalize()} discrepancy: {said} / {official}")
+    yield n, RDFS.label, id_(label_id)
+    yield n, RDFS.label, en(label_en)
     yield n, KKB.concerns, target
     yield n, KKB.aspect, Literal(aspect)
     yield n, KKB.valueInSource, Literal(said)

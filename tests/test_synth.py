@@ -49,9 +49,9 @@ def test_generator_output_passes_ingest_and_checks(synthetic: Path) -> None:
     registry = read_registry(synthetic)
     check_registry(registry)
     assert registry.kkb and registry.activities and registry.observations and registry.indicators
-    real = {u.code: replace(u, row=0) for u in read_registry(DATA).units}
+    real = {u.code: replace(u, file="", row=0) for u in read_registry(DATA).units}
     # the places are the official ones: Barito Selatan's units exactly as in the bundled list
-    same = [replace(u, row=0) == real[u.code] for u in registry.units if u.code in real]
+    same = [replace(u, file="", row=0) == real[u.code] for u in registry.units if u.code in real]
     assert len(same) == len(real) and all(same)
     assert {k.source for k in registry.kkb} == {o.source for o in registry.observations} == {
         "synthetic-generator"}
@@ -69,7 +69,9 @@ def test_same_seed_same_folder_other_seed_other_villages(synthetic: Path, tmp_pa
 
 def test_synthetic_build_conforms_and_lives_in_the_synthetic_space(
         synthetic_build: BuildResult) -> None:
-    assert 3000 < synthetic_build.triples < 12000  # asked for ~6000
+    # asked for ~6000; the build adds the ontology and the units' earlier names (seed 7: 12,429
+    # triples, 418 of them the units' history)
+    assert 3000 < synthetic_build.triples < 13000
     assert synthetic_build.graphs["indicators"] > 0
     dataset = Dataset(default_union=True)
     dataset.parse(synthetic_build.release / "dumps" / "kkb.nq", format="nquads")
