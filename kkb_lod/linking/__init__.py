@@ -17,6 +17,7 @@ checked — is not linked; it goes to the review report. An override (``accept``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,14 @@ SNAPSHOT, SNAPSHOT_META, OVERRIDES = ("links/wikidata-snapshot.csv", "links/wiki
 SCORES = {"code": 1.0, "paired-code": 0.95, "label": 0.9, "override": 1.0}
 THRESHOLD = 0.9  # below this a candidate is never linked, only reviewed
 LEVELS = ("country", "province", "regency", "district", "village")
+
+
+@functools.lru_cache(maxsize=2**18)
+def name_key(name: str) -> str:
+    """What two names must share to be the same name: the one comparison of names the matcher
+    and the refresh (``refresh.py``) use, so that changing it here changes both. (Cached: a
+    national refresh compares the same few hundred thousand names several times.)"""
+    return normalise_name(name)
 
 
 def qid(value: str) -> str:
@@ -217,7 +226,7 @@ def match_units(units: tuple[UnitRow, ...], snapshot: Snapshot,
         if e.code:
             by_code.setdefault(e.code, []).append(e)
         for label in {e.label_id, e.label_en} - {""}:
-            by_name.setdefault((e.level, normalise_name(label)), []).append(e)
+            by_name.setdefault((e.level, name_key(label)), []).append(e)
     linked: dict[str, str] = {}
     decisions = []
     for unit in sorted(units, key=lambda u: (u.code.count("."), u.code)):
@@ -245,7 +254,7 @@ def _decide(unit: UnitRow, by_code: dict[str, list[Entity]],
                                SCORES["code" if on_wikidata else "paired-code"]))
     if not any(score for _, _, score in candidates):
         parent_qid = linked.get(unit.parent_code or "", "")
-        for e in by_name.get((unit.level, normalise_name(unit.name)), []):
+        for e in by_name.get((unit.level, name_key(unit.name)), []):
             if e.qid in rejected or e.code and e.code != unit.code:
                 continue  # an entity with another unit's code is that other unit
             if parent_qid and e.parent_qid == parent_qid:
