@@ -4,7 +4,7 @@
     kkb-lod build --data /tmp/synth-1e6 --out /tmp/build-1e6 --base-iri https://w3id.org/kkb/synthetic/
 
 The *places* are real: the official Kemendagri list of all 91,599 units
-(``benchmarks/data/indonesia_regions.csv.gz``, see ``benchmarks/data/README.md``). Everything else
+(the package's own reference, ``kkb_lod/reference_data/units.csv.xz``, see its README). Everything else
 — which villages are KKB, designation years, organisations, guidance activities, indicators and
 their yearly values — is drawn at random from ``--seed`` and attributed to one source,
 ``synthetic-generator``, whose label and note say it is synthetic. The folder is written in the
@@ -13,7 +13,7 @@ refuses such a folder unless the base IRI is a synthetic one (``…/synthetic/``
 resources can never be minted in the published IRI space.
 
 With ``--triples`` the size is approximate (within some 15%): the generator picks whole regencies
-(Barito Selatan always among them, so the real BPS crosswalk rows and Wikidata snapshot apply),
+(Barito Selatan always among them, so its real BPS crosswalk rows and Wikidata snapshot apply),
 designates about 30% of their villages, adds one guidance activity per regency and year, and fills
 the rest with indicator observations (``registry/observations.csv``, published as an RDF Data Cube).
 """
@@ -22,22 +22,23 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import io
 import random
 import shutil
 import sys
 from collections import defaultdict
+from dataclasses import astuple
 from pathlib import Path
 
+from kkb_lod.reference import CROSSWALK_COLUMNS, UNIT_COLUMNS, crosswalk_for, national_units
+
 HERE = Path(__file__).resolve().parent
-REGIONS = HERE / "data" / "indonesia_regions.csv.gz"
 REAL_DATA = HERE.parent / "data"
 SOURCE = "synthetic-generator"
 YEARS = (2021, 2022, 2023, 2024, 2025)
 FUNCTIONS = ("keagamaan", "sosial-budaya", "cinta-kasih", "perlindungan", "reproduksi",
              "sosialisasi-pendidikan", "ekonomi", "pembinaan-lingkungan")
-ALWAYS = "62.04"  # Barito Selatan: the project's real crosswalk rows refer to it
+ALWAYS = "62.04"  # Barito Selatan: the project's real crosswalk rows and snapshot refer to it
 #: Triples per row, measured on builds of this generator's output (for sizing only).
 PER_UNIT, PER_KKB, PER_GUIDED_YEAR, PER_OBSERVATION = 15.0, 10.7, 1.0, 7.0
 KKB_SHARE = 0.3
@@ -48,8 +49,8 @@ EXCERPT = "SYNTHETIC data, drawn at random by benchmarks/synth.py for benchmarks
 
 def read_regions() -> list[dict[str, str]]:
     """Every official unit, in code order (the file's order)."""
-    with gzip.open(REGIONS, "rt", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return [dict(zip(UNIT_COLUMNS, (cell or "" for cell in astuple(u)[2:]), strict=True))
+            for u in national_units()]
 
 
 def choose_units(units: list[dict[str, str]], triples: float | None) -> list[dict[str, str]]:
@@ -110,7 +111,9 @@ def generate(out: Path, seed: int, triples: float | None = None, kkb: int | None
     unit_cols = ["code", "name", "level", "parent_code", "kind", "latitude", "longitude",
                  "postal_code"]
     write("regions/units.csv", unit_cols, [[u[c] for c in unit_cols] for u in units])
-    shutil.copy(REAL_DATA / "regions" / "bps_crosswalk.csv", out / "regions" / "bps_crosswalk.csv")
+    crosswalk = crosswalk_for({u["code"] for u in units if u["code"][:5] in ("62", ALWAYS)})
+    write("regions/bps_crosswalk.csv", list(CROSSWALK_COLUMNS),
+          [[getattr(x, c) or "" for c in CROSSWALK_COLUMNS] for x in crosswalk])  # Barito Selatan's
     shutil.copytree(REAL_DATA / "links", out / "links")  # the real Wikidata snapshot (Barito Selatan)
 
     real_sources = _read(REAL_DATA / "registry" / "sources.csv")

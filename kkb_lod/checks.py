@@ -32,10 +32,10 @@ def find_problems(r: Registry) -> Iterator[Problem]:
     """Every inconsistency of the registry, in file order."""
     units = {u.code: u for u in r.units}
     yield from _duplicates(r.units, "code")
-    yield from _check_units(r.units, units)
+    yield from check_units(r.units, units)
     for x in r.crosswalk:
         if x.kemendagri_code and x.kemendagri_code not in units:
-            yield _p(x, "kemendagri_code", x.kemendagri_code, "is not in regions/units.csv")
+            yield _p(x, "kemendagri_code", x.kemendagri_code, "is not a code in the official region list")
 
     ids = {
         "organisations": {o.org_id for o in r.organisations},
@@ -154,7 +154,8 @@ def _check_observations(r: Registry, units: dict[str, UnitRow],
             seen[key] = o.row
 
 
-def _check_units(rows: Iterable[UnitRow], units: dict[str, UnitRow]) -> Iterator[Problem]:
+def check_units(rows: Iterable[UnitRow], units: dict[str, UnitRow]) -> Iterator[Problem]:
+    """Each unit's level, parent and kind agree with its code, and its parent is among ``units``."""
     for u in rows:
         level = level_of(u.code)
         if u.level != level:
@@ -221,4 +222,4 @@ def _p(record: Record, column: str, value: str, message: str) -> Problem:
     return Problem(record.file, record.row, column, value, message)
 
 
-__all__ = ["check_registry", "find_problems"]
+__all__ = ["check_registry", "check_units", "find_problems"]

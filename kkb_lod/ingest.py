@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -468,6 +469,8 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
     problems: list[Problem] = []
     tables: dict[str, tuple[Record, ...]] = {}
     for name, (path, record_type, parsers) in TABLES.items():
+        if name in REFERENCE_TABLES and not os.path.lexists(folder / path):
+            continue  # the bundled reference stands in (below)
         rows, found = read_table(folder / path, path, record_type, parsers, limits)
         tables[name] = rows
         problems += found
@@ -477,10 +480,14 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
                                      OBSERVATION_LIMITS if name == "observations" else limits)
             tables[name] = rows
             problems += found
+    bundled = bundled_reference(tables)
+    tables.update(bundled)
     texts: dict[str, str] = {}
     for src in tables["sources"]:
         assert isinstance(src, SourceRow)
-        if src.document:
+        if src.document in bundled_documents(bundled):
+            texts[src.source_id] = bundled_documents(bundled)[src.document]
+        elif src.document:
             found_text = read_document(folder, src, limits)
             if isinstance(found_text, Problem):
                 problems.append(found_text)
@@ -489,6 +496,47 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
     if problems:
         raise InputError(problems)
     return Registry(texts=texts, **tables)  # type: ignore[arg-type]
+
+
+#: The tables of the official reference. A registry folder without them gets the package's own
+#: (:mod:`kkb_lod.reference`, the whole country), restricted to the units the registry covers.
+REFERENCE_TABLES = ("units", "crosswalk")
+
+
+def named_codes(tables: dict[str, tuple[Record, ...]]) -> set[str]:
+    """Every region code the registry's tables name: KKB villages and kecamatan, activity scopes,
+    observation areas, source places and organisations' areas."""
+    columns = {"kkb": ("village_code", "district_code"), "activities": ("scope_code",),
+               "observations": ("area_code",), "sources": ("place_code",),
+               "organisations": ("jurisdiction_code",)}
+    return {code for table, names in columns.items() for record in tables.get(table, ())
+            for column in names if (code := getattr(record, column))}
+
+
+def bundled_reference(tables: dict[str, tuple[Record, ...]]) -> dict[str, tuple[Record, ...]]:
+    """The reference tables the folder leaves out, from the package: the official units covering
+    what the registry names (:func:`kkb_lod.reference.covers`: each regency whole, with its
+    province) and the crosswalk rows onto them."""
+    from kkb_lod import reference  # it builds on this module's records
+
+    found: dict[str, tuple[Record, ...]] = {}
+    if "units" not in tables:
+        found["units"] = reference.covered_units(named_codes(tables))
+    if "crosswalk" not in tables:
+        units = found.get("units", tables.get("units", ()))
+        found["crosswalk"] = reference.crosswalk_for({u.code for u in units})  # type: ignore[attr-defined]
+    return found
+
+
+def bundled_documents(bundled: dict[str, tuple[Record, ...]]) -> dict[str, str]:
+    """The text of each bundled table, under the path of the file it stands in for: a source whose
+    ``document`` names ``regions/units.csv`` describes the official list wherever it comes from."""
+    if not bundled:
+        return {}
+    from kkb_lod import reference
+
+    files = {"units": reference.UNITS_FILE, "crosswalk": reference.CROSSWALK_FILE}
+    return {TABLES[name][0]: reference.text(files[name]) for name in bundled}
 
 
 def read_document(folder: Path, source: SourceRow, limits: Limits = LIMITS) -> str | Problem:

@@ -30,6 +30,7 @@ from kkb_lod.ingest import (
     text,
 )
 from kkb_lod.linking import link_units
+from kkb_lod.reference import covered_units, units_csv
 
 CASES = Path(__file__).parent / "cases" / "bad-input"
 
@@ -65,6 +66,7 @@ def apply_case(case: Path, folder: Path) -> None:
     ``repeat.toml`` names."""
     for overlay in case.rglob("*"):
         if overlay.is_file() and overlay.name not in ("expected.txt", "repeat.toml"):
+            (folder / overlay.relative_to(case)).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(overlay, folder / overlay.relative_to(case))
     if (case / "repeat.toml").is_file():
         for name, rows in tomllib.loads((case / "repeat.toml").read_text("utf-8")).items():
@@ -157,8 +159,11 @@ def test_missing_table_is_named(data_copy: Path) -> None:
 
 
 def test_reference_row_with_wrong_kind_is_refused(data_copy: Path) -> None:
+    """A registry's own region list (here Barito Selatan's, written from the bundled one) is
+    checked like every table."""
     units = data_copy / "regions" / "units.csv"
-    units.write_text(units.read_text(encoding="utf-8").replace(
+    units.parent.mkdir()
+    units.write_text(units_csv(covered_units(["62.04"])).replace(
         "62.04.06.2020,Kalahien,village,62.04.06,desa", "62.04.06.2020,Kalahien,village,62.04.06,"
         "kelurahan"), encoding="utf-8")
     with pytest.raises(InputError) as caught:

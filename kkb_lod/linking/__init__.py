@@ -278,7 +278,7 @@ def link_units(folder: Path, units: tuple[UnitRow, ...]) -> tuple[list[Decision]
     snapshot = read_snapshot(folder)
     rows, known = _override_rows(folder), {u.code for u in units}
     unknown = [Problem(row.file, row.row, "unit_code", row.unit_code,
-                       "is not a code in regions/units.csv") for row in rows
+                       "is not a code in the official region list") for row in rows
                if row.unit_code not in known]
     if unknown:
         raise InputError(unknown)
