@@ -27,7 +27,7 @@ LEVELS: dict[int, str] = {1: "province", 2: "regency", 3: "district", 4: "villag
 CODE_KINDS = frozenset({"province", "regency", "district", "village", "kkb"})
 SLUG_KINDS = frozenset(
     {"activity", "org", "post", "person", "programme", "objective", "source", "note", "dataset",
-     "link", "indicator", "observation"}
+     "link", "indicator", "observation", "name", "edition"}
 )
 KINDS = CODE_KINDS | SLUG_KINDS
 

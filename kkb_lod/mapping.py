@@ -21,8 +21,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod import ntriples
+from kkb_lod.history import EDITION_SOURCES, EarlierName, History, load_history
 from kkb_lod.ingest import KkbRow, Registry, SourceRow, UnitRow
-from kkb_lod.iris import Minter
+from kkb_lod.iris import Minter, parent_code
 from kkb_lod.vocab import (
     DCTERMS,
     FAMILY_FUNCTIONS,
@@ -59,7 +60,7 @@ UNIT_CLASSES: dict[tuple[str, str | None], tuple[URIRef, ...]] = {
 LANGUAGES = {"id": URIRef("http://id.loc.gov/vocabulary/iso639-1/id"),
              "en": URIRef("http://id.loc.gov/vocabulary/iso639-1/en")}
 KIND_WORDS = {"desa": "desa", "kelurahan": "kelurahan", "desa_adat": "desa adat"}
-ASPECT_WORDS = {"name": "nama", "kind": "jenis"}
+ASPECT_WORDS = {"name": "nama", "kind": "jenis", "code": "kode"}
 
 
 def id_(text: str) -> Literal:
@@ -115,7 +116,8 @@ def map_registry(registry: Registry, mint: Minter,
     """
     ctx = Context(mint, registry)
     graphs: dict[str, Iterator[Triple | str]] = {
-        REGIONS: region_triples(ctx), REGISTRY: registry_triples(ctx)}
+        REGIONS: itertools.chain(region_triples(ctx), history_triples(ctx)),
+        REGISTRY: registry_triples(ctx)}
     if registry.observations or registry.indicators:
         graphs[INDICATORS] = (itertools.chain(indicator_header_triples(ctx), observation_nquads(ctx))
                               if nquads else indicator_triples(ctx))
@@ -167,6 +169,64 @@ def region_triples(ctx: Context) -> Iterator[Triple]:
                 yield s, PROV.wasDerivedFrom, bps_source
         if derived_from:
             yield s, PROV.wasDerivedFrom, derived_from
+
+
+# --- code and name history ----------------------------------------------------------------------
+
+
+def history_triples(ctx: Context, history: History | None = None) -> Iterator[Triple]:
+    """Earlier names of the published units, and the former codes that lie under a published
+    unit or were replaced by one (with their successors), each name sourced to its editions."""
+    history = history or load_history()
+    published = ctx.units
+    editions: set[int] = set()
+    for u in ctx.registry.units:
+        for n in history.earlier_names(u.code):
+            yield from name_record(ctx, u.code, n, editions)
+        for old in history.replacing(u.code):
+            yield ctx.mint.unit(u.code), DCTERMS.replaces, ctx.mint.unit(old)
+    for code in sorted(history.removed):
+        successors = [c for c in history.successors(code) if c in published]
+        if not successors and parent_code(code) not in published:
+            continue
+        s = ctx.mint.unit(code)
+        names = history.earlier_names(code)
+        yield s, RDF.type, KKB.FormerUnit
+        yield s, RDFS.label, id_(names[-1].name)
+        yield s, KKB.kemendagriCode, Literal(code)
+        for n in names:
+            yield from name_record(ctx, code, n, editions)
+        for new in successors:
+            yield s, DCTERMS.isReplacedBy, ctx.mint.unit(new)
+    for year in sorted(editions):
+        yield from edition_triples(ctx, year)
+
+
+def name_record(ctx: Context, code: str, name: EarlierName, editions: set[int]) -> Iterator[Triple]:
+    """One name a code carried, with the editions that carry it as data and as sources."""
+    n = ctx.mint.mint("name", f"{code.replace('.', '-')}-{name.editions[0]}")
+    yield ctx.mint.unit(code), KKB.earlierName, n
+    yield n, RDF.type, KKB.NameRecord
+    yield n, RDFS.label, id_(name.name)
+    for year in name.editions:
+        yield n, KKB.edition, Literal(str(year), datatype=XSD.gYear)
+        yield n, DCTERMS.source, edition_iri(ctx, year)
+        editions.add(year)
+
+
+def edition_iri(ctx: Context, year: int) -> URIRef:
+    return ctx.mint.mint("edition", f"kemendagri-{year}")
+
+
+def edition_triples(ctx: Context, year: int) -> Iterator[Triple]:
+    """An edition of the Kemendagri code list as a source document, with its citation."""
+    edition = EDITION_SOURCES[year]
+    s = edition_iri(ctx, year)
+    yield s, RDF.type, KKB.SourceDocument
+    yield s, RDF.type, PROV.Entity
+    yield s, RDFS.label, id_(f"Kode wilayah Kemendagri, edisi {year}")
+    yield s, RDFS.label, en(f"Kemendagri region codes, {year} edition")
+    yield s, DCTERMS.bibliographicCitation, Literal(edition.citation)
 
 
 # --- the registry --------------------------------------------------------------------------------

@@ -108,6 +108,12 @@ class KKB(DefinedNamespace):
     valueUsed: URIRef
     referenceSource: URIRef
 
+    # Code and name history
+    NameRecord: URIRef
+    FormerUnit: URIRef
+    earlierName: URIRef
+    edition: URIRef
+
     # Links to other datasets (Wikidata)
     EntityLink: URIRef
     matchMethod: URIRef

@@ -28,9 +28,10 @@ from pathlib import Path
 import pytest
 
 from kkb_lod.ingest import UnitRow, read_registry
-from kkb_lod.linking import match_units, name_key, read_snapshot
+from kkb_lod.linking import match_units, read_snapshot
 from kkb_lod.linking.refresh import CODES_PER_REQUEST, PARENTS_PER_REQUEST, PROGRESS, refresh_snapshot
 from kkb_lod.linking.wdqs import WAIT_AFTER_429, Client, Politeness, RefreshError
+from kkb_lod.names import name_key
 
 from .conftest import DATA, ROOT
 from .wdqs import Fault, StandIn, World, serve
@@ -131,11 +132,11 @@ def test_a_national_refresh_asks_in_bounded_batches_and_finds_every_item(
     # found by name under the parent: every hidden unit whose parent is linked, whose item's label
     # is its name and which no other sibling without a code shares its name with (one with a code
     # is that other unit: Tounelet Satu is 71.02.11.2003 and 71.02.11.2018)
-    siblings = Counter((u.parent_code, name_key(u.name)) for u in units if u.code in world.hidden)
+    siblings = Counter((u.parent_code, name_key(u.name, u.level)) for u in units if u.code in world.hidden)
     expected = {u.code for u in units if u.code in world.hidden
                 and decisions[u.parent_code].status == "linked"
-                and name_key(world.items[u.code].label) == name_key(u.name)
-                and siblings[(u.parent_code, name_key(u.name))] == 1}
+                and name_key(world.items[u.code].label, u.level) == name_key(u.name, u.level)
+                and siblings[(u.parent_code, name_key(u.name, u.level))] == 1}
     by_label = {c for c, d in decisions.items() if d.method == "label"}
     assert by_label == expected and len(expected) > 8000
     # and a village found by name under a district found by name

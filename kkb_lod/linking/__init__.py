@@ -7,7 +7,9 @@ Pure matching over a *snapshot* of Wikidata (``data/links/wikidata-snapshot.csv`
    P2588, or a pairing recorded in the snapshot with its source); never a BPS code (P1588), which
    is another numbering; or
 2. **label**: no entity carries the code, and exactly one entity of the same level has the same
-   normalised name *and* lies in the Wikidata entity linked to the unit's parent.
+   normalised name *and* lies in the Wikidata entity linked to the unit's parent. Names are
+   compared by the project's one matcher (:mod:`kkb_lod.matching`), over an index of the
+   snapshot's labels.
 
 Anything else — two candidates, a candidate of another level, a name match whose parent cannot be
 checked — is not linked; it goes to the review report. An override (``accept``/``set`` a Q-id,
@@ -17,7 +19,6 @@ checked — is not linked; it goes to the review report. An override (``accept``
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from kkb_lod.ingest import (
     too_big,
     unsafe_character,
 )
-from kkb_lod.names import normalise_name
+from kkb_lod.matching import Entry, Matcher
 
 QID_RE = re.compile(r"^Q[1-9][0-9]{0,11}\Z")
 SNAPSHOT, SNAPSHOT_META, OVERRIDES = ("links/wikidata-snapshot.csv", "links/wikidata-snapshot.json",
@@ -46,14 +47,6 @@ SNAPSHOT, SNAPSHOT_META, OVERRIDES = ("links/wikidata-snapshot.csv", "links/wiki
 SCORES = {"code": 1.0, "paired-code": 0.95, "label": 0.9, "override": 1.0}
 THRESHOLD = 0.9  # below this a candidate is never linked, only reviewed
 LEVELS = ("country", "province", "regency", "district", "village")
-
-
-@functools.lru_cache(maxsize=2**18)
-def name_key(name: str) -> str:
-    """What two names must share to be the same name: the one comparison of names the matcher
-    and the refresh (``refresh.py``) use, so that changing it here changes both. (Cached: a
-    national refresh compares the same few hundred thousand names several times.)"""
-    return normalise_name(name)
 
 
 def qid(value: str) -> str:
@@ -221,24 +214,38 @@ def match_units(units: tuple[UnitRow, ...], snapshot: Snapshot,
                 overrides: dict[str, list[tuple[str, str, str]]]) -> list[Decision]:
     """A decision for every unit, parents before children (a label match needs the parent's link)."""
     by_code: dict[str, list[Entity]] = {}
-    by_name: dict[tuple[str, str], list[Entity]] = {}
     for e in snapshot.entities:
         if e.code:
             by_code.setdefault(e.code, []).append(e)
-        for label in {e.label_id, e.label_en} - {""}:
-            by_name.setdefault((e.level, name_key(label)), []).append(e)
+    by_name = label_matcher(snapshot)
+    codes: dict[str, set[str]] = {}
+    for e in snapshot.entities:
+        if e.code:
+            codes.setdefault(e.qid, set()).add(e.code)
     linked: dict[str, str] = {}
     decisions = []
     for unit in sorted(units, key=lambda u: (u.code.count("."), u.code)):
-        decision = _decide(unit, by_code, by_name, linked, overrides.get(unit.code, []))
+        decision = _decide(unit, by_code, by_name, codes, linked, overrides.get(unit.code, []))
         if decision.status == "linked":
             linked[unit.code] = decision.qid
         decisions.append(decision)
     return decisions
 
 
+def label_matcher(snapshot: Snapshot) -> Matcher:
+    """The snapshot's items indexed by their labels (Indonesian first, English as another name),
+    level and parent item, for the matcher."""
+    entries = []
+    for e in snapshot.entities:
+        labels = [label for label in dict.fromkeys((e.label_id, e.label_en)) if label]
+        if labels:
+            entries.append(Entry(e.qid, labels[0], e.level, None, e.parent_qid or None,
+                                 tuple((label, "label") for label in labels[1:])))
+    return Matcher.of(entries)
+
+
 def _decide(unit: UnitRow, by_code: dict[str, list[Entity]],
-            by_name: dict[tuple[str, str], list[Entity]], linked: dict[str, str],
+            by_name: Matcher, codes: dict[str, set[str]], linked: dict[str, str],
             overrides: list[tuple[str, str, str]]) -> Decision:
     for qid, decision, note in overrides:
         if decision in ("accept", "set"):
@@ -254,13 +261,15 @@ def _decide(unit: UnitRow, by_code: dict[str, list[Entity]],
                                SCORES["code" if on_wikidata else "paired-code"]))
     if not any(score for _, _, score in candidates):
         parent_qid = linked.get(unit.parent_code or "", "")
-        for e in by_name.get((unit.level, name_key(unit.name)), []):
-            if e.qid in rejected or e.code and e.code != unit.code:
+        found = by_name.match(unit.name, level=unit.level, parents=[parent_qid] if parent_qid else [],
+                              suggest=False, limit=None)
+        for c in found.candidates:
+            if c.id in rejected or codes.get(c.id, {unit.code}) != {unit.code}:
                 continue  # an entity with another unit's code is that other unit
-            if parent_qid and e.parent_qid == parent_qid:
-                candidates.append((e.qid, f"name and parent {parent_qid}", SCORES["label"]))
+            if c.parent_agreement == 1.0:
+                candidates.append((c.id, f"name and parent {parent_qid}", SCORES["label"]))
             else:
-                candidates.append((e.qid, "name only; parent unchecked or different", 0.5))
+                candidates.append((c.id, "name only; parent unchecked or different", 0.5))
     strong = sorted({c for c in candidates if c[2] >= THRESHOLD})
     if len(strong) == 1:
         qid, why, score = strong[0]

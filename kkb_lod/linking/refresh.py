@@ -5,8 +5,8 @@ Two kinds of request, each with a bounded number of values so one stays far unde
 then, level by level (regencies, districts, villages), the items of that level's Wikidata classes
 located in (P131) the item linked to an unmatched unit's parent, ``PARENTS_PER_REQUEST`` parents
 at a time. Of those only the items whose name matches an unmatched unit under that parent are
-kept (:func:`kkb_lod.linking.name_key`, the matcher's own comparison), so the matcher can check
-name and hierarchy offline.
+kept (:func:`kkb_lod.names.name_key`, the comparison of names of the matcher,
+:mod:`kkb_lod.matching`), so the linker can check name and hierarchy offline.
 
 Every answer is appended to a progress file in the links folder (synced to disk line by line)
 before the next request: a refresh stopped anyhow (Ctrl-C, a crash, a kill) asks only what is
@@ -38,9 +38,9 @@ from kkb_lod.linking import (
     Entity,
     Snapshot,
     match_units,
-    name_key,
 )
 from kkb_lod.linking.wdqs import Client, Politeness, RefreshError
+from kkb_lod.names import name_key
 
 __all__ = ["PROGRESS", "WIKIDATA", "Politeness", "RefreshError", "refresh_snapshot"]
 
@@ -113,7 +113,8 @@ def refresh_snapshot(units: Iterable[UnitRow], folder: Path, endpoint: str = WIK
                                               classes=classes)
                 for row in ask(query):
                     names = wanted.get(_qid(row.get("parent", "")), set())
-                    if {name_key(row.get("labelId", "")), name_key(row.get("labelEn", ""))} & names:
+                    labels = {row.get("labelId", ""), row.get("labelEn", "")} - {""}
+                    if {name_key(label, level) for label in labels} & names:
                         _keep(found, row, level, refused)
         entities = sorted(found.values(), key=lambda e: (e.code or "~", e.qid))
         write_snapshot(folder, entities, {
@@ -155,7 +156,7 @@ def _unmatched_by_parent(units: tuple[UnitRow, ...], found: dict[str, Entity],
     wanted: dict[str, set[str]] = {}
     for u in units:
         if u.level == level and u.code not in coded and u.parent_code in linked:
-            wanted.setdefault(linked[u.parent_code], set()).add(name_key(u.name))
+            wanted.setdefault(linked[u.parent_code], set()).add(name_key(u.name, level))
     return wanted
 
 
