@@ -139,7 +139,12 @@ def validate(data_dir: Path | None, report_path: Path, engine: str) -> None:
                    "stopped when run again.")
 @click.option("--endpoint", default="https://query.wikidata.org/sparql", show_default=True,
               help="SPARQL endpoint queried by --refresh.")
-def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint: str) -> None:
+@click.option("--reference", type=click.Choice(["registry", "all"]), default="registry",
+              show_default=True,
+              help="Units to refresh and match: those of the registry's reference (the regencies it "
+                   "covers, or its own region list), or all 91,599 units of the country.")
+def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint: str,
+         reference: str) -> None:
     """Match administrative units to Wikidata and write the review.
 
     Offline by default (data/links/wikidata-snapshot.csv); overrides in data/links/overrides.csv
@@ -149,14 +154,15 @@ def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint:
     from kkb_lod.ingest import read_registry
     from kkb_lod.linking import link_units
     from kkb_lod.linking.publish import quickstatements, review_csv, review_html
+    from kkb_lod.reference import national_units
 
     settings = _settings(data_dir=data_dir, build_dir=build_dir)
     progress = Progress()
     try:
-        registry = read_registry(settings.data_dir)
+        units = read_registry(settings.data_dir).units if reference == "registry" else national_units()
         if refresh:
-            _refresh(registry.units, settings, endpoint, progress)
-        decisions, snapshot = link_units(settings.data_dir, registry.units)
+            _refresh(units, settings, endpoint, progress)
+        decisions, snapshot = link_units(settings.data_dir, units)
     except InputError as err:
         _input_problems(err)
     out = settings.build_dir / "links"

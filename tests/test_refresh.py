@@ -1,9 +1,10 @@
 """``kkb-lod link --refresh`` at national size: batched, polite, resumable, against a stand-in
 for the Wikidata Query Service on loopback (``tests/wdqs.py``; its Q-ids are synthetic).
 
-The national runs are real ``kkb-lod`` processes over the whole official list (91,599 units, the
-83,762 villages among them), one killed with SIGKILL and one stopped with Ctrl-C halfway; the
-small ones run in-process over Barito Selatan's 101 units, with a recorded ``sleep``.
+The national runs are real ``kkb-lod link --refresh --reference all`` processes over the whole
+official list (91,599 units, the 83,762 villages among them), one killed with SIGKILL and one
+stopped with Ctrl-C halfway; the small ones run in-process over the bundled registry's units
+(Barito Selatan's 101), with a recorded ``sleep``.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from kkb_lod.linking import match_units, read_snapshot
 from kkb_lod.linking.refresh import CODES_PER_REQUEST, PARENTS_PER_REQUEST, PROGRESS, refresh_snapshot
 from kkb_lod.linking.wdqs import WAIT_AFTER_429, Client, Politeness, RefreshError
 from kkb_lod.names import name_key
+from kkb_lod.reference import national_units
 
-from .conftest import DATA, ROOT
+from .conftest import DATA
 from .wdqs import Fault, StandIn, World, serve
 
 SNAPSHOT, META = "links/wikidata-snapshot.csv", "links/wikidata-snapshot.json"
@@ -51,20 +53,8 @@ def fast(**changes: float) -> Politeness:
 
 
 @pytest.fixture(scope="module")
-def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A registry folder with every official unit (the synthetic generator's, whose places are
-    the real official list; its Wikidata snapshot is the bundled one)."""
-    out = tmp_path_factory.mktemp("national") / "registry"
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), "--kkb", "5",
-                           "--indicators", "1", "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return out
-
-
-@pytest.fixture(scope="module")
-def units(national: Path) -> tuple[UnitRow, ...]:
-    found = read_registry(national).units
+def units() -> tuple[UnitRow, ...]:
+    found = national_units()
     assert Counter(u.level for u in found) == {"province": 38, "regency": 514, "district": 7285,
                                               "village": 83762}
     return found
@@ -76,28 +66,28 @@ def standin(units: tuple[UnitRow, ...]) -> Iterator[StandIn]:
         yield server
 
 
-def command(registry: Path, endpoint: str, out: Path) -> list[str]:
+def command(registry: Path, endpoint: str, out: Path, reference: str) -> list[str]:
     return [sys.executable, "-m", "kkb_lod", "link", "--refresh", "--data", str(registry), "--out",
-            str(out), "--endpoint", endpoint]
+            str(out), "--endpoint", endpoint, "--reference", reference]
 
 
-def link(registry: Path, endpoint: str, out: Path) -> subprocess.CompletedProcess:
+def link(registry: Path, endpoint: str, out: Path, reference: str = "all"
+         ) -> subprocess.CompletedProcess:
     """``kkb-lod link --refresh`` as its own process, to its end."""
-    return subprocess.run(command(registry, endpoint, out), env={**os.environ, **FAST},
+    return subprocess.run(command(registry, endpoint, out, reference), env={**os.environ, **FAST},
                           capture_output=True, text=True, timeout=600)
 
 
 def start(registry: Path, endpoint: str, out: Path) -> subprocess.Popen:
-    return subprocess.Popen(command(registry, endpoint, out), env={**os.environ, **FAST},
+    return subprocess.Popen(command(registry, endpoint, out, "all"), env={**os.environ, **FAST},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(national: Path, standin: StandIn, tmp_path_factory: pytest.TempPathFactory
-                  ) -> dict:
-    """One refresh from start to end, as the reference for the others."""
+def uninterrupted(standin: StandIn, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One refresh of the whole country from start to end, as the reference for the others."""
     registry = tmp_path_factory.mktemp("whole") / "registry"
-    shutil.copytree(national, registry)
+    shutil.copytree(DATA, registry)
     standin.reset()
     process = link(registry, standin.url, registry.parent / "build")
     assert process.returncode == 0, process.stderr
@@ -162,9 +152,9 @@ def _held(standin: StandIn, process: subprocess.Popen) -> None:
 
 
 def test_a_refresh_killed_and_stopped_halfway_ends_as_an_uninterrupted_one(
-        national: Path, standin: StandIn, uninterrupted: dict, tmp_path: Path) -> None:
+        standin: StandIn, uninterrupted: dict, tmp_path: Path) -> None:
     registry = tmp_path / "registry"
-    shutil.copytree(national, registry)
+    shutil.copytree(DATA, registry)
     old = (registry / SNAPSHOT).read_bytes()
     seen: set[str] = set()
     stop = threading.Event()
@@ -358,7 +348,7 @@ def test_link_says_in_one_line_why_a_refresh_stopped(small: StandIn, tmp_path: P
     registry = tmp_path / "registry"
     shutil.copytree(DATA, registry)
     small.faults = {n: Fault(503) for n in range(1, 20)}
-    done = link(registry, small.url, tmp_path / "build")
+    done = link(registry, small.url, tmp_path / "build", "registry")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"HTTP 503, 6 times; the old snapshot is unchanged; the answers so far are kept in {PROGRESS}" \
         in done.stderr

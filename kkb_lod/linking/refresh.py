@@ -46,8 +46,8 @@ __all__ = ["PROGRESS", "WIKIDATA", "Politeness", "RefreshError", "refresh_snapsh
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 PROGRESS = "links/wikidata-refresh.progress"
-#: 200 codes make a query of ~4 KB (sent as POST) that the service answers in well under a second;
-#: the whole country (91,599 units) is 458 requests.
+#: 200 codes make a query of ~4 KB (sent as POST), one indexed lookup each: far from the service's
+#: 60 s limit, and a failed request costs little to ask again. The whole country is 458 requests.
 CODES_PER_REQUEST = 200
 #: A parent has ~12 children on average (83,762 villages in 7,285 districts): ~600 rows a request.
 PARENTS_PER_REQUEST = 50
@@ -149,9 +149,10 @@ def _unmatched_by_parent(units: tuple[UnitRow, ...], found: dict[str, Entity],
                          level: str) -> dict[str, set[str]]:
     """Parent item → name keys of its ``level`` units that no item of that level carries the code
     of, for the parents the matcher links as things stand (only the levels above are matched)."""
-    above = tuple(u for u in units if LEVELS.index(u.level) < LEVELS.index(level))
-    linked = {d.unit.code: d.qid for d in match_units(above, Snapshot(tuple(found.values())), {})
-              if d.status == "linked"}
+    levels = LEVELS[:LEVELS.index(level)]
+    above = tuple(u for u in units if u.level in levels)
+    items = Snapshot(tuple(e for e in found.values() if e.level in levels))  # all they can match
+    linked = {d.unit.code: d.qid for d in match_units(above, items, {}) if d.status == "linked"}
     coded = {e.code for e in found.values() if e.code and e.level == level}
     wanted: dict[str, set[str]] = {}
     for u in units:
