@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from kkb_lod.config import SettingsError, load_settings
 from kkb_lod.ingest import UnitRow, read_registry
 from kkb_lod.linking import match_units, read_snapshot
 from kkb_lod.linking.refresh import CODES_PER_REQUEST, PARENTS_PER_REQUEST, PROGRESS, refresh_snapshot
@@ -332,6 +333,37 @@ def test_progress_of_another_refresh_is_not_used(small: StandIn, regency: tuple[
     assert "starting over" in messages[0] and len(small.log) == 2
 
 
+def test_a_second_refresh_of_the_same_folder_is_refused(small: StandIn, regency: tuple[UnitRow, ...],
+                                                         tmp_path: Path) -> None:
+    small.faults = {1: Fault(hold=True)}
+    ended: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            refresh_snapshot(regency, tmp_path, small.url, fast(timeout=30, retries=0))
+        except RefreshError as err:  # its request is cut off when the stand-in lets go
+            ended.append(err)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert small.held.wait(30)
+    with pytest.raises(RefreshError, match="another refresh is writing wikidata-refresh.progress"):
+        refresh_snapshot(regency, tmp_path, small.url, fast())
+    small.release.set()
+    thread.join(30)
+    assert len(ended) == 1 and len(small.log) == 1 and not (tmp_path / SNAPSHOT).exists()
+    assert (tmp_path / PROGRESS).read_bytes().count(b"\n") == 1  # the first run's header, intact
+
+
+def test_refresh_settings_are_checked() -> None:
+    assert Politeness.of(load_settings(environ={"KKB_REFRESH_DELAY": "2.5"})).delay == 2.5
+    for variable, value in (("KKB_REFRESH_CONTACT", ""), ("KKB_REFRESH_CONTACT", "a\nb"),
+                            ("KKB_REFRESH_DELAY", "-1"), ("KKB_REFRESH_TIMEOUT", "0"),
+                            ("KKB_REFRESH_RETRIES", "many")):
+        with pytest.raises(SettingsError, match="refresh_"):
+            load_settings(environ={variable: value})
+
+
 def test_values_the_snapshot_cannot_hold_are_refused_and_listed(
         small: StandIn, regency: tuple[UnitRow, ...], tmp_path: Path) -> None:
     world = small.world
@@ -339,8 +371,9 @@ def test_values_the_snapshot_cannot_hold_are_refused_and_listed(
     world.by_code["62"] = replace(world.by_code["62"], label="Kalimantan\x07Tengah", coord="Point(x y)")
     entities = refresh_snapshot(regency, tmp_path, small.url, fast())
     assert read_snapshot(tmp_path).entities == tuple(entities)  # a build can read it
-    refused = json.loads((tmp_path / META).read_text(encoding="utf-8"))["refused"]
-    assert len(refused) == 4 and all(r.startswith("Q9000000000") for r in refused)
+    meta = json.loads((tmp_path / META).read_text(encoding="utf-8"))
+    refused = meta["refused"]
+    assert len(refused) == meta["refused_total"] == 4 and all(r.startswith("Q9000000000") for r in refused)
     assert {r.split()[1] for r in refused} == {"label_id", "latitude", "longitude"}
 
 

@@ -24,7 +24,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import BinaryIO
 
 from kkb_lod.config import Settings
 from kkb_lod.ingest import LIMITS, CellError, UnitRow, unsafe_character
@@ -39,6 +38,7 @@ from kkb_lod.linking import (
     Snapshot,
     match_units,
 )
+from kkb_lod.linking.journal import Journal
 from kkb_lod.linking.wdqs import Client, Politeness, RefreshError
 from kkb_lod.names import name_key
 
@@ -59,6 +59,8 @@ CLASS_LEVELS = {
     "Q965568": "village",
 }
 ENTITY = "http://www.wikidata.org/entity/"
+#: Refused values listed in the snapshot's description (all are counted).
+REFUSED_LISTED = 1000
 
 CODE_QUERY = """SELECT ?item ?code ?labelId ?labelEn ?bps ?parent ?coord WHERE {{
   VALUES ?code {{ {codes} }}
@@ -91,38 +93,22 @@ def refresh_snapshot(units: Iterable[UnitRow], folder: Path, endpoint: str = WIK
     client = client or Client(endpoint, politeness or Politeness.of(Settings()))
     journal = Journal(folder / PROGRESS, {"endpoint": endpoint, "units": _fingerprint(units)},
                       progress)
+    found: dict[str, Entity] = {}
+    refused: list[str] = []
     try:
-        found: dict[str, Entity] = {}
-        refused: list[str] = []
-
         def ask(query: str) -> list[dict[str, str]]:
-            return journal.answer(query) if journal.has(query) else journal.record(
-                query, client.select(query))
+            return journal.ask(query, client.select)
 
-        codes = [u.code for u in units]
-        for batch in _batches(f"codes of {len(units):,} units", codes, CODES_PER_REQUEST, progress):
-            for row in ask(CODE_QUERY.format(codes=" ".join(f'"{c}"' for c in batch))):
-                _keep(found, row, "", refused)
+        _by_code(units, ask, found, refused, progress)
         for level in ("regency", "district", "village"):
-            wanted = _unmatched_by_parent(units, found, level)
-            classes = " ".join(f"wd:{q}" for q, lv in CLASS_LEVELS.items() if lv == level)
-            for batch in _batches(f"names of {sum(map(len, wanted.values())):,} unmatched {level} "
-                                  "units under their parent", sorted(wanted), PARENTS_PER_REQUEST,
-                                  progress):
-                query = CHILDREN_QUERY.format(parents=" ".join(f"wd:{q}" for q in batch),
-                                              classes=classes)
-                for row in ask(query):
-                    names = wanted.get(_qid(row.get("parent", "")), set())
-                    labels = {row.get("labelId", ""), row.get("labelEn", "")} - {""}
-                    if {name_key(label, level) for label in labels} & names:
-                        _keep(found, row, level, refused)
+            _by_name(units, level, ask, found, refused, progress)
         entities = sorted(found.values(), key=lambda e: (e.code or "~", e.qid))
         write_snapshot(folder, entities, {
             "retrieved": dt.date.today().isoformat(), "started": journal.started,
             "endpoint": endpoint, "units": len(units), "requests": journal.count,
             "queries": [CODE_QUERY, CHILDREN_QUERY],
             "values_per_request": {"codes": CODES_PER_REQUEST, "parents": PARENTS_PER_REQUEST},
-            "refused": refused,
+            "refused": refused[:REFUSED_LISTED], "refused_total": len(refused),
             "source": f"Wikidata, queried at {endpoint} by kkb-lod link --refresh"})
     finally:
         journal.close()
@@ -130,6 +116,33 @@ def refresh_snapshot(units: Iterable[UnitRow], folder: Path, endpoint: str = WIK
     progress(f"snapshot written: {len(entities):,} items from {journal.count:,} requests"
              + (f"; {len(refused)} values refused (listed in {SNAPSHOT_META})" if refused else ""))
     return entities
+
+
+Ask = Callable[[str], list[dict[str, str]]]
+
+
+def _by_code(units: tuple[UnitRow, ...], ask: Ask, found: dict[str, Entity], refused: list[str],
+             progress: Callable[[str], None]) -> None:
+    """The items carrying the units' Kemendagri codes (P2588)."""
+    codes = [u.code for u in units]
+    for batch in _batches(f"codes of {len(units):,} units", codes, CODES_PER_REQUEST, progress):
+        for row in ask(CODE_QUERY.format(codes=" ".join(f'"{c}"' for c in batch))):
+            _keep(found, row, "", refused)
+
+
+def _by_name(units: tuple[UnitRow, ...], level: str, ask: Ask, found: dict[str, Entity],
+             refused: list[str], progress: Callable[[str], None]) -> None:
+    """The items of ``level`` in a linked parent whose label names a unit of it still unmatched."""
+    wanted = _unmatched_by_parent(units, found, level)
+    classes = " ".join(f"wd:{q}" for q, lv in CLASS_LEVELS.items() if lv == level)
+    for batch in _batches(f"names of {sum(map(len, wanted.values())):,} unmatched {level} units "
+                          "under their parent", sorted(wanted), PARENTS_PER_REQUEST, progress):
+        query = CHILDREN_QUERY.format(parents=" ".join(f"wd:{q}" for q in batch), classes=classes)
+        for row in ask(query):
+            names = wanted.get(_qid(row.get("parent", "")), set())
+            labels = {row.get("labelId", ""), row.get("labelEn", "")} - {""}
+            if {name_key(label, level) for label in labels} & names:
+                _keep(found, row, level, refused)
 
 
 def _batches(what: str, items: Sequence[str], size: int,
@@ -206,84 +219,6 @@ def _fingerprint(units: tuple[UnitRow, ...]) -> str:
     """What the requests depend on: the units' codes, names, levels and parents."""
     text = "\n".join(f"{u.code}\t{u.name}\t{u.level}\t{u.parent_code or ''}" for u in units)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-class Journal:
-    """The answers of a refresh so far, one JSON line each, on disk before the next request.
-
-    The first line says which refresh it belongs to (endpoint, units); a file of another refresh
-    is started over. A line cut short by a kill is dropped (and its request asked again)."""
-
-    def __init__(self, path: Path, header: dict[str, str], progress: Callable[[str], None]) -> None:
-        self.path, self.answers, self.count = path, {}, 0
-        self.started = dt.date.today().isoformat()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        end = self._read(header, progress)
-        if end is None:
-            with open(path, "wb") as file:
-                self._append(file, {**header, "started": self.started})
-        else:
-            with open(path, "r+b") as file:
-                file.truncate(end)
-            progress(f"resuming: {len(self.answers):,} answers kept in {PROGRESS}")
-        self.file = open(path, "ab")  # open until finish() or close()
-
-    def _read(self, header: dict[str, str], progress: Callable[[str], None]) -> int | None:
-        """Read the answers of an earlier run; the length of its good part, or None."""
-        if not self.path.is_file():
-            return None
-        lines = self.path.read_bytes().split(b"\n")[:-1]  # what follows the last \n is cut short
-        try:
-            first = json.loads(lines[0]) if lines else None
-        except ValueError:
-            first = None
-        if not isinstance(first, dict) or {k: first.get(k) for k in header} != header:
-            progress(f"{PROGRESS} belongs to a refresh of other units or another endpoint: "
-                     "starting over")
-            return None
-        self.started = str(first.get("started", self.started))
-        end = len(lines[0]) + 1
-        for line in lines[1:]:
-            try:
-                entry = json.loads(line)
-                rows = entry["rows"]
-                if not all(isinstance(v, str) for row in rows for v in row.values()):
-                    raise TypeError
-            except (ValueError, KeyError, TypeError, AttributeError):
-                break
-            self.answers[entry["query"]] = rows
-            end += len(line) + 1
-        return end
-
-    @staticmethod
-    def _query_id(query: str) -> str:
-        return hashlib.sha256(query.encode()).hexdigest()
-
-    def has(self, query: str) -> bool:
-        return self._query_id(query) in self.answers
-
-    def answer(self, query: str) -> list[dict[str, str]]:
-        self.count += 1
-        return self.answers[self._query_id(query)]
-
-    def record(self, query: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
-        self.count += 1
-        self.answers[self._query_id(query)] = rows
-        self._append(self.file, {"query": self._query_id(query), "rows": rows})
-        return rows
-
-    @staticmethod
-    def _append(file: BinaryIO, entry: dict) -> None:
-        file.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
-        file.flush()
-        os.fsync(file.fileno())
-
-    def close(self) -> None:
-        self.file.close()
-
-    def finish(self) -> None:
-        """The snapshot is written: the answers are no longer needed."""
-        self.path.unlink()
 
 
 def write_snapshot(folder: Path, entities: list[Entity], meta: dict) -> None:
