@@ -283,8 +283,15 @@ def _decide(unit: UnitRow, by_code: dict[str, list[Entity]],
 def link_units(folder: Path, units: tuple[UnitRow, ...]) -> tuple[list[Decision], Snapshot]:
     """Decisions for ``units`` from the snapshot and overrides of the registry ``folder``.
 
-    An override of a unit that is not in the region list is refused, not silently ignored."""
-    snapshot = read_snapshot(folder)
+    A folder without a snapshot is matched against the Q-ids bundled with the package (provinces
+    and regencies, :func:`kkb_lod.reference.wikidata_snapshot`). An override of a unit that is not
+    in the region list is refused, not silently ignored."""
+    if (folder / SNAPSHOT).is_file() or (folder / SNAPSHOT_META).is_file():
+        snapshot = read_snapshot(folder)
+    else:
+        from kkb_lod.reference import wikidata_snapshot  # it builds on this module's records
+
+        snapshot = wikidata_snapshot()
     rows, known = _override_rows(folder), {u.code for u in units}
     unknown = [Problem(row.file, row.row, "unit_code", row.unit_code,
                        "is not a code in the official region list") for row in rows
