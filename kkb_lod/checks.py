@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from kkb_lod.history import earlier_edition, load_history
 from kkb_lod.ingest import (
     InputError,
+    KkbRow,
     Problem,
     Record,
     Registry,
@@ -18,6 +20,8 @@ from kkb_lod.ingest import (
 )
 from kkb_lod.iris import level_of, parent_code
 from kkb_lod.names import same_name
+from kkb_lod.reference import units_by_code
+from kkb_lod.resolve import national_matcher, village_query
 from kkb_lod.vocab import FAMILY_FUNCTIONS
 
 
@@ -57,7 +61,7 @@ def find_problems(r: Registry) -> Iterator[Problem]:
     def place(record: Record, column: str) -> Iterator[Problem]:
         value = getattr(record, column)
         if value and value not in units:
-            yield _p(record, column, value, "is not a code in the official region list")
+            yield _p(record, column, value, not_a_code(value, "is not a code in the official region list"))
 
     def quoted(record: Record) -> Iterator[Problem]:
         """Every quotation is found in its source's text; one that cannot be looked up (no
@@ -123,7 +127,7 @@ def find_problems(r: Registry) -> Iterator[Problem]:
         if s.stated_kkb_count is not None and s.stated_kkb_count != len(cited):
             yield _p(s, "stated_kkb_count", str(s.stated_kkb_count),
                      f"the source states this many KKB but kkb.csv has {len(cited)} rows citing it")
-        districts = {k.district_code for k in cited}
+        districts = {k.district_code for k in cited if k.district_code}
         if s.stated_district_count is not None and s.stated_district_count != len(districts):
             yield _p(s, "stated_district_count", str(s.stated_district_count),
                      f"the source states this many kecamatan but its KKB lie in {len(districts)}")
@@ -143,7 +147,8 @@ def _check_observations(r: Registry, units: dict[str, UnitRow],
         if o.indicator not in indicators:
             yield _p(o, "indicator", o.indicator, "is not an id in indicators.csv")
         if o.area_code not in units:
-            yield _p(o, "area_code", o.area_code, "is not a code in the official region list")
+            yield _p(o, "area_code", o.area_code,
+                     not_a_code(o.area_code, "is not a code in the official region list"))
         if o.source not in ids["sources"]:
             yield _p(o, "source", o.source, "is not an id in sources.csv")
         key = (o.indicator, o.area_code, o.year)
@@ -180,15 +185,19 @@ def _kind(code: str) -> str | None:
     return None
 
 
-def _check_kkb_place(k, units: dict[str, UnitRow]) -> Iterator[Problem]:
+def _check_kkb_place(k: KkbRow, units: dict[str, UnitRow]) -> Iterator[Problem]:
+    if not k.village_code:
+        yield _p(k, "village_name", k.village_name, unresolved(k))
+        return
     village = units.get(k.village_code)
     if village is None:
-        yield _p(k, "village_code", k.village_code, "is not a village code in the official list")
+        yield _p(k, "village_code", k.village_code,
+                 not_a_code(k.village_code, "is not a village code in the official list"))
         return
     if village.level != "village":
         yield _p(k, "village_code", k.village_code, f"is a {village.level}, not a village")
         return
-    if not same_name(k.village_name, village.name):
+    if not known_name(k.village_name, village):
         yield _p(k, "village_name", k.village_name,
                  f"does not match the official name of {k.village_code}, {village.name!r}")
     if k.district_code != village.parent_code:
@@ -197,14 +206,68 @@ def _check_kkb_place(k, units: dict[str, UnitRow]) -> Iterator[Problem]:
                  f"{village.parent_code}, not {k.district_code}")
         return
     district = units[k.district_code]
-    if not same_name(k.district_name, district.name):
+    if not known_name(k.district_name, district):
         yield _p(k, "district_name", k.district_name,
                  f"does not match the official name of {k.district_code}, {district.name!r}")
-    for column, official in (("source_village_name", village.name),
-                             ("source_district_name", district.name)):
+    for column, unit in (("source_village_name", village), ("source_district_name", district)):
         said = getattr(k, column)
-        if said and not same_name(said, official):
-            yield _p(k, column, said, f"names another place than the official {official!r}")
+        if said and not known_name(said, unit):
+            yield _p(k, column, said, f"names another place than the official {unit.name!r}")
+
+
+def known_name(said: str, unit: UnitRow) -> bool:
+    """``said`` is the unit's official name or one of its earlier editions' names (an earlier name
+    is accepted and published as a note by the mapping)."""
+    return same_name(said, unit.name, unit.level) or \
+        earlier_edition(said, unit.code, unit.level) is not None
+
+
+def not_a_code(code: str, message: str) -> str:
+    """``message``, and for a code that earlier editions had, what became of it: the successor(s)
+    they record, else the current units of its last name (candidates, not successors)."""
+    history = load_history()
+    if not history.is_removed(code):
+        return message
+    names = history.earlier_names(code)
+    last = names[-1].name
+    said = (f"{message}: it was {last!r} until the Kemendagri {history.last_edition(code)} edition "
+            f"and is no longer in the 2025 list")
+    successors = history.successors(code)
+    current = units_by_code()
+    if successors:
+        return said + "; replaced by " + "; ".join(
+            f"{c} {current[c].name}" if c in current else c for c in successors)
+    # Look first where the unit was: under its nearest ancestor that is still (or again) a unit.
+    hint = next(([c] for a in _ancestors(code) for c in (a, *history.successors(a)) if c in current), [])
+    found = national_matcher().match(last, level=level_of(code), parents=hint, limit=3).candidates
+    same = [c.describe() for c in found if c.exact]
+    if same:
+        return said + "; the editions record no successor; current units of that name: " + "; ".join(same)
+    if found:
+        return (said + "; the editions record no successor and no current unit has its name; similar: "
+                + "; ".join(c.describe() for c in found))
+    return said + "; the editions record no successor and no current unit has its name"
+
+
+def unresolved(k: KkbRow) -> str:
+    """Why a row without a village code did not get one from its names, and the best candidates."""
+    result = village_query(national_matcher(), k)
+    where = f"in kecamatan {k.district_code or k.district_name!r}"
+    exact = [c for c in result.candidates if c.exact and c.parent_agreement == 1.0]
+    if len(exact) > 1:
+        why = f"{len(exact)} official villages of this name lie {where}"
+    elif result.homonyms:
+        why = f"no official village of this name lies {where} ({result.homonyms} elsewhere)"
+    else:
+        why = f"no official village has this name {where}"
+    shown = "; ".join(c.describe() for c in result.candidates) or "none"
+    return (f"gives no village_code and its name does not resolve to one official village: {why}; "
+            f"give the code, or the name and kecamatan as in the official list. Did you mean: {shown}")
+
+
+def _ancestors(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
 
 
 def _duplicates(rows: Iterable[Record], column: str,
@@ -212,6 +275,8 @@ def _duplicates(rows: Iterable[Record], column: str,
     first: dict[str, int] = {}
     for row in rows:
         value = getattr(row, column)
+        if not value:  # an empty cell names nothing (a code still to be resolved from a name)
+            continue
         if value in first:
             yield _p(row, column, value, message.format(first=first[value]))
         else:

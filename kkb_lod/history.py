@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from kkb_lod.names import same_name
+
 #: The editions of ``cahyadsn/wilayah`` the history covers (the repository's file years).
 EDITIONS: tuple[int, ...] = (2016, 2018, 2020, 2022, 2023, 2025)
 CURRENT_EDITION = EDITIONS[-1]
@@ -120,6 +122,15 @@ def parse_history(text: str) -> History:
                    frozenset(removed), replaced_by)
 
 
+def earlier_edition(said: str, code: str, level: str | None = None) -> str | None:
+    """The editions (``Kemendagri 2016``) in which ``code`` was named ``said`` (once normalised);
+    None when ``said`` is none of its earlier names."""
+    for n in load_history().earlier_names(code):
+        if same_name(said, n.name, level):
+            return ", ".join(EDITION_SOURCES[y].label for y in n.editions)
+    return None
+
+
 @cache
 def load_history() -> History:
     """The packaged history (read once per process)."""
@@ -128,4 +139,4 @@ def load_history() -> History:
 
 
 __all__ = ["CURRENT_EDITION", "EDITIONS", "EDITION_SOURCES", "EarlierName", "Edition", "History",
-           "load_history", "parse_history"]
+           "earlier_edition", "load_history", "parse_history"]

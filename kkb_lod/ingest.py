@@ -20,9 +20,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kkb_lod.iris import CODE_RE, SLUG_RE
+
+if TYPE_CHECKING:
+    from kkb_lod.resolve import Resolution
 
 Parser = Callable[[str], Any]
 
@@ -131,6 +134,12 @@ def code(value: str) -> str:
     if not CODE_RE.match(ascii_digits(value)):
         raise CellError("is not a Kemendagri code like 62.04.06.2020")
     return value
+
+
+def code_or_empty(value: str) -> str:
+    """A code, or "" where a row names its place but leaves the code to be resolved from the name
+    (:mod:`kkb_lod.resolve`)."""
+    return code(value) if value else ""
 
 
 def slug(value: str) -> str:
@@ -387,7 +396,8 @@ TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
         "bps_name": text, "kemendagri_code": optional(code), "kemendagri_name_2025": optional(text),
     }),
     "kkb": ("registry/kkb.csv", KkbRow, {
-        "village_code": code, "village_name": text, "district_code": code, "district_name": text,
+        "village_code": code_or_empty, "village_name": text, "district_code": code_or_empty,
+        "district_name": text,
         "programme": slug, "status": one_of("designated"),
         "designation_date": optional(date), "designated_by": optional(slug), "source": slug,
         "source_village_name": optional(text),
@@ -462,6 +472,8 @@ class Registry:
     texts: dict[str, str]
     indicators: tuple[IndicatorRow, ...] = ()
     observations: tuple[ObservationRow, ...] = ()
+    #: Rows of kkb.csv whose codes were resolved from their names (:mod:`kkb_lod.resolve`).
+    resolutions: tuple[Resolution, ...] = ()
 
 
 def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
@@ -480,6 +492,12 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
                                      OBSERVATION_LIMITS if name == "observations" else limits)
             tables[name] = rows
             problems += found
+    # codes from names first: the bundled reference covers the codes the rows end up with
+    resolutions: tuple[Resolution, ...] = ()
+    if not problems:
+        from kkb_lod.resolve import resolve_rows  # the matcher is loaded only when a row needs it
+
+        tables["kkb"], resolutions = resolve_rows(tables["kkb"])  # type: ignore[arg-type]
     bundled = bundled_reference(tables)
     tables.update(bundled)
     texts: dict[str, str] = {}
@@ -495,7 +513,7 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
                 texts[src.source_id] = found_text
     if problems:
         raise InputError(problems)
-    return Registry(texts=texts, **tables)  # type: ignore[arg-type]
+    return Registry(texts=texts, resolutions=resolutions, **tables)  # type: ignore[arg-type]
 
 
 #: The tables of the official reference. A registry folder without them gets the package's own

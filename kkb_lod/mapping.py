@@ -16,12 +16,13 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod import ntriples
-from kkb_lod.history import EDITION_SOURCES, EarlierName, History, load_history
+from kkb_lod.history import EDITION_SOURCES, EarlierName, History, earlier_edition, load_history
 from kkb_lod.ingest import KkbRow, Registry, SourceRow, UnitRow
 from kkb_lod.iris import Minter, parent_code
 from kkb_lod.vocab import (
@@ -40,6 +41,9 @@ from kkb_lod.vocab import (
     STATUSES,
     XSD,
 )
+
+if TYPE_CHECKING:
+    from kkb_lod.resolve import Resolution
 
 Triple = tuple[Node, Node, Node]
 
@@ -237,8 +241,11 @@ def registry_triples(ctx: Context) -> Iterator[Triple]:
     yield from source_triples(ctx)
     yield from organisation_triples(ctx)
     yield from programme_triples(ctx)
+    resolved = {(r.file, r.row): r for r in ctx.registry.resolutions}
     for row in ctx.registry.kkb:
         yield from kkb_triples(ctx, row)
+        if (row.file, row.row) in resolved:
+            yield from resolution_triples(ctx, resolved[row.file, row.row])
     yield from activity_triples(ctx)
 
 
@@ -286,6 +293,14 @@ def discrepancy(ctx: Context, aspect: str, unit: UnitRow, said: str | None,
     """A note when ``said`` is spelt otherwise than the official name (same place, checked)."""
     if not said or said == unit.name:
         return
+    edition = earlier_edition(said, unit.code, unit.level)
+    if edition is not None:
+        yield from note(ctx, aspect, unit, source, said, unit.name,
+                        f"'{said}' adalah nama kode {unit.code} dalam {edition}; nama resmi"
+                        f" Kemendagri 2025 '{unit.name}' yang dipakai.",
+                        f"{why}: '{said}' is the name of code {unit.code} in {edition}; the"
+                        f" official Kemendagri 2025 name '{unit.name}' is used.")
+        return
     yield from note(ctx, aspect, unit, source, said, unit.name,
                     f"Ejaan '{said}' berbeda dengan nama resmi Kemendagri '{unit.name}'"
                     f" (kode {unit.code}); nama resmi yang dipakai.",
@@ -293,17 +308,35 @@ def discrepancy(ctx: Context, aspect: str, unit: UnitRow, said: str | None,
                     f" (code {unit.code}). The official name is used.")
 
 
+def resolution_triples(ctx: Context, r: Resolution) -> Iterator[Triple]:
+    """A note that a row's codes were resolved from the names it gives (as it gives them)."""
+    village = ctx.units[r.village_code]
+    said = f"{r.village_name} (kecamatan {r.district_name})"
+    via = "" if r.matched_as == "name" else f", named so in {r.matched_as}"
+    yield from note(ctx, "code", village, None, said, r.village_code,
+                    f"Baris {r.row} {r.file} tidak memberi kode; kode {r.village_code} diambil dari"
+                    f" nama '{r.village_name}' di kecamatan '{r.district_name}': satu-satunya desa/"
+                    f"kelurahan resmi dengan nama itu di sana ({village.name}{via}).",
+                    f"Row {r.row} of {r.file} gives no code; code {r.village_code} was resolved from"
+                    f" the name '{r.village_name}' in kecamatan '{r.district_name}': the one official"
+                    f" village of that name there ({village.name}{via}).",
+                    labels=(f"Kode dari nama: {said} → {r.village_code}",
+                            f"Code resolved from the name: {said} → {r.village_code}"))
+
+
 def note(ctx: Context, aspect: str, unit: UnitRow | None, source: URIRef | None, said: str,
          official: str, comment_id: str, comment_en: str,
-         about: URIRef | None = None) -> Iterator[Triple]:
+         about: URIRef | None = None, labels: tuple[str, str] | None = None) -> Iterator[Triple]:
     """A :data:`KKB.SourceDiscrepancy` naming both values, the source of each, and the one used."""
     target = about if about is not None else ctx.mint.unit(unit.code)  # type: ignore[union-attr]
     key = target.rsplit("/", 1)[-1].replace(".", "-")
     origin = source.rsplit("/", 1)[-1] if source is not None else "registry"
     n = ctx.mint.mint("note", f"{aspect}-{key}" + ("" if origin == key else f"-{origin}"))
     yield n, RDF.type, KKB.SourceDiscrepancy
-    yield n, RDFS.label, id_(f"Perbedaan {ASPECT_WORDS[aspect]}: {said} / {official}")
-    yield n, RDFS.label, en(f"{aspect.capitalize()} discrepancy: {said} / {official}")
+    label_id, label_en = labels or (f"Perbedaan {ASPECT_WORDS[aspect]}: {said} / {official}",
+                                    f"{aspect.capitalize()} discrepancy: {said} / {official}")
+    yield n, RDFS.label, id_(label_id)
+    yield n, RDFS.label, en(label_en)
     yield n, KKB.concerns, target
     yield n, KKB.aspect, Literal(aspect)
     yield n, KKB.valueInSource, Literal(said)

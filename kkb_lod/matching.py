@@ -86,7 +86,8 @@ class Candidate:
             features.append({"id": "parent", "value": round(self.parent_agreement, 3)})
         if self.kind_agreement is not None:
             features.append({"id": "kind", "value": round(self.kind_agreement, 3)})
-        return {"id": self.entry.id, "name": self.entry.name,
+        where = ", ".join(f"{a.name} {a.id}" for a in self.ancestors)
+        return {"id": self.entry.id, "name": self.entry.name, "description": where,
                 "type": [{"id": kind, "name": kind}], "score": round(self.score * 100, 1),
                 "match": self.match, "features": features}
 

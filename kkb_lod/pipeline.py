@@ -272,6 +272,8 @@ def _read(settings: Settings, progress: Progress) -> Registry:
     progress(f"reading registry {settings.data_dir}")
     registry = read_registry(settings.data_dir)
     check_registry(registry)
+    for resolution in registry.resolutions:  # each code found from a name, one line each
+        progress(str(resolution))
     rows = {name: len(getattr(registry, name)) for name in (*TABLES, "indicators", "observations")}
     progress("read " + ", ".join(f"{n:,} {name}" for name, n in rows.items() if n))
     return registry

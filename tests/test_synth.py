@@ -69,7 +69,9 @@ def test_same_seed_same_folder_other_seed_other_villages(synthetic: Path, tmp_pa
 
 def test_synthetic_build_conforms_and_lives_in_the_synthetic_space(
         synthetic_build: BuildResult) -> None:
-    assert 3000 < synthetic_build.triples < 12000  # asked for ~6000
+    # asked for ~6000; the build adds the ontology and the units' earlier names (seed 7: 12,429
+    # triples, 418 of them the units' history)
+    assert 3000 < synthetic_build.triples < 13000
     assert synthetic_build.graphs["indicators"] > 0
     dataset = Dataset(default_union=True)
     dataset.parse(synthetic_build.release / "dumps" / "kkb.nq", format="nquads")

@@ -266,7 +266,7 @@ def _decide(unit: UnitRow, by_code: dict[str, list[Entity]],
         for c in found.candidates:
             if c.id in rejected or codes.get(c.id, {unit.code}) != {unit.code}:
                 continue  # an entity with another unit's code is that other unit
-            if c.parent_agreement == 1.0:
+            if parent_qid and c.entry.parent == parent_qid:  # its P131 is the parent's item
                 candidates.append((c.id, f"name and parent {parent_qid}", SCORES["label"]))
             else:
                 candidates.append((c.id, "name only; parent unchecked or different", 0.5))
