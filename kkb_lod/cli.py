@@ -134,10 +134,17 @@ def validate(data_dir: Path | None, report_path: Path, engine: str) -> None:
 @click.option("--out", "build_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Build folder; the review goes to its links/ folder.")
 @click.option("--refresh", is_flag=True,
-              help="First rebuild the snapshot from the live Wikidata SPARQL endpoint.")
+              help="First rebuild the snapshot from the live Wikidata SPARQL endpoint (politely: "
+                   "see the refresh_* settings); a refresh stopped halfway continues where it "
+                   "stopped when run again.")
 @click.option("--endpoint", default="https://query.wikidata.org/sparql", show_default=True,
               help="SPARQL endpoint queried by --refresh.")
-def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint: str) -> None:
+@click.option("--reference", type=click.Choice(["registry", "all"]), default="registry",
+              show_default=True,
+              help="Units to refresh and match: those of the registry's reference (the regencies it "
+                   "covers, or its own region list), or all 91,599 units of the country.")
+def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint: str,
+         reference: str) -> None:
     """Match administrative units to Wikidata and write the review.
 
     Offline by default (data/links/wikidata-snapshot.csv); overrides in data/links/overrides.csv
@@ -147,21 +154,15 @@ def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint:
     from kkb_lod.ingest import read_registry
     from kkb_lod.linking import link_units
     from kkb_lod.linking.publish import quickstatements, review_csv, review_html
-    from kkb_lod.linking.refresh import RefreshError, refresh_snapshot
+    from kkb_lod.reference import national_units
 
     settings = _settings(data_dir=data_dir, build_dir=build_dir)
     progress = Progress()
     try:
-        registry = read_registry(settings.data_dir)
+        units = read_registry(settings.data_dir).units if reference == "registry" else national_units()
         if refresh:
-            progress(f"refreshing the snapshot from {endpoint}")
-            try:
-                with _disk_errors("the old snapshot is unchanged"):
-                    found = refresh_snapshot(registry.units, settings.data_dir, endpoint)
-            except RefreshError as err:
-                raise click.ClickException(f"{err}; the old snapshot is unchanged") from None
-            progress(f"snapshot: {len(found)} entities")
-        decisions, snapshot = link_units(settings.data_dir, registry.units)
+            _refresh(units, settings, endpoint, progress)
+        decisions, snapshot = link_units(settings.data_dir, units)
     except InputError as err:
         _input_problems(err)
     out = settings.build_dir / "links"
@@ -174,6 +175,25 @@ def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint:
     counts = {s: sum(d.status == s for d in decisions) for s in ("linked", "ambiguous", "unmatched")}
     click.echo(f"{counts['linked']} linked, {counts['ambiguous']} ambiguous, "
                f"{counts['unmatched']} unmatched; review in {out}/review.html")
+
+
+def _refresh(units: tuple, settings: Settings, endpoint: str, progress: Progress) -> None:
+    """Rebuild the snapshot of ``units``; on failure or Ctrl-C the old one stays, and the answers
+    so far wait in the progress file for the next run."""
+    from kkb_lod.linking.refresh import PROGRESS, Politeness, RefreshError, refresh_snapshot
+
+    politeness = Politeness.of(settings)
+    progress(f"refreshing the snapshot from {endpoint} as {politeness.user_agent!r}, "
+             f"{politeness.delay:g} s between requests")
+    kept = f"the old snapshot is unchanged; the answers so far are kept in {PROGRESS} for the next run"
+    try:
+        with _disk_errors(kept):
+            refresh_snapshot(units, settings.data_dir, endpoint, politeness, progress=progress)
+    except RefreshError as err:
+        raise click.ClickException(f"{err}; {kept}") from None
+    except KeyboardInterrupt:
+        click.echo(f"Stopped: {kept}", err=True)
+        sys.exit(130)
 
 
 @cli.command()

@@ -113,6 +113,22 @@ class Settings:
              "steeply: ~2 s for 100 patterns sharing a subject, ~27 s for 200; ~3 s for 100 "
              f"OPTIONALs, ~17 s for 150 (docs/pyoxigraph-crash.md); at most "
              f"{QUERY_MAX_PATTERNS_CEILING}.")
+    refresh_contact: str = _setting(
+        "https://w3id.org/kkb/",
+        "How the operators of the Wikidata Query Service can reach whoever runs 'kkb-lod link "
+        "--refresh' (an e-mail address or a web page), sent in its User-Agent as Wikimedia's "
+        "User-Agent policy asks; set it to your own.")
+    refresh_delay: float = _setting(
+        1.0, "Seconds 'kkb-lod link --refresh' waits between two requests to the query service.")
+    refresh_timeout: float = _setting(
+        65.0, "Seconds one request of 'kkb-lod link --refresh' may take (Wikidata stops a query "
+              "at 60); a request without an answer by then is retried.")
+    refresh_retries: int = _setting(
+        5, "Times 'kkb-lod link --refresh' retries one request after a timeout, 429 or 5xx before "
+           "it stops (its progress kept for the next run).")
+    refresh_backoff: float = _setting(
+        5.0, "Seconds 'kkb-lod link --refresh' waits after a failed request that names no "
+             "Retry-After (a 429 without one waits 60); doubled at each retry.")
 
     def __post_init__(self) -> None:
         try:
@@ -147,6 +163,13 @@ class Settings:
         if not 0 < self.query_max_patterns <= QUERY_MAX_PATTERNS_CEILING:
             raise SettingsError(f"query_max_patterns (KKB_QUERY_MAX_PATTERNS) must be 1-"
                                 f"{QUERY_MAX_PATTERNS_CEILING}, not {self.query_max_patterns}")
+        if min(self.refresh_delay, self.refresh_retries, self.refresh_backoff) < 0 \
+                or self.refresh_timeout <= 0:
+            raise SettingsError("refresh_delay, refresh_retries and refresh_backoff must be 0 or "
+                                "more, refresh_timeout positive")
+        if not self.refresh_contact.strip() or not self.refresh_contact.isprintable():
+            raise SettingsError("refresh_contact (KKB_REFRESH_CONTACT) must be an e-mail address "
+                                "or a web page, on one line")
 
     @property
     def services(self) -> tuple[str, ...]:

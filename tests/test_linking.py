@@ -22,7 +22,8 @@ from kkb_lod.linking import (
     read_snapshot,
 )
 from kkb_lod.linking.publish import link_triples, quickstatements, review_csv, review_html
-from kkb_lod.linking.refresh import USER_AGENT, RefreshError, refresh_snapshot, run_query
+from kkb_lod.linking.refresh import refresh_snapshot
+from kkb_lod.linking.wdqs import Politeness
 from kkb_lod.vocab import OWL, WD
 
 RECORDED = Path(__file__).parent / "data" / "wikidata"
@@ -183,47 +184,26 @@ def fake_wikidata() -> Iterator[str]:
 
 def test_refresh_writes_a_snapshot_with_provenance(fake_wikidata: str, tmp_path: Path) -> None:
     FakeWikidata.failures = [(429, {"Retry-After": "0"}), (503, {})]
-    entities = refresh_snapshot(UNITS[:2], tmp_path, fake_wikidata,
-                                run=lambda url, q: run_query(url, q, sleep=lambda s: None))
+    politeness = Politeness("linking-tests@example.org", delay=0, backoff=0)
+    entities = refresh_snapshot(UNITS[:2], tmp_path, fake_wikidata, politeness)
     assert [(e.qid, e.code, e.level) for e in entities] == [
         ("Q3891", "62", "province"), ("Q14391", "62.04", "regency")]
     assert entities[1].latitude == "-1.8" and entities[1].longitude == "114.9"
     assert read_snapshot(tmp_path).entities == tuple(entities)  # the build reads what it wrote
     meta = json.loads((tmp_path / "links" / "wikidata-snapshot.json").read_text())
     assert meta["endpoint"] == fake_wikidata and "P2588" in meta["queries"][0]
-    assert all(seen["agent"] == USER_AGENT for seen in FakeWikidata.seen)
+    assert all(seen["agent"] == politeness.user_agent for seen in FakeWikidata.seen)
     assert len(FakeWikidata.seen) == 3 + 0  # two failures retried, then the code query
 
 
-def test_retry_after_is_honoured(fake_wikidata: str) -> None:
-    FakeWikidata.failures = [(429, {"Retry-After": "7"})]
-    waits: list[float] = []
-    run_query(fake_wikidata, "SELECT * {}", sleep=waits.append)
-    assert waits == [7.0]
-
-
-def test_client_errors_are_not_retried(fake_wikidata: str) -> None:
-    FakeWikidata.failures = [(403, {})]
-    with pytest.raises(RefreshError, match="403"):
-        run_query(fake_wikidata, "SELECT * {}", sleep=lambda s: None)
-    assert len(FakeWikidata.seen) == 1
-
-
-def test_persistent_failure_gives_up(fake_wikidata: str) -> None:
-    FakeWikidata.failures = [(503, {})] * 10
-    waits: list[float] = []
-    with pytest.raises(RefreshError, match="503"):
-        run_query(fake_wikidata, "SELECT * {}", sleep=waits.append)
-    assert waits == [1.0, 2.0, 4.0, 8.0]
-
-
-def test_refresh_by_name_keeps_only_items_of_a_known_class(fake_wikidata: str,
-                                                          tmp_path: Path) -> None:
+def test_refresh_by_name_keeps_items_named_like_an_unmatched_unit_under_its_parent(
+        fake_wikidata: str, tmp_path: Path) -> None:
     units = (*UNITS[:2], unit("62.04.01", "Jenamas", "district", "62.04"))
-    entities = refresh_snapshot(units, tmp_path, fake_wikidata)
-    levels = {e.qid: e.level for e in entities}
+    entities = refresh_snapshot(units, tmp_path, fake_wikidata, Politeness("t@example.org", delay=0))
     assert read_snapshot(tmp_path).entities == tuple(entities)
-    assert levels["Q9000101"] == "district" and levels["Q9000102"] == ""
-    assert "wd:Q14391 \"Jenamas\"@id" in FakeWikidata.seen[-1]["query"]["query"][0]
+    assert {e.qid: e.level for e in entities}.get("Q9000101") == "district"
+    assert "Q9000102" not in {e.qid for e in entities}  # in Barito Selatan, but another name
+    query = FakeWikidata.seen[-1]["query"]["query"][0]
+    assert "VALUES ?parent { wd:Q14391 }" in query and "VALUES ?class { wd:Q3700011 }" in query
     decisions = {d.unit.code: d for d in match_units(units, Snapshot(tuple(entities)), {})}
     assert (decisions["62.04.01"].qid, decisions["62.04.01"].method) == ("Q9000101", "label")
