@@ -16,6 +16,7 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
+from pyshacl import validate
 from rdflib import Graph, URIRef
 
 from kkb_lod.catalog import REFERENCE_DUMP
@@ -30,6 +31,7 @@ from kkb_lod.web._places import MAX_CONTEXT_POINTS
 from kkb_lod.web.catalog import SITEMAP_URLS
 
 from .conftest import BASE, DATA
+from .test_web_catalog import shapes
 
 REFERENCE = BASE + "graph/reference"
 
@@ -105,6 +107,13 @@ def test_the_catalog_describes_the_reference_as_a_second_dataset(client: FlaskCl
         assert dump.status_code == 200
         lines = gzip.decompress(dump.get_data()).decode("utf-8").splitlines()
     assert len(lines) == result.graphs["reference"] and lines == sorted(set(lines))
+
+
+def test_the_catalog_with_two_datasets_conforms_to_dcat_ap_3(client: FlaskClient) -> None:
+    graph = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
+    conforms, _, text = validate(graph, shacl_graph=shapes("dcat-ap_3_shacl_shapes.ttl"),
+                                 inference="none")
+    assert conforms, text
 
 
 def test_the_sitemap_is_split_under_the_protocol_limit(client: FlaskClient, national) -> None:
