@@ -86,6 +86,15 @@ class Figures:
     distinct_subjects: int = 0
     distinct_objects: int = 0
     centroids: dict[str, str] = field(default_factory=dict)  # place IRI → WKT point
+    #: Units per level (province, regency, district, village) of graph ``reference`` (the whole
+    #: country's official list, built with ``reference = all``); empty when the release has none.
+    reference_units: dict[str, int] = field(default_factory=dict)
+    reference_graph: str = ""  # its IRI
+    provinces: tuple[str, ...] = ()  # IRIs of the provinces in it
+
+
+#: The dump holding graph ``reference`` alone (written by the build with ``reference = all``).
+REFERENCE_DUMP = "reference.nt.gz"
 
 
 def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
@@ -138,14 +147,62 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     g.add((contact, VCARD.fn, Literal(figures.publisher_name)))
     _add(g, contact, VCARD.hasURL, URIRef(site), RDFS.Resource)
     for dump in release.get("dumps", []):
-        _distribution(g, site, dataset, dump, created)
+        if dump["name"] != REFERENCE_DUMP:
+            _distribution(g, site, dataset, dump, created)
     _service(g, site, dataset, service, figures)
+    if figures.reference_units:
+        _reference_dataset(g, site, catalog, release, figures, created)
     return g
 
 
-def _common(g: Graph, node: URIRef, figures: Figures, modified: Literal | None) -> None:
-    """Publisher, licence, languages, coverage and dates, stated alike on catalog and dataset
-    (the release is issued when it is built: each release is a new edition)."""
+def _reference_dataset(g: Graph, site: str, catalog: URIRef, release: dict, figures: Figures,
+                       created: Literal | None) -> None:
+    """The whole country's official units (graph ``reference``): a dataset of its own, with its
+    dump and the SPARQL endpoint (the graph named) as distributions."""
+    dataset = URIRef(site + "catalog#reference")
+    n = figures.reference_units
+
+    def ribu(number: int) -> str:  # Indonesian groups thousands with a dot
+        return f"{number:,}".replace(",", ".")
+
+    _add(g, catalog, DCAT.dataset, dataset, DCAT.Dataset)
+    _texts(g, dataset, DCTERMS.title,
+           "Wilayah administrasi pemerintahan Indonesia (Kemendagri 2025)",
+           "Government administrative areas of Indonesia (Kemendagri 2025)")
+    _texts(g, dataset, DCTERMS.description,
+           f"Seluruh {ribu(sum(n.values()))} wilayah resmi Kepmendagri 2025 (300.2.2-2138, diubah "
+           f"dengan 300.2.2-2430): {n.get('province', 0)} provinsi, {n.get('regency', 0)} "
+           f"kabupaten/kota, {ribu(n.get('district', 0))} kecamatan/distrik, "
+           f"{ribu(n.get('village', 0))} desa/kelurahan, "
+           "dengan kode, induk, titik tengah, kode pos, kode BPS 2018 dan tautan Wikidata provinsi "
+           f"dan kabupaten/kota; graf bernama <{figures.reference_graph}>.",
+           f"All {sum(n.values()):,} official units of the Kepmendagri 2025 list (300.2.2-2138, "
+           f"amended by 300.2.2-2430): {n.get('province', 0)} provinces, {n.get('regency', 0)} "
+           f"regencies/cities, {n.get('district', 0):,} districts, {n.get('village', 0):,} villages, "
+           "with codes, parents, centroids, postal codes, BPS 2018 codes and Wikidata links of "
+           f"provinces and regencies; named graph <{figures.reference_graph}>.")
+    _common(g, dataset, figures, created, figures.provinces)
+    _add(g, dataset, DCAT.theme, THEME, SKOS.Concept)
+    _add(g, dataset, DCAT.landingPage, URIRef(site), FOAF.Document)
+    _add(g, dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI), DCTERMS.Standard)
+    for keyword, lang in (("kode wilayah", "id"), ("Kemendagri", "id"),
+                          ("administrative divisions", "en")):
+        g.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
+    contact = URIRef(site + "catalog#contact")
+    _add(g, dataset, DCAT.contactPoint, contact, VCARD.Kind)
+    for dump in release.get("dumps", []):
+        if dump["name"] == REFERENCE_DUMP:
+            _distribution(g, site, dataset, dump, created,
+                          ("Graf reference (seluruh wilayah resmi) sebagai N-Triples, gzip.",
+                           "Graph reference (every official unit) as N-Triples, gzip."))
+    _add(g, dataset, DCAT.distribution, URIRef(site + "catalog#sparql"), DCAT.Distribution)
+
+
+def _common(g: Graph, node: URIRef, figures: Figures, modified: Literal | None,
+            spatial: tuple[str, ...] | None = None) -> None:
+    """Publisher, licence, languages, coverage (``figures.spatial`` unless ``spatial``) and dates,
+    stated alike on catalog and datasets (the release is issued when it is built: each release is
+    a new edition)."""
     publisher = URIRef(figures.publisher)
     _add(g, node, DCTERMS.publisher, publisher, FOAF.Agent)
     g.add((publisher, FOAF.name, Literal(figures.publisher_name)))
@@ -156,7 +213,8 @@ def _common(g: Graph, node: URIRef, figures: Figures, modified: Literal | None) 
     g.add((LICENSE_TYPE, SKOS.prefLabel, Literal("Attribution", lang="en")))
     for language in LANGUAGES:
         _add(g, node, DCTERMS.language, language, DCTERMS.LinguisticSystem)
-    for place in figures.spatial:  # our own IRIs: no EU or GeoNames identifier is needed
+    for place in figures.spatial if spatial is None else spatial:  # our own IRIs: no EU or
+        # GeoNames identifier is needed
         _add(g, node, DCTERMS.spatial, URIRef(place), DCTERMS.Location)
         if place in figures.centroids:
             g.add((URIRef(place), DCAT.centroid, Literal(figures.centroids[place], datatype=WKT)))
@@ -166,8 +224,9 @@ def _common(g: Graph, node: URIRef, figures: Figures, modified: Literal | None) 
 
 
 def _distribution(g: Graph, site: str, dataset: URIRef, dump: dict,
-                  modified: Literal | None) -> None:
-    """One dump file: where to get it, its format (and compression), size and SHA-256."""
+                  modified: Literal | None, description: tuple[str, str] | None = None) -> None:
+    """One dump file: where to get it, its format (and compression), size and SHA-256; by default
+    described as the whole release."""
     name = dump["name"]
     dist, url = URIRef(f"{site}catalog#dump-{name}"), URIRef(f"{site}dumps/{name}")
     stem, _, last = name.rpartition(".")
@@ -178,11 +237,11 @@ def _distribution(g: Graph, site: str, dataset: URIRef, dump: dict,
     quads = media in ("application/n-quads", "application/trig")
     _add(g, dataset, DCAT.distribution, dist, DCAT.Distribution)
     g.add((dist, DCTERMS.title, Literal(f"Dump {name}", lang="en")))
-    _texts(g, dist, DCTERMS.description,
+    _texts(g, dist, DCTERMS.description, *description or (
            f"Seluruh data rilis ini sebagai {shown}"
            + (", dengan graf bernama." if quads else " (gabungan semua graf)."),
            f"The whole release as {shown}"
-           + (", with its named graphs." if quads else " (all graphs merged)."))
+           + (", with its named graphs." if quads else " (all graphs merged).")))
     _add(g, dist, DCAT.accessURL, url, RDFS.Resource)
     _add(g, dist, DCAT.downloadURL, url, RDFS.Resource)
     _add(g, dist, DCAT.mediaType, URIRef(IANA + media), DCTERMS.MediaType)
@@ -289,4 +348,4 @@ def _graph() -> Graph:
     return g
 
 
-__all__ = ["Figures", "describe_catalog", "describe_void"]
+__all__ = ["REFERENCE_DUMP", "Figures", "describe_catalog", "describe_void"]

@@ -62,7 +62,11 @@ def cli() -> None:
 @click.option("--out", "build_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Build folder (default: build/, or KKB_BUILD_DIR).")
 @click.option("--base-iri", help="Base of minted IRIs (default: KKB_BASE_IRI).")
-def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None) -> None:
+@click.option("--reference", type=click.Choice(["covered", "all"]),
+              help="Official units published: 'covered' (the registry's regencies) or 'all' (also "
+                   "every unit of the country, graph 'reference'); default: covered, or KKB_REFERENCE.")
+def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None,
+          reference: str | None) -> None:
     """Read the registry, map it to RDF, validate it and publish a new release.
 
     The new release becomes current only if it is complete and valid; otherwise the last good
@@ -73,7 +77,8 @@ def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None) -
     from kkb_lod.pipeline import BuildBusy, ValidationFailed
     from kkb_lod.pipeline import build as run_build
 
-    settings = _settings(data_dir=data_dir, build_dir=build_dir, base_iri=base_iri)
+    settings = _settings(data_dir=data_dir, build_dir=build_dir, base_iri=base_iri,
+                         reference=reference)
     try:
         with _disk_errors("the build failed; the last good release is unchanged and current"):
             result = run_build(settings, Progress())

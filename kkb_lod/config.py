@@ -46,6 +46,12 @@ class Settings:
     build_dir: Path = _setting(
         Path("build"), "Build folder: releases/ plus the 'current' link to the last good one."
     )
+    reference: str = _setting(
+        "covered",
+        "Which official units a build publishes: 'covered' (the regencies the registry names, "
+        "whole, with their provinces, in graph 'regions') or 'all' (besides, every unit of the "
+        "country's Kemendagri 2025 list in graph 'reference', a dataset of its own).",
+    )
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(5000, "Port the server listens on.")
     store: str = _setting(
@@ -140,6 +146,9 @@ class Settings:
         if self.build_store not in ("disk", "none"):
             raise SettingsError("build_store (KKB_BUILD_STORE) must be 'disk' or 'none', not "
                                 f"{self.build_store!r}")
+        if self.reference not in ("covered", "all"):
+            raise SettingsError("reference (KKB_REFERENCE) must be 'covered' or 'all', not "
+                                f"{self.reference!r}")
         if self.validation_store not in ("memory", "disk"):
             raise SettingsError("validation_store (KKB_VALIDATION_STORE) must be 'memory' or "
                                 f"'disk', not {self.validation_store!r}")

@@ -73,18 +73,18 @@ def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, i
         nt_trig = pool.submit(textdumps.ntriples_and_trig, nq, nt, str(folder / "kkb.trig"))
         ttl_jsonld = pool.submit(textdumps.turtle_and_jsonld, nq, str(folder / "kkb.ttl"),
                                  str(folder / "kkb.jsonld"), PREFIXES)
-        described = {"kkb.nq": pool.submit(_describe, folder / "kkb.nq", DUMPS["kkb.nq"][0].media_type)}
+        described = {"kkb.nq": pool.submit(describe_file, folder / "kkb.nq", DUMPS["kkb.nq"][0].media_type)}
         counts, triples = nt_trig.result()
         with open(folder / "kkb.nt.gz", "wb") as gz_out:
             gz = subprocess.Popen(["gzip", f"-{GZIP_LEVEL}", "-n", "-c", nt], stdout=gz_out,
                                   stderr=subprocess.PIPE, text=True)
         ttl_jsonld.result()
-        described.update({name: pool.submit(_describe, folder / name, fmt.media_type)
+        described.update({name: pool.submit(describe_file, folder / name, fmt.media_type)
                           for name, (fmt, _) in DUMPS.items() if name not in described})
         _, said = gz.communicate()
         if gz.returncode != 0:
             raise OSError(f"gzip of {nt} failed: {said.strip() or gz.returncode}")
-        described["kkb.nt.gz"] = pool.submit(_describe, folder / "kkb.nt.gz", "application/gzip")
+        described["kkb.nt.gz"] = pool.submit(describe_file, folder / "kkb.nt.gz", "application/gzip")
         written = [described[name].result() for name in (*DUMPS, "kkb.nt.gz")]
     return written, counts, triples
 
@@ -108,7 +108,8 @@ def merge_unique(sources: list[Path], target: Path, tmp: Path) -> None:
            *map(str, sources)])
 
 
-def _describe(path: Path, media_type: str) -> Dump:
+def describe_file(path: Path, media_type: str) -> Dump:
+    """A written file's facts: name, media type, size and SHA-256."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):

@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from kkb_lod import ntriples
 from kkb_lod.history import EDITION_SOURCES, EarlierName, History, earlier_edition, load_history
-from kkb_lod.ingest import KkbRow, Registry, SourceRow, UnitRow
+from kkb_lod.ingest import CrosswalkRow, KkbRow, Registry, SourceRow, UnitRow
 from kkb_lod.iris import Minter, parent_code
 from kkb_lod.vocab import (
     DCTERMS,
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 Triple = tuple[Node, Node, Node]
 
 #: Named graphs of a build (names for :meth:`Minter.graph`).
-REGIONS, REGISTRY, INDICATORS = "regions", "registry", "indicators"
+REGIONS, REGISTRY, INDICATORS, REFERENCE = "regions", "registry", "indicators", "reference"
 #: The one qb:DataSet holding the indicator observations of a build.
 INDICATOR_DATASET = "indicators"
 
@@ -110,18 +110,23 @@ class Context:
         return None
 
 
-def map_registry(registry: Registry, mint: Minter,
-                 nquads: bool = False) -> dict[str, Iterator[Triple | str]]:
+def map_registry(registry: Registry, mint: Minter, nquads: bool = False,
+                 reference: tuple[tuple[UnitRow, ...], tuple[CrosswalkRow, ...]] | None = None,
+                 ) -> dict[str, Iterator[Triple | str]]:
     """Triples of each named graph of a build: the region reference and the KKB registry.
 
     With ``nquads`` the indicator observations (millions of rows in a national registry) come as
     blocks of N-Quads text (:func:`observation_nquads`) instead of triples: the streaming build
-    writes text anyway, and this skips a Python object per term.
+    writes text anyway, and this skips a Python object per term. With ``reference`` (units and
+    crosswalk rows: the whole country's, for ``reference = all``) those units are mapped as the
+    covered ones are, into a graph of their own.
     """
     ctx = Context(mint, registry)
     graphs: dict[str, Iterator[Triple | str]] = {
         REGIONS: itertools.chain(region_triples(ctx), history_triples(ctx)),
         REGISTRY: registry_triples(ctx)}
+    if reference is not None:
+        graphs[REFERENCE] = region_triples(ctx, *reference)
     if registry.observations or registry.indicators:
         graphs[INDICATORS] = (itertools.chain(indicator_header_triples(ctx), observation_nquads(ctx))
                               if nquads else indicator_triples(ctx))
@@ -139,15 +144,17 @@ def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
 # --- administrative units ------------------------------------------------------------------------
 
 
-def region_triples(ctx: Context) -> Iterator[Triple]:
-    """Every administrative unit of the reference, with codes, hierarchy, centroid and postcode."""
+def region_triples(ctx: Context, units: Iterable[UnitRow] | None = None,
+                   crosswalk: Iterable[CrosswalkRow] | None = None) -> Iterator[Triple]:
+    """Every administrative unit (the registry's, unless ``units``), with codes, hierarchy,
+    centroid, postcode and BPS codes (from the registry's crosswalk, unless ``crosswalk``)."""
     derived_from = ctx.reference_source("regions/units.csv")
     bps_source = ctx.reference_source("regions/bps_crosswalk.csv")
     bps: dict[str, set[str]] = {}
-    for x in ctx.registry.crosswalk:
+    for x in ctx.registry.crosswalk if crosswalk is None else crosswalk:
         if x.kemendagri_code:
             bps.setdefault(x.kemendagri_code, set()).add(x.bps_code)
-    for u in ctx.registry.units:
+    for u in ctx.registry.units if units is None else units:
         s = ctx.mint.unit(u.code)
         for cls in UNIT_CLASSES[(u.level, u.kind if u.level in ("regency", "village") else None)]:
             yield s, RDF.type, cls

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gzip
 import json
 import shutil
 import tempfile
@@ -23,16 +24,17 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kkb_lod import __version__
+from kkb_lod import __version__, reference
 from kkb_lod._convert import to_ox
+from kkb_lod.catalog import REFERENCE_DUMP
 from kkb_lod.checks import check_registry
 from kkb_lod.config import Settings
-from kkb_lod.dumps import Dump, merge_unique, sort_unique, write_dumps
-from kkb_lod.ingest import TABLES, InputError, Problem, Registry, read_registry
+from kkb_lod.dumps import Dump, describe_file, merge_unique, sort_unique, write_dumps
+from kkb_lod.ingest import TABLES, CrosswalkRow, InputError, Problem, Registry, UnitRow, read_registry
 from kkb_lod.iris import Minter
-from kkb_lod.linking import link_units
+from kkb_lod.linking import Decision, Snapshot, link_units, match_units
 from kkb_lod.linking.publish import link_triples
-from kkb_lod.mapping import map_registry, to_graph
+from kkb_lod.mapping import REFERENCE, map_registry, to_graph
 from kkb_lod.releases import (
     MANIFEST,
     partial_dir,
@@ -89,9 +91,9 @@ def map_graphs(settings: Settings, progress: Progress = lambda _: None) -> dict[
     check_registry(registry)
     progress(f"mapping {len(registry.kkb)} KKB, {len(registry.units)} administrative units")
     mint = Minter(settings.base_iri)
-    graphs = {name: to_graph(triples) for name, triples in map_registry(registry, mint).items()}
-    decisions, snapshot = link_units(settings.data_dir, registry.units)
-    graphs[LINKS] = to_graph(link_triples(decisions, snapshot, mint))
+    graphs = {name: to_graph(triples) for name, triples
+              in map_registry(registry, mint, reference=national_reference(settings)).items()}
+    graphs[LINKS] = to_graph(link_triples(*links(settings, registry), mint))
     graphs[ONTOLOGY] = load_ontology()
     return graphs
 
@@ -128,9 +130,9 @@ def validate_registry(settings: Settings, progress: Progress = lambda _: None,
     registry = read_registry(settings.data_dir)
     check_registry(registry)
     mint = Minter(settings.base_iri)
-    names = {str(mint.graph(name)): name for name in _graph_names(registry)}
+    names = {str(mint.graph(name)): name for name in _graph_names(settings, registry)}
     with tempfile.TemporaryDirectory(prefix="kkb-validate-") as scratch:
-        meter = Meter(progress, expected_triples(registry))
+        meter = Meter(progress, expected_triples(registry, settings))
         progress("mapping to N-Quads (a scratch folder)")
         _, parts = write_nquads(_graphs(settings, registry), Path(scratch) / "mapped", meter)
         del registry
@@ -194,14 +196,14 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
     sorter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kkb-sort")
     try:
         sorts: list[Future] = []
-        expected = expected_triples(registry)
+        expected = expected_triples(registry, settings)
         meter = Meter(progress, expected)
         progress(f"mapping to N-Quads in {mapped.name}/ (streamed to disk, sorted part by part)")
         written, _ = write_nquads(_graphs(settings, registry), mapped, meter,
                                   lambda part: sorts.append(sorter.submit(_sort_part, part)),
                                   part_lines=min(max(expected // 8, 50_000), PART_LINES))
         progress(meter.line() + f"; {written:,} statements written")
-        names = _graph_names(registry)
+        names = _graph_names(settings, registry)
         del registry  # the rows (hundreds of MB nationally) are not needed by the later stages
         stage("map")
         (partial / "dumps").mkdir()
@@ -237,8 +239,10 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         del store
         progress("writing dumps (text rewritings of kkb.nq)")
         dumps, by_graph, triples = write_dumps(partial / "dumps")
-        stage("dumps")
         mint = Minter(settings.base_iri)
+        if REFERENCE in names:
+            dumps.append(graph_dump(partial / "dumps", str(mint.graph(REFERENCE)), REFERENCE_DUMP))
+        stage("dumps")
         counts = {name: by_graph.get(str(mint.graph(name)), 0) for name in names}
         quads = sum(by_graph.values())
         manifest = {
@@ -279,6 +283,18 @@ def _read(settings: Settings, progress: Progress) -> Registry:
     return registry
 
 
+def graph_dump(folder: Path, graph: str, name: str) -> Dump:
+    """The triples of one named graph of ``folder/kkb.nq`` as gzipped N-Triples ``name`` (sorted
+    and unique as kkb.nq is; no time stamp in the gzip header, so the file is reproducible)."""
+    tail = f" <{graph}> .\n"
+    with open(folder / "kkb.nq", encoding="utf-8") as quads, \
+            gzip.GzipFile(folder / name, "wb", compresslevel=6, mtime=0) as out:
+        for line in quads:
+            if line.endswith(tail):
+                out.write((line[: -len(tail)] + " .\n").encode("utf-8"))
+    return describe_file(folder / name, "application/gzip")
+
+
 def _sort_part(part: Path) -> Path:
     """A part file sorted without repeats, beside it; the part itself removed."""
     target = part.with_suffix(".sorted")
@@ -299,21 +315,46 @@ def _load(files: Iterable[Path], path: Path | None = None) -> ox.Store:
     return store
 
 
-def _graph_names(registry: Registry) -> list[str]:
-    return [*map_registry(registry, Minter("http://x.invalid/")), LINKS, ONTOLOGY]
+def _graph_names(settings: Settings, registry: Registry) -> list[str]:
+    names = [*map_registry(registry, Minter("http://x.invalid/")), LINKS, ONTOLOGY]
+    return names + [REFERENCE] if settings.reference == "all" else names
 
 
 def _graphs(settings: Settings, registry: Registry) -> Iterator[tuple[str, Iterable]]:
     """(graph IRI, triples) of every named graph of a release, lazily."""
     mint = Minter(settings.base_iri)
-    for name, triples in map_registry(registry, mint, nquads=True).items():
+    for name, triples in map_registry(registry, mint, nquads=True,
+                                      reference=national_reference(settings)).items():
         yield str(mint.graph(name)), triples
-    decisions, snapshot = link_units(settings.data_dir, registry.units)
-    yield str(mint.graph(LINKS)), link_triples(decisions, snapshot, mint)
+    yield str(mint.graph(LINKS)), link_triples(*links(settings, registry), mint)
     yield str(mint.graph(ONTOLOGY)), load_ontology()
 
 
-def expected_triples(registry: Registry) -> int:
+def national_reference(settings: Settings) -> tuple[tuple[UnitRow, ...], tuple[CrosswalkRow, ...]] | None:
+    """The units and crosswalk rows of graph ``reference``: the whole country's, with
+    ``reference = all``; None otherwise."""
+    if settings.reference != "all":
+        return None
+    return reference.national_units(), reference.crosswalk_for(reference.units_by_code())
+
+
+def links(settings: Settings, registry: Registry) -> tuple[list[Decision], Snapshot]:
+    """The Wikidata links of a build: the registry's units, matched against its snapshot (or the
+    bundled Q-ids); with ``reference = all`` also every other province and regency of the
+    country, matched against the bundled Q-ids, into the same linkset."""
+    decisions, snapshot = link_units(settings.data_dir, registry.units)
+    if settings.reference == "all":
+        own = {u.code for u in registry.units}
+        others = tuple(u for u in reference.national_units()
+                       if u.level in ("province", "regency") and u.code not in own)
+        decisions += [d for d in match_units(others, reference.wikidata_snapshot(), {})
+                      if d.status == "linked"]
+    return decisions, snapshot
+
+
+def expected_triples(registry: Registry, settings: Settings | None = None) -> int:
     """A rough size of the mapped dataset, for the progress ETA only."""
     per_row = {"units": 15, "kkb": 11, "activities": 20, "observations": 7}
-    return 700 + sum(n * len(getattr(registry, name, ())) for name, n in per_row.items())
+    national = len(reference.national_units()) if settings and settings.reference == "all" else 0
+    return 700 + 15 * national + sum(n * len(getattr(registry, name, ()))
+                                      for name, n in per_row.items())

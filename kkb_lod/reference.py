@@ -157,10 +157,19 @@ def wikidata_snapshot() -> Snapshot:
 def units_csv(units: Iterable[UnitRow]) -> str:
     """``units`` as a registry's own ``regions/units.csv`` (to fix a registry to this list, or to
     change it in a test)."""
+    return _csv(units, UNIT_COLUMNS)
+
+
+def crosswalk_csv(rows: Iterable[CrosswalkRow]) -> str:
+    """``rows`` as a registry's own ``regions/bps_crosswalk.csv``."""
+    return _csv(rows, CROSSWALK_COLUMNS)
+
+
+def _csv(records: Iterable[UnitRow | CrosswalkRow], columns: tuple[str, ...]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(UNIT_COLUMNS)
-    writer.writerows([getattr(u, column) or "" for column in UNIT_COLUMNS] for u in units)
+    writer.writerow(columns)
+    writer.writerows([getattr(r, column) or "" for column in columns] for r in records)
     return out.getvalue()
 
 
@@ -185,5 +194,6 @@ def crosswalk_for(codes: Container[str] | None) -> tuple[CrosswalkRow, ...]:
     return tuple(rows)
 
 
-__all__ = ["EDITION", "covered", "covered_units", "covers", "crosswalk_for", "national_crosswalk",
-           "national_units", "units_by_code", "units_csv", "wikidata_rows", "wikidata_snapshot"]
+__all__ = ["EDITION", "WIKIDATA_META", "covered", "covered_units", "covers", "crosswalk_csv",
+           "crosswalk_for", "national_crosswalk", "national_units", "units_by_code", "units_csv",
+           "wikidata_rows", "wikidata_snapshot"]

@@ -18,6 +18,7 @@ from werkzeug.exceptions import NotFound
 
 from kkb_lod.catalog import Figures, describe_catalog, describe_void
 from kkb_lod.formats import for_kind
+from kkb_lod.mapping import REFERENCE
 from kkb_lod.web._pages import cacheable, minter, page_lang, select, settings
 from kkb_lod.web._places import MAX_KKB_LISTED, kkb_per_unit, kkb_places, landing_map
 from kkb_lod.web.conneg import negotiate
@@ -49,7 +50,17 @@ def figures() -> Figures:
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")}
     properties = {r["p"]: int(r["n"]) for r in select(
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
+    graph = str(minter().graph(REFERENCE))
+    levels = {"Province": "province", "RegencyOrCity": "regency", "District": "district",
+              "Village": "village"}
+    reference = {levels[r["c"].rsplit("#", 1)[1]]: int(r["n"]) for r in select(f"""
+        SELECT ?c (COUNT(?u) AS ?n) WHERE {{ GRAPH <{graph}> {{
+          VALUES ?c {{ kkb:Province kkb:RegencyOrCity kkb:District kkb:Village }} ?u a ?c }}
+        }} GROUP BY ?c""")}
+    provinces = tuple(r["u"] for r in select(f"""SELECT ?u WHERE {{ GRAPH <{graph}> {{
+        ?u a kkb:Province }} }} ORDER BY ?u""")) if reference else ()
     return Figures(
+        reference_units=reference, reference_graph=graph if reference else "", provinces=provinces,
         triples=int(one["t"]), entities=int(ours["e"]), distinct_subjects=int(one["s_"]),
         distinct_objects=int(one["o_"]), kkb=int(kkb["n"]), districts=int(kkb["d"]),
         villages=int(villages["n"]), years=tuple(years), publisher=publisher,
@@ -168,15 +179,49 @@ def dump(name: str) -> Response:
     return response
 
 
+#: Most URLs one sitemap file may list (the sitemaps protocol, sitemaps.org): a release with more
+#: pages (the whole country's units: over 90,000) gets a sitemap index of several files.
+SITEMAP_URLS = 50_000
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    """The landing page and every resource page of ours, for search engines."""
-    base = settings().base_iri
-    rows = select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
-        FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }} ORDER BY ?s""")
+    """The landing page and every resource page of ours, for search engines: one file, or an
+    index of files of at most :data:`SITEMAP_URLS` URLs each."""
+    urls = sitemap_urls()
+    if len(urls) <= SITEMAP_URLS:
+        return sitemap_part(1)
     host = site().rstrip("/")
-    urls = [site(), *(host + "/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]
-    body = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in urls)
-    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
+    body = "".join(f"<sitemap><loc>{escape(f'{host}/sitemap-{i}.xml')}</loc></sitemap>\n"
+                   for i in range(1, -(-len(urls) // SITEMAP_URLS) + 1))
+    return _xml("sitemapindex", body)
+
+
+@bp.get("/sitemap-<int:part>.xml")
+def sitemap_part(part: int) -> Response:
+    """Part ``part`` (from 1) of the sitemap: the landing page, then our resources in IRI order."""
+    urls = sitemap_urls()[(part - 1) * SITEMAP_URLS: part * SITEMAP_URLS] if part >= 1 else []
+    if not urls:
+        raise NotFound(f"no sitemap part {part}")
+    host = site().rstrip("/")
+    return _xml("urlset", "".join(f"<url><loc>{escape(host + u)}</loc></url>\n" for u in urls))
+
+
+def sitemap_urls() -> list[str]:
+    """The paths of the sitemap: the landing page, then every resource of ours in IRI order.
+    Asked once per release and kept on the app (one scan of the store: at national size, over
+    90,000 resources, ten seconds or more; paging it in SPARQL with ORDER BY/OFFSET took minutes)."""
+    cache = current_app.extensions.setdefault("kkb_sitemap", {})
+    key = current_app.extensions["kkb_release"].get("id", "")
+    if key not in cache:
+        base = settings().base_iri
+        rows = select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
+            FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }}""")
+        cache[key] = ["/", *sorted("/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]
+    return cache[key]
+
+
+def _xml(root: str, body: str) -> Response:
+    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{SITEMAP_NS}">\n{body}</{root}>\n'
     return Response(xml, mimetype="application/xml")
