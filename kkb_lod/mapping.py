@@ -126,7 +126,8 @@ def map_registry(registry: Registry, mint: Minter, nquads: bool = False,
         REGIONS: itertools.chain(region_triples(ctx), history_triples(ctx)),
         REGISTRY: registry_triples(ctx)}
     if reference is not None:
-        graphs[REFERENCE] = region_triples(ctx, *reference)
+        graphs[REFERENCE] = itertools.chain(region_triples(ctx, *reference),
+                                            history_triples(ctx, reference[0]))
     if registry.observations or registry.indicators:
         graphs[INDICATORS] = (itertools.chain(indicator_header_triples(ctx), observation_nquads(ctx))
                               if nquads else indicator_triples(ctx))
@@ -185,13 +186,16 @@ def region_triples(ctx: Context, units: Iterable[UnitRow] | None = None,
 # --- code and name history ----------------------------------------------------------------------
 
 
-def history_triples(ctx: Context, history: History | None = None) -> Iterator[Triple]:
-    """Earlier names of the published units, and the former codes that lie under a published
-    unit or were replaced by one (with their successors), each name sourced to its editions."""
+def history_triples(ctx: Context, units: Iterable[UnitRow] | None = None,
+                    history: History | None = None) -> Iterator[Triple]:
+    """Earlier names of the published units (the registry's, unless ``units``), and the former
+    codes that lie under a published unit or were replaced by one (with their successors), each
+    name sourced to its editions."""
     history = history or load_history()
-    published = ctx.units
+    units = ctx.registry.units if units is None else tuple(units)
+    published = {u.code for u in units}
     editions: set[int] = set()
-    for u in ctx.registry.units:
+    for u in units:
         for n in history.earlier_names(u.code):
             yield from name_record(ctx, u.code, n, editions)
         for old in history.replacing(u.code):

@@ -72,6 +72,21 @@ def test_every_official_unit_is_in_graph_reference(national) -> None:
     assert names == 1
 
 
+def test_units_of_graph_reference_carry_their_earlier_names(national) -> None:
+    """Geragu (62.06.04.2012, Katingan: outside the bundled registry) was "Garagu" in an earlier
+    edition; that name, sourced to its edition, is published with the unit in graph reference."""
+    from kkb_lod.history import load_history
+
+    _, store = national
+    earlier = [n.name for n in load_history().earlier_names("62.06.04.2012")]
+    assert "Garagu" in earlier
+    names = {row[0].value for row in store.query(SPARQL_PROLOGUE + f"""
+        SELECT ?name WHERE {{ GRAPH <{REFERENCE}> {{
+        ?u kkb:kemendagriCode "62.06.04.2012" ; kkb:earlierName ?r . ?r rdfs:label ?name ;
+           dcterms:source ?edition . ?edition a kkb:SourceDocument }} }}""")}
+    assert names == set(earlier)
+
+
 def test_the_registry_graphs_are_unchanged(national, built: BuildResult) -> None:
     """The covered units, registry and ontology are those of the default build."""
     result, _ = national
