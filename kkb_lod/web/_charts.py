@@ -117,7 +117,7 @@ class Point:
     lat: float
     long: float
     href: str | None = None
-    role: str = "other"  # "here" (the page's subject), "kkb", "inside" or "other"
+    role: str = "other"  # "here" (the page's subject), "kkb", "regency", "inside", "other"
     x: float = 0.0
     y: float = 0.0
 
@@ -163,7 +163,7 @@ def point_map(points: Iterable[Point], size: int = 560, pad: int = 24) -> PointM
     def y(lat: float) -> float:
         return round((height - 20) / 2 - (lat - mid_lat) * scale, 1)
 
-    order = {"other": 0, "inside": 1, "kkb": 2, "here": 3}
+    order = {"other": 0, "inside": 1, "regency": 2, "kkb": 3, "here": 4}
     placed = tuple(sorted((Point(p.label, p.lat, p.long, p.href, p.role, x(p.long), y(p.lat))
                            for p in points), key=lambda p: (order.get(p.role, 0), p.label)))
     step = _step(max(span_lat, span_x / squeeze) / 3)

@@ -8,6 +8,7 @@ store's own answer, never from the request as is.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kkb_lod.web._charts import MAX_BARS, BarChart, Point, PointMap, bar_chart, point_map
@@ -69,9 +70,11 @@ FUNCTIONS = """SELECT ?f ?notation ?label ?a ?year ?status ?statusLabel WHERE {
 
 
 def kkb_per_unit() -> tuple[str, BarChart]:
-    """The landing page's chart: KKB per kecamatan, or per regency or province when there are
-    too many kecamatan to draw (a national registry has KKB in thousands of them)."""
-    for level, up in LEVELS:
+    """The landing page's chart: KKB per kecamatan when the registry is one regency's, else per
+    regency or city, or per province when there are too many of those to draw (a national
+    registry has KKB in hundreds of them). Bars link to the units' pages."""
+    several = len(select(PER_UNIT % {"up": LEVELS[1][1]})) > 1
+    for level, up in LEVELS[1:] if several else LEVELS:
         rows = select(PER_UNIT % {"up": up})
         if len(rows) <= MAX_BARS or level == LEVELS[-1][0]:
             return level, bar_chart((r["name"], float(r["n"]), local_url(r["u"])) for r in rows)
@@ -99,13 +102,14 @@ def kkb_places(lang: str) -> list[KkbPlace]:
             for r in select(KKB_PLACES % {"lang": lang, "limit": MAX_KKB_POINTS})]
 
 
-def landing_map(places: list[KkbPlace]) -> PointMap | None:
-    """KKB villages on top of the other villages of their regencies."""
+def landing_map(places: list[KkbPlace], centres: Sequence[Point] = ()) -> PointMap | None:
+    """KKB villages on top of the other villages of their regencies, and the regencies'
+    centroids (``centres``: given when there are several)."""
     context = [Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]))
                for r in select(CONTEXT_VILLAGES % {"limit": MAX_CONTEXT_POINTS})]
     kkb = [Point(p.village, float(p.lat), float(p.long), p.village_href, "kkb")
            for p in places if p.lat and p.long]
-    return point_map([*context, *kkb]) if kkb else None
+    return point_map([*context, *centres, *kkb]) if kkb else None
 
 
 def place_map(iri: str) -> PointMap | None:
@@ -166,3 +170,123 @@ def family_functions(iri: str, lang: str) -> list[FamilyFunction]:
             worked = Worked(local_url(r["a"]), r["year"], r["statusLabel"] or r["status"])
             found[r["f"]] = FamilyFunction(f.notation, f.label, f.href, (*f.worked, worked))
     return sorted(found.values(), key=lambda f: int(f.notation) if f.notation.isdigit() else 99)
+
+
+#: The provinces whose districts are *distrik* by law: Papua and the provinces formed from it
+#: (Kemendagri codes 91-96; see the region data's README, "level").
+DISTRIK_PROVINCES = frozenset({"91", "92", "93", "94", "95", "96"})
+#: Most regencies the landing page lists (the country has 514: all of them fit).
+MAX_REGENCIES = 600
+
+#: Per regency or city with KKB: its KKB, the kecamatan they are in, all its villages, its
+#: centroid and province. Two grouped subqueries, so no KKB x village product is ever formed.
+PER_REGENCY = """SELECT ?r ?name ?lat ?long ?p ?pname ?pcode ?kkb ?districts ?villages WHERE {
+  { SELECT ?r (COUNT(DISTINCT ?k) AS ?kkb) (COUNT(DISTINCT ?d) AS ?districts) WHERE {
+      ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d . ?d kkb:partOf ?r } GROUP BY ?r }
+  { SELECT ?r (COUNT(DISTINCT ?v) AS ?villages) WHERE {
+      ?v a kkb:Village ; kkb:partOf/kkb:partOf ?r } GROUP BY ?r }
+  ?r rdfs:label ?name ; kkb:partOf ?p . ?p rdfs:label ?pname ; kkb:kemendagriCode ?pcode .
+  OPTIONAL { ?r geo:lat ?lat ; geo:long ?long }
+} ORDER BY DESC(?kkb) ?name LIMIT %(limit)d"""
+
+#: The units directly within ``iri`` with the KKB within each (``down``: from a KKB's village up
+#: to the unit), zero included.
+CHILD_KKB = """SELECT ?u ?name (COUNT(DISTINCT ?k) AS ?n) WHERE {
+  ?u kkb:partOf <%(iri)s> ; rdfs:label ?name .
+  OPTIONAL { ?k a kkb:KKBDesignation ; kkb:village%(down)s ?u }
+} GROUP BY ?u ?name ORDER BY DESC(?n) ?name LIMIT %(limit)d"""
+#: The villages within each unit directly within ``iri`` (``down``: from a village up to it).
+CHILD_VILLAGES = """SELECT ?u (COUNT(DISTINCT ?v) AS ?n) WHERE {
+  ?u kkb:partOf <%(iri)s> . ?v a kkb:Village ; kkb:partOf%(down)s ?u } GROUP BY ?u"""
+#: The Kemendagri code of the province ``iri`` is in (or is).
+PROVINCE_CODE = """SELECT ?c WHERE {
+  <%(iri)s> kkb:partOf* ?p . ?p a kkb:Province ; kkb:kemendagriCode ?c } LIMIT 1"""
+#: Per level of a place page: the path from a KKB's village up to a unit within the page's
+#: place, and from a village up to it ("" for villages themselves: they are the units).
+WITHIN = {"province": ("/kkb:partOf/kkb:partOf", "/kkb:partOf"), "regency": ("/kkb:partOf", ""),
+          "district": ("", None)}
+
+
+@dataclass(frozen=True)
+class Area:
+    """A regency or city with KKB, as the landing page sums it up."""
+
+    name: str
+    href: str | None
+    province: str
+    province_href: str | None
+    distrik: bool  # its districts are distrik
+    kkb: int
+    districts: int  # the kecamatan (distrik) with KKB
+    villages: int
+    lat: str
+    long: str
+
+    @property
+    def name_en(self) -> str:
+        """The name as English writes it: "Kabupaten Katingan" is "Katingan Regency"."""
+        kind, _, rest = self.name.partition(" ")
+        english = {"Kabupaten": "Regency", "Kota": "City"}.get(kind)
+        return f"{rest} {english}" if english and rest else self.name
+
+
+def regencies_with_kkb() -> list[Area]:
+    """Every regency or city with KKB, most KKB first."""
+    return [Area(r["name"], local_url(r["r"]), r["pname"], local_url(r["p"]),
+                 r["pcode"] in DISTRIK_PROVINCES, int(r["kkb"]), int(r["districts"]),
+                 int(r["villages"]), r["lat"], r["long"])
+            for r in select(PER_REGENCY % {"limit": MAX_REGENCIES})]
+
+
+def district_word(areas: list[Area] | None = None, iri: str | None = None) -> str:
+    """What the district level is called where ``areas`` are (or ``iri`` is): ``distrik`` in
+    the Papua provinces, ``kecamatan`` elsewhere, both when a registry spans both."""
+    if iri is not None:
+        codes = {r["c"] for r in select(PROVINCE_CODE % {"iri": iri})}
+        flags = {c in DISTRIK_PROVINCES for c in codes}
+    else:
+        flags = {a.distrik for a in areas or []}
+    return {frozenset({True}): "distrik", frozenset({True, False}): "kecamatan/distrik"}.get(
+        frozenset(flags), "kecamatan")
+
+
+def landing_view(lang: str) -> dict:
+    """What the landing page draws beyond its figures: the chart, the map, the KKB as text and
+    (for a registry over several regencies) the figures per regency."""
+    places = kkb_places(lang)
+    level, chart = kkb_per_unit()
+    areas = regencies_with_kkb()
+    centres = [Point(a.name, float(a.lat), float(a.long), a.href, "regency")
+               for a in areas if a.lat and a.long] if len(areas) > 1 else []
+    provinces = {(a.province, a.province_href): None for a in areas}
+    return {"chart": chart, "level": level, "places": places[:MAX_KKB_LISTED],
+            "map": landing_map(places, centres), "areas": areas, "provinces": list(provinces),
+            "district_word": district_word(areas)}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit within a place page's place: its KKB and villages."""
+
+    name: str
+    href: str | None
+    kkb: int
+    villages: int
+
+
+def place_summary(iri: str, kind: str) -> dict | None:
+    """A province's, regency's or district's KKB summed up: the units within it (regencies,
+    districts or villages), each with its KKB and villages, and the chart of KKB per unit.
+    None for other kinds."""
+    if kind not in WITHIN:
+        return None
+    up, village_up = WITHIN[kind]
+    rows = select(CHILD_KKB % {"iri": iri, "down": up, "limit": MAX_CONTEXT_POINTS})
+    villages = {r["u"]: int(r["n"]) for r in select(
+        CHILD_VILLAGES % {"iri": iri, "down": village_up})} if village_up is not None else {}
+    units = [Unit(r["name"], local_url(r["u"]), int(r["n"]),
+                  villages.get(r["u"], 0) if village_up is not None else 1) for r in rows]
+    chart = bar_chart((u.name, float(u.kkb), u.href) for u in units) if kind != "district" else None
+    return {"kind": kind, "units": units, "kkb": sum(u.kkb for u in units),
+            "villages": sum(u.villages for u in units), "chart": chart,
+            "district_word": district_word(iri=iri)}

@@ -20,7 +20,7 @@ from kkb_lod.catalog import Figures, describe_catalog, describe_void
 from kkb_lod.formats import for_kind
 from kkb_lod.mapping import REFERENCE
 from kkb_lod.web._pages import cacheable, minter, page_lang, select, settings
-from kkb_lod.web._places import MAX_KKB_LISTED, kkb_per_unit, kkb_places, landing_map
+from kkb_lod.web._places import landing_view
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("catalog", __name__)
@@ -94,10 +94,7 @@ def landing() -> Response:
     views = current_app.extensions.setdefault("kkb_landing", {})
     key = (release.get("id", ""), lang)
     if key not in views:  # like the figures: fixed for the release being served
-        places = kkb_places(lang)
-        level, chart = kkb_per_unit()
-        views[key] = {"chart": chart, "level": level, "places": places[:MAX_KKB_LISTED],
-                      "map": landing_map(places)}
+        views[key] = landing_view(lang)
     html = render_template("index.html", lang=lang, figures=f, release=release,
                            schema=_schema_org(f, release), formats=for_kind("graph"), **views[key])
     return cacheable(Response(html, mimetype="text/html"), f"landing|{site()}")

@@ -36,12 +36,14 @@ from kkb_lod.iris import IriError
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
 from kkb_lod.web._pages import cacheable, minter, not_modified, page_cache, page_lang
-from kkb_lod.web._places import family_functions, place_map
+from kkb_lod.web._places import family_functions, place_map, place_summary
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("resources", __name__)
 KINDS = ("page", "graph")  # table order puts Turtle first: the default without Accept
 SUFFIXES = frozenset(f.suffix for f in for_kind(*KINDS))
+#: What a district is called on the pages of the Papua provinces, where the law says distrik.
+DISTRIK = {"id": "Distrik", "en": "District (distrik)"}
 
 
 @bp.get("/id/<kind>/<path:key>")
@@ -76,10 +78,19 @@ def _describe(iri: str, kind: str, key: str, fmt: Format, lang: str) -> bytes:
         return _serialize(described, fmt, first=iri)
     context = to_graph(store.query(CONTEXT.format(iri=iri)))
     page = resource_page(iri, to_graph(described), context, lang)
+    summary = place_summary(iri, kind)
+    if summary and summary["district_word"] == "distrik":  # the level's name in Papua
+        page["types"] = _distrik(page["types"], lang)
+        page["rows"] = [(p, _distrik(values, lang)) for p, values in page["rows"]]
     return render_template(
         "resource.html", lang=lang, **page, path=f"/id/{kind}/{key}", formats=for_kind("graph"),
         map=place_map(iri), functions=family_functions(iri, lang) if kind == "kkb" else [],
-    ).encode("utf-8")
+        summary=summary).encode("utf-8")
+
+
+def _distrik(terms: list[dict], lang: str) -> list[dict]:
+    """``terms`` with the class District called as the Papua provinces call it."""
+    return [{**t, "text": DISTRIK[lang]} if t.get("href") == "/def#District" else t for t in terms]
 
 
 @bp.get("/def")
