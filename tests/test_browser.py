@@ -305,3 +305,47 @@ def test_query_results_link_only_web_iris(page: Page, site: str) -> None:
         page.get_by_role("cell", name=iri, exact=True).click()  # a click on the text does nothing
     assert dialogs == [] and "/sparql" in page.url
     shoot(page, "sparql-not-web-iris")
+
+
+@pytest.fixture(scope="module")
+def province_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The province-wide test registry (``tests/cases/regions``) built and served for real."""
+    import json
+
+    from kkb_lod.pipeline import build
+
+    from .test_regions import BASE, assemble
+
+    folder = assemble("province-kalimantan-tengah", tmp_path_factory.mktemp("province") / "data")
+    settings = Settings(data_dir=folder, build_dir=folder.parent / "build", base_iri=BASE)
+    release = build(settings).release
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    manifest["path"] = str(release)
+    store = OxigraphStore.from_release(release, "memory")
+    with serve_app(create_app(settings, store, manifest)) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_province_wide_landing_fits_and_has_no_errors(browser: Browser, province_site: str,
+                                                       width: int) -> None:
+    """The landing page of a registry over three regencies: figures per regency, the chart per
+    regency and the map with the regencies, without sideways scrolling, console errors, external
+    requests or accessibility violations, on a desktop and on a phone."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda r: None if r.url.startswith(province_site) else problems.append(r.url))
+    page.goto(province_site + "/?lang=en")
+    regencies = page.locator("#regency-list tbody tr").count()
+    assert regencies == 3 == page.locator("svg.bars a").count()
+    assert page.locator("svg.map circle.pt.regency").count() == regencies
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    shoot(page, f"province-landing-{width}")
+    results = Axe().run(page, options=AXE_RULES)
+    context.close()
+    assert overflow <= 0, f"the landing page scrolls sideways by {overflow}px at {width}px"
+    assert problems == []
+    assert results.violations_count == 0, results.generate_snapshot()
