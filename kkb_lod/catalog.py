@@ -24,6 +24,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod.formats import from_suffix
+from kkb_lod.names import bare_name, english_name
 from kkb_lod.vocab import (
     DCAT,
     DCTERMS,
@@ -79,6 +80,9 @@ class Figures:
     publisher: str  # IRI of the publishing organisation in the data
     publisher_name: str
     spatial: tuple[str, ...]  # IRIs of the regencies covered
+    #: Official names of those regencies and cities, and of their provinces (what titles name)
+    area: tuple[str, ...] = ()
+    area_provinces: tuple[str, ...] = ()
     classes: dict[str, int] = field(default_factory=dict)
     properties: dict[str, int] = field(default_factory=dict)
     entities: int = 0  # IRIs of ours (void:uriSpace) used as subjects
@@ -95,6 +99,33 @@ class Figures:
 
 #: The dump holding graph ``reference`` alone (written by the build with ``reference = all``).
 REFERENCE_DUMP = "reference.nt.gz"
+
+
+#: The most regencies a title or the keywords name one by one; more are counted.
+MAX_AREA_NAMES = 3
+
+
+def area_names(figures: Figures) -> tuple[str, str]:
+    """The area the registry covers, as (Indonesian, English) text: its regencies by name, or
+    how many there are (in one province, or several), from the data, never fixed here."""
+    area, provinces = figures.area, figures.area_provinces
+    if not area:
+        return "", ""
+    if len(area) <= MAX_AREA_NAMES:
+        return (", ".join(area), ", ".join(english_name(a) for a in area))
+    if len(provinces) == 1:
+        return (f"{len(area)} kabupaten/kota di {provinces[0]}",
+                f"{len(area)} regencies and cities in {provinces[0]}")
+    return (f"{len(area)} kabupaten/kota di {len(provinces)} provinsi",
+            f"{len(area)} regencies and cities in {len(provinces)} provinces")
+
+
+def dataset_title(figures: Figures) -> tuple[str, str]:
+    """The dataset's title, Indonesian and English, naming the area it covers."""
+    area_id, area_en = area_names(figures)
+    return ((f"Registri Kampung Keluarga Berkualitas {area_id}".rstrip()),
+            f"Quality Family Village (KKB) registry of {area_en}" if area_en
+            else "Quality Family Village (KKB) registry")
 
 
 def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
@@ -118,9 +149,7 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     _common(g, catalog, figures, created)
 
     _add(g, dataset, RDF.type, DCAT.Dataset)
-    _texts(g, dataset, DCTERMS.title,
-           "Registri Kampung Keluarga Berkualitas Kabupaten Barito Selatan",
-           "Quality Family Village (KKB) registry of Barito Selatan Regency")
+    _texts(g, dataset, DCTERMS.title, *dataset_title(figures))
     _texts(g, dataset, DCTERMS.description,
            f"{figures.kkb} Kampung Keluarga Berkualitas di {figures.districts} kecamatan, dengan "
            "wilayah administrasi resmi Kemendagri, kegiatan pembinaan, delapan fungsi keluarga dan "
@@ -135,7 +164,8 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     _add(g, dataset, DCAT.landingPage, URIRef(site), FOAF.Document)
     _add(g, dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI), DCTERMS.Standard)
     for keyword, lang in (("Kampung Keluarga Berkualitas", "id"), ("Bangga Kencana", "id"),
-                          ("family planning", "en"), ("Barito Selatan", "id")):
+                          ("family planning", "en"),
+                          *((bare_name(a), "id") for a in figures.area[:MAX_AREA_NAMES])):
         g.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
     if figures.years:
         period = URIRef(site + "catalog#period")

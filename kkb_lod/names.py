@@ -84,3 +84,21 @@ def same_name(a: str, b: str, level: str | None = None) -> bool:
 def tokens(name: str, level: str | None = None) -> list[str]:
     """The words of the normalised name (the matcher's token index)."""
     return normalise_name(name, level).split()
+
+
+#: How English names an Indonesian regency or city: "Kabupaten Katingan" is "Katingan Regency".
+_ENGLISH_KINDS = {"Kabupaten": "Regency", "Kota": "City"}
+
+
+def english_name(official: str) -> str:
+    """The official name of a regency or city as English writes it; any other name unchanged
+    (provinces, kecamatan and villages keep their official names in English text)."""
+    kind, _, rest = official.partition(" ")
+    english = _ENGLISH_KINDS.get(kind)
+    return f"{rest} {english}" if english and rest else official
+
+
+def bare_name(official: str) -> str:
+    """The name without its kind word ("Kabupaten Barito Selatan" → "Barito Selatan")."""
+    kind, _, rest = official.partition(" ")
+    return rest if kind in _ENGLISH_KINDS and rest else official

@@ -248,3 +248,37 @@ def test_a_registry_over_many_regencies_charts_per_province(settings: Settings) 
     assert "KKB per province" in html and bars(html) == per and len(per) == 2
     assert len(table(html, "regency-list")) == 45
     assert "45 regencies and cities in 2 provinces" in html
+
+
+@pytest.mark.parametrize("name", ["province-kalimantan-tengah", "kota-palangkaraya",
+                                  "papua-jayapura"])
+def test_the_catalog_names_the_area_the_registry_covers(served, name: str) -> None:
+    """The dataset's title, keywords and schema.org description name the regencies that have
+    KKB in this registry (from the data), not the bundled registry's regency."""
+    from rdflib import Graph, Literal, URIRef
+
+    from kkb_lod.names import bare_name, english_name
+    from kkb_lod.vocab import DCAT, DCTERMS
+
+    client, store = served[name]
+    regencies = sorted({r[0] for r in rows(store, """SELECT DISTINCT ?name WHERE {
+        ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf/rdfs:label ?name
+        FILTER(lang(?name) = "id") }""")})
+    assert regencies and all("Barito Selatan" not in r for r in regencies)
+    g = Graph().parse(data=client.get("/catalog", headers={"Accept": "text/turtle"}).get_data(
+        True), format="turtle")
+    dataset = URIRef("http://localhost/catalog#dataset")
+    titles = {str(t) for t in g.objects(dataset, DCTERMS.title)}
+    keywords = set(g.objects(dataset, DCAT.keyword))
+    if len(regencies) <= 3:
+        assert titles == {"Registri Kampung Keluarga Berkualitas " + ", ".join(regencies),
+                          "Quality Family Village (KKB) registry of "
+                          + ", ".join(english_name(r) for r in regencies)}
+        assert {Literal(bare_name(r), lang="id") for r in regencies} <= keywords
+    else:
+        assert any(f"{len(regencies)} kabupaten/kota" in t for t in titles)
+    assert not any("Barito" in str(t) for t in (*titles, *keywords))
+    landing = client.get("/?lang=en").get_data(True)
+    schema = json.loads(section(landing, '<script type="application/ld+json">', "</script>"))
+    assert "Barito" not in json.dumps(schema)
+    assert schema["name"] in titles

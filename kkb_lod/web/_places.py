@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kkb_lod.names import english_name
 from kkb_lod.web._charts import MAX_BARS, BarChart, Point, PointMap, bar_chart, point_map
 from kkb_lod.web._pages import local_url, select
 
@@ -225,9 +226,7 @@ class Area:
     @property
     def name_en(self) -> str:
         """The name as English writes it: "Kabupaten Katingan" is "Katingan Regency"."""
-        kind, _, rest = self.name.partition(" ")
-        english = {"Kabupaten": "Regency", "Kota": "City"}.get(kind)
-        return f"{rest} {english}" if english and rest else self.name
+        return english_name(self.name)
 
 
 def regencies_with_kkb() -> list[Area]:

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from rdflib import Graph
 from werkzeug.exceptions import NotFound
 
-from kkb_lod.catalog import Figures, describe_catalog, describe_void
+from kkb_lod.catalog import Figures, area_names, dataset_title, describe_catalog, describe_void
 from kkb_lod.formats import for_kind
 from kkb_lod.mapping import REFERENCE
 from kkb_lod.web._pages import cacheable, minter, page_lang, select, settings
@@ -41,9 +41,12 @@ def figures() -> Figures:
         ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d }""")[0]
     villages = select("SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE { ?v a kkb:Village }")[0]
     years = [r["y"] for r in select("SELECT DISTINCT ?y WHERE { ?a kkb:year ?y } ORDER BY ?y")]
-    places = select("""SELECT DISTINCT ?r ?lat ?long WHERE {
+    places = select("""SELECT DISTINCT ?r ?lat ?long ?name ?province WHERE {
         ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf ?r
-        OPTIONAL { ?r geo:lat ?lat ; geo:long ?long } } ORDER BY ?r""")
+        OPTIONAL { ?r geo:lat ?lat ; geo:long ?long }
+        OPTIONAL { ?r rdfs:label ?name FILTER(lang(?name) = "id") }
+        OPTIONAL { ?r kkb:partOf/rdfs:label ?province FILTER(lang(?province) = "id") }
+        } ORDER BY ?r""")
     publisher = str(minter().mint("org", PUBLISHER))
     names = select(f'SELECT ?n WHERE {{ <{publisher}> rdfs:label ?n FILTER(lang(?n) = "id") }}')
     classes = {r["c"]: int(r["n"]) for r in select(
@@ -66,6 +69,8 @@ def figures() -> Figures:
         villages=int(villages["n"]), years=tuple(years), publisher=publisher,
         publisher_name=names[0]["n"] if names else "kkb-lod",
         spatial=tuple(r["r"] for r in places),
+        area=tuple(sorted({r["name"] for r in places if r.get("name")})),
+        area_provinces=tuple(sorted({r["province"] for r in places if r.get("province")})),
         centroids={r["r"]: f"POINT({r['long']} {r['lat']})" for r in places if r["lat"]},
         classes=classes, properties=properties,
         examples=tuple(str(minter().mint(kind, key)) for kind, key in EXAMPLES))
@@ -102,19 +107,20 @@ def landing() -> Response:
 
 def _schema_org(f: Figures, release: dict) -> str:
     """schema.org ``Dataset`` for search engines, as JSON safe inside a <script> element."""
+    (title_id, title_en), (area_id, area_en) = dataset_title(f), area_names(f)
     schema = {
         "@context": "https://schema.org/", "@type": "Dataset",
-        "name": "Kampung Keluarga Berkualitas (KKB) registry, Barito Selatan",
-        "alternateName": "Registri Kampung Keluarga Berkualitas Kabupaten Barito Selatan",
+        "name": title_en, "alternateName": title_id,
         "description": (f"{f.kkb} Quality Family Villages (Kampung Keluarga Berkualitas) in "
-                        f"{f.districts} districts of Barito Selatan Regency, Central Kalimantan, "
+                        f"{f.districts} districts{' of ' + area_en if area_en else ''}"
+                        f"{', ' + ', '.join(f.area_provinces) if f.area_provinces else ''}, "
                         "Indonesia, as linked open data, with the provenance of every fact."),
         "url": site(), "sameAs": site() + "catalog#dataset",
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "inLanguage": ["id", "en"], "isAccessibleForFree": True,
         "keywords": ["Kampung Keluarga Berkualitas", "Bangga Kencana", "family planning"],
-        "spatialCoverage": {"@type": "Place", "name": "Kabupaten Barito Selatan, Kalimantan "
-                            "Tengah, Indonesia"},
+        "spatialCoverage": {"@type": "Place", "name": ", ".join(
+            [area_id, *f.area_provinces, "Indonesia"] if area_id else ["Indonesia"])},
         "temporalCoverage": f"{min(f.years)}/{max(f.years)}" if f.years else None,
         "dateModified": release.get("created"),
         "creator": {"@type": "GovernmentOrganization", "name": f.publisher_name},
