@@ -20,8 +20,9 @@ the name (and, for suggestions within a parent, that parent's children).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from kkb_lod.history import EDITION_SOURCES, History
@@ -61,6 +62,7 @@ class Candidate:
     matched_as: str  # "name", or where the other name comes from ("Kemendagri 2016")
     ancestors: tuple[Entry, ...] = ()
     match: bool = False
+    checks: tuple[tuple[str, float], ...] = ()  # (feature id, agreement) of the caller's checks
 
     @property
     def id(self) -> str:
@@ -86,6 +88,7 @@ class Candidate:
             features.append({"id": "parent", "value": round(self.parent_agreement, 3)})
         if self.kind_agreement is not None:
             features.append({"id": "kind", "value": round(self.kind_agreement, 3)})
+        features += [{"id": check, "value": value} for check, value in self.checks]
         where = ", ".join(f"{a.name} {a.id}" for a in self.ancestors)
         return {"id": self.entry.id, "name": self.entry.name, "description": where,
                 "type": [{"id": kind, "name": kind}], "score": round(self.score * 100, 1),
@@ -114,6 +117,7 @@ class Matcher:
     by_word: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
     children: dict[str, list[Entry]] = field(default_factory=dict)
     keys: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    _keys_sorted: list[tuple[str, str]] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, entries: Iterable[Entry]) -> Matcher:
@@ -138,6 +142,33 @@ class Matcher:
             for word in set(words.split()):
                 self.by_word.setdefault((entry.level, word), []).append(entry)
 
+    def prefixed(self, prefix: str, *, offset: int = 0, limit: int = 10) -> list[Entry]:
+        """Entries with a name (or earlier name) whose normalised key starts with ``prefix``'s,
+        shortest key first then by id; ``offset`` skips as many (a suggest cursor). A binary
+        search in the sorted keys, so a prefix costs the hits, not the index."""
+        key = name_key(prefix)
+        if not key:
+            return []
+        keys = self._sorted_keys()
+        found: dict[str, Entry] = {}
+        start = bisect_left(keys, (key,))
+        hits = []
+        for k, level in keys[start:]:
+            if not k.startswith(key):
+                break
+            hits.append((len(k), k, level))
+        for _, k, level in sorted(hits):
+            for entry, _, _ in sorted(self.by_key[(level, k)], key=lambda t: t[0].id):
+                found.setdefault(entry.id, entry)
+            if len(found) >= offset + limit:
+                break
+        return list(found.values())[offset:offset + limit]
+
+    def _sorted_keys(self) -> list[tuple[str, str]]:
+        if self._keys_sorted is None or len(self._keys_sorted) != len(self.by_key):
+            self._keys_sorted = sorted((k, level) for level, k in self.by_key)
+        return self._keys_sorted
+
     def ancestors(self, entry: Entry) -> tuple[Entry, ...]:
         """The entries above ``entry``, nearest first (as far as the index knows them)."""
         found: list[Entry] = []
@@ -154,16 +185,23 @@ class Matcher:
         return any(parent == a.id or (a.level, name_key(parent, a.level)) in self.keys.get(a.id, ())
                    for a in self.ancestors(entry))
 
-    def match(self, name: str, *, level: str | None = None, kind: str | None = None,
-              parents: Sequence[str] = (), limit: int | None = 5, suggest: bool = True) -> Result:
+    def match(self, name: str, *, level: str | None = None, kind: str | Collection[str] | None = None,
+              parents: Sequence[str] = (), limit: int | None = 5, suggest: bool = True,
+              checks: Mapping[str, Callable[[Entry], bool]] | None = None,
+              among: Container[str] | None = None) -> Result:
         """Candidates for ``name`` at ``level`` (any level when None), best first.
 
         ``parents`` are codes or names of any ancestors (kecamatan, regency, province); ``kind``
-        the kind asked for. With ``suggest``, near spellings fill the list up to ``limit`` (within
-        the given parents when they are found, else among entries sharing a word with the name);
-        ``limit`` None keeps every exact match (and up to 10 near spellings).
+        the kind (or kinds) asked for. ``checks`` are the caller's other facts (a postal code, a
+        BPS code), each a feature that must agree for a certain answer, as a parent must;
+        ``among`` keeps only the entries whose ids it holds. With ``suggest``, near spellings fill
+        the list up to ``limit`` (within the given parents when they are found, else among entries
+        sharing a word with the name); ``limit`` None keeps every exact match (and up to 10 near
+        spellings).
         """
         parents = [p for p in parents if p and p.strip()]
+        kinds = (kind,) if isinstance(kind, str) else None if kind is None else tuple(kind)
+        how = _How(kinds, parents, dict(checks or {}), among)
         levels = [level] if level else sorted({lv for lv, _ in self.by_key})
         exact: dict[tuple[str, str, str | None], Candidate] = {}  # one entry per id, level, parent
         homonyms = 0
@@ -171,35 +209,42 @@ class Matcher:
             hits = self.by_key.get((lv, name_key(name, lv)), [])
             homonyms += len({e.id for e, _, source in hits if source == "name"})
             for entry, matched, source in hits:
+                if among is not None and entry.id not in among:
+                    continue
                 similarity = 1.0 if source == "name" else OTHER_NAME
                 at = (entry.id, entry.level, entry.parent)
                 if at not in exact or exact[at].name_similarity < similarity:
-                    exact[at] = self._candidate(entry, similarity, matched, source, kind, parents)
+                    exact[at] = self._candidate(entry, similarity, matched, source, how)
         ranked = sorted(exact.values(), key=_rank)
-        sure = [c for c in ranked if c.parent_agreement in (None, 1.0) and c.kind_agreement != 0.0]
-        if len(sure) == 1 and (parents or homonyms <= 1):
+        sure = [c for c in ranked if c.parent_agreement in (None, 1.0) and c.kind_agreement != 0.0
+                and all(value == 1.0 for _, value in c.checks)]
+        if len(sure) == 1 and (parents or homonyms <= 1 or any(v for _, v in sure[0].checks)):
             ranked[ranked.index(sure[0])] = _certain(sure[0])
         room = 10 if limit is None else limit - len(ranked)
         if suggest and room > 0:
-            ranked += self._near(name, levels, kind, parents, {c.id for c in ranked}, room)
+            ranked += self._near(name, levels, how, {c.id for c in ranked}, room)
         return Result(name, tuple(ranked if limit is None else ranked[:limit]), homonyms)
 
     def _candidate(self, entry: Entry, similarity: float, matched: str, source: str,
-                   kind: str | None, parents: Sequence[str]) -> Candidate:
+                   how: _How) -> Candidate:
+        parents = how.parents
         parent = sum(self.agrees(entry, p) for p in parents) / len(parents) if parents else None
-        kind_ok = None if kind is None else float(kind == entry.kind)
+        kind_ok = None if how.kinds is None else float(entry.kind in how.kinds)
+        checks = tuple((check, float(agrees(entry))) for check, agrees in how.checks.items())
         score = similarity * (1.0 if parent is None else 0.5 + 0.5 * parent) \
             * (1.0 if kind_ok is None else 0.8 + 0.2 * kind_ok)
+        for _, value in checks:
+            score *= 0.5 + 0.5 * value
         return Candidate(entry, round(score, 4), similarity, parent, kind_ok, matched, source,
-                         self.ancestors(entry))
+                         self.ancestors(entry), checks=checks)
 
-    def _near(self, name: str, levels: list[str], kind: str | None, parents: Sequence[str],
-              seen: set[str], limit: int) -> list[Candidate]:
+    def _near(self, name: str, levels: list[str], how: _How, seen: set[str], limit: int
+              ) -> list[Candidate]:
         """Near spellings, for "did you mean": within the given parents when found, else among the
         entries that share a (not too common) word with ``name``."""
         pool: dict[str, Entry] = {}
         for lv in levels:
-            for scope in self._scopes(parents):
+            for scope in self._scopes(how.parents):
                 pool.update((e.id, e) for e in self._below(scope, lv))
         if not pool:
             for lv in levels:
@@ -209,14 +254,14 @@ class Matcher:
                         pool.update((e.id, e) for e in hits)
         found = []
         for entry in pool.values():
-            if entry.id in seen:
+            if entry.id in seen or (how.among is not None and entry.id not in how.among):
                 continue
             key = name_key(name, entry.level)
             best = max(((SequenceMatcher(None, key, name_key(n, entry.level)).ratio(), n, s)
                         for n, s in [(entry.name, "name"), *entry.other_names]), key=lambda t: t[0])
             if best[0] >= SUGGEST_FROM:
                 found.append(self._candidate(entry, round(min(best[0], 0.94), 4), best[1], best[2],
-                                             kind, parents))
+                                             how))
         return sorted(found, key=_rank)[:limit]
 
     def _scopes(self, parents: Sequence[str]) -> list[Entry]:
@@ -241,6 +286,16 @@ class Matcher:
         return out
 
 
+@dataclass(frozen=True)
+class _How:
+    """What a query asks besides the name: kinds, parents, the caller's checks, the allowed ids."""
+
+    kinds: tuple[str, ...] | None
+    parents: Sequence[str]
+    checks: dict[str, Callable[[Entry], bool]]
+    among: Container[str] | None
+
+
 def unit_entries(units: Iterable[UnitRow], history: History | None = None) -> Iterable[Entry]:
     """Entries for units of the official list, with their earlier names when ``history`` is given."""
     for u in units:
@@ -254,8 +309,7 @@ def _rank(c: Candidate) -> tuple[float, str]:
 
 
 def _certain(c: Candidate) -> Candidate:
-    return Candidate(c.entry, c.score, c.name_similarity, c.parent_agreement, c.kind_agreement,
-                     c.matched_name, c.matched_as, c.ancestors, match=True)
+    return replace(c, match=True)
 
 
 __all__ = ["Candidate", "Entry", "Matcher", "Result", "unit_entries"]
