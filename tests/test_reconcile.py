@@ -243,6 +243,10 @@ BAD = [
     ({"extend": json.dumps({"ids": "62", "properties": []})}, 400, "'ids'"),
     ({"extend": "nope"}, 400, "not valid JSON"),
     ({"frobnicate": "1"}, 400, "unknown parameter"),
+    ({"queries": "[" * 100_000}, 400, "nests too deeply"),
+    ({"queries": json.dumps({"\ud800": {"query": "x"}})}, 400, "lone surrogate"),
+    ({"queries": json.dumps({"q": {"query": "x", "properties": [{"pid": "parent", "v": {"a": 1}}]}})},
+     400, "must be a string"),
 ]
 
 

@@ -138,6 +138,8 @@ def _parse(text: str, what: str) -> dict:
         value = json.loads(text)
     except ValueError as err:
         raise ReconcileError(f"'{what}' is not valid JSON: {err}") from None
+    except RecursionError:
+        raise ReconcileError(f"'{what}' nests too deeply to be a query") from None
     if not isinstance(value, dict):
         raise ReconcileError(f"'{what}' must be a JSON object, not {type(value).__name__}")
     return value
@@ -169,16 +171,14 @@ def _text(value: Any, where: str) -> str:
     if len(text) > MAX_TEXT:
         raise ReconcileError(f"{where} is {len(text)} characters long; at most {MAX_TEXT} are "
                              "accepted (a place name is far shorter)")
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
-        raise ReconcileError(f"{where} holds a control character")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 or 0xD800 <= ord(c) < 0xE000 for c in text):
+        raise ReconcileError(f"{where} holds a control character or a lone surrogate")
     return text
 
 
 def _query(key: str, q: Any) -> dict:
     """One query, checked: text, type, limit, type_strict and properties."""
-    where = f"query {key!r}"
-    if len(key) > MAX_TEXT:
-        raise ReconcileError(f"a query key is {len(key)} characters long; at most {MAX_TEXT}")
+    where = f"query {_text(key, 'a query key')!r}"
     if not isinstance(q, dict):
         raise ReconcileError(f"{where} must be an object with 'query' or 'properties'")
     unknown = sorted(set(q) - {"query", "type", "limit", "type_strict", "properties"})
