@@ -117,6 +117,7 @@ class Matcher:
     by_word: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
     children: dict[str, list[Entry]] = field(default_factory=dict)
     keys: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    spellings: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # key, name, source
     _keys_sorted: list[tuple[str, str]] | None = field(default=None, repr=False)
 
     @classmethod
@@ -132,12 +133,14 @@ class Matcher:
             self.children.setdefault(entry.parent, []).append(entry)
         names = [(entry.name, "name"), *entry.other_names]
         own = self.keys.setdefault(entry.id, set())
+        spellings = self.spellings.setdefault(entry.id, [])
         for name, source in names:
             words = normalise_name(name, entry.level)
             key = words.replace(" ", "")
             if not key or (entry.level, key) in own:
                 continue
             own.add((entry.level, key))
+            spellings.append((key, name, source))
             self.by_key.setdefault((entry.level, key), []).append((entry, name, source))
             for word in set(words.split()):
                 self.by_word.setdefault((entry.level, word), []).append(entry)
@@ -253,27 +256,31 @@ class Matcher:
                     if len(hits) <= COMMON_WORD:
                         pool.update((e.id, e) for e in hits)
         found = []
+        compare: dict[str, SequenceMatcher] = {}  # the query's key, per level, held as seq1
         for entry in pool.values():
             if entry.id in seen or (how.among is not None and entry.id not in how.among):
                 continue
-            key = name_key(name, entry.level)
-            best = max(((SequenceMatcher(None, key, name_key(n, entry.level)).ratio(), n, s)
-                        for n, s in [(entry.name, "name"), *entry.other_names]), key=lambda t: t[0])
+            if entry.level not in compare:
+                compare[entry.level] = SequenceMatcher(None, name_key(name, entry.level), "")
+            best = max(((_similarity(compare[entry.level], key), n, s)
+                        for key, n, s in self.spellings[entry.id]), key=lambda t: t[0])
             if best[0] >= SUGGEST_FROM:
                 found.append(self._candidate(entry, round(min(best[0], 0.94), 4), best[1], best[2],
                                              how))
         return sorted(found, key=_rank)[:limit]
 
     def _scopes(self, parents: Sequence[str]) -> list[Entry]:
-        """The entries the given parents name (by id, else by name at any level)."""
-        found = []
+        """The entries the given parents name (by id, else by name at any level), but those
+        above another of them: a kecamatan given with its regency narrows to the kecamatan."""
+        found: dict[str, Entry] = {}
         for p in parents:
             if p in self.entries:
-                found.append(self.entries[p])
+                found[p] = self.entries[p]
                 continue
             for lv in ("district", "regency", "province"):
-                found += [e for e, _, _ in self.by_key.get((lv, name_key(p, lv)), [])]
-        return found
+                found.update((e.id, e) for e, _, _ in self.by_key.get((lv, name_key(p, lv)), []))
+        above = {a.id for e in found.values() for a in self.ancestors(e)}
+        return [e for e in found.values() if e.id not in above]
 
     def _below(self, scope: Entry, level: str) -> list[Entry]:
         out, todo = [], list(self.children.get(scope.id, ()))
@@ -302,6 +309,15 @@ def unit_entries(units: Iterable[UnitRow], history: History | None = None) -> It
         earlier = () if history is None else tuple(
             (n.name, EDITION_SOURCES[n.editions[-1]].label) for n in history.earlier_names(u.code))
         yield Entry(u.code, u.name, u.level, u.kind, u.parent_code, earlier)
+
+
+def _similarity(compare: SequenceMatcher, key: str) -> float:
+    """``compare``'s ratio against ``key`` (0 when its cheap upper bounds already fall short of
+    :data:`SUGGEST_FROM`: most of a parent's entries are nowhere near the name)."""
+    compare.set_seq2(key)
+    if compare.real_quick_ratio() < SUGGEST_FROM or compare.quick_ratio() < SUGGEST_FROM:
+        return 0.0
+    return compare.ratio()
 
 
 def _rank(c: Candidate) -> tuple[float, str]:
