@@ -12,6 +12,7 @@ codes or names at any level, that are among its ancestors) and kind agreement â€
 them. Exactly one candidate is :attr:`Result.certain` only when it is the one entry of the level
 (and kind, if asked) whose name matches after normalising, every given parent agrees, and the name
 is not a homonym asked without a parent: "Marga Jaya" names 12 villages and is never certain alone.
+Nor is a name asked alone that another entry spells all but the same ("Sari Bakti", "Sari Bhakti").
 Nothing is guessed: a near spelling is a suggestion, never an answer.
 
 Indexed by normalised name and by word, so a lookup touches only the entries sharing a word with
@@ -31,6 +32,8 @@ from kkb_lod.names import name_key, normalise_name, tokens
 
 #: Name similarity of an exact match on another name than the current one (an earlier edition's).
 OTHER_NAME = 0.95
+#: From this similarity on, another entry's spelling makes a name asked without parent uncertain.
+NEAR_NAMESAKE = 0.9
 #: Below this similarity a near spelling is not even suggested.
 SUGGEST_FROM = 0.6
 #: A word shared by more entries than this is too common to find near spellings by (jaya, baru).
@@ -221,7 +224,9 @@ class Matcher:
         ranked = sorted(exact.values(), key=_rank)
         sure = [c for c in ranked if c.parent_agreement in (None, 1.0) and c.kind_agreement != 0.0
                 and all(value == 1.0 for _, value in c.checks)]
-        if len(sure) == 1 and (parents or homonyms <= 1 or any(v for _, v in sure[0].checks)):
+        pinned = bool(parents) or any(v for _, v in sure[0].checks) if sure else False
+        if len(sure) == 1 and (pinned or homonyms <= 1) and (
+                pinned or not self._near_namesake(name, levels, how, {c.id for c in ranked})):
             ranked[ranked.index(sure[0])] = _certain(sure[0])
         room = 10 if limit is None else limit - len(ranked)
         if suggest and room > 0:
@@ -240,6 +245,12 @@ class Matcher:
             score *= 0.5 + 0.5 * value
         return Candidate(entry, round(score, 4), similarity, parent, kind_ok, matched, source,
                          self.ancestors(entry), checks=checks)
+
+    def _near_namesake(self, name: str, levels: list[str], how: _How, seen: set[str]) -> bool:
+        """Another entry is spelt all but the same (one letter apart: "Sari Bakti", "Sari
+        Bhakti"): asked without a parent, the spelling alone cannot tell which is meant."""
+        return any(c.name_similarity >= NEAR_NAMESAKE
+                   for c in self._near(name, levels, how, seen, 3))
 
     def _near(self, name: str, levels: list[str], how: _How, seen: set[str], limit: int
               ) -> list[Candidate]:

@@ -118,6 +118,23 @@ def test_the_parent_makes_it_certain(client: FlaskClient, method: str) -> None:
         assert first["type"][0]["id"] == DEF + "Desa"
 
 
+def test_a_near_namesake_makes_a_name_alone_uncertain(client: FlaskClient) -> None:
+    """BPS spells Sari Bhakti (Lampung) "SARI BAKTI", the exact name of Saribakti (Garut): alone,
+    the spelling cannot tell them apart; with its regency it can."""
+    body = reconcile(client, {
+        "alone": {"query": "SARI BAKTI", "type": "desa"},
+        "garut": {"query": "SARI BAKTI", "type": "desa",
+                  "properties": [{"pid": "regency", "v": "Garut"}]},
+        "unique": {"query": "Kalahien", "type": "village"},
+    })
+    alone = body["alone"]["result"]
+    assert alone[0]["id"] == "32.05.26.2003" and not any(c["match"] for c in alone)
+    assert "18.02.10.2010" in [c["id"] for c in alone]  # Sari Bhakti, listed
+    assert body["garut"]["result"][0]["match"] is True
+    unique = body["unique"]["result"][0]
+    assert (unique["name"], unique["match"]) == ("Kalahien", True)
+
+
 def test_a_wrong_parent_is_not_certain(client: FlaskClient) -> None:
     body = reconcile(client, {"q": {"query": "Marga Jaya", "type": "desa",
                                     "properties": [{"pid": "district", "v": "Dusun Selatan"}]}})
