@@ -19,6 +19,7 @@ from kkb_lod.iris import is_code
 from kkb_lod.reference import national_crosswalk, units_by_code, wikidata_rows
 from kkb_lod.store import Store
 from kkb_lod.vocab import ONTOLOGY_IRI
+from kkb_lod.web._charts import Point, PointMap, point_map
 
 DEF = ONTOLOGY_IRI + "#"
 
@@ -86,6 +87,29 @@ def chain(unit: UnitRow) -> list[UnitRow]:
         found.append(units[parent])
         parent = units[parent].parent_code
     return found
+
+
+@cache
+def children() -> dict[str, tuple[UnitRow, ...]]:
+    """Parent code → its units, from the reference (the preview's map draws a unit's siblings)."""
+    found: dict[str, list[UnitRow]] = {}
+    for unit in units_by_code().values():
+        if unit.parent_code:
+            found.setdefault(unit.parent_code, []).append(unit)
+    return {code: tuple(units) for code, units in found.items()}
+
+
+def mini_map(unit: UnitRow) -> PointMap | None:
+    """A small map of ``unit`` among the other units of its parent (positions from the
+    reference's polygon centroids; None when the unit has none)."""
+    if not (unit.latitude and unit.longitude):
+        return None
+    siblings = children().get(unit.parent_code or "", ())
+    points = [Point(u.name, float(u.latitude), float(u.longitude),
+                    role="here" if u.code == unit.code else "other")
+              for u in siblings if u.latitude and u.longitude] or [
+        Point(unit.name, float(unit.latitude), float(unit.longitude), role="here")]
+    return point_map(points, size=180, pad=10)
 
 
 @cache
@@ -165,5 +189,5 @@ def kkb_villages(store: Store) -> frozenset[str]:
 
 
 __all__ = ["DEFAULT_TYPES", "KKB_PREFIX", "TYPES", "ReleaseFacts", "Type", "bps_codes", "by_bps",
-           "chain", "find_type", "kkb_villages", "reference_qids", "release_facts", "type_of",
-           "unit_of"]
+           "chain", "children", "find_type", "kkb_villages", "mini_map", "reference_qids",
+           "release_facts", "type_of", "unit_of"]

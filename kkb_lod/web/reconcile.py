@@ -40,6 +40,7 @@ from kkb_lod.web._reconcile_facts import (
     chain,
     find_type,
     kkb_villages,
+    mini_map,
     release_facts,
     type_of,
     unit_of,
@@ -357,7 +358,7 @@ def preview() -> Response:
     unit = _unit(_text(request.args.get("id", ""), "'id'"))
     facts = release_facts(current_app.extensions["kkb_store"], settings().base_iri, [unit.code])
     html = render_template("reconcile_preview.html", unit=unit, type=type_of(unit),
-                           chain=chain(unit), facts=facts.get(unit.code))
+                           chain=chain(unit), facts=facts.get(unit.code), map=mini_map(unit))
     response = Response(html, mimetype="text/html")
     # Clients show the card in an iframe of their own pages: framing allowed, the rest as strict.
     response.headers["Content-Security-Policy"] = (
