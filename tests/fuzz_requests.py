@@ -44,7 +44,12 @@ PATHS = ("/", "/sparql", "/catalog", "/catalog.ttl", "/catalog.jsonld", "/.well-
          "/sitemap.xml", VILLAGE, VILLAGE + ".ttl", VILLAGE + ".html", "/id/kkb/62.04.06.2020",
          "/id/district/62.04.06", "/id/regency/62.04", "/def", "/def.nt", "/dumps/kkb.nt",
          "/dumps/kkb.nt.gz", "/health", "/ready", "/metrics", "/static/site.css",
-         "/static/editor.js", "/id/village/99.99.99.9999", "/id/nothing", "/nowhere")
+         "/static/editor.js", "/id/village/99.99.99.9999", "/id/nothing", "/nowhere",
+         "/reconcile", "/reconcile?queries=%7B%22q%22%3A%7B%22query%22%3A%22Marga%20Jaya%22%7D%7D",
+         "/reconcile?queries=%7B%5B", "/reconcile?queries=%7B%22q%22%3A%7B%22type%22%3A%22x%22%7D%7D",
+         "/reconcile?extend=%7B%22ids%22%3A1%7D", "/reconcile/suggest/entity?prefix=marga&cursor=x",
+         "/reconcile/preview?id=62.04.06.2020", "/reconcile/view/62.04.06.2020",
+         "/reconcile/properties?type=desa&limit=-1")
 METHODS = ("GET", "GET", "GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "TRACE",
            "FROB", "PROPFIND", "M-SEARCH")
 BAD_METHODS = ("get", "G\xc9T", "GET\x00", "GE T", "(GET)", "", "GET/", "\x16\x03\x01")

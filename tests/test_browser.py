@@ -349,3 +349,67 @@ def test_a_province_wide_landing_fits_and_has_no_errors(browser: Browser, provin
     assert overflow <= 0, f"the landing page scrolls sideways by {overflow}px at {width}px"
     assert problems == []
     assert results.violations_count == 0, results.generate_snapshot()
+
+
+@pytest.fixture(scope="module")
+def other_origin() -> Iterator[str]:
+    """A page server of another origin (another port), as OpenRefine's own pages are: it serves
+    ``/frame?src=URL``, a page holding one iframe of ``URL``."""
+    import html
+    import threading
+
+    from werkzeug.serving import make_server
+
+    def host(environ: dict, start_response) -> list[bytes]:  # noqa: ANN001 - WSGI's callable
+        from urllib.parse import parse_qs
+
+        src = html.escape(parse_qs(environ["QUERY_STRING"]).get("src", [""])[0])
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [f'<!doctype html><title>host</title><iframe id="card" src="{src}" width="360" '
+                'height="220"></iframe>'.encode()]
+
+    server = make_server("127.0.0.1", 0, host, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+def framed(browser: Browser, other_origin: str, url: str) -> tuple[Page, list[str]]:
+    """A page of ``other_origin`` framing ``url``, and the console errors it logs."""
+    import urllib.parse
+
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(other_origin + "/frame?" + urllib.parse.urlencode({"src": url}))
+    page.wait_for_load_state()
+    return page, errors
+
+
+def test_reconcile_preview_renders_in_an_iframe(browser: Browser, site: str,
+                                                other_origin: str) -> None:
+    """A page of another origin frames the preview card: it renders, styled by our own
+    stylesheet, under the card's CSP, without a console error."""
+    page, errors = framed(browser, other_origin, site + "/reconcile/preview?id=62.04.05.2020")
+    frame = page.frame_locator("#card")
+    heading = frame.locator("h1")
+    assert heading.inner_text() == "Marga Jaya"
+    assert heading.evaluate("h => getComputedStyle(h).fontSize") == "18px"  # reconcile.css loaded
+    card = frame.locator("main").inner_text()
+    for fact in ("62.04.05.2020", "Gn. Bintang Awai", "Kalimantan Tengah", "Designated"):
+        assert fact in card
+    shoot(page, "reconcile-preview-iframe")
+    page.close()
+    assert errors == []
+
+
+def test_other_pages_refuse_to_be_framed(browser: Browser, site: str, other_origin: str) -> None:
+    """The control: a resource page keeps frame-ancestors 'none', so the same iframe shows no
+    heading of ours (Chromium logs the refusal)."""
+    page, errors = framed(browser, other_origin, site + "/id/village/62.04.05.2020")
+    assert page.frame_locator("#card").locator("h1.title, main h1").count() == 0
+    page.close()
+    assert any("frame-ancestors" in e or "X-Frame-Options" in e for e in errors), errors

@@ -59,12 +59,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     if BodyParseError is not None:
         app.register_error_handler(BodyParseError, unreadable_body)
 
-    from kkb_lod.web import catalog, ops, resources, sparql
+    from kkb_lod.web import catalog, ops, reconcile, resources, sparql
 
     ops.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(resources.bp)
+    app.register_blueprint(reconcile.bp)
     if app.extensions["kkb_release"].get("id") and not settings.rate_limit:
         from kkb_lod.web._hits import ResourceHits  # repeated /id/ requests without Flask
 

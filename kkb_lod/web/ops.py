@@ -166,8 +166,9 @@ def _finish(response: Response) -> Response:
         headers["X-Request-ID"] = g.get("request_id", "")
     else:
         headers.add("X-Request-ID", g.get("request_id", ""))
+    framing = "content-security-policy" in present  # a route's own CSP says who may frame it
     for name, value in SECURITY_HEADERS.items():
-        if name.lower() not in present:
+        if name.lower() not in present and not (framing and name == "X-Frame-Options"):
             headers.add(name, value)
     write_access_log(request, g.get("request_id", ""), response.status_code, seconds,
                      response.calculate_content_length(),
