@@ -1,4 +1,5 @@
-"""CSV and TSV answers cannot carry a formula into a spreadsheet; numbers stay numbers.
+"""Answers as people read them: CSV and TSV cannot carry a formula into a spreadsheet (numbers
+stay numbers), and the query page's table shows, links and notes each term as it should.
 
 A literal that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a
 leading apostrophe, unless it is a plain number of a numeric datatype. "Plain" means the whole
@@ -9,12 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import threading
 
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from kkb_lod.web._results import NUMERIC_TYPES, is_formula
+from kkb_lod.web._answer import written
+from kkb_lod.web._results import NUMERIC_TYPES, Cell, cells, compact, is_formula
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ATTACK = "-1+cmd|' /C calc'!A0"
@@ -50,7 +54,7 @@ def csv_cells(client: FlaskClient, terms: list[str], accept: str = "text/csv") -
     return [row[0] for row in rows[1:]]
 
 
-@pytest.mark.parametrize(("term", "cell"), CELLS, ids=[c for _, c in CELLS])
+@pytest.mark.parametrize(("term", "cell"), CELLS, ids=[f"cell{i}" for i in range(len(CELLS))])
 def test_csv_cells_are_safe_in_a_spreadsheet(client: FlaskClient, term: str, cell: str) -> None:
     assert csv_cells(client, [term]) == [cell]
 
@@ -90,12 +94,6 @@ def test_iris_and_blank_nodes_are_left_alone(client: FlaskClient) -> None:
     assert rows[1][0] == "urn:-x" and rows[1][1].startswith("_:")
 
 
-def test_ask_in_csv_is_its_boolean(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={"query": "ASK {}"},
-                          headers={"Accept": "text/csv"})
-    assert response.status_code == 200 and response.get_data(as_text=True).strip().endswith("true")
-
-
 @pytest.mark.parametrize("datatype", sorted(NUMERIC_TYPES))
 def test_every_numeric_type_keeps_its_plain_numbers(datatype: str) -> None:
     """Also the forms the store would write canonically: whatever reaches the writer."""
@@ -105,3 +103,93 @@ def test_every_numeric_type_keeps_its_plain_numbers(datatype: str) -> None:
         assert is_formula(text, datatype) is text.startswith(("-", "+")), text
     assert is_formula(ATTACK, datatype) and is_formula("-1\n", datatype)
     assert is_formula("-1", XSD + "string") and is_formula("-1", None)
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values"])
+def test_without_formulas_csv_and_tsv_are_the_stores_own(client: FlaskClient, accept: str) -> None:
+    """Every kind of term (triple terms, nested; base directions; languages; datatypes; unbound)
+    is written as the store's own CSV/TSV writer writes it: only formulas are changed."""
+    query = """SELECT ?t ?n ?d ?l ?i ?x ?u WHERE { VALUES (?t ?n ?d ?l ?i ?x) {
+        (<<( <urn:a> <urn:p> "x"@en--rtl )>> <<( <urn:a> <urn:p> <<( <urn:b> <urn:q> 3 )>> )>>
+         "hi"@en--ltr "x"@id <urn:i> "1"^^<urn:type>) } }"""
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200
+    fmt = ox.QueryResultsFormat.from_media_type(accept)
+    assert response.data == ox.Store().query(query).serialize(format=fmt)
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv",
+                                    "text/tab-separated-values", "application/sparql-results+xml"])
+def test_ask_answers_are_the_stores_own(client: FlaskClient, accept: str) -> None:
+    """An ASK answer in each results format is what the store's writer makes (JSON: ``head``
+    and ``boolean``, as SPARQL 1.1 Query Results JSON requires)."""
+    for query in ("ASK {}", "ASK { <urn:x:nothing> ?p ?o }"):
+        response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+        assert response.status_code == 200
+        fmt = ox.QueryResultsFormat.from_media_type(accept)
+        expected = ox.Store().query(query).serialize(format=fmt)
+        if accept.endswith("json"):
+            assert response.json == json.loads(expected) and set(response.json) == {"head", "boolean"}
+        else:
+            assert response.data == expected
+
+
+# --- the query page's table: our IRIs link to this server, others link out ---------------
+
+CELL_BASE = "https://w3id.org/kkb/"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+CELLS_QUERY = """SELECT ?ours ?other ?known ?lang ?typed ?plain ?triple ?none WHERE { VALUES
+    (?ours ?other ?known ?lang ?typed ?plain ?triple) {
+    (<https://w3id.org/kkb/id/village/62.04.06.2020> <http://example.org/a-b>
+     <https://w3id.org/kkb/def#District> "Kalahien"@id "7"^^<http://www.w3.org/2001/XMLSchema#integer>
+     "teks" <<( <https://w3id.org/kkb/def#District> <http://example.org/p> "x" )>>) } }"""
+
+
+def test_each_kind_of_term_as_a_cell() -> None:
+    answer = written(ox.Store().query(CELLS_QUERY), 10, threading.Event())
+    assert answer is not None
+    columns, rows = cells(answer, CELL_BASE)
+    assert columns == ["ours", "other", "known", "lang", "typed", "plain", "triple", "none"]
+    assert rows == [[
+        Cell(CELL_BASE + "id/village/62.04.06.2020", "/id/village/62.04.06.2020"),
+        Cell("http://example.org/a-b", "http://example.org/a-b"),
+        Cell("kkb:District", "/def#District"),
+        Cell("Kalahien", note="@id"),
+        Cell("7", note="xsd:integer"),
+        Cell("teks"),
+        Cell("<< kkb:District http://example.org/p x >>"),
+        None,
+    ]]
+
+
+def test_blank_nodes_booleans_and_graphs_as_cells() -> None:
+    store = ox.Store()
+    store.add(ox.Quad(ox.BlankNode("b1"), ox.NamedNode(CELL_BASE + "def#p"), ox.Literal("v")))
+    columns, rows = cells(written(store.query("SELECT ?s WHERE { ?s ?p ?o }"), 10,
+                                  threading.Event()), CELL_BASE)
+    assert columns == ["s"] and rows[0][0].text.startswith("_:") and rows[0][0].href is None
+    assert cells(written(store.query("ASK {}"), 10, threading.Event()), CELL_BASE) == (
+        ["boolean"], [[Cell("true")]])
+    assert cells(written(store.query("ASK { ?s <urn:x> ?o }"), 10, threading.Event()), CELL_BASE) == (
+        ["boolean"], [[Cell("false")]])
+    graph = written(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), 10, threading.Event())
+    columns, rows = cells(graph, CELL_BASE)
+    assert columns == ["subject", "predicate", "object"]
+    assert rows[0][1] == Cell("kkb:p", "/def#p") and rows[0][2] == Cell("v")
+
+
+def test_compact_names_only_whole_local_names() -> None:
+    assert compact(CELL_BASE + "def#KKBDesignation") == "kkb:KKBDesignation"
+    assert compact("http://www.w3.org/2001/XMLSchema#dateTime") == "xsd:dateTime"
+    assert compact(CELL_BASE + "def#a-b.c") == "kkb:a-b.c"
+    assert compact(CELL_BASE + "def#a/b") == CELL_BASE + "def#a/b"  # not a local name: the IRI itself
+    assert compact("http://example.org/x") == "http://example.org/x"
+
+
+def test_the_query_page_links_our_iris_to_this_server(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": CELLS_QUERY}, headers={"Accept": BROWSER})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert f'<a href="/id/village/62.04.06.2020">{CELL_BASE}id/village/62.04.06.2020</a>' in page
+    assert '<a href="http://example.org/a-b">http://example.org/a-b</a>' in page
+    assert "Kalahien <small>@id</small>" in page
