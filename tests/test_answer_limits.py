@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import socket
 import threading
 from collections.abc import Iterator
 
@@ -121,18 +122,22 @@ def test_a_graph_answer_made_in_python_is_n_triples() -> None:
 @pytest.mark.parametrize("size", [1, 2, 3, 5, 8])
 @pytest.mark.parametrize("rows", [39, 40, 41])
 def test_json_rows_are_counted_across_any_chunk_boundary(size: int, rows: int) -> None:
-    """The store writes JSON in blocks that may cut ``,{"`` anywhere: the count stays exact."""
-    body = tiny(rows).query(SELECT).serialize(format=ox.QueryResultsFormat.JSON)
-    writer = _JsonRows(40, threading.Event())
-    chunks = [body[at:at + size] for at in range(0, len(body), size)]
-    if rows <= 40:
-        assert [writer.write(chunk) for chunk in chunks] == [len(chunk) for chunk in chunks]
-        assert b"".join(writer.parts) == body and writer.lines == rows and not writer.stopped
-    else:
-        with pytest.raises(OSError, match="too large"):
-            for chunk in chunks:
-                writer.write(chunk)
-        assert writer.lines == 41 and writer.stopped == "too large"
+    """The store writes JSON in blocks that may cut ``,{"`` or ``{}`` anywhere: the count stays
+    exact (rows with values) or bounded as tightly (empty rows: ``unsure`` only past the limit)."""
+    for query, stop in ((SELECT, "too large"), (EMPTY_ROWS, "unsure")):
+        body = tiny(rows).query(query).serialize(format=ox.QueryResultsFormat.JSON)
+        writer = _JsonRows(40, threading.Event())
+        chunks = [body[at:at + size] for at in range(0, len(body), size)]
+        counted = (lambda w: w.lines) if query == SELECT else (lambda w: w.empty)
+        if rows <= 40:
+            assert [writer.write(chunk) for chunk in chunks] == [len(chunk) for chunk in chunks]
+            assert b"".join(writer.parts) == body and counted(writer) == rows
+            assert not writer.stopped
+        else:
+            with pytest.raises(OSError, match=stop):
+                for chunk in chunks:
+                    writer.write(chunk)
+            assert counted(writer) == 41 and writer.stopped == stop
 
 
 @pytest.mark.parametrize("kind", [_Writer, _JsonRows])
@@ -184,3 +189,24 @@ def test_the_endpoint_keeps_result_limit_on_each_way(settings: Settings, fast_ro
             assert lines == (20 if query == CONSTRUCT else 10)  # N-Triples: subject and predicate
         else:
             assert "more than 10 rows or triples" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("query", "json"), [(SELECT, False), (SELECT, True), (CONSTRUCT, False)])
+def test_a_large_answer_is_whole_on_each_way(path: bool, query: str, json: bool) -> None:
+    """An answer of many of the store's write blocks (8 KB each) comes back whole and in order."""
+    store = tiny(600)
+    answer = written(store.query(query), 600, threading.Event(), json=json, direct=path)
+    assert answer is not None and len(answer.body) > 3 * 8192
+    the_same(answer, store, query)
+
+
+@pytest.mark.parametrize("json", [False, True])
+def test_a_store_failure_while_writing_is_not_swallowed(path: bool, json: bool) -> None:
+    """A query that fails while its rows are written (here: SERVICE to a closed loopback port)
+    raises the store's error, never a partial answer."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(OSError):
+        written(ox.Store().query(query), 10, threading.Event(), json=json, direct=path)
