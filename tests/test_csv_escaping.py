@@ -193,3 +193,13 @@ def test_the_query_page_links_our_iris_to_this_server(client: FlaskClient) -> No
     assert f'<a href="/id/village/62.04.06.2020">{CELL_BASE}id/village/62.04.06.2020</a>' in page
     assert '<a href="http://example.org/a-b">http://example.org/a-b</a>' in page
     assert "Kalahien <small>@id</small>" in page
+
+
+def test_graph_answers_in_turtle_read_with_our_prefixes(client: FlaskClient) -> None:
+    query = ("PREFIX kkb: <https://w3id.org/kkb/def#> "
+             "CONSTRUCT { ?k a kkb:KKBDesignation } WHERE { ?k a kkb:KKBDesignation } LIMIT 2")
+    response = client.get("/sparql", query_string={"query": query},
+                          headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "@prefix kkb: <https://w3id.org/kkb/def#> ." in text and "kkb:KKBDesignation" in text
