@@ -279,3 +279,14 @@ def test_a_label_is_a_label_in_the_page_language_else_another() -> None:
     assert label(graph, node, "id") == label(graph, node, "en") == "Kabupaten Barito Selatan"
     graph.add((node, RDFS.label, Literal("South Barito", lang="en")))
     assert label(graph, node, "en") == "South Barito"
+
+
+def test_our_iris_and_ontology_terms_link_to_this_server(app) -> None:  # noqa: ANN001 - the Flask app
+    """Pages link our data IRIs and the ontology's terms to this server's own pages."""
+    from kkb_lod.web._pages import local_url
+
+    with app.test_request_context("/"):
+        assert local_url("https://w3id.org/kkb/def#District") == "/def#District"
+        assert local_url("https://w3id.org/kkb/def") == "/def"
+        assert local_url(str(KALAHIEN)) == VILLAGE
+        assert local_url("http://example.org/x") is None
