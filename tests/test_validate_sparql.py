@@ -227,3 +227,40 @@ def test_components_beyond_our_shapes_agree_with_pyshacl(name: str) -> None:
     fast = validate_store(store_of({"all": graph}), graph)
     assert len(reference.results) >= 3, reference.text()
     assert_same(reference, fast)
+
+
+#: Focus nodes ex:n0 … ex:n5 with 0 … 5 values of ex:p (distinct), counted by each shape.
+COUNTS = "".join(f"ex:root ex:refers ex:n{n} . " + "".join(f"ex:n{n} ex:p {v} . " for v in range(n))
+                 for n in range(6)) + """
+    ex:S a sh:NodeShape ; sh:targetObjectsOf ex:refers ;
+        sh:property ex:min0, ex:min1, ex:min2, ex:min3, ex:range3to4, ex:max2 .
+    ex:min0 sh:path ex:p ; sh:message "min0" ; sh:minCount 0 .
+    ex:min1 sh:path ex:p ; sh:message "min1" ; sh:minCount 1 .
+    ex:min2 sh:path ex:p ; sh:message "min2" ; sh:minCount 2 .
+    ex:min3 sh:path ex:p ; sh:message "min3" ; sh:minCount 3 .
+    ex:range3to4 sh:path ex:p ; sh:message "range3to4" ; sh:minCount 3 ; sh:maxCount 4 .
+    ex:max2 sh:path ex:p ; sh:message "max2" ; sh:maxCount 2 .
+"""
+
+
+def test_cardinalities_are_exact_at_every_count() -> None:
+    """sh:minCount n fails exactly the focus nodes with fewer than n values, sh:maxCount m those
+    with more than m, alone or together (one query then), at and around each bound; as pySHACL."""
+    graph = Graph().parse(data=PREFIXES + COUNTS, format="turtle")
+    reference = validate_graph(graph, Graph(), shapes=graph)
+    fast = validate_store(store_of({"all": graph}), graph)
+    assert_same(reference, fast)
+    failing = {(r.message, r.focus) for r in fast.results}
+    expected = {("min1", 0), ("min2", 0), ("min2", 1), ("min3", 0), ("min3", 1), ("min3", 2),
+                ("range3to4", 0), ("range3to4", 1), ("range3to4", 2), ("range3to4", 5),
+                ("max2", 3), ("max2", 4), ("max2", 5)}
+    assert failing == {(message, f"urn:x:n{n}") for message, n in expected}
+    assert all(r.value is None for r in fast.results)  # set-level components: no value node
+    for report in (reference, fast):  # which bound failed, where both are given
+        components = {(str(report.graph.value(r, SH.focusNode)).rsplit(":", 1)[-1],
+                       str(report.graph.value(r, SH.sourceConstraintComponent)).rsplit("#")[-1])
+                      for r in report.graph.subjects(SH.sourceShape, URIRef("urn:x:range3to4"))}
+        assert components == {("n0", "MinCountConstraintComponent"),
+                              ("n1", "MinCountConstraintComponent"),
+                              ("n2", "MinCountConstraintComponent"),
+                              ("n5", "MaxCountConstraintComponent")}

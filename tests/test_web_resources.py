@@ -262,3 +262,31 @@ def test_iris_follow_the_configured_base(settings: Settings, store: OxigraphStor
                      base_iri="http://elsewhere.test/")
     client = create_app(other, store, {}).test_client()
     assert client.get(VILLAGE + ".ttl").status_code == 404  # the data was minted elsewhere
+
+
+def test_a_label_is_a_label_in_the_page_language_else_another() -> None:
+    """Only skos:prefLabel and rdfs:label name a node: the page language first, then the other,
+    then an untagged label; other literals (codes, notations) never stand in for a name."""
+    from kkb_lod.web._pages import label
+
+    node = URIRef(BASE + "id/regency/62.04")
+    graph = Graph()
+    graph.add((node, KKB.kemendagriCode, Literal("62.04")))
+    assert label(graph, node, "id") == BASE + "id/regency/62.04"  # no label: the IRI
+    graph.add((node, RDFS.label, Literal("Barito Selatan")))
+    assert label(graph, node, "en") == "Barito Selatan"
+    graph.add((node, SKOS.prefLabel, Literal("Kabupaten Barito Selatan", lang="id")))
+    assert label(graph, node, "id") == label(graph, node, "en") == "Kabupaten Barito Selatan"
+    graph.add((node, RDFS.label, Literal("South Barito", lang="en")))
+    assert label(graph, node, "en") == "South Barito"
+
+
+def test_our_iris_and_ontology_terms_link_to_this_server(app) -> None:  # noqa: ANN001 - the Flask app
+    """Pages link our data IRIs and the ontology's terms to this server's own pages."""
+    from kkb_lod.web._pages import local_url
+
+    with app.test_request_context("/"):
+        assert local_url("https://w3id.org/kkb/def#District") == "/def#District"
+        assert local_url("https://w3id.org/kkb/def") == "/def"
+        assert local_url(str(KALAHIEN)) == VILLAGE
+        assert local_url("http://example.org/x") is None

@@ -209,8 +209,8 @@ class _JsonRows(_Writer):
         if self.stopped:
             raise OSError(self.stopped)
         chunk = bytes(chunk)
-        three, two = self.tail + chunk, self.tail[-1:] + chunk  # a mark across two chunks
-        self.tail = chunk[-2:]
+        three, two = self.tail + chunk, self.tail[-1:] + chunk  # a mark across chunks
+        self.tail = three[-2:]  # a chunk of one byte keeps the byte before it
         self.lines += three.count(b',{"') + three.count(b'[{"')
         self.empty += two.count(b"{}")
         if self.cancelled.is_set():

@@ -1,0 +1,178 @@
+"""Conditional requests: a client's cached copy is current only for the release that made it.
+
+Pages and data are answered with ``ETag`` (a hash of the release id, what was asked, the format
+and the page language) and ``Last-Modified`` (the release's build time). A rebuild must never be
+answered 304 to a copy cached from the release before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kkb_lod.config import Settings
+from kkb_lod.store import OxigraphStore
+from kkb_lod.web import create_app
+
+VILLAGE = "/id/village/62.04.06.2020"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+#: Pages of every route that carries the release's validators.
+PAGES = [VILLAGE + ".ttl", VILLAGE + ".html", VILLAGE, "/def", "/def.ttl", "/", "/catalog",
+         "/.well-known/void"]
+
+
+def later(created: str, seconds: int) -> str:
+    return (dt.datetime.fromisoformat(created) + dt.timedelta(seconds=seconds)).isoformat()
+
+
+@pytest.fixture(scope="module")
+def apps(settings: Settings, store: OxigraphStore, release: dict) -> tuple[Flask, Flask]:
+    """The session release served, and a rebuild of the same data a minute later."""
+    rebuilt = dict(release, id=release["id"] + "-rebuilt", created=later(release["created"], 60))
+    return create_app(settings, store, release), create_app(settings, store, rebuilt)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_rebuild_is_not_answered_304_to_a_copy_of_the_release_before(
+        apps: tuple[Flask, Flask], path: str) -> None:
+    old, new = (app.test_client() for app in apps)
+    cached = old.get(path)
+    assert cached.status_code == 200, cached.get_data(as_text=True)[:300]
+    etag, modified = cached.headers["ETag"], cached.headers["Last-Modified"]
+    assert old.get(path, headers={"If-None-Match": etag}).status_code == 304  # same release
+    assert old.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+    for _ in range(2):  # the first request, then the one remembered (``_hits.ResourceHits``)
+        fresh = new.get(path, headers={"If-None-Match": etag})
+        assert fresh.status_code == 200 and fresh.data
+        assert fresh.headers["ETag"] != etag
+        assert new.get(path, headers={"If-Modified-Since": modified}).status_code == 200
+        assert new.get(path, headers={"If-None-Match": fresh.headers["ETag"]}).status_code == 304
+
+
+def test_the_same_release_id_rebuilt_later_keeps_no_stale_date(
+        settings: Settings, store: OxigraphStore, release: dict) -> None:
+    """Last-Modified is the build time, to the second; an older If-Modified-Since gets 200."""
+    client = create_app(settings, store, release).test_client()
+    modified = client.get(VILLAGE + ".ttl").headers["Last-Modified"]
+    built = dt.datetime.fromisoformat(release["created"]).astimezone(dt.UTC).replace(microsecond=0)
+    assert modified == built.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    before = (built - dt.timedelta(seconds=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    after = (built + dt.timedelta(days=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert client.get(VILLAGE + ".ttl", headers={"If-Modified-Since": before}).status_code == 200
+    assert client.get(VILLAGE + ".ttl", headers={"If-Modified-Since": after}).status_code == 304
+
+
+def test_if_none_match_lists_weak_tags_and_star(client: FlaskClient) -> None:
+    etag = client.get(VILLAGE + ".ttl").headers["ETag"]
+    for header in (etag, f'"x", {etag}', f"W/{etag}", "*"):
+        assert client.get(VILLAGE + ".ttl", headers={"If-None-Match": header}).status_code == 304
+    for header in ('"x"', '"x", "y"', etag[:-2] + '"'):
+        assert client.get(VILLAGE + ".ttl", headers={"If-None-Match": header}).status_code == 200
+
+
+def test_if_none_match_decides_before_if_modified_since(client: FlaskClient) -> None:
+    """RFC 9110 13.2.2: a date is not looked at when tags are given."""
+    first = client.get(VILLAGE + ".ttl")
+    modified = first.headers["Last-Modified"]
+    other = client.get(VILLAGE + ".ttl", headers={"If-None-Match": '"other"',
+                                                   "If-Modified-Since": modified})
+    assert other.status_code == 200 and other.data == first.data
+
+
+def test_a_304_carries_the_validators_and_no_body(client: FlaskClient) -> None:
+    first = client.get(VILLAGE, headers={"Accept": BROWSER})
+    again = client.get(VILLAGE, headers={"Accept": BROWSER, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Link"] == first.headers["Link"]
+    assert again.headers["Content-Location"] == VILLAGE + ".html"
+    assert {"Accept", "Cookie"} <= set(again.vary)
+    assert "Content-Type" not in again.headers and "Content-Length" not in again.headers
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_if_match_and_range_go_to_the_full_check(client: FlaskClient, method: str) -> None:
+    """If-Match (412 when it fails) and Range are decided by the full check, not by the shortcut
+    that answers 304 before any store work."""
+    etag = client.get(VILLAGE + ".ttl").headers["ETag"]
+    call = getattr(client, method.lower())
+    assert call(VILLAGE + ".ttl", headers={"If-Match": '"other"'}).status_code == 412
+    assert call(VILLAGE + ".ttl", headers={"If-Match": etag}).status_code == 200
+    ranged = call(VILLAGE + ".ttl", headers={"Range": "bytes=0-9", "If-None-Match": etag})
+    assert ranged.status_code == 304
+
+
+def test_validators_vary_by_what_was_asked(client: FlaskClient) -> None:
+    tags = {path: client.get(path, headers={"Accept": accept}).headers["ETag"]
+            for path, accept in ((VILLAGE + ".ttl", "*/*"), (VILLAGE + ".nt", "*/*"),
+                                 ("/id/village/62.04.06.2024.ttl", "*/*"),
+                                 (VILLAGE + ".html?lang=en", BROWSER),
+                                 (VILLAGE + ".html?lang=id", BROWSER))}
+    assert len(set(tags.values())) == len(tags)
+    data = client.get(VILLAGE + ".ttl?lang=en")  # data has no language: one tag for all
+    assert data.headers["ETag"] == tags[VILLAGE + ".ttl"] and data.vary.as_set() == {"accept"}
+
+
+def test_without_a_release_date_there_is_no_last_modified(
+        settings: Settings, store: OxigraphStore, release: dict) -> None:
+    undated = {k: v for k, v in release.items() if k != "created"}
+    client = create_app(settings, store, undated).test_client()
+    first = client.get(VILLAGE + ".ttl")
+    assert first.status_code == 200 and "Last-Modified" not in first.headers
+    assert client.get(VILLAGE + ".ttl", headers={"If-None-Match": first.headers["ETag"]}
+                      ).status_code == 304
+    assert client.get(VILLAGE + ".ttl", headers={
+        "If-Modified-Since": "Mon, 01 Jan 2035 00:00:00 GMT"}).status_code == 200
+
+
+def test_a_store_that_may_change_is_asked_every_time(settings: Settings, store: OxigraphStore
+                                                      ) -> None:
+    """Without a release id (a remote store), nothing is answered 304 before the store is asked,
+    and no page is kept: a changed store is seen at once."""
+    asked = []
+
+    class Counting(OxigraphStore):
+        def query(self, *args, **kwargs):  # noqa: ANN002,ANN003,ANN201 - OxigraphStore.query's
+            asked.append(args[0])
+            return super().query(*args, **kwargs)
+
+    client = create_app(settings, Counting(store.ox), {}).test_client()
+    etag = client.get(VILLAGE + ".ttl").headers["ETag"]
+    before = len(asked)
+    assert client.get(VILLAGE + ".ttl", headers={"If-None-Match": etag}).status_code == 304
+    assert len(asked) > before
+
+
+class Counting(OxigraphStore):
+    """The session store, counting the queries the pages ask."""
+
+    def __init__(self, inner: OxigraphStore) -> None:
+        super().__init__(inner.ox)
+        self.asked = 0
+
+    def query(self, *args, **kwargs):  # noqa: ANN002,ANN003,ANN201 - OxigraphStore.query's
+        self.asked += 1
+        return super().query(*args, **kwargs)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_current_client_is_answered_without_store_work(
+        settings: Settings, store: OxigraphStore, release: dict, method: str) -> None:
+    """A GET or HEAD whose validators match is answered 304 before the store is asked anything
+    (a server just started: nothing drawn or remembered yet)."""
+    etag = create_app(settings, store, release).test_client().get(VILLAGE + ".nt").headers["ETag"]
+    for headers in ({"If-None-Match": etag}, {"If-Modified-Since": "Mon, 01 Jan 2035 00:00:00 GMT"}):
+        counting = Counting(store)
+        client = create_app(settings, counting, release).test_client()
+        assert client.open(VILLAGE + ".nt", method=method, headers=headers).status_code == 304
+        assert counting.asked == 0
+
+
+def test_if_match_is_never_skipped_by_the_shortcut(client: FlaskClient) -> None:
+    """A tag in If-None-Match does not make a failing If-Match pass: 412, not 304."""
+    etag = client.get(VILLAGE + ".ttl").headers["ETag"]
+    failing = client.get(VILLAGE + ".ttl", headers={"If-None-Match": etag, "If-Match": '"other"'})
+    assert failing.status_code == 412
