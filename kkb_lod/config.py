@@ -25,6 +25,10 @@ QUERY_MAX_DEPTH_CEILING = 256
 QUERY_MAX_OPERATORS_CEILING = 1500
 #: Past this, planning alone would outlast the default query_hard_limit (a worker replaced).
 QUERY_MAX_PATTERNS_CEILING = 192
+QUERY_CEILINGS = {"query_max_bytes": QUERY_MAX_BYTES_CEILING,
+                  "query_max_depth": QUERY_MAX_DEPTH_CEILING,
+                  "query_max_operators": QUERY_MAX_OPERATORS_CEILING,
+                  "query_max_patterns": QUERY_MAX_PATTERNS_CEILING}
 
 
 class SettingsError(ValueError):
@@ -160,18 +164,10 @@ class Settings:
             raise SettingsError("workers, threads and query_hard_limit must be positive")
         if self.rate_limit < 0 or self.trusted_proxies < 0:
             raise SettingsError("rate_limit and trusted_proxies must be 0 or more")
-        if not 0 < self.query_max_bytes <= QUERY_MAX_BYTES_CEILING:
-            raise SettingsError(f"query_max_bytes (KKB_QUERY_MAX_BYTES) must be 1-"
-                                f"{QUERY_MAX_BYTES_CEILING}, not {self.query_max_bytes}")
-        if not 0 < self.query_max_depth <= QUERY_MAX_DEPTH_CEILING:
-            raise SettingsError(f"query_max_depth (KKB_QUERY_MAX_DEPTH) must be 1-"
-                                f"{QUERY_MAX_DEPTH_CEILING}, not {self.query_max_depth}")
-        if not 0 < self.query_max_operators <= QUERY_MAX_OPERATORS_CEILING:
-            raise SettingsError(f"query_max_operators (KKB_QUERY_MAX_OPERATORS) must be 1-"
-                                f"{QUERY_MAX_OPERATORS_CEILING}, not {self.query_max_operators}")
-        if not 0 < self.query_max_patterns <= QUERY_MAX_PATTERNS_CEILING:
-            raise SettingsError(f"query_max_patterns (KKB_QUERY_MAX_PATTERNS) must be 1-"
-                                f"{QUERY_MAX_PATTERNS_CEILING}, not {self.query_max_patterns}")
+        for name, ceiling in QUERY_CEILINGS.items():
+            if not 0 < getattr(self, name) <= ceiling:
+                raise SettingsError(f"{name} ({env_name(name)}) must be 1-{ceiling}, not "
+                                    f"{getattr(self, name)}")
         if min(self.refresh_delay, self.refresh_retries, self.refresh_backoff) < 0 \
                 or self.refresh_timeout <= 0:
             raise SettingsError("refresh_delay, refresh_retries and refresh_backoff must be 0 or "

@@ -408,7 +408,7 @@ def test_the_scanner_still_reads_targets() -> None:
 @pytest.mark.parametrize(("name", "bad"), [
     ("query_max_bytes", "0"), ("query_max_bytes", "262145"), ("query_max_depth", "0"),
     ("query_max_depth", "257"), ("query_max_operators", "-1"), ("query_max_operators", "2001"),
-    ("query_max_depth", "deep"),
+    ("query_max_depth", "deep"), ("query_max_patterns", "0"), ("query_max_patterns", "193"),
 ])
 def test_limit_settings_are_validated(name: str, bad: str) -> None:
     from kkb_lod.config import SettingsError, load_settings
