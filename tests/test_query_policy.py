@@ -23,6 +23,8 @@ from kkb_lod.config import Settings
 from kkb_lod.web._policy import Limits, check_query, shape
 from kkb_lod.web._scan import full_scan, resolve
 
+from .conftest import examples
+
 BASE = "http://localhost/sparql"
 WIKIDATA = "https://query.wikidata.org/sparql"
 DEFAULTS = Settings()
@@ -285,7 +287,7 @@ STORE.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode
 
 
 @given(queries())
-@hypothesis_settings(max_examples=1200, deadline=None, derandomize=True,
+@hypothesis_settings(max_examples=examples(1200), deadline=None, derandomize=True,
                      suppress_health_check=[HealthCheck.function_scoped_fixture,
                                             HealthCheck.too_slow])
 def test_no_accepted_query_calls_outside_the_allowlist(
@@ -394,7 +396,7 @@ def hidden_nesting(draw: st.DrawFn) -> tuple[str, int]:
 
 
 @given(hidden_nesting())
-@hypothesis_settings(max_examples=300, deadline=None, derandomize=True)
+@hypothesis_settings(max_examples=examples(300), deadline=None, derandomize=True)
 def test_nesting_is_never_below_the_real_depth(case: tuple[str, int]) -> None:
     text, depth = case
     assert nesting(text, 5) >= min(depth, 6)
