@@ -7,12 +7,14 @@ copy ``data/`` into ``tmp_path`` and edit the copy.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 
 from kkb_lod.config import Settings
 from kkb_lod.pipeline import BuildResult, build  # noqa: E402
@@ -22,6 +24,18 @@ from kkb_lod.web import create_app
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 BASE = "https://w3id.org/kkb/"
+
+# A few examples per property test, for mutation runs (docs/mutation.md), where each mutant runs
+# the tests again: selected with KKB_HYPOTHESIS_PROFILE=mutation. Unset, tests run their own count.
+hypothesis_settings.register_profile("mutation", max_examples=25)
+hypothesis_settings.load_profile(os.environ.get("KKB_HYPOTHESIS_PROFILE", "default"))
+
+
+def examples(full: int) -> int:
+    """``full``, or the selected profile's count when a profile is selected."""
+    if hypothesis_settings.get_current_profile_name() == "default":
+        return full
+    return hypothesis_settings.default.max_examples
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kkb_lod.checks import check_registry, find_problems
+from kkb_lod.checks import check_registry, find_problems, not_a_code
 from kkb_lod.ingest import (
     InputError,
     Limits,
@@ -266,3 +266,11 @@ def test_a_document_too_big_is_refused_unread(data_copy: Path) -> None:
     assert [(p.file, p.row, p.column) for p in caught.value.problems] == [
         ("registry/sources.csv", 2, "document")]
     assert "more than a source document may have (10,000)" in caught.value.problems[0].message
+
+
+def test_a_removed_code_without_successor_is_looked_for_where_it_was() -> None:
+    """A village code the editions drop without a successor: the similar names offered come
+    first from the kecamatan it was in (12.19.04, still a unit), not from elsewhere."""
+    said = not_a_code("12.19.04.2008", "is not a code")
+    assert "it was 'Kuala Gunung' until the Kemendagri 2018 edition" in said
+    assert said.split("similar: ", 1)[1].startswith("12.19.04.")

@@ -127,3 +127,23 @@ def test_a_trailing_newline_is_refused_in_graph_names_and_bases() -> None:
     with pytest.raises(IriError):
         Minter("https://w3id.org/kkb/\n")
     assert not Minter("https://w3id.org/kkb/").owns("https://w3id.org/kkb/id/village/62.04.06.2020\n")
+
+
+@pytest.mark.parametrize(("call", "named"), [
+    (lambda: level_of("62.4"), "'62.4'"),
+    (lambda: Minter("ftp://x/"), "'ftp://x/'"),
+    (lambda: Minter("https://w3id.org/kkb/").kkb("62.04"), "'62.04'"),
+    (lambda: Minter("https://w3id.org/kkb/").graph("../x"), "'../x'"),
+    (lambda: Minter("https://w3id.org/kkb/").parse("https://elsewhere.example/id/org/a"),
+     "'https://elsewhere.example/id/org/a'"),
+    (lambda: Minter("https://w3id.org/kkb/").mint("unknown", "x"), "known: activity, dataset"),
+    (lambda: Minter("https://w3id.org/kkb/").mint("village", "62.4"), "'62.4'"),
+    (lambda: Minter("https://w3id.org/kkb/").mint("village", "62.04"), "village code, got '62.04'"),
+    (lambda: Minter("https://w3id.org/kkb/").mint("org", "A"), "slug (a-z, 0-9, '-'), got 'A'"),
+], ids=[f"refusal{i}" for i in range(9)])
+def test_a_refusal_names_what_it_refused(call, named: str) -> None:  # noqa: ANN001
+    """The message is what an operator sees (a bad ``KKB_BASE_IRI``, a registry value that makes
+    no IRI): it names the value refused and, for a kind, the kinds there are."""
+    with pytest.raises(IriError) as refused:
+        call()
+    assert named in str(refused.value)

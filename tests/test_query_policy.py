@@ -20,8 +20,11 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import BadRequest
 
 from kkb_lod.config import Settings
+from kkb_lod.web import _policy
 from kkb_lod.web._policy import Limits, check_query, shape
-from kkb_lod.web._scan import full_scan, resolve
+from kkb_lod.web._scan import EscapeError, full_scan, resolve, unescape
+
+from .conftest import examples
 
 BASE = "http://localhost/sparql"
 WIKIDATA = "https://query.wikidata.org/sparql"
@@ -285,7 +288,7 @@ STORE.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode
 
 
 @given(queries())
-@hypothesis_settings(max_examples=1200, deadline=None, derandomize=True,
+@hypothesis_settings(max_examples=examples(1200), deadline=None, derandomize=True,
                      suppress_health_check=[HealthCheck.function_scoped_fixture,
                                             HealthCheck.too_slow])
 def test_no_accepted_query_calls_outside_the_allowlist(
@@ -394,7 +397,7 @@ def hidden_nesting(draw: st.DrawFn) -> tuple[str, int]:
 
 
 @given(hidden_nesting())
-@hypothesis_settings(max_examples=300, deadline=None, derandomize=True)
+@hypothesis_settings(max_examples=examples(300), deadline=None, derandomize=True)
 def test_nesting_is_never_below_the_real_depth(case: tuple[str, int]) -> None:
     text, depth = case
     assert nesting(text, 5) >= min(depth, 6)
@@ -456,3 +459,61 @@ print(len(errors), errors[:3])
         done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                               timeout=300, check=True)
         assert done.stdout.startswith("0 []"), done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("\u00a4", "1:1"), ("\n\u00a4", "2:1"), ("ASK {\n  ?s ?p \u00a4 }", "2:9"),
+    ("# a\n# b\nASK { ?s ?p ?o \u00a4\n}", "3:16"),
+], ids=["first", "after-a-newline", "second-line", "third-line"])
+def test_a_character_that_is_no_sparql_is_named_with_its_line_and_column(
+        text: str, where: str) -> None:
+    """The SERVICE policy refuses such a text, and the message must lead its author to it."""
+    assert full_scan(text).bad == f"'\u00a4' at {where} (line:column)"
+
+
+def test_escapes_of_every_character_and_only_those_are_read() -> None:
+    assert unescape("\\U0010FFFF \\uE000 \\uD7FF") == "\U0010ffff \ue000 \ud7ff"
+    for escape in ("\\uD800", "\\uDFFF", "\\U00110000"):
+        with pytest.raises(EscapeError, match="stands for no character"):
+            unescape(escape)
+
+
+def test_a_service_query_is_refused_past_the_grammar_step_budget(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The budget is exact: a query that needs every step of it runs, one step less refuses it,
+    with a message saying why; and the default lets a plain SERVICE query with 200 values
+    through, but not one with 400 (whose text is still far below every other limit)."""
+    settings = Settings()
+
+    def check(n: int, pad: str = "") -> str:
+        query = ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } "
+                 "VALUES ?x { " + " ".join(f'"v{i}"' for i in range(n)) + " } }" + pad)
+        try:
+            check_query(query, BASE, settings.services, Limits.of(settings))
+        except BadRequest as refused:
+            return str(refused.description)
+        return "ran"
+
+    assert check(200) == "ran"
+    assert check(400) == ("This query mentions SERVICE, and SERVICE queries run only when the "
+                          "SPARQL 1.1 grammar can read them in full within "
+                          f"{_policy.GRAMMAR_STEPS} steps; this one needs more. Make it shorter "
+                          "(or split it).")
+    monkeypatch.setattr(_policy, "GRAMMAR_STEPS", 10**9)
+    check(10, " ")
+    needed = 10**9 - _policy._STEPS.left
+    monkeypatch.setattr(_policy, "GRAMMAR_STEPS", needed)
+    assert check(10, "  ") == "ran"
+    monkeypatch.setattr(_policy, "GRAMMAR_STEPS", needed - 1)
+    assert "steps; this one needs more. Make it shorter (or split it)." in check(10, "   ")
+
+
+@pytest.mark.parametrize("query", [
+    "PREFIX : <https://query.wikidata.org/> SELECT * WHERE { SERVICE :sparql { ?s ?p ?o } }",
+    "BASE <https://query.wikidata.org/> PREFIX w: <> SELECT * WHERE { SERVICE w:sparql { ?s ?p ?o } }",
+], ids=["empty-prefix", "prefix-relative-to-base"])
+def test_an_allowlisted_service_is_found_however_its_iri_is_written(query: str) -> None:
+    """The proof must not refuse what it can know: the empty prefix, a prefix relative to BASE."""
+    settings = Settings()
+    assert check_query(query, BASE, settings.services, Limits.of(settings)).services == [
+        "https://query.wikidata.org/sparql"]

@@ -177,6 +177,7 @@ def test_a_release_pruned_while_being_pinned_is_not_pinned(tmp_path: Path) -> No
         made[0].rename(made[0].with_name(".gone.pruned"))
     waiting.join(30)
     assert isinstance(outcome[0], FileNotFoundError)
+    assert "was pruned while it was being pinned" in str(outcome[0])
     point_current(tmp_path, made[0])  # a current pointing to what was pruned meanwhile
     with pytest.raises(FileNotFoundError, match="not a complete release"):
         pin_current(tmp_path)
@@ -225,3 +226,64 @@ def test_reload_without_a_server_says_so(tmp_path: Path) -> None:
     done = CliRunner().invoke(cli, ["serve", "--reload", "--build", str(tmp_path)])
     assert done.exit_code == 1
     assert f"no server is running on {tmp_path}" in done.output and "Traceback" not in done.output
+
+
+def test_prune_leaves_what_is_not_a_release_and_removes_an_incomplete_one(tmp_path: Path) -> None:
+    """Folders whose names start with a dot (a build's ``.partial``) are not releases: not
+    counted, not removed. An old folder without a manifest (nothing can pin it) is removed."""
+    made = some_releases(tmp_path, KEEP_RELEASES + 1)
+    (made[0] / "manifest.json").unlink()
+    (tmp_path / "releases" / ".20260109T000000000000Z.partial").mkdir()
+    assert prune(tmp_path) == [made[0]]
+    assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == [
+        ".20260109T000000000000Z.partial", *(p.name for p in made[1:])]
+
+
+@pytest.mark.parametrize("failures", [1, releases.PIN_ATTEMPTS - 1, releases.PIN_ATTEMPTS])
+def test_pin_current_tries_again_as_often_as_it_says(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failures: int) -> None:
+    """Each failed pin means a build pruned the release meanwhile: ``current`` is read again,
+    up to PIN_ATTEMPTS times in all, and the last failure is raised."""
+    some_releases(tmp_path, 1)
+    calls: list[Path] = []
+    real = releases.pin
+
+    def pruned_meanwhile(release: Path) -> releases.Pin:
+        calls.append(release)
+        if len(calls) > releases.PIN_ATTEMPTS:
+            raise AssertionError("tried more often than PIN_ATTEMPTS")
+        if len(calls) <= failures:
+            raise FileNotFoundError(f"{release} was pruned while it was being pinned")
+        return real(release)
+
+    monkeypatch.setattr(releases, "pin", pruned_meanwhile)
+    if failures < releases.PIN_ATTEMPTS:
+        pin_current(tmp_path).close()
+        assert len(calls) == failures + 1
+    else:
+        with pytest.raises(FileNotFoundError, match="pruned while"):
+            pin_current(tmp_path)
+        assert len(calls) == releases.PIN_ATTEMPTS
+
+
+def test_a_release_with_its_store_is_held_from_disk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other side of the refusals above: a release built with its on-disk store can be
+    served from disk; ``held`` answers only for the build folder it was made for."""
+    monkeypatch.setattr(releases, "_HELD", None)
+    assert releases.held(tmp_path) is None
+    made = some_releases(tmp_path, 1)
+    (made[0] / "store").mkdir()
+    (made[0] / "manifest.json").write_text(json.dumps({"id": made[0].name, "store": True}))
+    held = releases.hold(tmp_path, "disk")
+    try:
+        assert held.path == made[0].resolve() and releases.held(tmp_path) is held
+        assert releases.held(tmp_path / "elsewhere") is None
+    finally:
+        held.close()
+
+
+def test_no_build_yet_says_to_build(tmp_path: Path) -> None:
+    """What ``kkb-lod serve`` tells an operator who has not built yet."""
+    with pytest.raises(FileNotFoundError, match="no build in .*: run 'kkb-lod build' first"):
+        current_release(tmp_path)
