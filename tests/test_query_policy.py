@@ -517,3 +517,22 @@ def test_an_allowlisted_service_is_found_however_its_iri_is_written(query: str) 
     settings = Settings()
     assert check_query(query, BASE, settings.services, Limits.of(settings)).services == [
         "https://query.wikidata.org/sparql"]
+
+
+@pytest.mark.parametrize("grammar_reads", [
+    ["https://query.wikidata.org/sparqlX"],  # the same count, another target
+    [WIKIDATA, WIKIDATA],  # another count
+    [],  # none at all
+])
+def test_readings_that_disagree_are_refused(monkeypatch: pytest.MonkeyPatch,
+                                            grammar_reads: list[str]) -> None:
+    """The safety net itself: when the grammar's reading differs from the tokenizer's in any way
+    (targets or count), the query is refused, even if every target either finds is allowed."""
+    import kkb_lod.web._policy as policy
+
+    query = f"SELECT * WHERE {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }} # {len(grammar_reads)}"
+    assert refusal(query) is None
+    monkeypatch.setattr(policy, "_parsed_targets", lambda *_: list(grammar_reads))
+    services = (WIKIDATA, "https://query.wikidata.org/sparqlX")
+    message = refusal(query + " ", services=services)  # a new text: not a remembered check
+    assert message is not None and "do not find the same SERVICE calls" in message
