@@ -18,8 +18,10 @@ EXIT_INPUT, EXIT_INVALID = 2, 3
 
 
 def _settings(**overrides: object) -> Settings:
+    context = click.get_current_context(silent=True)
+    config = context.find_root().params.get("config") if context else None
     try:
-        return load_settings(overrides)
+        return load_settings(overrides, config=config)
     except SettingsError as err:
         raise click.UsageError(str(err)) from None
 
@@ -49,10 +51,14 @@ class Progress:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kkb-lod")
-def cli() -> None:
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Settings file (TOML) to read; default: KKB_CONFIG, else kkb-lod.toml in the "
+                   "current folder when there is one (as 'kkb-lod init' writes).")
+def cli(config: Path | None) -> None:
     """Publish the Kampung Keluarga Berkualitas registry as linked open data.
 
-    Settings come from KKB_* environment variables (see the README); options override them.
+    Settings come from a settings file (--config, KKB_CONFIG or ./kkb-lod.toml) and KKB_*
+    environment variables (see the README); options override them.
     """
 
 
@@ -164,7 +170,8 @@ def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint:
     settings = _settings(data_dir=data_dir, build_dir=build_dir)
     progress = Progress()
     try:
-        units = read_registry(settings.data_dir).units if reference == "registry" else national_units()
+        units = (read_registry(settings.data_dir, area=settings.area_codes).units
+                 if reference == "registry" else national_units())
         if refresh:
             _refresh(units, settings, endpoint, progress)
         decisions, snapshot = link_units(settings.data_dir, units)

@@ -1,8 +1,12 @@
 """Settings, declared once: name, type, default and help.
 
-Precedence (lowest to highest): defaults → a TOML file (``KKB_CONFIG``) → ``KKB_*`` environment
-variables → explicit overrides passed by the caller (CLI options, tests). A malformed value stops
-start-up with a message naming the setting and where it came from; nothing falls back silently.
+Precedence (lowest to highest): defaults → a TOML file → ``KKB_*`` environment variables →
+explicit overrides passed by the caller (CLI options, tests). The file is the one ``kkb-lod
+--config FILE`` names, else ``KKB_CONFIG``, else ``kkb-lod.toml`` in the current folder (what
+``kkb-lod init`` writes), so ``cd`` into a registry folder and ``kkb-lod build`` is enough; a
+relative path in a file (``data_dir``, ``build_dir``) is relative to the file's folder. A malformed
+value stops start-up with a message naming the setting and where it came from; nothing falls back
+silently.
 ``tests/test_docs.py`` checks that the README documents every setting and its variable.
 """
 
@@ -55,6 +59,13 @@ class Settings:
         "Which official units a build publishes: 'covered' (the regencies the registry names, "
         "whole, with their provinces, in graph 'regions') or 'all' (besides, every unit of the "
         "country's Kemendagri 2025 list in graph 'reference', a dataset of its own).",
+    )
+    area: str = _setting(
+        "",
+        "The area the registry covers, published whole even where no row names it: Kemendagri "
+        "codes, comma-separated, of regencies/cities (each with its province) and provinces (each "
+        "whole: its regencies, kecamatan and villages), or 'all' (the country); empty = only the "
+        "regencies the rows name. Checked against the packaged Kemendagri 2025 list.",
     )
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(5000, "Port the server listens on.")
@@ -153,6 +164,7 @@ class Settings:
         if self.reference not in ("covered", "all"):
             raise SettingsError("reference (KKB_REFERENCE) must be 'covered' or 'all', not "
                                 f"{self.reference!r}")
+        area_codes(self.area)  # checks the codes (the reference is read only when one is set)
         if self.validation_store not in ("memory", "disk"):
             raise SettingsError("validation_store (KKB_VALIDATION_STORE) must be 'memory' or "
                                 f"'disk', not {self.validation_store!r}")
@@ -177,9 +189,56 @@ class Settings:
                                 "or a web page, on one line")
 
     @property
+    def area_codes(self) -> tuple[str, ...]:
+        """The codes of ``area`` (``("all",)`` for the country), each checked to be a province or
+        regency/city of the packaged reference."""
+        return area_codes(self.area)
+
+    @property
     def services(self) -> tuple[str, ...]:
         """The SERVICE allowlist as a tuple."""
         return tuple(self.service_allowlist.split())
+
+
+def area_codes(area: str) -> tuple[str, ...]:
+    """The codes of an ``area`` setting; SettingsError naming a code that is not a province or
+    regency/city of the Kemendagri 2025 list (a kecamatan or village: its regency is named)."""
+    codes = tuple(dict.fromkeys(c.strip() for c in area.split(",") if c.strip()))
+    if codes == ("all",) or not codes:
+        return codes
+    if "all" in codes:
+        raise SettingsError(f"area (KKB_AREA): 'all' is the whole country; give it alone, not "
+                            f"with codes ({area!r})")
+    from kkb_lod.reference import units_by_code  # read only when an area is set
+
+    units = units_by_code()
+    for code in codes:
+        unit = units.get(code)
+        if unit is None:
+            raise SettingsError(f"area (KKB_AREA): {code!r} is not a province or regency/city code "
+                                "of the Kemendagri 2025 list (codes look like 62 or 62.04)")
+        if unit.level in ("district", "village"):
+            regency = ".".join(code.split(".")[:2])
+            what = "a kecamatan" if unit.level == "district" else "a desa/kelurahan"
+            raise SettingsError(f"area (KKB_AREA): {code} ({unit.name}) is {what}; an area is a "
+                                f"whole regency/city or province: give its regency/city {regency} "
+                                f"({units[regency].name})")
+    return codes
+
+
+#: The settings file ``kkb-lod init`` writes and a command finds in the current folder.
+CONFIG_FILE = "kkb-lod.toml"
+
+
+def config_file(environ: Mapping[str, str], given: Path | None = None) -> Path | None:
+    """The settings file to read: ``given`` (``--config``), else ``KKB_CONFIG``, else
+    ``kkb-lod.toml`` in the current folder when there is one."""
+    if given is not None:
+        return given
+    if environ.get("KKB_CONFIG"):
+        return Path(environ["KKB_CONFIG"])
+    found = Path(CONFIG_FILE)
+    return found if found.is_file() else None
 
 
 def env_name(name: str) -> str:
@@ -193,18 +252,25 @@ def describe() -> list[tuple[str, str, Any, str]]:
 
 
 def load_settings(
-    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
+    config: Path | None = None,
 ) -> Settings:
-    """Settings from defaults, the ``KKB_CONFIG`` TOML file, ``KKB_*`` variables and overrides."""
+    """Settings from defaults, the TOML file (:func:`config_file`: ``config``, ``KKB_CONFIG`` or
+    ``./kkb-lod.toml``), ``KKB_*`` variables and overrides."""
     environ = os.environ if environ is None else environ
     raw: dict[str, tuple[Any, str]] = {}
-    config_file = environ.get("KKB_CONFIG")
-    if config_file:
+    file = config_file(environ, config)
+    if file is not None:
+        named = f"--config {file}" if config is not None else (
+            f"KKB_CONFIG={file}" if environ.get("KKB_CONFIG") else str(file))
         try:
-            table = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
+            table = tomllib.loads(file.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as err:
-            raise SettingsError(f"KKB_CONFIG={config_file}: {err}") from None
-        raw.update({k: (v, f"{config_file}: {k}") for k, v in table.items()})
+            raise SettingsError(f"{named}: {err}") from None
+        for k, v in table.items():
+            if k in PATH_SETTINGS and isinstance(v, str):
+                v = str(file.parent / v)  # relative to the file; an absolute path stays itself
+            raw[k] = (v, f"{file}: {k}")
     for f in fields(Settings):
         if env_name(f.name) in environ:
             raw[f.name] = (environ[env_name(f.name)], env_name(f.name))
@@ -220,8 +286,16 @@ def load_settings(
     return Settings(**values)
 
 
+#: Settings that are paths (relative ones in a settings file are relative to its folder).
+PATH_SETTINGS = frozenset(f.name for f in fields(Settings) if isinstance(f.default, Path))
+
+
 def _coerce(f: dataclasses.Field, value: Any, origin: str) -> Any:
     kind = type(f.default)
+    if f.name == "area" and not isinstance(value, str):
+        # a TOML number loses a code's trailing zero: 62.10 would be read as 62.1
+        raise SettingsError(f"area ({origin}): write the codes as text in quotes, e.g. "
+                            f'area = "62.04", not {value!r}')
     try:
         if isinstance(f.default, Path):
             return Path(value)

@@ -476,8 +476,9 @@ class Registry:
     resolutions: tuple[Resolution, ...] = ()
 
 
-def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
-    """Read and parse every table of ``folder``; raise InputError listing all problems."""
+def read_registry(folder: Path, limits: Limits = LIMITS, area: tuple[str, ...] = ()) -> Registry:
+    """Read and parse every table of ``folder``; raise InputError listing all problems. ``area``
+    (the setting's codes) adds its units to the bundled reference (:func:`bundled_reference`)."""
     problems: list[Problem] = []
     tables: dict[str, tuple[Record, ...]] = {}
     for name, (path, record_type, parsers) in TABLES.items():
@@ -498,7 +499,7 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
         from kkb_lod.resolve import resolve_rows  # the matcher is loaded only when a row needs it
 
         tables["kkb"], resolutions = resolve_rows(tables["kkb"])  # type: ignore[arg-type]
-    bundled = bundled_reference(tables)
+    bundled = bundled_reference(tables, area)
     tables.update(bundled)
     texts: dict[str, str] = {}
     for src in tables["sources"]:
@@ -531,15 +532,18 @@ def named_codes(tables: dict[str, tuple[Record, ...]]) -> set[str]:
             for column in names if (code := getattr(record, column))}
 
 
-def bundled_reference(tables: dict[str, tuple[Record, ...]]) -> dict[str, tuple[Record, ...]]:
+def bundled_reference(tables: dict[str, tuple[Record, ...]], area: tuple[str, ...] = ()
+                      ) -> dict[str, tuple[Record, ...]]:
     """The reference tables the folder leaves out, from the package: the official units covering
     what the registry names (:func:`kkb_lod.reference.covers`: each regency whole, with its
-    province) and the crosswalk rows onto them."""
+    province) and its ``area`` (:func:`kkb_lod.reference.area_covers`: also each province whole,
+    or the country), and the crosswalk rows onto them. A folder with its own
+    ``regions/units.csv`` publishes that list: ``area`` does not widen it."""
     from kkb_lod import reference  # it builds on this module's records
 
     found: dict[str, tuple[Record, ...]] = {}
     if "units" not in tables:
-        found["units"] = reference.covered_units(named_codes(tables))
+        found["units"] = reference.covered_units(named_codes(tables), area)
     if "crosswalk" not in tables:
         units = found.get("units", tables.get("units", ()))
         found["crosswalk"] = reference.crosswalk_for({u.code for u in units})  # type: ignore[attr-defined]

@@ -87,7 +87,7 @@ def load_ontology() -> Graph:
 def map_graphs(settings: Settings, progress: Progress = lambda _: None) -> dict[str, Graph]:
     """Read, check, map and link the registry folder: one graph per named graph of a release."""
     progress(f"reading registry {settings.data_dir}")
-    registry = read_registry(settings.data_dir)
+    registry = read_registry(settings.data_dir, area=settings.area_codes)
     check_registry(registry)
     progress(f"mapping {len(registry.kkb)} KKB, {len(registry.units)} administrative units")
     mint = Minter(settings.base_iri)
@@ -127,7 +127,7 @@ def validate_registry(settings: Settings, progress: Progress = lambda _: None,
     folder (system temporary directory) is removed afterwards.
     """
     progress(f"reading registry {settings.data_dir}")
-    registry = read_registry(settings.data_dir)
+    registry = read_registry(settings.data_dir, area=settings.area_codes)
     check_registry(registry)
     mint = Minter(settings.base_iri)
     names = {str(mint.graph(name)): name for name in _graph_names(settings, registry)}
@@ -274,7 +274,7 @@ def _read(settings: Settings, progress: Progress) -> Registry:
             f"synthetic base IRI containing '{SYNTHETIC_SPACE}' (KKB_BASE_IRI), not "
             f"{settings.base_iri}")])
     progress(f"reading registry {settings.data_dir}")
-    registry = read_registry(settings.data_dir)
+    registry = read_registry(settings.data_dir, area=settings.area_codes)
     check_registry(registry)
     for resolution in registry.resolutions:  # each code found from a name, one line each
         progress(str(resolution))

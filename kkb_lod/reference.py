@@ -112,10 +112,27 @@ def covered(units: Iterable[UnitRow], codes: Iterable[str]) -> tuple[UnitRow, ..
     return tuple(u for u in units if keep(u.code))
 
 
-def covered_units(codes: Iterable[str]) -> tuple[UnitRow, ...]:
-    """``covered(national_units(), codes)``, without making a record of every national unit
-    (a regency's registry needs a few hundred of the 91,599)."""
-    return _units(covers(codes))
+def area_covers(area: Iterable[str]) -> Callable[[str], bool]:
+    """Whether a unit's code lies in the ``area`` setting's codes: a province whole (its
+    regencies, kecamatan and villages), a regency/city whole with its province, ``all`` every
+    unit. (The codes are checked by :func:`kkb_lod.config.area_codes`.)"""
+    area = tuple(area)
+    if "all" in area:
+        return lambda code: True
+    provinces = {code for code in area if "." not in code}
+    regencies = covers(code for code in area if "." in code)
+    return lambda code: code[:2] in provinces or regencies(code)
+
+
+def covered_units(codes: Iterable[str], area: Iterable[str] = ()) -> tuple[UnitRow, ...]:
+    """``covered(national_units(), codes)`` plus the units of ``area`` (:func:`area_covers`),
+    without making a record of every national unit (a regency's registry needs a few hundred of
+    the 91,599)."""
+    area = tuple(area)
+    if "all" in area:
+        return national_units()
+    named, whole = covers(codes), area_covers(area)
+    return _units(lambda code: named(code) or whole(code))
 
 
 #: How the bundled Q-ids are described when they stand in for a registry's Wikidata snapshot
@@ -194,6 +211,6 @@ def crosswalk_for(codes: Container[str] | None) -> tuple[CrosswalkRow, ...]:
     return tuple(rows)
 
 
-__all__ = ["EDITION", "WIKIDATA_META", "covered", "covered_units", "covers", "crosswalk_csv",
+__all__ = ["EDITION", "WIKIDATA_META", "area_covers", "covered", "covered_units", "covers", "crosswalk_csv",
            "crosswalk_for", "national_crosswalk", "national_units", "units_by_code", "units_csv",
            "wikidata_rows", "wikidata_snapshot"]
