@@ -63,6 +63,34 @@ def cli(config: Path | None) -> None:
 
 
 @cli.command()
+@click.option("--area", required=True,
+              help="Kemendagri code of a regency/city (62.04) or province (62), several "
+                   "separated by commas, or 'all' (the country).")
+@click.option("--force", is_flag=True,
+              help="Write into a folder that already holds files (never overwriting one).")
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
+def init(area: str, force: bool, folder: Path) -> None:
+    """Write a ready registry folder for an area into FOLDER (default: here).
+
+    FOLDER/registry/registry.xlsx is the template workbook (sheets "Kampung KB" and "Tahunan",
+    drop-down lists of the area's kecamatan and villages), FOLDER/README.md says how to fill and
+    build it (Indonesian and English), FOLDER/kkb-lod.toml holds the settings a build there reads
+    (the area, the base IRI to set). A non-empty FOLDER is refused unless --force.
+    """
+    from kkb_lod.scaffold import InitError, init_registry
+
+    try:
+        with _disk_errors("the folder may be incomplete"):
+            files = init_registry(folder, area, force)
+    except (InitError, SettingsError) as err:
+        raise click.UsageError(str(err)) from None
+    for file in files:
+        click.echo(f"wrote {file}")
+    click.echo(f"Next: fill in {files[0]}, set base_iri in {files[2]}, then run 'kkb-lod build' "
+               f"in {folder}.")
+
+
+@cli.command()
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Registry folder (default: data/, or KKB_DATA_DIR).")
 @click.option("--out", "build_dir", type=click.Path(path_type=Path, file_okay=False),

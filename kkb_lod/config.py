@@ -200,14 +200,15 @@ class Settings:
         return tuple(self.service_allowlist.split())
 
 
-def area_codes(area: str) -> tuple[str, ...]:
+def area_codes(area: str, named: str = "area (KKB_AREA)") -> tuple[str, ...]:
     """The codes of an ``area`` setting; SettingsError naming a code that is not a province or
-    regency/city of the Kemendagri 2025 list (a kecamatan or village: its regency is named)."""
+    regency/city of the Kemendagri 2025 list (a kecamatan or village: its regency is named).
+    ``named`` is how the message names the setting (``--area`` for ``kkb-lod init``)."""
     codes = tuple(dict.fromkeys(c.strip() for c in area.split(",") if c.strip()))
     if codes == ("all",) or not codes:
         return codes
     if "all" in codes:
-        raise SettingsError(f"area (KKB_AREA): 'all' is the whole country; give it alone, not "
+        raise SettingsError(f"{named}: 'all' is the whole country; give it alone, not "
                             f"with codes ({area!r})")
     from kkb_lod.reference import units_by_code  # read only when an area is set
 
@@ -215,12 +216,12 @@ def area_codes(area: str) -> tuple[str, ...]:
     for code in codes:
         unit = units.get(code)
         if unit is None:
-            raise SettingsError(f"area (KKB_AREA): {code!r} is not a province or regency/city code "
+            raise SettingsError(f"{named}: {code!r} is not a province or regency/city code "
                                 "of the Kemendagri 2025 list (codes look like 62 or 62.04)")
         if unit.level in ("district", "village"):
             regency = ".".join(code.split(".")[:2])
             what = "a kecamatan" if unit.level == "district" else "a desa/kelurahan"
-            raise SettingsError(f"area (KKB_AREA): {code} ({unit.name}) is {what}; an area is a "
+            raise SettingsError(f"{named}: {code} ({unit.name}) is {what}; an area is a "
                                 f"whole regency/city or province: give its regency/city {regency} "
                                 f"({units[regency].name})")
     return codes

@@ -1,0 +1,244 @@
+"""``kkb-lod init``: a ready registry folder for an area — the template workbook, a README in
+Indonesian and English, and the settings file a build reads.
+
+The workbook (written with xlsxwriter, row by row, so the country's 83,762 villages cost seconds
+and little memory) has the sheets "Kampung KB" (every column of the kkb table, under its first
+Indonesian header) and "Tahunan" (the kkb_years table), and a hidden sheet ``_daftar`` holding the
+lists the drop-downs offer: the area's kecamatan and villages by code and by name, with a lookup
+table (village, kecamatan, regency) a user may unhide. Sheets whose name starts with ``_`` are
+never read by a build. Each drop-down is one data validation over a whole column referencing a
+range of ``_daftar``, so its size does not grow with the rows. Codes and ids are text cells:
+a code typed as a number loses its trailing zero (62.10 becomes 62.1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kkb_lod.ingest import UnitRow
+
+SHEET_KKB, SHEET_YEARS, SHEET_LISTS = "Kampung KB", "Tahunan", "_daftar"
+WORKBOOK = Path("registry") / "registry.xlsx"
+#: Rows a drop-down or input rule covers (the whole sheet below the header).
+LAST_ROW = 1_048_575
+#: Plausible bounds of the input rules (a check on typing, not a fact about the programme).
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+#: Values of the fixed lists (SPEC-16; what the build accepts).
+CLASSIFICATIONS = ("Dasar", "Berkembang", "Mandiri", "Berkelanjutan", "Paripurna")
+POKTAN = ("BKB", "BKR", "BKL", "UPPKA", "PIK-R")
+YES_NO = ("Ya", "Tidak")
+VILLAGE_KINDS = ("desa", "kelurahan", "desa_adat")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a template sheet: its table column, header, note and input rule."""
+
+    name: str  # the canonical column name (ingest, data/README.md)
+    header: str  # the first Indonesian header of SPEC-16
+    note: str  # Indonesian, shown on the header (comment) and when a cell is selected
+    rule: str = ""  # a list of _daftar (LISTS), "date", "year" or "" (free)
+    width: int = 18
+    text: bool = False  # codes and ids: text cells, so 62.10 stays 62.10
+
+
+KKB_COLUMNS = (
+    Column("registry_id", "ID Kampung", "Nomor registrasi Kampung KB (angka saja). Boleh kosong.",
+           width=12, text=True),
+    Column("kampung_name", "Nama Kampung", "Nama Kampung KB, jika berbeda dari nama desa "
+           "(mis. Cempaka). Boleh kosong.", width=20),
+    Column("district_name", "Kecamatan", "Nama kecamatan (pilih dari daftar). Wajib.",
+           "district_name", 22),
+    Column("district_code", "Kode Kecamatan", "Kode Kemendagri kecamatan (pilih dari daftar). "
+           "Boleh kosong: dicari dari nama.", "district_code", 14, True),
+    Column("village_name", "Desa/Kelurahan", "Nama desa/kelurahan (pilih dari daftar; nama lama "
+           "dari edisi Kemendagri sebelumnya juga diterima). Wajib.", "village_name", 24),
+    Column("village_code", "Kode Desa/Kelurahan", "Kode Kemendagri desa/kelurahan (pilih dari "
+           "daftar). Boleh kosong: dicari dari nama desa dan kecamatan.", "village_code", 18, True),
+    Column("sub_village", "Dusun/RW", "Wilayah dusun/RW Kampung KB (data sebelum 2023), jika "
+           "ada.", width=14),
+    Column("inauguration_date", "Tanggal Pencanangan", "Tanggal pencanangan (tanggal, mis. "
+           "2021-03-15).", "date", 14),
+    Column("inaugurated_by", "Dicanangkan Oleh", "Pejabat yang mencanangkan, seperti tertulis "
+           "(mis. Bupati Barito Selatan).", width=24),
+    Column("pokja_decree_number", "Nomor SK Pokja", "Nomor SK Pokja Kampung KB, seperti "
+           "tertulis.", width=20, text=True),
+    Column("pokja_decree_date", "Tanggal SK Pokja", "Tanggal SK Pokja Kampung KB (tanggal).",
+           "date", 14),
+    Column("programme", "Program", "Kosongkan (= kampung-keluarga-berkualitas).", "programme", 16),
+    Column("status", "Status", "Kosongkan (= designated: ditetapkan).", "status", 12),
+    Column("designation_date", "Tanggal Penetapan", "Tanggal penetapan (tanggal), hanya jika "
+           "diketahui.", "date", 14),
+    Column("designated_by", "Ditetapkan Oleh", "Kosongkan, kecuali lembaga penetap tercatat di "
+           "tabel Organisasi (id-nya).", width=16),
+    Column("source", "Sumber", "Kosongkan: baris berasal dari buku registri ini. Isi id sumber "
+           "(tabel Sumber) hanya untuk data dari berita.", width=14),
+    Column("source_excerpt", "Kutipan Sumber", "Hanya jika Sumber diisi dengan dokumen: kalimat "
+           "sumber, persis.", width=24),
+    Column("source_village_name", "Nama Desa menurut Sumber", "Nama desa seperti tertulis di "
+           "sumber, jika berbeda.", width=20),
+    Column("source_village_kind", "Jenis Desa menurut Sumber", "desa, kelurahan atau desa_adat, "
+           "seperti tertulis di sumber.", "village_kind", 14),
+    Column("source_district_name", "Nama Kecamatan menurut Sumber", "Nama kecamatan seperti "
+           "tertulis di sumber, jika berbeda.", width=20),
+)
+
+YEAR_COLUMNS = (
+    Column("registry_id", "ID Kampung", "ID Kampung dari sheet Kampung KB (atau isi Kode "
+           "Desa/Kelurahan).", width=12, text=True),
+    Column("village_code", "Kode Desa/Kelurahan", "Kode desa/kelurahan Kampung KB (atau isi ID "
+           "Kampung).", "village_code", 18, True),
+    Column("year", "Tahun", f"Tahun (bilangan bulat {FIRST_YEAR}-{LAST_YEAR}). Satu baris per "
+           "Kampung KB per tahun.", "year", 8),
+    Column("classification", "Klasifikasi", "Dasar, Berkembang, Mandiri, Berkelanjutan atau "
+           "Paripurna.", "classification", 14),
+    Column("poktan", "Poktan", "Poktan yang ada: BKB, BKR, BKL, UPPKA, PIK-R; beberapa dipisah "
+           "';' (mis. BKB; BKR).", "poktan", 22),
+    Column("rumah_dataku", "Rumah DataKu", "Ya atau Tidak; kosong = tidak diketahui.", "yes_no",
+           12),
+    Column("source", "Sumber", "Kosongkan: baris berasal dari buku registri ini.", width=14),
+    Column("note", "Catatan", "Catatan bebas.", width=30),
+)
+
+
+@dataclass(frozen=True)
+class Lists:
+    """What the drop-downs offer, from the area's official units."""
+
+    villages: tuple[UnitRow, ...]  # in code order
+    districts: tuple[UnitRow, ...]
+    names: dict[str, str]  # code → name of every unit of the area (regencies for the lookup)
+
+    @classmethod
+    def of(cls, units: Sequence[UnitRow]) -> Lists:
+        return cls(tuple(u for u in units if u.level == "village"),
+                   tuple(u for u in units if u.level == "district"),
+                   {u.code: u.name for u in units})
+
+    def columns(self) -> dict[str, list[str]]:
+        """Each column of ``_daftar``, under its header: the lookup table first, then the lists
+        the drop-downs reference (names once each, sorted: a list shows each name once)."""
+        return {
+            "Kode Desa/Kelurahan": [v.code for v in self.villages],
+            "Desa/Kelurahan": [v.name for v in self.villages],
+            "Kode Kecamatan (desa)": [v.parent_code or "" for v in self.villages],
+            "Kecamatan (desa)": [self.names.get(v.parent_code or "", "") for v in self.villages],
+            "Kabupaten/Kota (desa)": [self.names.get(v.code[:5], "") for v in self.villages],
+            "Kode Kecamatan": [d.code for d in self.districts],
+            "Kecamatan": [d.name for d in self.districts],
+            "Nama Desa/Kelurahan": sorted({v.name for v in self.villages}),
+            "Nama Kecamatan": sorted({d.name for d in self.districts}),
+            "Klasifikasi": list(CLASSIFICATIONS),
+            "Poktan": list(POKTAN),
+            "Ya/Tidak": list(YES_NO),
+            "Jenis Desa": list(VILLAGE_KINDS),
+            "Program": ["kampung-keluarga-berkualitas"],
+            "Status": ["designated"],
+        }
+
+
+#: The _daftar column each list rule references, and whether a value off the list is refused
+#: ("stop") or only warned about (names: earlier editions' names are accepted too; poktan: a
+#: cell may list several).
+LISTS = {
+    "village_code": ("Kode Desa/Kelurahan", "stop"),
+    "village_name": ("Nama Desa/Kelurahan", "warning"),
+    "district_code": ("Kode Kecamatan", "stop"),
+    "district_name": ("Nama Kecamatan", "warning"),
+    "classification": ("Klasifikasi", "stop"),
+    "poktan": ("Poktan", "information"),
+    "yes_no": ("Ya/Tidak", "stop"),
+    "village_kind": ("Jenis Desa", "stop"),
+    "programme": ("Program", "warning"),
+    "status": ("Status", "stop"),
+}
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def list_ranges(lists: dict[str, list[str]]) -> dict[str, str]:
+    """The range of each _daftar column's values, as a data validation references it."""
+    return {header: f"='{SHEET_LISTS}'!${column_letter(n)}$2:${column_letter(n)}${len(values) + 1}"
+            for n, (header, values) in enumerate(lists.items())}
+
+
+def write_workbook(path: Path, units: Sequence[UnitRow]) -> None:
+    """Write the template workbook for ``units`` (the area's official units) to ``path``."""
+    import xlsxwriter
+
+    lists = Lists.of(units).columns()
+    ranges = list_ranges(lists)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                           "strings_to_formulas": False, "strings_to_urls": False})
+    formats = {
+        "header": book.add_format({"bold": True, "text_wrap": True, "valign": "top",
+                                   "bg_color": "#DDEBF7", "border": 1}),
+        "text": book.add_format({"num_format": "@"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "year": book.add_format({"num_format": "0"}),
+    }
+    for name, columns in ((SHEET_KKB, KKB_COLUMNS), (SHEET_YEARS, YEAR_COLUMNS)):
+        sheet = book.add_worksheet(name)
+        _write_sheet(sheet, columns, formats, ranges)
+    sheet = book.add_worksheet(SHEET_LISTS)
+    sheet.set_column(0, len(lists) - 1, 22, formats["text"])
+    sheet.write_row(0, 0, list(lists), formats["header"])
+    columns = list(lists.values())
+    for row in range(max(len(values) for values in columns)):
+        for n, values in enumerate(columns):
+            if row < len(values):
+                sheet.write_string(row + 1, n, values[row])
+    sheet.freeze_panes(1, 0)
+    sheet.hide()
+    book.close()
+
+
+def _write_sheet(sheet, columns: Sequence[Column], formats: dict, ranges: dict[str, str]) -> None:
+    """Headers, widths, formats, notes and the input rule of each column of one sheet."""
+    for n, column in enumerate(columns):
+        kind = "text" if column.text else column.rule if column.rule in ("date", "year") else None
+        sheet.set_column(n, n, column.width, formats[kind] if kind else None)
+    sheet.set_row(0, 45)
+    sheet.freeze_panes(1, 0)
+    for n, column in enumerate(columns):
+        sheet.write_string(0, n, column.header, formats["header"])
+        sheet.write_comment(0, n, f"{column.header}: {column.note}",
+                            {"author": "kkb-lod", "x_scale": 2, "y_scale": 1.5})
+        rule = _rule(column, ranges)
+        rule.update(input_title=column.header[:32], input_message=column.note[:255])
+        sheet.data_validation(1, n, LAST_ROW, n, rule)
+
+
+def _rule(column: Column, ranges: dict[str, str]) -> dict:
+    """The data validation of a column: a drop-down list, a date or year range, or any value
+    (only the input message)."""
+    if column.rule == "date":
+        return {"validate": "date", "criteria": "between", "minimum": FIRST_DATE,
+                "maximum": LAST_DATE, "error_title": "Tanggal",
+                "error_message": f"Isi tanggal antara {FIRST_DATE} dan {LAST_DATE}, mis. 2021-03-15."}
+    if column.rule == "year":
+        return {"validate": "integer", "criteria": "between", "minimum": FIRST_YEAR,
+                "maximum": LAST_YEAR, "error_title": "Tahun",
+                "error_message": f"Isi tahun sebagai bilangan bulat {FIRST_YEAR}-{LAST_YEAR}."}
+    if column.rule:
+        header, style = LISTS[column.rule]
+        return {"validate": "list", "source": ranges[header], "error_type": style,
+                "error_title": column.header[:32],
+                "error_message": f"Nilai ini tidak ada di daftar {header} wilayah ini."}
+    return {"validate": "any"}
+
+
+__all__ = ["KKB_COLUMNS", "LISTS", "SHEET_KKB", "SHEET_LISTS", "SHEET_YEARS", "WORKBOOK",
+           "YEAR_COLUMNS", "Column", "Lists", "list_ranges", "write_workbook"]
