@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from kkb_lod.config import Settings, SettingsError, describe, load_settings
+from kkb_lod.reference import units_by_code
 
 
 def test_defaults() -> None:
@@ -50,3 +52,50 @@ def test_every_setting_has_help() -> None:
     assert len(rows) >= 10
     for name, env, _default, help_text in rows:
         assert env == "KKB_" + name.upper() and len(help_text) > 15
+
+
+@pytest.mark.parametrize(("area", "codes"), [
+    ("", ()), ("62.04", ("62.04",)), (" 62.04 , 63 ,62.04", ("62.04", "63")), ("all", ("all",)),
+])
+def test_area_codes(area: str, codes: tuple[str, ...]) -> None:
+    assert load_settings(environ={"KKB_AREA": area}).area_codes == codes
+
+
+@pytest.mark.parametrize(("area", "said"), [
+    ("62.99", "'62.99' is not a province or regency/city code"),
+    ("62.04.06", "62.04.06 ({62.04.06}) is a kecamatan; an area is a whole regency/city or "
+                 "province: give its regency/city 62.04 ({62.04})"),
+    ("62.04.06.2020", "62.04.06.2020 ({62.04.06.2020}) is a desa/kelurahan"),
+    ("all, 62", "'all' is the whole country; give it alone"),
+])
+def test_a_bad_area_is_named(area: str, said: str) -> None:
+    with pytest.raises(SettingsError, match="KKB_AREA") as caught:
+        load_settings(environ={"KKB_AREA": area})
+    names = {code: unit.name for code, unit in units_by_code().items()}
+    assert re.sub(r"\{([0-9.]+)\}", lambda m: names[m[1]], said) in str(caught.value)
+
+
+def test_an_area_written_as_a_number_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "kkb-lod.toml"
+    config.write_text("area = 62.10\n")  # TOML reads 62.1: the trailing zero is lost
+    with pytest.raises(SettingsError, match='write the codes as text in quotes, e.g. area = "62.04"'):
+        load_settings(environ={"KKB_CONFIG": str(config)})
+
+
+def test_the_settings_file_is_found_and_its_paths_are_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "reg"
+    folder.mkdir()
+    (folder / "kkb-lod.toml").write_text('data_dir = "."\nbuild_dir = "out"\nport = 7001\n')
+    other = tmp_path / "other.toml"
+    other.write_text(f'port = 7002\nbuild_dir = "{tmp_path / "abs"}"\n')
+    monkeypatch.chdir(folder)  # ./kkb-lod.toml, when nothing else is named
+    found = load_settings(environ={})
+    assert (found.port, found.data_dir.resolve(), found.build_dir.resolve()) == (
+        7001, folder.resolve(), (folder / "out").resolve())
+    assert load_settings(environ={"KKB_CONFIG": str(other)}).port == 7002  # KKB_CONFIG wins
+    chosen = load_settings(environ={"KKB_CONFIG": str(other)}, config=folder / "kkb-lod.toml")
+    assert chosen.port == 7001  # and --config over it
+    assert load_settings(environ={"KKB_CONFIG": str(other)}).build_dir == tmp_path / "abs"
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(environ={}) == Settings()  # no file here: the defaults

@@ -32,6 +32,8 @@ from kkb_lod.ingest import (
 from kkb_lod.linking import link_units
 from kkb_lod.reference import covered_units, units_csv
 
+from .conftest import DATA
+
 CASES = Path(__file__).parent / "cases" / "bad-input"
 
 
@@ -274,3 +276,18 @@ def test_a_removed_code_without_successor_is_looked_for_where_it_was() -> None:
     said = not_a_code("12.19.04.2008", "is not a code")
     assert "it was 'Kuala Gunung' until the Kemendagri 2018 edition" in said
     assert said.split("similar: ", 1)[1].startswith("12.19.04.")
+
+
+def test_the_area_widens_the_bundled_reference(data_copy: Path) -> None:
+    """``area = 62`` publishes Kalimantan Tengah whole (the rows name Barito Selatan only), with
+    the crosswalk rows onto its units; a folder with its own unit list keeps that list."""
+    registry = read_registry(DATA, area=("62",))
+    assert registry.units == covered_units([], ["62"])
+    assert {row.kemendagri_code for row in registry.crosswalk} <= {u.code for u in registry.units}
+    assert {row.kemendagri_code[:5] for row in registry.crosswalk if row.kemendagri_code} > {"62.04"}
+    assert read_registry(DATA).units == covered_units(["62.04"])
+    (data_copy / "regions").mkdir()
+    (data_copy / "regions" / "units.csv").write_text(units_csv(covered_units(["62.04"])),
+                                                     encoding="utf-8")
+    assert [u.code for u in read_registry(data_copy, area=("62",)).units] == [
+        u.code for u in covered_units(["62.04"])]

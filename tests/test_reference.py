@@ -97,3 +97,20 @@ def test_the_packaged_files_are_package_data() -> None:
     for path in (*PACKAGED, reference.DATA / "README.md"):
         relative = path.relative_to(ROOT / "kkb_lod").as_posix()
         assert any(fnmatch(relative, pattern) for pattern in declared), relative
+
+
+def test_an_area_covers_provinces_whole_and_regencies_with_their_province() -> None:
+    """The ``area`` setting: a province whole (unlike a province a row names), a regency whole
+    with its province, ``all`` the country; added to what the rows name."""
+    national = reference.national_units()
+    province = reference.covered_units([], ["62"])
+    assert province == tuple(u for u in national if u.code == "62" or u.code.startswith("62."))
+    assert {u.level for u in province} == {"province", "regency", "district", "village"}
+    assert reference.covered_units([], ["62.04"]) == reference.covered_units(["62.04.06.2020"])
+    both = reference.covered_units(["63.01.01.2001"], ["62"])
+    assert both == tuple(u for u in national if u.code in ("62", "63") or u.code[:3] == "62."
+                         or u.code[:5] == "63.01")
+    assert reference.covered_units([], ["all"]) == national
+    keep = reference.area_covers(["62.04", "63"])
+    assert [keep(c) for c in ("62", "62.04.01", "62.05", "63.01.01.2001", "6")] == [
+        True, True, False, True, False]
