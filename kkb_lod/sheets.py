@@ -28,6 +28,33 @@ from kkb_lod.sheetscan import Marks, column_letters, scan
 from kkb_lod.tables import Header, Row, match_header, parse_rows
 
 WORKBOOKS = (".xlsx", ".ods")
+#: Every spreadsheet trap refused, each with a message of its own (documented in data/README.md;
+#: tests/cases/sheets/ holds a case of each, in a folder named after it).
+TRAPS: dict[str, str] = {
+    "code-as-number": "a code typed as a number: the spreadsheet drops its final zero (62.10 is kept "
+                      "as 62.1); format the column as Text",
+    "date-serial": "a number in a date column (a date serial such as 44377, or a count): ambiguous; "
+                   "the message gives the date the serial stands for, to type as YYYY-MM-DD",
+    "date-text": "date text not written YYYY-MM-DD (17/03/2021, 03/04/2021, 17 Maret 2021): the "
+                 "message gives the ISO form, or both readings when day and month could be swapped",
+    "date-and-time": "a date cell with a time of day",
+    "date-in-other-column": "a date cell in a column that holds no date (the spreadsheet took what "
+                            "was typed for a date)",
+    "long-number": "a number of more than 15 digits, which a spreadsheet rounds",
+    "merged-cells": "merged cells: their value is in the first cell only",
+    "formula": "a formula: the cell holds what it computed, not data as typed",
+    "error-cell": "an error cell (#N/A, #REF!…), which python-calamine would read as empty",
+    "hidden-row": "a hidden row, which would be read unseen",
+    "hidden-sheet": "a hidden sheet not named _…",
+    "blank-row": "a blank row with rows of data under it (trailing blank rows are ignored)",
+    "title-row": "a title (or any row) above the header: the message names the header's row",
+    "second-header-row": "a second row of column names under the header",
+    "value-without-header": "a value in a column without a header",
+    "unknown-sheet": "a sheet named after no table (not starting with _)",
+    "table-twice": "a table found in two places (two files, two sheets)",
+    "one-table-workbook": "a workbook named after a table with more than one sheet",
+    "not-a-workbook": "a file named .xlsx/.ods that is no workbook",
+}
 #: How many rows under the first one are searched for the header, when the first is not it.
 HEADER_SEARCH = 10
 #: A workbook unpacks to at most this many times a registry file's size (a zip bomb is refused).
@@ -192,9 +219,10 @@ def _read_rows(
     score = _score(texts, known)
     best = max(((n, _score([header_text(c) for c in row], known)) for n, row in ahead),
                key=lambda found: found[1], default=(0, 0))
-    if best[1] > score and best[1] * 2 >= len(known) / 2:
+    if best[1] > score and best[1] >= min(2, len(parsers)):
+        rows_above = f"row {number}" if best[0] - 1 == number else f"rows {number}–{best[0] - 1}"
         return [], [Problem(shown, number, None, None, f"is above the header (row {best[0]}, the "
-                            f"first with the column names); delete rows {number}–{best[0] - 1} "
+                            f"first with the column names); delete {rows_above} "
                             f"(a title, or a second row of names): the column names must be the "
                             f"first row of the sheet", sheet)]
     header, problems = match_header(shown, sheet, number, texts, parsers, aliases)
@@ -229,11 +257,17 @@ def _range(top: int, col: int, bottom: int, last: int) -> str:
 
 
 def _hidden(marks: Marks, header: int, end: int) -> dict[int, range]:
-    """Hidden rows under the header, up to the last row with data → the run each is in."""
+    """Hidden rows under the header, up to the last row with data → the run of hidden rows each
+    is in (said once)."""
+    rows = sorted({row for run in marks.hidden
+                   for row in range(max(run.start, header + 1), min(run.stop, end + 1))})
     hidden: dict[int, range] = {}
-    for rows in marks.hidden:
-        run = range(max(rows.start, header + 1), min(rows.stop, end + 1))
-        hidden.update(dict.fromkeys(run, run))
+    start = 0
+    for i, row in enumerate(rows):
+        if i + 1 == len(rows) or rows[i + 1] != row + 1:
+            run = range(rows[start], row + 1)
+            hidden.update(dict.fromkeys(run, run))
+            start = i + 1
     return hidden
 
 
@@ -254,12 +288,13 @@ def _flags(marks: Marks, merged: Sequence[tuple[tuple[int, int], tuple[int, int]
     """(row, position in the row) → why the cell is refused."""
     flags: dict[tuple[int, int], Flag] = {}
     for (top, col), (bottom, last) in merged:
-        where = _range(top, col, bottom, last)
+        said = Flag(f"is merged with the cells up to {column_letters(last)}{bottom + 1} "
+                    f"({_range(top, col, bottom, last)}); unmerge them and give every row its own "
+                    f"value: a merged cell holds its value in its first cell only", "")
         for row in range(max(top + 1, header + 1), min(bottom + 1, end) + 1):
             for column in range(col, last + 1):
-                flags[row, column - left] = Flag(
-                    f"is in the merged cells {where}; unmerge them and give every row its own "
-                    f"value (a merged cell holds its value in its first row only)", "")
+                flags[row, column - left] = said
+                said = Flag("", "")  # the other cells of the range: refused, said once
     for (row, column), formula in marks.formulas.items():
         flags[row, column - left] = Flag(
             f"is a formula ({formula}); a registry cell holds data as typed: copy the column and "
@@ -299,9 +334,9 @@ def _data_rows(shown: str, sheet: str, header: Header, ahead: list[tuple[int, li
         if number in hidden:
             if (run := hidden[number]) not in seen_hidden:
                 seen_hidden.add(run)
-                rows_said = f"rows {run.start}–{run.stop - 1}" if len(run) > 1 else "it"
-                yield Problem(shown, number, None, None, f"is hidden ({rows_said}); hidden rows "
-                              f"would be read unseen: unhide them, and delete those that are no "
+                rows_said = f" (rows {run.start}–{run.stop - 1} are)" if len(run) > 1 else ""
+                yield Problem(shown, number, None, None, f"is hidden{rows_said}; a hidden row would "
+                              f"be read unseen: unhide the rows, and delete those that are no "
                               f"data", sheet)
             continue
         for i in unread:
@@ -373,15 +408,15 @@ def number_text(value: float, column: str) -> str:
     refused in a code column unless whole (``62.10`` is stored as 62.1) and in a date column
     unless a year (a date serial is ambiguous)."""
     if is_code(column) and not value.is_integer():
-        raise CellError(f"is a number cell ({value!r}), not text, so the spreadsheet has dropped "
-                        f"any final zero of the code (62.10 becomes 62.1); format the column as "
+        raise CellError(f"is a number cell ({value!r}), not text: Excel (or any spreadsheet) "
+                        f"drops a code's final zero, keeping 62.10 as 62.1; format the column as "
                         f"Text and type the code again")
     if is_date(column) and not (value.is_integer() and 1900 <= value <= 2099):
         shown = (_EPOCH + dt.timedelta(days=int(value))).isoformat() if 0 < value < 2_958_466 else None
-        said = f"; as a spreadsheet date serial it is {shown}" if shown else ""
-        raise CellError(f"is the number {value:g}, which is not a date{said}: a number is "
-                        f"ambiguous; type the date as YYYY-MM-DD{f' ({shown})' if shown else ''} "
-                        f"or format the cell as a date")
+        said = f" (as a spreadsheet date serial it is {shown})" if shown else ""
+        raise CellError(f"is a number ({value:g}), not a date: ambiguous{said}; type the date "
+                        f"as YYYY-MM-DD{f', {shown} if that is the date,' if shown else ''} or "
+                        f"format the cell as a date")
     if value.is_integer():
         if abs(value) >= 1e15:
             raise CellError("is a number of more than 15 digits, which a spreadsheet rounds; "

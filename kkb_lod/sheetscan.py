@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import PurePosixPath
 
 CHUNK = 1 << 20
@@ -110,11 +111,12 @@ def _scan_xlsx_text(context: bytes, text: bytes, marks: Marks) -> None:
     for found in _ERROR.finditer(text):
         if ref := _REF.search(found[0]):
             value = _VALUE.match(text, found.end())
-            shown = value[1].decode("utf-8", "replace") if value and value[1] else "an error"
+            shown = unescape(value[1].decode("utf-8", "replace")) if value and value[1] else "an error"
             marks.errors[int(ref[2]), column_index(ref[1].decode())] = shown
     for found in _FORMULA.finditer(text):
         formula = _FORMULA_TEXT.match(text, found.end() - 1)
-        shown = "=" + formula[1].decode("utf-8", "replace") if formula and formula[1] else "a formula"
+        shown = ("=" + unescape(formula[1].decode("utf-8", "replace")) if formula and formula[1]
+                 else "a formula")
         before = context + text[: found.start()]
         cells = list(_CELL.finditer(before, max(0, len(before) - CONTEXT)))
         if cells:

@@ -117,10 +117,19 @@ def parse_rows(
                 if scan and (why := unsafe_character(cell, column)):
                     raise CellError(why)
                 values[column] = parse(cell.strip())
-            except CellError as err:
-                problems.append(Problem(shown, row, name, cell if isinstance(cell, str) else str(cell),
-                                        str(err), sheet))
+            except CellError as err:  # one without a message: already said (a merged cell's)
+                if str(err):
+                    problems.append(Problem(shown, row, name, shown_value(cell), str(err), sheet))
                 good = False
         if good:
             records.append(record_type(file=shown, row=row, **where, **values))
     return records, problems
+
+
+def shown_value(cell: Any) -> str:
+    """A cell as a message quotes it: a number as a spreadsheet shows it (44377, not 44377.0)."""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, float) and not isinstance(cell, bool):
+        return f"{cell:.15g}"
+    return str(cell)

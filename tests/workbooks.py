@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -25,6 +25,10 @@ class Formula(str):
     """A cell holding a formula (text without the leading ``=``)."""
 
 
+class Error(str):
+    """An error cell (``#N/A``), what a formula gone wrong leaves."""
+
+
 def write_xlsx(path: Path, sheets: dict[str, Rows], hidden_rows: Sequence[int] = (),
                merged: Sequence[str] = (), hidden_sheets: Sequence[str] = ()) -> Path:
     """A workbook of ``sheets`` (name → rows from row 1); ``hidden_rows`` and ``merged`` ranges
@@ -38,7 +42,9 @@ def write_xlsx(path: Path, sheets: dict[str, Rows], hidden_rows: Sequence[int] =
                 if value == "" or value is None:
                     continue
                 cell = sheet.cell(r, c, f"={value}" if isinstance(value, Formula) else value)
-                if isinstance(value, str) and not isinstance(value, Formula):
+                if isinstance(value, Error):
+                    cell.data_type = "e"
+                elif isinstance(value, str) and not isinstance(value, Formula):
                     cell.data_type = "s"  # text as typed, even "=x" (a formula-like text)
         if i == 0:
             for r in hidden_rows:
@@ -83,6 +89,8 @@ def write_ods(path: Path, sheets: dict[str, Rows], hidden_rows: Sequence[int] = 
     collapsed, ``spanned`` maps a first sheet's cell (row, column from 1) to (rows, columns)
     merged."""
     tables = []
+    covered = {(r + dr, c + dc) for (r, c), (rows, cols) in (spanned or {}).items()
+               for dr in range(rows) for dc in range(cols) if dr or dc}
     for i, (name, rows) in enumerate(sheets.items()):
         style = ' table:style-name="hidden"' if name in hidden_sheets else ""
         body = []
@@ -90,7 +98,8 @@ def write_ods(path: Path, sheets: dict[str, Rows], hidden_rows: Sequence[int] = 
             visibility = ' table:visibility="collapse"' if i == 0 and r in hidden_rows else ""
             cells = []
             for c, value in enumerate(row, start=1):
-                cell = _ods_cell(value)
+                cell = ("<table:covered-table-cell/>" if i == 0 and (r, c) in covered
+                        else _ods_cell(value))
                 if i == 0 and spanned and (r, c) in spanned:
                     rows_, cols = spanned[r, c]
                     cell = cell.replace("<table:table-cell", f'<table:table-cell table:number-rows-'
@@ -152,3 +161,38 @@ def registry_to_workbooks(folder: Path, kind: str) -> None:
     else:
         for stem, rows in tables.items():
             write_ods(registry / f"{stem}.ods", {stem: rows})
+
+
+def table_in_workbook(folder: Path, stem: str, edit: Callable[[list[list[Cell]]], Rows],
+                      kind: str = "xlsx", **options: Any) -> Path:
+    """Move table ``stem`` of the registry ``folder`` from its CSV file to a sheet of
+    ``registry/registry.<kind>`` (its Indonesian sheet and column names), its rows (canonical
+    header first, cells as :func:`as_kept` makes them) changed by ``edit`` first."""
+    return tables_in_workbook(folder, {stem: edit}, kind, **options)
+
+
+def tables_in_workbook(folder: Path, edits: dict[str, Callable[[list[list[Cell]]], Rows]],
+                       kind: str = "xlsx", extra: dict[str, Rows] | None = None,
+                       **options: Any) -> Path:
+    """:func:`table_in_workbook` for several tables (in the order given), plus ``extra`` sheets."""
+    sheets: dict[str, Rows] = {}
+    for stem, edit in edits.items():
+        path = folder / "registry" / f"{stem}.csv"
+        rows = [list(row) for row in edit(as_kept(csv_rows(path)))]
+        rows[0] = [HEADERS.get(c, (c,))[0] if isinstance(c, str) else c for c in rows[0]]
+        sheets[SHEETS[stem][0]] = rows
+        path.unlink()
+    sheets.update(extra or {})
+    write = write_xlsx if kind == "xlsx" else write_ods
+    return write(folder / "registry" / f"registry.{kind}", sheets, **options)
+
+
+def cell(rows: list[list[Cell]], row: int, column: str, value: Cell) -> list[list[Cell]]:
+    """``rows`` with the cell of spreadsheet row ``row`` (header = 1) in ``column`` set."""
+    rows[row - 1][rows[0].index(column)] = value
+    return rows
+
+
+def same(rows: list[list[Cell]]) -> Rows:
+    """No change (an ``edit`` for :func:`table_in_workbook`)."""
+    return rows
