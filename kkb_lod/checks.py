@@ -284,7 +284,8 @@ def _duplicates(rows: Iterable[Record], column: str,
 
 
 def _p(record: Record, column: str, value: str, message: str) -> Problem:
-    return Problem(record.file, record.row, column, value, message)
+    written = record.written.get(column, column) if record.written else column
+    return Problem(record.file, record.row, written, value, message, record.sheet)
 
 
 __all__ = ["check_registry", "check_units", "find_problems"]

@@ -17,8 +17,8 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -59,9 +59,12 @@ class Problem:
     column: str | None
     value: str | None
     message: str
+    sheet: str | None = None  # the sheet of a workbook (.xlsx, .ods); None for a CSV file
 
     def __str__(self) -> str:
         where = [self.file]
+        if self.sheet is not None:
+            where.append(f'sheet "{self.sheet}"' if self.sheet.isprintable() else f"sheet {self.sheet!r}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:  # a header cell may be anything: never print raw control characters
@@ -236,10 +239,13 @@ def one_of(*allowed: str) -> Parser:
 
 @dataclass(frozen=True)
 class Record:
-    """Where a record came from."""
+    """Where a record came from: file, sheet of a workbook, row as a spreadsheet shows it, and the
+    header each column has in the file where it is not the canonical name (for the messages)."""
 
     file: str
     row: int
+    sheet: str | None = field(default=None, kw_only=True)
+    written: Mapping[str, str] | None = field(default=None, kw_only=True, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -478,21 +484,34 @@ class Registry:
 
 def read_registry(folder: Path, limits: Limits = LIMITS, area: tuple[str, ...] = ()) -> Registry:
     """Read and parse every table of ``folder``; raise InputError listing all problems. ``area``
-    (the setting's codes) adds its units to the bundled reference (:func:`bundled_reference`)."""
-    problems: list[Problem] = []
+    (the setting's codes) adds its units to the bundled reference (:func:`bundled_reference`).
+
+    A registry table is ``registry/<stem>.csv``, ``.xlsx`` or ``.ods``, or a sheet named after it
+    in another workbook there (:func:`kkb_lod.sheets.find_tables`); only ``kkb`` is required."""
+    from kkb_lod.headers import HEADERS
+    from kkb_lod.sheets import find_tables
+
+    every = {**TABLES, **OPTIONAL_TABLES}
+    places, problems = find_tables(folder, [n for n, (p, *_) in every.items() if p.startswith("registry/")],
+                                   limits)
     tables: dict[str, tuple[Record, ...]] = {}
-    for name, (path, record_type, parsers) in TABLES.items():
-        if name in REFERENCE_TABLES and not os.path.lexists(folder / path):
-            continue  # the bundled reference stands in (below)
-        rows, found = read_table(folder / path, path, record_type, parsers, limits)
+    for name, (path, record_type, parsers) in every.items():
+        if name in REFERENCE_TABLES:
+            if not os.path.lexists(folder / path):
+                continue  # the bundled reference stands in (below)
+            rows, found = read_table(folder / path, path, record_type, parsers, limits, aliases=HEADERS)
+        elif name in places:
+            rows, found = read_table(places[name].path, places[name].shown, record_type, parsers,
+                                     OBSERVATION_LIMITS if name == "observations" else limits,
+                                     empty_ok=True, sheet=places[name].sheet, aliases=HEADERS)
+        elif name == "kkb":
+            rows, found = (), [Problem(path, None, None, None, "file is missing: the registry's KKB "
+                                       "table is registry/kkb.csv (or .xlsx, .ods), or a sheet "
+                                       "\"Kampung KB\" of a workbook in registry/")]
+        else:
+            rows, found = (), []  # a table left out has no rows
         tables[name] = rows
         problems += found
-    for name, (path, record_type, parsers) in OPTIONAL_TABLES.items():
-        if (folder / path).is_file():
-            rows, found = read_table(folder / path, path, record_type, parsers,
-                                     OBSERVATION_LIMITS if name == "observations" else limits)
-            tables[name] = rows
-            problems += found
     # codes from names first: the bundled reference covers the codes the rows end up with
     resolutions: tuple[Resolution, ...] = ()
     if not problems:
@@ -602,73 +621,77 @@ def _not_utf8(raw: bytes, err: UnicodeDecodeError) -> str:
 
 def read_table(
     path: Path, shown: str, record_type: Callable[..., Any], parsers: dict[str, Parser],
-    limits: Limits = LIMITS, empty_ok: bool = False,
+    limits: Limits = LIMITS, empty_ok: bool = False, sheet: str | None = None,
+    aliases: dict[str, tuple[str, ...]] | None = None,
 ) -> tuple[tuple[Record, ...], list[Problem]]:
-    """Parse one CSV file: header exactly ``parsers``' columns, UTF-8 without BOM, no blank rows,
-    no control characters, within ``limits``; at least one row unless ``empty_ok``. Rows are
-    numbered as a spreadsheet shows them (header = row 1), whatever line breaks cells hold."""
+    """Parse one table: a CSV file, or the sheet ``sheet`` of an .xlsx/.ods workbook
+    (:mod:`kkb_lod.sheets`). The header names ``parsers``' columns, by their canonical names or,
+    given ``aliases``, by any of theirs (:mod:`kkb_lod.headers`); a column whose empty cell is
+    accepted may be left out. A CSV file is UTF-8 without BOM, with no blank rows; no cell holds
+    control characters; sizes are within ``limits``; at least one row unless ``empty_ok``. Rows
+    are numbered as a spreadsheet shows them (header = row 1), whatever line breaks cells hold."""
+    if path.suffix.lower() in (".xlsx", ".ods"):
+        from kkb_lod.sheets import read_sheet
+
+        records, problems = read_sheet(path, shown, sheet, record_type, parsers, limits, aliases)
+    else:
+        records, problems = _read_csv(path, shown, record_type, parsers, limits, aliases)
+    if not records and not problems and not empty_ok:
+        problems.append(Problem(shown, None, None, None, "has a header but no rows", sheet))
+    return tuple(records), problems
+
+
+def _read_csv(
+    path: Path, shown: str, record_type: Callable[..., Any], parsers: dict[str, Parser],
+    limits: Limits, aliases: dict[str, tuple[str, ...]] | None,
+) -> tuple[list[Record], list[Problem]]:
+    from kkb_lod.tables import match_header, parse_rows
+
     if not path.is_file():
-        return (), [Problem(shown, None, None, None, "file is missing")]
+        return [], [Problem(shown, None, None, None, "file is missing")]
     big = too_big(path, shown, limits)
     if big is not None:
-        return (), [big]
+        return [], [big]
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
-        return (), [Problem(shown, 1, None, None,
+        return [], [Problem(shown, 1, None, None,
                             "starts with a byte-order mark (BOM); save as UTF-8 without BOM")]
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        return (), [Problem(shown, spreadsheet_row(raw[: err.start].decode("utf-8")), None, None,
+        return [], [Problem(shown, spreadsheet_row(raw[: err.start].decode("utf-8")), None, None,
                             f"{_not_utf8(raw, err)}; save as UTF-8")]
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     try:
-        header = next(reader)
+        cells = next(reader)
     except StopIteration:
-        return (), [Problem(shown, None, None, None, "is empty; expected a header row")]
+        return [], [Problem(shown, None, None, None, "is empty; expected a header row")]
     except csv.Error as err:
-        return (), [Problem(shown, 1, None, None, f"is not valid CSV: {err}")]
-    problems = _check_header(shown, header, list(parsers))
+        return [], [Problem(shown, 1, None, None, f"is not valid CSV: {err}")]
+    header, problems = match_header(shown, None, 1, cells, parsers, aliases)
     if problems:
-        return (), problems
+        return [], problems
     # Cells are searched for control characters only where there can be one: anywhere when the
     # file holds one (a line break aside), else in the rows that span lines (a quoted line break).
     scan_every_row = MULTILINE_CONTROL_RE.search(content) is not None
-    records: list[Record] = []
-    row, last_line = 1, reader.line_num  # rows as a spreadsheet counts them: the header is row 1
+    return parse_rows(shown, None, header, _csv_rows(reader, len(cells), shown, scan_every_row),
+                      record_type, parsers, limits)
+
+
+def _csv_rows(reader: Any, width: int, shown: str, scan_every_row: bool
+              ) -> Iterator[tuple[int, list[str], bool] | Problem]:
+    """The data rows of a CSV file, numbered as a spreadsheet shows them (the header is row 1)."""
+    row, last_line = 1, reader.line_num
     try:
         for cells in reader:
             row += 1
             scan, last_line = scan_every_row or reader.line_num - last_line > 1, reader.line_num
-            if row - 1 > limits.rows:
-                problems.append(Problem(shown, row, None, None,
-                                        f"is past the most data rows a registry file may have "
-                                        f"({limits.rows:,}); nothing after it was read"))
-                break
-            if len(cells) != len(header):
-                problems.append(Problem(shown, row, None, None,
-                                        f"has {len(cells)} fields, the header has {len(header)}"))
-                continue
-            values: dict[str, Any] = {}
-            for column, cell in zip(header, cells, strict=True):
-                if len(cell) > limits.cell_chars:
-                    problems.append(Problem(shown, row, column, cell[:40] + "…",
-                                            f"has {len(cell):,} characters; a cell may have at "
-                                            f"most {limits.cell_chars:,}"))
-                    continue
-                try:
-                    if scan and (why := unsafe_character(cell, column)):
-                        raise CellError(why)
-                    values[column] = parsers[column](cell.strip())
-                except CellError as err:
-                    problems.append(Problem(shown, row, column, cell, str(err)))
-            if len(values) == len(header):
-                records.append(record_type(file=shown, row=row, **values))
+            if len(cells) != width:
+                yield Problem(shown, row, None, None, f"has {len(cells)} fields, the header has {width}")
+            else:
+                yield row, cells, scan
     except csv.Error as err:  # in the record after the last one read
-        problems.append(Problem(shown, row + 1, None, None, f"is not valid CSV: {err}"))
-    if not records and not problems and not empty_ok:
-        problems.append(Problem(shown, None, None, None, "has a header but no rows"))
-    return tuple(records), problems
+        yield Problem(shown, row + 1, None, None, f"is not valid CSV: {err}")
 
 
 def spreadsheet_row(text: str) -> int:
@@ -688,17 +711,3 @@ def too_big(path: Path, shown: str, limits: Limits = LIMITS) -> Problem | None:
     return Problem(shown, row, None, None,
                    f"is {size:,} bytes, more than a registry file may have ({limits.file_bytes:,}; "
                    f"passed at this row); is it the right file? Nothing was read")
-
-
-def _check_header(shown: str, header: list[str], expected: list[str]) -> list[Problem]:
-    problems = []
-    for column in expected:
-        if column not in header:
-            problems.append(Problem(shown, 1, column, None, "column is missing"))
-    for column in header:
-        if column not in expected:
-            problems.append(Problem(shown, 1, column, None,
-                                    f"is not a known column (expected: {', '.join(expected)})"))
-    if len(set(header)) != len(header):
-        problems.append(Problem(shown, 1, None, None, "has a column name twice"))
-    return problems

@@ -155,9 +155,16 @@ def test_all_problems_are_reported_at_once(data_copy: Path) -> None:
 
 
 def test_missing_table_is_named(data_copy: Path) -> None:
-    (data_copy / "registry" / "posts.csv").unlink()
-    with pytest.raises(InputError, match=r"registry/posts.csv: file is missing"):
+    """The KKB table is the one a registry must have; any other left out has no rows."""
+    (data_copy / "registry" / "kkb.csv").unlink()
+    with pytest.raises(InputError, match=r"registry/kkb.csv: file is missing"):
         load(data_copy)
+
+
+def test_a_table_left_out_has_no_rows(data_copy: Path) -> None:
+    (data_copy / "registry" / "posts.csv").unlink()
+    registry = read_registry(data_copy)
+    assert registry.posts == () and len(registry.kkb) == 15
 
 
 def test_reference_row_with_wrong_kind_is_refused(data_copy: Path) -> None:
