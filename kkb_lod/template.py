@@ -18,9 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kkb_lod.headers import HEADERS, SHEETS
 from kkb_lod.ingest import UnitRow
 
-SHEET_KKB, SHEET_YEARS, SHEET_LISTS = "Kampung KB", "Tahunan", "_daftar"
+SHEET_KKB, SHEET_YEARS = SHEETS["kkb"][0], SHEETS["kkb_years"][0]
+SHEET_LISTS = "_daftar"  # a name starting with "_": never read by a build
 WORKBOOK = Path("registry") / "registry.xlsx"
 #: Rows a drop-down or input rule covers (the whole sheet below the header).
 LAST_ROW = 1_048_575
@@ -39,69 +41,73 @@ class Column:
     """One column of a template sheet: its table column, header, note and input rule."""
 
     name: str  # the canonical column name (ingest, data/README.md)
-    header: str  # the first Indonesian header of SPEC-16
     note: str  # Indonesian, shown on the header (comment) and when a cell is selected
     rule: str = ""  # a list of _daftar (LISTS), "date", "year" or "" (free)
     width: int = 18
     text: bool = False  # codes and ids: text cells, so 62.10 stays 62.10
 
+    @property
+    def header(self) -> str:
+        """Its header in the template: the column's first Indonesian name (kkb_lod/headers.py)."""
+        return HEADERS[self.name][0]
+
 
 KKB_COLUMNS = (
-    Column("registry_id", "ID Kampung", "Nomor registrasi Kampung KB (angka saja). Boleh kosong.",
+    Column("registry_id", "Nomor registrasi Kampung KB (angka saja). Boleh kosong.",
            width=12, text=True),
-    Column("kampung_name", "Nama Kampung", "Nama Kampung KB, jika berbeda dari nama desa "
+    Column("kampung_name", "Nama Kampung KB, jika berbeda dari nama desa "
            "(mis. Cempaka). Boleh kosong.", width=20),
-    Column("district_name", "Kecamatan", "Nama kecamatan (pilih dari daftar). Wajib.",
+    Column("district_name", "Nama kecamatan (pilih dari daftar). Wajib.",
            "district_name", 22),
-    Column("district_code", "Kode Kecamatan", "Kode Kemendagri kecamatan (pilih dari daftar). "
+    Column("district_code", "Kode Kemendagri kecamatan (pilih dari daftar). "
            "Boleh kosong: dicari dari nama.", "district_code", 14, True),
-    Column("village_name", "Desa/Kelurahan", "Nama desa/kelurahan (pilih dari daftar; nama lama "
+    Column("village_name", "Nama desa/kelurahan (pilih dari daftar; nama lama "
            "dari edisi Kemendagri sebelumnya juga diterima). Wajib.", "village_name", 24),
-    Column("village_code", "Kode Desa/Kelurahan", "Kode Kemendagri desa/kelurahan (pilih dari "
+    Column("village_code", "Kode Kemendagri desa/kelurahan (pilih dari "
            "daftar). Boleh kosong: dicari dari nama desa dan kecamatan.", "village_code", 18, True),
-    Column("sub_village", "Dusun/RW", "Wilayah dusun/RW Kampung KB (data sebelum 2023), jika "
+    Column("sub_village", "Wilayah dusun/RW Kampung KB (data sebelum 2023), jika "
            "ada.", width=14),
-    Column("inauguration_date", "Tanggal Pencanangan", "Tanggal pencanangan (tanggal, mis. "
+    Column("inauguration_date", "Tanggal pencanangan (tanggal, mis. "
            "2021-03-15).", "date", 14),
-    Column("inaugurated_by", "Dicanangkan Oleh", "Pejabat yang mencanangkan, seperti tertulis "
+    Column("inaugurated_by", "Pejabat yang mencanangkan, seperti tertulis "
            "(mis. Bupati Barito Selatan).", width=24),
-    Column("pokja_decree_number", "Nomor SK Pokja", "Nomor SK Pokja Kampung KB, seperti "
+    Column("pokja_decree_number", "Nomor SK Pokja Kampung KB, seperti "
            "tertulis.", width=20, text=True),
-    Column("pokja_decree_date", "Tanggal SK Pokja", "Tanggal SK Pokja Kampung KB (tanggal).",
+    Column("pokja_decree_date", "Tanggal SK Pokja Kampung KB (tanggal).",
            "date", 14),
-    Column("programme", "Program", "Kosongkan (= kampung-keluarga-berkualitas).", "programme", 16),
-    Column("status", "Status", "Kosongkan (= designated: ditetapkan).", "status", 12),
-    Column("designation_date", "Tanggal Penetapan", "Tanggal penetapan (tanggal), hanya jika "
+    Column("programme", "Kosongkan (= kampung-keluarga-berkualitas).", "programme", 16),
+    Column("status", "Kosongkan (= designated: ditetapkan).", "status", 12),
+    Column("designation_date", "Tanggal penetapan (tanggal), hanya jika "
            "diketahui.", "date", 14),
-    Column("designated_by", "Ditetapkan Oleh", "Kosongkan, kecuali lembaga penetap tercatat di "
+    Column("designated_by", "Kosongkan, kecuali lembaga penetap tercatat di "
            "tabel Organisasi (id-nya).", width=16),
-    Column("source", "Sumber", "Kosongkan: baris berasal dari buku registri ini. Isi id sumber "
+    Column("source", "Kosongkan: baris berasal dari buku registri ini. Isi id sumber "
            "(tabel Sumber) hanya untuk data dari berita.", width=14),
-    Column("source_excerpt", "Kutipan Sumber", "Hanya jika Sumber diisi dengan dokumen: kalimat "
+    Column("source_excerpt", "Hanya jika Sumber diisi dengan dokumen: kalimat "
            "sumber, persis.", width=24),
-    Column("source_village_name", "Nama Desa menurut Sumber", "Nama desa seperti tertulis di "
+    Column("source_village_name", "Nama desa seperti tertulis di "
            "sumber, jika berbeda.", width=20),
-    Column("source_village_kind", "Jenis Desa menurut Sumber", "desa, kelurahan atau desa_adat, "
+    Column("source_village_kind", "desa, kelurahan atau desa_adat, "
            "seperti tertulis di sumber.", "village_kind", 14),
-    Column("source_district_name", "Nama Kecamatan menurut Sumber", "Nama kecamatan seperti "
+    Column("source_district_name", "Nama kecamatan seperti "
            "tertulis di sumber, jika berbeda.", width=20),
 )
 
 YEAR_COLUMNS = (
-    Column("registry_id", "ID Kampung", "ID Kampung dari sheet Kampung KB (atau isi Kode "
+    Column("registry_id", "ID Kampung dari sheet Kampung KB (atau isi Kode "
            "Desa/Kelurahan).", width=12, text=True),
-    Column("village_code", "Kode Desa/Kelurahan", "Kode desa/kelurahan Kampung KB (atau isi ID "
+    Column("village_code", "Kode desa/kelurahan Kampung KB (atau isi ID "
            "Kampung).", "village_code", 18, True),
-    Column("year", "Tahun", f"Tahun (bilangan bulat {FIRST_YEAR}-{LAST_YEAR}). Satu baris per "
+    Column("year", f"Tahun (bilangan bulat {FIRST_YEAR}-{LAST_YEAR}). Satu baris per "
            "Kampung KB per tahun.", "year", 8),
-    Column("classification", "Klasifikasi", "Dasar, Berkembang, Mandiri, Berkelanjutan atau "
+    Column("classification", "Dasar, Berkembang, Mandiri, Berkelanjutan atau "
            "Paripurna.", "classification", 14),
-    Column("poktan", "Poktan", "Poktan yang ada: BKB, BKR, BKL, UPPKA, PIK-R; beberapa dipisah "
+    Column("poktan", "Poktan yang ada: BKB, BKR, BKL, UPPKA, PIK-R; beberapa dipisah "
            "';' (mis. BKB; BKR).", "poktan", 22),
-    Column("rumah_dataku", "Rumah DataKu", "Ya atau Tidak; kosong = tidak diketahui.", "yes_no",
+    Column("rumah_dataku", "Ya atau Tidak; kosong = tidak diketahui.", "yes_no",
            12),
-    Column("source", "Sumber", "Kosongkan: baris berasal dari buku registri ini.", width=14),
-    Column("note", "Catatan", "Catatan bebas.", width=30),
+    Column("source", "Kosongkan: baris berasal dari buku registri ini.", width=14),
+    Column("note", "Catatan bebas.", width=30),
 )
 
 
