@@ -18,10 +18,11 @@ import io
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from kkb_lod.cells import CellError, classification, full_date, poktan, registry_id, yes_no
 from kkb_lod.iris import CODE_RE, SLUG_RE
 
 if TYPE_CHECKING:
@@ -76,10 +77,6 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-class CellError(ValueError):
-    """A cell that its column's parser refuses."""
 
 
 # --- cell parsers ------------------------------------------------------------------------------
@@ -222,6 +219,14 @@ def document(value: str) -> str:
     return value
 
 
+def or_default(parser: Parser, default: Any) -> Parser:
+    """``parser``, with ``default`` for an empty cell (a column that may be left empty or out)."""
+    def parse(value: str) -> Any:
+        return parser(value) if value else default
+
+    return parse
+
+
 def one_of(*allowed: str) -> Parser:
     def parse(value: str) -> str:
         if value not in allowed:
@@ -236,10 +241,12 @@ def one_of(*allowed: str) -> Parser:
 
 @dataclass(frozen=True)
 class Record:
-    """Where a record came from."""
+    """Where a record came from: the file, the row as a spreadsheet shows it, and the sheet of a
+    workbook (None for a CSV file; keyword-only so every record type keeps its field order)."""
 
     file: str
     row: int
+    sheet: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -272,11 +279,33 @@ class KkbRow(Record):
     status: str
     designation_date: dt.date | int | None
     designated_by: str | None
-    source: str
+    source: str | None  # None: the row comes from the registry file itself
     source_village_name: str | None
     source_village_kind: str | None
     source_district_name: str | None
     source_excerpt: tuple[str, ...]
+    # The KKB's own registry entry (issue #16); every one may be left out of the file.
+    registry_id: str | None = None
+    kampung_name: str | None = None
+    sub_village: str | None = None
+    inauguration_date: dt.date | None = None
+    inaugurated_by: str | None = None
+    pokja_decree_number: str | None = None
+    pokja_decree_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class KkbYearRow(Record):
+    """One year of one KKB (table ``kkb_years``), naming the KKB by its registry id or village."""
+
+    registry_id: str | None
+    village_code: str | None
+    year: int
+    classification: str | None
+    poktan: tuple[str, ...]
+    rumah_dataku: bool | None
+    source: str | None
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -379,6 +408,8 @@ def number(value: str) -> str:
 
 
 VILLAGE_KINDS = ("desa", "kelurahan", "desa_adat")
+#: The programme of a KKB row that names none (``programme`` empty or left out).
+DEFAULT_PROGRAMME = "kampung-keluarga-berkualitas"
 
 #: Every table of the registry folder: path, record type and a parser per column, in file order.
 TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
@@ -398,11 +429,17 @@ TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
     "kkb": ("registry/kkb.csv", KkbRow, {
         "village_code": code_or_empty, "village_name": text, "district_code": code_or_empty,
         "district_name": text,
-        "programme": slug, "status": one_of("designated"),
-        "designation_date": optional(date), "designated_by": optional(slug), "source": slug,
+        "programme": or_default(slug, DEFAULT_PROGRAMME),
+        "status": or_default(one_of("designated"), "designated"),
+        "designation_date": optional(date), "designated_by": optional(slug),
+        "source": optional(slug),
         "source_village_name": optional(text),
         "source_village_kind": optional(one_of(*VILLAGE_KINDS)),
         "source_district_name": optional(text), "source_excerpt": excerpts,
+        "registry_id": optional(registry_id), "kampung_name": optional(text),
+        "sub_village": optional(text), "inauguration_date": optional(full_date),
+        "inaugurated_by": optional(text), "pokja_decree_number": optional(text),
+        "pokja_decree_date": optional(full_date),
     }),
     "activities": ("registry/activities.csv", ActivityRow, {
         "activity_id": slug, "scope_code": code, "year": year,
@@ -441,8 +478,29 @@ TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
 }
 
 
-#: Tables a registry folder may leave out (the yearly indicators, as an RDF Data Cube).
+#: Columns of a table that a file may leave out (its cells are then read as empty, so each
+#: column's parser gives its default). The other columns must be in the header. Only the kkb and
+#: kkb_years tables have such columns (issue #16: old kkb.csv files keep working unchanged).
+OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
+    "kkb": frozenset({
+        "programme", "status", "designation_date", "designated_by", "source",
+        "source_village_name", "source_village_kind", "source_district_name", "source_excerpt",
+        "registry_id", "kampung_name", "sub_village", "inauguration_date", "inaugurated_by",
+        "pokja_decree_number", "pokja_decree_date"}),
+    "kkb_years": frozenset({"registry_id", "village_code", "classification", "poktan",
+                            "rumah_dataku", "source", "note"}),
+}
+#: The one table every registry folder must have; every other table may be missing (no rows).
+REQUIRED_TABLES = frozenset({"kkb"})
+
+#: Tables a registry folder may leave out (the yearly indicators, as an RDF Data Cube; the yearly
+#: records of each KKB).
 OPTIONAL_TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
+    "kkb_years": ("registry/kkb_years.csv", KkbYearRow, {
+        "registry_id": optional(registry_id), "village_code": optional(code), "year": year,
+        "classification": optional(classification), "poktan": poktan,
+        "rumah_dataku": yes_no, "source": optional(slug), "note": optional(text),
+    }),
     "indicators": ("registry/indicators.csv", IndicatorRow, {
         "indicator_id": slug, "label": text, "label_en": optional(text), "source": slug,
     }),
@@ -472,6 +530,7 @@ class Registry:
     texts: dict[str, str]
     indicators: tuple[IndicatorRow, ...] = ()
     observations: tuple[ObservationRow, ...] = ()
+    kkb_years: tuple[KkbYearRow, ...] = ()
     #: Rows of kkb.csv whose codes were resolved from their names (:mod:`kkb_lod.resolve`).
     resolutions: tuple[Resolution, ...] = ()
 
@@ -483,13 +542,18 @@ def read_registry(folder: Path, limits: Limits = LIMITS) -> Registry:
     for name, (path, record_type, parsers) in TABLES.items():
         if name in REFERENCE_TABLES and not os.path.lexists(folder / path):
             continue  # the bundled reference stands in (below)
-        rows, found = read_table(folder / path, path, record_type, parsers, limits)
+        if name not in REQUIRED_TABLES and not os.path.lexists(folder / path):
+            tables[name] = ()  # a table left out has no rows
+            continue
+        rows, found = read_table(folder / path, path, record_type, parsers, limits, empty_ok=True,
+                                 optional=OPTIONAL_COLUMNS.get(name, frozenset()))
         tables[name] = rows
         problems += found
     for name, (path, record_type, parsers) in OPTIONAL_TABLES.items():
         if (folder / path).is_file():
             rows, found = read_table(folder / path, path, record_type, parsers,
-                                     OBSERVATION_LIMITS if name == "observations" else limits)
+                                     OBSERVATION_LIMITS if name == "observations" else limits,
+                                     empty_ok=True, optional=OPTIONAL_COLUMNS.get(name, frozenset()))
             tables[name] = rows
             problems += found
     # codes from names first: the bundled reference covers the codes the rows end up with
@@ -598,11 +662,12 @@ def _not_utf8(raw: bytes, err: UnicodeDecodeError) -> str:
 
 def read_table(
     path: Path, shown: str, record_type: Callable[..., Any], parsers: dict[str, Parser],
-    limits: Limits = LIMITS, empty_ok: bool = False,
+    limits: Limits = LIMITS, empty_ok: bool = False, optional: frozenset[str] = frozenset(),
 ) -> tuple[tuple[Record, ...], list[Problem]]:
-    """Parse one CSV file: header exactly ``parsers``' columns, UTF-8 without BOM, no blank rows,
-    no control characters, within ``limits``; at least one row unless ``empty_ok``. Rows are
-    numbered as a spreadsheet shows them (header = row 1), whatever line breaks cells hold."""
+    """Parse one CSV file: header exactly ``parsers``' columns (those of ``optional`` may be left
+    out: read as empty cells), UTF-8 without BOM, no blank rows, no control characters, within
+    ``limits``; at least one row unless ``empty_ok``. Rows are numbered as a spreadsheet shows
+    them (header = row 1), whatever line breaks cells hold."""
     if not path.is_file():
         return (), [Problem(shown, None, None, None, "file is missing")]
     big = too_big(path, shown, limits)
@@ -624,9 +689,10 @@ def read_table(
         return (), [Problem(shown, None, None, None, "is empty; expected a header row")]
     except csv.Error as err:
         return (), [Problem(shown, 1, None, None, f"is not valid CSV: {err}")]
-    problems = _check_header(shown, header, list(parsers))
+    problems = _check_header(shown, header, list(parsers), optional)
     if problems:
         return (), problems
+    absent = {column: parsers[column]("") for column in parsers if column not in header}
     # Cells are searched for control characters only where there can be one: anywhere when the
     # file holds one (a line break aside), else in the rows that span lines (a quoted line break).
     scan_every_row = MULTILINE_CONTROL_RE.search(content) is not None
@@ -659,7 +725,7 @@ def read_table(
                 except CellError as err:
                     problems.append(Problem(shown, row, column, cell, str(err)))
             if len(values) == len(header):
-                records.append(record_type(file=shown, row=row, **values))
+                records.append(record_type(file=shown, row=row, **values, **absent))
     except csv.Error as err:  # in the record after the last one read
         problems.append(Problem(shown, row + 1, None, None, f"is not valid CSV: {err}"))
     if not records and not problems and not empty_ok:
@@ -686,10 +752,11 @@ def too_big(path: Path, shown: str, limits: Limits = LIMITS) -> Problem | None:
                    f"passed at this row); is it the right file? Nothing was read")
 
 
-def _check_header(shown: str, header: list[str], expected: list[str]) -> list[Problem]:
+def _check_header(shown: str, header: list[str], expected: list[str],
+                  optional: frozenset[str] = frozenset()) -> list[Problem]:
     problems = []
     for column in expected:
-        if column not in header:
+        if column not in header and column not in optional:
             problems.append(Problem(shown, 1, column, None, "column is missing"))
     for column in header:
         if column not in expected:
