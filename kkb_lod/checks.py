@@ -7,15 +7,19 @@ and the official list are not problems: they are published as data by the mappin
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from kkb_lod.history import earlier_edition, load_history
 from kkb_lod.ingest import (
+    DEFAULT_PROGRAMME,
     InputError,
     KkbRow,
+    KkbYearRow,
     Problem,
     Record,
     Registry,
+    SourceRow,
     UnitRow,
 )
 from kkb_lod.iris import level_of, parent_code
@@ -25,15 +29,17 @@ from kkb_lod.resolve import national_matcher, village_query
 from kkb_lod.vocab import FAMILY_FUNCTIONS
 
 
-def check_registry(registry: Registry) -> None:
-    """Raise InputError with every inconsistency of ``registry``; return None when it is sound."""
-    problems = list(find_problems(registry))
+def check_registry(registry: Registry, today: dt.date | None = None) -> None:
+    """Raise InputError with every inconsistency of ``registry``; return None when it is sound.
+    ``today`` (default: the system's date) bounds the dates a row may give."""
+    problems = list(find_problems(registry, today))
     if problems:
         raise InputError(problems)
 
 
-def find_problems(r: Registry) -> Iterator[Problem]:
+def find_problems(r: Registry, today: dt.date | None = None) -> Iterator[Problem]:
     """Every inconsistency of the registry, in file order."""
+    today = today or dt.date.today()
     units = {u.code: u for u in r.units}
     yield from _duplicates(r.units, "code")
     yield from check_units(r.units, units)
@@ -52,6 +58,8 @@ def find_problems(r: Registry) -> Iterator[Problem]:
         yield from _duplicates(getattr(r, table), column)
     yield from _duplicates(r.kkb, "village_code", "a village has one KKB designation; "
                            "this village is already on row {first}")
+    yield from _duplicates(r.kkb, "registry_id", "a registry id names one KKB; "
+                           "row {first} already has it")
 
     def ref(record: Record, column: str, table: str) -> Iterator[Problem]:
         value = getattr(record, column)
@@ -78,9 +86,12 @@ def find_problems(r: Registry) -> Iterator[Problem]:
                 yield _p(record, "source_excerpt", excerpt,
                          f"cannot be checked: source {record.source} has no document")
 
+    sources = {s.source_id: s for s in r.sources}
     for k in r.kkb:
         yield from _check_kkb_place(k, units)
-        yield from ref(k, "programme", "programmes")
+        if k.programme != DEFAULT_PROGRAMME:  # the default stands without a programmes row
+            yield from ref(k, "programme", "programmes")
+        yield from check_kkb_entry(k, sources, today)
         yield from ref(k, "designated_by", "organisations")
         yield from ref(k, "source", "sources")
         yield from quoted(k)
@@ -132,6 +143,7 @@ def find_problems(r: Registry) -> Iterator[Problem]:
             yield _p(s, "stated_district_count", str(s.stated_district_count),
                      f"the source states this many kecamatan but its KKB lie in {len(districts)}")
     yield from _check_observations(r, units, ids)
+    yield from check_kkb_years(r, ids["sources"], today)
 
 
 def _check_observations(r: Registry, units: dict[str, UnitRow],
@@ -157,6 +169,85 @@ def _check_observations(r: Registry, units: dict[str, UnitRow],
                      f" on row {seen[key]}")
         else:
             seen[key] = o.row
+
+
+def check_kkb_entry(k: KkbRow, sources: dict[str, SourceRow], today: dt.date) -> Iterator[Problem]:
+    """A KKB row's source columns agree with its source, and its dates are not in the future.
+
+    A row citing no source is the registry's own statement (published with its file and row), so
+    it has nothing to quote and no source to disagree with; a row citing a source that has a
+    document (or a news article) quotes it, so the quotation can be checked."""
+    if not k.source:
+        for column in ("source_village_name", "source_village_kind", "source_district_name"):
+            if getattr(k, column):
+                yield _p(k, column, getattr(k, column),
+                         "says what a source calls the place, but the row names no source "
+                         "(source is empty)")
+    elif k.source in sources and not k.source_excerpt:
+        src = sources[k.source]
+        if src.document or src.kind == "news-article":
+            why = "has a document" if src.document else "is a news article"
+            yield _p(k, "source_excerpt", "",
+                     f"is required: source {k.source} {why}; quote the sentence that names this "
+                     f"KKB, verbatim")
+    for column in ("designation_date", "inauguration_date", "pokja_decree_date"):
+        value = getattr(k, column)
+        if isinstance(value, int) and value > today.year or \
+                isinstance(value, dt.date) and value > today:
+            yield _p(k, column, str(value), f"is in the future (today is {today.isoformat()})")
+
+
+def check_kkb_years(r: Registry, source_ids: set[str], today: dt.date) -> Iterator[Problem]:
+    """Each yearly row names exactly one KKB row (by registry id or village), once per year, for a
+    year neither in the future nor before the KKB's inauguration or designation.
+
+    No earliest year of the programme is enforced: no source of the registry states when Kampung
+    KB began, so the year is bounded only by the year parser (1900-2099), today and the KKB's own
+    dates."""
+    by_id = {k.registry_id: k for k in r.kkb if k.registry_id}
+    by_village = {k.village_code: k for k in r.kkb if k.village_code}
+    seen: dict[tuple[str, int, int], int] = {}
+    for y in r.kkb_years:
+        kkb = _kkb_of(y, by_id, by_village)
+        if isinstance(kkb, Problem):
+            yield kkb
+        elif (kkb.file, kkb.row, y.year) in seen:
+            yield _p(y, "year", str(y.year), f"this KKB already has a row for {y.year} (row "
+                     f"{seen[kkb.file, kkb.row, y.year]}); one row per KKB and year")
+        else:
+            seen[kkb.file, kkb.row, y.year] = y.row
+            yield from _year_after(y, kkb)
+        if y.year > today.year:
+            yield _p(y, "year", str(y.year), f"is in the future (today is {today.isoformat()})")
+        if y.source and y.source not in source_ids:
+            yield _p(y, "source", y.source, "is not an id in sources.csv")
+
+
+def _kkb_of(y: KkbYearRow, by_id: dict[str, KkbRow],
+            by_village: dict[str, KkbRow]) -> KkbRow | Problem:
+    """The one KKB row ``y`` names, or the problem with how it names it."""
+    if not y.registry_id and not y.village_code:
+        return _p(y, "registry_id", "", "is required, or village_code: name the KKB this row is "
+                  "about")
+    if y.registry_id and y.registry_id not in by_id:
+        return _p(y, "registry_id", y.registry_id, "is the registry_id of no KKB row")
+    if y.village_code and y.village_code not in by_village:
+        return _p(y, "village_code", y.village_code, "is the village_code of no KKB row")
+    if y.registry_id and y.village_code and by_id[y.registry_id] is not by_village[y.village_code]:
+        return _p(y, "village_code", y.village_code,
+                  f"names another KKB (row {by_village[y.village_code].row}) than registry_id "
+                  f"{y.registry_id} (row {by_id[y.registry_id].row})")
+    return by_id[y.registry_id] if y.registry_id else by_village[y.village_code or ""]
+
+
+def _year_after(y: KkbYearRow, k: KkbRow) -> Iterator[Problem]:
+    """A yearly row is not about a year before its KKB was inaugurated or designated."""
+    for column in ("inauguration_date", "designation_date"):
+        value = getattr(k, column)
+        began = value if isinstance(value, int) else value.year if value else None
+        if began is not None and y.year < began:
+            yield _p(y, "year", str(y.year), f"is before the KKB's {column.replace('_', ' ')} "
+                     f"({value}, {k.file} row {k.row})")
 
 
 def check_units(rows: Iterable[UnitRow], units: dict[str, UnitRow]) -> Iterator[Problem]:

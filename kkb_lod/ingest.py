@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from kkb_lod.cells import CellError, classification, full_date, poktan, registry_id, yes_no
 from kkb_lod.iris import CODE_RE, SLUG_RE
 
 if TYPE_CHECKING:
@@ -79,10 +80,6 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-class CellError(ValueError):
-    """A cell that its column's parser refuses."""
 
 
 # --- cell parsers ------------------------------------------------------------------------------
@@ -225,6 +222,14 @@ def document(value: str) -> str:
     return value
 
 
+def or_default(parser: Parser, default: Any) -> Parser:
+    """``parser``, with ``default`` for an empty cell (a column that may be left empty or out)."""
+    def parse(value: str) -> Any:
+        return parser(value) if value else default
+
+    return parse
+
+
 def one_of(*allowed: str) -> Parser:
     def parse(value: str) -> str:
         if value not in allowed:
@@ -278,11 +283,33 @@ class KkbRow(Record):
     status: str
     designation_date: dt.date | int | None
     designated_by: str | None
-    source: str
+    source: str | None  # None: the row comes from the registry file itself
     source_village_name: str | None
     source_village_kind: str | None
     source_district_name: str | None
     source_excerpt: tuple[str, ...]
+    # The KKB's own registry entry (issue #16); every one may be left out of the file.
+    registry_id: str | None = None
+    kampung_name: str | None = None
+    sub_village: str | None = None
+    inauguration_date: dt.date | None = None
+    inaugurated_by: str | None = None
+    pokja_decree_number: str | None = None
+    pokja_decree_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class KkbYearRow(Record):
+    """One year of one KKB (table ``kkb_years``), naming the KKB by its registry id or village."""
+
+    registry_id: str | None
+    village_code: str | None
+    year: int
+    classification: str | None
+    poktan: tuple[str, ...]
+    rumah_dataku: bool | None
+    source: str | None
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -385,6 +412,8 @@ def number(value: str) -> str:
 
 
 VILLAGE_KINDS = ("desa", "kelurahan", "desa_adat")
+#: The programme of a KKB row that names none (``programme`` empty or left out).
+DEFAULT_PROGRAMME = "kampung-keluarga-berkualitas"
 
 #: Every table of the registry folder: path, record type and a parser per column, in file order.
 TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
@@ -404,11 +433,17 @@ TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
     "kkb": ("registry/kkb.csv", KkbRow, {
         "village_code": code_or_empty, "village_name": text, "district_code": code_or_empty,
         "district_name": text,
-        "programme": slug, "status": one_of("designated"),
-        "designation_date": optional(date), "designated_by": optional(slug), "source": slug,
+        "programme": or_default(slug, DEFAULT_PROGRAMME),
+        "status": or_default(one_of("designated"), "designated"),
+        "designation_date": optional(date), "designated_by": optional(slug),
+        "source": optional(slug),
         "source_village_name": optional(text),
         "source_village_kind": optional(one_of(*VILLAGE_KINDS)),
         "source_district_name": optional(text), "source_excerpt": excerpts,
+        "registry_id": optional(registry_id), "kampung_name": optional(text),
+        "sub_village": optional(text), "inauguration_date": optional(full_date),
+        "inaugurated_by": optional(text), "pokja_decree_number": optional(text),
+        "pokja_decree_date": optional(full_date),
     }),
     "activities": ("registry/activities.csv", ActivityRow, {
         "activity_id": slug, "scope_code": code, "year": year,
@@ -447,8 +482,29 @@ TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
 }
 
 
-#: Tables a registry folder may leave out (the yearly indicators, as an RDF Data Cube).
+#: Columns of a table that a file may leave out (its cells are then read as empty, so each
+#: column's parser gives its default). The other columns must be in the header. Only the kkb and
+#: kkb_years tables have such columns (issue #16: old kkb.csv files keep working unchanged).
+OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
+    "kkb": frozenset({
+        "programme", "status", "designation_date", "designated_by", "source",
+        "source_village_name", "source_village_kind", "source_district_name", "source_excerpt",
+        "registry_id", "kampung_name", "sub_village", "inauguration_date", "inaugurated_by",
+        "pokja_decree_number", "pokja_decree_date"}),
+    "kkb_years": frozenset({"registry_id", "village_code", "classification", "poktan",
+                            "rumah_dataku", "source", "note"}),
+}
+#: The one table every registry folder must have; every other table may be missing (no rows).
+REQUIRED_TABLES = frozenset({"kkb"})
+
+#: Tables a registry folder may leave out (the yearly indicators, as an RDF Data Cube; the yearly
+#: records of each KKB).
 OPTIONAL_TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
+    "kkb_years": ("registry/kkb_years.csv", KkbYearRow, {
+        "registry_id": optional(registry_id), "village_code": optional(code), "year": year,
+        "classification": optional(classification), "poktan": poktan,
+        "rumah_dataku": yes_no, "source": optional(slug), "note": optional(text),
+    }),
     "indicators": ("registry/indicators.csv", IndicatorRow, {
         "indicator_id": slug, "label": text, "label_en": optional(text), "source": slug,
     }),
@@ -478,6 +534,7 @@ class Registry:
     texts: dict[str, str]
     indicators: tuple[IndicatorRow, ...] = ()
     observations: tuple[ObservationRow, ...] = ()
+    kkb_years: tuple[KkbYearRow, ...] = ()
     #: Rows of kkb.csv whose codes were resolved from their names (:mod:`kkb_lod.resolve`).
     resolutions: tuple[Resolution, ...] = ()
 

@@ -1,13 +1,16 @@
 """The only place that mints and parses our IRIs.
 
 Every data IRI is ``{base}id/{kind}/{key}``: administrative units and KKB designations are keyed by
-their official Kemendagri code, everything else by a checked slug. Minting and parsing are inverse
+their official Kemendagri code, everything else by a checked slug. A KKB designation has parts of
+its own under its IRI: ``{kkb}/pokja`` (the decree forming its working group) and ``{kkb}/{year}``
+(its record of one year). Minting and parsing are inverse
 functions (``tests/test_iris.py`` proves ``parse(mint(x)) == x`` with Hypothesis), and both refuse
 anything that would not round-trip, so no unchecked text ever reaches an IRI or a SPARQL query.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -27,9 +30,12 @@ LEVELS: dict[int, str] = {1: "province", 2: "regency", 3: "district", 4: "villag
 CODE_KINDS = frozenset({"province", "regency", "district", "village", "kkb"})
 SLUG_KINDS = frozenset(
     {"activity", "org", "post", "person", "programme", "objective", "source", "note", "dataset",
-     "link", "indicator", "observation", "name", "edition"}
+     "link", "indicator", "observation", "name", "edition", "record"}
 )
 KINDS = CODE_KINDS | SLUG_KINDS
+#: The parts of a KKB designation: its pokja decree, and its record of one year (a year YYYY).
+POKJA = "pokja"
+YEAR_PART_RE = re.compile(r"^(?:19|20)[0-9]{2}\Z")
 
 
 class IriError(ValueError):
@@ -38,10 +44,12 @@ class IriError(ValueError):
 
 @dataclass(frozen=True)
 class ResourceRef:
-    """What an IRI names: its kind and its key (a code or a slug)."""
+    """What an IRI names: its kind and its key (a code or a slug), and for a part of a KKB
+    designation which part (``pokja`` or a year)."""
 
     kind: str
     key: str
+    part: str | None = None
 
 
 def is_code(value: str) -> bool:
@@ -75,10 +83,14 @@ class Minter:
     def __init__(self, base: str) -> None:
         self.base = check_base(base)
 
-    def mint(self, kind: str, key: str) -> URIRef:
-        """The IRI of the resource ``kind``/``key``; raises IriError if the key is malformed."""
+    def mint(self, kind: str, key: str, part: str | None = None) -> URIRef:
+        """The IRI of the resource ``kind``/``key`` (or of its ``part``); raises IriError if the
+        key or the part is malformed."""
         _check_key(kind, key)
-        return URIRef(f"{self.base}id/{kind}/{key}")
+        if part is None:
+            return URIRef(f"{self.base}id/{kind}/{key}")
+        _check_part(kind, part)
+        return URIRef(f"{self.base}id/{kind}/{key}/{part}")
 
     def unit(self, code: str) -> URIRef:
         """The IRI of an administrative unit, its kind taken from the code's level."""
@@ -89,6 +101,18 @@ class Minter:
         if level_of(village_code) != "village":
             raise IriError(f"a KKB is keyed by a village code, got {village_code!r}")
         return self.mint("kkb", village_code)
+
+    def pokja(self, village_code: str) -> URIRef:
+        """The IRI of the decree (SK) forming the working group (pokja) of a village's KKB."""
+        return self.mint("kkb", village_code, POKJA)
+
+    def annual(self, village_code: str, year: int) -> URIRef:
+        """The IRI of the record of one year of a village's KKB."""
+        return self.mint("kkb", village_code, str(year))
+
+    def record(self, file: str, row: int, sheet: str | None = None) -> URIRef:
+        """The IRI of one row of a registry file (of one sheet of it, for a workbook)."""
+        return self.mint("record", record_key(file, row, sheet))
 
     def graph(self, name: str) -> URIRef:
         """The IRI of one of our named graphs (``registry``, ``regions``, ``links/wikidata`` …)."""
@@ -101,8 +125,12 @@ class Minter:
         if not iri.startswith(self.base + "id/"):
             raise IriError(f"not a data IRI under {self.base}: {iri!r}")
         kind, _, key = iri[len(self.base) + 3 :].partition("/")
+        key, slash, part = key.partition("/")
         _check_key(kind, key)
-        return ResourceRef(kind, key)
+        if not slash:
+            return ResourceRef(kind, key)
+        _check_part(kind, part)
+        return ResourceRef(kind, key, part)
 
     def owns(self, iri: str) -> bool:
         """True if ``iri`` is a well-formed data IRI of ours."""
@@ -125,3 +153,21 @@ def _check_key(kind: str, key: str) -> None:
     elif not SLUG_RE.match(key):
         raise IriError(f"{kind} key must be a slug (a-z, 0-9, '-'), got {key!r}")
 
+
+
+def _check_part(kind: str, part: str) -> None:
+    if kind != "kkb":
+        raise IriError(f"only a kkb designation has parts, not a {kind}")
+    if part != POKJA and not YEAR_PART_RE.match(part):
+        raise IriError(f"a part of a kkb designation is {POKJA!r} or a year YYYY, got {part!r}")
+
+
+def record_key(file: str, row: int, sheet: str | None = None) -> str:
+    """The key of a registry row: its file (and sheet) as a slug, then its row number, e.g.
+    ``registry-kkb-csv-2``. Too long a name is shortened and a hash of it keeps keys apart."""
+    name = re.sub(r"[^a-z0-9]+", "-", f"{file} {sheet or ''}".casefold()).strip("-") or "file"
+    if len(name) > 60:
+        name = name[:50].rstrip("-") + "-" + hashlib.sha256(f"{file}\0{sheet}".encode()).hexdigest()[:8]
+    if row < 1:
+        raise IriError(f"a row number is 1 or more, got {row}")
+    return f"{name}-{row}"

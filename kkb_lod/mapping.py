@@ -22,6 +22,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod import ntriples
+from kkb_lod.entries import (
+    annual_triples,
+    default_programme_triples,
+    derived_from,
+    entry_triples,
+    record_triples,
+)
 from kkb_lod.history import EDITION_SOURCES, EarlierName, History, earlier_edition, load_history
 from kkb_lod.ingest import CrosswalkRow, KkbRow, Registry, SourceRow, UnitRow
 from kkb_lod.iris import Minter, parent_code
@@ -252,11 +259,13 @@ def registry_triples(ctx: Context) -> Iterator[Triple]:
     yield from source_triples(ctx)
     yield from organisation_triples(ctx)
     yield from programme_triples(ctx)
+    yield from default_programme_triples(ctx)
     resolved = {(r.file, r.row): r for r in ctx.registry.resolutions}
     for row in ctx.registry.kkb:
         yield from kkb_triples(ctx, row)
         if (row.file, row.row) in resolved:
             yield from resolution_triples(ctx, resolved[row.file, row.row])
+    yield from annual_triples(ctx)
     yield from activity_triples(ctx)
 
 
@@ -277,11 +286,16 @@ def kkb_triples(ctx: Context, k: KkbRow) -> Iterator[Triple]:
         yield s, KKB.designationYear, Literal(str(k.designation_date.year), datatype=XSD.gYear)
     elif k.designation_date is not None:
         yield s, KKB.designationYear, Literal(str(k.designation_date), datatype=XSD.gYear)
-    yield from provenance(ctx, s, k.source, k.source_excerpt)
+    if k.source:
+        yield from provenance(ctx, s, k.source, k.source_excerpt)
+    else:  # the row is its own source: the registry file, sheet and row
+        yield from derived_from(ctx, s, k, None)
+        yield from record_triples(ctx, k)
+    yield from entry_triples(ctx, s, k, village.name)
 
     district = ctx.units[k.district_code]
     official_kind = village.kind or ""
-    source = ctx.source(k.source)
+    source = ctx.source(k.source) if k.source else None
     yield from discrepancy(ctx, "name", village, k.village_name, None,
                            "the registry row spells the village name differently")
     yield from discrepancy(ctx, "name", village, k.source_village_name, source,

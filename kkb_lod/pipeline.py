@@ -30,7 +30,16 @@ from kkb_lod.catalog import REFERENCE_DUMP
 from kkb_lod.checks import check_registry
 from kkb_lod.config import Settings
 from kkb_lod.dumps import Dump, describe_file, merge_unique, sort_unique, write_dumps
-from kkb_lod.ingest import TABLES, CrosswalkRow, InputError, Problem, Registry, UnitRow, read_registry
+from kkb_lod.ingest import (
+    OPTIONAL_TABLES,
+    TABLES,
+    CrosswalkRow,
+    InputError,
+    Problem,
+    Registry,
+    UnitRow,
+    read_registry,
+)
 from kkb_lod.iris import Minter
 from kkb_lod.linking import Decision, Snapshot, link_units, match_units
 from kkb_lod.linking.publish import link_triples
@@ -278,7 +287,7 @@ def _read(settings: Settings, progress: Progress) -> Registry:
     check_registry(registry)
     for resolution in registry.resolutions:  # each code found from a name, one line each
         progress(str(resolution))
-    rows = {name: len(getattr(registry, name)) for name in (*TABLES, "indicators", "observations")}
+    rows = {name: len(getattr(registry, name)) for name in (*TABLES, *OPTIONAL_TABLES)}
     progress("read " + ", ".join(f"{n:,} {name}" for name, n in rows.items() if n))
     return registry
 

@@ -114,6 +114,39 @@ class KKB(DefinedNamespace):
     earlierName: URIRef
     edition: URIRef
 
+    # A Kampung KB's own registry entry, its yearly records and the registry rows (issue #16)
+    registryId: URIRef
+    kampungName: URIRef
+    subVillageArea: URIRef
+    inaugurationDate: URIRef
+    inauguratedBy: URIRef
+    Decree: URIRef
+    pokjaDecree: URIRef
+    decreeNumber: URIRef
+    AnnualRecord: URIRef
+    annualRecord: URIRef
+    Classification: URIRef
+    classification: URIRef
+    PoktanKind: URIRef
+    poktan: URIRef
+    hasRumahDataKu: URIRef
+    RegistryRecord: URIRef
+    recordFile: URIRef
+    recordSheet: URIRef
+    recordRow: URIRef
+    ClassificationScheme: URIRef
+    klasifikasiDasar: URIRef
+    klasifikasiBerkembang: URIRef
+    klasifikasiMandiri: URIRef
+    klasifikasiBerkelanjutan: URIRef
+    klasifikasiParipurna: URIRef
+    PoktanScheme: URIRef
+    poktanBKB: URIRef
+    poktanBKR: URIRef
+    poktanBKL: URIRef
+    poktanUPPKA: URIRef
+    poktanPIKR: URIRef
+
     # Links to other datasets (Wikidata)
     EntityLink: URIRef
     matchMethod: URIRef
@@ -137,6 +170,24 @@ STATUSES: dict[str, URIRef] = {
     "designated": KKB.statusDesignated,
     "completed": KKB.statusCompleted,
     "planned": KKB.statusPlanned,
+}
+
+#: Classification keys of :mod:`kkb_lod.cells` (the registry's levels, in order: notation 1-5).
+CLASSIFICATION_LEVELS: dict[str, URIRef] = {
+    "dasar": KKB.klasifikasiDasar,
+    "berkembang": KKB.klasifikasiBerkembang,
+    "mandiri": KKB.klasifikasiMandiri,
+    "berkelanjutan": KKB.klasifikasiBerkelanjutan,
+    "paripurna": KKB.klasifikasiParipurna,
+}
+
+#: Poktan kinds as :mod:`kkb_lod.cells` spells them (their skos:notation).
+POKTAN_KINDS: dict[str, URIRef] = {
+    "BKB": KKB.poktanBKB,
+    "BKR": KKB.poktanBKR,
+    "BKL": KKB.poktanBKL,
+    "UPPKA": KKB.poktanUPPKA,
+    "PIK-R": KKB.poktanPIKR,
 }
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
@@ -177,9 +228,9 @@ PREFIXES: dict[str, str] = {
 SPARQL_PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
 __all__ = [
-    "DCAT", "DCTERMS", "DQV", "FAMILY_FUNCTIONS", "FOAF", "KKB", "OA", "ONTOLOGY_IRI", "ORG", "OWL",
-    "PREFIXES", "PROV", "QB", "RDF", "RDFS", "SD", "SDO", "SH", "SKOS", "SPARQL_PROLOGUE", "SPDX",
-    "STATUSES", "VCARD", "VOID", "WD", "GEO", "XSD",
+    "CLASSIFICATION_LEVELS", "DCAT", "DCTERMS", "DQV", "FAMILY_FUNCTIONS", "FOAF", "KKB", "OA",
+    "ONTOLOGY_IRI", "ORG", "OWL", "POKTAN_KINDS", "PREFIXES", "PROV", "QB", "RDF", "RDFS", "SD",
+    "SDO", "SH", "SKOS", "SPARQL_PROLOGUE", "SPDX", "STATUSES", "VCARD", "VOID", "WD", "GEO", "XSD",
 ]
 
 #: The ontology document, at the repository's top level (installed with ``pip install -e .``).

@@ -92,7 +92,7 @@ KINDS = {
     "duplicates": ("duplicate-kkb",),
     "bad dates": ("malformed-date", "impossible-date"),
     "wrong encoding": ("latin-1", "bom"),
-    "empty file": ("empty-file", "header-only"),
+    "empty file": ("empty-file",),  # a header and no rows is an empty table (issue #16)
     "huge file": ("huge-file", "too-many-rows", "huge-cell"),
     "formula-injection text": ("formula-injection", "formula-characters", "formula-excerpt",
                                "formula-second-quotation", "formula-every-free-text"),
@@ -165,6 +165,28 @@ def test_a_table_left_out_has_no_rows(data_copy: Path) -> None:
     (data_copy / "registry" / "posts.csv").unlink()
     registry = read_registry(data_copy)
     assert registry.posts == () and len(registry.kkb) == 15
+
+
+def test_every_other_table_may_be_missing_or_empty(data_copy: Path) -> None:
+    """Issue #16: only the kkb table is required; a table left out, or a header without rows,
+    has no rows (here: no posts, and a header-only objectives table)."""
+    (data_copy / "registry" / "posts.csv").unlink()
+    objectives = data_copy / "registry" / "objectives.csv"
+    objectives.write_text(objectives.read_text(encoding="utf-8").splitlines()[0] + "\n",
+                          encoding="utf-8")
+    registry = read_registry(data_copy)
+    check_registry(registry)
+    assert registry.posts == () and registry.objectives == () and len(registry.kkb) == 15
+
+
+def test_a_registry_of_no_kkb_is_read(tmp_path: Path) -> None:
+    """A new registry (``kkb-lod init``) has only the kkb table's header: nothing to refuse."""
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "kkb.csv").write_text("village_code,village_name,district_code,"
+                                                   "district_name\n", encoding="utf-8")
+    registry = read_registry(tmp_path)
+    check_registry(registry)
+    assert (registry.kkb, registry.sources, registry.units, registry.kkb_years) == ((), (), (), ())
 
 
 def test_reference_row_with_wrong_kind_is_refused(data_copy: Path) -> None:

@@ -147,3 +147,53 @@ def test_a_refusal_names_what_it_refused(call, named: str) -> None:  # noqa: ANN
     with pytest.raises(IriError) as refused:
         call()
     assert named in str(refused.value)
+
+
+YEARS = st.integers(min_value=1900, max_value=2099)
+
+
+@given(BASES, VILLAGE_CODES, YEARS)
+def test_parts_of_a_kkb_round_trip(base: str, code: str, year: int) -> None:
+    """``{kkb}/pokja`` and ``{kkb}/{year}`` are minted and parsed back to the KKB and its part."""
+    mint = Minter(base)
+    assert str(mint.pokja(code)) == str(mint.kkb(code)) + "/pokja"
+    assert mint.parse(mint.pokja(code)) == ResourceRef("kkb", code, "pokja")
+    assert mint.parse(mint.annual(code, year)) == ResourceRef("kkb", code, str(year))
+    ref = mint.parse(mint.annual(code, year))
+    assert mint.mint(ref.kind, ref.key, ref.part) == mint.annual(code, year)
+
+
+@pytest.mark.parametrize("iri", [
+    "https://w3id.org/kkb/id/kkb/62.04.06.2020/",  # an empty part
+    "https://w3id.org/kkb/id/kkb/62.04.06.2020/1800",  # not a year of the registry
+    "https://w3id.org/kkb/id/kkb/62.04.06.2020/21",
+    "https://w3id.org/kkb/id/kkb/62.04.06.2020/Pokja",
+    "https://w3id.org/kkb/id/kkb/62.04.06.2020/2021/pokja",
+    "https://w3id.org/kkb/id/village/62.04.06.2020/2021",  # only a KKB has parts
+    "https://w3id.org/kkb/id/org/antara/pokja",
+])
+def test_malformed_parts_do_not_parse(iri: str) -> None:
+    mint = Minter("https://w3id.org/kkb/")
+    assert not mint.owns(iri)
+
+
+@pytest.mark.parametrize(("file", "sheet", "row", "key"), [
+    ("registry/kkb.csv", None, 2, "registry-kkb-csv-2"),
+    ("registry/registry.xlsx", "Kampung KB", 7, "registry-registry-xlsx-kampung-kb-7"),
+    ("registry/Data Kampung KB (2024).ods", "Tahunan", 12,
+     "registry-data-kampung-kb-2024-ods-tahunan-12"),
+])
+def test_a_registry_row_has_a_record_iri(file: str, sheet: str | None, row: int, key: str) -> None:
+    mint = Minter("https://w3id.org/kkb/")
+    iri = mint.record(file, row, sheet)
+    assert str(iri) == f"{mint.base}id/record/{key}"
+    assert mint.parse(iri) == ResourceRef("record", key)
+
+
+def test_long_file_names_keep_their_records_apart() -> None:
+    mint = Minter("https://w3id.org/kkb/")
+    long = "registry/" + "kampung keluarga berkualitas " * 4
+    first, second = mint.record(long + "a.xlsx", 2), mint.record(long + "b.xlsx", 2)
+    assert first != second and mint.owns(first) and mint.owns(second)
+    with pytest.raises(IriError):
+        mint.record("registry/kkb.csv", 0)

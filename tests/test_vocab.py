@@ -14,7 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kkb_lod.vocab import FAMILY_FUNCTIONS, KKB, ONTOLOGY_IRI
+from kkb_lod.cells import CLASSIFICATIONS, POKTAN
+from kkb_lod.vocab import CLASSIFICATION_LEVELS, FAMILY_FUNCTIONS, KKB, ONTOLOGY_IRI, POKTAN_KINDS
 
 ONTOLOGY_FILE = Path(__file__).parents[1] / "ontology" / "kkb.ttl"
 NS = str(KKB._NS)
@@ -93,3 +94,25 @@ def test_family_function_scheme(ontology: Graph) -> None:
         pref = list(ontology.objects(concept, SKOS.prefLabel))
         assert sorted(languages(pref)) == ["en", "id"] and len(pref) == 2, concept
         assert set(pref) == set(ontology.objects(concept, RDFS.label)), concept
+
+
+@pytest.mark.parametrize(("scheme", "concepts", "cls", "notations"), [
+    (KKB.ClassificationScheme, CLASSIFICATION_LEVELS, KKB.Classification, ["1", "2", "3", "4", "5"]),
+    (KKB.PoktanScheme, POKTAN_KINDS, KKB.PoktanKind, list(POKTAN_KINDS)),
+])
+def test_registry_concept_schemes(ontology: Graph, scheme: URIRef, concepts: dict[str, URIRef],
+                                  cls: URIRef, notations: list[str]) -> None:
+    """The classification levels and poktan kinds of the registry: the parsers' keys map onto
+    exactly the scheme's concepts, whose notations are the levels 1-5 and the abbreviations."""
+    top = set(ontology.objects(scheme, SKOS.hasTopConcept))
+    assert set(concepts.values()) == top == set(ontology.subjects(SKOS.topConceptOf, scheme))
+    assert [str(ontology.value(c, SKOS.notation)) for c in concepts.values()] == notations
+    for concept in concepts.values():
+        assert (concept, RDF.type, cls) in ontology and (concept, SKOS.inScheme, scheme) in ontology
+        pref = list(ontology.objects(concept, SKOS.prefLabel))
+        assert sorted(languages(pref)) == ["en", "id"] and len(pref) == 2, concept
+
+
+def test_parsers_and_concepts_share_their_keys() -> None:
+    assert tuple(CLASSIFICATION_LEVELS) == CLASSIFICATIONS
+    assert set(POKTAN_KINDS) == set(POKTAN.values())
