@@ -24,7 +24,9 @@ from kkb_lod.template import (
     LAST_YEAR,
     SHEET_KKB,
     SHEET_LISTS,
+    SHEET_SOURCES,
     SHEET_YEARS,
+    SOURCE_COLUMNS,
     WORKBOOK,
     YEAR_COLUMNS,
     Column,
@@ -77,6 +79,23 @@ ENGLISH = {
     (SHEET_YEARS, "rumah_dataku"): "Ya (yes) or Tidak (no); empty = not known",
     (SHEET_YEARS, "source"): "leave empty: the row comes from this workbook",
     (SHEET_YEARS, "note"): "a free note",
+    (SHEET_SOURCES, "source_id"): "id of the source (lower-case letters, digits, '-'), used in "
+                                  "the Sumber columns",
+    (SHEET_SOURCES, "kind"): "reference (an official list), news-article or registry",
+    (SHEET_SOURCES, "label"): "title of the source",
+    (SHEET_SOURCES, "label_en"): "its title in English (may be empty)",
+    (SHEET_SOURCES, "publisher"): "id of its publisher in an organisations table (may be empty)",
+    (SHEET_SOURCES, "place"): "place of publication (may be empty)",
+    (SHEET_SOURCES, "place_code"): "Kemendagri code of that place (may be empty)",
+    (SHEET_SOURCES, "language"): "language code, e.g. id",
+    (SHEET_SOURCES, "document"): "the source's text: a file of this folder, e.g. "
+                                 "sources/article.txt; the official lists' rows: "
+                                 "regions/units.csv and regions/bps_crosswalk.csv (kkb-lod has them)",
+    (SHEET_SOURCES, "stated_kkb_count"): "the number of Kampung KB the source states (may be "
+                                         "empty)",
+    (SHEET_SOURCES, "stated_district_count"): "the number of kecamatan it states (may be empty)",
+    (SHEET_SOURCES, "stated_village_kind"): "the kind of village it states (may be empty)",
+    (SHEET_SOURCES, "note"): "a note",
 }
 
 
@@ -187,16 +206,22 @@ Wilayah / area: **{area.title()}** — {counts} (Kemendagri 2025).
    tepat satu desa cocok; jika tidak, build menyebut baris dan calon-calonnya).
 3. Tanggal diisi sebagai tanggal ({FIRST_DATE} s.d. {LAST_DATE}), tahun sebagai bilangan bulat.
    Kode diisi sebagai teks (62.10, bukan 62.1). Sel kosong berarti "tidak diketahui": jangan menebak.
-4. Sheet tersembunyi `{SHEET_LISTS}` berisi daftar untuk pilihan (kecamatan dan desa wilayah ini,
+4. Sheet **{SHEET_SOURCES}**: sumber data. Dua baris pertama adalah daftar resmi Kemendagri dan
+   BPS tempat wilayah diterbitkan: biarkan. Baris Kampung KB dari buku ini mengosongkan kolom
+   Sumber; tambahkan sumber hanya untuk data dari berita (dengan teks beritanya di `sources/`).
+5. Sheet tersembunyi `{SHEET_LISTS}` berisi daftar untuk pilihan (kecamatan dan desa wilayah ini,
    dengan kodenya): tampilkan (Unhide) untuk mencari kode, tetapi jangan diubah. Sheet yang namanya
    diawali `_` tidak pernah dibaca oleh build.
-5. Jangan mengganti judul kolom dan nama sheet; kolom yang tidak dipakai boleh dibiarkan kosong.
+6. Jangan mengganti judul kolom dan nama sheet; kolom yang tidak dipakai boleh dibiarkan kosong.
 
 ### Sheet {SHEET_KKB}
 {_table(SHEET_KKB, KKB_COLUMNS, False)}
 
 ### Sheet {SHEET_YEARS}
 {_table(SHEET_YEARS, YEAR_COLUMNS, False)}
+
+### Sheet {SHEET_SOURCES}
+{_table(SHEET_SOURCES, SOURCE_COLUMNS, False)}
 
 ### Membangun dan menerbitkan
 Di folder ini (pengaturan dibaca dari `kkb-lod.toml`):
@@ -225,16 +250,22 @@ tempat data akan disajikan, diakhiri `/` (mis. `https://data.example.go.id/kkb/`
    (only when exactly one village fits; otherwise it names the row and the candidates).
 3. Dates are dates ({FIRST_DATE} to {LAST_DATE}), years whole numbers. Codes are text (62.10, not
    62.1). An empty cell means "not known": never fill one with a guess.
-4. The hidden sheet `{SHEET_LISTS}` holds the lists the drop-downs offer (this area's kecamatan and
+4. Sheet **{SHEET_SOURCES}**: the sources. Its first two rows are the official Kemendagri and BPS
+   lists the area's units are published from: keep them. Rows of this workbook leave their Sumber
+   column empty; add a source only for data taken from a news article (its text in `sources/`).
+5. The hidden sheet `{SHEET_LISTS}` holds the lists the drop-downs offer (this area's kecamatan and
    villages with their codes): unhide it to look a code up, but do not change it. A sheet whose
    name starts with `_` is never read by a build.
-5. Keep the column headers and sheet names; a column you do not use may stay empty.
+6. Keep the column headers and sheet names; a column you do not use may stay empty.
 
 ### Sheet {SHEET_KKB}
 {_table(SHEET_KKB, KKB_COLUMNS, True)}
 
 ### Sheet {SHEET_YEARS}
 {_table(SHEET_YEARS, YEAR_COLUMNS, True)}
+
+### Sheet {SHEET_SOURCES}
+{_table(SHEET_SOURCES, SOURCE_COLUMNS, True)}
 
 ### Building and publishing
 In this folder (the settings are read from `kkb-lod.toml`):

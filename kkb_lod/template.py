@@ -3,7 +3,9 @@ Indonesian and English, and the settings file a build reads.
 
 The workbook (written with xlsxwriter, row by row, so the country's 83,762 villages cost seconds
 and little memory) has the sheets "Kampung KB" (every column of the kkb table, under its first
-Indonesian header) and "Tahunan" (the kkb_years table), and a hidden sheet ``_daftar`` holding the
+Indonesian header), "Tahunan" (the kkb_years table) and "Sumber" (the sources table, starting with
+the two official lists the area's units come from, so a build says where each unit comes from),
+and a hidden sheet ``_daftar`` holding the
 lists the drop-downs offer: the area's kecamatan and villages by code and by name, with a lookup
 table (village, kecamatan, regency) a user may unhide. Sheets whose name starts with ``_`` are
 never read by a build. Each drop-down is one data validation over a whole column referencing a
@@ -21,7 +23,7 @@ from pathlib import Path
 from kkb_lod.headers import HEADERS, SHEETS
 from kkb_lod.ingest import UnitRow
 
-SHEET_KKB, SHEET_YEARS = SHEETS["kkb"][0], SHEETS["kkb_years"][0]
+SHEET_KKB, SHEET_YEARS, SHEET_SOURCES = SHEETS["kkb"][0], SHEETS["kkb_years"][0], SHEETS["sources"][0]
 SHEET_LISTS = "_daftar"  # a name starting with "_": never read by a build
 WORKBOOK = Path("registry") / "registry.xlsx"
 #: Rows a drop-down or input rule covers (the whole sheet below the header).
@@ -110,6 +112,50 @@ YEAR_COLUMNS = (
     Column("note", "Catatan bebas.", width=30),
 )
 
+SOURCE_COLUMNS = (
+    Column("source_id", "ID sumber (huruf kecil, angka, '-'), dipakai di kolom Sumber.",
+           width=20),
+    Column("kind", "reference (daftar resmi), news-article (berita) atau registry.",
+           "source_kind", 14),
+    Column("label", "Judul sumber.", width=40),
+    Column("label_en", "Judul dalam bahasa Inggris (boleh kosong).", width=30),
+    Column("publisher", "ID penerbit di tabel Organisasi (boleh kosong).", width=14),
+    Column("place", "Tempat terbit (boleh kosong).", width=14),
+    Column("place_code", "Kode Kemendagri tempat itu (boleh kosong).", width=12, text=True),
+    Column("language", "Kode bahasa, mis. id.", width=8),
+    Column("document", "Teks sumber: file di folder ini, mis. sources/berita.txt; baris daftar "
+           "resmi: regions/units.csv dan regions/bps_crosswalk.csv (disertakan kkb-lod).",
+           width=24),
+    Column("stated_kkb_count", "Jumlah Kampung KB menurut sumber (boleh kosong).", width=10),
+    Column("stated_district_count", "Jumlah kecamatan menurut sumber (boleh kosong).", width=10),
+    Column("stated_village_kind", "Jenis desa menurut sumber (boleh kosong).", "village_kind", 12),
+    Column("note", "Catatan.", width=40),
+)
+
+#: The rows the "Sumber" sheet starts with: the official lists the build publishes the area's
+#: units and BPS codes from (the package's own copies, :mod:`kkb_lod.reference`), so every unit
+#: says where it comes from. As data/registry/sources.csv describes them (publisher left out: a
+#: new registry has no organisations table).
+REFERENCE_SOURCES = (
+    {"source_id": "kemendagri-2025", "kind": "reference",
+     "label": "Kode dan data wilayah administrasi pemerintahan (Kepmendagri No 300.2.2-2138 Tahun "
+              "2025 sebagaimana diubah dengan Kepmendagri No 300.2.2-2430 Tahun 2025)",
+     "label_en": "Codes and data of government administrative areas (Kepmendagri 300.2.2-2138 of "
+                 "2025 as amended by 300.2.2-2430 of 2025)",
+     "language": "id", "document": "regions/units.csv",
+     "note": "Decree of 25 April 2025, amended 23 June 2025. Codes and names via the public "
+             "repository cahyadsn/wilayah (db/wilayah.sql, commit b7ad440a); centroids (polygon "
+             "centroid, not a settlement point) from cahyadsn/wilayah_boundaries (commit "
+             "3c5a7960); postal codes from cahyadsn/wilayah_kodepos (commit 4fa8c592)."},
+    {"source_id": "bps-crosswalk-2018", "kind": "reference",
+     "label": "Kode wilayah BPS dan padanannya dengan kode Kemendagri (BPS 2018 semester 1)",
+     "label_en": "BPS area codes and their Kemendagri equivalents (BPS 2018 H1)",
+     "language": "id", "document": "regions/bps_crosswalk.csv",
+     "note": "BPS code bridge, 2018 H1, via the public repository kodewilayah/explorer "
+             "(data/bps/bps-to-dagri.tsv, commit 95495514). BPS numbering differs from Kemendagri "
+             "below regency level."},
+)
+
 
 @dataclass(frozen=True)
 class Lists:
@@ -144,6 +190,7 @@ class Lists:
             "Jenis Desa": list(VILLAGE_KINDS),
             "Program": ["kampung-keluarga-berkualitas"],
             "Status": ["designated"],
+            "Jenis Sumber": ["reference", "news-article", "registry"],
         }
 
 
@@ -161,6 +208,7 @@ LISTS = {
     "village_kind": ("Jenis Desa", "stop"),
     "programme": ("Program", "warning"),
     "status": ("Status", "stop"),
+    "source_kind": ("Jenis Sumber", "stop"),
 }
 
 
@@ -195,9 +243,14 @@ def write_workbook(path: Path, units: Sequence[UnitRow]) -> None:
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "year": book.add_format({"num_format": "0"}),
     }
-    for name, columns in ((SHEET_KKB, KKB_COLUMNS), (SHEET_YEARS, YEAR_COLUMNS)):
+    for name, columns, rows in ((SHEET_KKB, KKB_COLUMNS, ()), (SHEET_YEARS, YEAR_COLUMNS, ()),
+                                (SHEET_SOURCES, SOURCE_COLUMNS, REFERENCE_SOURCES)):
         sheet = book.add_worksheet(name)
         _write_sheet(sheet, columns, formats, ranges)
+        for r, row in enumerate(rows, start=1):
+            for n, column in enumerate(columns):
+                if row.get(column.name):
+                    sheet.write_string(r, n, row[column.name])
     sheet = book.add_worksheet(SHEET_LISTS)
     sheet.set_column(0, len(lists) - 1, 22, formats["text"])
     sheet.write_row(0, 0, list(lists), formats["header"])
@@ -246,5 +299,6 @@ def _rule(column: Column, ranges: dict[str, str]) -> dict:
     return {"validate": "any"}
 
 
-__all__ = ["KKB_COLUMNS", "LISTS", "SHEET_KKB", "SHEET_LISTS", "SHEET_YEARS", "WORKBOOK",
-           "YEAR_COLUMNS", "Column", "Lists", "list_ranges", "write_workbook"]
+__all__ = ["KKB_COLUMNS", "LISTS", "REFERENCE_SOURCES", "SHEET_KKB", "SHEET_LISTS",
+           "SHEET_SOURCES", "SHEET_YEARS", "SOURCE_COLUMNS", "WORKBOOK", "YEAR_COLUMNS",
+           "Column", "Lists", "list_ranges", "write_workbook"]

@@ -7,6 +7,7 @@ dates, classifications); every code and official name comes from the packaged re
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import subprocess
@@ -21,6 +22,8 @@ from pyoxigraph import RdfFormat, Store
 
 from kkb_lod.cli import cli
 from kkb_lod.config import load_settings
+from kkb_lod.headers import HEADERS, fold, lookup
+from kkb_lod.ingest import OPTIONAL_TABLES, TABLES
 from kkb_lod.reference import covered_units, national_units
 from kkb_lod.scaffold import ENGLISH, PLACEHOLDER_BASE
 from kkb_lod.template import (
@@ -29,13 +32,21 @@ from kkb_lod.template import (
     KKB_COLUMNS,
     LAST_DATE,
     LAST_YEAR,
+    REFERENCE_SOURCES,
     SHEET_KKB,
     SHEET_LISTS,
+    SHEET_SOURCES,
     SHEET_YEARS,
+    SOURCE_COLUMNS,
     YEAR_COLUMNS,
 )
 
+from .conftest import DATA
+
 KKB = "https://w3id.org/kkb/def#"
+SHEETS = {SHEET_KKB: KKB_COLUMNS, SHEET_YEARS: YEAR_COLUMNS, SHEET_SOURCES: SOURCE_COLUMNS}
+EVERY = {**TABLES, **OPTIONAL_TABLES}
+folded = lookup(HEADERS)
 
 
 def init(folder: Path, *args: str) -> None:
@@ -88,7 +99,7 @@ def test_init_writes_the_folder(regency: Path) -> None:
     readme = (regency / "README.md").read_text(encoding="utf-8")
     assert "## Bahasa Indonesia" in readme and "## English" in readme
     assert "Kabupaten Barito Selatan (62.04)" in readme and "base_iri" in readme
-    for sheet, columns in ((SHEET_KKB, KKB_COLUMNS), (SHEET_YEARS, YEAR_COLUMNS)):
+    for sheet, columns in SHEETS.items():
         for column in columns:
             assert f"| {column.header} (`{column.name}`) | {column.note} |" in readme
             assert f"| {column.header} (`{column.name}`) | {ENGLISH[(sheet, column.name)]} |" in readme
@@ -96,12 +107,15 @@ def test_init_writes_the_folder(regency: Path) -> None:
 
 def test_the_workbook_sheets_headers_and_notes(regency: Path) -> None:
     book = openpyxl.load_workbook(regency / "registry" / "registry.xlsx")
-    assert book.sheetnames == [SHEET_KKB, SHEET_YEARS, SHEET_LISTS]
-    assert [book[name].sheet_state for name in book.sheetnames] == ["visible", "visible", "hidden"]
-    for name, columns in ((SHEET_KKB, KKB_COLUMNS), (SHEET_YEARS, YEAR_COLUMNS)):
+    assert book.sheetnames == [SHEET_KKB, SHEET_YEARS, SHEET_SOURCES, SHEET_LISTS]
+    assert [book[name].sheet_state for name in book.sheetnames] == ["visible"] * 3 + ["hidden"]
+    for name, columns in SHEETS.items():
         sheet = book[name]
-        assert [c.value for c in sheet[1]] == [c.header for c in columns]
-        assert sheet.freeze_panes == "A2" and sheet.max_row == 1
+        # each header is the column's first Indonesian name, read back as the canonical column
+        assert [c.value for c in sheet[1]] == [HEADERS[c.name][0] for c in columns]
+        assert [folded[fold(c.value)] for c in sheet[1]] == [c.name for c in columns]
+        assert sheet.freeze_panes == "A2"
+        assert sheet.max_row == (1 + len(REFERENCE_SOURCES) if name == SHEET_SOURCES else 1)
         for cell, column in zip(sheet[1], columns, strict=True):
             assert cell.comment is not None and column.note in cell.comment.text
             assert sheet.column_dimensions[cell.column_letter].width >= 8
@@ -144,6 +158,25 @@ def test_the_lists_hold_the_area_units(regency: Path) -> None:
     first = official[0]
     assert [c.value for c in lookup[2][:4]] == [first.code, first.name, first.parent_code,
                                                 {u.code: u.name for u in districts}[first.parent_code]]
+
+
+def test_every_column_of_the_tables_is_in_the_template() -> None:
+    for table, columns in (("kkb", KKB_COLUMNS), ("kkb_years", YEAR_COLUMNS),
+                           ("sources", SOURCE_COLUMNS)):
+        assert [c.name for c in columns] != [] and {c.name for c in columns} == set(
+            EVERY[table][2]), table
+
+
+def test_the_sources_sheet_starts_with_the_official_lists(regency: Path) -> None:
+    """As the bundled registry describes them (data/registry/sources.csv), publisher aside."""
+    with (DATA / "registry" / "sources.csv").open(encoding="utf-8", newline="") as file:
+        bundled = {row["source_id"]: row for row in csv.DictReader(file)}
+    for row in REFERENCE_SOURCES:
+        assert {k: v for k, v in bundled[row["source_id"]].items() if v and k != "publisher"} == row
+    sheet = openpyxl.load_workbook(regency / "registry" / "registry.xlsx")[SHEET_SOURCES]
+    read = [{c.name: v for c, v in zip(SOURCE_COLUMNS, values, strict=True) if v}
+            for values in sheet.iter_rows(min_row=2, values_only=True)]
+    assert read == list(REFERENCE_SOURCES)
 
 
 def test_codes_and_ids_are_text_cells(regency: Path) -> None:
