@@ -139,3 +139,15 @@ def shown(canonical: str, aliases: dict[str, tuple[str, ...]] = HEADERS) -> str:
     Desa/Kelurahan")``."""
     alias = aliases.get(canonical)
     return f'{canonical} ("{alias[0]}")' if alias else canonical
+
+
+def header_table() -> str:
+    """The Markdown tables of data/README.md: each table's sheet names, each column's headers
+    (tests/test_docs.py checks that the README holds exactly these)."""
+    lines = ["| table (file stem) | sheet name |", "|---|---|"]
+    lines += [f"| `{stem}` | " + ", ".join(f'"{name}"' for name in names) + " |"
+              for stem, names in SHEETS.items()]
+    lines += ["", "| column | header (any of these, or the column's own name) |", "|---|---|"]
+    lines += [f"| `{column}` | " + ", ".join(f'"{name}"' for name in names) + " |"
+              for column, names in HEADERS.items()]
+    return "\n".join(lines)

@@ -23,7 +23,7 @@ from typing import Any
 import python_calamine as calamine
 
 from kkb_lod.headers import SHEETS, fold, lookup
-from kkb_lod.ingest import LIMITS, CellError, Limits, Parser, Problem, Record
+from kkb_lod.ingest import CONTROL_RE, LIMITS, CellError, Limits, Parser, Problem, Record
 from kkb_lod.sheetscan import Marks, column_letters, scan
 from kkb_lod.tables import Header, Row, match_header, parse_rows
 
@@ -308,7 +308,10 @@ def _flags(marks: Marks, merged: Sequence[tuple[tuple[int, int], tuple[int, int]
 
 def blank(cells: Sequence[Any]) -> bool:
     """Whether no cell of a row holds anything (spaces are nothing)."""
-    return all(type(cell) is str and not cell.strip() for cell in cells)
+    for cell in cells:  # a loop: most rows end at their first cell
+        if type(cell) is not str or cell.strip():
+            return False
+    return True
 
 
 def _data_rows(shown: str, sheet: str, header: Header, ahead: list[tuple[int, list[Any]]],
@@ -344,7 +347,8 @@ def _data_rows(shown: str, sheet: str, header: Header, ahead: list[tuple[int, li
                 yield Problem(shown, number, None, str(cells[i]), f"has a value in column "
                               f"{column_letters(left + i)}, which has no header; name the column "
                               f"or delete the value", sheet)
-        yield number, cells, True
+        # control characters are searched for cell by cell only in a row that holds one
+        yield number, cells, CONTROL_RE.search("".join(c for c in cells if type(c) is str)) is not None
 
 
 def _chain(ahead: list[tuple[int, list[Any]]], rows: Iterator[tuple[int, list[Any]]]

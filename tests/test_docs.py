@@ -28,3 +28,22 @@ def test_quick_start_has_exactly_two_commands() -> None:
     commands = [b.split("```", 1)[0].strip() for b in blocks]
     assert len(commands) == 2 and all("\n" not in c for c in commands)
     assert commands[1] == "bash .ci/run"
+
+
+DATA_README = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_header_names_are_documented_as_the_code_has_them() -> None:
+    """data/README.md holds the sheet and header names exactly as kkb_lod/headers.py has them."""
+    from kkb_lod.headers import HEADERS, header_table
+
+    assert header_table() in DATA_README
+    assert '| `village_code` | "Kode Desa/Kelurahan", "Kode Desa" |' in DATA_README
+    assert len(HEADERS) >= 70
+
+
+def test_every_spreadsheet_trap_is_documented() -> None:
+    from kkb_lod.sheets import TRAPS
+
+    missing = [trap for trap, what in TRAPS.items() if f"| `{trap}` | {what} |" not in DATA_README]
+    assert not missing

@@ -172,3 +172,22 @@ def test_a_missing_kkb_table_is_refused(data_copy: Path) -> None:
     shutil.move(data_copy / "registry" / "kkb.csv", data_copy / "kkb.csv")
     with pytest.raises(InputError, match="registry/kkb.csv: file is missing"):
         read_registry(data_copy)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_a_line_break_is_refused_where_csv_refuses_it(data_copy: Path, kind: str) -> None:
+    """A line break is text only in ``note`` and ``source_excerpt``, in a workbook as in CSV."""
+    rows = csv_rows(data_copy / "registry" / "sources.csv")
+    note = rows[0].index("note")
+    rows[1][note] = rows[1][note].replace(" neither", "\nneither")
+    kkb = csv_rows(data_copy / "registry" / "kkb.csv")
+    kkb[3][kkb[0].index("village_name")] = "Kalanis\nbaru"
+    write = write_xlsx if kind == "xlsx" else write_ods
+    write(data_copy / "registry" / f"registry.{kind}", {"Sumber": rows, "Kampung KB": kkb})
+    (data_copy / "registry" / "sources.csv").unlink()
+    (data_copy / "registry" / "kkb.csv").unlink()
+    with pytest.raises(InputError) as caught:
+        read_registry(data_copy)
+    [problem] = caught.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Kampung KB", 4, "village_name")
+    assert "U+000A" in problem.message
