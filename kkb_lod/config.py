@@ -57,7 +57,7 @@ class Settings:
     reference: str = _setting(
         "covered",
         "Which official units a build publishes: 'covered' (the regencies the registry names, "
-        "whole, with their provinces, in graph 'regions') or 'all' (besides, every unit of the "
+        "whole, with their provinces, and the area, in graph 'regions') or 'all' (besides, every unit of the "
         "country's Kemendagri 2025 list in graph 'reference', a dataset of its own).",
     )
     area: str = _setting(
