@@ -326,3 +326,20 @@ def test_filled_rows_are_published(tmp_path: Path) -> None:
     # every village of the area is published, not only the two with a KKB
     assert len(select(store, "SELECT DISTINCT ?v { ?v a kkb:Desa }")) + len(
         select(store, "SELECT DISTINCT ?v { ?v a kkb:Kelurahan }")) == len(villages("62.04"))
+
+
+def test_another_folder_names_the_settings_file(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kkb-lod --config DIR/kkb-lod.toml`` from elsewhere reads DIR's registry (paths in the
+    file are relative to it); a settings file that is not there stops the command."""
+    folder = tmp_path / "reg"
+    init(folder, "--area", "62.04")
+    monkeypatch.chdir(tmp_path)
+    for name in [k for k in os.environ if k.startswith("KKB_")]:
+        monkeypatch.delenv(name)
+    report = tmp_path / "report.ttl"
+    result = CliRunner().invoke(cli, ["--config", str(folder / "kkb-lod.toml"), "validate",
+                                      "--report", str(report)])
+    assert result.exit_code == 0 and "Valid:" in result.output, result.output
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "none.toml"), "validate"])
+    assert result.exit_code == 2 and "none.toml" in result.output
