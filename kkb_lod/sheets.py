@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -185,6 +186,18 @@ def read_sheet(
             return [], problems or [Problem(shown, None, None, None, f"holds {len(names)} sheets; "
                                             "a workbook of one table holds it in one sheet")]
         sheet = names[0]
+    try:
+        return _read_sheet(path, shown, sheet, record_type, parsers, limits, aliases)
+    except (calamine.CalamineError, zipfile.BadZipFile, ET.ParseError, KeyError, OSError,
+            ValueError) as err:  # a workbook broken inside: its sheet, or the XML scanned
+        return [], [Problem(shown, None, None, None, f"cannot be read ({type(err).__name__}: "
+                            f"{err}); open it and save it again as .xlsx or .ods", sheet)]
+
+
+def _read_sheet(
+    path: Path, shown: str, sheet: str, record_type: Callable[..., Any],
+    parsers: dict[str, Parser], limits: Limits, aliases: dict[str, tuple[str, ...]] | None,
+) -> tuple[list[Record], list[Problem]]:
     with open_workbook(path) as book:
         try:
             data = book.get_sheet_by_name(sheet)
