@@ -31,6 +31,7 @@ class Marks:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # cell → formula text
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cell → the error shown
     hidden: list[range] = field(default_factory=list)  # rows, as ranges (ODS repeats rows)
+    hidden_columns: list[range] = field(default_factory=list)  # columns from 0 (A = 0)
     #: merged ranges, ((first row, first column), (last row, last column)) from 0 (ODS only:
     #: python-calamine gives an .xlsx's)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
@@ -66,6 +67,8 @@ _ERROR = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"[^>]*>')
 _VALUE = re.compile(rb"(?:<(?:\w+:)?v>([^<]*))?")
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
+_HIDDEN_COLUMN = re.compile(rb'<(?:\w+:)?col\s[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_SPAN = re.compile(rb'\bmin="([0-9]+)"[^>]*?\bmax="([0-9]+)"|\bmax="([0-9]+)"[^>]*?\bmin="([0-9]+)"')
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 
 
@@ -109,6 +112,10 @@ def _scan_xlsx_text(context: bytes, text: bytes, marks: Marks) -> None:
     for found in _HIDDEN_ROW.finditer(text) if b'hidden="' in text else ():
         if number := _ROW_NUMBER.search(found[0]):
             marks.hidden.append(range(int(number[1]), int(number[1]) + 1))
+    for found in _HIDDEN_COLUMN.finditer(text) if b'hidden="' in text else ():
+        if span := _SPAN.search(found[0]):
+            first, last = (span[1], span[2]) if span[1] else (span[4], span[3])
+            marks.hidden_columns.append(range(int(first) - 1, int(last)))
     for found in _ERROR.finditer(text) if b't="e"' in text else ():
         if ref := _REF.search(found[0]):
             value = _VALUE.match(text, found.end())
@@ -138,15 +145,20 @@ def scan_ods(archive: zipfile.ZipFile, sheet: str) -> Marks:
     if not _ods_has_signs(archive):
         return marks
     with archive.open("content.xml") as stream:
-        inside, row = False, 0
+        inside, row, column = False, 0, 0
         for event, element in ET.iterparse(stream, events=("start", "end")):
             tag = element.tag
             if tag == f"{_TABLE}table":
                 if event == "start":
-                    inside, row = element.get(f"{_TABLE}name") == sheet, 0
+                    inside, row, column = element.get(f"{_TABLE}name") == sheet, 0, 0
                 elif inside:
                     return marks
                 continue
+            if inside and event == "end" and tag == f"{_TABLE}table-column":
+                repeat = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+                if element.get(f"{_TABLE}visibility", "visible") != "visible":
+                    marks.hidden_columns.append(range(column, column + repeat))
+                column += repeat
             if event != "end" or tag != f"{_TABLE}table-row":
                 continue
             if inside:
