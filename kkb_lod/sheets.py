@@ -307,8 +307,8 @@ def _flags(marks: Marks, merged: Sequence[tuple[tuple[int, int], tuple[int, int]
             f"paste it back as values only", formula)
     for (row, column), error in marks.errors.items():
         flags[row, column - left] = Flag(
-            f"is the error {error}, the result of a formula gone wrong; type the value itself",
-            error)
+            f"is {f'the error {error}' if error else 'an error cell'}, the result of a formula gone "
+            f"wrong; type the value itself", error)
     return flags
 
 

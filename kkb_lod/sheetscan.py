@@ -119,7 +119,7 @@ def _scan_xlsx_text(context: bytes, text: bytes, marks: Marks) -> None:
     for found in _ERROR.finditer(text) if b't="e"' in text else ():
         if ref := _REF.search(found[0]):
             value = _VALUE.match(text, found.end())
-            shown = unescape(value[1].decode("utf-8", "replace")) if value and value[1] else "an error"
+            shown = unescape(value[1].decode("utf-8", "replace")) if value and value[1] else ""
             marks.errors[int(ref[2]), column_index(ref[1].decode())] = shown
     for found in _FORMULA.finditer(text) if b"<f" in text or b":f" in text else ():
         formula = _FORMULA_TEXT.match(text, found.end() - 1)
@@ -175,9 +175,10 @@ def _ods_has_signs(archive: zipfile.ZipFile) -> bool:
     with archive.open("content.xml") as stream:
         tail = b""
         while chunk := stream.read(CHUNK):
-            if any(sign in tail + chunk for sign in _ODS_SIGNS):
+            window = tail + chunk  # a sign cut by a chunk's end is whole in the next window
+            if any(sign in window for sign in _ODS_SIGNS):
                 return True
-            tail = chunk[-32:]
+            tail = window[-32:]
     return False
 
 
@@ -188,7 +189,7 @@ def _ods_cells(row_element: ET.Element, row: int, marks: Marks) -> None:
         if formula := cell.get(f"{_TABLE}formula"):
             marks.formulas[row + 1, column] = formula.removeprefix("of:")
         if cell.get(f"{_OFFICE}value-type") == "error":
-            marks.errors[row + 1, column] = "an error"
+            marks.errors[row + 1, column] = ""  # its text is the formula's result, not marked
         rows = int(cell.get(f"{_TABLE}number-rows-spanned", "1"))
         columns = int(cell.get(f"{_TABLE}number-columns-spanned", "1"))
         if rows > 1 or columns > 1:
