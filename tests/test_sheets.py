@@ -5,19 +5,23 @@ The bad-input corpus of spreadsheets is tests/cases/sheets/ (test_sheet_cases.py
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 from kkb_lod.config import Settings
 from kkb_lod.headers import HEADERS, SHEETS, fold, lookup, names
-from kkb_lod.ingest import TABLES, InputError, Problem, read_registry
+from kkb_lod.ingest import TABLES, InputError, Problem, optional, read_registry, read_table, slug, text
 from kkb_lod.pipeline import map_graphs
 
-from .conftest import BASE, DATA
+from .conftest import BASE, DATA, examples
 from .workbooks import csv_rows, registry_to_workbooks, write_ods, write_xlsx
 
 
@@ -191,3 +195,27 @@ def test_a_line_break_is_refused_where_csv_refuses_it(data_copy: Path, kind: str
     [problem] = caught.value.problems
     assert (problem.sheet, problem.row, problem.column) == ("Kampung KB", 4, "village_name")
     assert "U+000A" in problem.message
+
+
+@settings(max_examples=examples(25), deadline=None)
+@given(cells=st.lists(st.tuples(st.text("ab-Z 1=\t", min_size=1, max_size=6).filter(str.strip),
+                                st.text(st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from(
+                                    ["\n", "\t", "=", "+", "-", "@", "\u0085"]), max_size=8)),
+                      min_size=1, max_size=6))
+def test_a_workbook_and_a_csv_file_obey_the_same_rules(cells: list[tuple[str, str]]) -> None:
+    """Whatever text the cells hold, a sheet gives the records and the problems (row, column,
+    message) a CSV file of the same rows gives."""
+    parsers = {"id": slug, "note": optional(text)}
+    rows = [["id", "note"], *[list(pair) for pair in cells]]
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path, xlsx_path = Path(folder) / "t.csv", Path(folder) / "t.xlsx"
+        with csv_path.open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file, lineterminator="\n").writerows(rows)
+        write_xlsx(xlsx_path, {"S": rows})
+        read = [read_table(path, "t", lambda **c: c, parsers, sheet=sheet)
+                for path, sheet in ((csv_path, None), (xlsx_path, "S"))]
+    (csv_records, csv_problems), (xlsx_records, xlsx_problems) = read
+    assert [(p.row, p.column, p.message) for p in xlsx_problems] == [
+        (p.row, p.column, p.message) for p in csv_problems]
+    assert [(r["row"], r["id"], r["note"]) for r in xlsx_records] == [
+        (r["row"], r["id"], r["note"]) for r in csv_records]
