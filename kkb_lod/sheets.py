@@ -137,8 +137,11 @@ def sheet_names(path: Path, shown: str, limits: Limits = LIMITS) -> tuple[list[s
     problem = unreadable(path, shown, limits)
     if problem is not None:
         return [], [problem]
-    with open_workbook(path) as book:
-        sheets = book.sheets_metadata
+    try:
+        with open_workbook(path) as book:
+            sheets = book.sheets_metadata
+    except (calamine.CalamineError, OSError, ValueError) as err:
+        return [], [_cannot_read(shown, err)]
     names, problems = [], []
     for sheet in sheets:
         if sheet.name.startswith("_"):
@@ -152,18 +155,16 @@ def sheet_names(path: Path, shown: str, limits: Limits = LIMITS) -> tuple[list[s
 
 
 def unreadable(path: Path, shown: str, limits: Limits = LIMITS) -> Problem | None:
-    """Why the workbook at ``path`` is not read at all, or None."""
+    """Why the workbook at ``path`` is not read at all (too big, packed or unpacked; no zip), or
+    None. Only the zip's directory is read here: python-calamine opens the workbook once, later."""
     if (size := path.stat().st_size) > limits.file_bytes:
         return Problem(shown, None, None, None, f"is {size:,} bytes, more than a registry file may "
                        f"have ({limits.file_bytes:,}); is it the right file? Nothing was read")
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-        with open_workbook(path):
-            pass
-    except (zipfile.BadZipFile, calamine.CalamineError, OSError, ValueError) as err:
-        return Problem(shown, None, None, None, f"cannot be read as a workbook ({err}); save it "
-                       f"again as .xlsx (Excel) or .ods (LibreOffice)")
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        return _cannot_read(shown, err)
     if unpacked > UNPACKED * limits.file_bytes:
         return Problem(shown, None, None, None, f"unpacks to {unpacked:,} bytes, more than a "
                        f"registry file may ({UNPACKED * limits.file_bytes:,}); nothing was read")
@@ -244,11 +245,13 @@ def _read_rows(
             problems.append(Problem(shown, number, None, None, f"has merged cells "
                                     f"({_range(top, col, bottom, last)}); unmerge them: every "
                                     f"column has its own header", sheet))
-    for hidden in marks.hidden_columns:
+    for hidden in marks.hidden_columns:  # one with a header (a value under none is refused)
         for i in range(max(hidden.start - left, 0), min(hidden.stop - left, len(texts))):
-            problems.append(Problem(shown, number, texts[i] or None, None, f"is a hidden column "
-                                    f"({column_letters(left + i)}); a hidden column would be read "
-                                    f"unseen: unhide it, and delete it if it is no data", sheet))
+            if texts[i].strip():
+                problems.append(Problem(shown, number, texts[i], None, f"is a hidden column "
+                                        f"({column_letters(left + i)}); a hidden column would be "
+                                        f"read unseen: unhide it, and delete it if it is no data",
+                                        sheet))
     following = next(((n, row) for n, row in ahead if not blank(row)), None)
     if following is not None and score >= 2:
         again = _score([header_text(c) for c in following[1]], known)
@@ -361,3 +364,8 @@ def _chain(ahead: list[tuple[int, list[Any]]], rows: Iterator[tuple[int, list[An
            ) -> Iterator[tuple[int, list[Any]]]:
     yield from ahead
     yield from rows
+
+
+def _cannot_read(shown: str, err: Exception) -> Problem:
+    return Problem(shown, None, None, None, f"cannot be read as a workbook ({err}); save it again "
+                   f"as .xlsx (Excel) or .ods (LibreOffice)")
