@@ -18,7 +18,19 @@ from rdflib.compare import isomorphic
 
 from kkb_lod.config import Settings
 from kkb_lod.headers import HEADERS, SHEETS, fold, lookup, names
-from kkb_lod.ingest import TABLES, InputError, Problem, optional, read_registry, read_table, slug, text
+from kkb_lod.ingest import (
+    TABLES,
+    InputError,
+    Problem,
+    code,
+    date,
+    optional,
+    read_registry,
+    read_table,
+    slug,
+    text,
+    year,
+)
 from kkb_lod.pipeline import map_graphs
 
 from .conftest import BASE, DATA, examples
@@ -117,12 +129,15 @@ def test_sheets_starting_with_underscore_are_not_read(data_copy: Path) -> None:
     assert len(read_registry(data_copy).kkb) == 15
 
 
-def test_trailing_blank_rows_and_a_title_free_sheet_from_b2_are_read(data_copy: Path) -> None:
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_trailing_blank_rows_and_a_title_free_sheet_from_b3_are_read(data_copy: Path, kind: str
+                                                                     ) -> None:
     """Data may start in any cell; blank rows above the header and under the last row carry
     nothing and are ignored. Rows keep the numbers the spreadsheet shows."""
     rows = csv_rows(data_copy / "registry" / "kkb.csv")
     shifted = [[], [], *[["", *r] for r in rows], [], [" "], []]
-    write_xlsx(data_copy / "registry" / "kkb.xlsx", {"Sheet1": shifted})
+    (write_xlsx if kind == "xlsx" else write_ods)(data_copy / "registry" / f"kkb.{kind}",
+                                                  {"Sheet1": shifted})
     (data_copy / "registry" / "kkb.csv").unlink()
     registry = read_registry(data_copy)
     assert [k.row for k in registry.kkb] == list(range(4, 19))
@@ -219,3 +234,56 @@ def test_a_workbook_and_a_csv_file_obey_the_same_rules(cells: list[tuple[str, st
         (p.row, p.column, p.message) for p in csv_problems]
     assert [(r["row"], r["id"], r["note"]) for r in xlsx_records] == [
         (r["row"], r["id"], r["note"]) for r in csv_records]
+
+
+#: The headers issue #16's spec fixes (SPEC-16.md), which the template and branch model rely on.
+SPEC_HEADERS = {
+    "village_code": ["Kode Desa/Kelurahan", "Kode Desa"],
+    "village_name": ["Desa/Kelurahan", "Nama Desa/Kelurahan", "Nama Desa"],
+    "district_code": ["Kode Kecamatan"], "district_name": ["Kecamatan", "Nama Kecamatan"],
+    "programme": ["Program"], "status": ["Status"], "designation_date": ["Tanggal Penetapan"],
+    "designated_by": ["Ditetapkan Oleh"], "source": ["Sumber"], "source_excerpt": ["Kutipan Sumber"],
+    "source_village_name": ["Nama Desa menurut Sumber"],
+    "source_village_kind": ["Jenis Desa menurut Sumber"],
+    "source_district_name": ["Nama Kecamatan menurut Sumber"],
+    "registry_id": ["ID Kampung", "ID Kampung KB", "Nomor Registrasi"],
+    "kampung_name": ["Nama Kampung", "Nama Kampung KB"],
+    "sub_village": ["Dusun/RW", "Wilayah Dusun/RW"], "inauguration_date": ["Tanggal Pencanangan"],
+    "inaugurated_by": ["Dicanangkan Oleh"], "pokja_decree_number": ["Nomor SK Pokja", "No. SK Pokja"],
+    "pokja_decree_date": ["Tanggal SK Pokja"], "year": ["Tahun"], "classification": ["Klasifikasi"],
+    "poktan": ["Poktan"], "rumah_dataku": ["Rumah DataKu"], "note": ["Catatan"],
+}
+SPEC_SHEETS = {"kkb": "Kampung KB", "kkb_years": "Tahunan", "activities": "Kegiatan",
+               "organisations": "Organisasi", "posts": "Jabatan", "programmes": "Program",
+               "objectives": "Sasaran", "sources": "Sumber", "indicators": "Indikator",
+               "observations": "Nilai Indikator"}
+
+
+def test_the_spec_headers_and_sheet_names_are_there() -> None:
+    for column, spelled in SPEC_HEADERS.items():
+        assert all(lookup([column])[fold(name)] == column for name in spelled), column
+    assert {stem: SHEETS[stem][0] for stem in SPEC_SHEETS} == SPEC_SHEETS
+
+
+TYPED = st.one_of(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=5),
+                  st.integers(-10**17, 10**17), st.booleans(),
+                  st.floats(-1e20, 1e20, allow_nan=False, allow_infinity=False),
+                  st.dates(dt.date(1900, 3, 1), dt.date(2200, 1, 1)),
+                  st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2200, 1, 1)),
+                  st.times())
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(rows=st.lists(st.lists(TYPED, min_size=4, max_size=4), max_size=5),
+       kind=st.sampled_from(["xlsx", "ods"]))
+def test_any_typed_cell_is_read_or_refused_never_a_crash(rows: list[list[object]], kind: str) -> None:
+    """Text, numbers of any size, booleans, dates, dates with times, times: in a code, a date, a
+    year or a text column, each cell is read or refused with its place."""
+    parsers = {"village_code": optional(code), "designation_date": optional(date), "year": optional(year),
+               "village_name": optional(text)}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"t.{kind}"
+        (write_xlsx if kind == "xlsx" else write_ods)(path, {"S": [list(parsers), *rows]})
+        records, problems = read_table(path, "t", lambda **c: c, parsers, sheet="S", empty_ok=True)
+    assert all(p.sheet == "S" and p.message for p in problems)
+    assert all(isinstance(r["village_name"], str | None) for r in records)
