@@ -74,12 +74,13 @@ class Place:
         return self.shown + (f' (sheet "{self.sheet}")' if self.sheet is not None else "")
 
 
-def find_tables(folder: Path, stems: Iterable[str], limits: Limits = LIMITS
-                ) -> tuple[dict[str, Place], list[Problem]]:
+def find_tables(folder: Path, stems: Iterable[str], limits: Limits = LIMITS,
+                limits_of: dict[str, Limits] | None = None) -> tuple[dict[str, Place], list[Problem]]:
     """Where each of the tables ``stems`` is in ``folder/registry``, and what is wrong with the
     workbooks there: a table in two places, a sheet named after no table, a hidden sheet. A sheet
     whose name starts with ``_`` is never read; nor are files starting with ``.`` or ``~$`` (the
-    lock file Excel keeps beside an open workbook)."""
+    lock file Excel keeps beside an open workbook). A workbook is bounded by ``limits``, or, when
+    named after a table, by that table's own (``limits_of``: the observations may be larger)."""
     stems = list(stems)
     registry = folder / "registry"
     if not registry.is_dir():
@@ -105,7 +106,7 @@ def find_tables(folder: Path, stems: Iterable[str], limits: Limits = LIMITS
             continue  # another CSV file is no table (it may be a source's document)
         if suffix not in WORKBOOKS:
             continue
-        names, trouble = sheet_names(path, shown, limits)
+        names, trouble = sheet_names(path, shown, (limits_of or {}).get(path.stem, limits))
         problems += trouble
         if path.stem in stems:  # a workbook of one table
             if len(names) == 1:

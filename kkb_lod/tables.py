@@ -150,7 +150,8 @@ def read_tables(folder: Path, limits: Limits = LIMITS
 
     every = {**ingest.TABLES, **ingest.OPTIONAL_TABLES}
     places, problems = find_tables(
-        folder, [name for name, (path, *_) in every.items() if path.startswith("registry/")], limits)
+        folder, [name for name, (path, *_) in every.items() if path.startswith("registry/")], limits,
+        {"observations": ingest.OBSERVATION_LIMITS})
     tables: dict[str, tuple[Record, ...]] = {}
     for name, (path, record_type, parsers) in every.items():
         if name in ingest.REFERENCE_TABLES:

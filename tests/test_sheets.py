@@ -21,6 +21,7 @@ from kkb_lod.headers import HEADERS, SHEETS, fold, lookup, names
 from kkb_lod.ingest import (
     TABLES,
     InputError,
+    Limits,
     Problem,
     code,
     date,
@@ -32,6 +33,7 @@ from kkb_lod.ingest import (
     year,
 )
 from kkb_lod.pipeline import map_graphs
+from kkb_lod.sheets import find_tables
 
 from .conftest import BASE, DATA, examples
 from .workbooks import csv_rows, registry_to_workbooks, write_ods, write_xlsx
@@ -287,3 +289,21 @@ def test_any_typed_cell_is_read_or_refused_never_a_crash(rows: list[list[object]
         records, problems = read_table(path, "t", lambda **c: c, parsers, sheet="S", empty_ok=True)
     assert all(p.sheet == "S" and p.message for p in problems)
     assert all(isinstance(r["village_name"], str | None) for r in records)
+
+
+def test_a_workbook_too_big_packed_or_unpacked_is_refused_unread(tmp_path: Path) -> None:
+    """A workbook is bounded like any registry file, and so is what it unpacks to (a zip bomb)."""
+    (tmp_path / "registry").mkdir()
+    path = write_xlsx(tmp_path / "registry" / "registry.xlsx",
+                      {"Kampung KB": [["x"], *[["a" * 4000] for _ in range(300)]]})
+    size = path.stat().st_size
+    _, [packed] = find_tables(tmp_path, ["kkb"], Limits(file_bytes=size - 1))
+    assert f"is {size:,} bytes, more than a registry file may have" in packed.message
+    _, [unpacked] = find_tables(tmp_path, ["kkb"], Limits(file_bytes=size + 1))
+    assert "unpacks to" in unpacked.message
+    own = {"kkb": Limits(file_bytes=10**7)}  # a table's own limits: for a workbook named after it
+    _, [still] = find_tables(tmp_path, ["kkb"], Limits(file_bytes=size + 1), own)
+    assert "unpacks to" in still.message
+    path.rename(path.with_name("kkb.xlsx"))
+    places, problems = find_tables(tmp_path, ["kkb"], Limits(file_bytes=size + 1), own)
+    assert not problems and places["kkb"].sheet == "Kampung KB"
