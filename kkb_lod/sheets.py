@@ -259,6 +259,12 @@ def _read_rows(
         if again * 2 >= score:
             problems.append(Problem(shown, following[0], None, None, "is a second row of column "
                                     "names; delete it: a table has one header row", sheet))
+    if marks.unplaced:  # a file that numbers no cell: the mark is found, its place is not
+        found = ", ".join(dict.fromkeys(marks.unplaced))
+        problems.append(Problem(shown, None, None, None, f"holds {found} in cells or rows the file "
+                                f"gives no position; a registry sheet holds visible data as typed: "
+                                f"open it, unhide every row, copy the sheet and paste it back as "
+                                f"values only", sheet))
     if problems:
         return [], problems
     flags = _flags(marks, merged, left, number, end)
@@ -307,8 +313,8 @@ def _flags(marks: Marks, merged: Sequence[tuple[tuple[int, int], tuple[int, int]
                 said = Flag("", "")  # the other cells of the range: refused, said once
     for (row, column), formula in marks.formulas.items():
         flags[row, column - left] = Flag(
-            f"is a formula ({formula}); a registry cell holds data as typed: copy the column and "
-            f"paste it back as values only", formula)
+            f"is a formula{f' ({formula})' if formula else ''}; a registry cell holds data as "
+            f"typed: copy the column and paste it back as values only", formula)
     for (row, column), error in marks.errors.items():
         flags[row, column - left] = Flag(
             f"is {f'the error {error}' if error else 'an error cell'}, the result of a formula gone "

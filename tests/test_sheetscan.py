@@ -62,3 +62,23 @@ def test_another_sheets_marks_are_not_this_ones(tmp_path: Path, kind: str) -> No
     path = tmp_path / f"t.{kind}"
     (write_xlsx if kind == "xlsx" else write_ods)(path, {"S": [["a"], ["b"]], "T": [["a"], [Formula("1")]]})
     assert not scan(str(path), "S").formulas and scan(str(path), "T").formulas == {(2, 0): "=1"}
+
+
+def test_a_formula_in_a_cell_without_reference_is_still_refused(tmp_path: Path) -> None:
+    """Cells may leave out their reference (``r``); a formula there is refused without one."""
+    import zipfile
+
+    from kkb_lod.ingest import read_table, text
+
+    path = write_xlsx(tmp_path / "t.xlsx", {"S": [["name"], [Formula("1+1")]]})
+    unnumbered = tmp_path / "u.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(unnumbered, "w") as target:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b' r="A2"', b"")
+            target.writestr(member, data)
+    assert scan(str(unnumbered), "S").unplaced == ["the formula =1+1"]
+    _, [problem] = read_table(unnumbered, "u.xlsx", lambda **c: c, {"name": text}, sheet="S")
+    assert problem.row is None and "holds the formula =1+1 in cells or rows the file gives no " \
+        "position" in problem.message
