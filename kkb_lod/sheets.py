@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -268,11 +268,10 @@ def _read_rows(
     if problems:
         return [], problems
     flags = _flags(marks, merged, left, number, end)
-    convert = cell_text
     spreadsheet_parsers = {c: (dated(p) if is_date(c) else p) for c, p in parsers.items()}
-    return parse_rows(shown, sheet, header, _data_rows(shown, sheet, header, ahead, rows, left,
+    return parse_rows(shown, sheet, header, _data_rows(shown, sheet, header, chain(ahead, rows), left,
                                                       flags, _hidden(marks, number, end)),
-                      record_type, spreadsheet_parsers, limits, convert)
+                      record_type, spreadsheet_parsers, limits, cell_text)
 
 
 def _score(texts: Sequence[str], known: dict[str, str]) -> int:
@@ -330,16 +329,16 @@ def blank(cells: Sequence[Any]) -> bool:
     return True
 
 
-def _data_rows(shown: str, sheet: str, header: Header, ahead: list[tuple[int, list[Any]]],
-               rows: Iterator[tuple[int, list[Any]]], left: int, flags: dict[tuple[int, int], Flag],
-               hidden: dict[int, range]) -> Iterator[Row]:
+def _data_rows(shown: str, sheet: str, header: Header, rows: Iterable[tuple[int, list[Any]]],
+               left: int, flags: dict[tuple[int, int], Flag], hidden: dict[int, range]
+               ) -> Iterator[Row]:
     """The rows under the header, as :func:`kkb_lod.tables.parse_rows` reads them: a blank row is
     refused where rows of data follow it (trailing blank rows carry nothing and are ignored);
     a hidden row is refused; a value under no header is refused."""
     unread = [i for i, column in enumerate(header.columns) if column is None]
     blank_from: int | None = None
     seen_hidden: set[range] = set()
-    for number, cells in _chain(ahead, rows):
+    for number, cells in rows:
         if flags:
             cells = [flags.get((number, i), cell) for i, cell in enumerate(cells)]
         if blank(cells):
@@ -365,12 +364,6 @@ def _data_rows(shown: str, sheet: str, header: Header, ahead: list[tuple[int, li
                               f"or delete the value", sheet)
         # control characters are searched for cell by cell only in a row that holds one
         yield number, cells, CONTROL_RE.search("".join(c for c in cells if type(c) is str)) is not None
-
-
-def _chain(ahead: list[tuple[int, list[Any]]], rows: Iterator[tuple[int, list[Any]]]
-           ) -> Iterator[tuple[int, list[Any]]]:
-    yield from ahead
-    yield from rows
 
 
 def _cannot_read(shown: str, err: Exception) -> Problem:
