@@ -6,7 +6,8 @@ Writes a SYNTHETIC registry (the villages are real: the package's official refer
 :func:`kkb_lod.reference.national_units`; which of them are KKB, and every date, classification
 and Poktan, is drawn at random from ``--seed``) twice: as one workbook
 ``registry/registry-synthetic.xlsx`` with the sheets "Kampung KB" and "Tahunan" (Indonesian
-headers, dates as date cells, years as number cells, as a person keeps them), and as
+headers, dates as date cells, years as number cells, as a person keeps them; text in the
+shared-strings table, as Excel writes it), and as
 ``kkb-synthetic.csv`` and ``kkb_years-synthetic.csv``. Then it times reading each table from each
 format with the same reader (:func:`kkb_lod.ingest.read_table`: header matching, every trap
 check, every cell parsed) and prints seconds and the XLSX/CSV ratio. Target: the whole XLSX read
@@ -27,16 +28,23 @@ import shutil
 import statistics
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from kkb_lod import ingest
 from kkb_lod.headers import HEADERS, SHEETS
 from kkb_lod.reference import national_units
+from kkb_lod.sheetscan import column_letters
 
 SOURCE = "synthetic-generator"
 CLASSES = ("Dasar", "Berkembang", "Mandiri", "Berkelanjutan", "Paripurna")
 POKTAN = ("BKB", "BKR", "BKL", "UPPKA", "PIK-R")
+EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's date serials
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 YEARS_COLUMNS = ("registry_id", "village_code", "year", "classification", "poktan",
                  "rumah_dataku", "source", "note")
 
@@ -83,15 +91,67 @@ def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> Non
 
 
 def write_xlsx(path: Path, sheets: dict[str, tuple[list[str], list[dict[str, Any]]]]) -> None:
-    import openpyxl  # the test extra's; only this writer needs it
-
-    book = openpyxl.Workbook(write_only=True)
-    for name, (columns, rows) in sheets.items():
-        sheet = book.create_sheet(name)
-        sheet.append([HEADERS.get(c, (c,))[0] for c in columns])
-        for row in rows:
-            sheet.append([row[c] if row[c] != "" else None for c in columns])
-    book.save(path)
+    """An .xlsx as Excel writes one: text in the shared-strings table (each distinct text once,
+    cells pointing to it), numbers as numbers, dates as serials styled as dates (number format
+    14). Written here, not with openpyxl, whose inline strings python-calamine reads otherwise."""
+    strings: dict[str, int] = {}
+    parts: dict[str, str] = {}
+    for n, (columns, rows) in enumerate(sheets.values(), start=1):
+        lines = []
+        for r, row in enumerate([{c: HEADERS.get(c, (c,))[0] for c in columns}, *rows], start=1):
+            cells = []
+            for i, column in enumerate(columns):
+                value, ref = row[column], f"{column_letters(i)}{r}"
+                if isinstance(value, dt.date):
+                    cells.append(f'<c r="{ref}" s="1"><v>{(value - EPOCH).days}</v></c>')
+                elif isinstance(value, int | float):
+                    cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+                elif value != "":
+                    index = strings.setdefault(str(value), len(strings))
+                    cells.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
+            lines.append(f'<row r="{r}">{"".join(cells)}</row>')
+        parts[f"xl/worksheets/sheet{n}.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet '
+                                                f'xmlns="{MAIN}"><sheetData>{"".join(lines)}'
+                                                f"</sheetData></worksheet>")
+    names = list(sheets)
+    shared = "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+    parts |= {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?>\n<Types xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType='
+        '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+        '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.'
+                  f'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                  for n in range(1, len(names) + 1))
+        + '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>",
+        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{PKG}">'
+        f'<Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?>\n<workbook xmlns="{MAIN}" '
+        f'xmlns:r="{DOC}"><sheets>'
+        + "".join(f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"/>'
+                  for n, name in enumerate(names, start=1)) + "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships '
+        f'xmlns="{PKG}">'
+        + "".join(f'<Relationship Id="rId{n}" Type="{DOC}/worksheet" '
+                  f'Target="worksheets/sheet{n}.xml"/>' for n in range(1, len(names) + 1))
+        + f'<Relationship Id="rId{len(names) + 1}" Type="{DOC}/sharedStrings" '
+        f'Target="sharedStrings.xml"/><Relationship Id="rId{len(names) + 2}" Type="{DOC}/styles" '
+        f'Target="styles.xml"/></Relationships>',
+        "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="{MAIN}" '
+        f'uniqueCount="{len(strings)}">{shared}</sst>',
+        "xl/styles.xml": f'<?xml version="1.0" encoding="UTF-8"?>\n<styleSheet xmlns="{MAIN}"><fonts '
+        'count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/>'
+        '</borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0"/>'
+        '<xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>',
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
 
 
 def timed(runs: int, read: Any) -> tuple[float, int]:

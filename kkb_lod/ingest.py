@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -544,31 +543,10 @@ def read_registry(folder: Path, limits: Limits = LIMITS, area: tuple[str, ...] =
     (the setting's codes) adds its units to the bundled reference (:func:`bundled_reference`).
 
     A registry table is ``registry/<stem>.csv``, ``.xlsx`` or ``.ods``, or a sheet named after it
-    in another workbook there (:func:`kkb_lod.sheets.find_tables`); only ``kkb`` is required."""
-    from kkb_lod.headers import HEADERS
-    from kkb_lod.sheets import find_tables
+    in another workbook there; only ``kkb`` is required (:func:`kkb_lod.tables.read_tables`)."""
+    from kkb_lod.tables import read_tables
 
-    every = {**TABLES, **OPTIONAL_TABLES}
-    places, problems = find_tables(folder, [n for n, (p, *_) in every.items() if p.startswith("registry/")],
-                                   limits)
-    tables: dict[str, tuple[Record, ...]] = {}
-    for name, (path, record_type, parsers) in every.items():
-        if name in REFERENCE_TABLES:
-            if not os.path.lexists(folder / path):
-                continue  # the bundled reference stands in (below)
-            rows, found = read_table(folder / path, path, record_type, parsers, limits, aliases=HEADERS)
-        elif name in places:
-            rows, found = read_table(places[name].path, places[name].shown, record_type, parsers,
-                                     OBSERVATION_LIMITS if name == "observations" else limits,
-                                     empty_ok=True, sheet=places[name].sheet, aliases=HEADERS)
-        elif name == "kkb":
-            rows, found = (), [Problem(path, None, None, None, "file is missing: the registry's KKB "
-                                       "table is registry/kkb.csv (or .xlsx, .ods), or a sheet "
-                                       "\"Kampung KB\" of a workbook in registry/")]
-        else:
-            rows, found = (), []  # a table left out has no rows
-        tables[name] = rows
-        problems += found
+    tables, problems = read_tables(folder, limits)
     # codes from names first: the bundled reference covers the codes the rows end up with
     resolutions: tuple[Resolution, ...] = ()
     if not problems:

@@ -11,19 +11,19 @@ row above the header or a second header row, a blank row between rows of data.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
 
 from kkb_lod.headers import SHEETS, fold, lookup
-from kkb_lod.ingest import CONTROL_RE, LIMITS, CellError, Limits, Parser, Problem, Record
+from kkb_lod.ingest import CONTROL_RE, LIMITS, Limits, Parser, Problem, Record
+from kkb_lod.sheetcells import Flag, cell_text, dated, header_text, is_date
 from kkb_lod.sheetscan import Marks, column_letters, scan
 from kkb_lod.tables import Header, Row, match_header, parse_rows
 
@@ -45,6 +45,7 @@ TRAPS: dict[str, str] = {
     "formula": "a formula: the cell holds what it computed, not data as typed",
     "error-cell": "an error cell (#N/A, #REF!…), which python-calamine would read as empty",
     "hidden-row": "a hidden row, which would be read unseen",
+    "hidden-column": "a hidden column, which would be read unseen",
     "hidden-sheet": "a hidden sheet not named _…",
     "blank-row": "a blank row with rows of data under it (trailing blank rows are ignored)",
     "title-row": "a title (or any row) above the header: the message names the header's row",
@@ -73,12 +74,13 @@ class Place:
         return self.shown + (f' (sheet "{self.sheet}")' if self.sheet is not None else "")
 
 
-def find_tables(folder: Path, stems: Iterable[str], limits: Limits = LIMITS
-                ) -> tuple[dict[str, Place], list[Problem]]:
+def find_tables(folder: Path, stems: Iterable[str], limits: Limits = LIMITS,
+                limits_of: dict[str, Limits] | None = None) -> tuple[dict[str, Place], list[Problem]]:
     """Where each of the tables ``stems`` is in ``folder/registry``, and what is wrong with the
     workbooks there: a table in two places, a sheet named after no table, a hidden sheet. A sheet
     whose name starts with ``_`` is never read; nor are files starting with ``.`` or ``~$`` (the
-    lock file Excel keeps beside an open workbook)."""
+    lock file Excel keeps beside an open workbook). A workbook is bounded by ``limits``, or, when
+    named after a table, by that table's own (``limits_of``: the observations may be larger)."""
     stems = list(stems)
     registry = folder / "registry"
     if not registry.is_dir():
@@ -104,7 +106,7 @@ def find_tables(folder: Path, stems: Iterable[str], limits: Limits = LIMITS
             continue  # another CSV file is no table (it may be a source's document)
         if suffix not in WORKBOOKS:
             continue
-        names, trouble = sheet_names(path, shown, limits)
+        names, trouble = sheet_names(path, shown, (limits_of or {}).get(path.stem, limits))
         problems += trouble
         if path.stem in stems:  # a workbook of one table
             if len(names) == 1:
@@ -136,8 +138,11 @@ def sheet_names(path: Path, shown: str, limits: Limits = LIMITS) -> tuple[list[s
     problem = unreadable(path, shown, limits)
     if problem is not None:
         return [], [problem]
-    with open_workbook(path) as book:
-        sheets = book.sheets_metadata
+    try:
+        with open_workbook(path) as book:
+            sheets = book.sheets_metadata
+    except (calamine.CalamineError, OSError, ValueError) as err:
+        return [], [_cannot_read(shown, err)]
     names, problems = [], []
     for sheet in sheets:
         if sheet.name.startswith("_"):
@@ -151,18 +156,16 @@ def sheet_names(path: Path, shown: str, limits: Limits = LIMITS) -> tuple[list[s
 
 
 def unreadable(path: Path, shown: str, limits: Limits = LIMITS) -> Problem | None:
-    """Why the workbook at ``path`` is not read at all, or None."""
+    """Why the workbook at ``path`` is not read at all (too big, packed or unpacked; no zip), or
+    None. Only the zip's directory is read here: python-calamine opens the workbook once, later."""
     if (size := path.stat().st_size) > limits.file_bytes:
         return Problem(shown, None, None, None, f"is {size:,} bytes, more than a registry file may "
                        f"have ({limits.file_bytes:,}); is it the right file? Nothing was read")
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-        with open_workbook(path):
-            pass
-    except (zipfile.BadZipFile, calamine.CalamineError, OSError, ValueError) as err:
-        return Problem(shown, None, None, None, f"cannot be read as a workbook ({err}); save it "
-                       f"again as .xlsx (Excel) or .ods (LibreOffice)")
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        return _cannot_read(shown, err)
     if unpacked > UNPACKED * limits.file_bytes:
         return Problem(shown, None, None, None, f"unpacks to {unpacked:,} bytes, more than a "
                        f"registry file may ({UNPACKED * limits.file_bytes:,}); nothing was read")
@@ -185,6 +188,18 @@ def read_sheet(
             return [], problems or [Problem(shown, None, None, None, f"holds {len(names)} sheets; "
                                             "a workbook of one table holds it in one sheet")]
         sheet = names[0]
+    try:
+        return _read_sheet(path, shown, sheet, record_type, parsers, limits, aliases)
+    except (calamine.CalamineError, zipfile.BadZipFile, ET.ParseError, KeyError, OSError,
+            ValueError) as err:  # a workbook broken inside: its sheet, or the XML scanned
+        return [], [Problem(shown, None, None, None, f"cannot be read ({type(err).__name__}: "
+                            f"{err}); open it and save it again as .xlsx or .ods", sheet)]
+
+
+def _read_sheet(
+    path: Path, shown: str, sheet: str, record_type: Callable[..., Any],
+    parsers: dict[str, Parser], limits: Limits, aliases: dict[str, tuple[str, ...]] | None,
+) -> tuple[list[Record], list[Problem]]:
     with open_workbook(path) as book:
         try:
             data = book.get_sheet_by_name(sheet)
@@ -231,20 +246,32 @@ def _read_rows(
             problems.append(Problem(shown, number, None, None, f"has merged cells "
                                     f"({_range(top, col, bottom, last)}); unmerge them: every "
                                     f"column has its own header", sheet))
+    for hidden in marks.hidden_columns:  # one with a header (a value under none is refused)
+        for i in range(max(hidden.start - left, 0), min(hidden.stop - left, len(texts))):
+            if texts[i].strip():
+                problems.append(Problem(shown, number, texts[i], None, f"is a hidden column "
+                                        f"({column_letters(left + i)}); a hidden column would be "
+                                        f"read unseen: unhide it, and delete it if it is no data",
+                                        sheet))
     following = next(((n, row) for n, row in ahead if not blank(row)), None)
     if following is not None and score >= 2:
         again = _score([header_text(c) for c in following[1]], known)
         if again * 2 >= score:
             problems.append(Problem(shown, following[0], None, None, "is a second row of column "
                                     "names; delete it: a table has one header row", sheet))
+    if marks.unplaced:  # a file that numbers no cell: the mark is found, its place is not
+        found = ", ".join(dict.fromkeys(marks.unplaced))
+        problems.append(Problem(shown, None, None, None, f"holds {found} in cells or rows the file "
+                                f"gives no position; a registry sheet holds visible data as typed: "
+                                f"open it, unhide every row, copy the sheet and paste it back as "
+                                f"values only", sheet))
     if problems:
         return [], problems
     flags = _flags(marks, merged, left, number, end)
-    convert = cell_text
     spreadsheet_parsers = {c: (dated(p) if is_date(c) else p) for c, p in parsers.items()}
-    return parse_rows(shown, sheet, header, _data_rows(shown, sheet, header, ahead, rows, left,
+    return parse_rows(shown, sheet, header, _data_rows(shown, sheet, header, chain(ahead, rows), left,
                                                       flags, _hidden(marks, number, end)),
-                      record_type, spreadsheet_parsers, limits, convert)
+                      record_type, spreadsheet_parsers, limits, cell_text)
 
 
 def _score(texts: Sequence[str], known: dict[str, str]) -> int:
@@ -271,18 +298,6 @@ def _hidden(marks: Marks, header: int, end: int) -> dict[int, range]:
     return hidden
 
 
-class Flag:
-    """A cell refused whatever its column: a formula, an error, a merged cell."""
-
-    __slots__ = ("message", "value")
-
-    def __init__(self, message: str, value: str) -> None:
-        self.message, self.value = message, value
-
-    def __str__(self) -> str:
-        return self.value
-
-
 def _flags(marks: Marks, merged: Sequence[tuple[tuple[int, int], tuple[int, int]]], left: int,
            header: int, end: int) -> dict[tuple[int, int], Flag]:
     """(row, position in the row) → why the cell is refused."""
@@ -297,12 +312,12 @@ def _flags(marks: Marks, merged: Sequence[tuple[tuple[int, int], tuple[int, int]
                 said = Flag("", "")  # the other cells of the range: refused, said once
     for (row, column), formula in marks.formulas.items():
         flags[row, column - left] = Flag(
-            f"is a formula ({formula}); a registry cell holds data as typed: copy the column and "
-            f"paste it back as values only", formula)
+            f"is a formula{f' ({formula})' if formula else ''}; a registry cell holds data as "
+            f"typed: copy the column and paste it back as values only", formula)
     for (row, column), error in marks.errors.items():
         flags[row, column - left] = Flag(
-            f"is the error {error}, the result of a formula gone wrong; type the value itself",
-            error)
+            f"is {f'the error {error}' if error else 'an error cell'}, the result of a formula gone "
+            f"wrong; type the value itself", error)
     return flags
 
 
@@ -314,16 +329,16 @@ def blank(cells: Sequence[Any]) -> bool:
     return True
 
 
-def _data_rows(shown: str, sheet: str, header: Header, ahead: list[tuple[int, list[Any]]],
-               rows: Iterator[tuple[int, list[Any]]], left: int, flags: dict[tuple[int, int], Flag],
-               hidden: dict[int, range]) -> Iterator[Row]:
+def _data_rows(shown: str, sheet: str, header: Header, rows: Iterable[tuple[int, list[Any]]],
+               left: int, flags: dict[tuple[int, int], Flag], hidden: dict[int, range]
+               ) -> Iterator[Row]:
     """The rows under the header, as :func:`kkb_lod.tables.parse_rows` reads them: a blank row is
     refused where rows of data follow it (trailing blank rows carry nothing and are ignored);
     a hidden row is refused; a value under no header is refused."""
     unread = [i for i, column in enumerate(header.columns) if column is None]
     blank_from: int | None = None
     seen_hidden: set[range] = set()
-    for number, cells in _chain(ahead, rows):
+    for number, cells in rows:
         if flags:
             cells = [flags.get((number, i), cell) for i, cell in enumerate(cells)]
         if blank(cells):
@@ -351,136 +366,6 @@ def _data_rows(shown: str, sheet: str, header: Header, ahead: list[tuple[int, li
         yield number, cells, CONTROL_RE.search("".join(c for c in cells if type(c) is str)) is not None
 
 
-def _chain(ahead: list[tuple[int, list[Any]]], rows: Iterator[tuple[int, list[Any]]]
-           ) -> Iterator[tuple[int, list[Any]]]:
-    yield from ahead
-    yield from rows
-
-
-# --- cells ---------------------------------------------------------------------------------------
-
-_EPOCH = dt.date(1899, 12, 30)  # day 0 of a spreadsheet's date serials (1900 date system)
-
-
-def is_code(column: str) -> bool:
-    return column == "code" or column.endswith("_code")
-
-
-def is_date(column: str) -> bool:
-    return column.endswith("_date")
-
-
-def header_text(value: Any) -> str:
-    """A header cell as text (a year typed as a header is a number cell)."""
-    if type(value) is str:
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def cell_text(value: Any, column: str) -> str:
-    """The text of a typed cell for ``column``, as it would be typed in a CSV file; a cell whose
-    type loses or hides what was meant is a :class:`CellError` saying what to do."""
-    if isinstance(value, Flag):
-        raise CellError(value.message)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return number_text(float(value), column)
-    if isinstance(value, dt.datetime):
-        if value.time() != dt.time(0):
-            raise CellError(f"is a date and time ({value.isoformat(sep=' ')}); give the date "
-                            f"alone, as YYYY-MM-DD")
-        value = value.date()
-    if isinstance(value, dt.date):
-        if is_date(column):
-            return value.isoformat()
-        if column == "year":
-            raise CellError(f"is a date cell ({value.isoformat()}); write the year alone, like "
-                            f"{value.year}")
-        raise CellError(f"is a date cell ({value.isoformat()}), in a column that holds no date: "
-                        f"the spreadsheet took what was typed for a date; format the column as "
-                        f"Text and type the value again")
-    if isinstance(value, dt.time | dt.timedelta):
-        raise CellError(f"is a time cell ({value}); no column holds a time")
-    return str(value)
-
-
-def number_text(value: float, column: str) -> str:
-    """A number cell as text: a whole number without ``.0`` (a year, an id typed as a number);
-    refused in a code column unless whole (``62.10`` is stored as 62.1) and in a date column
-    unless a year (a date serial is ambiguous)."""
-    if is_code(column) and not value.is_integer():
-        raise CellError(f"is a number cell ({value!r}), not text: Excel (or any spreadsheet) "
-                        f"drops a code's final zero, keeping 62.10 as 62.1; format the column as "
-                        f"Text and type the code again")
-    if is_date(column) and not (value.is_integer() and 1900 <= value <= 2099):
-        shown = (_EPOCH + dt.timedelta(days=int(value))).isoformat() if 0 < value < 2_958_466 else None
-        said = f" (as a spreadsheet date serial it is {shown})" if shown else ""
-        raise CellError(f"is a number ({value:g}), not a date: ambiguous{said}; type the date "
-                        f"as YYYY-MM-DD{f', {shown} if that is the date,' if shown else ''} or "
-                        f"format the cell as a date")
-    if value.is_integer():
-        if abs(value) >= 1e15:
-            raise CellError("is a number of more than 15 digits, which a spreadsheet rounds; "
-                            "format the column as Text and type it again")
-        return str(int(value))
-    text = repr(value)
-    if "e" in text or "n" in text:
-        raise CellError(f"is the number {text}, which has no plain decimal form here; format the "
-                        f"column as Text and type it as it should read")
-    return text
-
-
-_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})")
-_MONTHS = {name: i for i, names in enumerate((
-    "januari january jan", "februari february feb peb", "maret march mar", "april apr",
-    "mei may", "juni june jun", "juli july jul", "agustus august agu agt aug",
-    "september sep sept", "oktober october okt oct", "november nov nop", "desember december des dec",
-), start=1) for name in names.split()}
-_DAY_MONTHNAME_YEAR = re.compile(r"([0-9]{1,2})\.? ([a-zA-Z]+)\.? ([0-9]{4})")
-
-
-def dated(parser: Parser) -> Parser:
-    """``parser`` for a spreadsheet's date column: date text not written YYYY-MM-DD is refused
-    with the ISO form (and, where day and month could be swapped, both readings)."""
-
-    def parse(value: str) -> Any:
-        try:
-            return parser(value)
-        except CellError:
-            raise CellError(ambiguous_date(value) or "is not a date as YYYY-MM-DD (or a year as "
-                            "YYYY)") from None
-
-    return parse
-
-
-def ambiguous_date(value: str) -> str | None:
-    """What to write instead of date text such as 17/03/2021 or 17 Maret 2021, or None."""
-    if found := _DAY_MONTHNAME_YEAR.fullmatch(value):
-        month = _MONTHS.get(found[2].casefold())
-        if month is not None and (iso := _iso(int(found[3]), month, int(found[1]))):
-            return f"is a date written as words; write it as YYYY-MM-DD: {iso}"
-        return None
-    if not (found := _DAY_MONTH_YEAR.fullmatch(value)):
-        return None
-    first, second, year = int(found[1]), int(found[2]), found[3]
-    if len(year) == 2:
-        return ("is a date with a two-digit year, which is ambiguous; write it as YYYY-MM-DD, "
-                "the year in four digits")
-    readings = [iso for iso in (_iso(int(year), second, first), _iso(int(year), first, second))
-                if iso]
-    if len(set(readings)) == 2:
-        return (f"is ambiguous: it reads as {readings[0]} (day first) or {readings[1]} (month "
-                f"first); write it as YYYY-MM-DD")
-    if readings:
-        return f"is not written as YYYY-MM-DD; write it as {readings[0]}"
-    return None
-
-
-def _iso(year: int, month: int, day: int) -> str | None:
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
+def _cannot_read(shown: str, err: Exception) -> Problem:
+    return Problem(shown, None, None, None, f"cannot be read as a workbook ({err}); save it again "
+                   f"as .xlsx (Excel) or .ods (LibreOffice)")

@@ -28,13 +28,15 @@ class Marks:
     """Cells and rows of one sheet that its values hide. Rows are numbered as a spreadsheet shows
     them (from 1), columns from 0 (A = 0), as python-calamine counts them."""
 
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # cell → formula text
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # cell → formula text or ""
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cell → the error shown
     hidden: list[range] = field(default_factory=list)  # rows, as ranges (ODS repeats rows)
+    hidden_columns: list[range] = field(default_factory=list)  # columns from 0 (A = 0)
     #: merged ranges, ((first row, first column), (last row, last column)) from 0 (ODS only:
     #: python-calamine gives an .xlsx's)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
-    unplaced: list[str] = field(default_factory=list)  # formulas of cells without a reference
+    #: what was found in a cell or row the file gives no reference (``r``): "the formula =1+1"
+    unplaced: list[str] = field(default_factory=list)
 
 
 def column_index(letters: str) -> int:
@@ -61,11 +63,13 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _FORMULA_TEXT = re.compile(rb"[^>]*?(?:/>|>([^<]*))")
-_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>')
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>][^>]*")  # a cell's start tag (its reference is optional)
 _ERROR = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"[^>]*>')
 _VALUE = re.compile(rb"(?:<(?:\w+:)?v>([^<]*))?")
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
+_HIDDEN_COLUMN = re.compile(rb'<(?:\w+:)?col\s[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_SPAN = re.compile(rb'\bmin="([0-9]+)"[^>]*?\bmax="([0-9]+)"|\bmax="([0-9]+)"[^>]*?\bmin="([0-9]+)"')
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 
 
@@ -109,21 +113,29 @@ def _scan_xlsx_text(context: bytes, text: bytes, marks: Marks) -> None:
     for found in _HIDDEN_ROW.finditer(text) if b'hidden="' in text else ():
         if number := _ROW_NUMBER.search(found[0]):
             marks.hidden.append(range(int(number[1]), int(number[1]) + 1))
+        else:
+            marks.unplaced.append("a hidden row")
+    for found in _HIDDEN_COLUMN.finditer(text) if b'hidden="' in text else ():
+        if span := _SPAN.search(found[0]):
+            first, last = (span[1], span[2]) if span[1] else (span[4], span[3])
+            marks.hidden_columns.append(range(int(first) - 1, int(last)))
     for found in _ERROR.finditer(text) if b't="e"' in text else ():
         if ref := _REF.search(found[0]):
             value = _VALUE.match(text, found.end())
-            shown = unescape(value[1].decode("utf-8", "replace")) if value and value[1] else "an error"
+            shown = unescape(value[1].decode("utf-8", "replace")) if value and value[1] else ""
             marks.errors[int(ref[2]), column_index(ref[1].decode())] = shown
+        else:
+            marks.unplaced.append("an error cell")
     for found in _FORMULA.finditer(text) if b"<f" in text or b":f" in text else ():
         formula = _FORMULA_TEXT.match(text, found.end() - 1)
         shown = ("=" + unescape(formula[1].decode("utf-8", "replace")) if formula and formula[1]
-                 else "a formula")
+                 else "")  # a shared formula's other cells do not repeat its text
         before = context + text[: found.start()]
         cells = list(_CELL.finditer(before, max(0, len(before) - CONTEXT)))
-        if cells:
-            marks.formulas[int(cells[-1][2]), column_index(cells[-1][1].decode())] = shown
+        if cells and (ref := _REF.search(cells[-1][0])):
+            marks.formulas[int(ref[2]), column_index(ref[1].decode())] = shown
         else:
-            marks.unplaced.append(shown)
+            marks.unplaced.append(f"the formula {shown}" if shown else "a formula")
 
 
 # --- ods -----------------------------------------------------------------------------------------
@@ -138,15 +150,20 @@ def scan_ods(archive: zipfile.ZipFile, sheet: str) -> Marks:
     if not _ods_has_signs(archive):
         return marks
     with archive.open("content.xml") as stream:
-        inside, row = False, 0
+        inside, row, column = False, 0, 0
         for event, element in ET.iterparse(stream, events=("start", "end")):
             tag = element.tag
             if tag == f"{_TABLE}table":
                 if event == "start":
-                    inside, row = element.get(f"{_TABLE}name") == sheet, 0
+                    inside, row, column = element.get(f"{_TABLE}name") == sheet, 0, 0
                 elif inside:
                     return marks
                 continue
+            if inside and event == "end" and tag == f"{_TABLE}table-column":
+                repeat = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+                if element.get(f"{_TABLE}visibility", "visible") != "visible":
+                    marks.hidden_columns.append(range(column, column + repeat))
+                column += repeat
             if event != "end" or tag != f"{_TABLE}table-row":
                 continue
             if inside:
@@ -163,9 +180,10 @@ def _ods_has_signs(archive: zipfile.ZipFile) -> bool:
     with archive.open("content.xml") as stream:
         tail = b""
         while chunk := stream.read(CHUNK):
-            if any(sign in tail + chunk for sign in _ODS_SIGNS):
+            window = tail + chunk  # a sign cut by a chunk's end is whole in the next window
+            if any(sign in window for sign in _ODS_SIGNS):
                 return True
-            tail = chunk[-32:]
+            tail = window[-32:]
     return False
 
 
@@ -176,7 +194,7 @@ def _ods_cells(row_element: ET.Element, row: int, marks: Marks) -> None:
         if formula := cell.get(f"{_TABLE}formula"):
             marks.formulas[row + 1, column] = formula.removeprefix("of:")
         if cell.get(f"{_OFFICE}value-type") == "error":
-            marks.errors[row + 1, column] = "an error"
+            marks.errors[row + 1, column] = ""  # its text is the formula's result, not marked
         rows = int(cell.get(f"{_TABLE}number-rows-spanned", "1"))
         columns = int(cell.get(f"{_TABLE}number-columns-spanned", "1"))
         if rows > 1 or columns > 1:

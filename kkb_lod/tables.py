@@ -1,4 +1,5 @@
-"""A table's header and rows → records, the same for a CSV file and a spreadsheet's sheet.
+"""A table's header and rows → records, the same for a CSV file and a spreadsheet's sheet; and
+the tables of a registry folder, wherever each is kept.
 
 The readers (:func:`kkb_lod.ingest.read_table` for CSV, :mod:`kkb_lod.sheets` for .xlsx/.ods)
 give the header as written and the rows with their numbers as a spreadsheet shows them; here the
@@ -9,11 +10,14 @@ problem names the file, the sheet, the row and the column header as written.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from kkb_lod.headers import fold, lookup
+from kkb_lod import ingest
+from kkb_lod.headers import HEADERS, fold, lookup
 from kkb_lod.ingest import LIMITS, CellError, Limits, Parser, Problem, Record, unsafe_character
 
 #: A row as a reader gives it: its number, its cells (text, or a spreadsheet's typed values) and
@@ -133,3 +137,39 @@ def shown_value(cell: Any) -> str:
     if isinstance(cell, float) and not isinstance(cell, bool):
         return f"{cell:.15g}"
     return str(cell)
+
+
+def read_tables(folder: Path, limits: Limits = LIMITS
+                ) -> tuple[dict[str, tuple[Record, ...]], list[Problem]]:
+    """Every table of the registry ``folder`` (:data:`~kkb_lod.ingest.TABLES` and
+    :data:`~kkb_lod.ingest.OPTIONAL_TABLES`), wherever it is kept (:func:`kkb_lod.sheets.find_tables`),
+    and every problem of reading them. A reference table the folder leaves out is left out here
+    (the bundled reference stands in); ``kkb`` missing is a problem; any other table left out has
+    no rows, as has one with a header only."""
+    from kkb_lod.sheets import find_tables  # it builds on this module
+
+    every = {**ingest.TABLES, **ingest.OPTIONAL_TABLES}
+    places, problems = find_tables(
+        folder, [name for name, (path, *_) in every.items() if path.startswith("registry/")], limits,
+        {"observations": ingest.OBSERVATION_LIMITS})
+    tables: dict[str, tuple[Record, ...]] = {}
+    for name, (path, record_type, parsers) in every.items():
+        if name in ingest.REFERENCE_TABLES:
+            if not os.path.lexists(folder / path):
+                continue
+            rows, found = ingest.read_table(folder / path, path, record_type, parsers, limits,
+                                            aliases=HEADERS)
+        elif name in places:
+            rows, found = ingest.read_table(
+                places[name].path, places[name].shown, record_type, parsers,
+                ingest.OBSERVATION_LIMITS if name == "observations" else limits, empty_ok=True,
+                sheet=places[name].sheet, aliases=HEADERS)
+        elif name == "kkb":
+            rows, found = (), [Problem(path, None, None, None, "file is missing: the registry's KKB "
+                                       "table is registry/kkb.csv (or .xlsx, .ods), or a sheet "
+                                       '"Kampung KB" of a workbook in registry/')]
+        else:
+            rows, found = (), []
+        tables[name] = rows
+        problems += found
+    return tables, problems

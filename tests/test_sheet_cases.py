@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,22 @@ def test_the_command_names_file_sheet_row_and_column(case: Path, data_copy: Path
                            *([f"row {row}"] if row else []), *([f"column {column}"] if column else [])])
         assert re.search(rf"^error: {re.escape(where)}: .*{re.escape(text)}", result.output,
                          re.MULTILINE), (where, text, result.output)
+
+
+#: The cases whose messages data/README.md shows, verbatim.
+DOCUMENTED = ("code-as-number", "date-serial", "date-text", "formula", "merged-cells", "hidden-row",
+              "title-row")
+
+
+def test_the_messages_shown_in_the_docs_are_the_ones_given(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[1] / "data" / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- sheet-messages", 1)[1].split("```\n", 1)[1].split("\n```", 1)[0]
+    given = []
+    for name in DOCUMENTED:
+        folder = tmp_path / name / "data"
+        shutil.copytree(Path(__file__).parents[1] / "data", folder)
+        make(CASES / name, folder)
+        with pytest.raises(InputError) as caught:
+            check_registry(read_registry(folder))
+        given += [str(problem) for problem in caught.value.problems]
+    assert shown.splitlines() == given

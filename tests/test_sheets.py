@@ -5,19 +5,37 @@ The bad-input corpus of spreadsheets is tests/cases/sheets/ (test_sheet_cases.py
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 from kkb_lod.config import Settings
 from kkb_lod.headers import HEADERS, SHEETS, fold, lookup, names
-from kkb_lod.ingest import TABLES, InputError, Problem, read_registry
+from kkb_lod.ingest import (
+    TABLES,
+    InputError,
+    Limits,
+    Problem,
+    code,
+    date,
+    optional,
+    read_registry,
+    read_table,
+    slug,
+    text,
+    year,
+)
 from kkb_lod.pipeline import map_graphs
+from kkb_lod.sheets import find_tables
 
-from .conftest import BASE, DATA
+from .conftest import BASE, DATA, examples
 from .workbooks import csv_rows, registry_to_workbooks, write_ods, write_xlsx
 
 
@@ -113,12 +131,15 @@ def test_sheets_starting_with_underscore_are_not_read(data_copy: Path) -> None:
     assert len(read_registry(data_copy).kkb) == 15
 
 
-def test_trailing_blank_rows_and_a_title_free_sheet_from_b2_are_read(data_copy: Path) -> None:
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_trailing_blank_rows_and_a_title_free_sheet_from_b3_are_read(data_copy: Path, kind: str
+                                                                     ) -> None:
     """Data may start in any cell; blank rows above the header and under the last row carry
     nothing and are ignored. Rows keep the numbers the spreadsheet shows."""
     rows = csv_rows(data_copy / "registry" / "kkb.csv")
     shifted = [[], [], *[["", *r] for r in rows], [], [" "], []]
-    write_xlsx(data_copy / "registry" / "kkb.xlsx", {"Sheet1": shifted})
+    (write_xlsx if kind == "xlsx" else write_ods)(data_copy / "registry" / f"kkb.{kind}",
+                                                  {"Sheet1": shifted})
     (data_copy / "registry" / "kkb.csv").unlink()
     registry = read_registry(data_copy)
     assert [k.row for k in registry.kkb] == list(range(4, 19))
@@ -191,3 +212,98 @@ def test_a_line_break_is_refused_where_csv_refuses_it(data_copy: Path, kind: str
     [problem] = caught.value.problems
     assert (problem.sheet, problem.row, problem.column) == ("Kampung KB", 4, "village_name")
     assert "U+000A" in problem.message
+
+
+@settings(max_examples=examples(25), deadline=None)
+@given(cells=st.lists(st.tuples(st.text("ab-Z 1=\t", min_size=1, max_size=6).filter(str.strip),
+                                st.text(st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from(
+                                    ["\n", "\t", "=", "+", "-", "@", "\u0085"]), max_size=8)),
+                      min_size=1, max_size=6))
+def test_a_workbook_and_a_csv_file_obey_the_same_rules(cells: list[tuple[str, str]]) -> None:
+    """Whatever text the cells hold, a sheet gives the records and the problems (row, column,
+    message) a CSV file of the same rows gives."""
+    parsers = {"id": slug, "note": optional(text)}
+    rows = [["id", "note"], *[list(pair) for pair in cells]]
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path, xlsx_path = Path(folder) / "t.csv", Path(folder) / "t.xlsx"
+        with csv_path.open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file, lineterminator="\n").writerows(rows)
+        write_xlsx(xlsx_path, {"S": rows})
+        read = [read_table(path, "t", lambda **c: c, parsers, sheet=sheet)
+                for path, sheet in ((csv_path, None), (xlsx_path, "S"))]
+    (csv_records, csv_problems), (xlsx_records, xlsx_problems) = read
+    assert [(p.row, p.column, p.message) for p in xlsx_problems] == [
+        (p.row, p.column, p.message) for p in csv_problems]
+    assert [(r["row"], r["id"], r["note"]) for r in xlsx_records] == [
+        (r["row"], r["id"], r["note"]) for r in csv_records]
+
+
+#: The headers issue #16's spec fixes (SPEC-16.md), which the template and branch model rely on.
+SPEC_HEADERS = {
+    "village_code": ["Kode Desa/Kelurahan", "Kode Desa"],
+    "village_name": ["Desa/Kelurahan", "Nama Desa/Kelurahan", "Nama Desa"],
+    "district_code": ["Kode Kecamatan"], "district_name": ["Kecamatan", "Nama Kecamatan"],
+    "programme": ["Program"], "status": ["Status"], "designation_date": ["Tanggal Penetapan"],
+    "designated_by": ["Ditetapkan Oleh"], "source": ["Sumber"], "source_excerpt": ["Kutipan Sumber"],
+    "source_village_name": ["Nama Desa menurut Sumber"],
+    "source_village_kind": ["Jenis Desa menurut Sumber"],
+    "source_district_name": ["Nama Kecamatan menurut Sumber"],
+    "registry_id": ["ID Kampung", "ID Kampung KB", "Nomor Registrasi"],
+    "kampung_name": ["Nama Kampung", "Nama Kampung KB"],
+    "sub_village": ["Dusun/RW", "Wilayah Dusun/RW"], "inauguration_date": ["Tanggal Pencanangan"],
+    "inaugurated_by": ["Dicanangkan Oleh"], "pokja_decree_number": ["Nomor SK Pokja", "No. SK Pokja"],
+    "pokja_decree_date": ["Tanggal SK Pokja"], "year": ["Tahun"], "classification": ["Klasifikasi"],
+    "poktan": ["Poktan"], "rumah_dataku": ["Rumah DataKu"], "note": ["Catatan"],
+}
+SPEC_SHEETS = {"kkb": "Kampung KB", "kkb_years": "Tahunan", "activities": "Kegiatan",
+               "organisations": "Organisasi", "posts": "Jabatan", "programmes": "Program",
+               "objectives": "Sasaran", "sources": "Sumber", "indicators": "Indikator",
+               "observations": "Nilai Indikator"}
+
+
+def test_the_spec_headers_and_sheet_names_are_there() -> None:
+    for column, spelled in SPEC_HEADERS.items():
+        assert all(lookup([column])[fold(name)] == column for name in spelled), column
+    assert {stem: SHEETS[stem][0] for stem in SPEC_SHEETS} == SPEC_SHEETS
+
+
+TYPED = st.one_of(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=5),
+                  st.integers(-10**17, 10**17), st.booleans(),
+                  st.floats(-1e20, 1e20, allow_nan=False, allow_infinity=False),
+                  st.dates(dt.date(1900, 3, 1), dt.date(2200, 1, 1)),
+                  st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2200, 1, 1)),
+                  st.times())
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(rows=st.lists(st.lists(TYPED, min_size=4, max_size=4), max_size=5),
+       kind=st.sampled_from(["xlsx", "ods"]))
+def test_any_typed_cell_is_read_or_refused_never_a_crash(rows: list[list[object]], kind: str) -> None:
+    """Text, numbers of any size, booleans, dates, dates with times, times: in a code, a date, a
+    year or a text column, each cell is read or refused with its place."""
+    parsers = {"village_code": optional(code), "designation_date": optional(date), "year": optional(year),
+               "village_name": optional(text)}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"t.{kind}"
+        (write_xlsx if kind == "xlsx" else write_ods)(path, {"S": [list(parsers), *rows]})
+        records, problems = read_table(path, "t", lambda **c: c, parsers, sheet="S", empty_ok=True)
+    assert all(p.sheet == "S" and p.message for p in problems)
+    assert all(isinstance(r["village_name"], str | None) for r in records)
+
+
+def test_a_workbook_too_big_packed_or_unpacked_is_refused_unread(tmp_path: Path) -> None:
+    """A workbook is bounded like any registry file, and so is what it unpacks to (a zip bomb)."""
+    (tmp_path / "registry").mkdir()
+    path = write_xlsx(tmp_path / "registry" / "registry.xlsx",
+                      {"Kampung KB": [["x"], *[["a" * 4000] for _ in range(300)]]})
+    size = path.stat().st_size
+    _, [packed] = find_tables(tmp_path, ["kkb"], Limits(file_bytes=size - 1))
+    assert f"is {size:,} bytes, more than a registry file may have" in packed.message
+    _, [unpacked] = find_tables(tmp_path, ["kkb"], Limits(file_bytes=size + 1))
+    assert "unpacks to" in unpacked.message
+    own = {"kkb": Limits(file_bytes=10**7)}  # a table's own limits: for a workbook named after it
+    _, [still] = find_tables(tmp_path, ["kkb"], Limits(file_bytes=size + 1), own)
+    assert "unpacks to" in still.message
+    path.rename(path.with_name("kkb.xlsx"))
+    places, problems = find_tables(tmp_path, ["kkb"], Limits(file_bytes=size + 1), own)
+    assert not problems and places["kkb"].sheet == "Kampung KB"

@@ -30,9 +30,10 @@ class Error(str):
 
 
 def write_xlsx(path: Path, sheets: dict[str, Rows], hidden_rows: Sequence[int] = (),
-               merged: Sequence[str] = (), hidden_sheets: Sequence[str] = ()) -> Path:
-    """A workbook of ``sheets`` (name → rows from row 1); ``hidden_rows`` and ``merged`` ranges
-    apply to the first sheet."""
+               merged: Sequence[str] = (), hidden_sheets: Sequence[str] = (),
+               hidden_columns: Sequence[str] = ()) -> Path:
+    """A workbook of ``sheets`` (name → rows from row 1); ``hidden_rows``, ``hidden_columns``
+    (letters) and ``merged`` ranges apply to the first sheet."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     for i, (name, rows) in enumerate(sheets.items()):
@@ -51,6 +52,8 @@ def write_xlsx(path: Path, sheets: dict[str, Rows], hidden_rows: Sequence[int] =
                 sheet.row_dimensions[r].hidden = True
             for cells in merged:
                 sheet.merge_cells(cells)
+            for letter in hidden_columns:
+                sheet.column_dimensions[letter].hidden = True
         if name in hidden_sheets:
             sheet.sheet_state = "hidden"
     book.save(path)
@@ -84,16 +87,19 @@ def _ods_cell(value: Cell) -> str:
 
 def write_ods(path: Path, sheets: dict[str, Rows], hidden_rows: Sequence[int] = (),
               hidden_sheets: Sequence[str] = (), spanned: dict[tuple[int, int], tuple[int, int]]
-              | None = None) -> Path:
-    """An OpenDocument spreadsheet of ``sheets``; ``hidden_rows`` (from 1) of the first sheet are
-    collapsed, ``spanned`` maps a first sheet's cell (row, column from 1) to (rows, columns)
-    merged."""
+              | None = None, hidden_columns: Sequence[int] = ()) -> Path:
+    """An OpenDocument spreadsheet of ``sheets``; ``hidden_rows`` and ``hidden_columns`` (from 1)
+    of the first sheet are collapsed, ``spanned`` maps a first sheet's cell (row, column from 1)
+    to (rows, columns) merged."""
     tables = []
     covered = {(r + dr, c + dc) for (r, c), (rows, cols) in (spanned or {}).items()
                for dr in range(rows) for dc in range(cols) if dr or dc}
     for i, (name, rows) in enumerate(sheets.items()):
         style = ' table:style-name="hidden"' if name in hidden_sheets else ""
-        body = []
+        width = max((len(row) for row in rows), default=0)
+        collapsed = ' table:visibility="collapse"'
+        body = [f"<table:table-column{collapsed if i == 0 and c in hidden_columns else ''}/>"
+                for c in range(1, width + 1)]
         for r, row in enumerate(rows, start=1):
             visibility = ' table:visibility="collapse"' if i == 0 and r in hidden_rows else ""
             cells = []
