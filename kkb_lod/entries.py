@@ -71,7 +71,7 @@ def record_triples(ctx: Context, row: Record) -> Iterator[Triple]:
     yield r, KKB.recordFile, Literal(row.file)
     if row.sheet:
         yield r, KKB.recordSheet, Literal(row.sheet)
-    yield r, KKB.recordRow, Literal(row.row, datatype=XSD.positiveInteger)
+    yield r, KKB.recordRow, Literal(row.row)
 
 
 def annual_triples(ctx: Context) -> Iterator[Triple]:

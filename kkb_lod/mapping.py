@@ -29,7 +29,14 @@ from kkb_lod.entries import (
     entry_triples,
     record_triples,
 )
-from kkb_lod.history import EDITION_SOURCES, EarlierName, History, earlier_edition, load_history
+from kkb_lod.history import (
+    CURRENT_EDITION,
+    EDITION_SOURCES,
+    EarlierName,
+    History,
+    earlier_edition,
+    load_history,
+)
 from kkb_lod.ingest import CrosswalkRow, KkbRow, Registry, SourceRow, UnitRow
 from kkb_lod.iris import Minter, parent_code
 from kkb_lod.vocab import (
@@ -156,8 +163,12 @@ def region_triples(ctx: Context, units: Iterable[UnitRow] | None = None,
                    crosswalk: Iterable[CrosswalkRow] | None = None) -> Iterator[Triple]:
     """Every administrative unit (the registry's, unless ``units``), with codes, hierarchy,
     centroid, postcode and BPS codes (from the registry's crosswalk, unless ``crosswalk``)."""
+    # A registry without a source describing the official list (a new registry: no sources table)
+    # still publishes where its units come from: the current Kemendagri edition, as for names.
     derived_from = ctx.reference_source("regions/units.csv")
+    edition = edition_iri(ctx, CURRENT_EDITION) if derived_from is None else None
     bps_source = ctx.reference_source("regions/bps_crosswalk.csv")
+    published = False
     bps: dict[str, set[str]] = {}
     for x in ctx.registry.crosswalk if crosswalk is None else crosswalk:
         if x.kemendagri_code:
@@ -186,8 +197,10 @@ def region_triples(ctx: Context, units: Iterable[UnitRow] | None = None,
             yield s, KKB.bpsCode, Literal(code)
             if bps_source:
                 yield s, PROV.wasDerivedFrom, bps_source
-        if derived_from:
-            yield s, PROV.wasDerivedFrom, derived_from
+        yield s, PROV.wasDerivedFrom, derived_from or edition
+        published = True
+    if edition is not None and published:
+        yield from edition_triples(ctx, CURRENT_EDITION)
 
 
 # --- code and name history ----------------------------------------------------------------------

@@ -106,6 +106,12 @@ KINDS = {
     "source text not UTF-8": ("document-latin-1", "document-utf-16"),
     "rows as a spreadsheet counts them": ("line-break-in-name", "line-break-in-note-keeps-rows"),
     "wrong kecamatan": ("wrong-kecamatan", "wrong-kecamatan-name"),
+    "a KKB's registry entry and yearly records (issue #16)": (
+        "kkb-registry-id-duplicate", "kkb-registry-id-not-digits", "kkb-excerpt-required",
+        "kkb-source-columns-without-source", "kkb-new-dates-in-the-future",
+        "kkb-inauguration-date-day-first", "kkb-years-unknown-kkb", "kkb-years-names-no-kkb",
+        "kkb-years-duplicate-year", "kkb-years-two-kkb", "kkb-years-future-and-before-inauguration",
+        "kkb-years-bad-cells", "kkb-years-unknown-source"),
     "bad Wikidata links files": (
         "overrides-bad-qid", "overrides-bad-decision", "overrides-missing-column",
         "overrides-utf-16", "overrides-unknown-unit", "snapshot-json-invalid",

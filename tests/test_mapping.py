@@ -8,10 +8,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
+from kkb_lod.checks import check_registry
 from kkb_lod.ingest import read_registry
 from kkb_lod.iris import Minter
 from kkb_lod.mapping import map_registry, to_graph
 from kkb_lod.store import OxigraphStore
+from kkb_lod.validate import validate_graph
+from kkb_lod.vocab import KKB, PROV, RDF
 from kkb_lod.vocab import SPARQL_PROLOGUE as PROLOGUE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,3 +183,74 @@ def test_base_iri_is_configurable() -> None:
     assert URIRef("http://localhost:8080/id/kkb/62.04.06.2020") in subjects
     assert not any(str(s).startswith("https://w3id.org/kkb/id/") for s in subjects)
     assert Literal("Quality Family Village Kalahien", lang="en") in set(graph.objects())
+
+
+# --- issue #16: the registry entry, yearly records and registry-row provenance -------------------
+
+
+def test_bundled_registry_graph_is_unchanged_by_issue_16() -> None:
+    """The bundled registry uses none of the new columns or tables: its graph is isomorphic to the
+    one built before them (tests/cases/bundled/README.md)."""
+    graph = to_graph(map_registry(read_registry(ROOT / "data"), Minter("https://w3id.org/kkb/"))
+                     ["registry"])
+    before = Graph().parse(Path(__file__).parent / "cases" / "bundled" / "registry.ttl")
+    assert len(graph) == len(before) > 300
+    assert isomorphic(graph, before)
+
+
+def test_registry_entry_case_conforms_to_the_shapes() -> None:
+    """The synthetic registry of the golden case (tests/cases/mapping/registry-entry) is valid as
+    published: records, decrees and annual records satisfy every shape."""
+    registry = read_registry(GOLDEN / "registry-entry" / "data")
+    check_registry(registry)
+    graph = Graph()
+    for triples in map_registry(registry, Minter("https://w3id.org/kkb/")).values():
+        to_graph(triples, graph)
+    report = validate_graph(graph)
+    assert report.conforms and report.results == (), report.text()
+    assert len(set(graph.subjects(RDF.type, KKB.AnnualRecord))) == 3
+
+
+def test_a_row_without_source_is_derived_from_its_registry_row(data_copy: Path) -> None:
+    """A KKB row citing no source is published as derived from its file and row, without an
+    excerpt; the other rows keep their news article and quotation."""
+    kkb = data_copy / "registry" / "kkb.csv"
+    lines = kkb.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[13] = ",".join(lines[13].split(",")[:8]) + ",,,,,\n"  # Kalahien, row 14: no source
+    kkb.write_text("".join(lines), encoding="utf-8")
+    sources = data_copy / "registry" / "sources.csv"
+    sources.write_text(sources.read_text(encoding="utf-8").replace(",id,sources/antara-buntok-kkb.txt,15,6,",
+                                                                  ",id,sources/antara-buntok-kkb.txt,14,6,"),
+                       encoding="utf-8")
+    registry = read_registry(data_copy)
+    check_registry(registry)
+    mint = Minter("https://w3id.org/kkb/")
+    graph = to_graph(map_registry(registry, mint)["registry"])
+    kalahien, record = mint.kkb("62.04.06.2020"), mint.record("registry/kkb.csv", 14)
+    assert set(graph.objects(kalahien, PROV.wasDerivedFrom)) == {record}
+    assert (kalahien, KKB.sourceExcerpt, None) not in graph
+    assert graph.value(record, KKB.recordRow) == Literal(14)
+    assert str(graph.value(record, KKB.recordFile)) == "registry/kkb.csv"
+    assert (record, KKB.recordSheet, None) not in graph
+    assert (mint.kkb("62.04.06.2024"), PROV.wasDerivedFrom, mint.mint("source", "antara-buntok-kkb")) in graph
+
+
+def test_a_record_names_its_sheet_when_it_has_one() -> None:
+    """A row read from a workbook (``sheet`` set by the reader) names its sheet as well."""
+    from kkb_lod.entries import record_triples
+    from kkb_lod.ingest import Record
+    from kkb_lod.mapping import Context
+
+    mint = Minter("https://w3id.org/kkb/")
+    row = Record("registry/registry.xlsx", 7, sheet="Kampung KB")
+    graph = to_graph(record_triples(Context(mint, read_registry(GOLDEN / "registry-entry" / "data")),
+                                    row))
+    record = mint.record("registry/registry.xlsx", 7, "Kampung KB")
+    assert str(graph.value(record, KKB.recordSheet)) == "Kampung KB"
+    assert str(graph.value(record, KKB.recordFile)) == "registry/registry.xlsx"
+    assert report_free(graph)
+
+
+def report_free(graph: Graph) -> bool:
+    report = validate_graph(graph)
+    return report.conforms and report.results == ()

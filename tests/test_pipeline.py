@@ -250,3 +250,33 @@ def test_validate_registry_agrees_with_the_rdflib_mapping(tmp_path: Path, where:
     reference = validate_graphs(expected, strict)
     assert not strict_report.conforms and strict_report.results == reference.results != ()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_registry_of_no_kkb_builds(tmp_path: Path) -> None:
+    """Issue #16: a new registry (the kkb table's header and nothing else) builds and validates."""
+    registry = tmp_path / "data" / "registry"
+    registry.mkdir(parents=True)
+    (registry / "kkb.csv").write_text("village_code,village_name,district_code,district_name\n",
+                                      encoding="utf-8")
+    result = build(Settings(data_dir=tmp_path / "data", build_dir=tmp_path / "build", base_iri=BASE))
+    assert result.graphs["registry"] == 0 and result.graphs["regions"] == 0
+    assert result.graphs["ontology"] > 0
+
+
+def test_the_registry_entry_case_builds_as_it_maps(tmp_path: Path) -> None:
+    """The synthetic registry of issue #16 (no sources, no programmes, a yearly table) goes through
+    the streamed build, its validation by the SPARQL engine and its dumps, as the rdflib mapping."""
+    from rdflib import Dataset
+    from rdflib.compare import isomorphic
+
+    from kkb_lod.iris import Minter
+    from kkb_lod.pipeline import map_graphs
+
+    data = Path(__file__).parent / "cases" / "mapping" / "registry-entry" / "data"
+    result = build(Settings(data_dir=data, build_dir=tmp_path, base_iri=BASE))
+    expected = map_graphs(Settings(data_dir=data, base_iri=BASE))
+    dumped = Dataset()
+    dumped.parse(result.release / "dumps" / "kkb.nq", format="nquads")
+    for name, graph in expected.items():
+        assert isomorphic(dumped.graph(Minter(BASE).graph(name)), graph), name
+    assert len(set(expected["registry"].subjects(RDF.type, KKB.AnnualRecord))) == 3
