@@ -72,7 +72,7 @@ def cli(config: Path | None) -> None:
 def init(area: str, force: bool, folder: Path) -> None:
     """Write a ready registry folder for an area into FOLDER (default: here).
 
-    FOLDER/registry/registry.xlsx is the template workbook (sheets "Kampung KB" and "Tahunan",
+    FOLDER/registry/registry.xlsx is the template workbook (sheets "Kampung KB", "Tahunan", "Sumber",
     drop-down lists of the area's kecamatan and villages), FOLDER/README.md says how to fill and
     build it (Indonesian and English), FOLDER/kkb-lod.toml holds the settings a build there reads
     (the area, the base IRI to set). A non-empty FOLDER is refused unless --force.

@@ -4,7 +4,7 @@ Indonesian and English, and the settings file a build reads.
 The workbook (written with xlsxwriter, row by row, so the country's 83,762 villages cost seconds
 and little memory) has the sheets "Kampung KB" (every column of the kkb table, under its first
 Indonesian header), "Tahunan" (the kkb_years table) and "Sumber" (the sources table, starting with
-the two official lists the area's units come from, so a build says where each unit comes from),
+the two official lists the area's units and BPS codes come from),
 and a hidden sheet ``_daftar`` holding the
 lists the drop-downs offer: the area's kecamatan and villages by code and by name, with a lookup
 table (village, kecamatan, regency) a user may unhide. Sheets whose name starts with ``_`` are
@@ -133,9 +133,10 @@ SOURCE_COLUMNS = (
 )
 
 #: The rows the "Sumber" sheet starts with: the official lists the build publishes the area's
-#: units and BPS codes from (the package's own copies, :mod:`kkb_lod.reference`), so every unit
-#: says where it comes from. As data/registry/sources.csv describes them (publisher left out: a
-#: new registry has no organisations table).
+#: units and BPS codes from (the package's own copies, :mod:`kkb_lod.reference`), so each unit
+#: and each BPS code names the list it comes from (without them a build derives the units from the
+#: current Kemendagri edition, and the BPS codes from no source). As data/registry/sources.csv
+#: describes them (publisher left out: a new registry has no organisations table).
 REFERENCE_SOURCES = (
     {"source_id": "kemendagri-2025", "kind": "reference",
      "label": "Kode dan data wilayah administrasi pemerintahan (Kepmendagri No 300.2.2-2138 Tahun "
