@@ -256,7 +256,8 @@ def published(folder: Path) -> Store:
 
 
 def select(store: Store, query: str) -> list[tuple[str, ...]]:
-    solutions = store.query(f"PREFIX kkb: <{KKB}>\n{query}", use_default_graph_as_union=True)
+    solutions = store.query(f"PREFIX kkb: <{KKB}>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n{query}",
+                            use_default_graph_as_union=True)
     return sorted(tuple(term.value if term is not None else "" for term in row)
                   for row in solutions)
 
@@ -321,8 +322,13 @@ def test_filled_rows_are_published(tmp_path: Path) -> None:
            kkb:annualRecord ?r . ?r kkb:classification ?class }""")
     assert found == [(coded.code, "Cempaka", f"{KKB}klasifikasiMandiri"),
                      (named.code, "Melati", f"{KKB}klasifikasiDasar")]
-    assert select(store, f"SELECT ?id {{ <{PLACEHOLDER_BASE}id/kkb/{coded.code}> kkb:registryId ?id "
-                         "}") == [("101",)]
+    cempaka = f"<{PLACEHOLDER_BASE}id/kkb/{coded.code}>"
+    assert select(store, f"""SELECT ?id ?date ?poktan ?dataku ?sheet ?row {{
+        {cempaka} kkb:registryId ?id ; kkb:inaugurationDate ?date ;
+                  kkb:annualRecord [ kkb:poktan ?poktan ; kkb:hasRumahDataKu ?dataku ] ;
+                  prov:wasDerivedFrom [ kkb:recordSheet ?sheet ; kkb:recordRow ?row ] }}""") == [
+        ("101", "2021-03-15", f"{KKB}poktanBKB", "true", SHEET_KKB, "2"),
+        ("101", "2021-03-15", f"{KKB}poktanBKR", "true", SHEET_KKB, "2")]
     # every village of the area is published, not only the two with a KKB
     assert len(select(store, "SELECT DISTINCT ?v { ?v a kkb:Desa }")) + len(
         select(store, "SELECT DISTINCT ?v { ?v a kkb:Kelurahan }")) == len(villages("62.04"))
