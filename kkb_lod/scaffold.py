@@ -145,7 +145,14 @@ def init_registry(folder: Path, area: str, force: bool = False) -> list[Path]:
     if existing:
         raise InitError(f"{', '.join(existing)} already exist(s); nothing was written")
     (folder / WORKBOOK).parent.mkdir(parents=True, exist_ok=True)
-    write_workbook(folder / WORKBOOK, found.units)
+    # written beside, then renamed: a run that fails leaves no half workbook to refuse next time
+    # (a name starting with "." is never read as a table)
+    partial = folder / WORKBOOK.parent / f".{WORKBOOK.name}.partial"
+    try:
+        write_workbook(partial, found.units)
+        partial.replace(folder / WORKBOOK)
+    finally:
+        partial.unlink(missing_ok=True)
     (folder / "README.md").write_text(readme(found), encoding="utf-8")
     (folder / CONFIG_FILE).write_text(settings_file(found), encoding="utf-8")
     return files

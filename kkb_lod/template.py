@@ -296,7 +296,7 @@ def _rule(column: Column, ranges: dict[str, str]) -> dict:
         header, style = LISTS[column.rule]
         return {"validate": "list", "source": ranges[header], "error_type": style,
                 "error_title": column.header[:32],
-                "error_message": f"Nilai ini tidak ada di daftar {header} wilayah ini."}
+                "error_message": f"Nilai ini tidak ada di daftar {header}."}
     return {"validate": "any"}
 
 
