@@ -127,6 +127,11 @@ def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None,
         sys.exit(EXIT_INVALID)
     graphs = ", ".join(f"{name} {n}" for name, n in result.graphs.items())
     click.echo(f"Built {result.release} : {result.triples} triples ({graphs})")
+    from kkb_lod.scaffold import PLACEHOLDER_BASE
+
+    if settings.base_iri == PLACEHOLDER_BASE:
+        click.echo(f"Note: base_iri is still the placeholder {PLACEHOLDER_BASE} that 'kkb-lod init' "
+                   "wrote; set it to the public address before publishing.", err=True)
 
 
 @cli.command()

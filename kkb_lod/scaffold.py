@@ -33,9 +33,9 @@ from kkb_lod.template import (
     write_workbook,
 )
 
-#: The base IRI the settings file starts with: a placeholder (example.org is reserved for
+#: The base IRI the settings file starts with is a placeholder (example.org is reserved for
 #: examples, RFC 2606), so a build works at once and nothing is published under a real address
-#: nobody chose.
+#: nobody chose; ``kkb-lod build`` reminds whoever builds with it.
 PLACEHOLDER_BASE = "https://example.org/kkb/"
 
 #: What each column means, in English (the Indonesian note is on the column itself).

@@ -267,6 +267,7 @@ def test_the_untouched_template_builds_the_area(tmp_path: Path) -> None:
     init(folder, "--area", "62.04")
     done = build(folder)
     assert done.returncode == 0, done.stderr
+    assert f"base_iri is still the placeholder {PLACEHOLDER_BASE}" in done.stderr
     store = published(folder)
     codes = select(store, "SELECT DISTINCT ?code { ?v a ?kind ; kkb:kemendagriCode ?code "
                           "VALUES ?kind { kkb:Desa kkb:Kelurahan kkb:DesaAdat } }")
