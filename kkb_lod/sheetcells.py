@@ -57,7 +57,7 @@ def cell_text(value: Any, column: str) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         return number_text(float(value), column)
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime) and is_date(column):
         if value.time() != dt.time(0):
             raise CellError(f"is a date and time ({value.isoformat(sep=' ')}); give the date "
                             f"alone, as YYYY-MM-DD")
@@ -65,10 +65,10 @@ def cell_text(value: Any, column: str) -> str:
     if isinstance(value, dt.date):
         if is_date(column):
             return value.isoformat()
+        shown = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
         if column == "year":
-            raise CellError(f"is a date cell ({value.isoformat()}); write the year alone, like "
-                            f"{value.year}")
-        raise CellError(f"is a date cell ({value.isoformat()}), in a column that holds no date: "
+            raise CellError(f"is a date cell ({shown}); write the year alone, like {value.year}")
+        raise CellError(f"is a date cell ({shown}), in a column that holds no date: "
                         f"the spreadsheet took what was typed for a date; format the column as "
                         f"Text and type the value again")
     if isinstance(value, dt.time | dt.timedelta):
