@@ -158,7 +158,7 @@ def read_tables(folder: Path, limits: Limits = LIMITS
             if not os.path.lexists(folder / path):
                 continue
             rows, found = ingest.read_table(folder / path, path, record_type, parsers, limits,
-                                            aliases=HEADERS)
+                                            empty_ok=True, aliases=HEADERS)
         elif name in places:
             rows, found = ingest.read_table(
                 places[name].path, places[name].shown, record_type, parsers,
