@@ -27,7 +27,6 @@ import random
 import shutil
 import sys
 from collections import defaultdict
-from dataclasses import astuple
 from pathlib import Path
 
 from kkb_lod.reference import CROSSWALK_COLUMNS, UNIT_COLUMNS, crosswalk_for, national_units
@@ -49,8 +48,7 @@ EXCERPT = "SYNTHETIC data, drawn at random by benchmarks/synth.py for benchmarks
 
 def read_regions() -> list[dict[str, str]]:
     """Every official unit, in code order (the file's order)."""
-    return [dict(zip(UNIT_COLUMNS, (cell or "" for cell in astuple(u)[2:]), strict=True))
-            for u in national_units()]
+    return [{column: getattr(u, column) or "" for column in UNIT_COLUMNS} for u in national_units()]
 
 
 def choose_units(units: list[dict[str, str]], triples: float | None) -> list[dict[str, str]]:
