@@ -350,3 +350,12 @@ def test_another_folder_names_the_settings_file(tmp_path: Path,
     assert result.exit_code == 0 and "Valid:" in result.output, result.output
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "none.toml"), "validate"])
     assert result.exit_code == 2 and "none.toml" in result.output
+
+
+def test_a_bad_area_setting_stops_a_command_at_start_up(tmp_path: Path) -> None:
+    folder = tmp_path / "reg"
+    init(folder, "--area", "62.04")
+    (folder / "kkb-lod.toml").write_text('area = "62.04.06"\ndata_dir = "."\n')
+    result = CliRunner().invoke(cli, ["--config", str(folder / "kkb-lod.toml"), "build"])
+    assert result.exit_code == 2 and "62.04.06" in result.output and "is a kecamatan" in result.output
+    assert not (folder / "build").exists()
