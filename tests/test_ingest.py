@@ -302,3 +302,37 @@ def test_a_removed_code_without_successor_is_looked_for_where_it_was() -> None:
     said = not_a_code("12.19.04.2008", "is not a code")
     assert "it was 'Kuala Gunung' until the Kemendagri 2018 edition" in said
     assert said.split("similar: ", 1)[1].startswith("12.19.04.")
+
+
+def test_optional_columns_are_those_an_empty_cell_suits() -> None:
+    """The contract for readers of other formats (issue #16): a column of ``OPTIONAL_COLUMNS`` may
+    be left out, and is then read as an empty cell, which its parser takes (giving its default);
+    every other column of those tables refuses an empty cell or must be in the header."""
+    from kkb_lod.ingest import OPTIONAL_COLUMNS, OPTIONAL_TABLES, TABLES, CellError
+
+    tables = {**TABLES, **OPTIONAL_TABLES}
+    assert set(OPTIONAL_COLUMNS) == {"kkb", "kkb_years"}
+    for table, columns in OPTIONAL_COLUMNS.items():
+        parsers = tables[table][2]
+        assert columns < set(parsers), table
+        for column in columns:
+            parsers[column]("")  # raises CellError if an empty cell were refused
+        for column in set(parsers) - columns - {"village_code", "district_code"}:
+            with pytest.raises(CellError):
+                parsers[column]("")
+    assert TABLES["kkb"][2]["programme"]("") == "kampung-keluarga-berkualitas"
+    assert TABLES["kkb"][2]["status"]("") == "designated"
+    assert TABLES["kkb"][2]["source"]("") is None
+
+
+def test_a_kkb_table_of_the_four_place_columns_is_read(tmp_path: Path) -> None:
+    """Every column but the village's and the kecamatan's may be left out of kkb.csv."""
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "kkb.csv").write_text(
+        "district_name,village_name,village_code,district_code\n"
+        "Dusun Selatan,Kalahien,62.04.06.2020,62.04.06\n", encoding="utf-8")
+    registry = read_registry(tmp_path)
+    check_registry(registry)
+    (row,) = registry.kkb
+    assert (row.programme, row.status, row.source, row.source_excerpt, row.registry_id, row.sheet) \
+        == ("kampung-keluarga-berkualitas", "designated", None, (), None, None)
