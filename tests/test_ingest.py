@@ -336,3 +336,18 @@ def test_a_kkb_table_of_the_four_place_columns_is_read(tmp_path: Path) -> None:
     (row,) = registry.kkb
     assert (row.programme, row.status, row.source, row.source_excerpt, row.registry_id, row.sheet) \
         == ("kampung-keluarga-berkualitas", "designated", None, (), None, None)
+
+
+def test_dates_and_years_are_bounded_by_today() -> None:
+    """``today`` bounds every date and year of the registry entry: the synthetic registry of the
+    registry-entry case, checked as of 1 March 2021, gives dates and years that were still to come."""
+    import datetime as dt
+
+    case = Path(__file__).parent / "cases" / "mapping" / "registry-entry" / "data"
+    registry = read_registry(case)
+    check_registry(registry, today=dt.date(2023, 12, 31))  # sound as of its last year
+    found = {(p.file, p.row, p.column) for p in find_problems(registry, today=dt.date(2021, 3, 1))}
+    assert found == {("registry/kkb.csv", 2, "inauguration_date"),
+                     ("registry/kkb.csv", 3, "pokja_decree_date"),
+                     ("registry/kkb_years.csv", 2, "year"), ("registry/kkb_years.csv", 3, "year"),
+                     ("registry/kkb_years.csv", 4, "year")}
