@@ -363,7 +363,7 @@ def links(settings: Settings, registry: Registry) -> tuple[list[Decision], Snaps
 
 def expected_triples(registry: Registry, settings: Settings | None = None) -> int:
     """A rough size of the mapped dataset, for the progress ETA only."""
-    per_row = {"units": 15, "kkb": 11, "activities": 20, "observations": 7}
+    per_row = {"units": 15, "kkb": 11, "kkb_years": 9, "activities": 20, "observations": 7}
     national = len(reference.national_units()) if settings and settings.reference == "all" else 0
     return 700 + 15 * national + sum(n * len(getattr(registry, name, ()))
                                       for name, n in per_row.items())

@@ -132,6 +132,21 @@ def test_bundled_registry_is_clean() -> None:
     assert len(registry.kkb) == 15
 
 
+def test_the_area_widens_the_bundled_reference(data_copy: Path) -> None:
+    """``area = 62`` publishes Kalimantan Tengah whole (the rows name Barito Selatan only), with
+    the crosswalk rows onto its units; a folder with its own unit list keeps that list."""
+    registry = read_registry(DATA, area=("62",))
+    assert registry.units == covered_units([], ["62"])
+    assert {row.kemendagri_code for row in registry.crosswalk} <= {u.code for u in registry.units}
+    assert {row.kemendagri_code[:5] for row in registry.crosswalk if row.kemendagri_code} > {"62.04"}
+    assert read_registry(DATA).units == covered_units(["62.04"])
+    (data_copy / "regions").mkdir()
+    (data_copy / "regions" / "units.csv").write_text(units_csv(covered_units(["62.04"])),
+                                                     encoding="utf-8")
+    assert [u.code for u in read_registry(data_copy, area=("62",)).units] == [
+        u.code for u in covered_units(["62.04"])]
+
+
 @pytest.mark.parametrize("case", collect_cases(), ids=lambda p: p.name)
 def test_bad_input_is_refused_with_its_location(case: Path, data_copy: Path) -> None:
     apply_case(case, data_copy)
@@ -313,16 +328,50 @@ def test_a_removed_code_without_successor_is_looked_for_where_it_was() -> None:
     assert said.split("similar: ", 1)[1].startswith("12.19.04.")
 
 
-def test_the_area_widens_the_bundled_reference(data_copy: Path) -> None:
-    """``area = 62`` publishes Kalimantan Tengah whole (the rows name Barito Selatan only), with
-    the crosswalk rows onto its units; a folder with its own unit list keeps that list."""
-    registry = read_registry(DATA, area=("62",))
-    assert registry.units == covered_units([], ["62"])
-    assert {row.kemendagri_code for row in registry.crosswalk} <= {u.code for u in registry.units}
-    assert {row.kemendagri_code[:5] for row in registry.crosswalk if row.kemendagri_code} > {"62.04"}
-    assert read_registry(DATA).units == covered_units(["62.04"])
-    (data_copy / "regions").mkdir()
-    (data_copy / "regions" / "units.csv").write_text(units_csv(covered_units(["62.04"])),
-                                                     encoding="utf-8")
-    assert [u.code for u in read_registry(data_copy, area=("62",)).units] == [
-        u.code for u in covered_units(["62.04"])]
+def test_optional_columns_are_those_an_empty_cell_suits() -> None:
+    """The contract for readers of other formats (issue #16): a column of ``OPTIONAL_COLUMNS`` may
+    be left out, and is then read as an empty cell, which its parser takes (giving its default);
+    every other column of those tables refuses an empty cell or must be in the header."""
+    from kkb_lod.ingest import OPTIONAL_COLUMNS, OPTIONAL_TABLES, TABLES, CellError
+
+    tables = {**TABLES, **OPTIONAL_TABLES}
+    assert set(OPTIONAL_COLUMNS) == {"kkb", "kkb_years"}
+    for table, columns in OPTIONAL_COLUMNS.items():
+        parsers = tables[table][2]
+        assert columns < set(parsers), table
+        for column in columns:
+            parsers[column]("")  # raises CellError if an empty cell were refused
+        for column in set(parsers) - columns - {"village_code", "district_code"}:
+            with pytest.raises(CellError):
+                parsers[column]("")
+    assert TABLES["kkb"][2]["programme"]("") == "kampung-keluarga-berkualitas"
+    assert TABLES["kkb"][2]["status"]("") == "designated"
+    assert TABLES["kkb"][2]["source"]("") is None
+
+
+def test_a_kkb_table_of_the_four_place_columns_is_read(tmp_path: Path) -> None:
+    """Every column but the village's and the kecamatan's may be left out of kkb.csv."""
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "kkb.csv").write_text(
+        "district_name,village_name,village_code,district_code\n"
+        "Dusun Selatan,Kalahien,62.04.06.2020,62.04.06\n", encoding="utf-8")
+    registry = read_registry(tmp_path)
+    check_registry(registry)
+    (row,) = registry.kkb
+    assert (row.programme, row.status, row.source, row.source_excerpt, row.registry_id, row.sheet) \
+        == ("kampung-keluarga-berkualitas", "designated", None, (), None, None)
+
+
+def test_dates_and_years_are_bounded_by_today() -> None:
+    """``today`` bounds every date and year of the registry entry: the synthetic registry of the
+    registry-entry case, checked as of 1 March 2021, gives dates and years that were still to come."""
+    import datetime as dt
+
+    case = Path(__file__).parent / "cases" / "mapping" / "registry-entry" / "data"
+    registry = read_registry(case)
+    check_registry(registry, today=dt.date(2023, 12, 31))  # sound as of its last year
+    found = {(p.file, p.row, p.column) for p in find_problems(registry, today=dt.date(2021, 3, 1))}
+    assert found == {("registry/kkb.csv", 2, "inauguration_date"),
+                     ("registry/kkb.csv", 3, "pokja_decree_date"),
+                     ("registry/kkb_years.csv", 2, "year"), ("registry/kkb_years.csv", 3, "year"),
+                     ("registry/kkb_years.csv", 4, "year")}
