@@ -235,6 +235,9 @@ def test_a_folder_with_files_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["init", "--area", "62.04", "--force", str(tmp_path)])
     assert result.exit_code == 2 and "already exist" in result.output  # … but never over one
     assert (tmp_path / "kkb-lod.toml").read_text() == 'area = "62"\n'
+    (tmp_path / "a-file").write_text("")
+    result = CliRunner().invoke(cli, ["init", "--area", "62.04", str(tmp_path / "a-file")])
+    assert result.exit_code == 2 and "is a file, not a folder" in result.output
 
 
 # --- the round trip: init → fill in → kkb-lod build → published --------------------------------
