@@ -298,3 +298,14 @@ def test_their_pages_have_titles_and_link_back(served: Served) -> None:
 def test_anything_else_below_a_kkb_is_not_found(served: Served, path: str) -> None:
     client, _ = served
     assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_every_concept_a_page_links_to_has_its_anchor_on_the_ontology_page(served: Served) -> None:
+    client, _ = served
+    linked = {a.attrs["href"].split("#", 1)[1]
+              for path in ("/id/kkb/62.04.06.2020", "/")
+              for a in page(client, path).all("a") if a.attrs.get("href", "").startswith("/def#")
+              and ("klasifikasi" in a.attrs["href"] or "poktan" in a.attrs["href"])}
+    assert len(linked) == 10  # the five classifications, the five poktan (table headers)
+    anchors = {e.attrs["id"] for e in page(client, "/def").all(lambda e: "id" in e.attrs)}
+    assert linked <= anchors
