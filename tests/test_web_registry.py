@@ -309,3 +309,15 @@ def test_every_concept_a_page_links_to_has_its_anchor_on_the_ontology_page(serve
     assert len(linked) == 10  # the five classifications, the five poktan (table headers)
     anchors = {e.attrs["id"] for e in page(client, "/def").all(lambda e: "id" in e.attrs)}
     assert linked <= anchors
+
+
+def test_the_sitemap_lists_the_decree_the_annual_records_and_the_registry_row(
+        served: Served) -> None:
+    client, store = served
+    listed = client.get("/sitemap.xml").get_data(True)
+    parts = [r["s"] for r in values(store, f"""SELECT ?s WHERE {{
+        {{ ?k kkb:pokjaDecree ?s }} UNION {{ ?k kkb:annualRecord ?s }}
+        UNION {{ ?s a kkb:RegistryRecord }} FILTER (STRSTARTS(STR(?s), "{BASE}id/")) }}""")]
+    assert len(parts) == 9  # the fixture's decree, seven annual records and registry row
+    for iri in parts:
+        assert f"/{iri[len(BASE):]}</loc>" in listed, iri
