@@ -36,15 +36,20 @@ RECORD = BASE + "id/record/registry-xlsx-kampung-kb-7"
 Served = tuple[FlaskClient, OxigraphStore]
 
 
-@pytest.fixture(scope="module")
-def served(built: BuildResult, settings) -> Served:  # noqa: ANN001
-    """The bundled build with the fixture loaded; the terms of branch ``model`` stood in for
+def registry_store(release: Path) -> OxigraphStore:
+    """The build ``release`` with the fixture loaded; the terms of branch ``model`` stood in for
     (registry-terms.ttl) only while the built ontology does not define them."""
-    store = OxigraphStore.from_release(built.release, "memory")
+    store = OxigraphStore.from_release(release, "memory")
     store.ox.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
     if not store.query(SPARQL_PROLOGUE + "ASK { kkb:klasifikasiDasar ?p ?o }"):
         store.ox.load(path=str(TERMS), format=ox.RdfFormat.TURTLE,
                       to_graph=ox.NamedNode(BASE + "graph/ontology"))
+    return store
+
+
+@pytest.fixture(scope="module")
+def served(built: BuildResult, settings) -> Served:  # noqa: ANN001
+    store = registry_store(built.release)
     manifest = json.loads((built.release / "manifest.json").read_text(encoding="utf-8"))
     return create_app(settings, store, manifest).test_client(), store
 
