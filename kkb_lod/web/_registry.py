@@ -57,9 +57,10 @@ CONCEPTS = """SELECT ?c ?label ?lang ?notation WHERE {
   OPTIONAL { ?c skos:prefLabel|rdfs:label ?label BIND (lang(?label) AS ?lang) }
   OPTIONAL { ?c skos:notation ?notation }
 }"""
-#: The concepts of a scheme of ours.
+#: The concepts of a scheme of ours (in it, at its top, or of its class).
 SCHEME = """SELECT DISTINCT ?c WHERE {
-  { ?c skos:inScheme kkb:%(scheme)s } UNION { ?c skos:topConceptOf kkb:%(scheme)s } }"""
+  { ?c skos:inScheme kkb:%(scheme)s } UNION { ?c skos:topConceptOf kkb:%(scheme)s }
+  UNION { ?c a kkb:%(cls)s } }"""
 #: KKB (within the scope) per year and classification.
 CLASS_YEARS = """SELECT ?year ?c (COUNT(DISTINCT ?k) AS ?n) WHERE {
   %(scope)s ?k kkb:annualRecord ?r . ?r kkb:year ?year ; kkb:classification ?c
@@ -116,9 +117,10 @@ def concepts(iris: Iterable[str], lang: str) -> dict[str, Concept]:
     return found
 
 
-def scheme(name: str, used: Iterable[str], lang: str) -> list[Concept]:
-    """The concepts of ``kkb:{name}`` and any others ``used``, in notation order."""
-    iris = {r["c"] for r in select(SCHEME % {"scheme": name})} | set(used)
+def scheme(name: str, cls: str, used: Iterable[str], lang: str) -> list[Concept]:
+    """The concepts of ``kkb:{name}`` (or of the class ``kkb:{cls}``) and any others ``used``,
+    in notation order: every column a table may need, counted or not."""
+    iris = {r["c"] for r in select(SCHEME % {"scheme": name, "cls": cls})} | set(used)
     return sorted(concepts(iris, lang).values(), key=lambda c: c.order)
 
 
@@ -274,8 +276,8 @@ def year_figures(lang: str, within: str | None = None) -> YearFigures | None:
         return None
     by_class = {(r["year"], r["c"]): int(r["n"]) for r in select(CLASS_YEARS % {"scope": scope})}
     by_poktan = {(r["year"], r["p"]): int(r["n"]) for r in select(POKTAN_YEARS % {"scope": scope})}
-    classes = scheme("ClassificationScheme", {c for _, c in by_class}, lang)
-    poktan = scheme("PoktanScheme", {p for _, p in by_poktan}, lang)
+    classes = scheme("ClassificationScheme", "Classification", {c for _, c in by_class}, lang)
+    poktan = scheme("PoktanScheme", "PoktanKind", {p for _, p in by_poktan}, lang)
     rows = tuple(YearRow(t["year"], int(t["n"]),
                          tuple(by_class.get((t["year"], c.iri), 0) for c in classes),
                          tuple(by_poktan.get((t["year"], p.iri), 0) for p in poktan),
