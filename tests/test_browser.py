@@ -413,3 +413,39 @@ def test_other_pages_refuse_to_be_framed(browser: Browser, site: str, other_orig
     assert page.frame_locator("#card").locator("h1.title, main h1").count() == 0
     page.close()
     assert any("frame-ancestors" in e or "X-Frame-Options" in e for e in errors), errors
+
+
+@pytest.fixture(scope="module")
+def registry_site(built, settings: Settings) -> Iterator[str]:  # noqa: ANN001
+    """The bundled build with the registry fields of ``tests/cases/pages`` (SYNTHETIC)."""
+    from .test_web_registry import registry_store
+
+    with serve_app(create_app(settings, registry_store(built.release), {})) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_registry_fields_and_figures_per_year_fit_and_have_no_errors(
+        browser: Browser, registry_site: str, width: int) -> None:
+    """A KKB's registry fields and annual records, the chart and tables per year on the landing
+    and a kecamatan page, a year's own page: no sideways scrolling, console errors, external
+    requests or accessibility violations, on a desktop and on a phone."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda r: None if r.url.startswith(registry_site) else problems.append(r.url))
+    for path in ("/?lang=en", "/id/kkb/62.04.06.2020", "/id/district/62.04.06?lang=en",
+                 "/id/kkb/62.04.06.2020/2024"):
+        page.goto(registry_site + path)
+        if "kkb" not in path or path.endswith("2020"):
+            shown = "#annual-records" if path.endswith("2020") else "svg.stacked"
+            assert page.locator(shown).is_visible(), path
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        shoot(page, f"registry{path.split('?')[0].replace('/', '-').rstrip('-')}-{width}")
+        results = Axe().run(page, options=AXE_RULES)
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+        assert results.violations_count == 0, (path, results.generate_snapshot())
+    context.close()
+    assert problems == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kkb_lod.web._charts import MAX_BARS, Point, bar_chart, chart_of_results, point_map
+from kkb_lod.web._charts import MAX_BARS, Point, bar_chart, chart_of_results, point_map, stacked_chart
 from kkb_lod.web._results import Cell
 
 
@@ -92,3 +92,32 @@ def test_a_single_point_still_makes_a_map() -> None:
     drawn = point_map([Point("only", -1.6, 114.7, None, "here")])
     assert drawn is not None and drawn.scale_label.endswith(("km", " m"))
     assert point_map([]) is None
+
+
+def test_stacked_bars_lay_segments_end_to_end_scaled_to_the_largest_total() -> None:
+    chart = stacked_chart([("2023", [1, 1, 0]), ("2024", [1, 2, 1])], ["Dasar", "Berkembang",
+                                                                      "Mandiri"])
+    room = chart.width - chart.left - 48
+    first, second = chart.stacks
+    assert [s.total for s in chart.stacks] == [2, 4] and [s.y for s in chart.stacks] == [0, chart.row]
+    assert [(g.series, g.value) for g in first.segments] == [(0, 1), (1, 1)]  # no zero segment
+    assert [(g.series, g.value) for g in second.segments] == [(0, 1), (1, 2), (2, 1)]
+    assert second.end == pytest.approx(chart.left + room, abs=0.2)  # the largest fills the room
+    assert first.end == pytest.approx(chart.left + room / 2, abs=0.2)
+    for stack in chart.stacks:  # each segment starts where the one before ends
+        x = chart.left
+        for g in stack.segments:
+            assert g.x == pytest.approx(x, abs=0.1)
+            assert g.width == pytest.approx(g.value / 4 * room, abs=0.1)
+            x += g.width
+    assert chart.series == ("Dasar", "Berkembang", "Mandiri") and chart.height == 2 * chart.row
+
+
+def test_a_stacked_chart_needs_a_count_per_series() -> None:
+    with pytest.raises(ValueError, match="one count per series"):
+        stacked_chart([("2024", [1, 2])], ["Dasar", "Berkembang", "Mandiri"])
+
+
+def test_a_stacked_chart_of_zeros_draws_no_segment() -> None:
+    chart = stacked_chart([("2024", [0, 0])], ["Dasar", "Berkembang"])
+    assert chart.stacks[0].segments == () and chart.stacks[0].end == chart.left

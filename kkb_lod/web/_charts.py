@@ -69,6 +69,67 @@ def bar_chart(items: Iterable[tuple[str, float, str | None]], width: int = 520,
     return BarChart(bars, width, max(row, len(bars) * row), left, row, omitted)
 
 
+@dataclass(frozen=True)
+class Segment:
+    """One series' part of a stacked bar: which series (its position), its value and geometry."""
+
+    series: int
+    value: int
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One stacked bar (a year): its label, total and segments, at ``y`` in the viewBox."""
+
+    label: str
+    total: int
+    y: float
+    segments: tuple[Segment, ...]
+    end: float  # where the last segment ends: the total is printed after it
+
+
+@dataclass(frozen=True)
+class StackedChart:
+    """Horizontal stacked bars in a ``width`` × ``height`` viewBox, one per row of a table;
+    ``series`` names the segments in their order (the legend), bars start at ``left``."""
+
+    stacks: tuple[Stack, ...]
+    series: tuple[str, ...]
+    width: int
+    height: int
+    left: int
+    row: int
+
+    @property
+    def bar_height(self) -> float:
+        return self.row * 0.7
+
+
+def stacked_chart(rows: Iterable[tuple[str, Sequence[int]]], series: Sequence[str],
+                  width: int = 520, row: int = 30) -> StackedChart:
+    """Stacked bars for (label, counts per series) rows, scaled to the largest total, in the
+    given order. Zero counts draw no segment; every count is also in the table that goes with
+    the chart (the template's fallback), so a segment too thin to see is never lost."""
+    rows = [(label, list(counts)) for label, counts in rows]
+    if any(len(counts) != len(series) for _, counts in rows):
+        raise ValueError("every row needs one count per series")
+    left = min(max(48, max((len(label) for label, _ in rows), default=0) * 8 + 12), width // 2)
+    top = max((sum(counts) for _, counts in rows), default=0) or 1
+    room = width - left - 48  # space for the total printed after the longest bar
+    stacks = []
+    for i, (label, counts) in enumerate(rows):
+        x, segments = float(left), []
+        for n, value in enumerate(counts):
+            if value > 0:
+                segments.append(Segment(n, value, round(x, 1), round(value / top * room, 1)))
+                x += value / top * room
+        stacks.append(Stack(label, sum(counts), i * row, tuple(segments), round(x, 1)))
+    return StackedChart(tuple(stacks), tuple(series), width, max(row, len(stacks) * row), left,
+                        row)
+
+
 def chart_of_results(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> BarChart | None:
     """A chart of a SELECT answer when it has a numeric column: its first numeric column against
     its first other column (or the row number). ``rows`` hold cells with ``text``, ``href`` and

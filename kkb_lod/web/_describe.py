@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kkb_lod._convert import from_ox
@@ -45,6 +45,9 @@ WHERE {{
   UNION {{ <{iri}> ?p ?o . ?o ?x ?o2 . ?x rdfs:label ?xl }}
 }}"""
 
+#: The namespace of our terms, open: the registry's terms of issue #16 (kkb:Classification …)
+#: may be in the store before ``vocab.KKB`` lists them.
+KKB_NS = Namespace("https://w3id.org/kkb/def#")
 #: Restatements shown once already under our own property (kkb:partOf, rdfs:label).
 HIDDEN = {SDO.containedInPlace, SDO.containsPlace, SDO.name, SKOS.notation}
 #: What a data-quality note can be about (kkb:aspect), in the two page languages.
@@ -103,9 +106,10 @@ def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
     """The template variables of ``ontology.html``: terms by kind, with anchors and both labels."""
     other = "en" if lang == "id" else "id"
 
-    def terms(kind: URIRef) -> list[dict]:
+    def terms(kind: URIRef, scheme: URIRef | None = None) -> list[dict]:
         found = []
-        for t in sorted(set(graph.subjects(RDF.type, kind))):
+        members = set(graph.subjects(SKOS.inScheme, scheme)) if scheme is not None else set()
+        for t in sorted(set(graph.subjects(RDF.type, kind)) | members):
             if not str(t).startswith(ontology + "#"):
                 continue
             shown = label(graph, t, lang)
@@ -130,6 +134,11 @@ def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
                 ("Delapan fungsi keluarga", "The eight family functions",
                  sorted(terms(KKB.FamilyFunction), key=lambda t: t["notation"])),
                 ("Status", "Statuses", terms(KKB.Status)),
+                *[(ti, en, sorted(ts, key=lambda t: (t["notation"], t["id"]))) for ti, en, ts in (
+                    ("Klasifikasi Kampung KB", "Kampung KB classifications",
+                     terms(KKB_NS["Classification"], KKB_NS["ClassificationScheme"])),
+                    ("Kelompok kegiatan (poktan)", "Activity groups (poktan)",
+                     terms(KKB_NS["PoktanKind"], KKB_NS["PoktanScheme"]))) if ts],
                 ("Skema konsep", "Concept schemes", terms(SKOS.ConceptScheme))]
     return {"iri": ontology, "title": label(graph, URIRef(ontology), lang),
             "comment": text_in(graph, URIRef(ontology), RDFS.comment, lang),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from kkb_lod.names import english_name
 from kkb_lod.web._charts import MAX_BARS, BarChart, Point, PointMap, bar_chart, point_map
 from kkb_lod.web._pages import local_url, select
+from kkb_lod.web._registry import year_figures
 
 #: Most villages a map draws (the national list has 83,000; a province up to several thousand).
 MAX_CONTEXT_POINTS = 3000
@@ -260,7 +261,7 @@ def landing_view(lang: str) -> dict:
     provinces = {(a.province, a.province_href): None for a in areas}
     return {"chart": chart, "level": level, "places": places[:MAX_KKB_LISTED],
             "map": landing_map(places, centres), "areas": areas, "provinces": list(provinces),
-            "district_word": district_word(areas)}
+            "district_word": district_word(areas), "years": year_figures(lang)}
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,9 @@ from kkb_lod.iris import IriError
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
 from kkb_lod.web._pages import cacheable, minter, not_modified, page_cache, page_lang
+from kkb_lod.web._parts import mint, part_of
 from kkb_lod.web._places import family_functions, place_map, place_summary
+from kkb_lod.web._registry import SHOWN, part_title, registry_fields, registry_records, year_figures
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("resources", __name__)
@@ -51,7 +53,7 @@ def resource(kind: str, key: str) -> Response:
     """One of our resources, in the negotiated format (or the one its suffix names)."""
     key, suffix = split_suffix(key)
     try:
-        iri = str(minter().mint(kind, key))
+        iri = mint(minter(), kind, key)  # the Minter's, or a KKB's decree / year, a registry row
     except IriError:
         raise NotFound(f"{request.path} is not an IRI of this dataset") from None
     fmt = negotiate(*KINDS, suffix=suffix)
@@ -77,15 +79,29 @@ def _describe(iri: str, kind: str, key: str, fmt: Format, lang: str) -> bytes:
     if fmt.kind != "page":
         return _serialize(described, fmt, first=iri)
     context = to_graph(store.query(CONTEXT.format(iri=iri)))
-    page = resource_page(iri, to_graph(described), context, lang)
+    graph = to_graph(described)
+    page = resource_page(iri, graph, context, lang)
+    part = part_of(kind, key)  # a KKB's decree or year, a registry row: no map, no functions
+    if part:
+        page["title"] = part_title(graph, iri, part, lang) or page["title"]
     summary = place_summary(iri, kind)
     if summary and summary["district_word"] == "distrik":  # the level's name in Papua
         page["types"] = _distrik(page["types"], lang)
         page["rows"] = [(p, _distrik(values, lang)) for p, values in page["rows"]]
+    registry = registry_fields(iri, lang) if kind == "kkb" and not part else None
+    if registry and registry.shown:  # shown in their own section, not again in the table
+        page["rows"] = [(p, values) for p, values in page["rows"] if p["iri"] not in SHOWN]
+        page["title"] = registry.heading or page["title"]
+    records = registry_records(iri)
+    if records:  # "Registri: file, sheet, row N" instead of a link named by the record's IRI
+        page["sources"] = [s for s in page["sources"] if s["iri"] not in {r.iri for r in records}]
     return render_template(
         "resource.html", lang=lang, **page, path=f"/id/{kind}/{key}", formats=for_kind("graph"),
-        map=place_map(iri), functions=family_functions(iri, lang) if kind == "kkb" else [],
-        summary=summary).encode("utf-8")
+        map=None if part else place_map(iri),
+        functions=family_functions(iri, lang) if kind == "kkb" and not part else [],
+        summary=summary, years=year_figures(lang, iri) if summary else None,
+        registry=registry if registry and registry.shown else None,
+        records=records).encode("utf-8")
 
 
 def _distrik(terms: list[dict], lang: str) -> list[dict]:
