@@ -25,7 +25,6 @@ from kkb_lod.config import Settings
 from kkb_lod.iris import Minter
 from kkb_lod.vocab import ONTOLOGY_IRI, RDFS, SKOS, SPARQL_PROLOGUE
 from kkb_lod.web._labels import TERMS
-from kkb_lod.web._parts import owns
 from kkb_lod.web._results import compact
 
 LANGS = ("id", "en")
@@ -94,7 +93,7 @@ def local_url(iri: str) -> str | None:
     base = settings().base_iri
     if iri.startswith(ONTOLOGY_IRI):
         return "/def" + (iri[len(ONTOLOGY_IRI):] if "#" in iri else "")
-    if owns(minter(), iri):  # the parts below a KKB and the registry records too
+    if minter().owns(iri):  # the parts below a KKB and the registry records too
         return "/" + iri[len(base):]
     return None
 

@@ -6,7 +6,7 @@ Asked of the store in SPARQL over the terms of ``ontology/kkb.ttl`` (kkb:registr
 kkb:annualRecord, the kkb:ClassificationScheme and kkb:PoktanScheme concepts). Every word shown for
 a data value — a classification, a poktan, a village's kind — is the concept's or class's label in
 the store, in the page's language; templates only add the words of the page itself.
-Every IRI put into a query here was minted by :mod:`kkb_lod.web._parts` / the Minter or comes
+Every IRI put into a query here was minted by the Minter or comes
 from the store's own answer.
 """
 

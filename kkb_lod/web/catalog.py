@@ -20,7 +20,6 @@ from kkb_lod.catalog import Figures, area_names, dataset_title, describe_catalog
 from kkb_lod.formats import for_kind
 from kkb_lod.mapping import REFERENCE
 from kkb_lod.web._pages import cacheable, minter, page_lang, select, settings
-from kkb_lod.web._parts import owns
 from kkb_lod.web._places import landing_view
 from kkb_lod.web.conneg import negotiate
 
@@ -222,7 +221,7 @@ def sitemap_urls() -> list[str]:
         base = settings().base_iri
         rows = select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
             FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }}""")
-        cache[key] = ["/", *sorted("/" + r["s"][len(base):] for r in rows if owns(minter(), r["s"]))]
+        cache[key] = ["/", *sorted("/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]
     return cache[key]
 
 

@@ -32,11 +32,10 @@ from pyoxigraph import NamedNode, serialize
 from werkzeug.exceptions import NotFound
 
 from kkb_lod.formats import Format, for_kind
-from kkb_lod.iris import IriError
+from kkb_lod.iris import IriError, ResourceRef
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
 from kkb_lod.web._pages import cacheable, minter, not_modified, page_cache, page_lang
-from kkb_lod.web._parts import mint, part_of
 from kkb_lod.web._places import family_functions, place_map, place_summary
 from kkb_lod.web._registry import SHOWN, part_title, registry_fields, registry_records, year_figures
 from kkb_lod.web.conneg import negotiate
@@ -52,8 +51,9 @@ DISTRIK = {"id": "Distrik", "en": "District (distrik)"}
 def resource(kind: str, key: str) -> Response:
     """One of our resources, in the negotiated format (or the one its suffix names)."""
     key, suffix = split_suffix(key)
+    iri = f"{minter().base}id/{kind}/{key}"
     try:
-        iri = mint(minter(), kind, key)  # the Minter's, or a KKB's decree / year, a registry row
+        ref = minter().parse(iri)  # a unit, a KKB and its decree or years, a registry row …
     except IriError:
         raise NotFound(f"{request.path} is not an IRI of this dataset") from None
     fmt = negotiate(*KINDS, suffix=suffix)
@@ -64,13 +64,13 @@ def resource(kind: str, key: str) -> Response:
                        current=True)
     body = page_cache().get((release, iri, fmt.name, lang)) if release else None
     if body is None:
-        body = _describe(iri, kind, key, fmt, lang)
+        body = _describe(iri, ref, fmt, lang)
         if release:
             page_cache().put((release, iri, fmt.name, lang), body)
     return _answer(body, fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None)
 
 
-def _describe(iri: str, kind: str, key: str, fmt: Format, lang: str) -> bytes:
+def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
     """The answer for one of our IRIs in ``fmt``: 404 if the store knows nothing about it."""
     store = current_app.extensions["kkb_store"]
     if not bool(store.query(f"ASK {{ <{iri}> ?p ?o }}")):
@@ -81,7 +81,8 @@ def _describe(iri: str, kind: str, key: str, fmt: Format, lang: str) -> bytes:
     context = to_graph(store.query(CONTEXT.format(iri=iri)))
     graph = to_graph(described)
     page = resource_page(iri, graph, context, lang)
-    part = part_of(kind, key)  # a KKB's decree or year, a registry row: no map, no functions
+    kind, key = ref.kind, ref.key if ref.part is None else f"{ref.key}/{ref.part}"
+    part = "record" if kind == "record" else ref.part  # decree, year, row: no map, no functions
     if part:
         page["title"] = part_title(graph, iri, part, lang) or page["title"]
     summary = place_summary(iri, kind)
