@@ -12,7 +12,7 @@ import click
 
 from kkb_lod import __version__
 from kkb_lod.config import Settings, SettingsError, load_settings
-from kkb_lod.ingest import InputError
+from kkb_lod.ingest import InputError, Problem
 
 EXIT_INPUT, EXIT_INVALID = 2, 3
 
@@ -266,10 +266,25 @@ def load(build_dir: Path | None, store_url: str, batch: int) -> None:
                f"{len(sent)} graphs")
 
 
+#: Problems printed one by one; past these, the rest are counted per file, sheet and column (one
+#: column typed wrong in a national workbook would otherwise print tens of thousands of lines).
+SHOWN_PROBLEMS = 100
+
+
 def _input_problems(err: InputError) -> None:
-    for problem in err.problems:
+    for problem in err.problems[:SHOWN_PROBLEMS]:
         click.echo(f"error: {problem}", err=True)
-    click.echo(f"{len(err.problems)} problem(s) in the registry; nothing was built.", err=True)
+    rest = err.problems[SHOWN_PROBLEMS:]
+    if rest:
+        click.echo(f"… and {len(rest):,} more, not shown one by one:", err=True)
+        rows: dict[tuple[str, str | None, str | None], list[int]] = {}
+        for problem in rest:
+            rows.setdefault((problem.file, problem.sheet, problem.column), []).append(problem.row or 0)
+        for (file, sheet, column), found in sorted(rows.items(), key=lambda kv: -len(kv[1])):
+            where = Problem(file, None, column, None, "", sheet=sheet)
+            span = f", rows {min(found)}–{max(found)}" if max(found) else ""
+            click.echo(f"error: {str(where)[:-2]}{span}: {len(found):,} more problem(s)", err=True)
+    click.echo(f"{len(err.problems):,} problem(s) in the registry; nothing was built.", err=True)
     sys.exit(EXIT_INPUT)
 
 

@@ -256,3 +256,24 @@ def test_link_names_a_bad_override(data_copy: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["link", "--data", str(data_copy), "--out", str(tmp_path)])
     assert result.exit_code == EXIT_INPUT, result.output
     assert "error: links/overrides.csv, row 2, column decision: must be one of" in result.output
+
+
+def test_many_problems_are_counted_past_the_first_hundred(data_copy: Path, tmp_path: Path) -> None:
+    """A column wrong in every row of a big registry prints the first problems and counts the
+    rest per file and column (with their rows), not one line per row."""
+    path = data_copy / "registry" / "kkb.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, first = lines[0], lines[1]
+    rows = [first.replace("designated", "proposed", 1)] * 250  # 'status' wrong in 250 rows
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--data", str(data_copy)])
+    assert result.exit_code == EXIT_INPUT
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) < 120
+    counted = [line for line in errors if "more problem(s)" in line]
+    assert counted, result.stderr[-800:]
+    total = int(result.stderr.rstrip().splitlines()[-1].split(" problem")[0].replace(",", ""))
+    shown = len(errors) - len(counted)
+    assert shown == cli_module.SHOWN_PROBLEMS
+    assert shown + sum(int(line.split(": ")[-1].split()[0].replace(",", "")) for line in counted) == total
+    assert any("registry/kkb.csv, column status, rows" in line for line in counted)
