@@ -478,11 +478,15 @@ def test_escapes_of_every_character_and_only_those_are_read() -> None:
             unescape(escape)
 
 
-def test_a_service_query_is_refused_past_the_grammar_step_budget(
+def test_a_service_query_is_refused_past_the_grammar_step_budget_of_a_new_grammar(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The budget is exact: a query that needs every step of it runs, one step less refuses it,
     with a message saying why; and the default lets a plain SERVICE query with 200 values
-    through, but not one with 400 (whose text is still far below every other limit)."""
+    through, but not one with 400 (whose text is still far below every other limit).
+
+    The grammar (and the counting of its steps) is built afresh here, not taken from whichever
+    test built it first, so the counting itself is what this test checks."""
+    monkeypatch.setattr(_policy, "_GRAMMAR", [])
     settings = Settings()
 
     def check(n: int, pad: str = "") -> str:
@@ -535,4 +539,78 @@ def test_readings_that_disagree_are_refused(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(policy, "_parsed_targets", lambda *_: list(grammar_reads))
     services = (WIKIDATA, "https://query.wikidata.org/sparqlX")
     message = refusal(query + " ", services=services)  # a new text: not a remembered check
-    assert message is not None and "do not find the same SERVICE calls" in message
+    assert message == ("This query mentions SERVICE, and its two readings (the SPARQL 1.1 "
+                       "grammar, the engine's tokens) do not find the same SERVICE calls: it is "
+                       "refused rather than guessed at.")
+
+
+# --- what each refusal says, word for word -------------------------------------------------
+
+SERVICE_QUERY = f"SELECT * {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}"
+READ_IN_FULL = "This query mentions SERVICE, and SERVICE queries run only when "
+NEEDS_AN_IRI = ("SERVICE needs an IRI (or a prefixed name of a declared prefix) on this "
+                "endpoint's allowlist: a variable, an undeclared prefix or an invalid IRI cannot "
+                "be checked before running; allowed: ")
+NOT_ALLOWED = ("SERVICE <http://127.0.0.1:9/sparql> is not allowed: this endpoint calls only the "
+               "endpoints on its allowlist (service_allowlist); allowed: ")
+
+
+@pytest.mark.parametrize(("query", "services", "message"), [
+    (SERVICE_QUERY.replace("?o", '"\\u0022"'), (WIKIDATA,),
+     "The escape \\u0022 at 1:65 (line:column) stands for '\"': in a query that mentions "
+     "SERVICE, escapes may only stand for letters, digits or non-ASCII characters (others are "
+     "read differently by the SPARQL specification and by this endpoint's engine). Write the "
+     "character itself."),
+    (SERVICE_QUERY + " ~", (WIKIDATA,),
+     READ_IN_FULL + "they can be read in full; this one has '~' at 1:71 (line:column), which is "
+     "no SPARQL 1.1 token."),
+    ("SELECT * { SERVICE ?x { ?s ?p ?o } }", (WIKIDATA,), NEEDS_AN_IRI + f"<{WIKIDATA}>."),
+    ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> {} }", (WIKIDATA, WIKIDATA + "2"),
+     NOT_ALLOWED + f"<{WIKIDATA}>, <{WIKIDATA}2>."),
+    ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> {} }", (), NOT_ALLOWED + "none."),
+    (f"SELECT * {{ SERVICE <{WIKIDATA}> {{}} " + "{" * 60 + "}" * 60 + " }", (WIKIDATA,),
+     READ_IN_FULL + "the SPARQL 1.1 grammar can read them in full; this one nests too deeply "
+     "for it (about 20 levels of parentheses or 25 of braces is the most)."),
+    ("ASK { ?s ?p <\\U99999999> }", (WIKIDATA,),
+     "Query syntax error: error at 1:14: \\U99999999 stands for no character (a surrogate or a "
+     "code point beyond U+10FFFF); write the character itself or its \\U escape."),
+], ids=["escape", "no-token", "variable", "not-allowed", "allowlist-empty", "too-deep",
+        "no-character"])
+def test_each_refusal_says_exactly_why(query: str, services: tuple[str, ...], message: str) -> None:
+    """The wording is the user's only guide to what to change: each is checked in full."""
+    assert refusal(query, services=services) == message
+
+
+def test_text_after_the_query_is_refused_by_the_grammar() -> None:
+    """The grammar must read the text to its end: a stray ``}`` after a SERVICE query (which
+    the tokenizer reads as a token like any other) is refused, saying where."""
+    message = refusal(SERVICE_QUERY + " }")
+    assert message is not None and message.startswith(
+        READ_IN_FULL + "the SPARQL 1.1 grammar can read them in full; it cannot: ")
+    assert "col:71" in message
+
+
+def test_a_comment_ended_by_a_carriage_return_hides_no_allowed_service() -> None:
+    """A comment ends at CR for the engine and the spec: the allowlisted SERVICE after one is
+    read by both readings, and runs (a forbidden one there is refused: the bypasses above)."""
+    assert refusal(f"SELECT * {{ # a comment\r SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}") is None
+
+
+@pytest.mark.parametrize("query", [
+    f"PREFIX w: <{WIKIDATA}> SELECT * WHERE {{ SERVICE w: {{ ?s ?p ?o }} }}",
+    "PREFIX prefix: <https://query.wikidata.org/> PREFIX : <http://127.0.0.1:9/> "
+    "SELECT * WHERE { SERVICE prefix:sparql { ?s ?p ?o } }",
+    "PREFIX : <https://query.wikidata.org/> PREFIX prefix: <http://127.0.0.1:9/> "
+    "SELECT * WHERE { SERVICE :sparql { ?s ?p ?o } }",
+    "PREFIX localname: <http://127.0.0.1:9/> PREFIX w: <https://query.wikidata.org/sparql> "
+    "SELECT * WHERE { SERVICE w: { ?s ?p ?o } }",
+], ids=["empty-local-name", "prefix-named-prefix", "empty-prefix-beside-prefix",
+        "prefix-named-localname"])
+def test_an_empty_prefix_or_local_name_is_read_as_empty(query: str) -> None:
+    """A bug found by mutation testing: rdflib's ``CompValue.get(key)`` gives the key itself when
+    the key is absent, so the grammar's reading took ``PREFIX :`` for ``PREFIX prefix:`` and
+    ``w:`` for ``w:localname``, and these allowed calls were refused (two readings that disagree)."""
+    assert refusal(query) is None
+    forbidden = query.replace("https://query.wikidata.org/", "http://127.0.0.1:8/").replace(
+        "http://127.0.0.1:9/", "https://query.wikidata.org/")
+    assert refusal(forbidden) == NOT_ALLOWED.replace(":9/", ":8/") + f"<{WIKIDATA}>."
