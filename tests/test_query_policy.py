@@ -22,7 +22,7 @@ from werkzeug.exceptions import BadRequest
 from kkb_lod.config import Settings
 from kkb_lod.web import _policy
 from kkb_lod.web._policy import Limits, check_query, shape
-from kkb_lod.web._scan import EscapeError, full_scan, resolve, unescape
+from kkb_lod.web._scan import EscapeError, Scan, full_scan, resolve, unescape
 
 from .conftest import examples
 
@@ -614,3 +614,71 @@ def test_an_empty_prefix_or_local_name_is_read_as_empty(query: str) -> None:
     forbidden = query.replace("https://query.wikidata.org/", "http://127.0.0.1:8/").replace(
         "http://127.0.0.1:9/", "https://query.wikidata.org/")
     assert refusal(forbidden) == NOT_ALLOWED.replace(":9/", ":8/") + f"<{WIKIDATA}>."
+
+
+# --- the tokenizer the SERVICE proof reads with (``kkb_lod.web._scan``) ----------------------
+
+SCANS = {
+    "from-clauses": ("SELECT * FROM <urn:g1> from named <urn:g2> FROM <urn:g3> WHERE {}", None,
+                     Scan("SELECT", [], ["urn:g1", "urn:g3"], ["urn:g2"])),
+    "from-unknown-stays-unknown": ("SELECT * FROM <rel> FROM <urn:g> FROM NAMED <urn:n> {}",
+                                   None, Scan("SELECT", [], None, ["urn:n"])),
+    "from-named-variable": ("SELECT * FROM <urn:g> FROM NAMED ?g {}", None,
+                            Scan("SELECT", [], ["urn:g"], None)),
+    "from-at-the-end": ("SELECT * FROM", None, Scan("SELECT", [], None, [])),
+    "from-named-at-the-end": ("SELECT * FROM NAMED", None, Scan("SELECT", [], [], None)),
+    "from-against-the-base": ("SELECT * FROM <g> FROM NAMED <n> {}", "http://a.example/q",
+                              Scan("SELECT", [], ["http://a.example/g"],
+                                   ["http://a.example/n"])),
+    "from-after-base": ("BASE <http://a.example/x/> SELECT * FROM <y> {}", "http://b.example/",
+                        Scan("SELECT", [], ["http://a.example/x/y"], [])),
+    "from-prefixed-escaped": ("PREFIX p: <urn:a#> SELECT * FROM p:x\\.y {}", None,
+                              Scan("SELECT", [], ["urn:a#x.y"], [])),
+    "from-bad-escape": ("SELECT * FROM <urn:\\uD800> {}", None, Scan("SELECT", [], None, [])),
+    "service-at-the-end": ("SELECT * { SERVICE", None, Scan("SELECT", [None])),
+    "service-silent-at-the-end": ("SELECT * { SERVICE SILENT", None, Scan("SELECT", [None])),
+    "service-silent": ("ASK { SERVICE silent <urn:s> {} SERVICE <urn:t> {} }", None,
+                       Scan("ASK", ["urn:s", "urn:t"])),
+    "service-number": ("ASK { SERVICE 1 {} }", None, Scan("ASK", [None])),
+    "prefix-at-the-end": ("ASK { SERVICE p:s {} } PREFIX p:", None, Scan("ASK", [None])),
+    "prefix-redeclared": ("PREFIX p: <urn:a/> PREFIX p: <urn:b/> ASK { SERVICE p:s {} }", None,
+                          Scan("ASK", ["urn:b/s"])),
+    "prefix-not-a-name": ("PREFIX <urn:a/> ASK { SERVICE <urn:s> {} }", None,
+                          Scan("ASK", ["urn:s"])),
+    "prefix-named-like-a-form": ("PREFIX select: <urn:a/> ASK { SERVICE select:s {} }", None,
+                                 Scan("ASK", ["urn:a/s"])),
+    "first-form-wins": ("INSERT { ?s ?p ?o } WHERE { { SELECT * {} } SERVICE <urn:s> {} }", None,
+                        Scan("INSERT", ["urn:s"])),
+    "with-is-an-update": ("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", None,
+                          Scan("WITH")),
+    "no-form": ("SERVICE <urn:s>", None, Scan(None, ["urn:s"])),
+}
+
+
+@pytest.mark.parametrize(("text", "base", "expected"), SCANS.values(), ids=SCANS.keys())
+def test_the_full_scan_reads_forms_services_and_from_clauses(
+        text: str, base: str | None, expected: Scan) -> None:
+    assert full_scan(text, base) == expected
+
+
+@pytest.mark.parametrize("where", [
+    "FILTER(COALESCE(EXISTS { @ }, 1))", "FILTER(?x IN (1, EXISTS { @ }))",
+    "FILTER(?x NOT IN (EXISTS { @ }, 2))", "FILTER(CONCAT(EXISTS { @ }, EXISTS { @ }))",
+], ids=["coalesce", "in", "not-in", "concat"])
+def test_a_service_in_an_expression_list_is_read(where: str) -> None:
+    """The grammar keeps an expression list's items in pyparsing's own lists, not rdflib's nodes:
+    the proof must walk those too, or an allowed call there is refused (the readings disagree)."""
+    def query(target: str) -> str:
+        return "SELECT * { " + where.replace("@", f"SERVICE <{target}> {{ ?s ?p ?o }}") + " }"
+
+    assert refusal(query(WIKIDATA)) is None
+    assert refusal(query("http://127.0.0.1:9/sparql")) == NOT_ALLOWED + f"<{WIKIDATA}>."
+
+
+def test_a_base_that_does_not_resolve_is_left_to_the_engine() -> None:
+    """After a BASE that is no IRI both readings resolve absolute IRIs alone and agree; the
+    engine then refuses the text with a syntax error that says where (the query never runs)."""
+    query = f"BASE <http://a.example:x/> SELECT * {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}"
+    assert refusal(query) is None
+    with pytest.raises(SyntaxError, match="error at 1:27"):
+        ox.Store().query(query)
