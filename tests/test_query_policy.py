@@ -652,6 +652,10 @@ SCANS = {
     "with-is-an-update": ("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", None,
                           Scan("WITH")),
     "no-form": ("SERVICE <urn:s>", None, Scan(None, ["urn:s"])),
+    "comments-between": ("ASK # SELECT\n{ SERVICE # x\n <urn:s> {} } FROM #\n NAMED #\n <urn:n>",
+                         None, Scan("ASK", ["urn:s"], [], ["urn:n"])),
+    "colon-in-a-local-name": ("PREFIX p: <urn:a/> ASK { SERVICE p:x:y {} }", None,
+                              Scan("ASK", ["urn:a/x:y"])),
 }
 
 
@@ -682,3 +686,9 @@ def test_a_base_that_does_not_resolve_is_left_to_the_engine() -> None:
     assert refusal(query) is None
     with pytest.raises(SyntaxError, match="error at 1:27"):
         ox.Store().query(query)
+
+
+def test_check_services_gives_the_targets_it_proved() -> None:
+    query = (f"PREFIX w: <{WIKIDATA[:-6]}> SELECT * WHERE {{ SERVICE w:sparql {{}} "
+             f"SERVICE SILENT <{WIKIDATA}> {{}} }}")
+    assert _policy.check_services(query, BASE, (WIKIDATA,)) == [WIKIDATA, WIKIDATA]
