@@ -654,6 +654,9 @@ SCANS = {
     "no-form": ("SERVICE <urn:s>", None, Scan(None, ["urn:s"])),
     "comments-between": ("ASK # SELECT\n{ SERVICE # x\n <urn:s> {} } FROM #\n NAMED #\n <urn:n>",
                          None, Scan("ASK", ["urn:s"], [], ["urn:n"])),
+    "prefix-without-an-iri": ("PREFIX p: ASK { SERVICE p:s {} }", None, Scan("ASK", [None])),
+    "silent-target-last": ("ASK {} SERVICE SILENT <urn:s>", None, Scan("ASK", ["urn:s"])),
+    "named-graph-last": ("SELECT * FROM NAMED <urn:n>", None, Scan("SELECT", [], [], ["urn:n"])),
     "colon-in-a-local-name": ("PREFIX p: <urn:a/> ASK { SERVICE p:x:y {} }", None,
                               Scan("ASK", ["urn:a/x:y"])),
 }
