@@ -695,3 +695,44 @@ def test_check_services_gives_the_targets_it_proved() -> None:
     query = (f"PREFIX w: <{WIKIDATA[:-6]}> SELECT * WHERE {{ SERVICE w:sparql {{}} "
              f"SERVICE SILENT <{WIKIDATA}> {{}} }}")
     assert _policy.check_services(query, BASE, (WIKIDATA,)) == [WIKIDATA, WIKIDATA]
+
+
+def test_each_limit_lets_its_most_through_and_refuses_one_more() -> None:
+    """In process, each bound of ``_check`` at its edge and its message in full (the server
+    tests of tests/test_query_limits.py check the crashing shapes, with the default limits)."""
+    huge = 10**6
+
+    def refused(query: str, limits: Limits) -> str | None:
+        try:
+            check_query(query, BASE, (), limits)
+        except BadRequest as err:
+            return str(err.description)
+        return None
+
+    ascii_query, wide_query = "ASK {}", "ASK {} # \u00e9"  # 6 bytes; 11 bytes in 10 characters
+    for query in (ascii_query, wide_query):
+        size = len(query.encode("utf-8"))
+        assert refused(query, Limits(size, huge, huge, huge)) is None
+        assert refused(query, Limits(size - 1, huge, huge, huge)) == (
+            f"The query is larger than {size - 1} bytes, the most this endpoint accepts "
+            "(query_max_bytes).")
+    nested = "ASK { { { } } }"
+    assert refused(nested, Limits(huge, 3, huge, huge)) is None
+    assert refused(nested, Limits(huge, 2, huge, huge)) == (
+        "The query nests deeper than 2 levels (brackets, braces, parentheses and unary "
+        "operators), the most this endpoint accepts (query_max_depth).")
+    chain = "ASK { FILTER(1 + 1 + 1) }"
+    estimate = shape(chain, Limits(huge, huge, huge, huge))[1]  # counted without tokenizing
+    terms = shape(chain, Limits(huge, huge, estimate - 1, huge))[1]  # tokenized: exact
+    assert terms < estimate
+    assert refused(chain, Limits(huge, huge, terms, huge)) is None
+    assert refused(chain, Limits(huge, huge, terms - 1, huge)) == (
+        f"The query has more than {terms - 1} operators and terms (VALUES data aside), the "
+        "most this endpoint accepts (query_max_operators); a long chain of them is as hard on "
+        "the engine as deep nesting.")
+    triples = "ASK { ?s ?p ?o . ?s ?p ?o . ?s ?p ?o }"
+    assert refused(triples, Limits(huge, huge, huge, 2)) is None
+    assert refused(triples, Limits(huge, huge, huge, 1)) == (
+        "The query has more than 1 triple patterns and OPTIONAL or MINUS groups (each '.', ';' "
+        "and ',' counts), the most this endpoint accepts (query_max_patterns): the engine's "
+        "planning time grows steeply with them and cannot be interrupted. Split the query.")
