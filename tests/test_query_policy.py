@@ -736,3 +736,10 @@ def test_each_limit_lets_its_most_through_and_refuses_one_more() -> None:
         "The query has more than 1 triple patterns and OPTIONAL or MINUS groups (each '.', ';' "
         "and ',' counts), the most this endpoint accepts (query_max_patterns): the engine's "
         "planning time grows steeply with them and cannot be interrupted. Split the query.")
+
+
+def test_the_checked_scan_resolves_against_the_base_given() -> None:
+    """The scan ``check_query`` returns decides the FROM graphs: relative to the endpoint's base."""
+    found = check_query("SELECT * FROM <g> FROM NAMED <n> {}", "http://a.example/q", (),
+                        Limits.of(DEFAULTS))
+    assert (found.from_default, found.from_named) == (["http://a.example/g"], ["http://a.example/n"])
