@@ -22,7 +22,15 @@ from werkzeug.exceptions import BadRequest
 from kkb_lod.config import Settings
 from kkb_lod.web import _policy
 from kkb_lod.web._policy import Limits, check_query, shape
-from kkb_lod.web._scan import EscapeError, Scan, full_scan, resolve, unescape
+from kkb_lod.web._scan import (
+    EscapeError,
+    Scan,
+    full_scan,
+    is_absolute_iri,
+    resolve,
+    scan,
+    unescape,
+)
 
 from .conftest import examples
 
@@ -743,3 +751,40 @@ def test_the_checked_scan_resolves_against_the_base_given() -> None:
     found = check_query("SELECT * FROM <g> FROM NAMED <n> {}", "http://a.example/q", (),
                         Limits.of(DEFAULTS))
     assert (found.from_default, found.from_named) == (["http://a.example/g"], ["http://a.example/n"])
+
+
+def test_a_line_break_ends_what_an_iri_with_a_hash_made_unsure() -> None:
+    """After ``<x#>`` the engine may be in a comment up to the line's end (CR or LF), no further:
+    closing brackets count again after it; a string with a line break in plain code does not
+    make anything unsure; one that starts where a comment may be does, up to the end."""
+    for line_break in ("\n", "\r"):
+        assert nesting(f"ASK {{ FILTER(?a <x#> 1){line_break}" + "{}" * 20 + " }", 3) <= 3
+    assert nesting('ASK { FILTER(?a = """x\ny""") ' + "{}" * 20 + " }", 3) <= 3
+    assert nesting('ASK { FILTER(?a <x#> """)\n""") ' + "{}" * 20 + " }", 10) > 10
+
+
+def test_groups_are_counted_in_any_case_and_only_where_they_are() -> None:
+    assert patterns("SELECT * { " + "OPTIONAL { ?S ?P ?V } " * 150 + "}", 128) > 128  # no o, m
+    assert patterns("ASK { ?s ?p ?v . ?s ?p ?v }", 10) == 1
+
+
+def test_a_long_text_is_checked_and_scanned_without_being_remembered() -> None:
+    """Texts over 20,000 characters skip the memo of checks and scans: the same answers."""
+    pad = " #" + "x" * 20_000 + "\n"
+    assert check_query(f"SELECT * FROM <g> {pad}{{}}", "http://a.example/q", (),
+                       Limits.of(DEFAULTS)).from_default == ["http://a.example/g"]
+    query = f"SELECT * {pad}{{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}"
+    assert refusal(query) is None
+    assert refusal(query, services=()) == NOT_ALLOWED.replace(
+        "http://127.0.0.1:9/sparql", WIKIDATA) + "none."
+    assert scan(f"ASK {pad}{{}}").form == "ASK"
+    assert scan(f"SELECT * FROM <g> {pad}{{}}", "http://a.example/q").from_default == [
+        "http://a.example/g"]
+
+
+@pytest.mark.parametrize(("text", "absolute"), [
+    ("http://a.example/x", True), ("urn:x", True), ("relative/x", False), (":x", False),
+    ("http://a example/", False), ("http://a.example/>", False), ("http://a.example/\\", False),
+])
+def test_an_absolute_iri_has_a_scheme_and_no_forbidden_character(text: str, absolute: bool) -> None:
+    assert is_absolute_iri(text) is absolute
