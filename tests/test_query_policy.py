@@ -788,3 +788,14 @@ def test_a_long_text_is_checked_and_scanned_without_being_remembered() -> None:
 ])
 def test_an_absolute_iri_has_a_scheme_and_no_forbidden_character(text: str, absolute: bool) -> None:
     assert is_absolute_iri(text) is absolute
+
+
+def test_after_a_character_that_is_no_sparql_nothing_closes() -> None:
+    assert nesting("ASK { FILTER(?a ~ 1) " + "{}" * 20 + " }", 10) > 10
+    assert nesting("ASK { FILTER(?a < 1) " + "{}" * 20 + " }", 10) <= 10
+
+
+def test_a_lone_surrogate_is_counted_not_a_crash() -> None:
+    """Python text may hold one (not from HTTP, whose decoding replaces them): counted as bytes."""
+    assert nesting("ASK { FILTER('\ud800' = 1) " + "{}" * 20 + " }", 10) <= 10
+    assert patterns("ASK { ?s ?p '\ud800' . ?s ?p ?o }", 10) == 1
