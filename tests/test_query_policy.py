@@ -799,3 +799,14 @@ def test_a_lone_surrogate_is_counted_not_a_crash() -> None:
     """Python text may hold one (not from HTTP, whose decoding replaces them): counted as bytes."""
     assert nesting("ASK { FILTER('\ud800' = 1) " + "{}" * 20 + " }", 10) <= 10
     assert patterns("ASK { ?s ?p '\ud800' . ?s ?p ?o }", 10) == 1
+
+
+def test_unary_operators_in_a_row_nest_and_a_term_ends_the_row() -> None:
+    """(The "{}" pairs make the text one that is tokenized: the count of opening brackets and
+    ``!`` alone does not bound a row of ``+`` or ``-``; see docs/mutation.md.)"""
+    for sign in ("!", "+", "- ", "- #c\n"):  # spaces and comments do not end a row
+        row = "ASK { FILTER(" + sign * 30 + "1) " + "{}" * 31 + " }"
+        assert nesting(row, 30) > 30
+        assert nesting(row, 32) <= 32
+    assert nesting("ASK { FILTER(" + "-1 + " * 30 + "1) }", 5) <= 5
+    assert nesting('ASK { FILTER(?a = "' + "(" * 30 + '") }', 10) <= 10  # in a string: no code
