@@ -22,7 +22,15 @@ from werkzeug.exceptions import BadRequest
 from kkb_lod.config import Settings
 from kkb_lod.web import _policy
 from kkb_lod.web._policy import Limits, check_query, shape
-from kkb_lod.web._scan import EscapeError, full_scan, resolve, unescape
+from kkb_lod.web._scan import (
+    EscapeError,
+    Scan,
+    full_scan,
+    is_absolute_iri,
+    resolve,
+    scan,
+    unescape,
+)
 
 from .conftest import examples
 
@@ -478,11 +486,15 @@ def test_escapes_of_every_character_and_only_those_are_read() -> None:
             unescape(escape)
 
 
-def test_a_service_query_is_refused_past_the_grammar_step_budget(
+def test_a_service_query_is_refused_past_the_grammar_step_budget_of_a_new_grammar(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The budget is exact: a query that needs every step of it runs, one step less refuses it,
     with a message saying why; and the default lets a plain SERVICE query with 200 values
-    through, but not one with 400 (whose text is still far below every other limit)."""
+    through, but not one with 400 (whose text is still far below every other limit).
+
+    The grammar (and the counting of its steps) is built afresh here, not taken from whichever
+    test built it first, so the counting itself is what this test checks."""
+    monkeypatch.setattr(_policy, "_GRAMMAR", [])
     settings = Settings()
 
     def check(n: int, pad: str = "") -> str:
@@ -535,4 +547,266 @@ def test_readings_that_disagree_are_refused(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(policy, "_parsed_targets", lambda *_: list(grammar_reads))
     services = (WIKIDATA, "https://query.wikidata.org/sparqlX")
     message = refusal(query + " ", services=services)  # a new text: not a remembered check
-    assert message is not None and "do not find the same SERVICE calls" in message
+    assert message == ("This query mentions SERVICE, and its two readings (the SPARQL 1.1 "
+                       "grammar, the engine's tokens) do not find the same SERVICE calls: it is "
+                       "refused rather than guessed at.")
+
+
+# --- what each refusal says, word for word -------------------------------------------------
+
+SERVICE_QUERY = f"SELECT * {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}"
+READ_IN_FULL = "This query mentions SERVICE, and SERVICE queries run only when "
+NEEDS_AN_IRI = ("SERVICE needs an IRI (or a prefixed name of a declared prefix) on this "
+                "endpoint's allowlist: a variable, an undeclared prefix or an invalid IRI cannot "
+                "be checked before running; allowed: ")
+NOT_ALLOWED = ("SERVICE <http://127.0.0.1:9/sparql> is not allowed: this endpoint calls only the "
+               "endpoints on its allowlist (service_allowlist); allowed: ")
+
+
+@pytest.mark.parametrize(("query", "services", "message"), [
+    (SERVICE_QUERY.replace("?o", '"\\u0022"'), (WIKIDATA,),
+     "The escape \\u0022 at 1:65 (line:column) stands for '\"': in a query that mentions "
+     "SERVICE, escapes may only stand for letters, digits or non-ASCII characters (others are "
+     "read differently by the SPARQL specification and by this endpoint's engine). Write the "
+     "character itself."),
+    (SERVICE_QUERY + " ~", (WIKIDATA,),
+     READ_IN_FULL + "they can be read in full; this one has '~' at 1:71 (line:column), which is "
+     "no SPARQL 1.1 token."),
+    ("SELECT * { SERVICE ?x { ?s ?p ?o } }", (WIKIDATA,), NEEDS_AN_IRI + f"<{WIKIDATA}>."),
+    ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> {} }", (WIKIDATA, WIKIDATA + "2"),
+     NOT_ALLOWED + f"<{WIKIDATA}>, <{WIKIDATA}2>."),
+    ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> {} }", (), NOT_ALLOWED + "none."),
+    (f"SELECT * {{ SERVICE <{WIKIDATA}> {{}} " + "{" * 60 + "}" * 60 + " }", (WIKIDATA,),
+     READ_IN_FULL + "the SPARQL 1.1 grammar can read them in full; this one nests too deeply "
+     "for it (about 20 levels of parentheses or 25 of braces is the most)."),
+    ("ASK { ?s ?p <\\U99999999> }", (WIKIDATA,),
+     "Query syntax error: error at 1:14: \\U99999999 stands for no character (a surrogate or a "
+     "code point beyond U+10FFFF); write the character itself or its \\U escape."),
+], ids=["escape", "no-token", "variable", "not-allowed", "allowlist-empty", "too-deep",
+        "no-character"])
+def test_each_refusal_says_exactly_why(query: str, services: tuple[str, ...], message: str) -> None:
+    """The wording is the user's only guide to what to change: each is checked in full."""
+    assert refusal(query, services=services) == message
+
+
+def test_text_after_the_query_is_refused_by_the_grammar() -> None:
+    """The grammar must read the text to its end: a stray ``}`` after a SERVICE query (which
+    the tokenizer reads as a token like any other) is refused, saying where."""
+    message = refusal(SERVICE_QUERY + " }")
+    assert message is not None and message.startswith(
+        READ_IN_FULL + "the SPARQL 1.1 grammar can read them in full; it cannot: ")
+    assert "col:71" in message
+
+
+def test_a_comment_ended_by_a_carriage_return_hides_no_allowed_service() -> None:
+    """A comment ends at CR for the engine and the spec: the allowlisted SERVICE after one is
+    read by both readings, and runs (a forbidden one there is refused: the bypasses above)."""
+    assert refusal(f"SELECT * {{ # a comment\r SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}") is None
+
+
+@pytest.mark.parametrize("query", [
+    f"PREFIX w: <{WIKIDATA}> SELECT * WHERE {{ SERVICE w: {{ ?s ?p ?o }} }}",
+    "PREFIX prefix: <https://query.wikidata.org/> PREFIX : <http://127.0.0.1:9/> "
+    "SELECT * WHERE { SERVICE prefix:sparql { ?s ?p ?o } }",
+    "PREFIX : <https://query.wikidata.org/> PREFIX prefix: <http://127.0.0.1:9/> "
+    "SELECT * WHERE { SERVICE :sparql { ?s ?p ?o } }",
+    "PREFIX localname: <http://127.0.0.1:9/> PREFIX w: <https://query.wikidata.org/sparql> "
+    "SELECT * WHERE { SERVICE w: { ?s ?p ?o } }",
+], ids=["empty-local-name", "prefix-named-prefix", "empty-prefix-beside-prefix",
+        "prefix-named-localname"])
+def test_an_empty_prefix_or_local_name_is_read_as_empty(query: str) -> None:
+    """A bug found by mutation testing: rdflib's ``CompValue.get(key)`` gives the key itself when
+    the key is absent, so the grammar's reading took ``PREFIX :`` for ``PREFIX prefix:`` and
+    ``w:`` for ``w:localname``, and these allowed calls were refused (two readings that disagree)."""
+    assert refusal(query) is None
+    forbidden = query.replace("https://query.wikidata.org/", "http://127.0.0.1:8/").replace(
+        "http://127.0.0.1:9/", "https://query.wikidata.org/")
+    assert refusal(forbidden) == NOT_ALLOWED.replace(":9/", ":8/") + f"<{WIKIDATA}>."
+
+
+# --- the tokenizer the SERVICE proof reads with (``kkb_lod.web._scan``) ----------------------
+
+SCANS = {
+    "from-clauses": ("SELECT * FROM <urn:g1> from named <urn:g2> FROM <urn:g3> WHERE {}", None,
+                     Scan("SELECT", [], ["urn:g1", "urn:g3"], ["urn:g2"])),
+    "from-unknown-stays-unknown": ("SELECT * FROM <rel> FROM <urn:g> FROM NAMED <urn:n> {}",
+                                   None, Scan("SELECT", [], None, ["urn:n"])),
+    "from-named-variable": ("SELECT * FROM <urn:g> FROM NAMED ?g {}", None,
+                            Scan("SELECT", [], ["urn:g"], None)),
+    "from-at-the-end": ("SELECT * FROM", None, Scan("SELECT", [], None, [])),
+    "from-named-at-the-end": ("SELECT * FROM NAMED", None, Scan("SELECT", [], [], None)),
+    "from-against-the-base": ("SELECT * FROM <g> FROM NAMED <n> {}", "http://a.example/q",
+                              Scan("SELECT", [], ["http://a.example/g"],
+                                   ["http://a.example/n"])),
+    "from-after-base": ("BASE <http://a.example/x/> SELECT * FROM <y> {}", "http://b.example/",
+                        Scan("SELECT", [], ["http://a.example/x/y"], [])),
+    "from-prefixed-escaped": ("PREFIX p: <urn:a#> SELECT * FROM p:x\\.y {}", None,
+                              Scan("SELECT", [], ["urn:a#x.y"], [])),
+    "from-bad-escape": ("SELECT * FROM <urn:\\uD800> {}", None, Scan("SELECT", [], None, [])),
+    "service-at-the-end": ("SELECT * { SERVICE", None, Scan("SELECT", [None])),
+    "service-silent-at-the-end": ("SELECT * { SERVICE SILENT", None, Scan("SELECT", [None])),
+    "service-silent": ("ASK { SERVICE silent <urn:s> {} SERVICE <urn:t> {} }", None,
+                       Scan("ASK", ["urn:s", "urn:t"])),
+    "service-number": ("ASK { SERVICE 1 {} }", None, Scan("ASK", [None])),
+    "prefix-at-the-end": ("ASK { SERVICE p:s {} } PREFIX p:", None, Scan("ASK", [None])),
+    "prefix-redeclared": ("PREFIX p: <urn:a/> PREFIX p: <urn:b/> ASK { SERVICE p:s {} }", None,
+                          Scan("ASK", ["urn:b/s"])),
+    "prefix-not-a-name": ("PREFIX <urn:a/> ASK { SERVICE <urn:s> {} }", None,
+                          Scan("ASK", ["urn:s"])),
+    "prefix-named-like-a-form": ("PREFIX select: <urn:a/> ASK { SERVICE select:s {} }", None,
+                                 Scan("ASK", ["urn:a/s"])),
+    "first-form-wins": ("INSERT { ?s ?p ?o } WHERE { { SELECT * {} } SERVICE <urn:s> {} }", None,
+                        Scan("INSERT", ["urn:s"])),
+    "with-is-an-update": ("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", None,
+                          Scan("WITH")),
+    "no-form": ("SERVICE <urn:s>", None, Scan(None, ["urn:s"])),
+    "comments-between": ("ASK # SELECT\n{ SERVICE # x\n <urn:s> {} } FROM #\n NAMED #\n <urn:n>",
+                         None, Scan("ASK", ["urn:s"], [], ["urn:n"])),
+    "prefix-without-an-iri": ("PREFIX p: ASK { SERVICE p:s {} }", None, Scan("ASK", [None])),
+    "silent-target-last": ("ASK {} SERVICE SILENT <urn:s>", None, Scan("ASK", ["urn:s"])),
+    "named-graph-last": ("SELECT * FROM NAMED <urn:n>", None, Scan("SELECT", [], [], ["urn:n"])),
+    "colon-in-a-local-name": ("PREFIX p: <urn:a/> ASK { SERVICE p:x:y {} }", None,
+                              Scan("ASK", ["urn:a/x:y"])),
+}
+
+
+@pytest.mark.parametrize(("text", "base", "expected"), SCANS.values(), ids=SCANS.keys())
+def test_the_full_scan_reads_forms_services_and_from_clauses(
+        text: str, base: str | None, expected: Scan) -> None:
+    assert full_scan(text, base) == expected
+
+
+@pytest.mark.parametrize("where", [
+    "FILTER(COALESCE(EXISTS { @ }, 1))", "FILTER(?x IN (1, EXISTS { @ }))",
+    "FILTER(?x NOT IN (EXISTS { @ }, 2))", "FILTER(CONCAT(EXISTS { @ }, EXISTS { @ }))",
+], ids=["coalesce", "in", "not-in", "concat"])
+def test_a_service_in_an_expression_list_is_read(where: str) -> None:
+    """The grammar keeps an expression list's items in pyparsing's own lists, not rdflib's nodes:
+    the proof must walk those too, or an allowed call there is refused (the readings disagree)."""
+    def query(target: str) -> str:
+        return "SELECT * { " + where.replace("@", f"SERVICE <{target}> {{ ?s ?p ?o }}") + " }"
+
+    assert refusal(query(WIKIDATA)) is None
+    assert refusal(query("http://127.0.0.1:9/sparql")) == NOT_ALLOWED + f"<{WIKIDATA}>."
+
+
+def test_a_base_that_does_not_resolve_is_left_to_the_engine() -> None:
+    """After a BASE that is no IRI both readings resolve absolute IRIs alone and agree; the
+    engine then refuses the text with a syntax error that says where (the query never runs)."""
+    query = f"BASE <http://a.example:x/> SELECT * {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}"
+    assert refusal(query) is None
+    with pytest.raises(SyntaxError, match="error at 1:27"):
+        ox.Store().query(query)
+
+
+def test_check_services_gives_the_targets_it_proved() -> None:
+    query = (f"PREFIX w: <{WIKIDATA[:-6]}> SELECT * WHERE {{ SERVICE w:sparql {{}} "
+             f"SERVICE SILENT <{WIKIDATA}> {{}} }}")
+    assert _policy.check_services(query, BASE, (WIKIDATA,)) == [WIKIDATA, WIKIDATA]
+
+
+def test_each_limit_lets_its_most_through_and_refuses_one_more() -> None:
+    """In process, each bound of ``_check`` at its edge and its message in full (the server
+    tests of tests/test_query_limits.py check the crashing shapes, with the default limits)."""
+    huge = 10**6
+
+    def refused(query: str, limits: Limits) -> str | None:
+        try:
+            check_query(query, BASE, (), limits)
+        except BadRequest as err:
+            return str(err.description)
+        return None
+
+    ascii_query, wide_query = "ASK {}", "ASK {} # \u00e9"  # 6 bytes; 11 bytes in 10 characters
+    for query in (ascii_query, wide_query):
+        size = len(query.encode("utf-8"))
+        assert refused(query, Limits(size, huge, huge, huge)) is None
+        assert refused(query, Limits(size - 1, huge, huge, huge)) == (
+            f"The query is larger than {size - 1} bytes, the most this endpoint accepts "
+            "(query_max_bytes).")
+    nested = "ASK { { { } } }"
+    assert refused(nested, Limits(huge, 3, huge, huge)) is None
+    assert refused(nested, Limits(huge, 2, huge, huge)) == (
+        "The query nests deeper than 2 levels (brackets, braces, parentheses and unary "
+        "operators), the most this endpoint accepts (query_max_depth).")
+    chain = "ASK { FILTER(1 + 1 + 1) }"
+    estimate = shape(chain, Limits(huge, huge, huge, huge))[1]  # counted without tokenizing
+    terms = shape(chain, Limits(huge, huge, estimate - 1, huge))[1]  # tokenized: exact
+    assert terms < estimate
+    assert refused(chain, Limits(huge, huge, terms, huge)) is None
+    assert refused(chain, Limits(huge, huge, terms - 1, huge)) == (
+        f"The query has more than {terms - 1} operators and terms (VALUES data aside), the "
+        "most this endpoint accepts (query_max_operators); a long chain of them is as hard on "
+        "the engine as deep nesting.")
+    triples = "ASK { ?s ?p ?o . ?s ?p ?o . ?s ?p ?o }"
+    assert refused(triples, Limits(huge, huge, huge, 2)) is None
+    assert refused(triples, Limits(huge, huge, huge, 1)) == (
+        "The query has more than 1 triple patterns and OPTIONAL or MINUS groups (each '.', ';' "
+        "and ',' counts), the most this endpoint accepts (query_max_patterns): the engine's "
+        "planning time grows steeply with them and cannot be interrupted. Split the query.")
+
+
+def test_the_checked_scan_resolves_against_the_base_given() -> None:
+    """The scan ``check_query`` returns decides the FROM graphs: relative to the endpoint's base."""
+    found = check_query("SELECT * FROM <g> FROM NAMED <n> {}", "http://a.example/q", (),
+                        Limits.of(DEFAULTS))
+    assert (found.from_default, found.from_named) == (["http://a.example/g"], ["http://a.example/n"])
+
+
+def test_a_line_break_ends_what_an_iri_with_a_hash_made_unsure() -> None:
+    """After ``<x#>`` the engine may be in a comment up to the line's end (CR or LF), no further:
+    closing brackets count again after it; a string with a line break in plain code does not
+    make anything unsure; one that starts where a comment may be does, up to the end."""
+    for line_break in ("\n", "\r"):
+        assert nesting(f"ASK {{ FILTER(?a <x#> 1){line_break}" + "{}" * 20 + " }", 3) <= 3
+    assert nesting('ASK { FILTER(?a = """x\ny""") ' + "{}" * 20 + " }", 3) <= 3
+    assert nesting('ASK { FILTER(?a <x#> """)\n""") ' + "{}" * 20 + " }", 10) > 10
+
+
+def test_groups_are_counted_in_any_case_and_only_where_they_are() -> None:
+    assert patterns("SELECT * { " + "OPTIONAL { ?S ?P ?V } " * 150 + "}", 128) > 128  # no o, m
+    assert patterns("ASK { ?s ?p ?v . ?s ?p ?v }", 10) == 1
+
+
+def test_a_long_text_is_checked_and_scanned_without_being_remembered() -> None:
+    """Texts over 20,000 characters skip the memo of checks and scans: the same answers."""
+    pad = " #" + "x" * 20_000 + "\n"
+    assert check_query(f"SELECT * FROM <g> {pad}{{}}", "http://a.example/q", (),
+                       Limits.of(DEFAULTS)).from_default == ["http://a.example/g"]
+    query = f"SELECT * {pad}{{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}"
+    assert refusal(query) is None
+    assert refusal(query, services=()) == NOT_ALLOWED.replace(
+        "http://127.0.0.1:9/sparql", WIKIDATA) + "none."
+    assert scan(f"ASK {pad}{{}}").form == "ASK"
+    assert scan(f"SELECT * FROM <g> {pad}{{}}", "http://a.example/q").from_default == [
+        "http://a.example/g"]
+
+
+@pytest.mark.parametrize(("text", "absolute"), [
+    ("http://a.example/x", True), ("urn:x", True), ("relative/x", False), (":x", False),
+    ("http://a example/", False), ("http://a.example/>", False), ("http://a.example/\\", False),
+])
+def test_an_absolute_iri_has_a_scheme_and_no_forbidden_character(text: str, absolute: bool) -> None:
+    assert is_absolute_iri(text) is absolute
+
+
+def test_after_a_character_that_is_no_sparql_nothing_closes() -> None:
+    assert nesting("ASK { FILTER(?a ~ 1) " + "{}" * 20 + " }", 10) > 10
+    assert nesting("ASK { FILTER(?a < 1) " + "{}" * 20 + " }", 10) <= 10
+
+
+def test_a_lone_surrogate_is_counted_not_a_crash() -> None:
+    """Python text may hold one (not from HTTP, whose decoding replaces them): counted as bytes."""
+    assert nesting("ASK { FILTER('\ud800' = 1) " + "{}" * 20 + " }", 10) <= 10
+    assert patterns("ASK { ?s ?p '\ud800' . ?s ?p ?o }", 10) == 1
+
+
+def test_unary_operators_in_a_row_nest_and_a_term_ends_the_row() -> None:
+    """(The "{}" pairs make the text one that is tokenized: the count of opening brackets and
+    ``!`` alone does not bound a row of ``+`` or ``-``; see docs/mutation.md.)"""
+    for sign in ("!", "+", "- ", "- #c\n"):  # spaces and comments do not end a row
+        row = "ASK { FILTER(" + sign * 30 + "1) " + "{}" * 31 + " }"
+        assert nesting(row, 30) > 30
+        assert nesting(row, 32) <= 32
+    assert nesting("ASK { FILTER(" + "-1 + " * 30 + "1) }", 5) <= 5
+    assert nesting('ASK { FILTER(?a = "' + "(" * 30 + '") }', 10) <= 10  # in a string: no code

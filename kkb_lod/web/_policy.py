@@ -304,7 +304,7 @@ def _parsed_targets(decoded: str, base: str) -> list[str | None]:
         if declaration.name == "Base":
             base = iri or ""
         else:
-            prefixes[declaration.get("prefix") or ""] = iri
+            prefixes[_field(declaration, "prefix")] = iri
     targets: list[str | None] = []
     stack: list[Any] = [tree[1:]]
     while stack:  # the parse tree, without recursion (it is as deep as the query)
@@ -315,15 +315,22 @@ def _parsed_targets(decoded: str, base: str) -> list[str | None]:
                 if isinstance(term, URIRef):
                     targets.append(resolve(base, str(term)))
                 elif isinstance(term, CompValue) and not isinstance(term, Variable):
-                    namespace = prefixes.get(term.get("prefix") or "")
+                    namespace = prefixes.get(_field(term, "prefix"))
                     targets.append(None if namespace is None else resolve(
-                        None, namespace + local_name(term.get("localname") or "")))
+                        None, namespace + local_name(_field(term, "localname"))))
                 else:
                     targets.append(None)
             stack.extend(node.values())
         elif isinstance(node, (list, tuple)) or hasattr(node, "as_list"):
             stack.extend(node)
     return targets
+
+
+def _field(node: Any, key: str) -> str:
+    """A parse tree node's ``key`` as text, ``""`` when absent (the empty prefix, an empty local
+    name). Not ``node.get(key)``: rdflib's ``CompValue.get`` returns the key itself when it is
+    absent, which read ``PREFIX :`` as ``prefix:`` and ``w:`` as ``w:localname``."""
+    return str(node[key]) if key in node else ""
 
 
 _SERVICE_CALL = "ServiceCall"
