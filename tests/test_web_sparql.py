@@ -30,6 +30,7 @@ from kkb_lod.web import create_app
 from kkb_lod.web._query import EMPTY_GRAPH, KnownQueries
 from kkb_lod.web._scan import full_scan, scan
 
+from .conftest import examples
 from .server import free_port, serve_app
 
 KKB = "PREFIX kkb: <https://w3id.org/kkb/def#>\n"
@@ -393,7 +394,7 @@ SCAN_FRAGMENTS = st.sampled_from([
 
 @given(st.lists(SCAN_FRAGMENTS, max_size=12).map("".join)
        | st.lists(SCAN_FRAGMENTS, max_size=12).map(" ".join))
-@hypothesis_settings(max_examples=400, deadline=None)
+@hypothesis_settings(max_examples=examples(400), deadline=None, derandomize=True)
 def test_scan_short_way_agrees_with_the_full_scan(query: str) -> None:
     """The short way for queries without SERVICE, FROM or updates reports what tokenizing the
     whole text reports, whatever the fragments around it."""
@@ -797,7 +798,7 @@ def test_json_and_xml_answers_are_unchanged(client: FlaskClient) -> None:
 
 @given(st.lists(st.tuples(st.text(max_size=8), st.text(max_size=30))).map(urlencode)
        | st.text(alphabet="ab=&%+2F5cz\\é\n", max_size=40))
-@hypothesis_settings(max_examples=400, deadline=None)
+@hypothesis_settings(max_examples=examples(400), deadline=None, derandomize=True)
 def test_form_parameters_decode_as_parse_qsl_does(raw: str) -> None:
     """The fast percent-decoding of request parameters agrees with the standard library's, stray
     ``%`` and backslashes included; what is not UTF-8 is refused by both."""
