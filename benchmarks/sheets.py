@@ -227,6 +227,7 @@ def builds(out: Path) -> None:
     """``kkb-lod build`` (validation included) of the registry as .xlsx and as CSV, one after the
     other in this run: wall seconds and peak RSS of each (GNU time), and the triples published."""
     print("\n| registry | build s | peak RSS MB | triples | exit |\n|---|---|---|---|---|")
+    stages: dict[str, list[str]] = {}
     for fmt in ("xlsx", "csv"):
         build = out / f"build-{fmt}"
         shutil.rmtree(build, ignore_errors=True)
@@ -239,8 +240,12 @@ def builds(out: Path) -> None:
         triples = json.loads(manifest.read_text())["triples"] if manifest.is_file() else 0
         print(f"| {fmt} | {float(seconds):.0f} | {int(peak_kb) / 1024:,.0f} | {triples:,} | "
               f"{done.returncode} |")
+        stages[fmt] = [line for line in (done.stdout + done.stderr).splitlines()
+                       if line.startswith("[")]
         if done.returncode:
             print(done.stderr[-2000:])
+    for fmt, lines in stages.items():  # the build's own stage times
+        print(f"\n{fmt} build stages:\n" + "\n".join(lines))
 
 
 if __name__ == "__main__":
