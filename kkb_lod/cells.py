@@ -18,8 +18,11 @@ class CellError(ValueError):
     """A cell that its column's parser refuses."""
 
 
-def _ascii(value: str) -> str:
-    """``value`` if every digit in it is one of 0-9 (see :func:`kkb_lod.ingest.ascii_digits`)."""
+def ascii_digits(value: str) -> str:
+    """``value`` if every digit in it is one of 0-9: ``\\d`` and ``int()`` also take other scripts'
+    digits (``20٢١``) and ``str.isdigit`` superscripts (``¹⁵``, which ``int()`` then refuses)."""
+    if value.isascii():
+        return value
     for char in value:
         if (char.isdigit() or char.isnumeric()) and not "0" <= char <= "9":
             raise CellError(f"has the digit {char!r} (U+{ord(char):04X}), not one of 0-9; write "
@@ -30,7 +33,7 @@ def _ascii(value: str) -> str:
 def registry_id(value: str) -> str:
     """The KKB's id in the Kampung KB registry ("ID Kampung"): digits only, kept as written
     (leading zeros are part of an id, so it is text, never a number)."""
-    if not re.fullmatch(r"[0-9]{1,20}", _ascii(value)):
+    if not re.fullmatch(r"[0-9]{1,20}", ascii_digits(value)):
         raise CellError("is not a registry id of digits 0-9 (at most 20)")
     return value
 
@@ -38,7 +41,7 @@ def registry_id(value: str) -> str:
 def full_date(value: str) -> dt.date:
     """A full ISO date, YYYY-MM-DD (a spreadsheet's date cell arrives in this form)."""
     try:
-        if re.fullmatch(r"(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}", _ascii(value)):
+        if re.fullmatch(r"(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}", ascii_digits(value)):
             return dt.date.fromisoformat(value)
     except ValueError:
         pass

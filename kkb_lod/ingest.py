@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from kkb_lod.cells import CellError, classification, full_date, poktan, registry_id, yes_no
+from kkb_lod.cells import (
+    CellError,
+    ascii_digits,
+    classification,
+    full_date,
+    poktan,
+    registry_id,
+    yes_no,
+)
 from kkb_lod.iris import CODE_RE, SLUG_RE
 
 if TYPE_CHECKING:
@@ -154,18 +162,6 @@ def slugs(value: str) -> tuple[str, ...]:
 def excerpts(value: str) -> tuple[str, ...]:
     """Quotations separated by `` | ``; each is free text (checked against its source later)."""
     return tuple(free_text(v.strip()) for v in value.split(" | ") if v.strip())
-
-
-def ascii_digits(value: str) -> str:
-    """``value`` if every digit in it is one of 0-9: ``\\d`` and ``int()`` also take other scripts'
-    digits (``20٢١``) and ``str.isdigit`` superscripts (``¹⁵``, which ``int()`` then refuses)."""
-    if value.isascii():
-        return value
-    for char in value:
-        if (char.isdigit() or char.isnumeric()) and not "0" <= char <= "9":
-            raise CellError(f"has the digit {char!r} (U+{ord(char):04X}), not one of 0-9; write "
-                            "numbers, years and dates with the digits 0-9")
-    return value
 
 
 def year(value: str) -> int:

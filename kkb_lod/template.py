@@ -22,6 +22,7 @@ from pathlib import Path
 
 from kkb_lod.headers import HEADERS, SHEETS
 from kkb_lod.ingest import UnitRow
+from kkb_lod.sheetscan import column_letters
 
 SHEET_KKB, SHEET_YEARS, SHEET_SOURCES = SHEETS["kkb"][0], SHEETS["kkb_years"][0], SHEETS["sources"][0]
 SHEET_LISTS = "_daftar"  # a name starting with "_": never read by a build
@@ -213,19 +214,9 @@ LISTS = {
 }
 
 
-def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def list_ranges(lists: dict[str, list[str]]) -> dict[str, str]:
     """The range of each _daftar column's values, as a data validation references it."""
-    return {header: f"='{SHEET_LISTS}'!${column_letter(n)}$2:${column_letter(n)}${len(values) + 1}"
+    return {header: f"='{SHEET_LISTS}'!${column_letters(n)}$2:${column_letters(n)}${len(values) + 1}"
             for n, (header, values) in enumerate(lists.items())}
 
 
