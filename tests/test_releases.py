@@ -163,6 +163,23 @@ def test_a_server_holds_only_a_release_it_can_serve(
         first.close()
 
 
+def _until_opened_twice(path: Path, thread: threading.Thread) -> None:
+    """Wait (no clock) until this process holds ``path`` open twice: the lock holder's and the
+    pin's own descriptor, so the pin is past opening the file and waits for its lock. Without it
+    the rename could come first and the pin fail to open the file at all (another message)."""
+    target = str(path.resolve())
+    while thread.is_alive():
+        opened = 0
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                opened += os.readlink(f"/proc/self/fd/{fd}") == target
+            except OSError:
+                continue
+        if opened >= 2:
+            return
+        os.sched_yield()
+
+
 def test_a_release_pruned_while_being_pinned_is_not_pinned(tmp_path: Path) -> None:
     """The race with a build: pruning holds the release's lock while it renames the release
     aside; a pin waiting for that lock must then fail, and pin_current moves on to current."""
@@ -174,6 +191,7 @@ def test_a_release_pruned_while_being_pinned_is_not_pinned(tmp_path: Path) -> No
         outcome: list[BaseException | releases.Pin] = []
         waiting = threading.Thread(target=lambda: outcome.append(_try(pin, made[0])))
         waiting.start()
+        _until_opened_twice(made[0] / "manifest.json", waiting)  # the pin waits on the lock now
         made[0].rename(made[0].with_name(".gone.pruned"))
     waiting.join(30)
     assert isinstance(outcome[0], FileNotFoundError)
