@@ -1,8 +1,8 @@
 """Compile SHACL shapes to SPARQL SELECT queries that return exactly pySHACL's violating rows.
 
-pySHACL walks every focus node in Python (~12k triples/s): a national build of 1e7 triples would take
-a quarter of an hour and 12 GB. Each constraint component used in a shape is instead turned into one
-query over the whole store, run by Oxigraph: ``?this`` is the focus node, ``?value`` the value node
+pySHACL walks every focus node in Python, too slow and too big for a national build (figures in
+docs/history.md). Each constraint component used in a shape is instead turned into one query over
+the whole store, run by Oxigraph: ``?this`` is the focus node, ``?value`` the value node
 (when the component reports one). Checks that span the data, such as code uniqueness, are plain
 joins over the store, so nothing is partitioned.
 
@@ -80,8 +80,8 @@ def instance_of(v: str, cls: Node) -> str:
     """A pattern: ``v`` is a SHACL instance of ``cls`` (``rdf:type/rdfs:subClassOf*``).
 
     The subclasses are left as ``SUBCLASSES(<cls>)``, filled from the store by :func:`resolve`:
-    for a value node, a type lookup and an IN list is three times faster in Oxigraph than the
-    property path walked again for every value. (For focus nodes the path is faster.)
+    for a value node, a type lookup and an IN list is cheaper in Oxigraph than the property path
+    walked again for every value; for focus nodes the path is (docs/history.md).
     """
     name = f"?_class{next(_names)}"
     return f"{v} <{RDF.type}> {name} FILTER ({name} IN (SUBCLASSES({term(cls)})))"
