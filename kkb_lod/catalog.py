@@ -321,12 +321,12 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
     g.add((dataset, DCTERMS.title, Literal("Quality Family Village (KKB) registry", lang="en")))
     g.add((dataset, DCTERMS.license, LICENSE))
     g.add((dataset, FOAF.homepage, URIRef(site)))
-    for prop, n in ((VOID.triples, figures.triples), (VOID.entities, figures.entities),
-                    (VOID.distinctSubjects, figures.distinct_subjects),
-                    (VOID.distinctObjects, figures.distinct_objects),
-                    (VOID.classes, len(figures.classes)),
-                    (VOID.properties, len(figures.properties))):
-        g.add((dataset, prop, Literal(n, datatype=XSD.integer)))
+    for figure, n in ((VOID.triples, figures.triples), (VOID.entities, figures.entities),
+                      (VOID.distinctSubjects, figures.distinct_subjects),
+                      (VOID.distinctObjects, figures.distinct_objects),
+                      (VOID.classes, len(figures.classes)),
+                      (VOID.properties, len(figures.properties))):
+        g.add((dataset, figure, Literal(n, datatype=XSD.integer)))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(site + "sparql")))
     g.add((dataset, VOID.uriSpace, Literal(base_iri + "id/")))
     g.add((dataset, VOID.rootResource, URIRef(site + "catalog#dataset")))

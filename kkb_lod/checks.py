@@ -13,10 +13,15 @@ from collections.abc import Iterable, Iterator
 from kkb_lod.history import earlier_edition, load_history
 from kkb_lod.ingest import (
     DEFAULT_PROGRAMME,
+    ActivityRow,
     InputError,
     KkbRow,
     KkbYearRow,
+    ObjectiveRow,
+    OrganisationRow,
+    PostRow,
     Problem,
+    ProgrammeRow,
     Record,
     Registry,
     SourceRow,
@@ -71,7 +76,8 @@ def find_problems(r: Registry, today: dt.date | None = None) -> Iterator[Problem
         if value and value not in units:
             yield _p(record, column, value, not_a_code(value, "is not a code in the official region list"))
 
-    def quoted(record: Record) -> Iterator[Problem]:
+    def quoted(record: KkbRow | ActivityRow | OrganisationRow | PostRow | ProgrammeRow | ObjectiveRow
+               ) -> Iterator[Problem]:
         """Every quotation is found in its source's text; one that cannot be looked up (no
         source, or a source without a document) is refused rather than published unchecked."""
         text = r.texts.get(record.source) if record.source else None

@@ -21,7 +21,7 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from kkb_lod._convert import from_ox
-from kkb_lod.shacl_sparql import Check, resolve
+from kkb_lod.shacl_sparql import Check, UnsupportedShape, resolve
 from kkb_lod.vocab import RDFS
 
 
@@ -62,16 +62,23 @@ def _solutions(store: ox.Store, query: str) -> Iterator[tuple[list[str], list]]:
     which is never on the stack when rdflib converts a term (rdflib logs an ill-typed literal with
     its traceback, and a logged frame lives on), so it is freed when the generator is exhausted.
     """
-    solutions = store.query(query, use_default_graph_as_union=True)
+    solutions = _select(store, query)
     names = [v.value for v in solutions.variables]
     for solution in solutions:
         yield names, [solution[n] for n in names]
 
 
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT over the union of the store's graphs (every check is a SELECT)."""
+    solutions = store.query(query, use_default_graph_as_union=True)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise UnsupportedShape(f"a check must be a SELECT query: {query[:200]}")
+    return solutions
+
+
 def _subclasses(store: ox.Store, cls: str) -> list[str]:
     query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}"
-    return [s["c"].value for s in store.query(query, use_default_graph_as_union=True)
-            if isinstance(s["c"], ox.NamedNode)]
+    return [s["c"].value for s in _select(store, query) if isinstance(s["c"], ox.NamedNode)]
 
 
 def check_rows(store: ox.Store, check: Check, classes: dict[str, list[str]] | None = None
@@ -124,7 +131,8 @@ def run_checks(store: ox.Store, checks: Sequence[Check], limit: int, workers: in
     classes: dict[str, list[str]] = {}
 
     def one(check: Check) -> tuple[list[Row], int, int]:
-        kept, total, violations = [], 0, 0
+        kept: list[Row] = []
+        total, violations = 0, 0
         for row in check_rows(store, check, classes):
             total += 1
             violations += check.severity == "Violation"

@@ -1,8 +1,8 @@
 """Compile SHACL shapes to SPARQL SELECT queries that return exactly pySHACL's violating rows.
 
-pySHACL walks every focus node in Python (~12k triples/s): a national build of 1e7 triples would take
-a quarter of an hour and 12 GB. Each constraint component used in a shape is instead turned into one
-query over the whole store, run by Oxigraph: ``?this`` is the focus node, ``?value`` the value node
+pySHACL walks every focus node in Python, too slow and too big for a national build (figures in
+docs/history.md). Each constraint component used in a shape is instead turned into one query over
+the whole store, run by Oxigraph: ``?this`` is the focus node, ``?value`` the value node
 (when the component reports one). Checks that span the data, such as code uniqueness, are plain
 joins over the store, so nothing is partitioned.
 
@@ -28,7 +28,7 @@ from itertools import count
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from kkb_lod.vocab import OWL, RDF, RDFS, SH, XSD
 
@@ -69,8 +69,9 @@ VALUE_TESTS = {SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.m
 SET_TESTS = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.hasValue, SH.equals, SH.disjoint}
 SUPPORTED = VALUE_TESTS | SET_TESTS | {SH.sparql}
 #: The constraint component of each parameter (sh:minCount → sh:MinCountConstraintComponent).
-_COMPONENT = {p: SH[p.fragment[0].upper() + p.fragment[1:] + "ConstraintComponent"]
-              for p in SUPPORTED - {SH.sparql}} | {SH.sparql: SH.SPARQLConstraintComponent}
+_COMPONENT: dict[Node, URIRef] = {SH.sparql: SH.SPARQLConstraintComponent}
+_COMPONENT |= {p: SH[p.fragment[0].upper() + p.fragment[1:] + "ConstraintComponent"]
+               for p in SUPPORTED - {SH.sparql}}
 
 _SUBCLASSES = re.compile(r"SUBCLASSES\(<([^>]*)>\)")
 
@@ -79,8 +80,8 @@ def instance_of(v: str, cls: Node) -> str:
     """A pattern: ``v`` is a SHACL instance of ``cls`` (``rdf:type/rdfs:subClassOf*``).
 
     The subclasses are left as ``SUBCLASSES(<cls>)``, filled from the store by :func:`resolve`:
-    for a value node, a type lookup and an IN list is three times faster in Oxigraph than the
-    property path walked again for every value. (For focus nodes the path is faster.)
+    for a value node, a type lookup and an IN list is cheaper in Oxigraph than the property path
+    walked again for every value; for focus nodes the path is (docs/history.md).
     """
     name = f"?_class{next(_names)}"
     return f"{v} <{RDF.type}> {name} FILTER ({name} IN (SUBCLASSES({term(cls)})))"
@@ -133,14 +134,14 @@ def sparql_path(shapes: Graph, path: Node) -> str:
 
 def focus_pattern(shapes: Graph, shape: Node) -> str | None:
     """A group binding each focus node of ``shape`` once to ``?this``; None without targets."""
-    parts = [f"VALUES ?this {{ {term(n)} }}" for n in sorted(shapes.objects(shape, SH.targetNode))]
+    parts = [f"VALUES ?this {{ {term(n)} }}" for n in _sorted(shapes.objects(shape, SH.targetNode))]
     classes = set(shapes.objects(shape, SH.targetClass))
     if {(shape, RDF.type, RDFS.Class), (shape, RDF.type, OWL.Class)} & set(shapes.triples(
             (shape, RDF.type, None))):
         classes.add(shape)  # an implicit class target
-    parts += [f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {term(c)} ." for c in sorted(classes)]
-    parts += [f"?this {term(p)} [] ." for p in sorted(shapes.objects(shape, SH.targetSubjectsOf))]
-    parts += [f"[] {term(p)} ?this ." for p in sorted(shapes.objects(shape, SH.targetObjectsOf))]
+    parts += [f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {term(c)} ." for c in _sorted(classes)]
+    parts += [f"?this {term(p)} [] ." for p in _sorted(shapes.objects(shape, SH.targetSubjectsOf))]
+    parts += [f"[] {term(p)} ?this ." for p in _sorted(shapes.objects(shape, SH.targetObjectsOf))]
     if (shape, SH.target, None) in shapes:
         raise UnsupportedShape(f"{shape}: SHACL-AF sh:target is not supported")
     if not parts:
@@ -163,6 +164,24 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     return checks
 
 
+def _sorted(nodes: Iterable[Node]) -> list[Identifier]:
+    """``nodes`` in rdflib's order of terms (a parsed shapes graph holds nothing but terms)."""
+    return sorted(_identifier(n) for n in nodes)
+
+
+def _identifier(node: Node) -> Identifier:
+    if not isinstance(node, Identifier):
+        raise UnsupportedShape(f"{node!r} is not an RDF term")
+    return node
+
+
+def _count(node: Node) -> int:
+    """The integer of a parameter such as sh:minCount 2 (a literal; anything else is refused)."""
+    if not isinstance(node, Literal):
+        raise UnsupportedShape(f"{node!r} is not an integer literal")
+    return int(node)
+
+
 def _deactivated(shapes: Graph, node: Node) -> bool:
     value = shapes.value(node, SH.deactivated)
     return isinstance(value, Literal) and value.value is True
@@ -170,6 +189,8 @@ def _deactivated(shapes: Graph, node: Node) -> bool:
 
 def shape_checks(shapes: Graph, shape: Node, focus: str) -> list[Check]:
     """The checks of one shape (and of its property shapes) for the focus nodes of ``focus``."""
+    if not isinstance(shape, URIRef | BNode):
+        raise UnsupportedShape(f"{shape!r}: a shape is an IRI or a blank node")
     if _deactivated(shapes, shape):
         return []
     unknown = {p for p in shapes.predicates(shape, None)
@@ -186,7 +207,7 @@ def shape_checks(shapes: Graph, shape: Node, focus: str) -> list[Check]:
     values = (f"{focus} BIND(?this AS ?value)" if path is None
               else f"{focus} ?this {sparql_path(shapes, path)} ?value .")
 
-    def check(component: URIRef, where: str, head: str = "DISTINCT ?this ?value", tail: str = "") -> Check:
+    def check(component: Node, where: str, head: str = "DISTINCT ?this ?value", tail: str = "") -> Check:
         query = f"SELECT {head} WHERE {{ {where} }} {tail}".strip()
         return Check(shape, severity, messages, path, query, _COMPONENT[component])
 
@@ -223,13 +244,13 @@ def _cardinality(shapes: Graph, shape: Node, focus: str, path: Node) -> tuple[st
     """
     low, high = shapes.value(shape, SH.minCount), shapes.value(shape, SH.maxCount)
     counts = list(shapes.objects(shape, SH.minCount)) + list(shapes.objects(shape, SH.maxCount))
-    if low is None or high is None or len(counts) != 2 or not 1 <= int(low) <= int(high):
+    if low is None or high is None or len(counts) != 2 or not 1 <= _count(low) <= _count(high):
         return None
     n = "COUNT(DISTINCT ?v)"
     return (f"{focus} OPTIONAL {{ ?this {sparql_path(shapes, path)} ?v }}",
-            f"?this (IF({n} < {int(low)}, {term(_COMPONENT[SH.minCount])}, "
+            f"?this (IF({n} < {_count(low)}, {term(_COMPONENT[SH.minCount])}, "
             f"{term(_COMPONENT[SH.maxCount])}) AS ?_component)",
-            f"GROUP BY ?this HAVING ({n} < {int(low)} || {n} > {int(high)})")
+            f"GROUP BY ?this HAVING ({n} < {_count(low)} || {n} > {_count(high)})")
 
 
 def _set_test(shapes: Graph, component: Node, parameter: Node, focus: str,
@@ -238,7 +259,7 @@ def _set_test(shapes: Graph, component: Node, parameter: Node, focus: str,
     p = sparql_path(shapes, path)
     this = "DISTINCT ?this"
     if component == SH.minCount:
-        n = int(parameter)
+        n = _count(parameter)
         if n <= 0:
             return []
         if n == 1:
@@ -247,7 +268,7 @@ def _set_test(shapes: Graph, component: Node, parameter: Node, focus: str,
                  f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})")]
     if component == SH.maxCount:
         return [(f"{focus} ?this {p} ?v", "?this",
-                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(parameter)})")]
+                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {_count(parameter)})")]
     if component == SH.uniqueLang:
         if not (isinstance(parameter, Literal) and parameter.value is True):
             return []
@@ -287,7 +308,7 @@ def violates(shapes: Graph, shape: Node, component: Node, parameter: Node, v: st
         extra = f", {term(Literal(flags))}" if flags else ""
         return f"isBlank({v}) || !REGEX(STR({v}), {term(Literal(str(parameter)))}{extra})"
     if component in (SH.minLength, SH.maxLength):
-        n = int(parameter)
+        n = _count(parameter)
         if component == SH.minLength and n == 0:
             return "false"
         return f"isBlank({v}) || STRLEN(STR({v})) {'<' if component == SH.minLength else '>'} {n}"
@@ -298,7 +319,7 @@ def violates(shapes: Graph, shape: Node, component: Node, parameter: Node, v: st
         listed = ", ".join(term(Literal(w)) for w in wanted) or '""'
         return (f'!(isLiteral({v}) && LANG({v}) != "" && (LCASE(LANG({v})) IN ({listed}) || '
                 f'LCASE(STRBEFORE(CONCAT(LANG({v}), "-"), "-")) IN ({listed})))')
-    comparisons = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">",
+    comparisons: dict[Node, str] = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">",
                    SH.maxExclusive: "<"}
     if component in comparisons:
         return f"!COALESCE({v} {comparisons[component]} {term(parameter)}, false)"
@@ -355,7 +376,7 @@ _FORBIDDEN = re.compile(r"[$?](currentShape|shapesGraph|value)\b")
 _PATH = re.compile(r"\$PATH\b")
 
 
-def sparql_check(shapes: Graph, shape: Node, constraint: Node, focus: str, severity: str,
+def sparql_check(shapes: Graph, shape: URIRef | BNode, constraint: Node, focus: str, severity: str,
                  messages: tuple[Literal, ...], path: Node | None) -> Check:
     """An ``sh:sparql`` SELECT, with the focus nodes joined first where pySHACL pre-binds ``$this``."""
     select = shapes.value(constraint, SH.select)

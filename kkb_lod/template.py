@@ -246,11 +246,11 @@ def write_workbook(path: Path, units: Sequence[UnitRow]) -> None:
     sheet = book.add_worksheet(SHEET_LISTS)
     sheet.set_column(0, len(lists) - 1, 22, formats["text"])
     sheet.write_row(0, 0, list(lists), formats["header"])
-    columns = list(lists.values())
-    for row in range(max(len(values) for values in columns)):
-        for n, values in enumerate(columns):
-            if row < len(values):
-                sheet.write_string(row + 1, n, values[row])
+    listed = list(lists.values())
+    for r in range(max(len(values) for values in listed)):
+        for n, values in enumerate(listed):
+            if r < len(values):
+                sheet.write_string(r + 1, n, values[r])
     sheet.freeze_panes(1, 0)
     sheet.hide()
     book.close()

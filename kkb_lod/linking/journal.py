@@ -11,6 +11,7 @@ The file is locked while a refresh writes it: a second refresh of the same folde
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -20,11 +21,6 @@ from typing import BinaryIO
 
 from kkb_lod.linking.wdqs import RefreshError
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX: no lock, the rest works
-    fcntl = None  # type: ignore[assignment]
-
 Rows = list[dict[str, str]]
 
 
@@ -32,17 +28,17 @@ class Journal:
     """The answers of a refresh so far (see the module's description)."""
 
     def __init__(self, path: Path, header: dict[str, str], progress: Callable[[str], None]) -> None:
-        self.path, self.answers, self.count = path, {}, 0
+        self.path, self.count = path, 0
+        self.answers: dict[str, Rows] = {}
         self.started = dt.date.today().isoformat()
         path.parent.mkdir(parents=True, exist_ok=True)
         self.file: BinaryIO = open(path, "a+b")  # open until close()
-        if fcntl is not None:
-            try:
-                fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                self.file.close()
-                raise RefreshError(f"another refresh is writing {path.name} in {path.parent}; "
-                                   "wait for it to end") from None
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.file.close()
+            raise RefreshError(f"another refresh is writing {path.name} in {path.parent}; "
+                               "wait for it to end") from None
         self.file.seek(0)
         end = self._read(self.file.read(), header, progress)
         if end is None:
