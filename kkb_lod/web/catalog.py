@@ -1,25 +1,26 @@
 """The dataset for harvesters and people: landing page, DCAT catalog, VoID, dumps, sitemap.
 
-Figures come from the store through SPARQL (once per release: they cannot change in between);
-the graphs themselves are built by the pure :mod:`kkb_lod.catalog`. Files come from the release
-manifest only: a dump is served by its name *as listed in the manifest*, so no request path ever
-reaches the file system.
+Figures come from the store through SPARQL, kept in the page cache with the answers (they cannot
+change within a release); the graphs are built by the pure :mod:`kkb_lod.catalog`. Files come
+from the release manifest only: a dump is served by its name *as listed in the manifest*, so no
+request path ever reaches the file system.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request, send_file
 from rdflib import Graph
 from werkzeug.exceptions import NotFound
 
 from kkb_lod.catalog import Figures, area_names, dataset_title, describe_catalog, describe_void
 from kkb_lod.formats import for_kind
 from kkb_lod.mapping import REFERENCE
-from kkb_lod.web._pages import cacheable, minter, page_lang, select, settings
+from kkb_lod.web._pages import cacheable, minter, page_lang, release, remembered, select, settings
 from kkb_lod.web._places import landing_view
 from kkb_lod.web.conneg import negotiate
 
@@ -77,13 +78,8 @@ def figures() -> Figures:
 
 
 def current_figures() -> Figures:
-    """The figures of the release this app serves, counted once and kept on the app (a release
-    never changes; an app serves one store)."""
-    cache = current_app.extensions.setdefault("kkb_figures", {})
-    key = current_app.extensions["kkb_release"].get("id", "")
-    if key not in cache:
-        cache[key] = figures()
-    return cache[key]
+    """The figures of the release this app serves, counted once (a release never changes)."""
+    return remembered(("figures",), figures)
 
 
 def site() -> str:
@@ -94,18 +90,15 @@ def site() -> str:
 @bp.get("/")
 def landing() -> Response:
     """What the dataset is, its figures, and where to go next (with schema.org JSON-LD)."""
-    f, lang = current_figures(), page_lang()
-    release = current_app.extensions["kkb_release"]
-    views = current_app.extensions.setdefault("kkb_landing", {})
-    key = (release.get("id", ""), lang)
-    if key not in views:  # like the figures: fixed for the release being served
-        views[key] = landing_view(lang)
-    html = render_template("index.html", lang=lang, figures=f, release=release,
-                           schema=_schema_org(f, release), formats=for_kind("graph"), **views[key])
-    return cacheable(Response(html, mimetype="text/html"), f"landing|{site()}")
+    lang = page_lang()
+    html = remembered(("/", site(), lang), lambda: render_template(
+        "index.html", lang=lang, figures=current_figures(), release=release(),
+        schema=_schema_org(current_figures(), release()), formats=for_kind("graph"),
+        **landing_view(lang)))
+    return cacheable(Response(html, mimetype="text/html"), f"landing|{site()}", negotiated=False)
 
 
-def _schema_org(f: Figures, release: dict) -> str:
+def _schema_org(f: Figures, made: dict) -> str:
     """schema.org ``Dataset`` for search engines, as JSON safe inside a <script> element."""
     (title_id, title_en), (area_id, area_en) = dataset_title(f), area_names(f)
     schema = {
@@ -122,11 +115,11 @@ def _schema_org(f: Figures, release: dict) -> str:
         "spatialCoverage": {"@type": "Place", "name": ", ".join(
             [area_id, *f.area_provinces, "Indonesia"] if area_id else ["Indonesia"])},
         "temporalCoverage": f"{min(f.years)}/{max(f.years)}" if f.years else None,
-        "dateModified": release.get("created"),
+        "dateModified": made.get("created"),
         "creator": {"@type": "GovernmentOrganization", "name": f.publisher_name},
         "distribution": [{"@type": "DataDownload", "contentUrl": f"{site()}dumps/{d['name']}",
                           "encodingFormat": d["media_type"], "contentSize": str(d["size"])}
-                         for d in release.get("dumps", [])],
+                         for d in made.get("dumps", [])],
     }
     text = json.dumps({k: v for k, v in schema.items() if v is not None}, ensure_ascii=False)
     return text.replace("<", "\\u003c")  # no "</script>" can end the element early
@@ -136,49 +129,52 @@ def _schema_org(f: Figures, release: dict) -> str:
 @bp.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None) -> Response:
     """The DCAT-AP 3 description of the catalog, dataset, distributions and SPARQL service."""
-    graph = describe_catalog(site(), current_app.extensions["kkb_release"], current_figures())
-    return _graph_response(graph, suffix, "/catalog", ("Katalog DCAT", "DCAT catalogue"))
+    return _graph_response(lambda: describe_catalog(site(), release(), current_figures()),
+                           suffix, "/catalog", ("Katalog DCAT", "DCAT catalogue"))
 
 
 @bp.get("/.well-known/void")
 def void() -> Response:
     """The VoID description of the dataset (Turtle by default; any RDF format by Accept)."""
-    graph = describe_void(site(), settings().base_iri, current_app.extensions["kkb_release"],
-                          current_figures())
-    return _graph_response(graph, None, "/.well-known/void", ("Deskripsi VoID", "VoID"),
-                           suffix_routes=False)
+    return _graph_response(
+        lambda: describe_void(site(), settings().base_iri, release(), current_figures()), None,
+        "/.well-known/void", ("Deskripsi VoID", "VoID"), suffix_routes=False)
 
 
-def _graph_response(graph: Graph, suffix: str | None, path: str, titles: tuple[str, str],
-                    suffix_routes: bool = True) -> Response:
+def _graph_response(graph: Callable[[], Graph], suffix: str | None, path: str,
+                    titles: tuple[str, str], suffix_routes: bool = True) -> Response:
     """A description graph in the negotiated format; as a page, its Turtle and format links."""
     if suffix is not None and suffix not in {f.suffix for f in for_kind(*KINDS)}:
         raise NotFound(f"no format .{suffix}")
     fmt = negotiate(*KINDS, suffix=suffix)
-    if fmt.kind == "page":
-        lang = page_lang()
+    lang = page_lang() if fmt.kind == "page" else ""
+
+    def draw() -> str:
+        if fmt.kind != "page":
+            return graph().serialize(format=RDFLIB_FORMATS[fmt.name])
         links = [(f"{path}.{f.suffix}" if suffix_routes else f"{path}?format={f.suffix}", f)
                  for f in for_kind("graph")]
-        html = render_template("graph.html", lang=lang, title=titles[lang != "id"],
-                               turtle=graph.serialize(format="turtle"), links=links)
-        response = Response(html, mimetype="text/html")
-    else:
-        response = Response(graph.serialize(format=RDFLIB_FORMATS[fmt.name]),
-                            mimetype=fmt.media_type)
-    return cacheable(response, f"{path}|{site()}|{fmt.name}")
+        return render_template("graph.html", lang=lang, title=titles[lang != "id"],
+                               turtle=graph().serialize(format="turtle"), links=links)
+
+    body = remembered((path, site(), fmt.name, lang), draw)
+    return cacheable(Response(body, mimetype=fmt.media_type), f"{path}|{site()}|{fmt.name}")
 
 
 @bp.get("/dumps/<name>")
 def dump(name: str) -> Response:
     """A dump file of the current release, by its name in the manifest; ETag = its SHA-256."""
-    release = current_app.extensions["kkb_release"]
-    entry = next((d for d in release.get("dumps", []) if d["name"] == name), None)
-    if entry is None or not release.get("path"):
+    made = release()
+    entry = next((d for d in made.get("dumps", []) if d["name"] == name), None)
+    if entry is None or not made.get("path"):
         raise NotFound(f"no dump called {name!r}")
-    path = Path(release["path"]) / "dumps" / entry["name"]
+    path = Path(made["path"]) / "dumps" / entry["name"]
     response = send_file(path, mimetype=entry["media_type"], etag=entry["sha256"],
-                         conditional=True, download_name=entry["name"], max_age=3600)
+                         conditional=True, download_name=entry["name"])
     response.headers["Digest"] = f"sha-256={entry['sha256']}"
+    # Not "immutable": every release names its dumps alike (kkb.nt.gz), so the URL outlives them.
+    age = settings().cache_max_age
+    response.headers["Cache-Control"] = f"public, max-age={age}" if age else "no-cache"
     return response
 
 
@@ -213,18 +209,18 @@ def sitemap_part(part: int) -> Response:
 
 def sitemap_urls() -> list[str]:
     """The paths of the sitemap: the landing page, then every resource of ours in IRI order.
-    Asked once per release and kept on the app (one scan of the store: at national size, over
-    90,000 resources, ten seconds or more; paging it in SPARQL with ORDER BY/OFFSET took minutes)."""
-    cache = current_app.extensions.setdefault("kkb_sitemap", {})
-    key = current_app.extensions["kkb_release"].get("id", "")
-    if key not in cache:
+    Asked once per release (one scan of the store: at national size, over 90,000 resources, ten
+    seconds or more; paging it in SPARQL with ORDER BY/OFFSET took minutes)."""
+    def scan() -> list[str]:
         base = settings().base_iri
         rows = select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
             FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }}""")
-        cache[key] = ["/", *sorted("/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]
-    return cache[key]
+        return ["/", *sorted("/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]
+
+    return remembered(("sitemap",), scan)
 
 
 def _xml(root: str, body: str) -> Response:
     xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{SITEMAP_NS}">\n{body}</{root}>\n'
-    return Response(xml, mimetype="application/xml")
+    return cacheable(Response(xml, mimetype="application/xml"), f"{request.path}|{site()}",
+                     negotiated=False)

@@ -5,11 +5,8 @@ the same data is served on localhost or behind w3id.org): "ASK, then describe" a
 as Trifid does. Anything :class:`~kkb_lod.iris.Minter` does not accept, or the store does not
 know, is a 404 (a page for browsers, text for programs).
 
-A release never changes while it is served, so a conditional request whose ``If-None-Match`` or
-``If-Modified-Since`` matches the release's validators is answered 304 before the store is asked
-anything, and an answer once drawn is served from the page cache (``_pages.PageCache``). (So a
-client that forges the validators of an IRI the store does not know gets 304, not 404: it is told
-only that its own copy is current.)
+An answer once drawn is kept in the page cache (``_pages.remembered``) and carries the release's
+validators (``_pages.cacheable``): a current client gets 304.
 
 **Cool-URIs pattern: content negotiation without a redirect.** The IRI itself answers with the
 representation ``Accept`` asks for: HTML for browsers, else Turtle, JSON-LD, RDF/XML or
@@ -25,8 +22,6 @@ The ontology's terms are hash IRIs of ``https://w3id.org/kkb/def``, so ``/def`` 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import Blueprint, Response, current_app, render_template, request
 from pyoxigraph import NamedNode, serialize
 from werkzeug.exceptions import NotFound
@@ -35,12 +30,13 @@ from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import IriError, ResourceRef
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
-from kkb_lod.web._pages import cacheable, minter, not_modified, page_cache, page_lang
+from kkb_lod.web._pages import cacheable, minter, page_lang, remembered, uncacheable_errors
 from kkb_lod.web._places import family_functions, place_map, place_summary
 from kkb_lod.web._registry import SHOWN, part_title, registry_fields, registry_records, year_figures
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("resources", __name__)
+bp.after_app_request(uncacheable_errors)
 KINDS = ("page", "graph")  # table order puts Turtle first: the default without Accept
 SUFFIXES = frozenset(f.suffix for f in for_kind(*KINDS))
 #: What a district is called on the pages of the Papua provinces, where the law says distrik.
@@ -58,15 +54,7 @@ def resource(kind: str, key: str) -> Response:
         raise NotFound(f"{request.path} is not an IRI of this dataset") from None
     fmt = negotiate(*KINDS, suffix=suffix)
     lang = page_lang() if fmt.kind == "page" else ""
-    release = current_app.extensions["kkb_release"].get("id")  # none: a store that may change
-    if release and not_modified(f"{iri}|{fmt.name}", lang):  # the client has it: no store work
-        return _answer(b"", fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None,
-                       current=True)
-    body = page_cache().get((release, iri, fmt.name, lang)) if release else None
-    if body is None:
-        body = _describe(iri, ref, fmt, lang)
-        if release:
-            page_cache().put((release, iri, fmt.name, lang), body)
+    body = remembered((iri, fmt.name, lang), lambda: _describe(iri, ref, fmt, lang))
     return _answer(body, fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None)
 
 
@@ -117,18 +105,23 @@ def ontology(suffix: str | None = None) -> Response:
     if suffix is not None and suffix not in SUFFIXES:
         raise NotFound(f"no format .{suffix}")
     fmt = negotiate(*KINDS, suffix=suffix)
+    lang = page_lang() if fmt.kind == "page" else ""
+    body = remembered(("/def", fmt.name, lang), lambda: _ontology(fmt, lang))
+    return _answer(body, fmt, "/def", ONTOLOGY_IRI, negotiated=suffix is None)
+
+
+def _ontology(fmt: Format, lang: str) -> bytes:
+    """The ontology graph in ``fmt`` (a page in ``lang``): 404 when the store lacks it."""
     graph_iri = minter().graph("ontology")
     triples = list(current_app.extensions["kkb_store"].query(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
     if not triples:
         raise NotFound("the ontology is not in the store")
-    if fmt.kind == "page":
-        page = ontology_page(to_graph(triples), ONTOLOGY_IRI, page_lang())
-        body: str | bytes = render_template("ontology.html", lang=page_lang(), **page,
-                                            formats=for_kind("graph"))
-    else:
-        body = _serialize(triples, fmt, first=ONTOLOGY_IRI)
-    return _answer(body, fmt, "/def", ONTOLOGY_IRI, negotiated=suffix is None)
+    if fmt.kind != "page":
+        return _serialize(triples, fmt, first=ONTOLOGY_IRI)
+    page = ontology_page(to_graph(triples), ONTOLOGY_IRI, lang)
+    return render_template("ontology.html", lang=lang, **page,
+                           formats=for_kind("graph")).encode("utf-8")
 
 
 def split_suffix(key: str) -> tuple[str, str | None]:
@@ -147,18 +140,12 @@ def _serialize(triples: list, fmt: Format, first: str) -> bytes:
     return serialize(ordered, format=fmt.ox, prefixes=PREFIXES)
 
 
-@lru_cache(maxsize=4096)
-def alternates(path: str) -> str:
-    """The ``Link`` header naming every format's document of ``path``."""
-    return ", ".join(f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
-                     for f in for_kind(*KINDS))
-
-
-def _answer(body: str | bytes, fmt: Format, path: str, iri: str, negotiated: bool,
-            current: bool = False) -> Response:
-    """The response with its alternates, the document it is, and the release's validators."""
-    headers = [("Link", alternates(path))]
+def _answer(body: bytes, fmt: Format, path: str, iri: str, negotiated: bool) -> Response:
+    """The response with every format's document of ``path`` (``Link``), the document it is
+    (``Content-Location``, when negotiated), and the release's caching headers."""
+    links = ", ".join(f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+                      for f in for_kind(*KINDS))
+    response = Response(body, mimetype=fmt.media_type, headers={"Link": links})
     if negotiated:
-        headers.append(("Content-Location", f"{path}.{fmt.suffix}"))
-    response = Response(body, mimetype=fmt.media_type, headers=headers)
-    return cacheable(response, f"{iri}|{fmt.name}", current)
+        response.headers["Content-Location"] = f"{path}.{fmt.suffix}"
+    return cacheable(response, f"{iri}|{fmt.name}")
