@@ -78,18 +78,19 @@ def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
         page["types"] = _distrik(page["types"], lang)
         page["rows"] = [(p, _distrik(values, lang)) for p, values in page["rows"]]
     registry = registry_fields(iri, lang) if kind == "kkb" and not part else None
-    if registry and registry.shown:  # shown in their own section, not again in the table
+    if registry and registry["shown"]:  # shown in their own section, not again in the table
         page["rows"] = [(p, values) for p, values in page["rows"] if p["iri"] not in SHOWN]
-        page["title"] = registry.heading or page["title"]
+        page["title"] = registry["heading"] or page["title"]
     records = registry_records(iri)
     if records:  # "Registri: file, sheet, row N" instead of a link named by the record's IRI
-        page["sources"] = [s for s in page["sources"] if s["iri"] not in {r.iri for r in records}]
+        page["sources"] = [s for s in page["sources"]
+                           if s["iri"] not in {r["iri"] for r in records}]
     return render_template(
         "resource.html", lang=lang, **page, path=f"/id/{kind}/{key}", formats=for_kind("graph"),
         map=None if part else place_map(iri),
         functions=family_functions(iri, lang) if kind == "kkb" and not part else [],
         summary=summary, years=year_figures(lang, iri) if summary else None,
-        registry=registry if registry and registry.shown else None,
+        registry=registry if registry and registry["shown"] else None,
         records=records).encode("utf-8")
 
 
