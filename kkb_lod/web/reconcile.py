@@ -89,8 +89,8 @@ def endpoint() -> Response:
     unknown = sorted(set(given) - {"callback"})
     if unknown:
         raise BadRequest(f"unknown parameter(s) {', '.join(unknown)}: give 'queries' (a JSON "
-                             "batch of queries) or 'extend' (a JSON extension query), or nothing "
-                             "for the manifest")
+                         "batch of queries) or 'extend' (a JSON extension query), or nothing "
+                         "for the manifest")
     return _json(manifest())
 
 
@@ -130,8 +130,8 @@ def _parse(text: str, what: str) -> dict:
 def reconcile_batch(batch: dict) -> dict:
     """Each query of ``batch`` answered independently, under the same keys."""
     if len(batch) > BATCH_SIZE:
-        raise RequestEntityTooLarge(f"the batch holds {len(batch)} queries; this service answers at most "
-                        f"{BATCH_SIZE} a request (the manifest's batchSize)")
+        raise RequestEntityTooLarge(f"the batch holds {len(batch)} queries; this service answers "
+                                    f"at most {BATCH_SIZE} a request (the manifest's batchSize)")
     parsed = {key: _query(key, q) for key, q in batch.items()}
     needs_kkb = any(q["type"] is not None and q["type"].kkb for q in parsed.values())
     kkb = about.kkb_villages() if needs_kkb else None
@@ -147,7 +147,7 @@ def _text(value: Any, where: str) -> str:
     text = str(value).strip()
     if len(text) > MAX_TEXT:
         raise BadRequest(f"{where} is {len(text)} characters long; at most {MAX_TEXT} are "
-                             "accepted (a place name is far shorter)")
+                         "accepted (a place name is far shorter)")
     if any(ord(c) < 32 or 127 <= ord(c) < 160 or 0xD800 <= ord(c) < 0xE000 for c in text):
         raise BadRequest(f"{where} holds a control character or a lone surrogate")
     return text
@@ -181,7 +181,7 @@ def _query(key: str, q: Any) -> dict:
         pid = _text(p["pid"], f"{where}: property {n} 'pid'")
         if pid not in QUERY_PROPERTIES:
             raise BadRequest(f"{where}: unknown property {pid!r}; the properties are "
-                                 f"{', '.join(QUERY_PROPERTIES)}")
+                             f"{', '.join(QUERY_PROPERTIES)}")
         values = p["v"] if isinstance(p["v"], list) else [p["v"]]
         facts.setdefault(pid, []).extend(
             v for v in (_text(v, f"{where}: property {pid!r}") for v in values[:10]) if v)
@@ -190,7 +190,7 @@ def _query(key: str, q: Any) -> dict:
     for kind_given in facts.get("kind", []):
         if kind_given.lower() not in KINDS:
             raise BadRequest(f"{where}: unknown kind {kind_given!r}; the kinds are "
-                                 f"{', '.join(KINDS)}")
+                             f"{', '.join(KINDS)}")
     return {"text": text, "type": kind, "limit": limit, "strict": strict, "facts": facts}
 
 
@@ -204,7 +204,7 @@ def answer(q: dict, kkb: frozenset[str] | None) -> list[dict]:
     checks: dict[str, Callable[[Entry], bool]] = {}
     if facts.get("postal_code"):
         postal = set(facts["postal_code"])
-        checks["postal_code"] = lambda e: _unit_postal(e.id) in postal
+        checks["postal_code"] = lambda e: getattr(unit_of(e.id), "postal_code", None) in postal
     among: set[str] | None = None
     if facts.get("bps_code"):
         codes = {c for b in facts["bps_code"] for c in about.by_bps().get(b, ())}
@@ -239,11 +239,6 @@ def _rerank(found: list[Candidate], limit: int) -> list[Candidate]:
     return ranked if len(sure) <= 1 else [replace(c, match=False) for c in ranked]
 
 
-def _unit_postal(code: str) -> str | None:
-    unit = unit_of(code)
-    return unit.postal_code if unit else None
-
-
 def _candidate(c: Candidate, asked: Type | None) -> dict:
     """The matcher's candidate in the API's terms: our ids and types."""
     out = c.reconciliation()
@@ -256,45 +251,34 @@ def _candidate(c: Candidate, asked: Type | None) -> dict:
     return out
 
 
-@bp.get("/suggest/entity")
-def suggest_entity() -> Response:
-    """Units whose name (or earlier name) starts with ``prefix``, ``cursor`` skipping some."""
-    prefix, cursor = _prefix()
-    hits = national_matcher().prefixed(prefix, offset=cursor, limit=10)
-    return _json({"result": [_suggestion(e) for e in hits]})
+@bp.get("/suggest/<kind>")
+def suggest(kind: str) -> Response:
+    """Entities (units whose name or earlier name starts with ``prefix``), types or properties
+    (one of whose words starts with it), ten at a time from ``cursor``."""
+    given, cursor = _text(request.args.get("prefix", ""), "'prefix'"), _number("cursor", 0, 10_000)
+    prefix = given.lower()
+    if kind == "entity":
+        hits = national_matcher().prefixed(given, offset=cursor, limit=10)
+        return _json({"result": [_suggestion(e) for e in hits]})
+    if kind == "type":
+        named = {t.id: (t.name, t.id.rsplit("#", 1)[-1]) for t in TYPES.values()}
+    elif kind == "property":
+        every = {**QUERY_PROPERTIES, **{p: name for p, (name, _) in about.PROPERTIES.items()}}
+        named = {pid: (name, pid) for pid, name in every.items()}
+    else:
+        raise NotFound(f"no suggest service for {kind!r}: entity, type or property")
+    found = [{"id": i, "name": texts[0]} for i, texts in named.items() if any(
+        t.startswith(prefix) or any(w.startswith(prefix) for w in t.replace("_", " ").split())
+        for t in map(str.lower, texts))]
+    return _json({"result": found[cursor:cursor + 10]})
 
 
 def _suggestion(entry: Entry) -> dict:
     unit = unit_of(entry.id)
     where = ", ".join(a.name for a in chain(unit)) if unit else ""
     kind = type_of(unit).name if unit else entry.level
-    return {"id": entry.id, "name": entry.name, "description": f"{kind}, {entry.id}; {where}".rstrip("; ")}
-
-
-@bp.get("/suggest/type")
-def suggest_type() -> Response:
-    prefix, cursor = _prefix()
-    found = [{"id": t.id, "name": t.name} for t in TYPES.values()
-             if _starts(prefix, t.name, t.id.rsplit("#", 1)[-1])]
-    return _json({"result": found[cursor:cursor + 10]})
-
-
-@bp.get("/suggest/property")
-def suggest_property() -> Response:
-    prefix, cursor = _prefix()
-    every = {**QUERY_PROPERTIES, **{p: name for p, (name, _) in about.PROPERTIES.items()}}
-    found = [{"id": pid, "name": name} for pid, name in every.items() if _starts(prefix, name, pid)]
-    return _json({"result": found[cursor:cursor + 10]})
-
-
-def _starts(prefix: str, *texts: str) -> bool:
-    return any(w.startswith(prefix.lower()) for t in texts for w in t.lower().replace("_", " ").split()) \
-        or any(t.lower().startswith(prefix.lower()) for t in texts)
-
-
-def _prefix() -> tuple[str, int]:
-    """The ``prefix`` and ``cursor`` of a suggest request, checked."""
-    return _text(request.args.get("prefix", ""), "'prefix'"), _number("cursor", 0, 10_000)
+    return {"id": entry.id, "name": entry.name,
+            "description": f"{kind}, {entry.id}; {where}".rstrip("; ")}
 
 
 def _number(name: str, default: int, most: int) -> int:
