@@ -172,10 +172,14 @@ def cacheable(response: Response, key: str, negotiated: bool = True) -> Response
     response.vary.update(["Accept"] if negotiated else [])
     response.vary.update(["Accept-Language", "Cookie"] if html else [])
     remember_lang(response)
-    age = settings().cache_max_age
-    scope = "private" if "Set-Cookie" in response.headers else "public"
-    response.headers["Cache-Control"] = f"{scope}, max-age={age}" if age else "no-cache"
+    response.headers["Cache-Control"] = cache_control(private="Set-Cookie" in response.headers)
     return response.make_conditional(request)
+
+
+def cache_control(private: bool = False) -> str:
+    """How long a cache may keep an answer of the release: ``cache_max_age`` (0: revalidate)."""
+    age = settings().cache_max_age
+    return f"{'private' if private else 'public'}, max-age={age}" if age else "no-cache"
 
 
 def uncacheable_errors(response: Response) -> Response:

@@ -20,7 +20,7 @@ from werkzeug.exceptions import NotFound
 from kkb_lod.catalog import Figures, area_names, dataset_title, describe_catalog, describe_void
 from kkb_lod.formats import for_kind
 from kkb_lod.mapping import REFERENCE
-from kkb_lod.web._pages import cacheable, minter, page_lang, release, remembered, select, settings
+from kkb_lod.web._pages import cache_control, cacheable, minter, page_lang, release, remembered, select
 from kkb_lod.web._places import landing_view
 from kkb_lod.web.conneg import negotiate
 
@@ -33,7 +33,7 @@ RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt11", "
 
 def figures() -> Figures:
     """What the catalog, VoID and the landing page state, counted in the store."""
-    space = settings().base_iri + "id/"  # checked by Settings: no quote can be in it
+    space = minter().base + "id/"  # checked by Settings: no quote can be in it
     one = select("""SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_)
         WHERE { ?s ?p ?o }""")[0]
     ours = select(f"""SELECT (COUNT(DISTINCT ?s) AS ?e) WHERE {{ ?s ?p ?o
@@ -137,7 +137,7 @@ def catalog(suffix: str | None = None) -> Response:
 def void() -> Response:
     """The VoID description of the dataset (Turtle by default; any RDF format by Accept)."""
     return _graph_response(
-        lambda: describe_void(site(), settings().base_iri, release(), current_figures()), None,
+        lambda: describe_void(site(), minter().base, release(), current_figures()), None,
         "/.well-known/void", ("Deskripsi VoID", "VoID"), suffix_routes=False)
 
 
@@ -173,8 +173,7 @@ def dump(name: str) -> Response:
                          conditional=True, download_name=entry["name"])
     response.headers["Digest"] = f"sha-256={entry['sha256']}"
     # Not "immutable": every release names its dumps alike (kkb.nt.gz), so the URL outlives them.
-    age = settings().cache_max_age
-    response.headers["Cache-Control"] = f"public, max-age={age}" if age else "no-cache"
+    response.headers["Cache-Control"] = cache_control()
     return response
 
 
@@ -212,7 +211,7 @@ def sitemap_urls() -> list[str]:
     Asked once per release (one scan of the store: at national size, over 90,000 resources, ten
     seconds or more; paging it in SPARQL with ORDER BY/OFFSET took minutes)."""
     def scan() -> list[str]:
-        base = settings().base_iri
+        base = minter().base
         rows = select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
             FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }}""")
         return ["/", *sorted("/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]

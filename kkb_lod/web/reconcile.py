@@ -1,18 +1,11 @@
-"""``/reconcile``: a W3C Reconciliation Service API 0.2 service over the official units.
+"""``/reconcile``: a W3C Reconciliation Service API 0.2 service over the official units, so
+OpenRefine (and any 0.2 client) finds the Kemendagri code of a name: manifest, ``queries``,
+``extend``, and suggest, preview, property proposals and view under ``/reconcile/``.
 
-OpenRefine (and any 0.2 client) finds the Kemendagri code of a name here. ``GET /reconcile`` without
-parameters is the manifest; ``queries`` (form field of a POST, or a GET parameter) a batch of
-reconciliation queries; ``extend`` a data extension query. Suggest, preview, property proposals and
-the view redirect have their own paths under ``/reconcile/``.
-
-Candidates come from the one matcher (:mod:`kkb_lod.matching`, the one the registry's name
-resolution and the Wikidata linker use), over the **packaged national reference** with earlier
-names: every unit of Indonesia reconciles, whether or not the release covers it. KKB facts (and the
-KKB type) come from the **release being served**, asked by SPARQL. Entity ids are Kemendagri codes
-(``kkb/`` and the village code for a KKB designation): the identifier space is ``{base}id/``, where
-each code is ``{base}id/{level}/{code}``.
-
-Bad input is the client's: a JSON body naming the problem with a 4xx, never a 5xx.
+Candidates come from the one matcher (:mod:`kkb_lod.matching`) over the packaged national
+reference, so every unit of Indonesia reconciles; KKB facts from the release served, by SPARQL.
+Entity ids are Kemendagri codes (``kkb/`` + the village code for a KKB). Bad input gets a JSON
+body naming the problem with a 4xx, never a 5xx.
 """
 
 from __future__ import annotations

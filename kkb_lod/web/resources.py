@@ -1,23 +1,12 @@
 """Linked Data: every IRI we mint dereferences here, on whatever host the server runs.
 
-``/id/{kind}/{key}`` answers for the IRI ``{base}id/{kind}/{key}`` (``base`` from the settings, so
-the same data is served on localhost or behind w3id.org): "ASK, then describe" against the store,
-as Trifid does. Anything :class:`~kkb_lod.iris.Minter` does not accept, or the store does not
-know, is a 404 (a page for browsers, text for programs).
-
-An answer once drawn is kept in the page cache (``_pages.remembered``) and carries the release's
-validators (``_pages.cacheable``): a current client gets 304.
-
-**Cool-URIs pattern: content negotiation without a redirect.** The IRI itself answers with the
-representation ``Accept`` asks for: HTML for browsers, else Turtle, JSON-LD, RDF/XML or
-N-Triples. We do not answer 303: every IRI is a document URL on the server, and one round trip is
-what harvesters and browsers prefer. Each negotiated answer names the document it is in
-``Content-Location`` (``/id/village/62.04.06.2020.ttl``); the suffixed URLs
-(``.ttl .jsonld .rdf .nt .html``) serve exactly one format each, and every answer lists all of
-them in ``Link: <…>; rel="alternate"; type="…"`` headers, with ``Vary: Accept``.
-
-The ontology's terms are hash IRIs of ``https://w3id.org/kkb/def``, so ``/def`` (and ``/def.ttl``
-…) answers for all of them; the HTML page has an anchor per term.
+``/id/{kind}/{key}`` answers for ``{base}id/{kind}/{key}``: ASK, then describe, as Trifid does;
+anything the Minter refuses or the store does not know is a 404. Cool URIs without a 303: the IRI
+answers in the format ``Accept`` asks for (HTML for browsers, else Turtle, JSON-LD, RDF/XML or
+N-Triples), names its document in ``Content-Location`` and every format's in ``Link``; the
+suffixed URLs (``.ttl .jsonld .rdf .nt .html``) serve one format each. ``/def`` is the ontology
+document, one anchor per term. Answers are kept in the page cache and carry the release's
+validators (``_pages``).
 """
 
 from __future__ import annotations
