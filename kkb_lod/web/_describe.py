@@ -68,9 +68,9 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
                    if k != node), key=lambda t: t["text"])
     crumbs = sorted((str(context.value(a, KKB.kemendagriCode)), term(everything, a, lang))
                     for a in set(context.subjects(KKB.kemendagriCode, None)))
-    notes = [_note(everything, n, lang) for n in sorted(set(context.subjects(KKB.concerns, node)))]
+    notes = [_note(everything, n, lang) for n in sorted(set(context.subjects(KKB.concerns, node)), key=str)]
     excerpts = sorted(str(e) for e in graph.objects(node, KKB.sourceExcerpt))
-    sources = [term(everything, s, lang) for s in sorted(graph.objects(node, PROV.wasDerivedFrom))]
+    sources = [term(everything, s, lang) for s in sorted(graph.objects(node, PROV.wasDerivedFrom), key=str)]
     return {
         "iri": iri, "title": label(everything, node, lang), "rows": rows, "backlinks": backlinks,
         "types": sorted((term(everything, t, lang) for t in graph.objects(node, RDF.type)),
@@ -90,7 +90,7 @@ def _note(graph: Graph, note: Node, lang: str) -> dict:
         "official": str(graph.value(note, KKB.valueInReference) or ""),
         "used": str(graph.value(note, KKB.valueUsed) or ""),
         "comment": text_in(graph, note, RDFS.comment, lang),
-        "sources": [term(graph, s, lang) for s in sorted(graph.objects(note, DCTERMS.source))],
+        "sources": [term(graph, s, lang) for s in sorted(graph.objects(note, DCTERMS.source), key=str)],
     }
 
 
@@ -101,7 +101,7 @@ def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
     def terms(kind: URIRef, scheme: URIRef | None = None) -> list[dict]:
         found = []
         members = set(graph.subjects(SKOS.inScheme, scheme)) if scheme is not None else set()
-        for t in sorted(set(graph.subjects(RDF.type, kind)) | members):
+        for t in sorted(set(graph.subjects(RDF.type, kind)) | members, key=str):
             if not str(t).startswith(ontology + "#"):
                 continue
             shown = label(graph, t, lang)

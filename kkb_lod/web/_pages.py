@@ -173,7 +173,8 @@ def cacheable(response: Response, key: str, negotiated: bool = True) -> Response
     response.vary.update(["Accept-Language", "Cookie"] if html else [])
     remember_lang(response)
     response.headers["Cache-Control"] = cache_control(private="Set-Cookie" in response.headers)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: 304 when the client is current
+    return response
 
 
 def cache_control(private: bool = False) -> str:

@@ -211,7 +211,7 @@ def place_summary(iri: str, kind: str) -> dict | None:
     up, village_up = WITHIN[kind]
     villages = {r["u"]: int(r["n"]) for r in select(
         CHILD_VILLAGES % {"iri": iri, "down": village_up})} if village_up is not None else {}
-    units = [{"name": r["name"], "href": local_url(r["u"]), "kkb": int(r["n"]),
+    units: list[dict[str, Any]] = [{"name": r["name"], "href": local_url(r["u"]), "kkb": int(r["n"]),
               "villages": villages.get(r["u"], 0) if village_up is not None else 1}
              for r in select(CHILD_KKB % {"iri": iri, "down": up, "limit": MAX_CONTEXT_POINTS})]
     chart = bar_chart((u["name"], float(u["kkb"]), u["href"]) for u in units) \

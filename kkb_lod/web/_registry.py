@@ -78,7 +78,7 @@ MONTHS = {"id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
                  "September", "October", "November", "December")}
 
 
-def concepts(iris: Iterable[str], lang: str) -> dict[str, dict[str, str]]:
+def concepts(iris: Iterable[str], lang: str) -> dict[str, dict[str, Any]]:
     """The concepts named (``iri``, ``text``, ``href``, ``notation``), labelled in ``lang``
     (else the other language, else their name)."""
     iris = sorted(set(iris))
@@ -96,13 +96,13 @@ def concepts(iris: Iterable[str], lang: str) -> dict[str, dict[str, str]]:
                              c.rsplit("#", 1)[-1].rsplit("/", 1)[-1])} for c in iris}
 
 
-def order(concept: dict[str, str]) -> tuple:
+def order(concept: dict[str, Any]) -> tuple:
     """Notation order (numeric when it is a number), then label."""
     n = concept["notation"]
     return (0, int(n), "") if n.isdigit() else (1, 0, n or concept["text"])
 
 
-def scheme(name: str, cls: str, used: Iterable[str], lang: str) -> list[dict[str, str]]:
+def scheme(name: str, cls: str, used: Iterable[str], lang: str) -> list[dict[str, Any]]:
     """The concepts of ``kkb:{name}`` (or of the class ``kkb:{cls}``) and any others ``used``,
     in notation order: every column a table may need, counted or not."""
     iris = {r["c"] for r in select(SCHEME % {"scheme": name, "cls": cls})} | set(used)
@@ -172,7 +172,7 @@ def year_figures(lang: str, within: str | None = None) -> dict[str, Any] | None:
     classes = scheme("ClassificationScheme", "Classification",
                      {c for _, c in counts["classification"]}, lang)
     poktan = scheme("PoktanScheme", "PoktanKind", {p for _, p in counts["poktan"]}, lang)
-    rows = [{"year": t["year"], "kkb": int(t["n"]), "dataku": int(t["dataku"]),
+    rows: list[dict[str, Any]] = [{"year": t["year"], "kkb": int(t["n"]), "dataku": int(t["dataku"]),
              "classes": [counts["classification"].get((t["year"], c["iri"]), 0) for c in classes],
              "poktan": [counts["poktan"].get((t["year"], p["iri"]), 0) for p in poktan]}
             for t in totals]

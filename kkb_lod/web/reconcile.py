@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request
+from werkzeug import Response as BaseResponse
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 
 from kkb_lod.ingest import UnitRow
@@ -321,7 +322,7 @@ def preview() -> Response:
 
 
 @bp.get("/view/<path:entity>")
-def view(entity: str) -> Response:
+def view(entity: str) -> BaseResponse:
     """The page of an entity: its IRI's page when the release has it, else its preview card."""
     unit = _unit(entity)
     kind = "kkb" if entity.startswith(KKB_PREFIX) else level_of(unit.code)

@@ -12,7 +12,7 @@ validators (``_pages``).
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
-from pyoxigraph import NamedNode, serialize
+from pyoxigraph import NamedNode, RdfFormat, serialize
 from werkzeug.exceptions import NotFound
 
 from kkb_lod.formats import Format, for_kind
@@ -127,7 +127,8 @@ def _serialize(triples: list, fmt: Format, first: str) -> bytes:
     head = NamedNode(first)
     ordered = sorted(triples, key=lambda t: (t.subject != head, str(t.subject), str(t.predicate),
                                              str(t.object)))
-    return serialize(ordered, format=fmt.ox, prefixes=PREFIXES)
+    assert isinstance(fmt.ox, RdfFormat)  # a graph format: kinds "page" and "graph" only
+    return serialize(ordered, format=fmt.ox, prefixes=PREFIXES) or b""
 
 
 def _answer(body: bytes, fmt: Format, path: str, iri: str, negotiated: bool) -> Response:
