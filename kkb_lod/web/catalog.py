@@ -9,7 +9,6 @@ request path ever reaches the file system.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -18,14 +17,13 @@ from rdflib import Graph
 from werkzeug.exceptions import NotFound
 
 from kkb_lod.catalog import Figures, area_names, dataset_title, describe_catalog, describe_void
-from kkb_lod.formats import for_kind
+from kkb_lod.formats import Format, for_kind
 from kkb_lod.mapping import REFERENCE
 from kkb_lod.web._pages import cache_control, cacheable, minter, page_lang, release, remembered, select
 from kkb_lod.web._places import landing_view
-from kkb_lod.web.conneg import negotiate
+from kkb_lod.web.resources import document
 
 bp = Blueprint("catalog", __name__)
-KINDS = ("page", "graph")
 PUBLISHER = "dppkbp3a-barito-selatan"  # the agency whose report the registry is built from
 EXAMPLES = (("kkb", "62.04.06.2020"), ("village", "62.04.06.2020"), ("district", "62.04.05"))
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt11", "rdfxml": "xml"}
@@ -129,36 +127,26 @@ def _schema_org(f: Figures, made: dict) -> str:
 @bp.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None) -> Response:
     """The DCAT-AP 3 description of the catalog, dataset, distributions and SPARQL service."""
-    return _graph_response(lambda: describe_catalog(site(), release(), current_figures()),
-                           suffix, "/catalog", ("Katalog DCAT", "DCAT catalogue"))
+    return document("/catalog", f"/catalog|{site()}", suffix, lambda fmt, lang: _graph(
+        describe_catalog(site(), release(), current_figures()), fmt, lang, "/catalog.{}",
+        ("Katalog DCAT", "DCAT catalogue")))
 
 
 @bp.get("/.well-known/void")
 def void() -> Response:
     """The VoID description of the dataset (Turtle by default; any RDF format by Accept)."""
-    return _graph_response(
-        lambda: describe_void(site(), minter().base, release(), current_figures()), None,
-        "/.well-known/void", ("Deskripsi VoID", "VoID"), suffix_routes=False)
+    return document("/.well-known/void", f"/void|{site()}", None, lambda fmt, lang: _graph(
+        describe_void(site(), minter().base, release(), current_figures()), fmt, lang,
+        "/.well-known/void?format={}", ("Deskripsi VoID", "VoID")), suffix_routes=False)
 
 
-def _graph_response(graph: Callable[[], Graph], suffix: str | None, path: str,
-                    titles: tuple[str, str], suffix_routes: bool = True) -> Response:
-    """A description graph in the negotiated format; as a page, its Turtle and format links."""
-    if suffix is not None and suffix not in {f.suffix for f in for_kind(*KINDS)}:
-        raise NotFound(f"no format .{suffix}")
-    fmt = negotiate(*KINDS, suffix=suffix)
-    lang = page_lang() if fmt.kind == "page" else ""
-
-    def draw() -> str:
-        if fmt.kind != "page":
-            return graph().serialize(format=RDFLIB_FORMATS[fmt.name])
-        links = [(f"{path}.{f.suffix}" if suffix_routes else f"{path}?format={f.suffix}", f)
-                 for f in for_kind("graph")]
-        return render_template("graph.html", lang=lang, title=titles[lang != "id"],
-                               turtle=graph().serialize(format="turtle"), links=links)
-
-    body = remembered((path, site(), fmt.name, lang), draw)
-    return cacheable(Response(body, mimetype=fmt.media_type), f"{path}|{site()}|{fmt.name}")
+def _graph(graph: Graph, fmt: Format, lang: str, link: str, titles: tuple[str, str]) -> str:
+    """A description graph in ``fmt``; as a page, its Turtle and links to its formats."""
+    if fmt.kind != "page":
+        return graph.serialize(format=RDFLIB_FORMATS[fmt.name])
+    return render_template("graph.html", lang=lang, title=titles[lang != "id"],
+                           turtle=graph.serialize(format="turtle"),
+                           links=[(link.format(f.suffix), f) for f in for_kind("graph")])
 
 
 @bp.get("/dumps/<name>")

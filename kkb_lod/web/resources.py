@@ -11,6 +11,8 @@ validators (``_pages``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, current_app, render_template, request
 from pyoxigraph import NamedNode, RdfFormat, serialize
 from werkzeug.exceptions import NotFound
@@ -41,10 +43,8 @@ def resource(kind: str, key: str) -> Response:
         ref = minter().parse(iri)  # a unit, a KKB and its decree or years, a registry row …
     except IriError:
         raise NotFound(f"{request.path} is not an IRI of this dataset") from None
-    fmt = negotiate(*KINDS, suffix=suffix)
-    lang = page_lang() if fmt.kind == "page" else ""
-    body = remembered((iri, fmt.name, lang), lambda: _describe(iri, ref, fmt, lang))
-    return _answer(body, fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None)
+    return document(f"/id/{kind}/{key}", iri, suffix,
+                    lambda fmt, lang: _describe(iri, ref, fmt, lang))
 
 
 def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
@@ -92,12 +92,7 @@ def _distrik(terms: list[dict], lang: str) -> list[dict]:
 @bp.get("/def.<suffix>")
 def ontology(suffix: str | None = None) -> Response:
     """The ontology document: classes, properties, the eight family functions, the statuses."""
-    if suffix is not None and suffix not in SUFFIXES:
-        raise NotFound(f"no format .{suffix}")
-    fmt = negotiate(*KINDS, suffix=suffix)
-    lang = page_lang() if fmt.kind == "page" else ""
-    body = remembered(("/def", fmt.name, lang), lambda: _ontology(fmt, lang))
-    return _answer(body, fmt, "/def", ONTOLOGY_IRI, negotiated=suffix is None)
+    return document("/def", ONTOLOGY_IRI, suffix, _ontology)
 
 
 def _ontology(fmt: Format, lang: str) -> bytes:
@@ -131,12 +126,21 @@ def _serialize(triples: list, fmt: Format, first: str) -> bytes:
     return serialize(ordered, format=fmt.ox, prefixes=PREFIXES) or b""
 
 
-def _answer(body: bytes, fmt: Format, path: str, iri: str, negotiated: bool) -> Response:
-    """The response with every format's document of ``path`` (``Link``), the document it is
-    (``Content-Location``, when negotiated), and the release's caching headers."""
-    links = ", ".join(f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
-                      for f in for_kind(*KINDS))
-    response = Response(body, mimetype=fmt.media_type, headers={"Link": links})
-    if negotiated:
-        response.headers["Content-Location"] = f"{path}.{fmt.suffix}"
-    return cacheable(response, f"{iri}|{fmt.name}")
+def document(path: str, key: str, suffix: str | None,
+             draw: Callable[[Format, str], str | bytes], suffix_routes: bool = True) -> Response:
+    """``path`` in the format its ``suffix`` names or the request negotiates, ``draw(format,
+    page language)`` kept in the page cache under ``key`` (what it describes); with every
+    format's document in ``Link``, the one it is in ``Content-Location`` (when negotiated) and
+    the release's caching headers. Without ``suffix_routes`` the formats are ``?format=``."""
+    if suffix is not None and suffix not in SUFFIXES:
+        raise NotFound(f"no format .{suffix}")
+    fmt = negotiate(*KINDS, suffix=suffix)
+    lang = page_lang() if fmt.kind == "page" else ""
+    response = Response(remembered((key, fmt.name, lang), lambda: draw(fmt, lang)),
+                        mimetype=fmt.media_type)
+    if suffix_routes:
+        response.headers["Link"] = ", ".join(
+            f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in for_kind(*KINDS))
+        if suffix is None:
+            response.headers["Content-Location"] = f"{path}.{fmt.suffix}"
+    return cacheable(response, f"{key}|{fmt.name}")
