@@ -13,11 +13,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kkb_lod.web._results import NUMERIC_TYPES, compact
+
 #: Datatypes whose values a chart may plot (compact names, as the results table shows them).
-NUMERIC = frozenset(f"xsd:{t}" for t in (
-    "integer", "decimal", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
-    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt",
-    "unsignedShort", "unsignedByte"))
+NUMERIC = frozenset(compact(t) for t in NUMERIC_TYPES)
 #: Most bars a chart draws; the rest are named in the chart's caption, never silently dropped.
 MAX_BARS = 40
 KM_PER_DEGREE = 111.32  # at the equator; longitude degrees shrink with cos(latitude)

@@ -79,11 +79,6 @@ PROPERTIES: dict[str, tuple[str, tuple[str, ...]]] = {
 ENTITY_TYPES = {"province": "Province", "regency": "RegencyOrCity", "district": "District"}
 
 
-def find_type(given: str) -> Type | None:
-    """The type ``given`` names (its IRI, its local name or a short alias), None if unknown."""
-    return TYPES.get(given) or TYPES.get(ALIASES.get(given.strip().lower(), ""))
-
-
 def type_of(unit: UnitRow) -> Type:
     """The most specific type of a unit of the reference."""
     if unit.level == "regency":

@@ -284,8 +284,9 @@ def _number(name: str, default: int, most: int) -> int:
 
 
 def _type(given: str, where: str) -> Type:
-    """The type ``given`` names; a 400 listing the types otherwise."""
-    found = about.find_type(given)
+    """The type ``given`` names (its IRI, its local name or a short alias); a 400 listing the
+    types otherwise."""
+    found = TYPES.get(given) or TYPES.get(about.ALIASES.get(given.strip().lower(), ""))
     if found is None:
         raise BadRequest(f"{where}unknown type {given!r}; the types are {', '.join(TYPES)}")
     return found
