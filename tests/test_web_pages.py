@@ -151,15 +151,20 @@ def test_without_a_release_id_nothing_is_kept(settings, store) -> None:  # noqa:
     assert counting.queries == 2 * asked  # a remote store may change under us: ask again
 
 
-def test_the_page_cache_is_bounded() -> None:
-    from kkb_lod.web._pages import PageCache
+def test_the_page_cache_is_bounded(settings, store, release) -> None:  # noqa: ANN001
+    from kkb_lod.web import create_app
+    from kkb_lod.web._pages import pages, remembered
 
-    cache = PageCache(size=2)
-    cache.put(("a",), b"1")
-    cache.put(("b",), b"2")
-    assert cache.get(("a",)) == b"1"  # now the most recently used
-    cache.put(("c",), b"3")
-    assert cache.get(("b",)) is None and cache.get(("a",)) == b"1" and cache.get(("c",)) == b"3"
+    with create_app(settings, store, release).app_context():
+        pages().size = 2
+        made: list[str] = []
+
+        def draw(name: str) -> str:
+            return remembered((name,), lambda: made.append(name) or name)
+
+        for name in ("a", "b", "a", "c", "a", "b"):  # b is dropped when c comes
+            assert draw(name) == name
+        assert made == ["a", "b", "c", "b"]
 
 
 def test_landing_links_the_catalogue_in_every_rdf_format(client: FlaskClient) -> None:

@@ -33,36 +33,17 @@ COOKIE = "kkb_lang"
 T = TypeVar("T")
 
 
-class PageCache:
-    """Answers drawn from the release being served, most recently used kept: drawing a page
-    costs a few SPARQL queries and a template, serving it from here well under a millisecond
-    (``benchmarks/queries.py``, the village page lines). Shared by the threads of a process."""
-
-    def __init__(self, size: int = 2048) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Any:
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-            return self._entries.get(key)
-
-    def put(self, key: tuple, value: Any) -> None:
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-
 @dataclass
 class Pages:
-    """The pages' state of one app: its Minter and its page cache."""
+    """The pages' state of one app: its Minter, and its page cache of answers drawn from the
+    release served, the ``size`` most recently used kept (shared by the threads of a process).
+    Drawing a page costs a few SPARQL queries and a template, serving it from here well under a
+    millisecond (``benchmarks/queries.py``, the village page lines)."""
 
     minter: Minter
-    cache: PageCache = field(default_factory=PageCache)
+    size: int = 2048
+    cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def pages() -> Pages:
@@ -92,11 +73,17 @@ def remembered(key: tuple, make: Callable[[], T]) -> T:
     rid = release().get("id")
     if not rid:
         return make()
-    cache = pages().cache
-    value = cache.get((rid, *key))
+    state, key = pages(), (rid, *key)
+    with state.lock:
+        value = state.cache.get(key)
+        if value is not None:
+            state.cache.move_to_end(key)
     if value is None:
         value = make()
-        cache.put((rid, *key), value)
+        with state.lock:
+            state.cache[key] = value
+            while len(state.cache) > state.size:
+                state.cache.popitem(last=False)
     return value
 
 
