@@ -180,6 +180,7 @@ def test_release_answers_say_how_long_any_cache_may_keep_them(
         assert first.headers["Cache-Control"] == "public, max-age=300"
         assert first.headers["ETag"] and first.headers["Last-Modified"]
         assert first.vary.as_set() == vary
+        assert first.headers["X-KKB-Release"] == client.application.extensions["kkb_release"]["id"]
         again = client.open(path, method=method, headers={
             "Accept": accept, "If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304 and again.data == b""

@@ -170,8 +170,11 @@ def cache_control(private: bool = False) -> str:
     return f"{'private' if private else 'public'}, max-age={age}" if age else "no-cache"
 
 
-def uncacheable_errors(response: Response) -> Response:
-    """No cache may keep an error (nor a 429 or 503): ``Cache-Control: no-store``."""
+def release_headers(response: Response) -> Response:
+    """On every answer: which release answered (``X-KKB-Release``, for proxies and tests), and
+    ``Cache-Control: no-store`` on errors (no cache may keep a 4xx or 5xx, a 429 or a 503)."""
+    if release().get("id"):
+        response.headers["X-KKB-Release"] = release()["id"]
     if response.status_code >= 400:
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -21,13 +21,13 @@ from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import IriError, ResourceRef
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
-from kkb_lod.web._pages import cacheable, minter, page_lang, remembered, uncacheable_errors
+from kkb_lod.web._pages import cacheable, minter, page_lang, release_headers, remembered
 from kkb_lod.web._places import family_functions, place_map, place_summary
 from kkb_lod.web._registry import SHOWN, part_title, registry_fields, registry_records, year_figures
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("resources", __name__)
-bp.after_app_request(uncacheable_errors)
+bp.after_app_request(release_headers)
 KINDS = ("page", "graph")  # table order puts Turtle first: the default without Accept
 SUFFIXES = frozenset(f.suffix for f in for_kind(*KINDS))
 #: What a district is called on the pages of the Papua provinces, where the law says distrik.
