@@ -171,27 +171,21 @@ SITEMAP_URLS = 50_000
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-@bp.get("/sitemap.xml")
-def sitemap() -> Response:
-    """The landing page and every resource page of ours, for search engines: one file, or an
-    index of files of at most :data:`SITEMAP_URLS` URLs each."""
-    urls = sitemap_urls()
-    if len(urls) <= SITEMAP_URLS:
-        return sitemap_part(1)
-    host = site().rstrip("/")
-    body = "".join(f"<sitemap><loc>{escape(f'{host}/sitemap-{i}.xml')}</loc></sitemap>\n"
-                   for i in range(1, -(-len(urls) // SITEMAP_URLS) + 1))
-    return _xml("sitemapindex", body)
-
-
+@bp.get("/sitemap.xml", defaults={"part": None})
 @bp.get("/sitemap-<int:part>.xml")
-def sitemap_part(part: int) -> Response:
-    """Part ``part`` (from 1) of the sitemap: the landing page, then our resources in IRI order."""
-    urls = sitemap_urls()[(part - 1) * SITEMAP_URLS: part * SITEMAP_URLS] if part >= 1 else []
-    if not urls:
+def sitemap(part: int | None) -> Response:
+    """The landing page and every resource page of ours, for search engines, in IRI order: one
+    file, or an index of parts (``/sitemap-1.xml`` …) of at most :data:`SITEMAP_URLS` URLs."""
+    urls, host = sitemap_urls(), site().rstrip("/")
+    if part is None and len(urls) > SITEMAP_URLS:
+        return _xml("sitemapindex", "".join(
+            f"<sitemap><loc>{escape(f'{host}/sitemap-{i}.xml')}</loc></sitemap>\n"
+            for i in range(1, -(-len(urls) // SITEMAP_URLS) + 1)))
+    n = 1 if part is None else part
+    shown = urls[(n - 1) * SITEMAP_URLS: n * SITEMAP_URLS] if n >= 1 else []
+    if not shown:
         raise NotFound(f"no sitemap part {part}")
-    host = site().rstrip("/")
-    return _xml("urlset", "".join(f"<url><loc>{escape(host + u)}</loc></url>\n" for u in urls))
+    return _xml("urlset", "".join(f"<url><loc>{escape(host + u)}</loc></url>\n" for u in shown))
 
 
 def sitemap_urls() -> list[str]:
