@@ -8,7 +8,9 @@ and N times in-process on a pyoxigraph store loaded from the same release. Both 
 format: SPARQL JSON for SELECT, Turtle for DESCRIBE (the raw side runs the query and serialises
 its result with pyoxigraph's own writer; the HTTP side also parses the request, checks the
 query, enforces the limits and writes the response). Prints p50/p95 of each and the ratio; the
-target is HTTP p50 ≤ 1.2 × raw p50 + 1 ms. Not a test: run it on a quiet machine.
+target is HTTP p50 ≤ 1.2 × raw p50 + 1 ms. Then the one-village HTML page in-process (Flask's
+test client), drawn every time and from the page cache: what the page cache buys. Not a test: run
+it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._server import gunicorn  # noqa: E402
 from kkb_lod.config import Settings  # noqa: E402
 from kkb_lod.pipeline import build, current_release  # noqa: E402
+from kkb_lod.releases import read_manifest  # noqa: E402
 from kkb_lod.store import OxigraphStore  # noqa: E402
 from kkb_lod.vocab import PREFIXES  # noqa: E402
 
@@ -125,6 +128,32 @@ def time_raw(store: OxigraphStore, query: str, runs: int) -> list[float]:
     return times
 
 
+PAGE = "/id/village/62.04.06.2020"
+
+
+def time_pages(build_dir: Path, release: Path, store: OxigraphStore, runs: int
+               ) -> dict[str, list[float]]:
+    """Seconds for each of ``runs`` GETs of the village page (HTML) in-process, with the page
+    cache and without it (a cache of no entries: every page drawn)."""
+    from kkb_lod.web import create_app
+
+    app = create_app(Settings(build_dir=build_dir), store, read_manifest(release))
+    client, found = app.test_client(), {}
+    for name in ("with page cache", "without page cache"):
+        client.get(PAGE, headers={"Accept": "text/html"})  # draws it (and keeps it, with a cache)
+        if name == "without page cache":
+            app.extensions["kkb_pages"].size = 0  # kept no more: every page drawn
+            app.extensions["kkb_pages"].cache.clear()
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            if client.get(PAGE, headers={"Accept": "text/html"}).status_code != 200:
+                raise RuntimeError(f"{PAGE} did not answer 200")
+            times.append(time.perf_counter() - start)
+        found[name] = times
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", type=Path, default=Path("build"))
@@ -145,6 +174,13 @@ def main() -> None:
             ok = "met" if h50 <= 1.2 * r50 + 1.0 else "MISSED"
             print(f"| {name} | {r50:.3f} | {percentile(raw, 95) * 1e3:.3f} | {h50:.3f} | "
                   f"{percentile(http, 95) * 1e3:.3f} | {h50 / r50:.1f}× | {ok} |")
+    pages = time_pages(args.build, release, store, args.runs)
+    base = percentile(pages["without page cache"], 50)
+    print("\n| village page (HTML, in-process) | p50 ms | p95 ms | vs drawn every time |")
+    print("|---|---|---|---|")
+    for name, times in pages.items():
+        print(f"| {name} | {percentile(times, 50) * 1e3:.3f} | {percentile(times, 95) * 1e3:.3f} "
+              f"| {percentile(times, 50) / base:.2f}× |")
 
 
 if __name__ == "__main__":

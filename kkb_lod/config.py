@@ -108,6 +108,10 @@ class Settings:
     trusted_proxies: int = _setting(
         0, "Reverse proxies in front of the server that append the client to X-Forwarded-For; "
            "0 = the client is the TCP peer. Used by rate_limit and the access log.")
+    cache_max_age: int = _setting(
+        300, "Seconds a browser or shared cache may keep an answer that depends only on the "
+             "release (pages, RDF, catalog, SPARQL GET results), sent as Cache-Control max-age "
+             "with ETag and Last-Modified; 0 = no-cache (revalidate every time).")
     service_allowlist: str = _setting(
         "https://query.wikidata.org/sparql",
         "Space-separated endpoints a query may call with SERVICE; every other target is refused.",
@@ -176,6 +180,8 @@ class Settings:
             raise SettingsError("workers, threads and query_hard_limit must be positive")
         if self.rate_limit < 0 or self.trusted_proxies < 0:
             raise SettingsError("rate_limit and trusted_proxies must be 0 or more")
+        if self.cache_max_age < 0:
+            raise SettingsError("cache_max_age (KKB_CACHE_MAX_AGE) must be 0 or more seconds")
         for name, ceiling in QUERY_CEILINGS.items():
             if not 0 < getattr(self, name) <= ceiling:
                 raise SettingsError(f"{name} ({env_name(name)}) must be 1-{ceiling}, not "

@@ -44,7 +44,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, site: str) -> Iterator[Page]:
-    context = browser.new_context()
+    context = browser.new_context(locale="id-ID")  # a reader in Indonesia
     page = context.new_page()
     problems: list[str] = []
 
@@ -88,6 +88,21 @@ def test_landing_to_kecamatan_to_village(page: Page, site: str) -> None:
     assert page.locator("h1").inner_text() == "Marga Jaya"
     assert "Gn. Bintang Awai" in page.locator("nav.crumbs").inner_text()
     shoot(page, "village")
+
+
+def test_an_english_browser_gets_english_pages_until_it_chooses(browser: Browser,
+                                                                site: str) -> None:
+    """Without a choice (``?lang=`` and its cookie) the page follows the browser's languages."""
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(site + "/id/kkb/62.04.06.2020")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Quality Family Village Kalahien"
+    page.locator("nav.top").get_by_role("link", name="Bahasa Indonesia").click()
+    page.wait_for_function("() => document.documentElement.lang === 'id'")
+    page.goto(site + "/id/district/62.04.06")
+    assert page.locator("html").get_attribute("lang") == "id"
+    context.close()
 
 
 def test_language_switch_persists_across_pages(page: Page, site: str) -> None:

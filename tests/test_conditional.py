@@ -8,6 +8,10 @@ answered 304 to a copy cached from the release before it.
 from __future__ import annotations
 
 import datetime as dt
+import urllib.error
+import urllib.request
+import urllib.response
+from dataclasses import replace
 
 import pytest
 from flask import Flask
@@ -16,6 +20,8 @@ from flask.testing import FlaskClient
 from kkb_lod.config import Settings
 from kkb_lod.store import OxigraphStore
 from kkb_lod.web import create_app
+
+from .server import serve_process
 
 VILLAGE = "/id/village/62.04.06.2020"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -44,7 +50,7 @@ def test_a_rebuild_is_not_answered_304_to_a_copy_of_the_release_before(
     etag, modified = cached.headers["ETag"], cached.headers["Last-Modified"]
     assert old.get(path, headers={"If-None-Match": etag}).status_code == 304  # same release
     assert old.get(path, headers={"If-Modified-Since": modified}).status_code == 304
-    for _ in range(2):  # the first request, then the one remembered (``_hits.ResourceHits``)
+    for _ in range(2):  # the first request, then the one from the page cache
         fresh = new.get(path, headers={"If-None-Match": etag})
         assert fresh.status_code == 200 and fresh.data
         assert fresh.headers["ETag"] != etag
@@ -95,8 +101,7 @@ def test_a_304_carries_the_validators_and_no_body(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_if_match_and_range_go_to_the_full_check(client: FlaskClient, method: str) -> None:
-    """If-Match (412 when it fails) and Range are decided by the full check, not by the shortcut
-    that answers 304 before any store work."""
+    """If-Match (412 when it fails) and Range are decided by the full check."""
     etag = client.get(VILLAGE + ".ttl").headers["ETag"]
     call = getattr(client, method.lower())
     assert call(VILLAGE + ".ttl", headers={"If-Match": '"other"'}).status_code == 412
@@ -146,33 +151,107 @@ def test_a_store_that_may_change_is_asked_every_time(settings: Settings, store: 
     assert len(asked) > before
 
 
-class Counting(OxigraphStore):
-    """The session store, counting the queries the pages ask."""
-
-    def __init__(self, inner: OxigraphStore) -> None:
-        super().__init__(inner.ox)
-        self.asked = 0
-
-    def query(self, *args, **kwargs):  # noqa: ANN002,ANN003,ANN201 - OxigraphStore.query's
-        self.asked += 1
-        return super().query(*args, **kwargs)
-
-
-@pytest.mark.parametrize("method", ["GET", "HEAD"])
-def test_a_current_client_is_answered_without_store_work(
-        settings: Settings, store: OxigraphStore, release: dict, method: str) -> None:
-    """A GET or HEAD whose validators match is answered 304 before the store is asked anything
-    (a server just started: nothing drawn or remembered yet)."""
-    etag = create_app(settings, store, release).test_client().get(VILLAGE + ".nt").headers["ETag"]
-    for headers in ({"If-None-Match": etag}, {"If-Modified-Since": "Mon, 01 Jan 2035 00:00:00 GMT"}):
-        counting = Counting(store)
-        client = create_app(settings, counting, release).test_client()
-        assert client.open(VILLAGE + ".nt", method=method, headers=headers).status_code == 304
-        assert counting.asked == 0
-
-
-def test_if_match_is_never_skipped_by_the_shortcut(client: FlaskClient) -> None:
+def test_if_match_is_never_skipped(client: FlaskClient) -> None:
     """A tag in If-None-Match does not make a failing If-Match pass: 412, not 304."""
     etag = client.get(VILLAGE + ".ttl").headers["ETag"]
     failing = client.get(VILLAGE + ".ttl", headers={"If-None-Match": etag, "If-Match": '"other"'})
     assert failing.status_code == 412
+
+
+#: Every route that answers from the release alone, with what chooses its answer (``Vary``).
+CACHED = [(VILLAGE + ".ttl", "*/*", {"accept"}),
+          (VILLAGE, BROWSER, {"accept", "accept-language", "cookie"}),
+          (VILLAGE, "application/ld+json", {"accept"}),
+          ("/def", BROWSER, {"accept", "accept-language", "cookie"}),
+          ("/def.ttl", "*/*", {"accept"}),
+          ("/", BROWSER, {"accept-language", "cookie"}),
+          ("/catalog", "text/turtle", {"accept"}),
+          ("/catalog", BROWSER, {"accept", "accept-language", "cookie"}),
+          ("/.well-known/void", "*/*", {"accept"}),
+          ("/sitemap.xml", "*/*", set())]
+
+
+@pytest.mark.parametrize(("path", "accept", "vary"), CACHED)
+def test_release_answers_say_how_long_any_cache_may_keep_them(
+        client: FlaskClient, path: str, accept: str, vary: set[str]) -> None:
+    for method in ("GET", "HEAD"):
+        first = client.open(path, method=method, headers={"Accept": accept})
+        assert first.status_code == 200
+        assert first.headers["Cache-Control"] == "public, max-age=300"
+        assert first.headers["ETag"] and first.headers["Last-Modified"]
+        assert first.vary.as_set() == vary
+        assert first.headers["X-KKB-Release"] == client.application.extensions["kkb_release"]["id"]
+        again = client.open(path, method=method, headers={
+            "Accept": accept, "If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and again.data == b""
+        assert again.headers["Cache-Control"] == "public, max-age=300"
+        assert again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_cache_max_age_0_asks_caches_to_revalidate(
+        settings: Settings, store: OxigraphStore, release: dict) -> None:
+    client = create_app(replace(settings, cache_max_age=0), store, release).test_client()
+    for path in (VILLAGE, "/", "/catalog"):
+        assert client.get(path).headers["Cache-Control"] == "no-cache"
+
+
+def test_errors_are_never_kept(client: FlaskClient) -> None:
+    for path, accept, status in ((VILLAGE + "9", BROWSER, 404), ("/id/nothing/1", "*/*", 404),
+                                 (VILLAGE, "image/png", 406), ("/dumps/nothing", "*/*", 404)):
+        answer = client.get(path, headers={"Accept": accept})
+        assert answer.status_code == status
+        assert answer.headers["Cache-Control"] == "no-store" and "ETag" not in answer.headers
+
+
+def test_a_language_cookie_makes_the_answer_private(client: FlaskClient) -> None:
+    chosen = client.get(VILLAGE + "?lang=en", headers={"Accept": BROWSER})
+    assert "kkb_lang=en" in chosen.headers["Set-Cookie"]
+    assert chosen.headers["Cache-Control"] == "private, max-age=300"
+
+
+def test_dumps_are_validated_by_their_checksum(client: FlaskClient, release: dict) -> None:
+    entry = release["dumps"][0]
+    with client.get(f"/dumps/{entry['name']}") as dump:
+        assert dump.headers["ETag"] == f'"{entry["sha256"]}"'
+        assert dump.headers["Cache-Control"] == "public, max-age=300"
+
+
+@pytest.mark.parametrize(("accept_language", "cookie", "lang"), [
+    ("en-GB,en;q=0.9", None, "en"), ("id-ID,id;q=0.9,en;q=0.5", None, "id"),
+    ("fr-FR", None, "id"), (None, None, "id"), ("en", "id", "id"), ("id", "en", "en")])
+def test_the_page_language_follows_the_browser_unless_chosen(
+        app: Flask, accept_language: str | None, cookie: str | None, lang: str) -> None:
+    client = app.test_client()
+    if cookie:
+        client.set_cookie("kkb_lang", cookie)
+    headers = {"Accept": BROWSER, **({"Accept-Language": accept_language}
+                                     if accept_language else {})}
+    page = client.get(VILLAGE, headers=headers).get_data(as_text=True)
+    assert f'<html lang="{lang}"' in page
+
+
+def test_a_real_server_sends_the_caching_headers(settings: Settings) -> None:
+    """Through ``kkb-lod serve`` (gunicorn): the headers a proxy in front of it sees."""
+    with serve_process("--build", str(settings.build_dir),
+                       env={"KKB_CACHE_MAX_AGE": "60", "KKB_BASE_IRI": settings.base_iri}) as url:
+        page = fetch(url + VILLAGE, {"Accept": BROWSER})
+        assert page.status == 200 and page.headers["Cache-Control"] == "public, max-age=60"
+        assert {"Accept", "Accept-Language", "Cookie"} <= {
+            v.strip() for v in page.headers["Vary"].split(",")}
+        again = fetch(url + VILLAGE, {"Accept": BROWSER, "If-None-Match": page.headers["ETag"]})
+        assert again.status == 304 and again.headers["ETag"] == page.headers["ETag"]
+        missing = fetch(url + "/id/village/99.99.99.9999", {})
+        assert missing.status == 404 and missing.headers["Cache-Control"] == "no-store"
+
+
+def fetch(url: str, headers: dict[str, str]) -> urllib.response.addinfourl:
+    """The answer to a GET of ``url``, whatever its status (read and closed)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                    timeout=30) as answer:
+            answer.read()
+            return answer
+    except urllib.error.HTTPError as error:
+        with error:
+            error.read()
+            return error

@@ -66,11 +66,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.register_blueprint(catalog.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(reconcile.bp)
-    if app.extensions["kkb_release"].get("id") and not settings.rate_limit:
-        from kkb_lod.web._hits import ResourceHits  # repeated /id/ requests without Flask
-
-        app.wsgi_app = ResourceHits(  # type: ignore[method-assign]
-            app.wsgi_app, app.extensions["kkb_metrics"], settings.trusted_proxies)
     return app
 
 

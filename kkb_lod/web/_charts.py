@@ -13,11 +13,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kkb_lod.web._results import NUMERIC_TYPES, compact
+
 #: Datatypes whose values a chart may plot (compact names, as the results table shows them).
-NUMERIC = frozenset(f"xsd:{t}" for t in (
-    "integer", "decimal", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
-    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt",
-    "unsignedShort", "unsignedByte"))
+NUMERIC = frozenset(compact(t) for t in NUMERIC_TYPES)
 #: Most bars a chart draws; the rest are named in the chart's caption, never silently dropped.
 MAX_BARS = 40
 KM_PER_DEGREE = 111.32  # at the equator; longitude degrees shrink with cos(latitude)
@@ -40,19 +39,26 @@ class Bar:
 
 
 @dataclass(frozen=True)
-class BarChart:
-    """A horizontal bar chart in a ``width`` × ``height`` viewBox; bars start at ``left``."""
+class Chart:
+    """Horizontal bars in a ``width`` × ``height`` viewBox, one per ``row`` pixels; bars start
+    at ``left``."""
 
-    bars: tuple[Bar, ...]
     width: int
     height: int
     left: int
     row: int
-    omitted: int  # bars beyond MAX_BARS, said in the caption
 
     @property
     def bar_height(self) -> float:
         return self.row * 0.7
+
+
+@dataclass(frozen=True)
+class BarChart(Chart):
+    """A bar chart: one bar per item."""
+
+    bars: tuple[Bar, ...]
+    omitted: int  # bars beyond MAX_BARS, said in the caption
 
 
 def bar_chart(items: Iterable[tuple[str, float, str | None]], width: int = 520,
@@ -66,7 +72,7 @@ def bar_chart(items: Iterable[tuple[str, float, str | None]], width: int = 520,
     room = width - left - 60  # space for the value printed after the longest bar
     bars = tuple(Bar(label, value, href, y=i * row, width=max(0.0, value) / top * room)
                  for i, (label, value, href) in enumerate(shown))
-    return BarChart(bars, width, max(row, len(bars) * row), left, row, omitted)
+    return BarChart(width, max(row, len(bars) * row), left, row, bars, omitted)
 
 
 @dataclass(frozen=True)
@@ -91,20 +97,12 @@ class Stack:
 
 
 @dataclass(frozen=True)
-class StackedChart:
-    """Horizontal stacked bars in a ``width`` × ``height`` viewBox, one per row of a table;
-    ``series`` names the segments in their order (the legend), bars start at ``left``."""
+class StackedChart(Chart):
+    """Stacked bars, one per row of a table; ``series`` names the segments in their order (the
+    legend)."""
 
     stacks: tuple[Stack, ...]
     series: tuple[str, ...]
-    width: int
-    height: int
-    left: int
-    row: int
-
-    @property
-    def bar_height(self) -> float:
-        return self.row * 0.7
 
 
 def stacked_chart(rows: Iterable[tuple[str, Sequence[int]]], series: Sequence[str],
@@ -126,38 +124,27 @@ def stacked_chart(rows: Iterable[tuple[str, Sequence[int]]], series: Sequence[st
                 segments.append(Segment(n, value, round(x, 1), round(value / top * room, 1)))
                 x += value / top * room
         stacks.append(Stack(label, sum(counts), i * row, tuple(segments), round(x, 1)))
-    return StackedChart(tuple(stacks), tuple(series), width, max(row, len(stacks) * row), left,
-                        row)
+    return StackedChart(width, max(row, len(stacks) * row), left, row, tuple(stacks),
+                        tuple(series))
 
 
 def chart_of_results(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> BarChart | None:
     """A chart of a SELECT answer when it has a numeric column: its first numeric column against
     its first other column (or the row number). ``rows`` hold cells with ``text``, ``href`` and
     ``note`` (the compact datatype) as :func:`kkb_lod.web._results.cells` makes them."""
-    if not rows:
-        return None
-
-    numeric = [all(_number(r[i]) is not None for r in rows) for i in range(len(columns))]
+    numeric = [bool(rows) and all(_number(r[i]) is not None for r in rows)
+               for i in range(len(columns))]
     if not any(numeric):
         return None
     values = numeric.index(True)
     others = [i for i in range(len(columns)) if not numeric[i]]
-
-    def linked(i: int) -> bool:
-        return all(getattr(r[i], "href", None) for r in rows)
-
-    labels = next((i for i in others if not linked(i)), others[0] if others else None)
-    links = next((i for i in others if linked(i)), None)
-
-    def label(row: Sequence[object], n: int) -> tuple[str, str | None]:
-        text = getattr(row[labels], "text", "") if labels is not None else str(n + 1)
-        return text or "—", getattr(row[links], "href", None) if links is not None else None
-
-    items = []
-    for n, row in enumerate(rows):
-        text, href = label(row, n)
-        items.append((text, _number(row[values]) or 0.0, href))
-    return bar_chart(items)
+    linked = [i for i in others if all(getattr(r[i], "href", None) for r in rows)]
+    labels = next((i for i in others if i not in linked), others[0] if others else None)
+    links = linked[0] if linked else None
+    return bar_chart(((getattr(row[labels], "text", "") if labels is not None else str(n + 1)) or "—",
+                      _number(row[values]) or 0.0,
+                      getattr(row[links], "href", None) if links is not None else None)
+                     for n, row in enumerate(rows))
 
 
 def _number(cell: object) -> float | None:

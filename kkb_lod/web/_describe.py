@@ -10,21 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod._convert import from_ox
-from kkb_lod.vocab import DCTERMS, KKB, OWL, PROV, RDF, RDFS, SDO, SKOS
+from kkb_lod.vocab import DCTERMS, KKB, OWL, PROV, RDF, RDFS, SDO, SKOS, SPARQL_PROLOGUE
 from kkb_lod.web._pages import label, local_url
 from kkb_lod.web._results import is_web
 
-_P = """PREFIX kkb: <https://w3id.org/kkb/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
 #: The resource's own triples, the labels of its objects, and back-links with their labels.
-DESCRIBE = _P + """CONSTRUCT {{ <{iri}> ?p ?o . ?o ?lp ?ol . ?s ?q <{iri}> . ?s ?sp ?sl . }}
+DESCRIBE = SPARQL_PROLOGUE + """CONSTRUCT {{ <{iri}> ?p ?o . ?o ?lp ?ol . ?s ?q <{iri}> . ?s ?sp ?sl . }}
 WHERE {{
   {{ <{iri}> ?p ?o OPTIONAL {{ VALUES ?lp {{ rdfs:label skos:prefLabel }} ?o ?lp ?ol }} }}
   UNION
@@ -34,7 +29,7 @@ WHERE {{
 #: What only the HTML page needs, beyond :data:`DESCRIBE`. The KKB below the resource are found
 #: from it downwards (the places within it, then their KKB): Oxigraph joins in the order written,
 #: and starting from every KKB instead walked the whole registry for each page (35 ms at 1e6).
-CONTEXT = _P + """CONSTRUCT {{ ?a rdfs:label ?al ; kkb:kemendagriCode ?ac . ?k kkb:village ?v ;
+CONTEXT = SPARQL_PROLOGUE + """CONSTRUCT {{ ?a rdfs:label ?al ; kkb:kemendagriCode ?ac . ?k kkb:village ?v ;
   rdfs:label ?kl . ?n ?np ?no . ?x rdfs:label ?xl . }}
 WHERE {{
   {{ <{iri}> (kkb:village|kkb:partOf)/kkb:partOf* ?a . ?a rdfs:label ?al ; kkb:kemendagriCode ?ac }}
@@ -45,9 +40,6 @@ WHERE {{
   UNION {{ <{iri}> ?p ?o . ?o ?x ?o2 . ?x rdfs:label ?xl }}
 }}"""
 
-#: The namespace of our terms, open: the registry's terms of issue #16 (kkb:Classification …)
-#: may be in the store before ``vocab.KKB`` lists them.
-KKB_NS = Namespace("https://w3id.org/kkb/def#")
 #: Restatements shown once already under our own property (kkb:partOf, rdfs:label).
 HIDDEN = {SDO.containedInPlace, SDO.containsPlace, SDO.name, SKOS.notation}
 #: What a data-quality note can be about (kkb:aspect), in the two page languages.
@@ -76,9 +68,9 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
                    if k != node), key=lambda t: t["text"])
     crumbs = sorted((str(context.value(a, KKB.kemendagriCode)), term(everything, a, lang))
                     for a in set(context.subjects(KKB.kemendagriCode, None)))
-    notes = [_note(everything, n, lang) for n in sorted(set(context.subjects(KKB.concerns, node)))]
+    notes = [_note(everything, n, lang) for n in sorted(set(context.subjects(KKB.concerns, node)), key=str)]
     excerpts = sorted(str(e) for e in graph.objects(node, KKB.sourceExcerpt))
-    sources = [term(everything, s, lang) for s in sorted(graph.objects(node, PROV.wasDerivedFrom))]
+    sources = [term(everything, s, lang) for s in sorted(graph.objects(node, PROV.wasDerivedFrom), key=str)]
     return {
         "iri": iri, "title": label(everything, node, lang), "rows": rows, "backlinks": backlinks,
         "types": sorted((term(everything, t, lang) for t in graph.objects(node, RDF.type)),
@@ -98,7 +90,7 @@ def _note(graph: Graph, note: Node, lang: str) -> dict:
         "official": str(graph.value(note, KKB.valueInReference) or ""),
         "used": str(graph.value(note, KKB.valueUsed) or ""),
         "comment": text_in(graph, note, RDFS.comment, lang),
-        "sources": [term(graph, s, lang) for s in sorted(graph.objects(note, DCTERMS.source))],
+        "sources": [term(graph, s, lang) for s in sorted(graph.objects(note, DCTERMS.source), key=str)],
     }
 
 
@@ -109,7 +101,7 @@ def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
     def terms(kind: URIRef, scheme: URIRef | None = None) -> list[dict]:
         found = []
         members = set(graph.subjects(SKOS.inScheme, scheme)) if scheme is not None else set()
-        for t in sorted(set(graph.subjects(RDF.type, kind)) | members):
+        for t in sorted(set(graph.subjects(RDF.type, kind)) | members, key=str):
             if not str(t).startswith(ontology + "#"):
                 continue
             shown = label(graph, t, lang)
@@ -136,9 +128,9 @@ def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
                 ("Status", "Statuses", terms(KKB.Status)),
                 *[(ti, en, sorted(ts, key=lambda t: (t["notation"], t["id"]))) for ti, en, ts in (
                     ("Klasifikasi Kampung KB", "Kampung KB classifications",
-                     terms(KKB_NS["Classification"], KKB_NS["ClassificationScheme"])),
+                     terms(KKB.Classification, KKB.ClassificationScheme)),
                     ("Kelompok kegiatan (poktan)", "Activity groups (poktan)",
-                     terms(KKB_NS["PoktanKind"], KKB_NS["PoktanScheme"]))) if ts],
+                     terms(KKB.PoktanKind, KKB.PoktanScheme))) if ts],
                 ("Skema konsep", "Concept schemes", terms(SKOS.ConceptScheme))]
     return {"iri": ontology, "title": label(graph, URIRef(ontology), lang),
             "comment": text_in(graph, URIRef(ontology), RDFS.comment, lang),

@@ -1,9 +1,10 @@
-"""Shared helpers of our pages: the page language, labels in it, links to our IRIs, and the
-caching validators every answer of ``resources`` and ``catalog`` carries.
+"""Shared helpers of our pages: the page language, labels in it, links to our IRIs, the one page
+cache, and the caching headers of every answer that depends only on the release.
 
-The data only changes with a release, so a release's id and build time are the validators:
+A release never changes while it is served, so its id and build time are the validators:
 ``ETag`` = hash of (release id, what was asked, format, page language), ``Last-Modified`` = the
-release's ``created`` time. ``kkb_lod.web.plain_error`` uses :func:`page_lang` too.
+release's ``created`` time, and ``Cache-Control`` lets any cache keep the answer
+``cache_max_age`` seconds. ``kkb_lod.web.plain_error`` uses :func:`page_lang` too.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from flask import Response, current_app, g, request
 from pyoxigraph import QuerySolutions
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
-from werkzeug.datastructures import Headers
-from werkzeug.http import http_date, is_entity_header, is_resource_modified, quote_etag, unquote_etag
 
 from kkb_lod.config import Settings
 from kkb_lod.iris import Minter
@@ -29,6 +30,28 @@ from kkb_lod.web._results import compact
 
 LANGS = ("id", "en")
 COOKIE = "kkb_lang"
+T = TypeVar("T")
+
+
+@dataclass
+class Pages:
+    """The pages' state of one app: its Minter, and its page cache of answers drawn from the
+    release served, the ``size`` most recently used kept (shared by the threads of a process).
+    Drawing a page costs a few SPARQL queries and a template, serving it from here well under a
+    millisecond (``benchmarks/queries.py``, the village page lines)."""
+
+    minter: Minter
+    size: int = 2048
+    cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def pages() -> Pages:
+    """This app's :class:`Pages`, made on first use."""
+    found = current_app.extensions.get("kkb_pages")
+    if found is None:
+        found = current_app.extensions.setdefault("kkb_pages", Pages(Minter(settings().base_iri)))
+    return found
 
 
 def settings() -> Settings:
@@ -36,28 +59,49 @@ def settings() -> Settings:
 
 
 def minter() -> Minter:
-    return _minter(settings().base_iri)
+    return pages().minter
 
 
-@lru_cache(maxsize=4)
-def _minter(base: str) -> Minter:
-    """One Minter per base: pages ask for it for every link they draw."""
-    return Minter(base)
+def release() -> dict[str, Any]:
+    """The manifest of the release served (empty for a store that may change)."""
+    return current_app.extensions["kkb_release"]
+
+
+def remembered(key: tuple, make: Callable[[], T]) -> T:
+    """``make()``, kept in the page cache under the release and ``key`` (what was asked, its
+    format and language); made afresh every time for a store that may change (no release id)."""
+    rid = release().get("id")
+    if not rid:
+        return make()
+    state, key = pages(), (rid, *key)
+    with state.lock:
+        value = state.cache.get(key)
+        if value is not None:
+            state.cache.move_to_end(key)
+    if value is None:
+        value = make()
+        with state.lock:
+            state.cache[key] = value
+            while len(state.cache) > state.size:
+                state.cache.popitem(last=False)
+    return value
 
 
 def page_lang() -> str:
-    """``?lang=`` if given (and then remembered in a cookie), else the cookie, else Indonesian."""
+    """``?lang=`` (then remembered in a cookie), else the cookie, else the best language of
+    ``Accept-Language``, else Indonesian."""
     lang = g.get("kkb_lang")
-    if lang is None:  # asked several times a request; reading the query and cookies costs
-        asked = (request.args.get("lang") if request.query_string else None) or (
-            request.cookies.get(COOKIE) if "HTTP_COOKIE" in request.environ else None) or "id"
-        lang = g.kkb_lang = asked if asked in LANGS else "id"
+    if lang is None:
+        lang = request.args.get("lang") or request.cookies.get(COOKIE)
+        if lang not in LANGS:
+            lang = request.accept_languages.best_match(LANGS, default="id")
+        g.kkb_lang = lang
     return lang
 
 
 def remember_lang(response: Response) -> Response:
     """Keep an explicit ``?lang=`` choice for a year, so every later page is in that language."""
-    if request.query_string and request.args.get("lang") in LANGS:
+    if request.args.get("lang") in LANGS:
         response.set_cookie(COOKIE, request.args["lang"], max_age=365 * 86400, samesite="Lax")
     return response
 
@@ -90,127 +134,47 @@ def label(graph: Graph, node: Node, lang: str) -> str:
 
 def local_url(iri: str) -> str | None:
     """The path on this server that describes ``iri``, if it is one of ours."""
-    base = settings().base_iri
     if iri.startswith(ONTOLOGY_IRI):
         return "/def" + (iri[len(ONTOLOGY_IRI):] if "#" in iri else "")
     if minter().owns(iri):  # the parts below a KKB and the registry records too
-        return "/" + iri[len(base):]
+        return "/" + iri[len(settings().base_iri):]
     return None
 
 
-def cacheable(response: Response, key: str, current: bool = False) -> Response:
-    """Add the release's validators to ``response`` and answer 304 when the client is current.
+def cacheable(response: Response, key: str, negotiated: bool = True) -> Response:
+    """``response`` with the release's validators and caching headers, or 304 when the client's
+    ``If-None-Match``/``If-Modified-Since`` say it is current.
 
-    ``key`` names what was asked (IRI and format); pages also vary by language, so it is part of
-    the tag, and ``Vary`` names both ``Accept`` and ``Cookie`` (the language's memory).
-    ``current`` says :func:`not_modified` found the client current already: 304 at once.
+    ``key`` names what was asked (path or IRI, format). ``Vary`` names ``Accept`` where the
+    format was ``negotiated`` and, on pages, ``Accept-Language`` and ``Cookie`` (what chooses
+    their language). An answer that sets the language cookie is the client's own: private.
     """
-    lang = page_lang() if response.mimetype == "text/html" else ""
-    tag, modified = validators(key, lang)
-    headers = response.headers
-    vary = "Accept, Cookie" if lang else "Accept"
-    if "Vary" in headers:
-        response.vary.update(vary.split(", "))
-        vary = None
-    if "ETag" in headers or "Last-Modified" in headers:
-        headers.remove("ETag")
-        headers.remove("Last-Modified")
-    headers.extend([("ETag", tag), *([("Last-Modified", modified)] if modified else []),
-                    *([("Vary", vary)] if vary else [])])  # added at once: no search per header
-    if current:
-        return remember_lang(NotModified(headers=[
-            (name, value) for name, value in headers.items()
-            if not is_entity_header(name) or name.lower() in ("content-location", "expires")]))
-    if not CONDITIONAL.intersection(request.environ):  # nothing to decide: no parsing
-        return remember_lang(response)
-    return remember_lang(response).make_conditional(request)
+    html = response.mimetype == "text/html"
+    lang = page_lang() if html else ""
+    made = release()
+    response.set_etag(hashlib.sha256(f"{made.get('id', '')}|{key}|{lang}".encode()
+                                     ).hexdigest()[:32])
+    if made.get("created"):  # to the second, as HTTP dates say it
+        response.last_modified = dt.datetime.fromisoformat(made["created"]).replace(microsecond=0)
+    response.vary.update(["Accept"] if negotiated else [])
+    response.vary.update(["Accept-Language", "Cookie"] if html else [])
+    remember_lang(response)
+    response.headers["Cache-Control"] = cache_control(private="Set-Cookie" in response.headers)
+    response.make_conditional(request)  # in place: 304 when the client is current
+    return response
 
 
-#: The request headers that can make an answer conditional or partial (``make_conditional``).
-CONDITIONAL = frozenset(("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
-                         "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_RANGE"))
+def cache_control(private: bool = False) -> str:
+    """How long a cache may keep an answer of the release: ``cache_max_age`` (0: revalidate)."""
+    age = settings().cache_max_age
+    return f"{'private' if private else 'public'}, max-age={age}" if age else "no-cache"
 
 
-def validators(key: str, lang: str) -> tuple[str, str | None]:
-    """The ``ETag`` and ``Last-Modified`` headers of what ``key`` names in ``lang``, in this
-    release (remembered: a page asked again costs no hashing nor date formatting)."""
-    release = current_app.extensions["kkb_release"]
-    return _validators(release.get("id", ""), release.get("created"), key, lang)
-
-
-@lru_cache(maxsize=4096)
-def _validators(release: str, created: str | None, key: str, lang: str) -> tuple[str, str | None]:
-    tag = quote_etag(hashlib.sha256(f"{release}|{key}|{lang}".encode()).hexdigest()[:32])
-    if not created:
-        return tag, None
-    return tag, http_date(_created(created))
-
-
-@lru_cache(maxsize=8)
-def _created(created: str | None) -> dt.datetime | None:
-    """The release's build time, to the second (as HTTP dates say it)."""
-    if not created:
-        return None
-    return dt.datetime.fromisoformat(created).astimezone(dt.UTC).replace(microsecond=0)
-
-
-def not_modified(key: str, lang: str) -> bool:
-    """Whether a GET or HEAD's ``If-None-Match``/``If-Modified-Since`` say the client has what
-    ``key`` names already: then it can be answered 304 before any store work."""
-    environ = request.environ
-    if request.method not in ("GET", "HEAD") or not (
-            "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ) or (
-            "HTTP_IF_MATCH" in environ or "HTTP_RANGE" in environ):  # make_conditional decides
-        return False
-    tag, _ = validators(key, lang)
-    release = current_app.extensions["kkb_release"]
-    return not is_resource_modified(environ, etag=unquote_etag(tag)[0],
-                                    last_modified=_created(release.get("created")))
-
-
-class NotModified(Response):
-    """A 304 made without entity headers (nor a body) from the start, so werkzeug's own pass to
-    remove them, which re-adds every header one by one, is not needed: a current client is
-    answered with less work than a full page."""
-
-    default_status = 304
-    default_mimetype = None
-
-    def get_wsgi_headers(self, environ: dict) -> Headers:  # type: ignore[override]
-        return self.headers
-
-
-class PageCache:
-    """Rendered answers of the release being served, most recently used kept.
-
-    A release never changes while it is served, so a page once drawn is right until the process
-    ends; drawing one costs a few SPARQL queries and a template (~10 ms), serving it from here
-    well under one. Bounded in entries (pages are 2-25 KB), shared by the threads of a process.
-    """
-
-    def __init__(self, size: int = 2048) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> bytes | None:
-        with self._lock:
-            body = self._entries.get(key)
-            if body is not None:
-                self._entries.move_to_end(key)
-            return body
-
-    def put(self, key: tuple, body: bytes) -> None:
-        with self._lock:
-            self._entries[key] = body
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-
-def page_cache() -> PageCache:
-    """This app's :class:`PageCache`."""
-    cache = current_app.extensions.get("kkb_page_cache")
-    if cache is None:
-        cache = current_app.extensions.setdefault("kkb_page_cache", PageCache())
-    return cache
+def release_headers(response: Response) -> Response:
+    """On every answer: which release answered (``X-KKB-Release``, for proxies and tests), and
+    ``Cache-Control: no-store`` on errors (no cache may keep a 4xx or 5xx, a 429 or a 503)."""
+    if release().get("id"):
+        response.headers["X-KKB-Release"] = release()["id"]
+    if response.status_code >= 400:
+        response.headers["Cache-Control"] = "no-store"
+    return response

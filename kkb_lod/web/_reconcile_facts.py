@@ -1,11 +1,11 @@
-"""What the reconciliation service knows of a unit: reference facts and the release's KKB facts.
+"""What the reconciliation service knows of a unit, and the values a data extension gives.
 
 Two sources answer, and each fact says which: the **packaged national reference**
 (:mod:`kkb_lod.reference`: every Kemendagri 2025 unit, its kind, parent, postal code, coordinates,
 the BPS crosswalk and the bundled province/regency Q-ids), so a unit outside the release's coverage
 still reconciles, previews and extends; and the **release being served**, asked by SPARQL only
-(KKB designations, their status and date, the release's Wikidata links). Nothing else is consulted
-and nothing external is requested.
+(KKB designations, their status and year, the release's Wikidata links). A unit the data says
+nothing about for a property gets an empty list, never a guess.
 """
 
 from __future__ import annotations
@@ -13,13 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
+
+from werkzeug.exceptions import BadRequest
 
 from kkb_lod.ingest import UnitRow
-from kkb_lod.iris import is_code
+from kkb_lod.iris import is_code, level_of
 from kkb_lod.reference import national_crosswalk, units_by_code, wikidata_rows
-from kkb_lod.store import Store
-from kkb_lod.vocab import ONTOLOGY_IRI
+from kkb_lod.vocab import ONTOLOGY_IRI, WD
 from kkb_lod.web._charts import Point, PointMap, point_map
+from kkb_lod.web._pages import select, settings
 
 DEF = ONTOLOGY_IRI + "#"
 
@@ -53,16 +56,27 @@ DEFAULT_TYPES = tuple(TYPES)[:7]
 ALIASES = {t.id.removeprefix(DEF).lower(): t.id for t in TYPES.values()} | {
     "kkb": DEF + "KKBDesignation", "kabupaten": DEF + "Regency", "kota": DEF + "City",
     "kecamatan": DEF + "District", "provinsi": DEF + "Province"}
-KIND_NAMES = {"kabupaten": "Kabupaten", "kota": "Kota", "desa": "Desa", "kelurahan": "Kelurahan",
-              "desa_adat": "Desa adat"}
 LEVEL_NAMES = {"province": "Provinsi", "regency": "Kabupaten/kota", "district": "Kecamatan",
                "village": "Desa/kelurahan"}
 KKB_PREFIX = "kkb/"
-
-
-def find_type(given: str) -> Type | None:
-    """The type ``given`` names (its IRI, its local name or a short alias), None if unknown."""
-    return TYPES.get(given) or TYPES.get(ALIASES.get(given.strip().lower(), ""))
+LEVELS = ("province", "regency", "district", "village")
+#: Extension properties: id → (name, the levels that have it).
+PROPERTIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "code": ("Kemendagri code", LEVELS),
+    "bps_code": ("BPS code (2018)", LEVELS),
+    "postal_code": ("Postal code", ("village",)),
+    "kind": ("Kind", LEVELS),
+    "province": ("Province", LEVELS[1:]),
+    "regency": ("Regency or city", LEVELS[2:]),
+    "district": ("District (kecamatan)", LEVELS[3:]),
+    "latitude": ("Latitude", LEVELS),
+    "longitude": ("Longitude", LEVELS),
+    "wikidata": ("Wikidata item", LEVELS),
+    "kkb_designation": ("KKB designation", ("village",)),
+    "kkb_status": ("KKB status", ("village",)),
+    "kkb_year": ("KKB designation year", ("village",)),
+}
+ENTITY_TYPES = {"province": "Province", "regency": "RegencyOrCity", "district": "District"}
 
 
 def type_of(unit: UnitRow) -> Type:
@@ -70,7 +84,8 @@ def type_of(unit: UnitRow) -> Type:
     if unit.level == "regency":
         return TYPES[DEF + ("City" if unit.kind == "kota" else "Regency")]
     if unit.level == "village":
-        return TYPES[DEF + {"kelurahan": "Kelurahan", "desa_adat": "DesaAdat"}.get(unit.kind or "", "Desa")]
+        local = {"kelurahan": "Kelurahan", "desa_adat": "DesaAdat"}.get(unit.kind or "", "Desa")
+        return TYPES[DEF + local]
     return TYPES[DEF + unit.level.capitalize()]
 
 
@@ -89,47 +104,31 @@ def chain(unit: UnitRow) -> list[UnitRow]:
     return found
 
 
+def grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """key → its values, sorted and each once."""
+    found: dict[str, set[str]] = {}
+    for key, value in pairs:
+        found.setdefault(key, set()).add(value)
+    return {key: tuple(sorted(values)) for key, values in found.items()}
+
+
 @cache
-def children() -> dict[str, tuple[UnitRow, ...]]:
-    """Parent code → its units, from the reference (the preview's map draws a unit's siblings)."""
-    found: dict[str, list[UnitRow]] = {}
-    for unit in units_by_code().values():
-        if unit.parent_code:
-            found.setdefault(unit.parent_code, []).append(unit)
-    return {code: tuple(units) for code, units in found.items()}
-
-
-def mini_map(unit: UnitRow) -> PointMap | None:
-    """A small map of ``unit`` among the other units of its parent (positions from the
-    reference's polygon centroids; None when the unit has none)."""
-    if not (unit.latitude and unit.longitude):
-        return None
-    siblings = children().get(unit.parent_code or "", ())
-    points = [Point(u.name, float(u.latitude), float(u.longitude),
-                    role="here" if u.code == unit.code else "other")
-              for u in siblings if u.latitude and u.longitude] or [
-        Point(unit.name, float(unit.latitude), float(unit.longitude), role="here")]
-    return point_map(points, size=180, pad=10)
+def children() -> dict[str, tuple[str, ...]]:
+    """Parent code → the codes of its units (the preview's map draws a unit's siblings)."""
+    return grouped((u.parent_code, u.code) for u in units_by_code().values() if u.parent_code)
 
 
 @cache
 def bps_codes() -> dict[str, tuple[str, ...]]:
     """Kemendagri code → the BPS 2018 codes the crosswalk maps onto it."""
-    found: dict[str, list[str]] = {}
-    for row in national_crosswalk():
-        if row.kemendagri_code:
-            found.setdefault(row.kemendagri_code, []).append(row.bps_code)
-    return {code: tuple(sorted(set(bps))) for code, bps in found.items()}
+    return grouped((r.kemendagri_code, r.bps_code) for r in national_crosswalk()
+                   if r.kemendagri_code)
 
 
 @cache
 def by_bps() -> dict[str, tuple[str, ...]]:
     """BPS code → the Kemendagri codes the crosswalk maps it onto."""
-    found: dict[str, set[str]] = {}
-    for code, bps in bps_codes().items():
-        for b in bps:
-            found.setdefault(b, set()).add(code)
-    return {b: tuple(sorted(codes)) for b, codes in found.items()}
+    return grouped((b, code) for code, bps in bps_codes().items() for b in bps)
 
 
 @cache
@@ -138,56 +137,96 @@ def reference_qids() -> dict[str, str]:
     return {r["code"]: r["wikidata_qid"] for r in wikidata_rows() if r["code"]}
 
 
-@dataclass(frozen=True)
-class ReleaseFacts:
-    """What the release says of one unit."""
+def mini_map(unit: UnitRow) -> PointMap | None:
+    """A small map of ``unit`` among the other units of its parent (positions from the
+    reference's polygon centroids; None when the unit has none)."""
+    if not (unit.latitude and unit.longitude):
+        return None
+    units = units_by_code()
+    siblings = [units[c] for c in children().get(unit.parent_code or "", ())] or [unit]
+    return point_map([Point(u.name, float(u.latitude), float(u.longitude),
+                            role="here" if u.code == unit.code else "other")
+                      for u in siblings if u.latitude and u.longitude], size=180, pad=10)
 
-    in_release: bool = False
-    kkb: str | None = None  # the designation's IRI
-    status: str | None = None  # its status, as the ontology labels it (English)
-    year: str | None = None
-    wikidata: str | None = None  # the release's owl:sameAs to Wikidata
+
+#: The release's facts of some units (``VALUES``: code and IRI).
+FACTS = """SELECT ?code ?there ?kkb ?s ?status ?year ?wd WHERE {
+  VALUES (?code ?unit) { %s }
+  OPTIONAL { ?unit kkb:kemendagriCode ?there }
+  OPTIONAL { ?kkb kkb:village ?unit ; a kkb:KKBDesignation .
+             OPTIONAL { ?kkb kkb:status ?s
+                        OPTIONAL { ?s rdfs:label ?status FILTER(langMatches(lang(?status), "en")) } }
+             OPTIONAL { ?kkb kkb:designationYear ?year } }
+  OPTIONAL { ?unit owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), "%s")) }
+}"""
 
 
-def release_facts(store: Store, base: str, codes: Iterable[str]) -> dict[str, ReleaseFacts]:
-    """The release's facts about the units ``codes`` (checked codes only: they go into the
-    query), in one SPARQL query."""
-    codes = sorted({c for c in codes if is_code(c)})
-    if not codes:
+def release_facts(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """What the release says of the units ``codes`` (checked codes only: they go into the
+    query), in one SPARQL query: ``in_release``, ``kkb`` (the designation's IRI), ``status``
+    (as the ontology labels it in English), ``year`` and ``wikidata`` (its owl:sameAs)."""
+    base = settings().base_iri
+    values = " ".join(f'("{c}" <{base}id/{level_of(c)}/{c}>)'
+                      for c in sorted({c for c in codes if is_code(c)}))
+    if not values:
         return {}
-    from kkb_lod.iris import level_of
-
-    values = " ".join(f'("{c}" <{base}id/{level_of(c)}/{c}>)' for c in codes)
-    query = f"""PREFIX kkb: <{DEF}>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?code ?there ?kkb ?s ?status ?year ?wd WHERE {{
-  VALUES (?code ?unit) {{ {values} }}
-  OPTIONAL {{ ?unit kkb:kemendagriCode ?there }}
-  OPTIONAL {{ ?kkb kkb:village ?unit ; a kkb:KKBDesignation .
-             OPTIONAL {{ ?kkb kkb:status ?s
-                        OPTIONAL {{ ?s rdfs:label ?status FILTER(langMatches(lang(?status), "en")) }} }}
-             OPTIONAL {{ ?kkb kkb:designationYear ?year }} }}
-  OPTIONAL {{ ?unit owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), "http://www.wikidata.org/entity/")) }}
-}}"""
-    found: dict[str, ReleaseFacts] = {}
-    for row in store.query(query):
-        code = row["code"].value
-        value = {k: (row[k].value if row[k] is not None else None)
-                 for k in ("there", "kkb", "s", "status", "year", "wd")}
-        status = value["status"] or (value["s"] or "").rsplit("#status", 1)[-1] or None
-        found[code] = ReleaseFacts(value["there"] is not None, value["kkb"], status,
-                                   value["year"], value["wd"])
-    return found
+    return {r["code"]: {"in_release": bool(r["there"]), "kkb": r["kkb"] or None,
+                        "status": r["status"] or r["s"].rsplit("#status", 1)[-1] or None,
+                        "year": r["year"] or None, "wikidata": r["wd"] or None}
+            for r in select(FACTS % (values, WD))}
 
 
-def kkb_villages(store: Store) -> frozenset[str]:
+def kkb_villages() -> frozenset[str]:
     """Codes of the villages the release designates KKB."""
-    rows = store.query(f"PREFIX kkb: <{DEF}>\nSELECT DISTINCT ?code WHERE {{ ?k a "
-                       "kkb:KKBDesignation ; kkb:village ?v . ?v kkb:kemendagriCode ?code }")
-    return frozenset(row["code"].value for row in rows)
+    return frozenset(r["code"] for r in select(
+        "SELECT DISTINCT ?code WHERE { ?k a kkb:KKBDesignation ; kkb:village ?v . "
+        "?v kkb:kemendagriCode ?code }"))
 
 
-__all__ = ["DEFAULT_TYPES", "KKB_PREFIX", "TYPES", "ReleaseFacts", "Type", "bps_codes", "by_bps",
-           "chain", "children", "find_type", "kkb_villages", "mini_map", "reference_qids",
-           "release_facts", "type_of", "unit_of"]
+def proposals(t: Type) -> list[dict]:
+    """The properties units of type ``t`` may have values for."""
+    return [{"id": pid, "name": name} for pid, (name, levels) in PROPERTIES.items()
+            if t.level in levels]
+
+
+def extend_rows(query: dict[str, Any], max_ids: int) -> dict:
+    """The answer to a data extension query ``{ids, properties}``: ``{meta, rows}``."""
+    ids, props = query.get("ids"), query.get("properties")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise BadRequest("'extend' must give 'ids', a list of entity ids (strings)")
+    if len(ids) > max_ids:
+        raise BadRequest(f"'extend' gives {len(ids)} ids; at most {max_ids} a request")
+    if not isinstance(props, list) or not all(isinstance(p, dict) and isinstance(p.get("id"), str)
+                                              for p in props):
+        raise BadRequest("'extend' must give 'properties', a list of objects with an 'id'")
+    unknown = sorted({p["id"] for p in props} - set(PROPERTIES))
+    if unknown:
+        raise BadRequest(f"unknown extension property {', '.join(map(repr, unknown))}; the "
+                         f"properties are {', '.join(PROPERTIES)}")
+    units = {i: unit_of(i) for i in ids}
+    facts = release_facts(u.code for u in units.values() if u is not None)
+    meta = [{"id": p["id"], "name": PROPERTIES[p["id"]][0], **({"type": {
+        "id": DEF + ENTITY_TYPES[p["id"]], "name": LEVEL_NAMES[p["id"]]}}
+        if p["id"] in ENTITY_TYPES else {})} for p in props]
+    rows = {i: {p["id"]: values(u, p["id"], facts.get(u.code, {})) if u else [] for p in props}
+            for i, u in units.items()}
+    return {"meta": meta, "rows": rows}
+
+
+def values(unit: UnitRow, pid: str, facts: dict[str, Any]) -> list[dict]:
+    """The values of property ``pid`` for ``unit`` (empty when the data has none)."""
+    if pid == "bps_code":
+        return [{"str": b} for b in bps_codes().get(unit.code, ())]
+    if pid in ENTITY_TYPES:
+        return [{"id": a.code, "name": a.name} for a in chain(unit) if a.level == pid]
+    year = facts.get("year") or ""
+    one = {"code": ("str", unit.code), "postal_code": ("str", unit.postal_code),
+           "kind": ("str", type_of(unit).name),
+           "latitude": ("float", float(unit.latitude) if unit.latitude else None),
+           "longitude": ("float", float(unit.longitude) if unit.longitude else None),
+           "wikidata": ("str", (facts.get("wikidata") or "").rsplit("/", 1)[-1]
+                        or reference_qids().get(unit.code)),
+           "kkb_designation": ("str", facts.get("kkb")), "kkb_status": ("str", facts.get("status")),
+           "kkb_year": ("int", int(year) if year.isdigit() else None)}
+    kind, value = one[pid]
+    return [{kind: value}] if value is not None and value != "" else []

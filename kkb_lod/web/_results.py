@@ -33,18 +33,19 @@ from pyoxigraph import (
 )
 
 from kkb_lod.formats import Format
-from kkb_lod.vocab import PREFIXES
+from kkb_lod.vocab import PREFIXES, RDF
+from kkb_lod.vocab import XSD as XSD_NS
 from kkb_lod.web._answer import Answer
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+XSD_STRING = str(XSD_NS.string)
+RDF_LANG_STRING = str(RDF.langString)
+RDF_DIR_LANG_STRING = str(RDF) + "dirLangString"  # RDF 1.2: not in rdflib's RDF yet
 
 Term = NamedNode | BlankNode | Literal | Triple
 
 #: The first characters that make a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = str(XSD_NS)
 NUMERIC_TYPES = frozenset(XSD + name for name in (
     "integer", "decimal", "float", "double", "nonPositiveInteger", "negativeInteger", "long",
     "int", "short", "byte", "nonNegativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",

@@ -12,14 +12,15 @@ from collections.abc import Sequence
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from kkb_lod import vocab
 from kkb_lod.formats import Format, for_kind
 from kkb_lod.store import Store
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_COMMENT = NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+SD = str(vocab.SD)
+VOID = str(vocab.VOID)
+RDF_TYPE = NamedNode(vocab.RDF.type)
+RDFS_COMMENT = NamedNode(vocab.RDFS.comment)
+XSD_INTEGER = NamedNode(vocab.XSD.integer)
 
 
 def _sd(name: str) -> NamedNode:

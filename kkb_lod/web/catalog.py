@@ -1,9 +1,9 @@
 """The dataset for harvesters and people: landing page, DCAT catalog, VoID, dumps, sitemap.
 
-Figures come from the store through SPARQL (once per release: they cannot change in between);
-the graphs themselves are built by the pure :mod:`kkb_lod.catalog`. Files come from the release
-manifest only: a dump is served by its name *as listed in the manifest*, so no request path ever
-reaches the file system.
+Figures come from the store through SPARQL, kept in the page cache with the answers (they cannot
+change within a release); the graphs are built by the pure :mod:`kkb_lod.catalog`. Files come
+from the release manifest only: a dump is served by its name *as listed in the manifest*, so no
+request path ever reaches the file system.
 """
 
 from __future__ import annotations
@@ -12,19 +12,18 @@ import json
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request, send_file
 from rdflib import Graph
 from werkzeug.exceptions import NotFound
 
 from kkb_lod.catalog import Figures, area_names, dataset_title, describe_catalog, describe_void
-from kkb_lod.formats import for_kind
+from kkb_lod.formats import Format, for_kind
 from kkb_lod.mapping import REFERENCE
-from kkb_lod.web._pages import cacheable, minter, page_lang, select, settings
+from kkb_lod.web._pages import cache_control, cacheable, minter, page_lang, release, remembered, select
 from kkb_lod.web._places import landing_view
-from kkb_lod.web.conneg import negotiate
+from kkb_lod.web.resources import document
 
 bp = Blueprint("catalog", __name__)
-KINDS = ("page", "graph")
 PUBLISHER = "dppkbp3a-barito-selatan"  # the agency whose report the registry is built from
 EXAMPLES = (("kkb", "62.04.06.2020"), ("village", "62.04.06.2020"), ("district", "62.04.05"))
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt11", "rdfxml": "xml"}
@@ -32,7 +31,7 @@ RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt11", "
 
 def figures() -> Figures:
     """What the catalog, VoID and the landing page state, counted in the store."""
-    space = settings().base_iri + "id/"  # checked by Settings: no quote can be in it
+    space = minter().base + "id/"  # checked by Settings: no quote can be in it
     one = select("""SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_)
         WHERE { ?s ?p ?o }""")[0]
     ours = select(f"""SELECT (COUNT(DISTINCT ?s) AS ?e) WHERE {{ ?s ?p ?o
@@ -77,13 +76,8 @@ def figures() -> Figures:
 
 
 def current_figures() -> Figures:
-    """The figures of the release this app serves, counted once and kept on the app (a release
-    never changes; an app serves one store)."""
-    cache = current_app.extensions.setdefault("kkb_figures", {})
-    key = current_app.extensions["kkb_release"].get("id", "")
-    if key not in cache:
-        cache[key] = figures()
-    return cache[key]
+    """The figures of the release this app serves, counted once (a release never changes)."""
+    return remembered(("figures",), figures)
 
 
 def site() -> str:
@@ -94,18 +88,15 @@ def site() -> str:
 @bp.get("/")
 def landing() -> Response:
     """What the dataset is, its figures, and where to go next (with schema.org JSON-LD)."""
-    f, lang = current_figures(), page_lang()
-    release = current_app.extensions["kkb_release"]
-    views = current_app.extensions.setdefault("kkb_landing", {})
-    key = (release.get("id", ""), lang)
-    if key not in views:  # like the figures: fixed for the release being served
-        views[key] = landing_view(lang)
-    html = render_template("index.html", lang=lang, figures=f, release=release,
-                           schema=_schema_org(f, release), formats=for_kind("graph"), **views[key])
-    return cacheable(Response(html, mimetype="text/html"), f"landing|{site()}")
+    lang = page_lang()
+    html = remembered(("/", site(), lang), lambda: render_template(
+        "index.html", lang=lang, figures=current_figures(), release=release(),
+        schema=_schema_org(current_figures(), release()), formats=for_kind("graph"),
+        **landing_view(lang)))
+    return cacheable(Response(html, mimetype="text/html"), f"landing|{site()}", negotiated=False)
 
 
-def _schema_org(f: Figures, release: dict) -> str:
+def _schema_org(f: Figures, made: dict) -> str:
     """schema.org ``Dataset`` for search engines, as JSON safe inside a <script> element."""
     (title_id, title_en), (area_id, area_en) = dataset_title(f), area_names(f)
     schema = {
@@ -122,11 +113,11 @@ def _schema_org(f: Figures, release: dict) -> str:
         "spatialCoverage": {"@type": "Place", "name": ", ".join(
             [area_id, *f.area_provinces, "Indonesia"] if area_id else ["Indonesia"])},
         "temporalCoverage": f"{min(f.years)}/{max(f.years)}" if f.years else None,
-        "dateModified": release.get("created"),
+        "dateModified": made.get("created"),
         "creator": {"@type": "GovernmentOrganization", "name": f.publisher_name},
         "distribution": [{"@type": "DataDownload", "contentUrl": f"{site()}dumps/{d['name']}",
                           "encodingFormat": d["media_type"], "contentSize": str(d["size"])}
-                         for d in release.get("dumps", [])],
+                         for d in made.get("dumps", [])],
     }
     text = json.dumps({k: v for k, v in schema.items() if v is not None}, ensure_ascii=False)
     return text.replace("<", "\\u003c")  # no "</script>" can end the element early
@@ -136,49 +127,41 @@ def _schema_org(f: Figures, release: dict) -> str:
 @bp.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None) -> Response:
     """The DCAT-AP 3 description of the catalog, dataset, distributions and SPARQL service."""
-    graph = describe_catalog(site(), current_app.extensions["kkb_release"], current_figures())
-    return _graph_response(graph, suffix, "/catalog", ("Katalog DCAT", "DCAT catalogue"))
+    return document("/catalog", f"/catalog|{site()}", suffix, lambda fmt, lang: _graph(
+        describe_catalog(site(), release(), current_figures()), fmt, lang, "/catalog.{}",
+        ("Katalog DCAT", "DCAT catalogue")))
 
 
 @bp.get("/.well-known/void")
 def void() -> Response:
     """The VoID description of the dataset (Turtle by default; any RDF format by Accept)."""
-    graph = describe_void(site(), settings().base_iri, current_app.extensions["kkb_release"],
-                          current_figures())
-    return _graph_response(graph, None, "/.well-known/void", ("Deskripsi VoID", "VoID"),
-                           suffix_routes=False)
+    return document("/.well-known/void", f"/void|{site()}", None, lambda fmt, lang: _graph(
+        describe_void(site(), minter().base, release(), current_figures()), fmt, lang,
+        "/.well-known/void?format={}", ("Deskripsi VoID", "VoID")), suffix_routes=False)
 
 
-def _graph_response(graph: Graph, suffix: str | None, path: str, titles: tuple[str, str],
-                    suffix_routes: bool = True) -> Response:
-    """A description graph in the negotiated format; as a page, its Turtle and format links."""
-    if suffix is not None and suffix not in {f.suffix for f in for_kind(*KINDS)}:
-        raise NotFound(f"no format .{suffix}")
-    fmt = negotiate(*KINDS, suffix=suffix)
-    if fmt.kind == "page":
-        lang = page_lang()
-        links = [(f"{path}.{f.suffix}" if suffix_routes else f"{path}?format={f.suffix}", f)
-                 for f in for_kind("graph")]
-        html = render_template("graph.html", lang=lang, title=titles[lang != "id"],
-                               turtle=graph.serialize(format="turtle"), links=links)
-        response = Response(html, mimetype="text/html")
-    else:
-        response = Response(graph.serialize(format=RDFLIB_FORMATS[fmt.name]),
-                            mimetype=fmt.media_type)
-    return cacheable(response, f"{path}|{site()}|{fmt.name}")
+def _graph(graph: Graph, fmt: Format, lang: str, link: str, titles: tuple[str, str]) -> str:
+    """A description graph in ``fmt``; as a page, its Turtle and links to its formats."""
+    if fmt.kind != "page":
+        return graph.serialize(format=RDFLIB_FORMATS[fmt.name])
+    return render_template("graph.html", lang=lang, title=titles[lang != "id"],
+                           turtle=graph.serialize(format="turtle"),
+                           links=[(link.format(f.suffix), f) for f in for_kind("graph")])
 
 
 @bp.get("/dumps/<name>")
 def dump(name: str) -> Response:
     """A dump file of the current release, by its name in the manifest; ETag = its SHA-256."""
-    release = current_app.extensions["kkb_release"]
-    entry = next((d for d in release.get("dumps", []) if d["name"] == name), None)
-    if entry is None or not release.get("path"):
+    made = release()
+    entry = next((d for d in made.get("dumps", []) if d["name"] == name), None)
+    if entry is None or not made.get("path"):
         raise NotFound(f"no dump called {name!r}")
-    path = Path(release["path"]) / "dumps" / entry["name"]
+    path = Path(made["path"]) / "dumps" / entry["name"]
     response = send_file(path, mimetype=entry["media_type"], etag=entry["sha256"],
-                         conditional=True, download_name=entry["name"], max_age=3600)
+                         conditional=True, download_name=entry["name"])
     response.headers["Digest"] = f"sha-256={entry['sha256']}"
+    # Not "immutable": every release names its dumps alike (kkb.nt.gz), so the URL outlives them.
+    response.headers["Cache-Control"] = cache_control()
     return response
 
 
@@ -188,43 +171,37 @@ SITEMAP_URLS = 50_000
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-@bp.get("/sitemap.xml")
-def sitemap() -> Response:
-    """The landing page and every resource page of ours, for search engines: one file, or an
-    index of files of at most :data:`SITEMAP_URLS` URLs each."""
-    urls = sitemap_urls()
-    if len(urls) <= SITEMAP_URLS:
-        return sitemap_part(1)
-    host = site().rstrip("/")
-    body = "".join(f"<sitemap><loc>{escape(f'{host}/sitemap-{i}.xml')}</loc></sitemap>\n"
-                   for i in range(1, -(-len(urls) // SITEMAP_URLS) + 1))
-    return _xml("sitemapindex", body)
-
-
+@bp.get("/sitemap.xml", defaults={"part": None})
 @bp.get("/sitemap-<int:part>.xml")
-def sitemap_part(part: int) -> Response:
-    """Part ``part`` (from 1) of the sitemap: the landing page, then our resources in IRI order."""
-    urls = sitemap_urls()[(part - 1) * SITEMAP_URLS: part * SITEMAP_URLS] if part >= 1 else []
-    if not urls:
+def sitemap(part: int | None) -> Response:
+    """The landing page and every resource page of ours, for search engines, in IRI order: one
+    file, or an index of parts (``/sitemap-1.xml`` …) of at most :data:`SITEMAP_URLS` URLs."""
+    urls, host = sitemap_urls(), site().rstrip("/")
+    if part is None and len(urls) > SITEMAP_URLS:
+        return _xml("sitemapindex", "".join(
+            f"<sitemap><loc>{escape(f'{host}/sitemap-{i}.xml')}</loc></sitemap>\n"
+            for i in range(1, -(-len(urls) // SITEMAP_URLS) + 1)))
+    n = 1 if part is None else part
+    shown = urls[(n - 1) * SITEMAP_URLS: n * SITEMAP_URLS] if n >= 1 else []
+    if not shown:
         raise NotFound(f"no sitemap part {part}")
-    host = site().rstrip("/")
-    return _xml("urlset", "".join(f"<url><loc>{escape(host + u)}</loc></url>\n" for u in urls))
+    return _xml("urlset", "".join(f"<url><loc>{escape(host + u)}</loc></url>\n" for u in shown))
 
 
 def sitemap_urls() -> list[str]:
     """The paths of the sitemap: the landing page, then every resource of ours in IRI order.
-    Asked once per release and kept on the app (one scan of the store: at national size, over
-    90,000 resources, ten seconds or more; paging it in SPARQL with ORDER BY/OFFSET took minutes)."""
-    cache = current_app.extensions.setdefault("kkb_sitemap", {})
-    key = current_app.extensions["kkb_release"].get("id", "")
-    if key not in cache:
-        base = settings().base_iri
+    Asked once per release (one scan of the store: at national size, over 90,000 resources, ten
+    seconds or more; paging it in SPARQL with ORDER BY/OFFSET took minutes)."""
+    def scan() -> list[str]:
+        base = minter().base
         rows = select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
             FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }}""")
-        cache[key] = ["/", *sorted("/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]
-    return cache[key]
+        return ["/", *sorted("/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]
+
+    return remembered(("sitemap",), scan)
 
 
 def _xml(root: str, body: str) -> Response:
     xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{SITEMAP_NS}">\n{body}</{root}>\n'
-    return Response(xml, mimetype="application/xml")
+    return cacheable(Response(xml, mimetype="application/xml"), f"{request.path}|{site()}",
+                     negotiated=False)

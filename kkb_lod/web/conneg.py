@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import request
-from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable
-from werkzeug.http import parse_accept_header
 
 from kkb_lod.formats import Format, for_kind, from_media_type, from_suffix, media_types
 
@@ -19,8 +15,7 @@ def negotiate(*kinds: str, suffix: str | None = None, asked: str | None = None,
     A URL suffix (``.ttl``) wins, then a ``format`` parameter, then the ``Accept`` header with its
     q-values; no Accept header means the default. Raises 406 when the client accepts nothing we
     can produce, naming what we can. A caller that has read the request's parameters already
-    passes the ``format`` value as ``asked`` with ``read_format=False`` (decoding a form body a
-    second time costs more than negotiating).
+    passes the ``format`` value as ``asked`` with ``read_format=False``.
     """
     if suffix:
         fmt = from_suffix(suffix, *kinds)
@@ -28,7 +23,7 @@ def negotiate(*kinds: str, suffix: str | None = None, asked: str | None = None,
             raise NotAcceptable(f"no {'/'.join(kinds)} format with suffix .{suffix}")
         return fmt
     if read_format:
-        asked = (request.args.get("format") if request.query_string else None) or (
+        asked = request.args.get("format") or (
             request.form.get("format") if request.method == "POST" else None)
     if asked:
         fmt = by_parameter(asked, *kinds)
@@ -36,25 +31,13 @@ def negotiate(*kinds: str, suffix: str | None = None, asked: str | None = None,
             offered = ", ".join(f.name for f in for_kind(*kinds))
             raise NotAcceptable(f"format {asked!r} is not offered here; offered: {offered}")
         return fmt
-    fmt = _by_accept(request.headers.get("Accept", ""), kinds)
-    if fmt is None:
+    if not request.accept_mimetypes:
+        return for_kind(*kinds)[0]
+    best = request.accept_mimetypes.best_match(media_types(*kinds))
+    if best is None:
         offered = ", ".join(media_types(*kinds))
         raise NotAcceptable(f"none of the accepted media types can be produced; offered: {offered}")
-    return fmt
-
-
-@lru_cache(maxsize=512)
-def _by_accept(accept: str, kinds: tuple[str, ...]) -> Format | None:
-    """The best format of ``kinds`` for an ``Accept`` header (the default without one), or None.
-
-    Clients send the same few headers again and again, and parsing one costs more than the rest
-    of negotiating, so the answers are remembered (a bounded number of distinct headers).
-    """
-    accepted = parse_accept_header(accept, MIMEAccept)
-    if not accepted:
-        return for_kind(*kinds)[0]
-    best = accepted.best_match(media_types(*kinds))
-    return None if best is None else from_media_type(best, *kinds)
+    return from_media_type(best, *kinds)
 
 
 def by_parameter(asked: str, *kinds: str) -> Format | None:

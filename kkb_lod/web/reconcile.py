@@ -1,18 +1,11 @@
-"""``/reconcile``: a W3C Reconciliation Service API 0.2 service over the official units.
+"""``/reconcile``: a W3C Reconciliation Service API 0.2 service over the official units, so
+OpenRefine (and any 0.2 client) finds the Kemendagri code of a name: manifest, ``queries``,
+``extend``, and suggest, preview, property proposals and view under ``/reconcile/``.
 
-OpenRefine (and any 0.2 client) finds the Kemendagri code of a name here. ``GET /reconcile`` without
-parameters is the manifest; ``queries`` (form field of a POST, or a GET parameter) a batch of
-reconciliation queries; ``extend`` a data extension query. Suggest, preview, property proposals and
-the view redirect have their own paths under ``/reconcile/``.
-
-Candidates come from the one matcher (:mod:`kkb_lod.matching`, the one the registry's name
-resolution and the Wikidata linker use), over the **packaged national reference** with earlier
-names: every unit of Indonesia reconciles, whether or not the release covers it. KKB facts (and the
-KKB type) come from the **release being served**, asked by SPARQL. Entity ids are Kemendagri codes
-(``kkb/`` and the village code for a KKB designation): the identifier space is ``{base}id/``, where
-each code is ``{base}id/{level}/{code}``.
-
-Bad input is the client's: a JSON body naming the problem with a 4xx, never a 5xx.
+Candidates come from the one matcher (:mod:`kkb_lod.matching`) over the packaged national
+reference, so every unit of Indonesia reconciles; KKB facts from the release served, by SPARQL.
+Entity ids are Kemendagri codes (``kkb/`` + the village code for a KKB). Bad input gets a JSON
+body naming the problem with a 4xx, never a 5xx.
 """
 
 from __future__ import annotations
@@ -22,30 +15,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
-from werkzeug.exceptions import BadRequest, HTTPException, NotFound
+from flask import Blueprint, Response, redirect, render_template, request
+from werkzeug import Response as BaseResponse
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 
 from kkb_lod.ingest import UnitRow
 from kkb_lod.iris import is_code, level_of
 from kkb_lod.matching import Candidate, Entry
 from kkb_lod.resolve import national_matcher
 from kkb_lod.vocab import ONTOLOGY_IRI
+from kkb_lod.web import _reconcile_facts as about
 from kkb_lod.web._pages import settings
-from kkb_lod.web._reconcile_facts import (
-    DEFAULT_TYPES,
-    KKB_PREFIX,
-    TYPES,
-    Type,
-    by_bps,
-    chain,
-    find_type,
-    kkb_villages,
-    mini_map,
-    release_facts,
-    type_of,
-    unit_of,
-)
-from kkb_lod.web._reconcile_values import PROPERTIES, extend_rows, proposals
+from kkb_lod.web._reconcile_facts import KKB_PREFIX, TYPES, Type, chain, type_of, unit_of
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
@@ -69,10 +50,6 @@ QUERY_PROPERTIES = {
 }
 PARENT_PROPERTIES = ("parent", "province", "regency", "district")
 KINDS = ("desa", "kelurahan", "desa_adat", "kabupaten", "kota")
-
-
-class ReconcileError(BadRequest):
-    """A request the service cannot answer, and why (answered as JSON)."""
 
 
 @bp.errorhandler(HTTPException)
@@ -102,14 +79,12 @@ def endpoint() -> Response:
     if "queries" in given:
         return _json(reconcile_batch(_parse(given["queries"], "queries")))
     if "extend" in given:
-        base = settings().base_iri
-        return _json(extend_rows(_parse(given["extend"], "extend"), current_app.extensions["kkb_store"],
-                                 base, MAX_IDS))
+        return _json(about.extend_rows(_parse(given["extend"], "extend"), MAX_IDS))
     unknown = sorted(set(given) - {"callback"})
     if unknown:
-        raise ReconcileError(f"unknown parameter(s) {', '.join(unknown)}: give 'queries' (a JSON "
-                             "batch of queries) or 'extend' (a JSON extension query), or nothing "
-                             "for the manifest")
+        raise BadRequest(f"unknown parameter(s) {', '.join(unknown)}: give 'queries' (a JSON "
+                         "batch of queries) or 'extend' (a JSON extension query), or nothing "
+                         "for the manifest")
     return _json(manifest())
 
 
@@ -123,7 +98,7 @@ def manifest() -> dict:
         "schemaSpace": f"{ONTOLOGY_IRI}#",
         "documentation": request.host_url,
         "batchSize": BATCH_SIZE,
-        "defaultTypes": [{"id": t, "name": TYPES[t].name} for t in DEFAULT_TYPES],
+        "defaultTypes": [{"id": t, "name": TYPES[t].name} for t in about.DEFAULT_TYPES],
         "view": {"url": f"{url}/view/{{{{id}}}}"},
         "preview": {"url": f"{url}/preview?id={{{{id}}}}", "width": 360, "height": 220},
         "suggest": {kind: {"service_url": url, "service_path": f"/suggest/{kind}"}
@@ -138,28 +113,23 @@ def _parse(text: str, what: str) -> dict:
     try:
         value = json.loads(text)
     except ValueError as err:
-        raise ReconcileError(f"'{what}' is not valid JSON: {err}") from None
+        raise BadRequest(f"'{what}' is not valid JSON: {err}") from None
     except RecursionError:
-        raise ReconcileError(f"'{what}' nests too deeply to be a query") from None
+        raise BadRequest(f"'{what}' nests too deeply to be a query") from None
     if not isinstance(value, dict):
-        raise ReconcileError(f"'{what}' must be a JSON object, not {type(value).__name__}")
+        raise BadRequest(f"'{what}' must be a JSON object, not {type(value).__name__}")
     return value
 
 
 def reconcile_batch(batch: dict) -> dict:
     """Each query of ``batch`` answered independently, under the same keys."""
     if len(batch) > BATCH_SIZE:
-        raise _TooLarge(f"the batch holds {len(batch)} queries; this service answers at most "
-                        f"{BATCH_SIZE} a request (the manifest's batchSize)")
+        raise RequestEntityTooLarge(f"the batch holds {len(batch)} queries; this service answers "
+                                    f"at most {BATCH_SIZE} a request (the manifest's batchSize)")
     parsed = {key: _query(key, q) for key, q in batch.items()}
     needs_kkb = any(q["type"] is not None and q["type"].kkb for q in parsed.values())
-    kkb = kkb_villages(current_app.extensions["kkb_store"]) if needs_kkb else None
+    kkb = about.kkb_villages() if needs_kkb else None
     return {key: {"result": answer(q, kkb)} for key, q in parsed.items()}
-
-
-class _TooLarge(HTTPException):
-    code = 413
-    description = "Request Entity Too Large"
 
 
 def _text(value: Any, where: str) -> str:
@@ -167,13 +137,13 @@ def _text(value: Any, where: str) -> str:
     if isinstance(value, dict) and ("id" in value or "name" in value):
         value = value.get("id") or value.get("name")
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ReconcileError(f"{where} must be a string, not {type(value).__name__}")
+        raise BadRequest(f"{where} must be a string, not {type(value).__name__}")
     text = str(value).strip()
     if len(text) > MAX_TEXT:
-        raise ReconcileError(f"{where} is {len(text)} characters long; at most {MAX_TEXT} are "
-                             "accepted (a place name is far shorter)")
+        raise BadRequest(f"{where} is {len(text)} characters long; at most {MAX_TEXT} are "
+                         "accepted (a place name is far shorter)")
     if any(ord(c) < 32 or 127 <= ord(c) < 160 or 0xD800 <= ord(c) < 0xE000 for c in text):
-        raise ReconcileError(f"{where} holds a control character or a lone surrogate")
+        raise BadRequest(f"{where} holds a control character or a lone surrogate")
     return text
 
 
@@ -181,40 +151,40 @@ def _query(key: str, q: Any) -> dict:
     """One query, checked: text, type, limit, type_strict and properties."""
     where = f"query {_text(key, 'a query key')!r}"
     if not isinstance(q, dict):
-        raise ReconcileError(f"{where} must be an object with 'query' or 'properties'")
+        raise BadRequest(f"{where} must be an object with 'query' or 'properties'")
     unknown = sorted(set(q) - {"query", "type", "limit", "type_strict", "properties"})
     if unknown:
-        raise ReconcileError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        raise BadRequest(f"{where}: unknown field(s) {', '.join(unknown)}")
     text = _text(q.get("query", ""), f"{where}: 'query'")
     kind = None
     if q.get("type") is not None:
         kind = _type(_text(q["type"], f"{where}: 'type'"), f"{where}: ")
     limit = q.get("limit", DEFAULT_LIMIT)
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise ReconcileError(f"{where}: 'limit' must be an integer from 1 to {MAX_LIMIT}")
+        raise BadRequest(f"{where}: 'limit' must be an integer from 1 to {MAX_LIMIT}")
     strict = q.get("type_strict", "should")
     if strict not in ("should", "all", "any"):
-        raise ReconcileError(f"{where}: 'type_strict' must be 'should', 'all' or 'any'")
+        raise BadRequest(f"{where}: 'type_strict' must be 'should', 'all' or 'any'")
     props = q.get("properties", [])
     if not isinstance(props, list) or len(props) > 20:
-        raise ReconcileError(f"{where}: 'properties' must be a list of at most 20 {{pid, v}}")
+        raise BadRequest(f"{where}: 'properties' must be a list of at most 20 {{pid, v}}")
     facts: dict[str, list[str]] = {}
     for n, p in enumerate(props):
         if not isinstance(p, dict) or "pid" not in p or "v" not in p:
-            raise ReconcileError(f"{where}: property {n} must be an object with 'pid' and 'v'")
+            raise BadRequest(f"{where}: property {n} must be an object with 'pid' and 'v'")
         pid = _text(p["pid"], f"{where}: property {n} 'pid'")
         if pid not in QUERY_PROPERTIES:
-            raise ReconcileError(f"{where}: unknown property {pid!r}; the properties are "
-                                 f"{', '.join(QUERY_PROPERTIES)}")
+            raise BadRequest(f"{where}: unknown property {pid!r}; the properties are "
+                             f"{', '.join(QUERY_PROPERTIES)}")
         values = p["v"] if isinstance(p["v"], list) else [p["v"]]
         facts.setdefault(pid, []).extend(
             v for v in (_text(v, f"{where}: property {pid!r}") for v in values[:10]) if v)
     if not text and not facts.get("bps_code"):
-        raise ReconcileError(f"{where} gives neither a 'query' text nor a 'bps_code' property")
+        raise BadRequest(f"{where} gives neither a 'query' text nor a 'bps_code' property")
     for kind_given in facts.get("kind", []):
         if kind_given.lower() not in KINDS:
-            raise ReconcileError(f"{where}: unknown kind {kind_given!r}; the kinds are "
-                                 f"{', '.join(KINDS)}")
+            raise BadRequest(f"{where}: unknown kind {kind_given!r}; the kinds are "
+                             f"{', '.join(KINDS)}")
     return {"text": text, "type": kind, "limit": limit, "strict": strict, "facts": facts}
 
 
@@ -228,10 +198,10 @@ def answer(q: dict, kkb: frozenset[str] | None) -> list[dict]:
     checks: dict[str, Callable[[Entry], bool]] = {}
     if facts.get("postal_code"):
         postal = set(facts["postal_code"])
-        checks["postal_code"] = lambda e: _unit_postal(e.id) in postal
+        checks["postal_code"] = lambda e: getattr(unit_of(e.id), "postal_code", None) in postal
     among: set[str] | None = None
     if facts.get("bps_code"):
-        codes = {c for b in facts["bps_code"] for c in by_bps().get(b, ())}
+        codes = {c for b in facts["bps_code"] for c in about.by_bps().get(b, ())}
         checks["bps_code"] = lambda e: e.id in codes
         if not q["text"]:
             among = codes
@@ -263,11 +233,6 @@ def _rerank(found: list[Candidate], limit: int) -> list[Candidate]:
     return ranked if len(sure) <= 1 else [replace(c, match=False) for c in ranked]
 
 
-def _unit_postal(code: str) -> str | None:
-    unit = unit_of(code)
-    return unit.postal_code if unit else None
-
-
 def _candidate(c: Candidate, asked: Type | None) -> dict:
     """The matcher's candidate in the API's terms: our ids and types."""
     out = c.reconciliation()
@@ -280,60 +245,50 @@ def _candidate(c: Candidate, asked: Type | None) -> dict:
     return out
 
 
-@bp.get("/suggest/entity")
-def suggest_entity() -> Response:
-    """Units whose name (or earlier name) starts with ``prefix``, ``cursor`` skipping some."""
-    prefix, cursor = _prefix()
-    hits = national_matcher().prefixed(prefix, offset=cursor, limit=10)
-    return _json({"result": [_suggestion(e) for e in hits]})
+@bp.get("/suggest/<kind>")
+def suggest(kind: str) -> Response:
+    """Entities (units whose name or earlier name starts with ``prefix``), types or properties
+    (one of whose words starts with it), ten at a time from ``cursor``."""
+    given, cursor = _text(request.args.get("prefix", ""), "'prefix'"), _number("cursor", 0, 10_000)
+    prefix = given.lower()
+    if kind == "entity":
+        hits = national_matcher().prefixed(given, offset=cursor, limit=10)
+        return _json({"result": [_suggestion(e) for e in hits]})
+    if kind == "type":
+        named = {t.id: (t.name, t.id.rsplit("#", 1)[-1]) for t in TYPES.values()}
+    elif kind == "property":
+        every = {**QUERY_PROPERTIES, **{p: name for p, (name, _) in about.PROPERTIES.items()}}
+        named = {pid: (name, pid) for pid, name in every.items()}
+    else:
+        raise NotFound(f"no suggest service for {kind!r}: entity, type or property")
+    found = [{"id": i, "name": texts[0]} for i, texts in named.items() if any(
+        t.startswith(prefix) or any(w.startswith(prefix) for w in t.replace("_", " ").split())
+        for t in map(str.lower, texts))]
+    return _json({"result": found[cursor:cursor + 10]})
 
 
 def _suggestion(entry: Entry) -> dict:
     unit = unit_of(entry.id)
     where = ", ".join(a.name for a in chain(unit)) if unit else ""
     kind = type_of(unit).name if unit else entry.level
-    return {"id": entry.id, "name": entry.name, "description": f"{kind}, {entry.id}; {where}".rstrip("; ")}
-
-
-@bp.get("/suggest/type")
-def suggest_type() -> Response:
-    prefix, cursor = _prefix()
-    found = [{"id": t.id, "name": t.name} for t in TYPES.values()
-             if _starts(prefix, t.name, t.id.rsplit("#", 1)[-1])]
-    return _json({"result": found[cursor:cursor + 10]})
-
-
-@bp.get("/suggest/property")
-def suggest_property() -> Response:
-    prefix, cursor = _prefix()
-    every = {**QUERY_PROPERTIES, **{p: name for p, (name, _) in PROPERTIES.items()}}
-    found = [{"id": pid, "name": name} for pid, name in every.items() if _starts(prefix, name, pid)]
-    return _json({"result": found[cursor:cursor + 10]})
-
-
-def _starts(prefix: str, *texts: str) -> bool:
-    return any(w.startswith(prefix.lower()) for t in texts for w in t.lower().replace("_", " ").split()) \
-        or any(t.lower().startswith(prefix.lower()) for t in texts)
-
-
-def _prefix() -> tuple[str, int]:
-    """The ``prefix`` and ``cursor`` of a suggest request, checked."""
-    return _text(request.args.get("prefix", ""), "'prefix'"), _number("cursor", 0, 10_000)
+    return {"id": entry.id, "name": entry.name,
+            "description": f"{kind}, {entry.id}; {where}".rstrip("; ")}
 
 
 def _number(name: str, default: int, most: int) -> int:
     """The whole-number parameter ``name`` (0 to ``most``), checked."""
     given = request.args.get(name, str(default))
     if not given.isascii() or not given.isdigit() or int(given) > most:
-        raise ReconcileError(f"'{name}' must be a whole number from 0 to {most}")
+        raise BadRequest(f"'{name}' must be a whole number from 0 to {most}")
     return int(given)
 
 
 def _type(given: str, where: str) -> Type:
-    """The type ``given`` names; a 400 listing the types otherwise."""
-    found = find_type(given)
+    """The type ``given`` names (its IRI, its local name or a short alias); a 400 listing the
+    types otherwise."""
+    found = TYPES.get(given) or TYPES.get(about.ALIASES.get(given.strip().lower(), ""))
     if found is None:
-        raise ReconcileError(f"{where}unknown type {given!r}; the types are {', '.join(TYPES)}")
+        raise BadRequest(f"{where}unknown type {given!r}; the types are {', '.join(TYPES)}")
     return found
 
 
@@ -349,16 +304,16 @@ def _unit(entity: str) -> UnitRow:
 def propose_properties() -> Response:
     """The properties a data extension offers for ``type``."""
     t = _type(_text(request.args.get("type", ""), "'type'"), "")
-    return _json({"type": t.id, "properties": proposals(t)[:_number("limit", 50, 1000)]})
+    return _json({"type": t.id, "properties": about.proposals(t)[:_number("limit", 50, 1000)]})
 
 
 @bp.get("/preview")
 def preview() -> Response:
     """A small card for an iframe: name, kind, code, parents, KKB status (from the release)."""
     unit = _unit(_text(request.args.get("id", ""), "'id'"))
-    facts = release_facts(current_app.extensions["kkb_store"], settings().base_iri, [unit.code])
     html = render_template("reconcile_preview.html", unit=unit, type=type_of(unit),
-                           chain=chain(unit), facts=facts.get(unit.code), map=mini_map(unit))
+                           chain=chain(unit), facts=about.release_facts([unit.code]).get(unit.code),
+                           map=about.mini_map(unit))
     response = Response(html, mimetype="text/html")
     # Clients show the card in an iframe of their own pages: framing allowed, the rest as strict.
     response.headers["Content-Security-Policy"] = (
@@ -368,12 +323,11 @@ def preview() -> Response:
 
 
 @bp.get("/view/<path:entity>")
-def view(entity: str) -> Response:
+def view(entity: str) -> BaseResponse:
     """The page of an entity: its IRI's page when the release has it, else its preview card."""
     unit = _unit(entity)
     kind = "kkb" if entity.startswith(KKB_PREFIX) else level_of(unit.code)
-    facts = release_facts(current_app.extensions["kkb_store"], settings().base_iri, [unit.code])
-    there = facts.get(unit.code)
-    if there and (there.kkb if kind == "kkb" else there.in_release):
+    there = about.release_facts([unit.code]).get(unit.code)
+    if there and (there["kkb"] if kind == "kkb" else there["in_release"]):
         return redirect(f"/id/{kind}/{unit.code}", 303)
     return redirect(f"/reconcile/preview?id={unit.code}", 303)

@@ -1,46 +1,33 @@
 """Linked Data: every IRI we mint dereferences here, on whatever host the server runs.
 
-``/id/{kind}/{key}`` answers for the IRI ``{base}id/{kind}/{key}`` (``base`` from the settings, so
-the same data is served on localhost or behind w3id.org): "ASK, then describe" against the store,
-as Trifid does. Anything :class:`~kkb_lod.iris.Minter` does not accept, or the store does not
-know, is a 404 (a page for browsers, text for programs).
-
-A release never changes while it is served, so a conditional request whose ``If-None-Match`` or
-``If-Modified-Since`` matches the release's validators is answered 304 before the store is asked
-anything, and an answer once drawn is served from the page cache (``_pages.PageCache``). (So a
-client that forges the validators of an IRI the store does not know gets 304, not 404: it is told
-only that its own copy is current.)
-
-**Cool-URIs pattern: content negotiation without a redirect.** The IRI itself answers with the
-representation ``Accept`` asks for: HTML for browsers, else Turtle, JSON-LD, RDF/XML or
-N-Triples. We do not answer 303: every IRI is a document URL on the server, and one round trip is
-what harvesters and browsers prefer. Each negotiated answer names the document it is in
-``Content-Location`` (``/id/village/62.04.06.2020.ttl``); the suffixed URLs
-(``.ttl .jsonld .rdf .nt .html``) serve exactly one format each, and every answer lists all of
-them in ``Link: <…>; rel="alternate"; type="…"`` headers, with ``Vary: Accept``.
-
-The ontology's terms are hash IRIs of ``https://w3id.org/kkb/def``, so ``/def`` (and ``/def.ttl``
-…) answers for all of them; the HTML page has an anchor per term.
+``/id/{kind}/{key}`` answers for ``{base}id/{kind}/{key}``: ASK, then describe, as Trifid does;
+anything the Minter refuses or the store does not know is a 404. Cool URIs without a 303: the IRI
+answers in the format ``Accept`` asks for (HTML for browsers, else Turtle, JSON-LD, RDF/XML or
+N-Triples), names its document in ``Content-Location`` and every format's in ``Link``; the
+suffixed URLs (``.ttl .jsonld .rdf .nt .html``) serve one format each. ``/def`` is the ontology
+document, one anchor per term. Answers are kept in the page cache and carry the release's
+validators (``_pages``).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, render_template, request
-from pyoxigraph import NamedNode, serialize
+from pyoxigraph import NamedNode, RdfFormat, serialize
 from werkzeug.exceptions import NotFound
 
 from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import IriError, ResourceRef
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
-from kkb_lod.web._pages import cacheable, minter, not_modified, page_cache, page_lang
+from kkb_lod.web._pages import cacheable, minter, page_lang, release_headers, remembered
 from kkb_lod.web._places import family_functions, place_map, place_summary
 from kkb_lod.web._registry import SHOWN, part_title, registry_fields, registry_records, year_figures
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("resources", __name__)
+bp.after_app_request(release_headers)
 KINDS = ("page", "graph")  # table order puts Turtle first: the default without Accept
 SUFFIXES = frozenset(f.suffix for f in for_kind(*KINDS))
 #: What a district is called on the pages of the Papua provinces, where the law says distrik.
@@ -56,18 +43,8 @@ def resource(kind: str, key: str) -> Response:
         ref = minter().parse(iri)  # a unit, a KKB and its decree or years, a registry row …
     except IriError:
         raise NotFound(f"{request.path} is not an IRI of this dataset") from None
-    fmt = negotiate(*KINDS, suffix=suffix)
-    lang = page_lang() if fmt.kind == "page" else ""
-    release = current_app.extensions["kkb_release"].get("id")  # none: a store that may change
-    if release and not_modified(f"{iri}|{fmt.name}", lang):  # the client has it: no store work
-        return _answer(b"", fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None,
-                       current=True)
-    body = page_cache().get((release, iri, fmt.name, lang)) if release else None
-    if body is None:
-        body = _describe(iri, ref, fmt, lang)
-        if release:
-            page_cache().put((release, iri, fmt.name, lang), body)
-    return _answer(body, fmt, f"/id/{kind}/{key}", iri, negotiated=suffix is None)
+    return document(f"/id/{kind}/{key}", iri, suffix,
+                    lambda fmt, lang: _describe(iri, ref, fmt, lang))
 
 
 def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
@@ -90,18 +67,19 @@ def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
         page["types"] = _distrik(page["types"], lang)
         page["rows"] = [(p, _distrik(values, lang)) for p, values in page["rows"]]
     registry = registry_fields(iri, lang) if kind == "kkb" and not part else None
-    if registry and registry.shown:  # shown in their own section, not again in the table
+    if registry and registry["shown"]:  # shown in their own section, not again in the table
         page["rows"] = [(p, values) for p, values in page["rows"] if p["iri"] not in SHOWN]
-        page["title"] = registry.heading or page["title"]
+        page["title"] = registry["heading"] or page["title"]
     records = registry_records(iri)
     if records:  # "Registri: file, sheet, row N" instead of a link named by the record's IRI
-        page["sources"] = [s for s in page["sources"] if s["iri"] not in {r.iri for r in records}]
+        page["sources"] = [s for s in page["sources"]
+                           if s["iri"] not in {r["iri"] for r in records}]
     return render_template(
         "resource.html", lang=lang, **page, path=f"/id/{kind}/{key}", formats=for_kind("graph"),
         map=None if part else place_map(iri),
         functions=family_functions(iri, lang) if kind == "kkb" and not part else [],
         summary=summary, years=year_figures(lang, iri) if summary else None,
-        registry=registry if registry and registry.shown else None,
+        registry=registry if registry and registry["shown"] else None,
         records=records).encode("utf-8")
 
 
@@ -114,21 +92,21 @@ def _distrik(terms: list[dict], lang: str) -> list[dict]:
 @bp.get("/def.<suffix>")
 def ontology(suffix: str | None = None) -> Response:
     """The ontology document: classes, properties, the eight family functions, the statuses."""
-    if suffix is not None and suffix not in SUFFIXES:
-        raise NotFound(f"no format .{suffix}")
-    fmt = negotiate(*KINDS, suffix=suffix)
+    return document("/def", ONTOLOGY_IRI, suffix, _ontology)
+
+
+def _ontology(fmt: Format, lang: str) -> bytes:
+    """The ontology graph in ``fmt`` (a page in ``lang``): 404 when the store lacks it."""
     graph_iri = minter().graph("ontology")
     triples = list(current_app.extensions["kkb_store"].query(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
     if not triples:
         raise NotFound("the ontology is not in the store")
-    if fmt.kind == "page":
-        page = ontology_page(to_graph(triples), ONTOLOGY_IRI, page_lang())
-        body: str | bytes = render_template("ontology.html", lang=page_lang(), **page,
-                                            formats=for_kind("graph"))
-    else:
-        body = _serialize(triples, fmt, first=ONTOLOGY_IRI)
-    return _answer(body, fmt, "/def", ONTOLOGY_IRI, negotiated=suffix is None)
+    if fmt.kind != "page":
+        return _serialize(triples, fmt, first=ONTOLOGY_IRI)
+    page = ontology_page(to_graph(triples), ONTOLOGY_IRI, lang)
+    return render_template("ontology.html", lang=lang, **page,
+                           formats=for_kind("graph")).encode("utf-8")
 
 
 def split_suffix(key: str) -> tuple[str, str | None]:
@@ -144,21 +122,25 @@ def _serialize(triples: list, fmt: Format, first: str) -> bytes:
     head = NamedNode(first)
     ordered = sorted(triples, key=lambda t: (t.subject != head, str(t.subject), str(t.predicate),
                                              str(t.object)))
-    return serialize(ordered, format=fmt.ox, prefixes=PREFIXES)
+    assert isinstance(fmt.ox, RdfFormat)  # a graph format: kinds "page" and "graph" only
+    return serialize(ordered, format=fmt.ox, prefixes=PREFIXES) or b""
 
 
-@lru_cache(maxsize=4096)
-def alternates(path: str) -> str:
-    """The ``Link`` header naming every format's document of ``path``."""
-    return ", ".join(f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
-                     for f in for_kind(*KINDS))
-
-
-def _answer(body: str | bytes, fmt: Format, path: str, iri: str, negotiated: bool,
-            current: bool = False) -> Response:
-    """The response with its alternates, the document it is, and the release's validators."""
-    headers = [("Link", alternates(path))]
-    if negotiated:
-        headers.append(("Content-Location", f"{path}.{fmt.suffix}"))
-    response = Response(body, mimetype=fmt.media_type, headers=headers)
-    return cacheable(response, f"{iri}|{fmt.name}", current)
+def document(path: str, key: str, suffix: str | None,
+             draw: Callable[[Format, str], str | bytes], suffix_routes: bool = True) -> Response:
+    """``path`` in the format its ``suffix`` names or the request negotiates, ``draw(format,
+    page language)`` kept in the page cache under ``key`` (what it describes); with every
+    format's document in ``Link``, the one it is in ``Content-Location`` (when negotiated) and
+    the release's caching headers. Without ``suffix_routes`` the formats are ``?format=``."""
+    if suffix is not None and suffix not in SUFFIXES:
+        raise NotFound(f"no format .{suffix}")
+    fmt = negotiate(*KINDS, suffix=suffix)
+    lang = page_lang() if fmt.kind == "page" else ""
+    response = Response(remembered((key, fmt.name, lang), lambda: draw(fmt, lang)),
+                        mimetype=fmt.media_type)
+    if suffix_routes:
+        response.headers["Link"] = ", ".join(
+            f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in for_kind(*KINDS))
+        if suffix is None:
+            response.headers["Content-Location"] = f"{path}.{fmt.suffix}"
+    return cacheable(response, f"{key}|{fmt.name}")
