@@ -33,17 +33,15 @@ from kkb_lod.dumps import Dump, describe_file, merge_unique, sort_unique, write_
 from kkb_lod.ingest import (
     OPTIONAL_TABLES,
     TABLES,
-    CrosswalkRow,
     InputError,
     Problem,
     Registry,
-    UnitRow,
     read_registry,
 )
-from kkb_lod.iris import Minter
-from kkb_lod.linking import Decision, Snapshot, link_units, match_units
+from kkb_lod.iris import REFERENCE, Minter
+from kkb_lod.linking import Decision, Snapshot, link_units, match_units, wikidata_snapshot
 from kkb_lod.linking.publish import link_triples
-from kkb_lod.mapping import REFERENCE, map_registry, to_graph
+from kkb_lod.mapping import map_registry, to_graph
 from kkb_lod.releases import (
     MANIFEST,
     partial_dir,
@@ -53,6 +51,7 @@ from kkb_lod.releases import (
     remove_leftovers,
 )
 from kkb_lod.releases import current_release as current_release  # re-exported for callers
+from kkb_lod.rows import CrosswalkRow, UnitRow
 from kkb_lod.stream import PART_LINES, Meter, write_nquads
 from kkb_lod.validate import Report, validate_graph, validate_store
 from kkb_lod.vocab import ONTOLOGY_FILE
@@ -356,7 +355,7 @@ def links(settings: Settings, registry: Registry) -> tuple[list[Decision], Snaps
         own = {u.code for u in registry.units}
         others = tuple(u for u in reference.national_units()
                        if u.level in ("province", "regency") and u.code not in own)
-        decisions += [d for d in match_units(others, reference.wikidata_snapshot(), {})
+        decisions += [d for d in match_units(others, wikidata_snapshot(), {})
                       if d.status == "linked"]
     return decisions, snapshot
 

@@ -17,12 +17,8 @@ import lzma
 from collections.abc import Callable, Container, Iterable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from kkb_lod.ingest import CrosswalkRow, UnitRow
-
-if TYPE_CHECKING:
-    from kkb_lod.linking import Snapshot
+from kkb_lod.rows import CrosswalkRow, UnitRow
 
 DATA = Path(__file__).with_name("reference_data")
 UNITS_FILE = DATA / "units.csv.xz"
@@ -136,7 +132,8 @@ def covered_units(codes: Iterable[str], area: Iterable[str] = ()) -> tuple[UnitR
 
 
 #: How the bundled Q-ids are described when they stand in for a registry's Wikidata snapshot
-#: (published as the linkset's source and date: the date of the Wikidata extract they come from).
+#: (:func:`kkb_lod.linking.wikidata_snapshot`; published as the linkset's source and date: the
+#: date of the Wikidata extract they come from).
 WIKIDATA_META = {
     "retrieved": "2017-01-10",
     "source": "Offline pairing bundled with kkb-lod (kkb_lod/reference_data/wikidata_qids.csv.xz), not a "
@@ -153,22 +150,6 @@ def wikidata_rows() -> tuple[dict[str, str], ...]:
     """The rows of the bundled Q-id file (``code,name,level,wikidata_qid,source_name,
     source_code_or_iso,source,note``): the country, 38 provinces and 514 regencies."""
     return tuple(csv.DictReader(io.StringIO(text(WIKIDATA_FILE), newline="")))
-
-
-def wikidata_snapshot() -> Snapshot:
-    """The bundled Q-ids as a Wikidata snapshot for :mod:`kkb_lod.linking`: each item paired with a
-    2025 code (the 26 regencies whose source code no longer exists are left out, never guessed),
-    and the country. The pairing is the source's, not Wikidata's P2588: links made from it are
-    ``paired-code`` links naming their source."""
-    from kkb_lod.linking import Entity, Snapshot
-
-    entities = tuple(
-        Entity(qid=r["wikidata_qid"], label_id=r["source_name"] if "soluvas" in r["source"] else "",
-               label_en=r["source_name"] if "soluvas" not in r["source"] else "", level=r["level"],
-               code=r["code"], code_source=f"{r['note']}; source: {r['source']}", bps_code="",
-               parent_qid="", latitude="", longitude="")
-        for r in wikidata_rows() if r["code"] or r["level"] == "country")
-    return Snapshot(entities, dict(WIKIDATA_META))
 
 
 def units_csv(units: Iterable[UnitRow]) -> str:
@@ -213,4 +194,4 @@ def crosswalk_for(codes: Container[str] | None) -> tuple[CrosswalkRow, ...]:
 
 __all__ = ["EDITION", "WIKIDATA_META", "area_covers", "covered", "covered_units", "covers", "crosswalk_csv",
            "crosswalk_for", "national_crosswalk", "national_units", "units_by_code", "units_csv",
-           "wikidata_rows", "wikidata_snapshot"]
+           "wikidata_rows"]

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from kkb_lod.ingest import UnitRow
 from kkb_lod.iris import is_code
 from kkb_lod.reference import national_crosswalk, units_by_code, wikidata_rows
+from kkb_lod.rows import UnitRow
 from kkb_lod.store import Store
 from kkb_lod.vocab import ONTOLOGY_IRI
 from kkb_lod.web._charts import Point, PointMap, point_map

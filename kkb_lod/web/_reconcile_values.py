@@ -12,7 +12,7 @@ from typing import Any
 
 from werkzeug.exceptions import BadRequest
 
-from kkb_lod.ingest import UnitRow
+from kkb_lod.rows import UnitRow
 from kkb_lod.store import Store
 from kkb_lod.web._reconcile_facts import (
     DEF,

@@ -25,10 +25,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
-from kkb_lod.ingest import UnitRow
 from kkb_lod.iris import is_code, level_of
 from kkb_lod.matching import Candidate, Entry
 from kkb_lod.resolve import national_matcher
+from kkb_lod.rows import UnitRow
 from kkb_lod.vocab import ONTOLOGY_IRI
 from kkb_lod.web._pages import settings
 from kkb_lod.web._reconcile_facts import (
