@@ -35,6 +35,11 @@ QUERY_CEILINGS = {"query_max_bytes": QUERY_MAX_BYTES_CEILING,
                   "query_max_patterns": QUERY_MAX_PATTERNS_CEILING}
 
 
+#: The base IRI of the published dataset; a server left at it serves a release under the base the
+#: release was built with (:func:`kkb_lod.releases.settings_for`).
+DEFAULT_BASE_IRI = "https://w3id.org/kkb/"
+
+
 class SettingsError(ValueError):
     """A setting with a missing or malformed value."""
 
@@ -48,7 +53,9 @@ class Settings:
     """Every setting of kkb-lod. Environment variable: ``KKB_`` + the upper-cased name."""
 
     base_iri: str = _setting(
-        "https://w3id.org/kkb/", "Base of every data IRI we mint; must end with '/'."
+        DEFAULT_BASE_IRI,
+        "Base of every data IRI we mint; must end with '/'. A server left at the default serves a "
+        "release under the base it was built with.",
     )
     data_dir: Path = _setting(Path("data"), "Registry folder read by build and validate.")
     build_dir: Path = _setting(

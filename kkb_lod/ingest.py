@@ -340,8 +340,6 @@ OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
     "kkb_years": frozenset({"registry_id", "village_code", "classification", "poktan",
                             "rumah_dataku", "source", "note"}),
 }
-#: The one table every registry folder must have; every other table may be missing (no rows).
-REQUIRED_TABLES = frozenset({"kkb"})
 
 #: Tables a registry folder may leave out (the yearly indicators, as an RDF Data Cube; the yearly
 #: records of each KKB).

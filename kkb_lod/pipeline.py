@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import gzip
-import json
 import shutil
 import tempfile
 import time
@@ -43,14 +42,13 @@ from kkb_lod.linking import Decision, Snapshot, link_units, match_units, wikidat
 from kkb_lod.linking.publish import link_triples
 from kkb_lod.mapping import map_registry, to_graph
 from kkb_lod.releases import (
-    MANIFEST,
     partial_dir,
     point_current,
     prune,
     release_dir,
     remove_leftovers,
+    write_manifest,
 )
-from kkb_lod.releases import current_release as current_release  # re-exported for callers
 from kkb_lod.rows import CrosswalkRow, UnitRow
 from kkb_lod.stream import PART_LINES, Meter, write_nquads
 from kkb_lod.validate import Report, validate_graph, validate_store
@@ -260,7 +258,7 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
             "store": settings.build_store == "disk",
             "seconds": timings, "dumps": [asdict(d) for d in dumps],
         }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        write_manifest(partial, manifest)
         release = release_dir(root, release_id)
         partial.rename(release)
     except BaseException:

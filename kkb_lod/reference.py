@@ -28,8 +28,6 @@ WIKIDATA_FILE = DATA / "wikidata_qids.csv.xz"
 UNIT_COLUMNS = ("code", "name", "level", "parent_code", "kind", "latitude", "longitude",
                 "postal_code")
 CROSSWALK_COLUMNS = ("bps_code", "bps_name", "kemendagri_code", "kemendagri_name_2025")
-#: The edition, as the sources cite it.
-EDITION = "Kepmendagri 2025 (300.2.2-2138, amended by 300.2.2-2430)"
 
 
 def compress(raw: bytes) -> bytes:
@@ -69,10 +67,14 @@ def _units(keep: Callable[[str], bool] | None = None) -> tuple[UnitRow, ...]:
     """The units whose code ``keep`` accepts (all without it); a record is made only for those
     (the code is each line's first cell, never quoted)."""
     file = shown(UNITS_FILE)
-    return tuple(
-        UnitRow(file, row, *(cell or None if n > 1 else cell for n, cell in enumerate(_cells(line))))
-        for row, line in enumerate(_lines(UNITS_FILE, UNIT_COLUMNS), start=2)
-        if keep is None or keep(line[:line.find(",")]))
+    return tuple(_unit(file, row, line) for row, line in enumerate(_lines(UNITS_FILE, UNIT_COLUMNS), start=2)
+                 if keep is None or keep(line[:line.find(",")]))
+
+
+def _unit(file: str, row: int, line: str) -> UnitRow:
+    """The unit of one line (the optional cells, from the fourth on, None when empty)."""
+    code, name, level, *optional = _cells(line)
+    return UnitRow(file, row, code, name, level, *(cell or None for cell in optional))
 
 
 @cache
@@ -192,6 +194,6 @@ def crosswalk_for(codes: Container[str] | None) -> tuple[CrosswalkRow, ...]:
     return tuple(rows)
 
 
-__all__ = ["EDITION", "WIKIDATA_META", "area_covers", "covered", "covered_units", "covers", "crosswalk_csv",
+__all__ = ["WIKIDATA_META", "area_covers", "covered", "covered_units", "covers", "crosswalk_csv",
            "crosswalk_for", "national_crosswalk", "national_units", "units_by_code", "units_csv",
            "wikidata_rows"]

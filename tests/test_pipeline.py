@@ -12,7 +12,8 @@ from rdflib import Graph, Literal, URIRef
 from kkb_lod import pipeline
 from kkb_lod.config import Settings
 from kkb_lod.ingest import InputError
-from kkb_lod.pipeline import BuildResult, ValidationFailed, build, current_release
+from kkb_lod.pipeline import BuildResult, ValidationFailed, build
+from kkb_lod.releases import current_release
 from kkb_lod.vocab import KKB, RDF
 
 from .conftest import BASE, DATA

@@ -37,7 +37,6 @@ from kkb_lod.vocab import PREFIXES
 from kkb_lod.web._answer import Answer
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 
 Term = NamedNode | BlankNode | Literal | Triple
