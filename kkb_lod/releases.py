@@ -5,8 +5,8 @@ of them, and ``servers/{pid}.pid`` for each running server. The build (:mod:`kkb
 writes releases and swaps ``current``; the store and the web app only read them. No other module
 computes these paths or reads a manifest itself.
 
-A release is served with the settings it was built with: its manifest records the base IRI, and
-:func:`settings_for` makes the server's settings follow it.
+A release is served with the settings it was built with: its manifest records the base IRI
+(:func:`kkb_lod.config.for_release` makes a server's settings follow it).
 
 A server pins the release it serves: it holds a shared ``flock`` on the release's
 ``manifest.json`` for as long as it serves it, and pruning removes only releases whose lock it can
@@ -19,7 +19,6 @@ workers until the last of them has gone.
 
 from __future__ import annotations
 
-import dataclasses
 import fcntl
 import json
 import os
@@ -28,10 +27,7 @@ import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
-
-if TYPE_CHECKING:
-    from kkb_lod.config import Settings
+from typing import Any, BinaryIO
 
 #: How many of the newest releases pruning keeps (besides ``current`` and pinned ones), so a
 #: rollback stays possible.
@@ -59,28 +55,10 @@ def read_manifest(release: Path) -> dict[str, Any]:
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     """Write ``manifest.json`` of the release being built in ``folder``; ``manifest`` holds the
-    id, counts, dumps and the settings it was built with (``base_iri``: :func:`settings_for`)."""
+    id, counts, dumps and the settings it was built with (``base_iri``)."""
     if "base_iri" not in manifest:
         raise ValueError("a release manifest records the base_iri it was built with")
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-
-
-def settings_for(settings: Settings, manifest: dict[str, Any]) -> Settings:
-    """``settings`` for serving the release of ``manifest``: its IRIs are under the base it was
-    built with, so a server whose ``base_iri`` is left at the default takes the release's (else
-    every page would be a 404). A different base set on purpose is refused (SettingsError naming
-    both): serving a release under a base it was not built with answers nothing."""
-    from kkb_lod.config import DEFAULT_BASE_IRI, SettingsError
-
-    built = manifest.get("base_iri")
-    if not built or built == settings.base_iri:
-        return settings
-    if settings.base_iri == DEFAULT_BASE_IRI:
-        return dataclasses.replace(settings, base_iri=built)
-    raise SettingsError(
-        f"base_iri (KKB_BASE_IRI) is {settings.base_iri}, but the release "
-        f"{manifest.get('id', '')} was built with base_iri {built}: leave base_iri unset to serve "
-        f"it under {built}, or build again with {settings.base_iri}")
 
 
 def has_current_link(build_dir: Path) -> bool:

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, URIRef
 
 from kkb_lod import releases
 from kkb_lod.cli import cli
-from kkb_lod.config import DEFAULT_BASE_IRI, Settings, SettingsError
 from kkb_lod.releases import (
     KEEP_RELEASES,
     current_release,
@@ -27,11 +25,8 @@ from kkb_lod.releases import (
     pin_current,
     point_current,
     prune,
-    settings_for,
 )
-from kkb_lod.web import create_app
 
-from .conftest import DATA
 from .server import pythonpath
 
 
@@ -319,35 +314,7 @@ def test_no_build_yet_says_to_build(tmp_path: Path) -> None:
         current_release(tmp_path)
 
 
-def test_settings_follow_the_base_the_release_was_built_with() -> None:
-    """Left at the default, the base becomes the release's; set on purpose to another, refused
-    naming both; a manifest from before the base was recorded changes nothing."""
-    built = {"id": "R", "base_iri": "http://example.test/kkb/"}
-    assert settings_for(Settings(), built).base_iri == "http://example.test/kkb/"
-    same = Settings(base_iri="http://example.test/kkb/")
-    assert settings_for(same, built) is same
-    with pytest.raises(SettingsError, match=r"is http://other\.test/, but the release R was built "
-                                            r"with base_iri http://example\.test/kkb/"):
-        settings_for(Settings(base_iri="http://other.test/"), built)
-    assert settings_for(Settings(), {"id": "old"}).base_iri == DEFAULT_BASE_IRI
+
+def test_a_manifest_records_the_base_iri() -> None:
     with pytest.raises(ValueError, match="records the base_iri"):
         releases.write_manifest(Path("unused"), {"id": "R"})
-
-
-def test_a_release_built_under_a_base_is_served_under_it(tmp_path: Path) -> None:
-    """A real ``kkb-lod build --base-iri`` and an app opened on it without the setting: the
-    pages answer (they were 404 under the default base), the data says the release's base; the
-    app is refused when told another base."""
-    base = "http://data.example.test/kkb/"
-    done = CliRunner().invoke(cli, ["build", "--data", str(DATA), "--out", str(tmp_path),
-                                    "--base-iri", base], catch_exceptions=False)
-    assert done.exit_code == 0, done.output
-    assert releases.read_manifest(current_release(tmp_path))["base_iri"] == base
-    app = create_app(Settings(build_dir=tmp_path))
-    assert app.config["KKB_SETTINGS"].base_iri == base
-    page = app.test_client().get("/id/village/62.04.06.2020", headers={"Accept": "text/turtle"})
-    assert page.status_code == 200
-    served = Graph().parse(data=page.get_data(as_text=True), format="turtle")
-    assert (URIRef(base + "id/village/62.04.06.2020"), None, None) in served
-    with pytest.raises(SettingsError, match=f"built with base_iri {base}"):
-        create_app(Settings(build_dir=tmp_path, base_iri="http://elsewhere.test/"))
