@@ -33,6 +33,8 @@ from typing import Any, BinaryIO
 #: rollback stays possible.
 KEEP_RELEASES = 3
 RELEASES, CURRENT, MANIFEST, SERVERS = "releases", "current", "manifest.json", "servers"
+#: Inside a release: the dumps (the N-Quads one is what a server loads) and the on-disk store.
+DUMPS, NQUADS, STORE = "dumps", "kkb.nq", "store"
 #: How often :func:`pin_current` resolves ``current`` again when a build pruned the release it
 #: found before it could pin it (each time means another build finished meanwhile).
 PIN_ATTEMPTS = 5
@@ -46,6 +48,16 @@ def partial_dir(root: Path, release_id: str) -> Path:
 def release_dir(root: Path, release_id: str) -> Path:
     """Where the complete release ``release_id`` lives."""
     return root / RELEASES / release_id
+
+
+def nquads_dump(release: Path) -> Path:
+    """The release's N-Quads dump: what the in-memory store loads and ``kkb-lod load`` sends."""
+    return release / DUMPS / NQUADS
+
+
+def store_dir(release: Path) -> Path:
+    """The release's on-disk store (absent when built with build_store 'none')."""
+    return release / STORE
 
 
 def read_manifest(release: Path) -> dict[str, Any]:
@@ -83,7 +95,7 @@ def check_servable(release: Path, mode: str) -> None:
     (``memory``: the N-Quads dump; ``disk``: the on-disk store) would miss. Cheap: the files are
     not read, so a server can check a release before its workers try to load it."""
     manifest = read_manifest(release)
-    needed = release / ("store" if mode == "disk" else "dumps/kkb.nq")
+    needed = store_dir(release) if mode == "disk" else nquads_dump(release)
     if not needed.exists() or mode == "disk" and manifest.get("store") is False:
         raise FileNotFoundError(f"the release {release} cannot be served from {mode}: "
                                 f"{needed} is missing")

@@ -31,7 +31,7 @@ from pyoxigraph import (
 )
 from pyoxigraph import Store as OxStore
 
-from kkb_lod.releases import current_release, read_manifest
+from kkb_lod.releases import current_release, nquads_dump, read_manifest, store_dir
 
 if TYPE_CHECKING:
     from kkb_lod.config import Settings
@@ -92,9 +92,9 @@ class OxigraphStore:
                 "with KKB_BUILD_STORE=disk")
         try:
             if mode == "disk":
-                return cls(OxStore.read_only(str(release / "store")))
+                return cls(OxStore.read_only(str(store_dir(release))))
             store = OxStore()
-            store.bulk_load(path=str(release / "dumps" / "kkb.nq"), format=RdfFormat.N_QUADS)
+            store.bulk_load(path=str(nquads_dump(release)), format=RdfFormat.N_QUADS)
             return cls(store)
         except (OSError, SyntaxError, ValueError) as err:
             raise StoreError(f"cannot open the build release at {release}: {err}") from err
@@ -285,7 +285,7 @@ def load_release(release: Path, store_url: str, batch: int = 50_000, timeout: fl
         sent[graph] = sent.get(graph, 0) + len(lines)
         progress(f"  {graph}: {sent[graph]:,} triples sent")
 
-    with open(release / "dumps" / "kkb.nq", "rb") as nquads:
+    with open(nquads_dump(release), "rb") as nquads:
         for line in nquads:
             cut = line.rindex(b" <")  # the graph IRI ends the line and holds no space
             graph = line[cut + 2:-4].decode("utf-8")
