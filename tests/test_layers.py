@@ -78,7 +78,7 @@ def imports(module: str) -> tuple[str, ...]:
         for name in names:
             # importing a.b.c runs a/__init__ and a/b/__init__ too
             parts = name.split(".")
-            for end in range(2, len(parts) + 1):
+            for end in range(1, len(parts) + 1):
                 part = ".".join(parts[:end])
                 if parts[0] == "kkb_lod" and source(part) is not None and part not in found:
                     found.append(part)
@@ -119,6 +119,8 @@ def test_the_walk_sees_imports_inside_functions_and_skips_type_checking() -> Non
     assert reach("kkb_lod.pipeline")["kkb_lod.ingest"][0] == "kkb_lod.pipeline"
     assert "kkb_lod.config" not in imports("kkb_lod.store")  # under TYPE_CHECKING only
     assert {"kkb_lod.web", "kkb_lod.web._pages", "kkb_lod.store"} <= set(SERVING)
+    with pytest.raises(pytest.fail.Exception, match=r"(?m)^kkb_lod\.cli -> kkb_lod\.pipeline$"):
+        test_the_serving_side_never_reaches_the_build("kkb_lod.cli")  # the message names the chain
 
 
 def test_nothing_serving_imports_the_build() -> None:
