@@ -38,15 +38,11 @@ def source(module: str) -> Path | None:
     return None
 
 
-def _type_checking(node: ast.AST) -> bool:
-    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-
-
 def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
     """Every node of ``tree`` but those under ``if TYPE_CHECKING:`` (its ``else`` does run)."""
     for child in ast.iter_child_nodes(tree):
-        if _type_checking(child):
-            for node in child.orelse:  # type: ignore[attr-defined]
+        if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+            for node in child.orelse:
                 yield node
                 yield from _runtime_nodes(node)
             continue
