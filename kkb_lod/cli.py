@@ -108,8 +108,9 @@ def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None,
     are named), 3 on SHACL violations, 1 with one line when the disk is full or the build folder
     cannot be written.
     """
-    from kkb_lod.pipeline import BuildBusy, ValidationFailed
+    from kkb_lod.pipeline import ValidationFailed
     from kkb_lod.pipeline import build as run_build
+    from kkb_lod.releases import BuildBusy
 
     settings = _settings(data_dir=data_dir, build_dir=build_dir, base_iri=base_iri,
                          reference=reference)

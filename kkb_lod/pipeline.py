@@ -10,7 +10,6 @@ replaces the release being served. A build with SHACL violations leaves its repo
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import gzip
 import shutil
 import tempfile
@@ -42,11 +41,11 @@ from kkb_lod.linking import Decision, Snapshot, link_units, match_units, wikidat
 from kkb_lod.linking.publish import link_triples
 from kkb_lod.mapping import map_registry, to_graph
 from kkb_lod.releases import (
+    building,
     partial_dir,
     point_current,
     prune,
     release_dir,
-    remove_leftovers,
     write_manifest,
 )
 from kkb_lod.rows import CrosswalkRow, UnitRow
@@ -58,10 +57,6 @@ Progress = Callable[[str], None]
 LINKS, ONTOLOGY = "links/wikidata", "ontology"
 #: A registry folder holding this file is synthetic; its IRIs must lie in the synthetic space.
 SYNTHETIC_MARKER, SYNTHETIC_SPACE = "SYNTHETIC.txt", "/synthetic/"
-
-
-class BuildBusy(RuntimeError):
-    """Another build holds the build folder's lock."""
 
 
 class ValidationFailed(Exception):
@@ -166,13 +161,7 @@ def build(settings: Settings, progress: Progress = lambda _: None,
     grow with the registry beyond that copy while it is checked. ``validate=False`` is for
     benchmarks only: such a release says ``"validated": false`` in its manifest.
     """
-    settings.build_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.build_dir / ".lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildBusy(f"another build is running in {settings.build_dir}") from None
-        remove_leftovers(settings.build_dir)
+    with building(settings.build_dir):
         return _build(settings, progress, validate)
 
 

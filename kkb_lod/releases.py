@@ -25,6 +25,8 @@ import os
 import shutil
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -33,6 +35,8 @@ from typing import Any, BinaryIO
 #: rollback stays possible.
 KEEP_RELEASES = 3
 RELEASES, CURRENT, MANIFEST, SERVERS = "releases", "current", "manifest.json", "servers"
+#: The lock a build holds on its build folder (one build at a time).
+BUILD_LOCK = ".lock"
 #: Inside a release: the dumps (the N-Quads one is what a server loads) and the on-disk store.
 DUMPS, NQUADS, STORE = "dumps", "kkb.nq", "store"
 #: How often :func:`pin_current` resolves ``current`` again when a build pruned the release it
@@ -99,6 +103,24 @@ def check_servable(release: Path, mode: str) -> None:
     if not needed.exists() or mode == "disk" and manifest.get("store") is False:
         raise FileNotFoundError(f"the release {release} cannot be served from {mode}: "
                                 f"{needed} is missing")
+
+
+class BuildBusy(RuntimeError):
+    """Another build holds the build folder's lock."""
+
+
+@contextmanager
+def building(root: Path) -> Iterator[None]:
+    """Hold the build lock of ``root`` (made if missing) and remove what a killed build left
+    (:func:`remove_leftovers`); BuildBusy at once when another build holds it."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / BUILD_LOCK, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildBusy(f"another build is running in {root}") from None
+        remove_leftovers(root)
+        yield
 
 
 def remove_leftovers(root: Path) -> None:

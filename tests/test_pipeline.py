@@ -180,7 +180,7 @@ def test_ctrl_c_stops_a_build_cleanly(tmp_path: Path, stage: str) -> None:
 def test_one_build_at_a_time(tmp_path: Path) -> None:
     import fcntl
 
-    from kkb_lod.pipeline import BuildBusy
+    from kkb_lod.releases import BuildBusy
 
     out = tmp_path / "out"
     out.mkdir()
