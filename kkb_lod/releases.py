@@ -3,7 +3,7 @@
 A build folder holds ``releases/{id}/`` (each with ``manifest.json``), the ``current`` link to one
 of them, and ``servers/{pid}.pid`` for each running server. The build (:mod:`kkb_lod.pipeline`)
 writes releases and swaps ``current``; the store and the web app only read them. No other module
-computes these paths or reads a manifest itself.
+reads or writes a manifest, takes the build lock or touches ``current`` itself.
 
 A release is served with the settings it was built with: its manifest records the base IRI
 (:func:`kkb_lod.config.for_release` makes a server's settings follow it).
