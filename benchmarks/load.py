@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._server import gunicorn  # noqa: E402
 from kkb_lod.config import Settings  # noqa: E402
-from kkb_lod.pipeline import build, current_release  # noqa: E402
+from kkb_lod.pipeline import build  # noqa: E402
+from kkb_lod.releases import current_release  # noqa: E402
 
 Q = urllib.parse.quote
 MIX: list[tuple[str, str, dict[str, str]]] = [

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._server import gunicorn  # noqa: E402
 from kkb_lod.config import Settings  # noqa: E402
-from kkb_lod.pipeline import build, current_release  # noqa: E402
-from kkb_lod.releases import read_manifest  # noqa: E402
+from kkb_lod.pipeline import build  # noqa: E402
+from kkb_lod.releases import current_release, read_manifest  # noqa: E402
 from kkb_lod.store import OxigraphStore  # noqa: E402
 from kkb_lod.vocab import PREFIXES  # noqa: E402
 

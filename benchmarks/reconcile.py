@@ -36,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._server import gunicorn  # noqa: E402
 from kkb_lod.config import Settings  # noqa: E402
 from kkb_lod.names import name_key  # noqa: E402
-from kkb_lod.pipeline import build, current_release  # noqa: E402
+from kkb_lod.pipeline import build  # noqa: E402
 from kkb_lod.reference import national_crosswalk, national_units, units_by_code  # noqa: E402
+from kkb_lod.releases import current_release  # noqa: E402
 from kkb_lod.store import OxigraphStore  # noqa: E402
 from kkb_lod.web import create_app  # noqa: E402
 from kkb_lod.web.reconcile import BATCH_SIZE  # noqa: E402

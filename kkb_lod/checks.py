@@ -11,26 +11,23 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from kkb_lod.history import earlier_edition, load_history
-from kkb_lod.ingest import (
-    DEFAULT_PROGRAMME,
+from kkb_lod.ingest import DEFAULT_PROGRAMME, InputError, Problem, Registry
+from kkb_lod.iris import level_of, parent_code
+from kkb_lod.names import same_name
+from kkb_lod.reference import units_by_code
+from kkb_lod.resolve import national_matcher, village_query
+from kkb_lod.rows import (
     ActivityRow,
-    InputError,
     KkbRow,
     KkbYearRow,
     ObjectiveRow,
     OrganisationRow,
     PostRow,
-    Problem,
     ProgrammeRow,
     Record,
-    Registry,
     SourceRow,
     UnitRow,
 )
-from kkb_lod.iris import level_of, parent_code
-from kkb_lod.names import same_name
-from kkb_lod.reference import units_by_code
-from kkb_lod.resolve import national_matcher, village_query
 from kkb_lod.vocab import FAMILY_FUNCTIONS
 
 

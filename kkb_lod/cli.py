@@ -108,8 +108,9 @@ def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None,
     are named), 3 on SHACL violations, 1 with one line when the disk is full or the build folder
     cannot be written.
     """
-    from kkb_lod.pipeline import BuildBusy, ValidationFailed
+    from kkb_lod.pipeline import ValidationFailed
     from kkb_lod.pipeline import build as run_build
+    from kkb_lod.releases import BuildBusy
 
     settings = _settings(data_dir=data_dir, build_dir=build_dir, base_iri=base_iri,
                          reference=reference)
@@ -252,7 +253,7 @@ def _refresh(units: tuple, settings: Settings, endpoint: str, progress: Progress
               help="Triples per request (the first one of a graph replaces it, PUT; then POST).")
 def load(build_dir: Path | None, store_url: str, batch: int) -> None:
     """Load the current release into a remote SPARQL store, to serve it with KKB_SPARQL_URL."""
-    from kkb_lod.pipeline import current_release
+    from kkb_lod.releases import current_release
     from kkb_lod.store import StoreError, load_release
 
     settings = _settings(build_dir=build_dir)
@@ -421,7 +422,7 @@ def _prepare_to_serve(settings: Settings) -> None:
     """Build the registry if the build folder has no release, then open the release once."""
     from kkb_lod.pipeline import ValidationFailed
     from kkb_lod.pipeline import build as run_build
-    from kkb_lod.releases import current_release
+    from kkb_lod.releases import current_release, has_current_link
     from kkb_lod.store import NoDiskStore, StoreError
     from kkb_lod.web import create_app
 
@@ -430,7 +431,7 @@ def _prepare_to_serve(settings: Settings) -> None:
             try:
                 current_release(settings.build_dir)
             except FileNotFoundError:
-                if (settings.build_dir / "current").is_symlink():
+                if has_current_link(settings.build_dir):
                     raise click.ClickException(
                         f"cannot serve {settings.build_dir}: its current link points to no "
                         "complete release; rebuild it") from None

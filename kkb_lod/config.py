@@ -35,6 +35,11 @@ QUERY_CEILINGS = {"query_max_bytes": QUERY_MAX_BYTES_CEILING,
                   "query_max_patterns": QUERY_MAX_PATTERNS_CEILING}
 
 
+#: The base IRI of the published dataset; a server left at it serves a release under the base the
+#: release was built with (:func:`for_release`).
+DEFAULT_BASE_IRI = "https://w3id.org/kkb/"
+
+
 class SettingsError(ValueError):
     """A setting with a missing or malformed value."""
 
@@ -48,7 +53,9 @@ class Settings:
     """Every setting of kkb-lod. Environment variable: ``KKB_`` + the upper-cased name."""
 
     base_iri: str = _setting(
-        "https://w3id.org/kkb/", "Base of every data IRI we mint; must end with '/'."
+        DEFAULT_BASE_IRI,
+        "Base of every data IRI we mint; must end with '/'. A server left at the default serves a "
+        "release under the base it was built with.",
     )
     data_dir: Path = _setting(Path("data"), "Registry folder read by build and validate.")
     build_dir: Path = _setting(
@@ -231,6 +238,23 @@ def area_codes(area: str, named: str = "area (KKB_AREA)") -> tuple[str, ...]:
                                 f"whole regency/city or province: give its regency/city {regency} "
                                 f"({units[regency].name})")
     return codes
+
+
+def for_release(settings: Settings, manifest: Mapping[str, Any]) -> Settings:
+    """``settings`` for serving the release of ``manifest`` (its ``manifest.json``). Its IRIs are
+    under the base it was built with, so a server whose ``base_iri`` is left at the default takes
+    the release's (else every page would be a 404); a different base set on purpose is refused
+    (SettingsError naming both): serving a release under a base it was not built with answers
+    nothing. A base given equal to the default counts as left at it."""
+    built = manifest.get("base_iri")
+    if not built or built == settings.base_iri:
+        return settings
+    if settings.base_iri == DEFAULT_BASE_IRI:
+        return dataclasses.replace(settings, base_iri=built)
+    raise SettingsError(
+        f"base_iri (KKB_BASE_IRI) is {settings.base_iri}, but the release "
+        f"{manifest.get('id', '')} was built with base_iri {built}: leave base_iri unset to serve "
+        f"it under {built}, or build again with {settings.base_iri}")
 
 
 #: The settings file ``kkb-lod init`` writes and a command finds in the current folder.

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 
-from kkb_lod.ingest import DEFAULT_PROGRAMME, KkbRow, Record
+from kkb_lod.ingest import DEFAULT_PROGRAMME
+from kkb_lod.rows import KkbRow, Record
 from kkb_lod.vocab import CLASSIFICATION_LEVELS, DCTERMS, KKB, POKTAN_KINDS, PROV, RDF, RDFS, XSD
 
 if TYPE_CHECKING:

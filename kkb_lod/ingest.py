@@ -3,7 +3,8 @@
 Each CSV file has a declared set of columns and a parser per column; every cell is parsed and every
 record keeps its file and row number, so a problem is reported as *file, row, column, value* — all
 problems of a folder at once, because a person fixing a spreadsheet wants the whole list. The
-cross-table checks against the official region list live in :mod:`kkb_lod.checks`.
+record types are in :mod:`kkb_lod.rows`; the cross-table checks against the official region list
+live in :mod:`kkb_lod.checks`.
 
 Sizes are bounded (:class:`Limits`) before anything is parsed, so a huge or runaway file (an
 export gone wrong, a wrong file dropped in the folder) is refused with its row instead of being
@@ -16,11 +17,12 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from kkb_lod import reference
 from kkb_lod.cells import (
     CellError,
     ascii_digits,
@@ -31,6 +33,21 @@ from kkb_lod.cells import (
     yes_no,
 )
 from kkb_lod.iris import CODE_RE, SLUG_RE
+from kkb_lod.rows import (
+    ActivityRow,
+    CrosswalkRow,
+    IndicatorRow,
+    KkbRow,
+    KkbYearRow,
+    ObjectiveRow,
+    ObservationRow,
+    OrganisationRow,
+    PostRow,
+    ProgrammeRow,
+    Record,
+    SourceRow,
+    UnitRow,
+)
 
 if TYPE_CHECKING:
     from kkb_lod.resolve import Resolution
@@ -234,172 +251,6 @@ def one_of(*allowed: str) -> Parser:
     return parse
 
 
-# --- records -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Record:
-    """Where a record came from: file, sheet of a workbook, row as a spreadsheet shows it, and the
-    header each column has in the file where it is not the canonical name (for the messages)."""
-
-    file: str
-    row: int
-    sheet: str | None = field(default=None, kw_only=True)
-    written: Mapping[str, str] | None = field(default=None, kw_only=True, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class UnitRow(Record):
-    code: str
-    name: str
-    level: str
-    parent_code: str | None
-    kind: str | None
-    latitude: str | None
-    longitude: str | None
-    postal_code: str | None
-
-
-@dataclass(frozen=True)
-class CrosswalkRow(Record):
-    bps_code: str
-    bps_name: str
-    kemendagri_code: str | None
-    kemendagri_name_2025: str | None
-
-
-@dataclass(frozen=True)
-class KkbRow(Record):
-    village_code: str
-    village_name: str
-    district_code: str
-    district_name: str
-    programme: str
-    status: str
-    designation_date: dt.date | int | None
-    designated_by: str | None
-    source: str | None  # None: the row comes from the registry file itself
-    source_village_name: str | None
-    source_village_kind: str | None
-    source_district_name: str | None
-    source_excerpt: tuple[str, ...]
-    # The KKB's own registry entry (issue #16); every one may be left out of the file.
-    registry_id: str | None = None
-    kampung_name: str | None = None
-    sub_village: str | None = None
-    inauguration_date: dt.date | None = None
-    inaugurated_by: str | None = None
-    pokja_decree_number: str | None = None
-    pokja_decree_date: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class KkbYearRow(Record):
-    """One year of one KKB (table ``kkb_years``), naming the KKB by its registry id or village."""
-
-    registry_id: str | None
-    village_code: str | None
-    year: int
-    classification: str | None
-    poktan: tuple[str, ...]
-    rumah_dataku: bool | None
-    source: str | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class ActivityRow(Record):
-    activity_id: str
-    scope_code: str
-    year: int
-    status: str
-    organiser: str
-    partners: tuple[str, ...]
-    partner_description: str | None
-    functions: tuple[str, ...]
-    source: str
-    source_excerpt: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class OrganisationRow(Record):
-    org_id: str
-    name: str
-    name_en: str | None
-    acronym: str | None
-    kind: str
-    parent_org: str | None
-    jurisdiction_code: str | None
-    source: str | None
-    source_excerpt: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PostRow(Record):
-    post_id: str
-    org_id: str
-    title: str
-    title_en: str | None
-    holder_id: str | None
-    holder_name: str | None
-    source: str
-    source_excerpt: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ProgrammeRow(Record):
-    programme_id: str
-    name: str
-    name_en: str | None
-    supports: str | None
-    source: str
-    source_excerpt: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ObjectiveRow(Record):
-    objective_id: str
-    programme_id: str
-    text: str
-    text_en: str | None
-    source: str
-    source_excerpt: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SourceRow(Record):
-    source_id: str
-    kind: str
-    label: str
-    label_en: str | None
-    publisher: str | None
-    place: str | None
-    place_code: str | None
-    language: str
-    document: str | None  # the source's own text or file, relative to the registry folder
-    stated_kkb_count: int | None
-    stated_district_count: int | None
-    stated_village_kind: str | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class IndicatorRow(Record):
-    indicator_id: str
-    label: str
-    label_en: str | None
-    source: str
-
-
-@dataclass(frozen=True)
-class ObservationRow(Record):
-    indicator: str
-    area_code: str
-    year: int
-    value: str
-    source: str
-
-
 def number(value: str) -> str:
     if not re.fullmatch(r"-?[0-9]{1,15}(\.[0-9]{1,15})?", ascii_digits(value)):
         raise CellError("is not a number like 12 or 41.75")
@@ -489,8 +340,6 @@ OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
     "kkb_years": frozenset({"registry_id", "village_code", "classification", "poktan",
                             "rumah_dataku", "source", "note"}),
 }
-#: The one table every registry folder must have; every other table may be missing (no rows).
-REQUIRED_TABLES = frozenset({"kkb"})
 
 #: Tables a registry folder may leave out (the yearly indicators, as an RDF Data Cube; the yearly
 #: records of each KKB).
@@ -589,8 +438,6 @@ def bundled_reference(tables: dict[str, tuple[Record, ...]], area: tuple[str, ..
     province) and its ``area`` (:func:`kkb_lod.reference.area_covers`: also each province whole,
     or the country), and the crosswalk rows onto them. A folder with its own
     ``regions/units.csv`` publishes that list: ``area`` does not widen it."""
-    from kkb_lod import reference  # it builds on this module's records
-
     found: dict[str, tuple[Record, ...]] = {}
     if "units" not in tables:
         found["units"] = reference.covered_units(named_codes(tables), area)

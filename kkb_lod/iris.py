@@ -33,6 +33,8 @@ SLUG_KINDS = frozenset(
      "link", "indicator", "observation", "name", "edition", "record"}
 )
 KINDS = CODE_KINDS | SLUG_KINDS
+#: Named graphs of a build (names for :meth:`Minter.graph`).
+REGIONS, REGISTRY, INDICATORS, REFERENCE = "regions", "registry", "indicators", "reference"
 #: The parts of a KKB designation: its pokja decree, and its record of one year (a year YYYY).
 POKJA = "pokja"
 YEAR_PART_RE = re.compile(r"^(?:19|20)[0-9]{2}\Z")

@@ -37,8 +37,9 @@ from kkb_lod.history import (
     earlier_edition,
     load_history,
 )
-from kkb_lod.ingest import CrosswalkRow, KkbRow, Registry, SourceRow, UnitRow
-from kkb_lod.iris import Minter, parent_code
+from kkb_lod.ingest import Registry
+from kkb_lod.iris import INDICATORS, REFERENCE, REGIONS, REGISTRY, Minter, parent_code
+from kkb_lod.rows import CrosswalkRow, KkbRow, SourceRow, UnitRow
 from kkb_lod.vocab import (
     DCTERMS,
     FAMILY_FUNCTIONS,
@@ -61,8 +62,6 @@ if TYPE_CHECKING:
 
 Triple = tuple[Node, Node, Node]
 
-#: Named graphs of a build (names for :meth:`Minter.graph`).
-REGIONS, REGISTRY, INDICATORS, REFERENCE = "regions", "registry", "indicators", "reference"
 #: The one qb:DataSet holding the indicator observations of a build.
 INDICATOR_DATASET = "indicators"
 

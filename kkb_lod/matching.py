@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from kkb_lod.history import EDITION_SOURCES, History
-from kkb_lod.ingest import UnitRow
 from kkb_lod.names import name_key, normalise_name, tokens
+from kkb_lod.rows import UnitRow
 
 #: Name similarity of an exact match on another name than the current one (an earlier edition's).
 OTHER_NAME = 0.95

@@ -10,9 +10,7 @@ replaces the release being served. A build with SHACL violations leaves its repo
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import gzip
-import json
 import shutil
 import tempfile
 import time
@@ -33,26 +31,24 @@ from kkb_lod.dumps import Dump, describe_file, merge_unique, sort_unique, write_
 from kkb_lod.ingest import (
     OPTIONAL_TABLES,
     TABLES,
-    CrosswalkRow,
     InputError,
     Problem,
     Registry,
-    UnitRow,
     read_registry,
 )
-from kkb_lod.iris import Minter
-from kkb_lod.linking import Decision, Snapshot, link_units, match_units
+from kkb_lod.iris import REFERENCE, Minter
+from kkb_lod.linking import Decision, Snapshot, link_units, match_units, wikidata_snapshot
 from kkb_lod.linking.publish import link_triples
-from kkb_lod.mapping import REFERENCE, map_registry, to_graph
+from kkb_lod.mapping import map_registry, to_graph
 from kkb_lod.releases import (
-    MANIFEST,
+    building,
     partial_dir,
     point_current,
     prune,
     release_dir,
-    remove_leftovers,
+    write_manifest,
 )
-from kkb_lod.releases import current_release as current_release  # re-exported for callers
+from kkb_lod.rows import CrosswalkRow, UnitRow
 from kkb_lod.stream import PART_LINES, Meter, write_nquads
 from kkb_lod.validate import Report, validate_graph, validate_store
 from kkb_lod.vocab import ONTOLOGY_FILE
@@ -61,10 +57,6 @@ Progress = Callable[[str], None]
 LINKS, ONTOLOGY = "links/wikidata", "ontology"
 #: A registry folder holding this file is synthetic; its IRIs must lie in the synthetic space.
 SYNTHETIC_MARKER, SYNTHETIC_SPACE = "SYNTHETIC.txt", "/synthetic/"
-
-
-class BuildBusy(RuntimeError):
-    """Another build holds the build folder's lock."""
 
 
 class ValidationFailed(Exception):
@@ -169,13 +161,7 @@ def build(settings: Settings, progress: Progress = lambda _: None,
     grow with the registry beyond that copy while it is checked. ``validate=False`` is for
     benchmarks only: such a release says ``"validated": false`` in its manifest.
     """
-    settings.build_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.build_dir / ".lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildBusy(f"another build is running in {settings.build_dir}") from None
-        remove_leftovers(settings.build_dir)
+    with building(settings.build_dir):
         return _build(settings, progress, validate)
 
 
@@ -261,7 +247,7 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
             "store": settings.build_store == "disk",
             "seconds": timings, "dumps": [asdict(d) for d in dumps],
         }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        write_manifest(partial, manifest)
         release = release_dir(root, release_id)
         partial.rename(release)
     except BaseException:
@@ -356,7 +342,7 @@ def links(settings: Settings, registry: Registry) -> tuple[list[Decision], Snaps
         own = {u.code for u in registry.units}
         others = tuple(u for u in reference.national_units()
                        if u.level in ("province", "regency") and u.code not in own)
-        decisions += [d for d in match_units(others, reference.wikidata_snapshot(), {})
+        decisions += [d for d in match_units(others, wikidata_snapshot(), {})
                       if d.status == "linked"]
     return decisions, snapshot
 

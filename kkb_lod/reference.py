@@ -17,12 +17,8 @@ import lzma
 from collections.abc import Callable, Container, Iterable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from kkb_lod.ingest import CrosswalkRow, UnitRow
-
-if TYPE_CHECKING:
-    from kkb_lod.linking import Snapshot
+from kkb_lod.rows import CrosswalkRow, UnitRow
 
 DATA = Path(__file__).with_name("reference_data")
 UNITS_FILE = DATA / "units.csv.xz"
@@ -32,8 +28,6 @@ WIKIDATA_FILE = DATA / "wikidata_qids.csv.xz"
 UNIT_COLUMNS = ("code", "name", "level", "parent_code", "kind", "latitude", "longitude",
                 "postal_code")
 CROSSWALK_COLUMNS = ("bps_code", "bps_name", "kemendagri_code", "kemendagri_name_2025")
-#: The edition, as the sources cite it.
-EDITION = "Kepmendagri 2025 (300.2.2-2138, amended by 300.2.2-2430)"
 
 
 def compress(raw: bytes) -> bytes:
@@ -73,10 +67,14 @@ def _units(keep: Callable[[str], bool] | None = None) -> tuple[UnitRow, ...]:
     """The units whose code ``keep`` accepts (all without it); a record is made only for those
     (the code is each line's first cell, never quoted)."""
     file = shown(UNITS_FILE)
-    return tuple(
-        UnitRow(file, row, *(cell or None if n > 1 else cell for n, cell in enumerate(_cells(line))))
-        for row, line in enumerate(_lines(UNITS_FILE, UNIT_COLUMNS), start=2)
-        if keep is None or keep(line[:line.find(",")]))
+    return tuple(_unit(file, row, line) for row, line in enumerate(_lines(UNITS_FILE, UNIT_COLUMNS), start=2)
+                 if keep is None or keep(line[:line.find(",")]))
+
+
+def _unit(file: str, row: int, line: str) -> UnitRow:
+    """The unit of one line (the optional cells, from the fourth on, None when empty)."""
+    code, name, level, *optional = _cells(line)
+    return UnitRow(file, row, code, name, level, *(cell or None for cell in optional))
 
 
 @cache
@@ -136,7 +134,8 @@ def covered_units(codes: Iterable[str], area: Iterable[str] = ()) -> tuple[UnitR
 
 
 #: How the bundled Q-ids are described when they stand in for a registry's Wikidata snapshot
-#: (published as the linkset's source and date: the date of the Wikidata extract they come from).
+#: (:func:`kkb_lod.linking.wikidata_snapshot`; published as the linkset's source and date: the
+#: date of the Wikidata extract they come from).
 WIKIDATA_META = {
     "retrieved": "2017-01-10",
     "source": "Offline pairing bundled with kkb-lod (kkb_lod/reference_data/wikidata_qids.csv.xz), not a "
@@ -153,22 +152,6 @@ def wikidata_rows() -> tuple[dict[str, str], ...]:
     """The rows of the bundled Q-id file (``code,name,level,wikidata_qid,source_name,
     source_code_or_iso,source,note``): the country, 38 provinces and 514 regencies."""
     return tuple(csv.DictReader(io.StringIO(text(WIKIDATA_FILE), newline="")))
-
-
-def wikidata_snapshot() -> Snapshot:
-    """The bundled Q-ids as a Wikidata snapshot for :mod:`kkb_lod.linking`: each item paired with a
-    2025 code (the 26 regencies whose source code no longer exists are left out, never guessed),
-    and the country. The pairing is the source's, not Wikidata's P2588: links made from it are
-    ``paired-code`` links naming their source."""
-    from kkb_lod.linking import Entity, Snapshot
-
-    entities = tuple(
-        Entity(qid=r["wikidata_qid"], label_id=r["source_name"] if "soluvas" in r["source"] else "",
-               label_en=r["source_name"] if "soluvas" not in r["source"] else "", level=r["level"],
-               code=r["code"], code_source=f"{r['note']}; source: {r['source']}", bps_code="",
-               parent_qid="", latitude="", longitude="")
-        for r in wikidata_rows() if r["code"] or r["level"] == "country")
-    return Snapshot(entities, dict(WIKIDATA_META))
 
 
 def units_csv(units: Iterable[UnitRow]) -> str:
@@ -211,6 +194,6 @@ def crosswalk_for(codes: Container[str] | None) -> tuple[CrosswalkRow, ...]:
     return tuple(rows)
 
 
-__all__ = ["EDITION", "WIKIDATA_META", "area_covers", "covered", "covered_units", "covers", "crosswalk_csv",
+__all__ = ["WIKIDATA_META", "area_covers", "covered", "covered_units", "covers", "crosswalk_csv",
            "crosswalk_for", "national_crosswalk", "national_units", "units_by_code", "units_csv",
-           "wikidata_rows", "wikidata_snapshot"]
+           "wikidata_rows"]

@@ -2,7 +2,11 @@
 
 A build folder holds ``releases/{id}/`` (each with ``manifest.json``), the ``current`` link to one
 of them, and ``servers/{pid}.pid`` for each running server. The build (:mod:`kkb_lod.pipeline`)
-writes releases and swaps ``current``; the store and the web app only read them.
+writes releases and swaps ``current``; the store and the web app only read them. No other module
+reads or writes a manifest, takes the build lock or touches ``current`` itself.
+
+A release is served with the settings it was built with: its manifest records the base IRI
+(:func:`kkb_lod.config.for_release` makes a server's settings follow it).
 
 A server pins the release it serves: it holds a shared ``flock`` on the release's
 ``manifest.json`` for as long as it serves it, and pruning removes only releases whose lock it can
@@ -21,6 +25,8 @@ import os
 import shutil
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -29,6 +35,10 @@ from typing import Any, BinaryIO
 #: rollback stays possible.
 KEEP_RELEASES = 3
 RELEASES, CURRENT, MANIFEST, SERVERS = "releases", "current", "manifest.json", "servers"
+#: The lock a build holds on its build folder (one build at a time).
+BUILD_LOCK = ".lock"
+#: Inside a release: the dumps (the N-Quads one is what a server loads) and the on-disk store.
+DUMPS, NQUADS, STORE = "dumps", "kkb.nq", "store"
 #: How often :func:`pin_current` resolves ``current`` again when a build pruned the release it
 #: found before it could pin it (each time means another build finished meanwhile).
 PIN_ATTEMPTS = 5
@@ -44,9 +54,33 @@ def release_dir(root: Path, release_id: str) -> Path:
     return root / RELEASES / release_id
 
 
+def nquads_dump(release: Path) -> Path:
+    """The release's N-Quads dump: what the in-memory store loads and ``kkb-lod load`` sends."""
+    return release / DUMPS / NQUADS
+
+
+def store_dir(release: Path) -> Path:
+    """The release's on-disk store (absent when built with build_store 'none')."""
+    return release / STORE
+
+
 def read_manifest(release: Path) -> dict[str, Any]:
     """The release's ``manifest.json`` (OSError or ValueError if it cannot be read)."""
     return json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Write ``manifest.json`` of the release being built in ``folder``; ``manifest`` holds the
+    id, counts, dumps and the settings it was built with (``base_iri``)."""
+    if "base_iri" not in manifest:
+        raise ValueError("a release manifest records the base_iri it was built with")
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def has_current_link(build_dir: Path) -> bool:
+    """Whether ``build_dir`` has a ``current`` link, complete release or not (a build folder
+    with none gets a first build; one whose link points nowhere complete must be rebuilt)."""
+    return (build_dir / CURRENT).is_symlink()
 
 
 def current_release(build_dir: Path) -> Path:
@@ -65,10 +99,28 @@ def check_servable(release: Path, mode: str) -> None:
     (``memory``: the N-Quads dump; ``disk``: the on-disk store) would miss. Cheap: the files are
     not read, so a server can check a release before its workers try to load it."""
     manifest = read_manifest(release)
-    needed = release / ("store" if mode == "disk" else "dumps/kkb.nq")
+    needed = store_dir(release) if mode == "disk" else nquads_dump(release)
     if not needed.exists() or mode == "disk" and manifest.get("store") is False:
         raise FileNotFoundError(f"the release {release} cannot be served from {mode}: "
                                 f"{needed} is missing")
+
+
+class BuildBusy(RuntimeError):
+    """Another build holds the build folder's lock."""
+
+
+@contextmanager
+def building(root: Path) -> Iterator[None]:
+    """Hold the build lock of ``root`` (made if missing) and remove what a killed build left
+    (:func:`remove_leftovers`); BuildBusy at once when another build holds it."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / BUILD_LOCK, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildBusy(f"another build is running in {root}") from None
+        remove_leftovers(root)
+        yield
 
 
 def remove_leftovers(root: Path) -> None:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from kkb_lod.history import load_history
-from kkb_lod.ingest import KkbRow
 from kkb_lod.matching import Matcher, Result, unit_entries
 from kkb_lod.reference import national_units
+from kkb_lod.rows import KkbRow
 
 
 @dataclass(frozen=True)

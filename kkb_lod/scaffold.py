@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kkb_lod.config import CONFIG_FILE, area_codes
-from kkb_lod.ingest import UnitRow
+from kkb_lod.rows import UnitRow
 from kkb_lod.template import (
     FIRST_DATE,
     FIRST_YEAR,

@@ -22,7 +22,8 @@ from typing import Any
 import python_calamine as calamine
 
 from kkb_lod.headers import SHEETS, fold, lookup
-from kkb_lod.ingest import CONTROL_RE, LIMITS, Limits, Parser, Problem, Record
+from kkb_lod.ingest import CONTROL_RE, LIMITS, Limits, Parser, Problem
+from kkb_lod.rows import Record
 from kkb_lod.sheetcells import Flag, cell_text, dated, header_text, is_date
 from kkb_lod.sheetscan import Marks, column_letters, scan
 from kkb_lod.tables import Header, Row, match_header, parse_rows

@@ -9,7 +9,6 @@ the web layer the same types.
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.error
 import urllib.parse
@@ -32,6 +31,8 @@ from pyoxigraph import (
 )
 from pyoxigraph import Store as OxStore
 
+from kkb_lod.releases import current_release, nquads_dump, read_manifest, store_dir
+
 if TYPE_CHECKING:
     from kkb_lod.config import Settings
 
@@ -44,6 +45,11 @@ class StoreError(RuntimeError):
 
 class StoreTimeout(StoreError):
     """A remote store did not answer within the timeout."""
+
+
+class NoUnionDefault(StoreError):
+    """A remote store whose default graph does not see the named graphs our data is in: its
+    message names the server option that fixes it."""
 
 
 class NoDiskStore(StoreError):
@@ -86,9 +92,9 @@ class OxigraphStore:
                 "with KKB_BUILD_STORE=disk")
         try:
             if mode == "disk":
-                return cls(OxStore.read_only(str(release / "store")))
+                return cls(OxStore.read_only(str(store_dir(release))))
             store = OxStore()
-            store.bulk_load(path=str(release / "dumps" / "kkb.nq"), format=RdfFormat.N_QUADS)
+            store.bulk_load(path=str(nquads_dump(release)), format=RdfFormat.N_QUADS)
             return cls(store)
         except (OSError, SyntaxError, ValueError) as err:
             raise StoreError(f"cannot open the build release at {release}: {err}") from err
@@ -142,12 +148,11 @@ class RemoteSparqlStore:
     ACCEPT_RESULTS = "application/sparql-results+json"
     ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9"
 
-    def __init__(self, url: str, timeout: float = 10.0, union_default: bool = True,
-                 graphs_under: str = "") -> None:
+    def __init__(self, url: str, timeout: float = 10.0, graphs_under: str = "") -> None:
         self.url = url
         self.timeout = timeout
-        self.union_default = union_default
         self.graphs_under = graphs_under  # count only our graphs (Virtuoso has system graphs)
+        self._union_checked = False
 
     def query(
         self,
@@ -155,9 +160,38 @@ class RemoteSparqlStore:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
+        if not self._union_checked:
+            self.check_union_default()
+        return self._send(sparql, default_graphs, named_graphs)
+
+    def check_union_default(self) -> None:
+        """NoUnionDefault if the store's default graph does not hold what its named graphs hold
+        (an Oxigraph server started without ``--union-default-graph``): every query without a
+        ``GRAPH`` would find nothing, so the fix is named instead. Done once, by the first query
+        that finds the store up; a store holding none of our graphs is let be."""
+        answer = self._send("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+                            f"FILTER(!isBlank(?s) && !isBlank(?o)) {self._ours} }} LIMIT 1")
+        sample = list(answer) if isinstance(answer, QuerySolutions) else []
+        if sample:
+            s, p, o = (sample[0][v] for v in ("s", "p", "o"))
+            if not bool(self._send(f"ASK {{ {s} {p} {o} }}")):
+                raise NoUnionDefault(
+                    f"the remote store {self.url} keeps our data in named graphs but its default "
+                    "graph does not see them, so every query would find nothing: start oxigraph "
+                    "with --union-default-graph (Fuseki: tdb2:unionDefaultGraph true; Virtuoso's "
+                    "/sparql does so by default)")
+        self._union_checked = True
+
+    def _send(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        """Send one query; the answer as pyoxigraph objects."""
         accept = {"CONSTRUCT": self.ACCEPT_RDF, "DESCRIBE": self.ACCEPT_RDF,
                   "SELECT": self.ACCEPT_RESULTS, "ASK": self.ACCEPT_RESULTS}.get(
-                      query_form(sparql), self.ACCEPT)
+                      query_form(sparql) or "", self.ACCEPT)
         params = [("query", sparql)]
         params += [("default-graph-uri", g) for g in default_graphs]
         params += [("named-graph-uri", g) for g in named_graphs]
@@ -188,10 +222,15 @@ class RemoteSparqlStore:
             answer = _virtuoso_ask(answer)
         return answer
 
+    @property
+    def _ours(self) -> str:
+        """A FILTER keeping the graphs ``?g`` under ``graphs_under`` (every graph without it)."""
+        if self.graphs_under and '"' not in self.graphs_under:
+            return f'FILTER(STRSTARTS(STR(?g), "{self.graphs_under}"))'
+        return ""
+
     def count(self) -> int:
-        only = (f'FILTER(STRSTARTS(STR(?g), "{self.graphs_under}"))'
-                if self.graphs_under and '"' not in self.graphs_under else "")
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {only} }}")
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
         return int(next(iter(result))["n"].value)  # type: ignore[index,arg-type]
 
 
@@ -203,8 +242,7 @@ def _built_without_store(release: Path) -> bool:
     """Whether the release's manifest says it was built with no on-disk store (build_store
     'none'); a store missing from a release that had one is damage, reported when opened."""
     try:
-        return json.loads((release / "manifest.json").read_text(encoding="utf-8")).get(
-            "store") is False
+        return read_manifest(release).get("store") is False
     except (OSError, ValueError):
         return False
 
@@ -247,7 +285,7 @@ def load_release(release: Path, store_url: str, batch: int = 50_000, timeout: fl
         sent[graph] = sent.get(graph, 0) + len(lines)
         progress(f"  {graph}: {sent[graph]:,} triples sent")
 
-    with open(release / "dumps" / "kkb.nq", "rb") as nquads:
+    with open(nquads_dump(release), "rb") as nquads:
         for line in nquads:
             cut = line.rindex(b" <")  # the graph IRI ends the line and holds no space
             graph = line[cut + 2:-4].decode("utf-8")
@@ -292,8 +330,13 @@ def _parse_answer(body: bytes, media_type: str) -> QueryResult:
 def open_store(settings: Settings) -> Store:
     """The store the settings name: remote if ``sparql_url`` is set, else the current release."""
     if settings.sparql_url:
-        return RemoteSparqlStore(settings.sparql_url, settings.query_timeout,
-                                 graphs_under=settings.base_iri + "graph/")
-    from kkb_lod.releases import current_release
-
+        remote = RemoteSparqlStore(settings.sparql_url, settings.query_timeout,
+                                   graphs_under=settings.base_iri + "graph/")
+        try:
+            remote.check_union_default()  # refused at start when it would answer nothing
+        except NoUnionDefault:
+            raise
+        except StoreError:  # not up yet: checked by its first answer, 502 until then
+            pass
+        return remote
     return OxigraphStore.from_release(current_release(settings.build_dir), settings.store)

@@ -18,7 +18,8 @@ from typing import Any
 
 from kkb_lod import ingest
 from kkb_lod.headers import HEADERS, fold, lookup
-from kkb_lod.ingest import LIMITS, CellError, Limits, Parser, Problem, Record, unsafe_character
+from kkb_lod.ingest import LIMITS, CellError, Limits, Parser, Problem, unsafe_character
+from kkb_lod.rows import Record
 
 #: A row as a reader gives it: its number, its cells (text, or a spreadsheet's typed values) and
 #: whether its cells must be searched for control characters; or a problem found while reading.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kkb_lod.headers import HEADERS, SHEETS
-from kkb_lod.ingest import UnitRow
+from kkb_lod.rows import UnitRow
 from kkb_lod.sheetscan import column_letters
 
 SHEET_KKB, SHEET_YEARS, SHEET_SOURCES = SHEETS["kkb"][0], SHEETS["kkb_years"][0], SHEETS["sources"][0]

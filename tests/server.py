@@ -71,16 +71,18 @@ def server_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve
 
 
 @contextmanager
-def oxigraph_process(*args: str, port: int | None = None) -> Iterator[str]:
-    """``oxigraph ARGS --bind 127.0.0.1:PORT --union-default-graph`` (the PyPI package's server);
-    yield ``http://127.0.0.1:PORT``."""
+def oxigraph_process(*args: str, port: int | None = None, union_default_graph: bool = True
+                     ) -> Iterator[str]:
+    """``oxigraph ARGS --bind 127.0.0.1:PORT --union-default-graph`` (the PyPI package's server;
+    the last option left out with ``union_default_graph=False``); yield ``http://127.0.0.1:PORT``."""
     beside = Path(sys.executable).with_name("oxigraph")  # the venv's, when it is not on PATH
     binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
     assert binary, "the oxigraph server (pip package 'oxigraph') is a test dependency"
     port = port or free_port()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
-            [binary, *args, "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+            [binary, *args, "--bind", f"127.0.0.1:{port}",
+             *(["--union-default-graph"] if union_default_graph else [])],
             stdout=output, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:

@@ -21,7 +21,8 @@ from click.testing import CliRunner
 import kkb_lod.cli as cli_module
 from kkb_lod.cli import EXIT_INPUT, cli
 from kkb_lod.config import Settings
-from kkb_lod.pipeline import BuildResult, current_release
+from kkb_lod.pipeline import BuildResult
+from kkb_lod.releases import current_release
 
 from .conftest import DATA
 

@@ -6,9 +6,16 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from rdflib import Graph, URIRef
 
-from kkb_lod.config import Settings, SettingsError, describe, load_settings
+from kkb_lod.cli import cli
+from kkb_lod.config import DEFAULT_BASE_IRI, Settings, SettingsError, describe, for_release, load_settings
 from kkb_lod.reference import units_by_code
+from kkb_lod.releases import current_release, read_manifest
+from kkb_lod.web import create_app
+
+from .conftest import DATA
 
 
 def test_defaults() -> None:
@@ -99,3 +106,35 @@ def test_the_settings_file_is_found_and_its_paths_are_its_own(
     assert load_settings(environ={"KKB_CONFIG": str(other)}).build_dir == tmp_path / "abs"
     monkeypatch.chdir(tmp_path)
     assert load_settings(environ={}) == Settings()  # no file here: the defaults
+
+
+def test_settings_follow_the_base_the_release_was_built_with() -> None:
+    """Left at the default, the base becomes the release's; set on purpose to another, refused
+    naming both; a manifest from before the base was recorded changes nothing."""
+    built = {"id": "R", "base_iri": "http://example.test/kkb/"}
+    assert for_release(Settings(), built).base_iri == "http://example.test/kkb/"
+    same = Settings(base_iri="http://example.test/kkb/")
+    assert for_release(same, built) is same
+    with pytest.raises(SettingsError, match=r"is http://other\.test/, but the release R was built "
+                                            r"with base_iri http://example\.test/kkb/"):
+        for_release(Settings(base_iri="http://other.test/"), built)
+    assert for_release(Settings(), {"id": "old"}).base_iri == DEFAULT_BASE_IRI
+
+
+def test_a_release_built_under_a_base_is_served_under_it(tmp_path: Path) -> None:
+    """A real ``kkb-lod build --base-iri`` and an app opened on it without the setting: the
+    pages answer (they were 404 under the default base), the data says the release's base; the
+    app is refused when told another base."""
+    base = "http://data.example.test/kkb/"
+    done = CliRunner().invoke(cli, ["build", "--data", str(DATA), "--out", str(tmp_path),
+                                    "--base-iri", base], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    assert read_manifest(current_release(tmp_path))["base_iri"] == base
+    app = create_app(Settings(build_dir=tmp_path))
+    assert app.config["KKB_SETTINGS"].base_iri == base
+    page = app.test_client().get("/id/village/62.04.06.2020", headers={"Accept": "text/turtle"})
+    assert page.status_code == 200
+    served = Graph().parse(data=page.get_data(as_text=True), format="turtle")
+    assert (URIRef(base + "id/village/62.04.06.2020"), None, None) in served
+    with pytest.raises(SettingsError, match=f"built with base_iri {base}"):
+        create_app(Settings(build_dir=tmp_path, base_iri="http://elsewhere.test/"))

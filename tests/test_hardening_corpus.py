@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from kkb_lod.cli import EXIT_INPUT, cli
 from kkb_lod.config import Settings
 from kkb_lod.ingest import InputError
-from kkb_lod.pipeline import BuildResult, build, current_release
+from kkb_lod.pipeline import BuildResult, build
+from kkb_lod.releases import current_release
 
 from .conftest import BASE
 from .test_ingest import apply_case, assert_messages, collect_cases, expected_lines, expected_problems

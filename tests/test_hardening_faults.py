@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 
 from kkb_lod.config import Settings
-from kkb_lod.pipeline import BuildResult, current_release
+from kkb_lod.pipeline import BuildResult
+from kkb_lod.releases import current_release
 from kkb_lod.store import StoreError
 from kkb_lod.web import create_app
 

@@ -10,8 +10,8 @@ from rdflib.compare import isomorphic
 
 from kkb_lod.checks import check_registry
 from kkb_lod.ingest import InputError, read_registry
-from kkb_lod.iris import Minter
-from kkb_lod.mapping import INDICATORS, map_registry, to_graph
+from kkb_lod.iris import INDICATORS, Minter
+from kkb_lod.mapping import map_registry, to_graph
 
 from .conftest import BASE
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from kkb_lod.ingest import InputError, UnitRow
+from kkb_lod.ingest import InputError
 from kkb_lod.iris import Minter
 from kkb_lod.linking import (
     Decision,
@@ -24,6 +24,7 @@ from kkb_lod.linking import (
 from kkb_lod.linking.publish import link_triples, quickstatements, review_csv, review_html
 from kkb_lod.linking.refresh import refresh_snapshot
 from kkb_lod.linking.wdqs import Politeness
+from kkb_lod.rows import UnitRow
 from kkb_lod.vocab import OWL, WD
 
 RECORDED = Path(__file__).parent / "data" / "wikidata"

@@ -238,8 +238,8 @@ def test_a_row_without_source_is_derived_from_its_registry_row(data_copy: Path) 
 def test_a_record_names_its_sheet_when_it_has_one() -> None:
     """A row read from a workbook (``sheet`` set by the reader) names its sheet as well."""
     from kkb_lod.entries import record_triples
-    from kkb_lod.ingest import Record
     from kkb_lod.mapping import Context
+    from kkb_lod.rows import Record
 
     mint = Minter("https://w3id.org/kkb/")
     row = Record("registry/registry.xlsx", 7, sheet="Kampung KB")

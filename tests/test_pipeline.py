@@ -12,7 +12,8 @@ from rdflib import Graph, Literal, URIRef
 from kkb_lod import pipeline
 from kkb_lod.config import Settings
 from kkb_lod.ingest import InputError
-from kkb_lod.pipeline import BuildResult, ValidationFailed, build, current_release
+from kkb_lod.pipeline import BuildResult, ValidationFailed, build
+from kkb_lod.releases import current_release
 from kkb_lod.vocab import KKB, RDF
 
 from .conftest import BASE, DATA
@@ -179,7 +180,7 @@ def test_ctrl_c_stops_a_build_cleanly(tmp_path: Path, stage: str) -> None:
 def test_one_build_at_a_time(tmp_path: Path) -> None:
     import fcntl
 
-    from kkb_lod.pipeline import BuildBusy
+    from kkb_lod.releases import BuildBusy
 
     out = tmp_path / "out"
     out.mkdir()

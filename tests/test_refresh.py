@@ -29,12 +29,13 @@ from pathlib import Path
 import pytest
 
 from kkb_lod.config import SettingsError, load_settings
-from kkb_lod.ingest import UnitRow, read_registry
+from kkb_lod.ingest import read_registry
 from kkb_lod.linking import match_units, read_snapshot
 from kkb_lod.linking.refresh import CODES_PER_REQUEST, PARENTS_PER_REQUEST, PROGRESS, refresh_snapshot
 from kkb_lod.linking.wdqs import WAIT_AFTER_429, Client, Politeness, RefreshError
 from kkb_lod.names import name_key
 from kkb_lod.reference import national_units
+from kkb_lod.rows import UnitRow
 
 from .conftest import DATA
 from .wdqs import Fault, StandIn, World, serve

@@ -18,7 +18,14 @@ from click.testing import CliRunner
 
 from kkb_lod import releases
 from kkb_lod.cli import cli
-from kkb_lod.releases import KEEP_RELEASES, current_release, pin, pin_current, point_current, prune
+from kkb_lod.releases import (
+    KEEP_RELEASES,
+    current_release,
+    pin,
+    pin_current,
+    point_current,
+    prune,
+)
 
 from .server import pythonpath
 
@@ -305,3 +312,21 @@ def test_no_build_yet_says_to_build(tmp_path: Path) -> None:
     """What ``kkb-lod serve`` tells an operator who has not built yet."""
     with pytest.raises(FileNotFoundError, match="no build in .*: run 'kkb-lod build' first"):
         current_release(tmp_path)
+
+
+
+def test_a_manifest_records_the_base_iri() -> None:
+    with pytest.raises(ValueError, match="records the base_iri"):
+        releases.write_manifest(Path("unused"), {"id": "R"})
+
+
+def test_one_build_at_a_time_and_a_killed_builds_leftovers_go(tmp_path: Path) -> None:
+    leftover = tmp_path / "releases" / ".20260101T000000000000Z.partial"
+    leftover.mkdir(parents=True)
+    with releases.building(tmp_path):
+        assert not leftover.exists()
+        with pytest.raises(releases.BuildBusy, match="another build is running"):
+            with releases.building(tmp_path):
+                pass
+    with releases.building(tmp_path):  # let go when the first build ended
+        pass

@@ -17,7 +17,15 @@ import pytest
 
 from kkb_lod.config import Settings
 from kkb_lod.pipeline import BuildResult
-from kkb_lod.store import OxigraphStore, RemoteSparqlStore, Store, StoreError, open_store
+from kkb_lod.store import (
+    NoUnionDefault,
+    OxigraphStore,
+    RemoteSparqlStore,
+    Store,
+    StoreError,
+    load_release,
+    open_store,
+)
 
 from .server import free_port, oxigraph_process
 
@@ -124,6 +132,29 @@ def test_open_store_follows_the_settings(settings: Settings) -> None:
     assert isinstance(open_store(settings), OxigraphStore)
     remote = Settings(sparql_url="http://127.0.0.1:9/query")
     assert isinstance(open_store(remote), RemoteSparqlStore)
+
+
+def test_a_remote_store_whose_default_graph_is_not_the_union_is_refused_with_the_fix(
+        built: BuildResult, settings: Settings, loaded_server: str, tmp_path: Path) -> None:
+    """An Oxigraph server filled by ``kkb-lod load`` but started without
+    ``--union-default-graph`` would answer every query without GRAPH with nothing: the app
+    refuses to start on it, naming the option; a store made before the server was up finds out
+    on its first query. The same data served with the option is accepted."""
+    from kkb_lod.web import create_app
+
+    with oxigraph_process("serve", "--location", str(tmp_path / "store"),
+                          union_default_graph=False) as base:
+        load_release(built.release, f"{base}/store")
+        plain = Settings(build_dir=settings.build_dir, sparql_url=f"{base}/query")
+        with pytest.raises(NoUnionDefault, match="start oxigraph with --union-default-graph"):
+            open_store(plain)
+        with pytest.raises(NoUnionDefault, match="default graph does not see them"):
+            create_app(plain)
+        made_before = RemoteSparqlStore(f"{base}/query")
+        with pytest.raises(NoUnionDefault):
+            made_before.query(f"ASK {{ <{KALAHIEN}> ?p ?o }}")
+    union = open_store(Settings(build_dir=settings.build_dir, sparql_url=loaded_server))
+    assert bool(union.query(f"ASK {{ <{KALAHIEN}> ?p ?o }}")) and union.count() == built.quads
 
 
 def test_slow_remote_store_is_a_timeout() -> None:

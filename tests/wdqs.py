@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from kkb_lod.ingest import UnitRow
 from kkb_lod.linking.refresh import CLASS_LEVELS
+from kkb_lod.rows import UnitRow
 
 ENTITY = "http://www.wikidata.org/entity/"
 SYNTHETIC = 90_000_000_000  # first synthetic item number (test data only)

@@ -29,8 +29,6 @@ from kkb_lod.ingest import (
     CellError,
     InputError,
     Problem,
-    Record,
-    UnitRow,
     code,
     one_of,
     optional,
@@ -40,6 +38,8 @@ from kkb_lod.ingest import (
     unsafe_character,
 )
 from kkb_lod.matching import Entry, Matcher
+from kkb_lod.reference import WIKIDATA_META, wikidata_rows
+from kkb_lod.rows import Record, UnitRow
 
 QID_RE = re.compile(r"^Q[1-9][0-9]{0,11}\Z")
 SNAPSHOT, SNAPSHOT_META, OVERRIDES = ("links/wikidata-snapshot.csv", "links/wikidata-snapshot.json",
@@ -280,17 +280,29 @@ def _decide(unit: UnitRow, by_code: dict[str, list[Entity]],
     return Decision(unit, "rejected" if rejected else "unmatched")
 
 
+def wikidata_snapshot() -> Snapshot:
+    """The Q-ids bundled with the package (:func:`kkb_lod.reference.wikidata_rows`) as a snapshot:
+    each item paired with a 2025 code (the 26 regencies whose source code no longer exists are left
+    out, never guessed), and the country. The pairing is the source's, not Wikidata's P2588: links
+    made from it are ``paired-code`` links naming their source."""
+    entities = tuple(
+        Entity(qid=r["wikidata_qid"], label_id=r["source_name"] if "soluvas" in r["source"] else "",
+               label_en=r["source_name"] if "soluvas" not in r["source"] else "", level=r["level"],
+               code=r["code"], code_source=f"{r['note']}; source: {r['source']}", bps_code="",
+               parent_qid="", latitude="", longitude="")
+        for r in wikidata_rows() if r["code"] or r["level"] == "country")
+    return Snapshot(entities, dict(WIKIDATA_META))
+
+
 def link_units(folder: Path, units: tuple[UnitRow, ...]) -> tuple[list[Decision], Snapshot]:
     """Decisions for ``units`` from the snapshot and overrides of the registry ``folder``.
 
     A folder without a snapshot is matched against the Q-ids bundled with the package (provinces
-    and regencies, :func:`kkb_lod.reference.wikidata_snapshot`). An override of a unit that is not
+    and regencies, :func:`wikidata_snapshot`). An override of a unit that is not
     in the region list is refused, not silently ignored."""
     if (folder / SNAPSHOT).is_file() or (folder / SNAPSHOT_META).is_file():
         snapshot = read_snapshot(folder)
     else:
-        from kkb_lod.reference import wikidata_snapshot  # it builds on this module's records
-
         snapshot = wikidata_snapshot()
     rows, known = _override_rows(folder), {u.code for u in units}
     unknown = [Problem(row.file, row.row, "unit_code", row.unit_code,

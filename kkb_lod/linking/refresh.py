@@ -26,7 +26,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from kkb_lod.config import Settings
-from kkb_lod.ingest import LIMITS, CellError, UnitRow, unsafe_character
+from kkb_lod.ingest import LIMITS, CellError, unsafe_character
 from kkb_lod.iris import is_code, level_of
 from kkb_lod.linking import (
     LEVELS,
@@ -41,6 +41,7 @@ from kkb_lod.linking import (
 from kkb_lod.linking.journal import Journal
 from kkb_lod.linking.wdqs import Client, Politeness, RefreshError
 from kkb_lod.names import name_key
+from kkb_lod.rows import UnitRow
 
 __all__ = ["PROGRESS", "WIKIDATA", "Politeness", "RefreshError", "refresh_snapshot"]
 

@@ -20,7 +20,7 @@ from flask import Flask, Response, current_app, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import BadGateway, BadHost, BadRequest, GatewayTimeout, HTTPException
 
-from kkb_lod.config import Settings, load_settings
+from kkb_lod.config import Settings, for_release, load_settings
 from kkb_lod.store import OxigraphStore, Store, StoreError, StoreTimeout, open_store
 
 try:  # what gunicorn's request body raises when the body is malformed (gunicorn needs POSIX)
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     settings = settings or load_settings()
     if store is None:
         store, release = _open(settings)
+        settings = for_release(settings, release)  # the base IRI the release was built with
     app = Flask(__name__)
     app.config["KKB_SETTINGS"] = settings
     app.extensions["kkb_store"] = store

@@ -17,9 +17,9 @@ from typing import Any
 
 from werkzeug.exceptions import BadRequest
 
-from kkb_lod.ingest import UnitRow
 from kkb_lod.iris import is_code, level_of
 from kkb_lod.reference import national_crosswalk, units_by_code, wikidata_rows
+from kkb_lod.rows import UnitRow
 from kkb_lod.vocab import ONTOLOGY_IRI, WD
 from kkb_lod.web._charts import Point, PointMap, point_map
 from kkb_lod.web._pages import select, settings

@@ -38,7 +38,6 @@ from kkb_lod.vocab import XSD as XSD_NS
 from kkb_lod.web._answer import Answer
 
 XSD_STRING = str(XSD_NS.string)
-RDF_LANG_STRING = str(RDF.langString)
 RDF_DIR_LANG_STRING = str(RDF) + "dirLangString"  # RDF 1.2: not in rdflib's RDF yet
 
 Term = NamedNode | BlankNode | Literal | Triple

@@ -18,7 +18,7 @@ from werkzeug.exceptions import NotFound
 
 from kkb_lod.catalog import Figures, area_names, dataset_title, describe_catalog, describe_void
 from kkb_lod.formats import Format, for_kind
-from kkb_lod.mapping import REFERENCE
+from kkb_lod.iris import REFERENCE
 from kkb_lod.web._pages import cache_control, cacheable, minter, page_lang, release, remembered, select
 from kkb_lod.web._places import landing_view
 from kkb_lod.web.resources import document

@@ -19,10 +19,10 @@ from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug import Response as BaseResponse
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 
-from kkb_lod.ingest import UnitRow
 from kkb_lod.iris import is_code, level_of
 from kkb_lod.matching import Candidate, Entry
 from kkb_lod.resolve import national_matcher
+from kkb_lod.rows import UnitRow
 from kkb_lod.vocab import ONTOLOGY_IRI
 from kkb_lod.web import _reconcile_facts as about
 from kkb_lod.web._pages import settings
