@@ -10,7 +10,6 @@ the web layer the same types.
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -155,9 +154,12 @@ class RemoteSparqlStore:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
+        from kkb_lod.web._scan import scan  # the one query-form sniffer (web imports store)
+
+        form = scan(sparql).form
         accept = {"CONSTRUCT": self.ACCEPT_RDF, "DESCRIBE": self.ACCEPT_RDF,
                   "SELECT": self.ACCEPT_RESULTS, "ASK": self.ACCEPT_RESULTS}.get(
-                      query_form(sparql), self.ACCEPT)
+                      form or "", self.ACCEPT)
         params = [("query", sparql)]
         params += [("default-graph-uri", g) for g in default_graphs]
         params += [("named-graph-uri", g) for g in named_graphs]
@@ -184,7 +186,7 @@ class RemoteSparqlStore:
                                    f"{self.timeout:g} s") from None
             raise StoreError(f"remote store {self.url} unreachable: {err}") from None
         answer = _parse_answer(body, media_type)
-        if isinstance(answer, QuerySolutions) and query_form(sparql) == "ASK":
+        if isinstance(answer, QuerySolutions) and form == "ASK":
             answer = _virtuoso_ask(answer)
         return answer
 
@@ -195,10 +197,6 @@ class RemoteSparqlStore:
         return int(next(iter(result))["n"].value)  # type: ignore[index,arg-type]
 
 
-_PROLOGUE = re.compile(r"""\s+|\#[^\n]*|(?i:PREFIX)\s+[^:\s]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>""")
-_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-
-
 def _built_without_store(release: Path) -> bool:
     """Whether the release's manifest says it was built with no on-disk store (build_store
     'none'); a store missing from a release that had one is damage, reported when opened."""
@@ -207,15 +205,6 @@ def _built_without_store(release: Path) -> bool:
             "store") is False
     except (OSError, ValueError):
         return False
-
-
-def query_form(sparql: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue (None if unsure)."""
-    pos = 0
-    while match := _PROLOGUE.match(sparql, pos):
-        pos = match.end()
-    form = _FORM.match(sparql, pos)
-    return form.group(1).upper() if form else None
 
 
 def load_release(release: Path, store_url: str, batch: int = 50_000, timeout: float = 600.0,
