@@ -108,6 +108,9 @@ class Settings:
     trusted_proxies: int = _setting(
         0, "Reverse proxies in front of the server that append the client to X-Forwarded-For; "
            "0 = the client is the TCP peer. Used by rate_limit and the access log.")
+    cache_max_age: int = _setting(
+        300, "Seconds a cache (a browser, nginx) may reuse an answer of a release without asking "
+             "again (Cache-Control max-age); 0 = no-cache, ask every time.")
     service_allowlist: str = _setting(
         "https://query.wikidata.org/sparql",
         "Space-separated endpoints a query may call with SERVICE; every other target is refused.",

@@ -2,19 +2,22 @@
 
 The factory receives its world: tests pass ``Settings`` and a store; ``server.py`` passes nothing
 and gets the store the settings name (the current release of ``settings.build_dir``, or a remote
-store when ``sparql_url`` is set). Each URL family is one blueprint, always registered; the views
-reach the store only through SPARQL (``kkb_lod.store.Store``). Every response allows any origin
-(CORS): the data is open, and browser-based SPARQL clients must be able to read it.
-
-Faults that are not the app's own get their status in one place, on every route: a store that
-fails is a 502 and one that does not answer in time a 504 (:func:`store_fault`); a request body
-the server cannot read (a malformed chunked body) is a 400 (:func:`unreadable_body`).
+store when ``sparql_url`` is set). Everything the app keeps is on it, in ``app.extensions["kkb"]``
+(:class:`Kkb`, read with :func:`kkb`). Each URL family is one blueprint; the views reach the store
+only through SPARQL. Every response allows any origin (CORS: the data is open) and names the
+release it comes from (``X-KKB-Release``); no error is cacheable. A failing store is a 502, a slow
+one a 504 (:func:`store_fault`), an unreadable request body a 400 (:func:`unreadable_body`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import threading
 import weakref
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, Response, current_app, render_template, request
 from flask.globals import request_ctx
@@ -22,6 +25,11 @@ from werkzeug.exceptions import BadGateway, BadHost, BadRequest, GatewayTimeout,
 
 from kkb_lod.config import Settings, load_settings
 from kkb_lod.store import OxigraphStore, Store, StoreError, StoreTimeout, open_store
+from kkb_lod.web._ratelimit import Table
+from kkb_lod.web._watchdog import Watchdog
+
+if TYPE_CHECKING:
+    from kkb_lod.web.ops import Metrics
 
 try:  # what gunicorn's request body raises when the body is malformed (gunicorn needs POSIX)
     from gunicorn.http.errors import ParseException as BodyParseError
@@ -32,25 +40,49 @@ except ImportError:  # pragma: no cover - without gunicorn, werkzeug's server re
 CORS_METHODS, CORS_MAX_AGE = "GET, POST, OPTIONS", "86400"
 
 
+@dataclass
+class Kkb:
+    """What one app keeps: its settings, store and release manifest (id, created, counts, dumps;
+    empty for a remote store), the pool its queries run on with a slot per query allowed to run
+    (``max_queries``, abandoned ones included), the watchdog of abandoned queries, its metrics,
+    and the rate-limit table when ``rate_limit`` is set (the gunicorn master's shared one in a
+    worker, :mod:`._workers`)."""
+
+    settings: Settings
+    store: Store
+    release: dict[str, Any]
+    pool: ThreadPoolExecutor
+    slots: threading.Semaphore
+    watchdog: Watchdog
+    metrics: Metrics
+    rate_table: Table | None = None
+
+
+def kkb() -> Kkb:
+    """The state of the app handling the current request."""
+    return cast(Kkb, current_app.extensions["kkb"])
+
+
 def create_app(settings: Settings | None = None, store: Store | None = None,
                release: dict[str, Any] | None = None) -> Flask:
-    """Build the app. Without a store, open the one ``settings`` names.
+    """Build the app. Without a store, open the one ``settings`` names (and read its release's
+    manifest)."""
+    from kkb_lod.web import catalog, ops, reconcile, resources, sparql
 
-    ``release`` is the release manifest (``manifest.json``: id, created, counts, dumps); it is
-    read from the build folder when the store is opened here.
-    """
     settings = settings or load_settings()
     if store is None:
         store, release = _open(settings)
     app = Flask(__name__)
+    state = app.extensions["kkb"] = Kkb(
+        settings, store, release or {},
+        ThreadPoolExecutor(settings.max_queries, thread_name_prefix="kkb-sparql-query"),
+        threading.BoundedSemaphore(settings.max_queries),
+        Watchdog(max(settings.query_hard_limit, settings.query_timeout)), ops.Metrics(),
+        Table() if settings.rate_limit else None)
+    # the views of the pages still read these names
     app.config["KKB_SETTINGS"] = settings
-    app.extensions["kkb_store"] = store
-    app.extensions["kkb_release"] = release or {}
-    if isinstance(store, OxigraphStore):  # unchanging while served: see _query.KnownQueries
-        from kkb_lod.web._query import KnownQueries
-
-        app.extensions["kkb_known_queries"] = KnownQueries()
-    app.after_request(allow_any_origin)
+    app.extensions["kkb_store"], app.extensions["kkb_release"] = store, state.release
+    app.after_request(common_headers)
     app.register_error_handler(HTTPException, plain_error)  # also a bug's 500, once logged
     app.register_error_handler(StoreError, store_fault)
     app.register_error_handler(BadHost, lambda _: plain_error(BadRequest(
@@ -58,19 +90,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         "dots 1 to 63 characters).")))
     if BodyParseError is not None:
         app.register_error_handler(BodyParseError, unreadable_body)
-
-    from kkb_lod.web import catalog, ops, reconcile, resources, sparql
-
     ops.init_app(app)
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(catalog.bp)
-    app.register_blueprint(resources.bp)
-    app.register_blueprint(reconcile.bp)
-    if app.extensions["kkb_release"].get("id") and not settings.rate_limit:
-        from kkb_lod.web._hits import ResourceHits  # repeated /id/ requests without Flask
-
-        app.wsgi_app = ResourceHits(  # type: ignore[method-assign]
-            app.wsgi_app, app.extensions["kkb_metrics"], settings.trusted_proxies)
+    for module in (sparql, catalog, resources, reconcile):
+        app.register_blueprint(module.bp)
     return app
 
 
@@ -100,21 +122,46 @@ def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
     return store, release
 
 
-def allow_any_origin(response: Response) -> Response:
-    """Let any web page read any answer; answer CORS preflights (OPTIONS) for GET and POST."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
+def common_headers(response: Response) -> Response:
+    """Let any web page read any answer and answer CORS preflights (OPTIONS) for GET and POST;
+    name the release that answered; keep errors out of every cache."""
+    headers = response.headers
+    headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
-        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+        headers["Access-Control-Allow-Methods"] = CORS_METHODS
+        headers["Access-Control-Allow-Headers"] = request.headers.get(
             "Access-Control-Request-Headers", "Accept, Content-Type")
-        response.headers["Access-Control-Max-Age"] = CORS_MAX_AGE
+        headers["Access-Control-Max-Age"] = CORS_MAX_AGE
+    release = kkb().release.get("id")
+    if release:
+        headers["X-KKB-Release"] = release
+    if response.status_code >= 400:
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+def for_release(response: Response, key: str, vary: str = "Accept") -> Response:
+    """A successful GET or HEAD answer that depends only on the release and on ``key`` (what
+    was asked, its format and language), made cacheable: ``ETag``, ``Last-Modified``,
+    ``Cache-Control: public, max-age=cache_max_age`` (``no-cache`` at 0), ``Vary: vary``; 304
+    when the client's copy is current. A store without a release (remote: it may change) or an
+    answer setting a cookie is left uncacheable."""
+    state = kkb()
+    release, age = state.release, state.settings.cache_max_age
+    response.vary.update(name.strip() for name in vary.split(","))
+    if not release.get("id") or "Set-Cookie" in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response.set_etag(hashlib.sha256(f"{release['id']}\n{key}".encode()).hexdigest()[:32])
+    if release.get("created"):
+        response.last_modified = dt.datetime.fromisoformat(release["created"])
+    response.headers["Cache-Control"] = f"public, max-age={age}" if age > 0 else "no-cache"
+    return response.make_conditional(request)
 
 
 def store_fault(error: StoreError) -> Response:
     """A store that failed (502) or did not answer within its timeout (504), on any route that
-    asked it something: the fault is upstream, so never a 500, and nothing of it is cached (the
-    page cache and the remembered answers keep only successful answers)."""
+    asked it something: the fault is upstream, so never a 500."""
     current_app.logger.warning("store fault on %s %s: %s", request.method, request.path, error)
     if isinstance(error, StoreTimeout):
         return plain_error(GatewayTimeout(f"The data store is too slow: {error}. Try again later."))
@@ -149,4 +196,3 @@ def plain_error(error: HTTPException) -> Response:
         if name.lower() != "content-type":
             response.headers[name] = value
     return response
-

@@ -120,13 +120,10 @@ class _Writer:
 FIRST_ROWS, FAST_ROW = 16, 0.001
 
 
-def written(result: object, limit: int, cancelled: threading.Event, json: bool = False,
-            direct: bool = False) -> Answer | None:
+def written(result: object, limit: int, cancelled: threading.Event, json: bool = False
+            ) -> Answer | None:
     """The whole result as TSV (JSON if ``json``) or N-Triples, stopping past the limit or when
     abandoned (None).
-
-    ``direct``: the store writes every row, none is read one by one first: for a query that runs
-    in the request thread (``_query.KnownQueries``), which nobody abandons.
 
     :raise Unsure: the JSON rows could not be counted exactly (:class:`_JsonRows`).
     """
@@ -135,11 +132,7 @@ def written(result: object, limit: int, cancelled: threading.Event, json: bool =
     rows = isinstance(result, QuerySolutions)
     fmt = QueryResultsFormat.TSV if rows else RdfFormat.N_TRIPLES
     lines: list[str] = []
-    if direct and rows and json:
-        body = _store_writes(result, _JsonRows(limit, cancelled), QueryResultsFormat.JSON)
-        return None if body is None else Answer("results", body,
-                                                results_format=QueryResultsFormat.JSON)
-    if isinstance(result, (QuerySolutions, QueryTriples)) and not direct:  # a live answer
+    if isinstance(result, (QuerySolutions, QueryTriples)):  # a live answer
         line = _tsv_line if rows else _nt_line
         started, rest = time.monotonic(), False
         for item in result:

@@ -10,8 +10,9 @@ Both guards exist because pyoxigraph (0.5.13) cannot be told otherwise once it h
   two could read a text differently, it is refused: an escape standing for an ASCII character
   other than a letter or digit (``\\u0022`` ends a string for the spec, not for the engine), a
   text either reading cannot parse, a different number of SERVICE calls or different targets.
-  A text in which "service" (any case) appears neither as written nor after escape processing
-  cannot call anything, since SERVICE is an ASCII keyword: it skips all this (most queries).
+  A text in which "service" (any case) appears neither after its prologue (PREFIX and BASE lines
+  of plain IRIs) nor, if it has escapes, anywhere after escape processing cannot call anything,
+  since SERVICE is an ASCII keyword: it skips all this (most queries).
 * Its parser and evaluator recurse without a bound and crash the whole process (SIGSEGV) on deep
   or long-chained queries (docs/pyoxigraph-crash.md). So the size, the nesting and the number of
   operators and terms (a flat chain is evaluated as deep as it is long) are bounded first.
@@ -26,7 +27,6 @@ import re
 import sys
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from werkzeug.exceptions import BadRequest
@@ -42,6 +42,7 @@ from kkb_lod.web._scan import (
     lexemes,
     local_name,
     position,
+    prologue_end,
     resolve,
     scan,
     unescape,
@@ -70,29 +71,13 @@ class Limits(NamedTuple):
 
 
 def check_query(text: str, base: str, services: Sequence[str], limits: Limits) -> Scan:
-    """Check ``text`` before it runs; return its :class:`~._scan.Scan` (shared: not to be
-    changed).
-
-    A text that passed is remembered with what it was checked against (clients repeat their
-    queries, and the SERVICE proof costs milliseconds); a refused one is checked again.
+    """Check ``text`` before it runs; return its :class:`~._scan.Scan`.
 
     :raise 400: too large (``query_max_bytes``), too deeply nested (``query_max_depth``), too
         many operators and terms (``query_max_operators``) or triple patterns and OPTIONAL/MINUS
         (``query_max_patterns``), an escape of no character, or a SERVICE call not proven to be
         on ``services``.
     """
-    if len(text) > 20_000:
-        return _check(text, base, tuple(services), limits)
-    return _remembered(text, base, tuple(services), limits)
-
-
-@lru_cache(maxsize=512)
-def _remembered(text: str, base: str, services: tuple[str, ...], limits: Limits) -> Scan:
-    return _check(text, base, services, limits)
-
-
-def _check(text: str, base: str, services: tuple[str, ...], limits: Limits) -> Scan:
-    """:func:`check_query`, every time."""
     if len(text) * 4 > limits.bytes and len(text.encode("utf-8")) > limits.bytes:
         raise BadRequest(f"The query is larger than {limits.bytes} bytes, the most this endpoint "
                          "accepts (query_max_bytes).")
@@ -113,7 +98,8 @@ def _check(text: str, base: str, services: tuple[str, ...], limits: Limits) -> S
                          "OPTIONAL or MINUS groups (each '.', ';' and ',' counts), the most this "
                          "endpoint accepts (query_max_patterns): the engine's planning time grows "
                          "steeply with them and cannot be interrupted. Split the query.")
-    if "service" in text.lower() or (escaped and "service" in unescape(text).lower()):
+    code = unescape(text) if escaped else text[prologue_end(text):]  # escapes may hide a PREFIX's end
+    if "service" in code.lower():
         check_services(text, base, services)
     return scan(text, base)
 

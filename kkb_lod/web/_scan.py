@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -105,7 +104,6 @@ def position(text: str, offset: int) -> str:
     return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
 
 
-@lru_cache(maxsize=1024)
 def resolve(base: str | None, iri: str) -> str | None:
     """``iri`` resolved against ``base`` as pyoxigraph resolves it (the same IRI library, through
     its Turtle parser), or None when it is no valid absolute IRI after resolution."""
@@ -122,20 +120,6 @@ def resolve(base: str | None, iri: str) -> str | None:
 
 
 def scan(text: str, base: str | None = None) -> Scan:
-    """:func:`read_scan`, remembered for the texts asked again (clients repeat their queries;
-    scanning a long one costs a few tenths of a millisecond). The answer is shared: not to be
-    changed."""
-    if len(text) > 20_000:
-        return read_scan(text, base)
-    return _remembered(text, base)
-
-
-@lru_cache(maxsize=512)
-def _remembered(text: str, base: str | None) -> Scan:
-    return read_scan(text, base)
-
-
-def read_scan(text: str, base: str | None = None) -> Scan:
     """Scan a query (or an update) and report its form, SERVICE targets and FROM clauses.
 
     ``base`` is the base IRI the service gives the query, against which relative IRIs resolve
@@ -146,13 +130,19 @@ def read_scan(text: str, base: str | None = None) -> Scan:
     tokenizing the whole text (which costs a few tenths of a millisecond on a query with a dozen
     PREFIX lines). Whether a query may run at all is :mod:`._policy`'s question, not this one's.
     """
-    pos = 0
-    while match := _PROLOGUE.match(text, pos):
-        pos = match.end()
+    pos = prologue_end(text)
     form = _FORM.match(text, pos)
     if form is not None and _KEYWORDS.search(text, pos) is None:
         return Scan(form=form.group(1).upper())
     return full_scan(text, base)
+
+
+def prologue_end(text: str) -> int:
+    """Where the prologue (spaces, comments, PREFIX and BASE declarations of plain IRIs) ends."""
+    pos = 0
+    while match := _PROLOGUE.match(text, pos):
+        pos = match.end()
+    return pos
 
 
 def full_scan(text: str, base: str | None = None) -> Scan:

@@ -1,10 +1,9 @@
 """Operations: liveness and readiness, Prometheus metrics, request ids, structured logs, the
 security headers every response carries, and the optional per-client rate limit.
 
-``init_app(app)`` wires the hooks; ``bp`` serves ``/health``, ``/ready`` and ``/metrics``. Metrics
-are per process (with several workers, each scrape reaches one of them; ``kkb_process_info`` says
-which), except the count of replaced workers, which they share; they need no extra dependency
-because the Prometheus text format is a few lines.
+``init_app(app)`` wires the hooks; ``bp`` serves ``/health``, ``/ready`` and ``/metrics`` (never
+cached). Metrics are per process (``kkb_process_info`` says which answered a scrape), except the
+count of replaced workers, which the workers share; the Prometheus text format is a few lines.
 """
 
 from __future__ import annotations
@@ -19,13 +18,13 @@ import threading
 import time
 from collections import Counter
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, g, request
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Request
 
+from kkb_lod.web import kkb
 from kkb_lod.web._ratelimit import client_address
-from kkb_lod.web._ratelimit import table as rate_table
-from kkb_lod.web._watchdog import WATCHDOG
+from kkb_lod.web._watchdog import Watchdog
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger("kkb_lod.access")
@@ -65,7 +64,8 @@ class Metrics:
             if index < len(BUCKETS):
                 self.buckets[(family, BUCKETS[index])] += 1
 
-    def render(self) -> str:
+    def render(self, watchdog: Watchdog) -> str:
+        """The Prometheus text of these metrics and of ``watchdog``'s counts."""
         with self.lock:
             lines = ["# HELP kkb_requests_total HTTP requests by route family, method and status.",
                      "# TYPE kkb_requests_total counter"]
@@ -93,14 +93,14 @@ class Metrics:
                       "# HELP kkb_store_errors_total Responses failed by the store or the server.",
                       "# TYPE kkb_store_errors_total counter", f"kkb_store_errors_total {errors}"]
             limited = sum(n for (_, _, s), n in self.requests.items() if s == 429)
-        recycles = WATCHDOG.recycles.value if WATCHDOG.recycles is not None else 0
+        recycles = watchdog.recycles.value if watchdog.recycles is not None else 0
         for name, kind, value, text in (
                 ("kkb_rate_limited_total", "counter", limited, "Requests refused by rate_limit (429)."),
-                ("kkb_queries_abandoned_total", "counter", WATCHDOG.abandoned_total,
+                ("kkb_queries_abandoned_total", "counter", watchdog.abandoned_total,
                  "Queries abandoned at query_timeout (the engine cannot cancel them)."),
-                ("kkb_queries_abandoned_running", "gauge", WATCHDOG.still_running(),
+                ("kkb_queries_abandoned_running", "gauge", watchdog.still_running(),
                  "Abandoned queries of this process still running."),
-                ("kkb_queries_stuck_total", "counter", WATCHDOG.stuck_total,
+                ("kkb_queries_stuck_total", "counter", watchdog.stuck_total,
                  "Abandoned queries still running at query_hard_limit."),
                 ("kkb_worker_recycles_total", "counter", recycles,
                  "Worker processes replaced because of a stuck query (all workers)."),
@@ -114,15 +114,11 @@ class Metrics:
 
 def init_app(app: Flask, max_body_bytes: int = 1_000_000) -> None:
     """Request ids, access logs, metrics and security headers for every response of ``app``;
-    the rate limit and the hard query limit its settings ask for."""
-    app.extensions["kkb_metrics"] = Metrics()
+    the rate limit if its settings ask for one."""
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
-    settings = app.config["KKB_SETTINGS"]
-    WATCHDOG.hard_limit = max(settings.query_hard_limit, settings.query_timeout)
     app.before_request(_start)
-    if settings.rate_limit:
-        app.extensions["kkb_rate_table"] = rate_table()
+    if app.extensions["kkb"].rate_table is not None:
         app.before_request(_rate_limit)
     app.after_request(_finish)
     app.register_blueprint(bp)
@@ -142,11 +138,11 @@ def _start() -> None:
 def _rate_limit() -> None:
     """429 for a client past ``rate_limit`` requests this minute (the ops endpoints are exempt:
     probes and scrapers must always get through)."""
-    if request.blueprint == "ops":
+    settings, table = kkb().settings, kkb().rate_table
+    if request.blueprint == "ops" or table is None:
         return
-    settings = current_app.config["KKB_SETTINGS"]
     client = client_address(request, settings.trusted_proxies)
-    wait = current_app.extensions["kkb_rate_table"].hit(client, settings.rate_limit)
+    wait = table.hit(client, settings.rate_limit)
     if wait:
         raise TooManyRequests(
             f"Too many requests from {client}: this endpoint answers at most "
@@ -158,9 +154,11 @@ def _rate_limit() -> None:
 def _finish(response: Response) -> Response:
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
     family = (request.blueprint or "other") if request.url_rule else "unrouted"
-    current_app.extensions["kkb_metrics"].observe(family, request.method, response.status_code,
-                                                  seconds)
+    state = kkb()
+    state.metrics.observe(family, request.method, response.status_code, seconds)
     headers = response.headers
+    if request.blueprint == "ops":
+        headers["Cache-Control"] = "no-store"
     present = {name.lower() for name in headers.keys()}  # one pass, not one lookup a header
     if "x-request-id" in present:
         headers["X-Request-ID"] = g.get("request_id", "")
@@ -172,14 +170,13 @@ def _finish(response: Response) -> Response:
             headers.add(name, value)
     write_access_log(request, g.get("request_id", ""), response.status_code, seconds,
                      response.calculate_content_length(),
-                     current_app.config["KKB_SETTINGS"].trusted_proxies)
+                     state.settings.trusted_proxies)
     return response
 
 
 def write_access_log(req: Request, request_id: str, status: int, seconds: float,
                      size: int | None, trusted_proxies: int) -> None:
-    """One JSON line a request on the ``kkb_lod.access`` logger (built only when written);
-    also written for the answers :mod:`kkb_lod.web._hits` gives without Flask."""
+    """One JSON line a request on the ``kkb_lod.access`` logger (built only when written)."""
     if log.isEnabledFor(logging.INFO):
         log.info(json.dumps({
             "request_id": request_id, "method": req.method, "path": req.path,
@@ -199,7 +196,7 @@ def health() -> Response:
 def ready() -> Response:
     """Readiness: the store answers a trivial query."""
     try:
-        bool(current_app.extensions["kkb_store"].query("ASK { }"))
+        bool(kkb().store.query("ASK { }"))
     except Exception as err:  # noqa: BLE001 - any store failure means "not ready"
         body = json.dumps({"status": "unavailable", "error": str(err)[:500]})
         return Response(body + "\n", status=503, mimetype="application/json",
@@ -210,5 +207,4 @@ def ready() -> Response:
 @bp.get("/metrics")
 def metrics() -> Response:
     """Prometheus text exposition of this process's metrics."""
-    return Response(current_app.extensions["kkb_metrics"].render(),
-                    mimetype="text/plain; version=0.0.4")
+    return Response(kkb().metrics.render(kkb().watchdog), mimetype="text/plain; version=0.0.4")
