@@ -810,3 +810,21 @@ def test_unary_operators_in_a_row_nest_and_a_term_ends_the_row() -> None:
         assert nesting(row, 32) <= 32
     assert nesting("ASK { FILTER(" + "-1 + " * 30 + "1) }", 5) <= 5
     assert nesting('ASK { FILTER(?a = "' + "(" * 30 + '") }', 10) <= 10  # in a string: no code
+
+
+def test_service_in_the_prologue_needs_no_proof_unless_escapes_may_hide_its_end(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """"service" in a PREFIX or BASE IRI or a comment of the prologue cannot be a SERVICE call:
+    the proof (rdflib's grammar, milliseconds) is skipped; after the prologue, or anywhere in a
+    text with escapes, it is not."""
+    proved: list[str] = []
+    monkeypatch.setattr(_policy, "check_services", lambda text, *_: proved.append(text) or [])
+    prologue = ("PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>\n"
+                "BASE <http://a.example/service/> # a SERVICE in a comment\n")
+    for body, proof in (("SELECT * { ?s sd:endpoint ?o }", False),
+                        ("SELECT * { SERVICE <urn:x> { ?s ?p ?o } }", True),
+                        ("SELECT * { ?s ?p 'service' }", True),
+                        ("SELECT * { ?s ?p '\\u0041' }", True)):
+        proved.clear()
+        check_query(prologue + body, BASE, (), Limits.of(DEFAULTS))
+        assert bool(proved) is proof, body

@@ -820,3 +820,80 @@ def test_the_result_limit_counts_rows_exactly(settings: Settings, accept: str, r
             got = ox.parse_query_results(response.data, fmt)
             assert [v.value for v in got.variables] == [v.value for v in tiny.query(query).variables]
             assert list(got) == list(tiny.query(query))
+
+
+# --- cache headers ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def released(settings: Settings, store: OxigraphStore, release: dict) -> FlaskClient:
+    """A client of the app serving the session's release (its id and created time known)."""
+    return create_app(settings, store, release).test_client()
+
+
+def test_a_get_answer_of_a_release_is_cacheable_and_revalidated(released: FlaskClient,
+                                                                release: dict) -> None:
+    asked = {"query": COUNT_KKB}
+    json_answer = released.get("/sparql", query_string=asked, headers={"Accept": "text/csv"})
+    assert json_answer.status_code == 200 and json_answer.headers["X-KKB-Release"] == release["id"]
+    assert json_answer.headers["Cache-Control"] == "public, max-age=300"
+    assert json_answer.headers["Vary"] == "Accept" and json_answer.last_modified is not None
+    tag = json_answer.headers["ETag"]
+    again = released.get("/sparql", query_string=asked, headers={
+        "Accept": "text/csv", "If-None-Match": tag})
+    assert again.status_code == 304 and again.headers["ETag"] == tag and not again.data
+    since = released.get("/sparql", query_string=asked, headers={
+        "Accept": "text/csv", "If-Modified-Since": json_answer.headers["Last-Modified"]})
+    assert since.status_code == 304
+    others = [released.get("/sparql", query_string=asked, headers={"Accept": "text/tab-separated-values"}),
+              released.get("/sparql", query_string={"query": COUNT_KECAMATAN},
+                           headers={"Accept": "text/csv"}),
+              released.get("/sparql", query_string={**asked, "default-graph-uri": REGISTRY},
+                           headers={"Accept": "text/csv"})]
+    assert len({tag, *(r.headers["ETag"] for r in others)}) == 4  # format, query, dataset
+    stale = released.get("/sparql", query_string=asked, headers={
+        "Accept": "text/tab-separated-values", "If-None-Match": tag})
+    assert stale.status_code == 200 and stale.data
+
+
+def test_the_service_description_and_the_query_page_are_cacheable(released: FlaskClient) -> None:
+    description = released.get("/sparql", headers={"Accept": "text/turtle"})
+    assert description.status_code == 200 and description.headers["ETag"]
+    assert description.headers["Cache-Control"] == "public, max-age=300"
+    assert released.get("/sparql", headers={
+        "Accept": "text/turtle", "If-None-Match": description.headers["ETag"]}).status_code == 304
+    page = released.get("/sparql", query_string={"query": COUNT_KKB},
+                        headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "public, max-age=300"
+    assert set(page.headers["Vary"].split(", ")) == {"Accept", "Accept-Language", "Cookie"}
+    english = released.get("/sparql", query_string={"query": COUNT_KKB, "lang": "en"},
+                           headers={"Accept": "text/html"})  # sets the language cookie
+    assert english.headers["Cache-Control"] == "no-store" and "ETag" not in english.headers
+
+
+def test_post_answers_and_errors_are_never_cached(released: FlaskClient, settings: Settings,
+                                                  store: OxigraphStore, release: dict) -> None:
+    posted = released.post("/sparql", data={"query": COUNT_KKB})
+    assert posted.status_code == 200 and posted.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in posted.headers and posted.headers["X-KKB-Release"] == release["id"]
+    for response in (released.get("/sparql", query_string={"query": "SELECT nonsense"}),
+                     released.get("/sparql", query_string={"query": "INSERT DATA {}"})):
+        assert response.status_code in (400, 403) and response.headers["Cache-Control"] == "no-store"
+        assert "ETag" not in response.headers
+    slow = create_app(dataclasses.replace(settings, query_timeout=0.1), SlowStore(store, 0.5),
+                      release).test_client()
+    refused = slow.get("/sparql", query_string={"query": COUNT_KKB})
+    assert refused.status_code == 503 and refused.headers["Cache-Control"] == "no-store"
+    for path in ("/health", "/ready", "/metrics"):
+        assert released.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_cache_max_age_and_a_store_without_a_release(settings: Settings, store: OxigraphStore,
+                                                     release: dict) -> None:
+    fresh = create_app(dataclasses.replace(settings, cache_max_age=0), store, release)
+    answer = fresh.test_client().get("/sparql", query_string={"query": COUNT_KKB})
+    assert answer.headers["Cache-Control"] == "no-cache" and answer.headers["ETag"]
+    remote = create_app(settings, store).test_client().get("/sparql",
+                                                           query_string={"query": COUNT_KKB})
+    assert remote.status_code == 200 and remote.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in remote.headers and "X-KKB-Release" not in remote.headers
