@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -133,7 +133,7 @@ def written(result: object, limit: int, cancelled: threading.Event, json: bool =
     fmt = QueryResultsFormat.TSV if rows else RdfFormat.N_TRIPLES
     lines: list[str] = []
     if isinstance(result, (QuerySolutions, QueryTriples)):  # a live answer
-        line = _tsv_line if rows else _nt_line
+        line = tsv_line if rows else _nt_line
         started, rest = time.monotonic(), False
         for item in result:
             if cancelled.is_set():
@@ -145,7 +145,7 @@ def written(result: object, limit: int, cancelled: threading.Event, json: bool =
                 rest = True  # the store writes the rest from where this loop stopped
                 break
         if not rest:
-            head = _tsv_head(result) if rows else ""  # type: ignore[arg-type]
+            head = tsv_head(_names(result)) if rows else ""
             answer = Answer("results" if rows else "graph", (head + "".join(lines)).encode())
             return _as_json(answer) if rows and json else answer
         if rows and json:
@@ -180,8 +180,13 @@ def _store_writes(result: object, writer: _Writer, fmt: QueryResultsFormat | Rdf
     return b"".join(writer.parts)
 
 
-def _tsv_head(result: QuerySolutions) -> str:
-    return "\t".join("?" + v.value for v in result.variables) + "\n"
+def _names(result: object) -> list[str]:
+    return [v.value for v in result.variables] if isinstance(result, QuerySolutions) else []
+
+
+def tsv_head(variables: Sequence[str]) -> str:
+    """The header line of a SPARQL TSV answer."""
+    return "\t".join("?" + v for v in variables) + "\n"
 
 
 class _JsonRows(_Writer):
@@ -224,7 +229,7 @@ def _json_rest(result: QuerySolutions, lines: list[str], limit: int, cancelled: 
     rest = _store_writes(result, _JsonRows(limit - len(lines), cancelled), QueryResultsFormat.JSON)
     if rest is None:
         return None
-    first = _as_json(Answer("results", (_tsv_head(result) + "".join(lines)).encode())).body
+    first = _as_json(Answer("results", (tsv_head(_names(result)) + "".join(lines)).encode())).body
     mark = b'"bindings":['  # the first one is the array's start: no variable has that name
     at, cut = first.index(mark) + len(mark), rest.index(mark) + len(mark)
     rows = first[at:first.rindex(b"]")]
@@ -247,8 +252,9 @@ def _term(term: Term | None) -> str:
     return f"<<( {term} )>>" if isinstance(term, Triple) else str(term)
 
 
-def _tsv_line(solution: QuerySolution) -> str:
-    return "\t".join([_term(t) for t in solution]) + "\n"
+def tsv_line(terms: Iterable[Term | None]) -> str:
+    """One row of a SPARQL TSV answer."""
+    return "\t".join([_term(t) for t in terms]) + "\n"
 
 
 def _nt_line(triple: Triple) -> str:
