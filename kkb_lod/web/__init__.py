@@ -156,7 +156,8 @@ def for_release(response: Response, key: str, vary: str = "Accept") -> Response:
     if release.get("created"):
         response.last_modified = dt.datetime.fromisoformat(release["created"])
     response.headers["Cache-Control"] = f"public, max-age={age}" if age > 0 else "no-cache"
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 def store_fault(error: StoreError) -> Response:

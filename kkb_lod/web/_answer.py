@@ -52,7 +52,7 @@ class Answer:
     @classmethod
     def of_triples(cls, triples: Sequence[Triple]) -> Answer:
         """A graph answer made in Python (the service description)."""
-        return cls("graph", serialize(triples, format=RdfFormat.N_TRIPLES))
+        return cls("graph", serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
 
     @cached_property
     def _solutions(self) -> tuple[list[str], list[QuerySolution]]:

@@ -1,21 +1,16 @@
 """What a query's text must pass before the store sees it: size, nesting, escapes, SERVICE.
 
-Both guards exist because pyoxigraph (0.5.13) cannot be told otherwise once it has the text:
+pyoxigraph (0.5) cannot be told otherwise once it has the text, so both guards come first:
 
-* It calls any SERVICE IRI over HTTP itself, with no option to refuse or intercept the call. So a
-  query runs only if every SERVICE target in it is *proven* to be on the allowlist (exact match).
-  The proof is two independent readings that must agree: the whole text parsed by rdflib's
-  complete SPARQL 1.1 grammar after the spec's ``\\u`` escape processing, and the tokenizer of
-  :mod:`._scan`, which reads escapes only inside IRIs and strings as pyoxigraph does. Where those
-  two could read a text differently, it is refused: an escape standing for an ASCII character
-  other than a letter or digit (``\\u0022`` ends a string for the spec, not for the engine), a
-  text either reading cannot parse, a different number of SERVICE calls or different targets.
-  A text in which "service" (any case) appears neither after its prologue (PREFIX and BASE lines
-  of plain IRIs) nor, if it has escapes, anywhere after escape processing cannot call anything,
-  since SERVICE is an ASCII keyword: it skips all this (most queries).
-* Its parser and evaluator recurse without a bound and crash the whole process (SIGSEGV) on deep
-  or long-chained queries (docs/pyoxigraph-crash.md). So the size, the nesting and the number of
-  operators and terms (a flat chain is evaluated as deep as it is long) are bounded first.
+* It calls any SERVICE IRI over HTTP. A query runs only if every SERVICE target is *proven* to be
+  on the allowlist by two readings that must agree: rdflib's SPARQL 1.1 grammar after the spec's
+  ``\\u`` escape processing, and :mod:`._scan`'s tokenizer, which reads escapes as pyoxigraph
+  does. Where they could differ (an escape of ASCII punctuation, a text one cannot parse, other
+  targets) the query is refused. A text with no "service" after its prologue (or, with escapes,
+  anywhere once unescaped) cannot call anything and skips the proof.
+* Its parser and evaluator recurse without a bound and crash the process on deep or long-chained
+  queries, and its planning time grows steeply with patterns (docs/pyoxigraph-crash.md): size,
+  nesting, operators and patterns are bounded first.
 
 Every refusal is a 400 that says why, naming the setting where there is one.
 """
@@ -126,35 +121,14 @@ def _counts(value: str, chars: str) -> int:
 
 def shape(text: str, limits: Limits) -> tuple[int, int, int]:
     """Upper bounds of (how deeply, how many operators, how many patterns) the engine nests and
-    chains in ``text``.
+    chains in ``text``; a bound past its most is returned as soon as it is known.
 
-    Depth: brackets, braces and parentheses, and each unary ``!``, ``+`` or ``-`` in a row (the
-    engine nests one level for each). Operators: every opening bracket (each group, call, OPTIONAL,
-    UNION, MINUS, FILTER, BIND… has one), every operator character (``|&=<>+-*/^!``), every
-    separator of triples and arguments (``.;,``) and every term (IRI, name, variable, literal,
-    keyword), all but those in VALUES data: the engine evaluates a long flat chain of them (triple
-    patterns, the items of a collection ``( 1 2 3 … )``) as deep as a nested one.
-
-    Fail-closed by construction: an opening bracket or operator counts wherever it is, in strings
-    and comments too, unless the text is surely no code for the engine; a closing bracket counts
-    only where the text surely is code. The one place where a lexer cannot know without parsing
-    is ``<``: an IRI, or less-than followed by code. Read as code, an IRI's ``#`` starts a comment
-    to the end of the line, and its ``'`` starts a string. So an IRI's opening brackets and
-    operator characters count (not its closing brackets; as code its dots could only be errors);
-    after an IRI with ``#`` all counts until the next line break (closing brackets not); after an
-    IRI with ``'``, or a long string starting where the engine may be in a comment, or a
-    character that is no SPARQL, nothing is sure any more. (In VALUES data, where no expression
-    can be, an IRI is surely one.)
-
-    Patterns: every separator of triples (``.;,``) and every OPTIONAL and MINUS where the text may
-    be code (so counted as operators are). Not a crash but time: pyoxigraph's planning of a query,
-    which no time limit interrupts, grows steeply with them (docs/pyoxigraph-crash.md, "Slow to
-    plan"); a group of 200 triple patterns sharing a subject takes ~27 s, 150 OPTIONALs ~17 s.
-
-    When the text has fewer opening brackets and ``!`` than ``limits.depth``, fewer of those,
-    operator characters and separators than ``limits.operators``, and fewer separators and
-    OPTIONAL/MINUS than ``limits.patterns``, these counts are the bounds (no tokenizing: most
-    queries). A bound past its most is returned as soon as it is known.
+    Depth counts brackets and unary ``!+-`` in a row; operators count opening brackets, operator
+    characters, separators and terms; patterns count separators and OPTIONAL/MINUS. VALUES data
+    counts for none. The lexing is fail-closed: what opens counts wherever it is unless the text
+    is surely not code, what closes counts only where it surely is (an IRI's ``#`` or ``'`` may
+    be a comment or a string to the engine). When the raw character counts are within the
+    limits, they are the bounds (no lexing: most queries). docs/pyoxigraph-crash.md has the why.
     """
     depth = _counts(text, _OPENERS + "!")
     punctuation = _counts(text, _OPENERS + _CLOSERS + _OPERATORS + _SEPARATORS)
@@ -363,7 +337,7 @@ def _grammar() -> Any:
             memo[id(parser.ServiceGraphPattern)].set_name(_SERVICE_CALL)
             for element in list(memo.values()):
                 if isinstance(element, ParserElement):
-                    element.parseImpl = _counted(element.parseImpl)
+                    setattr(element, "parseImpl", _counted(element.parseImpl))  # noqa: B010
             _GRAMMAR.append(grammar)
         return _GRAMMAR[0]
 

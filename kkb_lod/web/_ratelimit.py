@@ -16,7 +16,7 @@ import math
 import multiprocessing
 import time
 
-from flask import Request
+from werkzeug.wrappers import Request
 
 WINDOW = 60  # seconds
 SLOTS = 65_536  # clients tracked per window (3 × 8 bytes each: 1.5 MB)

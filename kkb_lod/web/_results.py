@@ -44,20 +44,23 @@ SPREADSHEET_FORMATS = (QueryResultsFormat.CSV, QueryResultsFormat.TSV)
 
 def to_bytes(answer: Answer, fmt: Format) -> bytes:
     """The answer serialised in ``fmt`` (a "results" format for SELECT/ASK, else an RDF one)."""
+    target = fmt.ox
     if answer.kind == "graph":
-        if fmt.ox == RdfFormat.N_TRIPLES:
+        assert isinstance(target, RdfFormat)
+        if target == RdfFormat.N_TRIPLES:
             return answer.body
-        return serialize(parse(answer.body, RdfFormat.N_TRIPLES), format=fmt.ox,  # type: ignore[arg-type]
-                         prefixes=PREFIXES)
+        return serialize(parse(answer.body, RdfFormat.N_TRIPLES), format=target,
+                         prefixes=PREFIXES) or b""
+    assert isinstance(target, QueryResultsFormat)
     body, written = answer.body, answer.results_format
     if answer.kind == "boolean":
         body, written = f'{{"head":{{}},"boolean":{str(answer.boolean).lower()}}}'.encode(), \
             QueryResultsFormat.JSON
-    elif fmt.ox in SPREADSHEET_FORMATS:  # read back below: pyoxigraph writes some terms its way
+    elif target in SPREADSHEET_FORMATS:  # read back below: pyoxigraph writes some terms its way
         body, written = spreadsheet_safe(answer), QueryResultsFormat.TSV
-    elif fmt.ox == written:
+    elif target == written:
         return body
-    return parse_query_results(body, written).serialize(format=fmt.ox)  # type: ignore[return-value]
+    return parse_query_results(body, written).serialize(format=target) or b""
 
 
 def spreadsheet_safe(answer: Answer) -> bytes:

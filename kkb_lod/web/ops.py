@@ -51,7 +51,7 @@ class Metrics:
         self.lock = threading.Lock()
         self.requests: Counter[tuple[str, str, int]] = Counter()
         self.buckets: Counter[tuple[str, float]] = Counter()
-        self.sums: Counter[str] = Counter()
+        self.sums: dict[str, float] = {}
         self.counts: Counter[str] = Counter()
 
     def observe(self, family: str, method: str, status: int, seconds: float) -> None:
@@ -59,7 +59,7 @@ class Metrics:
         index = bisect.bisect_left(BUCKETS, seconds)
         with self.lock:
             self.requests[(family, method, status)] += 1
-            self.sums[family] += seconds
+            self.sums[family] = self.sums.get(family, 0.0) + seconds
             self.counts[family] += 1
             if index < len(BUCKETS):
                 self.buckets[(family, BUCKETS[index])] += 1

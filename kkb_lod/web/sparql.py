@@ -51,8 +51,8 @@ def endpoint() -> Response:
     if operation.query is None:
         if request.method == "POST":
             raise BadRequest("The request has no query: send query=… or a SPARQL query body.")
-        fmt = negotiate(*ANSWERS["graph"], "page")
-        return query_page() if fmt.kind == "page" else service_description(fmt)
+        described = negotiate(*ANSWERS["graph"], "page")
+        return query_page() if described.kind == "page" else service_description(described)
     state = kkb()
     settings = state.settings
     base = request.base_url  # the service-defined base IRI of relative IRIs in queries
@@ -62,8 +62,8 @@ def endpoint() -> Response:
         found = check_query(operation.query, base, settings.services, Limits.of(settings))
         check_policy(found)
         expected = FORM_KINDS.get(found.form or "")
-        fmt = negotiate(*expected, "page", asked=operation.format,
-                        read_format=False) if expected else None
+        fmt: Format | None = negotiate(*expected, "page", asked=operation.format,
+                                       read_format=False) if expected else None
         answer = run(state, operation.query, base, found,
                      dataset(found, operation.default_graphs, operation.named_graphs),
                      json=fmt is not None and fmt.ox == QueryResultsFormat.JSON)
@@ -147,7 +147,7 @@ def _cacheable(response: Response, operation: Operation | None, base: str, *key:
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Accept")
         return response
-    asked = (operation.query, *operation.default_graphs, "|", *operation.named_graphs) \
+    asked = (operation.query or "", *operation.default_graphs, "|", *operation.named_graphs) \
         if operation else ()
     vary = "Accept, Accept-Language, Cookie" if "page" in key else "Accept"
     return for_release(response, "\n".join((base, *asked, *key)), vary)
