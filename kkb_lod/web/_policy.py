@@ -93,10 +93,11 @@ def check_query(text: str, base: str, services: Sequence[str], limits: Limits) -
                          "OPTIONAL or MINUS groups (each '.', ';' and ',' counts), the most this "
                          "endpoint accepts (query_max_patterns): the engine's planning time grows "
                          "steeply with them and cannot be interrupted. Split the query.")
-    code = unescape(text) if escaped else text[prologue_end(text):]  # escapes may hide a PREFIX's end
+    start = prologue_end(text)
+    code = unescape(text) if escaped else text[start:]  # escapes may hide a PREFIX's end
     if "service" in code.lower():
         check_services(text, base, services)
-    return scan(text, base)
+    return scan(text, base, start)
 
 
 def check_escapes(text: str) -> None:
