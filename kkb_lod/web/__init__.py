@@ -42,11 +42,9 @@ CORS_METHODS, CORS_MAX_AGE = "GET, POST, OPTIONS", "86400"
 
 @dataclass
 class Kkb:
-    """What one app keeps: its settings, store and release manifest (id, created, counts, dumps;
-    empty for a remote store), the pool its queries run on with a slot per query allowed to run
-    (``max_queries``, abandoned ones included), the watchdog of abandoned queries, its metrics,
-    and the rate-limit table when ``rate_limit`` is set (the gunicorn master's shared one in a
-    worker, :mod:`._workers`)."""
+    """What one app keeps: settings, store, release manifest (empty for a remote store), the
+    query pool with ``max_queries`` slots (abandoned queries hold theirs), the watchdog, metrics,
+    and the rate-limit table if ``rate_limit`` is set (in a worker, the master's: :mod:`._workers`)."""
 
     settings: Settings
     store: Store
@@ -65,8 +63,7 @@ def kkb() -> Kkb:
 
 def create_app(settings: Settings | None = None, store: Store | None = None,
                release: dict[str, Any] | None = None) -> Flask:
-    """Build the app. Without a store, open the one ``settings`` names (and read its release's
-    manifest)."""
+    """Build the app. Without a store, open the one ``settings`` names, with its manifest."""
     from kkb_lod.web import catalog, ops, reconcile, resources, sparql
 
     settings = settings or load_settings()
@@ -97,12 +94,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
 
 
 def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
-    """The store ``settings`` name, with the manifest of the release it serves (if local).
-
-    A local release is pinned while its store is in use (pruning leaves it alone): the release
-    the gunicorn master pinned for its workers (:func:`kkb_lod.releases.held`), never whatever
-    ``current`` is when a worker is (re)started; else ``current``, pinned here.
-    """
+    """The store ``settings`` name, with the manifest of the release it serves (if local),
+    pinned while the store is in use: the one the gunicorn master pinned for its workers
+    (:func:`kkb_lod.releases.held`), else ``current``."""
     if settings.sparql_url:
         return open_store(settings), {}
     from kkb_lod import releases
@@ -141,11 +135,10 @@ def common_headers(response: Response) -> Response:
 
 
 def for_release(response: Response, key: str, vary: str = "Accept") -> Response:
-    """A successful GET or HEAD answer that depends only on the release and on ``key`` (what
-    was asked, its format and language), made cacheable: ``ETag``, ``Last-Modified``,
-    ``Cache-Control: public, max-age=cache_max_age`` (``no-cache`` at 0), ``Vary: vary``; 304
-    when the client's copy is current. A store without a release (remote: it may change) or an
-    answer setting a cookie is left uncacheable."""
+    """A GET answer that depends only on the release and ``key`` (what was asked, its format and
+    language) made cacheable: ``ETag``, ``Last-Modified``, ``Cache-Control: public,
+    max-age=cache_max_age`` (0: ``no-cache``), ``Vary``; 304 if the client's copy is current.
+    Without a release (a remote store may change) or with a cookie set: ``no-store``."""
     state = kkb()
     release, age = state.release, state.settings.cache_max_age
     response.vary.update(name.strip() for name in vary.split(","))
@@ -170,19 +163,14 @@ def store_fault(error: StoreError) -> Response:
 
 
 def unreadable_body(error: Exception) -> Response:
-    """A request body the server could not read (gunicorn's chunked decoder refused it: a bad
-    chunk size, a missing chunk terminator, a malformed trailer): the client's fault, 400.
-    gunicorn closes the connection afterwards, as where the next request starts is unknown."""
+    """A request body gunicorn could not read (a malformed chunked body): the client's fault,
+    400 (gunicorn then closes the connection)."""
     return plain_error(BadRequest(f"The request body is malformed: {error}"))
 
 
 def plain_error(error: HTTPException) -> Response:
-    """An HTTP error saying what went wrong, as a page for browsers and as plain text for
-    programs; keeps the error's headers (Allow, Retry-After).
-
-    A request whose ``Host`` werkzeug cannot bind URLs to (a label over 63 characters, an empty
-    label) gets plain text: the page's links are built for its host.
-    """
+    """An HTTP error saying what went wrong, as a page for browsers (unless werkzeug cannot bind
+    URLs to the request's ``Host``) and as plain text for programs; with the error's headers."""
     body = f"{error.code} {error.name}: {error.description}\n"
     browser = request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html"
     if browser and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/plain"] \

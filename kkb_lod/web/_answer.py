@@ -1,12 +1,9 @@
 """A query's answer, written by the store: SPARQL TSV, SPARQL JSON or N-Triples, with its size limit.
 
-The answer is kept as SPARQL TSV (SELECT) or N-Triples (graphs), written by the store itself, in
-Rust and without the GIL, once its first rows have come fast (:class:`Answer`); the negotiated
-format is made from it (``_results``). Both are line formats (a line break inside a literal is
-written ``\\n``), so counting lines enforces the size limit without a Python object per row. A
-SELECT answer asked for as SPARQL JSON is written as JSON directly (:class:`_JsonRows` counts it).
-Writing stops once the request has given up waiting (``cancelled``): at the next row while rows
-come slowly, at the next 8 KB block once they come fast.
+Once its first rows have come fast, the store writes the answer itself, in Rust without the GIL:
+TSV or N-Triples, line formats in which counting lines enforces the size limit, or JSON when a
+SELECT is asked for as JSON (:class:`_JsonRows` counts its rows). Writing stops once the request
+has given up waiting: at the next row while rows come slowly, at the next 8 KB block after.
 """
 
 from __future__ import annotations
@@ -36,12 +33,9 @@ from pyoxigraph import (
 
 @dataclass
 class Answer:
-    """A query's answer as the store wrote it: ``kind`` "results" (SELECT: SPARQL TSV in
-    ``body``), "boolean" (ASK) or "graph" (CONSTRUCT/DESCRIBE: N-Triples in ``body``).
-
-    The Python objects the HTML page and the spreadsheet formats need are read back from
-    ``body`` only when asked for (``variables``, ``rows``, ``triples``).
-    """
+    """A query's answer as the store wrote it: ``kind`` "results" (SELECT: TSV or JSON in
+    ``body``), "boolean" (ASK) or "graph" (N-Triples in ``body``); ``variables``, ``rows`` and
+    ``triples`` are read back from ``body`` when asked for."""
 
     kind: str
     body: bytes = b""
@@ -114,9 +108,7 @@ class _Writer:
 
 
 #: Rows read one by one before the rest may be left to the store's writer, and how fast they must
-#: have come for that (seconds per row): a query whose rows come slowly is read row by row to the
-#: end, so an abandoned one stops at its next row; a fast one is written by the store, in 8 KB
-#: blocks, each a point where an abandoned one stops.
+#: have come for that (seconds per row).
 FIRST_ROWS, FAST_ROW = 16, 0.001
 
 
@@ -190,14 +182,10 @@ def tsv_head(variables: Sequence[str]) -> str:
 
 
 class _JsonRows(_Writer):
-    """Where the store writes SPARQL JSON: counts rows without parsing them.
-
-    In that writer's output every row but an empty one starts ``[{"`` or ``,{"``, which cannot
-    occur inside a string (a quote there is escaped). An empty row (``{}``, no variable bound) can
-    only be bounded: ``{}`` may be inside a literal too. So ``lines`` counts the rows that start
-    so, exactly, and ``empty`` every ``{}``; past ``most`` rows for sure the answer is too large,
-    and when only the bound passes ``most`` it is ``unsure`` (then counted again as TSV).
-    """
+    """Where the store writes SPARQL JSON: counts rows without parsing them. Every row but an
+    empty one starts ``[{"`` or ``,{"`` (no string can hold that), counted exactly; ``{}`` (an
+    empty row, or in a literal) only bounds them: past ``most`` on that bound alone the count is
+    ``unsure`` (then counted again as TSV)."""
 
     def __init__(self, most: int, cancelled: threading.Event) -> None:
         super().__init__(most, cancelled)

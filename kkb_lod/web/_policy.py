@@ -195,10 +195,8 @@ def _groups(value: str) -> int:
 
 
 def check_services(text: str, base: str, services: Sequence[str]) -> list[str]:
-    """The SERVICE targets of ``text``, each proven to be on ``services``; else 400.
-
-    See the module's docstring for the two readings and why each refusal is one.
-    """
+    """The SERVICE targets of ``text``, each proven to be on ``services`` by the two readings
+    of the module's docstring; else 400."""
     allowed = ", ".join(f"<{s}>" for s in services) or "none"
     for match in ESCAPE.finditer(text):
         if re.fullmatch(r"[\x00-\x7F]", character := unescape(match.group())) \
@@ -232,12 +230,9 @@ def check_services(text: str, base: str, services: Sequence[str]) -> list[str]:
 
 
 def _parsed_targets(decoded: str, base: str) -> list[str | None]:
-    """The SERVICE targets rdflib's SPARQL 1.1 grammar finds in the escape-processed text.
-
-    CR becomes LF first: the grammar's comments end only at LF, the spec's (and the engine's) at
-    either. Targets resolve as the engine resolves them (:func:`._scan.resolve`); a variable, an
-    unknown prefix or an IRI that does not resolve is None.
-    """
+    """The SERVICE targets rdflib's SPARQL 1.1 grammar finds in the escape-processed text (CR
+    made LF: its comments end only at LF), resolved as the engine resolves them; a variable, an
+    unknown prefix or an IRI that does not resolve is None."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import URIRef, Variable
@@ -296,15 +291,13 @@ def _field(node: Any, key: str) -> str:
 
 _SERVICE_CALL = "ServiceCall"
 #: The most grammar steps (tries of a grammar element) the proof may take: four times what the
-#: query page's federated example takes (4,918). rdflib's parser is pure Python, holds the GIL,
-#: and costs up to a millisecond a byte on dense text (a SERVICE query of 40 KB took 46 s; 20,000
-#: steps take 0.5-2 s here); counted in steps, not seconds, the bound is the same everywhere.
+#: query page's federated example takes. rdflib's parser is pure Python and holds the GIL (up to
+#: a millisecond a byte of dense text); counted in steps, the bound is the same everywhere.
 GRAMMAR_STEPS = 20_000
 _GRAMMAR: list[Any] = []
 _GRAMMAR_LOCK = threading.Lock()
-#: One parse at a time per process: pyparsing guesses each parse action's arity on its first
-#: calls by catching TypeError, which two threads at once turn into a wrong guess (a 500); the
-#: parse holds the GIL throughout, so the lock costs no throughput.
+#: One parse at a time: pyparsing guesses a parse action's arity on its first calls, which two
+#: threads at once get wrong (a 500); the parse holds the GIL anyway.
 _PARSE_LOCK = threading.Lock()
 _STEPS = threading.local()
 
@@ -315,14 +308,9 @@ class _TooComplex(Exception):
 
 
 def _grammar() -> Any:
-    """rdflib's SPARQL 1.1 Query grammar, copied once, its ServiceGraphPattern renamed and every
-    element's step counted.
-
-    rdflib's own ServiceGraphPattern, after matching, searches the whole text for the first
-    SERVICE again (to keep its source for its evaluator): with one SERVICE inside another that
-    never ends (RecursionError), and it costs a pass over the text per SERVICE. The copy's renamed
-    element skips that; rdflib's own grammar is left as it is.
-    """
+    """rdflib's SPARQL 1.1 Query grammar, copied once, every element's step counted, and its
+    ServiceGraphPattern renamed: rdflib's own searches the whole text again after each match,
+    without end for one SERVICE inside another (rdflib's grammar is left as it is)."""
     with _GRAMMAR_LOCK:
         if not _GRAMMAR:
             from pyparsing import ParserElement

@@ -1,9 +1,8 @@
 """Reading a SPARQL 1.1 Protocol request: which query, which dataset, or why it is refused.
 
-The three ways to send a query (SPARQL 1.1 Protocol 2.1) — GET with ``query=``, POST with a
-form-encoded body, POST with an ``application/sparql-query`` body — are reduced to one
-:class:`Operation`. Parameters are decoded here, strictly as UTF-8, rather than through werkzeug's
-forgiving decoding, so that a non-UTF-8 request is refused instead of silently altered.
+GET with ``query=``, a form-encoded POST and an ``application/sparql-query`` POST become one
+:class:`Operation`. Parameters are decoded strictly as UTF-8 here, not by werkzeug's forgiving
+decoder, so a non-UTF-8 request is refused instead of silently altered.
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """Running one read-only query: refusing updates, the dataset, a time limit and a size limit.
 
-pyoxigraph cannot cancel a query, but it releases the GIL while it works: the query runs on the
-app's thread pool and the request stops waiting after ``query_timeout`` seconds (503 with
-``Retry-After``). A query that streams its answer stops once abandoned, as its answer is written
-(:mod:`._answer`); one that computes everything before its first row runs on. Running queries,
-abandoned ones included, hold one of ``max_queries`` slots (503 when none is free), and the
-watchdog (:mod:`._watchdog`) replaces the worker process of one still running at
-``query_hard_limit``. A larger answer than ``result_limit`` rows or triples is refused (422).
+pyoxigraph cannot cancel a query but releases the GIL while it works: the query runs on the app's
+thread pool and the request stops waiting at ``query_timeout`` (503). An abandoned query stops at
+its next row (:mod:`._answer`) or runs on, holding one of the ``max_queries`` slots until it ends;
+the watchdog (:mod:`._watchdog`) replaces the worker of one still running at ``query_hard_limit``.
 """
 
 from __future__ import annotations

@@ -95,11 +95,8 @@ class Cell:
 
 
 def cells(answer: Answer, base_iri: str) -> tuple[list[str], list[list[Cell | None]]]:
-    """Column names and rows of cells for the HTML page (a graph shows as subject/predicate/object).
-
-    Links to our own IRIs point at this server's pages (the path after ``base_iri``), so browsing
-    stays on the instance being queried; only web IRIs become links (:func:`link`).
-    """
+    """Column names and rows of cells for the HTML page (a graph as subject/predicate/object),
+    linked by :func:`link`, so browsing stays on the instance being queried."""
     if answer.kind == "boolean":
         return ["boolean"], [[Cell("true" if answer.boolean else "false")]]
     if answer.kind == "graph":
@@ -126,22 +123,17 @@ def cell(term: Term, base_iri: str) -> Cell:
 
 
 def link(iri: str, base_iri: str) -> str | None:
-    """Where a link to ``iri`` points: one of ours to its path on this server, another web IRI
-    as it is, and no link for any other scheme. (An IRI of ours whose path would start "//" is
-    linked as it is: "//host/…" on this server would be a link to another host.)"""
+    """Where a link to ``iri`` points: one of ours to its path on this server (unless that would
+    start "//", another host), another web IRI as it is, any other scheme nowhere."""
     if iri.startswith(base_iri) and not iri[len(base_iri):].startswith("/"):
         return "/" + iri[len(base_iri):]
     return iri if is_web(iri) else None
 
 
 def is_web(iri: str) -> bool:
-    """Whether ``iri`` is an ``http`` or ``https`` IRI: the only ones a page makes links of.
-
-    A ``javascript:`` IRI in a link runs script when followed, ``data:`` draws a document of the
-    query's making, ``file:`` reads the reader's own disk: the data is anyone's, so an IRI of any
-    other scheme is shown as text (the Content-Security-Policy would block some of these; the
-    pages do not rely on it).
-    """
+    """Whether ``iri`` is an ``http`` or ``https`` IRI: the only ones a page makes links of
+    (``javascript:`` runs script, ``data:`` draws the query's document, ``file:`` reads the
+    reader's disk; the pages do not rely on the Content-Security-Policy to stop them)."""
     scheme, colon, _ = iri.partition(":")
     return bool(colon) and scheme.lower() in ("http", "https")
 

@@ -1,13 +1,11 @@
-"""Serving with several worker processes (gunicorn), so a query the engine cannot stop costs at
-most one worker for a while, never the service.
+"""Serving with several gunicorn worker processes, so a query the engine cannot stop costs at
+most one worker for a while, never the service (``kkb-lod serve``; ``gunicorn.conf.py`` gives a
+plain ``gunicorn server:app`` the same settings and hooks).
 
-``kkb-lod serve`` runs a gunicorn master that forks ``workers`` processes of ``threads`` request
-threads each and replaces any that exits; ``gunicorn.conf.py`` gives a plain ``gunicorn
-server:app`` the same hooks. They are the methods of one :class:`Master`, made in the master and
-inherited by every fork: it holds what the workers must share (the rate-limit table and the count
-of replaced workers, in shared memory) and the master's pid file. The master pins the release it
-serves (:func:`kkb_lod.releases.hold`) at start and again on SIGHUP, so every worker, a replaced
-one too, serves the same release and pruning leaves it alone.
+The hooks are the methods of one :class:`Master`, made in the master and inherited by every
+fork: it holds what the workers share (the rate-limit table and the count of replaced workers,
+in shared memory) and the pid file. It pins the release at start and on SIGHUP, so every worker,
+a replacement too, serves the same release and pruning leaves it alone.
 """
 
 from __future__ import annotations
@@ -56,8 +54,8 @@ class Master:
                          "'kkb-lod serve --reload')", pin.path.name, os.getpid())
 
     def on_reload(self, arbiter: Any) -> None:
-        """On SIGHUP, before the new workers are forked: pin what ``current`` is now (if it
-        cannot be served, :func:`kkb_lod.releases.hold` says why and the old one stays)."""
+        """On SIGHUP, before the new workers are forked: pin what ``current`` is now (else the
+        old release stays)."""
         if self.settings.sparql_url:
             return
         before = releases.held(self.settings.build_dir)
@@ -75,9 +73,8 @@ class Master:
             self.pid_file.unlink(missing_ok=True)
 
     def post_worker_init(self, worker: Any) -> None:
-        """In a worker, its app loaded: log to stderr; count in the shared table; recycle this
-        worker when a query is stuck (SIGTERM, gunicorn's graceful stop; ``os._exit`` if that
-        hangs; the master's heartbeat ``timeout`` is the last resort)."""
+        """In a worker, its app loaded: log to stderr; count in the shared table; when a query
+        is stuck, stop gracefully (SIGTERM), or ``os._exit`` if that hangs."""
         logger = logging.getLogger("kkb_lod")
         if not logger.handlers:
             handler = logging.StreamHandler(sys.stderr)
