@@ -2,9 +2,9 @@
 
 ``_answer.written`` reads the first rows one by one and, when they came fast, leaves the rest to
 the store's writer; a slow query is read row by row to the end. Which runs depends on the
-machine's speed, so each test here chooses it: ``FAST_ROW = 0`` (no row ever counts as fast: row by row to the end) or
-``FAST_ROW = inf`` (every row counts as fast: the store writes all after the first rows). Both
-are exact, whatever the machine's load.
+machine's speed, so each test here chooses it: ``FAST_ROW = 0`` (no row ever counts as fast:
+row by row to the end) or ``FAST_ROW = inf`` (every row counts as fast: the store writes all
+after the first rows). Both are exact, whatever the machine's load.
 """
 
 from __future__ import annotations
