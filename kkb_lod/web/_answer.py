@@ -1,9 +1,10 @@
-"""A query's answer, written by the store: SPARQL TSV, SPARQL JSON or N-Triples, with its size limit.
+"""A query's answer, written by the store as SPARQL TSV or N-Triples, with its size limit.
 
-Once its first rows have come fast, the store writes the answer itself, in Rust without the GIL:
-TSV or N-Triples, line formats in which counting lines enforces the size limit, or JSON when a
-SELECT is asked for as JSON (:class:`_JsonRows` counts its rows). Writing stops once the request
-has given up waiting: at the next row while rows come slowly, at the next 8 KB block after.
+Once its first rows have come fast, the store writes the answer itself, in Rust without the GIL,
+in a line format (a line break in a literal is written ``\\n``): counting lines enforces the size
+limit. Writing stops once the request has given up waiting: at the next row while rows come
+slowly, at the next 8 KB block after. (The store writing SPARQL JSON directly was measured no
+faster than TSV converted by pyoxigraph: docs/scale.md.)
 """
 
 from __future__ import annotations
@@ -33,15 +34,13 @@ from pyoxigraph import (
 
 @dataclass
 class Answer:
-    """A query's answer as the store wrote it: ``kind`` "results" (SELECT: TSV or JSON in
-    ``body``), "boolean" (ASK) or "graph" (N-Triples in ``body``); ``variables``, ``rows`` and
+    """A query's answer as the store wrote it: ``kind`` "results" (SELECT: TSV in ``body``),
+    "boolean" (ASK) or "graph" (N-Triples in ``body``); ``variables``, ``rows`` and
     ``triples`` are read back from ``body`` when asked for."""
 
     kind: str
     body: bytes = b""
     boolean: bool = False
-    #: What ``body`` of a SELECT answer is written in: TSV, or JSON when that was asked for.
-    results_format: QueryResultsFormat = QueryResultsFormat.TSV
 
     @classmethod
     def of_triples(cls, triples: Sequence[Triple]) -> Answer:
@@ -50,7 +49,7 @@ class Answer:
 
     @cached_property
     def _solutions(self) -> tuple[list[str], list[QuerySolution]]:
-        solutions = parse_query_results(self.body, self.results_format)
+        solutions = parse_query_results(self.body, QueryResultsFormat.TSV)
         assert isinstance(solutions, QuerySolutions)
         return [v.value for v in solutions.variables], list(solutions)
 
@@ -74,10 +73,6 @@ Term = NamedNode | BlankNode | Literal | Triple
 
 class TooLarge(Exception):
     """The answer has more rows or triples than allowed."""
-
-
-class Unsure(Exception):
-    """The rows of a JSON answer could not be counted exactly while it was written."""
 
 
 class _Writer:
@@ -112,13 +107,9 @@ class _Writer:
 FIRST_ROWS, FAST_ROW = 16, 0.001
 
 
-def written(result: object, limit: int, cancelled: threading.Event, json: bool = False
-            ) -> Answer | None:
-    """The whole result as TSV (JSON if ``json``) or N-Triples, stopping past the limit or when
-    abandoned (None).
-
-    :raise Unsure: the JSON rows could not be counted exactly (:class:`_JsonRows`).
-    """
+def written(result: object, limit: int, cancelled: threading.Event) -> Answer | None:
+    """The whole result as TSV or N-Triples, stopping past the limit (:class:`TooLarge`) or when
+    abandoned (None)."""
     if isinstance(result, QueryBoolean):
         return Answer("boolean", boolean=bool(result))
     rows = isinstance(result, QuerySolutions)
@@ -138,10 +129,7 @@ def written(result: object, limit: int, cancelled: threading.Event, json: bool =
                 break
         if not rest:
             head = tsv_head(_names(result)) if rows else ""
-            answer = Answer("results" if rows else "graph", (head + "".join(lines)).encode())
-            return _as_json(answer) if rows and json else answer
-        if rows and json:
-            return _json_rest(result, lines, limit, cancelled)  # type: ignore[arg-type]
+            return Answer("results" if rows else "graph", (head + "".join(lines)).encode())
     body = _store_writes(result, _Writer(limit + 1 - len(lines) if rows else limit - len(lines),
                                          cancelled), fmt)
     if body is None:
@@ -156,7 +144,7 @@ def _store_writes(result: object, writer: _Writer, fmt: QueryResultsFormat | Rdf
                   ) -> bytes | None:
     """What the store wrote of ``result`` into ``writer``, or None if the request gave up.
 
-    :raise TooLarge: past the limit. :raise Unsure: see :class:`_JsonRows`.
+    :raise TooLarge: past the limit.
     """
     try:
         result.serialize(writer, fmt)  # type: ignore[attr-defined]
@@ -165,8 +153,6 @@ def _store_writes(result: object, writer: _Writer, fmt: QueryResultsFormat | Rdf
             raise
     if writer.stopped == "too large":
         raise TooLarge()
-    if writer.stopped == "unsure":
-        raise Unsure()
     if writer.stopped == "cancelled":
         return None
     return b"".join(writer.parts)
@@ -179,58 +165,6 @@ def _names(result: object) -> list[str]:
 def tsv_head(variables: Sequence[str]) -> str:
     """The header line of a SPARQL TSV answer."""
     return "\t".join("?" + v for v in variables) + "\n"
-
-
-class _JsonRows(_Writer):
-    """Where the store writes SPARQL JSON: counts rows without parsing them. Every row but an
-    empty one starts ``[{"`` or ``,{"`` (no string can hold that), counted exactly; ``{}`` (an
-    empty row, or in a literal) only bounds them: past ``most`` on that bound alone the count is
-    ``unsure`` (then counted again as TSV)."""
-
-    def __init__(self, most: int, cancelled: threading.Event) -> None:
-        super().__init__(most, cancelled)
-        self.empty, self.tail = 0, b""
-
-    def write(self, chunk: bytes) -> int:
-        if self.stopped:
-            raise OSError(self.stopped)
-        chunk = bytes(chunk)
-        three, two = self.tail + chunk, self.tail[-1:] + chunk  # a mark across chunks
-        self.tail = three[-2:]  # a chunk of one byte keeps the byte before it
-        self.lines += three.count(b',{"') + three.count(b'[{"')
-        self.empty += two.count(b"{}")
-        if self.cancelled.is_set():
-            self.stopped = "cancelled"
-        elif self.lines > self.most:
-            self.stopped = "too large"
-        elif self.lines + self.empty > self.most:
-            self.stopped = "unsure"
-        if self.stopped:
-            raise OSError(self.stopped)
-        self.parts.append(chunk)
-        return len(chunk)
-
-
-def _json_rest(result: QuerySolutions, lines: list[str], limit: int, cancelled: threading.Event
-               ) -> Answer | None:
-    """The rows after ``lines`` written by the store as JSON, and ``lines`` put before them."""
-    rest = _store_writes(result, _JsonRows(limit - len(lines), cancelled), QueryResultsFormat.JSON)
-    if rest is None:
-        return None
-    first = _as_json(Answer("results", (tsv_head(_names(result)) + "".join(lines)).encode())).body
-    mark = b'"bindings":['  # the first one is the array's start: no variable has that name
-    at, cut = first.index(mark) + len(mark), rest.index(mark) + len(mark)
-    rows = first[at:first.rindex(b"]")]
-    joined = rows + b"," if rest[cut:cut + 1] != b"]" else rows
-    return Answer("results", rest[:cut] + joined + rest[cut:],
-                  results_format=QueryResultsFormat.JSON)
-
-
-def _as_json(answer: Answer) -> Answer:
-    """A TSV answer rewritten as SPARQL JSON (by pyoxigraph)."""
-    body = parse_query_results(answer.body, QueryResultsFormat.TSV).serialize(
-        format=QueryResultsFormat.JSON)
-    return Answer("results", body, results_format=QueryResultsFormat.JSON)  # type: ignore[arg-type]
 
 
 def _term(term: Term | None) -> str:

@@ -28,7 +28,7 @@ from werkzeug.exceptions import (
 )
 
 from kkb_lod.store import StoreError, StoreTimeout
-from kkb_lod.web._answer import Answer, TooLarge, Unsure, written
+from kkb_lod.web._answer import Answer, TooLarge, written
 from kkb_lod.web._scan import UPDATE_KEYWORDS, Scan
 
 if TYPE_CHECKING:
@@ -68,11 +68,10 @@ def dataset(scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[st
     return [], []
 
 
-def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], list[str]],
-        json: bool = False) -> Answer:
+def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], list[str]]
+        ) -> Answer:
     """Run ``query`` on the app's store within ``query_timeout`` and ``result_limit``.
 
-    ``json``: a SELECT answer is wanted as SPARQL JSON, so the store writes that directly.
     ``base`` is the service-defined base IRI (SPARQL 1.1 Protocol allows the endpoint's URL): the
     store interface takes none, so it is declared in a first line, which error positions skip.
 
@@ -94,10 +93,7 @@ def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], li
         # pyoxigraph results must be dropped by the thread that made them: never a local here, and
         # the finished frames an error carries to the request thread have their locals cleared.
         try:
-            try:
-                return written(store.query(text, *graphs), limit, cancelled, json)
-            except Unsure:  # count its rows exactly: once more, as TSV
-                return written(store.query(text, *graphs), limit, cancelled, False)
+            return written(store.query(text, *graphs), limit, cancelled)
         except BaseException as err:
             chained: BaseException | None = err
             while chained is not None:  # with the errors it was raised from or during

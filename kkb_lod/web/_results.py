@@ -1,6 +1,6 @@
 """Writing a materialised answer in the negotiated format, and as table cells for the HTML page.
 
-The store has written the answer already (SPARQL TSV or JSON for SELECT, N-Triples for graphs:
+The store has written the answer already (SPARQL TSV for SELECT, N-Triples for graphs:
 :class:`kkb_lod.web._answer.Answer`); pyoxigraph reads it back and writes the negotiated format.
 
 CSV and TSV answers are opened in spreadsheets, which run a cell starting with ``=``, ``+``, ``-``
@@ -52,7 +52,7 @@ def to_bytes(answer: Answer, fmt: Format) -> bytes:
         return serialize(parse(answer.body, RdfFormat.N_TRIPLES), format=target,
                          prefixes=PREFIXES) or b""
     assert isinstance(target, QueryResultsFormat)
-    body, written = answer.body, answer.results_format
+    body, written = answer.body, QueryResultsFormat.TSV
     if answer.kind == "boolean":
         body, written = f'{{"head":{{}},"boolean":{str(answer.boolean).lower()}}}'.encode(), \
             QueryResultsFormat.JSON

@@ -11,7 +11,6 @@ are cacheable (:func:`kkb_lod.web.for_release`); POST answers are not.
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
-from pyoxigraph import QueryResultsFormat
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from kkb_lod.formats import ANSWERS, Format, for_kind
@@ -65,8 +64,7 @@ def endpoint() -> Response:
         fmt: Format | None = negotiate(*expected, "page", asked=operation.format,
                                        read_format=False) if expected else None
         answer = run(state, operation.query, base, found,
-                     dataset(found, operation.default_graphs, operation.named_graphs),
-                     json=fmt is not None and fmt.ox == QueryResultsFormat.JSON)
+                     dataset(found, operation.default_graphs, operation.named_graphs))
     except HTTPException as error:
         if not _wants_page():
             raise
