@@ -130,22 +130,7 @@ def written(result: object, limit: int, cancelled: threading.Event) -> Answer | 
         if not rest:
             head = tsv_head(_names(result)) if rows else ""
             return Answer("results" if rows else "graph", (head + "".join(lines)).encode())
-    body = _store_writes(result, _Writer(limit + 1 - len(lines) if rows else limit - len(lines),
-                                         cancelled), fmt)
-    if body is None:
-        return None
-    if lines:  # after the header line (TSV), before the rows the store wrote
-        cut = body.index(b"\n") + 1 if rows else 0
-        body = body[:cut] + "".join(lines).encode() + body[cut:]
-    return Answer("results" if rows else "graph", body)
-
-
-def _store_writes(result: object, writer: _Writer, fmt: QueryResultsFormat | RdfFormat
-                  ) -> bytes | None:
-    """What the store wrote of ``result`` into ``writer``, or None if the request gave up.
-
-    :raise TooLarge: past the limit.
-    """
+    writer = _Writer(limit + 1 - len(lines) if rows else limit - len(lines), cancelled)
     try:
         result.serialize(writer, fmt)  # type: ignore[attr-defined]
     except Exception:  # the writer's own stop, or a failure to pass on
@@ -155,7 +140,11 @@ def _store_writes(result: object, writer: _Writer, fmt: QueryResultsFormat | Rdf
         raise TooLarge()
     if writer.stopped == "cancelled":
         return None
-    return b"".join(writer.parts)
+    body = b"".join(writer.parts)
+    if lines:  # after the header line (TSV), before the rows the store wrote
+        cut = body.index(b"\n") + 1 if rows else 0
+        body = body[:cut] + "".join(lines).encode() + body[cut:]
+    return Answer("results" if rows else "graph", body)
 
 
 def _names(result: object) -> list[str]:

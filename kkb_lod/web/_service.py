@@ -2,8 +2,8 @@
 
 It says what a client may rely on: the endpoint, the language (query only: the service is
 read-only), every result format of the format table, the union default graph, the allowlisted
-federation targets, and the default dataset with VoID triple counts per graph. The counts come
-from the store through SPARQL, like everything else the web layer knows.
+federation targets, and the default dataset with VoID triple counts per graph (the release
+manifest's, else counted by SPARQL: :func:`graph_counts`).
 """
 
 from __future__ import annotations
