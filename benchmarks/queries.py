@@ -7,10 +7,10 @@ times every query N times through ``/sparql`` (a bare keep-alive socket client, 
 and N times in-process on a pyoxigraph store loaded from the same release. Both sides produce the same answer
 format: SPARQL JSON for SELECT, Turtle for DESCRIBE (the raw side runs the query and serialises
 its result with pyoxigraph's own writer; the HTTP side also parses the request, checks the
-query, enforces the limits and writes the response). Prints p50/p95 of each and the ratio; the
-target is HTTP p50 ≤ 1.2 × raw p50 + 1 ms. Then the one-village HTML page in-process (Flask's
-test client), drawn every time and from the page cache: what the page cache buys. Not a test: run
-it on a quiet machine.
+query, enforces the limits and writes the response). Prints p50/p95 of each, the ratio, and the
+p50 of first-time queries (each run's text made new by a trailing comment, so nothing the server
+remembers of a text helps); the target (issue #19): first-time p50 ≤ raw p50 + 1 ms, or ≤ 1.2 ×
+raw p50 for queries over 10 ms. Not a test: run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -60,9 +60,9 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def time_http(url: str, query: str, runs: int) -> list[float]:
+def time_http(url: str, query: str, runs: int, fresh: bool = False) -> list[float]:
     """Seconds for each of ``runs`` POSTs of ``query`` to ``/sparql`` on one keep-alive connection,
-    from sending the request to the last byte of the answer.
+    from sending the request to the last byte of the answer; ``fresh``: each a text not sent before.
 
     The client is a bare socket that reads the status line, the headers and the body (by
     Content-Length, or chunked), as wrk does: ``http.client`` parses every answer's headers with
@@ -72,17 +72,22 @@ def time_http(url: str, query: str, runs: int) -> list[float]:
     host = urllib.parse.urlparse(url)
     accept = "text/turtle" if query.lstrip().startswith("DESCRIBE") else (
         "application/sparql-results+json")
-    body = urllib.parse.urlencode({"query": query}).encode()
-    request = (f"POST /sparql HTTP/1.1\r\nHost: {host.netloc}\r\n"
-               f"Content-Type: application/x-www-form-urlencoded\r\nAccept: {accept}\r\n"
-               f"Content-Length: {len(body)}\r\n\r\n").encode() + body
-    times = []
+
+    def request(text: str) -> bytes:
+        body = urllib.parse.urlencode({"query": text}).encode()
+        return (f"POST /sparql HTTP/1.1\r\nHost: {host.netloc}\r\n"
+                f"Content-Type: application/x-www-form-urlencoded\r\nAccept: {accept}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+    times, same = [], request(query)
+    nonce = time.time_ns()
     with socket.create_connection((host.hostname, host.port), timeout=60) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         reader = sock.makefile("rb")
-        for _ in range(runs):
+        for run in range(runs):
+            sent = request(f"{query}\n# run {nonce} {run}") if fresh else same
             start = time.perf_counter()
-            sock.sendall(request)
+            sock.sendall(sent)
             status = _read_answer(reader)
             times.append(time.perf_counter() - start)
             if status != 200:
@@ -142,8 +147,8 @@ def time_pages(build_dir: Path, release: Path, store: OxigraphStore, runs: int
     for name in ("with page cache", "without page cache"):
         client.get(PAGE, headers={"Accept": "text/html"})  # draws it (and keeps it, with a cache)
         if name == "without page cache":
-            app.extensions["kkb_pages"].size = 0  # kept no more: every page drawn
-            app.extensions["kkb_pages"].cache.clear()
+            app.extensions["kkb"].pages.size = 0  # kept no more: every page drawn
+            app.extensions["kkb"].pages.cache.clear()
         times = []
         for _ in range(runs):
             start = time.perf_counter()
@@ -152,6 +157,41 @@ def time_pages(build_dir: Path, release: Path, store: OxigraphStore, runs: int
             times.append(time.perf_counter() - start)
         found[name] = times
     return found
+
+
+def machinery() -> None:
+    """What speed machinery buys on the request path, in process (issue #19): the scan's short
+    way against the full tokenizer (kept); 10,000 rows (the default result_limit) as SPARQL JSON
+    the way the endpoint writes them (TSV under the row limit, converted by pyoxigraph) against
+    pyoxigraph's JSON writer, which has no row limit (docs/scale.md: counting JSON rows in
+    Python as they were written cost what the direct writer saved)."""
+    import threading
+    import timeit
+
+    import pyoxigraph as ox
+
+    from kkb_lod.web._answer import written
+    from kkb_lod.web._scan import full_scan, scan
+
+    query, runs = QUERIES["time series"], 200
+    short, full = (timeit.timeit(lambda f=f: f(query, "http://x/sparql"), number=runs) / runs * 1e3
+                   for f in (scan, full_scan))
+    print(f"\nscan of a {query.count('PREFIX')}-PREFIX query: short way {short:.3f} ms, "
+          f"full tokenizer {full:.3f} ms")
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:x:p"),
+                         ox.Literal(f"value {i}", language="en")) for i in range(10_000))
+    rows, results = "SELECT ?s ?o WHERE { ?s ?p ?o }", ox.QueryResultsFormat
+
+    def converted() -> None:
+        answer = written(store.query(rows), 10_000, threading.Event())
+        assert answer is not None
+        ox.parse_query_results(answer.body, results.TSV).serialize(format=results.JSON)
+
+    direct, via_tsv = (min(timeit.repeat(f, number=5, repeat=5)) / 5 * 1e3 for f in (
+        lambda: store.query(rows).serialize(format=results.JSON), converted))
+    print(f"10,000 rows as SPARQL JSON: the endpoint's way {via_tsv:.1f} ms, pyoxigraph's "
+          f"JSON writer alone {direct:.1f} ms")
 
 
 def main() -> None:
@@ -165,15 +205,18 @@ def main() -> None:
         release = build(Settings(build_dir=args.build)).release
     store = OxigraphStore.from_release(release, "memory")
     print(f"release {release.name}: {store.count()} quads; {args.runs} runs per query\n")
-    print("| query | raw p50 ms | raw p95 ms | HTTP p50 ms | HTTP p95 ms | ratio p50 | target |")
-    print("|---|---|---|---|---|---|---|")
+    print("| query | raw p50 ms | raw p95 ms | HTTP p50 ms | HTTP p95 ms | ratio p50 "
+          "| first-time HTTP p50 ms | target |")
+    print("|---|---|---|---|---|---|---|---|")
     with gunicorn(args.build) as url:
         for name, query in QUERIES.items():
             raw, http = time_raw(store, query, args.runs), time_http(url, query, args.runs)
-            r50, h50 = percentile(raw, 50) * 1e3, percentile(http, 50) * 1e3
-            ok = "met" if h50 <= 1.2 * r50 + 1.0 else "MISSED"
+            fresh = time_http(url, query, args.runs, fresh=True)
+            r50, h50, f50 = (percentile(t, 50) * 1e3 for t in (raw, http, fresh))
+            ok = "met" if f50 <= (1.2 * r50 if r50 > 10 else r50 + 1.0) else "MISSED"
             print(f"| {name} | {r50:.3f} | {percentile(raw, 95) * 1e3:.3f} | {h50:.3f} | "
-                  f"{percentile(http, 95) * 1e3:.3f} | {h50 / r50:.1f}× | {ok} |")
+                  f"{percentile(http, 95) * 1e3:.3f} | {h50 / r50:.1f}× | {f50:.3f} | {ok} |")
+    machinery()
     pages = time_pages(args.build, release, store, args.runs)
     base = percentile(pages["without page cache"], 50)
     print("\n| village page (HTML, in-process) | p50 ms | p95 ms | vs drawn every time |")

@@ -116,9 +116,8 @@ class Settings:
         0, "Reverse proxies in front of the server that append the client to X-Forwarded-For; "
            "0 = the client is the TCP peer. Used by rate_limit and the access log.")
     cache_max_age: int = _setting(
-        300, "Seconds a browser or shared cache may keep an answer that depends only on the "
-             "release (pages, RDF, catalog, SPARQL GET results), sent as Cache-Control max-age "
-             "with ETag and Last-Modified; 0 = no-cache (revalidate every time).")
+        300, "Seconds a cache (a browser, nginx) may reuse an answer of a release without asking "
+             "again (Cache-Control max-age); 0 = no-cache, ask every time.")
     service_allowlist: str = _setting(
         "https://query.wikidata.org/sparql",
         "Space-separated endpoints a query may call with SERVICE; every other target is refused.",

@@ -9,7 +9,6 @@ the web layer the same types.
 
 from __future__ import annotations
 
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -189,9 +188,12 @@ class RemoteSparqlStore:
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
         """Send one query; the answer as pyoxigraph objects."""
+        from kkb_lod.web._scan import scan  # the one query-form sniffer (web imports store)
+
+        form = scan(sparql).form
         accept = {"CONSTRUCT": self.ACCEPT_RDF, "DESCRIBE": self.ACCEPT_RDF,
                   "SELECT": self.ACCEPT_RESULTS, "ASK": self.ACCEPT_RESULTS}.get(
-                      query_form(sparql) or "", self.ACCEPT)
+                      form or "", self.ACCEPT)
         params = [("query", sparql)]
         params += [("default-graph-uri", g) for g in default_graphs]
         params += [("named-graph-uri", g) for g in named_graphs]
@@ -218,7 +220,7 @@ class RemoteSparqlStore:
                                    f"{self.timeout:g} s") from None
             raise StoreError(f"remote store {self.url} unreachable: {err}") from None
         answer = _parse_answer(body, media_type)
-        if isinstance(answer, QuerySolutions) and query_form(sparql) == "ASK":
+        if isinstance(answer, QuerySolutions) and form == "ASK":
             answer = _virtuoso_ask(answer)
         return answer
 
@@ -234,10 +236,6 @@ class RemoteSparqlStore:
         return int(next(iter(result))["n"].value)  # type: ignore[index,arg-type]
 
 
-_PROLOGUE = re.compile(r"""\s+|\#[^\n]*|(?i:PREFIX)\s+[^:\s]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>""")
-_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-
-
 def _built_without_store(release: Path) -> bool:
     """Whether the release's manifest says it was built with no on-disk store (build_store
     'none'); a store missing from a release that had one is damage, reported when opened."""
@@ -245,15 +243,6 @@ def _built_without_store(release: Path) -> bool:
         return read_manifest(release).get("store") is False
     except (OSError, ValueError):
         return False
-
-
-def query_form(sparql: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue (None if unsure)."""
-    pos = 0
-    while match := _PROLOGUE.match(sparql, pos):
-        pos = match.end()
-    form = _FORM.match(sparql, pos)
-    return form.group(1).upper() if form else None
 
 
 def load_release(release: Path, store_url: str, batch: int = 50_000, timeout: float = 600.0,

@@ -1,11 +1,10 @@
 """The result limit and the abandoned request, on each way an answer is written.
 
 ``_answer.written`` reads the first rows one by one and, when they came fast, leaves the rest to
-the store's writer; a slow query is read row by row to the end; a query run in the request thread
-is written by the store alone. Which of the first two runs depends on the machine's speed, so each
-test here chooses it: ``FAST_ROW = 0`` (no row ever counts as fast: row by row to the end) or
-``FAST_ROW = inf`` (every row counts as fast: the store writes all after the first rows). Both
-are exact, whatever the machine's load.
+the store's writer; a slow query is read row by row to the end. Which runs depends on the
+machine's speed, so each test here chooses it: ``FAST_ROW = 0`` (no row ever counts as fast:
+row by row to the end) or ``FAST_ROW = inf`` (every row counts as fast: the store writes all
+after the first rows). Both are exact, whatever the machine's load.
 """
 
 from __future__ import annotations
@@ -22,19 +21,18 @@ import pytest
 from kkb_lod.config import Settings
 from kkb_lod.store import OxigraphStore
 from kkb_lod.web import _answer, create_app
-from kkb_lod.web._answer import FIRST_ROWS, TooLarge, Unsure, _JsonRows, _Writer, written
+from kkb_lod.web._answer import FIRST_ROWS, TooLarge, _Writer, written
 
 SELECT = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
 CONSTRUCT = "CONSTRUCT WHERE { ?s ?p ?o }"
 EMPTY_ROWS = "SELECT ?unbound WHERE { ?s ?p ?o }"  # one row per triple, nothing bound
-#: path name → (FAST_ROW, direct)
-PATHS = {"row by row": (0.0, False), "store after the first rows": (math.inf, False),
-         "store only": (0.0, True)}
+#: path name → FAST_ROW
+PATHS = {"row by row": 0.0, "store after the first rows": math.inf}
 
 
 def tiny(rows: int) -> ox.Store:
-    """A store whose queries above answer ``rows`` rows; the literals hold JSON's row marks
-    (``{}`` is left out: it makes a JSON count only bounded, see ``test_rows_with_nothing_bound``)."""
+    """A store whose queries above answer ``rows`` rows; the literals hold line breaks, tabs and
+    JSON's row marks, none of which may count as a row."""
     store = ox.Store()
     store.extend(ox.Quad(ox.NamedNode(f"urn:x:{i:04d}"), ox.NamedNode("urn:x:p"),
                          ox.Literal(f'{i} ,{{"a":1}} [{{"b"\n\t', language="en" if i % 2 else None))
@@ -43,11 +41,10 @@ def tiny(rows: int) -> ox.Store:
 
 
 @pytest.fixture(params=sorted(PATHS))
-def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
-    """Each way of writing, forced; yields ``direct``."""
-    fast_row, direct = PATHS[request.param]
-    monkeypatch.setattr(_answer, "FAST_ROW", fast_row)
-    yield direct
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each way of writing, forced."""
+    monkeypatch.setattr(_answer, "FAST_ROW", PATHS[request.param])
+    yield
 
 
 def the_same(answer: _answer.Answer, store: ox.Store, query: str) -> None:
@@ -58,57 +55,50 @@ def the_same(answer: _answer.Answer, store: ox.Store, query: str) -> None:
             store.query(query))
         return
     assert answer.kind == "results"
-    got = ox.parse_query_results(answer.body, answer.results_format)
+    got = ox.parse_query_results(answer.body, ox.QueryResultsFormat.TSV)
     expected = store.query(query)
     assert [v.value for v in got.variables] == [v.value for v in expected.variables]
     assert list(got) == list(expected)
 
 
 @pytest.mark.parametrize("limit", [10, FIRST_ROWS, 40])  # below, at and past the rows read first
-@pytest.mark.parametrize(("query", "json"), [(SELECT, False), (SELECT, True), (CONSTRUCT, False)])
-def test_each_way_answers_up_to_the_limit_and_refuses_one_more(path: bool, limit: int, query: str,
-                                                               json: bool) -> None:
+@pytest.mark.parametrize("query", [SELECT, CONSTRUCT])
+def test_each_way_answers_up_to_the_limit_and_refuses_one_more(path: None, limit: int,
+                                                               query: str) -> None:
     """Exactly ``limit`` rows are answered whole and in order; ``limit + 1`` (or far more: 159,
     the count a slow query once answered under result_limit=10) are refused."""
     for rows in (limit - 1, limit):
         store = tiny(rows)
-        answer = written(store.query(query), limit, threading.Event(), json=json, direct=path)
+        answer = written(store.query(query), limit, threading.Event())
         assert answer is not None
-        assert answer.results_format == (ox.QueryResultsFormat.JSON if json and query == SELECT
-                                         else ox.QueryResultsFormat.TSV)
         the_same(answer, store, query)
     for rows in (limit + 1, 159):
         with pytest.raises(TooLarge):
-            written(tiny(rows).query(query), limit, threading.Event(), json=json, direct=path)
+            written(tiny(rows).query(query), limit, threading.Event())
 
 
-@pytest.mark.parametrize("json", [False, True])
-def test_rows_with_nothing_bound_count_too(path: bool, json: bool) -> None:
-    """Empty rows (``{}`` in JSON) count as rows: 40 pass a limit of 40, 41 do not (a JSON answer
-    the store wrote is then ``Unsure``, which the caller counts again as TSV)."""
+def test_rows_with_nothing_bound_count_too(path: None) -> None:
+    """Empty rows (an empty line in TSV) count as rows: 40 pass a limit of 40, 41 do not."""
     store = tiny(40)
-    answer = written(store.query(EMPTY_ROWS), 40, threading.Event(), json=json, direct=path)
+    answer = written(store.query(EMPTY_ROWS), 40, threading.Event())
     assert answer is not None
     the_same(answer, store, EMPTY_ROWS)
     assert len(answer.rows) == 40 and all(list(row) == [None] for row in answer.rows)
-    store_writes_json = json and (path or _answer.FAST_ROW > 0)
-    refused = (Unsure, TooLarge) if store_writes_json else TooLarge
-    with pytest.raises(refused):
-        written(tiny(41).query(EMPTY_ROWS), 40, threading.Event(), json=json, direct=path)
+    with pytest.raises(TooLarge):
+        written(tiny(41).query(EMPTY_ROWS), 40, threading.Event())
 
 
-@pytest.mark.parametrize(("query", "json"), [(SELECT, False), (SELECT, True), (CONSTRUCT, False),
-                                             (EMPTY_ROWS, True)])
-def test_an_abandoned_request_gets_no_answer(path: bool, query: str, json: bool) -> None:
+@pytest.mark.parametrize("query", [SELECT, CONSTRUCT, EMPTY_ROWS])
+def test_an_abandoned_request_gets_no_answer(path: None, query: str) -> None:
     cancelled = threading.Event()
     cancelled.set()
-    assert written(tiny(30).query(query), 100, cancelled, json=json, direct=path) is None
+    assert written(tiny(30).query(query), 100, cancelled) is None
 
 
-def test_ask_answers_its_boolean(path: bool) -> None:
+def test_ask_answers_its_boolean(path: None) -> None:
     store = tiny(3)
     for query, expected in (("ASK { ?s ?p ?o }", True), ("ASK { ?s <urn:x:q> ?o }", False)):
-        answer = written(store.query(query), 0, threading.Event(), direct=path)
+        answer = written(store.query(query), 0, threading.Event())
         assert answer is not None and answer.kind == "boolean" and answer.boolean is expected
 
 
@@ -119,33 +109,11 @@ def test_a_graph_answer_made_in_python_is_n_triples() -> None:
     assert answer.variables == [] and answer.rows == []
 
 
-@pytest.mark.parametrize("size", [1, 2, 3, 5, 8])
-@pytest.mark.parametrize("rows", [39, 40, 41])
-def test_json_rows_are_counted_across_any_chunk_boundary(size: int, rows: int) -> None:
-    """The store writes JSON in blocks that may cut ``,{"`` or ``{}`` anywhere: the count stays
-    exact (rows with values) or bounded as tightly (empty rows: ``unsure`` only past the limit)."""
-    for query, stop in ((SELECT, "too large"), (EMPTY_ROWS, "unsure")):
-        body = tiny(rows).query(query).serialize(format=ox.QueryResultsFormat.JSON)
-        writer = _JsonRows(40, threading.Event())
-        chunks = [body[at:at + size] for at in range(0, len(body), size)]
-        counted = (lambda w: w.lines) if query == SELECT else (lambda w: w.empty)
-        if rows <= 40:
-            assert [writer.write(chunk) for chunk in chunks] == [len(chunk) for chunk in chunks]
-            assert b"".join(writer.parts) == body and counted(writer) == rows
-            assert not writer.stopped
-        else:
-            with pytest.raises(OSError, match=stop):
-                for chunk in chunks:
-                    writer.write(chunk)
-            assert counted(writer) == 41 and writer.stopped == stop
-
-
-@pytest.mark.parametrize("kind", [_Writer, _JsonRows])
-def test_a_writer_stops_for_good_once_abandoned(kind: type[_Writer]) -> None:
+def test_a_writer_stops_for_good_once_abandoned() -> None:
     """After the request gave up, every later write fails with the same word, even one the
     store's buffer tries again, and nothing more is kept."""
     cancelled = threading.Event()
-    writer = kind(10, cancelled)
+    writer = _Writer(10, cancelled)
     assert writer.write(b'[{"a"\n') == 6
     cancelled.set()
     for _ in range(2):
@@ -175,7 +143,7 @@ def test_the_endpoint_keeps_result_limit_on_each_way(settings: Settings, fast_ro
                                                      accept: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Through ``/sparql`` with result_limit=10: 10 rows answer 200, 11 answer 422, whichever
-    way the answer is written (the first request of a text never runs in the request thread)."""
+    way the answer is written."""
     monkeypatch.setattr(_answer, "FAST_ROW", fast_row)
     query = CONSTRUCT if accept == "application/n-triples" else SELECT
     for rows, status in ((10, 200), (11, 422), (159, 422)):
@@ -191,17 +159,16 @@ def test_the_endpoint_keeps_result_limit_on_each_way(settings: Settings, fast_ro
             assert "more than 10 rows or triples" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("query", "json"), [(SELECT, False), (SELECT, True), (CONSTRUCT, False)])
-def test_a_large_answer_is_whole_on_each_way(path: bool, query: str, json: bool) -> None:
+@pytest.mark.parametrize("query", [SELECT, CONSTRUCT])
+def test_a_large_answer_is_whole_on_each_way(path: None, query: str) -> None:
     """An answer of many of the store's write blocks (8 KB each) comes back whole and in order."""
     store = tiny(600)
-    answer = written(store.query(query), 600, threading.Event(), json=json, direct=path)
+    answer = written(store.query(query), 600, threading.Event())
     assert answer is not None and len(answer.body) > 3 * 8192
     the_same(answer, store, query)
 
 
-@pytest.mark.parametrize("json", [False, True])
-def test_a_store_failure_while_writing_is_not_swallowed(path: bool, json: bool) -> None:
+def test_a_store_failure_while_writing_is_not_swallowed(path: None) -> None:
     """A query that fails while its rows are written (here: SERVICE to a closed loopback port)
     raises the store's error, never a partial answer."""
     with socket.socket() as probe:  # a port nothing listens on
@@ -209,4 +176,4 @@ def test_a_store_failure_while_writing_is_not_swallowed(path: bool, json: bool) 
         port = probe.getsockname()[1]
     query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
     with pytest.raises(OSError):
-        written(ox.Store().query(query), 10, threading.Event(), json=json, direct=path)
+        written(ox.Store().query(query), 10, threading.Event())

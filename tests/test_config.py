@@ -131,7 +131,7 @@ def test_a_release_built_under_a_base_is_served_under_it(tmp_path: Path) -> None
     assert done.exit_code == 0, done.output
     assert read_manifest(current_release(tmp_path))["base_iri"] == base
     app = create_app(Settings(build_dir=tmp_path))
-    assert app.config["KKB_SETTINGS"].base_iri == base
+    assert app.extensions["kkb"].settings.base_iri == base
     page = app.test_client().get("/id/village/62.04.06.2020", headers={"Accept": "text/turtle"})
     assert page.status_code == 200
     served = Graph().parse(data=page.get_data(as_text=True), format="turtle")

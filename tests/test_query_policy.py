@@ -546,7 +546,7 @@ def test_readings_that_disagree_are_refused(monkeypatch: pytest.MonkeyPatch,
     assert refusal(query) is None
     monkeypatch.setattr(policy, "_parsed_targets", lambda *_: list(grammar_reads))
     services = (WIKIDATA, "https://query.wikidata.org/sparqlX")
-    message = refusal(query + " ", services=services)  # a new text: not a remembered check
+    message = refusal(query + " ", services=services)
     assert message == ("This query mentions SERVICE, and its two readings (the SPARQL 1.1 "
                        "grammar, the engine's tokens) do not find the same SERVICE calls: it is "
                        "refused rather than guessed at.")
@@ -706,7 +706,7 @@ def test_check_services_gives_the_targets_it_proved() -> None:
 
 
 def test_each_limit_lets_its_most_through_and_refuses_one_more() -> None:
-    """In process, each bound of ``_check`` at its edge and its message in full (the server
+    """In process, each bound of ``check_query`` at its edge and its message in full (the server
     tests of tests/test_query_limits.py check the crashing shapes, with the default limits)."""
     huge = 10**6
 
@@ -768,8 +768,8 @@ def test_groups_are_counted_in_any_case_and_only_where_they_are() -> None:
     assert patterns("ASK { ?s ?p ?v . ?s ?p ?v }", 10) == 1
 
 
-def test_a_long_text_is_checked_and_scanned_without_being_remembered() -> None:
-    """Texts over 20,000 characters skip the memo of checks and scans: the same answers."""
+def test_a_long_text_is_checked_and_scanned() -> None:
+    """Texts over 20,000 characters (once kept out of a memo) are checked and scanned alike."""
     pad = " #" + "x" * 20_000 + "\n"
     assert check_query(f"SELECT * FROM <g> {pad}{{}}", "http://a.example/q", (),
                        Limits.of(DEFAULTS)).from_default == ["http://a.example/g"]
@@ -810,3 +810,21 @@ def test_unary_operators_in_a_row_nest_and_a_term_ends_the_row() -> None:
         assert nesting(row, 32) <= 32
     assert nesting("ASK { FILTER(" + "-1 + " * 30 + "1) }", 5) <= 5
     assert nesting('ASK { FILTER(?a = "' + "(" * 30 + '") }', 10) <= 10  # in a string: no code
+
+
+def test_service_in_the_prologue_needs_no_proof_unless_escapes_may_hide_its_end(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """"service" in a PREFIX or BASE IRI or a comment of the prologue cannot be a SERVICE call:
+    the proof (rdflib's grammar, milliseconds) is skipped; after the prologue, or anywhere in a
+    text with escapes, it is not."""
+    proved: list[str] = []
+    monkeypatch.setattr(_policy, "check_services", lambda text, *_: proved.append(text) or [])
+    prologue = ("PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>\n"
+                "BASE <http://a.example/service/> # a SERVICE in a comment\n")
+    for body, proof in (("SELECT * { ?s sd:endpoint ?o }", False),
+                        ("SELECT * { SERVICE <urn:x> { ?s ?p ?o } }", True),
+                        ("SELECT * { ?s ?p 'service' }", True),
+                        ("SELECT * { ?s ?p '\\u0041' }", True)):
+        proved.clear()
+        check_query(prologue + body, BASE, (), Limits.of(DEFAULTS))
+        assert bool(proved) is proof, body

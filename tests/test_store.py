@@ -191,13 +191,13 @@ def test_unreachable_or_slow_remote_store_answers_502_or_504(settings: Settings)
     ("PREFIX kkb: <https://w3id.org/kkb/def#>\n# CONSTRUCT in a comment\nask {}", "ASK"),
     ("BASE <http://x/> PREFIX : <http://y#> CONSTRUCT {} WHERE {}", "CONSTRUCT"),
     ("  describe <x>", "DESCRIBE"),
-    ("INSERT DATA {}", None),
+    ("INSERT DATA {}", "INSERT"),
     ("", None),
 ])
 def test_query_form_picks_what_to_ask_a_remote_store_for(query: str, form: str | None) -> None:
-    from kkb_lod.store import query_form
+    from kkb_lod.web._scan import scan  # the sniffer RemoteSparqlStore.query asks
 
-    assert query_form(query) == form
+    assert scan(query).form == form
 
 
 @pytest.mark.parametrize(("media_type", "body"), [

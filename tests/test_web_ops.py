@@ -85,13 +85,12 @@ def test_too_many_running_queries_get_503(settings: Settings, store: OxigraphSto
     import threading
     import time
 
-    from kkb_lod.web import _query
-
     release = threading.Event()
 
     tight = Settings(data_dir=settings.data_dir, build_dir=settings.build_dir,
                      base_iri=settings.base_iri, query_timeout=0.2, max_queries=1)
-    client = create_app(tight, SlowStore(store, release, 10)).test_client()  # type: ignore[arg-type]
+    app = create_app(tight, SlowStore(store, release, 10))  # type: ignore[arg-type]
+    client = app.test_client()
     try:
         first = client.get("/sparql", query_string={"query": "ASK {}"})
         assert first.status_code == 503 and "did not finish" in first.get_data(True)
@@ -101,6 +100,6 @@ def test_too_many_running_queries_get_503(settings: Settings, store: OxigraphSto
     finally:
         release.set()
     deadline = time.monotonic() + 10
-    while _query.ACTIVE.count and time.monotonic() < deadline:
+    while app.extensions["kkb"].watchdog.still_running() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200

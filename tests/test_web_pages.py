@@ -152,11 +152,11 @@ def test_without_a_release_id_nothing_is_kept(settings, store) -> None:  # noqa:
 
 
 def test_the_page_cache_is_bounded(settings, store, release) -> None:  # noqa: ANN001
-    from kkb_lod.web import create_app
-    from kkb_lod.web._pages import pages, remembered
+    from kkb_lod.web import create_app, kkb
+    from kkb_lod.web._pages import remembered
 
     with create_app(settings, store, release).app_context():
-        pages().size = 2
+        kkb().pages.size = 2
         made: list[str] = []
 
         def draw(name: str) -> str:

@@ -27,7 +27,7 @@ from rdflib.namespace import RDF
 from kkb_lod.config import Settings
 from kkb_lod.store import OxigraphStore, StoreError
 from kkb_lod.web import create_app
-from kkb_lod.web._query import EMPTY_GRAPH, KnownQueries
+from kkb_lod.web._query import EMPTY_GRAPH
 from kkb_lod.web._scan import full_scan, scan
 
 from .conftest import examples
@@ -506,8 +506,8 @@ def test_timeout_stops_a_streaming_query(settings: Settings) -> None:
     response = app.test_client().get("/sparql", query_string={"query": query})
     assert response.status_code == 503
     deadline = time.monotonic() + 5
-    while any(t.name == "kkb-sparql-query" for t in threading.enumerate()):
-        assert time.monotonic() < deadline, "the abandoned query thread did not stop"
+    while app.extensions["kkb"].watchdog.still_running():
+        assert time.monotonic() < deadline, "the abandoned query did not stop"
         time.sleep(0.05)
 
 
@@ -524,32 +524,15 @@ class ThreadNoting(OxigraphStore):
         return super().query(*args, **kwargs)
 
 
-def test_a_query_answered_quickly_runs_in_the_request_thread_the_next_time(
+def test_every_query_runs_on_the_pool_with_the_time_limit(
         settings: Settings, store: OxigraphStore) -> None:
-    noting = ThreadNoting(store)
-    app = create_app(settings, noting)
-    assert isinstance(app.extensions["kkb_known_queries"], KnownQueries)
-    app.extensions["kkb_known_queries"] = KnownQueries(fast=30.0)  # "quickly" even on a slow CI
-    client = app.test_client()
-    answers = [client.get("/sparql", query_string={"query": COUNT_KKB}) for _ in range(3)]
-    assert [number(a) for a in answers] == [15, 15, 15]
-    here = threading.current_thread().name
-    assert noting.threads == ["kkb-sparql-query", here, here]
-    other = client.get("/sparql", query_string={"query": COUNT_KECAMATAN})  # a new text
-    assert number(other) == 6 and noting.threads[-1] == "kkb-sparql-query"
-    graphs = {"query": COUNT_KKB, "default-graph-uri": REGISTRY}  # another dataset: new again
-    assert number(client.get("/sparql", query_string=graphs)) == 15
-    assert noting.threads[-1] == "kkb-sparql-query"
-
-
-def test_a_slow_query_keeps_its_query_thread_and_time_limit(
-        settings: Settings, store: OxigraphStore) -> None:
-    slow = ThreadNoting(store, delay=0.12)  # past KnownQueries.fast (0.05 s)
+    slow = ThreadNoting(store, delay=0.12)
     client = create_app(settings, slow).test_client()
     assert [number(client.get("/sparql", query_string={"query": COUNT_KKB}))
             for _ in range(2)] == [15, 15]
-    assert slow.threads == ["kkb-sparql-query"] * 2
-    limited = create_app(dataclasses.replace(settings, query_timeout=0.1), slow).test_client()
+    assert [name.split("_")[0] for name in slow.threads] == ["kkb-sparql-query"] * 2
+    slower = ThreadNoting(store, delay=1.0)  # far past the time limit, even on a loaded machine
+    limited = create_app(dataclasses.replace(settings, query_timeout=0.1), slower).test_client()
     assert [limited.get("/sparql", query_string={"query": COUNT_KKB}).status_code
             for _ in range(2)] == [503, 503]
 
@@ -569,18 +552,7 @@ def test_other_stores_always_use_a_query_thread(settings: Settings, store: Oxigr
     client = create_app(settings, Remote()).test_client()
     assert [number(client.get("/sparql", query_string={"query": COUNT_KKB}))
             for _ in range(3)] == [15, 15, 15]
-    assert seen == ["kkb-sparql-query"] * 3
-
-
-def test_known_queries_are_bounded_and_forget_slow_ones() -> None:
-    known = KnownQueries(fast=0.05, size=3, longest=10)
-    for text in ("a", "b", "c", "d"):
-        known.ran((text,), 0.01)
-    assert ("a",) not in known and all((t,) in known for t in "bcd")  # the oldest went first
-    known.ran(("c",), 0.2)  # slow this time: not run outside the time limit again
-    assert ("c",) not in known
-    known.ran(("x" * 11,), 0.01)  # too long to keep
-    assert ("x" * 11,) not in known and len(known.known) == 2
+    assert [name.split("_")[0] for name in seen] == ["kkb-sparql-query"] * 3
 
 
 @pytest.mark.parametrize("query", [
@@ -800,8 +772,8 @@ def test_json_and_xml_answers_are_unchanged(client: FlaskClient) -> None:
        | st.text(alphabet="ab=&%+2F5cz\\é\n", max_size=40))
 @hypothesis_settings(max_examples=examples(400), deadline=None, derandomize=True)
 def test_form_parameters_decode_as_parse_qsl_does(raw: str) -> None:
-    """The fast percent-decoding of request parameters agrees with the standard library's, stray
-    ``%`` and backslashes included; what is not UTF-8 is refused by both."""
+    """The strict decoding of request parameters agrees with the standard library's, stray ``%``
+    and backslashes included; what is not UTF-8 is refused by both."""
     from werkzeug.exceptions import BadRequest
 
     from kkb_lod.web._protocol import _pairs
@@ -823,9 +795,8 @@ def test_the_result_limit_counts_rows_exactly(settings: Settings, accept: str, r
                                               status: int, literal: str) -> None:
     """Answers written by the store are counted exactly against result_limit (40 here), whatever
     their literals hold (JSON's row marks, ``{}``), in every format; and they are the store's own
-    answer: the rows read one by one first, the rest written by the store, in order. Asked again,
-    a query answered quickly runs in the request thread and the store writes every row: the same
-    bytes."""
+    answer: the rows read one by one first, the rest written by the store, in order. Asked again:
+    the same bytes."""
     tiny = OxigraphStore()
     tiny.ox.extend(ox.Quad(ox.NamedNode(f"urn:x:{i:03d}"), ox.NamedNode("urn:x:p"),
                            ox.Literal(f"{literal} {i}\n\t", language="en" if i % 2 else None))
@@ -850,3 +821,80 @@ def test_the_result_limit_counts_rows_exactly(settings: Settings, accept: str, r
             got = ox.parse_query_results(response.data, fmt)
             assert [v.value for v in got.variables] == [v.value for v in tiny.query(query).variables]
             assert list(got) == list(tiny.query(query))
+
+
+# --- cache headers ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def released(settings: Settings, store: OxigraphStore, release: dict) -> FlaskClient:
+    """A client of the app serving the session's release (its id and created time known)."""
+    return create_app(settings, store, release).test_client()
+
+
+def test_a_get_answer_of_a_release_is_cacheable_and_revalidated(released: FlaskClient,
+                                                                release: dict) -> None:
+    asked = {"query": COUNT_KKB}
+    json_answer = released.get("/sparql", query_string=asked, headers={"Accept": "text/csv"})
+    assert json_answer.status_code == 200 and json_answer.headers["X-KKB-Release"] == release["id"]
+    assert json_answer.headers["Cache-Control"] == "public, max-age=300"
+    assert json_answer.headers["Vary"] == "Accept" and json_answer.last_modified is not None
+    tag = json_answer.headers["ETag"]
+    again = released.get("/sparql", query_string=asked, headers={
+        "Accept": "text/csv", "If-None-Match": tag})
+    assert again.status_code == 304 and again.headers["ETag"] == tag and not again.data
+    since = released.get("/sparql", query_string=asked, headers={
+        "Accept": "text/csv", "If-Modified-Since": json_answer.headers["Last-Modified"]})
+    assert since.status_code == 304
+    others = [released.get("/sparql", query_string=asked, headers={"Accept": "text/tab-separated-values"}),
+              released.get("/sparql", query_string={"query": COUNT_KECAMATAN},
+                           headers={"Accept": "text/csv"}),
+              released.get("/sparql", query_string={**asked, "default-graph-uri": REGISTRY},
+                           headers={"Accept": "text/csv"})]
+    assert len({tag, *(r.headers["ETag"] for r in others)}) == 4  # format, query, dataset
+    stale = released.get("/sparql", query_string=asked, headers={
+        "Accept": "text/tab-separated-values", "If-None-Match": tag})
+    assert stale.status_code == 200 and stale.data
+
+
+def test_the_service_description_and_the_query_page_are_cacheable(released: FlaskClient) -> None:
+    description = released.get("/sparql", headers={"Accept": "text/turtle"})
+    assert description.status_code == 200 and description.headers["ETag"]
+    assert description.headers["Cache-Control"] == "public, max-age=300"
+    assert released.get("/sparql", headers={
+        "Accept": "text/turtle", "If-None-Match": description.headers["ETag"]}).status_code == 304
+    page = released.get("/sparql", query_string={"query": COUNT_KKB},
+                        headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "public, max-age=300"
+    assert set(page.headers["Vary"].split(", ")) == {"Accept", "Accept-Language", "Cookie"}
+    english = released.get("/sparql", query_string={"query": COUNT_KKB, "lang": "en"},
+                           headers={"Accept": "text/html"})  # sets the language cookie
+    assert english.headers["Cache-Control"] == "private, max-age=300" and english.headers["ETag"]
+
+
+def test_post_answers_and_errors_are_never_cached(released: FlaskClient, settings: Settings,
+                                                  store: OxigraphStore, release: dict) -> None:
+    posted = released.post("/sparql", data={"query": COUNT_KKB})
+    assert posted.status_code == 200 and posted.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in posted.headers and posted.headers["X-KKB-Release"] == release["id"]
+    for response in (released.get("/sparql", query_string={"query": "SELECT nonsense"}),
+                     released.get("/sparql", query_string={"query": "INSERT DATA {}"})):
+        assert response.status_code in (400, 403) and response.headers["Cache-Control"] == "no-store"
+        assert "ETag" not in response.headers
+    slow = create_app(dataclasses.replace(settings, query_timeout=0.1), SlowStore(store, 0.5),
+                      release).test_client()
+    refused = slow.get("/sparql", query_string={"query": COUNT_KKB})
+    assert refused.status_code == 503 and refused.headers["Cache-Control"] == "no-store"
+    for path in ("/health", "/ready", "/metrics"):
+        assert released.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_cache_max_age_and_a_store_without_a_release(settings: Settings, store: OxigraphStore,
+                                                     release: dict) -> None:
+    fresh = create_app(dataclasses.replace(settings, cache_max_age=0), store, release)
+    answer = fresh.test_client().get("/sparql", query_string={"query": COUNT_KKB})
+    assert answer.headers["Cache-Control"] == "no-cache" and answer.headers["ETag"]
+    remote = create_app(settings, store).test_client().get("/sparql",
+                                                           query_string={"query": COUNT_KKB})
+    assert remote.status_code == 200 and remote.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in remote.headers and "X-KKB-Release" not in remote.headers

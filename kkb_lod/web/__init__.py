@@ -2,26 +2,34 @@
 
 The factory receives its world: tests pass ``Settings`` and a store; ``server.py`` passes nothing
 and gets the store the settings name (the current release of ``settings.build_dir``, or a remote
-store when ``sparql_url`` is set). Each URL family is one blueprint, always registered; the views
-reach the store only through SPARQL (``kkb_lod.store.Store``). Every response allows any origin
-(CORS): the data is open, and browser-based SPARQL clients must be able to read it.
-
-Faults that are not the app's own get their status in one place, on every route: a store that
-fails is a 502 and one that does not answer in time a 504 (:func:`store_fault`); a request body
-the server cannot read (a malformed chunked body) is a 400 (:func:`unreadable_body`).
+store when ``sparql_url`` is set). Everything the app keeps is on it, in ``app.extensions["kkb"]``
+(:class:`Kkb`, read with :func:`kkb`). Each URL family is one blueprint; the views reach the store
+only through SPARQL. Every response allows any origin (CORS: the data is open) and names the
+release it comes from (``X-KKB-Release``); no error is cacheable. A failing store is a 502, a slow
+one a 504 (:func:`store_fault`), an unreadable request body a 400 (:func:`unreadable_body`).
 """
 
 from __future__ import annotations
 
+import threading
 import weakref
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, Response, current_app, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import BadGateway, BadHost, BadRequest, GatewayTimeout, HTTPException
 
 from kkb_lod.config import Settings, for_release, load_settings
+from kkb_lod.iris import Minter
 from kkb_lod.store import OxigraphStore, Store, StoreError, StoreTimeout, open_store
+from kkb_lod.web._ratelimit import Table
+from kkb_lod.web._watchdog import Watchdog
+
+if TYPE_CHECKING:
+    from kkb_lod.web._pages import Pages
+    from kkb_lod.web.ops import Metrics
 
 try:  # what gunicorn's request body raises when the body is malformed (gunicorn needs POSIX)
     from gunicorn.http.errors import ParseException as BodyParseError
@@ -32,26 +40,47 @@ except ImportError:  # pragma: no cover - without gunicorn, werkzeug's server re
 CORS_METHODS, CORS_MAX_AGE = "GET, POST, OPTIONS", "86400"
 
 
+@dataclass
+class Kkb:
+    """What one app keeps: settings, store, release manifest (empty for a remote store), the
+    query pool with ``max_queries`` slots (abandoned queries hold theirs), the watchdog, metrics,
+    the pages' Minter and page cache, and the rate-limit table if ``rate_limit`` is set (in a
+    worker, the master's: :mod:`._workers`)."""
+
+    settings: Settings
+    store: Store
+    release: dict[str, Any]
+    pool: ThreadPoolExecutor
+    slots: threading.Semaphore
+    watchdog: Watchdog
+    metrics: Metrics
+    pages: Pages
+    rate_table: Table | None = None
+
+
+def kkb() -> Kkb:
+    """The state of the app handling the current request."""
+    return cast(Kkb, current_app.extensions["kkb"])
+
+
 def create_app(settings: Settings | None = None, store: Store | None = None,
                release: dict[str, Any] | None = None) -> Flask:
-    """Build the app. Without a store, open the one ``settings`` names.
+    """Build the app. Without a store, open the one ``settings`` names, with its manifest."""
+    from kkb_lod.web import catalog, ops, reconcile, resources, sparql
+    from kkb_lod.web._pages import Pages
 
-    ``release`` is the release manifest (``manifest.json``: id, created, counts, dumps); it is
-    read from the build folder when the store is opened here.
-    """
     settings = settings or load_settings()
     if store is None:
         store, release = _open(settings)
         settings = for_release(settings, release)  # the base IRI the release was built with
     app = Flask(__name__)
-    app.config["KKB_SETTINGS"] = settings
-    app.extensions["kkb_store"] = store
-    app.extensions["kkb_release"] = release or {}
-    if isinstance(store, OxigraphStore):  # unchanging while served: see _query.KnownQueries
-        from kkb_lod.web._query import KnownQueries
-
-        app.extensions["kkb_known_queries"] = KnownQueries()
-    app.after_request(allow_any_origin)
+    app.extensions["kkb"] = Kkb(
+        settings, store, release or {},
+        ThreadPoolExecutor(settings.max_queries, thread_name_prefix="kkb-sparql-query"),
+        threading.BoundedSemaphore(settings.max_queries),
+        Watchdog(max(settings.query_hard_limit, settings.query_timeout)), ops.Metrics(),
+        Pages(Minter(settings.base_iri)), Table() if settings.rate_limit else None)
+    app.after_request(common_headers)
     app.register_error_handler(HTTPException, plain_error)  # also a bug's 500, once logged
     app.register_error_handler(StoreError, store_fault)
     app.register_error_handler(BadHost, lambda _: plain_error(BadRequest(
@@ -59,24 +88,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         "dots 1 to 63 characters).")))
     if BodyParseError is not None:
         app.register_error_handler(BodyParseError, unreadable_body)
-
-    from kkb_lod.web import catalog, ops, reconcile, resources, sparql
-
     ops.init_app(app)
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(catalog.bp)
-    app.register_blueprint(resources.bp)
-    app.register_blueprint(reconcile.bp)
+    for module in (sparql, catalog, resources, reconcile):
+        app.register_blueprint(module.bp)
     return app
 
 
 def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
-    """The store ``settings`` name, with the manifest of the release it serves (if local).
-
-    A local release is pinned while its store is in use (pruning leaves it alone): the release
-    the gunicorn master pinned for its workers (:func:`kkb_lod.releases.held`), never whatever
-    ``current`` is when a worker is (re)started; else ``current``, pinned here.
-    """
+    """The store ``settings`` name, with the manifest of the release it serves (if local),
+    pinned while the store is in use: the one the gunicorn master pinned for its workers
+    (:func:`kkb_lod.releases.held`), else ``current``."""
     if settings.sparql_url:
         return open_store(settings), {}
     from kkb_lod import releases
@@ -96,21 +117,27 @@ def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
     return store, release
 
 
-def allow_any_origin(response: Response) -> Response:
-    """Let any web page read any answer; answer CORS preflights (OPTIONS) for GET and POST."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
+def common_headers(response: Response) -> Response:
+    """Let any web page read any answer and answer CORS preflights (OPTIONS) for GET and POST;
+    name the release that answered; keep errors out of every cache."""
+    headers = response.headers
+    headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
-        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+        headers["Access-Control-Allow-Methods"] = CORS_METHODS
+        headers["Access-Control-Allow-Headers"] = request.headers.get(
             "Access-Control-Request-Headers", "Accept, Content-Type")
-        response.headers["Access-Control-Max-Age"] = CORS_MAX_AGE
+        headers["Access-Control-Max-Age"] = CORS_MAX_AGE
+    release = kkb().release.get("id")
+    if release:
+        headers["X-KKB-Release"] = release
+    if response.status_code >= 400:
+        headers["Cache-Control"] = "no-store"
     return response
 
 
 def store_fault(error: StoreError) -> Response:
     """A store that failed (502) or did not answer within its timeout (504), on any route that
-    asked it something: the fault is upstream, so never a 500, and nothing of it is cached (the
-    page cache and the remembered answers keep only successful answers)."""
+    asked it something: the fault is upstream, so never a 500."""
     current_app.logger.warning("store fault on %s %s: %s", request.method, request.path, error)
     if isinstance(error, StoreTimeout):
         return plain_error(GatewayTimeout(f"The data store is too slow: {error}. Try again later."))
@@ -118,19 +145,14 @@ def store_fault(error: StoreError) -> Response:
 
 
 def unreadable_body(error: Exception) -> Response:
-    """A request body the server could not read (gunicorn's chunked decoder refused it: a bad
-    chunk size, a missing chunk terminator, a malformed trailer): the client's fault, 400.
-    gunicorn closes the connection afterwards, as where the next request starts is unknown."""
+    """A request body gunicorn could not read (a malformed chunked body): the client's fault,
+    400 (gunicorn then closes the connection)."""
     return plain_error(BadRequest(f"The request body is malformed: {error}"))
 
 
 def plain_error(error: HTTPException) -> Response:
-    """An HTTP error saying what went wrong, as a page for browsers and as plain text for
-    programs; keeps the error's headers (Allow, Retry-After).
-
-    A request whose ``Host`` werkzeug cannot bind URLs to (a label over 63 characters, an empty
-    label) gets plain text: the page's links are built for its host.
-    """
+    """An HTTP error saying what went wrong, as a page for browsers (unless werkzeug cannot bind
+    URLs to the request's ``Host``) and as plain text for programs; with the error's headers."""
     body = f"{error.code} {error.name}: {error.description}\n"
     browser = request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html"
     if browser and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/plain"] \
@@ -145,4 +167,3 @@ def plain_error(error: HTTPException) -> Response:
         if name.lower() != "content-type":
             response.headers[name] = value
     return response
-

@@ -1,19 +1,17 @@
-"""A query's answer, written by the store: SPARQL TSV, SPARQL JSON or N-Triples, with its size limit.
+"""A query's answer, written by the store as SPARQL TSV or N-Triples, with its size limit.
 
-The answer is kept as SPARQL TSV (SELECT) or N-Triples (graphs), written by the store itself, in
-Rust and without the GIL, once its first rows have come fast (:class:`Answer`); the negotiated
-format is made from it (``_results``). Both are line formats (a line break inside a literal is
-written ``\\n``), so counting lines enforces the size limit without a Python object per row. A
-SELECT answer asked for as SPARQL JSON is written as JSON directly (:class:`_JsonRows` counts it).
-Writing stops once the request has given up waiting (``cancelled``): at the next row while rows
-come slowly, at the next 8 KB block once they come fast.
+Once its first rows have come fast, the store writes the answer itself, in Rust without the GIL,
+in a line format (a line break in a literal is written ``\\n``): counting lines enforces the size
+limit. Writing stops once the request has given up waiting: at the next row while rows come
+slowly, at the next 8 KB block after. (The store writing SPARQL JSON directly was measured no
+faster than TSV converted by pyoxigraph: docs/scale.md.)
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,27 +34,22 @@ from pyoxigraph import (
 
 @dataclass
 class Answer:
-    """A query's answer as the store wrote it: ``kind`` "results" (SELECT: SPARQL TSV in
-    ``body``), "boolean" (ASK) or "graph" (CONSTRUCT/DESCRIBE: N-Triples in ``body``).
-
-    The Python objects the HTML page and the spreadsheet formats need are read back from
-    ``body`` only when asked for (``variables``, ``rows``, ``triples``).
-    """
+    """A query's answer as the store wrote it: ``kind`` "results" (SELECT: TSV in ``body``),
+    "boolean" (ASK) or "graph" (N-Triples in ``body``); ``variables``, ``rows`` and
+    ``triples`` are read back from ``body`` when asked for."""
 
     kind: str
     body: bytes = b""
     boolean: bool = False
-    #: What ``body`` of a SELECT answer is written in: TSV, or JSON when that was asked for.
-    results_format: QueryResultsFormat = QueryResultsFormat.TSV
 
     @classmethod
     def of_triples(cls, triples: Sequence[Triple]) -> Answer:
         """A graph answer made in Python (the service description)."""
-        return cls("graph", serialize(triples, format=RdfFormat.N_TRIPLES))
+        return cls("graph", serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
 
     @cached_property
     def _solutions(self) -> tuple[list[str], list[QuerySolution]]:
-        solutions = parse_query_results(self.body, self.results_format)
+        solutions = parse_query_results(self.body, QueryResultsFormat.TSV)
         assert isinstance(solutions, QuerySolutions)
         return [v.value for v in solutions.variables], list(solutions)
 
@@ -80,10 +73,6 @@ Term = NamedNode | BlankNode | Literal | Triple
 
 class TooLarge(Exception):
     """The answer has more rows or triples than allowed."""
-
-
-class Unsure(Exception):
-    """The rows of a JSON answer could not be counted exactly while it was written."""
 
 
 class _Writer:
@@ -114,33 +103,20 @@ class _Writer:
 
 
 #: Rows read one by one before the rest may be left to the store's writer, and how fast they must
-#: have come for that (seconds per row): a query whose rows come slowly is read row by row to the
-#: end, so an abandoned one stops at its next row; a fast one is written by the store, in 8 KB
-#: blocks, each a point where an abandoned one stops.
+#: have come for that (seconds per row).
 FIRST_ROWS, FAST_ROW = 16, 0.001
 
 
-def written(result: object, limit: int, cancelled: threading.Event, json: bool = False,
-            direct: bool = False) -> Answer | None:
-    """The whole result as TSV (JSON if ``json``) or N-Triples, stopping past the limit or when
-    abandoned (None).
-
-    ``direct``: the store writes every row, none is read one by one first: for a query that runs
-    in the request thread (``_query.KnownQueries``), which nobody abandons.
-
-    :raise Unsure: the JSON rows could not be counted exactly (:class:`_JsonRows`).
-    """
+def written(result: object, limit: int, cancelled: threading.Event) -> Answer | None:
+    """The whole result as TSV or N-Triples, stopping past the limit (:class:`TooLarge`) or when
+    abandoned (None)."""
     if isinstance(result, QueryBoolean):
         return Answer("boolean", boolean=bool(result))
     rows = isinstance(result, QuerySolutions)
     fmt = QueryResultsFormat.TSV if rows else RdfFormat.N_TRIPLES
     lines: list[str] = []
-    if direct and rows and json:
-        body = _store_writes(result, _JsonRows(limit, cancelled), QueryResultsFormat.JSON)
-        return None if body is None else Answer("results", body,
-                                                results_format=QueryResultsFormat.JSON)
-    if isinstance(result, (QuerySolutions, QueryTriples)) and not direct:  # a live answer
-        line = _tsv_line if rows else _nt_line
+    if isinstance(result, (QuerySolutions, QueryTriples)):  # a live answer
+        line = tsv_line if rows else _nt_line
         started, rest = time.monotonic(), False
         for item in result:
             if cancelled.is_set():
@@ -152,27 +128,9 @@ def written(result: object, limit: int, cancelled: threading.Event, json: bool =
                 rest = True  # the store writes the rest from where this loop stopped
                 break
         if not rest:
-            head = _tsv_head(result) if rows else ""  # type: ignore[arg-type]
-            answer = Answer("results" if rows else "graph", (head + "".join(lines)).encode())
-            return _as_json(answer) if rows and json else answer
-        if rows and json:
-            return _json_rest(result, lines, limit, cancelled)  # type: ignore[arg-type]
-    body = _store_writes(result, _Writer(limit + 1 - len(lines) if rows else limit - len(lines),
-                                         cancelled), fmt)
-    if body is None:
-        return None
-    if lines:  # after the header line (TSV), before the rows the store wrote
-        cut = body.index(b"\n") + 1 if rows else 0
-        body = body[:cut] + "".join(lines).encode() + body[cut:]
-    return Answer("results" if rows else "graph", body)
-
-
-def _store_writes(result: object, writer: _Writer, fmt: QueryResultsFormat | RdfFormat
-                  ) -> bytes | None:
-    """What the store wrote of ``result`` into ``writer``, or None if the request gave up.
-
-    :raise TooLarge: past the limit. :raise Unsure: see :class:`_JsonRows`.
-    """
+            head = tsv_head(_names(result)) if rows else ""
+            return Answer("results" if rows else "graph", (head + "".join(lines)).encode())
+    writer = _Writer(limit + 1 - len(lines) if rows else limit - len(lines), cancelled)
     try:
         result.serialize(writer, fmt)  # type: ignore[attr-defined]
     except Exception:  # the writer's own stop, or a failure to pass on
@@ -180,71 +138,22 @@ def _store_writes(result: object, writer: _Writer, fmt: QueryResultsFormat | Rdf
             raise
     if writer.stopped == "too large":
         raise TooLarge()
-    if writer.stopped == "unsure":
-        raise Unsure()
     if writer.stopped == "cancelled":
         return None
-    return b"".join(writer.parts)
+    body = b"".join(writer.parts)
+    if lines:  # after the header line (TSV), before the rows the store wrote
+        cut = body.index(b"\n") + 1 if rows else 0
+        body = body[:cut] + "".join(lines).encode() + body[cut:]
+    return Answer("results" if rows else "graph", body)
 
 
-def _tsv_head(result: QuerySolutions) -> str:
-    return "\t".join("?" + v.value for v in result.variables) + "\n"
+def _names(result: object) -> list[str]:
+    return [v.value for v in result.variables] if isinstance(result, QuerySolutions) else []
 
 
-class _JsonRows(_Writer):
-    """Where the store writes SPARQL JSON: counts rows without parsing them.
-
-    In that writer's output every row but an empty one starts ``[{"`` or ``,{"``, which cannot
-    occur inside a string (a quote there is escaped). An empty row (``{}``, no variable bound) can
-    only be bounded: ``{}`` may be inside a literal too. So ``lines`` counts the rows that start
-    so, exactly, and ``empty`` every ``{}``; past ``most`` rows for sure the answer is too large,
-    and when only the bound passes ``most`` it is ``unsure`` (then counted again as TSV).
-    """
-
-    def __init__(self, most: int, cancelled: threading.Event) -> None:
-        super().__init__(most, cancelled)
-        self.empty, self.tail = 0, b""
-
-    def write(self, chunk: bytes) -> int:
-        if self.stopped:
-            raise OSError(self.stopped)
-        chunk = bytes(chunk)
-        three, two = self.tail + chunk, self.tail[-1:] + chunk  # a mark across chunks
-        self.tail = three[-2:]  # a chunk of one byte keeps the byte before it
-        self.lines += three.count(b',{"') + three.count(b'[{"')
-        self.empty += two.count(b"{}")
-        if self.cancelled.is_set():
-            self.stopped = "cancelled"
-        elif self.lines > self.most:
-            self.stopped = "too large"
-        elif self.lines + self.empty > self.most:
-            self.stopped = "unsure"
-        if self.stopped:
-            raise OSError(self.stopped)
-        self.parts.append(chunk)
-        return len(chunk)
-
-
-def _json_rest(result: QuerySolutions, lines: list[str], limit: int, cancelled: threading.Event
-               ) -> Answer | None:
-    """The rows after ``lines`` written by the store as JSON, and ``lines`` put before them."""
-    rest = _store_writes(result, _JsonRows(limit - len(lines), cancelled), QueryResultsFormat.JSON)
-    if rest is None:
-        return None
-    first = _as_json(Answer("results", (_tsv_head(result) + "".join(lines)).encode())).body
-    mark = b'"bindings":['  # the first one is the array's start: no variable has that name
-    at, cut = first.index(mark) + len(mark), rest.index(mark) + len(mark)
-    rows = first[at:first.rindex(b"]")]
-    joined = rows + b"," if rest[cut:cut + 1] != b"]" else rows
-    return Answer("results", rest[:cut] + joined + rest[cut:],
-                  results_format=QueryResultsFormat.JSON)
-
-
-def _as_json(answer: Answer) -> Answer:
-    """A TSV answer rewritten as SPARQL JSON (by pyoxigraph)."""
-    body = parse_query_results(answer.body, QueryResultsFormat.TSV).serialize(
-        format=QueryResultsFormat.JSON)
-    return Answer("results", body, results_format=QueryResultsFormat.JSON)  # type: ignore[arg-type]
+def tsv_head(variables: Sequence[str]) -> str:
+    """The header line of a SPARQL TSV answer."""
+    return "\t".join("?" + v for v in variables) + "\n"
 
 
 def _term(term: Term | None) -> str:
@@ -254,8 +163,9 @@ def _term(term: Term | None) -> str:
     return f"<<( {term} )>>" if isinstance(term, Triple) else str(term)
 
 
-def _tsv_line(solution: QuerySolution) -> str:
-    return "\t".join([_term(t) for t in solution]) + "\n"
+def tsv_line(terms: Iterable[Term | None]) -> str:
+    """One row of a SPARQL TSV answer."""
+    return "\t".join([_term(t) for t in terms]) + "\n"
 
 
 def _nt_line(triple: Triple) -> str:

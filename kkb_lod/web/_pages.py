@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 from pyoxigraph import QuerySolutions
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -25,6 +25,7 @@ from rdflib.term import Node
 from kkb_lod.config import Settings
 from kkb_lod.iris import Minter
 from kkb_lod.vocab import ONTOLOGY_IRI, RDFS, SKOS, SPARQL_PROLOGUE
+from kkb_lod.web import kkb
 from kkb_lod.web._labels import TERMS
 from kkb_lod.web._results import compact
 
@@ -46,25 +47,17 @@ class Pages:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def pages() -> Pages:
-    """This app's :class:`Pages`, made on first use."""
-    found = current_app.extensions.get("kkb_pages")
-    if found is None:
-        found = current_app.extensions.setdefault("kkb_pages", Pages(Minter(settings().base_iri)))
-    return found
-
-
 def settings() -> Settings:
-    return current_app.config["KKB_SETTINGS"]
+    return kkb().settings
 
 
 def minter() -> Minter:
-    return pages().minter
+    return kkb().pages.minter
 
 
 def release() -> dict[str, Any]:
     """The manifest of the release served (empty for a store that may change)."""
-    return current_app.extensions["kkb_release"]
+    return kkb().release
 
 
 def remembered(key: tuple, make: Callable[[], T]) -> T:
@@ -73,7 +66,7 @@ def remembered(key: tuple, make: Callable[[], T]) -> T:
     rid = release().get("id")
     if not rid:
         return make()
-    state, key = pages(), (rid, *key)
+    state, key = kkb().pages, (rid, *key)
     with state.lock:
         value = state.cache.get(key)
         if value is not None:
@@ -109,7 +102,7 @@ def remember_lang(response: Response) -> Response:
 def select(query: str) -> list[dict[str, str]]:
     """A SELECT of ours (the prefixes of PREFIXES declared) on the app's store, as plain strings
     ('' for unbound): what the pages count, chart and map."""
-    result = current_app.extensions["kkb_store"].query(SPARQL_PROLOGUE + query)
+    result = kkb().store.query(SPARQL_PROLOGUE + query)
     assert isinstance(result, QuerySolutions)
     names = [v.value for v in result.variables]
     return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
@@ -142,23 +135,26 @@ def local_url(iri: str) -> str | None:
 
 
 def cacheable(response: Response, key: str, negotiated: bool = True) -> Response:
-    """``response`` with the release's validators and caching headers, or 304 when the client's
+    """``response`` (a GET answer that depends only on the release and ``key``: what was asked,
+    its format) with the release's validators and caching headers, or 304 when the client's
     ``If-None-Match``/``If-Modified-Since`` say it is current.
 
-    ``key`` names what was asked (path or IRI, format). ``Vary`` names ``Accept`` where the
-    format was ``negotiated`` and, on pages, ``Accept-Language`` and ``Cookie`` (what chooses
-    their language). An answer that sets the language cookie is the client's own: private.
+    ``Vary`` names ``Accept`` where the format was ``negotiated`` and, on pages, ``Accept-Language``
+    and ``Cookie`` (what chooses their language). An answer that sets the language cookie is the
+    client's own: private. Without a release (a remote store may change at any time): no-store.
     """
     html = response.mimetype == "text/html"
     lang = page_lang() if html else ""
     made = release()
-    response.set_etag(hashlib.sha256(f"{made.get('id', '')}|{key}|{lang}".encode()
-                                     ).hexdigest()[:32])
-    if made.get("created"):  # to the second, as HTTP dates say it
-        response.last_modified = dt.datetime.fromisoformat(made["created"]).replace(microsecond=0)
     response.vary.update(["Accept"] if negotiated else [])
     response.vary.update(["Accept-Language", "Cookie"] if html else [])
     remember_lang(response)
+    if not made.get("id"):
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response.set_etag(hashlib.sha256(f"{made['id']}|{key}|{lang}".encode()).hexdigest()[:32])
+    if made.get("created"):  # to the second, as HTTP dates say it
+        response.last_modified = dt.datetime.fromisoformat(made["created"]).replace(microsecond=0)
     response.headers["Cache-Control"] = cache_control(private="Set-Cookie" in response.headers)
     response.make_conditional(request)  # in place: 304 when the client is current
     return response
@@ -168,13 +164,3 @@ def cache_control(private: bool = False) -> str:
     """How long a cache may keep an answer of the release: ``cache_max_age`` (0: revalidate)."""
     age = settings().cache_max_age
     return f"{'private' if private else 'public'}, max-age={age}" if age else "no-cache"
-
-
-def release_headers(response: Response) -> Response:
-    """On every answer: which release answered (``X-KKB-Release``, for proxies and tests), and
-    ``Cache-Control: no-store`` on errors (no cache may keep a 4xx or 5xx, a 429 or a 503)."""
-    if release().get("id"):
-        response.headers["X-KKB-Release"] = release()["id"]
-    if response.status_code >= 400:
-        response.headers["Cache-Control"] = "no-store"
-    return response

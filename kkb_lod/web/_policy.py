@@ -1,20 +1,16 @@
 """What a query's text must pass before the store sees it: size, nesting, escapes, SERVICE.
 
-Both guards exist because pyoxigraph (0.5.13) cannot be told otherwise once it has the text:
+pyoxigraph (0.5) cannot be told otherwise once it has the text, so both guards come first:
 
-* It calls any SERVICE IRI over HTTP itself, with no option to refuse or intercept the call. So a
-  query runs only if every SERVICE target in it is *proven* to be on the allowlist (exact match).
-  The proof is two independent readings that must agree: the whole text parsed by rdflib's
-  complete SPARQL 1.1 grammar after the spec's ``\\u`` escape processing, and the tokenizer of
-  :mod:`._scan`, which reads escapes only inside IRIs and strings as pyoxigraph does. Where those
-  two could read a text differently, it is refused: an escape standing for an ASCII character
-  other than a letter or digit (``\\u0022`` ends a string for the spec, not for the engine), a
-  text either reading cannot parse, a different number of SERVICE calls or different targets.
-  A text in which "service" (any case) appears neither as written nor after escape processing
-  cannot call anything, since SERVICE is an ASCII keyword: it skips all this (most queries).
-* Its parser and evaluator recurse without a bound and crash the whole process (SIGSEGV) on deep
-  or long-chained queries (docs/pyoxigraph-crash.md). So the size, the nesting and the number of
-  operators and terms (a flat chain is evaluated as deep as it is long) are bounded first.
+* It calls any SERVICE IRI over HTTP. A query runs only if every SERVICE target is *proven* to be
+  on the allowlist by two readings that must agree: rdflib's SPARQL 1.1 grammar after the spec's
+  ``\\u`` escape processing, and :mod:`._scan`'s tokenizer, which reads escapes as pyoxigraph
+  does. Where they could differ (an escape of ASCII punctuation, a text one cannot parse, other
+  targets) the query is refused. A text with no "service" after its prologue (or, with escapes,
+  anywhere once unescaped) cannot call anything and skips the proof.
+* Its parser and evaluator recurse without a bound and crash the process on deep or long-chained
+  queries, and its planning time grows steeply with patterns (docs/pyoxigraph-crash.md): size,
+  nesting, operators and patterns are bounded first.
 
 Every refusal is a 400 that says why, naming the setting where there is one.
 """
@@ -26,7 +22,6 @@ import re
 import sys
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from werkzeug.exceptions import BadRequest
@@ -42,6 +37,7 @@ from kkb_lod.web._scan import (
     lexemes,
     local_name,
     position,
+    prologue_end,
     resolve,
     scan,
     unescape,
@@ -70,29 +66,13 @@ class Limits(NamedTuple):
 
 
 def check_query(text: str, base: str, services: Sequence[str], limits: Limits) -> Scan:
-    """Check ``text`` before it runs; return its :class:`~._scan.Scan` (shared: not to be
-    changed).
-
-    A text that passed is remembered with what it was checked against (clients repeat their
-    queries, and the SERVICE proof costs milliseconds); a refused one is checked again.
+    """Check ``text`` before it runs; return its :class:`~._scan.Scan`.
 
     :raise 400: too large (``query_max_bytes``), too deeply nested (``query_max_depth``), too
         many operators and terms (``query_max_operators``) or triple patterns and OPTIONAL/MINUS
         (``query_max_patterns``), an escape of no character, or a SERVICE call not proven to be
         on ``services``.
     """
-    if len(text) > 20_000:
-        return _check(text, base, tuple(services), limits)
-    return _remembered(text, base, tuple(services), limits)
-
-
-@lru_cache(maxsize=512)
-def _remembered(text: str, base: str, services: tuple[str, ...], limits: Limits) -> Scan:
-    return _check(text, base, services, limits)
-
-
-def _check(text: str, base: str, services: tuple[str, ...], limits: Limits) -> Scan:
-    """:func:`check_query`, every time."""
     if len(text) * 4 > limits.bytes and len(text.encode("utf-8")) > limits.bytes:
         raise BadRequest(f"The query is larger than {limits.bytes} bytes, the most this endpoint "
                          "accepts (query_max_bytes).")
@@ -113,9 +93,11 @@ def _check(text: str, base: str, services: tuple[str, ...], limits: Limits) -> S
                          "OPTIONAL or MINUS groups (each '.', ';' and ',' counts), the most this "
                          "endpoint accepts (query_max_patterns): the engine's planning time grows "
                          "steeply with them and cannot be interrupted. Split the query.")
-    if "service" in text.lower() or (escaped and "service" in unescape(text).lower()):
+    start = prologue_end(text)
+    code = unescape(text) if escaped else text[start:]  # escapes may hide a PREFIX's end
+    if "service" in code.lower():
         check_services(text, base, services)
-    return scan(text, base)
+    return scan(text, base, start)
 
 
 def check_escapes(text: str) -> None:
@@ -140,35 +122,14 @@ def _counts(value: str, chars: str) -> int:
 
 def shape(text: str, limits: Limits) -> tuple[int, int, int]:
     """Upper bounds of (how deeply, how many operators, how many patterns) the engine nests and
-    chains in ``text``.
+    chains in ``text``; a bound past its most is returned as soon as it is known.
 
-    Depth: brackets, braces and parentheses, and each unary ``!``, ``+`` or ``-`` in a row (the
-    engine nests one level for each). Operators: every opening bracket (each group, call, OPTIONAL,
-    UNION, MINUS, FILTER, BIND… has one), every operator character (``|&=<>+-*/^!``), every
-    separator of triples and arguments (``.;,``) and every term (IRI, name, variable, literal,
-    keyword), all but those in VALUES data: the engine evaluates a long flat chain of them (triple
-    patterns, the items of a collection ``( 1 2 3 … )``) as deep as a nested one.
-
-    Fail-closed by construction: an opening bracket or operator counts wherever it is, in strings
-    and comments too, unless the text is surely no code for the engine; a closing bracket counts
-    only where the text surely is code. The one place where a lexer cannot know without parsing
-    is ``<``: an IRI, or less-than followed by code. Read as code, an IRI's ``#`` starts a comment
-    to the end of the line, and its ``'`` starts a string. So an IRI's opening brackets and
-    operator characters count (not its closing brackets; as code its dots could only be errors);
-    after an IRI with ``#`` all counts until the next line break (closing brackets not); after an
-    IRI with ``'``, or a long string starting where the engine may be in a comment, or a
-    character that is no SPARQL, nothing is sure any more. (In VALUES data, where no expression
-    can be, an IRI is surely one.)
-
-    Patterns: every separator of triples (``.;,``) and every OPTIONAL and MINUS where the text may
-    be code (so counted as operators are). Not a crash but time: pyoxigraph's planning of a query,
-    which no time limit interrupts, grows steeply with them (docs/pyoxigraph-crash.md, "Slow to
-    plan"); a group of 200 triple patterns sharing a subject takes ~27 s, 150 OPTIONALs ~17 s.
-
-    When the text has fewer opening brackets and ``!`` than ``limits.depth``, fewer of those,
-    operator characters and separators than ``limits.operators``, and fewer separators and
-    OPTIONAL/MINUS than ``limits.patterns``, these counts are the bounds (no tokenizing: most
-    queries). A bound past its most is returned as soon as it is known.
+    Depth counts brackets and unary ``!+-`` in a row; operators count opening brackets, operator
+    characters, separators and terms; patterns count separators and OPTIONAL/MINUS. VALUES data
+    counts for none. The lexing is fail-closed: what opens counts wherever it is unless the text
+    is surely not code, what closes counts only where it surely is (an IRI's ``#`` or ``'`` may
+    be a comment or a string to the engine). When the raw character counts are within the
+    limits, they are the bounds (no lexing: most queries). docs/pyoxigraph-crash.md has the why.
     """
     depth = _counts(text, _OPENERS + "!")
     punctuation = _counts(text, _OPENERS + _CLOSERS + _OPERATORS + _SEPARATORS)
@@ -234,10 +195,8 @@ def _groups(value: str) -> int:
 
 
 def check_services(text: str, base: str, services: Sequence[str]) -> list[str]:
-    """The SERVICE targets of ``text``, each proven to be on ``services``; else 400.
-
-    See the module's docstring for the two readings and why each refusal is one.
-    """
+    """The SERVICE targets of ``text``, each proven to be on ``services`` by the two readings
+    of the module's docstring; else 400."""
     allowed = ", ".join(f"<{s}>" for s in services) or "none"
     for match in ESCAPE.finditer(text):
         if re.fullmatch(r"[\x00-\x7F]", character := unescape(match.group())) \
@@ -271,12 +230,9 @@ def check_services(text: str, base: str, services: Sequence[str]) -> list[str]:
 
 
 def _parsed_targets(decoded: str, base: str) -> list[str | None]:
-    """The SERVICE targets rdflib's SPARQL 1.1 grammar finds in the escape-processed text.
-
-    CR becomes LF first: the grammar's comments end only at LF, the spec's (and the engine's) at
-    either. Targets resolve as the engine resolves them (:func:`._scan.resolve`); a variable, an
-    unknown prefix or an IRI that does not resolve is None.
-    """
+    """The SERVICE targets rdflib's SPARQL 1.1 grammar finds in the escape-processed text (CR
+    made LF: its comments end only at LF), resolved as the engine resolves them; a variable, an
+    unknown prefix or an IRI that does not resolve is None."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import URIRef, Variable
@@ -335,15 +291,13 @@ def _field(node: Any, key: str) -> str:
 
 _SERVICE_CALL = "ServiceCall"
 #: The most grammar steps (tries of a grammar element) the proof may take: four times what the
-#: query page's federated example takes (4,918). rdflib's parser is pure Python, holds the GIL,
-#: and costs up to a millisecond a byte on dense text (a SERVICE query of 40 KB took 46 s; 20,000
-#: steps take 0.5-2 s here); counted in steps, not seconds, the bound is the same everywhere.
+#: query page's federated example takes. rdflib's parser is pure Python and holds the GIL (up to
+#: a millisecond a byte of dense text); counted in steps, the bound is the same everywhere.
 GRAMMAR_STEPS = 20_000
 _GRAMMAR: list[Any] = []
 _GRAMMAR_LOCK = threading.Lock()
-#: One parse at a time per process: pyparsing guesses each parse action's arity on its first
-#: calls by catching TypeError, which two threads at once turn into a wrong guess (a 500); the
-#: parse holds the GIL throughout, so the lock costs no throughput.
+#: One parse at a time: pyparsing guesses a parse action's arity on its first calls, which two
+#: threads at once get wrong (a 500); the parse holds the GIL anyway.
 _PARSE_LOCK = threading.Lock()
 _STEPS = threading.local()
 
@@ -354,14 +308,9 @@ class _TooComplex(Exception):
 
 
 def _grammar() -> Any:
-    """rdflib's SPARQL 1.1 Query grammar, copied once, its ServiceGraphPattern renamed and every
-    element's step counted.
-
-    rdflib's own ServiceGraphPattern, after matching, searches the whole text for the first
-    SERVICE again (to keep its source for its evaluator): with one SERVICE inside another that
-    never ends (RecursionError), and it costs a pass over the text per SERVICE. The copy's renamed
-    element skips that; rdflib's own grammar is left as it is.
-    """
+    """rdflib's SPARQL 1.1 Query grammar, copied once, every element's step counted, and its
+    ServiceGraphPattern renamed: rdflib's own searches the whole text again after each match,
+    without end for one SERVICE inside another (rdflib's grammar is left as it is)."""
     with _GRAMMAR_LOCK:
         if not _GRAMMAR:
             from pyparsing import ParserElement
@@ -377,7 +326,7 @@ def _grammar() -> Any:
             memo[id(parser.ServiceGraphPattern)].set_name(_SERVICE_CALL)
             for element in list(memo.values()):
                 if isinstance(element, ParserElement):
-                    element.parseImpl = _counted(element.parseImpl)
+                    setattr(element, "parseImpl", _counted(element.parseImpl))  # noqa: B010
             _GRAMMAR.append(grammar)
         return _GRAMMAR[0]
 

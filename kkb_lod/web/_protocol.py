@@ -1,9 +1,8 @@
 """Reading a SPARQL 1.1 Protocol request: which query, which dataset, or why it is refused.
 
-The three ways to send a query (SPARQL 1.1 Protocol 2.1) — GET with ``query=``, POST with a
-form-encoded body, POST with an ``application/sparql-query`` body — are reduced to one
-:class:`Operation`. Parameters are decoded here, strictly as UTF-8, rather than through werkzeug's
-forgiving decoding, so that a non-UTF-8 request is refused instead of silently altered.
+GET with ``query=``, a form-encoded POST and an ``application/sparql-query`` POST become one
+:class:`Operation`. Parameters are decoded strictly as UTF-8 here, not by werkzeug's forgiving
+decoder, so a non-UTF-8 request is refused instead of silently altered.
 """
 
 from __future__ import annotations
@@ -91,25 +90,8 @@ def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
     """Decode ``a=1&b=2`` (percent- and plus-encoded) strictly as UTF-8, as ``parse_qsl`` does
     (blank values kept)."""
     try:
-        return [(_unquote(name), _unquote(value))
+        return [(unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8"),
+                 unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8"))
                 for name, _, value in (part.partition(b"=") for part in raw.split(b"&") if part)]
-    except (UnicodeDecodeError, ValueError) as err:
+    except UnicodeDecodeError as err:
         raise BadRequest(f"The parameters in {where} are not valid UTF-8 ({err}).") from None
-
-
-def _unquote(raw: bytes) -> str:
-    """One percent- and plus-encoded value, decoded strictly as UTF-8.
-
-    A form-encoded query has hundreds of escapes (every space, ``<``, ``:``, ``#``), and
-    ``urllib``'s decoder handles them one by one in Python (about 0.1 ms a query); turned into
-    ``\\xHH`` they are decoded by the ``unicode_escape`` codec in C. A stray ``%`` (not followed by
-    two hex digits), which ``urllib`` keeps as it is, makes that codec fail: then ``urllib`` does it.
-    """
-    raw = raw.replace(b"+", b" ")
-    if b"%" in raw:
-        try:
-            text = raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x").decode("unicode_escape")
-            raw = text.encode("latin-1")
-        except UnicodeDecodeError:
-            raw = unquote_to_bytes(raw)
-    return raw.decode("utf-8")

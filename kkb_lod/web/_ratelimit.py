@@ -1,19 +1,12 @@
 """The optional per-client rate limit: at most ``rate_limit`` requests a minute from one client
 address (0, the default, turns it off); more are answered 429 with ``Retry-After``.
 
-Who the client is: the TCP peer address, unless ``trusted_proxies`` is N > 0: then it is the
-address the outermost trusted proxy saw, the N-th entry from the end of ``X-Forwarded-For``. Each
-proxy appends the address it received the request from, so entries further left were written by
-the client itself and are never read (a client cannot choose its own bucket). Behind a proxy with
-``trusted_proxies = 0`` every request seems to come from the proxy: set it, or limit at the proxy.
-
-How requests are counted: in fixed one-minute windows (so a client may send up to twice the limit
-across a window boundary), in a table of slots keyed by a hash of the address. The table is
-allocated in shared memory: when the gunicorn master makes it before forking (``kkb-lod serve``
-and ``gunicorn.conf.py`` do, see :func:`share`), every worker process counts in the same
-table; a process that makes its own (werkzeug, or gunicorn started without our config) counts
-alone. If more clients than the table holds are active in one minute, the extra ones are not
-limited (it fails open rather than refusing strangers).
+The client is the TCP peer, unless ``trusted_proxies`` is N > 0: then the N-th entry from the end
+of ``X-Forwarded-For``, the address the outermost trusted proxy saw (entries further left are the
+client's own writing, never read). Requests are counted in fixed one-minute windows, in a table of
+slots keyed by a hash of the address, in shared memory: the table the gunicorn master makes before
+forking (:mod:`._workers`) is counted in by every worker; an app without one counts alone. More
+clients than the table holds in one minute are not limited (it fails open).
 """
 
 from __future__ import annotations
@@ -23,7 +16,7 @@ import math
 import multiprocessing
 import time
 
-from flask import Request
+from werkzeug.wrappers import Request
 
 WINDOW = 60  # seconds
 SLOTS = 65_536  # clients tracked per window (3 × 8 bytes each: 1.5 MB)
@@ -60,23 +53,6 @@ class Table:
             if free is not None:
                 cells[free], cells[free + 1], cells[free + 2] = key, window, 1
             return 0
-
-
-_SHARED: Table | None = None
-
-
-def share() -> Table:
-    """Make the table the processes forked from now on will share (a process manager calls it
-    before forking its workers)."""
-    global _SHARED
-    if _SHARED is None:
-        _SHARED = Table()
-    return _SHARED
-
-
-def table() -> Table:
-    """The table an app counts in: the shared one if this process inherited it, else its own."""
-    return _SHARED if _SHARED is not None else Table()
 
 
 def client_address(request: Request, trusted_proxies: int) -> str:

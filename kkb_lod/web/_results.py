@@ -1,24 +1,18 @@
 """Writing a materialised answer in the negotiated format, and as table cells for the HTML page.
 
-The store has written the answer already (SPARQL TSV for SELECT, N-Triples for graphs: see
-:class:`kkb_lod.web._answer.Answer`); pyoxigraph reads it back and writes the negotiated format, in
-Rust and without the GIL, so a thousand-row answer costs about as much as the store's own writer.
-ASK answers, and the CSV and TSV formats (which need the change below), are written as SPARQL JSON
-here and handed to pyoxigraph's writers.
+The store has written the answer already (SPARQL TSV for SELECT, N-Triples for graphs:
+:class:`kkb_lod.web._answer.Answer`); pyoxigraph reads it back and writes the negotiated format.
 
 CSV and TSV answers are opened in spreadsheets, which run a cell starting with ``=``, ``+``, ``-``
-or ``@`` (or a tab or carriage return before one) as a formula. Such a literal is written with a
-leading apostrophe, the mark spreadsheets read as "text, not a formula" (OWASP's advice on CSV
-injection); a numeric literal that is a plain number (``-5``, ``+1.5e3``) is left as it is, so
-numbers stay numbers. JSON and XML answers are never changed.
+or ``@`` (or a tab or carriage return before one) as a formula: such a literal gets a leading
+apostrophe, the mark spreadsheets read as "text" (OWASP's advice on CSV injection), unless it is
+a plain number of a numeric type. JSON and XML answers are never changed.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from pyoxigraph import (
     BlankNode,
@@ -33,18 +27,13 @@ from pyoxigraph import (
 )
 
 from kkb_lod.formats import Format
-from kkb_lod.vocab import PREFIXES, RDF
-from kkb_lod.vocab import XSD as XSD_NS
-from kkb_lod.web._answer import Answer
+from kkb_lod.vocab import PREFIXES
+from kkb_lod.web._answer import Answer, Term, tsv_head, tsv_line
 
-XSD_STRING = str(XSD_NS.string)
-RDF_DIR_LANG_STRING = str(RDF) + "dirLangString"  # RDF 1.2: not in rdflib's RDF yet
-
-Term = NamedNode | BlankNode | Literal | Triple
-
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
 #: The first characters that make a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-XSD = str(XSD_NS)
 NUMERIC_TYPES = frozenset(XSD + name for name in (
     "integer", "decimal", "float", "double", "nonPositiveInteger", "negativeInteger", "long",
     "int", "short", "byte", "nonNegativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
@@ -55,43 +44,37 @@ SPREADSHEET_FORMATS = (QueryResultsFormat.CSV, QueryResultsFormat.TSV)
 
 def to_bytes(answer: Answer, fmt: Format) -> bytes:
     """The answer serialised in ``fmt`` (a "results" format for SELECT/ASK, else an RDF one)."""
+    target = fmt.ox
     if answer.kind == "graph":
-        if fmt.ox == RdfFormat.N_TRIPLES:
+        assert isinstance(target, RdfFormat)
+        if target == RdfFormat.N_TRIPLES:
             return answer.body
-        return serialize(parse(answer.body, RdfFormat.N_TRIPLES), format=fmt.ox,  # type: ignore[arg-type]
-                         prefixes=PREFIXES)
-    if answer.kind == "results" and fmt.ox not in SPREADSHEET_FORMATS:
-        if fmt.ox == answer.results_format:
-            return answer.body
-        written = parse_query_results(answer.body, answer.results_format)
-        return written.serialize(format=fmt.ox)  # type: ignore[return-value]
-    document_json = results_json(answer)
-    if fmt.ox in SPREADSHEET_FORMATS:
-        document_json = spreadsheet_safe(document_json)
-    text = json.dumps(document_json, ensure_ascii=False, separators=(",", ":"))
-    document = text.encode("utf-8")
-    if fmt.ox == QueryResultsFormat.JSON:
-        return document
-    return parse_query_results(document, QueryResultsFormat.JSON).serialize(format=fmt.ox)
-
-
-def results_json(answer: Answer) -> dict[str, Any]:
-    """SPARQL 1.1 Query Results JSON (with RDF 1.2 triple terms and base directions)."""
+        return serialize(parse(answer.body, RdfFormat.N_TRIPLES), format=target,
+                         prefixes=PREFIXES) or b""
+    assert isinstance(target, QueryResultsFormat)
+    body, written = answer.body, QueryResultsFormat.TSV
     if answer.kind == "boolean":
-        return {"head": {}, "boolean": answer.boolean}
-    bindings = [{name: term_json(term) for name, term in zip(answer.variables, row, strict=True)
-                 if term is not None} for row in answer.rows]
-    return {"head": {"vars": answer.variables}, "results": {"bindings": bindings}}
+        body, written = f'{{"head":{{}},"boolean":{str(answer.boolean).lower()}}}'.encode(), \
+            QueryResultsFormat.JSON
+    elif target in SPREADSHEET_FORMATS:  # read back below: pyoxigraph writes some terms its way
+        body, written = spreadsheet_safe(answer), QueryResultsFormat.TSV
+    elif target == written:
+        return body
+    return parse_query_results(body, written).serialize(format=target) or b""
 
 
-def spreadsheet_safe(document: dict[str, Any]) -> dict[str, Any]:
-    """The SPARQL JSON ``document`` with every literal that a spreadsheet would run as a formula
+def spreadsheet_safe(answer: Answer) -> bytes:
+    """A SELECT answer as SPARQL TSV with every literal that a spreadsheet would run as a formula
     prefixed by an apostrophe (plain numbers of a numeric type excepted)."""
-    for binding in document.get("results", {}).get("bindings", ()):
-        for value in binding.values():
-            if value["type"] == "literal" and is_formula(value["value"], value.get("datatype")):
-                value["value"] = "'" + value["value"]
-    return document
+    def safe(term: Term | None) -> Term | None:
+        if not isinstance(term, Literal) or not is_formula(term.value, term.datatype.value):
+            return term
+        if term.language:
+            return Literal("'" + term.value, language=term.language, direction=term.direction)
+        return Literal("'" + term.value, datatype=term.datatype)
+
+    lines = [tsv_line([safe(term) for term in row]) for row in answer.rows]
+    return (tsv_head(answer.variables) + "".join(lines)).encode()
 
 
 def is_formula(text: str, datatype: str | None = None) -> bool:
@@ -100,26 +83,6 @@ def is_formula(text: str, datatype: str | None = None) -> bool:
     if not text.startswith(FORMULA_START):
         return False
     return not (datatype in NUMERIC_TYPES and PLAIN_NUMBER.fullmatch(text))
-
-
-def term_json(term: Term) -> dict[str, Any]:
-    """One RDF term as a SPARQL JSON binding value."""
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Triple):
-        return {"type": "triple", "value": {"subject": term_json(term.subject),
-                                            "predicate": term_json(term.predicate),
-                                            "object": term_json(term.object)}}
-    value: dict[str, Any] = {"type": "literal", "value": term.value}
-    if term.language:
-        value["xml:lang"] = term.language
-        if term.direction is not None:
-            value["its:dir"] = str(term.direction)
-    elif term.datatype.value != XSD_STRING:
-        value["datatype"] = term.datatype.value
-    return value
 
 
 @dataclass(frozen=True)
@@ -132,11 +95,8 @@ class Cell:
 
 
 def cells(answer: Answer, base_iri: str) -> tuple[list[str], list[list[Cell | None]]]:
-    """Column names and rows of cells for the HTML page (a graph shows as subject/predicate/object).
-
-    Links to our own IRIs point at this server's pages (the path after ``base_iri``), so browsing
-    stays on the instance being queried; only web IRIs become links (:func:`link`).
-    """
+    """Column names and rows of cells for the HTML page (a graph as subject/predicate/object),
+    linked by :func:`link`, so browsing stays on the instance being queried."""
     if answer.kind == "boolean":
         return ["boolean"], [[Cell("true" if answer.boolean else "false")]]
     if answer.kind == "graph":
@@ -163,22 +123,17 @@ def cell(term: Term, base_iri: str) -> Cell:
 
 
 def link(iri: str, base_iri: str) -> str | None:
-    """Where a link to ``iri`` points: one of ours to its path on this server, another web IRI
-    as it is, and no link for any other scheme. (An IRI of ours whose path would start "//" is
-    linked as it is: "//host/…" on this server would be a link to another host.)"""
+    """Where a link to ``iri`` points: one of ours to its path on this server (unless that would
+    start "//", another host), another web IRI as it is, any other scheme nowhere."""
     if iri.startswith(base_iri) and not iri[len(base_iri):].startswith("/"):
         return "/" + iri[len(base_iri):]
     return iri if is_web(iri) else None
 
 
 def is_web(iri: str) -> bool:
-    """Whether ``iri`` is an ``http`` or ``https`` IRI: the only ones a page makes links of.
-
-    A ``javascript:`` IRI in a link runs script when followed, ``data:`` draws a document of the
-    query's making, ``file:`` reads the reader's own disk: the data is anyone's, so an IRI of any
-    other scheme is shown as text (the Content-Security-Policy would block some of these; the
-    pages do not rely on it).
-    """
+    """Whether ``iri`` is an ``http`` or ``https`` IRI: the only ones a page makes links of
+    (``javascript:`` runs script, ``data:`` draws the query's document, ``file:`` reads the
+    reader's disk; the pages do not rely on the Content-Security-Policy to stop them)."""
     scheme, colon, _ = iri.partition(":")
     return bool(colon) and scheme.lower() in ("http", "https")
 

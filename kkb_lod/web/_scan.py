@@ -1,15 +1,11 @@
 """A lexical reading of SPARQL text: the query form, update keywords, SERVICE targets, FROM clauses.
 
-pyoxigraph exposes no parse-only call, and running a query is the only way to parse it; but the
-endpoint must decide some things *before* running anything: refuse updates (read-only), learn the
-SERVICE targets (pyoxigraph really does call any SERVICE IRI over HTTP; :mod:`._policy` decides
-which it may), and negotiate the answer format, which depends on the query form.
-
-The tokenizer reads the text as pyoxigraph does: ``\\u``/``\\U`` escapes only inside IRIs and
-strings, comments from ``#`` to CR or LF, prefixed names, variables and blank nodes by the
-SPARQL 1.1 grammar (PN_CHARS_BASE with U+200C-U+200D, U+3001…; PN_LOCAL_ESC). A character it
-cannot classify as SPARQL is a ``bad`` token: :attr:`Scan.bad` names the first one, and the
-SERVICE policy refuses such a text rather than guess how the engine reads it.
+pyoxigraph can only parse a query by running it, but the endpoint must know some things first:
+updates are refused, SERVICE targets checked (:mod:`._policy`), the answer format negotiated by
+the query form. The one query-form sniffer of kkb-lod (the remote store asks it too). Its
+tokenizer reads as pyoxigraph does (``\\u`` escapes only inside IRIs and strings, comments to CR
+or LF, names by the SPARQL 1.1 grammar); a character it cannot classify is a ``bad`` token
+(:attr:`Scan.bad`), and the SERVICE policy refuses such a text rather than guess.
 """
 
 from __future__ import annotations
@@ -17,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -105,7 +100,6 @@ def position(text: str, offset: int) -> str:
     return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
 
 
-@lru_cache(maxsize=1024)
 def resolve(base: str | None, iri: str) -> str | None:
     """``iri`` resolved against ``base`` as pyoxigraph resolves it (the same IRI library, through
     its Turtle parser), or None when it is no valid absolute IRI after resolution."""
@@ -121,38 +115,29 @@ def resolve(base: str | None, iri: str) -> str | None:
     return None
 
 
-def scan(text: str, base: str | None = None) -> Scan:
-    """:func:`read_scan`, remembered for the texts asked again (clients repeat their queries;
-    scanning a long one costs a few tenths of a millisecond). The answer is shared: not to be
-    changed."""
-    if len(text) > 20_000:
-        return read_scan(text, base)
-    return _remembered(text, base)
-
-
-@lru_cache(maxsize=512)
-def _remembered(text: str, base: str | None) -> Scan:
-    return read_scan(text, base)
-
-
-def read_scan(text: str, base: str | None = None) -> Scan:
+def scan(text: str, base: str | None = None, start: int | None = None) -> Scan:
     """Scan a query (or an update) and report its form, SERVICE targets and FROM clauses.
 
-    ``base`` is the base IRI the service gives the query, against which relative IRIs resolve
-    until the query declares its own BASE.
+    ``base`` is the base IRI the service gives the query (relative IRIs resolve against it until
+    the query declares its own BASE); ``start``, where its prologue ends, if known.
 
-    Most queries name no SERVICE, FROM nor update keyword after their prologue (PREFIX and BASE
-    lines): for them only the form matters, the word right after the prologue, found without
-    tokenizing the whole text (which costs a few tenths of a millisecond on a query with a dozen
-    PREFIX lines). Whether a query may run at all is :mod:`._policy`'s question, not this one's.
+    A query naming no SERVICE, FROM nor update keyword after its prologue needs only its form,
+    the word after the prologue, found without tokenizing the whole text (which costs 0.5 ms on a
+    query with a dozen PREFIX lines). Whether a query may run is :mod:`._policy`'s question.
     """
-    pos = 0
-    while match := _PROLOGUE.match(text, pos):
-        pos = match.end()
+    pos = prologue_end(text) if start is None else start
     form = _FORM.match(text, pos)
     if form is not None and _KEYWORDS.search(text, pos) is None:
         return Scan(form=form.group(1).upper())
     return full_scan(text, base)
+
+
+def prologue_end(text: str) -> int:
+    """Where the prologue (spaces, comments, PREFIX and BASE declarations of plain IRIs) ends."""
+    pos = 0
+    while match := _PROLOGUE.match(text, pos):
+        pos = match.end()
+    return pos
 
 
 def full_scan(text: str, base: str | None = None) -> Scan:
@@ -196,11 +181,12 @@ def _scan_tokens(found_tokens: list[tuple[str, str, int]], base: str | None, tex
     if bad is not None:
         found.bad = f"{bad[1]!r} at {position(text, bad[2])} (line:column)"
 
+    def at(i: int) -> tuple[str, str, int] | None:
+        return found_tokens[i] if i < len(found_tokens) else None
+
     def resolved(token: tuple[str, str, int] | None) -> str | None:
         """The absolute IRI a token names, or None if it does not name one we can know."""
-        if token is None:
-            return None
-        kind, value, _ = token
+        kind, value, _ = token or ("", "", 0)
         if kind == "iri":
             try:
                 return resolve(base, unescape(value[1:-1]))
@@ -216,27 +202,24 @@ def _scan_tokens(found_tokens: list[tuple[str, str, int]], base: str | None, tex
     while i < len(found_tokens):
         kind, value, _ = found_tokens[i]
         keyword = value.upper() if kind == "word" else ""
-        following = found_tokens[i + 1] if i + 1 < len(found_tokens) else None
+        following = at(i + 1)
+        if following and (keyword, following[1].upper()) in (("SERVICE", "SILENT"),
+                                                             ("FROM", "NAMED")):
+            i += 1  # SERVICE SILENT, FROM NAMED: the IRI comes next
+            keyword += " " + following[1].upper()
+            following = at(i + 1)
         if keyword == "BASE":
             base = resolved(following)
         elif keyword == "PREFIX" and following and following[0] == "pname":
-            prefixes[following[1].split(":", 1)[0]] = resolved(
-                found_tokens[i + 2] if i + 2 < len(found_tokens) else None)
+            prefixes[following[1].split(":", 1)[0]] = resolved(at(i + 2))
             i += 1
         elif keyword in QUERY_FORMS + UPDATE_KEYWORDS and found.form is None:
             found.form = keyword
-        elif keyword == "SERVICE":
-            if following and following[1].upper() == "SILENT":
-                i += 1
-                following = found_tokens[i + 1] if i + 1 < len(found_tokens) else None
+        elif keyword.startswith("SERVICE"):
             found.services.append(resolved(following))
-        elif keyword == "FROM":
-            named = bool(following and following[1].upper() == "NAMED")
-            if named:
-                i += 1
-                following = found_tokens[i + 1] if i + 1 < len(found_tokens) else None
-            iri = resolved(following)
-            target = "from_named" if named else "from_default"
+        elif keyword.startswith("FROM"):
+            iri, target = resolved(following), "from_named" if keyword.endswith("NAMED") \
+                else "from_default"
             current = getattr(found, target)
             setattr(found, target, None if iri is None or current is None else [*current, iri])
         i += 1

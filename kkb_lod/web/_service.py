@@ -2,15 +2,15 @@
 
 It says what a client may rely on: the endpoint, the language (query only: the service is
 read-only), every result format of the format table, the union default graph, the allowlisted
-federation targets, and the default dataset with VoID triple counts per graph. The counts come
-from the store through SPARQL, like everything else the web layer knows.
+federation targets, and the default dataset with VoID triple counts per graph (the release
+manifest's, else counted by SPARQL: :func:`graph_counts`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Triple
 
 from kkb_lod import vocab
 from kkb_lod.formats import Format, for_kind
@@ -29,11 +29,14 @@ def _sd(name: str) -> NamedNode:
 
 def graph_counts(store: Store) -> tuple[int, dict[str, int]]:
     """Triples in the default graph, and in each named graph, counted by SPARQL."""
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    named = {row["g"].value: int(row["n"].value)  # type: ignore[index,union-attr]
-             for row in rows if isinstance(row["g"], NamedNode)}  # type: ignore[index]
-    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    return int(next(iter(total))["n"].value), named  # type: ignore[arg-type,index,call-overload]
+    def rows(query: str) -> list[list[str]]:
+        result = store.query(query)
+        assert isinstance(result, QuerySolutions)
+        return [[getattr(term, "value", "") for term in row] for row in result]
+
+    named = {g: int(n) for g, n in rows(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    return int(rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][0]), named
 
 
 def describe_service(endpoint: str, counts: tuple[int, dict[str, int]],

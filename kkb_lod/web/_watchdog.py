@@ -1,14 +1,10 @@
 """The hard limit of queries that cannot be stopped: their worker process is replaced.
 
-pyoxigraph cannot cancel a running query. :func:`kkb_lod.web._query.run` answers 503 at
-``query_timeout`` and abandons the query, which runs on in its thread using a CPU. The watchdog
-gives every abandoned query a deadline, ``query_hard_limit`` after its start; a query still running
-then has its process replaced: the process stops accepting requests, finishes the ones it is
-answering (each bounded by ``query_timeout``) and exits, and the process manager starts a fresh
-one while the other workers keep serving. Only a process manager can replace a process, so the
-gunicorn worker hook installs the recycler (:mod:`kkb_lod.web._workers`); in a single-process
-server (werkzeug, tests) a stuck query is logged and counted, and ``max_queries`` keeps the pile of
-abandoned queries bounded.
+pyoxigraph cannot cancel a query: one abandoned at ``query_timeout`` (:mod:`._query`) runs on in
+its thread. The watchdog gives it a deadline, ``query_hard_limit`` after its start; a query still
+running then calls the ``recycler``, which the gunicorn worker hook installs (:mod:`._workers`):
+the worker stops accepting, finishes its requests and exits, and gunicorn starts a fresh one.
+Without a process manager (werkzeug, tests) a stuck query is logged and counted only.
 """
 
 from __future__ import annotations
@@ -24,17 +20,17 @@ log = logging.getLogger("kkb_lod.watchdog")
 
 
 class Watchdog:
-    """Abandoned queries of this process, and what to do with one that outlives the hard limit."""
+    """Abandoned queries of one app, and what to do with one that outlives the hard limit."""
 
-    def __init__(self) -> None:
+    def __init__(self, hard_limit: float = 30.0) -> None:
         self.lock = threading.Lock()
-        self.hard_limit = 30.0
+        self.hard_limit = hard_limit
         self.running: set[threading.Event] = set()  # "finished" events of abandoned queries
         self.abandoned_total = 0
         self.stuck_total = 0
         self.recycler: Callable[[str], None] | None = None
         self.recycling = False
-        self.recycles: Any = None  # a shared counter of replaced workers, set by the manager
+        self.recycles: Any = None  # the count of replaced workers the gunicorn master shares
 
     def abandoned(self, started: float, finished: threading.Event) -> None:
         """A query started at ``started`` (``time.monotonic()``) was abandoned unfinished."""
@@ -48,7 +44,7 @@ class Watchdog:
         timer.start()
 
     def still_running(self) -> int:
-        """Abandoned queries of this process still running."""
+        """Abandoned queries still running."""
         with self.lock:
             self.running = {event for event in self.running if not event.is_set()}
             return len(self.running)
@@ -67,6 +63,3 @@ class Watchdog:
         elif first:
             log.warning("%s; replacing this worker process", reason)
             recycler(reason)
-
-
-WATCHDOG = Watchdog()

@@ -1,15 +1,15 @@
 """Operations: liveness and readiness, Prometheus metrics, request ids, structured logs, the
 security headers every response carries, and the optional per-client rate limit.
 
-``init_app(app)`` wires the hooks; ``bp`` serves ``/health``, ``/ready`` and ``/metrics``. Metrics
-are per process (with several workers, each scrape reaches one of them; ``kkb_process_info`` says
-which), except the count of replaced workers, which they share; they need no extra dependency
-because the Prometheus text format is a few lines.
+``init_app(app)`` wires the hooks; ``bp`` serves ``/health``, ``/ready`` and ``/metrics`` (never
+cached). Metrics are per process (``kkb_process_info`` says which answered a scrape), except the
+count of replaced workers, which the workers share; the Prometheus text format is a few lines.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import logging
 import math
@@ -19,13 +19,12 @@ import threading
 import time
 from collections import Counter
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, g, request
 from werkzeug.exceptions import TooManyRequests
-from werkzeug.wrappers import Request
 
+from kkb_lod.web import kkb
 from kkb_lod.web._ratelimit import client_address
-from kkb_lod.web._ratelimit import table as rate_table
-from kkb_lod.web._watchdog import WATCHDOG
+from kkb_lod.web._watchdog import Watchdog
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger("kkb_lod.access")
@@ -46,107 +45,96 @@ SECURITY_HEADERS = {
 
 
 class Metrics:
-    """Request counts by route family and status, a latency histogram, store errors, timeouts."""
+    """Request counts by route family, method and status, and a latency histogram by family."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.requests: Counter[tuple[str, str, int]] = Counter()
-        self.buckets: Counter[tuple[str, float]] = Counter()
-        self.sums: Counter[str] = Counter()
-        self.counts: Counter[str] = Counter()
+        self.latency: dict[str, list[float]] = {}  # a count per bucket (+Inf last), then the sum
 
     def observe(self, family: str, method: str, status: int, seconds: float) -> None:
-        """Count one request: in the one bucket it falls in (made cumulative when rendered)."""
-        index = bisect.bisect_left(BUCKETS, seconds)
+        """Count one request, in the one bucket it falls in (made cumulative when rendered)."""
         with self.lock:
             self.requests[(family, method, status)] += 1
-            self.sums[family] += seconds
-            self.counts[family] += 1
-            if index < len(BUCKETS):
-                self.buckets[(family, BUCKETS[index])] += 1
+            latency = self.latency.setdefault(family, [0.0] * (len(BUCKETS) + 2))
+            latency[bisect.bisect_left(BUCKETS, seconds)] += 1
+            latency[-1] += seconds
 
-    def render(self) -> str:
+    def render(self, watchdog: Watchdog) -> str:
+        """The Prometheus text of these metrics and of ``watchdog``'s counts."""
         with self.lock:
-            lines = ["# HELP kkb_requests_total HTTP requests by route family, method and status.",
-                     "# TYPE kkb_requests_total counter"]
-            for (family, method, status), n in sorted(self.requests.items()):
-                lines.append(f'kkb_requests_total{{family="{family}",method="{method}",'
-                             f'status="{status}"}} {n}')
-            lines += ["# HELP kkb_request_seconds Request latency.",
-                      "# TYPE kkb_request_seconds histogram"]
-            for family in sorted(self.counts):
-                below = 0
-                for bound in BUCKETS:
-                    below += self.buckets[(family, bound)]
-                    lines.append(f'kkb_request_seconds_bucket{{family="{family}",le="{bound}"}} '
-                                 f"{below}")
-                lines.append(f'kkb_request_seconds_bucket{{family="{family}",le="+Inf"}} '
-                             f"{self.counts[family]}")
-                lines.append(f'kkb_request_seconds_sum{{family="{family}"}} {self.sums[family]:.6f}')
-                lines.append(f'kkb_request_seconds_count{{family="{family}"}} {self.counts[family]}')
-            timeouts = sum(n for (f, _, s), n in self.requests.items() if f == "sparql" and s in (503, 504))
-            errors = sum(n for (f, _, s), n in self.requests.items()  # a page's 504: the store
-                         if s in (500, 502) or (s == 504 and f != "sparql"))
-            lines += ["# HELP kkb_query_timeouts_total SPARQL queries stopped by the time limit "
-                      "or refused while busy.", "# TYPE kkb_query_timeouts_total counter",
-                      f"kkb_query_timeouts_total {timeouts}",
-                      "# HELP kkb_store_errors_total Responses failed by the store or the server.",
-                      "# TYPE kkb_store_errors_total counter", f"kkb_store_errors_total {errors}"]
-            limited = sum(n for (_, _, s), n in self.requests.items() if s == 429)
-        recycles = WATCHDOG.recycles.value if WATCHDOG.recycles is not None else 0
+            requests = dict(self.requests)
+            latency = {family: list(values) for family, values in self.latency.items()}
+        lines = _head("kkb_requests_total", "counter",
+                      "HTTP requests by route family, method and status.")
+        lines += [f'kkb_requests_total{{family="{f}",method="{m}",status="{s}"}} {n}'
+                  for (f, m, s), n in sorted(requests.items())]
+        lines += _head("kkb_request_seconds", "histogram", "Request latency.")
+        for family, values in sorted(latency.items()):
+            below = list(itertools.accumulate(values[:-1]))
+            lines += [f'kkb_request_seconds_bucket{{family="{family}",le="{bound}"}} {int(n)}'
+                      for bound, n in zip((*BUCKETS, "+Inf"), below, strict=True)]
+            lines += [f'kkb_request_seconds_sum{{family="{family}"}} {values[-1]:.6f}',
+                      f'kkb_request_seconds_count{{family="{family}"}} {int(below[-1])}']
+
+        def count(status: tuple[int, ...], sparql: bool | None = None) -> int:
+            return sum(n for (f, _, s), n in requests.items()
+                       if s in status and (sparql is None or (f == "sparql") == sparql))
+
         for name, kind, value, text in (
-                ("kkb_rate_limited_total", "counter", limited, "Requests refused by rate_limit (429)."),
-                ("kkb_queries_abandoned_total", "counter", WATCHDOG.abandoned_total,
+                ("kkb_query_timeouts_total", "counter", count((503, 504), True),
+                 "SPARQL queries stopped by the time limit or refused while busy."),
+                ("kkb_store_errors_total", "counter", count((500, 502)) + count((504,), False),
+                 "Responses failed by the store or the server."),
+                ("kkb_rate_limited_total", "counter", count((429,)),
+                 "Requests refused by rate_limit (429)."),
+                ("kkb_queries_abandoned_total", "counter", watchdog.abandoned_total,
                  "Queries abandoned at query_timeout (the engine cannot cancel them)."),
-                ("kkb_queries_abandoned_running", "gauge", WATCHDOG.still_running(),
+                ("kkb_queries_abandoned_running", "gauge", watchdog.still_running(),
                  "Abandoned queries of this process still running."),
-                ("kkb_queries_stuck_total", "counter", WATCHDOG.stuck_total,
+                ("kkb_queries_stuck_total", "counter", watchdog.stuck_total,
                  "Abandoned queries still running at query_hard_limit."),
-                ("kkb_worker_recycles_total", "counter", recycles,
+                ("kkb_worker_recycles_total", "counter", getattr(watchdog.recycles, "value", 0),
                  "Worker processes replaced because of a stuck query (all workers)."),
                 ("process_start_time_seconds", "gauge", STARTED,
                  "Start time of this process since the Unix epoch.")):
-            lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}", f"{name} {value}"]
-        lines += ["# HELP kkb_process_info The process that answered this scrape.",
-                  "# TYPE kkb_process_info gauge", f'kkb_process_info{{pid="{os.getpid()}"}} 1']
+            lines += [*_head(name, kind, text), f"{name} {value}"]
+        lines += [*_head("kkb_process_info", "gauge", "The process that answered this scrape."),
+                  f'kkb_process_info{{pid="{os.getpid()}"}} 1']
         return "\n".join(lines) + "\n"
+
+
+def _head(name: str, kind: str, text: str) -> list[str]:
+    return [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
 
 
 def init_app(app: Flask, max_body_bytes: int = 1_000_000) -> None:
     """Request ids, access logs, metrics and security headers for every response of ``app``;
-    the rate limit and the hard query limit its settings ask for."""
-    app.extensions["kkb_metrics"] = Metrics()
+    the rate limit if its settings ask for one."""
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
-    settings = app.config["KKB_SETTINGS"]
-    WATCHDOG.hard_limit = max(settings.query_hard_limit, settings.query_timeout)
     app.before_request(_start)
-    if settings.rate_limit:
-        app.extensions["kkb_rate_table"] = rate_table()
+    if app.extensions["kkb"].rate_table is not None:
         app.before_request(_rate_limit)
     app.after_request(_finish)
     app.register_blueprint(bp)
 
 
-def request_id(environ: dict) -> str:
-    """The client's ``X-Request-ID`` when it is a sane token, else a new random one."""
-    given = environ.get("HTTP_X_REQUEST_ID", "")
-    return given if given and REQUEST_ID_RE.match(given) else os.urandom(16).hex()
-
-
 def _start() -> None:
-    g.request_id = request_id(request.environ)
+    """The client's ``X-Request-ID`` when it is a sane token, else a new random one."""
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if REQUEST_ID_RE.match(given) else os.urandom(16).hex()
     g.started = time.perf_counter()
 
 
 def _rate_limit() -> None:
     """429 for a client past ``rate_limit`` requests this minute (the ops endpoints are exempt:
     probes and scrapers must always get through)."""
-    if request.blueprint == "ops":
+    settings, table = kkb().settings, kkb().rate_table
+    if request.blueprint == "ops" or table is None:
         return
-    settings = current_app.config["KKB_SETTINGS"]
     client = client_address(request, settings.trusted_proxies)
-    wait = current_app.extensions["kkb_rate_table"].hit(client, settings.rate_limit)
+    wait = table.hit(client, settings.rate_limit)
     if wait:
         raise TooManyRequests(
             f"Too many requests from {client}: this endpoint answers at most "
@@ -156,36 +144,26 @@ def _rate_limit() -> None:
 
 
 def _finish(response: Response) -> Response:
+    """Count, label and log the response; the ops endpoints' answers are never cached."""
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
     family = (request.blueprint or "other") if request.url_rule else "unrouted"
-    current_app.extensions["kkb_metrics"].observe(family, request.method, response.status_code,
-                                                  seconds)
-    headers = response.headers
-    present = {name.lower() for name in headers.keys()}  # one pass, not one lookup a header
-    if "x-request-id" in present:
-        headers["X-Request-ID"] = g.get("request_id", "")
-    else:
-        headers.add("X-Request-ID", g.get("request_id", ""))
-    framing = "content-security-policy" in present  # a route's own CSP says who may frame it
+    state, headers = kkb(), response.headers
+    state.metrics.observe(family, request.method, response.status_code, seconds)
+    if request.blueprint == "ops":
+        headers["Cache-Control"] = "no-store"
+    headers["X-Request-ID"] = g.get("request_id", "")
+    framing = "Content-Security-Policy" in headers  # a route's own CSP says who may frame it
     for name, value in SECURITY_HEADERS.items():
-        if name.lower() not in present and not (framing and name == "X-Frame-Options"):
-            headers.add(name, value)
-    write_access_log(request, g.get("request_id", ""), response.status_code, seconds,
-                     response.calculate_content_length(),
-                     current_app.config["KKB_SETTINGS"].trusted_proxies)
-    return response
-
-
-def write_access_log(req: Request, request_id: str, status: int, seconds: float,
-                     size: int | None, trusted_proxies: int) -> None:
-    """One JSON line a request on the ``kkb_lod.access`` logger (built only when written);
-    also written for the answers :mod:`kkb_lod.web._hits` gives without Flask."""
-    if log.isEnabledFor(logging.INFO):
+        if name not in headers and not (framing and name == "X-Frame-Options"):
+            headers[name] = value
+    if log.isEnabledFor(logging.INFO):  # one JSON line a request on the kkb_lod.access logger
         log.info(json.dumps({
-            "request_id": request_id, "method": req.method, "path": req.path,
-            "client": client_address(req, trusted_proxies), "status": status,
-            "ms": round(seconds * 1000, 2), "bytes": size,
-            "agent": req.environ.get("HTTP_USER_AGENT", "")[:200]}))
+            "request_id": g.get("request_id", ""), "method": request.method,
+            "path": request.path, "status": response.status_code,
+            "client": client_address(request, state.settings.trusted_proxies),
+            "ms": round(seconds * 1000, 2), "bytes": response.calculate_content_length(),
+            "agent": request.headers.get("User-Agent", "")[:200]}))
+    return response
 
 
 @bp.get("/health")
@@ -199,7 +177,7 @@ def health() -> Response:
 def ready() -> Response:
     """Readiness: the store answers a trivial query."""
     try:
-        bool(current_app.extensions["kkb_store"].query("ASK { }"))
+        bool(kkb().store.query("ASK { }"))
     except Exception as err:  # noqa: BLE001 - any store failure means "not ready"
         body = json.dumps({"status": "unavailable", "error": str(err)[:500]})
         return Response(body + "\n", status=503, mimetype="application/json",
@@ -210,5 +188,4 @@ def ready() -> Response:
 @bp.get("/metrics")
 def metrics() -> Response:
     """Prometheus text exposition of this process's metrics."""
-    return Response(current_app.extensions["kkb_metrics"].render(),
-                    mimetype="text/plain; version=0.0.4")
+    return Response(kkb().metrics.render(kkb().watchdog), mimetype="text/plain; version=0.0.4")

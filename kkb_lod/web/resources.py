@@ -13,21 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from pyoxigraph import NamedNode, RdfFormat, serialize
 from werkzeug.exceptions import NotFound
 
 from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import IriError, ResourceRef
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
+from kkb_lod.web import kkb
 from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
-from kkb_lod.web._pages import cacheable, minter, page_lang, release_headers, remembered
+from kkb_lod.web._pages import cacheable, minter, page_lang, remembered
 from kkb_lod.web._places import family_functions, place_map, place_summary
 from kkb_lod.web._registry import SHOWN, part_title, registry_fields, registry_records, year_figures
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("resources", __name__)
-bp.after_app_request(release_headers)
 KINDS = ("page", "graph")  # table order puts Turtle first: the default without Accept
 SUFFIXES = frozenset(f.suffix for f in for_kind(*KINDS))
 #: What a district is called on the pages of the Papua provinces, where the law says distrik.
@@ -49,7 +49,7 @@ def resource(kind: str, key: str) -> Response:
 
 def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
     """The answer for one of our IRIs in ``fmt``: 404 if the store knows nothing about it."""
-    store = current_app.extensions["kkb_store"]
+    store = kkb().store
     if not bool(store.query(f"ASK {{ <{iri}> ?p ?o }}")):
         raise NotFound(f"nothing is known about <{iri}>")
     described = list(store.query(DESCRIBE.format(iri=iri)))
@@ -98,7 +98,7 @@ def ontology(suffix: str | None = None) -> Response:
 def _ontology(fmt: Format, lang: str) -> bytes:
     """The ontology graph in ``fmt`` (a page in ``lang``): 404 when the store lacks it."""
     graph_iri = minter().graph("ontology")
-    triples = list(current_app.extensions["kkb_store"].query(
+    triples = list(kkb().store.query(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
     if not triples:
         raise NotFound("the ontology is not in the store")

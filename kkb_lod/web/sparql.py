@@ -2,27 +2,26 @@
 
 GET, form-encoded POST and direct POST carry a query (``_protocol``); its text is checked (size,
 nesting, escapes, SERVICE calls only to the allowlist: ``_policy``) and scanned to refuse updates
-and to learn its form (``_scan``); it runs with a
-time and a size limit (``_query``); the answer is written in the format negotiated from the
-``format`` parameter or ``Accept`` (``_results``). Without a query, GET answers the service
-description, or the query page for a browser.
+and to learn its form (``_scan``); it runs with a time and a size limit (``_query``); the answer
+is written in the format negotiated from ``format`` or ``Accept`` (``_results``). Without a query,
+GET answers the service description, or the query page for a browser. GET answers of a release
+are cacheable (:func:`kkb_lod.web._pages.cacheable`); POST answers are not.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
-from pyoxigraph import QueryResultsFormat
+from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from kkb_lod.config import Settings
 from kkb_lod.formats import ANSWERS, Format, for_kind
-from kkb_lod.store import Store
+from kkb_lod.iris import Minter
+from kkb_lod.web import kkb
 from kkb_lod.web._answer import Answer
 from kkb_lod.web._charts import NUMERIC, chart_of_results
 from kkb_lod.web._examples import EXAMPLES
-from kkb_lod.web._pages import page_lang, remember_lang
+from kkb_lod.web._pages import cacheable, page_lang, remember_lang
 from kkb_lod.web._policy import Limits, check_query
-from kkb_lod.web._protocol import read_operation
+from kkb_lod.web._protocol import Operation, read_operation
 from kkb_lod.web._query import check_policy, dataset, run
 from kkb_lod.web._results import cells, to_bytes
 from kkb_lod.web._scan import is_absolute_iri
@@ -37,6 +36,7 @@ FORM_KINDS: dict[str, tuple[str, ...]] = {
     "CONSTRUCT": ANSWERS["graph"], "DESCRIBE": ANSWERS["graph"],
 }
 
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     """Answer a SPARQL query, or describe the service when none is given.
@@ -50,9 +50,10 @@ def endpoint() -> Response:
     if operation.query is None:
         if request.method == "POST":
             raise BadRequest("The request has no query: send query=… or a SPARQL query body.")
-        fmt = negotiate(*ANSWERS["graph"], "page")
-        return query_page() if fmt.kind == "page" else service_description(fmt)
-    settings: Settings = current_app.config["KKB_SETTINGS"]
+        described = negotiate(*ANSWERS["graph"], "page")
+        return query_page() if described.kind == "page" else service_description(described)
+    state = kkb()
+    settings = state.settings
     base = request.base_url  # the service-defined base IRI of relative IRIs in queries
     if not is_absolute_iri(base):
         raise BadRequest(f"The request URL {base!r} cannot serve as a base IRI; check Host.")
@@ -60,13 +61,10 @@ def endpoint() -> Response:
         found = check_query(operation.query, base, settings.services, Limits.of(settings))
         check_policy(found)
         expected = FORM_KINDS.get(found.form or "")
-        fmt = negotiate(*expected, "page", asked=operation.format,
-                        read_format=False) if expected else None
-        answer = run(_store(), operation.query, base, found,
-                     dataset(found, operation.default_graphs, operation.named_graphs),
-                     settings.query_timeout, settings.result_limit, settings.max_queries,
-                     json=fmt is not None and fmt.ox == QueryResultsFormat.JSON,
-                     known=current_app.extensions.get("kkb_known_queries"))
+        fmt: Format | None = negotiate(*expected, "page", asked=operation.format,
+                                       read_format=False) if expected else None
+        answer = run(state, operation.query, base, found,
+                     dataset(found, operation.default_graphs, operation.named_graphs))
     except HTTPException as error:
         if not _wants_page():
             raise
@@ -75,21 +73,21 @@ def endpoint() -> Response:
     if fmt is None or fmt.kind not in (*kinds, "page"):
         fmt = negotiate(*kinds, "page", asked=operation.format, read_format=False)
     if fmt.kind == "page":
-        return query_page(operation.query, answer)
-    return _answer(to_bytes(answer, fmt), fmt)
+        return query_page(operation.query, answer, operation=operation)
+    return _answer(to_bytes(answer, fmt), fmt, operation, base)
 
 
 def query_page(query: str | None = None, answer: Answer | None = None,
-               error: HTTPException | None = None) -> Response:
+               error: HTTPException | None = None, operation: Operation | None = None
+               ) -> Response:
     """The query editor, with the answer to ``query`` as a table (and a chart when it has numbers),
     its downloads, and a link that runs it again: the page works without JavaScript.
 
     With ``error``, the page says what went wrong under the query, with the error's status and
     headers (``Retry-After``), so a person can fix the query where it was written.
     """
-    settings: Settings = current_app.config["KKB_SETTINGS"]
     lang = page_lang()
-    columns, rows = cells(answer, settings.base_iri) if answer else ([], [])
+    columns, rows = cells(answer, kkb().settings.base_iri) if answer else ([], [])
     chart = chart_of_results(columns, rows) if answer and answer.kind == "results" else None
     kinds = () if answer is None else ("graph",) if answer.kind == "graph" else ("results",)
     downloads = [(fmt, url_for("sparql.endpoint", query=query, format=fmt.name))
@@ -100,13 +98,15 @@ def query_page(query: str | None = None, answer: Answer | None = None,
         downloads=downloads, formats=for_kind("results", "graph", "dataset"),
         permalink=url_for("sparql.endpoint", query=query) if query and not error else None,
         error=error)
-    response = _answer(html.encode("utf-8"), for_kind("page")[0])
+    response = Response(html, mimetype="text/html")
     if error is not None:
+        remember_lang(response)
         response.status_code = error.code or 500
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
-    return remember_lang(response)
+        return response
+    return _cacheable(response, operation, request.base_url, "page", lang)
 
 
 def _wants_page() -> bool:
@@ -118,19 +118,34 @@ def _wants_page() -> bool:
 
 
 def service_description(fmt: Format) -> Response:
-    """The SPARQL 1.1 Service Description of this endpoint, in an RDF format."""
-    settings: Settings = current_app.config["KKB_SETTINGS"]
-    counts = current_app.extensions.setdefault("kkb_sparql_counts", {})
-    if "counts" not in counts:  # the data of a release never changes while it is served
-        counts["counts"] = graph_counts(_store())
-    triples = describe_service(url_for("sparql.endpoint", _external=True), counts["counts"],
-                               settings.services)
-    return _answer(to_bytes(Answer.of_triples(triples), fmt), fmt)
+    """The SPARQL 1.1 Service Description of this endpoint, in an RDF format.
+
+    The triple counts are the release's manifest's (counted when it was built), else the store's.
+    """
+    state, endpoint_iri = kkb(), url_for("sparql.endpoint", _external=True)
+    release = state.release
+    if "graphs" in release and "triples" in release:
+        mint = Minter(release.get("base_iri", state.settings.base_iri))
+        counts = release["triples"], {str(mint.graph(name)): n
+                                      for name, n in release["graphs"].items()}
+    else:
+        counts = graph_counts(state.store)
+    triples = describe_service(endpoint_iri, counts, state.settings.services)
+    return _answer(to_bytes(Answer.of_triples(triples), fmt), fmt, None, endpoint_iri)
 
 
-def _answer(body: bytes, fmt: Format) -> Response:
-    return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
+def _answer(body: bytes, fmt: Format, operation: Operation | None, base: str) -> Response:
+    return _cacheable(Response(body, mimetype=fmt.media_type), operation, base, fmt.name)
 
 
-def _store() -> Store:
-    return current_app.extensions["kkb_store"]
+def _cacheable(response: Response, operation: Operation | None, base: str, *key: str
+               ) -> Response:
+    """A GET answer made cacheable, keyed on the query, its dataset, its base and ``key`` (the
+    format, the page's language); a POST answer made uncacheable."""
+    if request.method == "POST":
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Accept")
+        return remember_lang(response)
+    asked = (operation.query or "", *operation.default_graphs, "|", *operation.named_graphs) \
+        if operation else ()
+    return cacheable(response, "\n".join((base, *asked, *key)))
