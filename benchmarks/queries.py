@@ -170,8 +170,8 @@ def machinery() -> None:
 
     import pyoxigraph as ox
 
+    from kkb_lod.sparqlscan import full_scan, scan
     from kkb_lod.web._answer import written
-    from kkb_lod.web._scan import full_scan, scan
 
     query, runs = QUERIES["time series"], 200
     short, full = (timeit.timeit(lambda f=f: f(query, "http://x/sparql"), number=runs) / runs * 1e3

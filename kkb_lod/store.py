@@ -31,6 +31,7 @@ from pyoxigraph import (
 from pyoxigraph import Store as OxStore
 
 from kkb_lod.releases import current_release, nquads_dump, read_manifest, store_dir
+from kkb_lod.sparqlscan import scan  # the one query-form sniffer
 
 if TYPE_CHECKING:
     from kkb_lod.config import Settings
@@ -188,8 +189,6 @@ class RemoteSparqlStore:
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
         """Send one query; the answer as pyoxigraph objects."""
-        from kkb_lod.web._scan import scan  # the one query-form sniffer (web imports store)
-
         form = scan(sparql).form
         accept = {"CONSTRUCT": self.ACCEPT_RDF, "DESCRIBE": self.ACCEPT_RDF,
                   "SELECT": self.ACCEPT_RESULTS, "ASK": self.ACCEPT_RESULTS}.get(

@@ -20,9 +20,7 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import BadRequest
 
 from kkb_lod.config import Settings
-from kkb_lod.web import _policy
-from kkb_lod.web._policy import Limits, check_query, shape
-from kkb_lod.web._scan import (
+from kkb_lod.sparqlscan import (
     EscapeError,
     Scan,
     full_scan,
@@ -31,6 +29,8 @@ from kkb_lod.web._scan import (
     scan,
     unescape,
 )
+from kkb_lod.web import _policy
+from kkb_lod.web._policy import Limits, check_query, shape
 
 from .conftest import examples
 
@@ -624,7 +624,7 @@ def test_an_empty_prefix_or_local_name_is_read_as_empty(query: str) -> None:
     assert refusal(forbidden) == NOT_ALLOWED.replace(":9/", ":8/") + f"<{WIKIDATA}>."
 
 
-# --- the tokenizer the SERVICE proof reads with (``kkb_lod.web._scan``) ----------------------
+# --- the tokenizer the SERVICE proof reads with (``kkb_lod.sparqlscan``) ----------------------
 
 SCANS = {
     "from-clauses": ("SELECT * FROM <urn:g1> from named <urn:g2> FROM <urn:g3> WHERE {}", None,

@@ -195,7 +195,7 @@ def test_unreachable_or_slow_remote_store_answers_502_or_504(settings: Settings)
     ("", None),
 ])
 def test_query_form_picks_what_to_ask_a_remote_store_for(query: str, form: str | None) -> None:
-    from kkb_lod.web._scan import scan  # the sniffer RemoteSparqlStore.query asks
+    from kkb_lod.sparqlscan import scan  # the sniffer RemoteSparqlStore.query asks
 
     assert scan(query).form == form
 

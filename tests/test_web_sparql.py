@@ -25,10 +25,10 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from kkb_lod.config import Settings
+from kkb_lod.sparqlscan import full_scan, scan
 from kkb_lod.store import OxigraphStore, StoreError
 from kkb_lod.web import create_app
 from kkb_lod.web._query import EMPTY_GRAPH
-from kkb_lod.web._scan import full_scan, scan
 
 from .conftest import examples
 from .server import free_port, serve_app

@@ -4,7 +4,7 @@ pyoxigraph (0.5) cannot be told otherwise once it has the text, so both guards c
 
 * It calls any SERVICE IRI over HTTP. A query runs only if every SERVICE target is *proven* to be
   on the allowlist by two readings that must agree: rdflib's SPARQL 1.1 grammar after the spec's
-  ``\\u`` escape processing, and :mod:`._scan`'s tokenizer, which reads escapes as pyoxigraph
+  ``\\u`` escape processing, and :mod:`kkb_lod.sparqlscan`'s tokenizer, which reads escapes as pyoxigraph
   does. Where they could differ (an escape of ASCII punctuation, a text one cannot parse, other
   targets) the query is refused. A text with no "service" after its prologue (or, with escapes,
   anywhere once unescaped) cannot call anything and skips the proof.
@@ -29,7 +29,7 @@ from werkzeug.exceptions import BadRequest
 if TYPE_CHECKING:
     from kkb_lod.config import Settings
 
-from kkb_lod.web._scan import (
+from kkb_lod.sparqlscan import (
     ESCAPE,
     EscapeError,
     Scan,
@@ -66,7 +66,7 @@ class Limits(NamedTuple):
 
 
 def check_query(text: str, base: str, services: Sequence[str], limits: Limits) -> Scan:
-    """Check ``text`` before it runs; return its :class:`~._scan.Scan`.
+    """Check ``text`` before it runs; return its :class:`~kkb_lod.sparqlscan.Scan`.
 
     :raise 400: too large (``query_max_bytes``), too deeply nested (``query_max_depth``), too
         many operators and terms (``query_max_operators``) or triple patterns and OPTIONAL/MINUS

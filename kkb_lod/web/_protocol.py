@@ -13,8 +13,8 @@ from urllib.parse import unquote_to_bytes
 from flask import Request
 from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
 
+from kkb_lod.sparqlscan import is_absolute_iri
 from kkb_lod.web._query import READ_ONLY
-from kkb_lod.web._scan import is_absolute_iri
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"

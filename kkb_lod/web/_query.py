@@ -27,9 +27,9 @@ from werkzeug.exceptions import (
     UnprocessableEntity,
 )
 
+from kkb_lod.sparqlscan import UPDATE_KEYWORDS, Scan
 from kkb_lod.store import StoreError, StoreTimeout
 from kkb_lod.web._answer import Answer, TooLarge, written
-from kkb_lod.web._scan import UPDATE_KEYWORDS, Scan
 
 if TYPE_CHECKING:
     from kkb_lod.web import Kkb

@@ -2,7 +2,7 @@
 
 GET, form-encoded POST and direct POST carry a query (``_protocol``); its text is checked (size,
 nesting, escapes, SERVICE calls only to the allowlist: ``_policy``) and scanned to refuse updates
-and to learn its form (``_scan``); it runs with a time and a size limit (``_query``); the answer
+and to learn its form (``kkb_lod.sparqlscan``); it runs with a time and a size limit (``_query``); the answer
 is written in the format negotiated from ``format`` or ``Accept`` (``_results``). Without a query,
 GET answers the service description, or the query page for a browser. GET answers of a release
 are cacheable (:func:`kkb_lod.web._pages.cacheable`); POST answers are not.
@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 
 from kkb_lod.formats import ANSWERS, Format, for_kind
 from kkb_lod.iris import Minter
+from kkb_lod.sparqlscan import is_absolute_iri
 from kkb_lod.web import kkb
 from kkb_lod.web._answer import Answer
 from kkb_lod.web._charts import NUMERIC, chart_of_results
@@ -24,7 +25,6 @@ from kkb_lod.web._policy import Limits, check_query
 from kkb_lod.web._protocol import Operation, read_operation
 from kkb_lod.web._query import check_policy, dataset, run
 from kkb_lod.web._results import cells, to_bytes
-from kkb_lod.web._scan import is_absolute_iri
 from kkb_lod.web._service import describe_service, graph_counts
 from kkb_lod.web.conneg import negotiate
 

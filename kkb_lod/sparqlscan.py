@@ -1,7 +1,7 @@
 """A lexical reading of SPARQL text: the query form, update keywords, SERVICE targets, FROM clauses.
 
 pyoxigraph can only parse a query by running it, but the endpoint must know some things first:
-updates are refused, SERVICE targets checked (:mod:`._policy`), the answer format negotiated by
+updates are refused, SERVICE targets checked (:mod:`kkb_lod.web._policy`), the answer format negotiated by
 the query form. The one query-form sniffer of kkb-lod (the remote store asks it too). Its
 tokenizer reads as pyoxigraph does (``\\u`` escapes only inside IRIs and strings, comments to CR
 or LF, names by the SPARQL 1.1 grammar); a character it cannot classify is a ``bad`` token
