@@ -178,7 +178,7 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     _add(g, contact, VCARD.hasURL, URIRef(site), RDFS.Resource)
     for dump in release.get("dumps", []):
         if dump["name"] != REFERENCE_DUMP:
-            _distribution(g, site, dataset, dump, created)
+            _distribution(g, site, dataset, dump, release.get("id"), created)
     _service(g, site, dataset, service, figures)
     if figures.reference_units:
         _reference_dataset(g, site, catalog, release, figures, created)
@@ -222,7 +222,7 @@ def _reference_dataset(g: Graph, site: str, catalog: URIRef, release: dict, figu
     _add(g, dataset, DCAT.contactPoint, contact, VCARD.Kind)
     for dump in release.get("dumps", []):
         if dump["name"] == REFERENCE_DUMP:
-            _distribution(g, site, dataset, dump, created,
+            _distribution(g, site, dataset, dump, release.get("id"), created,
                           ("Graf reference (seluruh wilayah resmi) sebagai N-Triples, gzip.",
                            "Graph reference (every official unit) as N-Triples, gzip."))
     _add(g, dataset, DCAT.distribution, URIRef(site + "catalog#sparql"), DCAT.Distribution)
@@ -253,12 +253,14 @@ def _common(g: Graph, node: URIRef, figures: Figures, modified: Literal | None,
         g.add((node, DCTERMS.modified, modified))
 
 
-def _distribution(g: Graph, site: str, dataset: URIRef, dump: dict,
+def _distribution(g: Graph, site: str, dataset: URIRef, dump: dict, release_id: str | None,
                   modified: Literal | None, description: tuple[str, str] | None = None) -> None:
     """One dump file: where to get it, its format (and compression), size and SHA-256; by default
-    described as the whole release."""
+    described as the whole release. The download URL names the release (its bytes never change,
+    so it stays citable and caches may keep it for good); the access URL is the current one."""
     name = dump["name"]
     dist, url = URIRef(f"{site}catalog#dump-{name}"), URIRef(f"{site}dumps/{name}")
+    download = URIRef(f"{site}dumps/{release_id}/{name}") if release_id else url
     stem, _, last = name.rpartition(".")
     inner = from_suffix(stem.rpartition(".")[2], "graph", "dataset") if last in COMPRESSED else None
     media = inner.media_type if inner else dump["media_type"]
@@ -273,7 +275,7 @@ def _distribution(g: Graph, site: str, dataset: URIRef, dump: dict,
            f"The whole release as {shown}"
            + (", with its named graphs." if quads else " (all graphs merged).")))
     _add(g, dist, DCAT.accessURL, url, RDFS.Resource)
-    _add(g, dist, DCAT.downloadURL, url, RDFS.Resource)
+    _add(g, dist, DCAT.downloadURL, download, RDFS.Resource)
     _add(g, dist, DCAT.mediaType, URIRef(IANA + media), DCTERMS.MediaType)
     if eu:
         _add(g, dist, DCTERMS["format"], URIRef(f"{EU}file-type/{eu}"), DCTERMS.MediaTypeOrExtent)

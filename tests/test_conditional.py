@@ -216,6 +216,12 @@ def test_dumps_are_validated_by_their_checksum(client: FlaskClient, release: dic
     with client.get(f"/dumps/{entry['name']}") as dump:
         assert dump.headers["ETag"] == f'"{entry["sha256"]}"'
         assert dump.headers["Cache-Control"] == "public, max-age=300"
+    with client.get(f"/dumps/{release['id']}/{entry['name']}") as kept:
+        assert kept.status_code == 200 and kept.headers["ETag"] == f'"{entry["sha256"]}"'
+        assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    gone = client.get(f"/dumps/20000101T000000Z/{entry['name']}")
+    assert gone.status_code == 404 and gone.headers["Cache-Control"] == "no-store"
+    assert f"/dumps/{release['id']}/{entry['name']}" in gone.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("accept_language", "cookie", "lang"), [

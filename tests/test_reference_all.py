@@ -114,10 +114,10 @@ def test_the_catalog_describes_the_reference_as_a_second_dataset(client: FlaskCl
     assert datasets == {URIRef("http://localhost/catalog#dataset"), reference}
     downloads = {str(u) for d in graph.objects(reference, DCAT.distribution)
                  for u in graph.objects(d, DCAT.downloadURL)}
-    assert downloads == {f"http://localhost/dumps/{REFERENCE_DUMP}"}
+    assert downloads == {f"http://localhost/dumps/{result.release.name}/{REFERENCE_DUMP}"}
     main = {str(u) for d in graph.objects(URIRef("http://localhost/catalog#dataset"),
                                           DCAT.distribution) for u in graph.objects(d, DCAT.downloadURL)}
-    assert f"http://localhost/dumps/{REFERENCE_DUMP}" not in main
+    assert not any(url.endswith("/" + REFERENCE_DUMP) for url in main)
     with client.get(f"/dumps/{REFERENCE_DUMP}") as dump:
         assert dump.status_code == 200
         lines = gzip.decompress(dump.get_data()).decode("utf-8").splitlines()

@@ -78,7 +78,8 @@ def test_distributions_state_size_and_checksum_of_the_served_files(
         client: FlaskClient, catalog: Graph, built: BuildResult) -> None:
     dumps = sorted(catalog.objects(None, DCAT.downloadURL))
     manifest = json.loads((built.release / "manifest.json").read_text())
-    assert [str(u) for u in dumps] == sorted(SITE + "dumps/" + d["name"] for d in manifest["dumps"])
+    assert [str(u) for u in dumps] == sorted(f"{SITE}dumps/{manifest['id']}/{d['name']}"
+                                             for d in manifest["dumps"])
     for url in dumps:
         dist = catalog.value(predicate=DCAT.downloadURL, object=url)
         with client.get(str(url)[len(SITE) - 1:]) as response:
@@ -92,7 +93,7 @@ def test_distributions_state_size_and_checksum_of_the_served_files(
 
 
 def test_compressed_dump_names_its_content_and_compression(catalog: Graph) -> None:
-    dist = catalog.value(predicate=DCAT.downloadURL, object=URIRef(SITE + "dumps/kkb.nt.gz"))
+    dist = catalog.value(predicate=DCAT.accessURL, object=URIRef(SITE + "dumps/kkb.nt.gz"))
     assert catalog.value(dist, DCAT.mediaType) == URIRef(IANA + "application/n-triples")
     assert catalog.value(dist, DCAT.compressFormat) == URIRef(IANA + "application/gzip")
 

@@ -151,7 +151,23 @@ def _graph(graph: Graph, fmt: Format, lang: str, link: str, titles: tuple[str, s
 
 @bp.get("/dumps/<name>")
 def dump(name: str) -> Response:
-    """A dump file of the current release, by its name in the manifest; ETag = its SHA-256."""
+    """A dump file of the current release, by its name in the manifest; ETag = its SHA-256.
+    Cached for ``cache_max_age`` only: every release names its dumps alike (kkb.nt.gz)."""
+    return _dump_file(name, cache_control())
+
+
+@bp.get("/dumps/<release_id>/<name>")
+def release_dump(release_id: str, name: str) -> Response:
+    """The same file under its release's own path (the catalog's download URL): those bytes
+    never change, so any cache may keep them for good (``immutable``)."""
+    served = release().get("id")
+    if release_id != served:
+        raise NotFound(f"release {release_id!r} is not served here; the current release is "
+                       f"{served!r}: /dumps/{served}/{name}")
+    return _dump_file(name, "public, max-age=31536000, immutable")
+
+
+def _dump_file(name: str, cache: str) -> Response:
     made = release()
     entry = next((d for d in made.get("dumps", []) if d["name"] == name), None)
     if entry is None or not made.get("path"):
@@ -160,8 +176,7 @@ def dump(name: str) -> Response:
     response = send_file(path, mimetype=entry["media_type"], etag=entry["sha256"],
                          conditional=True, download_name=entry["name"])
     response.headers["Digest"] = f"sha-256={entry['sha256']}"
-    # Not "immutable": every release names its dumps alike (kkb.nt.gz), so the URL outlives them.
-    response.headers["Cache-Control"] = cache_control()
+    response.headers["Cache-Control"] = cache
     return response
 
 
