@@ -197,6 +197,7 @@ def test_a_repeated_page_comes_from_the_cache(stack: tuple[str, str]) -> None:
     assert {a.body for a in again} == {first.body}
     assert {a.headers["X-KKB-Release"] for a in again} == {first.headers["X-KKB-Release"]} != {None}
     assert {a.headers["ETag"] for a in again} == {first.headers["ETag"]} != {None}
+    assert len({a.headers["X-Request-ID"] for a in [first, *again]}) == 6  # nginx's, each new
     assert reached(app) == before
 
 
