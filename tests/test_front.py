@@ -339,6 +339,7 @@ def test_a_new_release_is_visible_after_its_swap(data_copy: Path, tmp_path: Path
         refused = front.swap("no-such-release", app, wait=1)
         assert refused.returncode == 1 and "does not serve release no-such-release" in \
             refused.stderr
+        assert front.swap("../x", app).returncode == 2  # never written into nginx's config
         done = front.swap(new, app)
         assert done.returncode == 0 and f"release {new}" in done.stdout, done.stderr
         fresh = wait_for(lambda: (a := ask(front.url, PAGE, {"Accept": "text/turtle"})).headers[
