@@ -12,7 +12,8 @@ from pathlib import Path
 
 from kkb_lod.config import Settings
 
-from .test_front import Answer, app_server, ask, nginx, reached, sparql, wait_for
+from .test_front import Answer, app_server, ask, nginx, reached, sparql
+from .test_hardening_workers import wait_for
 
 ROUNDS = 300
 
