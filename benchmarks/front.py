@@ -110,7 +110,7 @@ def main() -> None:
     env = {"KKB_BASE_IRI": BASE, "KKB_TRUSTED_PROXIES": "1", "KKB_QUERY_TIMEOUT": "120"}
     with started(built["out"], env=env, ready="/ready", wait=900) as (app, _), \
             tempfile.TemporaryDirectory(prefix="kkb-front-") as tmp, \
-            nginx(Path(tmp), [app]) as front, \
+            nginx(Path(tmp), [app], release.name) as front, \
             oxigraph_process("serve-read-only", "--location", str(release / "store")) as ox:
         describe = sparql("/query", f"DESCRIBE <{VILLAGE}>")
         found = json.loads(urllib.request.urlopen(ox + sparql("/query", (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kkb_lod.config import Settings
 
-from .test_front import Answer, app_server, ask, nginx, reached, sparql
+from .test_front import Answer, app_server, ask, nginx, reached, served, sparql
 from .test_hardening_workers import wait_for
 
 ROUNDS = 300
@@ -30,12 +30,11 @@ def copy_of_release(settings: Settings, where: Path) -> Path:
 def test_two_servers_share_the_load_and_one_may_stop(settings: Settings, tmp_path: Path) -> None:
     one, two = (copy_of_release(settings, tmp_path / name) for name in ("one", "two"))
     with app_server(one) as (first, first_process), app_server(two) as (second, _), \
-            nginx(tmp_path / "nginx", [first, second]) as front:
+            nginx(tmp_path / "nginx", [first, second], served(settings)) as front:
         before = {app: reached(app) for app in (first, second)}
         spread = [ask(front.url, sparql(f"ASK {{}} # spread {n}")) for n in range(20)]
         assert {a.status for a in spread} == {200}
-        release = (settings.build_dir / "current").resolve().name
-        assert {a.headers["X-KKB-Release"] for a in spread} == {release}  # both: the same one
+        assert {a.headers["X-KKB-Release"] for a in spread} == {served(settings)}  # the same
         for app in (first, second):  # round robin: about half each
             assert reached(app) - before[app] >= 5, app
 
