@@ -213,6 +213,8 @@ def test_the_cache_keeps_formats_and_languages_apart(stack: tuple[str, str]) -> 
     for name, headers in variants.items():
         again = ask(front, path, headers)
         assert (again.cache, again.body) == ("HIT", first[name].body), name
+    other = ask(front, path, {"Accept": "text/html", "Cookie": "_ga=1; kkb_lang=en"})
+    assert (other.cache, other.body) == ("HIT", first["english"].body)  # its own cookie only
     assert reached(app) == before
 
 
