@@ -113,8 +113,9 @@ class Settings:
         0, "Most requests per minute from one client address, shared by the worker processes; "
            "0 = no limit. More get 429 with Retry-After.")
     trusted_proxies: int = _setting(
-        0, "Reverse proxies in front of the server that append the client to X-Forwarded-For; "
-           "0 = the client is the TCP peer. Used by rate_limit and the access log.")
+        0, "Reverse proxies in front of the server that append the client to X-Forwarded-For "
+           "and set X-Forwarded-Proto/-Host; 0 = the client is the TCP peer and links use the "
+           "request's own scheme and Host. Used by rate_limit, the access log and every link.")
     cache_max_age: int = _setting(
         300, "Seconds a cache (a browser, nginx) may reuse an answer of a release without asking "
              "again (Cache-Control max-age); 0 = no-cache, ask every time.")

@@ -4,6 +4,7 @@ client is the TCP peer unless proxies are trusted; one count shared by forked wo
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import time
 import urllib.error
@@ -115,3 +116,16 @@ def test_a_real_multi_worker_server(settings: Settings) -> None:
                 assert b"198.51.100.7" in err.read()
                 err.close()
         assert statuses == [200] * 5 + [429] * 7
+
+
+def test_links_follow_the_forwarded_scheme_and_host_only_from_trusted_proxies(
+        settings: Settings, store: OxigraphStore, release: dict) -> None:
+    """Behind a TLS-terminating proxy the links say https and the public host; a client talking
+    to the server directly cannot choose them."""
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "kkb.example.go.id",
+                 "Accept": "application/json"}
+    behind = create_app(dataclasses.replace(settings, trusted_proxies=1), store, release)
+    manifest = behind.test_client().get("/reconcile", headers=forwarded).get_json()
+    assert manifest["view"]["url"].startswith("https://kkb.example.go.id/")
+    direct = create_app(settings, store, release).test_client().get("/reconcile", headers=forwarded)
+    assert direct.get_json()["view"]["url"].startswith("http://localhost/")

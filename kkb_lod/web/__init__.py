@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 from flask import Flask, Response, current_app, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import BadGateway, BadHost, BadRequest, GatewayTimeout, HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kkb_lod.config import Settings, for_release, load_settings
 from kkb_lod.iris import Minter
@@ -91,6 +92,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     ops.init_app(app)
     for module in (sparql, catalog, resources, reconcile):
         app.register_blueprint(module.bp)
+    if settings.trusted_proxies:  # links for the scheme and host the client used (TLS at nginx)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=0, x_proto=settings.trusted_proxies,
+            x_host=settings.trusted_proxies)
     return app
 
 
