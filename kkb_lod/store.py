@@ -232,7 +232,7 @@ class RemoteSparqlStore:
 
     def count(self) -> int:
         result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
-        return int(next(iter(result))["n"].value)  # type: ignore[index,arg-type]
+        return int(next(iter(result))["n"].value)  # type: ignore[arg-type]
 
 
 def _built_without_store(release: Path) -> bool:
@@ -289,7 +289,7 @@ def _virtuoso_ask(answer: QuerySolutions) -> QueryBoolean:
     """Virtuoso 7.2 answers ASK as a one-variable SELECT (``__ASK_RETVAL``, one row if true)."""
     if [v.value for v in answer.variables] != ["__ASK_RETVAL"]:
         raise StoreError("remote store answered an ASK query with solutions")
-    true = any(row["__ASK_RETVAL"].value == "1" for row in answer)  # type: ignore[union-attr]
+    true = any(row["__ASK_RETVAL"].value == "1" for row in answer)
     body = b'{"head":{},"boolean":%s}' % (b"true" if true else b"false")
     return parse_query_results(body, QueryResultsFormat.JSON)  # type: ignore[return-value]
 

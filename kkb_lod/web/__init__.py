@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 try:  # what gunicorn's request body raises when the body is malformed (gunicorn needs POSIX)
     from gunicorn.http.errors import ParseException as BodyParseError
 except ImportError:  # pragma: no cover - without gunicorn, werkzeug's server reports OSError
-    BodyParseError = None  # type: ignore[assignment,misc]
+    BodyParseError = None
 
 #: Methods a browser may use cross-origin, and how long it may cache that answer (seconds).
 CORS_METHODS, CORS_MAX_AGE = "GET, POST, OPTIONS", "86400"

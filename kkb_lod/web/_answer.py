@@ -121,7 +121,7 @@ def written(result: object, limit: int, cancelled: threading.Event) -> Answer | 
         for item in result:
             if cancelled.is_set():
                 return None
-            lines.append(line(item))  # type: ignore[arg-type]
+            lines.append(line(item))
             if len(lines) > limit:
                 raise TooLarge()
             if len(lines) >= FIRST_ROWS and time.monotonic() - started < FAST_ROW * len(lines):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Response, render_template, request
-from pyoxigraph import NamedNode, RdfFormat, serialize
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, serialize
 from werkzeug.exceptions import NotFound
 
 from kkb_lod.formats import Format, for_kind
@@ -47,15 +47,23 @@ def resource(kind: str, key: str) -> Response:
                     lambda fmt, lang: _describe(iri, ref, fmt, lang))
 
 
+def _constructed(query: str) -> QueryTriples:
+    """The triples a CONSTRUCT of ours finds in the store."""
+    answer = kkb().store.query(query)
+    if isinstance(answer, (QuerySolutions, QueryBoolean)):  # a remote store's triples also pass
+        raise TypeError(f"not the answer of a CONSTRUCT: {type(answer).__name__}")
+    return answer
+
+
 def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
     """The answer for one of our IRIs in ``fmt``: 404 if the store knows nothing about it."""
     store = kkb().store
     if not bool(store.query(f"ASK {{ <{iri}> ?p ?o }}")):
         raise NotFound(f"nothing is known about <{iri}>")
-    described = list(store.query(DESCRIBE.format(iri=iri)))
+    described = list(_constructed(DESCRIBE.format(iri=iri)))
     if fmt.kind != "page":
         return _serialize(described, fmt, first=iri)
-    context = to_graph(store.query(CONTEXT.format(iri=iri)))
+    context = to_graph(_constructed(CONTEXT.format(iri=iri)))
     graph = to_graph(described)
     page = resource_page(iri, graph, context, lang)
     kind, key = ref.kind, ref.key if ref.part is None else f"{ref.key}/{ref.part}"
@@ -98,7 +106,7 @@ def ontology(suffix: str | None = None) -> Response:
 def _ontology(fmt: Format, lang: str) -> bytes:
     """The ontology graph in ``fmt`` (a page in ``lang``): 404 when the store lacks it."""
     graph_iri = minter().graph("ontology")
-    triples = list(kkb().store.query(
+    triples = list(_constructed(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
     if not triples:
         raise NotFound("the ontology is not in the store")
