@@ -97,6 +97,8 @@ class Figures:
     reference_units: dict[str, int] = field(default_factory=dict)
     reference_graph: str = ""  # its IRI
     provinces: tuple[str, ...] = ()  # IRIs of the provinces in it
+    #: Why no publisher could be named (the setting is needed and missing or wrong), else "".
+    publisher_unknown: str = ""
 
 
 #: The dump holding graph ``reference`` alone (written by the build with ``reference = all``).

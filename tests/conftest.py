@@ -26,6 +26,8 @@ DATA = ROOT / "data"
 BASE = "https://w3id.org/kkb/"
 #: The organisation publishing the bundled registry (it has several: the setting must name one).
 PUBLISHER = "dppkbp3a-barito-selatan"
+# and servers started as processes (tests/server.py) inherit it
+os.environ.setdefault("KKB_PUBLISHER", PUBLISHER)
 
 # A few examples per property test, for mutation runs (docs/mutation.md), where each mutant runs
 # the tests again: selected with KKB_HYPOTHESIS_PROFILE=mutation. Unset, tests run their own count.

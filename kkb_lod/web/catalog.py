@@ -55,7 +55,7 @@ def figures() -> Figures:
         OPTIONAL { ?r rdfs:label ?name FILTER(lang(?name) = "id") }
         OPTIONAL { ?r kkb:partOf/rdfs:label ?province FILTER(lang(?province) = "id") }
         } ORDER BY ?r""")
-    publisher, publisher_name = _publisher()
+    publisher, publisher_name, unknown = _publisher()
     classes = {
         r["c"]: int(r["n"])
         for r in select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
@@ -100,6 +100,7 @@ def figures() -> Figures:
         years=tuple(years),
         publisher=publisher,
         publisher_name=publisher_name,
+        publisher_unknown=unknown,
         spatial=tuple(r["r"] for r in places),
         area=tuple(sorted({r["name"] for r in places if r.get("name")})),
         area_provinces=tuple(sorted({r["province"] for r in places if r.get("province")})),
@@ -110,10 +111,11 @@ def figures() -> Figures:
     )
 
 
-def _publisher() -> tuple[str, str]:
+def _publisher() -> tuple[str, str, str]:
     """The IRI and Indonesian name of the organisation the ``publisher`` setting names (or the
-    release's one organisation); 503 naming the organisations when the setting is needed and
-    missing or names none of them. A release without organisations names kkb-lod."""
+    release's one organisation), or why there is none: the setting is needed (several
+    organisations) and missing, or names none of them; then /catalog answers 503 saying so (the
+    pages show no publisher). A release without organisations names kkb-lod."""
     prefix = str(minter().mint("org", "x"))[:-1]
     rows = select(f"""SELECT ?o (SAMPLE(?n) AS ?name) WHERE {{ ?o a org:Organization
         OPTIONAL {{ ?o rdfs:label ?n FILTER(lang(?n) = "id") }}
@@ -122,10 +124,10 @@ def _publisher() -> tuple[str, str]:
     try:
         chosen = choose_publisher(kkb().settings.publisher, names)
     except SettingsError as err:
-        raise ServiceUnavailable(f"this server's publisher is not configured: {err}") from None
+        return "", "", f"this server's publisher is not configured: {err}"
     if not chosen:
-        return str(minter().mint("org", "kkb-lod")), "kkb-lod"
-    return str(minter().mint("org", chosen)), names[chosen]
+        return str(minter().mint("org", "kkb-lod")), "kkb-lod", ""
+    return str(minter().mint("org", chosen)), names[chosen], ""
 
 
 def current_figures() -> Figures:
@@ -185,7 +187,9 @@ def _schema_org(f: Figures, made: dict) -> str:
         },
         "temporalCoverage": f"{min(f.years)}/{max(f.years)}" if f.years else None,
         "dateModified": made.get("created"),
-        "creator": {"@type": "GovernmentOrganization", "name": f.publisher_name},
+        "creator": {"@type": "GovernmentOrganization", "name": f.publisher_name}
+        if f.publisher_name
+        else None,
         "distribution": [
             {
                 "@type": "DataDownload",
@@ -209,6 +213,9 @@ def catalog(suffix: str | None = None) -> Response:
         paging = Paging.parse(request.args.get("page"), request.args.get("modified_since"))
     except ValueError as err:
         raise BadRequest(str(err)) from None
+
+    if current_figures().publisher_unknown:
+        raise ServiceUnavailable(current_figures().publisher_unknown)
 
     def draw(fmt: Format, lang: str) -> str:
         try:
