@@ -1,13 +1,16 @@
 """The dataset described for harvesters: DCAT 3 / DCAT-AP 3 catalog and VoID. Pure.
 
-Built from the release manifest (dumps, sizes, checksums, build time) and figures the web layer
-counted through SPARQL, under the URL the server is reached at (``site``), so a harvester gets
-download links that work wherever the server runs. Every object a DCAT-AP 3 shape constrains by
-class is typed here, so the catalog conforms without inference (``tests/test_web_catalog.py``
-checks it against the official shapes). Controlled values are the EU vocabularies DCAT-AP names
-(data theme, language, file type, planned availability), ADMS publisher and licence types, and
-IANA media types; places are our own IRIs. Nothing is invented: no e-mail address is known, so
-the contact point gives the landing page.
+Built from the release manifest (dumps, sizes, checksums, build time, lineage) and figures the web
+layer counted through SPARQL. Every IRI (catalog, datasets, distributions, service) is minted under
+``base`` (the ``base_iri`` setting), so a portal sees one dataset whatever address it harvests;
+links (downloads, endpoint, landing page) use ``site``, the server's public address. Every object a
+DCAT-AP 3 shape constrains by class is typed here, so the catalog conforms without inference
+(``tests/test_web_catalog.py`` checks it against the official shapes). Controlled values are the EU
+vocabularies DCAT-AP names (data theme, language, file type, planned availability), ADMS publisher
+and licence types, and IANA media types; places are our own IRIs. Nothing is invented: no e-mail
+address is known, so the contact point gives the landing page. What a CKAN portal with
+ckanext-dcat needs (a licence its register knows, readable formats, Hydra paging) is stated in
+DCAT-AP's own terms (``tests/test_ckan_harvest.py`` harvests it with the real thing).
 
 DCAT-AP 2.1.1 cannot be met at the same time on two points, both by design of 3.0: it wants
 ``dcat:byteSize`` as ``xsd:decimal`` (3.0: ``xsd:nonNegativeInteger``) and SHA-1 checksums only
