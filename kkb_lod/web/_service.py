@@ -64,7 +64,5 @@ def format_iri(fmt: Format) -> str:
     pyoxigraph names JSON-LD ``https://www.w3.org/ns/formats/data/JSON-LD``; the registry's IRI is
     ``http://www.w3.org/ns/formats/JSON-LD``.
     """
-    return fmt.ox.iri.replace(
-        "https://www.w3.org/ns/formats/data/",  # type: ignore[union-attr]
-        "http://www.w3.org/ns/formats/",
-    )
+    assert fmt.ox is not None  # every format of the kinds described has a pyoxigraph name
+    return fmt.ox.iri.replace("https://www.w3.org/ns/formats/data/", "http://www.w3.org/ns/formats/")
