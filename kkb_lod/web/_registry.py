@@ -81,6 +81,8 @@ SHOWN = frozenset(
         KKB.annualRecord,
     )
 )
+#: Where a registry row is: its file, sheet and row.
+RECORD_PLACE = (KKB.recordFile, KKB.recordSheet, KKB.recordRow)
 MONTHS = {
     "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember",
     "en": "January February March April May June July August September October November December",
@@ -241,14 +243,13 @@ def part_title(graph: Graph, iri: str, part: str, lang: str) -> str | None:
         return None
     in_id = lang == "id"
     if part == "record":
-        file, sheet, row = (
-            str(graph.value(node, p) or "") for p in (KKB.recordFile, KKB.recordSheet, KKB.recordRow)
-        )
-        return (
-            ("Registri: " if in_id else "Registry: ")
-            + file
-            + ((", lembar " if in_id else ", sheet ") + sheet if sheet else "")
-            + ((", baris " if in_id else ", row ") + row if row else "")
+        file, sheet, row = (str(graph.value(node, p) or "") for p in RECORD_PLACE)
+        named = zip(("lembar", "baris") if in_id else ("sheet", "row"), (sheet, row), strict=True)
+        return ", ".join(
+            [
+                ("Registri: " if in_id else "Registry: ") + file,
+                *(f"{word} {value}" for word, value in named if value),
+            ]
         )
     owner = label(graph, URIRef(iri.rsplit("/", 1)[0]), lang)
     if part == "pokja":
