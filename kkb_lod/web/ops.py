@@ -19,7 +19,8 @@ import threading
 import time
 from collections import Counter
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import TooManyRequests
 
 from kkb_lod.web import kkb
@@ -203,18 +204,17 @@ def _finish(response: Response) -> Response:
 @bp.get("/health")
 def health() -> Response:
     """Liveness: the process answers (and which process it is, with several workers)."""
-    return Response(json.dumps({"status": "ok", "pid": os.getpid()}) + "\n", mimetype="application/json")
+    return jsonify(status="ok", pid=os.getpid())
 
 
 @bp.get("/ready")
-def ready() -> Response:
+def ready() -> ResponseReturnValue:
     """Readiness: the store answers a trivial query."""
     try:
         bool(kkb().store.query("ASK { }"))
     except Exception as err:  # noqa: BLE001 - any store failure means "not ready"
-        body = json.dumps({"status": "unavailable", "error": str(err)[:500]})
-        return Response(body + "\n", status=503, mimetype="application/json", headers={"Retry-After": "5"})
-    return Response('{"status": "ready"}\n', mimetype="application/json")
+        return jsonify(status="unavailable", error=str(err)[:500]), 503, {"Retry-After": "5"}
+    return jsonify(status="ready")
 
 
 @bp.get("/metrics")
