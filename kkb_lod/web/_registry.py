@@ -81,6 +81,10 @@ SHOWN = frozenset(
         KKB.annualRecord,
     )
 )
+#: The fields of :func:`registry_fields` any of which makes the registry section worth showing.
+SHOWN_FIELDS = (
+    "kampung_name registry_id sub_village years inauguration_date inaugurated_by decree_href"
+).split()
 #: Where a registry row is: its file, sheet and row.
 RECORD_PLACE = (KKB.recordFile, KKB.recordSheet, KKB.recordRow)
 MONTHS = {
@@ -152,18 +156,7 @@ def registry_fields(iri: str, lang: str) -> dict[str, Any]:
         decree_date_text=long_date(f.get("decree_date", ""), lang),
         years=annual_records(iri, lang),
     )
-    f["shown"] = any(
-        f.get(k)
-        for k in (
-            "kampung_name",
-            "registry_id",
-            "sub_village",
-            "years",
-            "inauguration_date",
-            "inaugurated_by",
-            "decree_href",
-        )
-    )
+    f["shown"] = any(f.get(k) for k in SHOWN_FIELDS)
     return f
 
 
