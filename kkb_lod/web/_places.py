@@ -121,9 +121,9 @@ def kkb_per_unit() -> tuple[str, BarChart]:
     """The landing page's chart: KKB per kecamatan when the registry is one regency's, else per
     regency or city, or per province when there are too many of those to draw (a national
     registry has KKB in hundreds of them). Bars link to the units' pages."""
-    several = len(select(PER_UNIT % {"up": LEVELS[1][1]})) > 1
-    for level, up in LEVELS[1:] if several else LEVELS:
-        rows = select(PER_UNIT % {"up": up})
+    regencies = select(PER_UNIT % {"up": LEVELS[1][1]})
+    for level, up in LEVELS[1:] if len(regencies) > 1 else LEVELS:
+        rows = regencies if level == "regency" else select(PER_UNIT % {"up": up})
         if len(rows) <= MAX_BARS or level == LEVELS[-1][0]:
             return level, bar_chart((r["name"], float(r["n"]), local_url(r["u"])) for r in rows)
     raise AssertionError("unreachable: the last level always returns")
