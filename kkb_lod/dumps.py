@@ -30,19 +30,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kkb_lod import textdumps
+from kkb_lod.formats import FORMATS, Format
 from kkb_lod.vocab import PREFIXES
 
-#: The dumps of a release: file name → (format, whether it holds named graphs).
-DUMPS: dict[str, tuple[ox.RdfFormat, bool]] = {
-    "kkb.nq": (ox.RdfFormat.N_QUADS, True),
-    "kkb.trig": (ox.RdfFormat.TRIG, True),
-    "kkb.nt": (ox.RdfFormat.N_TRIPLES, False),
-    "kkb.ttl": (ox.RdfFormat.TURTLE, False),
-    "kkb.jsonld": (ox.RdfFormat.JSON_LD, False),
-}
+#: The dumps of a release, by file name (``kkb.{suffix}``): formats of :data:`kkb_lod.formats.FORMATS`.
+DUMPS: dict[str, Format] = {f"kkb.{fmt.suffix}": fmt for name in
+                            ("nquads", "trig", "ntriples", "turtle", "jsonld")
+                            for fmt in FORMATS if fmt.name == name}
 #: Memory GNU sort may use before it spills to temporary files.
 SORT_MEMORY = "512M"
 #: gzip level of ``kkb.nt.gz`` (1: the N-Triples of a build are very repetitive, 1 is ~2x faster).
@@ -73,14 +68,14 @@ def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, i
         nt_trig = pool.submit(textdumps.ntriples_and_trig, nq, nt, str(folder / "kkb.trig"))
         ttl_jsonld = pool.submit(textdumps.turtle_and_jsonld, nq, str(folder / "kkb.ttl"),
                                  str(folder / "kkb.jsonld"), PREFIXES)
-        described = {"kkb.nq": pool.submit(describe_file, folder / "kkb.nq", DUMPS["kkb.nq"][0].media_type)}
+        described = {"kkb.nq": pool.submit(describe_file, folder / "kkb.nq", DUMPS["kkb.nq"].media_type)}
         counts, triples = nt_trig.result()
         with open(folder / "kkb.nt.gz", "wb") as gz_out:
             gz = subprocess.Popen(["gzip", f"-{GZIP_LEVEL}", "-n", "-c", nt], stdout=gz_out,
                                   stderr=subprocess.PIPE, text=True)
         ttl_jsonld.result()
         described.update({name: pool.submit(describe_file, folder / name, fmt.media_type)
-                          for name, (fmt, _) in DUMPS.items() if name not in described})
+                          for name, fmt in DUMPS.items() if name not in described})
         _, said = gz.communicate()
         if gz.returncode != 0:
             raise OSError(f"gzip of {nt} failed: {said.strip() or gz.returncode}")

@@ -27,7 +27,6 @@ bp = Blueprint("catalog", __name__)
 KINDS = ("page", "graph")
 PUBLISHER = "dppkbp3a-barito-selatan"  # the agency whose report the registry is built from
 EXAMPLES = (("kkb", "62.04.06.2020"), ("village", "62.04.06.2020"), ("district", "62.04.05"))
-RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt11", "rdfxml": "xml"}
 
 
 def figures() -> Figures:
@@ -163,7 +162,7 @@ def _graph_response(graph: Graph, suffix: str | None, path: str, titles: tuple[s
                                turtle=graph.serialize(format="turtle"), links=links)
         response = Response(html, mimetype="text/html")
     else:
-        response = Response(graph.serialize(format=RDFLIB_FORMATS[fmt.name]),
+        response = Response(graph.serialize(format=fmt.rdflib),
                             mimetype=fmt.media_type)
     return cacheable(response, f"{path}|{site()}|{fmt.name}")
 
