@@ -23,12 +23,17 @@ pass over ``kkb.nq``; gzip and the checksums run beside them.
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing
 import os
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO, cast
 
 from kkb_lod import textdumps
 from kkb_lod.formats import FORMATS, Format
@@ -101,6 +106,48 @@ def merge_unique(sources: list[Path], target: Path, tmp: Path) -> None:
     """Merge files sorted by :func:`sort_unique` into one sorted file without repeats."""
     _sort(["-m", "-u", "-S", SORT_MEMORY, "-T", str(tmp), "-o", str(target),
            *map(str, sources)])
+
+
+class _Tee(io.RawIOBase):
+    """Bytes read from ``source`` are also written to ``copy``."""
+
+    def __init__(self, source: BinaryIO, copy: BinaryIO) -> None:
+        super().__init__()
+        self.source, self.copy = source, copy
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.source.read(len(buffer))
+        buffer[:len(data)] = data
+        self.copy.write(data)
+        return len(data)
+
+
+@contextmanager
+def merging(sources: list[Path], target: Path, tmp: Path) -> Iterator[BinaryIO]:
+    """:func:`merge_unique` whose merged bytes the caller reads (to the end) as they are written
+    to ``target``: the store's loader parses the lines while GNU sort merges the next ones, on the
+    other core. A failure of sort (a full disk) is an OSError carrying its message."""
+    with open(target, "wb") as copy, tempfile.TemporaryFile() as said:
+        merge = subprocess.Popen(
+            ["sort", "-m", "-u", "-S", SORT_MEMORY, "-T", str(tmp), *map(str, sources)],
+            stdout=subprocess.PIPE, stderr=said, env={**os.environ, "LC_ALL": "C"})
+        merged = cast(BinaryIO, merge.stdout)  # stdout=PIPE
+        try:
+            yield io.BufferedReader(_Tee(merged, copy), 1 << 20)
+        except BaseException as failed:
+            merge.kill()
+            if merge.wait() > 0:  # sort failed first: its message says why
+                said.seek(0)
+                raise OSError(f"sort failed: {said.read().decode().strip()}") from failed
+            raise
+        finally:
+            merged.close()
+        if merge.wait() != 0:
+            said.seek(0)
+            raise OSError(f"sort failed: {said.read().decode().strip() or merge.returncode}")
 
 
 def describe_file(path: Path, media_type: str) -> Dump:

@@ -28,7 +28,7 @@ from kkb_lod import __version__, reference
 from kkb_lod.catalog import REFERENCE_DUMP
 from kkb_lod.checks import check_registry
 from kkb_lod.config import Settings
-from kkb_lod.dumps import Dump, describe_file, merge_unique, sort_unique, write_dumps
+from kkb_lod.dumps import Dump, describe_file, merge_unique, merging, sort_unique, write_dumps
 from kkb_lod.ingest import (
     OPTIONAL_TABLES,
     TABLES,
@@ -210,14 +210,16 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         stage("map")
         (partial / "dumps").mkdir()
         nquads = partial / "dumps" / "kkb.nq"
-        merge_unique([sort.result() for sort in sorts], nquads, mapped)
-        shutil.rmtree(mapped)
-        stage("sort")
+        parts = [sort.result() for sort in sorts]
         store = None
-        if settings.build_store == "disk":
-            progress("bulk loading the on-disk store")
-            store = _load([nquads], partial / "store")
+        if settings.build_store == "disk":  # the merge into kkb.nq feeds the loader as it goes
+            progress("bulk loading the on-disk store (as the sorted parts merge into kkb.nq)")
+            store = _load(parts, partial / "store", merged=nquads)
             stage("load")
+        else:
+            merge_unique(parts, nquads, mapped)
+            stage("sort")
+        shutil.rmtree(mapped)
         report = None
         if validate:
             scratch = partial / "validation-store"
@@ -328,14 +330,20 @@ def _sort_part(part: Path) -> Path:
     return target
 
 
-def _load(files: Iterable[Path], path: Path | None = None) -> ox.Store:
+def _load(files: list[Path], path: Path | None = None, merged: Path | None = None) -> ox.Store:
     """A store holding the N-Quads ``files``: on disk at ``path``, else in memory (the SHACL
-    queries scan, several times faster there: docs/scale.md). The files are ours (written by
-    :mod:`kkb_lod.stream`, whose writer checks every IRI once), so the loader is told not to check
-    them again (``lenient``: its parsing is most of its work; benchmarks/README.md)."""
+    queries scan, several times faster there: docs/scale.md). With ``merged``, ``files`` are
+    sorted parts, merged into that file (:func:`kkb_lod.dumps.merging`) as the loader reads them.
+
+    The files are ours (:mod:`kkb_lod.stream`, whose writer checks every IRI once), so the loader
+    is told not to check them again (``lenient``: ~15 % of its CPU, benchmarks/dumps.py)."""
     store = ox.Store(None if path is None else str(path))
-    for file in files:
-        store.bulk_load(path=str(file), format=ox.RdfFormat.N_QUADS, lenient=True)
+    if merged is not None:
+        with merging(files, merged, merged.parent) as lines:
+            store.bulk_load(lines, format=ox.RdfFormat.N_QUADS, lenient=True)
+    else:
+        for file in files:
+            store.bulk_load(path=str(file), format=ox.RdfFormat.N_QUADS, lenient=True)
     if path is not None:
         store.flush()
     return store
