@@ -17,7 +17,10 @@ is plain byte order). The other formats are text rewritings of the sorted lines
 * ``kkb.jsonld`` is expanded JSON-LD, one node object per subject.
 
 Two processes write them (``kkb.nt`` + ``kkb.trig``; ``kkb.ttl`` + ``kkb.jsonld``), each in one
-pass over ``kkb.nq``; gzip and the checksums run beside them.
+pass over ``kkb.nq``; gzip and the checksums run beside them. pyoxigraph's own writers
+(``Store.dump``) were measured against these and are several times slower on our data
+(``benchmarks/dumps.py``), so the text rewritings stay. ``kkb.nq`` itself is the merge of the
+sorted part files, which the store's loader can read as it is written (:func:`merging`).
 """
 
 from __future__ import annotations

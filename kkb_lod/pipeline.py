@@ -1,5 +1,10 @@
 """``build``: registry folder → checked records → RDF → store → SHACL → a new release, swapped in.
 
+One mapping path, :func:`mapped` (graph name → statements, lazily), feeds everything that maps:
+the build and ``kkb-lod validate`` stream it to N-Quads part files (:func:`_stream`), load them
+into a store and check it (:func:`_check`); :func:`map_graphs` collects it into rdflib graphs
+for pySHACL and the tests. The graph names are known before mapping (:func:`graph_names`).
+
 A release is a folder ``{build_dir}/releases/{id}/`` holding the on-disk store, the dumps, the
 validation report and ``manifest.json``. It is written under a temporary name and only renamed and
 pointed to by the ``current`` link once complete and valid, so a failed or killed build never
@@ -336,7 +341,7 @@ def _load(files: list[Path], path: Path | None = None, merged: Path | None = Non
     sorted parts, merged into that file (:func:`kkb_lod.dumps.merging`) as the loader reads them.
 
     The files are ours (:mod:`kkb_lod.stream`, whose writer checks every IRI once), so the loader
-    is told not to check them again (``lenient``: ~15 % of its CPU, benchmarks/dumps.py)."""
+    is told not to check them again (``lenient``; benchmarks/dumps.py measures both)."""
     store = ox.Store(None if path is None else str(path))
     if merged is not None:
         with merging(files, merged, merged.parent) as lines:
