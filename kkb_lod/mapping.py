@@ -153,7 +153,7 @@ def map_registry(registry: Registry, mint: Minter, nquads: bool = False,
         if name == REFERENCE and reference is not None:
             return itertools.chain(region_triples(ctx, *reference),
                                    history_triples(ctx, reference[0]))
-        if nquads:
+        if nquads:  # INDICATORS, the one graph left
             return itertools.chain(indicator_header_triples(ctx), observation_nquads(ctx))
         return indicator_triples(ctx)
 

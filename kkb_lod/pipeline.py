@@ -200,7 +200,7 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
     stage("read")
     partial = partial_dir(root, release_id)
     partial.mkdir(parents=True)
-    mapped = partial / "mapped"
+    scratch_parts = partial / "mapped"
     # One thread sorts the mapped parts while the mapping writes the next ones (GNU sort runs on
     # the other core). The store is then bulk-loaded from the whole sorted file in one call
     # (pyoxigraph's loader uses up to two cores by itself), before the dumps (docs/scale.md).
@@ -208,7 +208,7 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
     try:
         sorts: list[Future] = []
         expected = expected_triples(registry, settings)
-        _stream(settings, registry, mint, mapped, progress,
+        _stream(settings, registry, mint, scratch_parts, progress,
                 lambda part: sorts.append(sorter.submit(_sort_part, part)),
                 part_lines=min(max(expected // 8, 50_000), PART_LINES))
         del registry  # the rows (hundreds of MB nationally) are not needed by the later stages
@@ -222,9 +222,9 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
             store = _load(parts, partial / "store", merged=nquads)
             stage("load")
         else:
-            merge_unique(parts, nquads, mapped)
+            merge_unique(parts, nquads, scratch_parts)
             stage("sort")
-        shutil.rmtree(mapped)
+        shutil.rmtree(scratch_parts)
         report = None
         if validate:
             scratch = partial / "validation-store"
@@ -294,7 +294,7 @@ def _stream(settings: Settings, registry: Registry, mint: Minter, folder: Path, 
     """:func:`mapped` written to N-Quads part files in ``folder`` (:func:`kkb_lod.stream.write_nquads`)
     with progress; (statements written, part files)."""
     meter = Meter(progress, expected_triples(registry, settings))
-    progress(f"mapping to N-Quads in {folder.name}/ (streamed to disk, sorted part by part)")
+    progress(f"mapping to N-Quads in {folder.name}/ (streamed to disk, part by part)")
     graphs = ((str(mint.graph(name)), triples) for name, triples in mapped(settings, registry, mint))
     written, parts = write_nquads(graphs, folder, meter, done, part_lines)
     progress(meter.line() + f"; {written:,} statements written")
