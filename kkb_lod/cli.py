@@ -158,7 +158,7 @@ def validate(data_dir: Path | None, report_path: Path, engine: str) -> None:
     try:
         with _disk_errors("the registry was not validated"):
             if engine == "pyshacl":
-                _, counts, report = map_and_validate(settings, progress)
+                counts, report = map_and_validate(settings, progress)
             else:
                 counts, report = validate_registry(settings, progress)
     except InputError as err:

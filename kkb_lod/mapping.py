@@ -123,10 +123,18 @@ class Context:
         return None
 
 
+def registry_graphs(registry: Registry, national: bool = False) -> list[str]:
+    """The named graphs :func:`map_registry` maps ``registry`` into, known without mapping it:
+    regions and registry always (empty or not), the national reference with ``national``, the
+    indicators when the registry has any."""
+    return [REGIONS, REGISTRY, *([REFERENCE] if national else []),
+            *([INDICATORS] if registry.observations or registry.indicators else [])]
+
+
 def map_registry(registry: Registry, mint: Minter, nquads: bool = False,
                  reference: tuple[tuple[UnitRow, ...], tuple[CrosswalkRow, ...]] | None = None,
                  ) -> dict[str, Iterator[Triple | str]]:
-    """Triples of each named graph of a build: the region reference and the KKB registry.
+    """Triples of each named graph of a build (:func:`registry_graphs`), lazily.
 
     With ``nquads`` the indicator observations (millions of rows in a national registry) come as
     blocks of N-Quads text (:func:`observation_nquads`) instead of triples: the streaming build
@@ -135,16 +143,20 @@ def map_registry(registry: Registry, mint: Minter, nquads: bool = False,
     covered ones are, into a graph of their own.
     """
     ctx = Context(mint, registry)
-    graphs: dict[str, Iterator[Triple | str]] = {
-        REGIONS: itertools.chain(region_triples(ctx), history_triples(ctx)),
-        REGISTRY: registry_triples(ctx)}
-    if reference is not None:
-        graphs[REFERENCE] = itertools.chain(region_triples(ctx, *reference),
-                                            history_triples(ctx, reference[0]))
-    if registry.observations or registry.indicators:
-        graphs[INDICATORS] = (itertools.chain(indicator_header_triples(ctx), observation_nquads(ctx))
-                              if nquads else indicator_triples(ctx))
-    return graphs
+
+    def graph(name: str) -> Iterator[Triple | str]:
+        if name == REGIONS:
+            return itertools.chain(region_triples(ctx), history_triples(ctx))
+        if name == REGISTRY:
+            return registry_triples(ctx)
+        if name == REFERENCE and reference is not None:
+            return itertools.chain(region_triples(ctx, *reference),
+                                   history_triples(ctx, reference[0]))
+        if nquads:  # INDICATORS, the one graph left
+            return itertools.chain(indicator_header_triples(ctx), observation_nquads(ctx))
+        return indicator_triples(ctx)
+
+    return {name: graph(name) for name in registry_graphs(registry, reference is not None)}
 
 
 def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
@@ -164,8 +176,8 @@ def region_triples(ctx: Context, units: Iterable[UnitRow] | None = None,
     centroid, postcode and BPS codes (from the registry's crosswalk, unless ``crosswalk``)."""
     # A registry without a source describing the official list (a new registry: no sources table)
     # still publishes where its units come from: the current Kemendagri edition, as for names.
-    derived_from = ctx.reference_source("regions/units.csv")
-    edition = edition_iri(ctx, CURRENT_EDITION) if derived_from is None else None
+    listed = ctx.reference_source("regions/units.csv")
+    origin = listed if listed is not None else edition_iri(ctx, CURRENT_EDITION)
     bps_source = ctx.reference_source("regions/bps_crosswalk.csv")
     published = False
     bps: dict[str, set[str]] = {}
@@ -196,9 +208,9 @@ def region_triples(ctx: Context, units: Iterable[UnitRow] | None = None,
             yield s, KKB.bpsCode, Literal(code)
             if bps_source:
                 yield s, PROV.wasDerivedFrom, bps_source
-        yield s, PROV.wasDerivedFrom, derived_from or edition
+        yield s, PROV.wasDerivedFrom, origin
         published = True
-    if edition is not None and published:
+    if listed is None and published:
         yield from edition_triples(ctx, CURRENT_EDITION)
 
 

@@ -31,7 +31,6 @@ from rdflib import BNode, Graph, Literal
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from kkb_lod._convert import to_ox
 from kkb_lod.shacl_run import Row, run_checks
 from kkb_lod.shacl_sparql import Check, compile_shapes
 from kkb_lod.vocab import ONTOLOGY_FILE, RDF, SH
@@ -180,8 +179,8 @@ def validate_graphs(graphs: Mapping[str, Graph], shapes: Graph | None = None) ->
     """:func:`validate_store` on ``graphs`` (data and ontology), each a named graph of a new store."""
     store = ox.Store()
     for name, graph in graphs.items():
-        graph_name = ox.NamedNode(f"urn:kkb-lod:validate:{quote(name)}")
-        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph_name) for s, p, o in graph)
+        store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES,
+                   to_graph=ox.NamedNode(f"urn:kkb-lod:validate:{quote(name)}"))
     return validate_store(store, shapes)
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kkb_lod import textdumps
-from kkb_lod.dumps import merge_unique, sort_unique, write_dumps
+from kkb_lod.dumps import DUMPS, merge_unique, merging, sort_unique, write_dumps
 from kkb_lod.vocab import PREFIXES
 
 EX = "http://example.org/"
@@ -201,3 +202,32 @@ def test_turtle_uses_prefixed_names(tmp_path: Path) -> None:
     assert "kkb:a..b " in text
     for kept in ("a.", "-x", "x:y", "x%20y", "x~y", "é", "id/village"):
         assert f"<{PREFIXES['kkb']}{kept}>" in text, kept
+
+
+def test_merging_streams_what_merge_unique_writes(tmp_path: Path) -> None:
+    """The loader reads the merged lines as GNU sort writes them to kkb.nq: the same bytes as
+    :func:`merge_unique`, and the same store as a load of that file."""
+    dataset = awkward(["one", "two", 'th"ree', "line\nbreak"])
+    expected = sorted_nquads(dataset, tmp_path).read_bytes()
+    parts = sorted(tmp_path.glob("part-*.sorted"))
+    with merging(parts, tmp_path / "merged.nq", tmp_path) as lines:
+        store = ox.Store()
+        store.bulk_load(lines, format=ox.RdfFormat.N_QUADS, lenient=True)
+    assert (tmp_path / "merged.nq").read_bytes() == expected
+    loaded = ox.Dataset(store)  # the loader gives blank nodes labels of its own
+    for each in (loaded, dataset):
+        each.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert set(loaded) == set(dataset)
+
+
+def test_merging_says_why_sort_failed(tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="sort failed: .*missing"), \
+            merging([tmp_path / "missing"], tmp_path / "merged.nq", tmp_path) as lines:
+        lines.read()
+
+
+def test_dumps_are_formats_of_the_table() -> None:
+    assert {name: (fmt.media_type, fmt.label) for name, fmt in DUMPS.items()} == {
+        "kkb.nq": ("application/n-quads", "N-Quads"), "kkb.trig": ("application/trig", "TriG"),
+        "kkb.nt": ("application/n-triples", "N-Triples"), "kkb.ttl": ("text/turtle", "Turtle"),
+        "kkb.jsonld": ("application/ld+json", "JSON-LD")}

@@ -57,3 +57,11 @@ def test_terms_of_our_data(term: URIRef | BNode | Literal) -> None:
 def test_other_objects_are_refused() -> None:
     with pytest.raises(TypeError):
         ntriples.term("not a term")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("iri", ["relative/path", "http://example.org/a b", "http://example.org/<x>",
+                                 'http://example.org/"', "http://example.org/x\n", "http://x/{y}"])
+def test_iris_n_triples_cannot_hold_are_refused(iri: str) -> None:
+    """The store's loader trusts our files (lenient): the writer is where a bad IRI stops."""
+    with pytest.raises(ValueError, match="not an IRI N-Triples can write"):
+        ntriples.term(URIRef(iri))
