@@ -25,10 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/kkb/synthetic/"
 STAGES = ("read", "map", "sort", "load", "dumps")
-CODE = ("import sys; from pathlib import Path; from kkb_lod.config import Settings; "
-        "from kkb_lod.pipeline import build; "
-        "build(Settings(data_dir=Path(sys.argv[1]), build_dir=Path(sys.argv[2]), base_iri={base!r}),"
-        " validate=False)")
+CODE = (
+    "import sys; from pathlib import Path; from kkb_lod.config import Settings; "
+    "from kkb_lod.pipeline import build; "
+    "build(Settings(data_dir=Path(sys.argv[1]), build_dir=Path(sys.argv[2]), base_iri={base!r}),"
+    " validate=False)"
+)
 
 
 def baseline(ref: str, work: Path) -> Path:
@@ -36,8 +38,12 @@ def baseline(ref: str, work: Path) -> Path:
     tree = work / f"baseline-{ref}"
     if not (tree / "kkb_lod").is_dir():
         tree.mkdir(parents=True)
-        archive = subprocess.run(["git", "archive", ref, "kkb_lod", "ontology", "shapes"], cwd=ROOT,
-                                 check=True, capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", ref, "kkb_lod", "ontology", "shapes"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     return tree
 
@@ -46,16 +52,23 @@ def build(tree: Path, registry: Path, out: Path) -> dict[str, float]:
     """One build by the package of ``tree``: wall, CPU and stage seconds."""
     shutil.rmtree(out, ignore_errors=True)
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-c", CODE.format(base=BASE), str(registry), str(out)],
-                            cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CODE.format(base=BASE), str(registry), str(out)],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status):
         raise RuntimeError(f"the build by {tree} failed")
     wall = time.monotonic() - start
     manifest = json.loads((out / "current" / "manifest.json").read_text())
     shutil.rmtree(out, ignore_errors=True)
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "triples": manifest["triples"],
-            **manifest["seconds"]}
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "triples": manifest["triples"],
+        **manifest["seconds"],
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -70,8 +83,20 @@ def main(argv: list[str] | None = None) -> None:
     for size in args.sizes.split(","):
         registry = args.work / f"registry-{size}"
         if not (registry / "SYNTHETIC.txt").is_file():
-            subprocess.run([sys.executable, "benchmarks/synth.py", "--triples", size, "--seed", "1",
-                            "--out", str(registry)], cwd=ROOT, check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "benchmarks/synth.py",
+                    "--triples",
+                    size,
+                    "--seed",
+                    "1",
+                    "--out",
+                    str(registry),
+                ],
+                cwd=ROOT,
+                check=True,
+            )
         best: dict[str, dict[str, float]] = {}
         for _ in range(args.runs):
             for name, tree in trees.items():
@@ -82,11 +107,17 @@ def main(argv: list[str] | None = None) -> None:
         print("| tree | triples | wall | CPU | " + " | ".join(STAGES) + " |")
         print("|---|---|---|---|" + "---|" * len(STAGES))
         for name, got in best.items():
-            print(f"| {name} | {got['triples']:,.0f} | {got['wall']:.1f} | {got['cpu']:.1f} | "
-                  + " | ".join(f"{got[s]:.1f}" if s in got else "—" for s in STAGES) + " |")
+            print(
+                f"| {name} | {got['triples']:,.0f} | {got['wall']:.1f} | {got['cpu']:.1f} | "
+                + " | ".join(f"{got[s]:.1f}" if s in got else "—" for s in STAGES)
+                + " |"
+            )
         old, new = best[f"baseline {args.baseline}"], best["this tree"]
-        print(f"\nthis tree / baseline: wall {new['wall'] / old['wall']:.2f}×, "
-              f"CPU {new['cpu'] / old['cpu']:.2f}×", flush=True)
+        print(
+            f"\nthis tree / baseline: wall {new['wall'] / old['wall']:.2f}×, "
+            f"CPU {new['cpu'] / old['cpu']:.2f}×",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -51,30 +51,43 @@ def release(size: str, work: Path) -> Path:
     """The current release of a build of the synthetic registry of ``size`` (built if missing)."""
     registry, out = work / f"registry-{size}", work / f"build-{size}"
     if not (registry / "SYNTHETIC.txt").is_file():
-        subprocess.run([sys.executable, "benchmarks/synth.py", "--triples", size, "--seed", "1",
-                        "--out", str(registry)], cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, "benchmarks/synth.py", "--triples", size, "--seed", "1", "--out", str(registry)],
+            cwd=ROOT,
+            check=True,
+        )
     if not (out / "current").exists():
-        subprocess.run([sys.executable, "-c", (
-            "from pathlib import Path; from kkb_lod.config import Settings; "
-            "from kkb_lod.pipeline import build; "
-            f"build(Settings(data_dir=Path({str(registry)!r}), build_dir=Path({str(out)!r}), "
-            f"base_iri={BASE!r}), validate=False)")], cwd=ROOT, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "from pathlib import Path; from kkb_lod.config import Settings; "
+                    "from kkb_lod.pipeline import build; "
+                    f"build(Settings(data_dir=Path({str(registry)!r}), build_dir=Path({str(out)!r}), "
+                    f"base_iri={BASE!r}), validate=False)"
+                ),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
     return (out / "current").resolve()
 
 
 def store_writers(store: ox.Store, out: Path) -> dict[str, Callable[[], object]]:
     """pyoxigraph writing each dump format from ``store`` into ``out``."""
+
     def dump(fmt: ox.RdfFormat) -> Callable[[], object]:
         return lambda: store.dump(out / f"kkb.{fmt.file_extension}", fmt, prefixes=PREFIXES)
 
     def union(fmt: ox.RdfFormat) -> Callable[[], object]:
         return lambda: store.query(UNION).serialize(out / f"kkb.{fmt.file_extension}", fmt)
 
-    return {"N-Triples + TriG": lambda: (union(ox.RdfFormat.N_TRIPLES)(),
-                                         dump(ox.RdfFormat.TRIG)()),
-            "Turtle + JSON-LD": lambda: (union(ox.RdfFormat.TURTLE)(),
-                                         union(ox.RdfFormat.JSON_LD)()),
-            "N-Quads": dump(ox.RdfFormat.N_QUADS)}
+    return {
+        "N-Triples + TriG": lambda: (union(ox.RdfFormat.N_TRIPLES)(), dump(ox.RdfFormat.TRIG)()),
+        "Turtle + JSON-LD": lambda: (union(ox.RdfFormat.TURTLE)(), union(ox.RdfFormat.JSON_LD)()),
+        "N-Quads": dump(ox.RdfFormat.N_QUADS),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -89,29 +102,39 @@ def main(argv: list[str] | None = None) -> None:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     ours: dict[str, Callable[[], object]] = {
-        "N-Triples + TriG": lambda: textdumps.ntriples_and_trig(nq, str(out / "a.nt"),
-                                                                str(out / "a.trig")),
-        "Turtle + JSON-LD": lambda: textdumps.turtle_and_jsonld(nq, str(out / "a.ttl"),
-                                                                str(out / "a.jsonld"), PREFIXES),
+        "N-Triples + TriG": lambda: textdumps.ntriples_and_trig(nq, str(out / "a.nt"), str(out / "a.trig")),
+        "Turtle + JSON-LD": lambda: textdumps.turtle_and_jsonld(
+            nq, str(out / "a.ttl"), str(out / "a.jsonld"), PREFIXES
+        ),
         "N-Quads": lambda: None,  # kkb.nq is the merge of the sorted parts: no writer of ours
     }
     base = {name: timed(action, args.runs) for name, action in ours.items()}
     memory = ox.Store()
     loaded = timed(lambda: memory.bulk_load(path=nq, format=ox.RdfFormat.N_QUADS, lenient=True), 1)
     disk = ox.Store.read_only(str(rel / "store"))
-    theirs = {where: {name: timed(action, args.runs)
-                      for name, action in store_writers(store, out).items()}
-              for where, store in (("disk", disk), ("memory", memory))}
+    theirs = {
+        where: {name: timed(action, args.runs) for name, action in store_writers(store, out).items()}
+        for where, store in (("disk", disk), ("memory", memory))
+    }
     print(f"\n## {args.size}: dump writers, seconds wall / CPU (ratio of CPU to ours)\n")
-    print(f"in-memory store loaded from kkb.nq in {loaded[0]:.2f} / {loaded[1]:.2f} s "
-          "(not in the columns below)\n")
+    print(
+        f"in-memory store loaded from kkb.nq in {loaded[0]:.2f} / {loaded[1]:.2f} s "
+        "(not in the columns below)\n"
+    )
     print("| dumps | ours (textdumps) | pyoxigraph, on-disk store | pyoxigraph, in-memory store |")
     print("|---|---|---|---|")
     for name, (wall, cpu) in base.items():
-        cells = [f"{w:.2f} / {c:.2f}" + (f" ({c / cpu:.1f}×)" if cpu > 0.01 else "")
-                 for w, c in (theirs["disk"][name], theirs["memory"][name])]
-        print(f"| {name} | " + (f"{wall:.2f} / {cpu:.2f}" if cpu > 0.01 else "—")
-              + " | " + " | ".join(cells) + " |")
+        cells = [
+            f"{w:.2f} / {c:.2f}" + (f" ({c / cpu:.1f}×)" if cpu > 0.01 else "")
+            for w, c in (theirs["disk"][name], theirs["memory"][name])
+        ]
+        print(
+            f"| {name} | "
+            + (f"{wall:.2f} / {cpu:.2f}" if cpu > 0.01 else "—")
+            + " | "
+            + " | ".join(cells)
+            + " |"
+        )
 
     def load(lenient: bool) -> None:
         shutil.rmtree(out / "store", ignore_errors=True)
@@ -123,8 +146,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n## {args.size}: bulk_load of kkb.nq into an on-disk store, seconds wall / CPU\n")
     print("| strict (baseline) | lenient | CPU ratio |")
     print("|---|---|---|")
-    print(f"| {strict[0]:.2f} / {strict[1]:.2f} | {lenient[0]:.2f} / {lenient[1]:.2f} "
-          f"| {lenient[1] / strict[1]:.2f}× |")
+    print(
+        f"| {strict[0]:.2f} / {strict[1]:.2f} | {lenient[0]:.2f} / {lenient[1]:.2f} "
+        f"| {lenient[1] / strict[1]:.2f}× |"
+    )
     shutil.rmtree(out, ignore_errors=True)
 
 

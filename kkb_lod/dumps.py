@@ -43,9 +43,12 @@ from kkb_lod.formats import FORMATS, Format
 from kkb_lod.vocab import PREFIXES
 
 #: The dumps of a release, by file name (``kkb.{suffix}``): formats of :data:`kkb_lod.formats.FORMATS`.
-DUMPS: dict[str, Format] = {f"kkb.{fmt.suffix}": fmt for name in
-                            ("nquads", "trig", "ntriples", "turtle", "jsonld")
-                            for fmt in FORMATS if fmt.name == name}
+DUMPS: dict[str, Format] = {
+    f"kkb.{fmt.suffix}": fmt
+    for name in ("nquads", "trig", "ntriples", "turtle", "jsonld")
+    for fmt in FORMATS
+    if fmt.name == name
+}
 #: Memory GNU sort may use before it spills to temporary files.
 SORT_MEMORY = "512M"
 #: gzip level of ``kkb.nt.gz`` (1: the N-Triples of a build are very repetitive, 1 is ~2x faster).
@@ -74,16 +77,23 @@ def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, i
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         nt_trig = pool.submit(textdumps.ntriples_and_trig, nq, nt, str(folder / "kkb.trig"))
-        ttl_jsonld = pool.submit(textdumps.turtle_and_jsonld, nq, str(folder / "kkb.ttl"),
-                                 str(folder / "kkb.jsonld"), PREFIXES)
+        ttl_jsonld = pool.submit(
+            textdumps.turtle_and_jsonld, nq, str(folder / "kkb.ttl"), str(folder / "kkb.jsonld"), PREFIXES
+        )
         described = {"kkb.nq": pool.submit(describe_file, folder / "kkb.nq", DUMPS["kkb.nq"].media_type)}
         counts, triples = nt_trig.result()
         with open(folder / "kkb.nt.gz", "wb") as gz_out:
-            gz = subprocess.Popen(["gzip", f"-{GZIP_LEVEL}", "-n", "-c", nt], stdout=gz_out,
-                                  stderr=subprocess.PIPE, text=True)
+            gz = subprocess.Popen(
+                ["gzip", f"-{GZIP_LEVEL}", "-n", "-c", nt], stdout=gz_out, stderr=subprocess.PIPE, text=True
+            )
         ttl_jsonld.result()
-        described.update({name: pool.submit(describe_file, folder / name, fmt.media_type)
-                          for name, fmt in DUMPS.items() if name not in described})
+        described.update(
+            {
+                name: pool.submit(describe_file, folder / name, fmt.media_type)
+                for name, fmt in DUMPS.items()
+                if name not in described
+            }
+        )
         _, said = gz.communicate()
         if gz.returncode != 0:
             raise OSError(f"gzip of {nt} failed: {said.strip() or gz.returncode}")
@@ -94,8 +104,9 @@ def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, i
 
 def _sort(args: list[str]) -> None:
     """Run GNU sort; its failure (a full disk, most likely) is an OSError carrying its message."""
-    done = subprocess.run(["sort", *args], env={**os.environ, "LC_ALL": "C"},
-                          stderr=subprocess.PIPE, text=True, check=False)
+    done = subprocess.run(
+        ["sort", *args], env={**os.environ, "LC_ALL": "C"}, stderr=subprocess.PIPE, text=True, check=False
+    )
     if done.returncode != 0:
         raise OSError(f"sort failed: {done.stderr.strip() or done.returncode}")
 
@@ -107,8 +118,7 @@ def sort_unique(source: Path, target: Path, tmp: Path) -> None:
 
 def merge_unique(sources: list[Path], target: Path, tmp: Path) -> None:
     """Merge files sorted by :func:`sort_unique` into one sorted file without repeats."""
-    _sort(["-m", "-u", "-S", SORT_MEMORY, "-T", str(tmp), "-o", str(target),
-           *map(str, sources)])
+    _sort(["-m", "-u", "-S", SORT_MEMORY, "-T", str(tmp), "-o", str(target), *map(str, sources)])
 
 
 class _Tee(io.RawIOBase):
@@ -123,7 +133,7 @@ class _Tee(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         data = self.source.read(len(buffer))
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         self.copy.write(data)
         return len(data)
 
@@ -136,7 +146,10 @@ def merging(sources: list[Path], target: Path, tmp: Path) -> Iterator[BinaryIO]:
     with open(target, "wb") as copy, tempfile.TemporaryFile() as said:
         merge = subprocess.Popen(
             ["sort", "-m", "-u", "-S", SORT_MEMORY, "-T", str(tmp), *map(str, sources)],
-            stdout=subprocess.PIPE, stderr=said, env={**os.environ, "LC_ALL": "C"})
+            stdout=subprocess.PIPE,
+            stderr=said,
+            env={**os.environ, "LC_ALL": "C"},
+        )
         merged = cast(BinaryIO, merge.stdout)  # stdout=PIPE
         try:
             yield io.BufferedReader(_Tee(merged, copy), 1 << 20)

@@ -21,8 +21,9 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
 
 _ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F)}
-_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r",
-                 ord('"'): '\\"', ord("\\"): "\\\\"})
+_ESCAPES.update(
+    {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", ord('"'): '\\"', ord("\\"): "\\\\"}
+)
 
 
 def quoted(value: str) -> str:

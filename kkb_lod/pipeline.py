@@ -94,13 +94,13 @@ def graph_names(settings: Settings, registry: Registry) -> list[str]:
     return [*registry_graphs(registry, national=settings.reference == "all"), LINKS, ONTOLOGY]
 
 
-def mapped(settings: Settings, registry: Registry, mint: Minter, nquads: bool = True
-           ) -> Iterator[tuple[str, Iterable[Triple | str]]]:
+def mapped(
+    settings: Settings, registry: Registry, mint: Minter, nquads: bool = True
+) -> Iterator[tuple[str, Iterable[Triple | str]]]:
     """(graph name, statements) of every named graph of a release, lazily: the one mapping that
     builds, validation and the rdflib graphs of :func:`map_graphs` all read. With ``nquads`` the
     hot loops may yield blocks of N-Quads text (:func:`kkb_lod.mapping.map_registry`)."""
-    yield from map_registry(registry, mint, nquads=nquads,
-                            reference=national_reference(settings)).items()
+    yield from map_registry(registry, mint, nquads=nquads, reference=national_reference(settings)).items()
     yield LINKS, link_triples(*links(settings, registry), mint)
     yield ONTOLOGY, load_ontology()
 
@@ -110,12 +110,15 @@ def map_graphs(settings: Settings, progress: Progress = lambda _: None) -> dict[
     memory grows with the registry (~1.2 KB a triple), so builds stream instead."""
     registry = _read(settings, progress, build=False)
     mint = Minter(settings.base_iri)
-    return {name: to_graph(t for t in triples if isinstance(t, tuple))  # no text: nquads=False
-            for name, triples in mapped(settings, registry, mint, nquads=False)}
+    return {
+        name: to_graph(t for t in triples if isinstance(t, tuple))  # no text: nquads=False
+        for name, triples in mapped(settings, registry, mint, nquads=False)
+    }
 
 
-def map_and_validate(settings: Settings, progress: Progress = lambda _: None
-                     ) -> tuple[dict[str, int], Report]:
+def map_and_validate(
+    settings: Settings, progress: Progress = lambda _: None
+) -> tuple[dict[str, int], Report]:
     """Map the registry folder into rdflib graphs (:func:`map_graphs`) and validate them with
     pySHACL, the reference engine; nothing is written. Returns (triples per graph, report)."""
     graphs = map_graphs(settings, progress)
@@ -128,8 +131,9 @@ def map_and_validate(settings: Settings, progress: Progress = lambda _: None
     return {name: len(graph) for name, graph in graphs.items()}, validate_graph(data, ontology)
 
 
-def validate_registry(settings: Settings, progress: Progress = lambda _: None,
-                      shapes: Graph | None = None) -> tuple[dict[str, int], Report]:
+def validate_registry(
+    settings: Settings, progress: Progress = lambda _: None, shapes: Graph | None = None
+) -> tuple[dict[str, int], Report]:
     """Validate the registry folder as a build would, publishing nothing: (triples per graph, report).
 
     Mapped as a build maps (:func:`_stream`: N-Quads part files), loaded into a scratch store
@@ -144,14 +148,17 @@ def validate_registry(settings: Settings, progress: Progress = lambda _: None,
         _, parts = _stream(settings, registry, mint, Path(scratch) / "mapped", progress)
         del registry
         report, store = _check(parts, settings, Path(scratch) / "store", None, shapes, progress)
-        by_graph = {row["g"].value: int(row["n"].value) for row in _solutions(store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))}
+        by_graph = {
+            row["g"].value: int(row["n"].value)
+            for row in _solutions(
+                store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+            )
+        }
         del store
     return {name: by_graph.get(str(mint.graph(name)), 0) for name in names}, report
 
 
-def build(settings: Settings, progress: Progress = lambda _: None,
-          validate: bool = True) -> BuildResult:
+def build(settings: Settings, progress: Progress = lambda _: None, validate: bool = True) -> BuildResult:
     """Build a release from ``settings.data_dir`` into ``settings.build_dir`` and make it current.
 
     One build at a time per build folder (an exclusive lock); leftovers of a build that was killed
@@ -194,9 +201,15 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
     try:
         sorts: list[Future] = []
         expected = expected_triples(registry, settings)
-        _stream(settings, registry, mint, scratch_parts, progress,
-                lambda part: sorts.append(sorter.submit(_sort_part, part)),
-                part_lines=min(max(expected // 8, 50_000), PART_LINES))
+        _stream(
+            settings,
+            registry,
+            mint,
+            scratch_parts,
+            progress,
+            lambda part: sorts.append(sorter.submit(_sort_part, part)),
+            part_lines=min(max(expected // 8, 50_000), PART_LINES),
+        )
         del registry  # the rows (hundreds of MB nationally) are not needed by the later stages
         stage("map")
         (partial / "dumps").mkdir()
@@ -235,11 +248,18 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         counts = {name: by_graph.get(str(mint.graph(name)), 0) for name in names}
         quads = sum(by_graph.values())
         manifest = {
-            "id": release_id, "created": started.isoformat(), "kkb_lod": __version__,
-            "base_iri": settings.base_iri, "triples": triples, "quads": quads, "graphs": counts,
-            "conforms": report.conforms if report else None, "validated": validate,
+            "id": release_id,
+            "created": started.isoformat(),
+            "kkb_lod": __version__,
+            "base_iri": settings.base_iri,
+            "triples": triples,
+            "quads": quads,
+            "graphs": counts,
+            "conforms": report.conforms if report else None,
+            "validated": validate,
             "store": settings.build_store == "disk",
-            "seconds": timings, "dumps": [asdict(d) for d in dumps],
+            "seconds": timings,
+            "dumps": [asdict(d) for d in dumps],
         }
         write_manifest(partial, manifest)
         release = release_dir(root, release_id)
@@ -257,13 +277,20 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
 
 def _read(settings: Settings, progress: Progress, build: bool) -> Registry:
     """Read and check the registry folder; a synthetic one is built only under a synthetic base."""
-    if build and (settings.data_dir / SYNTHETIC_MARKER).exists() \
-            and SYNTHETIC_SPACE not in settings.base_iri:
-        raise InputError([Problem(
-            SYNTHETIC_MARKER, None, None, None,
-            f"this registry folder is synthetic (benchmarks/synth.py); build it only under a "
-            f"synthetic base IRI containing '{SYNTHETIC_SPACE}' (KKB_BASE_IRI), not "
-            f"{settings.base_iri}")])
+    if build and (settings.data_dir / SYNTHETIC_MARKER).exists() and SYNTHETIC_SPACE not in settings.base_iri:
+        raise InputError(
+            [
+                Problem(
+                    SYNTHETIC_MARKER,
+                    None,
+                    None,
+                    None,
+                    f"this registry folder is synthetic (benchmarks/synth.py); build it only under a "
+                    f"synthetic base IRI containing '{SYNTHETIC_SPACE}' (KKB_BASE_IRI), not "
+                    f"{settings.base_iri}",
+                )
+            ]
+        )
     progress(f"reading registry {settings.data_dir}")
     registry = read_registry(settings.data_dir, area=settings.area_codes)
     check_registry(registry)
@@ -274,9 +301,15 @@ def _read(settings: Settings, progress: Progress, build: bool) -> Registry:
     return registry
 
 
-def _stream(settings: Settings, registry: Registry, mint: Minter, folder: Path, progress: Progress,
-            done: Callable[[Path], None] = lambda _: None, part_lines: int = PART_LINES
-            ) -> tuple[int, list[Path]]:
+def _stream(
+    settings: Settings,
+    registry: Registry,
+    mint: Minter,
+    folder: Path,
+    progress: Progress,
+    done: Callable[[Path], None] = lambda _: None,
+    part_lines: int = PART_LINES,
+) -> tuple[int, list[Path]]:
     """:func:`mapped` written to N-Quads part files in ``folder`` (:func:`kkb_lod.stream.write_nquads`)
     with progress; (statements written, part files)."""
     meter = Meter(progress, expected_triples(registry, settings))
@@ -287,8 +320,14 @@ def _stream(settings: Settings, registry: Registry, mint: Minter, folder: Path, 
     return written, parts
 
 
-def _check(files: list[Path], settings: Settings, scratch: Path, store: ox.Store | None,
-           shapes: Graph | None, progress: Progress) -> tuple[Report, ox.Store]:
+def _check(
+    files: list[Path],
+    settings: Settings,
+    scratch: Path,
+    store: ox.Store | None,
+    shapes: Graph | None,
+    progress: Progress,
+) -> tuple[Report, ox.Store]:
     """Validate the N-Quads ``files`` (:func:`kkb_lod.validate.validate_store`) in a store of
     ``settings.validation_store``: a copy in memory (the SHACL queries scan, far faster there),
     else ``store`` when given (the release's own) or one made on disk at ``scratch``. Returns the
@@ -305,8 +344,10 @@ def graph_dump(folder: Path, graph: str, name: str) -> Dump:
     """The triples of one named graph of ``folder/kkb.nq`` as gzipped N-Triples ``name`` (sorted
     and unique as kkb.nq is; no time stamp in the gzip header, so the file is reproducible)."""
     tail = f" <{graph}> .\n"
-    with open(folder / "kkb.nq", encoding="utf-8") as quads, \
-            gzip.GzipFile(folder / name, "wb", compresslevel=6, mtime=0) as out:
+    with (
+        open(folder / "kkb.nq", encoding="utf-8") as quads,
+        gzip.GzipFile(folder / name, "wb", compresslevel=6, mtime=0) as out,
+    ):
         for line in quads:
             if line.endswith(tail):
                 out.write((line[: -len(tail)] + " .\n").encode("utf-8"))
@@ -340,8 +381,7 @@ def _load(files: list[Path], path: Path | None = None, merged: Path | None = Non
     return store
 
 
-def _solutions(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-               ) -> ox.QuerySolutions:
+def _solutions(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
     if not isinstance(results, ox.QuerySolutions):
         raise TypeError(f"a SELECT query answered {type(results).__name__}")
     return results
@@ -362,10 +402,10 @@ def links(settings: Settings, registry: Registry) -> tuple[list[Decision], Snaps
     decisions, snapshot = link_units(settings.data_dir, registry.units)
     if settings.reference == "all":
         own = {u.code for u in registry.units}
-        others = tuple(u for u in reference.national_units()
-                       if u.level in ("province", "regency") and u.code not in own)
-        decisions += [d for d in match_units(others, wikidata_snapshot(), {})
-                      if d.status == "linked"]
+        others = tuple(
+            u for u in reference.national_units() if u.level in ("province", "regency") and u.code not in own
+        )
+        decisions += [d for d in match_units(others, wikidata_snapshot(), {}) if d.status == "linked"]
     return decisions, snapshot
 
 
@@ -373,5 +413,4 @@ def expected_triples(registry: Registry, settings: Settings | None = None) -> in
     """A rough size of the mapped dataset, for the progress ETA only."""
     per_row = {"units": 15, "kkb": 11, "kkb_years": 9, "activities": 20, "observations": 7}
     national = len(reference.national_units()) if settings and settings.reference == "all" else 0
-    return 700 + 15 * national + sum(n * len(getattr(registry, name, ()))
-                                      for name, n in per_row.items())
+    return 700 + 15 * national + sum(n * len(getattr(registry, name, ())) for name, n in per_row.items())

@@ -94,9 +94,13 @@ class _Parts:
             self.done(self.paths[-1])
 
 
-def write_nquads(graphs: Iterable[tuple[str, Iterable[Triple | str]]], folder: Path, meter: Meter,
-                 done: Callable[[Path], None] = lambda _: None,
-                 part_lines: int = PART_LINES) -> tuple[int, list[Path]]:
+def write_nquads(
+    graphs: Iterable[tuple[str, Iterable[Triple | str]]],
+    folder: Path,
+    meter: Meter,
+    done: Callable[[Path], None] = lambda _: None,
+    part_lines: int = PART_LINES,
+) -> tuple[int, list[Path]]:
     """Write ``(graph IRI, triples)`` pairs to N-Quads part files in ``folder``.
 
     Returns the statements written and the part files, in order; each part is passed to ``done``

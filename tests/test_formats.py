@@ -11,8 +11,13 @@ from kkb_lod.formats import FILE_TYPES, FORMATS, for_kind, from_media_type, from
 
 GRAPH = Graph()
 GRAPH.add((URIRef("http://example.org/s"), URIRef("http://example.org/p"), Literal("é", lang="id")))
-GRAPH.add((URIRef("http://example.org/s"), URIRef("http://example.org/q"), Literal("1.5", datatype=URIRef(
-    "http://www.w3.org/2001/XMLSchema#decimal"))))
+GRAPH.add(
+    (
+        URIRef("http://example.org/s"),
+        URIRef("http://example.org/q"),
+        Literal("1.5", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")),
+    )
+)
 
 
 @pytest.mark.parametrize("fmt", for_kind("graph", "dataset"), ids=lambda f: f.name)
@@ -25,8 +30,9 @@ def test_rdflib_and_pyoxigraph_read_what_the_other_writes(fmt) -> None:
         source.graph(URIRef("http://example.org/g")).__iadd__(GRAPH)
     written = source.serialize(format=fmt.rdflib, encoding="utf-8")
     parsed = ox.parse(written, fmt.ox)
-    again = ox.serialize((q.triple if isinstance(q, ox.Quad) else q for q in parsed),
-                         format=ox.RdfFormat.N_TRIPLES)
+    again = ox.serialize(
+        (q.triple if isinstance(q, ox.Quad) else q for q in parsed), format=ox.RdfFormat.N_TRIPLES
+    )
     assert isomorphic(Graph().parse(data=again.decode(), format="nt"), GRAPH), fmt.name
     assert fmt.file_type_iri == FILE_TYPES + fmt.file_type and fmt.file_type.isupper()
 

@@ -29,18 +29,21 @@ def _sd(name: str) -> NamedNode:
 
 def graph_counts(store: Store) -> tuple[int, dict[str, int]]:
     """Triples in the default graph, and in each named graph, counted by SPARQL."""
+
     def rows(query: str) -> list[list[str]]:
         result = store.query(query)
         assert isinstance(result, QuerySolutions)
         return [[getattr(term, "value", "") for term in row] for row in result]
 
-    named = {g: int(n) for g, n in rows(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    named = {
+        g: int(n) for g, n in rows("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
     return int(rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][0]), named
 
 
-def describe_service(endpoint: str, counts: tuple[int, dict[str, int]],
-                     services: Sequence[str]) -> list[Triple]:
+def describe_service(
+    endpoint: str, counts: tuple[int, dict[str, int]], services: Sequence[str]
+) -> list[Triple]:
     """The service description of ``endpoint`` as triples."""
     service = NamedNode(endpoint)
     dataset, default = BlankNode(), BlankNode()
@@ -50,12 +53,19 @@ def describe_service(endpoint: str, counts: tuple[int, dict[str, int]],
         Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
         *([Triple(service, _sd("feature"), _sd("BasicFederatedQuery"))] if services else []),
-        *(Triple(service, _sd("resultFormat"), NamedNode(format_iri(fmt)))
-          for fmt in for_kind("results", "graph", "dataset")),
-        Triple(service, RDFS_COMMENT, Literal(
-            "Read-only SPARQL 1.1 query service of kkb-lod: SPARQL Update is refused, SERVICE may "
-            "call only the other sd:Service resources described here, and queries have a time "
-            "limit and a result-size limit.")),
+        *(
+            Triple(service, _sd("resultFormat"), NamedNode(format_iri(fmt)))
+            for fmt in for_kind("results", "graph", "dataset")
+        ),
+        Triple(
+            service,
+            RDFS_COMMENT,
+            Literal(
+                "Read-only SPARQL 1.1 query service of kkb-lod: SPARQL Update is refused, SERVICE may "
+                "call only the other sd:Service resources described here, and queries have a time "
+                "limit and a result-size limit."
+            ),
+        ),
         Triple(service, _sd("defaultDataset"), dataset),
     ]
     triples += [Triple(NamedNode(target), RDF_TYPE, _sd("Service")) for target in services]
@@ -86,5 +96,6 @@ def format_iri(fmt: Format) -> str:
     pyoxigraph names JSON-LD ``https://www.w3.org/ns/formats/data/JSON-LD``; the registry's IRI is
     ``http://www.w3.org/ns/formats/JSON-LD``.
     """
-    return fmt.ox.iri.replace("https://www.w3.org/ns/formats/data/",  # type: ignore[union-attr]
-                              "http://www.w3.org/ns/formats/")
+    if fmt.ox is None:
+        raise ValueError(f"{fmt.name} has no pyoxigraph format")
+    return fmt.ox.iri.replace("https://www.w3.org/ns/formats/data/", "http://www.w3.org/ns/formats/")
