@@ -50,6 +50,18 @@ WHERE {{
 HIDDEN = {SDO.containedInPlace, SDO.containsPlace, SDO.name, SKOS.notation}
 #: What a data-quality note can be about (kkb:aspect), in the two page languages.
 ASPECTS = {"name": ("nama", "name"), "kind": ("jenis wilayah", "kind of unit"), "count": ("jumlah", "count")}
+#: The ontology page's sections: titles, the class of their terms, and the scheme (a section
+#: of a scheme's concepts is left out when it has none).
+ONTOLOGY_SECTIONS: tuple[tuple[str, str, URIRef, URIRef | None], ...] = (
+    ("Kelas", "Classes", OWL.Class, None),
+    ("Properti objek", "Object properties", OWL.ObjectProperty, None),
+    ("Properti data", "Data properties", OWL.DatatypeProperty, None),
+    ("Delapan fungsi keluarga", "The eight family functions", KKB.FamilyFunction, None),
+    ("Status", "Statuses", KKB.Status, None),
+    ("Klasifikasi Kampung KB", "Kampung KB classifications", KKB.Classification, KKB.ClassificationScheme),
+    ("Kelompok kegiatan (poktan)", "Activity groups (poktan)", KKB.PoktanKind, KKB.PoktanScheme),
+    ("Skema konsep", "Concept schemes", SKOS.ConceptScheme, None),
+)
 
 
 def to_graph(triples: Iterable) -> Graph:
@@ -69,10 +81,7 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
     backlinks = _grouped(
         everything, ((p, s) for s, p in graph.subject_predicates(node) if p not in HIDDEN), lang
     )
-    kkbs = sorted(
-        (term(everything, k, lang) for k in set(context.subjects(KKB.village, None)) if k != node),
-        key=lambda t: t["text"],
-    )
+    kkbs = sorted_terms(everything, set(context.subjects(KKB.village, None)) - {node}, lang)
     crumbs = sorted(
         (str(context.value(a, KKB.kemendagriCode)), term(everything, a, lang))
         for a in set(context.subjects(KKB.kemendagriCode, None))
@@ -85,9 +94,7 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
         "title": label(everything, node, lang),
         "rows": rows,
         "backlinks": backlinks,
-        "types": sorted(
-            (term(everything, t, lang) for t in graph.objects(node, RDF.type)), key=lambda t: t["text"]
-        ),
+        "types": sorted_terms(everything, graph.objects(node, RDF.type), lang),
         "kkbs": kkbs,
         "crumbs": [c for _, c in crumbs],
         "notes": notes,
@@ -135,47 +142,22 @@ def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
                     "range": related(t, RDFS.range),
                 }
             )
+        if kind == KKB.FamilyFunction or scheme is not None:  # in their notation's order
+            found.sort(key=lambda t: (t["notation"], t["id"]))
         return found
 
     def related(t: Node, predicate: URIRef) -> list[dict]:
-        return sorted(
-            (term(graph, o, lang) for o in graph.objects(t, predicate) if isinstance(o, URIRef)),
-            key=lambda r: r["text"],
-        )
+        return sorted_terms(graph, (o for o in graph.objects(t, predicate) if isinstance(o, URIRef)), lang)
 
-    sections = [
-        ("Kelas", "Classes", terms(OWL.Class)),
-        ("Properti objek", "Object properties", terms(OWL.ObjectProperty)),
-        ("Properti data", "Data properties", terms(OWL.DatatypeProperty)),
-        (
-            "Delapan fungsi keluarga",
-            "The eight family functions",
-            sorted(terms(KKB.FamilyFunction), key=lambda t: t["notation"]),
-        ),
-        ("Status", "Statuses", terms(KKB.Status)),
-        *[
-            (ti, en, sorted(ts, key=lambda t: (t["notation"], t["id"])))
-            for ti, en, ts in (
-                (
-                    "Klasifikasi Kampung KB",
-                    "Kampung KB classifications",
-                    terms(KKB.Classification, KKB.ClassificationScheme),
-                ),
-                (
-                    "Kelompok kegiatan (poktan)",
-                    "Activity groups (poktan)",
-                    terms(KKB.PoktanKind, KKB.PoktanScheme),
-                ),
-            )
-            if ts
-        ],
-        ("Skema konsep", "Concept schemes", terms(SKOS.ConceptScheme)),
-    ]
+    sections = (
+        (ti if lang == "id" else en, terms(kind, scheme), scheme)
+        for ti, en, kind, scheme in ONTOLOGY_SECTIONS
+    )
     return {
         "iri": ontology,
         "title": label(graph, URIRef(ontology), lang),
         "comment": text_in(graph, URIRef(ontology), RDFS.comment, lang),
-        "sections": [(ti if lang == "id" else en, ts) for ti, en, ts in sections],
+        "sections": [(title, ts) for title, ts, scheme in sections if ts or scheme is None],
     }
 
 
@@ -197,6 +179,11 @@ def term(graph: Graph, node: Node, lang: str) -> dict:
     }
 
 
+def sorted_terms(graph: Graph, nodes: Iterable[Node], lang: str) -> list[dict]:
+    """:func:`term` of each of ``nodes``, sorted by their text."""
+    return sorted((term(graph, n, lang) for n in nodes), key=lambda t: t["text"])
+
+
 def text_in(graph: Graph, node: Node, predicate: URIRef, lang: str) -> str:
     """The value of ``predicate`` in ``lang``, else any value, else ''."""
     values = {v.language: str(v) for v in graph.objects(node, predicate) if isinstance(v, Literal)}
@@ -209,9 +196,6 @@ def _grouped(graph: Graph, pairs: Iterable[tuple[Node, Node]], lang: str) -> lis
     for p, o in pairs:
         by_property.setdefault(p, []).append(o)
     return sorted(
-        (
-            (term(graph, p, lang), sorted((term(graph, o, lang) for o in values), key=lambda t: t["text"]))
-            for p, values in by_property.items()
-        ),
+        ((term(graph, p, lang), sorted_terms(graph, values, lang)) for p, values in by_property.items()),
         key=lambda row: row[0]["text"],
     )

@@ -112,13 +112,18 @@ def linked(rows: list[dict[str, Any]], *names: str) -> list[dict[str, Any]]:
     return rows
 
 
+def at(row: dict[str, Any], name: str, href: str | None, role: str = "other") -> Point:
+    """A point at the ``lat`` and ``long`` of a row."""
+    return Point(name, float(row["lat"]), float(row["long"]), href, role)
+
+
 def kkb_per_unit() -> tuple[str, BarChart]:
     """The landing page's chart: KKB per kecamatan when the registry is one regency's, else per
     regency or city, or per province when there are too many of those to draw (a national
     registry has KKB in hundreds of them). Bars link to the units' pages."""
-    several = len(select(PER_UNIT % {"up": LEVELS[1][1]})) > 1
-    for level, up in LEVELS[1:] if several else LEVELS:
-        rows = select(PER_UNIT % {"up": up})
+    regencies = select(PER_UNIT % {"up": LEVELS[1][1]})
+    for level, up in LEVELS[1:] if len(regencies) > 1 else LEVELS:
+        rows = regencies if level == "regency" else select(PER_UNIT % {"up": up})
         if len(rows) <= MAX_BARS or level == LEVELS[-1][0]:
             return level, bar_chart((r["name"], float(r["n"]), local_url(r["u"])) for r in rows)
     raise AssertionError("unreachable: the last level always returns")
@@ -128,14 +133,9 @@ def landing_map(places: list[dict[str, Any]], centres: list[Point]) -> PointMap 
     """KKB villages on top of the other villages of their regencies, and the regencies'
     centroids (``centres``: given when there are several)."""
     context = [
-        Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]))
-        for r in select(CONTEXT_VILLAGES % {"limit": MAX_CONTEXT_POINTS})
+        at(r, r["vname"], local_url(r["v"])) for r in select(CONTEXT_VILLAGES % {"limit": MAX_CONTEXT_POINTS})
     ]
-    kkb = [
-        Point(p["village"], float(p["lat"]), float(p["long"]), p["village_href"], "kkb")
-        for p in places
-        if p["lat"] and p["long"]
-    ]
+    kkb = [at(p, p["village"], p["village_href"], "kkb") for p in places if p["lat"] and p["long"]]
     return point_map([*context, *centres, *kkb]) if kkb else None
 
 
@@ -164,7 +164,7 @@ def place_map(iri: str) -> PointMap | None:
             return "kkb"
         return "inside" if r["v"] in inside else "other"
 
-    points = [Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]), role(r)) for r in rows]
+    points = [at(r, r["vname"], local_url(r["v"]), role(r)) for r in rows]
     if not any(p.role in ("here", "inside", "kkb") for p in points if inside or p.role == "here"):
         return None
     return point_map(points)
@@ -206,15 +206,9 @@ def landing_view(lang: str) -> dict:
         a.update(
             href=a["name_href"], name_en=english_name(a["name"]), distrik=a["pcode"] in DISTRIK_PROVINCES
         )
-    centres = (
-        [
-            Point(a["name"], float(a["lat"]), float(a["long"]), a["href"], "regency")
-            for a in areas
-            if a["lat"] and a["long"]
-        ]
-        if len(areas) > 1
-        else []
-    )
+    centres = [
+        at(a, a["name"], a["href"], "regency") for a in areas if a["lat"] and a["long"] and len(areas) > 1
+    ]
     provinces = {(a["province"], a["province_href"]): None for a in areas}
     return {
         "chart": chart,

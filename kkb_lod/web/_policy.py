@@ -61,12 +61,7 @@ class Limits(NamedTuple):
 
     @classmethod
     def of(cls, settings: Settings) -> Limits:
-        return cls(
-            settings.query_max_bytes,
-            settings.query_max_depth,
-            settings.query_max_operators,
-            settings.query_max_patterns,
-        )
+        return cls(*(getattr(settings, f"query_max_{field}") for field in cls._fields))
 
 
 def check_query(text: str, base: str, services: Sequence[str], limits: Limits) -> Scan:

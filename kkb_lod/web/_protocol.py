@@ -8,7 +8,7 @@ decoder, so a non-UTF-8 request is refused instead of silently altered.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qsl
 
 from flask import Request
 from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
@@ -91,15 +91,8 @@ def _body_params(request: Request, url_params: list[tuple[str, str]]) -> list[tu
 
 
 def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
-    """Decode ``a=1&b=2`` (percent- and plus-encoded) strictly as UTF-8, as ``parse_qsl`` does
-    (blank values kept)."""
+    """Decode ``a=1&b=2`` (percent- and plus-encoded, blank values kept) strictly as UTF-8."""
     try:
-        return [
-            (
-                unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8"),
-                unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8"),
-            )
-            for name, _, value in (part.partition(b"=") for part in raw.split(b"&") if part)
-        ]
+        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
     except UnicodeDecodeError as err:
         raise BadRequest(f"The parameters in {where} are not valid UTF-8 ({err}).") from None

@@ -10,6 +10,7 @@ nothing about for a property gets an empty list, never a guess.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -63,12 +64,6 @@ ALIASES = {t.id.removeprefix(DEF).lower(): t.id for t in TYPES.values()} | {
     "kecamatan": DEF + "District",
     "provinsi": DEF + "Province",
 }
-LEVEL_NAMES = {
-    "province": "Provinsi",
-    "regency": "Kabupaten/kota",
-    "district": "Kecamatan",
-    "village": "Desa/kelurahan",
-}
 KKB_PREFIX = "kkb/"
 LEVELS = ("province", "regency", "district", "village")
 #: Extension properties: id → (name, the levels that have it).
@@ -87,7 +82,12 @@ PROPERTIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "kkb_status": ("KKB status", ("village",)),
     "kkb_year": ("KKB designation year", ("village",)),
 }
-ENTITY_TYPES = {"province": "Province", "regency": "RegencyOrCity", "district": "District"}
+#: Extension properties whose values are units: id → the type of their values (class, name).
+ENTITY_TYPES = {
+    "province": ("Province", "Provinsi"),
+    "regency": ("RegencyOrCity", "Kabupaten/kota"),
+    "district": ("District", "Kecamatan"),
+}
 
 
 def type_of(unit: UnitRow) -> Type:
@@ -117,9 +117,9 @@ def chain(unit: UnitRow) -> list[UnitRow]:
 
 def grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     """key → its values, sorted and each once."""
-    found: dict[str, set[str]] = {}
+    found = defaultdict(set)
     for key, value in pairs:
-        found.setdefault(key, set()).add(value)
+        found[key].add(value)
     return {key: tuple(sorted(values)) for key, values in found.items()}
 
 
@@ -177,6 +177,9 @@ FACTS = """SELECT ?code ?there ?kkb ?s ?status ?year ?wd WHERE {
              OPTIONAL { ?kkb kkb:designationYear ?year } }
   OPTIONAL { ?unit owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), "%s")) }
 }"""
+#: The codes of the villages with a KKB designation.
+KKB_VILLAGES = """SELECT DISTINCT ?code WHERE {
+  ?k a kkb:KKBDesignation ; kkb:village ?v . ?v kkb:kemendagriCode ?code }"""
 
 
 def release_facts(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -203,13 +206,7 @@ def release_facts(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
 
 def kkb_villages() -> frozenset[str]:
     """Codes of the villages the release designates KKB."""
-    return frozenset(
-        r["code"]
-        for r in select(
-            "SELECT DISTINCT ?code WHERE { ?k a kkb:KKBDesignation ; kkb:village ?v . "
-            "?v kkb:kemendagriCode ?code }"
-        )
-    )
+    return frozenset(r["code"] for r in select(KKB_VILLAGES))
 
 
 def proposals(t: Type) -> list[dict]:
@@ -236,18 +233,11 @@ def extend_rows(query: dict[str, Any], max_ids: int) -> dict:
         )
     units = {i: unit_of(i) for i in ids}
     facts = release_facts(u.code for u in units.values() if u is not None)
-    meta = [
-        {
-            "id": p["id"],
-            "name": PROPERTIES[p["id"]][0],
-            **(
-                {"type": {"id": DEF + ENTITY_TYPES[p["id"]], "name": LEVEL_NAMES[p["id"]]}}
-                if p["id"] in ENTITY_TYPES
-                else {}
-            ),
-        }
-        for p in props
-    ]
+    meta = [{"id": p["id"], "name": PROPERTIES[p["id"]][0]} for p in props]
+    for m in meta:
+        if m["id"] in ENTITY_TYPES:
+            cls, name = ENTITY_TYPES[m["id"]]
+            m["type"] = {"id": DEF + cls, "name": name}
     rows = {
         i: {p["id"]: values(u, p["id"], facts.get(u.code, {})) if u else [] for p in props}
         for i, u in units.items()

@@ -81,35 +81,15 @@ SHOWN = frozenset(
         KKB.annualRecord,
     )
 )
+#: The fields of :func:`registry_fields` any of which makes the registry section worth showing.
+SHOWN_FIELDS = (
+    "kampung_name registry_id sub_village years inauguration_date inaugurated_by decree_href"
+).split()
+#: Where a registry row is: its file, sheet and row.
+RECORD_PLACE = (KKB.recordFile, KKB.recordSheet, KKB.recordRow)
 MONTHS = {
-    "id": (
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
+    "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember",
+    "en": "January February March April May June July August September October November December",
 }
 
 
@@ -159,7 +139,7 @@ def long_date(iso: str, lang: str) -> str:
     parts = iso.split("-")
     if len(parts) != 3 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
         return iso
-    return f"{int(parts[2])} {MONTHS.get(lang, MONTHS['id'])[int(parts[1]) - 1]} {parts[0]}"
+    return f"{int(parts[2])} {MONTHS.get(lang, MONTHS['id']).split()[int(parts[1]) - 1]} {parts[0]}"
 
 
 def registry_fields(iri: str, lang: str) -> dict[str, Any]:
@@ -176,18 +156,7 @@ def registry_fields(iri: str, lang: str) -> dict[str, Any]:
         decree_date_text=long_date(f.get("decree_date", ""), lang),
         years=annual_records(iri, lang),
     )
-    f["shown"] = any(
-        f.get(k)
-        for k in (
-            "kampung_name",
-            "registry_id",
-            "sub_village",
-            "years",
-            "inauguration_date",
-            "inaugurated_by",
-            "decree_href",
-        )
-    )
+    f["shown"] = any(f.get(k) for k in SHOWN_FIELDS)
     return f
 
 
@@ -267,14 +236,13 @@ def part_title(graph: Graph, iri: str, part: str, lang: str) -> str | None:
         return None
     in_id = lang == "id"
     if part == "record":
-        file, sheet, row = (
-            str(graph.value(node, p) or "") for p in (KKB.recordFile, KKB.recordSheet, KKB.recordRow)
-        )
-        return (
-            ("Registri: " if in_id else "Registry: ")
-            + file
-            + ((", lembar " if in_id else ", sheet ") + sheet if sheet else "")
-            + ((", baris " if in_id else ", row ") + row if row else "")
+        file, sheet, row = (str(graph.value(node, p) or "") for p in RECORD_PLACE)
+        named = zip(("lembar", "baris") if in_id else ("sheet", "row"), (sheet, row), strict=True)
+        return ", ".join(
+            [
+                ("Registri: " if in_id else "Registry: ") + file,
+                *(f"{word} {value}" for word, value in named if value),
+            ]
         )
     owner = label(graph, URIRef(iri.rsplit("/", 1)[0]), lang)
     if part == "pokja":

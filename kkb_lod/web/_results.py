@@ -37,23 +37,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMERIC_TYPES = frozenset(
     XSD + name
     for name in (
-        "integer",
-        "decimal",
-        "float",
-        "double",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-        "positiveInteger",
-    )
+        "integer decimal float double nonPositiveInteger negativeInteger long int short byte "
+        "nonNegativeInteger unsignedLong unsignedInt unsignedShort unsignedByte positiveInteger"
+    ).split()
 )
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 SPREADSHEET_FORMATS = (QueryResultsFormat.CSV, QueryResultsFormat.TSV)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, jsonify, redirect, render_template, request
 from werkzeug import Response as BaseResponse
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 
@@ -53,19 +53,14 @@ KINDS = ("desa", "kelurahan", "desa_adat", "kabupaten", "kota")
 
 
 @bp.errorhandler(HTTPException)
-def json_error(error: HTTPException) -> Response:
+def json_error(error: HTTPException) -> BaseResponse:
     """Every error of the service as ``{"status": "error", "code", "message"}``: clients read
     JSON, and the message names the problem."""
     body = {"status": "error", "code": error.code, "message": error.description}
-    response = Response(json.dumps(body) + "\n", status=error.code, mimetype="application/json")
-    for name, value in error.get_headers():
-        if name.lower() != "content-type":
-            response.headers[name] = value
+    response = error.get_response()  # its status and headers (Allow, Retry-After …)
+    response.set_data(json.dumps(body) + "\n")
+    response.mimetype = "application/json"
     return response
-
-
-def _json(value: Any) -> Response:
-    return Response(json.dumps(value, ensure_ascii=False), mimetype="application/json")
 
 
 def service_url() -> str:
@@ -77,9 +72,9 @@ def endpoint() -> Response:
     """The manifest, a batch of queries, or a data extension query."""
     given = request.form if request.method == "POST" else request.args
     if "queries" in given:
-        return _json(reconcile_batch(_parse(given["queries"], "queries")))
+        return jsonify(reconcile_batch(_parse(given["queries"], "queries")))
     if "extend" in given:
-        return _json(about.extend_rows(_parse(given["extend"], "extend"), MAX_IDS))
+        return jsonify(about.extend_rows(_parse(given["extend"], "extend"), MAX_IDS))
     unknown = sorted(set(given) - {"callback"})
     if unknown:
         raise BadRequest(
@@ -87,7 +82,7 @@ def endpoint() -> Response:
             "batch of queries) or 'extend' (a JSON extension query), or nothing "
             "for the manifest"
         )
-    return _json(manifest())
+    return jsonify(manifest())
 
 
 def manifest() -> dict:
@@ -279,7 +274,7 @@ def suggest(kind: str) -> Response:
     prefix = given.lower()
     if kind == "entity":
         hits = national_matcher().prefixed(given, offset=cursor, limit=10)
-        return _json({"result": [_suggestion(e) for e in hits]})
+        return jsonify({"result": [_suggestion(e) for e in hits]})
     if kind == "type":
         named = {t.id: (t.name, t.id.rsplit("#", 1)[-1]) for t in TYPES.values()}
     elif kind == "property":
@@ -295,7 +290,7 @@ def suggest(kind: str) -> Response:
             for t in map(str.lower, texts)
         )
     ]
-    return _json({"result": found[cursor : cursor + 10]})
+    return jsonify({"result": found[cursor : cursor + 10]})
 
 
 def _suggestion(entry: Entry) -> dict:
@@ -334,7 +329,7 @@ def _unit(entity: str) -> UnitRow:
 def propose_properties() -> Response:
     """The properties a data extension offers for ``type``."""
     t = _type(_text(request.args.get("type", ""), "'type'"), "")
-    return _json({"type": t.id, "properties": about.proposals(t)[: _number("limit", 50, 1000)]})
+    return jsonify({"type": t.id, "properties": about.proposals(t)[: _number("limit", 50, 1000)]})
 
 
 @bp.get("/preview")
