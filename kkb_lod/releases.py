@@ -101,8 +101,7 @@ def check_servable(release: Path, mode: str) -> None:
     manifest = read_manifest(release)
     needed = store_dir(release) if mode == "disk" else nquads_dump(release)
     if not needed.exists() or mode == "disk" and manifest.get("store") is False:
-        raise FileNotFoundError(f"the release {release} cannot be served from {mode}: "
-                                f"{needed} is missing")
+        raise FileNotFoundError(f"the release {release} cannot be served from {mode}: {needed} is missing")
 
 
 class BuildBusy(RuntimeError):

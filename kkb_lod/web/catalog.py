@@ -35,7 +35,6 @@ from kkb_lod.web.resources import document
 
 bp = Blueprint("catalog", __name__)
 EXAMPLES = (("kkb", "62.04.06.2020"), ("village", "62.04.06.2020"), ("district", "62.04.05"))
-RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt11", "rdfxml": "xml"}
 
 
 def figures() -> Figures:
@@ -249,7 +248,7 @@ def void() -> Response:
 def _graph(graph: Graph, fmt: Format, lang: str, link: str, titles: tuple[str, str]) -> str:
     """A description graph in ``fmt``; as a page, its Turtle and links to its formats."""
     if fmt.kind != "page":
-        return graph.serialize(format=RDFLIB_FORMATS[fmt.name])
+        return graph.serialize(format=fmt.rdflib)
     return render_template(
         "graph.html",
         lang=lang,
