@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kkb_lod import __version__, reference
+from kkb_lod import __version__, changes, reference
 from kkb_lod._convert import to_ox
 from kkb_lod.catalog import REFERENCE_DUMP
 from kkb_lod.checks import check_registry
@@ -92,15 +92,18 @@ def map_graphs(settings: Settings, progress: Progress = lambda _: None) -> dict[
     check_registry(registry)
     progress(f"mapping {len(registry.kkb)} KKB, {len(registry.units)} administrative units")
     mint = Minter(settings.base_iri)
-    graphs = {name: to_graph(triples) for name, triples
-              in map_registry(registry, mint, reference=national_reference(settings)).items()}
+    graphs = {
+        name: to_graph(triples)
+        for name, triples in map_registry(registry, mint, reference=national_reference(settings)).items()
+    }
     graphs[LINKS] = to_graph(link_triples(*links(settings, registry), mint))
     graphs[ONTOLOGY] = load_ontology()
     return graphs
 
 
-def map_and_validate(settings: Settings, progress: Progress = lambda _: None
-                     ) -> tuple[ox.Dataset, dict[str, int], Report]:
+def map_and_validate(
+    settings: Settings, progress: Progress = lambda _: None
+) -> tuple[ox.Dataset, dict[str, int], Report]:
     """Map the registry folder (:func:`map_graphs`) and validate it; nothing is written."""
     graphs = map_graphs(settings, progress)
     mint = Minter(settings.base_iri)
@@ -117,8 +120,9 @@ def map_and_validate(settings: Settings, progress: Progress = lambda _: None
     return dataset, {name: len(graph) for name, graph in graphs.items()}, report
 
 
-def validate_registry(settings: Settings, progress: Progress = lambda _: None,
-                      shapes: Graph | None = None) -> tuple[dict[str, int], Report]:
+def validate_registry(
+    settings: Settings, progress: Progress = lambda _: None, shapes: Graph | None = None
+) -> tuple[dict[str, int], Report]:
     """Validate the registry folder as a build would, publishing nothing: (triples per graph, report).
 
     Mapped as a build maps (N-Quads streamed to part files), bulk-loaded into a scratch store
@@ -140,16 +144,17 @@ def validate_registry(settings: Settings, progress: Progress = lambda _: None,
         progress(f"bulk loading a scratch {settings.validation_store} store")
         on_disk = settings.validation_store == "disk"
         store = _load(parts, Path(scratch) / "store" if on_disk else None)
-        counts = {names[row["g"].value]: int(row["n"].value) for row in store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+        counts = {
+            names[row["g"].value]: int(row["n"].value)
+            for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        }
         progress(f"validating {sum(counts.values()):,} triples against shapes/ (SPARQL engine)")
         report = validate_store(store, shapes)
         del store
     return counts, report
 
 
-def build(settings: Settings, progress: Progress = lambda _: None,
-          validate: bool = True) -> BuildResult:
+def build(settings: Settings, progress: Progress = lambda _: None, validate: bool = True) -> BuildResult:
     """Build a release from ``settings.data_dir`` into ``settings.build_dir`` and make it current.
 
     One build at a time per build folder (an exclusive lock); leftovers of a build that was killed
@@ -194,9 +199,13 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         expected = expected_triples(registry, settings)
         meter = Meter(progress, expected)
         progress(f"mapping to N-Quads in {mapped.name}/ (streamed to disk, sorted part by part)")
-        written, _ = write_nquads(_graphs(settings, registry), mapped, meter,
-                                  lambda part: sorts.append(sorter.submit(_sort_part, part)),
-                                  part_lines=min(max(expected // 8, 50_000), PART_LINES))
+        written, _ = write_nquads(
+            _graphs(settings, registry),
+            mapped,
+            meter,
+            lambda part: sorts.append(sorter.submit(_sort_part, part)),
+            part_lines=min(max(expected // 8, 50_000), PART_LINES),
+        )
         progress(meter.line() + f"; {written:,} statements written")
         names = _graph_names(settings, registry)
         del registry  # the rows (hundreds of MB nationally) are not needed by the later stages
@@ -241,12 +250,21 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         counts = {name: by_graph.get(str(mint.graph(name)), 0) for name in names}
         quads = sum(by_graph.values())
         manifest = {
-            "id": release_id, "created": started.isoformat(), "kkb_lod": __version__,
-            "base_iri": settings.base_iri, "triples": triples, "quads": quads, "graphs": counts,
-            "conforms": report.conforms if report else None, "validated": validate,
+            "id": release_id,
+            "created": started.isoformat(),
+            "kkb_lod": __version__,
+            "base_iri": settings.base_iri,
+            "triples": triples,
+            "quads": quads,
+            "graphs": counts,
+            "conforms": report.conforms if report else None,
+            "validated": validate,
             "store": settings.build_store == "disk",
-            "seconds": timings, "dumps": [asdict(d) for d in dumps],
+            "seconds": timings,
+            "dumps": [asdict(d) for d in dumps],
         }
+        manifest["changes"] = changes.record(root, partial, settings.base_iri, progress)
+        stage("changes")  # the change set against the current release: kkb_lod.changes
         write_manifest(partial, manifest)
         release = release_dir(root, release_id)
         partial.rename(release)
@@ -263,11 +281,19 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
 
 def _read(settings: Settings, progress: Progress) -> Registry:
     if (settings.data_dir / SYNTHETIC_MARKER).exists() and SYNTHETIC_SPACE not in settings.base_iri:
-        raise InputError([Problem(
-            SYNTHETIC_MARKER, None, None, None,
-            f"this registry folder is synthetic (benchmarks/synth.py); build it only under a "
-            f"synthetic base IRI containing '{SYNTHETIC_SPACE}' (KKB_BASE_IRI), not "
-            f"{settings.base_iri}")])
+        raise InputError(
+            [
+                Problem(
+                    SYNTHETIC_MARKER,
+                    None,
+                    None,
+                    None,
+                    f"this registry folder is synthetic (benchmarks/synth.py); build it only under a "
+                    f"synthetic base IRI containing '{SYNTHETIC_SPACE}' (KKB_BASE_IRI), not "
+                    f"{settings.base_iri}",
+                )
+            ]
+        )
     progress(f"reading registry {settings.data_dir}")
     registry = read_registry(settings.data_dir, area=settings.area_codes)
     check_registry(registry)
@@ -282,8 +308,10 @@ def graph_dump(folder: Path, graph: str, name: str) -> Dump:
     """The triples of one named graph of ``folder/kkb.nq`` as gzipped N-Triples ``name`` (sorted
     and unique as kkb.nq is; no time stamp in the gzip header, so the file is reproducible)."""
     tail = f" <{graph}> .\n"
-    with open(folder / "kkb.nq", encoding="utf-8") as quads, \
-            gzip.GzipFile(folder / name, "wb", compresslevel=6, mtime=0) as out:
+    with (
+        open(folder / "kkb.nq", encoding="utf-8") as quads,
+        gzip.GzipFile(folder / name, "wb", compresslevel=6, mtime=0) as out,
+    ):
         for line in quads:
             if line.endswith(tail):
                 out.write((line[: -len(tail)] + " .\n").encode("utf-8"))
@@ -318,8 +346,9 @@ def _graph_names(settings: Settings, registry: Registry) -> list[str]:
 def _graphs(settings: Settings, registry: Registry) -> Iterator[tuple[str, Iterable]]:
     """(graph IRI, triples) of every named graph of a release, lazily."""
     mint = Minter(settings.base_iri)
-    for name, triples in map_registry(registry, mint, nquads=True,
-                                      reference=national_reference(settings)).items():
+    for name, triples in map_registry(
+        registry, mint, nquads=True, reference=national_reference(settings)
+    ).items():
         yield str(mint.graph(name)), triples
     yield str(mint.graph(LINKS)), link_triples(*links(settings, registry), mint)
     yield str(mint.graph(ONTOLOGY)), load_ontology()
@@ -340,10 +369,10 @@ def links(settings: Settings, registry: Registry) -> tuple[list[Decision], Snaps
     decisions, snapshot = link_units(settings.data_dir, registry.units)
     if settings.reference == "all":
         own = {u.code for u in registry.units}
-        others = tuple(u for u in reference.national_units()
-                       if u.level in ("province", "regency") and u.code not in own)
-        decisions += [d for d in match_units(others, wikidata_snapshot(), {})
-                      if d.status == "linked"]
+        others = tuple(
+            u for u in reference.national_units() if u.level in ("province", "regency") and u.code not in own
+        )
+        decisions += [d for d in match_units(others, wikidata_snapshot(), {}) if d.status == "linked"]
     return decisions, snapshot
 
 
@@ -351,5 +380,4 @@ def expected_triples(registry: Registry, settings: Settings | None = None) -> in
     """A rough size of the mapped dataset, for the progress ETA only."""
     per_row = {"units": 15, "kkb": 11, "kkb_years": 9, "activities": 20, "observations": 7}
     national = len(reference.national_units()) if settings and settings.reference == "all" else 0
-    return 700 + 15 * national + sum(n * len(getattr(registry, name, ()))
-                                      for name, n in per_row.items())
+    return 700 + 15 * national + sum(n * len(getattr(registry, name, ())) for name, n in per_row.items())
