@@ -47,7 +47,8 @@ def test_same_input_gives_byte_identical_dumps(built: BuildResult, tmp_path: Pat
     again = build(Settings(data_dir=DATA, build_dir=tmp_path, base_iri=BASE))
     for name in ("kkb.nt", "kkb.nq", "kkb.nt.gz"):
         assert (again.release / "dumps" / name).read_bytes() == (
-            built.release / "dumps" / name).read_bytes(), name
+            built.release / "dumps" / name
+        ).read_bytes(), name
 
 
 def test_bad_input_keeps_the_last_good_build(data_copy: Path, tmp_path: Path) -> None:
@@ -61,22 +62,30 @@ def test_bad_input_keeps_the_last_good_build(data_copy: Path, tmp_path: Path) ->
     assert [p.name for p in (settings.build_dir / "releases").iterdir()] == [good.name]
 
 
-@pytest.mark.parametrize(("where", "build_store"),
-                         [("memory", "disk"), ("disk", "disk"), ("disk", "none")])
+@pytest.mark.parametrize(("where", "build_store"), [("memory", "disk"), ("disk", "disk"), ("disk", "none")])
 def test_shacl_violation_keeps_the_last_good_build(
-    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str,
-    build_store: str
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, build_store: str
 ) -> None:
-    settings = Settings(data_dir=data_copy, build_dir=tmp_path / "out", base_iri=BASE,
-                        validation_store=where, build_store=build_store)
+    settings = Settings(
+        data_dir=data_copy,
+        build_dir=tmp_path / "out",
+        base_iri=BASE,
+        validation_store=where,
+        build_store=build_store,
+    )
     good = build(settings).release
     real = pipeline.map_registry
 
     def broken(registry, mint, **options):  # a KKB designation with no village: a mapping bug
         graphs = real(registry, mint, **options)
         orphan = URIRef(BASE + "id/kkb/62.04.01.1099")
-        graphs["registry"] = iter([*graphs["registry"], (orphan, RDF.type, KKB.KKBDesignation),
-                                   (orphan, KKB.designationYear, Literal("2021"))])
+        graphs["registry"] = iter(
+            [
+                *graphs["registry"],
+                (orphan, RDF.type, KKB.KKBDesignation),
+                (orphan, KKB.designationYear, Literal("2021")),
+            ]
+        )
         return graphs
 
     monkeypatch.setattr(pipeline, "map_registry", broken)
@@ -92,16 +101,22 @@ def test_a_build_without_the_disk_store(built: BuildResult, tmp_path: Path, wher
     checks used on disk); served from memory as ever, refused from disk with what to do."""
     from kkb_lod.store import OxigraphStore, StoreError
 
-    result = build(Settings(data_dir=DATA, build_dir=tmp_path, base_iri=BASE,
-                            build_store="none", validation_store=where))
+    result = build(
+        Settings(data_dir=DATA, build_dir=tmp_path, base_iri=BASE, build_store="none", validation_store=where)
+    )
     manifest = json.loads((result.release / "manifest.json").read_text())
     assert manifest["store"] is False and manifest["conforms"] is True
     assert json.loads((built.release / "manifest.json").read_text())["store"] is True
-    assert sorted(p.name for p in result.release.iterdir()) == ["dumps", "manifest.json",
-                                                                "report.ttl"]
+    assert sorted(p.name for p in result.release.iterdir()) == [
+        "changes.json",
+        "dumps",
+        "manifest.json",
+        "report.ttl",
+    ]
     for name in ("kkb.nq", "kkb.nt", "kkb.ttl"):
         assert (result.release / "dumps" / name).read_bytes() == (
-            built.release / "dumps" / name).read_bytes(), name
+            built.release / "dumps" / name
+        ).read_bytes(), name
     assert OxigraphStore.from_release(result.release, "memory").count() == result.quads
     with pytest.raises(StoreError, match="no on-disk store.*KKB_STORE=memory.*KKB_BUILD_STORE=disk"):
         OxigraphStore.from_release(result.release, "disk")
@@ -155,8 +170,9 @@ cli.cli(sys.argv[2:], prog_name="kkb-lod")
 """
 
 
-@pytest.mark.parametrize("stage", ["reading registry", "mapping to N-Quads", "bulk loading",
-                                   "validating against", "writing dumps"])
+@pytest.mark.parametrize(
+    "stage", ["reading registry", "mapping to N-Quads", "bulk loading", "validating against", "writing dumps"]
+)
 def test_ctrl_c_stops_a_build_cleanly(tmp_path: Path, stage: str) -> None:
     """SIGINT (Ctrl-C) at each stage of a build: the partial release is removed at once, the
     good one stays current, and nothing else is published."""
@@ -166,8 +182,11 @@ def test_ctrl_c_stops_a_build_cleanly(tmp_path: Path, stage: str) -> None:
     out = tmp_path / "out"
     good = build(Settings(data_dir=DATA, build_dir=out, base_iri=BASE)).release
     good_nt = (good / "dumps" / "kkb.nt").read_bytes()
-    done = subprocess.run([sys.executable, "-c", CTRL_C_AT, stage, "build", "--data", str(DATA),
-                           "--out", str(out)], capture_output=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AT, stage, "build", "--data", str(DATA), "--out", str(out)],
+        capture_output=True,
+        timeout=300,
+    )
     err = done.stderr.decode()
     assert done.returncode == 1 and err.rstrip().endswith("Aborted!"), err
     assert f"] {stage}" in err and b"Built" not in done.stdout
@@ -203,7 +222,8 @@ def test_streamed_build_is_isomorphic_to_the_in_memory_mapping(built: BuildResul
     dumped.parse(built.release / "dumps" / "kkb.nq", format="nquads")
     mint = Minter(BASE)
     assert {str(g.identifier) for g in dumped.graphs() if len(g)} == {
-        str(mint.graph(name)) for name in expected}
+        str(mint.graph(name)) for name in expected
+    }
     for name, graph in expected.items():
         assert isomorphic(dumped.graph(mint.graph(name)), graph), name
     assert built.graphs == {name: len(graph) for name, graph in expected.items()}
@@ -234,12 +254,14 @@ def test_validate_registry_agrees_with_the_rdflib_mapping(tmp_path: Path, where:
 
     settings = Settings(data_dir=DATA, base_iri=BASE, validation_store=where)
     expected = map_graphs(settings)
-    strict = load_shapes() + Graph().parse(data="""
+    strict = load_shapes() + Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix kkb: <https://w3id.org/kkb/def#> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <urn:x:Short> a sh:NodeShape ; sh:targetClass kkb:Village ;
             sh:property [ sh:path rdfs:label ; sh:maxLength 8 ; sh:message "short label" ] .""",
-        format="turtle")
+        format="turtle",
+    )
     tempfile.tempdir = str(tmp_path)
     try:
         counts, report = validate_registry(settings)
@@ -257,8 +279,9 @@ def test_a_registry_of_no_kkb_builds(tmp_path: Path) -> None:
     """Issue #16: a new registry (the kkb table's header and nothing else) builds and validates."""
     registry = tmp_path / "data" / "registry"
     registry.mkdir(parents=True)
-    (registry / "kkb.csv").write_text("village_code,village_name,district_code,district_name\n",
-                                      encoding="utf-8")
+    (registry / "kkb.csv").write_text(
+        "village_code,village_name,district_code,district_name\n", encoding="utf-8"
+    )
     result = build(Settings(data_dir=tmp_path / "data", build_dir=tmp_path / "build", base_iri=BASE))
     assert result.graphs["registry"] == 0 and result.graphs["regions"] == 0
     assert result.graphs["ontology"] > 0

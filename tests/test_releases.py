@@ -47,7 +47,8 @@ def some_releases(root: Path, n: int) -> list[Path]:
 
 
 def test_the_swap_never_leaves_current_missing_or_incomplete(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every file-system call of the swap is watched: before and after each, ``current`` is a
     complete release (the old one, then the new one). Removing the link and making a new one
     (two calls) would leave a moment with no ``current``."""
@@ -81,9 +82,10 @@ def test_prune_keeps_the_newest_current_and_pinned(tmp_path: Path) -> None:
     point_current(tmp_path, made[1])  # an operator rolled back to an old one
     pinned = pin(made[0])
     removed = prune(tmp_path)
-    assert removed == made[2:7 - KEEP_RELEASES]
+    assert removed == made[2 : 7 - KEEP_RELEASES]
     assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == [
-        p.name for p in (made[0], made[1], *made[-KEEP_RELEASES:])]
+        p.name for p in (made[0], made[1], *made[-KEEP_RELEASES:])
+    ]
     pinned.close()
     assert prune(tmp_path) == [made[0]]
     assert not list((tmp_path / "releases").glob(".*"))  # nothing left half-removed
@@ -92,11 +94,16 @@ def test_prune_keeps_the_newest_current_and_pinned(tmp_path: Path) -> None:
 @contextmanager
 def pinning_process(build_dir: Path) -> Iterator[subprocess.Popen]:
     """Another process that pins ``current`` of ``build_dir`` and says so, then waits."""
-    code = ("import sys, time; from pathlib import Path; from kkb_lod.releases import pin_current;"
-            "p = pin_current(Path(sys.argv[1])); print(p.path.name, flush=True); time.sleep(600)")
-    process = subprocess.Popen([sys.executable, "-c", code, str(build_dir)],
-                               stdout=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": pythonpath()})
+    code = (
+        "import sys, time; from pathlib import Path; from kkb_lod.releases import pin_current;"
+        "p = pin_current(Path(sys.argv[1])); print(p.path.name, flush=True); time.sleep(600)"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, str(build_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": pythonpath()},
+    )
     try:
         assert process.stdout is not None
         process.stdout.readline()  # pinned
@@ -120,7 +127,8 @@ def test_a_pin_lasts_as_long_as_its_process(tmp_path: Path) -> None:
 
 
 def test_a_forked_process_keeps_the_pin_after_its_parent_lets_go(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The gunicorn case: workers forked while the master held a release keep it pinned after
     the master has moved on (a reload), until they end."""
     monkeypatch.setattr(releases, "_HELD", None)  # this process is no master after the test
@@ -146,8 +154,7 @@ def test_a_forked_process_keeps_the_pin_after_its_parent_lets_go(
     assert prune(tmp_path) == [made[0]]
 
 
-def test_a_server_holds_only_a_release_it_can_serve(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_server_holds_only_a_release_it_can_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A reload onto a release the workers could not open keeps the release held before (the
     check reads no data: the files the workers would open are there)."""
     monkeypatch.setattr(releases, "_HELD", None)
@@ -228,12 +235,16 @@ def test_leftovers_of_a_killed_prune_are_removed(tmp_path: Path) -> None:
 
 
 def test_running_servers_tells_live_from_stale(tmp_path: Path) -> None:
-    code = ("import sys, time; from pathlib import Path; from kkb_lod.releases import "
-            "announce_server; announce_server(Path(sys.argv[1])); print(flush=True); "
-            "time.sleep(600)")
-    process = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)],
-                               stdout=subprocess.PIPE, env={**os.environ,
-                                                           "PYTHONPATH": pythonpath()})
+    code = (
+        "import sys, time; from pathlib import Path; from kkb_lod.releases import "
+        "announce_server; announce_server(Path(sys.argv[1])); print(flush=True); "
+        "time.sleep(600)"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": pythonpath()},
+    )
     try:
         assert process.stdout is not None
         process.stdout.readline()
@@ -261,12 +272,15 @@ def test_prune_leaves_what_is_not_a_release_and_removes_an_incomplete_one(tmp_pa
     (tmp_path / "releases" / ".20260109T000000000000Z.partial").mkdir()
     assert prune(tmp_path) == [made[0]]
     assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == [
-        ".20260109T000000000000Z.partial", *(p.name for p in made[1:])]
+        ".20260109T000000000000Z.partial",
+        *(p.name for p in made[1:]),
+    ]
 
 
 @pytest.mark.parametrize("failures", [1, releases.PIN_ATTEMPTS - 1, releases.PIN_ATTEMPTS])
 def test_pin_current_tries_again_as_often_as_it_says(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failures: int) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failures: int
+) -> None:
     """Each failed pin means a build pruned the release meanwhile: ``current`` is read again,
     up to PIN_ATTEMPTS times in all, and the last failure is raised."""
     some_releases(tmp_path, 1)
@@ -291,8 +305,7 @@ def test_pin_current_tries_again_as_often_as_it_says(
         assert len(calls) == releases.PIN_ATTEMPTS
 
 
-def test_a_release_with_its_store_is_held_from_disk(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_release_with_its_store_is_held_from_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The other side of the refusals above: a release built with its on-disk store can be
     served from disk; ``held`` answers only for the build folder it was made for."""
     monkeypatch.setattr(releases, "_HELD", None)
@@ -314,7 +327,6 @@ def test_no_build_yet_says_to_build(tmp_path: Path) -> None:
         current_release(tmp_path)
 
 
-
 def test_a_manifest_records_the_base_iri() -> None:
     with pytest.raises(ValueError, match="records the base_iri"):
         releases.write_manifest(Path("unused"), {"id": "R"})
@@ -330,3 +342,57 @@ def test_one_build_at_a_time_and_a_killed_builds_leftovers_go(tmp_path: Path) ->
                 pass
     with releases.building(tmp_path):  # let go when the first build ended
         pass
+
+
+def manifest_at(release: Path, **facts: object) -> None:
+    (release / "manifest.json").write_text(json.dumps({"id": release.name, **facts}))
+
+
+def test_a_new_release_follows_the_current_one(tmp_path: Path) -> None:
+    old = fake_release(tmp_path, "20260101T000000000000Z")
+    manifest_at(
+        old,
+        created="2026-01-01T00:00:00+00:00",
+        first_issued="2025-06-01T00:00:00+00:00",
+        version=4,
+        previous="20251201T000000000000Z",
+    )
+    point_current(tmp_path, old)
+    folder = releases.partial_dir(tmp_path, "20260102T000000000000Z")
+    folder.mkdir(parents=True)
+    releases.write_manifest(
+        folder, {"id": folder.name, "base_iri": "https://x.example/", "created": "2026-01-02T00:00:00+00:00"}
+    )
+    made = releases.read_manifest(folder)
+    assert (made["previous"], made["version"], made["first_issued"]) == (
+        old.name,
+        5,
+        "2025-06-01T00:00:00+00:00",
+    )
+
+
+def test_the_first_release_of_a_build_folder_starts_its_lineage(tmp_path: Path) -> None:
+    folder = releases.partial_dir(tmp_path, "20260102T000000000000Z")
+    folder.mkdir(parents=True)
+    releases.write_manifest(
+        folder, {"id": "R", "base_iri": "https://x.example/", "created": "2026-01-02T00:00:00+00:00"}
+    )
+    made = releases.read_manifest(folder)
+    assert (made["previous"], made["version"], made["first_issued"]) == (None, 1, "2026-01-02T00:00:00+00:00")
+
+
+@pytest.mark.parametrize(
+    "lineage",
+    [{}, {"version": "2"}, {"version": True}, {"version": 0}, {"first_issued": 7, "previous": ["x"]}],
+)
+def test_an_older_manifest_reads_as_the_first_of_its_lineage(tmp_path: Path, lineage: dict) -> None:
+    old = fake_release(tmp_path, "20260101T000000000000Z")
+    manifest_at(old, created="2026-01-01T00:00:00+00:00", **lineage)
+    made = releases.read_manifest(old)
+    assert (made["previous"], made["version"], made["first_issued"]) == (None, 1, "2026-01-01T00:00:00+00:00")
+    point_current(tmp_path, old)  # and the release after it is its version 2
+    assert releases.lineage(releases.previous_release(tmp_path), "later") == {
+        "previous": old.name,
+        "first_issued": "2026-01-01T00:00:00+00:00",
+        "version": 2,
+    }

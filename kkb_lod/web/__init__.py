@@ -64,10 +64,11 @@ def kkb() -> Kkb:
     return cast(Kkb, current_app.extensions["kkb"])
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None,
-               release: dict[str, Any] | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, store: Store | None = None, release: dict[str, Any] | None = None
+) -> Flask:
     """Build the app. Without a store, open the one ``settings`` names, with its manifest."""
-    from kkb_lod.web import catalog, ops, reconcile, resources, sparql
+    from kkb_lod.web import catalog, ops, reconcile, releases, resources, sparql
     from kkb_lod.web._pages import Pages
 
     settings = settings or load_settings()
@@ -76,26 +77,37 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         settings = for_release(settings, release)  # the base IRI the release was built with
     app = Flask(__name__)
     app.extensions["kkb"] = Kkb(
-        settings, store, release or {},
+        settings,
+        store,
+        release or {},
         ThreadPoolExecutor(settings.max_queries, thread_name_prefix="kkb-sparql-query"),
         threading.BoundedSemaphore(settings.max_queries),
-        Watchdog(max(settings.query_hard_limit, settings.query_timeout)), ops.Metrics(),
-        Pages(Minter(settings.base_iri)), Table() if settings.rate_limit else None)
+        Watchdog(max(settings.query_hard_limit, settings.query_timeout)),
+        ops.Metrics(),
+        Pages(Minter(settings.base_iri)),
+        Table() if settings.rate_limit else None,
+    )
     app.after_request(common_headers)
     app.register_error_handler(HTTPException, plain_error)  # also a bug's 500, once logged
     app.register_error_handler(StoreError, store_fault)
-    app.register_error_handler(BadHost, lambda _: plain_error(BadRequest(
-        "The Host header is not a host name this server can answer for (each label between "
-        "dots 1 to 63 characters).")))
+    app.register_error_handler(
+        BadHost,
+        lambda _: plain_error(
+            BadRequest(
+                "The Host header is not a host name this server can answer for (each label between "
+                "dots 1 to 63 characters)."
+            )
+        ),
+    )
     if BodyParseError is not None:
         app.register_error_handler(BodyParseError, unreadable_body)
     ops.init_app(app)
-    for module in (sparql, catalog, resources, reconcile):
+    for module in (sparql, catalog, resources, reconcile, releases):
         app.register_blueprint(module.bp)
     if settings.trusted_proxies:  # links for the scheme and host the client used (TLS at nginx)
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=0, x_proto=settings.trusted_proxies,
-            x_host=settings.trusted_proxies)
+            app.wsgi_app, x_for=0, x_proto=settings.trusted_proxies, x_host=settings.trusted_proxies
+        )
     return app
 
 
@@ -113,8 +125,10 @@ def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
     try:
         release = releases.read_manifest(path)
     except (OSError, ValueError) as err:
-        raise StoreError(f"the release {path} is damaged, its manifest.json unreadable ({err}); "
-                         "rebuild it with 'kkb-lod build'") from None
+        raise StoreError(
+            f"the release {path} is damaged, its manifest.json unreadable ({err}); "
+            "rebuild it with 'kkb-lod build'"
+        ) from None
     release["path"] = str(path)
     store = OxigraphStore.from_release(path, settings.store)
     if pin is not held:  # ours alone: kept as long as the store
@@ -130,7 +144,8 @@ def common_headers(response: Response) -> Response:
     if request.method == "OPTIONS":
         headers["Access-Control-Allow-Methods"] = CORS_METHODS
         headers["Access-Control-Allow-Headers"] = request.headers.get(
-            "Access-Control-Request-Headers", "Accept, Content-Type")
+            "Access-Control-Request-Headers", "Accept, Content-Type"
+        )
         headers["Access-Control-Max-Age"] = CORS_MAX_AGE
     release = kkb().release.get("id")
     if release:
@@ -160,8 +175,11 @@ def plain_error(error: HTTPException) -> Response:
     URLs to the request's ``Host``) and as plain text for programs; with the error's headers."""
     body = f"{error.code} {error.name}: {error.description}\n"
     browser = request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html"
-    if browser and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/plain"] \
-            and request_ctx.url_adapter is not None:
+    if (
+        browser
+        and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/plain"]
+        and request_ctx.url_adapter is not None
+    ):
         from kkb_lod.web._pages import page_lang
 
         html = render_template("error.html", lang=page_lang(), error=error)

@@ -48,31 +48,58 @@ def figures() -> Figures:
         } ORDER BY ?r""")
     publisher = str(minter().mint("org", PUBLISHER))
     names = select(f'SELECT ?n WHERE {{ <{publisher}> rdfs:label ?n FILTER(lang(?n) = "id") }}')
-    classes = {r["c"]: int(r["n"]) for r in select(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")}
-    properties = {r["p"]: int(r["n"]) for r in select(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
+    classes = {
+        r["c"]: int(r["n"])
+        for r in select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+    }
+    properties = {
+        r["p"]: int(r["n"]) for r in select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
+    }
     graph = str(minter().graph(REFERENCE))
-    levels = {"Province": "province", "RegencyOrCity": "regency", "District": "district",
-              "Village": "village"}
-    reference = {levels[r["c"].rsplit("#", 1)[1]]: int(r["n"]) for r in select(f"""
+    levels = {
+        "Province": "province",
+        "RegencyOrCity": "regency",
+        "District": "district",
+        "Village": "village",
+    }
+    reference = {
+        levels[r["c"].rsplit("#", 1)[1]]: int(r["n"])
+        for r in select(f"""
         SELECT ?c (COUNT(?u) AS ?n) WHERE {{ GRAPH <{graph}> {{
           VALUES ?c {{ kkb:Province kkb:RegencyOrCity kkb:District kkb:Village }} ?u a ?c }}
-        }} GROUP BY ?c""")}
-    provinces = tuple(r["u"] for r in select(f"""SELECT ?u WHERE {{ GRAPH <{graph}> {{
-        ?u a kkb:Province }} }} ORDER BY ?u""")) if reference else ()
+        }} GROUP BY ?c""")
+    }
+    provinces = (
+        tuple(
+            r["u"]
+            for r in select(f"""SELECT ?u WHERE {{ GRAPH <{graph}> {{
+        ?u a kkb:Province }} }} ORDER BY ?u""")
+        )
+        if reference
+        else ()
+    )
     return Figures(
-        reference_units=reference, reference_graph=graph if reference else "", provinces=provinces,
-        triples=int(one["t"]), entities=int(ours["e"]), distinct_subjects=int(one["s_"]),
-        distinct_objects=int(one["o_"]), kkb=int(kkb["n"]), districts=int(kkb["d"]),
-        villages=int(villages["n"]), years=tuple(years), publisher=publisher,
+        reference_units=reference,
+        reference_graph=graph if reference else "",
+        provinces=provinces,
+        triples=int(one["t"]),
+        entities=int(ours["e"]),
+        distinct_subjects=int(one["s_"]),
+        distinct_objects=int(one["o_"]),
+        kkb=int(kkb["n"]),
+        districts=int(kkb["d"]),
+        villages=int(villages["n"]),
+        years=tuple(years),
+        publisher=publisher,
         publisher_name=names[0]["n"] if names else "kkb-lod",
         spatial=tuple(r["r"] for r in places),
         area=tuple(sorted({r["name"] for r in places if r.get("name")})),
         area_provinces=tuple(sorted({r["province"] for r in places if r.get("province")})),
         centroids={r["r"]: f"POINT({r['long']} {r['lat']})" for r in places if r["lat"]},
-        classes=classes, properties=properties,
-        examples=tuple(str(minter().mint(kind, key)) for kind, key in EXAMPLES))
+        classes=classes,
+        properties=properties,
+        examples=tuple(str(minter().mint(kind, key)) for kind, key in EXAMPLES),
+    )
 
 
 def current_figures() -> Figures:
@@ -89,10 +116,18 @@ def site() -> str:
 def landing() -> Response:
     """What the dataset is, its figures, and where to go next (with schema.org JSON-LD)."""
     lang = page_lang()
-    html = remembered(("/", site(), lang), lambda: render_template(
-        "index.html", lang=lang, figures=current_figures(), release=release(),
-        schema=_schema_org(current_figures(), release()), formats=for_kind("graph"),
-        **landing_view(lang)))
+    html = remembered(
+        ("/", site(), lang),
+        lambda: render_template(
+            "index.html",
+            lang=lang,
+            figures=current_figures(),
+            release=release(),
+            schema=_schema_org(current_figures(), release()),
+            formats=for_kind("graph"),
+            **landing_view(lang),
+        ),
+    )
     return cacheable(Response(html, mimetype="text/html"), f"landing|{site()}", negotiated=False)
 
 
@@ -100,24 +135,38 @@ def _schema_org(f: Figures, made: dict) -> str:
     """schema.org ``Dataset`` for search engines, as JSON safe inside a <script> element."""
     (title_id, title_en), (area_id, area_en) = dataset_title(f), area_names(f)
     schema = {
-        "@context": "https://schema.org/", "@type": "Dataset",
-        "name": title_en, "alternateName": title_id,
-        "description": (f"{f.kkb} Quality Family Villages (Kampung Keluarga Berkualitas) in "
-                        f"{f.districts} districts{' of ' + area_en if area_en else ''}"
-                        f"{', ' + ', '.join(f.area_provinces) if f.area_provinces else ''}, "
-                        "Indonesia, as linked open data, with the provenance of every fact."),
-        "url": site(), "sameAs": site() + "catalog#dataset",
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": title_en,
+        "alternateName": title_id,
+        "description": (
+            f"{f.kkb} Quality Family Villages (Kampung Keluarga Berkualitas) in "
+            f"{f.districts} districts{' of ' + area_en if area_en else ''}"
+            f"{', ' + ', '.join(f.area_provinces) if f.area_provinces else ''}, "
+            "Indonesia, as linked open data, with the provenance of every fact."
+        ),
+        "url": site(),
+        "sameAs": site() + "catalog#dataset",
         "license": "https://creativecommons.org/licenses/by/4.0/",
-        "inLanguage": ["id", "en"], "isAccessibleForFree": True,
+        "inLanguage": ["id", "en"],
+        "isAccessibleForFree": True,
         "keywords": ["Kampung Keluarga Berkualitas", "Bangga Kencana", "family planning"],
-        "spatialCoverage": {"@type": "Place", "name": ", ".join(
-            [area_id, *f.area_provinces, "Indonesia"] if area_id else ["Indonesia"])},
+        "spatialCoverage": {
+            "@type": "Place",
+            "name": ", ".join([area_id, *f.area_provinces, "Indonesia"] if area_id else ["Indonesia"]),
+        },
         "temporalCoverage": f"{min(f.years)}/{max(f.years)}" if f.years else None,
         "dateModified": made.get("created"),
         "creator": {"@type": "GovernmentOrganization", "name": f.publisher_name},
-        "distribution": [{"@type": "DataDownload", "contentUrl": f"{site()}dumps/{d['name']}",
-                          "encodingFormat": d["media_type"], "contentSize": str(d["size"])}
-                         for d in made.get("dumps", [])],
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "contentUrl": f"{site()}dumps/{d['name']}",
+                "encodingFormat": d["media_type"],
+                "contentSize": str(d["size"]),
+            }
+            for d in made.get("dumps", [])
+        ],
     }
     text = json.dumps({k: v for k, v in schema.items() if v is not None}, ensure_ascii=False)
     return text.replace("<", "\\u003c")  # no "</script>" can end the element early
@@ -127,26 +176,49 @@ def _schema_org(f: Figures, made: dict) -> str:
 @bp.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None) -> Response:
     """The DCAT-AP 3 description of the catalog, dataset, distributions and SPARQL service."""
-    return document("/catalog", f"/catalog|{site()}", suffix, lambda fmt, lang: _graph(
-        describe_catalog(site(), release(), current_figures()), fmt, lang, "/catalog.{}",
-        ("Katalog DCAT", "DCAT catalogue")))
+    return document(
+        "/catalog",
+        f"/catalog|{site()}",
+        suffix,
+        lambda fmt, lang: _graph(
+            describe_catalog(site(), release(), current_figures()),
+            fmt,
+            lang,
+            "/catalog.{}",
+            ("Katalog DCAT", "DCAT catalogue"),
+        ),
+    )
 
 
 @bp.get("/.well-known/void")
 def void() -> Response:
     """The VoID description of the dataset (Turtle by default; any RDF format by Accept)."""
-    return document("/.well-known/void", f"/void|{site()}", None, lambda fmt, lang: _graph(
-        describe_void(site(), minter().base, release(), current_figures()), fmt, lang,
-        "/.well-known/void?format={}", ("Deskripsi VoID", "VoID")), suffix_routes=False)
+    return document(
+        "/.well-known/void",
+        f"/void|{site()}",
+        None,
+        lambda fmt, lang: _graph(
+            describe_void(site(), minter().base, release(), current_figures()),
+            fmt,
+            lang,
+            "/.well-known/void?format={}",
+            ("Deskripsi VoID", "VoID"),
+        ),
+        suffix_routes=False,
+    )
 
 
 def _graph(graph: Graph, fmt: Format, lang: str, link: str, titles: tuple[str, str]) -> str:
     """A description graph in ``fmt``; as a page, its Turtle and links to its formats."""
     if fmt.kind != "page":
         return graph.serialize(format=RDFLIB_FORMATS[fmt.name])
-    return render_template("graph.html", lang=lang, title=titles[lang != "id"],
-                           turtle=graph.serialize(format="turtle"),
-                           links=[(link.format(f.suffix), f) for f in for_kind("graph")])
+    return render_template(
+        "graph.html",
+        lang=lang,
+        title=titles[lang != "id"],
+        turtle=graph.serialize(format="turtle"),
+        links=[(link.format(f.suffix), f) for f in for_kind("graph")],
+    )
 
 
 @bp.get("/dumps/<name>")
@@ -162,19 +234,27 @@ def release_dump(release_id: str, name: str) -> Response:
     never change, so any cache may keep them for good (``immutable``)."""
     served = release().get("id")
     if release_id != served:
-        raise NotFound(f"release {release_id!r} is not served here; the current release is "
-                       f"{served!r}: /dumps/{served}/{name}")
+        raise NotFound(
+            f"release {release_id!r} is not served here; the current release is "
+            f"{served!r}: /dumps/{served}/{name}"
+        )
     return _dump_file(name, "public, max-age=31536000, immutable")
 
 
 def _dump_file(name: str, cache: str) -> Response:
     made = release()
-    entry = next((d for d in made.get("dumps", []) if d["name"] == name), None)
+    changed = made.get("changes") if isinstance(made.get("changes"), dict) else {}
+    entry = next((d for d in [*made.get("dumps", []), *changed.get("files", [])] if d["name"] == name), None)
     if entry is None or not made.get("path"):
         raise NotFound(f"no dump called {name!r}")
     path = Path(made["path"]) / "dumps" / entry["name"]
-    response = send_file(path, mimetype=entry["media_type"], etag=entry["sha256"],
-                         conditional=True, download_name=entry["name"])
+    response = send_file(
+        path,
+        mimetype=entry["media_type"],
+        etag=entry["sha256"],
+        conditional=True,
+        download_name=entry["name"],
+    )
     response.headers["Digest"] = f"sha-256={entry['sha256']}"
     response.headers["Cache-Control"] = cache
     return response
@@ -193,11 +273,15 @@ def sitemap(part: int | None) -> Response:
     file, or an index of parts (``/sitemap-1.xml`` …) of at most :data:`SITEMAP_URLS` URLs."""
     urls, host = sitemap_urls(), site().rstrip("/")
     if part is None and len(urls) > SITEMAP_URLS:
-        return _xml("sitemapindex", "".join(
-            f"<sitemap><loc>{escape(f'{host}/sitemap-{i}.xml')}</loc></sitemap>\n"
-            for i in range(1, -(-len(urls) // SITEMAP_URLS) + 1)))
+        return _xml(
+            "sitemapindex",
+            "".join(
+                f"<sitemap><loc>{escape(f'{host}/sitemap-{i}.xml')}</loc></sitemap>\n"
+                for i in range(1, -(-len(urls) // SITEMAP_URLS) + 1)
+            ),
+        )
     n = 1 if part is None else part
-    shown = urls[(n - 1) * SITEMAP_URLS: n * SITEMAP_URLS] if n >= 1 else []
+    shown = urls[(n - 1) * SITEMAP_URLS : n * SITEMAP_URLS] if n >= 1 else []
     if not shown:
         raise NotFound(f"no sitemap part {part}")
     return _xml("urlset", "".join(f"<url><loc>{escape(host + u)}</loc></url>\n" for u in shown))
@@ -207,16 +291,16 @@ def sitemap_urls() -> list[str]:
     """The paths of the sitemap: the landing page, then every resource of ours in IRI order.
     Asked once per release (one scan of the store: at national size, over 90,000 resources, ten
     seconds or more; paging it in SPARQL with ORDER BY/OFFSET took minutes)."""
+
     def scan() -> list[str]:
         base = minter().base
         rows = select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
             FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }}""")
-        return ["/", *sorted("/" + r["s"][len(base):] for r in rows if minter().owns(r["s"]))]
+        return ["/", *sorted("/" + r["s"][len(base) :] for r in rows if minter().owns(r["s"]))]
 
     return remembered(("sitemap",), scan)
 
 
 def _xml(root: str, body: str) -> Response:
     xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{SITEMAP_NS}">\n{body}</{root}>\n'
-    return cacheable(Response(xml, mimetype="application/xml"), f"{request.path}|{site()}",
-                     negotiated=False)
+    return cacheable(Response(xml, mimetype="application/xml"), f"{request.path}|{site()}", negotiated=False)
