@@ -32,7 +32,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from kkb_lod.dumps import describe_file
 from kkb_lod.releases import DUMPS, NQUADS, previous_release, read_manifest
@@ -237,7 +237,8 @@ def _gzip(stack: ExitStack, path: Path) -> BinaryIO:
     """``path`` to write gzip into, reproducibly: no time stamp and no file name in its header
     (as ``gzip -n`` writes the other dumps)."""
     raw = stack.enter_context(open(path, "wb"))
-    return stack.enter_context(gzip.GzipFile("", "wb", compresslevel=6, fileobj=raw, mtime=0))
+    packed = gzip.GzipFile("", "wb", compresslevel=6, fileobj=raw, mtime=0)
+    return cast(BinaryIO, stack.enter_context(packed))
 
 
 def diff(old: Path, new: Path, added: Path, removed: Path, bases: tuple[str, ...]) -> ChangeSet:

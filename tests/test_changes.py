@@ -268,3 +268,14 @@ def test_a_dump_cut_short_is_refused(tmp_path: Path) -> None:
     (tmp_path / "new.nq").write_bytes(b"")
     with pytest.raises(ValueError, match="no newline at its end"):
         changes.diff(tmp_path / "old.nq", tmp_path / "new.nq", tmp_path / "a", tmp_path / "r", (BASE,))
+
+
+def test_the_listing_keeps_the_first_few_and_counts_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(changes, "LISTED", 2)
+    found = changes.ChangeSet()
+    for n in range(5):
+        found.count("activities", "added", f"{BASE}id/activity/a-{n}")
+    assert found.resources["activities"]["added"] == 5
+    assert found.listed["activities"]["added"] == [f"{BASE}id/activity/a-0", f"{BASE}id/activity/a-1"]
+    assert found.summary() == "0 statements added, 0 removed (activities 5 added)"
+    assert changes.ChangeSet().summary() == "no change"

@@ -4,6 +4,7 @@ real ``kkb-lod serve``."""
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -193,3 +194,25 @@ def test_a_real_server_answers_with_the_change_set(build_dir: Path) -> None:
             urllib.request.urlopen(url + "/releases/nope", timeout=30)
         assert missing.value.code == 404
         assert b"is not served here" in missing.value.read()
+
+
+def test_long_lists_show_their_first_resources_and_the_count(
+    tmp_path: Path, served: list[tuple[dict, FlaskClient]], store: OxigraphStore
+) -> None:
+    made = {**served[2][0], "path": str(tmp_path)}
+    made["changes"] = {**made["changes"], "resources": {"units": {"added": 0, "removed": 0, "changed": 500}}}
+    shown = [f"{BASE}id/village/62.04.06.20{n:02d}" for n in range(10, 13)]
+    (tmp_path / changes.LISTING).write_text(json.dumps({"listed": {"units": {"changed": shown}}}))
+    client = create_app(Settings(data_dir=DATA, base_iri=BASE), store, made).test_client()
+    html = client.get("/changes?lang=en", headers=HTML).data.decode()
+    items = parse(html).one("#list-units-changed").all("li")
+    assert [li.text() for li in items] == shown
+    assert "The first 3 of 500" in text_of(html.encode())
+    assert ["Administrative units", "0", "0", "500"] in table_rows(parse(html).one("#change-counts"))
+
+
+def test_a_server_without_a_release_of_its_own_says_so(store: OxigraphStore) -> None:
+    client = create_app(Settings(data_dir=DATA, base_iri=BASE), store, {}).test_client()
+    for path in ("/changes", "/releases/20260101T000000000000Z"):
+        response = client.get(path)
+        assert response.status_code == 404 and b"serves no release of its own" in response.data

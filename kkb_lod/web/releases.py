@@ -44,6 +44,12 @@ def release_iri(release_id: str) -> str:
     return f"{minter().base}releases/{release_id}"
 
 
+def change_set(made: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's ``changes`` ({} for a release built before change sets)."""
+    found = made.get("changes")
+    return found if isinstance(found, dict) else {}
+
+
 def notes(made: dict[str, Any]) -> tuple[str, str]:
     """What the release changed, in a sentence (id, en)."""
     found = made.get("changes")
@@ -84,7 +90,7 @@ def describe_release(made: dict[str, Any], site: str) -> Graph:
         graph.add((node, DCAT.previousVersion, URIRef(release_iri(made["previous"]))))
     for lang, text in zip(("id", "en"), notes(made), strict=True):
         graph.add((node, ADMS.versionNotes, Literal(text, lang=lang)))
-    found = made.get("changes") if isinstance(made.get("changes"), dict) else {}
+    found = change_set(made)
     for entry in [*made.get("dumps", []), *found.get("files", [])]:
         dist = URIRef(f"{release_iri(rid)}#{entry['name']}")
         graph.add((node, DCAT.distribution, dist))
@@ -164,7 +170,7 @@ def _listing(made: dict[str, Any]) -> dict[str, Any]:
 
 def _kinds(made: dict[str, Any], listed: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """Per kind: its name, counts and the resources listed (IRI, local link) per status."""
-    found = made.get("changes") if isinstance(made.get("changes"), dict) else {}
+    found = change_set(made)
     counts = found.get("resources", {})
     shown = listed.get("listed", {})
     return [
