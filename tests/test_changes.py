@@ -277,5 +277,6 @@ def test_the_listing_keeps_the_first_few_and_counts_all(monkeypatch: pytest.Monk
         found.count("activities", "added", f"{BASE}id/activity/a-{n}")
     assert found.resources["activities"]["added"] == 5
     assert found.listed["activities"]["added"] == [f"{BASE}id/activity/a-0", f"{BASE}id/activity/a-1"]
-    assert found.summary() == "0 statements added, 0 removed (activities 5 added)"
+    found.added = 40
+    assert found.summary() == "40 statements added, 0 removed (activities 5 added)"
     assert changes.ChangeSet().summary() == "no change"
