@@ -106,17 +106,26 @@ class _Sink:
         self.key: bytes | None = None
         self.kind: str | None = None
         self.old = self.new = self.differs = False
+        self.subject = b""
+        self.grouped: tuple[bytes, str | None] = (b"", None)  # the last subject's resource, kind
+        self.per_graph: dict[bytes, list[int]] = {}  # graph → [added, removed]
 
     def _group(self, line: bytes) -> tuple[bytes, str | None]:
         """The resource a line is about (a KKB's parts belong to the KKB), and its kind."""
         subject = line[: line.index(b" ")]
+        if subject == self.subject:  # the lines of a subject come together
+            return self.grouped
+        self.subject = subject
         for prefix in self.prefixes:
             if subject.startswith(prefix):
                 kind, _, key = subject[len(prefix) : -1].partition(b"/")
                 if kind == b"kkb":
-                    return prefix + b"kkb/" + key.partition(b"/")[0], "kkb"
-                return subject, _KIND_OF.get(kind)
-        return subject, None
+                    self.grouped = prefix + b"kkb/" + key.partition(b"/")[0], "kkb"
+                else:
+                    self.grouped = subject, _KIND_OF.get(kind)
+                return self.grouped
+        self.grouped = subject, None
+        return self.grouped
 
     def _enter(self, line: bytes) -> None:
         key, kind = self._group(line)
@@ -147,22 +156,26 @@ class _Sink:
             self.old = True
             self.found.removed += 1
         cut = line.rindex(b" <")
-        graph = line[cut + 2 : line.rindex(b">")].decode()
-        counts = self.found.graphs.setdefault(graph, {"added": 0, "removed": 0})
-        counts["added" if added else "removed"] += 1
-        if line.find(_CLASSIFICATION, 0, cut) > 0:
+        counts = self.per_graph.get(graph := line[cut + 2 : line.rindex(b">")])
+        if counts is None:
+            counts = self.per_graph[graph] = [0, 0]
+        counts[not added] += 1
+        if _CLASSIFICATION in line and line.find(_CLASSIFICATION, 0, cut) > 0:
             subject = line[: line.index(b" ")]
             self.classified[subject] = self.classified.get(subject, 0) | (2 if added else 1)
         buffer = self.buffers[added]
         buffer.append(line)
         if len(buffer) >= _FLUSH:
-            self.out[added].writelines(buffer)
+            self.out[added].write(b"".join(buffer))  # GzipFile.writelines writes line by line
             buffer.clear()
 
     def finish(self) -> ChangeSet:
         self.close()
         for added, buffer in self.buffers.items():
-            self.out[added].writelines(buffer)
+            self.out[added].write(b"".join(buffer))
+        self.found.graphs = {
+            g.decode(): {"added": n[0], "removed": n[1]} for g, n in sorted(self.per_graph.items())
+        }
         for record, how in sorted(self.classified.items()):
             status = ("changed", "removed", "added", "changed")[how]
             self.found.count("classifications", status, record[1:-1].decode())
@@ -197,7 +210,8 @@ def _walk(a: Any, b: Any, sink: _Sink) -> None:
     """Walk two sorted unique files (bytes or mmaps, each empty or ending in a newline) in
     merged order, telling ``sink`` each differing line and the unchanged lines that border them."""
     i = j = 0
-    while i < len(a) or j < len(b):
+    na, nb = len(a), len(b)
+    while i < na or j < nb:
         n = _common_prefix(a, i, b, j)
         end = a.rfind(b"\n", i, i + n) + 1 if n else 0  # after the last whole common line
         if end:
@@ -207,9 +221,9 @@ def _walk(a: Any, b: Any, sink: _Sink) -> None:
                 sink.common(a[a.rfind(b"\n", i, end - 1) + 1 : end])
             j += end - i
             i = end
-        while i < len(a) or j < len(b):  # line by line until the files agree again
-            ea = a.find(b"\n", i) + 1 if i < len(a) else 0
-            eb = b.find(b"\n", j) + 1 if j < len(b) else 0
+        while i < na or j < nb:  # line by line until the files agree again
+            ea = a.find(b"\n", i) + 1 if i < na else 0
+            eb = b.find(b"\n", j) + 1 if j < nb else 0
             x, y = a[i:ea] if ea else None, b[j:eb] if eb else None
             if x == y:
                 break
