@@ -8,6 +8,10 @@ from kkb_lod.config import load_settings
 from kkb_lod.web._workers import HOOKS, options
 
 _defaults = options(load_settings())
-globals().update({name: _defaults[name] for name in (
-    "worker_class", "workers", "threads", "graceful_timeout", "timeout", *HOOKS)})
+globals().update(
+    {
+        name: _defaults[name]
+        for name in ("worker_class", "workers", "threads", "graceful_timeout", "timeout", *HOOKS)
+    }
+)
 control_socket_disable = True  # gunicorn >= 25.1 opens a control socket by default

@@ -54,8 +54,7 @@ def get_times(targets: list[tuple[str, str]], accept: str, runs: int) -> list[li
         peers = []
         for url, path in targets:
             where = urllib.parse.urlparse(url)
-            sock = stack.enter_context(socket.create_connection((where.hostname, where.port),
-                                                                timeout=120))
+            sock = stack.enter_context(socket.create_connection((where.hostname, where.port), timeout=120))
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             request = f"GET {path} HTTP/1.1\r\nHost: {where.netloc}\r\nAccept: {accept}\r\n\r\n"
             peers.append((sock, sock.makefile("rb"), request.encode(), url + path[:80]))
@@ -88,8 +87,10 @@ def check(url: str, path: str, accept: str) -> dict:
     for _ in range(2):
         with urllib.request.urlopen(request, timeout=120) as answer:
             body, headers = answer.read(), answer.headers
-    return {"cache": headers["X-Cache-Status"],
-            "rows": len(json.loads(body)["results"]["bindings"]) if accept == JSON else None}
+    return {
+        "cache": headers["X-Cache-Status"],
+        "rows": len(json.loads(body)["results"]["bindings"]) if accept == JSON else None,
+    }
 
 
 def sparql(prefix: str, query: str) -> str:
@@ -108,20 +109,30 @@ def main() -> None:
     built = build(args.size, args.work, validate=False, reuse=True)
     release = (built["out"] / "current").resolve()
     env = {"KKB_BASE_IRI": BASE, "KKB_TRUSTED_PROXIES": "1", "KKB_QUERY_TIMEOUT": "120"}
-    with started(built["out"], env=env, ready="/ready", wait=900) as (app, _), \
-            tempfile.TemporaryDirectory(prefix="kkb-front-") as tmp, \
-            nginx(Path(tmp), [app], release.name) as front, \
-            oxigraph_process("serve-read-only", "--location", str(release / "store")) as ox:
+    with (
+        started(built["out"], env=env, ready="/ready", wait=900) as (app, _),
+        tempfile.TemporaryDirectory(prefix="kkb-front-") as tmp,
+        nginx(Path(tmp), [app], release.name) as front,
+        oxigraph_process("serve-read-only", "--location", str(release / "store")) as ox,
+    ):
         describe = sparql("/query", f"DESCRIBE <{VILLAGE}>")
-        found = json.loads(urllib.request.urlopen(ox + sparql("/query", (
-            "SELECT ?v WHERE { ?o <https://w3id.org/kkb/def#refArea> ?v } LIMIT 1")),
-            timeout=120).read())
+        found = json.loads(
+            urllib.request.urlopen(
+                ox
+                + sparql("/query", ("SELECT ?v WHERE { ?o <https://w3id.org/kkb/def#refArea> ?v } LIMIT 1")),
+                timeout=120,
+            ).read()
+        )
         series = found["results"]["bindings"][0]["v"]["value"]
         if check(front.url, PAGE, "text/turtle")["cache"] != "HIT":
-            sys.exit("nginx does not cache the page: the app sends no Cache-Control (the cache "
-                     "contract of issue #19)")
-        print(f"{args.size}: release {release.name}, {built['manifest']['triples']:,} triples; "
-              f"gunicorn 2 workers behind nginx vs the Oxigraph server; {args.rounds} rounds\n")
+            sys.exit(
+                "nginx does not cache the page: the app sends no Cache-Control (the cache "
+                "contract of issue #19)"
+            )
+        print(
+            f"{args.size}: release {release.name}, {built['manifest']['triples']:,} triples; "
+            f"gunicorn 2 workers behind nginx vs the Oxigraph server; {args.rounds} rounds\n"
+        )
         print("| village | front req/s | Oxigraph DESCRIBE req/s | ratio | ≥ 1.5× |")
         print("|---|---|---|---|---|")
         for name, accept in (("Turtle", "text/turtle"), ("HTML page", "text/html")):
@@ -130,10 +141,14 @@ def main() -> None:
                 ours.append(rate(front.url, PAGE, accept, args.seconds))
                 theirs.append(rate(ox, describe, "text/turtle", args.seconds))
             a, b = statistics.median(ours), statistics.median(theirs)
-            print(f"| {name} | {a:,.0f} | {b:,.0f} | {a / b:.2f}× | "
-                  f"{'met' if a >= 1.5 * b else 'missed'} |", flush=True)
-        print(f"\nrepeated SPARQL GET, up to {args.runs} runs per query (about 20 s of the "
-              "Oxigraph server's at most), engines taking turns, p50 ms\n")
+            print(
+                f"| {name} | {a:,.0f} | {b:,.0f} | {a / b:.2f}× | {'met' if a >= 1.5 * b else 'missed'} |",
+                flush=True,
+            )
+        print(
+            f"\nrepeated SPARQL GET, up to {args.runs} runs per query (about 20 s of the "
+            "Oxigraph server's at most), engines taking turns, p50 ms\n"
+        )
         print("| query | runs | front p50 | Oxigraph p50 | ratio | ≤ 1× | rows equal |")
         print("|---|---|---|---|---|---|---|")
         ratios = []
@@ -149,8 +164,11 @@ def main() -> None:
             ours, theirs = get_times(pair, accept, each)
             a, b = statistics.median(ours) * 1e3, statistics.median(theirs) * 1e3
             ratios.append(a / b)
-            print(f"| {name} ({seen['cache']}) | {len(ours)} | {a:.3f} | {b:.3f} | {a / b:.3f}× | "
-                  f"{'met' if a <= b else 'missed'} | {'yes' if same else 'NO'} |", flush=True)
+            print(
+                f"| {name} ({seen['cache']}) | {len(ours)} | {a:.3f} | {b:.3f} | {a / b:.3f}× | "
+                f"{'met' if a <= b else 'missed'} | {'yes' if same else 'NO'} |",
+                flush=True,
+            )
         print(f"\ngeo-mean ratio {statistics.geometric_mean(ratios):.2f}×")
 
 

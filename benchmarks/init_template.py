@@ -17,8 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-WRAPPER = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-           "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+WRAPPER = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+    "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -27,8 +29,14 @@ def run(command: list[str], cwd: Path) -> tuple[float, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KKB_")}
     env["KKB_BUILD_STORE"] = "none"
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=cwd, env=env, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *command],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - start
     return seconds, int(done.stdout.split()[-1]) / 1024
 

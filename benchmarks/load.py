@@ -33,11 +33,20 @@ MIX: list[tuple[str, str, dict[str, str]]] = [
     ("page", "/id/district/62.04.05", {"Accept": "text/html"}),
     ("rdf", "/id/kkb/62.04.01.2002.ttl", {}),
     ("rdf", "/id/regency/62.04", {"Accept": "application/ld+json"}),
-    ("sparql", "/sparql?query=" + Q("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-     {"Accept": "application/sparql-results+json"}),
-    ("sparql", "/sparql?query=" + Q(
-        "SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
-        "FILTER regex(?l, 'a', 'i') } LIMIT 50"), {"Accept": "text/csv"}),
+    (
+        "sparql",
+        "/sparql?query=" + Q("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        {"Accept": "application/sparql-results+json"},
+    ),
+    (
+        "sparql",
+        "/sparql?query="
+        + Q(
+            "SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+            "FILTER regex(?l, 'a', 'i') } LIMIT 50"
+        ),
+        {"Accept": "text/csv"},
+    ),
     ("sparql-bad", "/sparql?query=" + Q("SELECT WHERE {"), {}),
     ("catalog", "/catalog", {"Accept": "text/turtle"}),
     ("dump", "/dumps/kkb.nt.gz", {}),
@@ -83,8 +92,9 @@ def main() -> None:
     lock = threading.Lock()
     with gunicorn(args.build) as url:
         stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(url, stop, i, results, lock))
-                   for i in range(args.clients)]
+        threads = [
+            threading.Thread(target=client, args=(url, stop, i, results, lock)) for i in range(args.clients)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -93,16 +103,19 @@ def main() -> None:
     errors = sum(not ok for v in results.values() for _, _, ok in v)
     busy = sum(s == 503 for v in results.values() for _, s, _ in v)
     limited = sum(s == 429 for v in results.values() for _, s, _ in v)
-    print(f"{total} requests in {args.seconds:.0f} s ({total / args.seconds:.0f} req/s) from "
-          f"{args.clients} clients, 2 workers: {errors} errors, {busy} busy (503), "
-          f"{limited} rate-limited (429)\n")
+    print(
+        f"{total} requests in {args.seconds:.0f} s ({total / args.seconds:.0f} req/s) from "
+        f"{args.clients} clients, 2 workers: {errors} errors, {busy} busy (503), "
+        f"{limited} rate-limited (429)\n"
+    )
     print("| kind | requests | p50 ms | p99 ms | statuses |")
     print("|---|---|---|---|---|")
     for kind, rows in sorted(results.items()):
         times = [t for t, _, _ in rows]
         q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else times * 99
-        statuses = ", ".join(f"{s}×{n}" for s, n in sorted(
-            {s: sum(r[1] == s for r in rows) for _, s, _ in rows}.items()))
+        statuses = ", ".join(
+            f"{s}×{n}" for s, n in sorted({s: sum(r[1] == s for r in rows) for _, s, _ in rows}.items())
+        )
         print(f"| {kind} | {len(rows)} | {q[49] * 1e3:.2f} | {q[98] * 1e3:.2f} | {statuses} |")
     sys.exit(1 if errors else 0)
 

@@ -81,14 +81,20 @@ def seed_queries() -> list[tuple[str, str, dict, set[str]]]:
         for row in csv.DictReader(f):
             said = row["source_village_name"]
             assert said in article and row["source_district_name"] in article, said
-            query = {"query": said, "type": "Village", "limit": 5, "properties": [
-                {"pid": "district", "v": row["source_district_name"]},
-                {"pid": "regency", "v": "Barito Selatan"}]}
+            query = {
+                "query": said,
+                "type": "Village",
+                "limit": 5,
+                "properties": [
+                    {"pid": "district", "v": row["source_district_name"]},
+                    {"pid": "regency", "v": "Barito Selatan"},
+                ],
+            }
             out.append(("seed article + kecamatan", "village", query, {row["village_code"]}))
-            kind = dict(query, properties=[*query["properties"],
-                                          {"pid": "kind", "v": row["source_village_kind"]}])
-            out.append(("seed article + kecamatan + its kind word", "village", kind,
-                        {row["village_code"]}))
+            kind = dict(
+                query, properties=[*query["properties"], {"pid": "kind", "v": row["source_village_kind"]}]
+            )
+            out.append(("seed article + kecamatan + its kind word", "village", kind, {row["village_code"]}))
     return out
 
 
@@ -102,7 +108,7 @@ def quality(sample: int | None) -> None:
     figures: dict[tuple[str, str], list[int]] = {}
     started = time.perf_counter()
     for start in range(0, len(asked), BATCH_SIZE):
-        batch = asked[start:start + BATCH_SIZE]
+        batch = asked[start : start + BATCH_SIZE]
         queries = {f"q{n}": q for n, (_, _, q, _) in enumerate(batch)}
         answer = client.post("/reconcile", data={"queries": json.dumps(queries)}).get_json()
         for n, (name, level, _, right) in enumerate(batch):
@@ -118,8 +124,10 @@ def quality(sample: int | None) -> None:
     print("|---|---|---|---|---|---|---|")
     for (name, level), (n, matched, right, first) in sorted(figures.items()):
         precision = f"{100 * right / matched:.2f}%" if matched else "-"
-        print(f"| {name} | {level} | {n:,} | {matched:,} | {precision} | {100 * right / n:.1f}% | "
-              f"{100 * first / n:.1f}% |")
+        print(
+            f"| {name} | {level} | {n:,} | {matched:,} | {precision} | {100 * right / n:.1f}% | "
+            f"{100 * first / n:.1f}% |"
+        )
 
 
 def speed(build_dir: Path) -> None:
@@ -130,11 +138,22 @@ def speed(build_dir: Path) -> None:
     for u in chosen:
         district = units[u.parent_code]
         regency = units[district.parent_code]
-        queries.append({"query": u.name.upper(), "type": "Village", "limit": 3, "properties": [
-            {"pid": "district", "v": district.name}, {"pid": "regency", "v": regency.name}]})
-    batches = [{f"q{n}": q for n, q in enumerate(queries[i:i + BATCH_SIZE])}
-               for i in range(0, len(queries), BATCH_SIZE)]
-    prefixes = [u.name[:random.Random(n).randint(3, 6)] for n, u in enumerate(chosen[:200])]
+        queries.append(
+            {
+                "query": u.name.upper(),
+                "type": "Village",
+                "limit": 3,
+                "properties": [
+                    {"pid": "district", "v": district.name},
+                    {"pid": "regency", "v": regency.name},
+                ],
+            }
+        )
+    batches = [
+        {f"q{n}": q for n, q in enumerate(queries[i : i + BATCH_SIZE])}
+        for i in range(0, len(queries), BATCH_SIZE)
+    ]
+    prefixes = [u.name[: random.Random(n).randint(3, 6)] for n, u in enumerate(chosen[:200])]
     with gunicorn(build_dir, workers=2) as url:
         service = url + "/reconcile"
 
@@ -154,8 +173,9 @@ def speed(build_dir: Path) -> None:
         timings = []
         for prefix in prefixes:
             t = time.perf_counter()
-            with urllib.request.urlopen(f"{service}/suggest/entity?"
-                                        + urllib.parse.urlencode({"prefix": prefix})) as response:
+            with urllib.request.urlopen(
+                f"{service}/suggest/entity?" + urllib.parse.urlencode({"prefix": prefix})
+            ) as response:
                 response.read()
             timings.append(time.perf_counter() - t)
     naive_batch, naive_prefix = naive(queries, prefixes)
@@ -164,10 +184,14 @@ def speed(build_dir: Path) -> None:
     print(f"\nspeed (gunicorn, 2 workers, loopback; {matched} of 1,000 matched for certain)\n")
     print("| what | /reconcile | naive full scan (in-process) | ratio | target |")
     print("|---|---|---|---|---|")
-    print(f"| 1,000 village queries with parents | {http:.3f} s (median of 5) | {naive_batch:.2f} s | "
-          f"{naive_batch / http:.1f}× faster | ≤ 1 s: {'met' if http <= 1 else 'missed'} |")
-    print(f"| suggest, p50 of 200 prefixes | {1000 * suggest:.1f} ms | {1000 * naive_prefix:.1f} ms | "
-          f"{naive_prefix / suggest:.1f}× faster | ≤ 20 ms: {'met' if suggest <= 0.02 else 'missed'} |")
+    print(
+        f"| 1,000 village queries with parents | {http:.3f} s (median of 5) | {naive_batch:.2f} s | "
+        f"{naive_batch / http:.1f}× faster | ≤ 1 s: {'met' if http <= 1 else 'missed'} |"
+    )
+    print(
+        f"| suggest, p50 of 200 prefixes | {1000 * suggest:.1f} ms | {1000 * naive_prefix:.1f} ms | "
+        f"{naive_prefix / suggest:.1f}× faster | ≤ 20 ms: {'met' if suggest <= 0.02 else 'missed'} |"
+    )
 
 
 def naive(queries: list[dict], prefixes: list[str]) -> tuple[float, float]:

@@ -35,13 +35,32 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp, serve(world) as standin:
         registry = Path(tmp) / "registry"
         shutil.copytree(ROOT / "data", registry)
-        env = {**os.environ, "KKB_REFRESH_DELAY": str(args.delay),
-               "KKB_REFRESH_CONTACT": "benchmark@example.org"}
+        env = {
+            **os.environ,
+            "KKB_REFRESH_DELAY": str(args.delay),
+            "KKB_REFRESH_CONTACT": "benchmark@example.org",
+        }
         start = time.monotonic()
         done = subprocess.run(
-            [sys.executable, "-m", "kkb_lod", "link", "--refresh", "--reference", "all", "--data",
-             str(registry), "--out", str(Path(tmp) / "build"), "--endpoint", standin.url],
-            env=env, capture_output=True, text=True)
+            [
+                sys.executable,
+                "-m",
+                "kkb_lod",
+                "link",
+                "--refresh",
+                "--reference",
+                "all",
+                "--data",
+                str(registry),
+                "--out",
+                str(Path(tmp) / "build"),
+                "--endpoint",
+                standin.url,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         wall = time.monotonic() - start
         if done.returncode:
             sys.exit(done.stderr)

@@ -52,23 +52,28 @@ def queries(series_village: str) -> dict[str, str]:
     """The fixed researcher query set of issue 5 (lists capped below the result limit)."""
     return {
         "lookup": P + 'SELECT ?v WHERE { ?v kkb:kemendagriCode "62.04.06.2020" }',
-        "counts per district": P + """SELECT ?d (COUNT(?k) AS ?n) WHERE {
+        "counts per district": P
+        + """SELECT ?d (COUNT(?k) AS ?n) WHERE {
             ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d } GROUP BY ?d""",
-        "KKB list + labels + Wikidata": P + """SELECT ?k ?name ?wd WHERE {
+        "KKB list + labels + Wikidata": P
+        + """SELECT ?k ?name ?wd WHERE {
             ?k a kkb:KKBDesignation ; kkb:village ?v . ?v rdfs:label ?name .
             OPTIONAL { ?v kkb:partOf/kkb:partOf ?r . ?r owl:sameAs ?wd } } LIMIT 1000""",
-        "indicator by regency/year": P + """SELECT ?r ?y (AVG(?v) AS ?mean) (COUNT(?o) AS ?n) WHERE {
+        "indicator by regency/year": P
+        + """SELECT ?r ?y (AVG(?v) AS ?mean) (COUNT(?o) AS ?n) WHERE {
             ?o kkb:indicator ?i ; kkb:refArea/kkb:partOf/kkb:partOf ?r ; kkb:refYear ?y ;
                kkb:indicatorValue ?v .
             ?i skos:notation "synthetic-indicator-01" } GROUP BY ?r ?y""",
         "describe": f"DESCRIBE <{VILLAGE}>",
         "label regex": P + 'SELECT ?u WHERE { ?u rdfs:label ?l FILTER regex(?l, "^bintang", "i") }',
-        "OPTIONAL-heavy table": P + """SELECT ?u ?code ?lat ?long ?post ?bps WHERE {
+        "OPTIONAL-heavy table": P
+        + """SELECT ?u ?code ?lat ?long ?post ?bps WHERE {
             ?u a kkb:Village ; kkb:kemendagriCode ?code .
             OPTIONAL { ?u geo:lat ?lat } OPTIONAL { ?u geo:long ?long }
             OPTIONAL { ?u schema:postalCode ?post } OPTIONAL { ?u kkb:bpsCode ?bps } } LIMIT 1000""",
         "part-of path": P + f"SELECT ?u WHERE {{ ?u kkb:partOf+ <{BASE}id/regency/62.04> }}",
-        "time series": P + f"""SELECT ?y ?i ?v WHERE {{
+        "time series": P
+        + f"""SELECT ?y ?i ?v WHERE {{
             ?o kkb:refArea <{series_village}> ; kkb:indicator ?i ; kkb:refYear ?y ;
                kkb:indicatorValue ?v }} ORDER BY ?y ?i""",
     }
@@ -90,16 +95,23 @@ def build(size: str, work: Path, validate: bool, reuse: bool, store: str = "disk
     out = work / (f"build-{size}" if store == "disk" else f"build-{size}-{store}-store")
     if reuse and (out / "current" / "manifest.json").is_file():
         manifest = json.loads((out / "current" / "manifest.json").read_text())
-        return {"out": out, "seconds": sum(manifest["seconds"].values()), "rss": float("nan"),
-                "manifest": manifest}
+        return {
+            "out": out,
+            "seconds": sum(manifest["seconds"].values()),
+            "rss": float("nan"),
+            "manifest": manifest,
+        }
     if not (registry / "SYNTHETIC.txt").is_file():
-        run_child([sys.executable, "benchmarks/synth.py", "--triples", size, "--seed", "1",
-                   "--out", str(registry)])
-    code = ("import sys; from pathlib import Path; from kkb_lod.config import Settings; "
-            "from kkb_lod.pipeline import build; "
-            f"build(Settings(data_dir=Path({str(registry)!r}), build_dir=Path({str(out)!r}), "
-            f"base_iri={BASE!r}, build_store={store!r}), lambda m: print(m, file=sys.stderr), "
-            f"validate={validate})")
+        run_child(
+            [sys.executable, "benchmarks/synth.py", "--triples", size, "--seed", "1", "--out", str(registry)]
+        )
+    code = (
+        "import sys; from pathlib import Path; from kkb_lod.config import Settings; "
+        "from kkb_lod.pipeline import build; "
+        f"build(Settings(data_dir=Path({str(registry)!r}), build_dir=Path({str(out)!r}), "
+        f"base_iri={BASE!r}, build_store={store!r}), lambda m: print(m, file=sys.stderr), "
+        f"validate={validate})"
+    )
     seconds, rss = run_child([sys.executable, "-c", code])
     manifest = json.loads((out / "current" / "manifest.json").read_text())
     return {"out": out, "seconds": seconds, "rss": rss, "manifest": manifest}
@@ -128,12 +140,20 @@ def pss_mb(pids: list[int]) -> float:
 @contextmanager
 def gunicorn(build_dir: Path, store: str, workers: int) -> Iterator[tuple[str, list[int]]]:
     """gunicorn serving ``build_dir`` from a ``store`` kind; its URL and the pids to measure."""
-    with open(build_dir / "gunicorn.log", "wb") as log, started(
-            build_dir, store=store, workers=workers, args=("--timeout", "300"), log=log,
-            env={"KKB_BASE_IRI": BASE, "KKB_QUERY_TIMEOUT": "120"}, ready="/ready",
-            wait=900) as (url, proc):
-        children = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-                    .read_text().split()]
+    with (
+        open(build_dir / "gunicorn.log", "wb") as log,
+        started(
+            build_dir,
+            store=store,
+            workers=workers,
+            args=("--timeout", "300"),
+            log=log,
+            env={"KKB_BASE_IRI": BASE, "KKB_QUERY_TIMEOUT": "120"},
+            ready="/ready",
+            wait=900,
+        ) as (url, proc),
+    ):
+        children = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
         print(f"  gunicorn up at {url}, pids {[proc.pid, *children]}", file=sys.stderr)
         yield url, [proc.pid, *children]
 
@@ -155,15 +175,17 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def page_rate(url: str, seconds: float, clients: int, conditional: bool,
-              pids: list[int]) -> tuple[float, str, float]:
+def page_rate(
+    url: str, seconds: float, clients: int, conditional: bool, pids: list[int]
+) -> tuple[float, str, float]:
     """Requests/s for the one-village HTML page over ``clients`` keep-alive connections, the
     client that measured it (``wrk`` when installed: a C load generator, which leaves the two
     cores to the server; else Python processes, one per connection: slower, so a lower bound),
     and the server's CPU microseconds per request (``pids``: its processes). The CPU cost barely
     moves with other jobs on the machine, the rate does."""
-    first = urllib.request.urlopen(urllib.request.Request(url + PAGE, headers={
-        "Accept": "text/html"}), timeout=60)
+    first = urllib.request.urlopen(
+        urllib.request.Request(url + PAGE, headers={"Accept": "text/html"}), timeout=60
+    )
     headers = {"Accept": "text/html"}
     if conditional:
         headers["If-None-Match"] = first.headers["ETag"]
@@ -188,8 +210,9 @@ def page_rate(url: str, seconds: float, clients: int, conditional: bool,
     return requests / seconds, client, (cpu_seconds(pids) - cpu) / requests * 1e6
 
 
-def page_rates(url: str, pids: list[int], rounds: int = 3, seconds: float = 5, clients: int = 8
-               ) -> dict[str, tuple[float, str, float]]:
+def page_rates(
+    url: str, pids: list[int], rounds: int = 3, seconds: float = 5, clients: int = 8
+) -> dict[str, tuple[float, str, float]]:
     """Full pages (200) and conditional ones (304) measured alternately, ``rounds`` times each:
     the median rate and server CPU per request of each kind (on a shared machine one run of
     each, always in the same order, compared the moments more than the answers)."""
@@ -199,9 +222,14 @@ def page_rates(url: str, pids: list[int], rounds: int = 3, seconds: float = 5, c
         for kind in ("200", "304"):
             rate, client, cpu = page_rate(url, seconds, clients, kind == "304", pids)
             runs[kind].append((rate, cpu))
-    return {kind: (statistics.median(r for r, _ in got),
-                   f"{client}, median of {rounds} × {seconds:g} s",
-                   statistics.median(c for _, c in got)) for kind, got in runs.items()}
+    return {
+        kind: (
+            statistics.median(r for r, _ in got),
+            f"{client}, median of {rounds} × {seconds:g} s",
+            statistics.median(c for _, c in got),
+        )
+        for kind, got in runs.items()
+    }
 
 
 def _wrk(url: str, headers: dict[str, str], seconds: float, clients: int) -> int:
@@ -234,8 +262,9 @@ def serve(result: dict, runs: int, store_kind: str, workers: int) -> dict:
     page rates."""
     release = result["out"] / "current"
     store = OxigraphStore.from_release(release.resolve(), store_kind)
-    series = next(iter(store.query(
-        "SELECT ?v WHERE { ?o <https://w3id.org/kkb/def#refArea> ?v } LIMIT 1")))["v"].value
+    series = next(iter(store.query("SELECT ?v WHERE { ?o <https://w3id.org/kkb/def#refArea> ?v } LIMIT 1")))[
+        "v"
+    ].value
     rows = []
     with gunicorn(result["out"], store_kind, workers) as (url, pids):
         memory = {"rss": rss_mb(pids), "pss": pss_mb(pids)}
@@ -263,21 +292,27 @@ def serving(value: str) -> list[tuple[str, int]]:
 def report(size: str, kind: str, workers: int, runs: int, served: dict) -> None:
     mem, pages = served["memory"], served["pages"]
     print(f"\n{size}: serving from the {kind} store, gunicorn {workers} worker(s), MB\n")
-    print("| RSS sum at start | PSS at start | RSS sum after | PSS after | ≤ 3.5 GB | "
-          "page 200 req/s | page 304 req/s | server CPU µs/request 200 | 304 | client |")
+    print(
+        "| RSS sum at start | PSS at start | RSS sum after | PSS after | ≤ 3.5 GB | "
+        "page 200 req/s | page 304 req/s | server CPU µs/request 200 | 304 | client |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     peak = max(mem["rss"], mem["rss after"])
-    print(f"| {mem['rss']:,.0f} | {mem['pss']:,.0f} | {mem['rss after']:,.0f} | "
-          f"{mem['pss after']:,.0f} | {'met' if peak <= 3500 else 'missed'} | "
-          f"{pages['200'][0]:,.1f} | {pages['304'][0]:,.1f} | {pages['200'][2]:,.0f} | "
-          f"{pages['304'][2]:,.0f} | {pages['200'][1]}, 8 connections |")
+    print(
+        f"| {mem['rss']:,.0f} | {mem['pss']:,.0f} | {mem['rss after']:,.0f} | "
+        f"{mem['pss after']:,.0f} | {'met' if peak <= 3500 else 'missed'} | "
+        f"{pages['200'][0]:,.1f} | {pages['304'][0]:,.1f} | {pages['200'][2]:,.0f} | "
+        f"{pages['304'][2]:,.0f} | {pages['200'][1]}, 8 connections |"
+    )
     print(f"\n{size}: SPARQL from the {kind} store, {runs} runs per query, ms\n")
     print("| query | raw p50 | raw p95 | HTTP p50 | HTTP p95 | ratio p50 | ≤ 1.2×raw+1 ms |")
     print("|---|---|---|---|---|---|---|")
     for name, r50, r95, h50, h95 in served["queries"]:
         ok = "met" if h50 <= 1.2 * r50 + 1.0 else "missed"
-        print(f"| {name} | {r50:.2f} | {r95:.2f} | {h50:.2f} | {h95:.2f} | {h50 / r50:.2f}× | {ok} |",
-              flush=True)
+        print(
+            f"| {name} | {r50:.2f} | {r95:.2f} | {h50:.2f} | {h95:.2f} | {h50 / r50:.2f}× | {ok} |",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -285,16 +320,30 @@ def main() -> None:
     parser.add_argument("--sizes", default="1e5,1e6")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--work", type=Path, default=Path("/tmp/kkb-scale"))
-    parser.add_argument("--validate", action="store_true",
-                        help="include SHACL validation in the build (timed in the build column)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="serve an existing build of WORK instead of building (no build RSS)")
-    parser.add_argument("--build-store", choices=["disk", "none"], default="disk",
-                        help="KKB_BUILD_STORE of the build: 'none' leaves the on-disk store out "
-                             "(then only memory:N can be served)")
-    parser.add_argument("--serve", type=serving, default=None,
-                        help="serving configurations, STORE:WORKERS comma-separated "
-                             "(default memory:2,disk:2; empty: build only)")
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="include SHACL validation in the build (timed in the build column)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="serve an existing build of WORK instead of building (no build RSS)",
+    )
+    parser.add_argument(
+        "--build-store",
+        choices=["disk", "none"],
+        default="disk",
+        help="KKB_BUILD_STORE of the build: 'none' leaves the on-disk store out "
+        "(then only memory:N can be served)",
+    )
+    parser.add_argument(
+        "--serve",
+        type=serving,
+        default=None,
+        help="serving configurations, STORE:WORKERS comma-separated "
+        "(default memory:2,disk:2; empty: build only)",
+    )
     args = parser.parse_args()
     if args.serve is None:
         args.serve = serving("memory:2,disk:2" if args.build_store == "disk" else "memory:2")
@@ -304,19 +353,28 @@ def main() -> None:
     for size in args.sizes.split(","):
         b = build(size, args.work, args.validate, args.reuse, args.build_store)
         m, s = b["manifest"], b["manifest"]["seconds"]
-        print(f"\n## {size}: build ({'with' if args.validate else 'without'} validation"
-              f"{', without the on-disk store' if args.build_store == 'none' else ''})\n")
-        stages = ("read", "map", "sort", "load", "validate", "dumps")  # manifest "seconds"
+        print(
+            f"\n## {size}: build ({'with' if args.validate else 'without'} validation"
+            f"{', without the on-disk store' if args.build_store == 'none' else ''})\n"
+        )
+        # manifest "seconds"; with the on-disk store the merge ("sort") is timed inside "load"
+        stages = ("read", "map", "sort", "load", "validate", "dumps")
         print("| triples | wall s | triples/s | peak RSS MB | " + " | ".join(stages) + " |")
         print("|---|---|---|---|" + "---|" * len(stages))
-        print(f"| {m['triples']:,} | {b['seconds']:.1f} | {m['triples'] / b['seconds']:,.0f} | "
-              f"{b['rss']:,.0f} | " + " | ".join(f"{s.get(name, float('nan')):.1f}" for name in stages)
-              + " |", flush=True)
+        print(
+            f"| {m['triples']:,} | {b['seconds']:.1f} | {m['triples'] / b['seconds']:,.0f} | "
+            f"{b['rss']:,.0f} | "
+            + " | ".join(f"{s[name]:.1f}" if name in s else "—" for name in stages)
+            + " |",
+            flush=True,
+        )
         for kind, workers in args.serve:
             served = serve(b, args.runs, kind, workers)
             report(size, kind, workers, args.runs, served)
-    print(f"\nbenchmark process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f}"
-          " MB (holds the raw in-memory store)")
+    print(
+        f"\nbenchmark process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f}"
+        " MB (holds the raw in-memory store)"
+    )
 
 
 if __name__ == "__main__":

@@ -55,9 +55,13 @@ def kkb_rows(rng: random.Random, n: int, columns: list[str]) -> list[dict[str, A
     rows = []
     for i, village in enumerate(villages, start=1):
         values: dict[str, Any] = {
-            "registry_id": str(100000 + i), "village_code": village.code, "village_name": village.name,
-            "district_code": village.parent_code, "district_name": names[village.parent_code or ""],
-            "programme": "kampung-keluarga-berkualitas", "status": "designated",
+            "registry_id": str(100000 + i),
+            "village_code": village.code,
+            "village_name": village.name,
+            "district_code": village.parent_code,
+            "district_name": names[village.parent_code or ""],
+            "programme": "kampung-keluarga-berkualitas",
+            "status": "designated",
             "designation_date": dt.date(2017, 1, 1) + dt.timedelta(days=rng.randrange(1400)),
             "kampung_name": f"Kampung KB sintetis {i}",  # no source: each row is its own record
         }
@@ -69,11 +73,18 @@ def year_rows(rng: random.Random, kkb: list[dict[str, Any]], years: int) -> list
     rows = []
     for k in kkb:
         for year in range(2021, 2021 + years):
-            rows.append({"registry_id": k.get("registry_id") or "", "village_code": k["village_code"],
-                         "year": year, "classification": rng.choice(CLASSES),
-                         "poktan": "; ".join(rng.sample(POKTAN, rng.randrange(1, 4))),
-                         "rumah_dataku": rng.choice(("Ya", "Tidak", "")), "source": "",
-                         "note": "SYNTHETIC"})
+            rows.append(
+                {
+                    "registry_id": k.get("registry_id") or "",
+                    "village_code": k["village_code"],
+                    "year": year,
+                    "classification": rng.choice(CLASSES),
+                    "poktan": "; ".join(rng.sample(POKTAN, rng.randrange(1, 4))),
+                    "rumah_dataku": rng.choice(("Ya", "Tidak", "")),
+                    "source": "",
+                    "note": "SYNTHETIC",
+                }
+            )
     return rows
 
 
@@ -108,9 +119,11 @@ def write_xlsx(path: Path, sheets: dict[str, tuple[list[str], list[dict[str, Any
                     index = strings.setdefault(str(value), len(strings))
                     cells.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
             lines.append(f'<row r="{r}">{"".join(cells)}</row>')
-        parts[f"xl/worksheets/sheet{n}.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet '
-                                                f'xmlns="{MAIN}"><sheetData>{"".join(lines)}'
-                                                f"</sheetData></worksheet>")
+        parts[f"xl/worksheets/sheet{n}.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet '
+            f'xmlns="{MAIN}"><sheetData>{"".join(lines)}'
+            f"</sheetData></worksheet>"
+        )
     names = list(sheets)
     shared = "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
     parts |= {
@@ -119,9 +132,11 @@ def write_xlsx(path: Path, sheets: dict[str, tuple[list[str], list[dict[str, Any
         '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
         'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
         '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        + "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.'
-                  f'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                  for n in range(1, len(names) + 1))
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.'
+            f'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for n in range(1, len(names) + 1)
+        )
         + '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
         'officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
@@ -131,12 +146,17 @@ def write_xlsx(path: Path, sheets: dict[str, tuple[list[str], list[dict[str, Any
         "</Relationships>",
         "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?>\n<workbook xmlns="{MAIN}" '
         f'xmlns:r="{DOC}"><sheets>'
-        + "".join(f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"/>'
-                  for n, name in enumerate(names, start=1)) + "</sheets></workbook>",
+        + "".join(
+            f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"/>'
+            for n, name in enumerate(names, start=1)
+        )
+        + "</sheets></workbook>",
         "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships '
         f'xmlns="{PKG}">'
-        + "".join(f'<Relationship Id="rId{n}" Type="{DOC}/worksheet" '
-                  f'Target="worksheets/sheet{n}.xml"/>' for n in range(1, len(names) + 1))
+        + "".join(
+            f'<Relationship Id="rId{n}" Type="{DOC}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, len(names) + 1)
+        )
         + f'<Relationship Id="rId{len(names) + 1}" Type="{DOC}/sharedStrings" '
         f'Target="sharedStrings.xml"/><Relationship Id="rId{len(names) + 2}" Type="{DOC}/styles" '
         f'Target="styles.xml"/></Relationships>',
@@ -169,15 +189,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, help="folder to write (default: a temporary one)")
-    parser.add_argument("--build", action="store_true",
-                        help="also run the whole `kkb-lod build` of each (minutes, ~2 GB)")
+    parser.add_argument(
+        "--build", action="store_true", help="also run the whole `kkb-lod build` of each (minutes, ~2 GB)"
+    )
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="synthetic-sheets-"))
     for kind in ("xlsx", "csv"):
         shutil.rmtree(out / kind, ignore_errors=True)
         (out / kind / "registry").mkdir(parents=True)
-    (out / "SYNTHETIC.txt").write_text("SYNTHETIC registry of benchmarks/sheets.py: only the villages "
-                                       "are real. Never publish it.\n", encoding="utf-8")
+    (out / "SYNTHETIC.txt").write_text(
+        "SYNTHETIC registry of benchmarks/sheets.py: only the villages are real. Never publish it.\n",
+        encoding="utf-8",
+    )
     rng = random.Random(args.seed)
     _, kkb_type, kkb_parsers = ingest.TABLES["kkb"]
     kkb_columns = list(kkb_parsers)
@@ -187,28 +210,33 @@ def main() -> None:
     years_columns = list(years_parsers)
     start = time.perf_counter()
     workbook = out / "xlsx" / "registry" / "registry-synthetic.xlsx"
-    write_xlsx(workbook, {SHEETS["kkb"][0]: (kkb_columns, kkb),
-                          SHEETS["kkb_years"][0]: (years_columns, years)})
+    write_xlsx(
+        workbook, {SHEETS["kkb"][0]: (kkb_columns, kkb), SHEETS["kkb_years"][0]: (years_columns, years)}
+    )
     csv_folder = out / "csv" / "registry"
     write_csv(csv_folder / "kkb.csv", kkb_columns, kkb)
     write_csv(csv_folder / "kkb_years.csv", years_columns, years)
-    print(f"wrote {len(kkb):,} KKB and {len(years):,} yearly rows in {time.perf_counter() - start:.0f} s "
-          f"to {out}/xlsx and {out}/csv (xlsx {workbook.stat().st_size / 2**20:.1f} MiB)")
+    print(
+        f"wrote {len(kkb):,} KKB and {len(years):,} yearly rows in {time.perf_counter() - start:.0f} s "
+        f"to {out}/xlsx and {out}/csv (xlsx {workbook.stat().st_size / 2**20:.1f} MiB)"
+    )
 
     def read(path: Path, sheet: str | None, kind: Any, parsers: dict) -> int:
-        records, problems = ingest.read_table(path, path.name, kind, parsers, sheet=sheet,
-                                              aliases=HEADERS)
+        records, problems = ingest.read_table(path, path.name, kind, parsers, sheet=sheet, aliases=HEADERS)
         assert not problems, problems[:5]
         return len(records)
 
     results = {}
     for fmt in ("xlsx", "csv"):
-        for table, kind, parsers in (("kkb", kkb_type, kkb_parsers),
-                                     ("kkb_years", years_type, years_parsers)):
+        for table, kind, parsers in (
+            ("kkb", kkb_type, kkb_parsers),
+            ("kkb_years", years_type, years_parsers),
+        ):
             path = workbook if fmt == "xlsx" else csv_folder / f"{table}.csv"
             sheet = SHEETS[table][0] if fmt == "xlsx" else None
-            results[fmt, table] = timed(args.runs, lambda p=path, s=sheet, k=kind, q=parsers:
-                                        read(p, s, k, q))
+            results[fmt, table] = timed(
+                args.runs, lambda p=path, s=sheet, k=kind, q=parsers: read(p, s, k, q)
+            )
     print()
     print("| table | rows | XLSX s | CSV s | XLSX/CSV |\n|---|---|---|---|---|")
     for table in ("kkb", "kkb_years"):
@@ -217,8 +245,7 @@ def main() -> None:
     x = sum(results["xlsx", t][0] for t in ("kkb", "kkb_years"))
     c = sum(results["csv", t][0] for t in ("kkb", "kkb_years"))
     print(f"| both | {len(kkb) + len(years):,} | {x:.2f} | {c:.2f} | {x / c:.1f}× |")
-    print(f"\ntarget: XLSX read ≤ 30 s: {'met' if x <= 30 else 'missed'} ({x:.1f} s, median of "
-          f"{args.runs})")
+    print(f"\ntarget: XLSX read ≤ 30 s: {'met' if x <= 30 else 'missed'} ({x:.1f} s, median of {args.runs})")
     if args.build:
         builds(out)
 
@@ -232,16 +259,32 @@ def builds(out: Path) -> None:
         build = out / f"build-{fmt}"
         shutil.rmtree(build, ignore_errors=True)
         timing = out / f"time-{fmt}.txt"
-        done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", str(timing),
-                               sys.executable, "-m", "kkb_lod", "build", "--data", str(out / fmt),
-                               "--out", str(build)], capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                "/usr/bin/time",
+                "-f",
+                "%e %M",
+                "-o",
+                str(timing),
+                sys.executable,
+                "-m",
+                "kkb_lod",
+                "build",
+                "--data",
+                str(out / fmt),
+                "--out",
+                str(build),
+            ],
+            capture_output=True,
+            text=True,
+        )
         seconds, peak_kb = timing.read_text().split()[-2:]
         manifest = build / "current" / "manifest.json"
         triples = json.loads(manifest.read_text())["triples"] if manifest.is_file() else 0
-        print(f"| {fmt} | {float(seconds):.0f} | {int(peak_kb) / 1024:,.0f} | {triples:,} | "
-              f"{done.returncode} |")
-        stages[fmt] = [line for line in (done.stdout + done.stderr).splitlines()
-                       if line.startswith("[")]
+        print(
+            f"| {fmt} | {float(seconds):.0f} | {int(peak_kb) / 1024:,.0f} | {triples:,} | {done.returncode} |"
+        )
+        stages[fmt] = [line for line in (done.stdout + done.stderr).splitlines() if line.startswith("[")]
         if done.returncode:
             print(done.stderr[-2000:])
     for fmt, lines in stages.items():  # the build's own stage times

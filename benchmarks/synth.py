@@ -35,8 +35,16 @@ HERE = Path(__file__).resolve().parent
 REAL_DATA = HERE.parent / "data"
 SOURCE = "synthetic-generator"
 YEARS = (2021, 2022, 2023, 2024, 2025)
-FUNCTIONS = ("keagamaan", "sosial-budaya", "cinta-kasih", "perlindungan", "reproduksi",
-             "sosialisasi-pendidikan", "ekonomi", "pembinaan-lingkungan")
+FUNCTIONS = (
+    "keagamaan",
+    "sosial-budaya",
+    "cinta-kasih",
+    "perlindungan",
+    "reproduksi",
+    "sosialisasi-pendidikan",
+    "ekonomi",
+    "pembinaan-lingkungan",
+)
 ALWAYS = "62.04"  # Barito Selatan: the project's real crosswalk rows and snapshot refer to it
 #: Triples per row, measured on builds of this generator's output (for sizing only).
 PER_UNIT, PER_KKB, PER_GUIDED_YEAR, PER_OBSERVATION = 15.0, 10.7, 1.0, 7.0
@@ -48,8 +56,7 @@ EXCERPT = "SYNTHETIC data, drawn at random by benchmarks/synth.py for benchmarks
 
 def read_regions() -> list[dict[str, str]]:
     """Every official unit, in code order (the file's order)."""
-    return [{column: getattr(u, column) or "" for column in UNIT_COLUMNS}
-            for u in national_units()]
+    return [{column: getattr(u, column) or "" for column in UNIT_COLUMNS} for u in national_units()]
 
 
 def choose_units(units: list[dict[str, str]], triples: float | None) -> list[dict[str, str]]:
@@ -69,12 +76,18 @@ def choose_units(units: list[dict[str, str]], triples: float | None) -> list[dic
         chosen.add(regency)
         size += len(by_regency[regency]) + 1
     provinces = {r.split(".")[0] for r in chosen}
-    return [u for u in units if (u["level"] == "province" and u["code"] in provinces)
-            or ".".join(u["code"].split(".")[:2]) in chosen and u["level"] != "province"]
+    return [
+        u
+        for u in units
+        if (u["level"] == "province" and u["code"] in provinces)
+        or ".".join(u["code"].split(".")[:2]) in chosen
+        and u["level"] != "province"
+    ]
 
 
-def generate(out: Path, seed: int, triples: float | None = None, kkb: int | None = None,
-             indicators: int | None = None) -> dict[str, int]:
+def generate(
+    out: Path, seed: int, triples: float | None = None, kkb: int | None = None, indicators: int | None = None
+) -> dict[str, int]:
     """Write a synthetic registry folder into ``out``; return the rows written per table."""
     rng = random.Random(seed)
     units = choose_units(read_regions(), triples if kkb is None else None)
@@ -93,11 +106,13 @@ def generate(out: Path, seed: int, triples: float | None = None, kkb: int | None
     (out / "regions").mkdir()
     (out / "sources").mkdir()
     (out / "sources" / f"{SOURCE}.txt").write_text(
-        f"{EXCERPT} (seed {seed}). Only the administrative units are real.\n", encoding="utf-8")
+        f"{EXCERPT} (seed {seed}). Only the administrative units are real.\n", encoding="utf-8"
+    )
     (out / MARKER).write_text(
         f"This registry folder is SYNTHETIC (benchmarks/synth.py, seed {seed}). Only the region "
         "list is real. Build it only with a synthetic base IRI; never publish it.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     rows: dict[str, int] = {}
 
     def write(path: str, header: list[str], data: list[list[object]]) -> None:
@@ -107,66 +122,180 @@ def generate(out: Path, seed: int, triples: float | None = None, kkb: int | None
             w.writerows(data)
         rows[path] = len(data)
 
-    unit_cols = ["code", "name", "level", "parent_code", "kind", "latitude", "longitude",
-                 "postal_code"]
+    unit_cols = ["code", "name", "level", "parent_code", "kind", "latitude", "longitude", "postal_code"]
     write("regions/units.csv", unit_cols, [[u[c] for c in unit_cols] for u in units])
     crosswalk = crosswalk_for({u["code"] for u in units if u["code"][:5] in ("62", ALWAYS)})
-    write("regions/bps_crosswalk.csv", list(CROSSWALK_COLUMNS),
-          [[getattr(x, c) or "" for c in CROSSWALK_COLUMNS] for x in crosswalk])  # Barito Selatan's
+    write(
+        "regions/bps_crosswalk.csv",
+        list(CROSSWALK_COLUMNS),
+        [[getattr(x, c) or "" for c in CROSSWALK_COLUMNS] for x in crosswalk],
+    )  # Barito Selatan's
     shutil.copytree(REAL_DATA / "links", out / "links")  # the real Wikidata snapshot (Barito Selatan)
 
     real_sources = _read(REAL_DATA / "registry" / "sources.csv")
     reference = next(r for r in real_sources if r["document"] == "regions/units.csv")
-    write("registry/sources.csv", list(reference), [
-        [reference[c] for c in reference],
-        [SOURCE, "registry", f"Data sintetis (benchmarks/synth.py, seed {seed}) — bukan data nyata",
-         f"Synthetic data (benchmarks/synth.py, seed {seed}) — not real figures", "", "", "", "en",
-         f"sources/{SOURCE}.txt", "", "", "",
-         "SYNTHETIC. Every KKB designation, organisation, activity, indicator and value citing this "
-         "source was drawn at random for benchmarks; only the administrative units are real."]])
+    write(
+        "registry/sources.csv",
+        list(reference),
+        [
+            [reference[c] for c in reference],
+            [
+                SOURCE,
+                "registry",
+                f"Data sintetis (benchmarks/synth.py, seed {seed}) — bukan data nyata",
+                f"Synthetic data (benchmarks/synth.py, seed {seed}) — not real figures",
+                "",
+                "",
+                "",
+                "en",
+                f"sources/{SOURCE}.txt",
+                "",
+                "",
+                "",
+                "SYNTHETIC. Every KKB designation, organisation, activity, indicator and value citing this "
+                "source was drawn at random for benchmarks; only the administrative units are real.",
+            ],
+        ],
+    )
     programmes = _read(REAL_DATA / "registry" / "programmes.csv")
-    write("registry/programmes.csv", list(programmes[0]),
-          [[*(p[c] for c in list(p)[:-2]), SOURCE, EXCERPT] for p in programmes])
+    write(
+        "registry/programmes.csv",
+        list(programmes[0]),
+        [[*(p[c] for c in list(p)[:-2]), SOURCE, EXCERPT] for p in programmes],
+    )
     objectives = _read(REAL_DATA / "registry" / "objectives.csv")
-    write("registry/objectives.csv", list(objectives[0]),
-          [[*(o[c] for c in list(o)[:-2]), SOURCE, EXCERPT] for o in objectives])
+    write(
+        "registry/objectives.csv",
+        list(objectives[0]),
+        [[*(o[c] for c in list(o)[:-2]), SOURCE, EXCERPT] for o in objectives],
+    )
 
     provinces = sorted({u["code"].split(".")[0] for u in chosen} or {units[0]["code"]})
     org = {p: f"synthetic-agency-{p}" for p in provinces}
-    publisher = next(o for o in _read(REAL_DATA / "registry" / "organisations.csv")
-                     if o["org_id"] == reference["publisher"])  # the real Kemendagri row
-    write("registry/organisations.csv", list(publisher), [list(publisher.values())] + [
-        [org[p], f"Dinas sintetis {by_code[p]['name']}", f"Synthetic agency {by_code[p]['name']}",
-         "", "agency", "", p, SOURCE, EXCERPT] for p in provinces])
-    write("registry/posts.csv",
-          ["post_id", "org_id", "title", "title_en", "holder_id", "holder_name", "source",
-           "source_excerpt"],
-          [[f"synthetic-head-{p}", org[p], "Kepala dinas sintetis", "Synthetic head of agency",
-            "", "", SOURCE, EXCERPT] for p in provinces])
+    publisher = next(
+        o
+        for o in _read(REAL_DATA / "registry" / "organisations.csv")
+        if o["org_id"] == reference["publisher"]
+    )  # the real Kemendagri row
+    write(
+        "registry/organisations.csv",
+        list(publisher),
+        [list(publisher.values())]
+        + [
+            [
+                org[p],
+                f"Dinas sintetis {by_code[p]['name']}",
+                f"Synthetic agency {by_code[p]['name']}",
+                "",
+                "agency",
+                "",
+                p,
+                SOURCE,
+                EXCERPT,
+            ]
+            for p in provinces
+        ],
+    )
+    write(
+        "registry/posts.csv",
+        ["post_id", "org_id", "title", "title_en", "holder_id", "holder_name", "source", "source_excerpt"],
+        [
+            [
+                f"synthetic-head-{p}",
+                org[p],
+                "Kepala dinas sintetis",
+                "Synthetic head of agency",
+                "",
+                "",
+                SOURCE,
+                EXCERPT,
+            ]
+            for p in provinces
+        ],
+    )
 
     kkb_rows = []
     for v in chosen:
         district = by_code[v["parent_code"]]
-        kkb_rows.append([v["code"], v["name"], district["code"], district["name"],
-                         "kampung-keluarga-berkualitas", "designated", rng.choice(YEARS[:3]),
-                         org[v["code"].split(".")[0]], SOURCE, "", "", "", EXCERPT])
-    write("registry/kkb.csv",
-          ["village_code", "village_name", "district_code", "district_name", "programme", "status",
-           "designation_date", "designated_by", "source", "source_village_name",
-           "source_village_kind", "source_district_name", "source_excerpt"], kkb_rows)
+        kkb_rows.append(
+            [
+                v["code"],
+                v["name"],
+                district["code"],
+                district["name"],
+                "kampung-keluarga-berkualitas",
+                "designated",
+                rng.choice(YEARS[:3]),
+                org[v["code"].split(".")[0]],
+                SOURCE,
+                "",
+                "",
+                "",
+                EXCERPT,
+            ]
+        )
+    write(
+        "registry/kkb.csv",
+        [
+            "village_code",
+            "village_name",
+            "district_code",
+            "district_name",
+            "programme",
+            "status",
+            "designation_date",
+            "designated_by",
+            "source",
+            "source_village_name",
+            "source_village_kind",
+            "source_district_name",
+            "source_excerpt",
+        ],
+        kkb_rows,
+    )
 
     regencies = sorted({".".join(v["code"].split(".")[:2]) for v in chosen})
-    write("registry/activities.csv",
-          ["activity_id", "scope_code", "year", "status", "organiser", "partners",
-           "partner_description", "functions", "source", "source_excerpt"],
-          [[f"synthetic-{r.replace('.', '-')}-{y}", r, y, "completed" if y < 2025 else "planned",
-            org[r.split(".")[0]], "", "", ";".join(sorted(rng.sample(FUNCTIONS, 3))), SOURCE, EXCERPT]
-           for r in regencies for y in YEARS])
+    write(
+        "registry/activities.csv",
+        [
+            "activity_id",
+            "scope_code",
+            "year",
+            "status",
+            "organiser",
+            "partners",
+            "partner_description",
+            "functions",
+            "source",
+            "source_excerpt",
+        ],
+        [
+            [
+                f"synthetic-{r.replace('.', '-')}-{y}",
+                r,
+                y,
+                "completed" if y < 2025 else "planned",
+                org[r.split(".")[0]],
+                "",
+                "",
+                ";".join(sorted(rng.sample(FUNCTIONS, 3))),
+                SOURCE,
+                EXCERPT,
+            ]
+            for r in regencies
+            for y in YEARS
+        ],
+    )
 
     ids = [f"synthetic-indicator-{i + 1:02d}" for i in range(indicators)]
-    write("registry/indicators.csv", ["indicator_id", "label", "label_en", "source"],
-          [[i, f"Indikator sintetis {n + 1:02d}", f"Synthetic indicator {n + 1:02d}", SOURCE]
-           for n, i in enumerate(ids)])
+    write(
+        "registry/indicators.csv",
+        ["indicator_id", "label", "label_en", "source"],
+        [
+            [i, f"Indikator sintetis {n + 1:02d}", f"Synthetic indicator {n + 1:02d}", SOURCE]
+            for n, i in enumerate(ids)
+        ],
+    )
     with open(out / "registry" / "observations.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["indicator", "area_code", "year", "value", "source"])
@@ -191,8 +320,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    rows = generate(args.out, args.seed, args.triples, args.kkb,
-                    args.indicators if args.kkb is None else (args.indicators or 3))
+    rows = generate(
+        args.out,
+        args.seed,
+        args.triples,
+        args.kkb,
+        args.indicators if args.kkb is None else (args.indicators or 3),
+    )
     for path, n in rows.items():
         print(f"{n:>10,}  {path}", file=sys.stderr)
     print(args.out)

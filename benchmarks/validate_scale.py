@@ -41,8 +41,15 @@ def write_nquads(size: int, path: Path) -> int:
     ontology = graphs.pop(ONTOLOGY)
 
     def nquads(names: list[str]) -> str:
-        return "".join(sorted({str(ox.Triple(to_ox(s), to_ox(p), to_ox(o))) + f" {GRAPH} .\n"
-                               for name in names for s, p, o in graphs[name]}))
+        return "".join(
+            sorted(
+                {
+                    str(ox.Triple(to_ox(s), to_ox(p), to_ox(o))) + f" {GRAPH} .\n"
+                    for name in names
+                    for s, p, o in graphs[name]
+                }
+            )
+        )
 
     # Only the first copy keeps the Wikidata links: copying them would make thousands of units
     # owl:sameAs one Wikidata item, which no real registry does (and no Q-id is made up).
@@ -95,19 +102,27 @@ def measure(engine: str, nquads: Path, store_kind: str) -> dict:
         loaded, loaded_rss = time.perf_counter(), _rss_mb()
         report = validate_store(store)
     done = time.perf_counter()
-    return {"load_s": loaded - start, "validate_s": done - loaded, "conforms": report.conforms,
-            "results": len(report.results) + report.omitted,
-            "rss_loaded_mb": loaded_rss,
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "sample": sorted(map(str, report.results))[:3]}
+    return {
+        "load_s": loaded - start,
+        "validate_s": done - loaded,
+        "conforms": report.conforms,
+        "results": len(report.results) + report.omitted,
+        "rss_loaded_mb": loaded_rss,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "sample": sorted(map(str, report.results))[:3],
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1e5,1e6,1e7", help="triples, comma-separated")
     parser.add_argument("--pyshacl-sizes", default="1e5", help="sizes also run with pySHACL")
-    parser.add_argument("--store", choices=["memory", "disk"], default="memory",
-                        help="pyoxigraph store validated: in memory, or on disk (RocksDB)")
+    parser.add_argument(
+        "--store",
+        choices=["memory", "disk"],
+        default="memory",
+        help="pyoxigraph store validated: in memory, or on disk (RocksDB)",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -122,24 +137,35 @@ def main() -> None:
             triples = write_nquads(size, nquads)
             runs = {}
             for engine in ["sparql"] + (["pyshacl"] if size in reference else []):
-                child = subprocess.run([sys.executable, __file__, "--child", engine, str(nquads), args.store],
-                                       check=True, capture_output=True, text=True)
+                child = subprocess.run(
+                    [sys.executable, __file__, "--child", engine, str(nquads), args.store],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
                 runs[engine] = json.loads(child.stdout.strip().splitlines()[-1])
                 print(f"{triples:>11,} {engine:8} {runs[engine]}", file=sys.stderr)
             rows.append((triples, runs))
             nquads.unlink()
     print(f"\nstore: {args.store}; synthetic copies of the bundled build\n")
-    print("| triples | engine | load s | validate s | triples/s | RSS loaded MB | peak RSS MB | conforms "
-          "| results | vs pySHACL |")
+    print(
+        "| triples | engine | load s | validate s | triples/s | RSS loaded MB | peak RSS MB | conforms "
+        "| results | vs pySHACL |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for triples, runs in rows:
         for engine, r in runs.items():
-            ratio = (f"{runs['pyshacl']['validate_s'] / r['validate_s']:.0f}× faster"
-                     if engine == "sparql" and "pyshacl" in runs else "")
-            print(f"| {triples:,} | {engine} | {r['load_s']:.1f} | {r['validate_s']:.1f} | "
-                  f"{triples / r['validate_s']:,.0f} | {r['rss_loaded_mb']:,.0f} | {r['rss_mb']:,.0f} | "
-                  f"{r['conforms']} | "
-                  f"{r['results']} | {ratio} |")
+            ratio = (
+                f"{runs['pyshacl']['validate_s'] / r['validate_s']:.0f}× faster"
+                if engine == "sparql" and "pyshacl" in runs
+                else ""
+            )
+            print(
+                f"| {triples:,} | {engine} | {r['load_s']:.1f} | {r['validate_s']:.1f} | "
+                f"{triples / r['validate_s']:,.0f} | {r['rss_loaded_mb']:,.0f} | {r['rss_mb']:,.0f} | "
+                f"{r['conforms']} | "
+                f"{r['results']} | {ratio} |"
+            )
 
 
 if __name__ == "__main__":

@@ -114,18 +114,25 @@ def area_names(figures: Figures) -> tuple[str, str]:
     if len(area) <= MAX_AREA_NAMES:
         return (", ".join(area), ", ".join(english_name(a) for a in area))
     if len(provinces) == 1:
-        return (f"{len(area)} kabupaten/kota di {provinces[0]}",
-                f"{len(area)} regencies and cities in {provinces[0]}")
-    return (f"{len(area)} kabupaten/kota di {len(provinces)} provinsi",
-            f"{len(area)} regencies and cities in {len(provinces)} provinces")
+        return (
+            f"{len(area)} kabupaten/kota di {provinces[0]}",
+            f"{len(area)} regencies and cities in {provinces[0]}",
+        )
+    return (
+        f"{len(area)} kabupaten/kota di {len(provinces)} provinsi",
+        f"{len(area)} regencies and cities in {len(provinces)} provinces",
+    )
 
 
 def dataset_title(figures: Figures) -> tuple[str, str]:
     """The dataset's title, Indonesian and English, naming the area it covers."""
     area_id, area_en = area_names(figures)
-    return ((f"Registri Kampung Keluarga Berkualitas {area_id}".rstrip()),
-            f"Quality Family Village (KKB) registry of {area_en}" if area_en
-            else "Quality Family Village (KKB) registry")
+    return (
+        (f"Registri Kampung Keluarga Berkualitas {area_id}".rstrip()),
+        f"Quality Family Village (KKB) registry of {area_en}"
+        if area_en
+        else "Quality Family Village (KKB) registry",
+    )
 
 
 def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
@@ -133,14 +140,22 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     g = _graph()
     catalog, dataset = URIRef(site + "catalog"), URIRef(site + "catalog#dataset")
     service = URIRef(site + "sparql")
-    created = (Literal(_utc(release["created"]), datatype=XSD.dateTime)
-               if release.get("created") else None)
+    created = Literal(_utc(release["created"]), datatype=XSD.dateTime) if release.get("created") else None
     _add(g, catalog, RDF.type, DCAT.Catalog)
-    _texts(g, catalog, DCTERMS.title, "Katalog data Kampung Keluarga Berkualitas",
-           "Quality Family Village (KKB) data catalogue")
-    _texts(g, catalog, DCTERMS.description,
-           "Data terbuka tertaut registri Kampung Keluarga Berkualitas.",
-           "Linked open data of the Kampung Keluarga Berkualitas registry.")
+    _texts(
+        g,
+        catalog,
+        DCTERMS.title,
+        "Katalog data Kampung Keluarga Berkualitas",
+        "Quality Family Village (KKB) data catalogue",
+    )
+    _texts(
+        g,
+        catalog,
+        DCTERMS.description,
+        "Data terbuka tertaut registri Kampung Keluarga Berkualitas.",
+        "Linked open data of the Kampung Keluarga Berkualitas registry.",
+    )
     _add(g, catalog, FOAF.homepage, URIRef(site), FOAF.Document)
     _add(g, catalog, DCAT.themeTaxonomy, THEMES, SKOS.ConceptScheme)
     g.add((THEMES, DCTERMS.title, Literal("Data theme", lang="en")))
@@ -150,22 +165,29 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
 
     _add(g, dataset, RDF.type, DCAT.Dataset)
     _texts(g, dataset, DCTERMS.title, *dataset_title(figures))
-    _texts(g, dataset, DCTERMS.description,
-           f"{figures.kkb} Kampung Keluarga Berkualitas di {figures.districts} kecamatan, dengan "
-           "wilayah administrasi resmi Kemendagri, kegiatan pembinaan, delapan fungsi keluarga dan "
-           "asal-usul setiap fakta.",
-           f"{figures.kkb} Quality Family Villages in {figures.districts} districts, with the "
-           "official Kemendagri administrative units, guidance activities, the eight family "
-           "functions and the provenance of every fact.")
+    _texts(
+        g,
+        dataset,
+        DCTERMS.description,
+        f"{figures.kkb} Kampung Keluarga Berkualitas di {figures.districts} kecamatan, dengan "
+        "wilayah administrasi resmi Kemendagri, kegiatan pembinaan, delapan fungsi keluarga dan "
+        "asal-usul setiap fakta.",
+        f"{figures.kkb} Quality Family Villages in {figures.districts} districts, with the "
+        "official Kemendagri administrative units, guidance activities, the eight family "
+        "functions and the provenance of every fact.",
+    )
     _common(g, dataset, figures, created)
     _add(g, dataset, DCAT.theme, THEME, SKOS.Concept)
     g.add((THEME, SKOS.prefLabel, Literal("Population and society", lang="en")))
     g.add((THEME, SKOS.inScheme, THEMES))
     _add(g, dataset, DCAT.landingPage, URIRef(site), FOAF.Document)
     _add(g, dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI), DCTERMS.Standard)
-    for keyword, lang in (("Kampung Keluarga Berkualitas", "id"), ("Bangga Kencana", "id"),
-                          ("family planning", "en"),
-                          *((bare_name(a), "id") for a in figures.area[:MAX_AREA_NAMES])):
+    for keyword, lang in (
+        ("Kampung Keluarga Berkualitas", "id"),
+        ("Bangga Kencana", "id"),
+        ("family planning", "en"),
+        *((bare_name(a), "id") for a in figures.area[:MAX_AREA_NAMES]),
+    ):
         g.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
     if figures.years:
         period = URIRef(site + "catalog#period")
@@ -185,8 +207,9 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     return g
 
 
-def _reference_dataset(g: Graph, site: str, catalog: URIRef, release: dict, figures: Figures,
-                       created: Literal | None) -> None:
+def _reference_dataset(
+    g: Graph, site: str, catalog: URIRef, release: dict, figures: Figures, created: Literal | None
+) -> None:
     """The whole country's official units (graph ``reference``): a dataset of its own, with its
     dump and the SPARQL endpoint (the graph named) as distributions."""
     dataset = URIRef(site + "catalog#reference")
@@ -196,40 +219,57 @@ def _reference_dataset(g: Graph, site: str, catalog: URIRef, release: dict, figu
         return f"{number:,}".replace(",", ".")
 
     _add(g, catalog, DCAT.dataset, dataset, DCAT.Dataset)
-    _texts(g, dataset, DCTERMS.title,
-           "Wilayah administrasi pemerintahan Indonesia (Kemendagri 2025)",
-           "Government administrative areas of Indonesia (Kemendagri 2025)")
-    _texts(g, dataset, DCTERMS.description,
-           f"Seluruh {ribu(sum(n.values()))} wilayah resmi Kepmendagri 2025 (300.2.2-2138, diubah "
-           f"dengan 300.2.2-2430): {n.get('province', 0)} provinsi, {n.get('regency', 0)} "
-           f"kabupaten/kota, {ribu(n.get('district', 0))} kecamatan/distrik, "
-           f"{ribu(n.get('village', 0))} desa/kelurahan, "
-           "dengan kode, induk, titik tengah, kode pos, kode BPS 2018 dan tautan Wikidata provinsi "
-           f"dan kabupaten/kota; graf bernama <{figures.reference_graph}>.",
-           f"All {sum(n.values()):,} official units of the Kepmendagri 2025 list (300.2.2-2138, "
-           f"amended by 300.2.2-2430): {n.get('province', 0)} provinces, {n.get('regency', 0)} "
-           f"regencies/cities, {n.get('district', 0):,} districts, {n.get('village', 0):,} villages, "
-           "with codes, parents, centroids, postal codes, BPS 2018 codes and Wikidata links of "
-           f"provinces and regencies; named graph <{figures.reference_graph}>.")
+    _texts(
+        g,
+        dataset,
+        DCTERMS.title,
+        "Wilayah administrasi pemerintahan Indonesia (Kemendagri 2025)",
+        "Government administrative areas of Indonesia (Kemendagri 2025)",
+    )
+    _texts(
+        g,
+        dataset,
+        DCTERMS.description,
+        f"Seluruh {ribu(sum(n.values()))} wilayah resmi Kepmendagri 2025 (300.2.2-2138, diubah "
+        f"dengan 300.2.2-2430): {n.get('province', 0)} provinsi, {n.get('regency', 0)} "
+        f"kabupaten/kota, {ribu(n.get('district', 0))} kecamatan/distrik, "
+        f"{ribu(n.get('village', 0))} desa/kelurahan, "
+        "dengan kode, induk, titik tengah, kode pos, kode BPS 2018 dan tautan Wikidata provinsi "
+        f"dan kabupaten/kota; graf bernama <{figures.reference_graph}>.",
+        f"All {sum(n.values()):,} official units of the Kepmendagri 2025 list (300.2.2-2138, "
+        f"amended by 300.2.2-2430): {n.get('province', 0)} provinces, {n.get('regency', 0)} "
+        f"regencies/cities, {n.get('district', 0):,} districts, {n.get('village', 0):,} villages, "
+        "with codes, parents, centroids, postal codes, BPS 2018 codes and Wikidata links of "
+        f"provinces and regencies; named graph <{figures.reference_graph}>.",
+    )
     _common(g, dataset, figures, created, figures.provinces)
     _add(g, dataset, DCAT.theme, THEME, SKOS.Concept)
     _add(g, dataset, DCAT.landingPage, URIRef(site), FOAF.Document)
     _add(g, dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI), DCTERMS.Standard)
-    for keyword, lang in (("kode wilayah", "id"), ("Kemendagri", "id"),
-                          ("administrative divisions", "en")):
+    for keyword, lang in (("kode wilayah", "id"), ("Kemendagri", "id"), ("administrative divisions", "en")):
         g.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
     contact = URIRef(site + "catalog#contact")
     _add(g, dataset, DCAT.contactPoint, contact, VCARD.Kind)
     for dump in release.get("dumps", []):
         if dump["name"] == REFERENCE_DUMP:
-            _distribution(g, site, dataset, dump, release.get("id"), created,
-                          ("Graf reference (seluruh wilayah resmi) sebagai N-Triples, gzip.",
-                           "Graph reference (every official unit) as N-Triples, gzip."))
+            _distribution(
+                g,
+                site,
+                dataset,
+                dump,
+                release.get("id"),
+                created,
+                (
+                    "Graf reference (seluruh wilayah resmi) sebagai N-Triples, gzip.",
+                    "Graph reference (every official unit) as N-Triples, gzip.",
+                ),
+            )
     _add(g, dataset, DCAT.distribution, URIRef(site + "catalog#sparql"), DCAT.Distribution)
 
 
-def _common(g: Graph, node: URIRef, figures: Figures, modified: Literal | None,
-            spatial: tuple[str, ...] | None = None) -> None:
+def _common(
+    g: Graph, node: URIRef, figures: Figures, modified: Literal | None, spatial: tuple[str, ...] | None = None
+) -> None:
     """Publisher, licence, languages, coverage (``figures.spatial`` unless ``spatial``) and dates,
     stated alike on catalog and datasets (the release is issued when it is built: each release is
     a new edition)."""
@@ -253,8 +293,15 @@ def _common(g: Graph, node: URIRef, figures: Figures, modified: Literal | None,
         g.add((node, DCTERMS.modified, modified))
 
 
-def _distribution(g: Graph, site: str, dataset: URIRef, dump: dict, release_id: str | None,
-                  modified: Literal | None, description: tuple[str, str] | None = None) -> None:
+def _distribution(
+    g: Graph,
+    site: str,
+    dataset: URIRef,
+    dump: dict,
+    release_id: str | None,
+    modified: Literal | None,
+    description: tuple[str, str] | None = None,
+) -> None:
     """One dump file: where to get it, its format (and compression), size and SHA-256; by default
     described as the whole release. The download URL names the release (its bytes never change,
     so it stays citable and caches may keep it for good); the access URL is the current one."""
@@ -269,11 +316,18 @@ def _distribution(g: Graph, site: str, dataset: URIRef, dump: dict, release_id: 
     quads = media in ("application/n-quads", "application/trig")
     _add(g, dataset, DCAT.distribution, dist, DCAT.Distribution)
     g.add((dist, DCTERMS.title, Literal(f"Dump {name}", lang="en")))
-    _texts(g, dist, DCTERMS.description, *description or (
-           f"Seluruh data rilis ini sebagai {shown}"
-           + (", dengan graf bernama." if quads else " (gabungan semua graf)."),
-           f"The whole release as {shown}"
-           + (", with its named graphs." if quads else " (all graphs merged).")))
+    _texts(
+        g,
+        dist,
+        DCTERMS.description,
+        *description
+        or (
+            f"Seluruh data rilis ini sebagai {shown}"
+            + (", dengan graf bernama." if quads else " (gabungan semua graf)."),
+            f"The whole release as {shown}"
+            + (", with its named graphs." if quads else " (all graphs merged)."),
+        ),
+    )
     _add(g, dist, DCAT.accessURL, url, RDFS.Resource)
     _add(g, dist, DCAT.downloadURL, download, RDFS.Resource)
     _add(g, dist, DCAT.mediaType, URIRef(IANA + media), DCTERMS.MediaType)
@@ -298,9 +352,13 @@ def _service(g: Graph, site: str, dataset: URIRef, service: URIRef, figures: Fig
     dist = URIRef(site + "catalog#sparql")
     _add(g, dataset, DCAT.distribution, dist, DCAT.Distribution)
     g.add((dist, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
-    _texts(g, dist, DCTERMS.description,
-           "Kueri SPARQL 1.1 atas data rilis terkini (graf bawaan: gabungan semua graf).",
-           "SPARQL 1.1 queries over the current release (default graph: all graphs merged).")
+    _texts(
+        g,
+        dist,
+        DCTERMS.description,
+        "Kueri SPARQL 1.1 atas data rilis terkini (graf bawaan: gabungan semua graf).",
+        "SPARQL 1.1 queries over the current release (default graph: all graphs merged).",
+    )
     _add(g, dist, DCATAP_AVAILABILITY, AVAILABILITY, SKOS.Concept)
     _add(g, dist, DCTERMS["format"], URIRef(EU + "file-type/SPARQLQ"), DCTERMS.MediaTypeOrExtent)
     _add(g, dist, DCAT.accessURL, service, RDFS.Resource)
@@ -323,11 +381,14 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
     g.add((dataset, DCTERMS.title, Literal("Quality Family Village (KKB) registry", lang="en")))
     g.add((dataset, DCTERMS.license, LICENSE))
     g.add((dataset, FOAF.homepage, URIRef(site)))
-    for figure, n in ((VOID.triples, figures.triples), (VOID.entities, figures.entities),
-                      (VOID.distinctSubjects, figures.distinct_subjects),
-                      (VOID.distinctObjects, figures.distinct_objects),
-                      (VOID.classes, len(figures.classes)),
-                      (VOID.properties, len(figures.properties))):
+    for figure, n in (
+        (VOID.triples, figures.triples),
+        (VOID.entities, figures.entities),
+        (VOID.distinctSubjects, figures.distinct_subjects),
+        (VOID.distinctObjects, figures.distinct_objects),
+        (VOID.classes, len(figures.classes)),
+        (VOID.properties, len(figures.properties)),
+    ):
         g.add((dataset, figure, Literal(n, datatype=XSD.integer)))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(site + "sparql")))
     g.add((dataset, VOID.uriSpace, Literal(base_iri + "id/")))

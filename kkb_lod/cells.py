@@ -25,8 +25,10 @@ def ascii_digits(value: str) -> str:
         return value
     for char in value:
         if (char.isdigit() or char.isnumeric()) and not "0" <= char <= "9":
-            raise CellError(f"has the digit {char!r} (U+{ord(char):04X}), not one of 0-9; write "
-                            "numbers, years and dates with the digits 0-9")
+            raise CellError(
+                f"has the digit {char!r} (U+{ord(char):04X}), not one of 0-9; write "
+                "numbers, years and dates with the digits 0-9"
+            )
     return value
 
 
@@ -52,8 +54,16 @@ def full_date(value: str) -> dt.date:
 CLASSIFICATIONS: tuple[str, ...] = ("dasar", "berkembang", "mandiri", "berkelanjutan", "paripurna")
 
 #: Kinds of poktan as the registry writes them, and the other spellings taken for each.
-POKTAN: dict[str, str] = {"BKB": "BKB", "BKR": "BKR", "BKL": "BKL", "UPPKA": "UPPKA",
-                          "PIK-R": "PIK-R", "PIK R": "PIK-R", "PIKR": "PIK-R", "GENRE": "PIK-R"}
+POKTAN: dict[str, str] = {
+    "BKB": "BKB",
+    "BKR": "BKR",
+    "BKL": "BKL",
+    "UPPKA": "UPPKA",
+    "PIK-R": "PIK-R",
+    "PIK R": "PIK-R",
+    "PIKR": "PIK-R",
+    "GENRE": "PIK-R",
+}
 
 
 def classification(value: str) -> str:
@@ -73,8 +83,10 @@ def poktan(value: str) -> tuple[str, ...]:
         if not word:
             continue
         if word not in POKTAN:
-            raise CellError(f"names {part.strip()!r}, not a poktan: write BKB, BKR, BKL, UPPKA or "
-                            "PIK-R (GenRe), separated by ';' or ','")
+            raise CellError(
+                f"names {part.strip()!r}, not a poktan: write BKB, BKR, BKL, UPPKA or "
+                "PIK-R (GenRe), separated by ';' or ','"
+            )
         if POKTAN[word] not in found:
             found.append(POKTAN[word])
     return tuple(found)
@@ -94,5 +106,13 @@ def yes_no(value: str) -> bool | None:
     return answer
 
 
-__all__ = ["CLASSIFICATIONS", "POKTAN", "CellError", "classification", "full_date", "poktan",
-           "registry_id", "yes_no"]
+__all__ = [
+    "CLASSIFICATIONS",
+    "POKTAN",
+    "CellError",
+    "classification",
+    "full_date",
+    "poktan",
+    "registry_id",
+    "yes_no",
+]

@@ -54,14 +54,19 @@ def find_problems(r: Registry, today: dt.date | None = None) -> Iterator[Problem
         "programmes": {p.programme_id for p in r.programmes},
         "sources": {s.source_id for s in r.sources},
     }
-    for table, column in (("organisations", "org_id"), ("programmes", "programme_id"),
-                          ("sources", "source_id"), ("posts", "post_id"),
-                          ("objectives", "objective_id"), ("activities", "activity_id")):
+    for table, column in (
+        ("organisations", "org_id"),
+        ("programmes", "programme_id"),
+        ("sources", "source_id"),
+        ("posts", "post_id"),
+        ("objectives", "objective_id"),
+        ("activities", "activity_id"),
+    ):
         yield from _duplicates(getattr(r, table), column)
-    yield from _duplicates(r.kkb, "village_code", "a village has one KKB designation; "
-                           "this village is already on row {first}")
-    yield from _duplicates(r.kkb, "registry_id", "a registry id names one KKB; "
-                           "row {first} already has it")
+    yield from _duplicates(
+        r.kkb, "village_code", "a village has one KKB designation; this village is already on row {first}"
+    )
+    yield from _duplicates(r.kkb, "registry_id", "a registry id names one KKB; row {first} already has it")
 
     def ref(record: Record, column: str, table: str) -> Iterator[Problem]:
         value = getattr(record, column)
@@ -73,21 +78,27 @@ def find_problems(r: Registry, today: dt.date | None = None) -> Iterator[Problem
         if value and value not in units:
             yield _p(record, column, value, not_a_code(value, "is not a code in the official region list"))
 
-    def quoted(record: KkbRow | ActivityRow | OrganisationRow | PostRow | ProgrammeRow | ObjectiveRow
-               ) -> Iterator[Problem]:
+    def quoted(
+        record: KkbRow | ActivityRow | OrganisationRow | PostRow | ProgrammeRow | ObjectiveRow,
+    ) -> Iterator[Problem]:
         """Every quotation is found in its source's text; one that cannot be looked up (no
         source, or a source without a document) is refused rather than published unchecked."""
         text = r.texts.get(record.source) if record.source else None
         for excerpt in record.source_excerpt:
             if text is not None:
                 if excerpt not in text:
-                    yield _p(record, "source_excerpt", excerpt,
-                             "does not occur verbatim in the source document")
+                    yield _p(
+                        record, "source_excerpt", excerpt, "does not occur verbatim in the source document"
+                    )
             elif not record.source:
                 yield _p(record, "source_excerpt", excerpt, "quotes no source (source is empty)")
             elif record.source in ids["sources"]:  # else its source column is the problem
-                yield _p(record, "source_excerpt", excerpt,
-                         f"cannot be checked: source {record.source} has no document")
+                yield _p(
+                    record,
+                    "source_excerpt",
+                    excerpt,
+                    f"cannot be checked: source {record.source} has no document",
+                )
 
     sources = {s.source_id: s for s in r.sources}
     for k in r.kkb:
@@ -100,8 +111,9 @@ def find_problems(r: Registry, today: dt.date | None = None) -> Iterator[Problem
         yield from quoted(k)
     # Every region code above a KKB village (a set: a national registry has thousands of
     # activities and tens of thousands of KKB, too many to compare pairwise).
-    with_kkb = {k.village_code.rsplit(".", n)[0] for k in r.kkb
-                for n in range(1, k.village_code.count(".") + 1)}
+    with_kkb = {
+        k.village_code.rsplit(".", n)[0] for k in r.kkb for n in range(1, k.village_code.count(".") + 1)
+    }
     for a in r.activities:
         yield from place(a, "scope_code")
         yield from ref(a, "organiser", "organisations")
@@ -139,18 +151,27 @@ def find_problems(r: Registry, today: dt.date | None = None) -> Iterator[Problem
         yield from place(s, "place_code")
         cited = [k for k in r.kkb if k.source == s.source_id]
         if s.stated_kkb_count is not None and s.stated_kkb_count != len(cited):
-            yield _p(s, "stated_kkb_count", str(s.stated_kkb_count),
-                     f"the source states this many KKB but kkb.csv has {len(cited)} rows citing it")
+            yield _p(
+                s,
+                "stated_kkb_count",
+                str(s.stated_kkb_count),
+                f"the source states this many KKB but kkb.csv has {len(cited)} rows citing it",
+            )
         districts = {k.district_code for k in cited if k.district_code}
         if s.stated_district_count is not None and s.stated_district_count != len(districts):
-            yield _p(s, "stated_district_count", str(s.stated_district_count),
-                     f"the source states this many kecamatan but its KKB lie in {len(districts)}")
+            yield _p(
+                s,
+                "stated_district_count",
+                str(s.stated_district_count),
+                f"the source states this many kecamatan but its KKB lie in {len(districts)}",
+            )
     yield from _check_observations(r, units, ids)
     yield from check_kkb_years(r, ids["sources"], today)
 
 
-def _check_observations(r: Registry, units: dict[str, UnitRow],
-                        ids: dict[str, set[str]]) -> Iterator[Problem]:
+def _check_observations(
+    r: Registry, units: dict[str, UnitRow], ids: dict[str, set[str]]
+) -> Iterator[Problem]:
     """Indicators and observations (optional tables): known references, one value per cell."""
     yield from _duplicates(r.indicators, "indicator_id")
     indicators = {i.indicator_id for i in r.indicators}
@@ -162,14 +183,22 @@ def _check_observations(r: Registry, units: dict[str, UnitRow],
         if o.indicator not in indicators:
             yield _p(o, "indicator", o.indicator, "is not an id in indicators.csv")
         if o.area_code not in units:
-            yield _p(o, "area_code", o.area_code,
-                     not_a_code(o.area_code, "is not a code in the official region list"))
+            yield _p(
+                o,
+                "area_code",
+                o.area_code,
+                not_a_code(o.area_code, "is not a code in the official region list"),
+            )
         if o.source not in ids["sources"]:
             yield _p(o, "source", o.source, "is not an id in sources.csv")
         key = (o.indicator, o.area_code, o.year)
         if key in seen:
-            yield _p(o, "year", str(o.year), f"this indicator, area and year already have a value"
-                     f" on row {seen[key]}")
+            yield _p(
+                o,
+                "year",
+                str(o.year),
+                f"this indicator, area and year already have a value on row {seen[key]}",
+            )
         else:
             seen[key] = o.row
 
@@ -183,20 +212,25 @@ def check_kkb_entry(k: KkbRow, sources: dict[str, SourceRow], today: dt.date) ->
     if not k.source:
         for column in ("source_village_name", "source_village_kind", "source_district_name"):
             if getattr(k, column):
-                yield _p(k, column, getattr(k, column),
-                         "says what a source calls the place, but the row names no source "
-                         "(source is empty)")
+                yield _p(
+                    k,
+                    column,
+                    getattr(k, column),
+                    "says what a source calls the place, but the row names no source (source is empty)",
+                )
     elif k.source in sources and not k.source_excerpt:
         src = sources[k.source]
         if src.document or src.kind == "news-article":
             why = "has a document" if src.document else "is a news article"
-            yield _p(k, "source_excerpt", "",
-                     f"is required: source {k.source} {why}; quote the sentence that names this "
-                     f"KKB, verbatim")
+            yield _p(
+                k,
+                "source_excerpt",
+                "",
+                f"is required: source {k.source} {why}; quote the sentence that names this KKB, verbatim",
+            )
     for column in ("designation_date", "inauguration_date", "pokja_decree_date"):
         value = getattr(k, column)
-        if isinstance(value, int) and value > today.year or \
-                isinstance(value, dt.date) and value > today:
+        if isinstance(value, int) and value > today.year or isinstance(value, dt.date) and value > today:
             yield _p(k, column, str(value), f"is in the future (today is {today.isoformat()})")
 
 
@@ -215,8 +249,13 @@ def check_kkb_years(r: Registry, source_ids: set[str], today: dt.date) -> Iterat
         if isinstance(kkb, Problem):
             yield kkb
         elif (kkb.file, kkb.row, y.year) in seen:
-            yield _p(y, "year", str(y.year), f"this KKB already has a row for {y.year} (row "
-                     f"{seen[kkb.file, kkb.row, y.year]}); one row per KKB and year")
+            yield _p(
+                y,
+                "year",
+                str(y.year),
+                f"this KKB already has a row for {y.year} (row "
+                f"{seen[kkb.file, kkb.row, y.year]}); one row per KKB and year",
+            )
         else:
             seen[kkb.file, kkb.row, y.year] = y.row
             yield from _year_after(y, kkb)
@@ -226,20 +265,22 @@ def check_kkb_years(r: Registry, source_ids: set[str], today: dt.date) -> Iterat
             yield _p(y, "source", y.source, "is not an id in sources.csv")
 
 
-def _kkb_of(y: KkbYearRow, by_id: dict[str, KkbRow],
-            by_village: dict[str, KkbRow]) -> KkbRow | Problem:
+def _kkb_of(y: KkbYearRow, by_id: dict[str, KkbRow], by_village: dict[str, KkbRow]) -> KkbRow | Problem:
     """The one KKB row ``y`` names, or the problem with how it names it."""
     if not y.registry_id and not y.village_code:
-        return _p(y, "registry_id", "", "is required, or village_code: name the KKB this row is "
-                  "about")
+        return _p(y, "registry_id", "", "is required, or village_code: name the KKB this row is about")
     if y.registry_id and y.registry_id not in by_id:
         return _p(y, "registry_id", y.registry_id, "is the registry_id of no KKB row")
     if y.village_code and y.village_code not in by_village:
         return _p(y, "village_code", y.village_code, "is the village_code of no KKB row")
     if y.registry_id and y.village_code and by_id[y.registry_id] is not by_village[y.village_code]:
-        return _p(y, "village_code", y.village_code,
-                  f"names another KKB (row {by_village[y.village_code].row}) than registry_id "
-                  f"{y.registry_id} (row {by_id[y.registry_id].row})")
+        return _p(
+            y,
+            "village_code",
+            y.village_code,
+            f"names another KKB (row {by_village[y.village_code].row}) than registry_id "
+            f"{y.registry_id} (row {by_id[y.registry_id].row})",
+        )
     return by_id[y.registry_id] if y.registry_id else by_village[y.village_code or ""]
 
 
@@ -249,8 +290,12 @@ def _year_after(y: KkbYearRow, k: KkbRow) -> Iterator[Problem]:
         value = getattr(k, column)
         began = value if isinstance(value, int) else value.year if value else None
         if began is not None and y.year < began:
-            yield _p(y, "year", str(y.year), f"is before the KKB's {column.replace('_', ' ')} "
-                     f"({value}, {k.file} row {k.row})")
+            yield _p(
+                y,
+                "year",
+                str(y.year),
+                f"is before the KKB's {column.replace('_', ' ')} ({value}, {k.file} row {k.row})",
+            )
 
 
 def check_units(rows: Iterable[UnitRow], units: dict[str, UnitRow]) -> Iterator[Problem]:
@@ -260,8 +305,9 @@ def check_units(rows: Iterable[UnitRow], units: dict[str, UnitRow]) -> Iterator[
         if u.level != level:
             yield _p(u, "level", u.level, f"code {u.code} is a {level} code")
         if u.parent_code != parent_code(u.code):
-            yield _p(u, "parent_code", u.parent_code or "",
-                     f"the parent of {u.code} is {parent_code(u.code)}")
+            yield _p(
+                u, "parent_code", u.parent_code or "", f"the parent of {u.code} is {parent_code(u.code)}"
+            )
         elif u.parent_code and u.parent_code not in units:
             yield _p(u, "parent_code", u.parent_code, "is not a code in this file")
         expected = _kind(u.code)
@@ -285,24 +331,40 @@ def _check_kkb_place(k: KkbRow, units: dict[str, UnitRow]) -> Iterator[Problem]:
         return
     village = units.get(k.village_code)
     if village is None:
-        yield _p(k, "village_code", k.village_code,
-                 not_a_code(k.village_code, "is not a village code in the official list"))
+        yield _p(
+            k,
+            "village_code",
+            k.village_code,
+            not_a_code(k.village_code, "is not a village code in the official list"),
+        )
         return
     if village.level != "village":
         yield _p(k, "village_code", k.village_code, f"is a {village.level}, not a village")
         return
     if not known_name(k.village_name, village):
-        yield _p(k, "village_name", k.village_name,
-                 f"does not match the official name of {k.village_code}, {village.name!r}")
+        yield _p(
+            k,
+            "village_name",
+            k.village_name,
+            f"does not match the official name of {k.village_code}, {village.name!r}",
+        )
     if k.district_code != village.parent_code:
-        yield _p(k, "district_code", k.district_code,
-                 f"village {k.village_code} ({village.name}) lies in kecamatan "
-                 f"{village.parent_code}, not {k.district_code}")
+        yield _p(
+            k,
+            "district_code",
+            k.district_code,
+            f"village {k.village_code} ({village.name}) lies in kecamatan "
+            f"{village.parent_code}, not {k.district_code}",
+        )
         return
     district = units[k.district_code]
     if not known_name(k.district_name, district):
-        yield _p(k, "district_name", k.district_name,
-                 f"does not match the official name of {k.district_code}, {district.name!r}")
+        yield _p(
+            k,
+            "district_name",
+            k.district_name,
+            f"does not match the official name of {k.district_code}, {district.name!r}",
+        )
     for column, unit in (("source_village_name", village), ("source_district_name", district)):
         said = getattr(k, column)
         if said and not known_name(said, unit):
@@ -312,8 +374,7 @@ def _check_kkb_place(k: KkbRow, units: dict[str, UnitRow]) -> Iterator[Problem]:
 def known_name(said: str, unit: UnitRow) -> bool:
     """``said`` is the unit's official name or one of its earlier editions' names (an earlier name
     is accepted and published as a note by the mapping)."""
-    return same_name(said, unit.name, unit.level) or \
-        earlier_edition(said, unit.code, unit.level) is not None
+    return same_name(said, unit.name, unit.level) or earlier_edition(said, unit.code, unit.level) is not None
 
 
 def not_a_code(code: str, message: str) -> str:
@@ -324,13 +385,18 @@ def not_a_code(code: str, message: str) -> str:
         return message
     names = history.earlier_names(code)
     last = names[-1].name
-    said = (f"{message}: it was {last!r} until the Kemendagri {history.last_edition(code)} edition "
-            f"and is no longer in the 2025 list")
+    said = (
+        f"{message}: it was {last!r} until the Kemendagri {history.last_edition(code)} edition "
+        f"and is no longer in the 2025 list"
+    )
     successors = history.successors(code)
     current = units_by_code()
     if successors:
-        return said + "; replaced by " + "; ".join(
-            f"{c} {current[c].name}" if c in current else c for c in successors)
+        return (
+            said
+            + "; replaced by "
+            + "; ".join(f"{c} {current[c].name}" if c in current else c for c in successors)
+        )
     # Look first where the unit was: under its nearest ancestor that is still (or again) a unit.
     hint = next(([c] for a in _ancestors(code) for c in (a, *history.successors(a)) if c in current), [])
     found = national_matcher().match(last, level=level_of(code), parents=hint, limit=3).candidates
@@ -338,8 +404,11 @@ def not_a_code(code: str, message: str) -> str:
     if same:
         return said + "; the editions record no successor; current units of that name: " + "; ".join(same)
     if found:
-        return (said + "; the editions record no successor and no current unit has its name; similar: "
-                + "; ".join(c.describe() for c in found))
+        return (
+            said
+            + "; the editions record no successor and no current unit has its name; similar: "
+            + "; ".join(c.describe() for c in found)
+        )
     return said + "; the editions record no successor and no current unit has its name"
 
 
@@ -355,8 +424,10 @@ def unresolved(k: KkbRow) -> str:
     else:
         why = f"no official village has this name {where}"
     shown = "; ".join(c.describe() for c in result.candidates) or "none"
-    return (f"gives no village_code and its name does not resolve to one official village: {why}; "
-            f"give the code, or the name and kecamatan as in the official list. Did you mean: {shown}")
+    return (
+        f"gives no village_code and its name does not resolve to one official village: {why}; "
+        f"give the code, or the name and kecamatan as in the official list. Did you mean: {shown}"
+    )
 
 
 def _ancestors(code: str) -> list[str]:
@@ -364,8 +435,9 @@ def _ancestors(code: str) -> list[str]:
     return [".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
 
 
-def _duplicates(rows: Iterable[Record], column: str,
-                message: str = "is a duplicate of row {first}") -> Iterator[Problem]:
+def _duplicates(
+    rows: Iterable[Record], column: str, message: str = "is a duplicate of row {first}"
+) -> Iterator[Problem]:
     first: dict[str, int] = {}
     for row in rows:
         value = getattr(row, column)

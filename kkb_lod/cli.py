@@ -51,9 +51,12 @@ class Progress:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kkb-lod")
-@click.option("--config", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Settings file (TOML) to read; default: KKB_CONFIG, else kkb-lod.toml in the "
-                   "current folder when there is one (as 'kkb-lod init' writes).")
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Settings file (TOML) to read; default: KKB_CONFIG, else kkb-lod.toml in the "
+    "current folder when there is one (as 'kkb-lod init' writes).",
+)
 def cli(config: Path | None) -> None:
     """Publish the Kampung Keluarga Berkualitas registry as linked open data.
 
@@ -63,11 +66,15 @@ def cli(config: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--area", required=True,
-              help="Kemendagri code of a regency/city (62.04) or province (62), several "
-                   "separated by commas, or 'all' (the country).")
-@click.option("--force", is_flag=True,
-              help="Write into a folder that already holds files (never overwriting one).")
+@click.option(
+    "--area",
+    required=True,
+    help="Kemendagri code of a regency/city (62.04) or province (62), several "
+    "separated by commas, or 'all' (the country).",
+)
+@click.option(
+    "--force", is_flag=True, help="Write into a folder that already holds files (never overwriting one)."
+)
 @click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
 def init(area: str, force: bool, folder: Path) -> None:
     """Write a ready registry folder for an area into FOLDER (default: here).
@@ -86,21 +93,30 @@ def init(area: str, force: bool, folder: Path) -> None:
         raise click.UsageError(str(err)) from None
     for file in files:
         click.echo(f"wrote {file}")
-    click.echo(f"Next: fill in {files[0]}, set base_iri in {files[2]}, then run 'kkb-lod build' "
-               f"in {folder}.")
+    click.echo(f"Next: fill in {files[0]}, set base_iri in {files[2]}, then run 'kkb-lod build' in {folder}.")
 
 
 @cli.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Registry folder (default: data/, or KKB_DATA_DIR).")
-@click.option("--out", "build_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Build folder (default: build/, or KKB_BUILD_DIR).")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Registry folder (default: data/, or KKB_DATA_DIR).",
+)
+@click.option(
+    "--out",
+    "build_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Build folder (default: build/, or KKB_BUILD_DIR).",
+)
 @click.option("--base-iri", help="Base of minted IRIs (default: KKB_BASE_IRI).")
-@click.option("--reference", type=click.Choice(["covered", "all"]),
-              help="Official units published: 'covered' (the registry's regencies) or 'all' (also "
-                   "every unit of the country, graph 'reference'); default: covered, or KKB_REFERENCE.")
-def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None,
-          reference: str | None) -> None:
+@click.option(
+    "--reference",
+    type=click.Choice(["covered", "all"]),
+    help="Official units published: 'covered' (the registry's regencies) or 'all' (also "
+    "every unit of the country, graph 'reference'); default: covered, or KKB_REFERENCE.",
+)
+def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None, reference: str | None) -> None:
     """Read the registry, map it to RDF, validate it and publish a new release.
 
     The new release becomes current only if it is complete and valid; otherwise the last good
@@ -112,8 +128,7 @@ def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None,
     from kkb_lod.pipeline import build as run_build
     from kkb_lod.releases import BuildBusy
 
-    settings = _settings(data_dir=data_dir, build_dir=build_dir, base_iri=base_iri,
-                         reference=reference)
+    settings = _settings(data_dir=data_dir, build_dir=build_dir, base_iri=base_iri, reference=reference)
     try:
         with _disk_errors("the build failed; the last good release is unchanged and current"):
             result = run_build(settings, Progress())
@@ -123,28 +138,48 @@ def build(data_dir: Path | None, build_dir: Path | None, base_iri: str | None,
         raise click.ClickException(str(err)) from None
     except ValidationFailed as err:
         click.echo(err.report.text(), err=True)
-        click.echo(f"Build failed: {len(err.report.results)} SHACL results; report in "
-                   f"{err.path}. The last good build is unchanged.", err=True)
+        click.echo(
+            f"Build failed: {len(err.report.results)} SHACL results; report in "
+            f"{err.path}. The last good build is unchanged.",
+            err=True,
+        )
         sys.exit(EXIT_INVALID)
     graphs = ", ".join(f"{name} {n}" for name, n in result.graphs.items())
     click.echo(f"Built {result.release} : {result.triples} triples ({graphs})")
     from kkb_lod.scaffold import PLACEHOLDER_BASE
 
     if settings.base_iri == PLACEHOLDER_BASE:
-        click.echo(f"Note: base_iri is still the placeholder {PLACEHOLDER_BASE} that 'kkb-lod init' "
-                   "wrote; set it to the public address before publishing.", err=True)
+        click.echo(
+            f"Note: base_iri is still the placeholder {PLACEHOLDER_BASE} that 'kkb-lod init' "
+            "wrote; set it to the public address before publishing.",
+            err=True,
+        )
 
 
 @cli.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Registry folder (default: data/, or KKB_DATA_DIR).")
-@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=Path("validation-report.ttl"), show_default=True,
-              help="Where to write the sh:ValidationReport as Turtle.")
-@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
-              help="sparql: the shapes compiled to SPARQL on pyoxigraph, over a scratch on-disk store "
-                   "(fast, bounded memory, for national registries); "
-                   "pyshacl: plain pySHACL, the reference it is tested against.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Registry folder (default: data/, or KKB_DATA_DIR).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("validation-report.ttl"),
+    show_default=True,
+    help="Where to write the sh:ValidationReport as Turtle.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    show_default=True,
+    help="sparql: the shapes compiled to SPARQL on pyoxigraph, over a scratch on-disk store "
+    "(fast, bounded memory, for national registries); "
+    "pyshacl: plain pySHACL, the reference it is tested against.",
+)
 def validate(data_dir: Path | None, report_path: Path, engine: str) -> None:
     """Check and validate the registry without publishing anything.
 
@@ -158,7 +193,7 @@ def validate(data_dir: Path | None, report_path: Path, engine: str) -> None:
     try:
         with _disk_errors("the registry was not validated"):
             if engine == "pyshacl":
-                _, counts, report = map_and_validate(settings, progress)
+                counts, report = map_and_validate(settings, progress)
             else:
                 counts, report = validate_registry(settings, progress)
     except InputError as err:
@@ -167,29 +202,49 @@ def validate(data_dir: Path | None, report_path: Path, engine: str) -> None:
         report.graph.serialize(report_path, format="turtle")
     if not report.conforms:
         click.echo(report.text(), err=True)
-        click.echo(f"Invalid: {len(report.results) + report.omitted} SHACL results; report in {report_path}",
-                   err=True)
+        click.echo(
+            f"Invalid: {len(report.results) + report.omitted} SHACL results; report in {report_path}",
+            err=True,
+        )
         sys.exit(EXIT_INVALID)
     click.echo(f"Valid: {sum(counts.values())} triples conform; report in {report_path}")
 
 
 @cli.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Registry folder whose links/ snapshot and overrides are used.")
-@click.option("--out", "build_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Build folder; the review goes to its links/ folder.")
-@click.option("--refresh", is_flag=True,
-              help="First rebuild the snapshot from the live Wikidata SPARQL endpoint (politely: "
-                   "see the refresh_* settings); a refresh stopped halfway continues where it "
-                   "stopped when run again.")
-@click.option("--endpoint", default="https://query.wikidata.org/sparql", show_default=True,
-              help="SPARQL endpoint queried by --refresh.")
-@click.option("--reference", type=click.Choice(["registry", "all"]), default="registry",
-              show_default=True,
-              help="Units to refresh and match: those of the registry's reference (the regencies it "
-                   "covers, or its own region list), or all 91,599 units of the country.")
-def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint: str,
-         reference: str) -> None:
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Registry folder whose links/ snapshot and overrides are used.",
+)
+@click.option(
+    "--out",
+    "build_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Build folder; the review goes to its links/ folder.",
+)
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="First rebuild the snapshot from the live Wikidata SPARQL endpoint (politely: "
+    "see the refresh_* settings); a refresh stopped halfway continues where it "
+    "stopped when run again.",
+)
+@click.option(
+    "--endpoint",
+    default="https://query.wikidata.org/sparql",
+    show_default=True,
+    help="SPARQL endpoint queried by --refresh.",
+)
+@click.option(
+    "--reference",
+    type=click.Choice(["registry", "all"]),
+    default="registry",
+    show_default=True,
+    help="Units to refresh and match: those of the registry's reference (the regencies it "
+    "covers, or its own region list), or all 91,599 units of the country.",
+)
+def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint: str, reference: str) -> None:
     """Match administrative units to Wikidata and write the review.
 
     Offline by default (data/links/wikidata-snapshot.csv); overrides in data/links/overrides.csv
@@ -204,8 +259,11 @@ def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint:
     settings = _settings(data_dir=data_dir, build_dir=build_dir)
     progress = Progress()
     try:
-        units = (read_registry(settings.data_dir, area=settings.area_codes).units
-                 if reference == "registry" else national_units())
+        units = (
+            read_registry(settings.data_dir, area=settings.area_codes).units
+            if reference == "registry"
+            else national_units()
+        )
         if refresh:
             _refresh(units, settings, endpoint, progress)
         decisions, snapshot = link_units(settings.data_dir, units)
@@ -216,11 +274,12 @@ def link(data_dir: Path | None, build_dir: Path | None, refresh: bool, endpoint:
         out.mkdir(parents=True, exist_ok=True)
         (out / "review.csv").write_text(review_csv(decisions), encoding="utf-8")
         (out / "review.html").write_text(review_html(decisions, snapshot), encoding="utf-8")
-        (out / "quickstatements.txt").write_text(quickstatements(decisions, snapshot),
-                                                 encoding="utf-8")
+        (out / "quickstatements.txt").write_text(quickstatements(decisions, snapshot), encoding="utf-8")
     counts = {s: sum(d.status == s for d in decisions) for s in ("linked", "ambiguous", "unmatched")}
-    click.echo(f"{counts['linked']} linked, {counts['ambiguous']} ambiguous, "
-               f"{counts['unmatched']} unmatched; review in {out}/review.html")
+    click.echo(
+        f"{counts['linked']} linked, {counts['ambiguous']} ambiguous, "
+        f"{counts['unmatched']} unmatched; review in {out}/review.html"
+    )
 
 
 def _refresh(units: tuple, settings: Settings, endpoint: str, progress: Progress) -> None:
@@ -229,8 +288,10 @@ def _refresh(units: tuple, settings: Settings, endpoint: str, progress: Progress
     from kkb_lod.linking.refresh import PROGRESS, Politeness, RefreshError, refresh_snapshot
 
     politeness = Politeness.of(settings)
-    progress(f"refreshing the snapshot from {endpoint} as {politeness.user_agent!r}, "
-             f"{politeness.delay:g} s between requests")
+    progress(
+        f"refreshing the snapshot from {endpoint} as {politeness.user_agent!r}, "
+        f"{politeness.delay:g} s between requests"
+    )
     kept = f"the old snapshot is unchanged; the answers so far are kept in {PROGRESS} for the next run"
     try:
         with _disk_errors(kept):
@@ -243,14 +304,24 @@ def _refresh(units: tuple, settings: Settings, endpoint: str, progress: Progress
 
 
 @cli.command()
-@click.option("--out", "build_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Build folder whose current release is loaded (default: build/, or "
-                   "KKB_BUILD_DIR).")
-@click.option("--store-url", required=True,
-              help="Graph Store Protocol URL of the remote store, e.g. http://host:7878/store "
-                   "(Oxigraph) or http://host:8890/sparql-graph-crud (Virtuoso).")
-@click.option("--batch", default=50_000, show_default=True,
-              help="Triples per request (the first one of a graph replaces it, PUT; then POST).")
+@click.option(
+    "--out",
+    "build_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Build folder whose current release is loaded (default: build/, or KKB_BUILD_DIR).",
+)
+@click.option(
+    "--store-url",
+    required=True,
+    help="Graph Store Protocol URL of the remote store, e.g. http://host:7878/store "
+    "(Oxigraph) or http://host:8890/sparql-graph-crud (Virtuoso).",
+)
+@click.option(
+    "--batch",
+    default=50_000,
+    show_default=True,
+    help="Triples per request (the first one of a graph replaces it, PUT; then POST).",
+)
 def load(build_dir: Path | None, store_url: str, batch: int) -> None:
     """Load the current release into a remote SPARQL store, to serve it with KKB_SPARQL_URL."""
     from kkb_lod.releases import current_release
@@ -263,8 +334,7 @@ def load(build_dir: Path | None, store_url: str, batch: int) -> None:
         sent = load_release(release, store_url, batch, progress=progress)
     except (FileNotFoundError, StoreError) as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"Loaded {release.name} into {store_url}: {sum(sent.values())} triples in "
-               f"{len(sent)} graphs")
+    click.echo(f"Loaded {release.name} into {store_url}: {sum(sent.values())} triples in {len(sent)} graphs")
 
 
 #: Problems printed one by one; past these, the rest are counted per file, sheet and column (one
@@ -295,20 +365,37 @@ def main() -> None:
 
 
 @cli.command()
-@click.option("--build", "build_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Build folder whose current release is served (default: build/, or "
-                   "KKB_BUILD_DIR); built from the registry folder first if it has none.")
+@click.option(
+    "--build",
+    "build_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Build folder whose current release is served (default: build/, or "
+    "KKB_BUILD_DIR); built from the registry folder first if it has none.",
+)
 @click.option("--host", help="Address to listen on (default: 127.0.0.1, or KKB_HOST).")
 @click.option("--port", type=int, help="Port to listen on (default: 5000, or KKB_PORT).")
-@click.option("--store", type=click.Choice(["memory", "disk"]),
-              help="Serve the release from memory or from its on-disk store (default: memory).")
+@click.option(
+    "--store",
+    type=click.Choice(["memory", "disk"]),
+    help="Serve the release from memory or from its on-disk store (default: memory).",
+)
 @click.option("--workers", type=int, help="Worker processes (default: 2, or KKB_WORKERS).")
-@click.option("--reload", "reload_", is_flag=True,
-              help="Start nothing: make the servers running on the build folder serve its "
-                   "current release now (SIGHUP), checked as --store serves it; exit 1 if none "
-                   "runs or the release cannot be served.")
-def serve(build_dir: Path | None, host: str | None, port: int | None, store: str | None,
-          workers: int | None, reload_: bool) -> None:
+@click.option(
+    "--reload",
+    "reload_",
+    is_flag=True,
+    help="Start nothing: make the servers running on the build folder serve its "
+    "current release now (SIGHUP), checked as --store serves it; exit 1 if none "
+    "runs or the release cannot be served.",
+)
+def serve(
+    build_dir: Path | None,
+    host: str | None,
+    port: int | None,
+    store: str | None,
+    workers: int | None,
+    reload_: bool,
+) -> None:
     """Serve the current release: /sparql, /id/… pages and the catalog.
 
     With no release in the build folder yet (and no KKB_SPARQL_URL), the registry is built first.
@@ -326,23 +413,23 @@ def serve(build_dir: Path | None, host: str | None, port: int | None, store: str
     # Building and the check run in a process of their own: the process that forks the workers
     # must never have started the store's native thread pools (RocksDB), which a forked child
     # inherits half-made and crashes on at exit.
-    prepare = multiprocessing.get_context("spawn").Process(target=_prepare_to_serve,
-                                                           args=(settings,))
+    prepare = multiprocessing.get_context("spawn").Process(target=_prepare_to_serve, args=(settings,))
     prepare.start()
     prepare.join()
     if prepare.exitcode:
         sys.exit(prepare.exitcode)
     _memory_note(settings)
-    click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
-               f"(SPARQL: http://{settings.host}:{settings.port}/sparql) with "
-               f"{settings.workers} worker processes")
+    click.echo(
+        f"Serving on http://{settings.host}:{settings.port}/ "
+        f"(SPARQL: http://{settings.host}:{settings.port}/sparql) with "
+        f"{settings.workers} worker processes"
+    )
     from kkb_lod.web import create_app
 
     try:
         import gunicorn.app.base  # noqa: F401
     except ImportError:  # gunicorn needs a POSIX system
-        click.echo("gunicorn is not available: one process (a stuck query is not replaced)",
-                   err=True)
+        click.echo("gunicorn is not available: one process (a stuck query is not replaced)", err=True)
         create_app(settings).run(settings.host, settings.port, threaded=True, use_reloader=False)
         return
     from kkb_lod.web._workers import serve as serve_workers
@@ -364,8 +451,9 @@ def _reload(settings: Settings) -> None:
             release = current_release(settings.build_dir)
             check_servable(release, settings.store)
         except (OSError, ValueError) as err:
-            raise click.ClickException(f"nothing to reload to: {err}; the servers keep their "
-                                       "release") from None
+            raise click.ClickException(
+                f"nothing to reload to: {err}; the servers keep their release"
+            ) from None
     reached = []
     for pid in servers:
         try:
@@ -376,9 +464,12 @@ def _reload(settings: Settings) -> None:
     if not reached:
         raise click.ClickException(
             f"no server is running on {settings.build_dir} (no live pid file in "
-            f"{settings.build_dir / SERVERS}/); nothing to reload")
-    click.echo(f"Reloading {len(reached)} server(s) (pid {', '.join(reached)}) onto release "
-               f"{release.name}: new workers start on it, the old ones finish and stop")
+            f"{settings.build_dir / SERVERS}/); nothing to reload"
+        )
+    click.echo(
+        f"Reloading {len(reached)} server(s) (pid {', '.join(reached)}) onto release "
+        f"{release.name}: new workers start on it, the old ones finish and stop"
+    )
 
 
 #: Resident memory of the in-memory store per quad, measured at 1e6 and 1e7 (docs/scale.md).
@@ -398,13 +489,18 @@ def _memory_note(settings: Settings) -> None:
     manifest = read_manifest(current_release(settings.build_dir))
     each = manifest["quads"] * MEMORY_PER_QUAD
     total = each * settings.workers
-    click.echo(f"In-memory store: {manifest['quads']:,} quads, about {each / 1e9:.2f} GB in each "
-               f"of {settings.workers} worker processes ({total / 1e9:.2f} GB)", err=True)
+    click.echo(
+        f"In-memory store: {manifest['quads']:,} quads, about {each / 1e9:.2f} GB in each "
+        f"of {settings.workers} worker processes ({total / 1e9:.2f} GB)",
+        err=True,
+    )
     available = _available_memory()
     if available is not None and total > available:
-        click.echo(f"Warning: that is more than the {available / 1e9:.2f} GB available; serve with "
-                   "fewer workers (--workers 1) or from disk (--store disk); see docs/scale.md",
-                   err=True)
+        click.echo(
+            f"Warning: that is more than the {available / 1e9:.2f} GB available; serve with "
+            "fewer workers (--workers 1) or from disk (--store disk); see docs/scale.md",
+            err=True,
+        )
 
 
 def _available_memory() -> int | None:
@@ -434,9 +530,11 @@ def _prepare_to_serve(settings: Settings) -> None:
                 if has_current_link(settings.build_dir):
                     raise click.ClickException(
                         f"cannot serve {settings.build_dir}: its current link points to no "
-                        "complete release; rebuild it") from None
-                click.echo(f"No release in {settings.build_dir}; building {settings.data_dir} "
-                           "first.", err=True)
+                        "complete release; rebuild it"
+                    ) from None
+                click.echo(
+                    f"No release in {settings.build_dir}; building {settings.data_dir} first.", err=True
+                )
                 try:
                     run_build(settings, Progress())
                 except InputError as err:
@@ -448,8 +546,11 @@ def _prepare_to_serve(settings: Settings) -> None:
         try:
             create_app(settings)
         except (StoreError, OSError, ValueError) as err:
-            advice = "" if settings.sparql_url or isinstance(err, NoDiskStore) else (
-                " (run 'kkb-lod build' to make a new release)")
+            advice = (
+                ""
+                if settings.sparql_url or isinstance(err, NoDiskStore)
+                else (" (run 'kkb-lod build' to make a new release)")
+            )
             raise click.ClickException(f"cannot serve {settings.build_dir}: {err}{advice}") from None
     except click.ClickException as err:
         err.show()

@@ -29,10 +29,12 @@ QUERY_MAX_DEPTH_CEILING = 256
 QUERY_MAX_OPERATORS_CEILING = 1500
 #: Past this, planning alone would outlast the default query_hard_limit (a worker replaced).
 QUERY_MAX_PATTERNS_CEILING = 192
-QUERY_CEILINGS = {"query_max_bytes": QUERY_MAX_BYTES_CEILING,
-                  "query_max_depth": QUERY_MAX_DEPTH_CEILING,
-                  "query_max_operators": QUERY_MAX_OPERATORS_CEILING,
-                  "query_max_patterns": QUERY_MAX_PATTERNS_CEILING}
+QUERY_CEILINGS = {
+    "query_max_bytes": QUERY_MAX_BYTES_CEILING,
+    "query_max_depth": QUERY_MAX_DEPTH_CEILING,
+    "query_max_operators": QUERY_MAX_OPERATORS_CEILING,
+    "query_max_patterns": QUERY_MAX_PATTERNS_CEILING,
+}
 
 
 #: The base IRI of the published dataset; a server left at it serves a release under the base the
@@ -99,68 +101,96 @@ class Settings:
     query_timeout: float = _setting(10.0, "Wall-clock limit of one SPARQL query, in seconds.")
     result_limit: int = _setting(10000, "Most rows (or triples) one query may return.")
     max_queries: int = _setting(
-        4, "Most SPARQL queries running at once per process (abandoned ones count until they "
-           "end); more get 503 with Retry-After.")
+        4,
+        "Most SPARQL queries running at once per process (abandoned ones count until they "
+        "end); more get 503 with Retry-After.",
+    )
     workers: int = _setting(
-        2, "Worker processes of 'kkb-lod serve' (gunicorn); a worker stuck on a query is replaced "
-           "while the others keep serving. With the memory store each holds its own copy.")
+        2,
+        "Worker processes of 'kkb-lod serve' (gunicorn); a worker stuck on a query is replaced "
+        "while the others keep serving. With the memory store each holds its own copy.",
+    )
     threads: int = _setting(8, "Request threads of each worker process.")
     query_hard_limit: float = _setting(
-        30.0, "Seconds after which a query that could not be stopped (it runs on after its 503) "
-              "gets its worker process replaced; at least query_timeout. Needs worker processes "
-              "('kkb-lod serve' or gunicorn).")
+        30.0,
+        "Seconds after which a query that could not be stopped (it runs on after its 503) "
+        "gets its worker process replaced; at least query_timeout. Needs worker processes "
+        "('kkb-lod serve' or gunicorn).",
+    )
     rate_limit: int = _setting(
-        0, "Most requests per minute from one client address, shared by the worker processes; "
-           "0 = no limit. More get 429 with Retry-After.")
+        0,
+        "Most requests per minute from one client address, shared by the worker processes; "
+        "0 = no limit. More get 429 with Retry-After.",
+    )
     trusted_proxies: int = _setting(
-        0, "Reverse proxies in front of the server that append the client to X-Forwarded-For "
-           "and set X-Forwarded-Proto/-Host; 0 = the client is the TCP peer and links use the "
-           "request's own scheme and Host. Used by rate_limit, the access log and every link.")
+        0,
+        "Reverse proxies in front of the server that append the client to X-Forwarded-For "
+        "and set X-Forwarded-Proto/-Host; 0 = the client is the TCP peer and links use the "
+        "request's own scheme and Host. Used by rate_limit, the access log and every link.",
+    )
     cache_max_age: int = _setting(
-        300, "Seconds a cache (a browser, nginx) may reuse an answer of a release without asking "
-             "again (Cache-Control max-age); 0 = no-cache, ask every time.")
+        300,
+        "Seconds a cache (a browser, nginx) may reuse an answer of a release without asking "
+        "again (Cache-Control max-age); 0 = no-cache, ask every time.",
+    )
     service_allowlist: str = _setting(
         "https://query.wikidata.org/sparql",
         "Space-separated endpoints a query may call with SERVICE; every other target is refused.",
     )
     query_max_bytes: int = _setting(
-        65536, "Largest SPARQL query text accepted, in bytes (UTF-8); larger ones get 400. "
-               "pyoxigraph crashes its process on some long flat chains (docs/pyoxigraph-crash.md); "
-               f"at most {QUERY_MAX_BYTES_CEILING}.")
+        65536,
+        "Largest SPARQL query text accepted, in bytes (UTF-8); larger ones get 400. "
+        "pyoxigraph crashes its process on some long flat chains (docs/pyoxigraph-crash.md); "
+        f"at most {QUERY_MAX_BYTES_CEILING}.",
+    )
     query_max_depth: int = _setting(
-        64, "Deepest nesting a SPARQL query may have (brackets, braces, parentheses, unary "
-            "operators in a row); deeper ones get 400. pyoxigraph crashes its process from about "
-            f"850 levels (docs/pyoxigraph-crash.md); at most {QUERY_MAX_DEPTH_CEILING}.")
+        64,
+        "Deepest nesting a SPARQL query may have (brackets, braces, parentheses, unary "
+        "operators in a row); deeper ones get 400. pyoxigraph crashes its process from about "
+        f"850 levels (docs/pyoxigraph-crash.md); at most {QUERY_MAX_DEPTH_CEILING}.",
+    )
     query_max_operators: int = _setting(
-        1000, "Most operators and terms a SPARQL query may have: each {, ( and [, each character "
-              "of |&=<>+-*/^!, each . ; , and each IRI, name, variable, literal or keyword, all "
-              "outside strings and comments and but those in VALUES data; more get 400. "
-              "pyoxigraph crashes its process on flat chains of about 4,000 items of a collection, "
-              "2,600 MINUS or BIND, 6,600 UNION (docs/pyoxigraph-crash.md); at most "
-              f"{QUERY_MAX_OPERATORS_CEILING}.")
+        1000,
+        "Most operators and terms a SPARQL query may have: each {, ( and [, each character "
+        "of |&=<>+-*/^!, each . ; , and each IRI, name, variable, literal or keyword, all "
+        "outside strings and comments and but those in VALUES data; more get 400. "
+        "pyoxigraph crashes its process on flat chains of about 4,000 items of a collection, "
+        "2,600 MINUS or BIND, 6,600 UNION (docs/pyoxigraph-crash.md); at most "
+        f"{QUERY_MAX_OPERATORS_CEILING}.",
+    )
     query_max_patterns: int = _setting(
-        128, "Most triple patterns and OPTIONAL or MINUS groups a SPARQL query may have (each "
-             ". ; , and each OPTIONAL or MINUS outside strings and comments); more get 400. "
-             "pyoxigraph's planning of a query cannot be interrupted by the time limit and grows "
-             "steeply: ~2 s for 100 patterns sharing a subject, ~27 s for 200; ~3 s for 100 "
-             f"OPTIONALs, ~17 s for 150 (docs/pyoxigraph-crash.md); at most "
-             f"{QUERY_MAX_PATTERNS_CEILING}.")
+        128,
+        "Most triple patterns and OPTIONAL or MINUS groups a SPARQL query may have (each "
+        ". ; , and each OPTIONAL or MINUS outside strings and comments); more get 400. "
+        "pyoxigraph's planning of a query cannot be interrupted by the time limit and grows "
+        "steeply: ~2 s for 100 patterns sharing a subject, ~27 s for 200; ~3 s for 100 "
+        f"OPTIONALs, ~17 s for 150 (docs/pyoxigraph-crash.md); at most "
+        f"{QUERY_MAX_PATTERNS_CEILING}.",
+    )
     refresh_contact: str = _setting(
         "https://w3id.org/kkb/",
         "How the operators of the Wikidata Query Service can reach whoever runs 'kkb-lod link "
         "--refresh' (an e-mail address or a web page), sent in its User-Agent as Wikimedia's "
-        "User-Agent policy asks; set it to your own.")
+        "User-Agent policy asks; set it to your own.",
+    )
     refresh_delay: float = _setting(
-        1.0, "Seconds 'kkb-lod link --refresh' waits between two requests to the query service.")
+        1.0, "Seconds 'kkb-lod link --refresh' waits between two requests to the query service."
+    )
     refresh_timeout: float = _setting(
-        65.0, "Seconds one request of 'kkb-lod link --refresh' may take (Wikidata stops a query "
-              "at 60); a request without an answer by then is retried.")
+        65.0,
+        "Seconds one request of 'kkb-lod link --refresh' may take (Wikidata stops a query "
+        "at 60); a request without an answer by then is retried.",
+    )
     refresh_retries: int = _setting(
-        5, "Times 'kkb-lod link --refresh' retries one request after a timeout, 429 or 5xx before "
-           "it stops (its progress kept for the next run).")
+        5,
+        "Times 'kkb-lod link --refresh' retries one request after a timeout, 429 or 5xx before "
+        "it stops (its progress kept for the next run).",
+    )
     refresh_backoff: float = _setting(
-        5.0, "Seconds 'kkb-lod link --refresh' waits after a failed request that names no "
-             "Retry-After (a 429 without one waits 60); doubled at each retry.")
+        5.0,
+        "Seconds 'kkb-lod link --refresh' waits after a failed request that names no "
+        "Retry-After (a 429 without one waits 60); doubled at each retry.",
+    )
 
     def __post_init__(self) -> None:
         try:
@@ -170,15 +200,19 @@ class Settings:
         if self.store not in ("memory", "disk"):
             raise SettingsError(f"store (KKB_STORE) must be 'memory' or 'disk', not {self.store!r}")
         if self.build_store not in ("disk", "none"):
-            raise SettingsError("build_store (KKB_BUILD_STORE) must be 'disk' or 'none', not "
-                                f"{self.build_store!r}")
+            raise SettingsError(
+                f"build_store (KKB_BUILD_STORE) must be 'disk' or 'none', not {self.build_store!r}"
+            )
         if self.reference not in ("covered", "all"):
-            raise SettingsError("reference (KKB_REFERENCE) must be 'covered' or 'all', not "
-                                f"{self.reference!r}")
+            raise SettingsError(
+                f"reference (KKB_REFERENCE) must be 'covered' or 'all', not {self.reference!r}"
+            )
         area_codes(self.area)  # checks the codes (the reference is read only when one is set)
         if self.validation_store not in ("memory", "disk"):
-            raise SettingsError("validation_store (KKB_VALIDATION_STORE) must be 'memory' or "
-                                f"'disk', not {self.validation_store!r}")
+            raise SettingsError(
+                "validation_store (KKB_VALIDATION_STORE) must be 'memory' or "
+                f"'disk', not {self.validation_store!r}"
+            )
         if not 0 < self.port < 65536:
             raise SettingsError(f"port (KKB_PORT) must be 1-65535, not {self.port}")
         if self.query_timeout <= 0 or self.result_limit <= 0 or self.max_queries <= 0:
@@ -191,15 +225,21 @@ class Settings:
             raise SettingsError("cache_max_age (KKB_CACHE_MAX_AGE) must be 0 or more seconds")
         for name, ceiling in QUERY_CEILINGS.items():
             if not 0 < getattr(self, name) <= ceiling:
-                raise SettingsError(f"{name} ({env_name(name)}) must be 1-{ceiling}, not "
-                                    f"{getattr(self, name)}")
-        if min(self.refresh_delay, self.refresh_retries, self.refresh_backoff) < 0 \
-                or self.refresh_timeout <= 0:
-            raise SettingsError("refresh_delay, refresh_retries and refresh_backoff must be 0 or "
-                                "more, refresh_timeout positive")
+                raise SettingsError(
+                    f"{name} ({env_name(name)}) must be 1-{ceiling}, not {getattr(self, name)}"
+                )
+        if (
+            min(self.refresh_delay, self.refresh_retries, self.refresh_backoff) < 0
+            or self.refresh_timeout <= 0
+        ):
+            raise SettingsError(
+                "refresh_delay, refresh_retries and refresh_backoff must be 0 or "
+                "more, refresh_timeout positive"
+            )
         if not self.refresh_contact.strip() or not self.refresh_contact.isprintable():
-            raise SettingsError("refresh_contact (KKB_REFRESH_CONTACT) must be an e-mail address "
-                                "or a web page, on one line")
+            raise SettingsError(
+                "refresh_contact (KKB_REFRESH_CONTACT) must be an e-mail address or a web page, on one line"
+            )
 
     @property
     def area_codes(self) -> tuple[str, ...]:
@@ -221,22 +261,25 @@ def area_codes(area: str, named: str = "area (KKB_AREA)") -> tuple[str, ...]:
     if codes == ("all",) or not codes:
         return codes
     if "all" in codes:
-        raise SettingsError(f"{named}: 'all' is the whole country; give it alone, not "
-                            f"with codes ({area!r})")
+        raise SettingsError(f"{named}: 'all' is the whole country; give it alone, not with codes ({area!r})")
     from kkb_lod.reference import units_by_code  # read only when an area is set
 
     units = units_by_code()
     for code in codes:
         unit = units.get(code)
         if unit is None:
-            raise SettingsError(f"{named}: {code!r} is not a province or regency/city code "
-                                "of the Kemendagri 2025 list (codes look like 62 or 62.04)")
+            raise SettingsError(
+                f"{named}: {code!r} is not a province or regency/city code "
+                "of the Kemendagri 2025 list (codes look like 62 or 62.04)"
+            )
         if unit.level in ("district", "village"):
             regency = ".".join(code.split(".")[:2])
             what = "a kecamatan" if unit.level == "district" else "a desa/kelurahan"
-            raise SettingsError(f"{named}: {code} ({unit.name}) is {what}; an area is a "
-                                f"whole regency/city or province: give its regency/city {regency} "
-                                f"({units[regency].name})")
+            raise SettingsError(
+                f"{named}: {code} ({unit.name}) is {what}; an area is a "
+                f"whole regency/city or province: give its regency/city {regency} "
+                f"({units[regency].name})"
+            )
     return codes
 
 
@@ -254,7 +297,8 @@ def for_release(settings: Settings, manifest: Mapping[str, Any]) -> Settings:
     raise SettingsError(
         f"base_iri (KKB_BASE_IRI) is {settings.base_iri}, but the release "
         f"{manifest.get('id', '')} was built with base_iri {built}: leave base_iri unset to serve "
-        f"it under {built}, or build again with {settings.base_iri}")
+        f"it under {built}, or build again with {settings.base_iri}"
+    )
 
 
 #: The settings file ``kkb-lod init`` writes and a command finds in the current folder.
@@ -283,7 +327,8 @@ def describe() -> list[tuple[str, str, Any, str]]:
 
 
 def load_settings(
-    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
     config: Path | None = None,
 ) -> Settings:
     """Settings from defaults, the TOML file (:func:`config_file`: ``config``, ``KKB_CONFIG`` or
@@ -292,8 +337,11 @@ def load_settings(
     raw: dict[str, tuple[Any, str]] = {}
     file = config_file(environ, config)
     if file is not None:
-        named = f"--config {file}" if config is not None else (
-            f"KKB_CONFIG={file}" if environ.get("KKB_CONFIG") else str(file))
+        named = (
+            f"--config {file}"
+            if config is not None
+            else (f"KKB_CONFIG={file}" if environ.get("KKB_CONFIG") else str(file))
+        )
         try:
             table = tomllib.loads(file.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as err:
@@ -325,8 +373,9 @@ def _coerce(f: dataclasses.Field, value: Any, origin: str) -> Any:
     kind = type(f.default)
     if f.name == "area" and not isinstance(value, str):
         # a TOML number loses a code's trailing zero: 62.10 would be read as 62.1
-        raise SettingsError(f"area ({origin}): write the codes as text in quotes, e.g. "
-                            f'area = "62.04", not {value!r}')
+        raise SettingsError(
+            f'area ({origin}): write the codes as text in quotes, e.g. area = "62.04", not {value!r}'
+        )
     try:
         if isinstance(f.default, Path):
             return Path(value)

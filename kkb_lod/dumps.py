@@ -17,31 +17,37 @@ is plain byte order). The other formats are text rewritings of the sorted lines
 * ``kkb.jsonld`` is expanded JSON-LD, one node object per subject.
 
 Two processes write them (``kkb.nt`` + ``kkb.trig``; ``kkb.ttl`` + ``kkb.jsonld``), each in one
-pass over ``kkb.nq``; gzip and the checksums run beside them.
+pass over ``kkb.nq``; gzip and the checksums run beside them. pyoxigraph's own writers
+(``Store.dump``) were measured against these and are several times slower on our data
+(``benchmarks/dumps.py``), so the text rewritings stay. ``kkb.nq`` itself is the merge of the
+sorted part files, which the store's loader can read as it is written (:func:`merging`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing
 import os
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyoxigraph as ox
+from typing import Any, BinaryIO, cast
 
 from kkb_lod import textdumps
+from kkb_lod.formats import FORMATS, Format
 from kkb_lod.vocab import PREFIXES
 
-#: The dumps of a release: file name → (format, whether it holds named graphs).
-DUMPS: dict[str, tuple[ox.RdfFormat, bool]] = {
-    "kkb.nq": (ox.RdfFormat.N_QUADS, True),
-    "kkb.trig": (ox.RdfFormat.TRIG, True),
-    "kkb.nt": (ox.RdfFormat.N_TRIPLES, False),
-    "kkb.ttl": (ox.RdfFormat.TURTLE, False),
-    "kkb.jsonld": (ox.RdfFormat.JSON_LD, False),
+#: The dumps of a release, by file name (``kkb.{suffix}``): formats of :data:`kkb_lod.formats.FORMATS`.
+DUMPS: dict[str, Format] = {
+    f"kkb.{fmt.suffix}": fmt
+    for name in ("nquads", "trig", "ntriples", "turtle", "jsonld")
+    for fmt in FORMATS
+    if fmt.name == name
 }
 #: Memory GNU sort may use before it spills to temporary files.
 SORT_MEMORY = "512M"
@@ -71,16 +77,23 @@ def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, i
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         nt_trig = pool.submit(textdumps.ntriples_and_trig, nq, nt, str(folder / "kkb.trig"))
-        ttl_jsonld = pool.submit(textdumps.turtle_and_jsonld, nq, str(folder / "kkb.ttl"),
-                                 str(folder / "kkb.jsonld"), PREFIXES)
-        described = {"kkb.nq": pool.submit(describe_file, folder / "kkb.nq", DUMPS["kkb.nq"][0].media_type)}
+        ttl_jsonld = pool.submit(
+            textdumps.turtle_and_jsonld, nq, str(folder / "kkb.ttl"), str(folder / "kkb.jsonld"), PREFIXES
+        )
+        described = {"kkb.nq": pool.submit(describe_file, folder / "kkb.nq", DUMPS["kkb.nq"].media_type)}
         counts, triples = nt_trig.result()
         with open(folder / "kkb.nt.gz", "wb") as gz_out:
-            gz = subprocess.Popen(["gzip", f"-{GZIP_LEVEL}", "-n", "-c", nt], stdout=gz_out,
-                                  stderr=subprocess.PIPE, text=True)
+            gz = subprocess.Popen(
+                ["gzip", f"-{GZIP_LEVEL}", "-n", "-c", nt], stdout=gz_out, stderr=subprocess.PIPE, text=True
+            )
         ttl_jsonld.result()
-        described.update({name: pool.submit(describe_file, folder / name, fmt.media_type)
-                          for name, (fmt, _) in DUMPS.items() if name not in described})
+        described.update(
+            {
+                name: pool.submit(describe_file, folder / name, fmt.media_type)
+                for name, fmt in DUMPS.items()
+                if name not in described
+            }
+        )
         _, said = gz.communicate()
         if gz.returncode != 0:
             raise OSError(f"gzip of {nt} failed: {said.strip() or gz.returncode}")
@@ -91,8 +104,9 @@ def write_dumps(folder: Path, workers: int = 2) -> tuple[list[Dump], dict[str, i
 
 def _sort(args: list[str]) -> None:
     """Run GNU sort; its failure (a full disk, most likely) is an OSError carrying its message."""
-    done = subprocess.run(["sort", *args], env={**os.environ, "LC_ALL": "C"},
-                          stderr=subprocess.PIPE, text=True, check=False)
+    done = subprocess.run(
+        ["sort", *args], env={**os.environ, "LC_ALL": "C"}, stderr=subprocess.PIPE, text=True, check=False
+    )
     if done.returncode != 0:
         raise OSError(f"sort failed: {done.stderr.strip() or done.returncode}")
 
@@ -104,8 +118,52 @@ def sort_unique(source: Path, target: Path, tmp: Path) -> None:
 
 def merge_unique(sources: list[Path], target: Path, tmp: Path) -> None:
     """Merge files sorted by :func:`sort_unique` into one sorted file without repeats."""
-    _sort(["-m", "-u", "-S", SORT_MEMORY, "-T", str(tmp), "-o", str(target),
-           *map(str, sources)])
+    _sort(["-m", "-u", "-S", SORT_MEMORY, "-T", str(tmp), "-o", str(target), *map(str, sources)])
+
+
+class _Tee(io.RawIOBase):
+    """Bytes read from ``source`` are also written to ``copy``."""
+
+    def __init__(self, source: BinaryIO, copy: BinaryIO) -> None:
+        super().__init__()
+        self.source, self.copy = source, copy
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.source.read(len(buffer))
+        buffer[: len(data)] = data
+        self.copy.write(data)
+        return len(data)
+
+
+@contextmanager
+def merging(sources: list[Path], target: Path, tmp: Path) -> Iterator[BinaryIO]:
+    """:func:`merge_unique` whose merged bytes the caller reads (to the end) as they are written
+    to ``target``: the store's loader parses the lines while GNU sort merges the next ones, on the
+    other core. A failure of sort (a full disk) is an OSError carrying its message."""
+    with open(target, "wb") as copy, tempfile.TemporaryFile() as said:
+        merge = subprocess.Popen(
+            ["sort", "-m", "-u", "-S", SORT_MEMORY, "-T", str(tmp), *map(str, sources)],
+            stdout=subprocess.PIPE,
+            stderr=said,
+            env={**os.environ, "LC_ALL": "C"},
+        )
+        merged = cast(BinaryIO, merge.stdout)  # stdout=PIPE
+        try:
+            yield io.BufferedReader(_Tee(merged, copy), 1 << 20)
+        except BaseException as failed:
+            merge.kill()
+            if merge.wait() > 0:  # sort failed first: its message says why
+                said.seek(0)
+                raise OSError(f"sort failed: {said.read().decode().strip()}") from failed
+            raise
+        finally:
+            merged.close()
+        if merge.wait() != 0:
+            said.seek(0)
+            raise OSError(f"sort failed: {said.read().decode().strip() or merge.returncode}")
 
 
 def describe_file(path: Path, media_type: str) -> Dump:

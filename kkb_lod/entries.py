@@ -44,8 +44,7 @@ def entry_triples(ctx: Context, s: URIRef, k: KkbRow, village_name: str) -> Iter
         yield s, KKB.pokjaDecree, d
         yield d, RDF.type, KKB.Decree
         yield d, RDFS.label, Literal(f"SK Pokja Kampung Keluarga Berkualitas {village_name}", lang="id")
-        yield d, RDFS.label, Literal(f"Pokja decree of the Quality Family Village {village_name}",
-                                     lang="en")
+        yield d, RDFS.label, Literal(f"Pokja decree of the Quality Family Village {village_name}", lang="en")
         if k.pokja_decree_number:
             yield d, KKB.decreeNumber, Literal(k.pokja_decree_number)
         if k.pokja_decree_date:

@@ -1,4 +1,6 @@
-"""One table of formats: media type ↔ serializer ↔ suffix, read by conneg, SPARQL results and dumps.
+"""THE table of formats: media type ↔ serializer (pyoxigraph, rdflib) ↔ suffix ↔ kind ↔ EU file
+type ↔ readable label. Conneg, SPARQL results, the dumps and the catalog all look formats up here,
+so adding or renaming one is one line.
 
 A suffix (``/id/village/62.04.06.2020.ttl``) or a ``format`` parameter wins over ``Accept``; Accept is
 resolved by werkzeug's ``best_match`` against :func:`media_types` of the kind wanted.
@@ -10,40 +12,123 @@ from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+#: The EU file-type authority table (``dcterms:format`` of a DCAT-AP distribution).
+FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
+
 
 @dataclass(frozen=True)
 class Format:
-    """A serialization: its name, canonical media type, file suffix and what it can carry."""
+    """A serialization: its name, canonical media type, file suffix, what it can carry, its
+    pyoxigraph and rdflib serializers, its label for people (and CKAN) and its EU file type."""
 
     name: str
     media_type: str
     suffix: str
     kind: str  # "graph" (triples), "dataset" (quads), "results" (SELECT/ASK), "page" (HTML)
     ox: RdfFormat | QueryResultsFormat | None
+    label: str
+    rdflib: str = ""  # rdflib's serializer name ("" where rdflib is not used for it)
+    file_type: str = ""  # code in the EU file-type table ("" where it has none)
     aliases: tuple[str, ...] = ()
 
     @property
     def media_types(self) -> tuple[str, ...]:
         return (self.media_type, *self.aliases)
 
+    @property
+    def file_type_iri(self) -> str | None:
+        """The EU file-type IRI (``…/authority/file-type/RDF_TURTLE``), if it has one."""
+        return FILE_TYPES + self.file_type if self.file_type else None
+
 
 FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "ttl", "graph", RdfFormat.TURTLE, ("application/x-turtle",)),
-    Format("ntriples", "application/n-triples", "nt", "graph", RdfFormat.N_TRIPLES,
-           ("text/plain",)),
-    Format("rdfxml", "application/rdf+xml", "rdf", "graph", RdfFormat.RDF_XML,
-           ("application/xml", "text/xml")),
-    Format("jsonld", "application/ld+json", "jsonld", "graph", RdfFormat.JSON_LD,
-           ("application/json",)),
-    Format("trig", "application/trig", "trig", "dataset", RdfFormat.TRIG),
-    Format("nquads", "application/n-quads", "nq", "dataset", RdfFormat.N_QUADS),
-    Format("json", "application/sparql-results+json", "srj", "results", QueryResultsFormat.JSON,
-           ("application/json",)),
-    Format("xml", "application/sparql-results+xml", "srx", "results", QueryResultsFormat.XML,
-           ("application/xml", "text/xml")),
-    Format("csv", "text/csv", "csv", "results", QueryResultsFormat.CSV),
-    Format("tsv", "text/tab-separated-values", "tsv", "results", QueryResultsFormat.TSV),
-    Format("html", "text/html", "html", "page", None, ("application/xhtml+xml",)),
+    Format(
+        "turtle",
+        "text/turtle",
+        "ttl",
+        "graph",
+        RdfFormat.TURTLE,
+        "Turtle",
+        "turtle",
+        "RDF_TURTLE",
+        ("application/x-turtle",),
+    ),
+    Format(
+        "ntriples",
+        "application/n-triples",
+        "nt",
+        "graph",
+        RdfFormat.N_TRIPLES,
+        "N-Triples",
+        "nt11",
+        "RDF_N_TRIPLES",
+        ("text/plain",),
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        "rdf",
+        "graph",
+        RdfFormat.RDF_XML,
+        "RDF/XML",
+        "xml",
+        "RDF_XML",
+        ("application/xml", "text/xml"),
+    ),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        "jsonld",
+        "graph",
+        RdfFormat.JSON_LD,
+        "JSON-LD",
+        "json-ld",
+        "JSON_LD",
+        ("application/json",),
+    ),
+    Format("trig", "application/trig", "trig", "dataset", RdfFormat.TRIG, "TriG", "trig", "RDF_TRIG"),
+    Format(
+        "nquads",
+        "application/n-quads",
+        "nq",
+        "dataset",
+        RdfFormat.N_QUADS,
+        "N-Quads",
+        "nquads",
+        "RDF_N_QUADS",
+    ),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        "srj",
+        "results",
+        QueryResultsFormat.JSON,
+        "SPARQL JSON",
+        aliases=("application/json",),
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        "srx",
+        "results",
+        QueryResultsFormat.XML,
+        "SPARQL XML",
+        aliases=("application/xml", "text/xml"),
+    ),
+    Format("csv", "text/csv", "csv", "results", QueryResultsFormat.CSV, "CSV", file_type="CSV"),
+    Format(
+        "tsv", "text/tab-separated-values", "tsv", "results", QueryResultsFormat.TSV, "TSV", file_type="TSV"
+    ),
+    Format(
+        "html",
+        "text/html",
+        "html",
+        "page",
+        None,
+        "HTML",
+        file_type="HTML",
+        aliases=("application/xhtml+xml",),
+    ),
 )
 
 #: Kinds a request may be answered in: a graph result can also go out as a dataset format.
@@ -52,14 +137,6 @@ ANSWERS: dict[str, tuple[str, ...]] = {
     "results": ("results",),
     "page": ("page",),
 }
-
-
-def by_name(name: str) -> Format:
-    """The format called ``name`` (``turtle``), or with that suffix (``ttl``) or media type."""
-    for fmt in FORMATS:
-        if name in (fmt.name, fmt.suffix, fmt.media_type):
-            return fmt
-    raise KeyError(name)
 
 
 def for_kind(*kinds: str) -> tuple[Format, ...]:

@@ -145,9 +145,12 @@ def header_table() -> str:
     """The Markdown tables of data/README.md: each table's sheet names, each column's headers
     (tests/test_docs.py checks that the README holds exactly these)."""
     lines = ["| table (file stem) | sheet name |", "|---|---|"]
-    lines += [f"| `{stem}` | " + ", ".join(f'"{name}"' for name in names) + " |"
-              for stem, names in SHEETS.items()]
+    lines += [
+        f"| `{stem}` | " + ", ".join(f'"{name}"' for name in names) + " |" for stem, names in SHEETS.items()
+    ]
     lines += ["", "| column | header (any of these, or the column's own name) |", "|---|---|"]
-    lines += [f"| `{column}` | " + ", ".join(f'"{name}"' for name in names) + " |"
-              for column, names in HEADERS.items()]
+    lines += [
+        f"| `{column}` | " + ", ".join(f'"{name}"' for name in names) + " |"
+        for column, names in HEADERS.items()
+    ]
     return "\n".join(lines)

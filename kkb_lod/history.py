@@ -47,22 +47,32 @@ class Edition:
 
     @property
     def citation(self) -> str:
-        return (f"Kode wilayah Kemendagri, edisi {self.year} ({self.decree}); data: "
-                f"{SOURCE_REPOSITORY} {self.path}, commit {SOURCE_COMMIT[:8]} (MIT).")
+        return (
+            f"Kode wilayah Kemendagri, edisi {self.year} ({self.decree}); data: "
+            f"{SOURCE_REPOSITORY} {self.path}, commit {SOURCE_COMMIT[:8]} (MIT)."
+        )
 
 
 #: The decree of each edition as the source repository's README names it (editions README).
-EDITION_SOURCES: dict[int, Edition] = {e.year: e for e in (
-    Edition(2016, "Permendagri No. 56 Tahun 2015", "db/archive/wilayah_2016.sql"),
-    Edition(2018, "Permendagri No. 137 Tahun 2017", "db/archive/wilayah_2018.sql"),
-    Edition(2020, "Permendagri No. 72 Tahun 2019, revised by Kepmendagri No. 146.1-4717 Tahun 2020",
-            "db/archive/wilayah_2020.sql"),
-    Edition(2022, "Permendagri No. 58 Tahun 2021, revised by Kepmendagri No. 050-145 Tahun 2022",
-            "db/archive/wilayah_2022.sql"),
-    Edition(2023, "Kepmendagri No 100.1.1-6117 Tahun 2022", "db/archive/wilayah_2023.sql"),
-    Edition(2025, "Kepmendagri No 300.2.2-2138 Tahun 2025, amended by 300.2.2-2430",
-            "db/wilayah.sql"),
-)}
+EDITION_SOURCES: dict[int, Edition] = {
+    e.year: e
+    for e in (
+        Edition(2016, "Permendagri No. 56 Tahun 2015", "db/archive/wilayah_2016.sql"),
+        Edition(2018, "Permendagri No. 137 Tahun 2017", "db/archive/wilayah_2018.sql"),
+        Edition(
+            2020,
+            "Permendagri No. 72 Tahun 2019, revised by Kepmendagri No. 146.1-4717 Tahun 2020",
+            "db/archive/wilayah_2020.sql",
+        ),
+        Edition(
+            2022,
+            "Permendagri No. 58 Tahun 2021, revised by Kepmendagri No. 050-145 Tahun 2022",
+            "db/archive/wilayah_2022.sql",
+        ),
+        Edition(2023, "Kepmendagri No 100.1.1-6117 Tahun 2022", "db/archive/wilayah_2023.sql"),
+        Edition(2025, "Kepmendagri No 300.2.2-2138 Tahun 2025, amended by 300.2.2-2430", "db/wilayah.sql"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -118,8 +128,11 @@ def parse_history(text: str) -> History:
             removed.add(code)
         if row["successors"]:
             replaced_by[code] = tuple(row["successors"].split(";"))
-    return History({c: tuple(sorted(ns, key=lambda n: n.editions)) for c, ns in names.items()},
-                   frozenset(removed), replaced_by)
+    return History(
+        {c: tuple(sorted(ns, key=lambda n: n.editions)) for c, ns in names.items()},
+        frozenset(removed),
+        replaced_by,
+    )
 
 
 def earlier_edition(said: str, code: str, level: str | None = None) -> str | None:
@@ -138,5 +151,14 @@ def load_history() -> History:
         return parse_history(f.read())
 
 
-__all__ = ["CURRENT_EDITION", "EDITIONS", "EDITION_SOURCES", "EarlierName", "Edition", "History",
-           "earlier_edition", "load_history", "parse_history"]
+__all__ = [
+    "CURRENT_EDITION",
+    "EDITIONS",
+    "EDITION_SOURCES",
+    "EarlierName",
+    "Edition",
+    "History",
+    "earlier_edition",
+    "load_history",
+    "parse_history",
+]

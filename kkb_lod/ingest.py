@@ -127,10 +127,15 @@ def unsafe_character(cell: str, column: str) -> str | None:
     found = (MULTILINE_CONTROL_RE if column in MULTILINE_COLUMNS else CONTROL_RE).search(cell)
     if found is None:
         return None
-    where = "" if column in MULTILINE_COLUMNS or found[0] not in "\n\r" else (
-        "; only the columns " + ", ".join(sorted(MULTILINE_COLUMNS)) + " may hold line breaks")
-    return (f"holds the control character U+{ord(found[0]):04X} at character {found.start() + 1}"
-            f"{where}; control characters are not text")
+    where = (
+        ""
+        if column in MULTILINE_COLUMNS or found[0] not in "\n\r"
+        else ("; only the columns " + ", ".join(sorted(MULTILINE_COLUMNS)) + " may hold line breaks")
+    )
+    return (
+        f"holds the control character U+{ord(found[0]):04X} at character {found.start() + 1}"
+        f"{where}; control characters are not text"
+    )
 
 
 def text(value: str) -> str:
@@ -142,8 +147,7 @@ def text(value: str) -> str:
 def free_text(value: str) -> str:
     """``value`` unless it starts like a spreadsheet formula."""
     if value[:1] and value[0] in FORMULA_STARTS:
-        raise CellError("starts with a formula character (=, +, -, @); spreadsheet formulas are "
-                        "not data")
+        raise CellError("starts with a formula character (=, +, -, @); spreadsheet formulas are not data")
     return value
 
 
@@ -192,8 +196,7 @@ def date(value: str) -> dt.date | int:
     if re.fullmatch(r"[0-9]{4}", ascii_digits(value)):
         return year(value)
     try:
-        return (dt.date.fromisoformat(value) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
-                else _bad())
+        return dt.date.fromisoformat(value) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) else _bad()
     except ValueError:
         raise CellError("is not a date as YYYY-MM-DD (or a year as YYYY)") from None
 
@@ -226,16 +229,18 @@ def document(value: str) -> str:
     reads anything."""
     path = PurePosixPath(free_text(value))
     if path.is_absolute() or ".." in path.parts or "\\" in value:
-        raise CellError("must name a file inside the registry folder, relative to it (not "
-                        "absolute, no '..')")
+        raise CellError("must name a file inside the registry folder, relative to it (not absolute, no '..')")
     if path.suffix not in DOCUMENT_KINDS:
-        raise CellError(f"is a kind of document whose quotations cannot be checked; give the "
-                        f"source's text as {' or '.join(DOCUMENT_KINDS)} (UTF-8)")
+        raise CellError(
+            f"is a kind of document whose quotations cannot be checked; give the "
+            f"source's text as {' or '.join(DOCUMENT_KINDS)} (UTF-8)"
+        )
     return value
 
 
 def or_default(parser: Parser, default: Any) -> Parser:
     """``parser``, with ``default`` for an empty cell (a column that may be left empty or out)."""
+
     def parse(value: str) -> Any:
         return parser(value) if value else default
 
@@ -263,68 +268,148 @@ DEFAULT_PROGRAMME = "kampung-keluarga-berkualitas"
 
 #: Every table of the registry folder: path, record type and a parser per column, in file order.
 TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
-    "units": ("regions/units.csv", UnitRow, {
-        "code": code, "name": text,
-        "level": one_of("province", "regency", "district", "village"),
-        "parent_code": optional(code),
-        "kind": optional(one_of("kabupaten", "kota", *VILLAGE_KINDS)),
-        "latitude": optional(decimal), "longitude": optional(decimal),
-        "postal_code": optional(lambda v: v if re.fullmatch(r"[0-9]{5}", v) else _fail("5 digits")),
-    }),
-    "crosswalk": ("regions/bps_crosswalk.csv", CrosswalkRow, {
-        "bps_code": lambda v: v if re.fullmatch(r"[0-9]{2}|[0-9]{4}|[0-9]{7}|[0-9]{10}", v)
-        else _fail("a BPS code of 2, 4, 7 or 10 digits"),
-        "bps_name": text, "kemendagri_code": optional(code), "kemendagri_name_2025": optional(text),
-    }),
-    "kkb": ("registry/kkb.csv", KkbRow, {
-        "village_code": code_or_empty, "village_name": text, "district_code": code_or_empty,
-        "district_name": text,
-        "programme": or_default(slug, DEFAULT_PROGRAMME),
-        "status": or_default(one_of("designated"), "designated"),
-        "designation_date": optional(date), "designated_by": optional(slug),
-        "source": optional(slug),
-        "source_village_name": optional(text),
-        "source_village_kind": optional(one_of(*VILLAGE_KINDS)),
-        "source_district_name": optional(text), "source_excerpt": excerpts,
-        "registry_id": optional(registry_id), "kampung_name": optional(text),
-        "sub_village": optional(text), "inauguration_date": optional(full_date),
-        "inaugurated_by": optional(text), "pokja_decree_number": optional(text),
-        "pokja_decree_date": optional(full_date),
-    }),
-    "activities": ("registry/activities.csv", ActivityRow, {
-        "activity_id": slug, "scope_code": code, "year": year,
-        "status": one_of("completed", "planned"), "organiser": slug, "partners": slugs,
-        "partner_description": optional(text), "functions": slugs, "source": slug,
-        "source_excerpt": excerpts,
-    }),
-    "organisations": ("registry/organisations.csv", OrganisationRow, {
-        "org_id": slug, "name": text, "name_en": optional(text), "acronym": optional(text),
-        "kind": one_of("government", "agency", "unit", "publisher"),
-        "parent_org": optional(slug), "jurisdiction_code": optional(code),
-        "source": optional(slug), "source_excerpt": excerpts,
-    }),
-    "posts": ("registry/posts.csv", PostRow, {
-        "post_id": slug, "org_id": slug, "title": text, "title_en": optional(text),
-        "holder_id": optional(slug), "holder_name": optional(text), "source": slug,
-        "source_excerpt": excerpts,
-    }),
-    "programmes": ("registry/programmes.csv", ProgrammeRow, {
-        "programme_id": slug, "name": text, "name_en": optional(text),
-        "supports": optional(slug), "source": slug, "source_excerpt": excerpts,
-    }),
-    "objectives": ("registry/objectives.csv", ObjectiveRow, {
-        "objective_id": slug, "programme_id": slug, "text": text, "text_en": optional(text),
-        "source": slug, "source_excerpt": excerpts,
-    }),
-    "sources": ("registry/sources.csv", SourceRow, {
-        "source_id": slug, "kind": one_of("news-article", "reference", "registry"),
-        "label": text, "label_en": optional(text), "publisher": optional(slug),
-        "place": optional(text), "place_code": optional(code),
-        "language": lambda v: v if re.fullmatch(r"[a-z]{2,3}", v) else _fail("a language code"),
-        "document": optional(document), "stated_kkb_count": optional(count),
-        "stated_district_count": optional(count),
-        "stated_village_kind": optional(one_of(*VILLAGE_KINDS)), "note": optional(text),
-    }),
+    "units": (
+        "regions/units.csv",
+        UnitRow,
+        {
+            "code": code,
+            "name": text,
+            "level": one_of("province", "regency", "district", "village"),
+            "parent_code": optional(code),
+            "kind": optional(one_of("kabupaten", "kota", *VILLAGE_KINDS)),
+            "latitude": optional(decimal),
+            "longitude": optional(decimal),
+            "postal_code": optional(lambda v: v if re.fullmatch(r"[0-9]{5}", v) else _fail("5 digits")),
+        },
+    ),
+    "crosswalk": (
+        "regions/bps_crosswalk.csv",
+        CrosswalkRow,
+        {
+            "bps_code": lambda v: (
+                v
+                if re.fullmatch(r"[0-9]{2}|[0-9]{4}|[0-9]{7}|[0-9]{10}", v)
+                else _fail("a BPS code of 2, 4, 7 or 10 digits")
+            ),
+            "bps_name": text,
+            "kemendagri_code": optional(code),
+            "kemendagri_name_2025": optional(text),
+        },
+    ),
+    "kkb": (
+        "registry/kkb.csv",
+        KkbRow,
+        {
+            "village_code": code_or_empty,
+            "village_name": text,
+            "district_code": code_or_empty,
+            "district_name": text,
+            "programme": or_default(slug, DEFAULT_PROGRAMME),
+            "status": or_default(one_of("designated"), "designated"),
+            "designation_date": optional(date),
+            "designated_by": optional(slug),
+            "source": optional(slug),
+            "source_village_name": optional(text),
+            "source_village_kind": optional(one_of(*VILLAGE_KINDS)),
+            "source_district_name": optional(text),
+            "source_excerpt": excerpts,
+            "registry_id": optional(registry_id),
+            "kampung_name": optional(text),
+            "sub_village": optional(text),
+            "inauguration_date": optional(full_date),
+            "inaugurated_by": optional(text),
+            "pokja_decree_number": optional(text),
+            "pokja_decree_date": optional(full_date),
+        },
+    ),
+    "activities": (
+        "registry/activities.csv",
+        ActivityRow,
+        {
+            "activity_id": slug,
+            "scope_code": code,
+            "year": year,
+            "status": one_of("completed", "planned"),
+            "organiser": slug,
+            "partners": slugs,
+            "partner_description": optional(text),
+            "functions": slugs,
+            "source": slug,
+            "source_excerpt": excerpts,
+        },
+    ),
+    "organisations": (
+        "registry/organisations.csv",
+        OrganisationRow,
+        {
+            "org_id": slug,
+            "name": text,
+            "name_en": optional(text),
+            "acronym": optional(text),
+            "kind": one_of("government", "agency", "unit", "publisher"),
+            "parent_org": optional(slug),
+            "jurisdiction_code": optional(code),
+            "source": optional(slug),
+            "source_excerpt": excerpts,
+        },
+    ),
+    "posts": (
+        "registry/posts.csv",
+        PostRow,
+        {
+            "post_id": slug,
+            "org_id": slug,
+            "title": text,
+            "title_en": optional(text),
+            "holder_id": optional(slug),
+            "holder_name": optional(text),
+            "source": slug,
+            "source_excerpt": excerpts,
+        },
+    ),
+    "programmes": (
+        "registry/programmes.csv",
+        ProgrammeRow,
+        {
+            "programme_id": slug,
+            "name": text,
+            "name_en": optional(text),
+            "supports": optional(slug),
+            "source": slug,
+            "source_excerpt": excerpts,
+        },
+    ),
+    "objectives": (
+        "registry/objectives.csv",
+        ObjectiveRow,
+        {
+            "objective_id": slug,
+            "programme_id": slug,
+            "text": text,
+            "text_en": optional(text),
+            "source": slug,
+            "source_excerpt": excerpts,
+        },
+    ),
+    "sources": (
+        "registry/sources.csv",
+        SourceRow,
+        {
+            "source_id": slug,
+            "kind": one_of("news-article", "reference", "registry"),
+            "label": text,
+            "label_en": optional(text),
+            "publisher": optional(slug),
+            "place": optional(text),
+            "place_code": optional(code),
+            "language": lambda v: v if re.fullmatch(r"[a-z]{2,3}", v) else _fail("a language code"),
+            "document": optional(document),
+            "stated_kkb_count": optional(count),
+            "stated_district_count": optional(count),
+            "stated_village_kind": optional(one_of(*VILLAGE_KINDS)),
+            "note": optional(text),
+        },
+    ),
 }
 
 
@@ -332,29 +417,69 @@ TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
 #: column's parser gives its default). The other columns must be in the header. Only the kkb and
 #: kkb_years tables have such columns (issue #16: old kkb.csv files keep working unchanged).
 OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
-    "kkb": frozenset({
-        "programme", "status", "designation_date", "designated_by", "source",
-        "source_village_name", "source_village_kind", "source_district_name", "source_excerpt",
-        "registry_id", "kampung_name", "sub_village", "inauguration_date", "inaugurated_by",
-        "pokja_decree_number", "pokja_decree_date"}),
-    "kkb_years": frozenset({"registry_id", "village_code", "classification", "poktan",
-                            "rumah_dataku", "source", "note"}),
+    "kkb": frozenset(
+        {
+            "programme",
+            "status",
+            "designation_date",
+            "designated_by",
+            "source",
+            "source_village_name",
+            "source_village_kind",
+            "source_district_name",
+            "source_excerpt",
+            "registry_id",
+            "kampung_name",
+            "sub_village",
+            "inauguration_date",
+            "inaugurated_by",
+            "pokja_decree_number",
+            "pokja_decree_date",
+        }
+    ),
+    "kkb_years": frozenset(
+        {"registry_id", "village_code", "classification", "poktan", "rumah_dataku", "source", "note"}
+    ),
 }
 
 #: Tables a registry folder may leave out (the yearly indicators, as an RDF Data Cube; the yearly
 #: records of each KKB).
 OPTIONAL_TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
-    "kkb_years": ("registry/kkb_years.csv", KkbYearRow, {
-        "registry_id": optional(registry_id), "village_code": optional(code), "year": year,
-        "classification": optional(classification), "poktan": poktan,
-        "rumah_dataku": yes_no, "source": optional(slug), "note": optional(text),
-    }),
-    "indicators": ("registry/indicators.csv", IndicatorRow, {
-        "indicator_id": slug, "label": text, "label_en": optional(text), "source": slug,
-    }),
-    "observations": ("registry/observations.csv", ObservationRow, {
-        "indicator": slug, "area_code": code, "year": year, "value": number, "source": slug,
-    }),
+    "kkb_years": (
+        "registry/kkb_years.csv",
+        KkbYearRow,
+        {
+            "registry_id": optional(registry_id),
+            "village_code": optional(code),
+            "year": year,
+            "classification": optional(classification),
+            "poktan": poktan,
+            "rumah_dataku": yes_no,
+            "source": optional(slug),
+            "note": optional(text),
+        },
+    ),
+    "indicators": (
+        "registry/indicators.csv",
+        IndicatorRow,
+        {
+            "indicator_id": slug,
+            "label": text,
+            "label_en": optional(text),
+            "source": slug,
+        },
+    ),
+    "observations": (
+        "registry/observations.csv",
+        ObservationRow,
+        {
+            "indicator": slug,
+            "area_code": code,
+            "year": year,
+            "value": number,
+            "source": slug,
+        },
+    ),
 }
 
 
@@ -424,15 +549,25 @@ REFERENCE_TABLES = ("units", "crosswalk")
 def named_codes(tables: dict[str, tuple[Record, ...]]) -> set[str]:
     """Every region code the registry's tables name: KKB villages and kecamatan, activity scopes,
     observation areas, source places and organisations' areas."""
-    columns = {"kkb": ("village_code", "district_code"), "activities": ("scope_code",),
-               "observations": ("area_code",), "sources": ("place_code",),
-               "organisations": ("jurisdiction_code",)}
-    return {code for table, names in columns.items() for record in tables.get(table, ())
-            for column in names if (code := getattr(record, column))}
+    columns = {
+        "kkb": ("village_code", "district_code"),
+        "activities": ("scope_code",),
+        "observations": ("area_code",),
+        "sources": ("place_code",),
+        "organisations": ("jurisdiction_code",),
+    }
+    return {
+        code
+        for table, names in columns.items()
+        for record in tables.get(table, ())
+        for column in names
+        if (code := getattr(record, column))
+    }
 
 
-def bundled_reference(tables: dict[str, tuple[Record, ...]], area: tuple[str, ...] = ()
-                      ) -> dict[str, tuple[Record, ...]]:
+def bundled_reference(
+    tables: dict[str, tuple[Record, ...]], area: tuple[str, ...] = ()
+) -> dict[str, tuple[Record, ...]]:
     """The reference tables the folder leaves out, from the package: the official units covering
     what the registry names (:func:`kkb_lod.reference.covers`: each regency whole, with its
     province) and its ``area`` (:func:`kkb_lod.reference.area_covers`: also each province whole,
@@ -474,20 +609,25 @@ def read_document(folder: Path, source: SourceRow, limits: Limits = LIMITS) -> s
     except (OSError, RuntimeError) as err:  # RuntimeError: a loop of symbolic links
         return problem(f"cannot be followed ({err})")
     if not inside:
-        return problem("leads outside the registry folder (through a symbolic link); only files "
-                       "inside it are read")
+        return problem(
+            "leads outside the registry folder (through a symbolic link); only files inside it are read"
+        )
     if not path.is_file():
         return problem("no such file")
     if (size := path.stat().st_size) > limits.file_bytes:
-        return problem(f"is {size:,} bytes, more than a source document may have "
-                       f"({limits.file_bytes:,}); is it the right file? Nothing was read")
+        return problem(
+            f"is {size:,} bytes, more than a source document may have "
+            f"({limits.file_bytes:,}); is it the right file? Nothing was read"
+        )
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        return problem(f"{_not_utf8(raw, err)} on line {line}; save the document as UTF-8 so its "
-                       "quotations can be checked")
+        return problem(
+            f"{_not_utf8(raw, err)} on line {line}; save the document as UTF-8 so its "
+            "quotations can be checked"
+        )
 
 
 def _not_utf8(raw: bytes, err: UnicodeDecodeError) -> str:
@@ -498,8 +638,13 @@ def _not_utf8(raw: bytes, err: UnicodeDecodeError) -> str:
 
 
 def read_table(
-    path: Path, shown: str, record_type: Callable[..., Any], parsers: dict[str, Parser],
-    limits: Limits = LIMITS, empty_ok: bool = False, sheet: str | None = None,
+    path: Path,
+    shown: str,
+    record_type: Callable[..., Any],
+    parsers: dict[str, Parser],
+    limits: Limits = LIMITS,
+    empty_ok: bool = False,
+    sheet: str | None = None,
     aliases: dict[str, tuple[str, ...]] | None = None,
 ) -> tuple[tuple[Record, ...], list[Problem]]:
     """Parse one table: a CSV file, or the sheet ``sheet`` of an .xlsx/.ods workbook
@@ -520,8 +665,12 @@ def read_table(
 
 
 def _read_csv(
-    path: Path, shown: str, record_type: Callable[..., Any], parsers: dict[str, Parser],
-    limits: Limits, aliases: dict[str, tuple[str, ...]] | None,
+    path: Path,
+    shown: str,
+    record_type: Callable[..., Any],
+    parsers: dict[str, Parser],
+    limits: Limits,
+    aliases: dict[str, tuple[str, ...]] | None,
 ) -> tuple[list[Record], list[Problem]]:
     from kkb_lod.tables import match_header, parse_rows
 
@@ -532,13 +681,21 @@ def _read_csv(
         return [], [big]
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
-        return [], [Problem(shown, 1, None, None,
-                            "starts with a byte-order mark (BOM); save as UTF-8 without BOM")]
+        return [], [
+            Problem(shown, 1, None, None, "starts with a byte-order mark (BOM); save as UTF-8 without BOM")
+        ]
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        return [], [Problem(shown, spreadsheet_row(raw[: err.start].decode("utf-8")), None, None,
-                            f"{_not_utf8(raw, err)}; save as UTF-8")]
+        return [], [
+            Problem(
+                shown,
+                spreadsheet_row(raw[: err.start].decode("utf-8")),
+                None,
+                None,
+                f"{_not_utf8(raw, err)}; save as UTF-8",
+            )
+        ]
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     try:
         cells = next(reader)
@@ -552,12 +709,20 @@ def _read_csv(
     # Cells are searched for control characters only where there can be one: anywhere when the
     # file holds one (a line break aside), else in the rows that span lines (a quoted line break).
     scan_every_row = MULTILINE_CONTROL_RE.search(content) is not None
-    return parse_rows(shown, None, header, _csv_rows(reader, len(cells), shown, scan_every_row),
-                      record_type, parsers, limits)
+    return parse_rows(
+        shown,
+        None,
+        header,
+        _csv_rows(reader, len(cells), shown, scan_every_row),
+        record_type,
+        parsers,
+        limits,
+    )
 
 
-def _csv_rows(reader: Any, width: int, shown: str, scan_every_row: bool
-              ) -> Iterator[tuple[int, list[str], bool] | Problem]:
+def _csv_rows(
+    reader: Any, width: int, shown: str, scan_every_row: bool
+) -> Iterator[tuple[int, list[str], bool] | Problem]:
     """The data rows of a CSV file, numbered as a spreadsheet shows them (the header is row 1)."""
     row, last_line = 1, reader.line_num
     try:
@@ -586,6 +751,11 @@ def too_big(path: Path, shown: str, limits: Limits = LIMITS) -> Problem | None:
         return None
     with path.open("rb") as file:
         row = spreadsheet_row(file.read(limits.file_bytes).decode("utf-8", errors="ignore"))
-    return Problem(shown, row, None, None,
-                   f"is {size:,} bytes, more than a registry file may have ({limits.file_bytes:,}; "
-                   f"passed at this row); is it the right file? Nothing was read")
+    return Problem(
+        shown,
+        row,
+        None,
+        None,
+        f"is {size:,} bytes, more than a registry file may have ({limits.file_bytes:,}; "
+        f"passed at this row); is it the right file? Nothing was read",
+    )

@@ -29,8 +29,23 @@ LEVELS: dict[int, str] = {1: "province", 2: "regency", 3: "district", 4: "villag
 #: Resource kinds keyed by an official code; all other kinds are keyed by a slug.
 CODE_KINDS = frozenset({"province", "regency", "district", "village", "kkb"})
 SLUG_KINDS = frozenset(
-    {"activity", "org", "post", "person", "programme", "objective", "source", "note", "dataset",
-     "link", "indicator", "observation", "name", "edition", "record"}
+    {
+        "activity",
+        "org",
+        "post",
+        "person",
+        "programme",
+        "objective",
+        "source",
+        "note",
+        "dataset",
+        "link",
+        "indicator",
+        "observation",
+        "name",
+        "edition",
+        "record",
+    }
 )
 KINDS = CODE_KINDS | SLUG_KINDS
 #: Named graphs of a build (names for :meth:`Minter.graph`).
@@ -154,7 +169,6 @@ def _check_key(kind: str, key: str) -> None:
             raise IriError(f"{kind} key must be a {expected} code, got {key!r}")
     elif not SLUG_RE.match(key):
         raise IriError(f"{kind} key must be a slug (a-z, 0-9, '-'), got {key!r}")
-
 
 
 def _check_part(kind: str, part: str) -> None:

@@ -74,8 +74,10 @@ UNIT_CLASSES: dict[tuple[str, str | None], tuple[URIRef, ...]] = {
     ("village", "kelurahan"): (KKB.Kelurahan, KKB.Village),
     ("village", "desa_adat"): (KKB.DesaAdat, KKB.Village),
 }
-LANGUAGES = {"id": URIRef("http://id.loc.gov/vocabulary/iso639-1/id"),
-             "en": URIRef("http://id.loc.gov/vocabulary/iso639-1/en")}
+LANGUAGES = {
+    "id": URIRef("http://id.loc.gov/vocabulary/iso639-1/id"),
+    "en": URIRef("http://id.loc.gov/vocabulary/iso639-1/en"),
+}
 KIND_WORDS = {"desa": "desa", "kelurahan": "kelurahan", "desa_adat": "desa adat"}
 ASPECT_WORDS = {"name": "nama", "kind": "jenis", "code": "kode"}
 
@@ -123,10 +125,25 @@ class Context:
         return None
 
 
-def map_registry(registry: Registry, mint: Minter, nquads: bool = False,
-                 reference: tuple[tuple[UnitRow, ...], tuple[CrosswalkRow, ...]] | None = None,
-                 ) -> dict[str, Iterator[Triple | str]]:
-    """Triples of each named graph of a build: the region reference and the KKB registry.
+def registry_graphs(registry: Registry, national: bool = False) -> list[str]:
+    """The named graphs :func:`map_registry` maps ``registry`` into, known without mapping it:
+    regions and registry always (empty or not), the national reference with ``national``, the
+    indicators when the registry has any."""
+    return [
+        REGIONS,
+        REGISTRY,
+        *([REFERENCE] if national else []),
+        *([INDICATORS] if registry.observations or registry.indicators else []),
+    ]
+
+
+def map_registry(
+    registry: Registry,
+    mint: Minter,
+    nquads: bool = False,
+    reference: tuple[tuple[UnitRow, ...], tuple[CrosswalkRow, ...]] | None = None,
+) -> dict[str, Iterator[Triple | str]]:
+    """Triples of each named graph of a build (:func:`registry_graphs`), lazily.
 
     With ``nquads`` the indicator observations (millions of rows in a national registry) come as
     blocks of N-Quads text (:func:`observation_nquads`) instead of triples: the streaming build
@@ -135,16 +152,19 @@ def map_registry(registry: Registry, mint: Minter, nquads: bool = False,
     covered ones are, into a graph of their own.
     """
     ctx = Context(mint, registry)
-    graphs: dict[str, Iterator[Triple | str]] = {
-        REGIONS: itertools.chain(region_triples(ctx), history_triples(ctx)),
-        REGISTRY: registry_triples(ctx)}
-    if reference is not None:
-        graphs[REFERENCE] = itertools.chain(region_triples(ctx, *reference),
-                                            history_triples(ctx, reference[0]))
-    if registry.observations or registry.indicators:
-        graphs[INDICATORS] = (itertools.chain(indicator_header_triples(ctx), observation_nquads(ctx))
-                              if nquads else indicator_triples(ctx))
-    return graphs
+
+    def graph(name: str) -> Iterator[Triple | str]:
+        if name == REGIONS:
+            return itertools.chain(region_triples(ctx), history_triples(ctx))
+        if name == REGISTRY:
+            return registry_triples(ctx)
+        if name == REFERENCE and reference is not None:
+            return itertools.chain(region_triples(ctx, *reference), history_triples(ctx, reference[0]))
+        if nquads:  # INDICATORS, the one graph left
+            return itertools.chain(indicator_header_triples(ctx), observation_nquads(ctx))
+        return indicator_triples(ctx)
+
+    return {name: graph(name) for name in registry_graphs(registry, reference is not None)}
 
 
 def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
@@ -158,14 +178,15 @@ def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
 # --- administrative units ------------------------------------------------------------------------
 
 
-def region_triples(ctx: Context, units: Iterable[UnitRow] | None = None,
-                   crosswalk: Iterable[CrosswalkRow] | None = None) -> Iterator[Triple]:
+def region_triples(
+    ctx: Context, units: Iterable[UnitRow] | None = None, crosswalk: Iterable[CrosswalkRow] | None = None
+) -> Iterator[Triple]:
     """Every administrative unit (the registry's, unless ``units``), with codes, hierarchy,
     centroid, postcode and BPS codes (from the registry's crosswalk, unless ``crosswalk``)."""
     # A registry without a source describing the official list (a new registry: no sources table)
     # still publishes where its units come from: the current Kemendagri edition, as for names.
-    derived_from = ctx.reference_source("regions/units.csv")
-    edition = edition_iri(ctx, CURRENT_EDITION) if derived_from is None else None
+    listed = ctx.reference_source("regions/units.csv")
+    origin = listed if listed is not None else edition_iri(ctx, CURRENT_EDITION)
     bps_source = ctx.reference_source("regions/bps_crosswalk.csv")
     published = False
     bps: dict[str, set[str]] = {}
@@ -196,17 +217,18 @@ def region_triples(ctx: Context, units: Iterable[UnitRow] | None = None,
             yield s, KKB.bpsCode, Literal(code)
             if bps_source:
                 yield s, PROV.wasDerivedFrom, bps_source
-        yield s, PROV.wasDerivedFrom, derived_from or edition
+        yield s, PROV.wasDerivedFrom, origin
         published = True
-    if edition is not None and published:
+    if listed is None and published:
         yield from edition_triples(ctx, CURRENT_EDITION)
 
 
 # --- code and name history ----------------------------------------------------------------------
 
 
-def history_triples(ctx: Context, units: Iterable[UnitRow] | None = None,
-                    history: History | None = None) -> Iterator[Triple]:
+def history_triples(
+    ctx: Context, units: Iterable[UnitRow] | None = None, history: History | None = None
+) -> Iterator[Triple]:
     """Earlier names of the published units (the registry's, unless ``units``), and the former
     codes that lie under a published unit or were replaced by one (with their successors), each
     name sourced to its editions."""
@@ -308,41 +330,70 @@ def kkb_triples(ctx: Context, k: KkbRow) -> Iterator[Triple]:
     district = ctx.units[k.district_code]
     official_kind = village.kind or ""
     source = ctx.source(k.source) if k.source else None
-    yield from discrepancy(ctx, "name", village, k.village_name, None,
-                           "the registry row spells the village name differently")
-    yield from discrepancy(ctx, "name", village, k.source_village_name, source,
-                           "the source spells the village name differently")
-    yield from discrepancy(ctx, "name", district, k.source_district_name, source,
-                           "the source spells the kecamatan name differently")
+    yield from discrepancy(
+        ctx, "name", village, k.village_name, None, "the registry row spells the village name differently"
+    )
+    yield from discrepancy(
+        ctx, "name", village, k.source_village_name, source, "the source spells the village name differently"
+    )
+    yield from discrepancy(
+        ctx,
+        "name",
+        district,
+        k.source_district_name,
+        source,
+        "the source spells the kecamatan name differently",
+    )
     if k.source_village_kind and k.source_village_kind != official_kind:
-        yield from note(ctx, "kind", village, source,
-                        KIND_WORDS[k.source_village_kind], KIND_WORDS[official_kind],
-                        f"Sumber menyebut {village.name} sebagai {KIND_WORDS[k.source_village_kind]};"
-                        f" menurut daftar resmi Kemendagri {village.name} adalah"
-                        f" {KIND_WORDS[official_kind]} (kode {village.code}).",
-                        f"The source calls {village.name} a {KIND_WORDS[k.source_village_kind]};"
-                        f" the official Kemendagri list has it as a {KIND_WORDS[official_kind]}"
-                        f" (code {village.code}). The official kind is used.")
+        yield from note(
+            ctx,
+            "kind",
+            village,
+            source,
+            KIND_WORDS[k.source_village_kind],
+            KIND_WORDS[official_kind],
+            f"Sumber menyebut {village.name} sebagai {KIND_WORDS[k.source_village_kind]};"
+            f" menurut daftar resmi Kemendagri {village.name} adalah"
+            f" {KIND_WORDS[official_kind]} (kode {village.code}).",
+            f"The source calls {village.name} a {KIND_WORDS[k.source_village_kind]};"
+            f" the official Kemendagri list has it as a {KIND_WORDS[official_kind]}"
+            f" (code {village.code}). The official kind is used.",
+        )
 
 
-def discrepancy(ctx: Context, aspect: str, unit: UnitRow, said: str | None,
-                source: URIRef | None, why: str) -> Iterator[Triple]:
+def discrepancy(
+    ctx: Context, aspect: str, unit: UnitRow, said: str | None, source: URIRef | None, why: str
+) -> Iterator[Triple]:
     """A note when ``said`` is spelt otherwise than the official name (same place, checked)."""
     if not said or said == unit.name:
         return
     edition = earlier_edition(said, unit.code, unit.level)
     if edition is not None:
-        yield from note(ctx, aspect, unit, source, said, unit.name,
-                        f"'{said}' adalah nama kode {unit.code} dalam {edition}; nama resmi"
-                        f" Kemendagri 2025 '{unit.name}' yang dipakai.",
-                        f"{why}: '{said}' is the name of code {unit.code} in {edition}; the"
-                        f" official Kemendagri 2025 name '{unit.name}' is used.")
+        yield from note(
+            ctx,
+            aspect,
+            unit,
+            source,
+            said,
+            unit.name,
+            f"'{said}' adalah nama kode {unit.code} dalam {edition}; nama resmi"
+            f" Kemendagri 2025 '{unit.name}' yang dipakai.",
+            f"{why}: '{said}' is the name of code {unit.code} in {edition}; the"
+            f" official Kemendagri 2025 name '{unit.name}' is used.",
+        )
         return
-    yield from note(ctx, aspect, unit, source, said, unit.name,
-                    f"Ejaan '{said}' berbeda dengan nama resmi Kemendagri '{unit.name}'"
-                    f" (kode {unit.code}); nama resmi yang dipakai.",
-                    f"{why}: '{said}' versus the official Kemendagri name '{unit.name}'"
-                    f" (code {unit.code}). The official name is used.")
+    yield from note(
+        ctx,
+        aspect,
+        unit,
+        source,
+        said,
+        unit.name,
+        f"Ejaan '{said}' berbeda dengan nama resmi Kemendagri '{unit.name}'"
+        f" (kode {unit.code}); nama resmi yang dipakai.",
+        f"{why}: '{said}' versus the official Kemendagri name '{unit.name}'"
+        f" (code {unit.code}). The official name is used.",
+    )
 
 
 def resolution_triples(ctx: Context, r: Resolution) -> Iterator[Triple]:
@@ -350,28 +401,48 @@ def resolution_triples(ctx: Context, r: Resolution) -> Iterator[Triple]:
     village = ctx.units[r.village_code]
     said = f"{r.village_name} (kecamatan {r.district_name})"
     via = "" if r.matched_as == "name" else f", named so in {r.matched_as}"
-    yield from note(ctx, "code", village, None, said, r.village_code,
-                    f"Baris {r.row} {r.file} tidak memberi kode; kode {r.village_code} diambil dari"
-                    f" nama '{r.village_name}' di kecamatan '{r.district_name}': satu-satunya desa/"
-                    f"kelurahan resmi dengan nama itu di sana ({village.name}{via}).",
-                    f"Row {r.row} of {r.file} gives no code; code {r.village_code} was resolved from"
-                    f" the name '{r.village_name}' in kecamatan '{r.district_name}': the one official"
-                    f" village of that name there ({village.name}{via}).",
-                    labels=(f"Kode dari nama: {said} → {r.village_code}",
-                            f"Code resolved from the name: {said} → {r.village_code}"))
+    yield from note(
+        ctx,
+        "code",
+        village,
+        None,
+        said,
+        r.village_code,
+        f"Baris {r.row} {r.file} tidak memberi kode; kode {r.village_code} diambil dari"
+        f" nama '{r.village_name}' di kecamatan '{r.district_name}': satu-satunya desa/"
+        f"kelurahan resmi dengan nama itu di sana ({village.name}{via}).",
+        f"Row {r.row} of {r.file} gives no code; code {r.village_code} was resolved from"
+        f" the name '{r.village_name}' in kecamatan '{r.district_name}': the one official"
+        f" village of that name there ({village.name}{via}).",
+        labels=(
+            f"Kode dari nama: {said} → {r.village_code}",
+            f"Code resolved from the name: {said} → {r.village_code}",
+        ),
+    )
 
 
-def note(ctx: Context, aspect: str, unit: UnitRow | None, source: URIRef | None, said: str,
-         official: str, comment_id: str, comment_en: str,
-         about: URIRef | None = None, labels: tuple[str, str] | None = None) -> Iterator[Triple]:
+def note(
+    ctx: Context,
+    aspect: str,
+    unit: UnitRow | None,
+    source: URIRef | None,
+    said: str,
+    official: str,
+    comment_id: str,
+    comment_en: str,
+    about: URIRef | None = None,
+    labels: tuple[str, str] | None = None,
+) -> Iterator[Triple]:
     """A :data:`KKB.SourceDiscrepancy` naming both values, the source of each, and the one used."""
     target = about if about is not None else ctx.mint.unit(unit.code)  # type: ignore[union-attr]
     key = target.rsplit("/", 1)[-1].replace(".", "-")
     origin = source.rsplit("/", 1)[-1] if source is not None else "registry"
     n = ctx.mint.mint("note", f"{aspect}-{key}" + ("" if origin == key else f"-{origin}"))
     yield n, RDF.type, KKB.SourceDiscrepancy
-    label_id, label_en = labels or (f"Perbedaan {ASPECT_WORDS[aspect]}: {said} / {official}",
-                                    f"{aspect.capitalize()} discrepancy: {said} / {official}")
+    label_id, label_en = labels or (
+        f"Perbedaan {ASPECT_WORDS[aspect]}: {said} / {official}",
+        f"{aspect.capitalize()} discrepancy: {said} / {official}",
+    )
     yield n, RDFS.label, id_(label_id)
     yield n, RDFS.label, en(label_en)
     yield n, KKB.concerns, target
@@ -388,8 +459,7 @@ def note(ctx: Context, aspect: str, unit: UnitRow | None, source: URIRef | None,
         yield n, KKB.referenceSource, reference
 
 
-def provenance(ctx: Context, s: URIRef, source_id: str | None,
-               excerpts: Iterable[str]) -> Iterator[Triple]:
+def provenance(ctx: Context, s: URIRef, source_id: str | None, excerpts: Iterable[str]) -> Iterator[Triple]:
     """Where a resource comes from: the source document and the verbatim sentences of it."""
     if not source_id:
         return
@@ -528,11 +598,18 @@ def stated_kind_note(ctx: Context, src: SourceRow) -> Iterator[Triple]:
     total = sum(kinds.values())
     said = f"{total} {KIND_WORDS[src.stated_village_kind]}"
     official = ", ".join(f"{n} {KIND_WORDS[kind]}" for kind, n in sorted(kinds.items()))
-    yield from note(ctx, "kind", None, ctx.source(src.source_id), said, official,
-                    f"Sumber menyebut {said}; menurut daftar resmi Kemendagri: {official}.",
-                    f"The source speaks of {said}; the official Kemendagri list has {official}."
-                    " The official kinds are used.",
-                    about=ctx.source(src.source_id))
+    yield from note(
+        ctx,
+        "kind",
+        None,
+        ctx.source(src.source_id),
+        said,
+        official,
+        f"Sumber menyebut {said}; menurut daftar resmi Kemendagri: {official}.",
+        f"The source speaks of {said}; the official Kemendagri list has {official}."
+        " The official kinds are used.",
+        about=ctx.source(src.source_id),
+    )
 
 
 # --- indicators (RDF Data Cube) ------------------------------------------------------------------
@@ -557,8 +634,14 @@ def indicator_header_triples(ctx: Context) -> Iterator[Triple]:
     yield structure, RDF.type, QB.DataStructureDefinition
     yield structure, RDFS.label, id_("Struktur data indikator: indikator, wilayah, tahun; nilai")
     yield structure, RDFS.label, en("Indicator data structure: indicator, area, year; value")
-    for order, (role, prop) in enumerate(((QB.dimension, KKB.indicator), (QB.dimension, KKB.refArea),
-                                          (QB.dimension, KKB.refYear), (QB.measure, KKB.indicatorValue))):
+    for order, (role, prop) in enumerate(
+        (
+            (QB.dimension, KKB.indicator),
+            (QB.dimension, KKB.refArea),
+            (QB.dimension, KKB.refYear),
+            (QB.measure, KKB.indicatorValue),
+        )
+    ):
         component = BNode()
         yield structure, QB.component, component
         yield component, role, prop
@@ -582,12 +665,17 @@ def indicator_header_triples(ctx: Context) -> Iterator[Triple]:
 def observation_triples(ctx: Context) -> Iterator[Triple]:
     """One qb:Observation per row of observations.csv (seven triples each)."""
     dataset = ctx.mint.mint("dataset", INDICATOR_DATASET)
-    indicators = {i.indicator_id: ctx.mint.mint("indicator", i.indicator_id)
-                  for i in ctx.registry.indicators}
+    indicators = {i.indicator_id: ctx.mint.mint("indicator", i.indicator_id) for i in ctx.registry.indicators}
     # The hot loop of a national build (millions of rows): terms looked up once, not per row.
-    a, in_set, what, where, when, value, derived = (RDF.type, QB.dataSet, KKB.indicator,
-                                                    KKB.refArea, KKB.refYear, KKB.indicatorValue,
-                                                    PROV.wasDerivedFrom)
+    a, in_set, what, where, when, value, derived = (
+        RDF.type,
+        QB.dataSet,
+        KKB.indicator,
+        KKB.refArea,
+        KKB.refYear,
+        KKB.indicatorValue,
+        PROV.wasDerivedFrom,
+    )
     observation, decimal = QB.Observation, XSD.decimal
     years: dict[int, Literal] = {}
     sources: dict[str, URIRef] = {}
@@ -618,12 +706,16 @@ def observation_nquads(ctx: Context, rows_per_block: int = 2000) -> Iterator[str
     t = ntriples.term
     graph = f" {t(ctx.mint.graph(INDICATORS))} .\n"
     prefix = t(ctx.mint.mint("observation", "x"))[:-2]  # '<{base}id/observation/'
-    head = (f" {t(RDF.type)} {t(QB.Observation)}{graph}", f" {t(QB.dataSet)} "
-            f"{t(ctx.mint.mint('dataset', INDICATOR_DATASET))}{graph}", f" {t(KKB.indicator)} ")
+    head = (
+        f" {t(RDF.type)} {t(QB.Observation)}{graph}",
+        f" {t(QB.dataSet)} {t(ctx.mint.mint('dataset', INDICATOR_DATASET))}{graph}",
+        f" {t(KKB.indicator)} ",
+    )
     where, when, value = f" {t(KKB.refArea)} ", f" {t(KKB.refYear)} ", f" {t(KKB.indicatorValue)} "
     decimal, derived = f"^^{t(XSD.decimal)}{graph}", f" {t(PROV.wasDerivedFrom)} "
-    indicators = {i.indicator_id: t(ctx.mint.mint("indicator", i.indicator_id)) + graph
-                  for i in ctx.registry.indicators}
+    indicators = {
+        i.indicator_id: t(ctx.mint.mint("indicator", i.indicator_id)) + graph for i in ctx.registry.indicators
+    }
     areas: dict[str, str] = {}
     years: dict[int, str] = {}
     sources: dict[str, str] = {}
@@ -642,9 +734,11 @@ def observation_nquads(ctx: Context, rows_per_block: int = 2000) -> Iterator[str
         source = sources.get(o.source)
         if source is None:
             source = sources[o.source] = t(ctx.source(o.source)) + graph
-        block.append(f"{s}{head[0]}{s}{head[1]}{s}{head[2]}{indicators[o.indicator]}"
-                     f"{s}{where}{area}{s}{when}{year}{s}{value}\"{decimal_lexical(o.value)}\"{decimal}"
-                     f"{s}{derived}{source}")
+        block.append(
+            f"{s}{head[0]}{s}{head[1]}{s}{head[2]}{indicators[o.indicator]}"
+            f'{s}{where}{area}{s}{when}{year}{s}{value}"{decimal_lexical(o.value)}"{decimal}'
+            f"{s}{derived}{source}"
+        )
         if len(block) == rows_per_block:
             yield "".join(block)
             block.clear()

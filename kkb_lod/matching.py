@@ -93,9 +93,15 @@ class Candidate:
             features.append({"id": "kind", "value": round(self.kind_agreement, 3)})
         features += [{"id": check, "value": value} for check, value in self.checks]
         where = ", ".join(f"{a.name} {a.id}" for a in self.ancestors)
-        return {"id": self.entry.id, "name": self.entry.name, "description": where,
-                "type": [{"id": kind, "name": kind}], "score": round(self.score * 100, 1),
-                "match": self.match, "features": features}
+        return {
+            "id": self.entry.id,
+            "name": self.entry.name,
+            "description": where,
+            "type": [{"id": kind, "name": kind}],
+            "score": round(self.score * 100, 1),
+            "match": self.match,
+            "features": features,
+        }
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,7 @@ class Matcher:
                 found.setdefault(entry.id, entry)
             if len(found) >= offset + limit:
                 break
-        return list(found.values())[offset:offset + limit]
+        return list(found.values())[offset : offset + limit]
 
     def _sorted_keys(self) -> list[tuple[str, str]]:
         if self._keys_sorted is None or len(self._keys_sorted) != len(self.by_key):
@@ -188,13 +194,23 @@ class Matcher:
         """``parent`` (an id or a name) is ``entry``'s parent or one of its ancestors."""
         if parent == entry.parent:
             return True
-        return any(parent == a.id or (a.level, name_key(parent, a.level)) in self.keys.get(a.id, ())
-                   for a in self.ancestors(entry))
+        return any(
+            parent == a.id or (a.level, name_key(parent, a.level)) in self.keys.get(a.id, ())
+            for a in self.ancestors(entry)
+        )
 
-    def match(self, name: str, *, level: str | None = None, kind: str | Collection[str] | None = None,
-              parents: Sequence[str] = (), limit: int | None = 5, suggest: bool = True,
-              checks: Mapping[str, Callable[[Entry], bool]] | None = None,
-              among: Container[str] | None = None) -> Result:
+    def match(
+        self,
+        name: str,
+        *,
+        level: str | None = None,
+        kind: str | Collection[str] | None = None,
+        parents: Sequence[str] = (),
+        limit: int | None = 5,
+        suggest: bool = True,
+        checks: Mapping[str, Callable[[Entry], bool]] | None = None,
+        among: Container[str] | None = None,
+    ) -> Result:
         """Candidates for ``name`` at ``level`` (any level when None), best first.
 
         ``parents`` are codes or names of any ancestors (kecamatan, regency, province); ``kind``
@@ -222,38 +238,55 @@ class Matcher:
                 if at not in exact or exact[at].name_similarity < similarity:
                     exact[at] = self._candidate(entry, similarity, matched, source, how)
         ranked = sorted(exact.values(), key=_rank)
-        sure = [c for c in ranked if c.parent_agreement in (None, 1.0) and c.kind_agreement != 0.0
-                and all(value == 1.0 for _, value in c.checks)]
+        sure = [
+            c
+            for c in ranked
+            if c.parent_agreement in (None, 1.0)
+            and c.kind_agreement != 0.0
+            and all(value == 1.0 for _, value in c.checks)
+        ]
         pinned = bool(parents) or any(v for _, v in sure[0].checks) if sure else False
-        if len(sure) == 1 and (pinned or homonyms <= 1) and (
-                pinned or not self._near_namesake(name, levels, how, {c.id for c in ranked})):
+        if (
+            len(sure) == 1
+            and (pinned or homonyms <= 1)
+            and (pinned or not self._near_namesake(name, levels, how, {c.id for c in ranked}))
+        ):
             ranked[ranked.index(sure[0])] = _certain(sure[0])
         room = 10 if limit is None else limit - len(ranked)
         if suggest and room > 0:
             ranked += self._near(name, levels, how, {c.id for c in ranked}, room)
         return Result(name, tuple(ranked if limit is None else ranked[:limit]), homonyms)
 
-    def _candidate(self, entry: Entry, similarity: float, matched: str, source: str,
-                   how: _How) -> Candidate:
+    def _candidate(self, entry: Entry, similarity: float, matched: str, source: str, how: _How) -> Candidate:
         parents = how.parents
         parent = sum(self.agrees(entry, p) for p in parents) / len(parents) if parents else None
         kind_ok = None if how.kinds is None else float(entry.kind in how.kinds)
         checks = tuple((check, float(agrees(entry))) for check, agrees in how.checks.items())
-        score = similarity * (1.0 if parent is None else 0.5 + 0.5 * parent) \
+        score = (
+            similarity
+            * (1.0 if parent is None else 0.5 + 0.5 * parent)
             * (1.0 if kind_ok is None else 0.8 + 0.2 * kind_ok)
+        )
         for _, value in checks:
             score *= 0.5 + 0.5 * value
-        return Candidate(entry, round(score, 4), similarity, parent, kind_ok, matched, source,
-                         self.ancestors(entry), checks=checks)
+        return Candidate(
+            entry,
+            round(score, 4),
+            similarity,
+            parent,
+            kind_ok,
+            matched,
+            source,
+            self.ancestors(entry),
+            checks=checks,
+        )
 
     def _near_namesake(self, name: str, levels: list[str], how: _How, seen: set[str]) -> bool:
         """Another entry is spelt all but the same (one letter apart: "Sari Bakti", "Sari
         Bhakti"): asked without a parent, the spelling alone cannot tell which is meant."""
-        return any(c.name_similarity >= NEAR_NAMESAKE
-                   for c in self._near(name, levels, how, seen, 3))
+        return any(c.name_similarity >= NEAR_NAMESAKE for c in self._near(name, levels, how, seen, 3))
 
-    def _near(self, name: str, levels: list[str], how: _How, seen: set[str], limit: int
-              ) -> list[Candidate]:
+    def _near(self, name: str, levels: list[str], how: _How, seen: set[str], limit: int) -> list[Candidate]:
         """Near spellings, for "did you mean": within the given parents when found, else among the
         entries that share a (not too common) word with ``name``."""
         pool: dict[str, Entry] = {}
@@ -273,11 +306,12 @@ class Matcher:
                 continue
             if entry.level not in compare:
                 compare[entry.level] = SequenceMatcher(None, name_key(name, entry.level), "")
-            best = max(((_similarity(compare[entry.level], key), n, s)
-                        for key, n, s in self.spellings[entry.id]), key=lambda t: t[0])
+            best = max(
+                ((_similarity(compare[entry.level], key), n, s) for key, n, s in self.spellings[entry.id]),
+                key=lambda t: t[0],
+            )
             if best[0] >= SUGGEST_FROM:
-                found.append(self._candidate(entry, round(min(best[0], 0.94), 4), best[1], best[2],
-                                             how))
+                found.append(self._candidate(entry, round(min(best[0], 0.94), 4), best[1], best[2], how))
         return sorted(found, key=_rank)[:limit]
 
     def _scopes(self, parents: Sequence[str]) -> list[Entry]:
@@ -317,8 +351,11 @@ class _How:
 def unit_entries(units: Iterable[UnitRow], history: History | None = None) -> Iterable[Entry]:
     """Entries for units of the official list, with their earlier names when ``history`` is given."""
     for u in units:
-        earlier = () if history is None else tuple(
-            (n.name, EDITION_SOURCES[n.editions[-1]].label) for n in history.earlier_names(u.code))
+        earlier = (
+            ()
+            if history is None
+            else tuple((n.name, EDITION_SOURCES[n.editions[-1]].label) for n in history.earlier_names(u.code))
+        )
         yield Entry(u.code, u.name, u.level, u.kind, u.parent_code, earlier)
 
 

@@ -10,14 +10,20 @@ checked against pyoxigraph's own serialiser with Hypothesis-generated strings
 
 from __future__ import annotations
 
+import re
+
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: An absolute IRI with none of the characters N-Triples forbids in one (IRIREF): checked here,
+#: where each distinct term is written once, so the store's loader need not check them again.
+_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
 
 _ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F)}
-_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r",
-                 ord('"'): '\\"', ord("\\"): "\\\\"})
+_ESCAPES.update(
+    {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", ord('"'): '\\"', ord("\\"): "\\\\"}
+)
 
 
 def quoted(value: str) -> str:
@@ -37,12 +43,12 @@ def literal(value: str, datatype: str | None = None, language: str | None = None
 def term(t: Node) -> str:
     """The N-Triples text of an rdflib IRI, blank node or literal."""
     kind = type(t)
-    if kind is URIRef:
+    if isinstance(t, URIRef):
+        if not _IRI.match(t):
+            raise ValueError(f"not an IRI N-Triples can write: {str(t)!r}")
         return f"<{t}>"
     if kind is Literal or isinstance(t, Literal):
         return literal(str(t), t.datatype and str(t.datatype), t.language)  # type: ignore[attr-defined]
     if kind is BNode or isinstance(t, BNode):
         return f"_:{t}"
-    if isinstance(t, URIRef):
-        return f"<{t}>"
     raise TypeError(f"cannot write {t!r} as N-Triples")

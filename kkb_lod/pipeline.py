@@ -1,5 +1,10 @@
 """``build``: registry folder → checked records → RDF → store → SHACL → a new release, swapped in.
 
+One mapping path, :func:`mapped` (graph name → statements, lazily), feeds everything that maps:
+the build and ``kkb-lod validate`` stream it to N-Quads part files (:func:`_stream`), load them
+into a store and check it (:func:`_check`); :func:`map_graphs` collects it into rdflib graphs
+for pySHACL and the tests. The graph names are known before mapping (:func:`graph_names`).
+
 A release is a folder ``{build_dir}/releases/{id}/`` holding the on-disk store, the dumps, the
 validation report and ``manifest.json``. It is written under a temporary name and only renamed and
 pointed to by the ``current`` link once complete and valid, so a failed or killed build never
@@ -23,11 +28,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kkb_lod import __version__, changes, reference
-from kkb_lod._convert import to_ox
 from kkb_lod.catalog import REFERENCE_DUMP
 from kkb_lod.checks import check_registry
 from kkb_lod.config import Settings
-from kkb_lod.dumps import Dump, describe_file, merge_unique, sort_unique, write_dumps
+from kkb_lod.dumps import Dump, describe_file, merge_unique, merging, sort_unique, write_dumps
 from kkb_lod.ingest import (
     OPTIONAL_TABLES,
     TABLES,
@@ -39,7 +43,7 @@ from kkb_lod.ingest import (
 from kkb_lod.iris import REFERENCE, Minter
 from kkb_lod.linking import Decision, Snapshot, link_units, match_units, wikidata_snapshot
 from kkb_lod.linking.publish import link_triples
-from kkb_lod.mapping import map_registry, to_graph
+from kkb_lod.mapping import Triple, map_registry, registry_graphs, to_graph
 from kkb_lod.releases import (
     building,
     partial_dir,
@@ -85,39 +89,46 @@ def load_ontology() -> Graph:
     return Graph().parse(ONTOLOGY_FILE, format="turtle")
 
 
+def graph_names(settings: Settings, registry: Registry) -> list[str]:
+    """The named graphs of a release of ``registry``, known without mapping it."""
+    return [*registry_graphs(registry, national=settings.reference == "all"), LINKS, ONTOLOGY]
+
+
+def mapped(
+    settings: Settings, registry: Registry, mint: Minter, nquads: bool = True
+) -> Iterator[tuple[str, Iterable[Triple | str]]]:
+    """(graph name, statements) of every named graph of a release, lazily: the one mapping that
+    builds, validation and the rdflib graphs of :func:`map_graphs` all read. With ``nquads`` the
+    hot loops may yield blocks of N-Quads text (:func:`kkb_lod.mapping.map_registry`)."""
+    yield from map_registry(registry, mint, nquads=nquads, reference=national_reference(settings)).items()
+    yield LINKS, link_triples(*links(settings, registry), mint)
+    yield ONTOLOGY, load_ontology()
+
+
 def map_graphs(settings: Settings, progress: Progress = lambda _: None) -> dict[str, Graph]:
-    """Read, check, map and link the registry folder: one graph per named graph of a release."""
-    progress(f"reading registry {settings.data_dir}")
-    registry = read_registry(settings.data_dir, area=settings.area_codes)
-    check_registry(registry)
-    progress(f"mapping {len(registry.kkb)} KKB, {len(registry.units)} administrative units")
+    """The named graphs of a release as rdflib graphs (:func:`mapped`), for tests and pySHACL;
+    memory grows with the registry (~1.2 KB a triple), so builds stream instead."""
+    registry = _read(settings, progress, build=False)
     mint = Minter(settings.base_iri)
-    graphs = {
-        name: to_graph(triples)
-        for name, triples in map_registry(registry, mint, reference=national_reference(settings)).items()
+    return {
+        name: to_graph(t for t in triples if isinstance(t, tuple))  # no text: nquads=False
+        for name, triples in mapped(settings, registry, mint, nquads=False)
     }
-    graphs[LINKS] = to_graph(link_triples(*links(settings, registry), mint))
-    graphs[ONTOLOGY] = load_ontology()
-    return graphs
 
 
 def map_and_validate(
     settings: Settings, progress: Progress = lambda _: None
-) -> tuple[ox.Dataset, dict[str, int], Report]:
-    """Map the registry folder (:func:`map_graphs`) and validate it; nothing is written."""
+) -> tuple[dict[str, int], Report]:
+    """Map the registry folder into rdflib graphs (:func:`map_graphs`) and validate them with
+    pySHACL, the reference engine; nothing is written. Returns (triples per graph, report)."""
     graphs = map_graphs(settings, progress)
-    mint = Minter(settings.base_iri)
+    ontology = graphs[ONTOLOGY]
     data = Graph()
-    dataset = ox.Dataset()
     for name, graph in graphs.items():
         if name != ONTOLOGY:
             data += graph
-        graph_name = ox.NamedNode(mint.graph(name))
-        for triple in graph:
-            dataset.add(ox.Quad(*(to_ox(t) for t in triple), graph_name))
     progress(f"validating {len(data)} triples against shapes/")
-    report = validate_graph(data, graphs[ONTOLOGY])
-    return dataset, {name: len(graph) for name, graph in graphs.items()}, report
+    return {name: len(graph) for name, graph in graphs.items()}, validate_graph(data, ontology)
 
 
 def validate_registry(
@@ -125,33 +136,26 @@ def validate_registry(
 ) -> tuple[dict[str, int], Report]:
     """Validate the registry folder as a build would, publishing nothing: (triples per graph, report).
 
-    Mapped as a build maps (N-Quads streamed to part files), bulk-loaded into a scratch store
-    (``settings.validation_store``: in memory, or on disk for the least memory) and validated
-    there (:func:`kkb_lod.validate.validate_store`), so memory stays a fraction of what
-    :func:`map_graphs` needs (rdflib graphs, ~1.2 KB per triple) at national size. The scratch
-    folder (system temporary directory) is removed afterwards.
+    Mapped as a build maps (:func:`_stream`: N-Quads part files), loaded into a scratch store
+    (``settings.validation_store``) and validated there (:func:`_check`), so memory stays a
+    fraction of what :func:`map_graphs` needs at national size. The scratch folder (system
+    temporary directory) is removed afterwards.
     """
-    progress(f"reading registry {settings.data_dir}")
-    registry = read_registry(settings.data_dir, area=settings.area_codes)
-    check_registry(registry)
+    registry = _read(settings, progress, build=False)
     mint = Minter(settings.base_iri)
-    names = {str(mint.graph(name)): name for name in _graph_names(settings, registry)}
+    names = graph_names(settings, registry)
     with tempfile.TemporaryDirectory(prefix="kkb-validate-") as scratch:
-        meter = Meter(progress, expected_triples(registry, settings))
-        progress("mapping to N-Quads (a scratch folder)")
-        _, parts = write_nquads(_graphs(settings, registry), Path(scratch) / "mapped", meter)
+        _, parts = _stream(settings, registry, mint, Path(scratch) / "mapped", progress)
         del registry
-        progress(f"bulk loading a scratch {settings.validation_store} store")
-        on_disk = settings.validation_store == "disk"
-        store = _load(parts, Path(scratch) / "store" if on_disk else None)
-        counts = {
-            names[row["g"].value]: int(row["n"].value)
-            for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        report, store = _check(parts, settings, Path(scratch) / "store", None, shapes, progress)
+        by_graph = {
+            row["g"].value: int(row["n"].value)
+            for row in _solutions(
+                store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+            )
         }
-        progress(f"validating {sum(counts.values()):,} triples against shapes/ (SPARQL engine)")
-        report = validate_store(store, shapes)
         del store
-    return counts, report
+    return {name: by_graph.get(str(mint.graph(name)), 0) for name in names}, report
 
 
 def build(settings: Settings, progress: Progress = lambda _: None, validate: bool = True) -> BuildResult:
@@ -183,52 +187,47 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         timings[name] = round(now - clock, 3)
         clock = now
 
-    registry = _read(settings, progress)
+    registry = _read(settings, progress, build=True)
+    mint = Minter(settings.base_iri)
+    names = graph_names(settings, registry)
     stage("read")
     partial = partial_dir(root, release_id)
     partial.mkdir(parents=True)
-    mapped = partial / "mapped"
+    scratch_parts = partial / "mapped"
     # One thread sorts the mapped parts while the mapping writes the next ones (GNU sort runs on
     # the other core). The store is then bulk-loaded from the whole sorted file in one call
-    # (pyoxigraph's loader uses up to two cores by itself on a large file; one call is faster and
-    # lighter than several, measured at 1e7), before the dumps: run side by side on two cores,
-    # the loader and the dump writers each took about three times longer.
+    # (pyoxigraph's loader uses up to two cores by itself), before the dumps (docs/scale.md).
     sorter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kkb-sort")
     try:
         sorts: list[Future] = []
         expected = expected_triples(registry, settings)
-        meter = Meter(progress, expected)
-        progress(f"mapping to N-Quads in {mapped.name}/ (streamed to disk, sorted part by part)")
-        written, _ = write_nquads(
-            _graphs(settings, registry),
-            mapped,
-            meter,
+        _stream(
+            settings,
+            registry,
+            mint,
+            scratch_parts,
+            progress,
             lambda part: sorts.append(sorter.submit(_sort_part, part)),
             part_lines=min(max(expected // 8, 50_000), PART_LINES),
         )
-        progress(meter.line() + f"; {written:,} statements written")
-        names = _graph_names(settings, registry)
         del registry  # the rows (hundreds of MB nationally) are not needed by the later stages
         stage("map")
         (partial / "dumps").mkdir()
         nquads = partial / "dumps" / "kkb.nq"
-        merge_unique([sort.result() for sort in sorts], nquads, mapped)
-        shutil.rmtree(mapped)
-        stage("sort")
+        parts = [sort.result() for sort in sorts]
         store = None
-        if settings.build_store == "disk":
-            progress("bulk loading the on-disk store")
-            store = _load([nquads], partial / "store")
+        if settings.build_store == "disk":  # the merge into kkb.nq feeds the loader as it goes
+            progress("bulk loading the on-disk store (as the sorted parts merge into kkb.nq)")
+            store = _load(parts, partial / "store", merged=nquads)
             stage("load")
+        else:
+            merge_unique(parts, nquads, scratch_parts)
+            stage("sort")
+        shutil.rmtree(scratch_parts)
         report = None
         if validate:
-            progress(f"validating against shapes/ (in a {settings.validation_store} store)")
             scratch = partial / "validation-store"
-            if settings.validation_store == "memory":
-                checked = _load([nquads])
-            else:  # the release's own on-disk store, or one made for the checks alone
-                checked = store if store is not None else _load([nquads], scratch)
-            report = validate_store(checked)
+            report, checked = _check([nquads], settings, scratch, store, None, progress)
             del checked
             shutil.rmtree(scratch, ignore_errors=True)
             stage("validate")
@@ -243,7 +242,6 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         del store
         progress("writing dumps (text rewritings of kkb.nq)")
         dumps, by_graph, triples = write_dumps(partial / "dumps")
-        mint = Minter(settings.base_iri)
         if REFERENCE in names:
             dumps.append(graph_dump(partial / "dumps", str(mint.graph(REFERENCE)), REFERENCE_DUMP))
         stage("dumps")
@@ -279,8 +277,9 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
     return BuildResult(release, triples, quads, counts, dumps, timings)
 
 
-def _read(settings: Settings, progress: Progress) -> Registry:
-    if (settings.data_dir / SYNTHETIC_MARKER).exists() and SYNTHETIC_SPACE not in settings.base_iri:
+def _read(settings: Settings, progress: Progress, build: bool) -> Registry:
+    """Read and check the registry folder; a synthetic one is built only under a synthetic base."""
+    if build and (settings.data_dir / SYNTHETIC_MARKER).exists() and SYNTHETIC_SPACE not in settings.base_iri:
         raise InputError(
             [
                 Problem(
@@ -302,6 +301,45 @@ def _read(settings: Settings, progress: Progress) -> Registry:
     rows = {name: len(getattr(registry, name)) for name in (*TABLES, *OPTIONAL_TABLES)}
     progress("read " + ", ".join(f"{n:,} {name}" for name, n in rows.items() if n))
     return registry
+
+
+def _stream(
+    settings: Settings,
+    registry: Registry,
+    mint: Minter,
+    folder: Path,
+    progress: Progress,
+    done: Callable[[Path], None] = lambda _: None,
+    part_lines: int = PART_LINES,
+) -> tuple[int, list[Path]]:
+    """:func:`mapped` written to N-Quads part files in ``folder`` (:func:`kkb_lod.stream.write_nquads`)
+    with progress; (statements written, part files)."""
+    meter = Meter(progress, expected_triples(registry, settings))
+    progress(f"mapping to N-Quads in {folder.name}/ (streamed to disk, part by part)")
+    graphs = ((str(mint.graph(name)), triples) for name, triples in mapped(settings, registry, mint))
+    written, parts = write_nquads(graphs, folder, meter, done, part_lines)
+    progress(meter.line() + f"; {written:,} statements written")
+    return written, parts
+
+
+def _check(
+    files: list[Path],
+    settings: Settings,
+    scratch: Path,
+    store: ox.Store | None,
+    shapes: Graph | None,
+    progress: Progress,
+) -> tuple[Report, ox.Store]:
+    """Validate the N-Quads ``files`` (:func:`kkb_lod.validate.validate_store`) in a store of
+    ``settings.validation_store``: a copy in memory (the SHACL queries scan, far faster there),
+    else ``store`` when given (the release's own) or one made on disk at ``scratch``. Returns the
+    report and the store checked (the caller drops it before removing ``scratch``)."""
+    progress(f"validating against shapes/ (in a {settings.validation_store} store)")
+    if settings.validation_store == "memory":
+        checked = _load(files)
+    else:
+        checked = store if store is not None else _load(files, scratch)
+    return validate_store(checked, shapes), checked
 
 
 def graph_dump(folder: Path, graph: str, name: str) -> Dump:
@@ -326,32 +364,29 @@ def _sort_part(part: Path) -> Path:
     return target
 
 
-def _load(files: Iterable[Path], path: Path | None = None) -> ox.Store:
-    """A store holding the N-Quads ``files``: on disk at ``path``, else in memory (SHACL checks
-    run ~2.7× faster there than on the on-disk store: 1e7 triples ~2 min against ~5.4,
-    benchmarks/README.md)."""
+def _load(files: list[Path], path: Path | None = None, merged: Path | None = None) -> ox.Store:
+    """A store holding the N-Quads ``files``: on disk at ``path``, else in memory (the SHACL
+    queries scan, several times faster there: docs/scale.md). With ``merged``, ``files`` are
+    sorted parts, merged into that file (:func:`kkb_lod.dumps.merging`) as the loader reads them.
+
+    The files are ours (:mod:`kkb_lod.stream`, whose writer checks every IRI once), so the loader
+    is told not to check them again (``lenient``; benchmarks/dumps.py measures both)."""
     store = ox.Store(None if path is None else str(path))
-    for file in files:
-        store.bulk_load(path=str(file), format=ox.RdfFormat.N_QUADS)
+    if merged is not None:
+        with merging(files, merged, merged.parent) as lines:
+            store.bulk_load(lines, format=ox.RdfFormat.N_QUADS, lenient=True)
+    else:
+        for file in files:
+            store.bulk_load(path=str(file), format=ox.RdfFormat.N_QUADS, lenient=True)
     if path is not None:
         store.flush()
     return store
 
 
-def _graph_names(settings: Settings, registry: Registry) -> list[str]:
-    names = [*map_registry(registry, Minter("http://x.invalid/")), LINKS, ONTOLOGY]
-    return names + [REFERENCE] if settings.reference == "all" else names
-
-
-def _graphs(settings: Settings, registry: Registry) -> Iterator[tuple[str, Iterable]]:
-    """(graph IRI, triples) of every named graph of a release, lazily."""
-    mint = Minter(settings.base_iri)
-    for name, triples in map_registry(
-        registry, mint, nquads=True, reference=national_reference(settings)
-    ).items():
-        yield str(mint.graph(name)), triples
-    yield str(mint.graph(LINKS)), link_triples(*links(settings, registry), mint)
-    yield str(mint.graph(ONTOLOGY)), load_ontology()
+def _solutions(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    if not isinstance(results, ox.QuerySolutions):
+        raise TypeError(f"a SELECT query answered {type(results).__name__}")
+    return results
 
 
 def national_reference(settings: Settings) -> tuple[tuple[UnitRow, ...], tuple[CrosswalkRow, ...]] | None:

@@ -25,15 +25,13 @@ UNITS_FILE = DATA / "units.csv.xz"
 CROSSWALK_FILE = DATA / "bps_crosswalk.csv.xz"
 WIKIDATA_FILE = DATA / "wikidata_qids.csv.xz"
 #: The columns of each file, in order (those of a registry's ``regions/`` files).
-UNIT_COLUMNS = ("code", "name", "level", "parent_code", "kind", "latitude", "longitude",
-                "postal_code")
+UNIT_COLUMNS = ("code", "name", "level", "parent_code", "kind", "latitude", "longitude", "postal_code")
 CROSSWALK_COLUMNS = ("bps_code", "bps_name", "kemendagri_code", "kemendagri_name_2025")
 
 
 def compress(raw: bytes) -> bytes:
     """``raw`` as xz, always the same bytes for the same input (xz keeps no time or name)."""
-    return lzma.compress(raw, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC64,
-                         preset=9 | lzma.PRESET_EXTREME)
+    return lzma.compress(raw, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC64, preset=9 | lzma.PRESET_EXTREME)
 
 
 def shown(path: Path) -> str:
@@ -67,8 +65,11 @@ def _units(keep: Callable[[str], bool] | None = None) -> tuple[UnitRow, ...]:
     """The units whose code ``keep`` accepts (all without it); a record is made only for those
     (the code is each line's first cell, never quoted)."""
     file = shown(UNITS_FILE)
-    return tuple(_unit(file, row, line) for row, line in enumerate(_lines(UNITS_FILE, UNIT_COLUMNS), start=2)
-                 if keep is None or keep(line[:line.find(",")]))
+    return tuple(
+        _unit(file, row, line)
+        for row, line in enumerate(_lines(UNITS_FILE, UNIT_COLUMNS), start=2)
+        if keep is None or keep(line[: line.find(",")])
+    )
 
 
 def _unit(file: str, row: int, line: str) -> UnitRow:
@@ -139,11 +140,11 @@ def covered_units(codes: Iterable[str], area: Iterable[str] = ()) -> tuple[UnitR
 WIKIDATA_META = {
     "retrieved": "2017-01-10",
     "source": "Offline pairing bundled with kkb-lod (kkb_lod/reference_data/wikidata_qids.csv.xz), not a "
-              "live query: province and regency Q-ids from the Wikidata extract of the public repository "
-              "soluvas/opendata (wikidata/province-ID.csv, wikidata/locality-ID.csv, commit 8860573b, "
-              "2017-01-10, data from December 2016, CC0), the country Q252 and six provinces from "
-              "SpocWiki/_Standards (commit 06748ac7, CC BY-SA 4.0), paired with Kemendagri 2025 codes. "
-              "Nothing below regency level. Refresh with `kkb-lod link --refresh`.",
+    "live query: province and regency Q-ids from the Wikidata extract of the public repository "
+    "soluvas/opendata (wikidata/province-ID.csv, wikidata/locality-ID.csv, commit 8860573b, "
+    "2017-01-10, data from December 2016, CC0), the country Q252 and six provinces from "
+    "SpocWiki/_Standards (commit 06748ac7, CC BY-SA 4.0), paired with Kemendagri 2025 codes. "
+    "Nothing below regency level. Refresh with `kkb-lod link --refresh`.",
 }
 
 
@@ -189,11 +190,21 @@ def crosswalk_for(codes: Container[str] | None) -> tuple[CrosswalkRow, ...]:
         if codes is None or '"' in line or line.split(",", 3)[2] in codes:
             bps, bps_name, kemendagri, name_2025 = _cells(line)
             if codes is None or kemendagri in codes:
-                rows.append(CrosswalkRow(file, row, bps, bps_name, kemendagri or None,
-                                         name_2025 or None))
+                rows.append(CrosswalkRow(file, row, bps, bps_name, kemendagri or None, name_2025 or None))
     return tuple(rows)
 
 
-__all__ = ["WIKIDATA_META", "area_covers", "covered", "covered_units", "covers", "crosswalk_csv",
-           "crosswalk_for", "national_crosswalk", "national_units", "units_by_code", "units_csv",
-           "wikidata_rows"]
+__all__ = [
+    "WIKIDATA_META",
+    "area_covers",
+    "covered",
+    "covered_units",
+    "covers",
+    "crosswalk_csv",
+    "crosswalk_for",
+    "national_crosswalk",
+    "national_units",
+    "units_by_code",
+    "units_csv",
+    "wikidata_rows",
+]

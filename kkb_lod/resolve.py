@@ -34,9 +34,11 @@ class Resolution:
 
     def __str__(self) -> str:
         via = "" if self.matched_as == "name" else f", its name in {self.matched_as}"
-        return (f"{self.file}, row {self.row}: resolved village {self.village_name!r} in kecamatan "
-                f"{self.district_name!r} to {self.village_code} {self.official_name} (kecamatan "
-                f"{self.district_code}{via}), the one official village of that name there")
+        return (
+            f"{self.file}, row {self.row}: resolved village {self.village_name!r} in kecamatan "
+            f"{self.district_name!r} to {self.village_code} {self.official_name} (kecamatan "
+            f"{self.district_code}{via}), the one official village of that name there"
+        )
 
 
 @cache
@@ -52,8 +54,9 @@ def village_query(matcher: Matcher, row: KkbRow, limit: int = 5) -> Result:
     return matcher.match(row.village_name, level="village", parents=parents, limit=limit)
 
 
-def resolve_rows(rows: tuple[KkbRow, ...], matcher: Matcher | None = None
-                 ) -> tuple[tuple[KkbRow, ...], tuple[Resolution, ...]]:
+def resolve_rows(
+    rows: tuple[KkbRow, ...], matcher: Matcher | None = None
+) -> tuple[tuple[KkbRow, ...], tuple[Resolution, ...]]:
     """``rows`` with the codes of every row that names exactly one official village filled in,
     and how each was found. Rows that give a village code are returned unchanged."""
     if all(row.village_code for row in rows):
@@ -67,8 +70,18 @@ def resolve_rows(rows: tuple[KkbRow, ...], matcher: Matcher | None = None
             continue
         district = certain.entry.parent or ""
         out.append(replace(row, village_code=certain.id, district_code=district))
-        found.append(Resolution(row.file, row.row, row.village_name, row.district_name, certain.id,
-                                district, certain.entry.name, certain.matched_as))
+        found.append(
+            Resolution(
+                row.file,
+                row.row,
+                row.village_name,
+                row.district_name,
+                certain.id,
+                district,
+                certain.entry.name,
+                certain.matched_as,
+            )
+        )
     return tuple(out), tuple(found)
 
 

@@ -42,45 +42,41 @@ PLACEHOLDER_BASE = "https://example.org/kkb/"
 ENGLISH = {
     (SHEET_KKB, "registry_id"): "registry number of the Kampung KB (digits only); may be empty",
     (SHEET_KKB, "kampung_name"): "name of the Kampung KB where it differs from the village's "
-                                 "(e.g. Cempaka); may be empty",
+    "(e.g. Cempaka); may be empty",
     (SHEET_KKB, "district_name"): "name of the kecamatan (district), from the list; required",
     (SHEET_KKB, "district_code"): "Kemendagri code of the kecamatan, from the list; may be empty "
-                                  "(found from the names)",
+    "(found from the names)",
     (SHEET_KKB, "village_name"): "name of the desa/kelurahan (village), from the list; a name of "
-                                 "an earlier Kemendagri edition is accepted too; required",
+    "an earlier Kemendagri edition is accepted too; required",
     (SHEET_KKB, "village_code"): "Kemendagri code of the desa/kelurahan, from the list; may be "
-                                 "empty (found from the village and kecamatan names)",
+    "empty (found from the village and kecamatan names)",
     (SHEET_KKB, "sub_village"): "the sub-village area (dusun/RW) it covers (entries before 2023)",
     (SHEET_KKB, "inauguration_date"): "date of the inauguration (pencanangan)",
     (SHEET_KKB, "inaugurated_by"): "the official who inaugurated it, as written",
-    (SHEET_KKB, "pokja_decree_number"): "number of the decree (SK) of the Pokja Kampung KB, as "
-                                        "written",
+    (SHEET_KKB, "pokja_decree_number"): "number of the decree (SK) of the Pokja Kampung KB, as written",
     (SHEET_KKB, "pokja_decree_date"): "date of that decree",
     (SHEET_KKB, "programme"): "leave empty (= kampung-keluarga-berkualitas)",
     (SHEET_KKB, "status"): "leave empty (= designated)",
     (SHEET_KKB, "designation_date"): "date of the designation, only where known",
     (SHEET_KKB, "designated_by"): "leave empty, unless the designating body is in an "
-                                  "organisations table (its id)",
+    "organisations table (its id)",
     (SHEET_KKB, "source"): "leave empty: the row comes from this workbook; a source id only for "
-                           "rows taken from a news article (sources table)",
-    (SHEET_KKB, "source_excerpt"): "only when Sumber names a source with a document: its "
-                                   "sentence, verbatim",
+    "rows taken from a news article (sources table)",
+    (SHEET_KKB, "source_excerpt"): "only when Sumber names a source with a document: its sentence, verbatim",
     (SHEET_KKB, "source_village_name"): "the village name as that source writes it, if different",
     (SHEET_KKB, "source_village_kind"): "desa, kelurahan or desa_adat, as that source writes it",
-    (SHEET_KKB, "source_district_name"): "the kecamatan name as that source writes it, if "
-                                         "different",
+    (SHEET_KKB, "source_district_name"): "the kecamatan name as that source writes it, if different",
     (SHEET_YEARS, "registry_id"): "ID Kampung of the Kampung KB sheet (or give the village code)",
     (SHEET_YEARS, "village_code"): "village code of the Kampung KB (or give ID Kampung)",
     (SHEET_YEARS, "year"): f"the year, a whole number {FIRST_YEAR}-{LAST_YEAR}; one row per "
-                           "Kampung KB and year",
+    "Kampung KB and year",
     (SHEET_YEARS, "classification"): "Dasar, Berkembang, Mandiri, Berkelanjutan or Paripurna",
-    (SHEET_YEARS, "poktan"): "the poktan that exist: BKB, BKR, BKL, UPPKA, PIK-R, several "
-                             "separated by ';'",
+    (SHEET_YEARS, "poktan"): "the poktan that exist: BKB, BKR, BKL, UPPKA, PIK-R, several separated by ';'",
     (SHEET_YEARS, "rumah_dataku"): "Ya (yes) or Tidak (no); empty = not known",
     (SHEET_YEARS, "source"): "leave empty: the row comes from this workbook",
     (SHEET_YEARS, "note"): "a free note",
     (SHEET_SOURCES, "source_id"): "id of the source (lower-case letters, digits, '-'), used in "
-                                  "the Sumber columns",
+    "the Sumber columns",
     (SHEET_SOURCES, "kind"): "reference (an official list), news-article or registry",
     (SHEET_SOURCES, "label"): "title of the source",
     (SHEET_SOURCES, "label_en"): "its title in English (may be empty)",
@@ -89,10 +85,9 @@ ENGLISH = {
     (SHEET_SOURCES, "place_code"): "Kemendagri code of that place (may be empty)",
     (SHEET_SOURCES, "language"): "language code, e.g. id",
     (SHEET_SOURCES, "document"): "the source's text: a file of this folder, e.g. "
-                                 "sources/article.txt; the official lists' rows: "
-                                 "regions/units.csv and regions/bps_crosswalk.csv (kkb-lod has them)",
-    (SHEET_SOURCES, "stated_kkb_count"): "the number of Kampung KB the source states (may be "
-                                         "empty)",
+    "sources/article.txt; the official lists' rows: "
+    "regions/units.csv and regions/bps_crosswalk.csv (kkb-lod has them)",
+    (SHEET_SOURCES, "stated_kkb_count"): "the number of Kampung KB the source states (may be empty)",
     (SHEET_SOURCES, "stated_district_count"): "the number of kecamatan it states (may be empty)",
     (SHEET_SOURCES, "stated_village_kind"): "the kind of village it states (may be empty)",
     (SHEET_SOURCES, "note"): "a note",
@@ -117,8 +112,10 @@ class Area:
 
         codes = area_codes(area, "--area")
         if not codes:
-            raise InitError("give the area: --area with a regency/city or province code "
-                            "(e.g. 62.04 or 62), several separated by commas, or 'all'")
+            raise InitError(
+                "give the area: --area with a regency/city or province code "
+                "(e.g. 62.04 or 62), several separated by commas, or 'all'"
+            )
         return cls(codes, covered_units((), codes))
 
     def title(self) -> str:
@@ -139,8 +136,10 @@ def init_registry(folder: Path, area: str, force: bool = False) -> list[Path]:
     if folder.exists() and not folder.is_dir():
         raise InitError(f"{folder} is a file, not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise InitError(f"{folder} is not empty; give an empty or new folder (or --force to "
-                        "write into it, which never overwrites a file)")
+        raise InitError(
+            f"{folder} is not empty; give an empty or new folder (or --force to "
+            "write into it, which never overwrites a file)"
+        )
     existing = [str(f) for f in files if f.exists()]
     if existing:
         raise InitError(f"{', '.join(existing)} already exist(s); nothing was written")
@@ -181,7 +180,7 @@ build_dir = "build"
 
 
 def _table(sheet: str, columns: Sequence[Column], english: bool) -> str:
-    head = ("| column (header) | meaning |" if english else "| kolom (judul) | arti |")
+    head = "| column (header) | meaning |" if english else "| kolom (judul) | arti |"
     rows = [head, "|---|---|"]
     for c in columns:
         text = ENGLISH[(sheet, c.name)] if english else c.note
@@ -191,8 +190,10 @@ def _table(sheet: str, columns: Sequence[Column], english: bool) -> str:
 
 def readme(area: Area) -> str:
     """The README of a registry folder, in Indonesian and in English."""
-    counts = (f"{area.count('regency')} kabupaten/kota, {area.count('district')} kecamatan, "
-              f"{area.count('village')} desa/kelurahan")
+    counts = (
+        f"{area.count('regency')} kabupaten/kota, {area.count('district')} kecamatan, "
+        f"{area.count('village')} desa/kelurahan"
+    )
     return f"""# Registri Kampung KB — {area.title()}
 
 Folder ini dibuat oleh `kkb-lod init`. / This folder was written by `kkb-lod init`.
@@ -292,5 +293,4 @@ starts with, `{PLACEHOLDER_BASE}`, is only a placeholder.
 """
 
 
-__all__ = ["ENGLISH", "PLACEHOLDER_BASE", "Area", "InitError", "init_registry", "readme",
-           "settings_file"]
+__all__ = ["ENGLISH", "PLACEHOLDER_BASE", "Area", "InitError", "init_registry", "readme", "settings_file"]

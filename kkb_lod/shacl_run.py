@@ -81,8 +81,7 @@ def _subclasses(store: ox.Store, cls: str) -> list[str]:
     return [s["c"].value for s in _select(store, query) if isinstance(s["c"], ox.NamedNode)]
 
 
-def check_rows(store: ox.Store, check: Check, classes: dict[str, list[str]] | None = None
-               ) -> Iterator[Row]:
+def check_rows(store: ox.Store, check: Check, classes: dict[str, list[str]] | None = None) -> Iterator[Row]:
     """The rows of one check, deduplicated per (focus, path, value, other variables) as pySHACL.
 
     ``classes`` caches the subclasses found in the store, shared by the checks of one run.
@@ -110,10 +109,20 @@ def check_rows(store: ox.Store, check: Check, classes: dict[str, list[str]] | No
         seen.add(key)
         if value is None and check.path is None:
             value = focus  # a node shape's constraint reports its focus node as the value
-        bound = {**row, "this": focus, **({"path": path} if path is not None else {}),
-                 **({"value": value} if value is not None else {})}
-        yield Row(check, focus, path if path is not None else check.path, value,
-                  _message(check.messages, bound), check.component)
+        bound = {
+            **row,
+            "this": focus,
+            **({"path": path} if path is not None else {}),
+            **({"value": value} if value is not None else {}),
+        }
+        yield Row(
+            check,
+            focus,
+            path if path is not None else check.path,
+            value,
+            _message(check.messages, bound),
+            check.component,
+        )
 
 
 @dataclass
@@ -142,7 +151,7 @@ def run_checks(store: ox.Store, checks: Sequence[Check], limit: int, workers: in
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for kept, total, violations in pool.map(one, checks):
-            outcome.rows += kept[:max(0, limit - len(outcome.rows))]
+            outcome.rows += kept[: max(0, limit - len(outcome.rows))]
             outcome.total += total
             outcome.violations += violations
     return outcome

@@ -59,8 +59,9 @@ def cell_text(value: Any, column: str) -> str:
         return number_text(float(value), column)
     if isinstance(value, dt.datetime) and is_date(column):
         if value.time() != dt.time(0):
-            raise CellError(f"is a date and time ({value.isoformat(sep=' ')}); give the date "
-                            f"alone, as YYYY-MM-DD")
+            raise CellError(
+                f"is a date and time ({value.isoformat(sep=' ')}); give the date alone, as YYYY-MM-DD"
+            )
         value = value.date()
     if isinstance(value, dt.date):
         if is_date(column):
@@ -68,9 +69,11 @@ def cell_text(value: Any, column: str) -> str:
         shown = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
         if column == "year":
             raise CellError(f"is a date cell ({shown}); write the year alone, like {value.year}")
-        raise CellError(f"is a date cell ({shown}), in a column that holds no date: "
-                        f"the spreadsheet took what was typed for a date; format the column as "
-                        f"Text and type the value again")
+        raise CellError(
+            f"is a date cell ({shown}), in a column that holds no date: "
+            f"the spreadsheet took what was typed for a date; format the column as "
+            f"Text and type the value again"
+        )
     if isinstance(value, dt.time | dt.timedelta):
         raise CellError(f"is a time cell ({value}); no column holds a time")
     return str(value)
@@ -81,33 +84,57 @@ def number_text(value: float, column: str) -> str:
     refused in a code column unless whole (``62.10`` is stored as 62.1) and in a date column
     unless a year (a date serial is ambiguous)."""
     if is_code(column) and not value.is_integer():
-        raise CellError(f"is a number cell ({value!r}), not text: Excel (or any spreadsheet) "
-                        f"drops a code's final zero, keeping 62.10 as 62.1; format the column as "
-                        f"Text and type the code again")
+        raise CellError(
+            f"is a number cell ({value!r}), not text: Excel (or any spreadsheet) "
+            f"drops a code's final zero, keeping 62.10 as 62.1; format the column as "
+            f"Text and type the code again"
+        )
     if is_date(column) and not (value.is_integer() and 1900 <= value <= 2099):
         shown = (_EPOCH + dt.timedelta(days=int(value))).isoformat() if 0 < value < 2_958_466 else None
         said = f" (as a spreadsheet date serial it is {shown})" if shown else ""
-        raise CellError(f"is a number ({value:g}), not a date: ambiguous{said}; type the date "
-                        f"as YYYY-MM-DD{f', {shown} if that is the date,' if shown else ''} or "
-                        f"format the cell as a date")
+        raise CellError(
+            f"is a number ({value:g}), not a date: ambiguous{said}; type the date "
+            f"as YYYY-MM-DD{f', {shown} if that is the date,' if shown else ''} or "
+            f"format the cell as a date"
+        )
     if value.is_integer():
         if abs(value) >= 1e15:
-            raise CellError("is a number of more than 15 digits, which a spreadsheet rounds; "
-                            "format the column as Text and type it again")
+            raise CellError(
+                "is a number of more than 15 digits, which a spreadsheet rounds; "
+                "format the column as Text and type it again"
+            )
         return str(int(value))
     text = repr(value)
     if "e" in text or "n" in text:
-        raise CellError(f"is the number {text}, which has no plain decimal form here; format the "
-                        f"column as Text and type it as it should read")
+        raise CellError(
+            f"is the number {text}, which has no plain decimal form here; format the "
+            f"column as Text and type it as it should read"
+        )
     return text
 
 
 _DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})")
-_MONTHS = {name: i for i, names in enumerate((
-    "januari january jan", "februari february feb peb", "maret march mar", "april apr",
-    "mei may", "juni june jun", "juli july jul", "agustus august agu agt aug",
-    "september sep sept", "oktober october okt oct", "november nov nop", "desember december des dec",
-), start=1) for name in names.split()}
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            "januari january jan",
+            "februari february feb peb",
+            "maret march mar",
+            "april apr",
+            "mei may",
+            "juni june jun",
+            "juli july jul",
+            "agustus august agu agt aug",
+            "september sep sept",
+            "oktober october okt oct",
+            "november nov nop",
+            "desember december des dec",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
 _DAY_MONTHNAME_YEAR = re.compile(r"([0-9]{1,2})\.? ([a-zA-Z]+)\.? ([0-9]{4})")
 
 
@@ -119,8 +146,9 @@ def dated(parser: Parser) -> Parser:
         try:
             return parser(value)
         except CellError:
-            raise CellError(ambiguous_date(value) or "is not a date as YYYY-MM-DD (or a year as "
-                            "YYYY)") from None
+            raise CellError(
+                ambiguous_date(value) or "is not a date as YYYY-MM-DD (or a year as YYYY)"
+            ) from None
 
     return parse
 
@@ -136,13 +164,16 @@ def ambiguous_date(value: str) -> str | None:
         return None
     first, second, year = int(found[1]), int(found[2]), found[3]
     if len(year) == 2:
-        return ("is a date with a two-digit year, which is ambiguous; write it as YYYY-MM-DD, "
-                "the year in four digits")
-    readings = [iso for iso in (_iso(int(year), second, first), _iso(int(year), first, second))
-                if iso]
+        return (
+            "is a date with a two-digit year, which is ambiguous; write it as YYYY-MM-DD, "
+            "the year in four digits"
+        )
+    readings = [iso for iso in (_iso(int(year), second, first), _iso(int(year), first, second)) if iso]
     if len(set(readings)) == 2:
-        return (f"is ambiguous: it reads as {readings[0]} (day first) or {readings[1]} (month "
-                f"first); write it as YYYY-MM-DD")
+        return (
+            f"is ambiguous: it reads as {readings[0]} (day first) or {readings[1]} (month "
+            f"first); write it as YYYY-MM-DD"
+        )
     if readings:
         return f"is not written as YYYY-MM-DD; write it as {readings[0]}"
     return None

@@ -75,8 +75,10 @@ _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 
 def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip member holding ``sheet``'s cells (``xl/worksheets/sheet1.xml``)."""
-    names = {s.get("name"): s.get(f"{_REL}id")
-             for s in ET.fromstring(archive.read("xl/workbook.xml")).iter(f"{_MAIN}sheet")}
+    names = {
+        s.get("name"): s.get(f"{_REL}id")
+        for s in ET.fromstring(archive.read("xl/workbook.xml")).iter(f"{_MAIN}sheet")
+    }
     rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     for rel in rels:
         if rel.get("Id") == names.get(sheet):
@@ -128,8 +130,9 @@ def _scan_xlsx_text(context: bytes, text: bytes, marks: Marks) -> None:
             marks.unplaced.append("an error cell")
     for found in _FORMULA.finditer(text) if b"<f" in text or b":f" in text else ():
         formula = _FORMULA_TEXT.match(text, found.end() - 1)
-        shown = ("=" + unescape(formula[1].decode("utf-8", "replace")) if formula and formula[1]
-                 else "")  # a shared formula's other cells do not repeat its text
+        shown = (
+            "=" + unescape(formula[1].decode("utf-8", "replace")) if formula and formula[1] else ""
+        )  # a shared formula's other cells do not repeat its text
         before = context + text[: found.start()]
         cells = list(_CELL.finditer(before, max(0, len(before) - CONTEXT)))
         if cells and (ref := _REF.search(cells[-1][0])):

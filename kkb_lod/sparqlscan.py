@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
-                   "WITH")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
-_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
-         "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
 _U = _BASE + "_"
 _CHARS = _U + r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
@@ -80,8 +81,10 @@ def is_absolute_iri(text: str) -> bool:
 def _character(match: re.Match[str]) -> str:
     code = int(match.group()[2:], 16)
     if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-        raise EscapeError(f"{match.group()} stands for no character (a surrogate or a code "
-                          f"point beyond U+10FFFF); write the character itself or its \\U escape")
+        raise EscapeError(
+            f"{match.group()} stands for no character (a surrogate or a code "
+            f"point beyond U+10FFFF); write the character itself or its \\U escape"
+        )
     return chr(code)
 
 
@@ -106,9 +109,11 @@ def resolve(base: str | None, iri: str) -> str | None:
     if _IRI_TEXT.fullmatch(iri) is None:
         return None
     try:
-        for triple in ox.parse(f"<{iri}> <urn:x:p> <urn:x:o> .".encode(), base_iri=base or None,
-                               format=ox.RdfFormat.N_TRIPLES if base is None
-                               else ox.RdfFormat.TURTLE):
+        for triple in ox.parse(
+            f"<{iri}> <urn:x:p> <urn:x:o> .".encode(),
+            base_iri=base or None,
+            format=ox.RdfFormat.N_TRIPLES if base is None else ox.RdfFormat.TURTLE,
+        ):
             return triple.subject.value
     except (SyntaxError, ValueError):
         return None
@@ -150,8 +155,14 @@ def full_scan(text: str, base: str | None = None) -> Scan:
 #: ``1SERVICE`` as ``1 SERVICE``).
 _KEYWORDS = re.compile(r"(?i:(?:SERVICE|FROM|" + "|".join(UPDATE_KEYWORDS) + r")\b)")
 _IRIREF = r"<[^<>\"{}|^`\\\x00-\x20]*>"
-_PROLOGUE = re.compile(r"[\x20\t\r\n]+|\#[^\n\r]*|(?i:PREFIX)[\x20\t\r\n]+(?:" + _PREFIX
-                       + r")?:[\x20\t\r\n]*" + _IRIREF + r"|(?i:BASE)[\x20\t\r\n]*" + _IRIREF)
+_PROLOGUE = re.compile(
+    r"[\x20\t\r\n]+|\#[^\n\r]*|(?i:PREFIX)[\x20\t\r\n]+(?:"
+    + _PREFIX
+    + r")?:[\x20\t\r\n]*"
+    + _IRIREF
+    + r"|(?i:BASE)[\x20\t\r\n]*"
+    + _IRIREF
+)
 #: The form keyword as a word of its own (``SELECT:x`` and ``ASK.x:`` begin prefixed names: those
 #: and anything like them are left to the full scan).
 _FORM = re.compile(r"(?i:(SELECT|CONSTRUCT|DESCRIBE|ASK))(?![" + _CHARS + r".:])")
@@ -203,8 +214,7 @@ def _scan_tokens(found_tokens: list[tuple[str, str, int]], base: str | None, tex
         kind, value, _ = found_tokens[i]
         keyword = value.upper() if kind == "word" else ""
         following = at(i + 1)
-        if following and (keyword, following[1].upper()) in (("SERVICE", "SILENT"),
-                                                             ("FROM", "NAMED")):
+        if following and (keyword, following[1].upper()) in (("SERVICE", "SILENT"), ("FROM", "NAMED")):
             i += 1  # SERVICE SILENT, FROM NAMED: the IRI comes next
             keyword += " " + following[1].upper()
             following = at(i + 1)
@@ -218,8 +228,7 @@ def _scan_tokens(found_tokens: list[tuple[str, str, int]], base: str | None, tex
         elif keyword.startswith("SERVICE"):
             found.services.append(resolved(following))
         elif keyword.startswith("FROM"):
-            iri, target = resolved(following), "from_named" if keyword.endswith("NAMED") \
-                else "from_default"
+            iri, target = resolved(following), "from_named" if keyword.endswith("NAMED") else "from_default"
             current = getattr(found, target)
             setattr(found, target, None if iri is None or current is None else [*current, iri])
         i += 1

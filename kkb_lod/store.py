@@ -89,7 +89,8 @@ class OxigraphStore:
             raise NoDiskStore(
                 f"the release {release} has no on-disk store (built with build_store 'none', "
                 "KKB_BUILD_STORE=none): serve it from memory (KKB_STORE=memory), or build again "
-                "with KKB_BUILD_STORE=disk")
+                "with KKB_BUILD_STORE=disk"
+            )
         try:
             if mode == "disk":
                 return cls(OxStore.read_only(str(store_dir(release))))
@@ -141,8 +142,7 @@ class RemoteSparqlStore:
     embedded store. Every request has a timeout; a store that does not answer raises StoreError.
     """
 
-    ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
-              "text/turtle;q=0.8")
+    ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
     # One kind per query form: asked for JSON, Virtuoso answers a CONSTRUCT with s/p/o bindings,
     # and asked for N-Triples it answers a SELECT with a result-set graph.
     ACCEPT_RESULTS = "application/sparql-results+json"
@@ -169,8 +169,10 @@ class RemoteSparqlStore:
         (an Oxigraph server started without ``--union-default-graph``): every query without a
         ``GRAPH`` would find nothing, so the fix is named instead. Done once, by the first query
         that finds the store up; a store holding none of our graphs is let be."""
-        answer = self._send("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-                            f"FILTER(!isBlank(?s) && !isBlank(?o)) {self._ours} }} LIMIT 1")
+        answer = self._send(
+            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(!isBlank(?s) && !isBlank(?o)) {self._ours} }} LIMIT 1"
+        )
         sample = list(answer) if isinstance(answer, QuerySolutions) else []
         if sample:
             s, p, o = (sample[0][v] for v in ("s", "p", "o"))
@@ -179,7 +181,8 @@ class RemoteSparqlStore:
                     f"the remote store {self.url} keeps our data in named graphs but its default "
                     "graph does not see them, so every query would find nothing: start oxigraph "
                     "with --union-default-graph (Fuseki: tdb2:unionDefaultGraph true; Virtuoso's "
-                    "/sparql does so by default)")
+                    "/sparql does so by default)"
+                )
         self._union_checked = True
 
     def _send(
@@ -190,17 +193,25 @@ class RemoteSparqlStore:
     ) -> QueryResult:
         """Send one query; the answer as pyoxigraph objects."""
         form = scan(sparql).form
-        accept = {"CONSTRUCT": self.ACCEPT_RDF, "DESCRIBE": self.ACCEPT_RDF,
-                  "SELECT": self.ACCEPT_RESULTS, "ASK": self.ACCEPT_RESULTS}.get(
-                      form or "", self.ACCEPT)
+        accept = {
+            "CONSTRUCT": self.ACCEPT_RDF,
+            "DESCRIBE": self.ACCEPT_RDF,
+            "SELECT": self.ACCEPT_RESULTS,
+            "ASK": self.ACCEPT_RESULTS,
+        }.get(form or "", self.ACCEPT)
         params = [("query", sparql)]
         params += [("default-graph-uri", g) for g in default_graphs]
         params += [("named-graph-uri", g) for g in named_graphs]
         request = urllib.request.Request(
-            self.url, data=urllib.parse.urlencode(params).encode("utf-8"), method="POST",
-            headers={"Accept": accept,
-                     "Content-Type": "application/x-www-form-urlencoded",
-                     "User-Agent": "kkb-lod (+https://w3id.org/kkb/)"})
+            self.url,
+            data=urllib.parse.urlencode(params).encode("utf-8"),
+            method="POST",
+            headers={
+                "Accept": accept,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "User-Agent": "kkb-lod (+https://w3id.org/kkb/)",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read()
@@ -211,12 +222,12 @@ class RemoteSparqlStore:
                 raise SyntaxError(message) from None
             raise StoreError(f"remote store {self.url} answered {err.code}: {message}") from None
         except TimeoutError:
-            raise StoreTimeout(f"remote store {self.url} did not answer within "
-                               f"{self.timeout:g} s") from None
+            raise StoreTimeout(f"remote store {self.url} did not answer within {self.timeout:g} s") from None
         except (urllib.error.URLError, OSError) as err:
             if isinstance(getattr(err, "reason", None), TimeoutError):
-                raise StoreTimeout(f"remote store {self.url} did not answer within "
-                                   f"{self.timeout:g} s") from None
+                raise StoreTimeout(
+                    f"remote store {self.url} did not answer within {self.timeout:g} s"
+                ) from None
             raise StoreError(f"remote store {self.url} unreachable: {err}") from None
         answer = _parse_answer(body, media_type)
         if isinstance(answer, QuerySolutions) and form == "ASK":
@@ -244,8 +255,13 @@ def _built_without_store(release: Path) -> bool:
         return False
 
 
-def load_release(release: Path, store_url: str, batch: int = 50_000, timeout: float = 600.0,
-                 progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
+def load_release(
+    release: Path,
+    store_url: str,
+    batch: int = 50_000,
+    timeout: float = 600.0,
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict[str, int]:
     """Load a build release into a remote store with the SPARQL 1.1 Graph Store HTTP Protocol.
 
     Each named graph of ``dumps/kkb.nq`` is replaced (``PUT ?graph=``) by its first batch of
@@ -260,8 +276,12 @@ def load_release(release: Path, store_url: str, batch: int = 50_000, timeout: fl
         lines = pending.pop(graph)
         method = "POST" if graph in sent else "PUT"
         url = f"{store_url}?{urllib.parse.urlencode({'graph': graph})}"
-        request = urllib.request.Request(url, data=b"".join(lines), method=method, headers={
-            "Content-Type": "application/n-triples", "User-Agent": "kkb-lod"})
+        request = urllib.request.Request(
+            url,
+            data=b"".join(lines),
+            method=method,
+            headers={"Content-Type": "application/n-triples", "User-Agent": "kkb-lod"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 response.read()
@@ -276,7 +296,7 @@ def load_release(release: Path, store_url: str, batch: int = 50_000, timeout: fl
     with open(nquads_dump(release), "rb") as nquads:
         for line in nquads:
             cut = line.rindex(b" <")  # the graph IRI ends the line and holds no space
-            graph = line[cut + 2:-4].decode("utf-8")
+            graph = line[cut + 2 : -4].decode("utf-8")
             pending.setdefault(graph, []).append(line[:cut] + b" .\n")
             if len(pending[graph]) >= batch:
                 flush(graph)
@@ -318,8 +338,9 @@ def _parse_answer(body: bytes, media_type: str) -> QueryResult:
 def open_store(settings: Settings) -> Store:
     """The store the settings name: remote if ``sparql_url`` is set, else the current release."""
     if settings.sparql_url:
-        remote = RemoteSparqlStore(settings.sparql_url, settings.query_timeout,
-                                   graphs_under=settings.base_iri + "graph/")
+        remote = RemoteSparqlStore(
+            settings.sparql_url, settings.query_timeout, graphs_under=settings.base_iri + "graph/"
+        )
         try:
             remote.check_union_default()  # refused at start when it would answer nothing
         except NoUnionDefault:

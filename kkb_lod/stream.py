@@ -14,15 +14,16 @@ hot mapping loop rendered itself (:func:`kkb_lod.mapping.observation_nquads`).
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 from rdflib import BNode
 
 from kkb_lod import ntriples
-from kkb_lod._convert import to_ox
 from kkb_lod.mapping import Triple
 
 Progress = Callable[[str], None]
@@ -65,7 +66,7 @@ class _Parts:
         self.paths: list[Path] = []
         self.buffer: list[str] = []
         self.in_part = 0
-        self.file = None
+        self.file: TextIO | None = None
 
     def write(self, text: str, n: int) -> None:
         self.buffer.append(text)
@@ -77,10 +78,11 @@ class _Parts:
 
     def flush(self) -> None:
         if self.buffer:
-            if self.file is None:
+            file = self.file
+            if file is None:
                 self.paths.append(self.folder / f"part-{len(self.paths)}.nq")
-                self.file = open(self.paths[-1], "w", encoding="utf-8")  # noqa: SIM115
-            self.file.write("".join(self.buffer))
+                file = self.file = open(self.paths[-1], "w", encoding="utf-8")  # noqa: SIM115
+            file.write("".join(self.buffer))
             self.buffer.clear()
 
     def close_part(self) -> None:
@@ -92,9 +94,13 @@ class _Parts:
             self.done(self.paths[-1])
 
 
-def write_nquads(graphs: Iterable[tuple[str, Iterable[Triple | str]]], folder: Path, meter: Meter,
-                 done: Callable[[Path], None] = lambda _: None,
-                 part_lines: int = PART_LINES) -> tuple[int, list[Path]]:
+def write_nquads(
+    graphs: Iterable[tuple[str, Iterable[Triple | str]]],
+    folder: Path,
+    meter: Meter,
+    done: Callable[[Path], None] = lambda _: None,
+    part_lines: int = PART_LINES,
+) -> tuple[int, list[Path]]:
     """Write ``(graph IRI, triples)`` pairs to N-Quads part files in ``folder``.
 
     Returns the statements written and the part files, in order; each part is passed to ``done``
@@ -103,26 +109,22 @@ def write_nquads(graphs: Iterable[tuple[str, Iterable[Triple | str]]], folder: P
     """
     folder.mkdir(parents=True, exist_ok=True)
     parts = _Parts(folder, part_lines, done)
-    blank = ox.Dataset()
+    blank: list[str] = []  # statements with a blank node, canonicalised at the end
     written = 0
     cache: dict = {}  # rdflib term → its N-Triples text: predicates, classes, subjects repeat
     text_of = ntriples.term
 
     for graph_iri, triples in graphs:
         graph = f"<{graph_iri}>"
-        ox_graph = ox.NamedNode(graph_iri)
         n = 0
         for item in triples:
-            if type(item) is str:
+            if isinstance(item, str):
                 lines = item.count("\n")
                 parts.write(item, lines)
                 written += lines
                 meter.tick(lines)
                 continue
             s, p, o = item
-            if type(s) is BNode or type(o) is BNode:
-                blank.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox_graph))
-                continue
             ts, tp, to = cache.get(s), cache.get(p), cache.get(o)
             if ts is None or tp is None or to is None:
                 if len(cache) > CACHE_SIZE:
@@ -130,6 +132,9 @@ def write_nquads(graphs: Iterable[tuple[str, Iterable[Triple | str]]], folder: P
                 ts = cache[s] = text_of(s)
                 tp = cache[p] = text_of(p)
                 to = cache[o] = text_of(o)
+            if type(s) is BNode or type(o) is BNode:
+                blank.append(f"{ts} {tp} {to} {graph} .\n")
+                continue
             parts.write(f"{ts} {tp} {to} {graph} .\n", 1)
             written += 1
             n += 1
@@ -137,7 +142,10 @@ def write_nquads(graphs: Iterable[tuple[str, Iterable[Triple | str]]], folder: P
                 meter.tick(n)
                 n = 0
         meter.tick(n)
-    blank.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    parts.write(ox.serialize(blank, format=ox.RdfFormat.N_QUADS).decode("utf-8"), len(blank))
+    dataset = ox.Dataset(ox.parse("".join(blank), ox.RdfFormat.N_QUADS))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    out = io.BytesIO()
+    ox.serialize(dataset, out, ox.RdfFormat.N_QUADS)
+    parts.write(out.getvalue().decode("utf-8"), len(dataset))
     parts.close_part()
-    return written + len(blank), parts.paths
+    return written + len(dataset), parts.paths

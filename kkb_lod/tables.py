@@ -46,9 +46,14 @@ def empty_value(parser: Parser) -> tuple[bool, Any]:
         return False, None
 
 
-def match_header(shown: str, sheet: str | None, row: int, cells: Sequence[str],
-                 parsers: dict[str, Parser], aliases: dict[str, tuple[str, ...]] | None,
-                 ) -> tuple[Header, list[Problem]]:
+def match_header(
+    shown: str,
+    sheet: str | None,
+    row: int,
+    cells: Sequence[str],
+    parsers: dict[str, Parser],
+    aliases: dict[str, tuple[str, ...]] | None,
+) -> tuple[Header, list[Problem]]:
     """The columns ``cells`` name: canonical names or, given ``aliases``, any of their names
     (:mod:`kkb_lod.headers`). Unknown, doubled and missing required columns are problems. A
     sheet's empty header cell is no problem by itself: its column is not read (a value under it
@@ -62,12 +67,28 @@ def match_header(shown: str, sheet: str | None, row: int, cells: Sequence[str],
         if name is None:
             columns.append(None)
             if sheet is None or cell.strip():
-                problems.append(Problem(shown, row, cell, None, f"is not a known column (expected: "
-                                        f"{', '.join(parsers)})", sheet))
+                problems.append(
+                    Problem(
+                        shown,
+                        row,
+                        cell,
+                        None,
+                        f"is not a known column (expected: {', '.join(parsers)})",
+                        sheet,
+                    )
+                )
         elif name in written:
             columns.append(None)
-            problems.append(Problem(shown, row, None, None, f"has a column name twice ({written[name]!r} "
-                                    f"and {cell!r} both name the column {name})", sheet))
+            problems.append(
+                Problem(
+                    shown,
+                    row,
+                    None,
+                    None,
+                    f"has a column name twice ({written[name]!r} and {cell!r} both name the column {name})",
+                    sheet,
+                )
+            )
         else:
             columns.append(name)
             written[name] = cell
@@ -78,17 +99,26 @@ def match_header(shown: str, sheet: str | None, row: int, cells: Sequence[str],
 
 
 def parse_rows(
-    shown: str, sheet: str | None, header: Header, rows: Iterable[Row],
-    record_type: Callable[..., Any], parsers: dict[str, Parser], limits: Limits = LIMITS,
+    shown: str,
+    sheet: str | None,
+    header: Header,
+    rows: Iterable[Row],
+    record_type: Callable[..., Any],
+    parsers: dict[str, Parser],
+    limits: Limits = LIMITS,
     convert: Convert | None = None,
 ) -> tuple[list[Record], list[Problem]]:
     """Parse every row under ``header``: each cell within ``limits``, free of control characters
     where the reader says there may be one, and accepted by its column's parser; columns the file
     leaves out get their empty value. A typed cell is made text by ``convert`` first."""
-    defaults = {column: empty_value(parser)[1] for column, parser in parsers.items()
-                if column not in header.written}
-    read = [(i, column, parsers[column], header.written[column])
-            for i, column in enumerate(header.columns) if column is not None]
+    defaults = {
+        column: empty_value(parser)[1] for column, parser in parsers.items() if column not in header.written
+    }
+    read = [
+        (i, column, parsers[column], header.written[column])
+        for i, column in enumerate(header.columns)
+        if column is not None
+    ]
     where: dict[str, Any] = {}
     if sheet is not None or any(column != name for column, name in header.written.items()):
         where = {"sheet": sheet, "written": header.written}  # a Record's; others keep theirs plain
@@ -102,9 +132,17 @@ def parse_rows(
         row, cells, scan = item
         data_rows += 1
         if data_rows > limits.rows:
-            problems.append(Problem(shown, row, None, None,
-                                    f"is past the most data rows a registry file may have "
-                                    f"({limits.rows:,}); nothing after it was read", sheet))
+            problems.append(
+                Problem(
+                    shown,
+                    row,
+                    None,
+                    None,
+                    f"is past the most data rows a registry file may have "
+                    f"({limits.rows:,}); nothing after it was read",
+                    sheet,
+                )
+            )
             break
         values = dict(defaults)
         good = True
@@ -114,9 +152,16 @@ def parse_rows(
                 if convert is not None and type(cell) is not str:
                     cell = convert(cell, column)
                 if len(cell) > limits.cell_chars:
-                    problems.append(Problem(shown, row, name, cell[:40] + "…",
-                                            f"has {len(cell):,} characters; a cell may have at "
-                                            f"most {limits.cell_chars:,}", sheet))
+                    problems.append(
+                        Problem(
+                            shown,
+                            row,
+                            name,
+                            cell[:40] + "…",
+                            f"has {len(cell):,} characters; a cell may have at most {limits.cell_chars:,}",
+                            sheet,
+                        )
+                    )
                     good = False
                     continue
                 if scan and (why := unsafe_character(cell, column)):
@@ -140,8 +185,7 @@ def shown_value(cell: Any) -> str:
     return str(cell)
 
 
-def read_tables(folder: Path, limits: Limits = LIMITS
-                ) -> tuple[dict[str, tuple[Record, ...]], list[Problem]]:
+def read_tables(folder: Path, limits: Limits = LIMITS) -> tuple[dict[str, tuple[Record, ...]], list[Problem]]:
     """Every table of the registry ``folder`` (:data:`~kkb_lod.ingest.TABLES` and
     :data:`~kkb_lod.ingest.OPTIONAL_TABLES`), wherever it is kept (:func:`kkb_lod.sheets.find_tables`),
     and every problem of reading them. A reference table the folder leaves out is left out here
@@ -151,24 +195,45 @@ def read_tables(folder: Path, limits: Limits = LIMITS
 
     every = {**ingest.TABLES, **ingest.OPTIONAL_TABLES}
     places, problems = find_tables(
-        folder, [name for name, (path, *_) in every.items() if path.startswith("registry/")], limits,
-        {"observations": ingest.OBSERVATION_LIMITS})
+        folder,
+        [name for name, (path, *_) in every.items() if path.startswith("registry/")],
+        limits,
+        {"observations": ingest.OBSERVATION_LIMITS},
+    )
     tables: dict[str, tuple[Record, ...]] = {}
     for name, (path, record_type, parsers) in every.items():
         if name in ingest.REFERENCE_TABLES:
             if not os.path.lexists(folder / path):
                 continue
-            rows, found = ingest.read_table(folder / path, path, record_type, parsers, limits,
-                                            empty_ok=True, aliases=HEADERS)
+            rows, found = ingest.read_table(
+                folder / path, path, record_type, parsers, limits, empty_ok=True, aliases=HEADERS
+            )
         elif name in places:
             rows, found = ingest.read_table(
-                places[name].path, places[name].shown, record_type, parsers,
-                ingest.OBSERVATION_LIMITS if name == "observations" else limits, empty_ok=True,
-                sheet=places[name].sheet, aliases=HEADERS)
+                places[name].path,
+                places[name].shown,
+                record_type,
+                parsers,
+                ingest.OBSERVATION_LIMITS if name == "observations" else limits,
+                empty_ok=True,
+                sheet=places[name].sheet,
+                aliases=HEADERS,
+            )
         elif name == "kkb":
-            rows, found = (), [Problem(path, None, None, None, "file is missing: the registry's KKB "
-                                       "table is registry/kkb.csv (or .xlsx, .ods), or a sheet "
-                                       '"Kampung KB" of a workbook in registry/')]
+            rows, found = (
+                (),
+                [
+                    Problem(
+                        path,
+                        None,
+                        None,
+                        None,
+                        "file is missing: the registry's KKB "
+                        "table is registry/kkb.csv (or .xlsx, .ods), or a sheet "
+                        '"Kampung KB" of a workbook in registry/',
+                    )
+                ],
+            )
         else:
             rows, found = (), []
         tables[name] = rows

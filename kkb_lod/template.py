@@ -56,77 +56,105 @@ class Column:
 
 
 KKB_COLUMNS = (
-    Column("registry_id", "Nomor registrasi Kampung KB (angka saja). Boleh kosong.",
-           width=12, text=True),
-    Column("kampung_name", "Nama Kampung KB, jika berbeda dari nama desa "
-           "(mis. Cempaka). Boleh kosong.", width=20),
-    Column("district_name", "Nama kecamatan (pilih dari daftar). Wajib.",
-           "district_name", 22),
-    Column("district_code", "Kode Kemendagri kecamatan (pilih dari daftar). "
-           "Boleh kosong: dicari dari nama.", "district_code", 14, True),
-    Column("village_name", "Nama desa/kelurahan (pilih dari daftar; nama lama "
-           "dari edisi Kemendagri sebelumnya juga diterima). Wajib.", "village_name", 24),
-    Column("village_code", "Kode Kemendagri desa/kelurahan (pilih dari "
-           "daftar). Boleh kosong: dicari dari nama desa dan kecamatan.", "village_code", 18, True),
-    Column("sub_village", "Wilayah dusun/RW Kampung KB (data sebelum 2023), jika "
-           "ada.", width=14),
-    Column("inauguration_date", "Tanggal pencanangan (tanggal, mis. "
-           "2021-03-15).", "date", 14),
-    Column("inaugurated_by", "Pejabat yang mencanangkan, seperti tertulis "
-           "(mis. Bupati Barito Selatan).", width=24),
-    Column("pokja_decree_number", "Nomor SK Pokja Kampung KB, seperti "
-           "tertulis.", width=20, text=True),
-    Column("pokja_decree_date", "Tanggal SK Pokja Kampung KB (tanggal).",
-           "date", 14),
+    Column("registry_id", "Nomor registrasi Kampung KB (angka saja). Boleh kosong.", width=12, text=True),
+    Column(
+        "kampung_name", "Nama Kampung KB, jika berbeda dari nama desa (mis. Cempaka). Boleh kosong.", width=20
+    ),
+    Column("district_name", "Nama kecamatan (pilih dari daftar). Wajib.", "district_name", 22),
+    Column(
+        "district_code",
+        "Kode Kemendagri kecamatan (pilih dari daftar). Boleh kosong: dicari dari nama.",
+        "district_code",
+        14,
+        True,
+    ),
+    Column(
+        "village_name",
+        "Nama desa/kelurahan (pilih dari daftar; nama lama "
+        "dari edisi Kemendagri sebelumnya juga diterima). Wajib.",
+        "village_name",
+        24,
+    ),
+    Column(
+        "village_code",
+        "Kode Kemendagri desa/kelurahan (pilih dari "
+        "daftar). Boleh kosong: dicari dari nama desa dan kecamatan.",
+        "village_code",
+        18,
+        True,
+    ),
+    Column("sub_village", "Wilayah dusun/RW Kampung KB (data sebelum 2023), jika ada.", width=14),
+    Column("inauguration_date", "Tanggal pencanangan (tanggal, mis. 2021-03-15).", "date", 14),
+    Column(
+        "inaugurated_by",
+        "Pejabat yang mencanangkan, seperti tertulis (mis. Bupati Barito Selatan).",
+        width=24,
+    ),
+    Column("pokja_decree_number", "Nomor SK Pokja Kampung KB, seperti tertulis.", width=20, text=True),
+    Column("pokja_decree_date", "Tanggal SK Pokja Kampung KB (tanggal).", "date", 14),
     Column("programme", "Kosongkan (= kampung-keluarga-berkualitas).", "programme", 16),
     Column("status", "Kosongkan (= designated: ditetapkan).", "status", 12),
-    Column("designation_date", "Tanggal penetapan (tanggal), hanya jika "
-           "diketahui.", "date", 14),
-    Column("designated_by", "Kosongkan, kecuali lembaga penetap tercatat di "
-           "tabel Organisasi (id-nya).", width=16),
-    Column("source", "Kosongkan: baris berasal dari buku registri ini. Isi id sumber "
-           "(tabel Sumber) hanya untuk data dari berita.", width=14),
-    Column("source_excerpt", "Hanya jika Sumber diisi dengan dokumen: kalimat "
-           "sumber, persis.", width=24),
-    Column("source_village_name", "Nama desa seperti tertulis di "
-           "sumber, jika berbeda.", width=20),
-    Column("source_village_kind", "desa, kelurahan atau desa_adat, "
-           "seperti tertulis di sumber.", "village_kind", 14),
-    Column("source_district_name", "Nama kecamatan seperti "
-           "tertulis di sumber, jika berbeda.", width=20),
+    Column("designation_date", "Tanggal penetapan (tanggal), hanya jika diketahui.", "date", 14),
+    Column(
+        "designated_by", "Kosongkan, kecuali lembaga penetap tercatat di tabel Organisasi (id-nya).", width=16
+    ),
+    Column(
+        "source",
+        "Kosongkan: baris berasal dari buku registri ini. Isi id sumber "
+        "(tabel Sumber) hanya untuk data dari berita.",
+        width=14,
+    ),
+    Column("source_excerpt", "Hanya jika Sumber diisi dengan dokumen: kalimat sumber, persis.", width=24),
+    Column("source_village_name", "Nama desa seperti tertulis di sumber, jika berbeda.", width=20),
+    Column(
+        "source_village_kind",
+        "desa, kelurahan atau desa_adat, seperti tertulis di sumber.",
+        "village_kind",
+        14,
+    ),
+    Column("source_district_name", "Nama kecamatan seperti tertulis di sumber, jika berbeda.", width=20),
 )
 
 YEAR_COLUMNS = (
-    Column("registry_id", "ID Kampung dari sheet Kampung KB (atau isi Kode "
-           "Desa/Kelurahan).", width=12, text=True),
-    Column("village_code", "Kode desa/kelurahan Kampung KB (atau isi ID "
-           "Kampung).", "village_code", 18, True),
-    Column("year", f"Tahun (bilangan bulat {FIRST_YEAR}-{LAST_YEAR}). Satu baris per "
-           "Kampung KB per tahun.", "year", 8),
-    Column("classification", "Dasar, Berkembang, Mandiri, Berkelanjutan atau "
-           "Paripurna.", "classification", 14),
-    Column("poktan", "Poktan yang ada: BKB, BKR, BKL, UPPKA, PIK-R; beberapa dipisah "
-           "';' (mis. BKB; BKR).", "poktan", 22),
-    Column("rumah_dataku", "Ya atau Tidak; kosong = tidak diketahui.", "yes_no",
-           12),
+    Column(
+        "registry_id", "ID Kampung dari sheet Kampung KB (atau isi Kode Desa/Kelurahan).", width=12, text=True
+    ),
+    Column("village_code", "Kode desa/kelurahan Kampung KB (atau isi ID Kampung).", "village_code", 18, True),
+    Column(
+        "year",
+        f"Tahun (bilangan bulat {FIRST_YEAR}-{LAST_YEAR}). Satu baris per Kampung KB per tahun.",
+        "year",
+        8,
+    ),
+    Column(
+        "classification", "Dasar, Berkembang, Mandiri, Berkelanjutan atau Paripurna.", "classification", 14
+    ),
+    Column(
+        "poktan",
+        "Poktan yang ada: BKB, BKR, BKL, UPPKA, PIK-R; beberapa dipisah ';' (mis. BKB; BKR).",
+        "poktan",
+        22,
+    ),
+    Column("rumah_dataku", "Ya atau Tidak; kosong = tidak diketahui.", "yes_no", 12),
     Column("source", "Kosongkan: baris berasal dari buku registri ini.", width=14),
     Column("note", "Catatan bebas.", width=30),
 )
 
 SOURCE_COLUMNS = (
-    Column("source_id", "ID sumber (huruf kecil, angka, '-'), dipakai di kolom Sumber.",
-           width=20),
-    Column("kind", "reference (daftar resmi), news-article (berita) atau registry.",
-           "source_kind", 14),
+    Column("source_id", "ID sumber (huruf kecil, angka, '-'), dipakai di kolom Sumber.", width=20),
+    Column("kind", "reference (daftar resmi), news-article (berita) atau registry.", "source_kind", 14),
     Column("label", "Judul sumber.", width=40),
     Column("label_en", "Judul dalam bahasa Inggris (boleh kosong).", width=30),
     Column("publisher", "ID penerbit di tabel Organisasi (boleh kosong).", width=14),
     Column("place", "Tempat terbit (boleh kosong).", width=14),
     Column("place_code", "Kode Kemendagri tempat itu (boleh kosong).", width=12, text=True),
     Column("language", "Kode bahasa, mis. id.", width=8),
-    Column("document", "Teks sumber: file di folder ini, mis. sources/berita.txt; baris daftar "
-           "resmi: regions/units.csv dan regions/bps_crosswalk.csv (disertakan kkb-lod).",
-           width=24),
+    Column(
+        "document",
+        "Teks sumber: file di folder ini, mis. sources/berita.txt; baris daftar "
+        "resmi: regions/units.csv dan regions/bps_crosswalk.csv (disertakan kkb-lod).",
+        width=24,
+    ),
     Column("stated_kkb_count", "Jumlah Kampung KB menurut sumber (boleh kosong).", width=10),
     Column("stated_district_count", "Jumlah kecamatan menurut sumber (boleh kosong).", width=10),
     Column("stated_village_kind", "Jenis desa menurut sumber (boleh kosong).", "village_kind", 12),
@@ -139,23 +167,31 @@ SOURCE_COLUMNS = (
 #: current Kemendagri edition, and the BPS codes from no source). As data/registry/sources.csv
 #: describes them (publisher left out: a new registry has no organisations table).
 REFERENCE_SOURCES = (
-    {"source_id": "kemendagri-2025", "kind": "reference",
-     "label": "Kode dan data wilayah administrasi pemerintahan (Kepmendagri No 300.2.2-2138 Tahun "
-              "2025 sebagaimana diubah dengan Kepmendagri No 300.2.2-2430 Tahun 2025)",
-     "label_en": "Codes and data of government administrative areas (Kepmendagri 300.2.2-2138 of "
-                 "2025 as amended by 300.2.2-2430 of 2025)",
-     "language": "id", "document": "regions/units.csv",
-     "note": "Decree of 25 April 2025, amended 23 June 2025. Codes and names via the public "
-             "repository cahyadsn/wilayah (db/wilayah.sql, commit b7ad440a); centroids (polygon "
-             "centroid, not a settlement point) from cahyadsn/wilayah_boundaries (commit "
-             "3c5a7960); postal codes from cahyadsn/wilayah_kodepos (commit 4fa8c592)."},
-    {"source_id": "bps-crosswalk-2018", "kind": "reference",
-     "label": "Kode wilayah BPS dan padanannya dengan kode Kemendagri (BPS 2018 semester 1)",
-     "label_en": "BPS area codes and their Kemendagri equivalents (BPS 2018 H1)",
-     "language": "id", "document": "regions/bps_crosswalk.csv",
-     "note": "BPS code bridge, 2018 H1, via the public repository kodewilayah/explorer "
-             "(data/bps/bps-to-dagri.tsv, commit 95495514). BPS numbering differs from Kemendagri "
-             "below regency level."},
+    {
+        "source_id": "kemendagri-2025",
+        "kind": "reference",
+        "label": "Kode dan data wilayah administrasi pemerintahan (Kepmendagri No 300.2.2-2138 Tahun "
+        "2025 sebagaimana diubah dengan Kepmendagri No 300.2.2-2430 Tahun 2025)",
+        "label_en": "Codes and data of government administrative areas (Kepmendagri 300.2.2-2138 of "
+        "2025 as amended by 300.2.2-2430 of 2025)",
+        "language": "id",
+        "document": "regions/units.csv",
+        "note": "Decree of 25 April 2025, amended 23 June 2025. Codes and names via the public "
+        "repository cahyadsn/wilayah (db/wilayah.sql, commit b7ad440a); centroids (polygon "
+        "centroid, not a settlement point) from cahyadsn/wilayah_boundaries (commit "
+        "3c5a7960); postal codes from cahyadsn/wilayah_kodepos (commit 4fa8c592).",
+    },
+    {
+        "source_id": "bps-crosswalk-2018",
+        "kind": "reference",
+        "label": "Kode wilayah BPS dan padanannya dengan kode Kemendagri (BPS 2018 semester 1)",
+        "label_en": "BPS area codes and their Kemendagri equivalents (BPS 2018 H1)",
+        "language": "id",
+        "document": "regions/bps_crosswalk.csv",
+        "note": "BPS code bridge, 2018 H1, via the public repository kodewilayah/explorer "
+        "(data/bps/bps-to-dagri.tsv, commit 95495514). BPS numbering differs from Kemendagri "
+        "below regency level.",
+    },
 )
 
 
@@ -169,9 +205,11 @@ class Lists:
 
     @classmethod
     def of(cls, units: Sequence[UnitRow]) -> Lists:
-        return cls(tuple(u for u in units if u.level == "village"),
-                   tuple(u for u in units if u.level == "district"),
-                   {u.code: u.name for u in units})
+        return cls(
+            tuple(u for u in units if u.level == "village"),
+            tuple(u for u in units if u.level == "district"),
+            {u.code: u.name for u in units},
+        )
 
     def columns(self) -> dict[str, list[str]]:
         """Each column of ``_daftar``, under its header: the lookup table first, then the lists
@@ -216,8 +254,10 @@ LISTS = {
 
 def list_ranges(lists: dict[str, list[str]]) -> dict[str, str]:
     """The range of each _daftar column's values, as a data validation references it."""
-    return {header: f"='{SHEET_LISTS}'!${column_letters(n)}$2:${column_letters(n)}${len(values) + 1}"
-            for n, (header, values) in enumerate(lists.items())}
+    return {
+        header: f"='{SHEET_LISTS}'!${column_letters(n)}$2:${column_letters(n)}${len(values) + 1}"
+        for n, (header, values) in enumerate(lists.items())
+    }
 
 
 def write_workbook(path: Path, units: Sequence[UnitRow]) -> None:
@@ -226,17 +266,28 @@ def write_workbook(path: Path, units: Sequence[UnitRow]) -> None:
 
     lists = Lists.of(units).columns()
     ranges = list_ranges(lists)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                           "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     formats = {
-        "header": book.add_format({"bold": True, "text_wrap": True, "valign": "top",
-                                   "bg_color": "#DDEBF7", "border": 1}),
+        "header": book.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
+        ),
         "text": book.add_format({"num_format": "@"}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "year": book.add_format({"num_format": "0"}),
     }
-    for name, columns, rows in ((SHEET_KKB, KKB_COLUMNS, ()), (SHEET_YEARS, YEAR_COLUMNS, ()),
-                                (SHEET_SOURCES, SOURCE_COLUMNS, REFERENCE_SOURCES)):
+    for name, columns, rows in (
+        (SHEET_KKB, KKB_COLUMNS, ()),
+        (SHEET_YEARS, YEAR_COLUMNS, ()),
+        (SHEET_SOURCES, SOURCE_COLUMNS, REFERENCE_SOURCES),
+    ):
         sheet = book.add_worksheet(name)
         _write_sheet(sheet, columns, formats, ranges)
         for r, row in enumerate(rows, start=1):
@@ -265,8 +316,9 @@ def _write_sheet(sheet, columns: Sequence[Column], formats: dict, ranges: dict[s
     sheet.freeze_panes(1, 0)
     for n, column in enumerate(columns):
         sheet.write_string(0, n, column.header, formats["header"])
-        sheet.write_comment(0, n, f"{column.header}: {column.note}",
-                            {"author": "kkb-lod", "x_scale": 2, "y_scale": 1.5})
+        sheet.write_comment(
+            0, n, f"{column.header}: {column.note}", {"author": "kkb-lod", "x_scale": 2, "y_scale": 1.5}
+        )
         rule = _rule(column, ranges)
         rule.update(input_title=column.header[:32], input_message=column.note[:255])
         sheet.data_validation(1, n, LAST_ROW, n, rule)
@@ -276,21 +328,48 @@ def _rule(column: Column, ranges: dict[str, str]) -> dict:
     """The data validation of a column: a drop-down list, a date or year range, or any value
     (only the input message)."""
     if column.rule == "date":
-        return {"validate": "date", "criteria": "between", "minimum": FIRST_DATE,
-                "maximum": LAST_DATE, "error_title": "Tanggal",
-                "error_message": f"Isi tanggal antara {FIRST_DATE} dan {LAST_DATE}, mis. 2021-03-15."}
+        return {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": FIRST_DATE,
+            "maximum": LAST_DATE,
+            "error_title": "Tanggal",
+            "error_message": f"Isi tanggal antara {FIRST_DATE} dan {LAST_DATE}, mis. 2021-03-15.",
+        }
     if column.rule == "year":
-        return {"validate": "integer", "criteria": "between", "minimum": FIRST_YEAR,
-                "maximum": LAST_YEAR, "error_title": "Tahun",
-                "error_message": f"Isi tahun sebagai bilangan bulat {FIRST_YEAR}-{LAST_YEAR}."}
+        return {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": FIRST_YEAR,
+            "maximum": LAST_YEAR,
+            "error_title": "Tahun",
+            "error_message": f"Isi tahun sebagai bilangan bulat {FIRST_YEAR}-{LAST_YEAR}.",
+        }
     if column.rule:
         header, style = LISTS[column.rule]
-        return {"validate": "list", "source": ranges[header], "error_type": style,
-                "error_title": column.header[:32],
-                "error_message": f"Nilai ini tidak ada di daftar {header}."}
+        return {
+            "validate": "list",
+            "source": ranges[header],
+            "error_type": style,
+            "error_title": column.header[:32],
+            "error_message": f"Nilai ini tidak ada di daftar {header}.",
+        }
     return {"validate": "any"}
 
 
-__all__ = ["KKB_COLUMNS", "LISTS", "REFERENCE_SOURCES", "SHEET_KKB", "SHEET_LISTS",
-           "SHEET_SOURCES", "SHEET_YEARS", "SOURCE_COLUMNS", "WORKBOOK", "YEAR_COLUMNS",
-           "Column", "Lists", "list_ranges", "write_workbook"]
+__all__ = [
+    "KKB_COLUMNS",
+    "LISTS",
+    "REFERENCE_SOURCES",
+    "SHEET_KKB",
+    "SHEET_LISTS",
+    "SHEET_SOURCES",
+    "SHEET_YEARS",
+    "SOURCE_COLUMNS",
+    "WORKBOOK",
+    "YEAR_COLUMNS",
+    "Column",
+    "Lists",
+    "list_ranges",
+    "write_workbook",
+]

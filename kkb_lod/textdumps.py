@@ -42,7 +42,7 @@ def ntriples_and_trig(nquads: str, nt: str, trig: str) -> tuple[dict[str, int], 
         for line in _lines(nquads):
             cut = line.rindex(b" <")
             triple = line[:cut] + b" .\n"
-            g = line[cut + 1:-3]
+            g = line[cut + 1 : -3]
             if g != graph:
                 if graph is not None:
                     trig_out.append(b"}\n")
@@ -114,26 +114,27 @@ def turtle_and_jsonld(nquads: str, ttl: str, jsonld: str, prefixes: dict[str, st
     names = _Names(prefixes)
     known, iri = names.known, names.iri  # the hot loop looks up, and calls only on a miss
     verbs: dict[bytes, bytes] = {_RDF_TYPE: b"a"}
-    ttl_out: list[bytes] = [b"@prefix %s: <%s> .\n" % (name.encode(), space.encode())
-                            for name, space in sorted(prefixes.items())]
+    ttl_out: list[bytes] = [
+        b"@prefix %s: <%s> .\n" % (name.encode(), space.encode()) for name, space in sorted(prefixes.items())
+    ]
     ttl_out.append(b"\n")
     json_out: list[bytes] = [b"["]
     subject = predicate = None
     prev = b""
     with open(ttl, "wb") as ttl_file, open(jsonld, "wb") as json_file:
         for line in _lines(nquads):
-            triple = line[:line.rindex(b" <")]
+            triple = line[: line.rindex(b" <")]
             if triple == prev:
                 continue
             prev = triple
             cut = triple.index(b" ")
             s = triple[:cut]
             cut2 = triple.index(b" ", cut + 1)
-            p = triple[cut + 2:cut2 - 1]
-            o = triple[cut2 + 1:]
-            verb = verbs.get(triple[cut + 1:cut2])
+            p = triple[cut + 2 : cut2 - 1]
+            o = triple[cut2 + 1 :]
+            verb = verbs.get(triple[cut + 1 : cut2])
             if verb is None:
-                verb = verbs[triple[cut + 1:cut2]] = iri(triple[cut + 1:cut2])
+                verb = verbs[triple[cut + 1 : cut2]] = iri(triple[cut + 1 : cut2])
             first = o[:1]  # the object: an IRI, a typed literal's datatype, or as it is
             if first == b"<":
                 name = known.get(o) or iri(o)
@@ -146,8 +147,7 @@ def turtle_and_jsonld(nquads: str, ttl: str, jsonld: str, prefixes: dict[str, st
                 if subject is not None:
                     ttl_out.append(b" .\n")
                     json_out.append(b"]},\n")
-                ttl_out.append((names.name(s) if s[:1] == b"<" else s) + b" " + verb + b" "
-                               + name)
+                ttl_out.append((names.name(s) if s[:1] == b"<" else s) + b" " + verb + b" " + name)
                 json_out.append(b'{"@id":"' + (s[1:-1] if s[:1] == b"<" else s) + b'","' + p + b'":[')
                 subject, predicate = s, p
             else:
@@ -178,9 +178,9 @@ def _json_object(o: bytes) -> bytes:
     if first == b"_":
         return b'{"@id":"' + o + b'"}'
     end = o.rindex(b'"')
-    value = b'{"@value":' + o[:end + 1]
+    value = b'{"@value":' + o[: end + 1]
     if end + 1 == len(o):
         return value + b"}"
-    if o[end + 1:end + 2] == b"@":
-        return value + b',"@language":"' + o[end + 2:] + b'"}'
-    return value + b',"@type":"' + o[end + 4:-1] + b'"}'
+    if o[end + 1 : end + 2] == b"@":
+        return value + b',"@language":"' + o[end + 2 :] + b'"}'
+    return value + b',"@type":"' + o[end + 4 : -1] + b'"}'

@@ -31,7 +31,6 @@ from rdflib import BNode, Graph, Literal
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from kkb_lod._convert import to_ox
 from kkb_lod.shacl_run import Row, run_checks
 from kkb_lod.shacl_sparql import Check, compile_shapes
 from kkb_lod.vocab import ONTOLOGY_FILE, RDF, SH
@@ -90,9 +89,16 @@ class _PreparedQueryGraph(Graph):
 
     _local = threading.local()
 
-    def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql",
-              initNs: Any = None, initBindings: Any = None,  # noqa: N803 (rdflib's names)
-              use_store_provided: bool = True, **kwargs: Any) -> Any:
+    def query(
+        self,
+        query_object: Any,
+        processor: Any = "sparql",
+        result: Any = "sparql",
+        initNs: Any = None,
+        initBindings: Any = None,  # noqa: N803 (rdflib's names)
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Any:
         if isinstance(query_object, str) and processor == "sparql":
             namespaces = initNs or dict(self.namespaces())
             cache = self._local.__dict__.setdefault("queries", {})
@@ -100,8 +106,9 @@ class _PreparedQueryGraph(Graph):
             if key not in cache:
                 cache[key] = prepareQuery(query_object, initNs=namespaces)
             query_object = cache[key]
-        return super().query(query_object, processor, result, initNs, initBindings,
-                             use_store_provided, **kwargs)
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
 
 
 @lru_cache(maxsize=8)
@@ -125,8 +132,7 @@ def _default_ontology() -> Graph:
     return Graph().parse(ONTOLOGY_FILE, format="turtle")
 
 
-def validate_graph(data: Graph, ontology: Graph | None = None,
-                   shapes: Graph | None = None) -> Report:
+def validate_graph(data: Graph, ontology: Graph | None = None, shapes: Graph | None = None) -> Report:
     """Validate ``data`` united with ``ontology`` (default ``ontology/kkb.ttl``) against ``shapes``.
 
     ``data`` is not modified. Pass an empty graph as ``ontology`` when ``data`` already holds it.
@@ -135,11 +141,15 @@ def validate_graph(data: Graph, ontology: Graph | None = None,
     union += data
     union += _default_ontology() if ontology is None else ontology
     shapes = load_shapes() if shapes is None else shapes
-    _, graph, _ = validate(union, shacl_graph=shapes, inference="none", advanced=True,
-                           allow_warnings=True, inplace=True)  # inplace: on our private union
-    results = tuple(sorted(
-        (_result(graph, node, shapes) for node in graph.subjects(RDF.type, SH.ValidationResult)),
-        key=_order))
+    _, graph, _ = validate(
+        union, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
+    )  # inplace: on our private union
+    results = tuple(
+        sorted(
+            (_result(graph, node, shapes) for node in graph.subjects(RDF.type, SH.ValidationResult)),
+            key=_order,
+        )
+    )
     return Report(not any(r.severity == "Violation" for r in results), graph, results)
 
 
@@ -152,8 +162,9 @@ def _default_checks() -> tuple[Check, ...]:
     return tuple(compile_shapes(load_shapes()))
 
 
-def validate_store(store: ox.Store, shapes: Graph | None = None, *, limit: int = 10_000,
-                   workers: int = 2) -> Report:
+def validate_store(
+    store: ox.Store, shapes: Graph | None = None, *, limit: int = 10_000, workers: int = 2
+) -> Report:
     """Validate the union of all graphs of ``store`` (data and ontology) against ``shapes``.
 
     The same results as :func:`validate_graph` on the same triples, from SPARQL run by Oxigraph.
@@ -172,16 +183,20 @@ def validate_store(store: ox.Store, shapes: Graph | None = None, *, limit: int =
         node = _add_row(graph, shapes, row)
         graph.add((report, SH.result, node))
         results.append(_result(graph, node, shapes))
-    return Report(outcome.violations == 0, graph, tuple(sorted(results, key=_order)),
-                  outcome.total - len(results))
+    return Report(
+        outcome.violations == 0, graph, tuple(sorted(results, key=_order)), outcome.total - len(results)
+    )
 
 
 def validate_graphs(graphs: Mapping[str, Graph], shapes: Graph | None = None) -> Report:
     """:func:`validate_store` on ``graphs`` (data and ontology), each a named graph of a new store."""
     store = ox.Store()
     for name, graph in graphs.items():
-        graph_name = ox.NamedNode(f"urn:kkb-lod:validate:{quote(name)}")
-        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph_name) for s, p, o in graph)
+        store.load(
+            graph.serialize(format="nt", encoding="utf-8"),
+            ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(f"urn:kkb-lod:validate:{quote(name)}"),
+        )
     return validate_store(store, shapes)
 
 
@@ -210,8 +225,10 @@ def _result(graph: Graph, node: Node, shapes: Graph) -> Result:
     if isinstance(shape, BNode):
         shape = shapes.value(predicate=SH.property, object=shape) or shape
     # English (or untagged) first, then text order: one message, the same one every run.
-    messages = sorted(graph.objects(node, SH.resultMessage), key=lambda m: (
-        isinstance(m, Literal) and m.language not in (None, "en"), str(m)))
+    messages = sorted(
+        graph.objects(node, SH.resultMessage),
+        key=lambda m: (isinstance(m, Literal) and m.language not in (None, "en"), str(m)),
+    )
     value = graph.value(node, SH.value)
     return Result(
         focus=str(graph.value(node, SH.focusNode) or ""),

@@ -228,9 +228,35 @@ PREFIXES: dict[str, str] = {
 SPARQL_PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
 __all__ = [
-    "CLASSIFICATION_LEVELS", "DCAT", "DCTERMS", "DQV", "FAMILY_FUNCTIONS", "FOAF", "KKB", "OA",
-    "ONTOLOGY_IRI", "ORG", "OWL", "POKTAN_KINDS", "PREFIXES", "PROV", "QB", "RDF", "RDFS", "SD",
-    "SDO", "SH", "SKOS", "SPARQL_PROLOGUE", "SPDX", "STATUSES", "VCARD", "VOID", "WD", "GEO", "XSD",
+    "CLASSIFICATION_LEVELS",
+    "DCAT",
+    "DCTERMS",
+    "DQV",
+    "FAMILY_FUNCTIONS",
+    "FOAF",
+    "KKB",
+    "OA",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "POKTAN_KINDS",
+    "PREFIXES",
+    "PROV",
+    "QB",
+    "RDF",
+    "RDFS",
+    "SD",
+    "SDO",
+    "SH",
+    "SKOS",
+    "SPARQL_PROLOGUE",
+    "SPDX",
+    "STATUSES",
+    "VCARD",
+    "VOID",
+    "WD",
+    "GEO",
+    "XSD",
 ]
 
 #: The ontology document, at the repository's top level (installed with ``pip install -e .``).

@@ -80,8 +80,12 @@ def successors(folder: Path) -> dict[str, str]:
         changes = {(r["code"], r["change"]): r for r in csv.DictReader(f)}
     for old, new in pairs.items():
         gone, came = changes.get((old, "removed")), changes.get((new, "added"))
-        if gone is None or came is None or gone["edition_to"] != came["edition_to"] \
-                or name_key(gone["name_before"]) != name_key(came["name_after"]):
+        if (
+            gone is None
+            or came is None
+            or gone["edition_to"] != came["edition_to"]
+            or name_key(gone["name_before"]) != name_key(came["name_after"])
+        ):
             raise SystemExit(f"README pairs {old}→{new}, which changes.csv does not bear out")
     return pairs
 
@@ -96,9 +100,15 @@ def history_rows(folder: Path) -> list[dict[str, str]]:
         if code in current:
             names.pop(name_key(current[code]), None)
         for name, years in names.values():
-            rows.append({"code": code, "status": "current" if code in current else "removed",
-                         "name": name, "editions": ";".join(map(str, years)),
-                         "successors": successor.get(code, "")})
+            rows.append(
+                {
+                    "code": code,
+                    "status": "current" if code in current else "removed",
+                    "name": name,
+                    "editions": ";".join(map(str, years)),
+                    "successors": successor.get(code, ""),
+                }
+            )
     return rows
 
 
@@ -108,8 +118,10 @@ def write(rows: list[dict[str, str]], out: Path) -> None:
     writer.writeheader()
     writer.writerows(rows)
     out.mkdir(parents=True, exist_ok=True)
-    with (out / "history.csv.gz").open("wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as z:
+    with (
+        (out / "history.csv.gz").open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as z,
+    ):
         z.write(text.getvalue().encode("utf-8"))
 
 
@@ -120,10 +132,12 @@ def main(argv: list[str]) -> None:
     write(rows, out)
     current = sum(r["status"] == "current" for r in rows)
     removed = {r["code"] for r in rows if r["status"] == "removed"}
-    print(f"{len(rows)} rows: {current} earlier names of "
-          f"{len({r['code'] for r in rows if r['status'] == 'current'})} current codes, "
-          f"{len(rows) - current} names of {len(removed)} removed codes, "
-          f"{len({r['code'] for r in rows if r['successors']})} with a successor")
+    print(
+        f"{len(rows)} rows: {current} earlier names of "
+        f"{len({r['code'] for r in rows if r['status'] == 'current'})} current codes, "
+        f"{len(rows) - current} names of {len(removed)} removed codes, "
+        f"{len({r['code'] for r in rows if r['successors']})} with a successor"
+    )
 
 
 if __name__ == "__main__":

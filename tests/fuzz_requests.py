@@ -40,47 +40,231 @@ class Probe:
 
 
 VILLAGE = "/id/village/62.04.06.2020"
-PATHS = ("/", "/sparql", "/catalog", "/catalog.ttl", "/catalog.jsonld", "/.well-known/void",
-         "/sitemap.xml", VILLAGE, VILLAGE + ".ttl", VILLAGE + ".html", "/id/kkb/62.04.06.2020",
-         "/id/district/62.04.06", "/id/regency/62.04", "/def", "/def.nt", "/dumps/kkb.nt",
-         "/dumps/kkb.nt.gz", "/health", "/ready", "/metrics", "/static/site.css",
-         "/static/editor.js", "/id/village/99.99.99.9999", "/id/nothing", "/nowhere",
-         "/reconcile", "/reconcile?queries=%7B%22q%22%3A%7B%22query%22%3A%22Marga%20Jaya%22%7D%7D",
-         "/reconcile?queries=%7B%5B", "/reconcile?queries=%7B%22q%22%3A%7B%22type%22%3A%22x%22%7D%7D",
-         "/reconcile?extend=%7B%22ids%22%3A1%7D", "/reconcile/suggest/entity?prefix=marga&cursor=x",
-         "/reconcile/preview?id=62.04.06.2020", "/reconcile/view/62.04.06.2020",
-         "/reconcile/properties?type=desa&limit=-1")
-METHODS = ("GET", "GET", "GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "TRACE",
-           "FROB", "PROPFIND", "M-SEARCH")
+PATHS = (
+    "/",
+    "/sparql",
+    "/catalog",
+    "/catalog.ttl",
+    "/catalog.jsonld",
+    "/.well-known/void",
+    "/sitemap.xml",
+    VILLAGE,
+    VILLAGE + ".ttl",
+    VILLAGE + ".html",
+    "/id/kkb/62.04.06.2020",
+    "/id/district/62.04.06",
+    "/id/regency/62.04",
+    "/def",
+    "/def.nt",
+    "/dumps/kkb.nt",
+    "/dumps/kkb.nt.gz",
+    "/health",
+    "/ready",
+    "/metrics",
+    "/static/site.css",
+    "/static/editor.js",
+    "/id/village/99.99.99.9999",
+    "/id/nothing",
+    "/nowhere",
+    "/reconcile",
+    "/reconcile?queries=%7B%22q%22%3A%7B%22query%22%3A%22Marga%20Jaya%22%7D%7D",
+    "/reconcile?queries=%7B%5B",
+    "/reconcile?queries=%7B%22q%22%3A%7B%22type%22%3A%22x%22%7D%7D",
+    "/reconcile?extend=%7B%22ids%22%3A1%7D",
+    "/reconcile/suggest/entity?prefix=marga&cursor=x",
+    "/reconcile/preview?id=62.04.06.2020",
+    "/reconcile/view/62.04.06.2020",
+    "/reconcile/properties?type=desa&limit=-1",
+)
+METHODS = (
+    "GET",
+    "GET",
+    "GET",
+    "HEAD",
+    "POST",
+    "OPTIONS",
+    "PUT",
+    "DELETE",
+    "PATCH",
+    "TRACE",
+    "FROB",
+    "PROPFIND",
+    "M-SEARCH",
+)
 BAD_METHODS = ("get", "G\xc9T", "GET\x00", "GE T", "(GET)", "", "GET/", "\x16\x03\x01")
-MEDIA = ("text/html", "text/turtle", "application/ld+json", "application/rdf+xml",
-         "application/n-triples", "application/sparql-results+json", "application/json",
-         "text/csv", "text/tab-separated-values", "application/xml", "*/*", "text/*",
-         "image/png", "application/*", "", ";", "text/html;level=1", "*/html")
-QVALUES = ("", ";q=0", ";q=0.1", ";q=1", ";q=1.5", ";q=x", ";q=-1", ";q=", ";q=0.0001",
-           ";charset=utf-8")
-FORMATS = ("", "json", "xml", "csv", "tsv", "turtle", "ttl", "html", "nt", "jsonld", "rdfxml",
-           "trig", "nq", "srj", "nope", "JSON", "%ff")
-ODD_TEXT = ("\u200d", "\u3001", "\ufeff", "\u202e", "\u0000", "\u00e9", "\U0001f600", "\u2028",
-            "\u0085", "\\", "\\\\", "%", "%%", "'", '"', "<", ">", "{", "}", "#", "\t", "\r\n")
+MEDIA = (
+    "text/html",
+    "text/turtle",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/n-triples",
+    "application/sparql-results+json",
+    "application/json",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/xml",
+    "*/*",
+    "text/*",
+    "image/png",
+    "application/*",
+    "",
+    ";",
+    "text/html;level=1",
+    "*/html",
+)
+QVALUES = ("", ";q=0", ";q=0.1", ";q=1", ";q=1.5", ";q=x", ";q=-1", ";q=", ";q=0.0001", ";charset=utf-8")
+FORMATS = (
+    "",
+    "json",
+    "xml",
+    "csv",
+    "tsv",
+    "turtle",
+    "ttl",
+    "html",
+    "nt",
+    "jsonld",
+    "rdfxml",
+    "trig",
+    "nq",
+    "srj",
+    "nope",
+    "JSON",
+    "%ff",
+)
+ODD_TEXT = (
+    "\u200d",
+    "\u3001",
+    "\ufeff",
+    "\u202e",
+    "\u0000",
+    "\u00e9",
+    "\U0001f600",
+    "\u2028",
+    "\u0085",
+    "\\",
+    "\\\\",
+    "%",
+    "%%",
+    "'",
+    '"',
+    "<",
+    ">",
+    "{",
+    "}",
+    "#",
+    "\t",
+    "\r\n",
+)
 FRAGMENTS = (
-    "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "(", ")", "[", "]", ".", ";",
-    ",", "*", "?s", "?p", "?o", "$x", "_:b", "[]", "a", "<urn:x>", "<>", "<#>", "< >",
-    "<javascript:alert(1)>", "<data:text/html,x>", "<file:///etc/passwd>", "kkb:village",
-    "kkb:", ":", "::", "p:a\\#", "p:a\u200d\\#", "PREFIX p: <http://example.org/>",
-    "PREFIX kkb: <https://w3id.org/kkb/def#>", "BASE <http://127.0.0.1/>", "FILTER(", "BIND(",
-    "AS ?n", "VALUES ?x { <javascript:alert(1)> }", "OPTIONAL {", "UNION", "MINUS {", "GRAPH ?g",
-    "SERVICE <http://127.0.0.1:9/sparql>", "SERVICE SILENT <http://127.0.0.1:9/>", "SERVICE ?x",
-    "FROM <urn:g>", "FROM NAMED <urn:g>", "LIMIT 3", "LIMIT 0", "OFFSET 999999999999",
-    "LIMIT -1", "ORDER BY ?s", "GROUP BY ?s", "HAVING(", "COUNT(*)", "SUM(?o)",
-    "GROUP_CONCAT(?o; SEPARATOR=\"\\u0000\")", "regex(?o, \"(a+)+$\")", "regex(?o, \"[\")",
-    "REPLACE(?o, \"\", \"x\")", "STRDT(\"1\", xsd:integer)", "xsd:integer(\"x\")",
-    "\"x\"@id", "\"x\"@-", "\"x\"^^<urn:t>", "\"\"\"a\nb\"\"\"", "'''", "1e309", "-0.0", "0x10",
-    "99999999999999999999999", "\\u0041", "\\u00e9", "\\u12", "\\uD800", "\\uzzzz", "\\U0001F600",
-    "\\U0010FFFF", "\\", "\"\\", "# comment\n", "#", "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-    "LOAD <http://127.0.0.1:9/x>", "CLEAR ALL", "DROP GRAPH <urn:g>", "kkb:partOf*", "^kkb:partOf",
-    "kkb:partOf{2}", "!(a)", "|", "/", "?", "+", "<<( ?s ?p ?o )>>", "TRIPLE(?s, ?p, ?o)",
-    "LATERAL {", "EXISTS {", "NOT EXISTS {", "IN (1, 2)", "COALESCE()", "IF(", "UUID()", "NOW()",
+    "SELECT",
+    "ASK",
+    "CONSTRUCT",
+    "DESCRIBE",
+    "WHERE",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ".",
+    ";",
+    ",",
+    "*",
+    "?s",
+    "?p",
+    "?o",
+    "$x",
+    "_:b",
+    "[]",
+    "a",
+    "<urn:x>",
+    "<>",
+    "<#>",
+    "< >",
+    "<javascript:alert(1)>",
+    "<data:text/html,x>",
+    "<file:///etc/passwd>",
+    "kkb:village",
+    "kkb:",
+    ":",
+    "::",
+    "p:a\\#",
+    "p:a\u200d\\#",
+    "PREFIX p: <http://example.org/>",
+    "PREFIX kkb: <https://w3id.org/kkb/def#>",
+    "BASE <http://127.0.0.1/>",
+    "FILTER(",
+    "BIND(",
+    "AS ?n",
+    "VALUES ?x { <javascript:alert(1)> }",
+    "OPTIONAL {",
+    "UNION",
+    "MINUS {",
+    "GRAPH ?g",
+    "SERVICE <http://127.0.0.1:9/sparql>",
+    "SERVICE SILENT <http://127.0.0.1:9/>",
+    "SERVICE ?x",
+    "FROM <urn:g>",
+    "FROM NAMED <urn:g>",
+    "LIMIT 3",
+    "LIMIT 0",
+    "OFFSET 999999999999",
+    "LIMIT -1",
+    "ORDER BY ?s",
+    "GROUP BY ?s",
+    "HAVING(",
+    "COUNT(*)",
+    "SUM(?o)",
+    'GROUP_CONCAT(?o; SEPARATOR="\\u0000")',
+    'regex(?o, "(a+)+$")',
+    'regex(?o, "[")',
+    'REPLACE(?o, "", "x")',
+    'STRDT("1", xsd:integer)',
+    'xsd:integer("x")',
+    '"x"@id',
+    '"x"@-',
+    '"x"^^<urn:t>',
+    '"""a\nb"""',
+    "'''",
+    "1e309",
+    "-0.0",
+    "0x10",
+    "99999999999999999999999",
+    "\\u0041",
+    "\\u00e9",
+    "\\u12",
+    "\\uD800",
+    "\\uzzzz",
+    "\\U0001F600",
+    "\\U0010FFFF",
+    "\\",
+    '"\\',
+    "# comment\n",
+    "#",
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "LOAD <http://127.0.0.1:9/x>",
+    "CLEAR ALL",
+    "DROP GRAPH <urn:g>",
+    "kkb:partOf*",
+    "^kkb:partOf",
+    "kkb:partOf{2}",
+    "!(a)",
+    "|",
+    "/",
+    "?",
+    "+",
+    "<<( ?s ?p ?o )>>",
+    "TRIPLE(?s, ?p, ?o)",
+    "LATERAL {",
+    "EXISTS {",
+    "NOT EXISTS {",
+    "IN (1, 2)",
+    "COALESCE()",
+    "IF(",
+    "UUID()",
+    "NOW()",
 )
 EXTRA_QUERIES = (
     "ASK { ?s ?p ?o }",
@@ -89,7 +273,7 @@ EXTRA_QUERIES = (
     "SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <data:text/html,x> <http://a.example/> } }",
     "PREFIX kkb: <https://w3id.org/kkb/def#>\nSELECT (COUNT(?k) AS ?n) WHERE { ?k a kkb:KKBDesignation }",
     "SELECT ?s (STRLEN(STR(?o)) AS ?n) WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o "
-    "FILTER(REGEX(?o, \"^K\", \"i\")) } ORDER BY DESC(?n) LIMIT 10",
+    'FILTER(REGEX(?o, "^K", "i")) } ORDER BY DESC(?n) LIMIT 10',
     "DESCRIBE ?v WHERE { ?v a <https://w3id.org/kkb/def#Village> } LIMIT 2",
 )
 
@@ -99,8 +283,14 @@ def seeds() -> list[str]:
     return [e.text(lang) for e in EXAMPLES for lang in ("id", "en")] + list(EXTRA_QUERIES)
 
 
-def request(method: str, target: str | bytes, headers: list[tuple[str, str | bytes]],
-            body: bytes = b"", version: str = "HTTP/1.1", length: bool = True) -> bytes:
+def request(
+    method: str,
+    target: str | bytes,
+    headers: list[tuple[str, str | bytes]],
+    body: bytes = b"",
+    version: str = "HTTP/1.1",
+    length: bool = True,
+) -> bytes:
     """A request's bytes; ``Content-Length`` added for a body unless ``length`` is false."""
     lines = [_bytes(method) + b" " + _bytes(target) + b" " + _bytes(version)]
     lines += [_bytes(name) + b": " + _bytes(value) for name, value in headers]
@@ -124,22 +314,56 @@ def corrupt(rng: random.Random, text: str) -> bytes:
     data = bytearray(text.encode("utf-8", "surrogateescape"))
     for _ in range(rng.randint(1, 3)):
         at = rng.randint(0, len(data))
-        data[at:at] = rng.choice((b"%", b"%z", b"%zz", b"%f", b"%ff%fe", b"%c0%af", b"%ed%a0%80",
-                                  b"%00", b"\xff", b"\xc3", b"\x80abc", b"%e2%80%ae", b"/..",
-                                  b"//", b"%2e%2e%2f", b";", b"?", b"#", b"%25", b"+", b"&&=="))
+        data[at:at] = rng.choice(
+            (
+                b"%",
+                b"%z",
+                b"%zz",
+                b"%f",
+                b"%ff%fe",
+                b"%c0%af",
+                b"%ed%a0%80",
+                b"%00",
+                b"\xff",
+                b"\xc3",
+                b"\x80abc",
+                b"%e2%80%ae",
+                b"/..",
+                b"//",
+                b"%2e%2e%2f",
+                b";",
+                b"?",
+                b"#",
+                b"%25",
+                b"+",
+                b"&&==",
+            )
+        )
     return bytes(data)
 
 
 def chunked(rng: random.Random, body: bytes) -> tuple[bytes, str]:
     """``body`` as a chunked body, well or badly framed (and how)."""
-    kind = rng.choice(("good", "bad-size", "no-terminator", "truncated", "extension", "trailer",
-                       "huge-size", "negative", "empty-size", "long-size-line", "good-ext"))
+    kind = rng.choice(
+        (
+            "good",
+            "bad-size",
+            "no-terminator",
+            "truncated",
+            "extension",
+            "trailer",
+            "huge-size",
+            "negative",
+            "empty-size",
+            "long-size-line",
+            "good-ext",
+        )
+    )
     size = b"%x" % len(body)
     framing = {
         "good": size + b"\r\n" + body + b"\r\n0\r\n\r\n",
         "good-ext": size + b";name=value\r\n" + body + b"\r\n0\r\n\r\n",
-        "bad-size": rng.choice((b"zz", b"1g", b"0x10", b" ", b"\xff")) + b"\r\n" + body
-        + b"\r\n0\r\n\r\n",
+        "bad-size": rng.choice((b"zz", b"1g", b"0x10", b" ", b"\xff")) + b"\r\n" + body + b"\r\n0\r\n\r\n",
         "no-terminator": size + b"\r\n" + body + b"XX0\r\n\r\n",
         "truncated": size + b"\r\n" + body[: len(body) // 2],
         "extension": size + b";a=\x01\r\n" + body + b"\r\n0\r\n\r\n",
@@ -154,29 +378,61 @@ def chunked(rng: random.Random, body: bytes) -> tuple[bytes, str]:
 
 def odd_header(rng: random.Random) -> tuple[str, str | bytes]:
     """A header with an odd value, an invalid name or invalid bytes, or that lies about the body."""
-    return rng.choice((
-        ("Cookie", b"kkb_lang=\xff; \xfe=\xfd"), ("Cookie", "kkb_lang=en; a"),
-        ("If-None-Match", rng.choice(('"x"', "*", "W/", '"', "\xff", ",,,"))),
-        ("If-Modified-Since", rng.choice(("yesterday", "Thu, 01 Jan 1970 00:00:00 GMT",
-                                          "Sun, 06 Nov 2094 08:49:37 GMT", "\xff"))),
-        ("Range", rng.choice(("bytes=0-10", "bytes=-5", "bytes=9-1", "bytes=\xff-",
-                              "lines=1-2", "bytes=0-0,0-0,0-0"))),
-        ("If-Range", '"nope"'), ("If-Match", '"x"'), ("If-Unmodified-Since", "x"),
-        ("X-Request-ID", rng.choice(("\xff\xfe", "a" * 100, "ok-1", "<script>"))),
-        ("X-Forwarded-For", rng.choice(("\xff", "1.2.3.4, x", ",,", "::1"))),
-        ("Accept-Language", "\xff;q=x"), ("Accept-Encoding", "gzip;q=\xff"),
-        ("Expect", rng.choice(("100-continue", "zzz"))),
-        ("Content-Type", rng.choice(("\xff/\xfe", "application/sparql-query; charset=\"",
-                                     "multipart/form-data; boundary=", "text/plain",
-                                     "application/x-www-form-urlencoded; charset=latin-1",
-                                     "application/sparql-query; charset*=UTF-8''%ff"))),
-        ("X-Bad\x00Name", "v"), ("X Space", "v"), ("X-Nul", "a\x00b"), ("X-CR", "a\rb"),
-        ("X-Folded", "a\r\n b"), ("X-Long", "v" * rng.choice((100, 5000, 9000))),
-        ("X-Ctl", "\x01\x7f"), ("", "empty name"), ("Content-Length", "-1"),
-        ("Content-Length", "1e3"), ("Content-Length", "99999999999999999999"),
-        ("Transfer-Encoding", rng.choice(("chunked, chunked", "identity, chunked",
-                                          "gzip", "chunked, gzip"))),
-    ))
+    return rng.choice(
+        (
+            ("Cookie", b"kkb_lang=\xff; \xfe=\xfd"),
+            ("Cookie", "kkb_lang=en; a"),
+            ("If-None-Match", rng.choice(('"x"', "*", "W/", '"', "\xff", ",,,"))),
+            (
+                "If-Modified-Since",
+                rng.choice(
+                    ("yesterday", "Thu, 01 Jan 1970 00:00:00 GMT", "Sun, 06 Nov 2094 08:49:37 GMT", "\xff")
+                ),
+            ),
+            (
+                "Range",
+                rng.choice(
+                    ("bytes=0-10", "bytes=-5", "bytes=9-1", "bytes=\xff-", "lines=1-2", "bytes=0-0,0-0,0-0")
+                ),
+            ),
+            ("If-Range", '"nope"'),
+            ("If-Match", '"x"'),
+            ("If-Unmodified-Since", "x"),
+            ("X-Request-ID", rng.choice(("\xff\xfe", "a" * 100, "ok-1", "<script>"))),
+            ("X-Forwarded-For", rng.choice(("\xff", "1.2.3.4, x", ",,", "::1"))),
+            ("Accept-Language", "\xff;q=x"),
+            ("Accept-Encoding", "gzip;q=\xff"),
+            ("Expect", rng.choice(("100-continue", "zzz"))),
+            (
+                "Content-Type",
+                rng.choice(
+                    (
+                        "\xff/\xfe",
+                        'application/sparql-query; charset="',
+                        "multipart/form-data; boundary=",
+                        "text/plain",
+                        "application/x-www-form-urlencoded; charset=latin-1",
+                        "application/sparql-query; charset*=UTF-8''%ff",
+                    )
+                ),
+            ),
+            ("X-Bad\x00Name", "v"),
+            ("X Space", "v"),
+            ("X-Nul", "a\x00b"),
+            ("X-CR", "a\rb"),
+            ("X-Folded", "a\r\n b"),
+            ("X-Long", "v" * rng.choice((100, 5000, 9000))),
+            ("X-Ctl", "\x01\x7f"),
+            ("", "empty name"),
+            ("Content-Length", "-1"),
+            ("Content-Length", "1e3"),
+            ("Content-Length", "99999999999999999999"),
+            (
+                "Transfer-Encoding",
+                rng.choice(("chunked, chunked", "identity, chunked", "gzip", "chunked, gzip")),
+            ),
+        )
+    )
 
 
 def http_family(rng: random.Random, n: int) -> list[Probe]:
@@ -184,10 +440,12 @@ def http_family(rng: random.Random, n: int) -> list[Probe]:
     probes = []
     queries = seeds()
     for _ in range(n):
-        method = rng.choice(METHODS + BAD_METHODS) if rng.random() < 0.3 else rng.choice(
-            ("GET", "POST", "HEAD"))
-        target: str | bytes = "/sparql" if method == "POST" and rng.random() < 0.7 else rng.choice(
-            PATHS)  # the one route that reads bodies
+        method = (
+            rng.choice(METHODS + BAD_METHODS) if rng.random() < 0.3 else rng.choice(("GET", "POST", "HEAD"))
+        )
+        target: str | bytes = (
+            "/sparql" if method == "POST" and rng.random() < 0.7 else rng.choice(PATHS)
+        )  # the one route that reads bodies
         if rng.random() < 0.2:
             target += "?query=" + urllib.parse.quote(rng.choice(queries))  # type: ignore[operator]
         what = []
@@ -197,13 +455,35 @@ def http_family(rng: random.Random, n: int) -> list[Probe]:
         if rng.random() < 0.03:
             target = _bytes(target) + b"a" * rng.choice((4100, 9000))
             what.append("long")
-        version = "HTTP/1.1" if rng.random() < 0.9 else rng.choice(
-            ("HTTP/1.0", "HTTP/2.0", "HTTP/0.9", "HTTP/1.1 x", "HTTP/1", "http/1.1", "HTTP/1.10"))
+        version = (
+            "HTTP/1.1"
+            if rng.random() < 0.9
+            else rng.choice(
+                ("HTTP/1.0", "HTTP/2.0", "HTTP/0.9", "HTTP/1.1 x", "HTTP/1", "http/1.1", "HTTP/1.10")
+            )
+        )
         headers: list[tuple[str, str | bytes]] = []
         if rng.random() < 0.9:
-            headers.append(("Host", rng.choice(("127.0.0.1", "localhost:80", "a b", "\xff",
-                                                "[::1", "exa<mple", "", "x" * 300, "h.example"))
-                            if rng.random() < 0.2 else "127.0.0.1"))
+            headers.append(
+                (
+                    "Host",
+                    rng.choice(
+                        (
+                            "127.0.0.1",
+                            "localhost:80",
+                            "a b",
+                            "\xff",
+                            "[::1",
+                            "exa<mple",
+                            "",
+                            "x" * 300,
+                            "h.example",
+                        )
+                    )
+                    if rng.random() < 0.2
+                    else "127.0.0.1",
+                )
+            )
         headers.append(("Accept", accept(rng)))
         for _ in range(rng.randint(0, 3)):
             headers.append(odd_header(rng))
@@ -216,12 +496,21 @@ def http_family(rng: random.Random, n: int) -> list[Probe]:
         if method not in ("GET", "HEAD") or rng.random() < 0.1:
             text = rng.choice(queries)
             kind = rng.choice(("form", "query", "bytes", "bad-utf8"))
-            body = {"form": b"query=" + urllib.parse.quote(text).encode(),
-                    "query": text.encode(), "bytes": rng.randbytes(rng.randint(1, 200)),
-                    "bad-utf8": b"query=" + urllib.parse.quote(text).encode() + b"%ff\xfe"}[kind]
+            body = {
+                "form": b"query=" + urllib.parse.quote(text).encode(),
+                "query": text.encode(),
+                "bytes": rng.randbytes(rng.randint(1, 200)),
+                "bad-utf8": b"query=" + urllib.parse.quote(text).encode() + b"%ff\xfe",
+            }[kind]
             if not any(name == "Content-Type" for name, _ in headers):
-                headers.append(("Content-Type", "application/sparql-query" if kind == "query"
-                                else "application/x-www-form-urlencoded"))
+                headers.append(
+                    (
+                        "Content-Type",
+                        "application/sparql-query"
+                        if kind == "query"
+                        else "application/x-www-form-urlencoded",
+                    )
+                )
             framing = rng.random()
             if framing < 0.4:
                 body, how = chunked(rng, body)
@@ -234,17 +523,49 @@ def http_family(rng: random.Random, n: int) -> list[Probe]:
                 what.append("short-body")
             else:
                 what.append(f"body-{kind}")
-        probes.append(Probe("http", f"{_text(method)} {'+'.join(what) or 'plain'}",
-                            request(method, target, headers, body, version, length)))
+        probes.append(
+            Probe(
+                "http",
+                f"{_text(method)} {'+'.join(what) or 'plain'}",
+                request(method, target, headers, body, version, length),
+            )
+        )
     return probes
 
 
 def pages_family(rng: random.Random, n: int) -> list[Probe]:
     """Well-formed requests to every route: methods, negotiation, conditions, fuzzed paths."""
-    segments = ("village", "district", "regency", "kkb", "org", "activity", "def", "id", "..",
-                ".", "62.04.06.2020", "62.04.06.2020.ttl", "62.04.06.2020.html", "62.04",
-                "62.04.06", "%2e%2e", "dumps", "kkb.nt", "catalog", ".well-known", "void",
-                "sparql", "static", "a%2Fb", "%C3%A9", "%F0%9F%98%80", "x.y.z", "0" * 80, "")
+    segments = (
+        "village",
+        "district",
+        "regency",
+        "kkb",
+        "org",
+        "activity",
+        "def",
+        "id",
+        "..",
+        ".",
+        "62.04.06.2020",
+        "62.04.06.2020.ttl",
+        "62.04.06.2020.html",
+        "62.04",
+        "62.04.06",
+        "%2e%2e",
+        "dumps",
+        "kkb.nt",
+        "catalog",
+        ".well-known",
+        "void",
+        "sparql",
+        "static",
+        "a%2Fb",
+        "%C3%A9",
+        "%F0%9F%98%80",
+        "x.y.z",
+        "0" * 80,
+        "",
+    )
     probes = []
     for _ in range(n):
         if rng.random() < 0.5:
@@ -252,16 +573,31 @@ def pages_family(rng: random.Random, n: int) -> list[Probe]:
         else:
             path = "/" + "/".join(rng.choice(segments) for _ in range(rng.randint(1, 5)))
         if rng.random() < 0.3:
-            path += "?" + rng.choice(("lang=en", "lang=id", "lang=fr", "lang=", "format=ttl",
-                                      "format=" + rng.choice(FORMATS), "a=1&a=2", "lang=en&x",
-                                      "query=", "query=ASK%7B%7D&query=ASK%7B%7D"))
+            path += "?" + rng.choice(
+                (
+                    "lang=en",
+                    "lang=id",
+                    "lang=fr",
+                    "lang=",
+                    "format=ttl",
+                    "format=" + rng.choice(FORMATS),
+                    "a=1&a=2",
+                    "lang=en&x",
+                    "query=",
+                    "query=ASK%7B%7D&query=ASK%7B%7D",
+                )
+            )
         method = rng.choice(METHODS)
         headers: list[tuple[str, str | bytes]] = [("Host", "127.0.0.1"), ("Accept", accept(rng))]
         if rng.random() < 0.3:
             headers.append(("If-None-Match", rng.choice(('"x"', "*", 'W/"x"', '"a", "b"'))))
         if rng.random() < 0.2:
-            headers.append(("If-Modified-Since", rng.choice((
-                "Thu, 01 Jan 1970 00:00:00 GMT", "Sun, 06 Nov 2094 08:49:37 GMT", "garbage"))))
+            headers.append(
+                (
+                    "If-Modified-Since",
+                    rng.choice(("Thu, 01 Jan 1970 00:00:00 GMT", "Sun, 06 Nov 2094 08:49:37 GMT", "garbage")),
+                )
+            )
         if rng.random() < 0.2:
             headers.append(("Range", rng.choice(("bytes=0-10", "bytes=-5", "bytes=100-1"))))
         if rng.random() < 0.3:
@@ -287,7 +623,7 @@ def mutate(rng: random.Random, query: str) -> str:
         elif op < 0.45:
             text = text[:at] + rng.choice(ODD_TEXT) + text[at:]
         elif op < 0.65:
-            text = text[:at] + text[at + rng.randint(1, 12):]
+            text = text[:at] + text[at + rng.randint(1, 12) :]
         elif op < 0.75:
             end = min(len(text), at + rng.randint(1, 20))
             text = text[:end] + text[at:end] + text[end:]
@@ -295,7 +631,7 @@ def mutate(rng: random.Random, query: str) -> str:
             other = rng.randint(0, len(text))
             a, b = sorted((at, other))
             size = min(rng.randint(1, 10), b - a)
-            text = text[:a] + text[b:b + size] + text[a + size:b] + text[a:a + size] + text[b + size:]
+            text = text[:a] + text[b : b + size] + text[a + size : b] + text[a : a + size] + text[b + size :]
         elif op < 0.95:
             text = text[:at]
         else:
@@ -315,8 +651,12 @@ def queries_family(rng: random.Random, n: int) -> list[Probe]:
             data = data[:at] + rng.choice((b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xc0\xaf")) + data[at:]
         params = []
         if rng.random() < 0.15:
-            params.append(("default-graph-uri", rng.choice(("https://w3id.org/kkb/graph/registry",
-                                                            "urn:x", "not an iri", ""))))
+            params.append(
+                (
+                    "default-graph-uri",
+                    rng.choice(("https://w3id.org/kkb/graph/registry", "urn:x", "not an iri", "")),
+                )
+            )
         if rng.random() < 0.1:
             params.append(("named-graph-uri", rng.choice(("urn:g", "", "<x>"))))
         if rng.random() < 0.15:
@@ -324,17 +664,36 @@ def queries_family(rng: random.Random, n: int) -> list[Probe]:
         extra = urllib.parse.urlencode(params)
         encoded = urllib.parse.quote_from_bytes(data)
         way = rng.choice(("get", "get", "form", "direct"))
-        headers: list[tuple[str, str | bytes]] = [("Host", "127.0.0.1"), ("Accept", rng.choice((
-            "*/*", "", "application/sparql-results+json", "text/turtle", "text/html", "text/csv",
-            "application/sparql-results+xml, application/rdf+xml;q=0.5")) if rng.random() < 0.7
-            else accept(rng))]
+        headers: list[tuple[str, str | bytes]] = [
+            ("Host", "127.0.0.1"),
+            (
+                "Accept",
+                rng.choice(
+                    (
+                        "*/*",
+                        "",
+                        "application/sparql-results+json",
+                        "text/turtle",
+                        "text/html",
+                        "text/csv",
+                        "application/sparql-results+xml, application/rdf+xml;q=0.5",
+                    )
+                )
+                if rng.random() < 0.7
+                else accept(rng),
+            ),
+        ]
         if way == "get":
-            raw = request(rng.choice(("GET", "GET", "HEAD")),
-                          "/sparql?query=" + encoded + ("&" + extra if extra else ""), headers)
+            raw = request(
+                rng.choice(("GET", "GET", "HEAD")),
+                "/sparql?query=" + encoded + ("&" + extra if extra else ""),
+                headers,
+            )
         elif way == "form":
             headers.append(("Content-Type", "application/x-www-form-urlencoded"))
-            raw = request("POST", "/sparql" + ("?" + extra if extra else ""), headers,
-                          b"query=" + encoded.encode())
+            raw = request(
+                "POST", "/sparql" + ("?" + extra if extra else ""), headers, b"query=" + encoded.encode()
+            )
         else:
             headers.append(("Content-Type", "application/sparql-query"))
             raw = request("POST", "/sparql" + ("?" + extra if extra else ""), headers, data)
@@ -347,14 +706,19 @@ def queries_family(rng: random.Random, n: int) -> list[Probe]:
 NESTING: tuple[tuple[str, Callable[[int], str]], ...] = (
     ("filter-exists", lambda d: "ASK {" + " FILTER EXISTS {" * d + "}" * (d + 1)),
     ("braces", lambda d: "ASK " + "{" * d + "}" * d),
-    ("flat-optionals", lambda d: "SELECT * WHERE { ?s ?p ?o "
-     + " ".join(f"OPTIONAL {{ ?s ?p ?o{i} }}" for i in range(d)) + " }"),
-    ("nested-optionals", lambda d: "SELECT * WHERE {" + " OPTIONAL { ?s ?p ?o" * d + " }" * d
-     + " }"),
+    (
+        "flat-optionals",
+        lambda d: (
+            "SELECT * WHERE { ?s ?p ?o " + " ".join(f"OPTIONAL {{ ?s ?p ?o{i} }}" for i in range(d)) + " }"
+        ),
+    ),
+    ("nested-optionals", lambda d: "SELECT * WHERE {" + " OPTIONAL { ?s ?p ?o" * d + " }" * d + " }"),
     ("parentheses", lambda d: "ASK { FILTER(" + "(" * d + "1" + ")" * d + ") }"),
     ("unions", lambda d: "SELECT * WHERE " + "{ {" * d + " ?s ?p ?o " + "} UNION { ?s ?p ?o } }" * d),
-    ("subqueries", lambda d: "SELECT * WHERE {" + " { SELECT * WHERE {" * d + " ?s ?p ?o"
-     + " } }" * d + " }"),
+    (
+        "subqueries",
+        lambda d: "SELECT * WHERE {" + " { SELECT * WHERE {" * d + " ?s ?p ?o" + " } }" * d + " }",
+    ),
     ("blank-nodes", lambda d: "ASK { ?s ?p " + "[ ?p " * d + "1" + " ]" * d + " }"),
     ("collections", lambda d: "ASK { ?s ?p " + "( " * d + "1" + " )" * d + " }"),
     ("not-exists", lambda d: "ASK {" + " FILTER NOT EXISTS {" * d + "}" * (d + 1)),
@@ -364,9 +728,15 @@ NESTING: tuple[tuple[str, Callable[[int], str]], ...] = (
 )
 #: Escapes of code points beyond U+10FFFF, in each place an escape may stand.
 OUT_OF_RANGE = ("\\U99999999", "\\U00110000", "\\UFFFFFFFF", "\\U7FFFFFFF", "\\U80000000")
-ESCAPE_PLACES = ("ASK {{ ?s ?p <{}> }}", 'ASK {{ ?s ?p "{}" }}', "ASK {{ ?s ?p '''{}''' }}",
-                 "PREFIX p: <urn:{}> ASK {{ ?s ?p p:a }}", "SELECT ?{} WHERE {{ }}",
-                 "ASK {{ ?s <urn:a{}b> ?o }}", 'ASK {{ FILTER(REGEX("a", "{}")) }}')
+ESCAPE_PLACES = (
+    "ASK {{ ?s ?p <{}> }}",
+    'ASK {{ ?s ?p "{}" }}',
+    "ASK {{ ?s ?p '''{}''' }}",
+    "PREFIX p: <urn:{}> ASK {{ ?s ?p p:a }}",
+    "SELECT ?{} WHERE {{ }}",
+    "ASK {{ ?s <urn:a{}b> ?o }}",
+    'ASK {{ FILTER(REGEX("a", "{}")) }}',
+)
 
 
 def hostile_text_family(rng: random.Random, n: int) -> list[Probe]:
@@ -380,8 +750,11 @@ def hostile_text_family(rng: random.Random, n: int) -> list[Probe]:
             what = f"escape {query!r}"
         else:
             name, shape = NESTING[i % len(NESTING)] if i < 3 * len(NESTING) else rng.choice(NESTING)
-            depth = (1000, 5000, 3000)[i] if i < 3 else rng.choice(
-                (300, 600, 1000, 2000, 3000, 5000, 10000, 20000))
+            depth = (
+                (1000, 5000, 3000)[i]
+                if i < 3
+                else rng.choice((300, 600, 1000, 2000, 3000, 5000, 10000, 20000))
+            )
             query, what = shape(depth), f"{name} x{depth}"
         headers: list[tuple[str, str | bytes]] = [("Host", "127.0.0.1"), ("Accept", "*/*")]
         encoded = urllib.parse.quote(query)
@@ -395,7 +768,9 @@ def hostile_text_family(rng: random.Random, n: int) -> list[Probe]:
 
 
 FAMILIES: dict[str, Callable[[random.Random, int], list[Probe]]] = {
-    "http": http_family, "pages": pages_family, "queries": queries_family,
+    "http": http_family,
+    "pages": pages_family,
+    "queries": queries_family,
     "hostile_text": hostile_text_family,
 }
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                  "source", "track", "wbr"})
+VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
 
 
 class Element:
@@ -31,6 +32,7 @@ class Element:
                     parts.append(c)
                 else:
                     walk(c)
+
         walk(self)
         return " ".join("".join(parts).split())
 
@@ -93,5 +95,7 @@ def parse(html: str) -> Element:
 def table_rows(table: Element) -> list[list[str]]:
     """The body rows of a table as the texts of their cells (th and td)."""
     body = table.one("tbody")
-    return [[c.text() for c in row.children if isinstance(c, Element) and c.tag in ("th", "td")]
-            for row in body.all("tr")]
+    return [
+        [c.text() for c in row.children if isinstance(c, Element) and c.tag in ("th", "td")]
+        for row in body.all("tr")
+    ]

@@ -35,8 +35,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"),
-                  env: dict[str, str] | None = None, timeout: float = 120.0) -> Iterator[str]:
+def serve_process(
+    *args: str,
+    command: Sequence[str] = ("-m", "kkb_lod", "serve"),
+    env: dict[str, str] | None = None,
+    timeout: float = 120.0,
+) -> Iterator[str]:
     """Run ``python -m kkb_lod serve ARGS --host 127.0.0.1 --port P``; yield its base URL.
 
     Waits until ``/sparql`` answers (a first build may take a while); if the process dies or
@@ -47,16 +51,22 @@ def serve_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"
 
 
 @contextmanager
-def server_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve"),
-                   env: dict[str, str] | None = None, timeout: float = 120.0
-                   ) -> Iterator[tuple[str, subprocess.Popen]]:
+def server_process(
+    *args: str,
+    command: Sequence[str] = ("-m", "kkb_lod", "serve"),
+    env: dict[str, str] | None = None,
+    timeout: float = 120.0,
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """:func:`serve_process`, yielding the process too (its workers are its children)."""
     port = free_port()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
             [sys.executable, *command, *args, "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": pythonpath(), **(env or {})},
-            stdout=output, stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": pythonpath(), **(env or {})},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(url + "/sparql?query=ASK%7B%7D", process, timeout, output)
@@ -71,8 +81,7 @@ def server_process(*args: str, command: Sequence[str] = ("-m", "kkb_lod", "serve
 
 
 @contextmanager
-def oxigraph_process(*args: str, port: int | None = None, union_default_graph: bool = True
-                     ) -> Iterator[str]:
+def oxigraph_process(*args: str, port: int | None = None, union_default_graph: bool = True) -> Iterator[str]:
     """``oxigraph ARGS --bind 127.0.0.1:PORT --union-default-graph`` (the PyPI package's server;
     the last option left out with ``union_default_graph=False``); yield ``http://127.0.0.1:PORT``."""
     beside = Path(sys.executable).with_name("oxigraph")  # the venv's, when it is not on PATH
@@ -81,9 +90,16 @@ def oxigraph_process(*args: str, port: int | None = None, union_default_graph: b
     port = port or free_port()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
-            [binary, *args, "--bind", f"127.0.0.1:{port}",
-             *(["--union-default-graph"] if union_default_graph else [])],
-            stdout=output, stderr=subprocess.STDOUT)
+            [
+                binary,
+                *args,
+                "--bind",
+                f"127.0.0.1:{port}",
+                *(["--union-default-graph"] if union_default_graph else []),
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(f"{base}/query?query=ASK%7B%7D", process, 30, output)
@@ -104,8 +120,9 @@ def oxigraph(store: Path, port: int) -> Iterator[str]:
 def serve_app(app: Flask) -> Iterator[str]:
     """Serve ``app`` with werkzeug's threaded server on a loopback thread; yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="test-server",
-                              daemon=True)  # a short poll interval makes shutdown quick
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="test-server", daemon=True
+    )  # a short poll interval makes shutdown quick
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -122,8 +139,7 @@ def children(pid: int) -> set[int]:
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and b"multiprocessing" not in (
-                    stat.parent / "cmdline").read_bytes():
+            if int(fields[1]) == pid and b"multiprocessing" not in (stat.parent / "cmdline").read_bytes():
                 found.add(int(stat.parent.name))
         except OSError:  # the process ended meanwhile
             continue

@@ -34,9 +34,14 @@ def tiny(rows: int) -> ox.Store:
     """A store whose queries above answer ``rows`` rows; the literals hold line breaks, tabs and
     JSON's row marks, none of which may count as a row."""
     store = ox.Store()
-    store.extend(ox.Quad(ox.NamedNode(f"urn:x:{i:04d}"), ox.NamedNode("urn:x:p"),
-                         ox.Literal(f'{i} ,{{"a":1}} [{{"b"\n\t', language="en" if i % 2 else None))
-                 for i in range(rows))
+    store.extend(
+        ox.Quad(
+            ox.NamedNode(f"urn:x:{i:04d}"),
+            ox.NamedNode("urn:x:p"),
+            ox.Literal(f'{i} ,{{"a":1}} [{{"b"\n\t', language="en" if i % 2 else None),
+        )
+        for i in range(rows)
+    )
     return store
 
 
@@ -51,8 +56,7 @@ def the_same(answer: _answer.Answer, store: ox.Store, query: str) -> None:
     """``answer`` is the store's own answer to ``query``, rows in order."""
     if query == CONSTRUCT:
         assert answer.kind == "graph"
-        assert {q.triple for q in ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)} == set(
-            store.query(query))
+        assert {q.triple for q in ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)} == set(store.query(query))
         return
     assert answer.kind == "results"
     got = ox.parse_query_results(answer.body, ox.QueryResultsFormat.TSV)
@@ -63,8 +67,7 @@ def the_same(answer: _answer.Answer, store: ox.Store, query: str) -> None:
 
 @pytest.mark.parametrize("limit", [10, FIRST_ROWS, 40])  # below, at and past the rows read first
 @pytest.mark.parametrize("query", [SELECT, CONSTRUCT])
-def test_each_way_answers_up_to_the_limit_and_refuses_one_more(path: None, limit: int,
-                                                               query: str) -> None:
+def test_each_way_answers_up_to_the_limit_and_refuses_one_more(path: None, limit: int, query: str) -> None:
     """Exactly ``limit`` rows are answered whole and in order; ``limit + 1`` (or far more: 159,
     the count a slow query once answered under result_limit=10) are refused."""
     for rows in (limit - 1, limit):
@@ -137,11 +140,10 @@ def test_the_line_writer_stops_one_line_past_its_limit() -> None:
 
 
 @pytest.mark.parametrize("fast_row", [0.0, math.inf])
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv",
-                                    "application/n-triples"])
-def test_the_endpoint_keeps_result_limit_on_each_way(settings: Settings, fast_row: float,
-                                                     accept: str,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv", "application/n-triples"])
+def test_the_endpoint_keeps_result_limit_on_each_way(
+    settings: Settings, fast_row: float, accept: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Through ``/sparql`` with result_limit=10: 10 rows answer 200, 11 answer 422, whichever
     way the answer is written."""
     monkeypatch.setattr(_answer, "FAST_ROW", fast_row)

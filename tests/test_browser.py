@@ -23,8 +23,16 @@ from .server import serve_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +63,12 @@ def page(browser: Browser, site: str) -> Iterator[Page]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-    page.on("request", lambda request: None if request.url.startswith(site) else problems.append(
-        f"external request: {request.url}"))
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(site) else problems.append(f"external request: {request.url}")
+        ),
+    )
     yield page
     context.close()
     assert problems == []
@@ -90,8 +102,7 @@ def test_landing_to_kecamatan_to_village(page: Page, site: str) -> None:
     shoot(page, "village")
 
 
-def test_an_english_browser_gets_english_pages_until_it_chooses(browser: Browser,
-                                                                site: str) -> None:
+def test_an_english_browser_gets_english_pages_until_it_chooses(browser: Browser, site: str) -> None:
     """Without a choice (``?lang=`` and its cookie) the page follows the browser's languages."""
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
@@ -163,8 +174,10 @@ def test_query_editor_runs_an_example_shows_table_and_chart_and_sorts(page: Page
 def test_typing_a_query_and_ctrl_enter_runs_it(page: Page, site: str) -> None:
     page.goto(site + "/sparql?lang=en")
     editor = page.locator("#query")
-    editor.fill("PREFIX kkb: <https://w3id.org/kkb/def#>\n"
-                "SELECT ?village WHERE { ?k a kkb:KKBDesignation ; kkb:village ?village }")
+    editor.fill(
+        "PREFIX kkb: <https://w3id.org/kkb/def#>\n"
+        "SELECT ?village WHERE { ?k a kkb:KKBDesignation ; kkb:village ?village }"
+    )
     assert page.locator(".editor .tok-var").first.inner_text() == "?village"  # redrawn as typed
     editor.press("Control+Enter")
     page.wait_for_selector("table.results")
@@ -240,12 +253,20 @@ def test_keyboard_reaches_the_content_and_the_chart(page: Page, site: str) -> No
     page.wait_for_function("() => location.pathname.startsWith('/id/district/')")
 
 
-AUDITED = ["/", "/?lang=en", "/id/kkb/62.04.06.2020", "/id/district/62.04.06", "/id/regency/62.04",
-           "/sparql?query=SELECT+%3Fs+%3Fn+WHERE+%7B+%3Fs+%3Chttp%3A%2F%2Fwww.w3.org%2F2004%2F02"
-           "%2Fskos%2Fcore%23notation%3E+%3Fn+%7D+LIMIT+5&format=html",
-           "/def", "/catalog"]
-AXE_RULES = {"runOnly": {"type": "tag", "values": [
-    "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+AUDITED = [
+    "/",
+    "/?lang=en",
+    "/id/kkb/62.04.06.2020",
+    "/id/district/62.04.06",
+    "/id/regency/62.04",
+    "/sparql?query=SELECT+%3Fs+%3Fn+WHERE+%7B+%3Fs+%3Chttp%3A%2F%2Fwww.w3.org%2F2004%2F02"
+    "%2Fskos%2Fcore%23notation%3E+%3Fn+%7D+LIMIT+5&format=html",
+    "/def",
+    "/catalog",
+]
+AXE_RULES = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+}
 
 
 @pytest.mark.parametrize("path", AUDITED)
@@ -256,10 +277,10 @@ def test_no_accessibility_violations(page: Page, site: str, path: str) -> None:
     assert results.violations_count == 0, results.generate_snapshot()
 
 
-@pytest.mark.parametrize(("path", "status"), [("/sparql?query=SELEC&format=html", 400),
-                                              ("/id/village/62.04.06.2099", 404)])
-def test_error_pages_are_accessible_too(browser: Browser, site: str, path: str,
-                                        status: int) -> None:
+@pytest.mark.parametrize(
+    ("path", "status"), [("/sparql?query=SELEC&format=html", 400), ("/id/village/62.04.06.2099", 404)]
+)
+def test_error_pages_are_accessible_too(browser: Browser, site: str, path: str, status: int) -> None:
     page = browser.new_page()  # Chromium logs the error status itself: no console check here
     response = page.goto(site + path)
     assert response is not None and response.status == status
@@ -268,8 +289,7 @@ def test_error_pages_are_accessible_too(browser: Browser, site: str, path: str,
     assert results.violations_count == 0, results.generate_snapshot()
 
 
-@pytest.mark.parametrize("path", ["/", "/id/kkb/62.04.06.2020", "/id/district/62.04.06",
-                                  "/sparql", "/def"])
+@pytest.mark.parametrize("path", ["/", "/id/kkb/62.04.06.2020", "/id/district/62.04.06", "/sparql", "/def"])
 def test_readable_on_a_phone(browser: Browser, site: str, path: str) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     page = context.new_page()
@@ -285,8 +305,13 @@ def test_hostile_label_does_not_run(browser: Browser, settings: Settings) -> Non
 
     store = OxigraphStore()
     village = ox.NamedNode("https://w3id.org/kkb/id/village/62.04.06.2020")
-    store.ox.add(ox.Quad(village, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                         ox.Literal("<img src=x onerror=alert(1)><script>alert(2)</script>")))
+    store.ox.add(
+        ox.Quad(
+            village,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            ox.Literal("<img src=x onerror=alert(1)><script>alert(2)</script>"),
+        )
+    )
     dialogs: list[str] = []
     with serve_app(create_app(settings, store, {})) as url:
         page = browser.new_page()
@@ -298,14 +323,27 @@ def test_hostile_label_does_not_run(browser: Browser, settings: Settings) -> Non
 
 
 #: IRIs of other schemes than the web's, each in a result table: none may become a link.
-NOT_WEB = ("javascript:alert(1)", "JavaScript:alert(2)", "vbscript:msgbox(3)",
-           "data:text/html;base64,PHNjcmlwdD5hbGVydCg0KTwvc2NyaXB0Pg==", "file:///etc/passwd",
-           "mailto:a@example.org", "urn:x-y:z")
+NOT_WEB = (
+    "javascript:alert(1)",
+    "JavaScript:alert(2)",
+    "vbscript:msgbox(3)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCg0KTwvc2NyaXB0Pg==",
+    "file:///etc/passwd",
+    "mailto:a@example.org",
+    "urn:x-y:z",
+)
 
 
 def test_query_results_link_only_web_iris(page: Page, site: str) -> None:
-    values = " ".join(f"<{iri}>" for iri in (*NOT_WEB, "http://a.example/x", "HTTPS://b.example/",
-                                              "https://w3id.org/kkb/id/village/62.04.06.2020"))
+    values = " ".join(
+        f"<{iri}>"
+        for iri in (
+            *NOT_WEB,
+            "http://a.example/x",
+            "HTTPS://b.example/",
+            "https://w3id.org/kkb/id/village/62.04.06.2020",
+        )
+    )
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(site + "/sparql?lang=en")
@@ -342,8 +380,9 @@ def province_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-def test_a_province_wide_landing_fits_and_has_no_errors(browser: Browser, province_site: str,
-                                                       width: int) -> None:
+def test_a_province_wide_landing_fits_and_has_no_errors(
+    browser: Browser, province_site: str, width: int
+) -> None:
     """The landing page of a registry over three regencies: figures per regency, the chart per
     regency and the map with the regencies, without sideways scrolling, console errors, external
     requests or accessibility violations, on a desktop and on a phone."""
@@ -380,8 +419,10 @@ def other_origin() -> Iterator[str]:
 
         src = html.escape(parse_qs(environ["QUERY_STRING"]).get("src", [""])[0])
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-        return [f'<!doctype html><title>host</title><iframe id="card" src="{src}" width="360" '
-                'height="220"></iframe>'.encode()]
+        return [
+            f'<!doctype html><title>host</title><iframe id="card" src="{src}" width="360" '
+            'height="220"></iframe>'.encode()
+        ]
 
     server = make_server("127.0.0.1", 0, host, threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
@@ -404,8 +445,7 @@ def framed(browser: Browser, other_origin: str, url: str) -> tuple[Page, list[st
     return page, errors
 
 
-def test_reconcile_preview_renders_in_an_iframe(browser: Browser, site: str,
-                                                other_origin: str) -> None:
+def test_reconcile_preview_renders_in_an_iframe(browser: Browser, site: str, other_origin: str) -> None:
     """A page of another origin frames the preview card: it renders, styled by our own
     stylesheet, under the card's CSP, without a console error."""
     page, errors = framed(browser, other_origin, site + "/reconcile/preview?id=62.04.05.2020")
@@ -441,7 +481,8 @@ def registry_site(built, settings: Settings) -> Iterator[str]:  # noqa: ANN001
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_registry_fields_and_figures_per_year_fit_and_have_no_errors(
-        browser: Browser, registry_site: str, width: int) -> None:
+    browser: Browser, registry_site: str, width: int
+) -> None:
     """A KKB's registry fields and annual records, the chart and tables per year on the landing
     and a kecamatan page, a year's own page: no sideways scrolling, console errors, external
     requests or accessibility violations, on a desktop and on a phone."""
@@ -451,8 +492,12 @@ def test_registry_fields_and_figures_per_year_fit_and_have_no_errors(
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("request", lambda r: None if r.url.startswith(registry_site) else problems.append(r.url))
-    for path in ("/?lang=en", "/id/kkb/62.04.06.2020", "/id/district/62.04.06?lang=en",
-                 "/id/kkb/62.04.06.2020/2024"):
+    for path in (
+        "/?lang=en",
+        "/id/kkb/62.04.06.2020",
+        "/id/district/62.04.06?lang=en",
+        "/id/kkb/62.04.06.2020/2024",
+    ):
         page.goto(registry_site + path)
         if "kkb" not in path or path.endswith("2020"):
             shown = "#annual-records" if path.endswith("2020") else "svg.stacked"

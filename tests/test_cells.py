@@ -10,9 +10,16 @@ import pytest
 from kkb_lod.cells import CellError, classification, full_date, poktan, registry_id, yes_no
 
 
-@pytest.mark.parametrize(("cell", "key"), [
-    ("Dasar", "dasar"), ("BERKEMBANG", "berkembang"), ("mandiri", "mandiri"),
-    (" Berkelanjutan ", "berkelanjutan"), ("Paripurna", "paripurna")])
+@pytest.mark.parametrize(
+    ("cell", "key"),
+    [
+        ("Dasar", "dasar"),
+        ("BERKEMBANG", "berkembang"),
+        ("mandiri", "mandiri"),
+        (" Berkelanjutan ", "berkelanjutan"),
+        ("Paripurna", "paripurna"),
+    ],
+)
 def test_classification_is_read_in_any_case(cell: str, key: str) -> None:
     assert classification(cell) == key
 
@@ -23,9 +30,17 @@ def test_an_unknown_classification_is_refused_naming_the_five(cell: str) -> None
         classification(cell)
 
 
-@pytest.mark.parametrize(("cell", "kinds"), [
-    ("BKB; BKR", ("BKB", "BKR")), ("bkl,uppka", ("BKL", "UPPKA")),
-    ("GenRe", ("PIK-R",)), ("PIK R; PIK-R, pikr", ("PIK-R",)), ("BKB;;BKB;", ("BKB",)), ("", ())])
+@pytest.mark.parametrize(
+    ("cell", "kinds"),
+    [
+        ("BKB; BKR", ("BKB", "BKR")),
+        ("bkl,uppka", ("BKL", "UPPKA")),
+        ("GenRe", ("PIK-R",)),
+        ("PIK R; PIK-R, pikr", ("PIK-R",)),
+        ("BKB;;BKB;", ("BKB",)),
+        ("", ()),
+    ],
+)
 def test_poktan_lists_with_their_aliases(cell: str, kinds: tuple[str, ...]) -> None:
     assert poktan(cell) == kinds
 
@@ -35,8 +50,9 @@ def test_an_unknown_poktan_is_named() -> None:
         poktan("BKB; Posyandu")
 
 
-@pytest.mark.parametrize(("cell", "answer"), [
-    ("Ya", True), ("yes", True), ("TIDAK", False), ("No", False), ("", None)])
+@pytest.mark.parametrize(
+    ("cell", "answer"), [("Ya", True), ("yes", True), ("TIDAK", False), ("No", False), ("", None)]
+)
 def test_yes_no(cell: str, answer: bool | None) -> None:
     assert yes_no(cell) is answer
 

@@ -47,8 +47,7 @@ def test_build_and_validate(tmp_path: Path) -> None:
 def test_bad_input_names_file_row_and_column(data_copy: Path, tmp_path: Path) -> None:
     kkb = data_copy / "registry" / "kkb.csv"
     kkb.write_text(kkb.read_text(encoding="utf-8").replace("62.04.01.1003,", "62.04.01.1099,"))
-    result = CliRunner().invoke(cli, ["build", "--data", str(data_copy),
-                                      "--out", str(tmp_path / "b")])
+    result = CliRunner().invoke(cli, ["build", "--data", str(data_copy), "--out", str(tmp_path / "b")])
     assert result.exit_code == EXIT_INPUT
     assert "registry/kkb.csv, row 2, column village_code" in result.output
     assert not (tmp_path / "b" / "current").exists()
@@ -61,13 +60,15 @@ def test_bad_setting_fails_fast(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_python_dash_m() -> None:
-    done = subprocess.run([sys.executable, "-m", "kkb_lod", "--help"], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "kkb_lod", "--help"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0 and "build" in done.stdout
 
 
-def test_serve_says_what_the_memory_store_costs(settings: Settings, capsys: pytest.CaptureFixture,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_says_what_the_memory_store_costs(
+    settings: Settings, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``serve`` tells the memory each worker's copy of the store takes, and warns when the
     copies of all workers exceed the memory available; nothing for the on-disk store."""
     quads = json.loads((settings.build_dir / "current" / "manifest.json").read_text())["quads"]
@@ -85,11 +86,18 @@ def test_serve_says_what_the_memory_store_costs(settings: Settings, capsys: pyte
 
 
 def test_serving_a_release_without_its_disk_store_says_what_to_do(
-        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     settings = Settings(data_dir=DATA, build_dir=tmp_path / "b", build_store="none")
     runner = CliRunner()
-    assert runner.invoke(cli, ["build", "--data", str(DATA), "--out", str(settings.build_dir)],
-                         env={"KKB_BUILD_STORE": "none"}).exit_code == 0
+    assert (
+        runner.invoke(
+            cli,
+            ["build", "--data", str(DATA), "--out", str(settings.build_dir)],
+            env={"KKB_BUILD_STORE": "none"},
+        ).exit_code
+        == 0
+    )
     with pytest.raises(SystemExit) as stopped:
         cli_module._prepare_to_serve(replace(settings, store="disk"))
     said = capsys.readouterr().err
@@ -114,18 +122,22 @@ def served(built: BuildResult, tmp_path: Path) -> Path:
 def _small_files(limit: int) -> Callable[[], None]:
     """For a child process: files may grow to ``limit`` bytes, then writes fail with EFBIG (as on
     a full disk) instead of the SIGXFSZ that would kill it."""
+
     def apply() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     return apply
 
 
 def _only_for(tool: str, limit: int, call: Callable[..., Any]) -> Callable[..., Any]:
     """``call`` (subprocess.run or Popen) with file sizes limited for ``tool``'s processes only."""
+
     def limited(args: list[str], **kwargs: Any) -> Any:
         if args[0] == tool:
             kwargs["preexec_fn"] = _small_files(limit)
         return call(args, **kwargs)
+
     return limited
 
 
@@ -138,8 +150,11 @@ def _fail_at(stage: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
     if stage == "partial release folder":
         mkdir = Path.mkdir
-        monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: no_space() if self.name.endswith(
-            ".partial") else mkdir(self, *a, **k))
+        monkeypatch.setattr(
+            Path,
+            "mkdir",
+            lambda self, *a, **k: no_space() if self.name.endswith(".partial") else mkdir(self, *a, **k),
+        )
     elif stage == "sort (real, GNU sort)":
         monkeypatch.setattr(subprocess, "run", _only_for("sort", 4096, subprocess.run))
         return "sort failed: sort: write failed"
@@ -152,8 +167,11 @@ def _fail_at(stage: str, monkeypatch: pytest.MonkeyPatch) -> str:
         return "File too large"
     elif stage == "manifest":
         write_text = Path.write_text
-        monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: no_space() if (
-            self.name == "manifest.json") else write_text(self, *a, **k))
+        monkeypatch.setattr(
+            Path,
+            "write_text",
+            lambda self, *a, **k: no_space() if (self.name == "manifest.json") else write_text(self, *a, **k),
+        )
     elif stage == "swap":
         monkeypatch.setattr(os, "symlink", no_space)
     return "No space left on device"
@@ -174,10 +192,21 @@ def _one_error_line(output: str, says: str) -> None:
     assert "Traceback" not in output
 
 
-@pytest.mark.parametrize("stage", ["partial release folder", "sort (real, GNU sort)", "store load",
-                                   "dumps", "gzip (real)", "manifest", "swap"])
+@pytest.mark.parametrize(
+    "stage",
+    [
+        "partial release folder",
+        "sort (real, GNU sort)",
+        "store load",
+        "dumps",
+        "gzip (real)",
+        "manifest",
+        "swap",
+    ],
+)
 def test_a_full_disk_ends_the_build_with_one_line(
-        stage: str, served: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stage: str, served: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = current_release(served)
     dump = (before / "dumps" / "kkb.nt").read_bytes()
     says = _fail_at(stage, monkeypatch)
@@ -192,9 +221,14 @@ def test_a_full_disk_for_real_while_mapping(served: Path) -> None:
     first write past it, as a full disk would refuse it (ENOSPC)."""
     before = current_release(served)
     dump = (before / "dumps" / "kkb.nt").read_bytes()
-    done = subprocess.run([sys.executable, "-m", "kkb_lod", "build", "--data", str(DATA),
-                           "--out", str(served)], capture_output=True, text=True, check=False,
-                          preexec_fn=_small_files(64 * 1024), timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "kkb_lod", "build", "--data", str(DATA), "--out", str(served)],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=_small_files(64 * 1024),
+        timeout=300,
+    )
     assert done.returncode == 1, done.stderr
     _one_error_line(done.stderr, "File too large")
     _assert_kept(served, before, dump)
@@ -222,12 +256,17 @@ def test_a_read_only_build_folder_ends_the_build_with_one_line(read_only: Path) 
     while it still reads what root owns (the checkout, the venv) as their owner."""
     before = current_release(read_only)
     dump = (before / "dumps" / "kkb.nt").read_bytes()
-    command = [sys.executable, "-m", "kkb_lod", "build", "--data", str(DATA), "--out",
-               str(read_only)]
+    command = [sys.executable, "-m", "kkb_lod", "build", "--data", str(DATA), "--out", str(read_only)]
     if os.geteuid() == 0:
         command = ["setpriv", "--bounding-set=-all", "--inh-caps=-all", "--", *command]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     assert done.returncode == 1, done.stderr
     _one_error_line(done.stderr, "Permission denied")
     _assert_kept(read_only, before, dump)
@@ -237,23 +276,23 @@ def test_validate_and_link_say_in_one_line_what_they_could_not_write(tmp_path: P
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     runner = CliRunner()
-    result = runner.invoke(cli, ["validate", "--data", str(DATA), "--report",
-                                 str(blocked / "report.ttl")])
+    result = runner.invoke(cli, ["validate", "--data", str(DATA), "--report", str(blocked / "report.ttl")])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert [line for line in result.output.splitlines() if line.startswith("Error:")] == [
-        f"Error: Not a directory: {blocked / 'report.ttl'}; the report was not written"]
+        f"Error: Not a directory: {blocked / 'report.ttl'}; the report was not written"
+    ]
     (tmp_path / "build").mkdir()
     (tmp_path / "build" / "links").write_text("a file where the review folder goes")
     result = runner.invoke(cli, ["link", "--data", str(DATA), "--out", str(tmp_path / "build")])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert [line for line in result.output.splitlines() if line.startswith("Error:")] == [
-        f"Error: File exists: {tmp_path / 'build' / 'links'}; the review is incomplete"]
+        f"Error: File exists: {tmp_path / 'build' / 'links'}; the review is incomplete"
+    ]
 
 
 def test_link_names_a_bad_override(data_copy: Path, tmp_path: Path) -> None:
     overrides = data_copy / "links" / "overrides.csv"
-    overrides.write_text(overrides.read_text(encoding="utf-8") + "62.04,Q14391,maybe,\n",
-                         encoding="utf-8")
+    overrides.write_text(overrides.read_text(encoding="utf-8") + "62.04,Q14391,maybe,\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["link", "--data", str(data_copy), "--out", str(tmp_path)])
     assert result.exit_code == EXIT_INPUT, result.output
     assert "error: links/overrides.csv, row 2, column decision: must be one of" in result.output

@@ -32,16 +32,19 @@ def test_layers_in_order(tmp_path: Path) -> None:
     assert (settings.port, settings.base_iri, settings.store) == (7100, "http://option.test/", "disk")
 
 
-@pytest.mark.parametrize(("environ", "named"), [
-    ({"KKB_PORT": "many"}, "KKB_PORT"),
-    ({"KKB_PORT": "70000"}, "KKB_PORT"),
-    ({"KKB_BASE_IRI": "https://no-slash.test"}, "KKB_BASE_IRI"),
-    ({"KKB_STORE": "cloud"}, "KKB_STORE"),
-    ({"KKB_VALIDATION_STORE": "cloud"}, "KKB_VALIDATION_STORE"),
-    ({"KKB_BUILD_STORE": "memory"}, "KKB_BUILD_STORE"),
-    ({"KKB_QUERY_TIMEOUT": "-1"}, "query_timeout"),
-    ({"KKB_CONFIG": "/nonexistent/kkb.toml"}, "KKB_CONFIG"),
-])
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"KKB_PORT": "many"}, "KKB_PORT"),
+        ({"KKB_PORT": "70000"}, "KKB_PORT"),
+        ({"KKB_BASE_IRI": "https://no-slash.test"}, "KKB_BASE_IRI"),
+        ({"KKB_STORE": "cloud"}, "KKB_STORE"),
+        ({"KKB_VALIDATION_STORE": "cloud"}, "KKB_VALIDATION_STORE"),
+        ({"KKB_BUILD_STORE": "memory"}, "KKB_BUILD_STORE"),
+        ({"KKB_QUERY_TIMEOUT": "-1"}, "query_timeout"),
+        ({"KKB_CONFIG": "/nonexistent/kkb.toml"}, "KKB_CONFIG"),
+    ],
+)
 def test_bad_values_name_the_setting(environ: dict[str, str], named: str) -> None:
     with pytest.raises(SettingsError, match=named):
         load_settings(environ=environ)
@@ -61,20 +64,32 @@ def test_every_setting_has_help() -> None:
         assert env == "KKB_" + name.upper() and len(help_text) > 15
 
 
-@pytest.mark.parametrize(("area", "codes"), [
-    ("", ()), ("62.04", ("62.04",)), (" 62.04 , 63 ,62.04", ("62.04", "63")), ("all", ("all",)),
-])
+@pytest.mark.parametrize(
+    ("area", "codes"),
+    [
+        ("", ()),
+        ("62.04", ("62.04",)),
+        (" 62.04 , 63 ,62.04", ("62.04", "63")),
+        ("all", ("all",)),
+    ],
+)
 def test_area_codes(area: str, codes: tuple[str, ...]) -> None:
     assert load_settings(environ={"KKB_AREA": area}).area_codes == codes
 
 
-@pytest.mark.parametrize(("area", "said"), [
-    ("62.99", "'62.99' is not a province or regency/city code"),
-    ("62.04.06", "62.04.06 ({62.04.06}) is a kecamatan; an area is a whole regency/city or "
-                 "province: give its regency/city 62.04 ({62.04})"),
-    ("62.04.06.2020", "62.04.06.2020 ({62.04.06.2020}) is a desa/kelurahan"),
-    ("all, 62", "'all' is the whole country; give it alone"),
-])
+@pytest.mark.parametrize(
+    ("area", "said"),
+    [
+        ("62.99", "'62.99' is not a province or regency/city code"),
+        (
+            "62.04.06",
+            "62.04.06 ({62.04.06}) is a kecamatan; an area is a whole regency/city or "
+            "province: give its regency/city 62.04 ({62.04})",
+        ),
+        ("62.04.06.2020", "62.04.06.2020 ({62.04.06.2020}) is a desa/kelurahan"),
+        ("all, 62", "'all' is the whole country; give it alone"),
+    ],
+)
 def test_a_bad_area_is_named(area: str, said: str) -> None:
     with pytest.raises(SettingsError, match="KKB_AREA") as caught:
         load_settings(environ={"KKB_AREA": area})
@@ -90,7 +105,8 @@ def test_an_area_written_as_a_number_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_settings_file_is_found_and_its_paths_are_its_own(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "reg"
     folder.mkdir()
     (folder / "kkb-lod.toml").write_text('data_dir = "."\nbuild_dir = "out"\nport = 7001\n')
@@ -99,7 +115,10 @@ def test_the_settings_file_is_found_and_its_paths_are_its_own(
     monkeypatch.chdir(folder)  # ./kkb-lod.toml, when nothing else is named
     found = load_settings(environ={})
     assert (found.port, found.data_dir.resolve(), found.build_dir.resolve()) == (
-        7001, folder.resolve(), (folder / "out").resolve())
+        7001,
+        folder.resolve(),
+        (folder / "out").resolve(),
+    )
     assert load_settings(environ={"KKB_CONFIG": str(other)}).port == 7002  # KKB_CONFIG wins
     chosen = load_settings(environ={"KKB_CONFIG": str(other)}, config=folder / "kkb-lod.toml")
     assert chosen.port == 7001  # and --config over it
@@ -115,8 +134,11 @@ def test_settings_follow_the_base_the_release_was_built_with() -> None:
     assert for_release(Settings(), built).base_iri == "http://example.test/kkb/"
     same = Settings(base_iri="http://example.test/kkb/")
     assert for_release(same, built) is same
-    with pytest.raises(SettingsError, match=r"is http://other\.test/, but the release R was built "
-                                            r"with base_iri http://example\.test/kkb/"):
+    with pytest.raises(
+        SettingsError,
+        match=r"is http://other\.test/, but the release R was built "
+        r"with base_iri http://example\.test/kkb/",
+    ):
         for_release(Settings(base_iri="http://other.test/"), built)
     assert for_release(Settings(), {"id": "old"}).base_iri == DEFAULT_BASE_IRI
 
@@ -126,8 +148,11 @@ def test_a_release_built_under_a_base_is_served_under_it(tmp_path: Path) -> None
     pages answer (they were 404 under the default base), the data says the release's base; the
     app is refused when told another base."""
     base = "http://data.example.test/kkb/"
-    done = CliRunner().invoke(cli, ["build", "--data", str(DATA), "--out", str(tmp_path),
-                                    "--base-iri", base], catch_exceptions=False)
+    done = CliRunner().invoke(
+        cli,
+        ["build", "--data", str(DATA), "--out", str(tmp_path), "--base-iri", base],
+        catch_exceptions=False,
+    )
     assert done.exit_code == 0, done.output
     assert read_manifest(current_release(tmp_path))["base_iri"] == base
     app = create_app(Settings(build_dir=tmp_path))

@@ -40,10 +40,16 @@ EXPECTED_TESTS = 34  # tests/conformance/README.md
 #: Tests our endpoint does not pass, and why. Each is run and must still fail.
 KNOWN_DEVIATIONS: dict[str, str] = {}
 
-RESULT_TYPES = {"boolean": ("application/sparql-results+json", "application/sparql-results+xml"),
-                "tabular": ("application/sparql-results+json", "application/sparql-results+xml",
-                            "text/csv", "text/tab-separated-values"),
-                "RDF": ("application/rdf+xml", "text/turtle", "application/n-triples")}
+RESULT_TYPES = {
+    "boolean": ("application/sparql-results+json", "application/sparql-results+xml"),
+    "tabular": (
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ),
+    "RDF": ("application/rdf+xml", "text/turtle", "application/n-triples"),
+}
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,11 @@ class Request:
     @property
     def is_update(self) -> bool:
         media_type = self.headers.get("content-type", "")
-        return (media_type.startswith("application/sparql-update")
-                or (self.body or b"").startswith(b"update=") or "update=" in self.path)
+        return (
+            media_type.startswith("application/sparql-update")
+            or (self.body or b"").startswith(b"update=")
+            or "update=" in self.path
+        )
 
 
 @dataclass(frozen=True)
@@ -90,20 +99,29 @@ def read_manifest() -> list[ProtocolTest]:
             header_list = graph.value(node, HT.headers)
             for header in Collection(graph, header_list) if header_list is not None else ():
                 headers[str(graph.value(header, HT.fieldName)).lower()] = str(
-                    graph.value(header, HT.fieldValue))
+                    graph.value(header, HT.fieldValue)
+                )
             response = graph.value(node, HT.resp)
             boolean = graph.value(response, MF.expectedBoolean)
             result = graph.value(response, MF.expectedFormat)
-            requests.append(Request(
-                str(graph.value(node, HT.methodName)), str(graph.value(node, HT.absolutePath)),
-                headers, body,
-                frozenset(int(str(s)[-3]) for s in graph.objects(response, MF.expectedStatus)),
-                None if boolean is None else bool(boolean.toPython()),
-                None if result is None else str(result)))
-        graphs = {str(graph.value(d, RDFS.label)): SUITE / Path(str(graph.value(d, UT.graph))).name
-                  for d in graph.objects(entry, UT.graphData)}
-        tests.append(ProtocolTest(str(entry).split("#")[-1], str(graph.value(entry, MF.name)),
-                                  tuple(requests), graphs))
+            requests.append(
+                Request(
+                    str(graph.value(node, HT.methodName)),
+                    str(graph.value(node, HT.absolutePath)),
+                    headers,
+                    body,
+                    frozenset(int(str(s)[-3]) for s in graph.objects(response, MF.expectedStatus)),
+                    None if boolean is None else bool(boolean.toPython()),
+                    None if result is None else str(result),
+                )
+            )
+        graphs = {
+            str(graph.value(d, RDFS.label)): SUITE / Path(str(graph.value(d, UT.graph))).name
+            for d in graph.objects(entry, UT.graphData)
+        }
+        tests.append(
+            ProtocolTest(str(entry).split("#")[-1], str(graph.value(entry, MF.name)), tuple(requests), graphs)
+        )
     return tests
 
 
@@ -213,8 +231,11 @@ SD_SHAPES = """
 def service_description(plain_settings: Settings) -> Iterator[tuple[str, str, bytes]]:
     store = OxigraphStore()
     for number in (1, 2, 3):
-        store.ox.load(path=str(SUITE / f"data{number}.nt"), format=ox.RdfFormat.N_TRIPLES,
-                      to_graph=ox.NamedNode(f"http://kasei.us/2009/09/sparql/data/data{number}.rdf"))
+        store.ox.load(
+            path=str(SUITE / f"data{number}.nt"),
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(f"http://kasei.us/2009/09/sparql/data/data{number}.rdf"),
+        )
     with serve_app(create_app(plain_settings, store)) as base:
         status, media_type, body = send(base, Request("GET", "/sparql", {}, None, frozenset({2})))
         assert status == 200
@@ -237,8 +258,7 @@ def test_sd_has_endpoint_triple(service_description: tuple[str, str, bytes]) -> 
 def test_sd_conforms_to_schema(service_description: tuple[str, str, bytes]) -> None:
     _, media_type, body = service_description
     graph = Graph().parse(data=body, format=media_type.split(";")[0])
-    conforms, _, report = validate(graph, shacl_graph=Graph().parse(data=SD_SHAPES,
-                                                                    format="turtle"))
+    conforms, _, report = validate(graph, shacl_graph=Graph().parse(data=SD_SHAPES, format="turtle"))
     assert conforms, report
     names = {str(n) for n in graph.objects(None, SD.name)}
     assert names == {f"http://kasei.us/2009/09/sparql/data/data{n}.rdf" for n in (1, 2, 3)}

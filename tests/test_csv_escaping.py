@@ -29,7 +29,7 @@ CELLS = [
     (f'"-1\\n=cmd"^^<{XSD}integer>', "'-1\n=cmd"),  # a number, then a line that is a formula
     (f'"-1 "^^<{XSD}integer>', "'-1 "),
     (f'"-"^^<{XSD}integer>', "'-"),
-    ('"=HYPERLINK(\\"http://example.org\\")"', "'=HYPERLINK(\"http://example.org\")"),
+    ('"=HYPERLINK(\\"http://example.org\\")"', '\'=HYPERLINK("http://example.org")'),
     ('"+1"', "'+1"),  # a string, not a number
     ('"-5"@en', "'-5"),
     ('"@SUM(A1)"', "'@SUM(A1)"),
@@ -40,9 +40,13 @@ CELLS = [
 ]
 #: Numbers of a numeric type that start with a sign: (SPARQL term, value). The store writes them
 #: in canonical form; they must stay numbers (no apostrophe).
-NUMBERS = [(f'"-5"^^<{XSD}integer>', -5), (f'"-1.5e3"^^<{XSD}double>', -1500),
-           (f'"-.5"^^<{XSD}decimal>', -0.5), (f'"-2E-3"^^<{XSD}float>', -0.002),
-           (f'"-7"^^<{XSD}short>', -7)]
+NUMBERS = [
+    (f'"-5"^^<{XSD}integer>', -5),
+    (f'"-1.5e3"^^<{XSD}double>', -1500),
+    (f'"-.5"^^<{XSD}decimal>', -0.5),
+    (f'"-2E-3"^^<{XSD}float>', -0.002),
+    (f'"-7"^^<{XSD}short>', -7),
+]
 
 
 def csv_cells(client: FlaskClient, terms: list[str], accept: str = "text/csv") -> list[str]:
@@ -68,18 +72,18 @@ def test_signed_numbers_stay_numbers(client: FlaskClient, term: str, value: floa
 def test_tsv_cells_are_safe_in_a_spreadsheet(client: FlaskClient) -> None:
     """TSV writes terms in Turtle syntax: the escaped lexical form is inside the quotes, a plain
     number is written bare."""
-    query = ("SELECT ?x WHERE { VALUES ?x { " + " ".join(t for t, _ in CELLS) + " } }")
-    response = client.get("/sparql", query_string={"query": query},
-                          headers={"Accept": "text/tab-separated-values"})
+    query = "SELECT ?x WHERE { VALUES ?x { " + " ".join(t for t, _ in CELLS) + " } }"
+    response = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": "text/tab-separated-values"}
+    )
     assert response.status_code == 200
     got = ox.parse_query_results(response.data, ox.QueryResultsFormat.TSV)
     assert [row["x"].value for row in got] == [cell for _, cell in CELLS]
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json",
-                                    "application/sparql-results+xml"])
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml"])
 def test_json_and_xml_answers_are_never_changed(client: FlaskClient, accept: str) -> None:
-    query = ("SELECT ?x WHERE { VALUES ?x { " + " ".join(t for t, _ in CELLS) + " } }")
+    query = "SELECT ?x WHERE { VALUES ?x { " + " ".join(t for t, _ in CELLS) + " } }"
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
     assert response.status_code == 200
     got = ox.parse_query_results(response.data, ox.QueryResultsFormat.from_media_type(accept))
@@ -118,8 +122,15 @@ def test_without_formulas_csv_and_tsv_are_the_stores_own(client: FlaskClient, ac
     assert response.data == ox.Store().query(query).serialize(format=fmt)
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv",
-                                    "text/tab-separated-values", "application/sparql-results+xml"])
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/sparql-results+json",
+        "text/csv",
+        "text/tab-separated-values",
+        "application/sparql-results+xml",
+    ],
+)
 def test_ask_answers_are_the_stores_own(client: FlaskClient, accept: str) -> None:
     """An ASK answer in each results format is what the store's writer makes (JSON: ``head``
     and ``boolean``, as SPARQL 1.1 Query Results JSON requires)."""
@@ -150,28 +161,35 @@ def test_each_kind_of_term_as_a_cell() -> None:
     assert answer is not None
     columns, rows = cells(answer, CELL_BASE)
     assert columns == ["ours", "other", "known", "lang", "typed", "plain", "triple", "none"]
-    assert rows == [[
-        Cell(CELL_BASE + "id/village/62.04.06.2020", "/id/village/62.04.06.2020"),
-        Cell("http://example.org/a-b", "http://example.org/a-b"),
-        Cell("kkb:District", "/def#District"),
-        Cell("Kalahien", note="@id"),
-        Cell("7", note="xsd:integer"),
-        Cell("teks"),
-        Cell("<< kkb:District http://example.org/p x >>"),
-        None,
-    ]]
+    assert rows == [
+        [
+            Cell(CELL_BASE + "id/village/62.04.06.2020", "/id/village/62.04.06.2020"),
+            Cell("http://example.org/a-b", "http://example.org/a-b"),
+            Cell("kkb:District", "/def#District"),
+            Cell("Kalahien", note="@id"),
+            Cell("7", note="xsd:integer"),
+            Cell("teks"),
+            Cell("<< kkb:District http://example.org/p x >>"),
+            None,
+        ]
+    ]
 
 
 def test_blank_nodes_booleans_and_graphs_as_cells() -> None:
     store = ox.Store()
     store.add(ox.Quad(ox.BlankNode("b1"), ox.NamedNode(CELL_BASE + "def#p"), ox.Literal("v")))
-    columns, rows = cells(written(store.query("SELECT ?s WHERE { ?s ?p ?o }"), 10,
-                                  threading.Event()), CELL_BASE)
+    columns, rows = cells(
+        written(store.query("SELECT ?s WHERE { ?s ?p ?o }"), 10, threading.Event()), CELL_BASE
+    )
     assert columns == ["s"] and rows[0][0].text.startswith("_:") and rows[0][0].href is None
     assert cells(written(store.query("ASK {}"), 10, threading.Event()), CELL_BASE) == (
-        ["boolean"], [[Cell("true")]])
+        ["boolean"],
+        [[Cell("true")]],
+    )
     assert cells(written(store.query("ASK { ?s <urn:x> ?o }"), 10, threading.Event()), CELL_BASE) == (
-        ["boolean"], [[Cell("false")]])
+        ["boolean"],
+        [[Cell("false")]],
+    )
     graph = written(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), 10, threading.Event())
     columns, rows = cells(graph, CELL_BASE)
     assert columns == ["subject", "predicate", "object"]
@@ -196,10 +214,11 @@ def test_the_query_page_links_our_iris_to_this_server(client: FlaskClient) -> No
 
 
 def test_graph_answers_in_turtle_read_with_our_prefixes(client: FlaskClient) -> None:
-    query = ("PREFIX kkb: <https://w3id.org/kkb/def#> "
-             "CONSTRUCT { ?k a kkb:KKBDesignation } WHERE { ?k a kkb:KKBDesignation } LIMIT 2")
-    response = client.get("/sparql", query_string={"query": query},
-                          headers={"Accept": "text/turtle"})
+    query = (
+        "PREFIX kkb: <https://w3id.org/kkb/def#> "
+        "CONSTRUCT { ?k a kkb:KKBDesignation } WHERE { ?k a kkb:KKBDesignation } LIMIT 2"
+    )
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "@prefix kkb: <https://w3id.org/kkb/def#> ." in text and "kkb:KKBDesignation" in text

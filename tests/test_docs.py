@@ -11,8 +11,9 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 
 def test_every_setting_is_documented() -> None:
-    missing = [(name, env) for name, env, _, _ in describe()
-               if f"`{name}`" not in README or f"`{env}`" not in README]
+    missing = [
+        (name, env) for name, env, _, _ in describe() if f"`{name}`" not in README or f"`{env}`" not in README
+    ]
     assert not missing, f"README lacks settings: {missing}"
 
 

@@ -71,12 +71,18 @@ class Answer:
         return self.headers["X-Cache-Status"]
 
 
-def ask(url: str, path: str, headers: dict[str, str] | None = None, body: bytes | None = None,
-        source: str = "127.0.0.1") -> Answer:
+def ask(
+    url: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    source: str = "127.0.0.1",
+) -> Answer:
     """One request on a new connection from the loopback address ``source``; the answer."""
     where = urllib.parse.urlparse(url)
-    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=60,
-                                            source_address=(source, 0))
+    connection = http.client.HTTPConnection(
+        where.hostname, where.port, timeout=60, source_address=(source, 0)
+    )
     try:
         method = "POST" if body is not None else "GET"
         sent = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
@@ -94,8 +100,11 @@ def sparql(query: str) -> str:
 def reached(app: str) -> int:
     """Requests the app server has answered, but for its ops endpoints (/metrics itself)."""
     text = ask(app, "/metrics").body.decode()
-    return sum(int(n) for family, n in re.findall(
-        r'^kkb_requests_total\{family="([^"]*)".*\} (\d+)$', text, re.M) if family != "ops")
+    return sum(
+        int(n)
+        for family, n in re.findall(r'^kkb_requests_total\{family="([^"]*)".*\} (\d+)$', text, re.M)
+        if family != "ops"
+    )
 
 
 @dataclass
@@ -106,18 +115,31 @@ class Front:
     root: Path
 
     def command(self, *args: str) -> list[str]:
-        return [NGINX, "-p", f"{self.root}/", "-c", str(self.root / "nginx.conf"),
-                "-e", str(self.root / "error.log"), *args]
+        return [
+            NGINX,
+            "-p",
+            f"{self.root}/",
+            "-c",
+            str(self.root / "nginx.conf"),
+            "-e",
+            str(self.root / "error.log"),
+            *args,
+        ]
 
-    def swap(self, release: str, *apps: str, wait: int = 120, reload: bool = True
-             ) -> subprocess.CompletedProcess:
+    def swap(
+        self, release: str, *apps: str, wait: int = 120, reload: bool = True
+    ) -> subprocess.CompletedProcess:
         """``deploy/swap-release.sh RELEASE APP…`` against this nginx (before it runs: not
         ``reload``)."""
-        env = {**os.environ, "KKB_NGINX_RELEASE_CONF": str(self.root / "release.conf"),
-               "KKB_NGINX_RELOAD": " ".join(self.command("-s", "reload")) if reload else "true",
-               "KKB_SWAP_WAIT": str(wait)}
-        return subprocess.run(["sh", str(SWAP), release, *apps], env=env, capture_output=True,
-                              text=True, timeout=wait + 60)
+        env = {
+            **os.environ,
+            "KKB_NGINX_RELEASE_CONF": str(self.root / "release.conf"),
+            "KKB_NGINX_RELOAD": " ".join(self.command("-s", "reload")) if reload else "true",
+            "KKB_SWAP_WAIT": str(wait),
+        }
+        return subprocess.run(
+            ["sh", str(SWAP), release, *apps], env=env, capture_output=True, text=True, timeout=wait + 60
+        )
 
 
 def served(settings: Settings) -> str:
@@ -136,11 +158,13 @@ def nginx(root: Path, apps: list[str], release: str) -> Iterator[Front]:
     root.mkdir(parents=True, exist_ok=True)
     port = free_port()
     site = SITE.read_text(encoding="utf-8")
-    for placeholder, value in (("@LISTEN@", f"127.0.0.1:{port}"), ("@SERVER_NAME@", "localhost"),
-                               ("@CACHE_DIR@", str(root / "cache")),
-                               ("@RELEASE_CONF@", str(root / "release.conf")),
-                               ("@SERVERS@", " ".join(f"server {urllib.parse.urlparse(a).netloc};"
-                                                      for a in apps))):
+    for placeholder, value in (
+        ("@LISTEN@", f"127.0.0.1:{port}"),
+        ("@SERVER_NAME@", "localhost"),
+        ("@CACHE_DIR@", str(root / "cache")),
+        ("@RELEASE_CONF@", str(root / "release.conf")),
+        ("@SERVERS@", " ".join(f"server {urllib.parse.urlparse(a).netloc};" for a in apps)),
+    ):
         assert placeholder in site
         site = site.replace(placeholder, value)
     (root / "kkb-lod.conf").write_text(site, encoding="utf-8")
@@ -148,9 +172,11 @@ def nginx(root: Path, apps: list[str], release: str) -> Iterator[Front]:
     front = Front(f"http://127.0.0.1:{port}", root)
     first = front.swap(release, reload=False)  # the file nginx starts with
     assert first.returncode == 0, first.stderr
-    process = subprocess.Popen(front.command("-g", "daemon off;"), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        front.command("-g", "daemon off;"), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
     try:
+
         def up() -> bool:
             assert process.poll() is None, (root / "error.log").read_text()
             try:
@@ -180,8 +206,10 @@ def app_server(build_dir: Path, **env: str) -> Iterator[tuple[str, subprocess.Po
 @pytest.fixture(scope="module")
 def stack(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(nginx URL, app URL) over the session build."""
-    with app_server(settings.build_dir) as (app, _), \
-            nginx(tmp_path_factory.mktemp("nginx"), [app], served(settings)) as front:
+    with (
+        app_server(settings.build_dir) as (app, _),
+        nginx(tmp_path_factory.mktemp("nginx"), [app], served(settings)) as front,
+    ):
         yield front.url, app
 
 
@@ -203,8 +231,11 @@ def test_a_repeated_page_comes_from_the_cache(stack: tuple[str, str]) -> None:
 def test_the_cache_keeps_formats_and_languages_apart(stack: tuple[str, str]) -> None:
     front, app = stack
     path = "/id/village/62.04.06.2020"
-    variants = {"html": {"Accept": "text/html"}, "turtle": {"Accept": "text/turtle"},
-                "english": {"Accept": "text/html", "Cookie": "kkb_lang=en"}}
+    variants = {
+        "html": {"Accept": "text/html"},
+        "turtle": {"Accept": "text/turtle"},
+        "english": {"Accept": "text/html", "Cookie": "kkb_lang=en"},
+    }
     first = {name: ask(front, path, headers) for name, headers in variants.items()}
     assert {a.cache for a in first.values()} == {"MISS"}  # each its own entry
     assert first["turtle"].headers["Content-Type"].startswith("text/turtle")
@@ -251,10 +282,10 @@ def test_conditional_requests_get_304(stack: tuple[str, str]) -> None:
 def test_errors_reach_the_client_and_are_not_cached(stack: tuple[str, str]) -> None:
     front, app = stack
     for path, accept, status, said in (
-            (sparql("SELECT ?x WHERE {"), "application/sparql-results+json", 400,
-             b"Query syntax error"),
-            ("/id/kkb/99.99.99.9999", "text/html", 404, b"404"),
-            ("/no/such/page", "text/plain", 404, b"404")):
+        (sparql("SELECT ?x WHERE {"), "application/sparql-results+json", 400, b"Query syntax error"),
+        ("/id/kkb/99.99.99.9999", "text/html", 404, b"404"),
+        ("/no/such/page", "text/plain", 404, b"404"),
+    ):
         before = reached(app)
         for _ in range(2):
             answer = ask(front, path, {"Accept": accept})
@@ -264,8 +295,7 @@ def test_errors_reach_the_client_and_are_not_cached(stack: tuple[str, str]) -> N
         assert reached(app) == before + 2  # both reached the app
 
 
-def test_dumps_pass_through_the_cache_untouched(stack: tuple[str, str], settings: Settings
-                                                ) -> None:
+def test_dumps_pass_through_the_cache_untouched(stack: tuple[str, str], settings: Settings) -> None:
     front, app = stack
     current = settings.build_dir / "current"
     dump = (current / "dumps" / "kkb.nt").read_bytes()
@@ -288,21 +318,25 @@ def test_the_app_is_told_who_asked_and_where(stack: tuple[str, str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def limited(settings: Settings, tmp_path_factory: pytest.TempPathFactory
-            ) -> Iterator[tuple[str, str]]:
+def limited(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(nginx URL, app URL): an app with a rate limit, a short time limit and max-age."""
-    env = {"KKB_RATE_LIMIT": "12", "KKB_QUERY_TIMEOUT": "0.5", "KKB_QUERY_HARD_LIMIT": "3",
-           "KKB_CACHE_MAX_AGE": "1"}
-    with app_server(settings.build_dir, **env) as (app, _), \
-            nginx(tmp_path_factory.mktemp("nginx"), [app], served(settings)) as front:
+    env = {
+        "KKB_RATE_LIMIT": "12",
+        "KKB_QUERY_TIMEOUT": "0.5",
+        "KKB_QUERY_HARD_LIMIT": "3",
+        "KKB_CACHE_MAX_AGE": "1",
+    }
+    with (
+        app_server(settings.build_dir, **env) as (app, _),
+        nginx(tmp_path_factory.mktemp("nginx"), [app], served(settings)) as front,
+    ):
         yield front.url, app
 
 
 def test_an_expired_answer_is_revalidated(limited: tuple[str, str]) -> None:
     front, app = limited
     first = ask(front, PAGE, {"Accept": "text/turtle"})
-    assert (first.status, first.cache, first.headers["Cache-Control"]) == (
-        200, "MISS", "public, max-age=1")
+    assert (first.status, first.cache, first.headers["Cache-Control"]) == (200, "MISS", "public, max-age=1")
     time.sleep(2.5)  # past max-age (nginx counts whole seconds): it asks the app, which says 304
     before = reached(app)
     again = ask(front, PAGE, {"Accept": "text/turtle"})
@@ -335,32 +369,43 @@ def test_the_time_limit_reaches_the_client(limited: tuple[str, str]) -> None:
 def test_a_new_release_is_visible_after_its_swap(data_copy: Path, tmp_path: Path) -> None:
     settings = Settings(data_dir=data_copy, build_dir=tmp_path / "out", base_iri=BASE)
     old = build(settings).release.name
-    with app_server(settings.build_dir) as (app, _), \
-            nginx(tmp_path / "nginx", [app], old) as front:
+    with app_server(settings.build_dir) as (app, _), nginx(tmp_path / "nginx", [app], old) as front:
         page = ask(front.url, PAGE, {"Accept": "text/turtle"})
         assert page.headers["X-KKB-Release"] == old and b"2019-07-01" not in page.body
         assert ask(front.url, PAGE, {"Accept": "text/turtle"}).cache == "HIT"
         registry = data_copy / "registry" / "kkb.csv"
-        registry.write_text(registry.read_text(encoding="utf-8").replace(
-            "62.04.06.2020,Kalahien,62.04.06,Dusun Selatan,kampung-keluarga-berkualitas,"
-            "designated,,", "62.04.06.2020,Kalahien,62.04.06,Dusun Selatan,"
-            "kampung-keluarga-berkualitas,designated,2019-07-01,", 1), encoding="utf-8")
+        registry.write_text(
+            registry.read_text(encoding="utf-8").replace(
+                "62.04.06.2020,Kalahien,62.04.06,Dusun Selatan,kampung-keluarga-berkualitas,designated,,",
+                "62.04.06.2020,Kalahien,62.04.06,Dusun Selatan,"
+                "kampung-keluarga-berkualitas,designated,2019-07-01,",
+                1,
+            ),
+            encoding="utf-8",
+        )
         new = build(settings).release.name
         reload = subprocess.run(
-            [sys.executable, "-m", "kkb_lod", "serve", "--reload", "--build",
-             str(settings.build_dir)], cwd=ROOT, capture_output=True, text=True, timeout=60,
-            env={**os.environ, "PYTHONPATH": pythonpath()})
+            [sys.executable, "-m", "kkb_lod", "serve", "--reload", "--build", str(settings.build_dir)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": pythonpath()},
+        )
         assert reload.returncode == 0, reload.stderr
         wait_for(lambda: release_of(app) == new, "the app serves the new release")
         stale = ask(front.url, PAGE, {"Accept": "text/turtle"})  # nginx not told yet
         assert (stale.cache, stale.body) == ("HIT", page.body)
         refused = front.swap("no-such-release", app, wait=1)
-        assert refused.returncode == 1 and "does not serve release no-such-release" in \
-            refused.stderr
+        assert refused.returncode == 1 and "does not serve release no-such-release" in refused.stderr
         assert front.swap("../x", app).returncode == 2  # never written into nginx's config
         done = front.swap(new, app)
         assert done.returncode == 0 and f"release {new}" in done.stdout, done.stderr
-        fresh = wait_for(lambda: (a := ask(front.url, PAGE, {"Accept": "text/turtle"})).headers[
-            "X-KKB-Release"] == new and a, "nginx serves the new release")
+        fresh = wait_for(
+            lambda: (
+                (a := ask(front.url, PAGE, {"Accept": "text/turtle"})).headers["X-KKB-Release"] == new and a
+            ),
+            "nginx serves the new release",
+        )
         assert fresh.cache == "MISS" and b"2019-07-01" in fresh.body
         assert ask(front.url, PAGE, {"Accept": "text/turtle"}).cache == "HIT"

@@ -29,8 +29,11 @@ def copy_of_release(settings: Settings, where: Path) -> Path:
 
 def test_two_servers_share_the_load_and_one_may_stop(settings: Settings, tmp_path: Path) -> None:
     one, two = (copy_of_release(settings, tmp_path / name) for name in ("one", "two"))
-    with app_server(one) as (first, first_process), app_server(two) as (second, _), \
-            nginx(tmp_path / "nginx", [first, second], served(settings)) as front:
+    with (
+        app_server(one) as (first, first_process),
+        app_server(two) as (second, _),
+        nginx(tmp_path / "nginx", [first, second], served(settings)) as front,
+    ):
         before = {app: reached(app) for app in (first, second)}
         spread = [ask(front.url, sparql(f"ASK {{}} # spread {n}")) for n in range(20)]
         assert {a.status for a in spread} == {200}
@@ -47,8 +50,9 @@ def test_two_servers_share_the_load_and_one_may_stop(settings: Settings, tmp_pat
         client = threading.Thread(target=keep_asking)
         client.start()
         try:
-            wait_for(lambda: len(answers) >= ROUNDS // 4 or not client.is_alive(),
-                     "a quarter of the load asked")
+            wait_for(
+                lambda: len(answers) >= ROUNDS // 4 or not client.is_alive(), "a quarter of the load asked"
+            )
             first_process.terminate()  # SIGTERM to the gunicorn master: it stops
             first_process.wait(60)
         finally:

@@ -50,14 +50,15 @@ def test_a_bad_registry_publishes_nothing(case: Path, served: Path, data_copy: P
 @pytest.mark.parametrize("case", collect_cases(), ids=lambda p: p.name)
 def test_the_command_names_each_problem(case: Path, data_copy: Path, tmp_path: Path) -> None:
     apply_case(case, data_copy)
-    result = CliRunner().invoke(cli, ["build", "--data", str(data_copy),
-                                      "--out", str(tmp_path / "build")])
+    result = CliRunner().invoke(cli, ["build", "--data", str(data_copy), "--out", str(tmp_path / "build")])
     assert result.exit_code == EXIT_INPUT and isinstance(result.exception, SystemExit), result.output
     assert "Traceback" not in result.output
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", result.output), "raw control character"
     for file, row, column, text in expected_lines(case):
-        where = ", ".join([file, *([f"row {row}"] if row else []),
-                           *([f"column {column}"] if column else [])])
-        assert re.search(rf"^error: {re.escape(where)}: .*{re.escape(text)}", result.output,
-                         re.MULTILINE), (where, text, result.output)
+        where = ", ".join([file, *([f"row {row}"] if row else []), *([f"column {column}"] if column else [])])
+        assert re.search(rf"^error: {re.escape(where)}: .*{re.escape(text)}", result.output, re.MULTILINE), (
+            where,
+            text,
+            result.output,
+        )
     assert not (tmp_path / "build" / "current").exists()

@@ -73,19 +73,27 @@ def test_remote_store_down_slow_and_back(built: BuildResult) -> None:
 #: Every route that asks the store something, with the Accept header sent: pages as a browser
 #: asks for them (the error page) and as programs do (plain text).
 STORE_ROUTES = (
-    ("/", "text/html"), ("/", "*/*"),
-    ("/catalog", "text/html"), ("/catalog", "text/turtle"), ("/catalog.jsonld", "*/*"),
-    ("/.well-known/void", "text/turtle"), ("/.well-known/void", "text/html"),
+    ("/", "text/html"),
+    ("/", "*/*"),
+    ("/catalog", "text/html"),
+    ("/catalog", "text/turtle"),
+    ("/catalog.jsonld", "*/*"),
+    ("/.well-known/void", "text/turtle"),
+    ("/.well-known/void", "text/html"),
     ("/sitemap.xml", "*/*"),
-    ("/id/village/62.04.06.2020", "text/html"), ("/id/village/62.04.06.2020", "text/turtle"),
-    ("/id/kkb/62.04.06.2020.ttl", "*/*"), ("/id/district/62.04.06", "application/ld+json"),
-    ("/def", "text/html"), ("/def.ttl", "*/*"),
+    ("/id/village/62.04.06.2020", "text/html"),
+    ("/id/village/62.04.06.2020", "text/turtle"),
+    ("/id/kkb/62.04.06.2020.ttl", "*/*"),
+    ("/id/district/62.04.06", "application/ld+json"),
+    ("/def", "text/html"),
+    ("/def.ttl", "*/*"),
     ("/sparql", "text/turtle"),  # the service description counts the graphs
 )
 
 
 def ask_every_route(url: str) -> dict[tuple[str, str], tuple[int, str, bytes]]:
     """Each of :data:`STORE_ROUTES` at once: (status, media type, body) by (path, Accept)."""
+
     def one(route: tuple[str, str]) -> tuple[int, str, bytes]:
         request = urllib.request.Request(url + route[0], headers={"Accept": route[1]})
         try:
@@ -99,8 +107,7 @@ def ask_every_route(url: str) -> dict[tuple[str, str], tuple[int, str, bytes]]:
         return dict(zip(STORE_ROUTES, pool.map(one, STORE_ROUTES), strict=True))
 
 
-def assert_fault(answers: dict[tuple[str, str], tuple[int, str, bytes]], status: int,
-                 says: bytes) -> None:
+def assert_fault(answers: dict[tuple[str, str], tuple[int, str, bytes]], status: int, says: bytes) -> None:
     """Every route answered ``status`` with a short body saying ``says``: the error page for a
     browser, plain text for a program."""
     for (path, accept), (code, media_type, body) in answers.items():
@@ -113,8 +120,11 @@ def test_every_route_answers_502_or_504_when_the_store_fails(built: BuildResult)
     port, store = free_port(), built.release / "store"
     with ExitStack() as first_store:
         store_url = first_store.enter_context(oxigraph(store, port))
-        (server,) = (pid for pid in children(os.getpid())
-                     if f"127.0.0.1:{port}".encode() in Path(f"/proc/{pid}/cmdline").read_bytes())
+        (server,) = (
+            pid
+            for pid in children(os.getpid())
+            if f"127.0.0.1:{port}".encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
+        )
         env = {"KKB_SPARQL_URL": store_url, "KKB_QUERY_TIMEOUT": "2"}
         with serve_process("--build", str(built.release.parents[1]), env=env) as url:
             os.kill(server, signal.SIGSTOP)  # frozen: connections are accepted, never answered
@@ -131,6 +141,7 @@ def test_every_route_answers_502_or_504_when_the_store_fails(built: BuildResult)
 
 def broken_builds() -> dict[str, Callable[[Path], None]]:
     """Ways a build folder can be damaged, each applied to a copy of a good one."""
+
     def release(build: Path) -> Path:
         return current_release(build)
 
@@ -165,9 +176,13 @@ def test_create_app_refuses_a_broken_build(broken: Path) -> None:
 
 def test_serve_refuses_a_broken_build(broken: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "kkb_lod", "serve", "--build", str(broken), "--port",
-         str(free_port())], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "PYTHONPATH": pythonpath()})
+        [sys.executable, "-m", "kkb_lod", "serve", "--build", str(broken), "--port", str(free_port())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": pythonpath()},
+    )
     assert done.returncode == 1, done.stderr
     assert f"Error: cannot serve {broken}" in done.stderr and "Traceback" not in done.stderr
     assert "rebuild" in done.stderr or "kkb-lod build" in done.stderr

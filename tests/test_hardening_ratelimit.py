@@ -24,8 +24,9 @@ ASK = {"query": "ASK {}"}
 
 
 def limited(settings: Settings, store: OxigraphStore, **changes: object) -> FlaskClient:
-    tight = Settings(data_dir=settings.data_dir, build_dir=settings.build_dir,
-                     base_iri=settings.base_iri, **changes)  # type: ignore[arg-type]
+    tight = Settings(
+        data_dir=settings.data_dir, build_dir=settings.build_dir, base_iri=settings.base_iri, **changes
+    )  # type: ignore[arg-type]
     return create_app(tight, store).test_client()
 
 
@@ -55,8 +56,7 @@ def test_past_the_limit_429_with_retry_after(settings: Settings, store: Oxigraph
     assert "kkb_rate_limited_total 1" in client.get("/metrics").get_data(as_text=True)
 
 
-def test_forwarded_for_is_read_only_from_trusted_proxies(settings: Settings,
-                                                         store: OxigraphStore) -> None:
+def test_forwarded_for_is_read_only_from_trusted_proxies(settings: Settings, store: OxigraphStore) -> None:
     at_start_of_a_window()
     direct = limited(settings, store, rate_limit=1)
     assert direct.get("/", headers={"X-Forwarded-For": "192.0.2.1"}).status_code == 200
@@ -105,8 +105,7 @@ def test_a_real_multi_worker_server(settings: Settings) -> None:
         at_start_of_a_window()
         statuses = []
         for _ in range(12):
-            request = urllib.request.Request(url + "/catalog",
-                                             headers={"X-Forwarded-For": "198.51.100.7"})
+            request = urllib.request.Request(url + "/catalog", headers={"X-Forwarded-For": "198.51.100.7"})
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:
                     statuses.append(response.status)
@@ -119,11 +118,15 @@ def test_a_real_multi_worker_server(settings: Settings) -> None:
 
 
 def test_links_follow_the_forwarded_scheme_and_host_only_from_trusted_proxies(
-        settings: Settings, store: OxigraphStore, release: dict) -> None:
+    settings: Settings, store: OxigraphStore, release: dict
+) -> None:
     """Behind a TLS-terminating proxy the links say https and the public host; a client talking
     to the server directly cannot choose them."""
-    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "kkb.example.go.id",
-                 "Accept": "application/json"}
+    forwarded = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "kkb.example.go.id",
+        "Accept": "application/json",
+    }
     behind = create_app(dataclasses.replace(settings, trusted_proxies=1), store, release)
     manifest = behind.test_client().get("/reconcile", headers=forwarded).get_json()
     assert manifest["view"]["url"].startswith("https://kkb.example.go.id/")

@@ -55,8 +55,12 @@ def test_metrics_count_abandoned_queries(settings: Settings, store: OxigraphStor
         text = client.get("/metrics").get_data(as_text=True)
         return int(text.split("\nkkb_queries_abandoned_total ", 1)[1].split()[0])
 
-    tight = Settings(data_dir=settings.data_dir, build_dir=settings.build_dir,
-                     base_iri=settings.base_iri, query_timeout=0.1)
+    tight = Settings(
+        data_dir=settings.data_dir,
+        build_dir=settings.build_dir,
+        base_iri=settings.base_iri,
+        query_timeout=0.1,
+    )
     client = create_app(tight, SlowStore(store, release, 30)).test_client()  # type: ignore[arg-type]
     before = abandoned(client)
     try:

@@ -18,8 +18,7 @@ from .server import children, server_process
 #: A cross product of every triple with itself, counted: pyoxigraph computes it all before the
 #: first row, so it can neither stream nor be stopped; it would take hours.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-SIMPLE = ("PREFIX kkb: <https://w3id.org/kkb/def#>\n"
-          "SELECT (COUNT(?k) AS ?n) WHERE { ?k a kkb:KKBDesignation }")
+SIMPLE = "PREFIX kkb: <https://w3id.org/kkb/def#>\nSELECT (COUNT(?k) AS ?n) WHERE { ?k a kkb:KKBDesignation }"
 
 
 def get(url: str, timeout: float = 30) -> tuple[int, bytes]:
@@ -43,6 +42,7 @@ def wait_for(condition, what: str, seconds: float = 90):  # noqa: ANN001, ANN201
 def test_a_stuck_worker_is_replaced_while_the_others_keep_serving(settings: Settings) -> None:
     env = {"KKB_QUERY_TIMEOUT": "0.5", "KKB_QUERY_HARD_LIMIT": "3", "KKB_WORKERS": "2"}
     with server_process("--build", str(settings.build_dir), env=env) as (url, server):
+
         def workers(share: int | None = None) -> set[int] | None:
             """The two workers, if there are two (sharing ``share`` pids with ``before``)."""
             pids = children(server.pid)

@@ -64,9 +64,18 @@ def test_every_edition_is_citable() -> None:
 
 
 def _graph(regency: str):
-    registry = Registry(units=covered_units([regency]), crosswalk=(), kkb=(), activities=(),
-                        organisations=(), posts=(), programmes=(), objectives=(), sources=(),
-                        texts={})
+    registry = Registry(
+        units=covered_units([regency]),
+        crosswalk=(),
+        kkb=(),
+        activities=(),
+        organisations=(),
+        posts=(),
+        programmes=(),
+        objectives=(),
+        sources=(),
+        texts={},
+    )
     return to_graph(history_triples(Context(MINT, registry)))
 
 

@@ -16,10 +16,12 @@ from kkb_lod.mapping import map_registry, to_graph
 from .conftest import BASE
 
 # A made-up indicator and value, only in a temporary copy of the registry: never published.
-INDICATORS_CSV = ("indicator_id,label,label_en,source\n"
-                  "kb-share,Indikator uji,Test indicator,antara-buntok-kkb\n")
-OBSERVATIONS_CSV = ("indicator,area_code,year,value,source\n"
-                    "kb-share,62.04.06.2020,2021,41.5,antara-buntok-kkb\n")
+INDICATORS_CSV = (
+    "indicator_id,label,label_en,source\nkb-share,Indikator uji,Test indicator,antara-buntok-kkb\n"
+)
+OBSERVATIONS_CSV = (
+    "indicator,area_code,year,value,source\nkb-share,62.04.06.2020,2021,41.5,antara-buntok-kkb\n"
+)
 EXPECTED = """
 @prefix kkb: <https://w3id.org/kkb/def#> . @prefix qb: <http://purl.org/linked-data/cube#> .
 @prefix prov: <http://www.w3.org/ns/prov#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -62,16 +64,20 @@ def test_the_tables_are_optional(data_copy: Path) -> None:
     assert registry.observations == () and INDICATORS not in map_registry(registry, Minter(BASE))
 
 
-@pytest.mark.parametrize(("row", "column", "message"), [
-    ("kb-share,62.04.06.2020,2021,many,antara-buntok-kkb", "value", "is not a number"),
-    ("kb-share,62.04.06.2020,21,41.5,antara-buntok-kkb", "year", "is not a year"),
-    ("kb-other,62.04.06.2020,2021,41.5,antara-buntok-kkb", "indicator", "not an id in indicators.csv"),
-    ("kb-share,62.04.06.2099,2021,41.5,antara-buntok-kkb", "area_code", "not a code in the official"),
-    ("kb-share,62.04.06.2020,2022,41.5,nowhere", "source", "not an id in sources.csv"),
-    ("kb-share,62.04.06.2020,2021,40.0,antara-buntok-kkb", "year", "already have a value on row 2"),
-])
-def test_bad_observation_names_file_row_and_column(data_copy: Path, row: str, column: str,
-                                                   message: str) -> None:
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ("kb-share,62.04.06.2020,2021,many,antara-buntok-kkb", "value", "is not a number"),
+        ("kb-share,62.04.06.2020,21,41.5,antara-buntok-kkb", "year", "is not a year"),
+        ("kb-other,62.04.06.2020,2021,41.5,antara-buntok-kkb", "indicator", "not an id in indicators.csv"),
+        ("kb-share,62.04.06.2099,2021,41.5,antara-buntok-kkb", "area_code", "not a code in the official"),
+        ("kb-share,62.04.06.2020,2022,41.5,nowhere", "source", "not an id in sources.csv"),
+        ("kb-share,62.04.06.2020,2021,40.0,antara-buntok-kkb", "year", "already have a value on row 2"),
+    ],
+)
+def test_bad_observation_names_file_row_and_column(
+    data_copy: Path, row: str, column: str, message: str
+) -> None:
     with_tables(data_copy, INDICATORS_CSV, OBSERVATIONS_CSV + row + "\n")
     with pytest.raises(InputError) as caught:
         check_registry(read_registry(data_copy))
@@ -89,10 +95,14 @@ def test_observations_as_nquads_text_are_the_same_statements(data_copy: Path) ->
     from kkb_lod.mapping import Context, observation_nquads, observation_triples
 
     values = ["41.5", "007.50", "-000", "-0.0", "12", "0.000000000000001", "-3.25", "0"]
-    rows = "".join(f"kb-share,{area},{2015 + i},{value},antara-buntok-kkb\n"
-                   for i, value in enumerate(values) for area in ("62.04.06.2020", "62.04"))
-    registry = read_registry(with_tables(data_copy, INDICATORS_CSV,
-                                         "indicator,area_code,year,value,source\n" + rows))
+    rows = "".join(
+        f"kb-share,{area},{2015 + i},{value},antara-buntok-kkb\n"
+        for i, value in enumerate(values)
+        for area in ("62.04.06.2020", "62.04")
+    )
+    registry = read_registry(
+        with_tables(data_copy, INDICATORS_CSV, "indicator,area_code,year,value,source\n" + rows)
+    )
     check_registry(registry)
     mint = Minter(BASE)
     ctx = Context(mint, registry)
@@ -109,9 +119,13 @@ def test_an_over_long_observation_key_is_refused_in_both_renderings(data_copy: P
     from kkb_lod.mapping import Context, observation_nquads, observation_triples
 
     long_id = "k" + "-x" * 36  # a valid slug; with area code and year the key passes 80 chars
-    registry = read_registry(with_tables(
-        data_copy, f"indicator_id,label,label_en,source\n{long_id},Uji,Test,antara-buntok-kkb\n",
-        f"indicator,area_code,year,value,source\n{long_id},62.04.06.2020,2021,1,antara-buntok-kkb\n"))
+    registry = read_registry(
+        with_tables(
+            data_copy,
+            f"indicator_id,label,label_en,source\n{long_id},Uji,Test,antara-buntok-kkb\n",
+            f"indicator,area_code,year,value,source\n{long_id},62.04.06.2020,2021,1,antara-buntok-kkb\n",
+        )
+    )
     ctx = Context(Minter(BASE), registry)
     for rendering in (observation_nquads, observation_triples):
         with pytest.raises(IriError, match="slug"):

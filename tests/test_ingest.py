@@ -87,35 +87,72 @@ def load(folder: Path) -> None:
 #: Every kind of bad input the hardening issue names, and the cases that show it.
 KINDS = {
     "wrong columns": ("missing-column", "extra-column", "ragged-row"),
-    "unknown or mismatched codes": ("unknown-village-code", "code-name-mismatch",
-                                    "wrong-kecamatan", "unit-wrong-parent", "unknown-programme"),
+    "unknown or mismatched codes": (
+        "unknown-village-code",
+        "code-name-mismatch",
+        "wrong-kecamatan",
+        "unit-wrong-parent",
+        "unknown-programme",
+    ),
     "duplicates": ("duplicate-kkb",),
     "bad dates": ("malformed-date", "impossible-date"),
     "wrong encoding": ("latin-1", "bom"),
     "empty file": ("empty-file",),  # a header and no rows is an empty table (issue #16)
     "huge file": ("huge-file", "too-many-rows", "huge-cell"),
-    "formula-injection text": ("formula-injection", "formula-characters", "formula-excerpt",
-                               "formula-second-quotation", "formula-every-free-text"),
-    "control characters": ("control-nul", "control-escape", "control-c1-and-del",
-                           "line-break-in-name", "overrides-control-note"),
-    "digits other than 0-9": ("mixed-digit-year", "superscript-count",
-                              "non-ascii-digits-in-dates-and-codes", "count-too-long"),
+    "formula-injection text": (
+        "formula-injection",
+        "formula-characters",
+        "formula-excerpt",
+        "formula-second-quotation",
+        "formula-every-free-text",
+    ),
+    "control characters": (
+        "control-nul",
+        "control-escape",
+        "control-c1-and-del",
+        "line-break-in-name",
+        "overrides-control-note",
+    ),
+    "digits other than 0-9": (
+        "mixed-digit-year",
+        "superscript-count",
+        "non-ascii-digits-in-dates-and-codes",
+        "count-too-long",
+    ),
     "documents outside the folder or unchecked": (
-        "document-parent-folder", "document-absolute-path", "document-not-text",
-        "excerpt-without-document"),
+        "document-parent-folder",
+        "document-absolute-path",
+        "document-not-text",
+        "excerpt-without-document",
+    ),
     "source text not UTF-8": ("document-latin-1", "document-utf-16"),
     "rows as a spreadsheet counts them": ("line-break-in-name", "line-break-in-note-keeps-rows"),
     "wrong kecamatan": ("wrong-kecamatan", "wrong-kecamatan-name"),
     "a KKB's registry entry and yearly records (issue #16)": (
-        "kkb-registry-id-duplicate", "kkb-registry-id-not-digits", "kkb-excerpt-required",
-        "kkb-source-columns-without-source", "kkb-new-dates-in-the-future",
-        "kkb-inauguration-date-day-first", "kkb-years-unknown-kkb", "kkb-years-names-no-kkb",
-        "kkb-years-duplicate-year", "kkb-years-two-kkb", "kkb-years-future-and-before-inauguration",
-        "kkb-years-bad-cells", "kkb-years-unknown-source"),
+        "kkb-registry-id-duplicate",
+        "kkb-registry-id-not-digits",
+        "kkb-excerpt-required",
+        "kkb-source-columns-without-source",
+        "kkb-new-dates-in-the-future",
+        "kkb-inauguration-date-day-first",
+        "kkb-years-unknown-kkb",
+        "kkb-years-names-no-kkb",
+        "kkb-years-duplicate-year",
+        "kkb-years-two-kkb",
+        "kkb-years-future-and-before-inauguration",
+        "kkb-years-bad-cells",
+        "kkb-years-unknown-source",
+    ),
     "bad Wikidata links files": (
-        "overrides-bad-qid", "overrides-bad-decision", "overrides-missing-column",
-        "overrides-utf-16", "overrides-unknown-unit", "snapshot-json-invalid",
-        "snapshot-json-bad-values", "snapshot-bad-qid"),
+        "overrides-bad-qid",
+        "overrides-bad-decision",
+        "overrides-missing-column",
+        "overrides-utf-16",
+        "overrides-unknown-unit",
+        "snapshot-json-invalid",
+        "snapshot-json-bad-values",
+        "snapshot-bad-qid",
+    ),
 }
 
 
@@ -141,10 +178,10 @@ def test_the_area_widens_the_bundled_reference(data_copy: Path) -> None:
     assert {row.kemendagri_code[:5] for row in registry.crosswalk if row.kemendagri_code} > {"62.04"}
     assert read_registry(DATA).units == covered_units(["62.04"])
     (data_copy / "regions").mkdir()
-    (data_copy / "regions" / "units.csv").write_text(units_csv(covered_units(["62.04"])),
-                                                     encoding="utf-8")
+    (data_copy / "regions" / "units.csv").write_text(units_csv(covered_units(["62.04"])), encoding="utf-8")
     assert [u.code for u in read_registry(data_copy, area=("62",)).units] == [
-        u.code for u in covered_units(["62.04"])]
+        u.code for u in covered_units(["62.04"])
+    ]
 
 
 @pytest.mark.parametrize("case", collect_cases(), ids=lambda p: p.name)
@@ -161,15 +198,18 @@ def test_bad_input_is_refused_with_its_location(case: Path, data_copy: Path) -> 
 
 def test_problem_reads_as_a_sentence() -> None:
     problem = Problem("registry/kkb.csv", 3, "village_code", "62.04.01.1099", "is unknown")
-    assert str(problem) == ("registry/kkb.csv, row 3, column village_code: is unknown "
-                            "(value '62.04.01.1099')")
+    assert str(problem) == (
+        "registry/kkb.csv, row 3, column village_code: is unknown (value '62.04.01.1099')"
+    )
 
 
 def test_all_problems_are_reported_at_once(data_copy: Path) -> None:
     kkb = data_copy / "registry" / "kkb.csv"
     text = kkb.read_text(encoding="utf-8")
-    kkb.write_text(text.replace("62.04.01.1003,", "62.04.01.1099,").replace(
-        ",Lehai,62.04.02,", ",Kalanis,62.04.02,"), encoding="utf-8")
+    kkb.write_text(
+        text.replace("62.04.01.1003,", "62.04.01.1099,").replace(",Lehai,62.04.02,", ",Kalanis,62.04.02,"),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as caught:
         load(data_copy)
     assert {p.column for p in caught.value.problems} >= {"village_code", "village_name"}
@@ -193,8 +233,7 @@ def test_every_other_table_may_be_missing_or_empty(data_copy: Path) -> None:
     has no rows (here: no posts, and a header-only objectives table)."""
     (data_copy / "registry" / "posts.csv").unlink()
     objectives = data_copy / "registry" / "objectives.csv"
-    objectives.write_text(objectives.read_text(encoding="utf-8").splitlines()[0] + "\n",
-                          encoding="utf-8")
+    objectives.write_text(objectives.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     registry = read_registry(data_copy)
     check_registry(registry)
     assert registry.posts == () and registry.objectives == () and len(registry.kkb) == 15
@@ -203,8 +242,9 @@ def test_every_other_table_may_be_missing_or_empty(data_copy: Path) -> None:
 def test_a_registry_of_no_kkb_is_read(tmp_path: Path) -> None:
     """A new registry (``kkb-lod init``) has only the kkb table's header: nothing to refuse."""
     (tmp_path / "registry").mkdir()
-    (tmp_path / "registry" / "kkb.csv").write_text("village_code,village_name,district_code,"
-                                                   "district_name\n", encoding="utf-8")
+    (tmp_path / "registry" / "kkb.csv").write_text(
+        "village_code,village_name,district_code,district_name\n", encoding="utf-8"
+    )
     registry = read_registry(tmp_path)
     check_registry(registry)
     assert (registry.kkb, registry.sources, registry.units, registry.kkb_years) == ((), (), (), ())
@@ -215,29 +255,39 @@ def test_reference_row_with_wrong_kind_is_refused(data_copy: Path) -> None:
     checked like every table."""
     units = data_copy / "regions" / "units.csv"
     units.parent.mkdir()
-    units.write_text(units_csv(covered_units(["62.04"])).replace(
-        "62.04.06.2020,Kalahien,village,62.04.06,desa", "62.04.06.2020,Kalahien,village,62.04.06,"
-        "kelurahan"), encoding="utf-8")
+    units.write_text(
+        units_csv(covered_units(["62.04"])).replace(
+            "62.04.06.2020,Kalahien,village,62.04.06,desa",
+            "62.04.06.2020,Kalahien,village,62.04.06,kelurahan",
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as caught:
         load(data_copy)
-    assert [(p.file, p.row, p.column) for p in caught.value.problems] == [
-        ("regions/units.csv", 95, "kind")]
+    assert [(p.file, p.row, p.column) for p in caught.value.problems] == [("regions/units.csv", 95, "kind")]
 
 
-@pytest.mark.parametrize(("scope", "refused"), [("62.04.01", False), ("62", False),
-                                                ("62.04.01.2001", True), ("62.04.01.1003", True)])
+@pytest.mark.parametrize(
+    ("scope", "refused"),
+    [("62.04.01", False), ("62", False), ("62.04.01.2001", True), ("62.04.01.1003", True)],
+)
 def test_an_activity_must_cover_a_kkb(data_copy: Path, scope: str, refused: bool) -> None:
     """Its scope must be a region above at least one KKB village (a village itself is no scope)."""
     activities = data_copy / "registry" / "activities.csv"
-    activities.write_text(activities.read_text(encoding="utf-8").replace(
-        "6204-pembinaan-2022,62.04,", f"6204-pembinaan-2022,{scope},"), encoding="utf-8")
+    activities.write_text(
+        activities.read_text(encoding="utf-8").replace(
+            "6204-pembinaan-2022,62.04,", f"6204-pembinaan-2022,{scope},"
+        ),
+        encoding="utf-8",
+    )
     problems = [(p.file, p.row, p.column) for p in find_problems(read_registry(data_copy))]
     assert problems == ([("registry/activities.csv", 3, "scope_code")] if refused else [])
 
 
 @pytest.mark.parametrize("how", ["file", "folder"])
 def test_a_document_linked_from_outside_is_refused_unread(
-        data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
     """A symbolic link (to the file, or to a folder on its path) that leads outside the registry
     folder is refused without the file being opened, though it holds the very text quoted."""
     outside = tmp_path / "outside"
@@ -256,7 +306,8 @@ def test_a_document_linked_from_outside_is_refused_unread(
     with pytest.raises(InputError) as caught:
         read_registry(data_copy)
     assert [(p.file, p.row, p.column) for p in caught.value.problems] == [
-        ("registry/sources.csv", 2, "document")]
+        ("registry/sources.csv", 2, "document")
+    ]
     assert "leads outside the registry folder" in caught.value.problems[0].message
     assert not [p for p in opened if p.is_relative_to(outside)]
 
@@ -287,26 +338,33 @@ def test_rows_are_spreadsheet_rows_in_every_message(data_copy: Path) -> None:
 
 def test_a_control_character_in_a_column_name_is_not_printed_raw(data_copy: Path) -> None:
     posts = data_copy / "registry" / "posts.csv"
-    posts.write_text(posts.read_text(encoding="utf-8").replace("holder_name", "holder\x1bname", 1),
-                     encoding="utf-8")
+    posts.write_text(
+        posts.read_text(encoding="utf-8").replace("holder_name", "holder\x1bname", 1), encoding="utf-8"
+    )
     with pytest.raises(InputError) as caught:
         read_registry(data_copy)
     assert "\x1b" not in str(caught.value) and "'holder\\x1bname'" in str(caught.value)
 
 
-@given(notes=st.lists(st.lists(st.sampled_from(["a", "b c", "\n", "\r\n", '""', ","]), max_size=6)
-                      .map("".join), min_size=1, max_size=12), data=st.data())
+@given(
+    notes=st.lists(
+        st.lists(st.sampled_from(["a", "b c", "\n", "\r\n", '""', ","]), max_size=6).map("".join),
+        min_size=1,
+        max_size=12,
+    ),
+    data=st.data(),
+)
 def test_a_row_is_named_as_a_spreadsheet_shows_it(notes: list[str], data: st.DataObject) -> None:
     """Whatever line breaks, quotes and commas the notes hold, the bad id of row ``k`` (header
     = row 1) is reported on row ``k``."""
     bad = data.draw(st.integers(0, len(notes) - 1))
-    lines = ["id,note"] + [f'{"Not A Slug" if i == bad else f"row-{i}"},"{note}"'
-                           for i, note in enumerate(notes)]
+    lines = ["id,note"] + [
+        f'{"Not A Slug" if i == bad else f"row-{i}"},"{note}"' for i, note in enumerate(notes)
+    ]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.csv"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        _, problems = read_table(path, "t.csv", lambda **cells: cells,
-                                 {"id": slug, "note": optional(text)})
+        _, problems = read_table(path, "t.csv", lambda **cells: cells, {"id": slug, "note": optional(text)})
     assert [(p.row, p.column) for p in problems] == [(bad + 2, "id")]
 
 
@@ -316,7 +374,8 @@ def test_a_document_too_big_is_refused_unread(data_copy: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_registry(data_copy, Limits(file_bytes=10_000))
     assert [(p.file, p.row, p.column) for p in caught.value.problems] == [
-        ("registry/sources.csv", 2, "document")]
+        ("registry/sources.csv", 2, "document")
+    ]
     assert "more than a source document may have (10,000)" in caught.value.problems[0].message
 
 
@@ -354,12 +413,20 @@ def test_a_kkb_table_of_the_four_place_columns_is_read(tmp_path: Path) -> None:
     (tmp_path / "registry").mkdir()
     (tmp_path / "registry" / "kkb.csv").write_text(
         "district_name,village_name,village_code,district_code\n"
-        "Dusun Selatan,Kalahien,62.04.06.2020,62.04.06\n", encoding="utf-8")
+        "Dusun Selatan,Kalahien,62.04.06.2020,62.04.06\n",
+        encoding="utf-8",
+    )
     registry = read_registry(tmp_path)
     check_registry(registry)
     (row,) = registry.kkb
-    assert (row.programme, row.status, row.source, row.source_excerpt, row.registry_id, row.sheet) \
-        == ("kampung-keluarga-berkualitas", "designated", None, (), None, None)
+    assert (row.programme, row.status, row.source, row.source_excerpt, row.registry_id, row.sheet) == (
+        "kampung-keluarga-berkualitas",
+        "designated",
+        None,
+        (),
+        None,
+        None,
+    )
 
 
 def test_dates_and_years_are_bounded_by_today() -> None:
@@ -371,7 +438,10 @@ def test_dates_and_years_are_bounded_by_today() -> None:
     registry = read_registry(case)
     check_registry(registry, today=dt.date(2023, 12, 31))  # sound as of its last year
     found = {(p.file, p.row, p.column) for p in find_problems(registry, today=dt.date(2021, 3, 1))}
-    assert found == {("registry/kkb.csv", 2, "inauguration_date"),
-                     ("registry/kkb.csv", 3, "pokja_decree_date"),
-                     ("registry/kkb_years.csv", 2, "year"), ("registry/kkb_years.csv", 3, "year"),
-                     ("registry/kkb_years.csv", 4, "year")}
+    assert found == {
+        ("registry/kkb.csv", 2, "inauguration_date"),
+        ("registry/kkb.csv", 3, "pokja_decree_date"),
+        ("registry/kkb_years.csv", 2, "year"),
+        ("registry/kkb_years.csv", 3, "year"),
+        ("registry/kkb_years.csv", 4, "year"),
+    }

@@ -85,7 +85,11 @@ def test_bad_base_iri_is_refused(base: str) -> None:
 
 def test_levels_and_parents() -> None:
     assert [level_of(c) for c in ("62", "62.04", "62.04.06", "62.04.06.2020")] == [
-        "province", "regency", "district", "village"]
+        "province",
+        "regency",
+        "district",
+        "village",
+    ]
     assert parent_code("62.04.06.2020") == "62.04.06"
     assert parent_code("62") is None
 
@@ -97,14 +101,27 @@ def test_graph_names() -> None:
         mint.graph("../x")
 
 
-@pytest.mark.parametrize("code", [
-    "62.04.106.2020", "62.04.6.2020",  # the district part is exactly two digits
-    "62.004.06.2020", "62.4.06.2020",  # so is the regency part
-    "62.04.06.20200", "62.04.06.202",  # the village part: its kind digit and three more
-    "620.04", "6", "62.04.06.", ".62",
-    "62\n", "62.04.06.2020\n", "62.04\n",  # `$` would take a trailing newline
-    "6٢", "62.0٤", "62.04.06.２020",  # digits of other scripts
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "62.04.106.2020",
+        "62.04.6.2020",  # the district part is exactly two digits
+        "62.004.06.2020",
+        "62.4.06.2020",  # so is the regency part
+        "62.04.06.20200",
+        "62.04.06.202",  # the village part: its kind digit and three more
+        "620.04",
+        "6",
+        "62.04.06.",
+        ".62",
+        "62\n",
+        "62.04.06.2020\n",
+        "62.04\n",  # `$` would take a trailing newline
+        "6٢",
+        "62.0٤",
+        "62.04.06.２020",  # digits of other scripts
+    ],
+)
 def test_malformed_codes_are_not_codes(code: str) -> None:
     assert not is_code(code)
     with pytest.raises(IriError):
@@ -129,18 +146,24 @@ def test_a_trailing_newline_is_refused_in_graph_names_and_bases() -> None:
     assert not Minter("https://w3id.org/kkb/").owns("https://w3id.org/kkb/id/village/62.04.06.2020\n")
 
 
-@pytest.mark.parametrize(("call", "named"), [
-    (lambda: level_of("62.4"), "'62.4'"),
-    (lambda: Minter("ftp://x/"), "'ftp://x/'"),
-    (lambda: Minter("https://w3id.org/kkb/").kkb("62.04"), "'62.04'"),
-    (lambda: Minter("https://w3id.org/kkb/").graph("../x"), "'../x'"),
-    (lambda: Minter("https://w3id.org/kkb/").parse("https://elsewhere.example/id/org/a"),
-     "'https://elsewhere.example/id/org/a'"),
-    (lambda: Minter("https://w3id.org/kkb/").mint("unknown", "x"), "known: activity, dataset"),
-    (lambda: Minter("https://w3id.org/kkb/").mint("village", "62.4"), "'62.4'"),
-    (lambda: Minter("https://w3id.org/kkb/").mint("village", "62.04"), "village code, got '62.04'"),
-    (lambda: Minter("https://w3id.org/kkb/").mint("org", "A"), "slug (a-z, 0-9, '-'), got 'A'"),
-], ids=[f"refusal{i}" for i in range(9)])
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        (lambda: level_of("62.4"), "'62.4'"),
+        (lambda: Minter("ftp://x/"), "'ftp://x/'"),
+        (lambda: Minter("https://w3id.org/kkb/").kkb("62.04"), "'62.04'"),
+        (lambda: Minter("https://w3id.org/kkb/").graph("../x"), "'../x'"),
+        (
+            lambda: Minter("https://w3id.org/kkb/").parse("https://elsewhere.example/id/org/a"),
+            "'https://elsewhere.example/id/org/a'",
+        ),
+        (lambda: Minter("https://w3id.org/kkb/").mint("unknown", "x"), "known: activity, dataset"),
+        (lambda: Minter("https://w3id.org/kkb/").mint("village", "62.4"), "'62.4'"),
+        (lambda: Minter("https://w3id.org/kkb/").mint("village", "62.04"), "village code, got '62.04'"),
+        (lambda: Minter("https://w3id.org/kkb/").mint("org", "A"), "slug (a-z, 0-9, '-'), got 'A'"),
+    ],
+    ids=[f"refusal{i}" for i in range(9)],
+)
 def test_a_refusal_names_what_it_refused(call, named: str) -> None:  # noqa: ANN001
     """The message is what an operator sees (a bad ``KKB_BASE_IRI``, a registry value that makes
     no IRI): it names the value refused and, for a kind, the kinds there are."""
@@ -163,26 +186,36 @@ def test_parts_of_a_kkb_round_trip(base: str, code: str, year: int) -> None:
     assert mint.mint(ref.kind, ref.key, ref.part) == mint.annual(code, year)
 
 
-@pytest.mark.parametrize("iri", [
-    "https://w3id.org/kkb/id/kkb/62.04.06.2020/",  # an empty part
-    "https://w3id.org/kkb/id/kkb/62.04.06.2020/1800",  # not a year of the registry
-    "https://w3id.org/kkb/id/kkb/62.04.06.2020/21",
-    "https://w3id.org/kkb/id/kkb/62.04.06.2020/Pokja",
-    "https://w3id.org/kkb/id/kkb/62.04.06.2020/2021/pokja",
-    "https://w3id.org/kkb/id/village/62.04.06.2020/2021",  # only a KKB has parts
-    "https://w3id.org/kkb/id/org/antara/pokja",
-])
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "https://w3id.org/kkb/id/kkb/62.04.06.2020/",  # an empty part
+        "https://w3id.org/kkb/id/kkb/62.04.06.2020/1800",  # not a year of the registry
+        "https://w3id.org/kkb/id/kkb/62.04.06.2020/21",
+        "https://w3id.org/kkb/id/kkb/62.04.06.2020/Pokja",
+        "https://w3id.org/kkb/id/kkb/62.04.06.2020/2021/pokja",
+        "https://w3id.org/kkb/id/village/62.04.06.2020/2021",  # only a KKB has parts
+        "https://w3id.org/kkb/id/org/antara/pokja",
+    ],
+)
 def test_malformed_parts_do_not_parse(iri: str) -> None:
     mint = Minter("https://w3id.org/kkb/")
     assert not mint.owns(iri)
 
 
-@pytest.mark.parametrize(("file", "sheet", "row", "key"), [
-    ("registry/kkb.csv", None, 2, "registry-kkb-csv-2"),
-    ("registry/registry.xlsx", "Kampung KB", 7, "registry-registry-xlsx-kampung-kb-7"),
-    ("registry/Data Kampung KB (2024).ods", "Tahunan", 12,
-     "registry-data-kampung-kb-2024-ods-tahunan-12"),
-])
+@pytest.mark.parametrize(
+    ("file", "sheet", "row", "key"),
+    [
+        ("registry/kkb.csv", None, 2, "registry-kkb-csv-2"),
+        ("registry/registry.xlsx", "Kampung KB", 7, "registry-registry-xlsx-kampung-kb-7"),
+        (
+            "registry/Data Kampung KB (2024).ods",
+            "Tahunan",
+            12,
+            "registry-data-kampung-kb-2024-ods-tahunan-12",
+        ),
+    ],
+)
 def test_a_registry_row_has_a_record_iri(file: str, sheet: str | None, row: int, key: str) -> None:
     mint = Minter("https://w3id.org/kkb/")
     iri = mint.record(file, row, sheet)

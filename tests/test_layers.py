@@ -21,12 +21,24 @@ import kkb_lod
 
 PACKAGE = Path(kkb_lod.__file__).parent
 #: What the web layer and the store must never load (a package forbids its submodules too).
-FORBIDDEN = ("kkb_lod.ingest", "kkb_lod.checks", "kkb_lod.mapping", "kkb_lod.linking",
-             "kkb_lod.validate", "kkb_lod.pipeline", "kkb_lod.sheets", "kkb_lod.sheetscan",
-             "kkb_lod.sheetcells", "kkb_lod.tables", "kkb_lod.headers", "kkb_lod.shacl_run",
-             "kkb_lod.shacl_sparql")
-SERVING = sorted(f"kkb_lod.web.{p.stem}" if p.stem != "__init__" else "kkb_lod.web"
-                 for p in (PACKAGE / "web").glob("*.py")) + ["kkb_lod.store"]
+FORBIDDEN = (
+    "kkb_lod.ingest",
+    "kkb_lod.checks",
+    "kkb_lod.mapping",
+    "kkb_lod.linking",
+    "kkb_lod.validate",
+    "kkb_lod.pipeline",
+    "kkb_lod.sheets",
+    "kkb_lod.sheetscan",
+    "kkb_lod.sheetcells",
+    "kkb_lod.tables",
+    "kkb_lod.headers",
+    "kkb_lod.shacl_run",
+    "kkb_lod.shacl_sparql",
+)
+SERVING = sorted(
+    f"kkb_lod.web.{p.stem}" if p.stem != "__init__" else "kkb_lod.web" for p in (PACKAGE / "web").glob("*.py")
+) + ["kkb_lod.store"]
 
 
 def source(module: str) -> Path | None:

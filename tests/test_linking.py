@@ -34,8 +34,9 @@ def unit(code: str, name: str, level: str, parent: str | None, kind: str | None 
     return UnitRow("regions/units.csv", 0, code, name, level, parent, kind, None, None, None)
 
 
-def entity(qid: str, label: str, level: str, code: str = "", parent: str = "",
-           source: str = "P2588") -> Entity:
+def entity(
+    qid: str, label: str, level: str, code: str = "", parent: str = "", source: str = "P2588"
+) -> Entity:
     return Entity(qid, label, "", level, code, source if code else "", "", parent, "", "")
 
 
@@ -54,18 +55,21 @@ UNITS = (
     unit("62.04.05.2020", "Marga Jaya", "village", "62.04.05", "desa"),
 )
 # Synthetic item numbers (Q9000…): test fixtures only, never published.
-SNAPSHOT = Snapshot((
-    entity("Q3891", "Kalimantan Tengah", "province", "62"),
-    entity("Q14391", "Barito Selatan", "regency", "62.04"),
-    entity("Q9001", "Katingan", "regency", "62.06"),
-    entity("Q9002", "Karau Kuala", "district", parent="Q14391"),
-    entity("Q9003", "Bangkuang", "village", parent="Q9002"),  # the right one, by name + parent
-    entity("Q9004", "Bangkuang", "village", parent="Q9005"),  # Katingan's, parent unknown to us
-    entity("Q9006", "Gunung Bintang Awai", "district", parent="Q14391"),
-    entity("Q9007", "Bintang Ara", "district", parent="Q9999"),  # a kecamatan elsewhere
-    entity("Q9008", "Marga Jaya", "village", parent="Q9006"),
-    entity("Q9009", "Marga Jaya", "village", parent="Q9006"),  # two of them: ambiguous
-), {"retrieved": "2026-11-01", "source": "test fixture"})
+SNAPSHOT = Snapshot(
+    (
+        entity("Q3891", "Kalimantan Tengah", "province", "62"),
+        entity("Q14391", "Barito Selatan", "regency", "62.04"),
+        entity("Q9001", "Katingan", "regency", "62.06"),
+        entity("Q9002", "Karau Kuala", "district", parent="Q14391"),
+        entity("Q9003", "Bangkuang", "village", parent="Q9002"),  # the right one, by name + parent
+        entity("Q9004", "Bangkuang", "village", parent="Q9005"),  # Katingan's, parent unknown to us
+        entity("Q9006", "Gunung Bintang Awai", "district", parent="Q14391"),
+        entity("Q9007", "Bintang Ara", "district", parent="Q9999"),  # a kecamatan elsewhere
+        entity("Q9008", "Marga Jaya", "village", parent="Q9006"),
+        entity("Q9009", "Marga Jaya", "village", parent="Q9006"),  # two of them: ambiguous
+    ),
+    {"retrieved": "2026-11-01", "source": "test fixture"},
+)
 
 
 @pytest.fixture
@@ -76,9 +80,13 @@ def decisions() -> dict[str, Decision]:
 def test_links_by_code_then_by_name_within_parent(decisions: dict[str, Decision]) -> None:
     linked = {c: (d.qid, d.method) for c, d in decisions.items() if d.status == "linked"}
     assert linked == {
-        "62": ("Q3891", "code"), "62.04": ("Q14391", "code"), "62.06": ("Q9001", "code"),
-        "62.04.03": ("Q9002", "label"), "62.04.05": ("Q9006", "label"),
-        "62.04.03.1002": ("Q9003", "label")}
+        "62": ("Q3891", "code"),
+        "62.04": ("Q14391", "code"),
+        "62.06": ("Q9001", "code"),
+        "62.04.03": ("Q9002", "label"),
+        "62.04.05": ("Q9006", "label"),
+        "62.04.03.1002": ("Q9003", "label"),
+    }
 
 
 def test_no_look_alike_is_mislinked(decisions: dict[str, Decision]) -> None:
@@ -99,7 +107,8 @@ def test_overrides_win(tmp_path: Path) -> None:
     (tmp_path / "links").mkdir()
     (tmp_path / "links" / "overrides.csv").write_text(
         "unit_code,qid,decision,reviewer_note\n62.04.05.2020,Q9009,accept,checked by hand\n"
-        "62.04.03.1002,Q9003,reject,wrong village\n")
+        "62.04.03.1002,Q9003,reject,wrong village\n"
+    )
     result = {d.unit.code: d for d in match_units(UNITS, SNAPSHOT, read_overrides(tmp_path))}
     assert (result["62.04.05.2020"].qid, result["62.04.05.2020"].method) == ("Q9009", "override")
     assert result["62.04.03.1002"].status != "linked"
@@ -107,8 +116,7 @@ def test_overrides_win(tmp_path: Path) -> None:
 
 def test_bad_override_is_named(tmp_path: Path) -> None:
     (tmp_path / "links").mkdir()
-    (tmp_path / "links" / "overrides.csv").write_text(
-        "unit_code,qid,decision,reviewer_note\n62,Q1,maybe,\n")
+    (tmp_path / "links" / "overrides.csv").write_text("unit_code,qid,decision,reviewer_note\n62,Q1,maybe,\n")
     with pytest.raises(InputError, match="overrides.csv, row 2, column decision"):
         read_overrides(tmp_path)
 
@@ -121,8 +129,11 @@ def test_same_snapshot_same_links() -> None:
 def test_published_links(decisions: dict[str, Decision]) -> None:
     mint = Minter("https://w3id.org/kkb/")
     triples = set(link_triples(list(decisions.values()), SNAPSHOT, mint))
-    same = {(s, o) for s, p, o in triples if p == OWL.sameAs and str(s).startswith(mint.base + "id/")
-            and "/link/" not in str(s)}
+    same = {
+        (s, o)
+        for s, p, o in triples
+        if p == OWL.sameAs and str(s).startswith(mint.base + "id/") and "/link/" not in str(s)
+    }
     assert (mint.unit("62.04"), WD.Q14391) in same and len(same) == 6
     text = review_html(list(decisions.values()), SNAPSHOT)
     assert "Q9008" in text and "6 linked, 2 ambiguous" in text
@@ -136,8 +147,10 @@ def test_quickstatements_only_where_the_code_is_missing(decisions: dict[str, Dec
 
 def test_bundled_snapshot_links_province_and_regency(built) -> None:  # noqa: ANN001
     nt = (built.release / "dumps" / "kkb.nt").read_text(encoding="utf-8")
-    assert ("<https://w3id.org/kkb/id/regency/62.04> <http://www.w3.org/2002/07/owl#sameAs> "
-            "<http://www.wikidata.org/entity/Q14391> .") in nt
+    assert (
+        "<https://w3id.org/kkb/id/regency/62.04> <http://www.w3.org/2002/07/owl#sameAs> "
+        "<http://www.wikidata.org/entity/Q14391> ."
+    ) in nt
     assert nt.count("<http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/") == 2
 
 
@@ -188,7 +201,9 @@ def test_refresh_writes_a_snapshot_with_provenance(fake_wikidata: str, tmp_path:
     politeness = Politeness("linking-tests@example.org", delay=0, backoff=0)
     entities = refresh_snapshot(UNITS[:2], tmp_path, fake_wikidata, politeness)
     assert [(e.qid, e.code, e.level) for e in entities] == [
-        ("Q3891", "62", "province"), ("Q14391", "62.04", "regency")]
+        ("Q3891", "62", "province"),
+        ("Q14391", "62.04", "regency"),
+    ]
     assert entities[1].latitude == "-1.8" and entities[1].longitude == "114.9"
     assert read_snapshot(tmp_path).entities == tuple(entities)  # the build reads what it wrote
     meta = json.loads((tmp_path / "links" / "wikidata-snapshot.json").read_text())
@@ -198,7 +213,8 @@ def test_refresh_writes_a_snapshot_with_provenance(fake_wikidata: str, tmp_path:
 
 
 def test_refresh_by_name_keeps_items_named_like_an_unmatched_unit_under_its_parent(
-        fake_wikidata: str, tmp_path: Path) -> None:
+    fake_wikidata: str, tmp_path: Path
+) -> None:
     units = (*UNITS[:2], unit("62.04.01", "Jenamas", "district", "62.04"))
     entities = refresh_snapshot(units, tmp_path, fake_wikidata, Politeness("t@example.org", delay=0))
     assert read_snapshot(tmp_path).entities == tuple(entities)

@@ -22,28 +22,41 @@ SOURCE_TEXT = (ROOT / "data" / "sources" / "antara-buntok-kkb.txt").read_text(en
 
 
 def select(store: OxigraphStore, query: str) -> list[tuple[str, ...]]:
-    return [tuple(term.value if term is not None else None for term in row)
-            for row in store.query(PROLOGUE + query)]
+    return [
+        tuple(term.value if term is not None else None for term in row)
+        for row in store.query(PROLOGUE + query)
+    ]
 
 
 def test_fifteen_kkb_in_six_kecamatan(store: OxigraphStore) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?name (COUNT(?kkb) AS ?n) WHERE {
           ?kkb a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d .
           ?d a kkb:District ; rdfs:label ?name .
-        } GROUP BY ?name ORDER BY ?name""")
+        } GROUP BY ?name ORDER BY ?name""",
+    )
     assert {name: int(n) for name, n in rows} == {
-        "Jenamas": 2, "Dusun Hilir": 2, "Karau Kuala": 2, "Dusun Utara": 3,
-        "Gn. Bintang Awai": 3, "Dusun Selatan": 3}
+        "Jenamas": 2,
+        "Dusun Hilir": 2,
+        "Karau Kuala": 2,
+        "Dusun Utara": 3,
+        "Gn. Bintang Awai": 3,
+        "Dusun Selatan": 3,
+    }
 
 
 def test_the_fifteen_villages_by_official_code(store: OxigraphStore) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?code ?name ?kind WHERE {
           ?kkb a kkb:KKBDesignation ; kkb:village ?v .
           ?v kkb:kemendagriCode ?code ; rdfs:label ?name ; a ?kind .
           FILTER (?kind IN (kkb:Desa, kkb:Kelurahan))
-        } ORDER BY ?code""")
+        } ORDER BY ?code""",
+    )
     kinds = {code: (name, kind.rsplit("#", 1)[1]) for code, name, kind in rows}
     assert len(kinds) == 15
     assert kinds["62.04.01.1003"] == ("Rantau Kujang", "Kelurahan")
@@ -54,65 +67,88 @@ def test_the_fifteen_villages_by_official_code(store: OxigraphStore) -> None:
 
 
 def test_whole_regency_is_published(store: OxigraphStore) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?level (COUNT(?u) AS ?n) WHERE {
           VALUES ?level { kkb:Province kkb:Regency kkb:District kkb:Village }
-          ?u a ?level } GROUP BY ?level""")
+          ?u a ?level } GROUP BY ?level""",
+    )
     assert {level.rsplit("#")[1]: int(n) for level, n in rows} == {
-        "Province": 1, "Regency": 1, "District": 6, "Village": 93}
+        "Province": 1,
+        "Regency": 1,
+        "District": 6,
+        "Village": 93,
+    }
 
 
 def test_eight_family_functions_with_both_labels(store: OxigraphStore) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?notation ?id ?en WHERE {
           ?f skos:inScheme kkb:FamilyFunctionScheme ; skos:notation ?notation ;
              skos:prefLabel ?id, ?en .
           FILTER (lang(?id) = "id" && lang(?en) = "en")
-        } ORDER BY ?notation""")
+        } ORDER BY ?notation""",
+    )
     assert [n for n, _, _ in rows] == [str(i) for i in range(1, 9)]
     assert rows[0][1] == "Fungsi keagamaan" and rows[7][1] == "Fungsi pembinaan lingkungan"
 
 
 def test_activities_of_2021_and_2022(store: OxigraphStore) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?year ?status ?org (COUNT(DISTINCT ?kkb) AS ?kkbs) (COUNT(DISTINCT ?f) AS ?fns)
         WHERE {
           ?a a kkb:GuidanceActivity ; kkb:year ?year ; kkb:status ?status ;
              kkb:organiser/skos:altLabel ?org ; kkb:guides ?kkb ; kkb:strengthens ?f .
-        } GROUP BY ?year ?status ?org ORDER BY ?year""")
+        } GROUP BY ?year ?status ?org ORDER BY ?year""",
+    )
     assert [(y, s.rsplit("#")[1], o, int(k), int(f)) for y, s, o, k, f in rows] == [
         ("2021", "statusCompleted", "DPPKBP3A", 15, 8),
-        ("2022", "statusPlanned", "DPPKBP3A", 15, 8)]
+        ("2022", "statusPlanned", "DPPKBP3A", 15, 8),
+    ]
 
 
 def test_organising_agency_and_posts(store: OxigraphStore) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?post ?person ?org WHERE {
           ?p a org:Post ; rdfs:label ?post ; org:heldBy/foaf:name ?person ;
              org:postIn ?unit . ?unit (org:unitOf)* ?o . ?o skos:altLabel ?org .
           FILTER (lang(?post) = "id")
-        } ORDER BY ?person""")
-    assert [(person, org) for _, person, org in rows] == [("Mario", "DPPKBP3A"),
-                                                           ("Sunawati", "DPPKBP3A")]
+        } ORDER BY ?person""",
+    )
+    assert [(person, org) for _, person, org in rows] == [("Mario", "DPPKBP3A"), ("Sunawati", "DPPKBP3A")]
 
 
 def test_strategic_objectives(store: OxigraphStore) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?text WHERE { ?p kkb:objective ?o . ?o rdfs:label ?text FILTER(lang(?text)="id") }
-        ORDER BY ?text""")
+        ORDER BY ?text""",
+    )
     assert [t for (t,) in rows] == [
         "meningkatkan kualitas hidup keluarga dan masyarakat dengan mendekatkan pelayanan "
         "Program Bangga Kencana",
-        "meningkatkan partisipasi masyarakat dan pembangunan yang terintegrasi lintas sektor"]
+        "meningkatkan partisipasi masyarakat dan pembangunan yang terintegrasi lintas sektor",
+    ]
 
 
 def test_every_kkb_is_traceable_to_the_source(store: OxigraphStore) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?kkb ?excerpt ?publisher WHERE {
           ?kkb a kkb:KKBDesignation ; prov:wasDerivedFrom ?src ; kkb:sourceExcerpt ?excerpt .
           ?src a kkb:SourceDocument ; dcterms:publisher/rdfs:label ?publisher .
           FILTER (lang(?publisher) = "id")
-        }""")
+        }""",
+    )
     assert len({kkb for kkb, _, _ in rows}) == 15
     for kkb, excerpt, publisher in rows:
         assert excerpt in SOURCE_TEXT, kkb
@@ -122,24 +158,33 @@ def test_every_kkb_is_traceable_to_the_source(store: OxigraphStore) -> None:
 
 
 def test_no_invented_dates(store: OxigraphStore) -> None:
-    assert not store.query(PROLOGUE + """ASK { ?s kkb:designationDate|kkb:designationYear|
-        dcterms:issued|dcterms:created|schema:datePublished ?d }""")
+    assert not store.query(
+        PROLOGUE
+        + """ASK { ?s kkb:designationDate|kkb:designationYear|
+        dcterms:issued|dcterms:created|schema:datePublished ?d }"""
+    )
 
 
-@pytest.mark.parametrize(("concerns", "aspect", "said", "official"), [
-    ("village/62.04.01.2002", "kind", "kelurahan", "desa"),
-    ("district/62.04.05", "name", "Gunung Bintang Awai", "Gn. Bintang Awai"),
-    ("source/antara-buntok-kkb", "kind", "15 desa", "13 desa, 2 kelurahan"),
-])
+@pytest.mark.parametrize(
+    ("concerns", "aspect", "said", "official"),
+    [
+        ("village/62.04.01.2002", "kind", "kelurahan", "desa"),
+        ("district/62.04.05", "name", "Gunung Bintang Awai", "Gn. Bintang Awai"),
+        ("source/antara-buntok-kkb", "kind", "15 desa", "13 desa, 2 kelurahan"),
+    ],
+)
 def test_disagreements_are_published_not_fixed(
     store: OxigraphStore, concerns: str, aspect: str, said: str, official: str
 ) -> None:
-    rows = select(store, f"""
+    rows = select(
+        store,
+        f"""
         SELECT ?said ?official ?used ?ref WHERE {{
           ?n a kkb:SourceDiscrepancy ; kkb:concerns <https://w3id.org/kkb/id/{concerns}> ;
              kkb:aspect "{aspect}" ; kkb:valueInSource ?said ; kkb:valueInReference ?official ;
              kkb:valueUsed ?used ; kkb:referenceSource ?ref ; dcterms:source ?src .
-        }}""")
+        }}""",
+    )
     assert rows == [(said, official, official, "https://w3id.org/kkb/id/source/kemendagri-2025")]
 
 
@@ -148,8 +193,11 @@ def test_exactly_three_disagreements(store: OxigraphStore) -> None:
 
 
 def test_bps_codes_kept_apart_from_kemendagri_codes(store: OxigraphStore) -> None:
-    rows = select(store, """SELECT ?k ?b WHERE {
-        <https://w3id.org/kkb/id/village/62.04.06.2020> kkb:kemendagriCode ?k ; kkb:bpsCode ?b }""")
+    rows = select(
+        store,
+        """SELECT ?k ?b WHERE {
+        <https://w3id.org/kkb/id/village/62.04.06.2020> kkb:kemendagriCode ?k ; kkb:bpsCode ?b }""",
+    )
     assert rows == [("62.04.06.2020", "6204040019")]
 
 
@@ -158,8 +206,7 @@ def test_bps_codes_kept_apart_from_kemendagri_codes(store: OxigraphStore) -> Non
 GOLDEN = Path(__file__).parent / "cases" / "mapping"
 
 
-@pytest.mark.parametrize("case", sorted(p for p in GOLDEN.iterdir() if p.is_dir()),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("case", sorted(p for p in GOLDEN.iterdir() if p.is_dir()), ids=lambda p: p.name)
 def test_golden_mapping(case: Path) -> None:
     registry = read_registry(case / "data")
     graph = Graph()
@@ -168,8 +215,9 @@ def test_golden_mapping(case: Path) -> None:
     expected = Graph().parse(case / "expected.ttl")
     if not isomorphic(graph, expected):
         _, missing, extra = graph_diff(to_isomorphic(expected), to_isomorphic(graph))
-        pytest.fail(f"missing:\n{missing.serialize(format='nt')}\n"
-                    f"unexpected:\n{extra.serialize(format='nt')}")
+        pytest.fail(
+            f"missing:\n{missing.serialize(format='nt')}\nunexpected:\n{extra.serialize(format='nt')}"
+        )
 
 
 def test_golden_cases_exist() -> None:
@@ -191,8 +239,7 @@ def test_base_iri_is_configurable() -> None:
 def test_bundled_registry_graph_is_unchanged_by_issue_16() -> None:
     """The bundled registry uses none of the new columns or tables: its graph is isomorphic to the
     one built before them (tests/cases/bundled/README.md)."""
-    graph = to_graph(map_registry(read_registry(ROOT / "data"), Minter("https://w3id.org/kkb/"))
-                     ["registry"])
+    graph = to_graph(map_registry(read_registry(ROOT / "data"), Minter("https://w3id.org/kkb/"))["registry"])
     before = Graph().parse(Path(__file__).parent / "cases" / "bundled" / "registry.ttl")
     assert len(graph) == len(before) > 300
     assert isomorphic(graph, before)
@@ -219,9 +266,12 @@ def test_a_row_without_source_is_derived_from_its_registry_row(data_copy: Path) 
     lines[13] = ",".join(lines[13].split(",")[:8]) + ",,,,,\n"  # Kalahien, row 14: no source
     kkb.write_text("".join(lines), encoding="utf-8")
     sources = data_copy / "registry" / "sources.csv"
-    sources.write_text(sources.read_text(encoding="utf-8").replace(",id,sources/antara-buntok-kkb.txt,15,6,",
-                                                                  ",id,sources/antara-buntok-kkb.txt,14,6,"),
-                       encoding="utf-8")
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace(
+            ",id,sources/antara-buntok-kkb.txt,15,6,", ",id,sources/antara-buntok-kkb.txt,14,6,"
+        ),
+        encoding="utf-8",
+    )
     registry = read_registry(data_copy)
     check_registry(registry)
     mint = Minter("https://w3id.org/kkb/")
@@ -243,8 +293,7 @@ def test_a_record_names_its_sheet_when_it_has_one() -> None:
 
     mint = Minter("https://w3id.org/kkb/")
     row = Record("registry/registry.xlsx", 7, sheet="Kampung KB")
-    graph = to_graph(record_triples(Context(mint, read_registry(GOLDEN / "registry-entry" / "data")),
-                                    row))
+    graph = to_graph(record_triples(Context(mint, read_registry(GOLDEN / "registry-entry" / "data")), row))
     record = mint.record("registry/registry.xlsx", 7, "Kampung KB")
     assert str(graph.value(record, KKB.recordSheet)) == "Kampung KB"
     assert str(graph.value(record, KKB.recordFile)) == "registry/registry.xlsx"

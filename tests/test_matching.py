@@ -45,14 +45,14 @@ def test_marga_jaya_with_its_kecamatan(matcher: Matcher) -> None:
         assert [c for c in result.candidates if c.match] == [result.certain]
         assert result.certain.parent_agreement == 1.0 and result.certain.name_similarity == 1.0
     # a parent at another level works too, as long as it singles one out
-    assert matcher.match("Marga Jaya", level="village",
-                         parents=["Barito Selatan"]).certain.id == "62.04.05.2020"
+    assert (
+        matcher.match("Marga Jaya", level="village", parents=["Barito Selatan"]).certain.id == "62.04.05.2020"
+    )
 
 
 def test_bangkuang_three_homonyms(matcher: Matcher) -> None:
     result = matcher.match("Bangkuang", level="village", suggest=False)
-    assert sorted(c.id for c in result.candidates) == [
-        "12.21.11.2021", "62.04.03.1002", "62.06.03.2004"]
+    assert sorted(c.id for c in result.candidates) == ["12.21.11.2021", "62.04.03.1002", "62.06.03.2004"]
     assert result.certain is None and result.homonyms == 3
     # the kind alone does not single out a homonym: only its kecamatan does
     by_kind = matcher.match("Bangkuang", level="village", kind="kelurahan", suggest=False)
@@ -60,10 +60,8 @@ def test_bangkuang_three_homonyms(matcher: Matcher) -> None:
     assert by_kind.candidates[0].kind_agreement == 1.0 and by_kind.candidates[1].kind_agreement == 0.0
     # the province does not either: two of the three lie in Kalimantan Tengah
     assert matcher.match("Bangkuang", level="village", parents=["62"]).certain is None
-    assert matcher.match("Bangkuang", level="village",
-                         parents=["Karau Kuala"]).certain.id == "62.04.03.1002"
-    assert matcher.match("Bangkuang", level="village",
-                         parents=["Katingan"]).certain.id == "62.06.03.2004"
+    assert matcher.match("Bangkuang", level="village", parents=["Karau Kuala"]).certain.id == "62.04.03.1002"
+    assert matcher.match("Bangkuang", level="village", parents=["Katingan"]).certain.id == "62.06.03.2004"
 
 
 def test_earlier_names_match_and_say_so(matcher: Matcher) -> None:
@@ -96,8 +94,9 @@ def test_candidates_in_the_reconciliation_shape(matcher: Matcher) -> None:
     assert first["id"] == "62.04.05.2020" and first["name"] == "Marga Jaya"
     assert first["match"] is True and first["score"] == 100.0
     assert first["type"] == [{"id": "desa", "name": "desa"}]
-    assert first["description"] == ("Gn. Bintang Awai 62.04.05, Kabupaten Barito Selatan 62.04, "
-                                    "Kalimantan Tengah 62")
+    assert first["description"] == (
+        "Gn. Bintang Awai 62.04.05, Kabupaten Barito Selatan 62.04, Kalimantan Tengah 62"
+    )
     assert {f["id"] for f in first["features"]} == {"name", "parent"}
     other = result.candidates[1].reconciliation()
     assert other["match"] is False and other["score"] < first["score"]
@@ -105,7 +104,8 @@ def test_candidates_in_the_reconciliation_shape(matcher: Matcher) -> None:
 
 def test_any_entries_can_be_matched() -> None:
     """The linker's use: items with a parent id that is not itself an entry."""
-    m = Matcher.of([Entry("Q1", "Marga Jaya", "village", parent="Q9"),
-                    Entry("Q2", "Marga Jaya", "village", parent="Q8")])
+    m = Matcher.of(
+        [Entry("Q1", "Marga Jaya", "village", parent="Q9"), Entry("Q2", "Marga Jaya", "village", parent="Q8")]
+    )
     assert m.match("Marga Jaya", level="village").certain is None
     assert m.match("Marga Jaya", level="village", parents=["Q8"]).certain.id == "Q2"

@@ -304,3 +304,27 @@ def test_the_registry_entry_case_builds_as_it_maps(tmp_path: Path) -> None:
     for name, graph in expected.items():
         assert isomorphic(dumped.graph(Minter(BASE).graph(name)), graph), name
     assert len(set(expected["registry"].subjects(RDF.type, KKB.AnnualRecord))) == 3
+
+
+def test_graph_names_are_known_without_mapping(tmp_path: Path) -> None:
+    """The graphs a release will hold follow from the settings and the registry's tables alone,
+    in the order the one mapping path yields them; the pySHACL route counts them as the build."""
+    from kkb_lod.ingest import read_registry
+    from kkb_lod.pipeline import graph_names, map_and_validate, map_graphs
+
+    settings = Settings(data_dir=DATA, base_iri=BASE)
+    names = graph_names(settings, read_registry(DATA))
+    assert names == list(map_graphs(settings))
+    counts, report = map_and_validate(settings)
+    assert report.conforms and list(counts) == names and all(counts.values())
+    registry = tmp_path / "data" / "registry"
+    registry.mkdir(parents=True)
+    (registry / "kkb.csv").write_text(
+        "village_code,village_name,district_code,district_name\n", encoding="utf-8"
+    )
+    empty = Settings(data_dir=tmp_path / "data", base_iri=BASE)
+    assert (
+        graph_names(empty, read_registry(empty.data_dir))
+        == list(map_graphs(empty))
+        == ["regions", "registry", "links/wikidata", "ontology"]
+    )

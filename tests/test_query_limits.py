@@ -30,19 +30,16 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "group": (lambda n: "SELECT * WHERE " + "{" * n + "}" * n, 2240),
     "OPTIONAL nested": (lambda n: "SELECT * WHERE { " + "OPTIONAL { " * n + "}" * n + " }", 2944),
     "UNION nested": (lambda n: "SELECT * WHERE " + "{ {} UNION " * n + "{}" + " }" * n, 2240),
-    "MINUS nested": (lambda n: "SELECT * WHERE { ?s ?p ?o " + "MINUS { ?s ?p ?o " * n
-                     + "}" * n + " }", 2624),
+    "MINUS nested": (lambda n: "SELECT * WHERE { ?s ?p ?o " + "MINUS { ?s ?p ?o " * n + "}" * n + " }", 2624),
     "GRAPH nested": (lambda n: "SELECT * WHERE { " + "GRAPH ?g { " * n + "}" * n + " }", 2944),
-    "subquery": (lambda n: "SELECT * WHERE { " + "{ SELECT * WHERE " * n + "{}" + " }" * n
-                 + " }", 2560),
+    "subquery": (lambda n: "SELECT * WHERE { " + "{ SELECT * WHERE " * n + "{}" + " }" * n + " }", 2560),
     "parentheses": (lambda n: "ASK { FILTER(" + "(" * n + "1" + ")" * n + ") }", 4736),
     "function calls": (lambda n: "ASK { FILTER(" + "STR(" * n + "1" + ")" * n + ") }", 960),
     "path groups": (lambda n: "ASK { ?s " + "(" * n + A + ")" * n + " ?o }", 13824),
     "blank nodes": (lambda n: "ASK { ?s ?p " + f"[ {A} " * n + "1" + " ]" * n + " }", 3456),
     "collections": (lambda n: "ASK { ?s ?p " + "( " * n + "1" + " )" * n + " }", 9984),
     "unary !": (lambda n: "ASK { FILTER(" + "!" * n + "true) }", 9472),
-    "OPTIONAL flat": (lambda n: "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o } " * n
-                      + "}", 6656),
+    "OPTIONAL flat": (lambda n: "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o } " * n + "}", 6656),
     "UNION flat": (lambda n: "SELECT * WHERE { {} " + "UNION {} " * n + "}", 6656),
     "path sequence": (lambda n: f"ASK {{ ?s {A}" + f"/{A}" * n + " ?o }", 8192),
     "path alternative": (lambda n: f"ASK {{ ?s {A}" + f"|{A}" * n + " ?o }", 11008),
@@ -52,21 +49,26 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "objects": (lambda n: "ASK { ?s ?p " + ", ".join(["1"] * n) + " }", 8192),
     "collection items": (lambda n: "ASK { ?s ?p ( " + "1 " * n + ") }", 4096),
     "MINUS flat": (lambda n: "SELECT * WHERE { ?s ?p ?o " + "MINUS { ?s ?p ?o } " * n + "}", 2624),
-    "BIND flat": (lambda n: "SELECT * WHERE { " + "".join(f"BIND(1 AS ?v{i}) " for i in range(n))
-                  + "}", 2624),
+    "BIND flat": (
+        lambda n: "SELECT * WHERE { " + "".join(f"BIND(1 AS ?v{i}) " for i in range(n)) + "}",
+        2624,
+    ),
     "FILTER flat": (lambda n: "SELECT * WHERE { ?s ?p ?o " + "FILTER(?o) " * n + "}", 9472),
-    "brackets in strings": (lambda n: "ASK { FILTER(" + 'CONCAT("))", ' * n + "1" + ")" * n
-                            + ") }", 960),
-    "closers after an IRI with #": (lambda n: "ASK { FILTER(?a <x#> 1 ))\n" + "(" * n + "1"
-                                    + ")" * n + ") }", 4736),
+    "brackets in strings": (lambda n: "ASK { FILTER(" + 'CONCAT("))", ' * n + "1" + ")" * n + ") }", 960),
+    "closers after an IRI with #": (
+        lambda n: "ASK { FILTER(?a <x#> 1 ))\n" + "(" * n + "1" + ")" * n + ") }",
+        4736,
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def server(settings: Settings) -> Iterator[tuple[str, set[int]]]:
     """A 2-worker server of the session build; its URL and a function giving its workers."""
-    with server_process("--build", str(settings.build_dir),
-                        env={"KKB_WORKERS": "2", "KKB_THREADS": "4"}) as (url, process):
+    with server_process("--build", str(settings.build_dir), env={"KKB_WORKERS": "2", "KKB_THREADS": "4"}) as (
+        url,
+        process,
+    ):
         deadline = time.monotonic() + 60
         while len(children(process.pid)) != 2:
             assert time.monotonic() < deadline, "the server never had two workers"
@@ -81,11 +83,13 @@ def ask(url: str, query: str, how: str) -> tuple[int, str]:
     if how == "GET":
         request = urllib.request.Request(f"{endpoint}?{encoded}")
     elif how == "form":
-        request = urllib.request.Request(endpoint, data=encoded.encode(), headers={
-            "Content-Type": "application/x-www-form-urlencoded"})
+        request = urllib.request.Request(
+            endpoint, data=encoded.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
     else:
-        request = urllib.request.Request(endpoint, data=query.encode("utf-8"), headers={
-            "Content-Type": "application/sparql-query"})
+        request = urllib.request.Request(
+            endpoint, data=query.encode("utf-8"), headers={"Content-Type": "application/sparql-query"}
+        )
     request.add_header("Accept", "application/sparql-results+json")
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -127,8 +131,9 @@ def test_crashing_shapes_get_400_and_no_worker_dies(server: tuple[str, object]) 
         for n in (crash, 2 * crash):
             status, body = ask(url, make(n), "direct")
             assert status == 400, (name, n, body[:200])
-            assert any(f"(query_max_{limit})" in body for limit in (
-                "bytes", "depth", "operators", "patterns")), (name, body[:200])
+            assert any(
+                f"(query_max_{limit})" in body for limit in ("bytes", "depth", "operators", "patterns")
+            ), (name, body[:200])
     status, _ = ask(url, "ASK {}", "GET")
     assert status == 200
     assert children(process.pid) == before  # type: ignore[attr-defined]
@@ -138,12 +143,13 @@ def test_crashing_shapes_get_400_and_no_worker_dies(server: tuple[str, object]) 
 #: empty store (docs/pyoxigraph-crash.md, "Slow to plan"): refused by query_max_patterns.
 SLOW_TO_PLAN = {
     "star of 200 patterns": "SELECT * WHERE { ?s ?p ?o . "
-                            + " ".join(f"?s ?p{i} ?o{i} ." for i in range(200)) + " }",
+    + " ".join(f"?s ?p{i} ?o{i} ." for i in range(200))
+    + " }",
     "150 OPTIONALs": "SELECT * WHERE { ?s ?p ?o "
-                     + " ".join(f"OPTIONAL {{ ?s ?p{i} ?o{i} }}" for i in range(150)) + " }",
+    + " ".join(f"OPTIONAL {{ ?s ?p{i} ?o{i} }}" for i in range(150))
+    + " }",
     "200 objects": "SELECT * WHERE { ?s ?p " + ", ".join(f"?o{i}" for i in range(200)) + " }",
-    "200 predicates": "SELECT * WHERE { ?s " + "; ".join(f"?p{i} ?o{i}" for i in range(200))
-                      + " }",
+    "200 predicates": "SELECT * WHERE { ?s " + "; ".join(f"?p{i} ?o{i}" for i in range(200)) + " }",
 }
 
 
@@ -170,16 +176,22 @@ def test_queries_at_the_limits_answer(server: tuple[str, object]) -> None:
     limits = Settings()
     depth = limits.query_max_depth
     for make in (SHAPES["group"][0], SHAPES["parentheses"][0], SHAPES["function calls"][0]):
-        at_limit = next(n for n in range(depth, 0, -1) if make(n).count("(") + make(n).count(
-            "{") + make(n).count("[") <= depth)
+        at_limit = next(
+            n
+            for n in range(depth, 0, -1)
+            if make(n).count("(") + make(n).count("{") + make(n).count("[") <= depth
+        )
         status, body = ask(url, make(at_limit), "GET")
         assert status == 200, body[:300]
         status, body = ask(url, make(at_limit + 1), "GET")
         assert status == 400 and "query_max_depth" in body
     make = SHAPES["+ chain"][0]
-    at_limit = next(n for n in range(limits.query_max_operators, 0, -1)
-                    if shape(make(n), Limits(10**9, depth, limits.query_max_operators, 10**9))[1]
-                    <= limits.query_max_operators)
+    at_limit = next(
+        n
+        for n in range(limits.query_max_operators, 0, -1)
+        if shape(make(n), Limits(10**9, depth, limits.query_max_operators, 10**9))[1]
+        <= limits.query_max_operators
+    )
     status, body = ask(url, make(at_limit), "direct")
     assert status == 200, body[:300]
     status, body = ask(url, make(at_limit + 1), "direct")
@@ -195,10 +207,16 @@ def test_invalid_utf8_gets_400(server: tuple[str, object]) -> None:
     url, _ = server
     requests = [
         urllib.request.Request(url + "/sparql?query=ASK%20%7B%7D%FF"),
-        urllib.request.Request(url + "/sparql", data=b"query=ASK%20%7B%7D%C3%28", headers={
-            "Content-Type": "application/x-www-form-urlencoded"}),
-        urllib.request.Request(url + "/sparql", data=b"ASK {} #\xed\xa0\x80", headers={
-            "Content-Type": "application/sparql-query"}),  # an encoded surrogate
+        urllib.request.Request(
+            url + "/sparql",
+            data=b"query=ASK%20%7B%7D%C3%28",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        urllib.request.Request(
+            url + "/sparql",
+            data=b"ASK {} #\xed\xa0\x80",
+            headers={"Content-Type": "application/sparql-query"},
+        ),  # an encoded surrogate
     ]
     for request in requests:
         with pytest.raises(urllib.error.HTTPError) as refused:

@@ -124,8 +124,9 @@ def test_known_bypasses_are_refused(query: str) -> None:
 
 
 @pytest.mark.parametrize("query", bypasses("http://127.0.0.1:9/sparql")[:4])
-def test_the_engine_really_calls_what_the_bypasses_hide(query: str,
-                                                       listeners: tuple[Listener, Listener]) -> None:
+def test_the_engine_really_calls_what_the_bypasses_hide(
+    query: str, listeners: tuple[Listener, Listener]
+) -> None:
     """The regression cases are real: run without the check, pyoxigraph makes the call."""
     _, forbidden = listeners
     before = len(forbidden.seen)
@@ -136,60 +137,88 @@ def test_the_engine_really_calls_what_the_bypasses_hide(query: str,
     assert len(forbidden.seen) == before + 1
 
 
-@pytest.mark.parametrize("target", [
-    WIKIDATA + "X", WIKIDATA + "/other", WIKIDATA + "?default-graph-uri=x", WIKIDATA + "#x",
-    WIKIDATA[:-1], "https://query.wikidata.org.evil.example/sparql", "http://query.wikidata.org/sparql",
-    "https://QUERY.wikidata.org/sparql",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        WIKIDATA + "X",
+        WIKIDATA + "/other",
+        WIKIDATA + "?default-graph-uri=x",
+        WIKIDATA + "#x",
+        WIKIDATA[:-1],
+        "https://query.wikidata.org.evil.example/sparql",
+        "http://query.wikidata.org/sparql",
+        "https://QUERY.wikidata.org/sparql",
+    ],
+)
 def test_the_allowlist_is_matched_exactly(target: str) -> None:
     """Not by prefix (either way), nor by host, nor case-insensitively."""
     message = refusal(f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
     assert message is not None and "not allowed" in message
 
 
-@pytest.mark.parametrize("query", [
-    f"SELECT * {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}",
-    f"select * {{ service silent <{WIKIDATA}> {{ ?s ?p ?o }} }}",
-    "PREFIX wd: <https://query.wikidata.org/> SELECT * { SERVICE wd:sparql { ?s ?p ?o } }",
-    "BASE <https://query.wikidata.org/x/> SELECT * { SERVICE <../sparql> { ?s ?p ?o } }",
-    f"SELECT * {{ SERVICE <{WIKIDATA}> {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }} }}",
-    "SELECT * { SERVICE <https://query.wikidata.org/sp\\u0061rql> { ?s ?p \"caf\\u00E9\" } }",
-    f"SELECT * {{ ?s ?p \"SERVICE <http://127.0.0.1:9/>\" # SERVICE <http://127.0.0.1:9/>\n"
-    f"SERVICE <{WIKIDATA}> {{}} }}",
-    "SELECT * { ?s <urn:service> ?o }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"SELECT * {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}",
+        f"select * {{ service silent <{WIKIDATA}> {{ ?s ?p ?o }} }}",
+        "PREFIX wd: <https://query.wikidata.org/> SELECT * { SERVICE wd:sparql { ?s ?p ?o } }",
+        "BASE <https://query.wikidata.org/x/> SELECT * { SERVICE <../sparql> { ?s ?p ?o } }",
+        f"SELECT * {{ SERVICE <{WIKIDATA}> {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }} }}",
+        'SELECT * { SERVICE <https://query.wikidata.org/sp\\u0061rql> { ?s ?p "caf\\u00E9" } }',
+        f'SELECT * {{ ?s ?p "SERVICE <http://127.0.0.1:9/>" # SERVICE <http://127.0.0.1:9/>\n'
+        f"SERVICE <{WIKIDATA}> {{}} }}",
+        "SELECT * { ?s <urn:service> ?o }",
+    ],
+)
 def test_allowlisted_services_run(query: str) -> None:
     assert refusal(query) is None
 
 
-@pytest.mark.parametrize(("query", "says"), [
-    ("SELECT * { SERVICE ?x { ?s ?p ?o } }", "a variable"),
-    ("SELECT * { SERVICE unknown:sparql { ?s ?p ?o } }", "an undeclared prefix"),
-    ("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o }", "grammar can read"),
-    ("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } } ~", "no SPARQL 1.1"),
-    ('SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p "\\u0022" } }', "stands for"),
-    ("SELECT * { SERVICE <https://query.wikidata.org/sparql> {} " + "{" * 60 + "}" * 60 + " }",
-     "nests too deeply"),
-])
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("SELECT * { SERVICE ?x { ?s ?p ?o } }", "a variable"),
+        ("SELECT * { SERVICE unknown:sparql { ?s ?p ?o } }", "an undeclared prefix"),
+        ("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o }", "grammar can read"),
+        ("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } } ~", "no SPARQL 1.1"),
+        ('SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p "\\u0022" } }', "stands for"),
+        (
+            "SELECT * { SERVICE <https://query.wikidata.org/sparql> {} " + "{" * 60 + "}" * 60 + " }",
+            "nests too deeply",
+        ),
+    ],
+)
 def test_refusals_say_why(query: str, says: str) -> None:
     message = refusal(query)
     assert message is not None and says in message, message
 
 
-@pytest.mark.parametrize("query", [
-    "ASK { ?s ?p <\\U99999999> }", "ASK { ?s ?p \"\\uD800\" }", "ASK { ?s ?p \"\\U00110000\" }",
-    "ASK { ?s ?p <\\UFFFFFFFF> }", "ASK { ?s ?p \"\\uDFFF\" }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ASK { ?s ?p <\\U99999999> }",
+        'ASK { ?s ?p "\\uD800" }',
+        'ASK { ?s ?p "\\U00110000" }',
+        "ASK { ?s ?p <\\UFFFFFFFF> }",
+        'ASK { ?s ?p "\\uDFFF" }',
+    ],
+)
 def test_escapes_of_no_character_are_refused(query: str) -> None:
     message = refusal(query)
     assert message is not None and message.startswith("Query syntax error: error at 1:14:")
 
 
-@pytest.mark.parametrize(("base", "iri"), [
-    ("http://a.example/b/c/d", "../../x"), ("http://a.example/b/c", "//other.example/y"),
-    ("http://a.example/b/c", "?q#f"), ("http://a.example/b/c", "http:g"),
-    ("http://a.example/b/c", "http://a.example/b/../../x"), ("http://a.example/b/", "./a:b"),
-])
+@pytest.mark.parametrize(
+    ("base", "iri"),
+    [
+        ("http://a.example/b/c/d", "../../x"),
+        ("http://a.example/b/c", "//other.example/y"),
+        ("http://a.example/b/c", "?q#f"),
+        ("http://a.example/b/c", "http:g"),
+        ("http://a.example/b/c", "http://a.example/b/../../x"),
+        ("http://a.example/b/", "./a:b"),
+    ],
+)
 def test_iris_resolve_as_the_engine_resolves_them(base: str, iri: str) -> None:
     (row,) = ox.Store().query(f"BASE <{base}> SELECT (<{iri}> AS ?t) {{}}")
     assert resolve(base, iri) == row["t"].value
@@ -197,15 +226,56 @@ def test_iris_resolve_as_the_engine_resolves_them(base: str, iri: str) -> None:
 
 # --- the property test ---------------------------------------------------------------------
 
-NAME_CHARS = ["a", "Z", "é", "_", "0", "-", "\u00b7", "\u0301", "\u203f", ZWJ, "\u200c",
-              IDEOGRAPHIC_COMMA, "\u00e0", "\U00010000"]
+NAME_CHARS = [
+    "a",
+    "Z",
+    "é",
+    "_",
+    "0",
+    "-",
+    "\u00b7",
+    "\u0301",
+    "\u203f",
+    ZWJ,
+    "\u200c",
+    IDEOGRAPHIC_COMMA,
+    "\u00e0",
+    "\U00010000",
+]
 LOCAL_ESCAPES = ["\\#", "\\'", '\\"', "\\.", "\\-", "\\~", "\\%", "%41", "\\/", "\\?", "\\("]
-ESCAPES = ["\\u0061", "\\u0022", "\\u0027", "\\u005C", "\\u000A", "\\u000D", "\\u0023",
-           "\\u003E", "\\u0053", "\\U00000065", "\\u200D", "\\u0020", "\\u007B", "\\u007D"]
+ESCAPES = [
+    "\\u0061",
+    "\\u0022",
+    "\\u0027",
+    "\\u005C",
+    "\\u000A",
+    "\\u000D",
+    "\\u0023",
+    "\\u003E",
+    "\\u0053",
+    "\\U00000065",
+    "\\u200D",
+    "\\u0020",
+    "\\u007B",
+    "\\u007D",
+]
 #: Stand-ins replaced by the listeners' addresses when a query is run.
-TARGETS = ["<@FORBIDDEN@>", "<@ALLOWED@>", "f:sparql", "a:sparql", "<sparql>", "?t", "$t",
-           "<@FORBIDDEN_NS@sp\\u0061rql>", "f:sp\\u0061rql", "<@FORBIDDEN_NS@sparql\\u003E>",
-           "f:", "<@ALLOWED@#x>", "<@ALLOWED@X>", "<../sparql>"]
+TARGETS = [
+    "<@FORBIDDEN@>",
+    "<@ALLOWED@>",
+    "f:sparql",
+    "a:sparql",
+    "<sparql>",
+    "?t",
+    "$t",
+    "<@FORBIDDEN_NS@sp\\u0061rql>",
+    "f:sp\\u0061rql",
+    "<@FORBIDDEN_NS@sparql\\u003E>",
+    "f:",
+    "<@ALLOWED@#x>",
+    "<@ALLOWED@X>",
+    "<../sparql>",
+]
 
 
 def names() -> st.SearchStrategy[str]:
@@ -221,28 +291,62 @@ def pnames(draw: st.DrawFn) -> str:
 @st.composite
 def strings(draw: st.DrawFn) -> str:
     quote = draw(st.sampled_from(["'", '"', "'''", '"""']))
-    plain = st.sampled_from(["x", " ", "#", "'", '"', "\\'", '\\"', "\\\\", "\n", "\r", "}", "{",
-                             "SERVICE <@FORBIDDEN@> {}", "\\n", ZWJ])
+    plain = st.sampled_from(
+        [
+            "x",
+            " ",
+            "#",
+            "'",
+            '"',
+            "\\'",
+            '\\"',
+            "\\\\",
+            "\n",
+            "\r",
+            "}",
+            "{",
+            "SERVICE <@FORBIDDEN@> {}",
+            "\\n",
+            ZWJ,
+        ]
+    )
     parts = draw(st.lists(st.one_of(plain, plain, plain, st.sampled_from(ESCAPES)), max_size=6))
     return quote + "".join(parts) + quote
 
 
 @st.composite
 def parts(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["triple", "bind", "comment", "service", "service", "service",
-                                 "service", "filter", "glue", "string", "values", "bind"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "triple",
+                "bind",
+                "comment",
+                "service",
+                "service",
+                "service",
+                "service",
+                "filter",
+                "glue",
+                "string",
+                "values",
+                "bind",
+            ]
+        )
+    )
     if kind == "triple":  # in OPTIONAL: no pattern may empty the solutions before a SERVICE
         return f"OPTIONAL {{ ?s {draw(pnames())} {draw(st.one_of(pnames(), strings(), st.just('?o')))} }}"
     if kind == "bind":
         return f"BIND({draw(st.one_of(pnames(), strings()))} AS ?b{draw(st.integers(0, 9))})"
     if kind == "comment":
-        return "#" + draw(st.sampled_from(["", " SERVICE <@FORBIDDEN@> {}", "'", '"""', "\\"])) + \
-            draw(st.sampled_from(["\n", "\r", "\r\n", "\\u000A", ""]))
+        return (
+            "#"
+            + draw(st.sampled_from(["", " SERVICE <@FORBIDDEN@> {}", "'", '"""', "\\"]))
+            + draw(st.sampled_from(["\n", "\r", "\r\n", "\\u000A", ""]))
+        )
     if kind == "service":
-        silent = draw(st.sampled_from(["SILENT ", "silent ", "SILENT\n", "SILENT#\n", "",
-                                       "sErViCe "]))
-        keyword = draw(st.sampled_from(["SERVICE", "service", "SERVICE", "\\u0053ERVICE",
-                                        "SERV\\u0049CE"]))
+        silent = draw(st.sampled_from(["SILENT ", "silent ", "SILENT\n", "SILENT#\n", "", "sErViCe "]))
+        keyword = draw(st.sampled_from(["SERVICE", "service", "SERVICE", "\\u0053ERVICE", "SERV\\u0049CE"]))
         target = draw(st.sampled_from([*TARGETS, "<@ALLOWED@>", "a:sparql", "<@ALLOWED_NS@sp\\u0061rql>"]))
         return f"{keyword} {silent}{target} {{ ?s ?p ?o }}"
     if kind == "filter":
@@ -251,28 +355,57 @@ def parts(draw: st.DrawFn) -> str:
         return f"VALUES ?t {{ {draw(st.sampled_from(TARGETS[:3]))} }}"
     if kind == "string":
         return draw(strings())
-    return draw(st.sampled_from([" ", "\n", "\r", "\t", ZWJ, IDEOGRAPHIC_COMMA, "\\", "{", "}",
-                                 "(", ")", ".", ";", "'", '"', "#"]) | st.sampled_from(ESCAPES))
+    return draw(
+        st.sampled_from(
+            [" ", "\n", "\r", "\t", ZWJ, IDEOGRAPHIC_COMMA, "\\", "{", "}", "(", ")", ".", ";", "'", '"', "#"]
+        )
+        | st.sampled_from(ESCAPES)
+    )
 
 
 @st.composite
 def queries(draw: st.DrawFn) -> str:
-    prologue = ["PREFIX f: <@FORBIDDEN_NS@>", "PREFIX a: <@ALLOWED_NS@>",
-                "PREFIX p: <http://example.org/>"] + draw(st.lists(st.sampled_from([
-        "PREFIX f: <@FORBIDDEN_NS@>", "PREFIX a: <@ALLOWED_NS@>", "PREFIX p: <http://example.org/>",
-        f"PREFIX f{ZWJ}: <@FORBIDDEN_NS@>", "BASE <@FORBIDDEN_NS@>", "BASE <@ALLOWED_NS@x/>",
-        "PREFIX : <@FORBIDDEN_NS@>", "BASE <../>", "PREFIX f: <sparql/../>",
-        f"PREFIX {draw(names()) or 'n'}: <@FORBIDDEN_NS@>"]), max_size=3))
+    prologue = [
+        "PREFIX f: <@FORBIDDEN_NS@>",
+        "PREFIX a: <@ALLOWED_NS@>",
+        "PREFIX p: <http://example.org/>",
+    ] + draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "PREFIX f: <@FORBIDDEN_NS@>",
+                    "PREFIX a: <@ALLOWED_NS@>",
+                    "PREFIX p: <http://example.org/>",
+                    f"PREFIX f{ZWJ}: <@FORBIDDEN_NS@>",
+                    "BASE <@FORBIDDEN_NS@>",
+                    "BASE <@ALLOWED_NS@x/>",
+                    "PREFIX : <@FORBIDDEN_NS@>",
+                    "BASE <../>",
+                    "PREFIX f: <sparql/../>",
+                    f"PREFIX {draw(names()) or 'n'}: <@FORBIDDEN_NS@>",
+                ]
+            ),
+            max_size=3,
+        )
+    )
     body = draw(st.lists(parts(), min_size=1, max_size=6))
     separator = draw(st.sampled_from([" ", "\n", "\r", "\t", ""]))
-    return "\n".join(prologue) + "\nSELECT * WHERE {" + separator.join(body) + "}" + draw(
-        st.sampled_from(["", "\n", " #'", " # SERVICE <@FORBIDDEN@> {}"]))
+    return (
+        "\n".join(prologue)
+        + "\nSELECT * WHERE {"
+        + separator.join(body)
+        + "}"
+        + draw(st.sampled_from(["", "\n", " #'", " # SERVICE <@FORBIDDEN@> {}"]))
+    )
 
 
 def placed(template: str, allowed: Listener, forbidden: Listener) -> str:
-    return (template.replace("@FORBIDDEN_NS@", forbidden.url[:-6])
-            .replace("@ALLOWED_NS@", allowed.url[:-6])
-            .replace("@FORBIDDEN@", forbidden.url).replace("@ALLOWED@", allowed.url))
+    return (
+        template.replace("@FORBIDDEN_NS@", forbidden.url[:-6])
+        .replace("@ALLOWED_NS@", allowed.url[:-6])
+        .replace("@FORBIDDEN@", forbidden.url)
+        .replace("@ALLOWED@", allowed.url)
+    )
 
 
 def run_checked(query: str, allowed: Listener) -> bool:
@@ -296,11 +429,15 @@ STORE.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode
 
 
 @given(queries())
-@hypothesis_settings(max_examples=examples(1200), deadline=None, derandomize=True,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow])
+@hypothesis_settings(
+    max_examples=examples(1200),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 def test_no_accepted_query_calls_outside_the_allowlist(
-        listeners: tuple[Listener, Listener], template: str) -> None:
+    listeners: tuple[Listener, Listener], template: str
+) -> None:
     allowed, forbidden = listeners
     before = len(forbidden.seen)
     run_checked(placed(template, allowed, forbidden), allowed)
@@ -311,15 +448,16 @@ def test_the_harness_sees_calls(listeners: tuple[Listener, Listener]) -> None:
     """What the property test relies on: queries it generates that the check accepts do reach an
     allowlisted listener, and the same ones aimed elsewhere are refused unsent."""
     allowed, forbidden = listeners
-    for template in ("PREFIX a: <@ALLOWED_NS@>\nSELECT * WHERE {SERVICE SILENT a:sparql {}}",
-                     "SELECT * WHERE {BIND('''#''' AS ?x)\rservice silent <@ALLOWED@> { ?s ?p ?o }}",
-                     "BASE <@ALLOWED_NS@x/>\nSELECT * WHERE {SERVICE <../sparql> {}}"):
+    for template in (
+        "PREFIX a: <@ALLOWED_NS@>\nSELECT * WHERE {SERVICE SILENT a:sparql {}}",
+        "SELECT * WHERE {BIND('''#''' AS ?x)\rservice silent <@ALLOWED@> { ?s ?p ?o }}",
+        "BASE <@ALLOWED_NS@x/>\nSELECT * WHERE {SERVICE <../sparql> {}}",
+    ):
         before = len(allowed.seen)
         assert run_checked(placed(template, allowed, forbidden), allowed)
         assert len(allowed.seen) == before + 1
         assert allowed.seen[-1].startswith(b"POST /sparql")
-        assert not run_checked(placed(template.replace("ALLOWED", "FORBIDDEN"), allowed,
-                                      forbidden), allowed)
+        assert not run_checked(placed(template.replace("ALLOWED", "FORBIDDEN"), allowed, forbidden), allowed)
 
 
 # --- nesting and chains ----------------------------------------------------------------------
@@ -358,8 +496,7 @@ def test_operators_count_chains_but_not_what_is_surely_text() -> None:
     assert operators("ASK { ?s ?p ( " + "1 " * 1200 + ") }", 1000) > 1000  # collection items
     words = 'ASK { ?s kkb:a-b-c "a+b-c/d|e&f" } # x+y-z\n'
     assert operators(words * 200, 2000) == 1000  # per line: ASK { ?s kkb:a-b-c and the string
-    values = "SELECT * { VALUES ?x { " + "<a#b> 'c' " * 2000 + "} VALUES (?a ?b) { " + \
-        "(1 2) " * 2000 + "} }"
+    values = "SELECT * { VALUES ?x { " + "<a#b> 'c' " * 2000 + "} VALUES (?a ?b) { " + "(1 2) " * 2000 + "} }"
     assert operators(values, 1000) < 20  # VALUES data is no chain
     # where the engine may read code, everything counts
     hidden = 'ASK { FILTER(?a @ "' + "+" * 1200 + '")\n }'
@@ -391,8 +528,23 @@ def test_nesting_counts_only_real_closing_brackets() -> None:
 @st.composite
 def hidden_nesting(draw: st.DrawFn) -> tuple[str, int]:
     """A query whose real depth is known, with brackets in strings, comments and IRIs between."""
-    noise = st.sampled_from(['"}}"', "'))'", '"""}\n}"""', "# }}}}\n", "<a#b>", "<x))>", " ",
-                            "'''}'''", "\n", "<http://e/#>", "?v", '"\\""', "'\\''"])
+    noise = st.sampled_from(
+        [
+            '"}}"',
+            "'))'",
+            '"""}\n}"""',
+            "# }}}}\n",
+            "<a#b>",
+            "<x))>",
+            " ",
+            "'''}'''",
+            "\n",
+            "<http://e/#>",
+            "?v",
+            '"\\""',
+            "'\\''",
+        ]
+    )
     depth = draw(st.integers(1, 30))
     text, level, deepest = "ASK ", 0, 0
     for _ in range(draw(st.integers(depth, 3 * depth))):
@@ -416,11 +568,20 @@ def test_the_scanner_still_reads_targets() -> None:
     assert scanned.services == ["http://a.example/s#x"] and scanned.bad is None
 
 
-@pytest.mark.parametrize(("name", "bad"), [
-    ("query_max_bytes", "0"), ("query_max_bytes", "262145"), ("query_max_depth", "0"),
-    ("query_max_depth", "257"), ("query_max_operators", "-1"), ("query_max_operators", "2001"),
-    ("query_max_depth", "deep"), ("query_max_patterns", "0"), ("query_max_patterns", "193"),
-])
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        ("query_max_bytes", "0"),
+        ("query_max_bytes", "262145"),
+        ("query_max_depth", "0"),
+        ("query_max_depth", "257"),
+        ("query_max_operators", "-1"),
+        ("query_max_operators", "2001"),
+        ("query_max_depth", "deep"),
+        ("query_max_patterns", "0"),
+        ("query_max_patterns", "193"),
+    ],
+)
 def test_limit_settings_are_validated(name: str, bad: str) -> None:
     from kkb_lod.config import SettingsError, load_settings
 
@@ -437,7 +598,7 @@ def test_the_grammar_is_safe_for_concurrent_first_parses() -> None:
     import subprocess
     import sys
 
-    program = r'''
+    program = r"""
 import threading
 from werkzeug.exceptions import BadRequest
 from kkb_lod.config import Settings
@@ -462,19 +623,25 @@ threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
 for t in threads: t.start()
 for t in threads: t.join()
 print(len(errors), errors[:3])
-'''
+"""
     for _ in range(2):
-        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                              timeout=300, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, timeout=300, check=True
+        )
         assert done.stdout.startswith("0 []"), done.stdout + done.stderr
 
 
-@pytest.mark.parametrize(("text", "where"), [
-    ("\u00a4", "1:1"), ("\n\u00a4", "2:1"), ("ASK {\n  ?s ?p \u00a4 }", "2:9"),
-    ("# a\n# b\nASK { ?s ?p ?o \u00a4\n}", "3:16"),
-], ids=["first", "after-a-newline", "second-line", "third-line"])
-def test_a_character_that_is_no_sparql_is_named_with_its_line_and_column(
-        text: str, where: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("\u00a4", "1:1"),
+        ("\n\u00a4", "2:1"),
+        ("ASK {\n  ?s ?p \u00a4 }", "2:9"),
+        ("# a\n# b\nASK { ?s ?p ?o \u00a4\n}", "3:16"),
+    ],
+    ids=["first", "after-a-newline", "second-line", "third-line"],
+)
+def test_a_character_that_is_no_sparql_is_named_with_its_line_and_column(text: str, where: str) -> None:
     """The SERVICE policy refuses such a text, and the message must lead its author to it."""
     assert full_scan(text).bad == f"'\u00a4' at {where} (line:column)"
 
@@ -487,7 +654,8 @@ def test_escapes_of_every_character_and_only_those_are_read() -> None:
 
 
 def test_a_service_query_is_refused_past_the_grammar_step_budget_of_a_new_grammar(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The budget is exact: a query that needs every step of it runs, one step less refuses it,
     with a message saying why; and the default lets a plain SERVICE query with 200 values
     through, but not one with 400 (whose text is still far below every other limit).
@@ -498,8 +666,10 @@ def test_a_service_query_is_refused_past_the_grammar_step_budget_of_a_new_gramma
     settings = Settings()
 
     def check(n: int, pad: str = "") -> str:
-        query = ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } "
-                 "VALUES ?x { " + " ".join(f'"v{i}"' for i in range(n)) + " } }" + pad)
+        query = (
+            "SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } "
+            "VALUES ?x { " + " ".join(f'"v{i}"' for i in range(n)) + " } }" + pad
+        )
         try:
             check_query(query, BASE, settings.services, Limits.of(settings))
         except BadRequest as refused:
@@ -507,10 +677,12 @@ def test_a_service_query_is_refused_past_the_grammar_step_budget_of_a_new_gramma
         return "ran"
 
     assert check(200) == "ran"
-    assert check(400) == ("This query mentions SERVICE, and SERVICE queries run only when the "
-                          "SPARQL 1.1 grammar can read them in full within "
-                          f"{_policy.GRAMMAR_STEPS} steps; this one needs more. Make it shorter "
-                          "(or split it).")
+    assert check(400) == (
+        "This query mentions SERVICE, and SERVICE queries run only when the "
+        "SPARQL 1.1 grammar can read them in full within "
+        f"{_policy.GRAMMAR_STEPS} steps; this one needs more. Make it shorter "
+        "(or split it)."
+    )
     monkeypatch.setattr(_policy, "GRAMMAR_STEPS", 10**9)
     check(10, " ")
     needed = 10**9 - _policy._STEPS.left
@@ -520,24 +692,33 @@ def test_a_service_query_is_refused_past_the_grammar_step_budget_of_a_new_gramma
     assert "steps; this one needs more. Make it shorter (or split it)." in check(10, "   ")
 
 
-@pytest.mark.parametrize("query", [
-    "PREFIX : <https://query.wikidata.org/> SELECT * WHERE { SERVICE :sparql { ?s ?p ?o } }",
-    "BASE <https://query.wikidata.org/> PREFIX w: <> SELECT * WHERE { SERVICE w:sparql { ?s ?p ?o } }",
-], ids=["empty-prefix", "prefix-relative-to-base"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "PREFIX : <https://query.wikidata.org/> SELECT * WHERE { SERVICE :sparql { ?s ?p ?o } }",
+        "BASE <https://query.wikidata.org/> PREFIX w: <> SELECT * WHERE { SERVICE w:sparql { ?s ?p ?o } }",
+    ],
+    ids=["empty-prefix", "prefix-relative-to-base"],
+)
 def test_an_allowlisted_service_is_found_however_its_iri_is_written(query: str) -> None:
     """The proof must not refuse what it can know: the empty prefix, a prefix relative to BASE."""
     settings = Settings()
     assert check_query(query, BASE, settings.services, Limits.of(settings)).services == [
-        "https://query.wikidata.org/sparql"]
+        "https://query.wikidata.org/sparql"
+    ]
 
 
-@pytest.mark.parametrize("grammar_reads", [
-    ["https://query.wikidata.org/sparqlX"],  # the same count, another target
-    [WIKIDATA, WIKIDATA],  # another count
-    [],  # none at all
-])
-def test_readings_that_disagree_are_refused(monkeypatch: pytest.MonkeyPatch,
-                                            grammar_reads: list[str]) -> None:
+@pytest.mark.parametrize(
+    "grammar_reads",
+    [
+        ["https://query.wikidata.org/sparqlX"],  # the same count, another target
+        [WIKIDATA, WIKIDATA],  # another count
+        [],  # none at all
+    ],
+)
+def test_readings_that_disagree_are_refused(
+    monkeypatch: pytest.MonkeyPatch, grammar_reads: list[str]
+) -> None:
     """The safety net itself: when the grammar's reading differs from the tokenizer's in any way
     (targets or count), the query is refused, even if every target either finds is allowed."""
     import kkb_lod.web._policy as policy
@@ -547,43 +728,67 @@ def test_readings_that_disagree_are_refused(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(policy, "_parsed_targets", lambda *_: list(grammar_reads))
     services = (WIKIDATA, "https://query.wikidata.org/sparqlX")
     message = refusal(query + " ", services=services)
-    assert message == ("This query mentions SERVICE, and its two readings (the SPARQL 1.1 "
-                       "grammar, the engine's tokens) do not find the same SERVICE calls: it is "
-                       "refused rather than guessed at.")
+    assert message == (
+        "This query mentions SERVICE, and its two readings (the SPARQL 1.1 "
+        "grammar, the engine's tokens) do not find the same SERVICE calls: it is "
+        "refused rather than guessed at."
+    )
 
 
 # --- what each refusal says, word for word -------------------------------------------------
 
 SERVICE_QUERY = f"SELECT * {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}"
 READ_IN_FULL = "This query mentions SERVICE, and SERVICE queries run only when "
-NEEDS_AN_IRI = ("SERVICE needs an IRI (or a prefixed name of a declared prefix) on this "
-                "endpoint's allowlist: a variable, an undeclared prefix or an invalid IRI cannot "
-                "be checked before running; allowed: ")
-NOT_ALLOWED = ("SERVICE <http://127.0.0.1:9/sparql> is not allowed: this endpoint calls only the "
-               "endpoints on its allowlist (service_allowlist); allowed: ")
+NEEDS_AN_IRI = (
+    "SERVICE needs an IRI (or a prefixed name of a declared prefix) on this "
+    "endpoint's allowlist: a variable, an undeclared prefix or an invalid IRI cannot "
+    "be checked before running; allowed: "
+)
+NOT_ALLOWED = (
+    "SERVICE <http://127.0.0.1:9/sparql> is not allowed: this endpoint calls only the "
+    "endpoints on its allowlist (service_allowlist); allowed: "
+)
 
 
-@pytest.mark.parametrize(("query", "services", "message"), [
-    (SERVICE_QUERY.replace("?o", '"\\u0022"'), (WIKIDATA,),
-     "The escape \\u0022 at 1:65 (line:column) stands for '\"': in a query that mentions "
-     "SERVICE, escapes may only stand for letters, digits or non-ASCII characters (others are "
-     "read differently by the SPARQL specification and by this endpoint's engine). Write the "
-     "character itself."),
-    (SERVICE_QUERY + " ~", (WIKIDATA,),
-     READ_IN_FULL + "they can be read in full; this one has '~' at 1:71 (line:column), which is "
-     "no SPARQL 1.1 token."),
-    ("SELECT * { SERVICE ?x { ?s ?p ?o } }", (WIKIDATA,), NEEDS_AN_IRI + f"<{WIKIDATA}>."),
-    ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> {} }", (WIKIDATA, WIKIDATA + "2"),
-     NOT_ALLOWED + f"<{WIKIDATA}>, <{WIKIDATA}2>."),
-    ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> {} }", (), NOT_ALLOWED + "none."),
-    (f"SELECT * {{ SERVICE <{WIKIDATA}> {{}} " + "{" * 60 + "}" * 60 + " }", (WIKIDATA,),
-     READ_IN_FULL + "the SPARQL 1.1 grammar can read them in full; this one nests too deeply "
-     "for it (about 20 levels of parentheses or 25 of braces is the most)."),
-    ("ASK { ?s ?p <\\U99999999> }", (WIKIDATA,),
-     "Query syntax error: error at 1:14: \\U99999999 stands for no character (a surrogate or a "
-     "code point beyond U+10FFFF); write the character itself or its \\U escape."),
-], ids=["escape", "no-token", "variable", "not-allowed", "allowlist-empty", "too-deep",
-        "no-character"])
+@pytest.mark.parametrize(
+    ("query", "services", "message"),
+    [
+        (
+            SERVICE_QUERY.replace("?o", '"\\u0022"'),
+            (WIKIDATA,),
+            "The escape \\u0022 at 1:65 (line:column) stands for '\"': in a query that mentions "
+            "SERVICE, escapes may only stand for letters, digits or non-ASCII characters (others are "
+            "read differently by the SPARQL specification and by this endpoint's engine). Write the "
+            "character itself.",
+        ),
+        (
+            SERVICE_QUERY + " ~",
+            (WIKIDATA,),
+            READ_IN_FULL + "they can be read in full; this one has '~' at 1:71 (line:column), which is "
+            "no SPARQL 1.1 token.",
+        ),
+        ("SELECT * { SERVICE ?x { ?s ?p ?o } }", (WIKIDATA,), NEEDS_AN_IRI + f"<{WIKIDATA}>."),
+        (
+            "SELECT * { SERVICE <http://127.0.0.1:9/sparql> {} }",
+            (WIKIDATA, WIKIDATA + "2"),
+            NOT_ALLOWED + f"<{WIKIDATA}>, <{WIKIDATA}2>.",
+        ),
+        ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> {} }", (), NOT_ALLOWED + "none."),
+        (
+            f"SELECT * {{ SERVICE <{WIKIDATA}> {{}} " + "{" * 60 + "}" * 60 + " }",
+            (WIKIDATA,),
+            READ_IN_FULL + "the SPARQL 1.1 grammar can read them in full; this one nests too deeply "
+            "for it (about 20 levels of parentheses or 25 of braces is the most).",
+        ),
+        (
+            "ASK { ?s ?p <\\U99999999> }",
+            (WIKIDATA,),
+            "Query syntax error: error at 1:14: \\U99999999 stands for no character (a surrogate or a "
+            "code point beyond U+10FFFF); write the character itself or its \\U escape.",
+        ),
+    ],
+    ids=["escape", "no-token", "variable", "not-allowed", "allowlist-empty", "too-deep", "no-character"],
+)
 def test_each_refusal_says_exactly_why(query: str, services: tuple[str, ...], message: str) -> None:
     """The wording is the user's only guide to what to change: each is checked in full."""
     assert refusal(query, services=services) == message
@@ -594,7 +799,8 @@ def test_text_after_the_query_is_refused_by_the_grammar() -> None:
     the tokenizer reads as a token like any other) is refused, saying where."""
     message = refusal(SERVICE_QUERY + " }")
     assert message is not None and message.startswith(
-        READ_IN_FULL + "the SPARQL 1.1 grammar can read them in full; it cannot: ")
+        READ_IN_FULL + "the SPARQL 1.1 grammar can read them in full; it cannot: "
+    )
     assert "col:71" in message
 
 
@@ -604,85 +810,130 @@ def test_a_comment_ended_by_a_carriage_return_hides_no_allowed_service() -> None
     assert refusal(f"SELECT * {{ # a comment\r SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}") is None
 
 
-@pytest.mark.parametrize("query", [
-    f"PREFIX w: <{WIKIDATA}> SELECT * WHERE {{ SERVICE w: {{ ?s ?p ?o }} }}",
-    "PREFIX prefix: <https://query.wikidata.org/> PREFIX : <http://127.0.0.1:9/> "
-    "SELECT * WHERE { SERVICE prefix:sparql { ?s ?p ?o } }",
-    "PREFIX : <https://query.wikidata.org/> PREFIX prefix: <http://127.0.0.1:9/> "
-    "SELECT * WHERE { SERVICE :sparql { ?s ?p ?o } }",
-    "PREFIX localname: <http://127.0.0.1:9/> PREFIX w: <https://query.wikidata.org/sparql> "
-    "SELECT * WHERE { SERVICE w: { ?s ?p ?o } }",
-], ids=["empty-local-name", "prefix-named-prefix", "empty-prefix-beside-prefix",
-        "prefix-named-localname"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"PREFIX w: <{WIKIDATA}> SELECT * WHERE {{ SERVICE w: {{ ?s ?p ?o }} }}",
+        "PREFIX prefix: <https://query.wikidata.org/> PREFIX : <http://127.0.0.1:9/> "
+        "SELECT * WHERE { SERVICE prefix:sparql { ?s ?p ?o } }",
+        "PREFIX : <https://query.wikidata.org/> PREFIX prefix: <http://127.0.0.1:9/> "
+        "SELECT * WHERE { SERVICE :sparql { ?s ?p ?o } }",
+        "PREFIX localname: <http://127.0.0.1:9/> PREFIX w: <https://query.wikidata.org/sparql> "
+        "SELECT * WHERE { SERVICE w: { ?s ?p ?o } }",
+    ],
+    ids=["empty-local-name", "prefix-named-prefix", "empty-prefix-beside-prefix", "prefix-named-localname"],
+)
 def test_an_empty_prefix_or_local_name_is_read_as_empty(query: str) -> None:
     """A bug found by mutation testing: rdflib's ``CompValue.get(key)`` gives the key itself when
     the key is absent, so the grammar's reading took ``PREFIX :`` for ``PREFIX prefix:`` and
     ``w:`` for ``w:localname``, and these allowed calls were refused (two readings that disagree)."""
     assert refusal(query) is None
     forbidden = query.replace("https://query.wikidata.org/", "http://127.0.0.1:8/").replace(
-        "http://127.0.0.1:9/", "https://query.wikidata.org/")
+        "http://127.0.0.1:9/", "https://query.wikidata.org/"
+    )
     assert refusal(forbidden) == NOT_ALLOWED.replace(":9/", ":8/") + f"<{WIKIDATA}>."
 
 
 # --- the tokenizer the SERVICE proof reads with (``kkb_lod.sparqlscan``) ----------------------
 
 SCANS = {
-    "from-clauses": ("SELECT * FROM <urn:g1> from named <urn:g2> FROM <urn:g3> WHERE {}", None,
-                     Scan("SELECT", [], ["urn:g1", "urn:g3"], ["urn:g2"])),
-    "from-unknown-stays-unknown": ("SELECT * FROM <rel> FROM <urn:g> FROM NAMED <urn:n> {}",
-                                   None, Scan("SELECT", [], None, ["urn:n"])),
-    "from-named-variable": ("SELECT * FROM <urn:g> FROM NAMED ?g {}", None,
-                            Scan("SELECT", [], ["urn:g"], None)),
+    "from-clauses": (
+        "SELECT * FROM <urn:g1> from named <urn:g2> FROM <urn:g3> WHERE {}",
+        None,
+        Scan("SELECT", [], ["urn:g1", "urn:g3"], ["urn:g2"]),
+    ),
+    "from-unknown-stays-unknown": (
+        "SELECT * FROM <rel> FROM <urn:g> FROM NAMED <urn:n> {}",
+        None,
+        Scan("SELECT", [], None, ["urn:n"]),
+    ),
+    "from-named-variable": (
+        "SELECT * FROM <urn:g> FROM NAMED ?g {}",
+        None,
+        Scan("SELECT", [], ["urn:g"], None),
+    ),
     "from-at-the-end": ("SELECT * FROM", None, Scan("SELECT", [], None, [])),
     "from-named-at-the-end": ("SELECT * FROM NAMED", None, Scan("SELECT", [], [], None)),
-    "from-against-the-base": ("SELECT * FROM <g> FROM NAMED <n> {}", "http://a.example/q",
-                              Scan("SELECT", [], ["http://a.example/g"],
-                                   ["http://a.example/n"])),
-    "from-after-base": ("BASE <http://a.example/x/> SELECT * FROM <y> {}", "http://b.example/",
-                        Scan("SELECT", [], ["http://a.example/x/y"], [])),
-    "from-prefixed-escaped": ("PREFIX p: <urn:a#> SELECT * FROM p:x\\.y {}", None,
-                              Scan("SELECT", [], ["urn:a#x.y"], [])),
+    "from-against-the-base": (
+        "SELECT * FROM <g> FROM NAMED <n> {}",
+        "http://a.example/q",
+        Scan("SELECT", [], ["http://a.example/g"], ["http://a.example/n"]),
+    ),
+    "from-after-base": (
+        "BASE <http://a.example/x/> SELECT * FROM <y> {}",
+        "http://b.example/",
+        Scan("SELECT", [], ["http://a.example/x/y"], []),
+    ),
+    "from-prefixed-escaped": (
+        "PREFIX p: <urn:a#> SELECT * FROM p:x\\.y {}",
+        None,
+        Scan("SELECT", [], ["urn:a#x.y"], []),
+    ),
     "from-bad-escape": ("SELECT * FROM <urn:\\uD800> {}", None, Scan("SELECT", [], None, [])),
     "service-at-the-end": ("SELECT * { SERVICE", None, Scan("SELECT", [None])),
     "service-silent-at-the-end": ("SELECT * { SERVICE SILENT", None, Scan("SELECT", [None])),
-    "service-silent": ("ASK { SERVICE silent <urn:s> {} SERVICE <urn:t> {} }", None,
-                       Scan("ASK", ["urn:s", "urn:t"])),
+    "service-silent": (
+        "ASK { SERVICE silent <urn:s> {} SERVICE <urn:t> {} }",
+        None,
+        Scan("ASK", ["urn:s", "urn:t"]),
+    ),
     "service-number": ("ASK { SERVICE 1 {} }", None, Scan("ASK", [None])),
     "prefix-at-the-end": ("ASK { SERVICE p:s {} } PREFIX p:", None, Scan("ASK", [None])),
-    "prefix-redeclared": ("PREFIX p: <urn:a/> PREFIX p: <urn:b/> ASK { SERVICE p:s {} }", None,
-                          Scan("ASK", ["urn:b/s"])),
-    "prefix-not-a-name": ("PREFIX <urn:a/> ASK { SERVICE <urn:s> {} }", None,
-                          Scan("ASK", ["urn:s"])),
-    "prefix-named-like-a-form": ("PREFIX select: <urn:a/> ASK { SERVICE select:s {} }", None,
-                                 Scan("ASK", ["urn:a/s"])),
-    "first-form-wins": ("INSERT { ?s ?p ?o } WHERE { { SELECT * {} } SERVICE <urn:s> {} }", None,
-                        Scan("INSERT", ["urn:s"])),
-    "with-is-an-update": ("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", None,
-                          Scan("WITH")),
+    "prefix-redeclared": (
+        "PREFIX p: <urn:a/> PREFIX p: <urn:b/> ASK { SERVICE p:s {} }",
+        None,
+        Scan("ASK", ["urn:b/s"]),
+    ),
+    "prefix-not-a-name": ("PREFIX <urn:a/> ASK { SERVICE <urn:s> {} }", None, Scan("ASK", ["urn:s"])),
+    "prefix-named-like-a-form": (
+        "PREFIX select: <urn:a/> ASK { SERVICE select:s {} }",
+        None,
+        Scan("ASK", ["urn:a/s"]),
+    ),
+    "first-form-wins": (
+        "INSERT { ?s ?p ?o } WHERE { { SELECT * {} } SERVICE <urn:s> {} }",
+        None,
+        Scan("INSERT", ["urn:s"]),
+    ),
+    "with-is-an-update": ("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", None, Scan("WITH")),
     "no-form": ("SERVICE <urn:s>", None, Scan(None, ["urn:s"])),
-    "comments-between": ("ASK # SELECT\n{ SERVICE # x\n <urn:s> {} } FROM #\n NAMED #\n <urn:n>",
-                         None, Scan("ASK", ["urn:s"], [], ["urn:n"])),
+    "comments-between": (
+        "ASK # SELECT\n{ SERVICE # x\n <urn:s> {} } FROM #\n NAMED #\n <urn:n>",
+        None,
+        Scan("ASK", ["urn:s"], [], ["urn:n"]),
+    ),
     "prefix-without-an-iri": ("PREFIX p: ASK { SERVICE p:s {} }", None, Scan("ASK", [None])),
     "silent-target-last": ("ASK {} SERVICE SILENT <urn:s>", None, Scan("ASK", ["urn:s"])),
     "named-graph-last": ("SELECT * FROM NAMED <urn:n>", None, Scan("SELECT", [], [], ["urn:n"])),
-    "colon-in-a-local-name": ("PREFIX p: <urn:a/> ASK { SERVICE p:x:y {} }", None,
-                              Scan("ASK", ["urn:a/x:y"])),
+    "colon-in-a-local-name": (
+        "PREFIX p: <urn:a/> ASK { SERVICE p:x:y {} }",
+        None,
+        Scan("ASK", ["urn:a/x:y"]),
+    ),
 }
 
 
 @pytest.mark.parametrize(("text", "base", "expected"), SCANS.values(), ids=SCANS.keys())
 def test_the_full_scan_reads_forms_services_and_from_clauses(
-        text: str, base: str | None, expected: Scan) -> None:
+    text: str, base: str | None, expected: Scan
+) -> None:
     assert full_scan(text, base) == expected
 
 
-@pytest.mark.parametrize("where", [
-    "FILTER(COALESCE(EXISTS { @ }, 1))", "FILTER(?x IN (1, EXISTS { @ }))",
-    "FILTER(?x NOT IN (EXISTS { @ }, 2))", "FILTER(CONCAT(EXISTS { @ }, EXISTS { @ }))",
-], ids=["coalesce", "in", "not-in", "concat"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "FILTER(COALESCE(EXISTS { @ }, 1))",
+        "FILTER(?x IN (1, EXISTS { @ }))",
+        "FILTER(?x NOT IN (EXISTS { @ }, 2))",
+        "FILTER(CONCAT(EXISTS { @ }, EXISTS { @ }))",
+    ],
+    ids=["coalesce", "in", "not-in", "concat"],
+)
 def test_a_service_in_an_expression_list_is_read(where: str) -> None:
     """The grammar keeps an expression list's items in pyparsing's own lists, not rdflib's nodes:
     the proof must walk those too, or an allowed call there is refused (the readings disagree)."""
+
     def query(target: str) -> str:
         return "SELECT * { " + where.replace("@", f"SERVICE <{target}> {{ ?s ?p ?o }}") + " }"
 
@@ -700,8 +951,10 @@ def test_a_base_that_does_not_resolve_is_left_to_the_engine() -> None:
 
 
 def test_check_services_gives_the_targets_it_proved() -> None:
-    query = (f"PREFIX w: <{WIKIDATA[:-6]}> SELECT * WHERE {{ SERVICE w:sparql {{}} "
-             f"SERVICE SILENT <{WIKIDATA}> {{}} }}")
+    query = (
+        f"PREFIX w: <{WIKIDATA[:-6]}> SELECT * WHERE {{ SERVICE w:sparql {{}} "
+        f"SERVICE SILENT <{WIKIDATA}> {{}} }}"
+    )
     assert _policy.check_services(query, BASE, (WIKIDATA,)) == [WIKIDATA, WIKIDATA]
 
 
@@ -722,13 +975,14 @@ def test_each_limit_lets_its_most_through_and_refuses_one_more() -> None:
         size = len(query.encode("utf-8"))
         assert refused(query, Limits(size, huge, huge, huge)) is None
         assert refused(query, Limits(size - 1, huge, huge, huge)) == (
-            f"The query is larger than {size - 1} bytes, the most this endpoint accepts "
-            "(query_max_bytes).")
+            f"The query is larger than {size - 1} bytes, the most this endpoint accepts (query_max_bytes)."
+        )
     nested = "ASK { { { } } }"
     assert refused(nested, Limits(huge, 3, huge, huge)) is None
     assert refused(nested, Limits(huge, 2, huge, huge)) == (
         "The query nests deeper than 2 levels (brackets, braces, parentheses and unary "
-        "operators), the most this endpoint accepts (query_max_depth).")
+        "operators), the most this endpoint accepts (query_max_depth)."
+    )
     chain = "ASK { FILTER(1 + 1 + 1) }"
     estimate = shape(chain, Limits(huge, huge, huge, huge))[1]  # counted without tokenizing
     terms = shape(chain, Limits(huge, huge, estimate - 1, huge))[1]  # tokenized: exact
@@ -737,19 +991,20 @@ def test_each_limit_lets_its_most_through_and_refuses_one_more() -> None:
     assert refused(chain, Limits(huge, huge, terms - 1, huge)) == (
         f"The query has more than {terms - 1} operators and terms (VALUES data aside), the "
         "most this endpoint accepts (query_max_operators); a long chain of them is as hard on "
-        "the engine as deep nesting.")
+        "the engine as deep nesting."
+    )
     triples = "ASK { ?s ?p ?o . ?s ?p ?o . ?s ?p ?o }"
     assert refused(triples, Limits(huge, huge, huge, 2)) is None
     assert refused(triples, Limits(huge, huge, huge, 1)) == (
         "The query has more than 1 triple patterns and OPTIONAL or MINUS groups (each '.', ';' "
         "and ',' counts), the most this endpoint accepts (query_max_patterns): the engine's "
-        "planning time grows steeply with them and cannot be interrupted. Split the query.")
+        "planning time grows steeply with them and cannot be interrupted. Split the query."
+    )
 
 
 def test_the_checked_scan_resolves_against_the_base_given() -> None:
     """The scan ``check_query`` returns decides the FROM graphs: relative to the endpoint's base."""
-    found = check_query("SELECT * FROM <g> FROM NAMED <n> {}", "http://a.example/q", (),
-                        Limits.of(DEFAULTS))
+    found = check_query("SELECT * FROM <g> FROM NAMED <n> {}", "http://a.example/q", (), Limits.of(DEFAULTS))
     assert (found.from_default, found.from_named) == (["http://a.example/g"], ["http://a.example/n"])
 
 
@@ -771,21 +1026,28 @@ def test_groups_are_counted_in_any_case_and_only_where_they_are() -> None:
 def test_a_long_text_is_checked_and_scanned() -> None:
     """Texts over 20,000 characters (once kept out of a memo) are checked and scanned alike."""
     pad = " #" + "x" * 20_000 + "\n"
-    assert check_query(f"SELECT * FROM <g> {pad}{{}}", "http://a.example/q", (),
-                       Limits.of(DEFAULTS)).from_default == ["http://a.example/g"]
+    assert check_query(
+        f"SELECT * FROM <g> {pad}{{}}", "http://a.example/q", (), Limits.of(DEFAULTS)
+    ).from_default == ["http://a.example/g"]
     query = f"SELECT * {pad}{{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}"
     assert refusal(query) is None
-    assert refusal(query, services=()) == NOT_ALLOWED.replace(
-        "http://127.0.0.1:9/sparql", WIKIDATA) + "none."
+    assert refusal(query, services=()) == NOT_ALLOWED.replace("http://127.0.0.1:9/sparql", WIKIDATA) + "none."
     assert scan(f"ASK {pad}{{}}").form == "ASK"
-    assert scan(f"SELECT * FROM <g> {pad}{{}}", "http://a.example/q").from_default == [
-        "http://a.example/g"]
+    assert scan(f"SELECT * FROM <g> {pad}{{}}", "http://a.example/q").from_default == ["http://a.example/g"]
 
 
-@pytest.mark.parametrize(("text", "absolute"), [
-    ("http://a.example/x", True), ("urn:x", True), ("relative/x", False), (":x", False),
-    ("http://a example/", False), ("http://a.example/>", False), ("http://a.example/\\", False),
-])
+@pytest.mark.parametrize(
+    ("text", "absolute"),
+    [
+        ("http://a.example/x", True),
+        ("urn:x", True),
+        ("relative/x", False),
+        (":x", False),
+        ("http://a example/", False),
+        ("http://a.example/>", False),
+        ("http://a.example/\\", False),
+    ],
+)
 def test_an_absolute_iri_has_a_scheme_and_no_forbidden_character(text: str, absolute: bool) -> None:
     assert is_absolute_iri(text) is absolute
 
@@ -813,18 +1075,23 @@ def test_unary_operators_in_a_row_nest_and_a_term_ends_the_row() -> None:
 
 
 def test_service_in_the_prologue_needs_no_proof_unless_escapes_may_hide_its_end(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """"service" in a PREFIX or BASE IRI or a comment of the prologue cannot be a SERVICE call:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "service" in a PREFIX or BASE IRI or a comment of the prologue cannot be a SERVICE call:
     the proof (rdflib's grammar, milliseconds) is skipped; after the prologue, or anywhere in a
     text with escapes, it is not."""
     proved: list[str] = []
     monkeypatch.setattr(_policy, "check_services", lambda text, *_: proved.append(text) or [])
-    prologue = ("PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>\n"
-                "BASE <http://a.example/service/> # a SERVICE in a comment\n")
-    for body, proof in (("SELECT * { ?s sd:endpoint ?o }", False),
-                        ("SELECT * { SERVICE <urn:x> { ?s ?p ?o } }", True),
-                        ("SELECT * { ?s ?p 'service' }", True),
-                        ("SELECT * { ?s ?p '\\u0041' }", True)):
+    prologue = (
+        "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>\n"
+        "BASE <http://a.example/service/> # a SERVICE in a comment\n"
+    )
+    for body, proof in (
+        ("SELECT * { ?s sd:endpoint ?o }", False),
+        ("SELECT * { SERVICE <urn:x> { ?s ?p ?o } }", True),
+        ("SELECT * { ?s ?p 'service' }", True),
+        ("SELECT * { ?s ?p '\\u0041' }", True),
+    ):
         proved.clear()
         check_query(prologue + body, BASE, (), Limits.of(DEFAULTS))
         assert bool(proved) is proof, body

@@ -45,8 +45,10 @@ REGISTRY = _registry()
 def check(schema: str, answer: object) -> None:
     """``answer`` is valid against the official schema ``schema`` (0 errors, each printed)."""
     contents = json.loads((SCHEMAS / schema).read_text(encoding="utf-8"))
-    errors = [f"{list(e.path)}: {e.message}"
-              for e in Draft7Validator(contents, registry=REGISTRY).iter_errors(answer)]
+    errors = [
+        f"{list(e.path)}: {e.message}"
+        for e in Draft7Validator(contents, registry=REGISTRY).iter_errors(answer)
+    ]
     assert not errors, errors
 
 
@@ -84,8 +86,8 @@ def test_manifest(client: FlaskClient) -> None:
     assert manifest["identifierSpace"] == "https://w3id.org/kkb/id/"
     assert manifest["schemaSpace"] == DEF
     assert {t["id"] for t in manifest["defaultTypes"]} == {
-        DEF + n for n in ("Province", "Regency", "City", "District", "Desa", "Kelurahan",
-                          "KKBDesignation")}
+        DEF + n for n in ("Province", "Regency", "City", "District", "Desa", "Kelurahan", "KKBDesignation")
+    }
     assert manifest["batchSize"] == BATCH_SIZE
     assert "{{id}}" in manifest["view"]["url"] and "{{id}}" in manifest["preview"]["url"]
 
@@ -103,11 +105,17 @@ def test_a_homonym_is_never_certain_without_its_parent(client: FlaskClient) -> N
 @pytest.mark.parametrize("method", ["POST", "GET"])
 def test_the_parent_makes_it_certain(client: FlaskClient, method: str) -> None:
     queries = {
-        "by_name": {"query": "Marga Jaya", "type": DEF + "Desa",
-                    "properties": [{"pid": "district", "v": "Gunung Bintang Awai"}]},
+        "by_name": {
+            "query": "Marga Jaya",
+            "type": DEF + "Desa",
+            "properties": [{"pid": "district", "v": "Gunung Bintang Awai"}],
+        },
         "by_code": {"query": "marga jaya", "properties": [{"pid": "parent", "v": "62.04"}]},
-        "by_province": {"query": "Marga Jaya", "type": "Desa",
-                        "properties": [{"pid": "province", "v": "KALIMANTAN TENGAH"}]},
+        "by_province": {
+            "query": "Marga Jaya",
+            "type": "Desa",
+            "properties": [{"pid": "province", "v": "KALIMANTAN TENGAH"}],
+        },
     }
     body = reconcile(client, queries, method)
     for key in queries:
@@ -121,12 +129,18 @@ def test_the_parent_makes_it_certain(client: FlaskClient, method: str) -> None:
 def test_a_near_namesake_makes_a_name_alone_uncertain(client: FlaskClient) -> None:
     """BPS spells Sari Bhakti (Lampung) "SARI BAKTI", the exact name of Saribakti (Garut): alone,
     the spelling cannot tell them apart; with its regency it can."""
-    body = reconcile(client, {
-        "alone": {"query": "SARI BAKTI", "type": "desa"},
-        "garut": {"query": "SARI BAKTI", "type": "desa",
-                  "properties": [{"pid": "regency", "v": "Garut"}]},
-        "unique": {"query": "Kalahien", "type": "village"},
-    })
+    body = reconcile(
+        client,
+        {
+            "alone": {"query": "SARI BAKTI", "type": "desa"},
+            "garut": {
+                "query": "SARI BAKTI",
+                "type": "desa",
+                "properties": [{"pid": "regency", "v": "Garut"}],
+            },
+            "unique": {"query": "Kalahien", "type": "village"},
+        },
+    )
     alone = body["alone"]["result"]
     assert alone[0]["id"] == "32.05.26.2003" and not any(c["match"] for c in alone)
     assert "18.02.10.2010" in [c["id"] for c in alone]  # Sari Bhakti, listed
@@ -136,22 +150,38 @@ def test_a_near_namesake_makes_a_name_alone_uncertain(client: FlaskClient) -> No
 
 
 def test_a_wrong_parent_is_not_certain(client: FlaskClient) -> None:
-    body = reconcile(client, {"q": {"query": "Marga Jaya", "type": "desa",
-                                    "properties": [{"pid": "district", "v": "Dusun Selatan"}]}})
+    body = reconcile(
+        client,
+        {
+            "q": {
+                "query": "Marga Jaya",
+                "type": "desa",
+                "properties": [{"pid": "district", "v": "Dusun Selatan"}],
+            }
+        },
+    )
     result = body["q"]["result"]
     assert not any(c["match"] for c in result)
     assert all({"id": "parent", "value": 0.0} in c["features"] for c in result if c["name"] == "Marga Jaya")
 
 
 def test_kind_postal_and_bps_code(client: FlaskClient) -> None:
-    body = reconcile(client, {
-        "kind": {"query": "Marga Jaya", "properties": [{"pid": "kind", "v": "kelurahan"},
-                                                       {"pid": "district", "v": "62.04.05"}]},
-        "postal": {"query": "Marga Jaya", "type": "desa",
-                   "properties": [{"pid": "postal_code", "v": "73753"}]},
-        "bps": {"properties": [{"pid": "bps_code", "v": "6204060010"}]},
-        "code": {"query": "62.04.05.2020"},
-    })
+    body = reconcile(
+        client,
+        {
+            "kind": {
+                "query": "Marga Jaya",
+                "properties": [{"pid": "kind", "v": "kelurahan"}, {"pid": "district", "v": "62.04.05"}],
+            },
+            "postal": {
+                "query": "Marga Jaya",
+                "type": "desa",
+                "properties": [{"pid": "postal_code", "v": "73753"}],
+            },
+            "bps": {"properties": [{"pid": "bps_code", "v": "6204060010"}]},
+            "code": {"query": "62.04.05.2020"},
+        },
+    )
     kind = body["kind"]["result"][0]
     assert kind["id"] == "62.04.05.2020" and not kind["match"]  # a desa, not a kelurahan
     assert {"id": "kind", "value": 0.0} in kind["features"]
@@ -177,8 +207,9 @@ def test_a_unit_outside_the_release_reconciles_from_the_reference(client: FlaskC
 def test_suggest_entity_type_property_with_cursor(client: FlaskClient) -> None:
     pages = []
     for cursor in (0, 10):
-        response = client.get("/reconcile/suggest/entity",
-                              query_string={"prefix": "marga ja", "cursor": cursor})
+        response = client.get(
+            "/reconcile/suggest/entity", query_string={"prefix": "marga ja", "cursor": cursor}
+        )
         assert response.status_code == 200
         check("suggest-entities-response.json", response.get_json())
         pages.append([r["id"] for r in response.get_json()["result"]])
@@ -193,17 +224,30 @@ def test_suggest_entity_type_property_with_cursor(client: FlaskClient) -> None:
 
 
 def test_property_proposals_and_extension(client: FlaskClient) -> None:
-    proposed = client.get("/reconcile/properties",
-                          query_string={"type": DEF + "Desa"}).get_json()
+    proposed = client.get("/reconcile/properties", query_string={"type": DEF + "Desa"}).get_json()
     check("data-extension-property-proposal.json", proposed)
     ids = [p["id"] for p in proposed["properties"]]
     assert {"code", "bps_code", "postal_code", "district", "latitude", "kkb_status"} <= set(ids)
     regency = client.get("/reconcile/properties?type=regency").get_json()
     assert "postal_code" not in [p["id"] for p in regency["properties"]]
-    query = {"ids": ["62.04.05.2020", "11.71"],
-             "properties": [{"id": p} for p in ("code", "bps_code", "postal_code", "kind",
-                                                "district", "regency", "province", "latitude",
-                                                "wikidata", "kkb_status")]}
+    query = {
+        "ids": ["62.04.05.2020", "11.71"],
+        "properties": [
+            {"id": p}
+            for p in (
+                "code",
+                "bps_code",
+                "postal_code",
+                "kind",
+                "district",
+                "regency",
+                "province",
+                "latitude",
+                "wikidata",
+                "kkb_status",
+            )
+        ],
+    }
     check("data-extension-query.json", query)
     response = client.post("/reconcile", data={"extend": json.dumps(query)})
     assert response.status_code == 200
@@ -235,42 +279,56 @@ def test_preview_is_a_card_that_may_be_framed(client: FlaskClient) -> None:
 
 
 def test_view_goes_to_the_page_or_the_card(client: FlaskClient) -> None:
-    assert client.get("/reconcile/view/62.04.05.2020").headers["Location"].endswith(
-        "/id/village/62.04.05.2020")
-    assert client.get("/reconcile/view/kkb/62.04.05.2020").headers["Location"].endswith(
-        "/id/kkb/62.04.05.2020")
+    assert (
+        client.get("/reconcile/view/62.04.05.2020").headers["Location"].endswith("/id/village/62.04.05.2020")
+    )
+    assert (
+        client.get("/reconcile/view/kkb/62.04.05.2020").headers["Location"].endswith("/id/kkb/62.04.05.2020")
+    )
     assert "/reconcile/preview?id=11.71" in client.get("/reconcile/view/11.71").headers["Location"]
 
 
 BAD = [
     ({"queries": "{"}, 400, "not valid JSON"),
     ({"queries": "[1]"}, 400, "must be a JSON object"),
-    ({"queries": json.dumps({f"q{i}": {"query": "x"} for i in range(BATCH_SIZE + 1)})}, 413,
-     "batchSize"),
+    ({"queries": json.dumps({f"q{i}": {"query": "x"} for i in range(BATCH_SIZE + 1)})}, 413, "batchSize"),
     ({"queries": json.dumps({"q": {"query": "x", "type": "Planet"}})}, 400, "unknown type 'Planet'"),
-    ({"queries": json.dumps({"q": {"query": "x", "properties": [{"pid": "colour", "v": "red"}]}})},
-     400, "unknown property 'colour'"),
+    (
+        {"queries": json.dumps({"q": {"query": "x", "properties": [{"pid": "colour", "v": "red"}]}})},
+        400,
+        "unknown property 'colour'",
+    ),
     ({"queries": json.dumps({"q": {"query": "x" * (MAX_TEXT + 1)}})}, 400, "characters long"),
     ({"queries": json.dumps({"q": {"query": "x", "limit": 0}})}, 400, "'limit'"),
     ({"queries": json.dumps({"q": {"query": "a\u0000b"}})}, 400, "control character"),
     ({"queries": json.dumps({"q": {"type": "desa"}})}, 400, "neither a 'query'"),
-    ({"queries": json.dumps({"q": {"query": "x", "properties": [{"pid": "kind", "v": "town"}]}})},
-     400, "unknown kind"),
-    ({"extend": json.dumps({"ids": ["62"], "properties": [{"id": "colour"}]})}, 400,
-     "unknown extension property"),
+    (
+        {"queries": json.dumps({"q": {"query": "x", "properties": [{"pid": "kind", "v": "town"}]}})},
+        400,
+        "unknown kind",
+    ),
+    (
+        {"extend": json.dumps({"ids": ["62"], "properties": [{"id": "colour"}]})},
+        400,
+        "unknown extension property",
+    ),
     ({"extend": json.dumps({"ids": "62", "properties": []})}, 400, "'ids'"),
     ({"extend": "nope"}, 400, "not valid JSON"),
     ({"frobnicate": "1"}, 400, "unknown parameter"),
     ({"queries": "[" * 100_000}, 400, "nests too deeply"),
     ({"queries": json.dumps({"\ud800": {"query": "x"}})}, 400, "lone surrogate"),
-    ({"queries": json.dumps({"q": {"query": "x", "properties": [{"pid": "parent", "v": {"a": 1}}]}})},
-     400, "must be a string"),
+    (
+        {"queries": json.dumps({"q": {"query": "x", "properties": [{"pid": "parent", "v": {"a": 1}}]}})},
+        400,
+        "must be a string",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("form", "status", "names"), BAD)
-def test_bad_input_gets_a_json_4xx_naming_it(client: FlaskClient, form: dict, status: int,
-                                             names: str) -> None:
+def test_bad_input_gets_a_json_4xx_naming_it(
+    client: FlaskClient, form: dict, status: int, names: str
+) -> None:
     response = client.post("/reconcile", data=form)
     assert response.status_code == status
     body = response.get_json()
@@ -278,10 +336,17 @@ def test_bad_input_gets_a_json_4xx_naming_it(client: FlaskClient, form: dict, st
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
-@pytest.mark.parametrize("url", [
-    "/reconcile/suggest/entity?prefix=" + "x" * 1000, "/reconcile/suggest/entity?prefix=a&cursor=-1",
-    "/reconcile/properties?type=Planet", "/reconcile/preview?id=99.99", "/reconcile/preview?id=",
-    "/reconcile/view/not-a-code"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reconcile/suggest/entity?prefix=" + "x" * 1000,
+        "/reconcile/suggest/entity?prefix=a&cursor=-1",
+        "/reconcile/properties?type=Planet",
+        "/reconcile/preview?id=99.99",
+        "/reconcile/preview?id=",
+        "/reconcile/view/not-a-code",
+    ],
+)
 def test_bad_suggest_preview_and_view(client: FlaskClient, url: str) -> None:
     response = client.get(url)
     assert 400 <= response.status_code < 500

@@ -58,11 +58,22 @@ def test_the_openrefine_flow(service: str) -> None:
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
     check("manifest.json", manifest)
     desa = next(t["id"] for t in manifest["defaultTypes"] if t["id"].endswith("#Desa"))
-    queries = {f"q{n}": {"query": name, "type": desa, "type_strict": "should", "limit": 3,
-                         "properties": [{"pid": "district", "v": district}]}
-               for n, (name, district) in enumerate([("MARGA JAYA", "GUNUNG BINTANG AWAI"),
-                                                     ("TAMPULANG", "JENAMAS"),
-                                                     ("Tumbang Ngahan", "Dusun Hilir")])}
+    queries = {
+        f"q{n}": {
+            "query": name,
+            "type": desa,
+            "type_strict": "should",
+            "limit": 3,
+            "properties": [{"pid": "district", "v": district}],
+        }
+        for n, (name, district) in enumerate(
+            [
+                ("MARGA JAYA", "GUNUNG BINTANG AWAI"),
+                ("TAMPULANG", "JENAMAS"),
+                ("Tumbang Ngahan", "Dusun Hilir"),
+            ]
+        )
+    }
     status, headers, body = post(service, queries=json.dumps(queries))
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
     check("reconciliation-result-batch.json", body)
@@ -79,13 +90,20 @@ def test_the_openrefine_flow(service: str) -> None:
     assert first["result"] and not {r["id"] for r in first["result"]} & {r["id"] for r in more["result"]}
 
     propose = manifest["extend"]["propose_properties"]
-    status, _, proposed = get(propose["service_url"] + propose["service_path"] + "?"
-                              + urllib.parse.urlencode({"type": desa, "limit": 20}))
+    status, _, proposed = get(
+        propose["service_url"]
+        + propose["service_path"]
+        + "?"
+        + urllib.parse.urlencode({"type": desa, "limit": 20})
+    )
     check("data-extension-property-proposal.json", proposed)
-    wanted = [p["id"] for p in proposed["properties"] if p["id"] in ("bps_code", "district",
-                                                                    "kkb_status")]
-    status, headers, extended = post(service, extend=json.dumps(
-        {"ids": ["62.04.05.2020", "62.04.01.2001"], "properties": [{"id": p} for p in wanted]}))
+    wanted = [p["id"] for p in proposed["properties"] if p["id"] in ("bps_code", "district", "kkb_status")]
+    status, headers, extended = post(
+        service,
+        extend=json.dumps(
+            {"ids": ["62.04.05.2020", "62.04.01.2001"], "properties": [{"id": p} for p in wanted]}
+        ),
+    )
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
     check("data-extension-response.json", extended)
     assert extended["rows"]["62.04.05.2020"]["bps_code"] == [{"str": "6204060010"}]
@@ -114,10 +132,13 @@ def _block(readme: str, name: str) -> str:
 def test_the_readme_worked_example(service: str, tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     (tmp_path / "names.csv").write_text(_block(readme, "worked-example-csv"), encoding="utf-8")
-    (tmp_path / "reconcile.py").write_text(_block(readme, "worked-example-script"),
-                                           encoding="utf-8")
-    run = subprocess.run([sys.executable, str(tmp_path / "reconcile.py"), service,
-                          str(tmp_path / "names.csv")], capture_output=True, text=True,
-                         timeout=120, check=False)
+    (tmp_path / "reconcile.py").write_text(_block(readme, "worked-example-script"), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(tmp_path / "reconcile.py"), service, str(tmp_path / "names.csv")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout == _block(readme, "worked-example-output")

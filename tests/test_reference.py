@@ -19,12 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGED = (reference.UNITS_FILE, reference.CROSSWALK_FILE, reference.WIKIDATA_FILE)
 
 
-@pytest.mark.parametrize(("table", "path", "read"), [
-    ("units", reference.UNITS_FILE, reference.national_units),
-    ("crosswalk", reference.CROSSWALK_FILE, reference.national_crosswalk),
-])
-def test_the_records_are_those_the_registry_parsers_give(table: str, path: Path, read,
-                                                          tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("table", "path", "read"),
+    [
+        ("units", reference.UNITS_FILE, reference.national_units),
+        ("crosswalk", reference.CROSSWALK_FILE, reference.national_crosswalk),
+    ],
+)
+def test_the_records_are_those_the_registry_parsers_give(
+    table: str, path: Path, read, tmp_path: Path
+) -> None:
     """Read without per-cell parsing, the records equal those :func:`read_table` makes of the same
     file with every column's parser: the checks of a registry's own files hold for them."""
     plain = tmp_path / "plain.csv"
@@ -40,7 +44,11 @@ def test_every_unit_of_the_edition_is_there_and_consistent() -> None:
     every unit's level, parent and kind agree with its code."""
     units = reference.national_units()
     assert Counter(u.level for u in units) == {
-        "province": 38, "regency": 514, "district": 7_285, "village": 83_762}
+        "province": 38,
+        "regency": 514,
+        "district": 7_285,
+        "village": 83_762,
+    }
     assert Counter(u.kind for u in units if u.level == "regency") == {"kabupaten": 416, "kota": 98}
     assert list(check_units(units, reference.units_by_code())) == []
 
@@ -54,7 +62,9 @@ def test_the_crosswalk_is_national() -> None:
     provinces = {u.code for u in reference.national_units() if u.level == "province"}
     assert provinces - bridged == {"93", "94", "95", "96"}
     assert {x.bps_code: x.kemendagri_code for x in rows if x.bps_code in ("91", "94")} == {
-        "91": "92", "94": "91"}
+        "91": "92",
+        "94": "91",
+    }
 
 
 def test_a_village_covers_its_regency_whole_with_its_province() -> None:
@@ -63,8 +73,12 @@ def test_a_village_covers_its_regency_whole_with_its_province() -> None:
     units = reference.covered_units(["62.04.06.2020"])
     assert units == reference.covered(reference.national_units(), ["62.04.06.2020"])
     assert Counter((u.level, u.kind) for u in units) == {
-        ("province", None): 1, ("regency", "kabupaten"): 1, ("district", None): 6,
-        ("village", "desa"): 86, ("village", "kelurahan"): 7}
+        ("province", None): 1,
+        ("regency", "kabupaten"): 1,
+        ("district", None): 6,
+        ("village", "desa"): 86,
+        ("village", "kelurahan"): 7,
+    }
     assert {u.code for u in units if u.level != "village" and u.level != "district"} == {"62", "62.04"}
 
 
@@ -92,8 +106,9 @@ def test_the_packaged_files_are_what_the_script_writes(path: Path) -> None:
 
 def test_the_packaged_files_are_package_data() -> None:
     """A non-editable install has them: pyproject declares them as package data."""
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))[
-        "tool"]["setuptools"]["package-data"]["kkb_lod"]
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["kkb_lod"]
     for path in (*PACKAGED, reference.DATA / "README.md"):
         relative = path.relative_to(ROOT / "kkb_lod").as_posix()
         assert any(fnmatch(relative, pattern) for pattern in declared), relative
@@ -108,9 +123,15 @@ def test_an_area_covers_provinces_whole_and_regencies_with_their_province() -> N
     assert {u.level for u in province} == {"province", "regency", "district", "village"}
     assert reference.covered_units([], ["62.04"]) == reference.covered_units(["62.04.06.2020"])
     both = reference.covered_units(["63.01.01.2001"], ["62"])
-    assert both == tuple(u for u in national if u.code in ("62", "63") or u.code[:3] == "62."
-                         or u.code[:5] == "63.01")
+    assert both == tuple(
+        u for u in national if u.code in ("62", "63") or u.code[:3] == "62." or u.code[:5] == "63.01"
+    )
     assert reference.covered_units([], ["all"]) == national
     keep = reference.area_covers(["62.04", "63"])
     assert [keep(c) for c in ("62", "62.04.01", "62.05", "63.01.01.2001", "6")] == [
-        True, True, False, True, False]
+        True,
+        True,
+        False,
+        True,
+        False,
+    ]

@@ -39,8 +39,7 @@ REFERENCE = BASE + "graph/reference"
 @pytest.fixture(scope="module")
 def national(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, OxigraphStore]:
     out = tmp_path_factory.mktemp("national")
-    settings = Settings(data_dir=DATA, build_dir=out, base_iri=BASE, reference="all",
-                        build_store="none")
+    settings = Settings(data_dir=DATA, build_dir=out, base_iri=BASE, reference="all", build_store="none")
     result = build(settings)
     return result, OxigraphStore.from_release(result.release, "memory")
 
@@ -60,15 +59,27 @@ def count(store: OxigraphStore, query: str) -> int:
 
 def test_every_official_unit_is_in_graph_reference(national) -> None:
     _, store = national
-    published = {row[0].value.rsplit("#", 1)[1]: int(row[1].value) for row in store.query(
-        SPARQL_PROLOGUE + f"""SELECT ?c (COUNT(?u) AS ?n) WHERE {{ GRAPH <{REFERENCE}> {{
+    published = {
+        row[0].value.rsplit("#", 1)[1]: int(row[1].value)
+        for row in store.query(
+            SPARQL_PROLOGUE
+            + f"""SELECT ?c (COUNT(?u) AS ?n) WHERE {{ GRAPH <{REFERENCE}> {{
         VALUES ?c {{ kkb:Province kkb:RegencyOrCity kkb:District kkb:Village }} ?u a ?c }} }}
-        GROUP BY ?c""")}
+        GROUP BY ?c"""
+        )
+    }
     official = Counter(u.level for u in national_units())
-    assert published == {"Province": official["province"], "RegencyOrCity": official["regency"],
-                         "District": official["district"], "Village": official["village"]}
-    names = count(store, f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{REFERENCE}> {{
-        ?u kkb:kemendagriCode "62.06.01.2001" ; rdfs:label "Galinggang"@id }} }}""")
+    assert published == {
+        "Province": official["province"],
+        "RegencyOrCity": official["regency"],
+        "District": official["district"],
+        "Village": official["village"],
+    }
+    names = count(
+        store,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{REFERENCE}> {{
+        ?u kkb:kemendagriCode "62.06.01.2001" ; rdfs:label "Galinggang"@id }} }}""",
+    )
     assert names == 1
 
 
@@ -80,10 +91,16 @@ def test_units_of_graph_reference_carry_their_earlier_names(national) -> None:
     _, store = national
     earlier = [n.name for n in load_history().earlier_names("62.06.04.2012")]
     assert "Garagu" in earlier
-    names = {row[0].value for row in store.query(SPARQL_PROLOGUE + f"""
+    names = {
+        row[0].value
+        for row in store.query(
+            SPARQL_PROLOGUE
+            + f"""
         SELECT ?name WHERE {{ GRAPH <{REFERENCE}> {{
         ?u kkb:kemendagriCode "62.06.04.2012" ; kkb:earlierName ?r . ?r rdfs:label ?name ;
-           dcterms:source ?edition . ?edition a kkb:SourceDocument }} }}""")}
+           dcterms:source ?edition . ?edition a kkb:SourceDocument }} }}"""
+        )
+    }
     assert names == set(earlier)
 
 
@@ -91,7 +108,8 @@ def test_the_registry_graphs_are_unchanged(national, built: BuildResult) -> None
     """The covered units, registry and ontology are those of the default build."""
     result, _ = national
     assert {k: v for k, v in result.graphs.items() if k not in ("reference", "links/wikidata")} == {
-        k: v for k, v in built.graphs.items() if k != "links/wikidata"}
+        k: v for k, v in built.graphs.items() if k != "links/wikidata"
+    }
     assert "reference" not in built.graphs
 
 
@@ -99,10 +117,19 @@ def test_provinces_and_regencies_are_linked_to_wikidata(national) -> None:
     """Every province and regency the bundled Q-id file pairs with a 2025 code gets owl:sameAs,
     in the one linkset; nothing below regency level."""
     _, store = national
-    links = {(row[0].value, row[1].value) for row in store.query(SPARQL_PROLOGUE + """
-        SELECT ?code ?item WHERE { ?u kkb:kemendagriCode ?code ; owl:sameAs ?item }""")}
-    assert links == {(r["code"], f"http://www.wikidata.org/entity/{r['wikidata_qid']}")
-                     for r in wikidata_rows() if r["code"]}
+    links = {
+        (row[0].value, row[1].value)
+        for row in store.query(
+            SPARQL_PROLOGUE
+            + """
+        SELECT ?code ?item WHERE { ?u kkb:kemendagriCode ?code ; owl:sameAs ?item }"""
+        )
+    }
+    assert links == {
+        (r["code"], f"http://www.wikidata.org/entity/{r['wikidata_qid']}")
+        for r in wikidata_rows()
+        if r["code"]
+    }
     assert count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?l a void:Linkset }") == 1
 
 
@@ -112,11 +139,17 @@ def test_the_catalog_describes_the_reference_as_a_second_dataset(client: FlaskCl
     datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
     reference = URIRef("http://localhost/catalog#reference")
     assert datasets == {URIRef("http://localhost/catalog#dataset"), reference}
-    downloads = {str(u) for d in graph.objects(reference, DCAT.distribution)
-                 for u in graph.objects(d, DCAT.downloadURL)}
+    downloads = {
+        str(u)
+        for d in graph.objects(reference, DCAT.distribution)
+        for u in graph.objects(d, DCAT.downloadURL)
+    }
     assert downloads == {f"http://localhost/dumps/{result.release.name}/{REFERENCE_DUMP}"}
-    main = {str(u) for d in graph.objects(URIRef("http://localhost/catalog#dataset"),
-                                          DCAT.distribution) for u in graph.objects(d, DCAT.downloadURL)}
+    main = {
+        str(u)
+        for d in graph.objects(URIRef("http://localhost/catalog#dataset"), DCAT.distribution)
+        for u in graph.objects(d, DCAT.downloadURL)
+    }
     assert not any(url.endswith("/" + REFERENCE_DUMP) for url in main)
     with client.get(f"/dumps/{REFERENCE_DUMP}") as dump:
         assert dump.status_code == 200
@@ -126,15 +159,17 @@ def test_the_catalog_describes_the_reference_as_a_second_dataset(client: FlaskCl
 
 def test_the_catalog_with_two_datasets_conforms_to_dcat_ap_3(client: FlaskClient) -> None:
     graph = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
-    conforms, _, text = validate(graph, shacl_graph=shapes("dcat-ap_3_shacl_shapes.ttl"),
-                                 inference="none")
+    conforms, _, text = validate(graph, shacl_graph=shapes("dcat-ap_3_shacl_shapes.ttl"), inference="none")
     assert conforms, text
 
 
 def test_the_sitemap_is_split_under_the_protocol_limit(client: FlaskClient, national) -> None:
     _, store = national
-    subjects = count(store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o
-        FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}id/")) }}""")
+    subjects = count(
+        store,
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o
+        FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}id/")) }}""",
+    )
     index = client.get("/sitemap.xml").get_data(as_text=True)
     parts = re.findall(r"<sitemap><loc>http://localhost(/sitemap-\d+\.xml)</loc>", index)
     assert "<sitemapindex" in index and len(parts) == -(-(subjects + 1) // SITEMAP_URLS) > 1
@@ -149,8 +184,9 @@ def test_the_sitemap_is_split_under_the_protocol_limit(client: FlaskClient, nati
     assert client.get(f"/sitemap-{len(parts) + 1}.xml").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/", "/id/province/62", "/id/regency/62.06", "/id/province/11",
-                                  "/id/regency/91.03"])
+@pytest.mark.parametrize(
+    "path", ["/", "/id/province/62", "/id/regency/62.06", "/id/province/11", "/id/regency/91.03"]
+)
 def test_pages_stay_bounded_at_national_size(client: FlaskClient, path: str) -> None:
     """No page lists the country's units: a page names at most the villages a map draws."""
     response = client.get(path, headers={"Accept": "text/html"})
@@ -163,10 +199,12 @@ def test_the_setting_takes_covered_or_all_only(tmp_path) -> None:
     """A wrong value is refused before anything is built, naming the setting and its variable."""
     with pytest.raises(SettingsError, match=r"reference \(KKB_REFERENCE\) must be 'covered' or 'all'"):
         Settings(reference="country")
-    answer = CliRunner().invoke(cli, ["build", "--data", str(DATA), "--out", str(tmp_path),
-                                      "--reference", "country"])
+    answer = CliRunner().invoke(
+        cli, ["build", "--data", str(DATA), "--out", str(tmp_path), "--reference", "country"]
+    )
     assert answer.exit_code == 2 and "'country' is not one of 'covered', 'all'" in answer.output
-    answer = CliRunner().invoke(cli, ["build", "--data", str(DATA), "--out", str(tmp_path)],
-                                env={"KKB_REFERENCE": "country"})
+    answer = CliRunner().invoke(
+        cli, ["build", "--data", str(DATA), "--out", str(tmp_path)], env={"KKB_REFERENCE": "country"}
+    )
     assert answer.exit_code == 2 and "KKB_REFERENCE" in answer.output
     assert not (tmp_path / "releases").exists()

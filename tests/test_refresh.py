@@ -43,8 +43,12 @@ from .wdqs import Fault, StandIn, World, serve
 SNAPSHOT, META = "links/wikidata-snapshot.csv", "links/wikidata-snapshot.json"
 CONTACT = "refresh-tests@example.org"
 #: What the tests lower: no pause between requests, a short back-off and timeout.
-FAST = {"KKB_REFRESH_DELAY": "0", "KKB_REFRESH_BACKOFF": "0.01", "KKB_REFRESH_TIMEOUT": "2",
-        "KKB_REFRESH_CONTACT": CONTACT}
+FAST = {
+    "KKB_REFRESH_DELAY": "0",
+    "KKB_REFRESH_BACKOFF": "0.01",
+    "KKB_REFRESH_TIMEOUT": "2",
+    "KKB_REFRESH_CONTACT": CONTACT,
+}
 
 
 def fast(**changes: float) -> Politeness:
@@ -57,8 +61,12 @@ def fast(**changes: float) -> Politeness:
 @pytest.fixture(scope="module")
 def units() -> tuple[UnitRow, ...]:
     found = national_units()
-    assert Counter(u.level for u in found) == {"province": 38, "regency": 514, "district": 7285,
-                                              "village": 83762}
+    assert Counter(u.level for u in found) == {
+        "province": 38,
+        "regency": 514,
+        "district": 7285,
+        "village": 83762,
+    }
     return found
 
 
@@ -69,20 +77,42 @@ def standin(units: tuple[UnitRow, ...]) -> Iterator[StandIn]:
 
 
 def command(registry: Path, endpoint: str, out: Path, reference: str) -> list[str]:
-    return [sys.executable, "-m", "kkb_lod", "link", "--refresh", "--data", str(registry), "--out",
-            str(out), "--endpoint", endpoint, "--reference", reference]
+    return [
+        sys.executable,
+        "-m",
+        "kkb_lod",
+        "link",
+        "--refresh",
+        "--data",
+        str(registry),
+        "--out",
+        str(out),
+        "--endpoint",
+        endpoint,
+        "--reference",
+        reference,
+    ]
 
 
-def link(registry: Path, endpoint: str, out: Path, reference: str = "all"
-         ) -> subprocess.CompletedProcess:
+def link(registry: Path, endpoint: str, out: Path, reference: str = "all") -> subprocess.CompletedProcess:
     """``kkb-lod link --refresh`` as its own process, to its end."""
-    return subprocess.run(command(registry, endpoint, out, reference), env={**os.environ, **FAST},
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        command(registry, endpoint, out, reference),
+        env={**os.environ, **FAST},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def start(registry: Path, endpoint: str, out: Path) -> subprocess.Popen:
-    return subprocess.Popen(command(registry, endpoint, out, "all"), env={**os.environ, **FAST},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        command(registry, endpoint, out, "all"),
+        env={**os.environ, **FAST},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -93,13 +123,18 @@ def uninterrupted(standin: StandIn, tmp_path_factory: pytest.TempPathFactory) ->
     standin.reset()
     process = link(registry, standin.url, registry.parent / "build")
     assert process.returncode == 0, process.stderr
-    return {"registry": registry, "log": list(standin.log), "stderr": process.stderr,
-            "csv": (registry / SNAPSHOT).read_bytes(),
-            "meta": json.loads((registry / META).read_text(encoding="utf-8"))}
+    return {
+        "registry": registry,
+        "log": list(standin.log),
+        "stderr": process.stderr,
+        "csv": (registry / SNAPSHOT).read_bytes(),
+        "meta": json.loads((registry / META).read_text(encoding="utf-8")),
+    }
 
 
 def test_a_national_refresh_asks_in_bounded_batches_and_finds_every_item(
-        uninterrupted: dict, units: tuple[UnitRow, ...], standin: StandIn) -> None:
+    uninterrupted: dict, units: tuple[UnitRow, ...], standin: StandIn
+) -> None:
     log = uninterrupted["log"]
     asked = [re.findall(r'"([0-9.]+)"', e["query"]) for e in log if "wdt:P2588 ?code ." in e["query"]]
     # every code asked exactly once, never more than CODES_PER_REQUEST at a time
@@ -125,10 +160,14 @@ def test_a_national_refresh_asks_in_bounded_batches_and_finds_every_item(
     # is its name and which no other sibling without a code shares its name with (one with a code
     # is that other unit: Tounelet Satu is 71.02.11.2003 and 71.02.11.2018)
     siblings = Counter((u.parent_code, name_key(u.name, u.level)) for u in units if u.code in world.hidden)
-    expected = {u.code for u in units if u.code in world.hidden
-                and decisions[u.parent_code].status == "linked"
-                and name_key(world.items[u.code].label, u.level) == name_key(u.name, u.level)
-                and siblings[(u.parent_code, name_key(u.name, u.level))] == 1}
+    expected = {
+        u.code
+        for u in units
+        if u.code in world.hidden
+        and decisions[u.parent_code].status == "linked"
+        and name_key(world.items[u.code].label, u.level) == name_key(u.name, u.level)
+        and siblings[(u.parent_code, name_key(u.name, u.level))] == 1
+    }
     by_label = {c for c, d in decisions.items() if d.method == "label"}
     assert by_label == expected and len(expected) > 8000
     # and a village found by name under a district found by name
@@ -154,7 +193,8 @@ def _held(standin: StandIn, process: subprocess.Popen) -> None:
 
 
 def test_a_refresh_killed_and_stopped_halfway_ends_as_an_uninterrupted_one(
-        standin: StandIn, uninterrupted: dict, tmp_path: Path) -> None:
+    standin: StandIn, uninterrupted: dict, tmp_path: Path
+) -> None:
     registry = tmp_path / "registry"
     shutil.copytree(DATA, registry)
     old = (registry / SNAPSHOT).read_bytes()
@@ -166,8 +206,13 @@ def test_a_refresh_killed_and_stopped_halfway_ends_as_an_uninterrupted_one(
         # run 1: a 429, a 503, a stall past the timeout and a non-JSON answer, then killed (SIGKILL)
         # while request 230 (of the codes) waits for its answer
         standin.reset()
-        standin.faults = {3: Fault(429, {"Retry-After": "1"}), 5: Fault(503, {"Retry-After": "0"}),
-                          7: Fault(stall=3), 9: Fault(garbage=True), 230: Fault(hold=True)}
+        standin.faults = {
+            3: Fault(429, {"Retry-After": "1"}),
+            5: Fault(503, {"Retry-After": "0"}),
+            7: Fault(stall=3),
+            9: Fault(garbage=True),
+            230: Fault(hold=True),
+        }
         first = start(registry, standin.url, tmp_path / "build")
         _held(standin, first)
         first.send_signal(signal.SIGKILL)
@@ -208,7 +253,8 @@ def test_a_refresh_killed_and_stopped_halfway_ends_as_an_uninterrupted_one(
     meta = json.loads((registry / META).read_text(encoding="utf-8"))
     dates = ("retrieved", "started")
     assert {k: v for k, v in meta.items() if k not in dates} == {
-        k: v for k, v in uninterrupted["meta"].items() if k not in dates}
+        k: v for k, v in uninterrupted["meta"].items() if k not in dates
+    }
     assert not (registry / PROGRESS).exists()
     assert seen <= {hashlib.sha256(old).hexdigest(), hashlib.sha256(uninterrupted["csv"]).hexdigest()}
     assert len(answered) + len(standin.log) == len(uninterrupted["log"])
@@ -235,10 +281,15 @@ def test_the_stand_in_speaks_the_protocol(small: StandIn) -> None:
     answers = []
     for request in (
         urllib.request.Request(f"{small.url}?{urllib.parse.urlencode({'query': query})}", headers=accept),
-        urllib.request.Request(small.url, urllib.parse.urlencode({"query": query}).encode(),
-                               {**accept, "Content-Type": "application/x-www-form-urlencoded"}),
-        urllib.request.Request(small.url, query.encode(),
-                               {**accept, "Content-Type": "application/sparql-query"})):
+        urllib.request.Request(
+            small.url,
+            urllib.parse.urlencode({"query": query}).encode(),
+            {**accept, "Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        urllib.request.Request(
+            small.url, query.encode(), {**accept, "Content-Type": "application/sparql-query"}
+        ),
+    ):
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.headers["Content-Type"] == "application/sparql-results+json"
             answers.append(json.load(response))
@@ -246,8 +297,9 @@ def test_the_stand_in_speaks_the_protocol(small: StandIn) -> None:
     assert len(answers[0]["results"]["bindings"]) == 2
 
 
-def test_requests_are_spaced_and_name_us(small: StandIn, regency: tuple[UnitRow, ...],
-                                         tmp_path: Path) -> None:
+def test_requests_are_spaced_and_name_us(
+    small: StandIn, regency: tuple[UnitRow, ...], tmp_path: Path
+) -> None:
     refresh_snapshot(regency, tmp_path, small.url, fast(delay=0.1))
     gaps = [b["start"] - a["end"] for a, b in zip(small.log, small.log[1:], strict=False)]
     assert len(small.log) >= 2 and min(gaps) >= 0.1
@@ -259,13 +311,16 @@ def waits_of(small: StandIn, faults: dict[int, Fault], **politeness: float) -> l
     small.faults = faults
     waits: list[float] = []
     Client(small.url, fast(**politeness), sleep=waits.append).select(
-        'SELECT * WHERE { VALUES ?code { "62" } ?item wdt:P2588 ?code . }')
+        'SELECT * WHERE { VALUES ?code { "62" } ?item wdt:P2588 ?code . }'
+    )
     return waits
 
 
 def test_retry_after_is_honoured_on_429_and_503(small: StandIn) -> None:
-    assert waits_of(small, {1: Fault(429, {"Retry-After": "7"}), 2: Fault(503, {"Retry-After": "3"})}
-                    ) == [7.0, 3.0]
+    assert waits_of(small, {1: Fault(429, {"Retry-After": "7"}), 2: Fault(503, {"Retry-After": "3"})}) == [
+        7.0,
+        3.0,
+    ]
     small.reset()
     later = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 120))
     [wait] = waits_of(small, {1: Fault(503, {"Retry-After": later})})
@@ -274,7 +329,10 @@ def test_retry_after_is_honoured_on_429_and_503(small: StandIn) -> None:
 
 def test_a_429_without_retry_after_waits_a_minute_and_a_5xx_backs_off(small: StandIn) -> None:
     assert waits_of(small, {1: Fault(429), 2: Fault(502), 3: Fault(500)}, backoff=2) == [
-        WAIT_AFTER_429, 4.0, 8.0]
+        WAIT_AFTER_429,
+        4.0,
+        8.0,
+    ]
 
 
 def test_a_stalled_server_is_retried_then_given_up(small: StandIn) -> None:
@@ -284,7 +342,8 @@ def test_a_stalled_server_is_retried_then_given_up(small: StandIn) -> None:
     waits: list[float] = []
     with pytest.raises(RefreshError, match="no answer within the timeout, 3 times"):
         Client(small.url, fast(timeout=0.3, retries=2), sleep=waits.append).select(
-            'SELECT * WHERE { VALUES ?code { "62" } ?item wdt:P2588 ?code . }')
+            'SELECT * WHERE { VALUES ?code { "62" } ?item wdt:P2588 ?code . }'
+        )
     assert waits == [0.01, 0.02] and len(small.log) == 3
 
 
@@ -303,8 +362,9 @@ def test_a_bad_answer_is_retried_and_our_own_errors_are_not(small: StandIn) -> N
 # --- resuming, in-process ------------------------------------------------------------------------
 
 
-def test_a_failed_refresh_keeps_the_snapshot_and_resumes(small: StandIn, regency: tuple[UnitRow, ...],
-                                                         tmp_path: Path) -> None:
+def test_a_failed_refresh_keeps_the_snapshot_and_resumes(
+    small: StandIn, regency: tuple[UnitRow, ...], tmp_path: Path
+) -> None:
     whole = tmp_path / "whole"
     refresh_snapshot(regency, whole, small.url, fast())
     asked = len(small.log)
@@ -327,8 +387,9 @@ def test_a_failed_refresh_keeps_the_snapshot_and_resumes(small: StandIn, regency
     assert not (folder / PROGRESS).exists()
 
 
-def test_progress_of_another_refresh_is_not_used(small: StandIn, regency: tuple[UnitRow, ...],
-                                                 tmp_path: Path) -> None:
+def test_progress_of_another_refresh_is_not_used(
+    small: StandIn, regency: tuple[UnitRow, ...], tmp_path: Path
+) -> None:
     small.faults = {1: Fault(403)}
     with pytest.raises(RefreshError):
         refresh_snapshot(regency[:50], tmp_path, small.url, fast())
@@ -338,8 +399,9 @@ def test_progress_of_another_refresh_is_not_used(small: StandIn, regency: tuple[
     assert "starting over" in messages[0] and len(small.log) == 2
 
 
-def test_a_second_refresh_of_the_same_folder_is_refused(small: StandIn, regency: tuple[UnitRow, ...],
-                                                         tmp_path: Path) -> None:
+def test_a_second_refresh_of_the_same_folder_is_refused(
+    small: StandIn, regency: tuple[UnitRow, ...], tmp_path: Path
+) -> None:
     small.faults = {1: Fault(hold=True)}
     ended: list[BaseException] = []
 
@@ -362,15 +424,20 @@ def test_a_second_refresh_of_the_same_folder_is_refused(small: StandIn, regency:
 
 def test_refresh_settings_are_checked() -> None:
     assert Politeness.of(load_settings(environ={"KKB_REFRESH_DELAY": "2.5"})).delay == 2.5
-    for variable, value in (("KKB_REFRESH_CONTACT", ""), ("KKB_REFRESH_CONTACT", "a\nb"),
-                            ("KKB_REFRESH_DELAY", "-1"), ("KKB_REFRESH_TIMEOUT", "0"),
-                            ("KKB_REFRESH_RETRIES", "many")):
+    for variable, value in (
+        ("KKB_REFRESH_CONTACT", ""),
+        ("KKB_REFRESH_CONTACT", "a\nb"),
+        ("KKB_REFRESH_DELAY", "-1"),
+        ("KKB_REFRESH_TIMEOUT", "0"),
+        ("KKB_REFRESH_RETRIES", "many"),
+    ):
         with pytest.raises(SettingsError, match="refresh_"):
             load_settings(environ={variable: value})
 
 
 def test_values_the_snapshot_cannot_hold_are_refused_and_listed(
-        small: StandIn, regency: tuple[UnitRow, ...], tmp_path: Path) -> None:
+    small: StandIn, regency: tuple[UnitRow, ...], tmp_path: Path
+) -> None:
     world = small.world
     world.by_code["62.04"] = replace(world.by_code["62.04"], label="=HYPERLINK(1)")
     world.by_code["62"] = replace(world.by_code["62"], label="Kalimantan\x07Tengah", coord="Point(x y)")
@@ -388,6 +455,8 @@ def test_link_says_in_one_line_why_a_refresh_stopped(small: StandIn, tmp_path: P
     small.faults = {n: Fault(503) for n in range(1, 20)}
     done = link(registry, small.url, tmp_path / "build", "registry")
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert f"HTTP 503, 6 times; the old snapshot is unchanged; the answers so far are kept in {PROGRESS}" \
+    assert (
+        f"HTTP 503, 6 times; the old snapshot is unchanged; the answers so far are kept in {PROGRESS}"
         in done.stderr
+    )
     assert (registry / SNAPSHOT).read_bytes() == (DATA / SNAPSHOT).read_bytes()

@@ -36,8 +36,7 @@ Answer = tuple[tuple[str, int, str | None, str | None], ...]
 def look(url: str) -> Answer:
     """Status, Last-Modified and ETag of two dumps and a page."""
     seen = []
-    for path, accept in (("/dumps/kkb.nt", "*/*"), ("/dumps/kkb.nt.gz", "*/*"),
-                         (PAGE, "text/turtle")):
+    for path, accept in (("/dumps/kkb.nt", "*/*"), ("/dumps/kkb.nt.gz", "*/*"), (PAGE, "text/turtle")):
         request = urllib.request.Request(url + path, headers={"Accept": accept})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -46,8 +45,7 @@ def look(url: str) -> Answer:
         except urllib.error.HTTPError as err:
             with err:
                 status, headers = err.code, err.headers
-        seen.append((path, status, headers["Last-Modified"],
-                     headers["ETag"] if path == PAGE else None))
+        seen.append((path, status, headers["Last-Modified"], headers["ETag"] if path == PAGE else None))
     return tuple(seen)
 
 
@@ -89,7 +87,7 @@ def open_releases(pid: int, build_dir: Path) -> set[str]:
         except OSError:  # closed meanwhile
             continue
         if target.startswith(under):
-            names.add(target[len(under):].split("/")[0])
+            names.add(target[len(under) :].split("/")[0])
     return names
 
 
@@ -103,16 +101,19 @@ def reload_command(build_dir: Path) -> subprocess.CompletedProcess:
     """``kkb-lod serve --reload --build BUILD_DIR``, run to its end."""
     return subprocess.run(
         [sys.executable, "-m", "kkb_lod", "serve", "--reload", "--build", str(build_dir)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "PYTHONPATH": pythonpath()})
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": pythonpath()},
+    )
 
 
 def replace_one(server: subprocess.Popen, workers: set[int]) -> set[int]:
     """Kill a worker (SIGKILL); the workers once gunicorn has started its replacement."""
     victim = min(workers)
     os.kill(victim, signal.SIGKILL)
-    return wait_for(lambda: workers_of(server, {victim}), "the killed worker replaced",
-                    seconds=120)
+    return wait_for(lambda: workers_of(server, {victim}), "the killed worker replaced", seconds=120)
 
 
 def test_builds_while_serving_leave_the_served_release_alone(tmp_path: Path) -> None:

@@ -61,7 +61,8 @@ def test_sparqlwrapper_ask(endpoint: str) -> None:
 
 
 @pytest.mark.filterwarnings(  # SPARQLWrapper 2.0 parses RDF into rdflib's old ConjunctiveGraph
-    "ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+    "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"
+)
 def test_sparqlwrapper_construct(endpoint: str) -> None:
     client = SPARQLWrapper(endpoint)
     client.setQuery(KKB + "CONSTRUCT { ?d a kkb:District } WHERE { ?d a kkb:District }")
@@ -92,9 +93,20 @@ def test_rdflib_sparqlstore(endpoint: str) -> None:
 def test_curl_json(endpoint: str) -> None:
     assert CURL, "curl is a test dependency (.ci/run installs it)"
     done = subprocess.run(
-        [CURL, "-sS", "--fail-with-body", "-H", "Accept: application/sparql-results+json",
-         "--data-urlencode", f"query={COUNT_KKB}", endpoint],
-        capture_output=True, check=True, timeout=30)
+        [
+            CURL,
+            "-sS",
+            "--fail-with-body",
+            "-H",
+            "Accept: application/sparql-results+json",
+            "--data-urlencode",
+            f"query={COUNT_KKB}",
+            endpoint,
+        ],
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
     answer = json.loads(done.stdout)
     assert answer["results"]["bindings"][0]["n"]["value"] == "15"
 
@@ -102,8 +114,21 @@ def test_curl_json(endpoint: str) -> None:
 def test_curl_get_headers(endpoint: str) -> None:
     assert CURL, "curl is a test dependency (.ci/run installs it)"
     done = subprocess.run(
-        [CURL, "-sS", "-i", "-G", "--data-urlencode", f"query={COUNT_KKB}", "--data-urlencode",
-         "format=csv", endpoint], capture_output=True, check=True, timeout=30)
+        [
+            CURL,
+            "-sS",
+            "-i",
+            "-G",
+            "--data-urlencode",
+            f"query={COUNT_KKB}",
+            "--data-urlencode",
+            "format=csv",
+            endpoint,
+        ],
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
     head, body = done.stdout.split(b"\r\n\r\n", 1)
     assert b"200 OK" in head.splitlines()[0]
     assert b"access-control-allow-origin: *" in head.lower()
@@ -113,11 +138,12 @@ def test_curl_get_headers(endpoint: str) -> None:
 def test_timeout_in_a_real_process(settings: Settings) -> None:
     """An endless query gets 503 with Retry-After, and the server keeps answering others."""
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    with serve_process("--build", str(settings.build_dir),
-                       env={"KKB_QUERY_TIMEOUT": "0.5"}) as url:
-        request = urllib.request.Request(url + "/sparql", data=f"query={heavy}".encode(),
-                                         headers={"Content-Type":
-                                                  "application/x-www-form-urlencoded"})
+    with serve_process("--build", str(settings.build_dir), env={"KKB_QUERY_TIMEOUT": "0.5"}) as url:
+        request = urllib.request.Request(
+            url + "/sparql",
+            data=f"query={heavy}".encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=30)
         assert refused.value.code == 503 and refused.value.headers["Retry-After"] == "1"
@@ -130,8 +156,9 @@ def test_timeout_in_a_real_process(settings: Settings) -> None:
 def test_serve_builds_first(tmp_path: Path) -> None:
     """On an empty build folder, ``serve`` builds the bundled registry, then serves it."""
     with serve_process("--build", str(tmp_path / "build")) as url:
-        with urllib.request.urlopen(url + "/sparql?query=" + urllib.request.quote(COUNT_KKB),
-                                    timeout=10) as answer:
+        with urllib.request.urlopen(
+            url + "/sparql?query=" + urllib.request.quote(COUNT_KKB), timeout=10
+        ) as answer:
             assert json.load(answer)["results"]["bindings"][0]["n"]["value"] == "15"
     assert (tmp_path / "build" / "current" / "manifest.json").is_file()
 
@@ -140,8 +167,12 @@ def test_server_py(settings: Settings) -> None:
     """``server.py``: imported, a WSGI app over the build; run, the same as ``kkb-lod serve``."""
     done = subprocess.run(
         [sys.executable, "-c", "import server; print(type(server.app).__name__)"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "PYTHONPATH": pythonpath(), "KKB_BUILD_DIR": str(settings.build_dir)})
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": pythonpath(), "KKB_BUILD_DIR": str(settings.build_dir)},
+    )
     assert done.returncode == 0 and done.stdout.strip() == "Flask", done.stderr
     with serve_process("--build", str(settings.build_dir), command=("server.py",)) as url:
         with urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=10) as answer:

@@ -65,27 +65,43 @@ def test_a_trap_is_refused_with_its_place(case: Path, data_copy: Path) -> None:
     problems = caught.value.problems
     said = "\n".join(map(str, problems))
     assert {(p.file, p.sheet, p.row, p.column) for p in problems} == {
-        where for where, _ in expected_lines(case)}, said
+        where for where, _ in expected_lines(case)
+    }, said
     for where, text in expected_lines(case):
         assert all(text in p.message for p in problems if (p.file, p.sheet, p.row, p.column) == where), said
 
 
 @pytest.mark.parametrize("case", collect_cases()[::4], ids=lambda p: p.name)
-def test_the_command_names_file_sheet_row_and_column(case: Path, data_copy: Path, tmp_path: Path
-                                                     ) -> None:
+def test_the_command_names_file_sheet_row_and_column(case: Path, data_copy: Path, tmp_path: Path) -> None:
     make(case, data_copy)
     result = CliRunner().invoke(cli, ["build", "--data", str(data_copy), "--out", str(tmp_path / "b")])
     assert result.exit_code == EXIT_INPUT and "Traceback" not in result.output, result.output
     for (file, sheet, row, column), text in expected_lines(case):
-        where = ", ".join([file, *([f'sheet "{sheet}"'] if sheet else []),
-                           *([f"row {row}"] if row else []), *([f"column {column}"] if column else [])])
-        assert re.search(rf"^error: {re.escape(where)}: .*{re.escape(text)}", result.output,
-                         re.MULTILINE), (where, text, result.output)
+        where = ", ".join(
+            [
+                file,
+                *([f'sheet "{sheet}"'] if sheet else []),
+                *([f"row {row}"] if row else []),
+                *([f"column {column}"] if column else []),
+            ]
+        )
+        assert re.search(rf"^error: {re.escape(where)}: .*{re.escape(text)}", result.output, re.MULTILINE), (
+            where,
+            text,
+            result.output,
+        )
 
 
 #: The cases whose messages data/README.md shows, verbatim.
-DOCUMENTED = ("code-as-number", "date-serial", "date-text", "formula", "merged-cells", "hidden-row",
-              "title-row")
+DOCUMENTED = (
+    "code-as-number",
+    "date-serial",
+    "date-text",
+    "formula",
+    "merged-cells",
+    "hidden-row",
+    "title-row",
+)
 
 
 def test_the_messages_shown_in_the_docs_are_the_ones_given(tmp_path: Path) -> None:

@@ -45,8 +45,9 @@ def csv_graphs(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "ods"])
-def test_a_registry_in_workbooks_builds_the_same_graphs(csv_graphs: dict, data_copy: Path,
-                                                        tmp_path: Path, kind: str) -> None:
+def test_a_registry_in_workbooks_builds_the_same_graphs(
+    csv_graphs: dict, data_copy: Path, tmp_path: Path, kind: str
+) -> None:
     """The bundled registry as one workbook (Indonesian sheet and column names, dates as date
     cells, counts as number cells) or as one .ods per table gives graphs isomorphic to the CSV's."""
     registry_to_workbooks(data_copy, kind)
@@ -67,21 +68,24 @@ def test_records_name_the_workbook_and_sheet(data_copy: Path) -> None:
 
 def test_problem_names_file_sheet_row_and_column_as_written() -> None:
     problem = Problem("registry/registry.xlsx", 3, "Kode Desa", "62.1", "is a number", "Kampung KB")
-    assert str(problem) == ('registry/registry.xlsx, sheet "Kampung KB", row 3, column Kode Desa: '
-                            "is a number (value '62.1')")
+    assert str(problem) == (
+        "registry/registry.xlsx, sheet \"Kampung KB\", row 3, column Kode Desa: is a number (value '62.1')"
+    )
 
 
 def test_a_cross_table_problem_names_the_header_as_written(data_copy: Path) -> None:
     """The checks after reading (here: a village code not in the official list) name the sheet and
     the column as the workbook writes it."""
     kkb = data_copy / "registry" / "kkb.csv"
-    kkb.write_text(kkb.read_text(encoding="utf-8").replace("62.04.01.1003,", "62.04.01.1099,"),
-                   encoding="utf-8")
+    kkb.write_text(
+        kkb.read_text(encoding="utf-8").replace("62.04.01.1003,", "62.04.01.1099,"), encoding="utf-8"
+    )
     registry_to_workbooks(data_copy, "xlsx")
     with pytest.raises(InputError) as caught:
         map_graphs(Settings(data_dir=data_copy, build_dir=data_copy / "b", base_iri=BASE))
     assert [(p.file, p.sheet, p.row, p.column) for p in caught.value.problems] == [
-        ("registry/registry.xlsx", "Kampung KB", 2, "Kode Desa/Kelurahan")]
+        ("registry/registry.xlsx", "Kampung KB", 2, "Kode Desa/Kelurahan")
+    ]
 
 
 @pytest.mark.parametrize("table", [HEADERS, SHEETS], ids=["HEADERS", "SHEETS"])
@@ -98,8 +102,9 @@ def test_every_column_of_every_table_has_an_indonesian_header() -> None:
     assert not columns - HEADERS.keys()
 
 
-@pytest.mark.parametrize("header", ["Desa / Kelurahan", "  desa/KELURAHAN ", "village name",
-                                    "Nama\u00a0Desa"])
+@pytest.mark.parametrize(
+    "header", ["Desa / Kelurahan", "  desa/KELURAHAN ", "village name", "Nama\u00a0Desa"]
+)
 def test_headers_are_compared_folded(data_copy: Path, header: str) -> None:
     kkb = data_copy / "registry" / "kkb.csv"
     kkb.write_text(kkb.read_text(encoding="utf-8").replace("village_name", header, 1), "utf-8")
@@ -125,21 +130,22 @@ def test_a_table_with_a_header_only_has_no_rows(data_copy: Path) -> None:
 def test_sheets_starting_with_underscore_are_not_read(data_copy: Path) -> None:
     """The template keeps its drop-down lists on hidden sheets named _…: never read, even hidden."""
     rows = csv_rows(data_copy / "registry" / "kkb.csv")
-    write_xlsx(data_copy / "registry" / "registry.xlsx",
-               {"Kampung KB": rows, "_daftar": [["Dasar"], ["Mandiri"]]}, hidden_sheets=["_daftar"])
+    write_xlsx(
+        data_copy / "registry" / "registry.xlsx",
+        {"Kampung KB": rows, "_daftar": [["Dasar"], ["Mandiri"]]},
+        hidden_sheets=["_daftar"],
+    )
     (data_copy / "registry" / "kkb.csv").unlink()
     assert len(read_registry(data_copy).kkb) == 15
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "ods"])
-def test_trailing_blank_rows_and_a_title_free_sheet_from_b3_are_read(data_copy: Path, kind: str
-                                                                     ) -> None:
+def test_trailing_blank_rows_and_a_title_free_sheet_from_b3_are_read(data_copy: Path, kind: str) -> None:
     """Data may start in any cell; blank rows above the header and under the last row carry
     nothing and are ignored. Rows keep the numbers the spreadsheet shows."""
     rows = csv_rows(data_copy / "registry" / "kkb.csv")
     shifted = [[], [], *[["", *r] for r in rows], [], [" "], []]
-    (write_xlsx if kind == "xlsx" else write_ods)(data_copy / "registry" / f"kkb.{kind}",
-                                                  {"Sheet1": shifted})
+    (write_xlsx if kind == "xlsx" else write_ods)(data_copy / "registry" / f"kkb.{kind}", {"Sheet1": shifted})
     (data_copy / "registry" / "kkb.csv").unlink()
     registry = read_registry(data_copy)
     assert [k.row for k in registry.kkb] == list(range(4, 19))
@@ -215,10 +221,20 @@ def test_a_line_break_is_refused_where_csv_refuses_it(data_copy: Path, kind: str
 
 
 @settings(max_examples=examples(25), deadline=None)
-@given(cells=st.lists(st.tuples(st.text("ab-Z 1=\t", min_size=1, max_size=6).filter(str.strip),
-                                st.text(st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from(
-                                    ["\n", "\t", "=", "+", "-", "@", "\u0085"]), max_size=8)),
-                      min_size=1, max_size=6))
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.text("ab-Z 1=\t", min_size=1, max_size=6).filter(str.strip),
+            st.text(
+                st.characters(exclude_categories=("Cc", "Cs"))
+                | st.sampled_from(["\n", "\t", "=", "+", "-", "@", "\u0085"]),
+                max_size=8,
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_a_workbook_and_a_csv_file_obey_the_same_rules(cells: list[tuple[str, str]]) -> None:
     """Whatever text the cells hold, a sheet gives the records and the problems (row, column,
     message) a CSV file of the same rows gives."""
@@ -229,36 +245,59 @@ def test_a_workbook_and_a_csv_file_obey_the_same_rules(cells: list[tuple[str, st
         with csv_path.open("w", encoding="utf-8", newline="") as file:
             csv.writer(file, lineterminator="\n").writerows(rows)
         write_xlsx(xlsx_path, {"S": rows})
-        read = [read_table(path, "t", lambda **c: c, parsers, sheet=sheet)
-                for path, sheet in ((csv_path, None), (xlsx_path, "S"))]
+        read = [
+            read_table(path, "t", lambda **c: c, parsers, sheet=sheet)
+            for path, sheet in ((csv_path, None), (xlsx_path, "S"))
+        ]
     (csv_records, csv_problems), (xlsx_records, xlsx_problems) = read
     assert [(p.row, p.column, p.message) for p in xlsx_problems] == [
-        (p.row, p.column, p.message) for p in csv_problems]
+        (p.row, p.column, p.message) for p in csv_problems
+    ]
     assert [(r["row"], r["id"], r["note"]) for r in xlsx_records] == [
-        (r["row"], r["id"], r["note"]) for r in csv_records]
+        (r["row"], r["id"], r["note"]) for r in csv_records
+    ]
 
 
 #: The headers issue #16's spec fixes (SPEC-16.md), which the template and branch model rely on.
 SPEC_HEADERS = {
     "village_code": ["Kode Desa/Kelurahan", "Kode Desa"],
     "village_name": ["Desa/Kelurahan", "Nama Desa/Kelurahan", "Nama Desa"],
-    "district_code": ["Kode Kecamatan"], "district_name": ["Kecamatan", "Nama Kecamatan"],
-    "programme": ["Program"], "status": ["Status"], "designation_date": ["Tanggal Penetapan"],
-    "designated_by": ["Ditetapkan Oleh"], "source": ["Sumber"], "source_excerpt": ["Kutipan Sumber"],
+    "district_code": ["Kode Kecamatan"],
+    "district_name": ["Kecamatan", "Nama Kecamatan"],
+    "programme": ["Program"],
+    "status": ["Status"],
+    "designation_date": ["Tanggal Penetapan"],
+    "designated_by": ["Ditetapkan Oleh"],
+    "source": ["Sumber"],
+    "source_excerpt": ["Kutipan Sumber"],
     "source_village_name": ["Nama Desa menurut Sumber"],
     "source_village_kind": ["Jenis Desa menurut Sumber"],
     "source_district_name": ["Nama Kecamatan menurut Sumber"],
     "registry_id": ["ID Kampung", "ID Kampung KB", "Nomor Registrasi"],
     "kampung_name": ["Nama Kampung", "Nama Kampung KB"],
-    "sub_village": ["Dusun/RW", "Wilayah Dusun/RW"], "inauguration_date": ["Tanggal Pencanangan"],
-    "inaugurated_by": ["Dicanangkan Oleh"], "pokja_decree_number": ["Nomor SK Pokja", "No. SK Pokja"],
-    "pokja_decree_date": ["Tanggal SK Pokja"], "year": ["Tahun"], "classification": ["Klasifikasi"],
-    "poktan": ["Poktan"], "rumah_dataku": ["Rumah DataKu"], "note": ["Catatan"],
+    "sub_village": ["Dusun/RW", "Wilayah Dusun/RW"],
+    "inauguration_date": ["Tanggal Pencanangan"],
+    "inaugurated_by": ["Dicanangkan Oleh"],
+    "pokja_decree_number": ["Nomor SK Pokja", "No. SK Pokja"],
+    "pokja_decree_date": ["Tanggal SK Pokja"],
+    "year": ["Tahun"],
+    "classification": ["Klasifikasi"],
+    "poktan": ["Poktan"],
+    "rumah_dataku": ["Rumah DataKu"],
+    "note": ["Catatan"],
 }
-SPEC_SHEETS = {"kkb": "Kampung KB", "kkb_years": "Tahunan", "activities": "Kegiatan",
-               "organisations": "Organisasi", "posts": "Jabatan", "programmes": "Program",
-               "objectives": "Sasaran", "sources": "Sumber", "indicators": "Indikator",
-               "observations": "Nilai Indikator"}
+SPEC_SHEETS = {
+    "kkb": "Kampung KB",
+    "kkb_years": "Tahunan",
+    "activities": "Kegiatan",
+    "organisations": "Organisasi",
+    "posts": "Jabatan",
+    "programmes": "Program",
+    "objectives": "Sasaran",
+    "sources": "Sumber",
+    "indicators": "Indikator",
+    "observations": "Nilai Indikator",
+}
 
 
 def test_the_spec_headers_and_sheet_names_are_there() -> None:
@@ -267,22 +306,30 @@ def test_the_spec_headers_and_sheet_names_are_there() -> None:
     assert {stem: SHEETS[stem][0] for stem in SPEC_SHEETS} == SPEC_SHEETS
 
 
-TYPED = st.one_of(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=5),
-                  st.integers(-10**17, 10**17), st.booleans(),
-                  st.floats(-1e20, 1e20, allow_nan=False, allow_infinity=False),
-                  st.dates(dt.date(1900, 3, 1), dt.date(2200, 1, 1)),
-                  st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2200, 1, 1)),
-                  st.times())
+TYPED = st.one_of(
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=5),
+    st.integers(-(10**17), 10**17),
+    st.booleans(),
+    st.floats(-1e20, 1e20, allow_nan=False, allow_infinity=False),
+    st.dates(dt.date(1900, 3, 1), dt.date(2200, 1, 1)),
+    st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2200, 1, 1)),
+    st.times(),
+)
 
 
 @settings(max_examples=examples(40), deadline=None)
-@given(rows=st.lists(st.lists(TYPED, min_size=4, max_size=4), max_size=5),
-       kind=st.sampled_from(["xlsx", "ods"]))
+@given(
+    rows=st.lists(st.lists(TYPED, min_size=4, max_size=4), max_size=5), kind=st.sampled_from(["xlsx", "ods"])
+)
 def test_any_typed_cell_is_read_or_refused_never_a_crash(rows: list[list[object]], kind: str) -> None:
     """Text, numbers of any size, booleans, dates, dates with times, times: in a code, a date, a
     year or a text column, each cell is read or refused with its place."""
-    parsers = {"village_code": optional(code), "designation_date": optional(date), "year": optional(year),
-               "village_name": optional(text)}
+    parsers = {
+        "village_code": optional(code),
+        "designation_date": optional(date),
+        "year": optional(year),
+        "village_name": optional(text),
+    }
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"t.{kind}"
         (write_xlsx if kind == "xlsx" else write_ods)(path, {"S": [list(parsers), *rows]})
@@ -294,8 +341,9 @@ def test_any_typed_cell_is_read_or_refused_never_a_crash(rows: list[list[object]
 def test_a_workbook_too_big_packed_or_unpacked_is_refused_unread(tmp_path: Path) -> None:
     """A workbook is bounded like any registry file, and so is what it unpacks to (a zip bomb)."""
     (tmp_path / "registry").mkdir()
-    path = write_xlsx(tmp_path / "registry" / "registry.xlsx",
-                      {"Kampung KB": [["x"], *[["a" * 4000] for _ in range(300)]]})
+    path = write_xlsx(
+        tmp_path / "registry" / "registry.xlsx", {"Kampung KB": [["x"], *[["a" * 4000] for _ in range(300)]]}
+    )
     size = path.stat().st_size
     _, [packed] = find_tables(tmp_path, ["kkb"], Limits(file_bytes=size - 1))
     assert f"is {size:,} bytes, more than a registry file may have" in packed.message

@@ -85,8 +85,10 @@ def test_a_fixture_registry_as_a_workbook_gives_isomorphic_graphs(name: str, tmp
         assert len(left) == len(right) and isomorphic(left, right), (name, graph_name)
         assert {file for file, _ in csv_places} <= {"registry/kkb.csv", "registry/kkb_years.csv"}
         assert all(sheet is None for _, sheet in csv_places)
-        assert all(file == "registry/registry.xlsx" and sheet in {SHEETS["kkb"][0],
-                   SHEETS["kkb_years"][0]} for file, sheet in xlsx_places), xlsx_places
+        assert all(
+            file == "registry/registry.xlsx" and sheet in {SHEETS["kkb"][0], SHEETS["kkb_years"][0]}
+            for file, sheet in xlsx_places
+        ), xlsx_places
         assert len(csv_places) == len(xlsx_places)
 
 
@@ -95,5 +97,8 @@ def test_the_registry_entry_fixture_has_records_to_compare(tmp_path: Path) -> No
     graphs = graphs_of(assemble("registry-entry", tmp_path / "csv"), tmp_path / "b")
     records = [r for g in graphs.values() for r in g.subjects(RDF.type, KKB.RegistryRecord)]
     assert records
-    assert all(isinstance(g.value(r, KKB.recordRow), Literal) for g in graphs.values()
-               for r in g.subjects(RDF.type, KKB.RegistryRecord))
+    assert all(
+        isinstance(g.value(r, KKB.recordRow), Literal)
+        for g in graphs.values()
+        for r in g.subjects(RDF.type, KKB.RegistryRecord)
+    )

@@ -27,12 +27,16 @@ CELLS = st.tuples(st.integers(2, 40), st.integers(0, 5))
 
 
 @settings(max_examples=examples(40), deadline=None)
-@given(formulas=st.sets(CELLS, max_size=6), errors=st.sets(CELLS, max_size=3),
-       hidden=st.sets(st.integers(2, 40), max_size=4), chunk=st.integers(1, 700),
-       kind=st.sampled_from(["xlsx", "ods"]))
+@given(
+    formulas=st.sets(CELLS, max_size=6),
+    errors=st.sets(CELLS, max_size=3),
+    hidden=st.sets(st.integers(2, 40), max_size=4),
+    chunk=st.integers(1, 700),
+    kind=st.sampled_from(["xlsx", "ods"]),
+)
 def test_every_mark_is_found_whatever_the_chunks(
-        formulas: set[tuple[int, int]], errors: set[tuple[int, int]], hidden: set[int], chunk: int,
-        kind: str) -> None:
+    formulas: set[tuple[int, int]], errors: set[tuple[int, int]], hidden: set[int], chunk: int, kind: str
+) -> None:
     errors -= formulas
     if kind == "ods":
         errors = set()  # an .ods has no error cells of its own: a formula's result it is
@@ -44,8 +48,9 @@ def test_every_mark_is_found_whatever_the_chunks(
         rows[r - 1][c] = Error("#N/A")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"t.{kind}"
-        (write_xlsx if kind == "xlsx" else write_ods)(path, {"S": rows, "T": rows[:3]},
-                                                      hidden_rows=sorted(hidden))
+        (write_xlsx if kind == "xlsx" else write_ods)(
+            path, {"S": rows, "T": rows[:3]}, hidden_rows=sorted(hidden)
+        )
         original = sheetscan.CHUNK
         sheetscan.CHUNK = chunk
         try:
@@ -80,5 +85,7 @@ def test_a_formula_in_a_cell_without_reference_is_still_refused(tmp_path: Path) 
             target.writestr(member, data)
     assert scan(str(unnumbered), "S").unplaced == ["the formula =1+1"]
     _, [problem] = read_table(unnumbered, "u.xlsx", lambda **c: c, {"name": text}, sheet="S")
-    assert problem.row is None and "holds the formula =1+1 in cells or rows the file gives no " \
-        "position" in problem.message
+    assert (
+        problem.row is None
+        and "holds the formula =1+1 in cells or rows the file gives no position" in problem.message
+    )

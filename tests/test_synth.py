@@ -27,16 +27,16 @@ SYNTHETIC_BASE = "https://w3id.org/kkb/synthetic/"
 
 
 def generate(out: Path, *args: str) -> Path:
-    done = subprocess.run([sys.executable, str(SYNTH), *args, "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(SYNTH), *args, "--out", str(out)], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     return out
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("synth") / "registry", "--triples", "6000",
-                    "--seed", "7")
+    return generate(tmp_path_factory.mktemp("synth") / "registry", "--triples", "6000", "--seed", "7")
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +53,11 @@ def test_generator_output_passes_ingest_and_checks(synthetic: Path) -> None:
     # the places are the official ones: Barito Selatan's units exactly as in the bundled list
     same = [replace(u, file="", row=0) == real[u.code] for u in registry.units if u.code in real]
     assert len(same) == len(real) and all(same)
-    assert {k.source for k in registry.kkb} == {o.source for o in registry.observations} == {
-        "synthetic-generator"}
+    assert (
+        {k.source for k in registry.kkb}
+        == {o.source for o in registry.observations}
+        == {"synthetic-generator"}
+    )
     source = next(s for s in registry.sources if s.source_id == "synthetic-generator")
     assert "not real" in (source.label_en or "") and "SYNTHETIC" in (source.note or "")
 
@@ -67,23 +70,29 @@ def test_same_seed_same_folder_other_seed_other_villages(synthetic: Path, tmp_pa
     assert (other / "registry/kkb.csv").read_bytes() != (synthetic / "registry/kkb.csv").read_bytes()
 
 
-def test_synthetic_build_conforms_and_lives_in_the_synthetic_space(
-        synthetic_build: BuildResult) -> None:
+def test_synthetic_build_conforms_and_lives_in_the_synthetic_space(synthetic_build: BuildResult) -> None:
     # asked for ~6000; the build adds the ontology and the units' earlier names (seed 7: 12,429
     # triples, 418 of them the units' history)
     assert 3000 < synthetic_build.triples < 13000
     assert synthetic_build.graphs["indicators"] > 0
     dataset = Dataset(default_union=True)
     dataset.parse(synthetic_build.release / "dumps" / "kkb.nq", format="nquads")
-    ours = {str(t) for q in dataset.quads() for t in q[:4]
-            if str(t).startswith("https://w3id.org/kkb/") and not str(t).startswith(
-                ("https://w3id.org/kkb/def", "https://w3id.org/kkb/shapes"))}
+    ours = {
+        str(t)
+        for q in dataset.quads()
+        for t in q[:4]
+        if str(t).startswith("https://w3id.org/kkb/")
+        and not str(t).startswith(("https://w3id.org/kkb/def", "https://w3id.org/kkb/shapes"))
+    }
     assert ours and all(iri.startswith(SYNTHETIC_BASE) for iri in ours)
-    observations = list(dataset.query(
-        "PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX kkb: <https://w3id.org/kkb/def#> "
-        "SELECT ?o WHERE { ?o a qb:Observation ; "
-        "qb:dataSet/qb:structure/qb:component/qb:measure kkb:indicatorValue ; "
-        "kkb:refArea/kkb:partOf+ ?regency ; kkb:indicatorValue ?v }"))
+    observations = list(
+        dataset.query(
+            "PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX kkb: <https://w3id.org/kkb/def#> "
+            "SELECT ?o WHERE { ?o a qb:Observation ; "
+            "qb:dataSet/qb:structure/qb:component/qb:measure kkb:indicatorValue ; "
+            "kkb:refArea/kkb:partOf+ ?regency ; kkb:indicatorValue ?v }"
+        )
+    )
     assert observations
 
 

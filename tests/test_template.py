@@ -76,7 +76,7 @@ def listed(book, rule) -> list[str]:
     assert sheet_name == f"'{SHEET_LISTS}'"
     first, last = cells.replace("$", "").split(":")
     column = "".join(c for c in first if c.isalpha())
-    rows = book[SHEET_LISTS][f"{column}{first[len(column):]}:{column}{last[len(column):]}"]
+    rows = book[SHEET_LISTS][f"{column}{first[len(column) :]}:{column}{last[len(column) :]}"]
     return [row[0].value for row in rows]
 
 
@@ -89,13 +89,14 @@ def regency(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_init_writes_the_folder(regency: Path) -> None:
     assert sorted(str(p.relative_to(regency)) for p in regency.rglob("*") if p.is_file()) == [
-        "README.md", "kkb-lod.toml", "registry/registry.xlsx"]
+        "README.md",
+        "kkb-lod.toml",
+        "registry/registry.xlsx",
+    ]
     settings = tomllib.loads((regency / "kkb-lod.toml").read_text(encoding="utf-8"))
-    assert settings == {"area": "62.04", "base_iri": PLACEHOLDER_BASE, "data_dir": ".",
-                        "build_dir": "build"}
+    assert settings == {"area": "62.04", "base_iri": PLACEHOLDER_BASE, "data_dir": ".", "build_dir": "build"}
     loaded = load_settings(environ={}, config=regency / "kkb-lod.toml")
-    assert (loaded.area_codes, loaded.data_dir, loaded.build_dir) == (
-        ("62.04",), regency, regency / "build")
+    assert (loaded.area_codes, loaded.data_dir, loaded.build_dir) == (("62.04",), regency, regency / "build")
     readme = (regency / "README.md").read_text(encoding="utf-8")
     assert "## Bahasa Indonesia" in readme and "## English" in readme
     assert "Kabupaten Barito Selatan (62.04)" in readme and "base_iri" in readme
@@ -138,8 +139,13 @@ def test_the_lists_hold_the_area_units(regency: Path) -> None:
     assert rules["Kode Desa/Kelurahan"].errorStyle in (None, "stop")
     assert rules["Desa/Kelurahan"].errorStyle == "warning"
     years = validations(book[SHEET_YEARS])
-    assert listed(book, years["Klasifikasi"]) == ["Dasar", "Berkembang", "Mandiri", "Berkelanjutan",
-                                                  "Paripurna"]
+    assert listed(book, years["Klasifikasi"]) == [
+        "Dasar",
+        "Berkembang",
+        "Mandiri",
+        "Berkelanjutan",
+        "Paripurna",
+    ]
     assert listed(book, years["Poktan"]) == ["BKB", "BKR", "BKL", "UPPKA", "PIK-R"]
     assert years["Poktan"].errorStyle == "information"  # a cell may list several
     assert listed(book, years["Rumah DataKu"]) == ["Ya", "Tidak"]
@@ -147,24 +153,34 @@ def test_the_lists_hold_the_area_units(regency: Path) -> None:
     # between (the default operator, left out of the file) the first and the last year or date
     tahun = years["Tahun"]
     assert (tahun.type, tahun.operator, tahun.formula1, tahun.formula2) == (
-        "whole", None, str(FIRST_YEAR), str(LAST_YEAR))
+        "whole",
+        None,
+        str(FIRST_YEAR),
+        str(LAST_YEAR),
+    )
     serial = {day: str((day - dt.date(1899, 12, 30)).days) for day in (FIRST_DATE, LAST_DATE)}
     for header in ("Tanggal Pencanangan", "Tanggal SK Pokja", "Tanggal Penetapan"):
         rule = rules[header]
         assert (rule.type, rule.operator, rule.formula1, rule.formula2) == (
-            "date", None, serial[FIRST_DATE], serial[LAST_DATE])
+            "date",
+            None,
+            serial[FIRST_DATE],
+            serial[LAST_DATE],
+        )
     # the lookup table a user may unhide: each village with its kecamatan
     lookup = book[SHEET_LISTS]
     first = official[0]
-    assert [c.value for c in lookup[2][:4]] == [first.code, first.name, first.parent_code,
-                                                {u.code: u.name for u in districts}[first.parent_code]]
+    assert [c.value for c in lookup[2][:4]] == [
+        first.code,
+        first.name,
+        first.parent_code,
+        {u.code: u.name for u in districts}[first.parent_code],
+    ]
 
 
 def test_every_column_of_the_tables_is_in_the_template() -> None:
-    for table, columns in (("kkb", KKB_COLUMNS), ("kkb_years", YEAR_COLUMNS),
-                           ("sources", SOURCE_COLUMNS)):
-        assert [c.name for c in columns] != [] and {c.name for c in columns} == set(
-            EVERY[table][2]), table
+    for table, columns in (("kkb", KKB_COLUMNS), ("kkb_years", YEAR_COLUMNS), ("sources", SOURCE_COLUMNS)):
+        assert [c.name for c in columns] != [] and {c.name for c in columns} == set(EVERY[table][2]), table
 
 
 def test_the_sources_sheet_starts_with_the_official_lists(regency: Path) -> None:
@@ -174,8 +190,10 @@ def test_the_sources_sheet_starts_with_the_official_lists(regency: Path) -> None
     for row in REFERENCE_SOURCES:
         assert {k: v for k, v in bundled[row["source_id"]].items() if v and k != "publisher"} == row
     sheet = openpyxl.load_workbook(regency / "registry" / "registry.xlsx")[SHEET_SOURCES]
-    read = [{c.name: v for c, v in zip(SOURCE_COLUMNS, values, strict=True) if v}
-            for values in sheet.iter_rows(min_row=2, values_only=True)]
+    read = [
+        {c.name: v for c, v in zip(SOURCE_COLUMNS, values, strict=True) if v}
+        for values in sheet.iter_rows(min_row=2, values_only=True)
+    ]
     assert read == list(REFERENCE_SOURCES)
 
 
@@ -190,19 +208,18 @@ def test_codes_and_ids_are_text_cells(regency: Path) -> None:
 
 def test_a_province_lists_all_its_villages(tmp_path: Path) -> None:
     init(tmp_path / "kalteng", "--area", "62")
-    book = openpyxl.load_workbook(tmp_path / "kalteng" / "registry" / "registry.xlsx",
-                                  read_only=False)
+    book = openpyxl.load_workbook(tmp_path / "kalteng" / "registry" / "registry.xlsx", read_only=False)
     codes = listed(book, validations(book[SHEET_KKB])["Kode Desa/Kelurahan"])
     assert codes == [v.code for v in villages("62")]
-    assert {c[:5] for c in codes} == {u.code for u in national_units()
-                                      if u.level == "regency" and u.code.startswith("62.")}
+    assert {c[:5] for c in codes} == {
+        u.code for u in national_units() if u.level == "regency" and u.code.startswith("62.")
+    }
     assert tomllib.loads((tmp_path / "kalteng" / "kkb-lod.toml").read_text())["area"] == "62"
 
 
 def test_the_country(tmp_path: Path) -> None:
     init(tmp_path / "indonesia", "--area", "all")
-    book = openpyxl.load_workbook(tmp_path / "indonesia" / "registry" / "registry.xlsx",
-                                  read_only=True)
+    book = openpyxl.load_workbook(tmp_path / "indonesia" / "registry" / "registry.xlsx", read_only=True)
     lists = book[SHEET_LISTS]
     codes = [row[0] for row in lists.iter_rows(min_row=2, max_col=1, values_only=True) if row[0]]
     assert codes == [u.code for u in national_units() if u.level == "village"]
@@ -210,14 +227,20 @@ def test_the_country(tmp_path: Path) -> None:
     assert "Indonesia" in (tmp_path / "indonesia" / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("area", "said"), [
-    ("99.99", "'99.99' is not a province or regency/city code"),
-    ("62.04.01.2002", "is a desa/kelurahan; an area is a whole regency/city or province: give its "
-                      "regency/city 62.04 (Kabupaten Barito Selatan)"),
-    ("62.04.01", "is a kecamatan"),
-    ("all,62", "'all' is the whole country"),
-    ("", "give the area"),
-])
+@pytest.mark.parametrize(
+    ("area", "said"),
+    [
+        ("99.99", "'99.99' is not a province or regency/city code"),
+        (
+            "62.04.01.2002",
+            "is a desa/kelurahan; an area is a whole regency/city or province: give its "
+            "regency/city 62.04 (Kabupaten Barito Selatan)",
+        ),
+        ("62.04.01", "is a kecamatan"),
+        ("all,62", "'all' is the whole country"),
+        ("", "give the area"),
+    ],
+)
 def test_a_bad_area_is_refused(tmp_path: Path, area: str, said: str) -> None:
     result = CliRunner().invoke(cli, ["init", "--area", area, str(tmp_path / "reg")])
     assert result.exit_code == 2 and said in result.output, result.output
@@ -247,22 +270,29 @@ def build(folder: Path) -> subprocess.CompletedProcess:
     """``kkb-lod build`` run in ``folder``, as its README says (the settings from kkb-lod.toml)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KKB_")}
     env["KKB_BUILD_STORE"] = "none"  # the dumps are enough here
-    return subprocess.run([sys.executable, "-m", "kkb_lod", "build"], cwd=folder, env=env,
-                          capture_output=True, text=True, check=False, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "kkb_lod", "build"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
 
 
 def published(folder: Path) -> Store:
     store = Store()
-    store.bulk_load(path=str(folder / "build" / "current" / "dumps" / "kkb.nq"),
-                    format=RdfFormat.N_QUADS)
+    store.bulk_load(path=str(folder / "build" / "current" / "dumps" / "kkb.nq"), format=RdfFormat.N_QUADS)
     return store
 
 
 def select(store: Store, query: str) -> list[tuple[str, ...]]:
-    solutions = store.query(f"PREFIX kkb: <{KKB}>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n{query}",
-                            use_default_graph_as_union=True)
-    return sorted(tuple(term.value if term is not None else "" for term in row)
-                  for row in solutions)
+    solutions = store.query(
+        f"PREFIX kkb: <{KKB}>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n{query}",
+        use_default_graph_as_union=True,
+    )
+    return sorted(tuple(term.value if term is not None else "" for term in row) for row in solutions)
 
 
 def test_the_untouched_template_builds_the_area(tmp_path: Path) -> None:
@@ -272,12 +302,16 @@ def test_the_untouched_template_builds_the_area(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert f"base_iri is still the placeholder {PLACEHOLDER_BASE}" in done.stderr
     store = published(folder)
-    codes = select(store, "SELECT DISTINCT ?code { ?v a ?kind ; kkb:kemendagriCode ?code "
-                          "VALUES ?kind { kkb:Desa kkb:Kelurahan kkb:DesaAdat } }")
+    codes = select(
+        store,
+        "SELECT DISTINCT ?code { ?v a ?kind ; kkb:kemendagriCode ?code "
+        "VALUES ?kind { kkb:Desa kkb:Kelurahan kkb:DesaAdat } }",
+    )
     assert codes == [(v.code,) for v in villages("62.04")]
     assert select(store, "SELECT (COUNT(?k) AS ?n) { ?k a kkb:KKBDesignation }") == [("0",)]
     assert select(store, "SELECT ?v { ?v kkb:kemendagriCode '62.04' }") == [
-        (f"{PLACEHOLDER_BASE}id/regency/62.04",)]
+        (f"{PLACEHOLDER_BASE}id/regency/62.04",)
+    ]
 
 
 def _unique_in_its_kecamatan(official: list) -> list:
@@ -291,8 +325,7 @@ def _unique_in_its_kecamatan(official: list) -> list:
 def fill(workbook: Path, rows: list[dict[str, object]], years: list[dict[str, object]]) -> None:
     """Write ``rows`` (by canonical column name) into the template, as a user would."""
     book = openpyxl.load_workbook(workbook)
-    for sheet, columns, values in ((SHEET_KKB, KKB_COLUMNS, rows),
-                                   (SHEET_YEARS, YEAR_COLUMNS, years)):
+    for sheet, columns, values in ((SHEET_KKB, KKB_COLUMNS, rows), (SHEET_YEARS, YEAR_COLUMNS, years)):
         where = {c.name: n for n, c in enumerate(columns, start=1)}
         for r, row in enumerate(values, start=2):
             for name, value in row.items():
@@ -306,40 +339,70 @@ def test_filled_rows_are_published(tmp_path: Path) -> None:
     official = _unique_in_its_kecamatan(villages("62.04"))
     names = {u.code: u.name for u in covered_units((), ("62.04",))}
     coded, named = official[0], next(v for v in official if v.parent_code != official[0].parent_code)
-    fill(folder / "registry" / "registry.xlsx", [
-        {"registry_id": "101", "kampung_name": "Cempaka", "district_name": names[coded.parent_code],
-         "district_code": coded.parent_code, "village_name": coded.name, "village_code": coded.code,
-         "inauguration_date": dt.date(2021, 3, 15), "inaugurated_by": "Bupati (synthetic)",
-         "pokja_decree_number": "SK-1/2021 (synthetic)", "pokja_decree_date": dt.date(2021, 2, 1)},
-        {"registry_id": "102", "kampung_name": "Melati", "district_name": names[named.parent_code],
-         "village_name": named.name},
-    ], [
-        {"registry_id": "101", "year": 2023, "classification": "Mandiri", "poktan": "BKB; BKR",
-         "rumah_dataku": "Ya"},
-        {"registry_id": "102", "year": 2023, "classification": "Dasar", "rumah_dataku": "Tidak"},
-    ])
+    fill(
+        folder / "registry" / "registry.xlsx",
+        [
+            {
+                "registry_id": "101",
+                "kampung_name": "Cempaka",
+                "district_name": names[coded.parent_code],
+                "district_code": coded.parent_code,
+                "village_name": coded.name,
+                "village_code": coded.code,
+                "inauguration_date": dt.date(2021, 3, 15),
+                "inaugurated_by": "Bupati (synthetic)",
+                "pokja_decree_number": "SK-1/2021 (synthetic)",
+                "pokja_decree_date": dt.date(2021, 2, 1),
+            },
+            {
+                "registry_id": "102",
+                "kampung_name": "Melati",
+                "district_name": names[named.parent_code],
+                "village_name": named.name,
+            },
+        ],
+        [
+            {
+                "registry_id": "101",
+                "year": 2023,
+                "classification": "Mandiri",
+                "poktan": "BKB; BKR",
+                "rumah_dataku": "Ya",
+            },
+            {"registry_id": "102", "year": 2023, "classification": "Dasar", "rumah_dataku": "Tidak"},
+        ],
+    )
     done = build(folder)
     assert done.returncode == 0, done.stderr
     store = published(folder)
-    found = select(store, """SELECT ?code ?name ?class {
+    found = select(
+        store,
+        """SELECT ?code ?name ?class {
         ?k a kkb:KKBDesignation ; kkb:village/kkb:kemendagriCode ?code ; kkb:kampungName ?name ;
-           kkb:annualRecord ?r . ?r kkb:classification ?class }""")
-    assert found == [(coded.code, "Cempaka", f"{KKB}klasifikasiMandiri"),
-                     (named.code, "Melati", f"{KKB}klasifikasiDasar")]
+           kkb:annualRecord ?r . ?r kkb:classification ?class }""",
+    )
+    assert found == [
+        (coded.code, "Cempaka", f"{KKB}klasifikasiMandiri"),
+        (named.code, "Melati", f"{KKB}klasifikasiDasar"),
+    ]
     cempaka = f"<{PLACEHOLDER_BASE}id/kkb/{coded.code}>"
-    assert select(store, f"""SELECT ?id ?date ?poktan ?dataku ?sheet ?row {{
+    assert select(
+        store,
+        f"""SELECT ?id ?date ?poktan ?dataku ?sheet ?row {{
         {cempaka} kkb:registryId ?id ; kkb:inaugurationDate ?date ;
                   kkb:annualRecord [ kkb:poktan ?poktan ; kkb:hasRumahDataKu ?dataku ] ;
-                  prov:wasDerivedFrom [ kkb:recordSheet ?sheet ; kkb:recordRow ?row ] }}""") == [
+                  prov:wasDerivedFrom [ kkb:recordSheet ?sheet ; kkb:recordRow ?row ] }}""",
+    ) == [
         ("101", "2021-03-15", f"{KKB}poktanBKB", "true", SHEET_KKB, "2"),
-        ("101", "2021-03-15", f"{KKB}poktanBKR", "true", SHEET_KKB, "2")]
+        ("101", "2021-03-15", f"{KKB}poktanBKR", "true", SHEET_KKB, "2"),
+    ]
     # every village of the area is published, not only the two with a KKB
     assert len(select(store, "SELECT DISTINCT ?v { ?v a kkb:Desa }")) + len(
-        select(store, "SELECT DISTINCT ?v { ?v a kkb:Kelurahan }")) == len(villages("62.04"))
+        select(store, "SELECT DISTINCT ?v { ?v a kkb:Kelurahan }")
+    ) == len(villages("62.04"))
 
 
-def test_another_folder_names_the_settings_file(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_folder_names_the_settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``kkb-lod --config DIR/kkb-lod.toml`` from elsewhere reads DIR's registry (paths in the
     file are relative to it); a settings file that is not there stops the command."""
     folder = tmp_path / "reg"
@@ -348,8 +411,9 @@ def test_another_folder_names_the_settings_file(tmp_path: Path,
     for name in [k for k in os.environ if k.startswith("KKB_")]:
         monkeypatch.delenv(name)
     report = tmp_path / "report.ttl"
-    result = CliRunner().invoke(cli, ["--config", str(folder / "kkb-lod.toml"), "validate",
-                                      "--report", str(report)])
+    result = CliRunner().invoke(
+        cli, ["--config", str(folder / "kkb-lod.toml"), "validate", "--report", str(report)]
+    )
     assert result.exit_code == 0 and "Valid:" in result.output, result.output
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "none.toml"), "validate"])
     assert result.exit_code == 2 and "none.toml" in result.output

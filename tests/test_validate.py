@@ -25,8 +25,21 @@ CASES = Path(__file__).parent / "shapes_cases"
 CONTEXT = CASES / "context.ttl"
 SHAPES = "https://w3id.org/kkb/shapes#"
 #: Parameters that make a node shape check something itself (not only through sh:property).
-NODE_CONSTRAINTS = {SH["class"], SH.datatype, SH.nodeKind, SH.sparql, SH.xone, SH["or"], SH["and"],
-                    SH["not"], SH.node, SH["in"], SH.hasValue, SH.pattern, SH.closed}
+NODE_CONSTRAINTS = {
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH.sparql,
+    SH.xone,
+    SH["or"],
+    SH["and"],
+    SH["not"],
+    SH.node,
+    SH["in"],
+    SH.hasValue,
+    SH.pattern,
+    SH.closed,
+}
 
 
 def collect_cases() -> list[Path]:
@@ -44,8 +57,12 @@ def local(shape: str) -> str:
 
 
 def named_shapes(shapes: Graph) -> set[URIRef]:
-    return {s for kind in (SH.NodeShape, SH.PropertyShape)
-            for s in shapes.subjects(RDF.type, kind) if isinstance(s, URIRef)}
+    return {
+        s
+        for kind in (SH.NodeShape, SH.PropertyShape)
+        for s in shapes.subjects(RDF.type, kind)
+        if isinstance(s, URIRef)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +126,8 @@ def test_every_shape_is_named_and_explains_itself() -> None:
             assert shapes.value(shape, SH.name), f"{shape} has no sh:name"
         sparql = list(shapes.objects(shape, SH.sparql))
         assert shapes.value(shape, SH.message) or (
-            sparql and all(shapes.value(c, SH.message) for c in sparql)), f"{shape}: no sh:message"
+            sparql and all(shapes.value(c, SH.message) for c in sparql)
+        ), f"{shape}: no sh:message"
 
 
 def test_real_build_conforms(build: tuple[Graph, Graph]) -> None:
@@ -132,8 +150,12 @@ def test_every_class_and_predicate_published_is_constrained(build: tuple[Graph, 
     assert sorted(predicates - paths) == [], "published predicates no shape constrains"
     ours = str(KKB._NS)
     declared = {s for s in ontology.subjects(RDF.type, OWL.Class) if str(s).startswith(ours)}
-    properties = {s for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
-                  for s in ontology.subjects(RDF.type, kind) if str(s).startswith(ours)}
+    properties = {
+        s
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
+        for s in ontology.subjects(RDF.type, kind)
+        if str(s).startswith(ours)
+    }
     assert sorted(declared - targets) == [], "ontology classes no shape targets"
     assert sorted(properties - paths) == [], "ontology properties no shape constrains"
 
@@ -176,6 +198,7 @@ def test_shapes_are_read_once_from_the_repository(tmp_path: Path) -> None:
     assert SHAPES_DIR == Path(__file__).resolve().parents[1] / "shapes"
     assert load_shapes() is load_shapes() is load_shapes(SHAPES_DIR)
     (tmp_path / "one.ttl").write_text(
-        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:x:S> a sh:NodeShape .\n")
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:x:S> a sh:NodeShape .\n"
+    )
     assert set(load_shapes(tmp_path).subjects()) == {URIRef("urn:x:S")}
     assert not isinstance(next(iter(load_shapes().subjects(RDF.type, SH.NodeShape))), BNode)

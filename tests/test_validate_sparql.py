@@ -64,6 +64,7 @@ def context() -> Graph:
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
     from kkb_lod.validate import _default_ontology
+
     return _default_ontology()
 
 
@@ -95,11 +96,16 @@ def test_real_build_conforms_the_same(build: dict[str, Graph]) -> None:
 def mutations(draw: st.DrawFn, triples: list) -> list[tuple[str, int, object]]:
     """A few deletions, object edits (a wrong literal, a wrong IRI) and duplicated values."""
     index = st.integers(0, len(triples) - 1)
-    edit = st.sampled_from([
-        Literal("x"), Literal("x", lang="en"), Literal("99.5", datatype=XSD.decimal),
-        Literal("2020", datatype=XSD.gYear),  # ill-typed literals: test_an_ill_typed_value_…
-        URIRef("https://w3id.org/kkb/id/nowhere"), URIRef("http://www.wikidata.org/entity/Q1"),
-    ])
+    edit = st.sampled_from(
+        [
+            Literal("x"),
+            Literal("x", lang="en"),
+            Literal("99.5", datatype=XSD.decimal),
+            Literal("2020", datatype=XSD.gYear),  # ill-typed literals: test_an_ill_typed_value_…
+            URIRef("https://w3id.org/kkb/id/nowhere"),
+            URIRef("http://www.wikidata.org/entity/Q1"),
+        ]
+    )
     kind = st.sampled_from(["delete", "edit", "add"])
     return draw(st.lists(st.tuples(kind, index, edit), min_size=1, max_size=4))
 
@@ -123,8 +129,12 @@ def test_mutated_builds_report_the_same(build: dict[str, Graph]) -> None:
     triples = sorted((name, t) for name, g in build.items() if name != ONTOLOGY for t in g)
     failing = []
 
-    @settings(max_examples=12, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=12,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(mutations(triples))
     def check(changes: list) -> None:
         reference, fast = both(_mutated(build, triples, changes))
@@ -158,22 +168,38 @@ def test_an_ill_typed_value_breaks_datatype_and_both_bounds(build: dict[str, Gra
 def test_every_component_in_the_shapes_is_supported() -> None:
     shapes = load_shapes()
     used = {p for p in shapes.predicates() if str(p).startswith(str(SH))}
-    parameters = used - {SH.message, SH.severity, SH.name, SH.path, SH.property, SH.targetClass,
-                         SH.targetNode, SH.targetSubjectsOf, SH.select, SH.prefixes, SH.declare,
-                         SH.prefix, SH.namespace, SH.inversePath}
+    parameters = used - {
+        SH.message,
+        SH.severity,
+        SH.name,
+        SH.path,
+        SH.property,
+        SH.targetClass,
+        SH.targetNode,
+        SH.targetSubjectsOf,
+        SH.select,
+        SH.prefixes,
+        SH.declare,
+        SH.prefix,
+        SH.namespace,
+        SH.inversePath,
+    }
     assert parameters and parameters <= SUPPORTED, sorted(parameters - SUPPORTED)
     assert compile_shapes(shapes)
 
 
 def test_an_unknown_component_fails_at_compile_time() -> None:
-    shapes = Graph().parse(data="""
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         <urn:x:S> a sh:NodeShape ; sh:targetClass <urn:x:C> ; sh:message "m" ;
             sh:property [ sh:path <urn:x:p> ; sh:message "m" ; sh:qualifiedMinCount 1 ] .
         <urn:x:T> a sh:NodeShape ; sh:targetClass <urn:x:C> ; sh:message "m" ; sh:node <urn:x:S> .
         <urn:x:U> a sh:NodeShape ; sh:targetClass <urn:x:C> ; sh:message "m" ; sh:datatype xsd:int .
-        """, format="turtle")
+        """,
+        format="turtle",
+    )
     with pytest.raises(UnsupportedShape, match="qualifiedMinCount"):
         compile_shapes(shapes)
     for shape, error in [("T", "shacl#node"), ("U", "xsd:int|XMLSchema#int")]:
@@ -202,8 +228,9 @@ def test_validate_graphs_loads_named_graphs_and_agrees(context: Graph, ontology:
 @pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
 def test_cli_validates_with_either_engine(engine: str, tmp_path: Path) -> None:
     report = tmp_path / "report.ttl"
-    result = CliRunner().invoke(cli, ["validate", "--data", str(DATA), "--report", str(report),
-                                      "--engine", engine])
+    result = CliRunner().invoke(
+        cli, ["validate", "--data", str(DATA), "--report", str(report), "--engine", engine]
+    )
     assert result.exit_code == 0, result.output
     assert "triples conform" in result.output
     graph = Graph().parse(report, format="turtle")
@@ -250,8 +277,11 @@ def test_components_beyond_our_shapes_agree_with_pyshacl(name: str) -> None:
 
 
 #: Focus nodes ex:n0 … ex:n5 with 0 … 5 values of ex:p (distinct), counted by each shape.
-COUNTS = "".join(f"ex:root ex:refers ex:n{n} . " + "".join(f"ex:n{n} ex:p {v} . " for v in range(n))
-                 for n in range(6)) + """
+COUNTS = (
+    "".join(
+        f"ex:root ex:refers ex:n{n} . " + "".join(f"ex:n{n} ex:p {v} . " for v in range(n)) for n in range(6)
+    )
+    + """
     ex:S a sh:NodeShape ; sh:targetObjectsOf ex:refers ;
         sh:property ex:min0, ex:min1, ex:min2, ex:min3, ex:range3to4, ex:max2 .
     ex:min0 sh:path ex:p ; sh:message "min0" ; sh:minCount 0 .
@@ -261,6 +291,7 @@ COUNTS = "".join(f"ex:root ex:refers ex:n{n} . " + "".join(f"ex:n{n} ex:p {v} . 
     ex:range3to4 sh:path ex:p ; sh:message "range3to4" ; sh:minCount 3 ; sh:maxCount 4 .
     ex:max2 sh:path ex:p ; sh:message "max2" ; sh:maxCount 2 .
 """
+)
 
 
 def test_cardinalities_are_exact_at_every_count() -> None:
@@ -271,16 +302,34 @@ def test_cardinalities_are_exact_at_every_count() -> None:
     fast = validate_store(store_of({"all": graph}), graph)
     assert_same(reference, fast)
     failing = {(r.message, r.focus) for r in fast.results}
-    expected = {("min1", 0), ("min2", 0), ("min2", 1), ("min3", 0), ("min3", 1), ("min3", 2),
-                ("range3to4", 0), ("range3to4", 1), ("range3to4", 2), ("range3to4", 5),
-                ("max2", 3), ("max2", 4), ("max2", 5)}
+    expected = {
+        ("min1", 0),
+        ("min2", 0),
+        ("min2", 1),
+        ("min3", 0),
+        ("min3", 1),
+        ("min3", 2),
+        ("range3to4", 0),
+        ("range3to4", 1),
+        ("range3to4", 2),
+        ("range3to4", 5),
+        ("max2", 3),
+        ("max2", 4),
+        ("max2", 5),
+    }
     assert failing == {(message, f"urn:x:n{n}") for message, n in expected}
     assert all(r.value is None for r in fast.results)  # set-level components: no value node
     for report in (reference, fast):  # which bound failed, where both are given
-        components = {(str(report.graph.value(r, SH.focusNode)).rsplit(":", 1)[-1],
-                       str(report.graph.value(r, SH.sourceConstraintComponent)).rsplit("#")[-1])
-                      for r in report.graph.subjects(SH.sourceShape, URIRef("urn:x:range3to4"))}
-        assert components == {("n0", "MinCountConstraintComponent"),
-                              ("n1", "MinCountConstraintComponent"),
-                              ("n2", "MinCountConstraintComponent"),
-                              ("n5", "MaxCountConstraintComponent")}
+        components = {
+            (
+                str(report.graph.value(r, SH.focusNode)).rsplit(":", 1)[-1],
+                str(report.graph.value(r, SH.sourceConstraintComponent)).rsplit("#")[-1],
+            )
+            for r in report.graph.subjects(SH.sourceShape, URIRef("urn:x:range3to4"))
+        }
+        assert components == {
+            ("n0", "MinCountConstraintComponent"),
+            ("n1", "MinCountConstraintComponent"),
+            ("n2", "MinCountConstraintComponent"),
+            ("n5", "MaxCountConstraintComponent"),
+        }

@@ -22,8 +22,13 @@ NS = str(KKB._NS)
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 TERM_TYPES = {
-    OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-    SKOS.Concept, SKOS.ConceptScheme, OWL.NamedIndividual,
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    SKOS.Concept,
+    SKOS.ConceptScheme,
+    OWL.NamedIndividual,
 }
 TERM_NAMES = sorted(name for name in KKB.__annotations__ if not name.startswith("_"))
 
@@ -53,7 +58,7 @@ def test_code_term_is_defined_in_ontology(ontology: Graph, name: str) -> None:
 
 def test_ontology_defines_no_term_missing_from_code(ontology: Graph) -> None:
     subjects = {s for s in ontology.subjects() if isinstance(s, URIRef) and s.startswith(NS)}
-    extra = sorted(s[len(NS):] for s in subjects if s[len(NS):] not in TERM_NAMES)
+    extra = sorted(s[len(NS) :] for s in subjects if s[len(NS) :] not in TERM_NAMES)
     assert not extra, f"terms in the ontology but not in kkb_lod.vocab.KKB: {extra}"
     assert len(subjects) == len(TERM_NAMES)
 
@@ -96,12 +101,16 @@ def test_family_function_scheme(ontology: Graph) -> None:
         assert set(pref) == set(ontology.objects(concept, RDFS.label)), concept
 
 
-@pytest.mark.parametrize(("scheme", "concepts", "cls", "notations"), [
-    (KKB.ClassificationScheme, CLASSIFICATION_LEVELS, KKB.Classification, ["1", "2", "3", "4", "5"]),
-    (KKB.PoktanScheme, POKTAN_KINDS, KKB.PoktanKind, list(POKTAN_KINDS)),
-])
-def test_registry_concept_schemes(ontology: Graph, scheme: URIRef, concepts: dict[str, URIRef],
-                                  cls: URIRef, notations: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("scheme", "concepts", "cls", "notations"),
+    [
+        (KKB.ClassificationScheme, CLASSIFICATION_LEVELS, KKB.Classification, ["1", "2", "3", "4", "5"]),
+        (KKB.PoktanScheme, POKTAN_KINDS, KKB.PoktanKind, list(POKTAN_KINDS)),
+    ],
+)
+def test_registry_concept_schemes(
+    ontology: Graph, scheme: URIRef, concepts: dict[str, URIRef], cls: URIRef, notations: list[str]
+) -> None:
     """The classification levels and poktan kinds of the registry: the parsers' keys map onto
     exactly the scheme's concepts, whose notations are the levels 1-5 and the abbreviations."""
     top = set(ontology.objects(scheme, SKOS.hasTopConcept))

@@ -39,8 +39,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Served]:
 
 
 def rows(store: OxigraphStore, query: str) -> list[tuple[str, ...]]:
-    return [tuple(t.value if t is not None else "" for t in row)
-            for row in store.query(SPARQL_PROLOGUE + query)]
+    return [
+        tuple(t.value if t is not None else "" for t in row) for row in store.query(SPARQL_PROLOGUE + query)
+    ]
 
 
 def count(store: OxigraphStore, query: str) -> int:
@@ -49,14 +50,18 @@ def count(store: OxigraphStore, query: str) -> int:
 
 def path(iri: str) -> str:
     assert iri.startswith(BASE), iri
-    return "/" + iri[len(BASE):]
+    return "/" + iri[len(BASE) :]
 
 
 def bars(html: str) -> dict[str, tuple[str, int]]:
     """The bars of the first chart in ``html``: link -> (label, value)."""
     chart = section(html, '<svg class="bars"', "</svg>")
-    found = re.findall(r'<a href="([^"]+)">\s*<text[^>]*>([^<]+)</text>.*?'
-                       r'<text class="value"[^>]*>([\d,]+)</text>', chart, re.S)
+    found = re.findall(
+        r'<a href="([^"]+)">\s*<text[^>]*>([^<]+)</text>.*?'
+        r'<text class="value"[^>]*>([\d,]+)</text>',
+        chart,
+        re.S,
+    )
     return {href: (label, int(value.replace(",", ""))) for href, label, value in found}
 
 
@@ -73,19 +78,26 @@ def table(html: str, table_id: str) -> list[list[str]]:
 
 def test_landing_has_figures_per_regency(served) -> None:
     client, store = served["province-kalimantan-tengah"]
-    expected = {path(r): (name, int(k), int(d), int(v)) for r, name, k, d, v in rows(store, """
+    expected = {
+        path(r): (name, int(k), int(d), int(v))
+        for r, name, k, d, v in rows(
+            store,
+            """
         SELECT ?r ?name (COUNT(DISTINCT ?k) AS ?kkb) (COUNT(DISTINCT ?d) AS ?ds)
                (SAMPLE(?nv) AS ?villages) WHERE {
           ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d . ?d kkb:partOf ?r .
           ?r rdfs:label ?name .
           { SELECT ?r (COUNT(DISTINCT ?v) AS ?nv) WHERE { ?v a kkb:Village ; kkb:partOf/kkb:partOf ?r }
-            GROUP BY ?r } } GROUP BY ?r ?name""")}
+            GROUP BY ?r } } GROUP BY ?r ?name""",
+        )
+    }
     assert len(expected) == 3  # the fixture's three regencies with KKB
     for lang, word in (("id", "Angka per kabupaten/kota"), ("en", "Figures per regency or city")):
         html = html_of(client, f"/?lang={lang}")
         assert word in html
-        shown = {href: (name, int(k), int(d), int(v))
-                 for href, name, k, d, v, _ in table(html, "regency-list")}
+        shown = {
+            href: (name, int(k), int(d), int(v)) for href, name, k, d, v, _ in table(html, "regency-list")
+        }
         assert shown == expected
     total = count(store, "SELECT (COUNT(DISTINCT ?k) AS ?n) WHERE { ?k a kkb:KKBDesignation }")
     assert f"<strong>{total}</strong> KKB" in html
@@ -94,10 +106,16 @@ def test_landing_has_figures_per_regency(served) -> None:
 
 def test_landing_charts_kkb_per_regency_linking_to_their_pages(served) -> None:
     client, store = served["province-kalimantan-tengah"]
-    expected = {path(r): (name, int(n)) for r, name, n in rows(store, """
+    expected = {
+        path(r): (name, int(n))
+        for r, name, n in rows(
+            store,
+            """
         SELECT ?r ?name (COUNT(DISTINCT ?k) AS ?n) WHERE {
           ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf ?r . ?r rdfs:label ?name
-        } GROUP BY ?r ?name""")}
+        } GROUP BY ?r ?name""",
+        )
+    }
     html = html_of(client, "/?lang=en")
     assert "KKB per regency or city" in html
     assert bars(html) == expected and all(h.startswith("/id/regency/") for h in expected)
@@ -109,15 +127,24 @@ def test_landing_map_has_kkb_villages_regencies_and_their_lists(served) -> None:
     client, store = served["province-kalimantan-tengah"]
     html = html_of(client, "/?lang=id")
     drawn = section(html, '<svg class="map"', "</svg>")
-    kkb = count(store, """SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {
-        ?k a kkb:KKBDesignation ; kkb:village ?v . ?v geo:lat ?lat }""")
-    regencies = rows(store, """SELECT DISTINCT ?r ?name WHERE {
+    kkb = count(
+        store,
+        """SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {
+        ?k a kkb:KKBDesignation ; kkb:village ?v . ?v geo:lat ?lat }""",
+    )
+    regencies = rows(
+        store,
+        """SELECT DISTINCT ?r ?name WHERE {
         ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf ?r .
-        ?r rdfs:label ?name ; geo:lat ?lat }""")
-    others = count(store, """SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {
+        ?r rdfs:label ?name ; geo:lat ?lat }""",
+    )
+    others = count(
+        store,
+        """SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {
         ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf ?r .
         ?v a kkb:Village ; kkb:partOf/kkb:partOf ?r ; geo:lat ?lat .
-        FILTER NOT EXISTS { ?any kkb:village ?v } }""")
+        FILTER NOT EXISTS { ?any kkb:village ?v } }""",
+    )
     assert roles(drawn) == {"kkb": kkb, "regency": len(regencies), "other": others}
     for iri, name in regencies:  # each regency drawn, named and linked
         assert re.search(rf'<a href="{re.escape(path(iri))}">\s*<circle class="pt regency"', drawn)
@@ -133,13 +160,22 @@ def test_landing_map_has_kkb_villages_regencies_and_their_lists(served) -> None:
 def test_province_page_sums_up_its_regencies_and_links_down(served) -> None:
     client, store = served["province-kalimantan-tengah"]
     province = rows(store, "SELECT ?p WHERE { ?p a kkb:Province }")[0][0]
-    per = {path(r): (name, int(n)) for r, name, n in rows(store, f"""
+    per = {
+        path(r): (name, int(n))
+        for r, name, n in rows(
+            store,
+            f"""
         SELECT ?r ?name (COUNT(DISTINCT ?k) AS ?n) WHERE {{
           ?r kkb:partOf <{province}> ; rdfs:label ?name .
           OPTIONAL {{ ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf ?r }}
-        }} GROUP BY ?r ?name""")}
-    villages = count(store, f"""SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{
-        ?v a kkb:Village ; kkb:partOf/kkb:partOf/kkb:partOf <{province}> }}""")
+        }} GROUP BY ?r ?name""",
+        )
+    }
+    villages = count(
+        store,
+        f"""SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{
+        ?v a kkb:Village ; kkb:partOf/kkb:partOf/kkb:partOf <{province}> }}""",
+    )
     html = html_of(client, path(province) + "?lang=id")
     summary = section(html, '<section class="summary"')
     assert "KKB di Provinsi Kalimantan Tengah" in summary
@@ -155,27 +191,48 @@ def test_province_page_sums_up_its_regencies_and_links_down(served) -> None:
 def test_regency_page_charts_kkb_per_kecamatan(served) -> None:
     client, store = served["province-kalimantan-tengah"]
     regency = BASE + "id/regency/62.06"  # Katingan, Galinggang's regency
-    per = {path(d): (name, int(n)) for d, name, n in rows(store, f"""
+    per = {
+        path(d): (name, int(n))
+        for d, name, n in rows(
+            store,
+            f"""
         SELECT ?d ?name (COUNT(DISTINCT ?k) AS ?n) WHERE {{
           ?d kkb:partOf <{regency}> ; rdfs:label ?name .
           OPTIONAL {{ ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d }}
-        }} GROUP BY ?d ?name""")}
+        }} GROUP BY ?d ?name""",
+        )
+    }
     assert len(per) > 1 and any(n for _, n in per.values())
     html = html_of(client, path(regency) + "?lang=en")
     summary = section(html, '<section class="summary"')
     assert bars(summary) == per and "Number of KKB per district" in summary
-    villages = {path(d): int(n) for d, n in rows(store, f"""SELECT ?d (COUNT(?v) AS ?n) WHERE {{
-        ?d kkb:partOf <{regency}> . ?v a kkb:Village ; kkb:partOf ?d }} GROUP BY ?d""")}
+    villages = {
+        path(d): int(n)
+        for d, n in rows(
+            store,
+            f"""SELECT ?d (COUNT(?v) AS ?n) WHERE {{
+        ?d kkb:partOf <{regency}> . ?v a kkb:Village ; kkb:partOf ?d }} GROUP BY ?d""",
+        )
+    }
     assert {href: int(v) for href, _, _, v in table(summary, "units-list")} == villages
 
 
 def test_a_distrik_page_says_distrik(served) -> None:
     client, store = served["papua-jayapura"]
     district = BASE + "id/district/91.03.01"  # Sentani, Kabupaten Jayapura, Papua
-    kkb = count(store, f"""SELECT (COUNT(DISTINCT ?k) AS ?n) WHERE {{
-        ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf <{district}> }}""")
-    villages = {path(v): name for v, name in rows(store, f"""SELECT ?v ?name WHERE {{
-        ?v a kkb:Village ; kkb:partOf <{district}> ; rdfs:label ?name }}""")}
+    kkb = count(
+        store,
+        f"""SELECT (COUNT(DISTINCT ?k) AS ?n) WHERE {{
+        ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf <{district}> }}""",
+    )
+    villages = {
+        path(v): name
+        for v, name in rows(
+            store,
+            f"""SELECT ?v ?name WHERE {{
+        ?v a kkb:Village ; kkb:partOf <{district}> ; rdfs:label ?name }}""",
+        )
+    }
     html = html_of(client, path(district) + "?lang=id")
     assert '<a href="/def#District">Distrik</a>' in html and ">Kecamatan</a>" not in html
     summary = section(html, '<section class="summary"')
@@ -186,7 +243,7 @@ def test_a_distrik_page_says_distrik(served) -> None:
     assert '<a href="/def#District">District (distrik)</a>' in english
     landing = html_of(client, "/?lang=id")
     assert "KKB per distrik" in landing and "distriknya" in landing
-    assert "<th scope=\"col\">Distrik</th>" in landing
+    assert '<th scope="col">Distrik</th>' in landing
     # elsewhere a district stays a kecamatan
     kota = html_of(served["kota-palangkaraya"][0], "/id/district/62.71.01?lang=id")
     assert '<a href="/def#District">Kecamatan</a>' in kota and "KKB di Kecamatan" in kota
@@ -196,10 +253,16 @@ def test_a_registry_of_one_regency_keeps_the_single_regency_landing(served) -> N
     """A kota's registry: KKB per kecamatan, no per-regency table, no regency points."""
     client, store = served["kota-palangkaraya"]
     html = html_of(client, "/?lang=en")
-    per = {path(d): (name, int(n)) for d, name, n in rows(store, """
+    per = {
+        path(d): (name, int(n))
+        for d, name, n in rows(
+            store,
+            """
         SELECT ?d ?name (COUNT(DISTINCT ?k) AS ?n) WHERE {
           ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d . ?d rdfs:label ?name
-        } GROUP BY ?d ?name""")}
+        } GROUP BY ?d ?name""",
+        )
+    }
     assert "KKB per district (kecamatan)" in html and bars(html) == per
     assert 'id="regency-list"' not in html and "pt regency" not in html
     assert "registry of Palangkaraya City, Kalimantan Tengah" in html
@@ -231,9 +294,11 @@ def test_a_registry_over_many_regencies_charts_per_province(settings: Settings) 
         add(f"id/province/{province}", a, ox.NamedNode(kkb + "Province"))
         add(f"id/province/{province}", rdfs + "label", ox.Literal(f"Provinsi Uji {province}"))
         add(f"id/province/{province}", kkb + "kemendagriCode", ox.Literal(province))
-        for iri, cls, up in ((f"id/regency/{regency}", "RegencyOrCity", f"id/province/{province}"),
-                             (f"id/district/{district}", "District", f"id/regency/{regency}"),
-                             (f"id/village/{village}", "Village", f"id/district/{district}")):
+        for iri, cls, up in (
+            (f"id/regency/{regency}", "RegencyOrCity", f"id/province/{province}"),
+            (f"id/district/{district}", "District", f"id/regency/{regency}"),
+            (f"id/village/{village}", "Village", f"id/district/{district}"),
+        ):
             add(iri, a, ox.NamedNode(kkb + cls))
             add(iri, rdfs + "label", ox.Literal(f"Uji {iri.rsplit('/', 1)[1]}"))
             add(iri, kkb + "partOf", ox.NamedNode(BASE + up))
@@ -242,16 +307,21 @@ def test_a_registry_over_many_regencies_charts_per_province(settings: Settings) 
         add(f"id/kkb/{village}", rdfs + "label", ox.Literal(f"KKB {village}", language="en"))
     client = create_app(settings, store, {}).test_client()
     html = html_of(client, "/?lang=en")
-    per = {path(p): (name, int(n)) for p, name, n in rows(store, """
+    per = {
+        path(p): (name, int(n))
+        for p, name, n in rows(
+            store,
+            """
         SELECT ?p ?name (COUNT(?k) AS ?n) WHERE { ?k a kkb:KKBDesignation ;
-          kkb:village/kkb:partOf/kkb:partOf/kkb:partOf ?p . ?p rdfs:label ?name } GROUP BY ?p ?name""")}
+          kkb:village/kkb:partOf/kkb:partOf/kkb:partOf ?p . ?p rdfs:label ?name } GROUP BY ?p ?name""",
+        )
+    }
     assert "KKB per province" in html and bars(html) == per and len(per) == 2
     assert len(table(html, "regency-list")) == 45
     assert "45 regencies and cities in 2 provinces" in html
 
 
-@pytest.mark.parametrize("name", ["province-kalimantan-tengah", "kota-palangkaraya",
-                                  "papua-jayapura"])
+@pytest.mark.parametrize("name", ["province-kalimantan-tengah", "kota-palangkaraya", "papua-jayapura"])
 def test_the_catalog_names_the_area_the_registry_covers(served, name: str) -> None:
     """The dataset's title, keywords and schema.org description name the regencies that have
     KKB in this registry (from the data), not the bundled registry's regency."""
@@ -261,19 +331,29 @@ def test_the_catalog_names_the_area_the_registry_covers(served, name: str) -> No
     from kkb_lod.vocab import DCAT, DCTERMS
 
     client, store = served[name]
-    regencies = sorted({r[0] for r in rows(store, """SELECT DISTINCT ?name WHERE {
+    regencies = sorted(
+        {
+            r[0]
+            for r in rows(
+                store,
+                """SELECT DISTINCT ?name WHERE {
         ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf/rdfs:label ?name
-        FILTER(lang(?name) = "id") }""")})
+        FILTER(lang(?name) = "id") }""",
+            )
+        }
+    )
     assert regencies and all("Barito Selatan" not in r for r in regencies)
-    g = Graph().parse(data=client.get("/catalog", headers={"Accept": "text/turtle"}).get_data(
-        True), format="turtle")
+    g = Graph().parse(
+        data=client.get("/catalog", headers={"Accept": "text/turtle"}).get_data(True), format="turtle"
+    )
     dataset = URIRef("http://localhost/catalog#dataset")
     titles = {str(t) for t in g.objects(dataset, DCTERMS.title)}
     keywords = set(g.objects(dataset, DCAT.keyword))
     if len(regencies) <= 3:
-        assert titles == {"Registri Kampung Keluarga Berkualitas " + ", ".join(regencies),
-                          "Quality Family Village (KKB) registry of "
-                          + ", ".join(english_name(r) for r in regencies)}
+        assert titles == {
+            "Registri Kampung Keluarga Berkualitas " + ", ".join(regencies),
+            "Quality Family Village (KKB) registry of " + ", ".join(english_name(r) for r in regencies),
+        }
         assert {Literal(bare_name(r), lang="id") for r in regencies} <= keywords
     else:
         assert any(f"{len(regencies)} kabupaten/kota" in t for t in titles)

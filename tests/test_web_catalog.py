@@ -21,8 +21,12 @@ from kkb_lod.pipeline import BuildResult
 from kkb_lod.vocab import DCAT, DCTERMS, SPDX, VOID, XSD
 
 SHAPES = Path(__file__).parent / "shapes" / "dcat-ap"
-FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld",
-           "application/rdf+xml": "xml", "application/n-triples": "nt"}
+FORMATS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
 IANA = "http://www.iana.org/assignments/media-types/"
 SITE = "http://localhost/"
 
@@ -41,13 +45,11 @@ def shapes(*names: str) -> Graph:
 
 @pytest.mark.parametrize("inference", ["none", "rdfs"])
 @pytest.mark.parametrize("media_type", FORMATS)
-def test_catalog_conforms_to_dcat_ap_3(client: FlaskClient, media_type: str,
-                                       inference: str) -> None:
+def test_catalog_conforms_to_dcat_ap_3(client: FlaskClient, media_type: str, inference: str) -> None:
     response = client.get("/catalog", headers={"Accept": media_type})
     assert response.status_code == 200 and response.mimetype == media_type
     graph = Graph().parse(data=response.data, format=FORMATS[media_type])
-    conforms, _, text = validate(graph, shacl_graph=shapes("dcat-ap_3_shacl_shapes.ttl"),
-                                 inference=inference)
+    conforms, _, text = validate(graph, shacl_graph=shapes("dcat-ap_3_shacl_shapes.ttl"), inference=inference)
     assert conforms, text
 
 
@@ -69,24 +71,24 @@ def test_catalog_in_every_format_is_the_same_graph(client: FlaskClient, catalog:
     from rdflib.compare import isomorphic
 
     for media_type, name in FORMATS.items():
-        other = Graph().parse(data=client.get("/catalog", headers={"Accept": media_type}).data,
-                              format=name)
+        other = Graph().parse(data=client.get("/catalog", headers={"Accept": media_type}).data, format=name)
         assert isomorphic(catalog, other), media_type
 
 
 def test_distributions_state_size_and_checksum_of_the_served_files(
-        client: FlaskClient, catalog: Graph, built: BuildResult) -> None:
+    client: FlaskClient, catalog: Graph, built: BuildResult
+) -> None:
     dumps = sorted(catalog.objects(None, DCAT.downloadURL))
     manifest = json.loads((built.release / "manifest.json").read_text())
-    assert [str(u) for u in dumps] == sorted(f"{SITE}dumps/{manifest['id']}/{d['name']}"
-                                             for d in manifest["dumps"])
+    assert [str(u) for u in dumps] == sorted(
+        f"{SITE}dumps/{manifest['id']}/{d['name']}" for d in manifest["dumps"]
+    )
     for url in dumps:
         dist = catalog.value(predicate=DCAT.downloadURL, object=url)
-        with client.get(str(url)[len(SITE) - 1:]) as response:
+        with client.get(str(url)[len(SITE) - 1 :]) as response:
             body = response.data
             assert response.headers["Content-Length"] == str(len(body))
-        assert catalog.value(dist, DCAT.byteSize) == Literal(len(body),
-                                                            datatype=XSD.nonNegativeInteger)
+        assert catalog.value(dist, DCAT.byteSize) == Literal(len(body), datatype=XSD.nonNegativeInteger)
         checksum = catalog.value(dist, SPDX.checksum)
         assert catalog.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
         assert str(catalog.value(checksum, SPDX.checksumValue)) == hashlib.sha256(body).hexdigest()
@@ -103,13 +105,12 @@ def test_catalog_names_service_coverage_and_licence(catalog: Graph) -> None:
     assert (service, DCAT.endpointURL, service) in catalog
     assert (service, DCAT.servesDataset, URIRef(SITE + "catalog#dataset")) in catalog
     years = {str(o) for o in catalog.objects(None, DCAT.startDate)} | {
-        str(o) for o in catalog.objects(None, DCAT.endDate)}
+        str(o) for o in catalog.objects(None, DCAT.endDate)
+    }
     assert years == {"2021", "2022"}  # the activity years of the data
     dataset = URIRef(SITE + "catalog#dataset")
-    assert set(catalog.objects(dataset, DCTERMS.spatial)) == {
-        URIRef("https://w3id.org/kkb/id/regency/62.04")}
-    assert catalog.value(dataset, DCTERMS.license) == URIRef(
-        "http://creativecommons.org/licenses/by/4.0/")
+    assert set(catalog.objects(dataset, DCTERMS.spatial)) == {URIRef("https://w3id.org/kkb/id/regency/62.04")}
+    assert catalog.value(dataset, DCTERMS.license) == URIRef("http://creativecommons.org/licenses/by/4.0/")
     contact = catalog.value(dataset, DCAT.contactPoint)
     assert not list(catalog.objects(contact, URIRef("http://www.w3.org/2006/vcard/ns#hasEmail")))
 
@@ -121,17 +122,22 @@ def test_void(client: FlaskClient, built: BuildResult) -> None:
     pages = _our_subjects(built)
     assert int(graph.value(dataset, VOID.entities)) == len(pages)
     assert int(graph.value(dataset, VOID.distinctSubjects)) >= len(pages)
-    classes = {graph.value(p, VOID["class"]): int(graph.value(p, VOID.entities))
-               for p in graph.objects(dataset, VOID.classPartition)}
+    classes = {
+        graph.value(p, VOID["class"]): int(graph.value(p, VOID.entities))
+        for p in graph.objects(dataset, VOID.classPartition)
+    }
     assert classes[URIRef("https://w3id.org/kkb/def#KKBDesignation")] == 15
-    properties = {graph.value(p, VOID.property): int(graph.value(p, VOID.triples))
-                  for p in graph.objects(dataset, VOID.propertyPartition)}
+    properties = {
+        graph.value(p, VOID.property): int(graph.value(p, VOID.triples))
+        for p in graph.objects(dataset, VOID.propertyPartition)
+    }
     assert sum(properties.values()) == built.quads
     assert len(list(graph.objects(dataset, VOID.dataDump))) == 6
     assert URIRef("https://w3id.org/kkb/def#") in set(graph.objects(dataset, VOID.vocabulary))
     assert str(graph.value(dataset, VOID.uriSpace)) == "https://w3id.org/kkb/id/"
     assert URIRef("https://w3id.org/kkb/id/kkb/62.04.06.2020") in set(
-        graph.objects(dataset, VOID.exampleResource))
+        graph.objects(dataset, VOID.exampleResource)
+    )
 
 
 def test_dumps(client: FlaskClient, built: BuildResult) -> None:
@@ -147,9 +153,20 @@ def test_dumps(client: FlaskClient, built: BuildResult) -> None:
         assert turtle.mimetype == "text/turtle"
 
 
-@pytest.mark.parametrize("name", ["manifest.json", "..%2Fmanifest.json", "../manifest.json",
-                                  "%2e%2e%2fmanifest.json", "..", "store", "kkb.exe",
-                                  "kkb.nt%00", "KKB.NT"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "manifest.json",
+        "..%2Fmanifest.json",
+        "../manifest.json",
+        "%2e%2e%2fmanifest.json",
+        "..",
+        "store",
+        "kkb.exe",
+        "kkb.nt%00",
+        "KKB.NT",
+    ],
+)
 def test_no_path_traversal_through_dumps(client: FlaskClient, name: str) -> None:
     assert client.get(f"/dumps/{name}").status_code == 404
     assert client.get(f"/dumps/../dumps/{name}").status_code == 404
@@ -178,8 +195,13 @@ def test_landing_page(client: FlaskClient) -> None:
     assert len(schema["distribution"]) == 6
     assert "<strong>15</strong> KKB" in html and "<strong>6</strong> kecamatan" in html
     assert "<strong>93</strong> desa/kelurahan" in html
-    for link in ('href="/dumps/kkb.nt.gz"', 'href="/catalog"', 'href="/def"', 'href="/sparql"',
-                 'href="/id/regency/62.04"'):
+    for link in (
+        'href="/dumps/kkb.nt.gz"',
+        'href="/catalog"',
+        'href="/def"',
+        'href="/sparql"',
+        'href="/id/regency/62.04"',
+    ):
         assert link in html
     english = client.get("/?lang=en").get_data(True)
     assert "Quality Family Villages" in english and "<strong>93</strong> villages" in english
@@ -190,7 +212,7 @@ def test_sitemap_lists_every_page(client: FlaskClient, built: BuildResult) -> No
     assert f"<loc>{SITE}id/village/62.04.06.2020</loc>" in xml
     assert xml.count("<loc>") == len(_our_subjects(built)) + 1  # and the landing page
     for loc in re.findall(r"<loc>(.*?)</loc>", xml)[1:50]:
-        assert client.get(loc[len(SITE) - 1:], headers={"Accept": "text/turtle"}).status_code == 200
+        assert client.get(loc[len(SITE) - 1 :], headers={"Accept": "text/turtle"}).status_code == 200
 
 
 def _our_subjects(built: BuildResult) -> set[str]:

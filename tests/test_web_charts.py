@@ -9,8 +9,7 @@ from kkb_lod.web._results import Cell
 
 
 def test_bars_are_scaled_to_the_largest_value_in_order() -> None:
-    chart = bar_chart([("Dusun Selatan", 3, "/id/district/62.04.06"), ("Jenamas", 2, None),
-                       ("Nol", 0, None)])
+    chart = bar_chart([("Dusun Selatan", 3, "/id/district/62.04.06"), ("Jenamas", 2, None), ("Nol", 0, None)])
     widths = [b.width for b in chart.bars]
     assert widths[0] == pytest.approx(chart.width - chart.left - 60)  # the largest fills the room
     assert widths[1] == pytest.approx(widths[0] * 2 / 3)
@@ -35,14 +34,24 @@ def cells(*values: tuple[str, str | None, str]) -> list[Cell]:
 
 
 def test_a_chart_of_results_plots_the_first_numeric_column_by_the_first_label() -> None:
-    rows = [cells(("https://w3id.org/kkb/id/district/62.04.06", "/id/district/62.04.06", ""),
-                  ("Dusun Selatan", None, "@id"), ("3", None, "xsd:integer")),
-            cells(("https://w3id.org/kkb/id/district/62.04.01", "/id/district/62.04.01", ""),
-                  ("Jenamas", None, "@id"), ("2", None, "xsd:integer"))]
+    rows = [
+        cells(
+            ("https://w3id.org/kkb/id/district/62.04.06", "/id/district/62.04.06", ""),
+            ("Dusun Selatan", None, "@id"),
+            ("3", None, "xsd:integer"),
+        ),
+        cells(
+            ("https://w3id.org/kkb/id/district/62.04.01", "/id/district/62.04.01", ""),
+            ("Jenamas", None, "@id"),
+            ("2", None, "xsd:integer"),
+        ),
+    ]
     chart = chart_of_results(["kecamatan", "name", "kkbs"], rows)
     assert chart is not None
     assert [(b.label, b.value, b.href) for b in chart.bars] == [
-        ("Dusun Selatan", 3.0, "/id/district/62.04.06"), ("Jenamas", 2.0, "/id/district/62.04.01")]
+        ("Dusun Selatan", 3.0, "/id/district/62.04.06"),
+        ("Jenamas", 2.0, "/id/district/62.04.01"),
+    ]
 
 
 def test_no_chart_without_numbers() -> None:
@@ -53,18 +62,18 @@ def test_no_chart_without_numbers() -> None:
 
 
 def test_numbers_alone_are_charted_by_row_number() -> None:
-    chart = chart_of_results(["n"], [cells(("5", None, "xsd:decimal")), cells(("NaN", None,
-                                                                                 "xsd:double"))])
+    chart = chart_of_results(["n"], [cells(("5", None, "xsd:decimal")), cells(("NaN", None, "xsd:double"))])
     assert chart is None  # NaN cannot be drawn: no chart rather than a wrong one
-    chart = chart_of_results(["n"], [cells(("5", None, "xsd:decimal")), cells(("1", None,
-                                                                               "xsd:integer"))])
+    chart = chart_of_results(["n"], [cells(("5", None, "xsd:decimal")), cells(("1", None, "xsd:integer"))])
     assert chart is not None and [b.label for b in chart.bars] == ["1", "2"]
 
 
 def test_maps_keep_north_up_and_east_right_with_the_subject_on_top() -> None:
-    points = [Point("Kalahien", -1.598742, 114.718257, "/a", "here"),
-              Point("Rantau Kujang", -2.375441, 114.935786, "/b", "kkb"),
-              Point("Lehai", -2.166899, 114.909355, None, "other")]
+    points = [
+        Point("Kalahien", -1.598742, 114.718257, "/a", "here"),
+        Point("Rantau Kujang", -2.375441, 114.935786, "/b", "kkb"),
+        Point("Lehai", -2.166899, 114.909355, None, "other"),
+    ]
     drawn = point_map(points)
     assert drawn is not None
     by_name = {p.label: p for p in drawn.points}
@@ -95,8 +104,7 @@ def test_a_single_point_still_makes_a_map() -> None:
 
 
 def test_stacked_bars_lay_segments_end_to_end_scaled_to_the_largest_total() -> None:
-    chart = stacked_chart([("2023", [1, 1, 0]), ("2024", [1, 2, 1])], ["Dasar", "Berkembang",
-                                                                      "Mandiri"])
+    chart = stacked_chart([("2023", [1, 1, 0]), ("2024", [1, 2, 1])], ["Dasar", "Berkembang", "Mandiri"])
     room = chart.width - chart.left - 48
     first, second = chart.stacks
     assert [s.total for s in chart.stacks] == [2, 4] and [s.y for s in chart.stacks] == [0, chart.row]

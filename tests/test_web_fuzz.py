@@ -29,64 +29,156 @@ from .server import children, server_process
 from .test_hardening_workers import wait_for
 
 ALLOWED_5XX = {503}
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-MEDIA = st.sampled_from(["text/turtle", "application/ld+json", "text/html", "*/*", "image/png",
-                         "application/sparql-results+json", "text/csv", "application/xml",
-                         "text/*", "application/*", ""])
-ACCEPT = st.lists(st.tuples(MEDIA, st.sampled_from(["", ";q=0", ";q=0.5", ";q=1", ";q=x"])),
-                  max_size=4).map(lambda items: ", ".join(m + q for m, q in items))
-FRAGMENTS = st.sampled_from([
-    "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "?s", "?p", "?o", "<urn:x>",
-    "FILTER(", ")", "regex(?o, \"a\")", "GRAPH ?g", "OPTIONAL", "UNION", "LIMIT 3", "ORDER BY ?s",
-    "\"x\"@id", "INSERT DATA", "LOAD <http://127.0.0.1/x>", "SERVICE <http://127.0.0.1:1/>",
-    "PREFIX kkb: <https://w3id.org/kkb/def#>", "kkb:village", "*", "COUNT(*)", "AS ?n", ".",
-    "BIND(", "VALUES ?s { <urn:a> }", "#", "\\u0000", "'", "\"", "<", ">", "a", "1e309"])
+MEDIA = st.sampled_from(
+    [
+        "text/turtle",
+        "application/ld+json",
+        "text/html",
+        "*/*",
+        "image/png",
+        "application/sparql-results+json",
+        "text/csv",
+        "application/xml",
+        "text/*",
+        "application/*",
+        "",
+    ]
+)
+ACCEPT = st.lists(st.tuples(MEDIA, st.sampled_from(["", ";q=0", ";q=0.5", ";q=1", ";q=x"])), max_size=4).map(
+    lambda items: ", ".join(m + q for m, q in items)
+)
+FRAGMENTS = st.sampled_from(
+    [
+        "SELECT",
+        "ASK",
+        "CONSTRUCT",
+        "DESCRIBE",
+        "WHERE",
+        "{",
+        "}",
+        "?s",
+        "?p",
+        "?o",
+        "<urn:x>",
+        "FILTER(",
+        ")",
+        'regex(?o, "a")',
+        "GRAPH ?g",
+        "OPTIONAL",
+        "UNION",
+        "LIMIT 3",
+        "ORDER BY ?s",
+        '"x"@id',
+        "INSERT DATA",
+        "LOAD <http://127.0.0.1/x>",
+        "SERVICE <http://127.0.0.1:1/>",
+        "PREFIX kkb: <https://w3id.org/kkb/def#>",
+        "kkb:village",
+        "*",
+        "COUNT(*)",
+        "AS ?n",
+        ".",
+        "BIND(",
+        "VALUES ?s { <urn:a> }",
+        "#",
+        "\\u0000",
+        "'",
+        '"',
+        "<",
+        ">",
+        "a",
+        "1e309",
+    ]
+)
 QUERIES = st.one_of(st.lists(FRAGMENTS, max_size=14).map(" ".join), st.text(max_size=200))
 
 
 def check(response) -> None:  # noqa: ANN001
     assert response.status_code < 500 or response.status_code in ALLOWED_5XX, (
-        response.status_code, response.get_data(as_text=True)[:500])
+        response.status_code,
+        response.get_data(as_text=True)[:500],
+    )
 
 
 @FUZZ
-@given(query=QUERIES, accept=ACCEPT, fmt=st.sampled_from(["", "json", "xml", "csv", "turtle",
-                                                          "html", "nope", "srj"]))
+@given(
+    query=QUERIES,
+    accept=ACCEPT,
+    fmt=st.sampled_from(["", "json", "xml", "csv", "turtle", "html", "nope", "srj"]),
+)
 def test_sparql_get(app: Flask, query: str, accept: str, fmt: str) -> None:
     params = {"query": query} | ({"format": fmt} if fmt else {})
     check(app.test_client().get("/sparql", query_string=params, headers={"Accept": accept}))
 
 
 @FUZZ
-@given(query=QUERIES, accept=ACCEPT, content_type=st.sampled_from([
-    "application/sparql-query", "application/x-www-form-urlencoded", "text/plain",
-    "application/sparql-update", "", "application/sparql-query; charset=latin-1"]),
-    raw=st.binary(max_size=64))
+@given(
+    query=QUERIES,
+    accept=ACCEPT,
+    content_type=st.sampled_from(
+        [
+            "application/sparql-query",
+            "application/x-www-form-urlencoded",
+            "text/plain",
+            "application/sparql-update",
+            "",
+            "application/sparql-query; charset=latin-1",
+        ]
+    ),
+    raw=st.binary(max_size=64),
+)
 def test_sparql_post(app: Flask, query: str, accept: str, content_type: str, raw: bytes) -> None:
     body = raw if content_type == "text/plain" else query.encode("utf-8", "surrogatepass")
     if content_type == "application/x-www-form-urlencoded":
         body = b"query=" + body
-    check(app.test_client().post("/sparql", data=body, headers={
-        "Accept": accept, "Content-Type": content_type}))
+    check(
+        app.test_client().post("/sparql", data=body, headers={"Accept": accept, "Content-Type": content_type})
+    )
 
 
-SEGMENT = st.one_of(st.sampled_from(["village", "district", "kkb", "org", "def", "id", "..", ".",
-                                     "62.04.06.2020", "62.04.06.2020.ttl", "%2e%2e", "dumps",
-                                     "kkb.nt", "catalog", ".well-known", "void", "sparql"]),
-                    st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF,
-                                                   exclude_characters="?#/"), min_size=1,
-                            max_size=12))
+SEGMENT = st.one_of(
+    st.sampled_from(
+        [
+            "village",
+            "district",
+            "kkb",
+            "org",
+            "def",
+            "id",
+            "..",
+            ".",
+            "62.04.06.2020",
+            "62.04.06.2020.ttl",
+            "%2e%2e",
+            "dumps",
+            "kkb.nt",
+            "catalog",
+            ".well-known",
+            "void",
+            "sparql",
+        ]
+    ),
+    st.text(
+        alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters="?#/"),
+        min_size=1,
+        max_size=12,
+    ),
+)
 
 
 @FUZZ
-@given(segments=st.lists(SEGMENT, min_size=1, max_size=5), accept=ACCEPT,
-       lang=st.sampled_from(["", "id", "en", "fr", "<x>"]))
+@given(
+    segments=st.lists(SEGMENT, min_size=1, max_size=5),
+    accept=ACCEPT,
+    lang=st.sampled_from(["", "id", "en", "fr", "<x>"]),
+)
 def test_paths(app: Flask, segments: list[str], accept: str, lang: str) -> None:
     path = "/" + "/".join(segments)
-    response = app.test_client().get(path, query_string={"lang": lang} if lang else {},
-                                     headers={"Accept": accept})
+    response = app.test_client().get(
+        path, query_string={"lang": lang} if lang else {}, headers={"Accept": accept}
+    )
     check(response)
     response.close()
 
@@ -102,8 +194,13 @@ assert sum(SIZES.values()) >= 10_000
 def fuzzed(settings: Settings) -> Iterator[tuple[int, subprocess.Popen]]:
     """A real 2-worker server of the session build (port, master process): no SERVICE target
     is allowed (nothing leaves the machine), queries stop at 2 s, no rate limit."""
-    env = {"KKB_WORKERS": "2", "KKB_SERVICE_ALLOWLIST": "", "KKB_QUERY_TIMEOUT": "2",
-           "KKB_MAX_QUERIES": "8", "KKB_RATE_LIMIT": "0"}
+    env = {
+        "KKB_WORKERS": "2",
+        "KKB_SERVICE_ALLOWLIST": "",
+        "KKB_QUERY_TIMEOUT": "2",
+        "KKB_MAX_QUERIES": "8",
+        "KKB_RATE_LIMIT": "0",
+    }
     with server_process("--build", str(settings.build_dir), env=env) as (url, process):
         yield int(url.rsplit(":", 1)[1]), process
 
@@ -136,8 +233,7 @@ def status_of(answer: bytes) -> int | None:
 
 
 @pytest.mark.parametrize("family", list(SIZES))  # the families that crash a worker last
-def test_a_real_server_survives_fuzzing(fuzzed: tuple[int, subprocess.Popen],
-                                        family: str) -> None:
+def test_a_real_server_survives_fuzzing(fuzzed: tuple[int, subprocess.Popen], family: str) -> None:
     port, server = fuzzed
 
     def two_workers() -> set[int] | None:
@@ -157,14 +253,15 @@ def test_a_real_server_survives_fuzzing(fuzzed: tuple[int, subprocess.Popen],
 
     with ThreadPoolExecutor(CLIENTS) as pool:
         results = list(pool.map(send, probes))
-    bad = [(p, code, answer) for p, code, answer in results
-           if code is None or (code >= 500 and code != 503)]
+    bad = [(p, code, answer) for p, code, answer in results if code is None or (code >= 500 and code != 503)]
     died = workers - children(server.pid)
-    report = "\n".join(f"{code} {p.what}\n  sent {p.raw[:300]!r}\n  got {answer[:200]!r}"
-                       for p, code, answer in bad)
+    report = "\n".join(
+        f"{code} {p.what}\n  sent {p.raw[:300]!r}\n  got {answer[:200]!r}" for p, code, answer in bad
+    )
     assert not bad and not died and server.poll() is None, (
         f"{len(bad)} of {len(probes)} requests failed (None: closed without an answer); "
-        f"workers that died: {sorted(died)}\n{report}")
+        f"workers that died: {sorted(died)}\n{report}"
+    )
     statuses = Counter(code for _, code, _ in results)
     print(family, sorted(statuses.items()))  # shown with -s: what the corpus reached
 
@@ -172,46 +269,97 @@ def test_a_real_server_survives_fuzzing(fuzzed: tuple[int, subprocess.Popen],
 FORM = "application/x-www-form-urlencoded"
 #: Malformed requests, the status each must get, and what its body must say.
 MALFORMED = {
-    "bad chunk size": (request("POST", "/sparql", [("Content-Type", FORM), (
-        "Transfer-Encoding", "chunked")], b"zz\r\nquery=ASK%7B%7D\r\n0\r\n\r\n", length=False),
-        400, b"Invalid chunk size"),
-    "chunk without terminator": (request("POST", "/sparql", [("Content-Type", FORM), (
-        "Transfer-Encoding", "chunked")], b"f\r\nquery=ASK%7B%7DXX0\r\n\r\n", length=False),
-        400, b"chunk terminator"),
-    "bad chunk extension": (request("POST", "/sparql", [("Content-Type", FORM), (
-        "Transfer-Encoding", "chunked")], b"f;a=\x01\r\nquery=ASK%7B%7D\r\n0\r\n\r\n",
-        length=False), 400, b"chunk extension"),
-    "truncated chunked body": (request("POST", "/sparql", [("Content-Type", FORM), (
-        "Transfer-Encoding", "chunked")], b"40\r\nquery=ASK", length=False), 400, b"400"),
-    "invalid percent-encoding": (request("GET", "/sparql?query=ASK%7B%zz%7D", []), 400,
-                                 b"Query syntax error"),  # a stray % is kept as it is
-    "invalid UTF-8 in the query string": (request("GET", "/sparql?query=%ff%fe", []), 400,
-                                          b"not valid UTF-8"),
-    "invalid UTF-8 in a path, encoded": (request("GET", "/id/village/%ff%fe", []), 404,
-                                         b"is not an IRI of this dataset"),
-    "invalid UTF-8 in a path, raw": (request("GET", b"/id/village/\xff\xfe", []), 400,
-                                     b"Bad Request"),
-    "invalid UTF-8 in a form body": (request("POST", "/sparql", [("Content-Type", FORM)],
-                                             b"query=ASK%7B%7D%ff"), 400, b"not valid UTF-8"),
-    "invalid UTF-8 in a direct body": (request("POST", "/sparql", [(
-        "Content-Type", "application/sparql-query")], b"ASK {\xff}"), 400, b"not valid UTF-8"),
+    "bad chunk size": (
+        request(
+            "POST",
+            "/sparql",
+            [("Content-Type", FORM), ("Transfer-Encoding", "chunked")],
+            b"zz\r\nquery=ASK%7B%7D\r\n0\r\n\r\n",
+            length=False,
+        ),
+        400,
+        b"Invalid chunk size",
+    ),
+    "chunk without terminator": (
+        request(
+            "POST",
+            "/sparql",
+            [("Content-Type", FORM), ("Transfer-Encoding", "chunked")],
+            b"f\r\nquery=ASK%7B%7DXX0\r\n\r\n",
+            length=False,
+        ),
+        400,
+        b"chunk terminator",
+    ),
+    "bad chunk extension": (
+        request(
+            "POST",
+            "/sparql",
+            [("Content-Type", FORM), ("Transfer-Encoding", "chunked")],
+            b"f;a=\x01\r\nquery=ASK%7B%7D\r\n0\r\n\r\n",
+            length=False,
+        ),
+        400,
+        b"chunk extension",
+    ),
+    "truncated chunked body": (
+        request(
+            "POST",
+            "/sparql",
+            [("Content-Type", FORM), ("Transfer-Encoding", "chunked")],
+            b"40\r\nquery=ASK",
+            length=False,
+        ),
+        400,
+        b"400",
+    ),
+    "invalid percent-encoding": (
+        request("GET", "/sparql?query=ASK%7B%zz%7D", []),
+        400,
+        b"Query syntax error",
+    ),  # a stray % is kept as it is
+    "invalid UTF-8 in the query string": (
+        request("GET", "/sparql?query=%ff%fe", []),
+        400,
+        b"not valid UTF-8",
+    ),
+    "invalid UTF-8 in a path, encoded": (
+        request("GET", "/id/village/%ff%fe", []),
+        404,
+        b"is not an IRI of this dataset",
+    ),
+    "invalid UTF-8 in a path, raw": (request("GET", b"/id/village/\xff\xfe", []), 400, b"Bad Request"),
+    "invalid UTF-8 in a form body": (
+        request("POST", "/sparql", [("Content-Type", FORM)], b"query=ASK%7B%7D%ff"),
+        400,
+        b"not valid UTF-8",
+    ),
+    "invalid UTF-8 in a direct body": (
+        request("POST", "/sparql", [("Content-Type", "application/sparql-query")], b"ASK {\xff}"),
+        400,
+        b"not valid UTF-8",
+    ),
     "NUL in a header": (request("GET", "/", [("X-A", "a\x00b")]), 400, b"Bad Request"),
-    "invalid UTF-8 in a cookie": (request("GET", "/def", [("Cookie", b"kkb_lang=\xff"), (
-        "Accept", "text/turtle")]), 200, b"owl:Ontology"),
+    "invalid UTF-8 in a cookie": (
+        request("GET", "/def", [("Cookie", b"kkb_lang=\xff"), ("Accept", "text/turtle")]),
+        200,
+        b"owl:Ontology",
+    ),
     "over-long header": (request("GET", "/", [("X-A", "a" * 9000)]), 431, b"Too Large"),
-    "too many headers": (request("GET", "/", [(f"X-{i}", "a") for i in range(120)]), 431,
-                         b"Too Large"),
+    "too many headers": (request("GET", "/", [(f"X-{i}", "a") for i in range(120)]), 431, b"Too Large"),
     "over-long request line": (request("GET", "/" + "a" * 5000, []), 414, b"Too Long"),
     "odd method": (request("FROB", "/sparql", []), 405, b"not allowed"),
     "lower-case method": (request("get", "/sparql", []), 400, b"Invalid"),
-    "bad Host, from a browser": (request("GET", "/", [("Host", "a..b"), (
-        "Accept", "text/html")]), 400, b"Host header"),
+    "bad Host, from a browser": (
+        request("GET", "/", [("Host", "a..b"), ("Accept", "text/html")]),
+        400,
+        b"Host header",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
-def test_malformed_http_gets_its_4xx_with_a_body(fuzzed: tuple[int, subprocess.Popen],
-                                                case: str) -> None:
+def test_malformed_http_gets_its_4xx_with_a_body(fuzzed: tuple[int, subprocess.Popen], case: str) -> None:
     raw, status, says = MALFORMED[case]
     answer = exchange(fuzzed[0], raw)
     assert status_of(answer) == status and says in answer.partition(b"\r\n\r\n")[2], answer[:600]

@@ -21,9 +21,16 @@ from kkb_lod.web._results import is_web, link
 
 from .conftest import BASE
 
-NOT_WEB = ("javascript:alert(1)", "JAVASCRIPT:alert(2)", "vbscript:msgbox(3)",
-           "data:text/html;base64,PHNjcmlwdD5hbGVydCg0KTwvc2NyaXB0Pg==", "file:///etc/passwd",
-           "mailto:a@example.org", "urn:x-y:z", "tel:+62")
+NOT_WEB = (
+    "javascript:alert(1)",
+    "JAVASCRIPT:alert(2)",
+    "vbscript:msgbox(3)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCg0KTwvc2NyaXB0Pg==",
+    "file:///etc/passwd",
+    "mailto:a@example.org",
+    "urn:x-y:z",
+    "tel:+62",
+)
 VILLAGE = BASE + "id/village/62.04.06.2020"
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 
@@ -55,15 +62,21 @@ def safe(href: str) -> bool:
     return (href.startswith(("/", "#", "?")) and not href.startswith("//")) or is_web(href)
 
 
-@pytest.mark.parametrize(("iri", "expected"), [
-    (VILLAGE, "/id/village/62.04.06.2020"),
-    (BASE, "/"),
-    (BASE + "/evil.example/x", BASE + "/evil.example/x"),  # not "//evil.example/x"
-    ("http://a.example/", "http://a.example/"), ("HTTPS://a.example/", "HTTPS://a.example/"),
-    ("http:relative", "http:relative"),
-    *((iri, None) for iri in NOT_WEB),
-    ("https", None), ("httpx://a.example/", None), ("javascript:http://a.example/", None),
-])
+@pytest.mark.parametrize(
+    ("iri", "expected"),
+    [
+        (VILLAGE, "/id/village/62.04.06.2020"),
+        (BASE, "/"),
+        (BASE + "/evil.example/x", BASE + "/evil.example/x"),  # not "//evil.example/x"
+        ("http://a.example/", "http://a.example/"),
+        ("HTTPS://a.example/", "HTTPS://a.example/"),
+        ("http:relative", "http:relative"),
+        *((iri, None) for iri in NOT_WEB),
+        ("https", None),
+        ("httpx://a.example/", None),
+        ("javascript:http://a.example/", None),
+    ],
+)
 def test_link(iri: str, expected: str | None) -> None:
     assert link(iri, BASE) == expected
 
@@ -71,8 +84,10 @@ def test_link(iri: str, expected: str | None) -> None:
 def test_the_query_page_links_only_web_iris(client) -> None:  # noqa: ANN001
     iris = (*NOT_WEB, "http://a.example/x", VILLAGE)
     values = " ".join(f"<{iri}>" for iri in iris)
-    for query in (f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}",
-                  f"CONSTRUCT {{ ?x ?x ?x }} WHERE {{ VALUES ?x {{ {values} }} }}"):
+    for query in (
+        f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}",
+        f"CONSTRUCT {{ ?x ?x ?x }} WHERE {{ VALUES ?x {{ {values} }} }}",
+    ):
         response = client.get("/sparql?format=html&query=" + urllib.parse.quote(query))
         assert response.status_code == 200
         page = anchors(response.get_data(as_text=True))
@@ -94,15 +109,21 @@ def hostile(settings: Settings, store: OxigraphStore) -> Flask:
         copy.add(ox.Quad(village, see_also, other, graph))
         copy.add(ox.Quad(village, other, ox.Literal("x"), graph))
         copy.add(ox.Quad(other, ox.NamedNode(BASE + "def#partOf"), village, graph))
-        copy.add(ox.Quad(village, ox.NamedNode(
-            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), other, graph))
-        copy.add(ox.Quad(ox.NamedNode(BASE + "def#village"), ox.NamedNode(
-            "http://www.w3.org/2000/01/rdf-schema#range"), other, ox.NamedNode(ONTOLOGY_GRAPH)))
+        copy.add(
+            ox.Quad(village, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), other, graph)
+        )
+        copy.add(
+            ox.Quad(
+                ox.NamedNode(BASE + "def#village"),
+                ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#range"),
+                other,
+                ox.NamedNode(ONTOLOGY_GRAPH),
+            )
+        )
     return create_app(settings, OxigraphStore(copy), {})
 
 
-@pytest.mark.parametrize("path", ["/id/village/62.04.06.2020", "/id/district/62.04.06",
-                                  "/def"])
+@pytest.mark.parametrize("path", ["/id/village/62.04.06.2020", "/id/district/62.04.06", "/def"])
 def test_pages_link_only_web_iris(hostile: Flask, path: str) -> None:
     response = hostile.test_client().get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200

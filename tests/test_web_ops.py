@@ -87,8 +87,13 @@ def test_too_many_running_queries_get_503(settings: Settings, store: OxigraphSto
 
     release = threading.Event()
 
-    tight = Settings(data_dir=settings.data_dir, build_dir=settings.build_dir,
-                     base_iri=settings.base_iri, query_timeout=0.2, max_queries=1)
+    tight = Settings(
+        data_dir=settings.data_dir,
+        build_dir=settings.build_dir,
+        base_iri=settings.base_iri,
+        query_timeout=0.2,
+        max_queries=1,
+    )
     app = create_app(tight, SlowStore(store, release, 10))  # type: ignore[arg-type]
     client = app.test_client()
     try:

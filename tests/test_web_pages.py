@@ -34,8 +34,12 @@ def roles(svg: str) -> dict[str, int]:
 def test_landing_has_figures_chart_map_and_list(client: FlaskClient) -> None:
     html = html_of(client, "/?lang=en")
     figures = section(html, '<ul class="figures">', "</ul>")
-    for figure in ("<strong>15</strong> KKB", "<strong>6</strong>", "<strong>93</strong>",
-                   "<strong>valid</strong>"):
+    for figure in (
+        "<strong>15</strong> KKB",
+        "<strong>6</strong>",
+        "<strong>93</strong>",
+        "<strong>valid</strong>",
+    ):
         assert figure in figures
     chart = section(html, '<svg class="bars"', "</svg>")
     bars = re.findall(r'<a href="(/id/district/[\d.]+)">\s*<text[^>]*>([^<]+)</text>', chart)
@@ -51,8 +55,15 @@ def test_landing_has_figures_chart_map_and_list(client: FlaskClient) -> None:
 
 def test_landing_links_everything_a_visitor_needs(client: FlaskClient) -> None:
     html = html_of(client, "/?lang=id")
-    for href in ('"/catalog"', '"/def"', '"/sparql"', '"/sparql#examples"', '"/.well-known/void"',
-                 '"/dumps/kkb.ttl"', '"/id/regency/62.04"'):
+    for href in (
+        '"/catalog"',
+        '"/def"',
+        '"/sparql"',
+        '"/sparql#examples"',
+        '"/.well-known/void"',
+        '"/dumps/kkb.ttl"',
+        '"/id/regency/62.04"',
+    ):
         assert f"href={href}" in html, href
     assert "KKB per kecamatan" in html and "Peta KKB" in html
 
@@ -69,8 +80,7 @@ def test_pages_are_readable_without_javascript(client: FlaskClient) -> None:
 def test_kkb_page_shows_the_eight_family_functions(client: FlaskClient) -> None:
     html = html_of(client, "/id/kkb/62.04.06.2020?lang=en")
     functions = section(html, '<ol class="functions">', "</ol>")
-    items = re.findall(r'<li( class="worked")?><span class="n" aria-hidden="true">(\d)</span>',
-                       functions)
+    items = re.findall(r'<li( class="worked")?><span class="n" aria-hidden="true">(\d)</span>', functions)
     assert [n for _, n in items] == [str(n) for n in range(1, 9)]
     assert all(worked for worked, _ in items)  # both activities strengthen all eight
     assert "Religious function" in functions
@@ -78,13 +88,16 @@ def test_kkb_page_shows_the_eight_family_functions(client: FlaskClient) -> None:
     assert "8 / 8" in html
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("/id/village/62.04.06.2020", {"here": 1, "kkb": 14, "other": 78}),
-    ("/id/kkb/62.04.06.2020", {"here": 1, "kkb": 14, "other": 78}),
-    ("/id/district/62.04.06", {"inside": 24, "kkb": 3, "other": 66}),
-    ("/id/regency/62.04", {"inside": 78, "kkb": 15}),
-    ("/id/province/62", {"inside": 78, "kkb": 15}),
-])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/id/village/62.04.06.2020", {"here": 1, "kkb": 14, "other": 78}),
+        ("/id/kkb/62.04.06.2020", {"here": 1, "kkb": 14, "other": 78}),
+        ("/id/district/62.04.06", {"inside": 24, "kkb": 3, "other": 66}),
+        ("/id/regency/62.04", {"inside": 78, "kkb": 15}),
+        ("/id/province/62", {"inside": 78, "kkb": 15}),
+    ],
+)
 def test_places_show_where_they_are(client: FlaskClient, path: str, expected: dict) -> None:
     html = html_of(client, path)
     assert roles(section(html, '<svg class="map"', "</svg>")) == expected
@@ -108,16 +121,17 @@ def test_language_links_keep_the_rest_of_the_address(client: FlaskClient) -> Non
     link = re.search(r'href="\?([^"]+)" hreflang="id"', switch)
     assert link is not None
     assert set(link.group(1).replace("&amp;", "&").split("&")) == {
-        "query=ASK+%7B%7D", "format=html", "lang=id"}
+        "query=ASK+%7B%7D",
+        "format=html",
+        "lang=id",
+    }
 
 
 def test_ontology_page_tables_domains_and_ranges(client: FlaskClient) -> None:
     html = html_of(client, "/def?lang=en")
     table = section(html, '<table class="relations">', "</table>")
-    row = re.search(r'<tr><td>(.*?)</td><td><a href="#partOf">kkb:partOf</a></td><td>(.*?)</td>',
-                    table)
-    assert row is not None and "Administrative unit" in row.group(1) and "Administrative unit" in \
-        row.group(2)
+    row = re.search(r'<tr><td>(.*?)</td><td><a href="#partOf">kkb:partOf</a></td><td>(.*?)</td>', table)
+    assert row is not None and "Administrative unit" in row.group(1) and "Administrative unit" in row.group(2)
     assert "Subclass of" in html
 
 
@@ -169,8 +183,12 @@ def test_the_page_cache_is_bounded(settings, store, release) -> None:  # noqa: A
 
 def test_landing_links_the_catalogue_in_every_rdf_format(client: FlaskClient) -> None:
     html = html_of(client, "/")
-    for suffix, media_type in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
-                               ("rdf", "application/rdf+xml"), ("nt", "application/n-triples")):
+    for suffix, media_type in (
+        ("ttl", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("rdf", "application/rdf+xml"),
+        ("nt", "application/n-triples"),
+    ):
         assert f'<link rel="alternate" type="{media_type}" href="/catalog.{suffix}">' in html
         assert client.get(f"/catalog.{suffix}").mimetype == media_type
 
@@ -206,7 +224,7 @@ def test_landing_counts_by_a_coarser_level_when_kecamatan_are_too_many(settings)
         add(f"{base}kkb/99.0{r}.{n + 10}.2001", label.value, ox.Literal(f"KKB {n}", language="en"))
     client = create_app(settings, store, {"id": "test"}).test_client()
     html = html_of(client, "/?lang=en")
-    assert "<h2 id=\"per-district\">KKB per regency or city</h2>" in html
+    assert '<h2 id="per-district">KKB per regency or city</h2>' in html
     chart = section(html, '<svg class="bars"', "</svg>")
     assert chart.count('<rect class="bar"') == 2 and "Kabupaten Uji 1" in chart
     assert section(html, '<table id="kkb-list"', "</table>").count("<tr>") == MAX_BARS + 6
@@ -217,16 +235,21 @@ def test_every_process_answers_a_current_client_304(settings, store, release) ->
     answered 304, with the validators, by a process that has not drawn the page before."""
     from kkb_lod.web import create_app
 
-    drawn = create_app(settings, store, release).test_client().get(
-        "/id/village/62.04.06.2020?lang=en", headers={"Accept": "text/html"})
-    for header, value in (("If-None-Match", drawn.headers["ETag"]),
-                          ("If-Modified-Since", drawn.headers["Last-Modified"])):
+    drawn = (
+        create_app(settings, store, release)
+        .test_client()
+        .get("/id/village/62.04.06.2020?lang=en", headers={"Accept": "text/html"})
+    )
+    for header, value in (
+        ("If-None-Match", drawn.headers["ETag"]),
+        ("If-Modified-Since", drawn.headers["Last-Modified"]),
+    ):
         fresh = create_app(settings, store, release).test_client()
-        again = fresh.get("/id/village/62.04.06.2020?lang=en",
-                          headers={"Accept": "text/html", header: value})
+        again = fresh.get("/id/village/62.04.06.2020?lang=en", headers={"Accept": "text/html", header: value})
         assert again.status_code == 304 and again.data == b""
         assert again.headers["ETag"] == drawn.headers["ETag"]
         assert again.headers["Content-Location"] == drawn.headers["Content-Location"]
-    stale = fresh.get("/id/village/62.04.06.2020?lang=en",
-                      headers={"Accept": "text/html", "If-None-Match": '"older"'})
+    stale = fresh.get(
+        "/id/village/62.04.06.2020?lang=en", headers={"Accept": "text/html", "If-None-Match": '"older"'}
+    )
     assert stale.status_code == 200 and stale.get_data() == drawn.get_data()

@@ -53,8 +53,9 @@ def test_titles_follow_the_page_language(client: FlaskClient) -> None:
     assert "Contoh kueri" in html and all(e.title_id in html for e in EXAMPLES)
 
 
-@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.name != "federated-wikidata"],
-                         ids=lambda e: e.name)
+@pytest.mark.parametrize(
+    "example", [e for e in EXAMPLES if e.name != "federated-wikidata"], ids=lambda e: e.name
+)
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_example_answers_with_rows(client: FlaskClient, example: Example, lang: str) -> None:
     html = page(client, query=example.text(lang), format="html", lang=lang)
@@ -81,8 +82,7 @@ def test_numeric_answers_get_a_chart_and_others_do_not(client: FlaskClient) -> N
     chart = html.split('<svg class="bars"')[1].split("</svg>")[0]
     assert chart.count('<rect class="bar"') == 6
     assert 'href="/id/district/62.04.06"' in chart and "Dusun Selatan" in chart
-    html = page(client, query="SELECT ?s WHERE { ?s a <https://w3id.org/kkb/def#District> }",
-                format="html")
+    html = page(client, query="SELECT ?s WHERE { ?s a <https://w3id.org/kkb/def#District> }", format="html")
     assert '<svg class="bars"' not in html and len(rows(html)) == 6
 
 
@@ -116,8 +116,10 @@ def test_prologue_declares_just_the_prefixes_used() -> None:
     text = prologue_for(body)
     assert set(re.findall(r"PREFIX (\w+):", text)) == {"kkb", "rdfs", "skos"}
     assert prologue_for("PREFIX kkb: <urn:x> SELECT * { ?s a kkb:X }") == ""
-    assert all(p in PREFIXES for p in re.findall(r"PREFIX (\w+):", prologue_for(
-        " ".join(f"{p}:x" for p in PREFIXES))))
+    assert all(
+        p in PREFIXES
+        for p in re.findall(r"PREFIX (\w+):", prologue_for(" ".join(f"{p}:x" for p in PREFIXES)))
+    )
 
 
 # --- the federated example, against a local SPARQL server standing in for Wikidata -------------
@@ -133,8 +135,13 @@ def fake_wikidata() -> Iterator[str]:
         item = ox.NamedNode(f"{ITEM}village-{n}")
         data.add(ox.Quad(item, ox.NamedNode(WDT + "P2588"), ox.Literal(code)))
         data.add(ox.Quad(item, ox.NamedNode(WDT + "P131"), regency))
-        data.add(ox.Quad(item, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                         ox.Literal(f"Desa uji {n}", language="id")))
+        data.add(
+            ox.Quad(
+                item,
+                ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                ox.Literal(f"Desa uji {n}", language="id"),
+            )
+        )
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
@@ -159,7 +166,8 @@ def fake_wikidata() -> Iterator[str]:
 
 
 def test_the_federated_example_joins_our_kkb_with_wikidata_items(
-        settings: Settings, store: OxigraphStore, release: dict, fake_wikidata: str) -> None:
+    settings: Settings, store: OxigraphStore, release: dict, fake_wikidata: str
+) -> None:
     example = next(e for e in EXAMPLES if e.name == "federated-wikidata")
     assert f"SERVICE <{WIKIDATA_SPARQL}>" in example.query
     assert WIKIDATA_SPARQL in Settings().services  # the default allowlist lets it through
@@ -174,15 +182,16 @@ def test_the_federated_example_joins_our_kkb_with_wikidata_items(
 
 def test_a_failing_query_comes_back_in_the_editor_with_the_reason(client: FlaskClient) -> None:
     query = "SELECT * WHERE { ?s ?p "
-    response = client.get("/sparql", query_string={"query": query, "format": "html"},
-                          headers={"Accept": BROWSER})
+    response = client.get(
+        "/sparql", query_string={"query": query, "format": "html"}, headers={"Accept": BROWSER}
+    )
     assert response.status_code == 400 and response.mimetype == "text/html"
     html = response.get_data(True)
     assert f">{query}</textarea>" in html  # kept, to be fixed where it was written
     assert '<section class="problem" role="alert"' in html and "syntax" in html.lower()
-    refused = client.get("/sparql", query_string={"query": "CLEAR ALL"},
-                         headers={"Accept": BROWSER})
+    refused = client.get("/sparql", query_string={"query": "CLEAR ALL"}, headers={"Accept": BROWSER})
     assert refused.status_code == 403 and ">CLEAR ALL</textarea>" in refused.get_data(True)
-    program = client.get("/sparql", query_string={"query": query},
-                         headers={"Accept": "application/sparql-results+json"})
+    program = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert program.status_code == 400 and program.mimetype == "text/plain"  # programs: as before

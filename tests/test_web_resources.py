@@ -18,24 +18,36 @@ BASE = "https://w3id.org/kkb/"
 KALAHIEN = URIRef(BASE + "id/village/62.04.06.2020")
 VILLAGE = "/id/village/62.04.06.2020"
 NOTE = "/id/note/kind-62-04-01-2002-antara-buntok-kkb"
-PARSERS = {"text/turtle": "turtle", "application/ld+json": "json-ld",
-           "application/rdf+xml": "xml", "application/n-triples": "nt"}
+PARSERS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 #: A triple each answer must hold: (subject, predicate, object).
 KNOWN = {
     "village": (KALAHIEN, RDFS.label, Literal("Kalahien", lang="id")),
     "kkb": (URIRef(BASE + "id/kkb/62.04.06.2020"), KKB.village, KALAHIEN),
-    "district": (URIRef(BASE + "id/village/62.04.05.2020"), KKB.partOf,
-                 URIRef(BASE + "id/district/62.04.05")),
+    "district": (
+        URIRef(BASE + "id/village/62.04.05.2020"),
+        KKB.partOf,
+        URIRef(BASE + "id/district/62.04.05"),
+    ),
     "regency": (URIRef(BASE + "id/regency/62.04"), KKB.kemendagriCode, Literal("62.04")),
     "province": (URIRef(BASE + "id/regency/62.04"), KKB.partOf, URIRef(BASE + "id/province/62")),
-    "activity": (URIRef(BASE + "id/activity/6204-pembinaan-2021"), KKB.strengthens,
-                 KKB.fungsiKeagamaan),
-    "org": (URIRef(BASE + "id/org/dppkbp3a-barito-selatan"), RDF.type,
-            URIRef("http://www.w3.org/ns/org#Organization")),
+    "activity": (URIRef(BASE + "id/activity/6204-pembinaan-2021"), KKB.strengthens, KKB.fungsiKeagamaan),
+    "org": (
+        URIRef(BASE + "id/org/dppkbp3a-barito-selatan"),
+        RDF.type,
+        URIRef("http://www.w3.org/ns/org#Organization"),
+    ),
     "source": (URIRef(BASE + "id/source/antara-buntok-kkb"), RDF.type, KKB.SourceDocument),
-    "note": (URIRef(BASE + "id/note/kind-62-04-01-2002-antara-buntok-kkb"), KKB.valueInSource,
-             Literal("kelurahan")),
+    "note": (
+        URIRef(BASE + "id/note/kind-62-04-01-2002-antara-buntok-kkb"),
+        KKB.valueInSource,
+        Literal("kelurahan"),
+    ),
     "def": (KKB.fungsiPembinaanLingkungan, SKOS.notation, Literal("8")),
 }
 
@@ -90,13 +102,16 @@ def assert_isomorphic(a: Graph, b: Graph) -> None:
     """Isomorphism, printing what differs on failure."""
     if not isomorphic(a, b):
         _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
-        pytest.fail(f"graphs differ\nonly in first:\n{only_a.serialize(format='nt')}\n"
-                    f"only in second:\n{only_b.serialize(format='nt')}")
+        pytest.fail(
+            f"graphs differ\nonly in first:\n{only_a.serialize(format='nt')}\n"
+            f"only in second:\n{only_b.serialize(format='nt')}"
+        )
 
 
 @pytest.mark.parametrize(("path", "accept", "status", "media_type", "known"), TABLE)
-def test_dereference(client: FlaskClient, path: str, accept: str | None, status: int,
-                     media_type: str, known: str | None) -> None:
+def test_dereference(
+    client: FlaskClient, path: str, accept: str | None, status: int, media_type: str, known: str | None
+) -> None:
     response = client.get(path, headers={"Accept": accept} if accept else {})
     assert response.status_code == status
     assert response.mimetype == media_type
@@ -126,13 +141,23 @@ def test_ontology_document_is_the_ontology_graph(client: FlaskClient, store: Oxi
     assert_isomorphic(expected, get_graph(client, "/def.jsonld"))
 
 
-@pytest.mark.parametrize("path", [
-    "/id/village/62.04.06.2099",  # well-formed, but no such village
-    "/id/village/not-a-code", "/id/unknown/x", "/id/kkb/62.04.06.2021", "/id/kkb/62.04",
-    "/id/district/62.04.06.2020",  # a village code under the wrong kind
-    "/id/village/62.04.06.2020.exe", "/id/village/62.04.06.2020/", "/id/village/../../etc/passwd",
-    "/id/village/62.04.06.2020%3E%20%3Fp%20%3Fo%20%7D%20%23", "/def.exe", "/id/org/A",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/village/62.04.06.2099",  # well-formed, but no such village
+        "/id/village/not-a-code",
+        "/id/unknown/x",
+        "/id/kkb/62.04.06.2021",
+        "/id/kkb/62.04",
+        "/id/district/62.04.06.2020",  # a village code under the wrong kind
+        "/id/village/62.04.06.2020.exe",
+        "/id/village/62.04.06.2020/",
+        "/id/village/../../etc/passwd",
+        "/id/village/62.04.06.2020%3E%20%3Fp%20%3Fo%20%7D%20%23",
+        "/def.exe",
+        "/id/org/A",
+    ],
+)
 def test_unknown_iris_are_404(client: FlaskClient, path: str) -> None:
     data = client.get(path, headers={"Accept": "text/turtle"})
     assert data.status_code == 404 and data.mimetype == "text/plain"
@@ -145,9 +170,13 @@ def test_negotiated_answer_names_its_document_and_alternates(client: FlaskClient
     response = client.get(VILLAGE, headers={"Accept": "text/turtle"})
     assert response.headers["Content-Location"] == VILLAGE + ".ttl"
     links = response.headers["Link"]
-    for suffix, media_type in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
-                               ("rdf", "application/rdf+xml"), ("nt", "application/n-triples"),
-                               ("html", "text/html")):
+    for suffix, media_type in (
+        ("ttl", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("rdf", "application/rdf+xml"),
+        ("nt", "application/n-triples"),
+        ("html", "text/html"),
+    ):
         assert f'<{VILLAGE}.{suffix}>; rel="alternate"; type="{media_type}"' in links
     page = client.get(VILLAGE, headers={"Accept": BROWSER})
     assert page.headers["Content-Location"] == VILLAGE + ".html"
@@ -165,8 +194,9 @@ def test_conditional_requests(client: FlaskClient) -> None:
     assert client.get("/id/village/62.04.06.2024.ttl").headers["ETag"] != etag
     english = client.get(VILLAGE + ".html?lang=en").headers["ETag"]
     assert english != client.get(VILLAGE + ".html?lang=id").headers["ETag"]
-    assert client.get("/def", headers={"If-None-Match": client.get("/def").headers["ETag"]}
-                      ).status_code == 304
+    assert (
+        client.get("/def", headers={"If-None-Match": client.get("/def").headers["ETag"]}).status_code == 304
+    )
 
 
 def test_head_gives_the_headers_only(client: FlaskClient) -> None:
@@ -181,10 +211,12 @@ def test_description_is_the_resource_with_labels_and_back_links(client: FlaskCli
     assert len(villages) == 21  # every village of Gn. Bintang Awai points to it
     assert all(graph.value(v, RDFS.label) is not None for v in villages)
     assert graph.value(URIRef(BASE + "id/regency/62.04"), RDFS.label) == Literal(
-        "Kabupaten Barito Selatan", lang="id")
+        "Kabupaten Barito Selatan", lang="id"
+    )
     activity = get_graph(client, "/id/activity/6204-pembinaan-2021.ttl")
     assert Literal("Religious function", lang="en") in set(
-        activity.objects(KKB.fungsiKeagamaan, SKOS.prefLabel))
+        activity.objects(KKB.fungsiKeagamaan, SKOS.prefLabel)
+    )
 
 
 def test_kecamatan_page_lists_villages_kkb_notes_and_breadcrumbs(client: FlaskClient) -> None:
@@ -220,7 +252,8 @@ def test_language_switch_is_remembered(client: FlaskClient) -> None:
     assert "Quality Family Village Kalahien" in again and "Referenced by" in again
     client.get("/id/kkb/62.04.06.2020?lang=id", headers={"Accept": BROWSER})
     assert "<h1>Kampung Keluarga Berkualitas Kalahien</h1>" in client.get(
-        "/id/kkb/62.04.06.2020", headers={"Accept": BROWSER}).get_data(True)
+        "/id/kkb/62.04.06.2020", headers={"Accept": BROWSER}
+    ).get_data(True)
 
 
 def test_unknown_language_falls_back_to_indonesian(client: FlaskClient) -> None:
@@ -244,10 +277,12 @@ def test_hostile_labels_are_escaped(settings: Settings) -> None:
     village, district = ox.NamedNode(str(KALAHIEN)), ox.NamedNode(BASE + "id/district/62.04.06")
     label, part_of = ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(KKB.partOf))
     hostile = "<script>alert('x')</script>"
-    for quad in (ox.Quad(village, label, ox.Literal(hostile, language="id")),
-                 ox.Quad(village, part_of, district),
-                 ox.Quad(district, label, ox.Literal(f'"><img src=x>{hostile}')),
-                 ox.Quad(district, ox.NamedNode(str(KKB.kemendagriCode)), ox.Literal("62.04.06"))):
+    for quad in (
+        ox.Quad(village, label, ox.Literal(hostile, language="id")),
+        ox.Quad(village, part_of, district),
+        ox.Quad(district, label, ox.Literal(f'"><img src=x>{hostile}')),
+        ox.Quad(district, ox.NamedNode(str(KKB.kemendagriCode)), ox.Literal("62.04.06")),
+    ):
         store.ox.add(quad)
     client = create_app(settings, store, {}).test_client()
     html = client.get(VILLAGE, headers={"Accept": BROWSER}).get_data(True)
@@ -258,8 +293,9 @@ def test_hostile_labels_are_escaped(settings: Settings) -> None:
 
 
 def test_iris_follow_the_configured_base(settings: Settings, store: OxigraphStore) -> None:
-    other = Settings(data_dir=settings.data_dir, build_dir=settings.build_dir,
-                     base_iri="http://elsewhere.test/")
+    other = Settings(
+        data_dir=settings.data_dir, build_dir=settings.build_dir, base_iri="http://elsewhere.test/"
+    )
     client = create_app(other, store, {}).test_client()
     assert client.get(VILLAGE + ".ttl").status_code == 404  # the data was minted elsewhere
 

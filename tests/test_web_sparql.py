@@ -77,33 +77,36 @@ def test_post_form(client: FlaskClient) -> None:
     assert number(client.post("/sparql", data={"query": COUNT_KKB})) == 15
 
 
-@pytest.mark.parametrize("content_type", ["application/sparql-query",
-                                          "application/sparql-query; charset=utf-8"])
+@pytest.mark.parametrize(
+    "content_type", ["application/sparql-query", "application/sparql-query; charset=utf-8"]
+)
 def test_post_direct(client: FlaskClient, content_type: str) -> None:
     assert number(client.post("/sparql", data=COUNT_KKB, content_type=content_type)) == 15
 
 
 def test_post_form_with_dataset_in_the_url(client: FlaskClient) -> None:
-    response = client.post(f"/sparql?default-graph-uri={quote(REGISTRY)}",
-                           data={"query": COUNT_KECAMATAN})
+    response = client.post(f"/sparql?default-graph-uri={quote(REGISTRY)}", data={"query": COUNT_KECAMATAN})
     assert number(response) == 0  # the kecamatan live in the regions graph
 
 
 # --- answer formats ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("accept", "media_type"), [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("application/xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("text/turtle, text/csv;q=0.1", "text/csv"),
-    ("*/*", "application/sparql-results+json"),
-    ("", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("application/xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("text/turtle, text/csv;q=0.1", "text/csv"),
+        ("*/*", "application/sparql-results+json"),
+        ("", "application/sparql-results+json"),
+    ],
+)
 def test_select_formats(client: FlaskClient, accept: str, media_type: str) -> None:
     query = KKB + "SELECT ?k ?v WHERE { ?k a kkb:KKBDesignation ; kkb:village ?v }"
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
@@ -117,34 +120,38 @@ def test_select_formats(client: FlaskClient, accept: str, media_type: str) -> No
         assert len(list(ox.parse_query_results(response.data, fmt))) == 15
 
 
-@pytest.mark.parametrize("name", ["json", "xml", "csv", "tsv", "srj", "srx",
-                                  "application/sparql-results+json", "application/json"])
+@pytest.mark.parametrize(
+    "name", ["json", "xml", "csv", "tsv", "srj", "srx", "application/sparql-results+json", "application/json"]
+)
 def test_format_parameter_wins_over_accept(client: FlaskClient, name: str) -> None:
-    response = client.get("/sparql", query_string={"query": COUNT_KKB, "format": name},
-                          headers={"Accept": "text/html"})
+    response = client.get(
+        "/sparql", query_string={"query": COUNT_KKB, "format": name}, headers={"Accept": "text/html"}
+    )
     assert response.status_code == 200 and response.mimetype != "text/html"
 
 
 @pytest.mark.parametrize("query", ["ASK { ?s ?p ?o }", "ASK { <urn:x:nothing> ?p ?o }"])
-@pytest.mark.parametrize("accept", ["application/sparql-results+json",
-                                    "application/sparql-results+xml"])
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml"])
 def test_ask(client: FlaskClient, query: str, accept: str) -> None:
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
     fmt = ox.QueryResultsFormat.from_media_type(response.mimetype)
     assert bool(ox.parse_query_results(response.data, fmt)) is ("nothing" not in query)
 
 
-@pytest.mark.parametrize(("accept", "media_type"), [
-    ("text/turtle", "text/turtle"),
-    ("application/n-triples", "application/n-triples"),
-    ("text/plain", "application/n-triples"),
-    ("application/rdf+xml", "application/rdf+xml"),
-    ("application/ld+json", "application/ld+json"),
-    ("application/trig", "application/trig"),
-    ("application/n-quads", "application/n-quads"),
-    ("application/rdf+xml;q=0.5, text/turtle;q=0.8", "text/turtle"),
-    ("", "text/turtle"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("text/turtle", "text/turtle"),
+        ("application/n-triples", "application/n-triples"),
+        ("text/plain", "application/n-triples"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/trig", "application/trig"),
+        ("application/n-quads", "application/n-quads"),
+        ("application/rdf+xml;q=0.5, text/turtle;q=0.8", "text/turtle"),
+        ("", "text/turtle"),
+    ],
+)
 @pytest.mark.parametrize("query", [KKB_TYPES, "DESCRIBE <https://w3id.org/kkb/id/kkb/62.04.06.2020>"])
 def test_graph_formats(client: FlaskClient, query: str, accept: str, media_type: str) -> None:
     response = client.post("/sparql", data={"query": query}, headers={"Accept": accept})
@@ -156,32 +163,36 @@ def test_graph_formats(client: FlaskClient, query: str, accept: str, media_type:
         assert {str(q.subject) for q in quads} >= {"<https://w3id.org/kkb/id/kkb/62.04.06.2020>"}
 
 
-@pytest.mark.parametrize(("query", "asked", "media_type"), [
-    (COUNT_KKB, "xml", "application/sparql-results+xml"),  # SPARQLWrapper's default
-    (KKB_TYPES, "xml", "application/rdf+xml"),  # the same word, for a graph
-    (KKB_TYPES, "json", "application/ld+json"),
-    (KKB_TYPES, "json-ld", "application/ld+json"),
-    (KKB_TYPES, "rdf+xml", "application/rdf+xml"),
-    (KKB_TYPES, "n-triples", "application/n-triples"),
-    (KKB_TYPES, "ttl", "text/turtle"),
-])
-def test_format_names_read_per_kind(client: FlaskClient, query: str, asked: str,
-                                    media_type: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "asked", "media_type"),
+    [
+        (COUNT_KKB, "xml", "application/sparql-results+xml"),  # SPARQLWrapper's default
+        (KKB_TYPES, "xml", "application/rdf+xml"),  # the same word, for a graph
+        (KKB_TYPES, "json", "application/ld+json"),
+        (KKB_TYPES, "json-ld", "application/ld+json"),
+        (KKB_TYPES, "rdf+xml", "application/rdf+xml"),
+        (KKB_TYPES, "n-triples", "application/n-triples"),
+        (KKB_TYPES, "ttl", "text/turtle"),
+    ],
+)
+def test_format_names_read_per_kind(client: FlaskClient, query: str, asked: str, media_type: str) -> None:
     response = client.get("/sparql", query_string={"query": query, "format": asked})
     assert response.status_code == 200 and response.mimetype == media_type
 
 
-@pytest.mark.parametrize(("query", "params", "accept"), [
-    (COUNT_KKB, {}, "image/png"),
-    (COUNT_KKB, {}, "text/turtle"),
-    (COUNT_KKB, {"format": "turtle"}, ""),
-    (KKB_TYPES, {}, "text/csv"),
-    (KKB_TYPES, {"format": "csv"}, ""),
-    (COUNT_KKB, {"format": "no-such-format"}, ""),
-])
+@pytest.mark.parametrize(
+    ("query", "params", "accept"),
+    [
+        (COUNT_KKB, {}, "image/png"),
+        (COUNT_KKB, {}, "text/turtle"),
+        (COUNT_KKB, {"format": "turtle"}, ""),
+        (KKB_TYPES, {}, "text/csv"),
+        (KKB_TYPES, {"format": "csv"}, ""),
+        (COUNT_KKB, {"format": "no-such-format"}, ""),
+    ],
+)
 def test_not_acceptable(client: FlaskClient, query: str, params: dict, accept: str) -> None:
-    response = client.get("/sparql", query_string={"query": query, **params},
-                          headers={"Accept": accept})
+    response = client.get("/sparql", query_string={"query": query, **params}, headers={"Accept": accept})
     assert response.status_code == 406 and response.mimetype == "text/plain"
     assert "offered" in text(response)
 
@@ -192,21 +203,30 @@ def test_not_acceptable(client: FlaskClient, query: str, params: dict, accept: s
 def test_default_graph_uri(client: FlaskClient) -> None:
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     whole = number(client.get("/sparql", query_string={"query": query}))
-    ontology = number(client.get("/sparql", query_string={
-        "query": query, "default-graph-uri": ONTOLOGY}))
-    both = number(client.get("/sparql", query_string=[
-        ("query", query), ("default-graph-uri", ONTOLOGY), ("default-graph-uri", REGISTRY)]))
+    ontology = number(client.get("/sparql", query_string={"query": query, "default-graph-uri": ONTOLOGY}))
+    both = number(
+        client.get(
+            "/sparql",
+            query_string=[("query", query), ("default-graph-uri", ONTOLOGY), ("default-graph-uri", REGISTRY)],
+        )
+    )
     assert 0 < ontology < both < whole
 
 
 def test_named_graph_uri(client: FlaskClient) -> None:
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-    response = client.get("/sparql", query_string=[("query", query),
-                                                   ("named-graph-uri", REGISTRY)])
+    response = client.get("/sparql", query_string=[("query", query), ("named-graph-uri", REGISTRY)])
     graphs = [b["g"]["value"] for b in response.json["results"]["bindings"]]
     assert graphs == [REGISTRY]
-    default = number(client.get("/sparql", query_string=[
-        ("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), ("named-graph-uri", REGISTRY)]))
+    default = number(
+        client.get(
+            "/sparql",
+            query_string=[
+                ("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+                ("named-graph-uri", REGISTRY),
+            ],
+        )
+    )
     assert default == 0  # named graphs only: the default graph is empty (Protocol 2.1.4)
 
 
@@ -220,19 +240,25 @@ def test_protocol_dataset_overrides_from(client: FlaskClient) -> None:
 def test_from_and_from_named_are_honoured(client: FlaskClient) -> None:
     """The store's union default graph must not swallow FROM (pyoxigraph lets it)."""
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    ontology = number(client.get("/sparql", query_string={
-        "query": count, "default-graph-uri": ONTOLOGY}))
-    from_ = number(client.get("/sparql", query_string={
-        "query": f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}"}))
+    ontology = number(client.get("/sparql", query_string={"query": count, "default-graph-uri": ONTOLOGY}))
+    from_ = number(
+        client.get(
+            "/sparql",
+            query_string={"query": f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}"},
+        )
+    )
     assert from_ == ontology
-    named = client.get("/sparql", query_string={
-        "query": f"SELECT DISTINCT ?g FROM NAMED <{REGIONS}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"})
+    named = client.get(
+        "/sparql",
+        query_string={
+            "query": f"SELECT DISTINCT ?g FROM NAMED <{REGIONS}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+        },
+    )
     assert [b["g"]["value"] for b in named.json["results"]["bindings"]] == [REGIONS]
 
 
 def test_graph_parameters_must_be_iris(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={"query": "ASK {}",
-                                                   "default-graph-uri": "not an iri"})
+    response = client.get("/sparql", query_string={"query": "ASK {}", "default-graph-uri": "not an iri"})
     assert response.status_code == 400 and "absolute IRI" in text(response)
 
 
@@ -247,10 +273,14 @@ def test_malformed_query_gives_the_parsers_message(client: FlaskClient) -> None:
 
 def test_relative_iris_resolve_against_the_endpoint(client: FlaskClient) -> None:
     """The service-defined base IRI is the endpoint's URL (SPARQL 1.1 Protocol 2.1)."""
-    response = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
-                          headers={"Accept": "application/n-triples"})
-    assert text(response) == ('<http://localhost/s> <http://localhost/p> '
-                              '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+    response = client.get(
+        "/sparql",
+        query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert text(response) == (
+        '<http://localhost/s> <http://localhost/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
     refused = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <x> {} }"})
     assert refused.status_code == 400 and "SERVICE <http://localhost/x>" in text(refused)
 
@@ -260,8 +290,7 @@ def test_more_than_one_query(client: FlaskClient) -> None:
     assert response.status_code == 400 and "2 queries" in text(response)
     response = client.post("/sparql?query=ASK%7B%7D", data={"query": "ASK {}"})
     assert response.status_code == 400
-    response = client.post("/sparql?query=ASK%7B%7D", data="ASK {}",
-                           content_type="application/sparql-query")
+    response = client.post("/sparql?query=ASK%7B%7D", data="ASK {}", content_type="application/sparql-query")
     assert response.status_code == 400 and "both in the body and in the URL" in text(response)
 
 
@@ -270,25 +299,29 @@ def test_post_without_query(client: FlaskClient) -> None:
     assert response.status_code == 400 and "no query" in text(response)
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/json", "multipart/form-data",
-                                          "application/sparql-results+json"])
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/json", "multipart/form-data", "application/sparql-results+json"],
+)
 def test_post_with_a_wrong_media_type(client: FlaskClient, content_type: str) -> None:
     response = client.post("/sparql", data="ASK {}", content_type=content_type)
     assert response.status_code == 415 and "application/sparql-query" in text(response)
 
 
 def test_post_without_a_media_type(client: FlaskClient) -> None:
-    response = client.post("/sparql", data=b"query=ASK%20%7B%7D",
-                           environ_overrides={"CONTENT_TYPE": ""})
+    response = client.post("/sparql", data=b"query=ASK%20%7B%7D", environ_overrides={"CONTENT_TYPE": ""})
     assert response.status_code == 415 and "needs a Content-Type" in text(response)
 
 
-@pytest.mark.parametrize(("body", "content_type"), [
-    ("ASK {}".encode("utf-16"), "application/sparql-query; charset=UTF-16"),
-    (b"ASK { ?s ?p \"\xff\" }", "application/sparql-query"),
-    (b"query=ASK%20%7B%20%3Fs%20%3Fp%20%22%FF%22%20%7D", "application/x-www-form-urlencoded"),
-    (b"query=ASK {}", "application/x-www-form-urlencoded; charset=iso-8859-1"),
-])
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("ASK {}".encode("utf-16"), "application/sparql-query; charset=UTF-16"),
+        (b'ASK { ?s ?p "\xff" }', "application/sparql-query"),
+        (b"query=ASK%20%7B%20%3Fs%20%3Fp%20%22%FF%22%20%7D", "application/x-www-form-urlencoded"),
+        (b"query=ASK {}", "application/x-www-form-urlencoded; charset=iso-8859-1"),
+    ],
+)
 def test_non_utf8_post(client: FlaskClient, body: bytes, content_type: str) -> None:
     response = client.post("/sparql", data=body, content_type=content_type)
     assert response.status_code == 400 and "UTF-8" in text(response)
@@ -313,9 +346,13 @@ UPDATES = [
     "PREFIX ex: <urn:x:> DELETE { ?s ?p ?o } INSERT { ?s ex:p 1 } WHERE { ?s ?p ?o }",
     "WITH <urn:x:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
     "LOAD <http://example.org/data.ttl>",
-    "CLEAR ALL", "clear default", "CREATE GRAPH <urn:x:g>", "DROP ALL",
+    "CLEAR ALL",
+    "clear default",
+    "CREATE GRAPH <urn:x:g>",
+    "DROP ALL",
     "DROP SILENT GRAPH <urn:x:g>",
-    f"COPY <{REGISTRY}> TO <urn:x:g>", f"MOVE <{REGISTRY}> TO <urn:x:g>",
+    f"COPY <{REGISTRY}> TO <urn:x:g>",
+    f"MOVE <{REGISTRY}> TO <urn:x:g>",
     f"ADD <{REGISTRY}> TO <urn:x:g>",
     "# a comment first\nBASE <http://example.org/>\nINSERT DATA { <s> <p> <o> }",
 ]
@@ -337,63 +374,116 @@ def test_updates_are_refused(client: FlaskClient, store: OxigraphStore, update: 
     assert store.count() == before
 
 
-@pytest.mark.parametrize("params", [{"using-graph-uri": REGISTRY},
-                                    {"using-named-graph-uri": REGISTRY}])
+@pytest.mark.parametrize("params", [{"using-graph-uri": REGISTRY}, {"using-named-graph-uri": REGISTRY}])
 def test_update_dataset_parameters_are_refused(client: FlaskClient, params: dict) -> None:
-    response = client.post("/sparql", query_string=params, data="CLEAR ALL",
-                           content_type="application/sparql-update")
+    response = client.post(
+        "/sparql", query_string=params, data="CLEAR ALL", content_type="application/sparql-update"
+    )
     assert response.status_code == 403
 
 
 # --- SERVICE ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("query", "targets"), [
-    ("SELECT * { SERVICE <http://a.example/sparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
-    ("select * { service silent <http://a.example/sparql> { ?s ?p ?o } }",
-     ["http://a.example/sparql"]),
-    ("PREFIX e: <http://a.example/> SELECT * { SERVICE e:sparql { ?s ?p ?o } }",
-     ["http://a.example/sparql"]),
-    ("BASE <http://a.example/x/> SELECT * { SERVICE <../sparql> { ?s ?p ?o } }",
-     ["http://a.example/sparql"]),
-    ("SELECT * { SERVICE <http://a.example/\\u0073parql> { ?s ?p ?o } }",
-     ["http://a.example/sparql"]),
-    ("SELECT * { \\u0053ERVICE <http://a.example/sparql> { ?s ?p ?o } }", []),  # no token
-    ("SELECT * { SERVICE ?endpoint { ?s ?p ?o } }", [None]),
-    ("SELECT * { SERVICE <relative> { ?s ?p ?o } }", [None]),
-    ("SELECT * { SERVICE unknown:sparql { ?s ?p ?o } }", [None]),
-    ("SELECT * {\n# SERVICE <http://a.example/sparql>\n ?s ?p ?o }", []),
-    ("SELECT * { ?s ?p \"SERVICE <http://a.example/sparql> {}\" }", []),
-    ("SELECT * { ?s ?p '''it's a\nSERVICE <http://a.example/sparql>''' }", []),
-    ("SELECT * { ?service <http://a.example/p> <http://a.example/sparql> }", []),
-])
+@pytest.mark.parametrize(
+    ("query", "targets"),
+    [
+        ("SELECT * { SERVICE <http://a.example/sparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
+        ("select * { service silent <http://a.example/sparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
+        (
+            "PREFIX e: <http://a.example/> SELECT * { SERVICE e:sparql { ?s ?p ?o } }",
+            ["http://a.example/sparql"],
+        ),
+        (
+            "BASE <http://a.example/x/> SELECT * { SERVICE <../sparql> { ?s ?p ?o } }",
+            ["http://a.example/sparql"],
+        ),
+        ("SELECT * { SERVICE <http://a.example/\\u0073parql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
+        ("SELECT * { \\u0053ERVICE <http://a.example/sparql> { ?s ?p ?o } }", []),  # no token
+        ("SELECT * { SERVICE ?endpoint { ?s ?p ?o } }", [None]),
+        ("SELECT * { SERVICE <relative> { ?s ?p ?o } }", [None]),
+        ("SELECT * { SERVICE unknown:sparql { ?s ?p ?o } }", [None]),
+        ("SELECT * {\n# SERVICE <http://a.example/sparql>\n ?s ?p ?o }", []),
+        ('SELECT * { ?s ?p "SERVICE <http://a.example/sparql> {}" }', []),
+        ("SELECT * { ?s ?p '''it's a\nSERVICE <http://a.example/sparql>''' }", []),
+        ("SELECT * { ?service <http://a.example/p> <http://a.example/sparql> }", []),
+    ],
+)
 def test_scan_finds_service_targets(query: str, targets: list[str | None]) -> None:
     assert scan(query).services == targets
 
 
-@pytest.mark.parametrize(("query", "form"), [
-    ("SELECT * {}", "SELECT"), ("PREFIX a: <urn:a> ask {}", "ASK"),
-    ("# CONSTRUCT\nDESCRIBE <urn:x>", "DESCRIBE"), ("BASE <http://a/> CONSTRUCT WHERE {}",
-                                                    "CONSTRUCT"),
-    ("INSERT DATA {}", "INSERT"), ("  ", None),
-])
+@pytest.mark.parametrize(
+    ("query", "form"),
+    [
+        ("SELECT * {}", "SELECT"),
+        ("PREFIX a: <urn:a> ask {}", "ASK"),
+        ("# CONSTRUCT\nDESCRIBE <urn:x>", "DESCRIBE"),
+        ("BASE <http://a/> CONSTRUCT WHERE {}", "CONSTRUCT"),
+        ("INSERT DATA {}", "INSERT"),
+        ("  ", None),
+    ],
+)
 def test_scan_finds_the_form(query: str, form: str | None) -> None:
     assert scan(query).form == form
 
 
-SCAN_FRAGMENTS = st.sampled_from([
-    "PREFIX kkb: <https://w3id.org/kkb/def#>", "PREFIX : <urn:x:>", "prefix sd: <urn:service#>",
-    "BASE <http://a.example/>", "# SELECT\n", "\n", " ", "SELECT", "select", "ASK", "CONSTRUCT",
-    "DESCRIBE", "WHERE", "{", "}", "?s", "?from", "kkb:village", ":with", "<urn:x>", "1",
-    "SERVICE", "SERVICE <http://a.example/sparql>", "SERVICE SILENT :s", "FROM <urn:g>",
-    "FROM NAMED <urn:g>", "INSERT", "DELETE DATA", "WITH", "LOAD", "address", '"SERVICE"',
-    "'''x\nFROM'''", "\\u0053ERVICE", "<urn:\\u003E>", "*", ".", "SELECTX", "ASK_", "a",
-    ":", "-x", "SELECT:with", "ASK.x:", "PREFIX a#b: <urn:x>", 'PREFIX c: <a"b>',
-    "PREFIX d-: <urn:>"])
+SCAN_FRAGMENTS = st.sampled_from(
+    [
+        "PREFIX kkb: <https://w3id.org/kkb/def#>",
+        "PREFIX : <urn:x:>",
+        "prefix sd: <urn:service#>",
+        "BASE <http://a.example/>",
+        "# SELECT\n",
+        "\n",
+        " ",
+        "SELECT",
+        "select",
+        "ASK",
+        "CONSTRUCT",
+        "DESCRIBE",
+        "WHERE",
+        "{",
+        "}",
+        "?s",
+        "?from",
+        "kkb:village",
+        ":with",
+        "<urn:x>",
+        "1",
+        "SERVICE",
+        "SERVICE <http://a.example/sparql>",
+        "SERVICE SILENT :s",
+        "FROM <urn:g>",
+        "FROM NAMED <urn:g>",
+        "INSERT",
+        "DELETE DATA",
+        "WITH",
+        "LOAD",
+        "address",
+        '"SERVICE"',
+        "'''x\nFROM'''",
+        "\\u0053ERVICE",
+        "<urn:\\u003E>",
+        "*",
+        ".",
+        "SELECTX",
+        "ASK_",
+        "a",
+        ":",
+        "-x",
+        "SELECT:with",
+        "ASK.x:",
+        "PREFIX a#b: <urn:x>",
+        'PREFIX c: <a"b>',
+        "PREFIX d-: <urn:>",
+    ]
+)
 
 
-@given(st.lists(SCAN_FRAGMENTS, max_size=12).map("".join)
-       | st.lists(SCAN_FRAGMENTS, max_size=12).map(" ".join))
+@given(
+    st.lists(SCAN_FRAGMENTS, max_size=12).map("".join) | st.lists(SCAN_FRAGMENTS, max_size=12).map(" ".join)
+)
 @hypothesis_settings(max_examples=examples(400), deadline=None, derandomize=True)
 def test_scan_short_way_agrees_with_the_full_scan(query: str) -> None:
     """The short way for queries without SERVICE, FROM or updates reports what tokenizing the
@@ -430,12 +520,15 @@ def listener() -> Iterator[tuple[str, list[bytes]]]:
 
 
 def test_service_outside_the_allowlist_is_refused_unsent(
-        client: FlaskClient, listener: tuple[str, list[bytes]]) -> None:
+    client: FlaskClient, listener: tuple[str, list[bytes]]
+) -> None:
     url, seen = listener
-    for query in (f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-                  f"SELECT * {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
-                  f"PREFIX x: <{url[:-6]}> SELECT * {{ SERVICE x:sparql {{ ?s ?p ?o }} }}",
-                  "SELECT * { VALUES ?e { <" + url + "> } SERVICE ?e { ?s ?p ?o } }"):
+    for query in (
+        f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX x: <{url[:-6]}> SELECT * {{ SERVICE x:sparql {{ ?s ?p ?o }} }}",
+        "SELECT * { VALUES ?e { <" + url + "> } SERVICE ?e { ?s ?p ?o } }",
+    ):
         response = client.get("/sparql", query_string={"query": query})
         assert response.status_code == 400, text(response)
         assert "SERVICE" in text(response) and "allow" in text(response)
@@ -445,13 +538,15 @@ def test_service_outside_the_allowlist_is_refused_unsent(
 
 def test_allowlisted_service_is_called(settings: Settings, store: OxigraphStore) -> None:
     remote_store = OxigraphStore()
-    remote_store.ox.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"),
-                                ox.Literal("from the remote")))
+    remote_store.ox.add(
+        ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("from the remote"))
+    )
     with serve_app(create_app(settings, remote_store)) as remote:
         endpoint = remote + "/sparql"
         app = create_app(dataclasses.replace(settings, service_allowlist=endpoint), store)
-        query = KKB + (f"SELECT ?o ?k WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} "
-                       "?k a kkb:KKBDesignation } ")
+        query = KKB + (
+            f"SELECT ?o ?k WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} ?k a kkb:KKBDesignation }} "
+        )
         response = app.test_client().get("/sparql", query_string={"query": query})
     assert response.status_code == 200, text(response)
     rows = response.json["results"]["bindings"]
@@ -478,8 +573,9 @@ class SlowStore:
     def __init__(self, inner: OxigraphStore, seconds: float) -> None:
         self.inner, self.seconds = inner, seconds
 
-    def query(self, sparql: str, default_graphs: Sequence[str] = (),
-              named_graphs: Sequence[str] = ()) -> object:
+    def query(
+        self, sparql: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
+    ) -> object:
         time.sleep(self.seconds)
         return self.inner.query(sparql, default_graphs, named_graphs)
 
@@ -499,8 +595,9 @@ def test_timeout_stops_a_streaming_query(settings: Settings) -> None:
     """Rows come rarely (one per 300 × 300 candidates, ~0.1 s; all 300 would take ~25 s): the
     abandoned worker stops at the next row instead of running to the end."""
     tiny = OxigraphStore()
-    tiny.ox.extend(ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:x:p"), ox.Literal(str(i)))
-                   for i in range(300))
+    tiny.ox.extend(
+        ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:x:p"), ox.Literal(str(i))) for i in range(300)
+    )
     query = "SELECT * { ?a ?p ?x . ?b ?p ?y . ?c ?p ?z FILTER (CONCAT(?x, ?y) = CONCAT(?z, ?z)) }"
     app = create_app(dataclasses.replace(settings, query_timeout=0.3, result_limit=10**6), tiny)
     response = app.test_client().get("/sparql", query_string={"query": query})
@@ -524,17 +621,17 @@ class ThreadNoting(OxigraphStore):
         return super().query(*args, **kwargs)
 
 
-def test_every_query_runs_on_the_pool_with_the_time_limit(
-        settings: Settings, store: OxigraphStore) -> None:
+def test_every_query_runs_on_the_pool_with_the_time_limit(settings: Settings, store: OxigraphStore) -> None:
     slow = ThreadNoting(store, delay=0.12)
     client = create_app(settings, slow).test_client()
-    assert [number(client.get("/sparql", query_string={"query": COUNT_KKB}))
-            for _ in range(2)] == [15, 15]
+    assert [number(client.get("/sparql", query_string={"query": COUNT_KKB})) for _ in range(2)] == [15, 15]
     assert [name.split("_")[0] for name in slow.threads] == ["kkb-sparql-query"] * 2
     slower = ThreadNoting(store, delay=1.0)  # far past the time limit, even on a loaded machine
     limited = create_app(dataclasses.replace(settings, query_timeout=0.1), slower).test_client()
-    assert [limited.get("/sparql", query_string={"query": COUNT_KKB}).status_code
-            for _ in range(2)] == [503, 503]
+    assert [limited.get("/sparql", query_string={"query": COUNT_KKB}).status_code for _ in range(2)] == [
+        503,
+        503,
+    ]
 
 
 def test_other_stores_always_use_a_query_thread(settings: Settings, store: OxigraphStore) -> None:
@@ -550,16 +647,22 @@ def test_other_stores_always_use_a_query_thread(settings: Settings, store: Oxigr
             return store.count()
 
     client = create_app(settings, Remote()).test_client()
-    assert [number(client.get("/sparql", query_string={"query": COUNT_KKB}))
-            for _ in range(3)] == [15, 15, 15]
+    assert [number(client.get("/sparql", query_string={"query": COUNT_KKB})) for _ in range(3)] == [
+        15,
+        15,
+        15,
+    ]
     assert [name.split("_")[0] for name in seen] == ["kkb-sparql-query"] * 3
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { ?s ?p ?o }",
-    "CONSTRUCT WHERE { ?s ?p ?o }",
-    "DESCRIBE ?s WHERE { ?s a <https://w3id.org/kkb/def#KKBDesignation> }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s ?p ?o }",
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+        "DESCRIBE ?s WHERE { ?s a <https://w3id.org/kkb/def#KKBDesignation> }",
+    ],
+)
 def test_result_limit(settings: Settings, store: OxigraphStore, query: str) -> None:
     client = create_app(dataclasses.replace(settings, result_limit=5), store).test_client()
     response = client.get("/sparql", query_string={"query": query})
@@ -593,10 +696,14 @@ def test_service_description(client: FlaskClient, store: OxigraphStore) -> None:
     assert URIRef(EMPTY_GRAPH) not in names
 
 
-@pytest.mark.parametrize(("accept", "media_type"), [("application/ld+json", "application/ld+json"),
-                                                   ("application/rdf+xml", "application/rdf+xml"),
-                                                   ("application/n-triples",
-                                                    "application/n-triples")])
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("application/n-triples", "application/n-triples"),
+    ],
+)
 def test_service_description_formats(client: FlaskClient, accept: str, media_type: str) -> None:
     response = client.get("/sparql", headers={"Accept": accept})
     assert response.mimetype == media_type
@@ -605,8 +712,7 @@ def test_service_description_formats(client: FlaskClient, accept: str, media_typ
 
 def test_results_as_html_are_escaped(client: FlaskClient) -> None:
     query = 'SELECT ?x ?y WHERE { BIND ("<script>alert(1)</script>"@en AS ?x) }'
-    response = client.get("/sparql", query_string={"query": query},
-                          headers={"Accept": "text/html"})
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"})
     page = text(response)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
 
@@ -620,16 +726,19 @@ def test_html_links_stay_on_this_server(client: FlaskClient) -> None:
 # --- CORS and errors on every response ---------------------------------------------------------
 
 
-@pytest.mark.parametrize(("method", "url", "status"), [
-    ("GET", "/sparql?query=ASK%7B%7D", 200),
-    ("GET", "/sparql", 200),
-    ("GET", "/sparql?query=ASK%7B", 400),
-    ("GET", "/sparql?update=CLEAR%20ALL", 403),
-    ("GET", "/no/such/page", 404),
-    ("PUT", "/sparql", 405),
-    ("GET", "/sparql?query=ASK%7B%7D&format=turtle", 406),
-    ("POST", "/sparql", 415),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("GET", "/sparql?query=ASK%7B%7D", 200),
+        ("GET", "/sparql", 200),
+        ("GET", "/sparql?query=ASK%7B", 400),
+        ("GET", "/sparql?update=CLEAR%20ALL", 403),
+        ("GET", "/no/such/page", 404),
+        ("PUT", "/sparql", 405),
+        ("GET", "/sparql?query=ASK%7B%7D&format=turtle", 406),
+        ("POST", "/sparql", 415),
+    ],
+)
 def test_cors_on_every_response(client: FlaskClient, method: str, url: str, status: int) -> None:
     response = client.open(url, method=method, data=b"x" if method == "POST" else None)
     assert response.status_code == status
@@ -637,9 +746,14 @@ def test_cors_on_every_response(client: FlaskClient, method: str, url: str, stat
 
 
 def test_cors_preflight(client: FlaskClient) -> None:
-    response = client.options("/sparql", headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    response = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
@@ -648,30 +762,38 @@ def test_cors_preflight(client: FlaskClient) -> None:
 
 def test_results_keep_terms_exactly(client: FlaskClient) -> None:
     """Language tags, datatypes, blank nodes and unbound variables survive every results format."""
-    query = ('SELECT ?a ?b ?c ?d ?e WHERE { BIND ("x"@id AS ?a) BIND (1.5 AS ?b) '
-             'BIND (BNODE() AS ?c) BIND (<urn:x:y> AS ?d) }')
+    query = (
+        'SELECT ?a ?b ?c ?d ?e WHERE { BIND ("x"@id AS ?a) BIND (1.5 AS ?b) '
+        "BIND (BNODE() AS ?c) BIND (<urn:x:y> AS ?d) }"
+    )
     rows = {}
-    for media_type in ("application/sparql-results+json", "application/sparql-results+xml",
-                       "text/tab-separated-values"):
-        response = client.get("/sparql", query_string={"query": query},
-                              headers={"Accept": media_type})
+    for media_type in (
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/tab-separated-values",
+    ):
+        response = client.get("/sparql", query_string={"query": query}, headers={"Accept": media_type})
         fmt = ox.QueryResultsFormat.from_media_type(media_type)
         solutions = ox.parse_query_results(response.data, fmt)
         (row,) = list(solutions)
         rows[media_type] = row
         assert [v.value for v in solutions.variables] == ["a", "b", "c", "d", "e"]
         assert row["a"] == ox.Literal("x", language="id") and row["e"] is None
-        assert row["b"] == ox.Literal("1.5", datatype=ox.NamedNode(
-            "http://www.w3.org/2001/XMLSchema#decimal"))
+        assert row["b"] == ox.Literal(
+            "1.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+        )
         assert isinstance(row["c"], ox.BlankNode) and row["d"] == ox.NamedNode("urn:x:y")
     csv = text(client.get("/sparql", query_string={"query": query, "format": "csv"}))
     assert csv.startswith("a,b,c,d,e\r\nx,1.5,_:")
 
 
-@pytest.mark.parametrize(("error", "status", "message"), [
-    (StoreError("remote store http://x.example/ unreachable"), 502, "unreachable"),
-    (OSError("disk read failed"), 500, "The query failed: disk read failed"),
-])
+@pytest.mark.parametrize(
+    ("error", "status", "message"),
+    [
+        (StoreError("remote store http://x.example/ unreachable"), 502, "unreachable"),
+        (OSError("disk read failed"), 500, "The query failed: disk read failed"),
+    ],
+)
 def test_store_failures(settings: Settings, error: Exception, status: int, message: str) -> None:
     class Failing:
         def query(self, *args: object) -> None:
@@ -680,8 +802,13 @@ def test_store_failures(settings: Settings, error: Exception, status: int, messa
         def count(self) -> int:
             return 0
 
-    response = create_app(settings, Failing()).test_client().get(  # type: ignore[arg-type]
-        "/sparql", query_string={"query": "ASK {}"})
+    response = (
+        create_app(settings, Failing())
+        .test_client()
+        .get(  # type: ignore[arg-type]
+            "/sparql", query_string={"query": "ASK {}"}
+        )
+    )
     assert response.status_code == status and message in text(response)
 
 
@@ -694,17 +821,16 @@ def test_store_is_not_reached_for_refused_requests(settings: Settings) -> None:
             return 0
 
     client = create_app(settings, Untouchable()).test_client()  # type: ignore[arg-type]
-    for response in (client.get("/sparql", query_string={"query": "CLEAR ALL"}),
-                     client.get("/sparql", query_string={
-                         "query": "SELECT * { SERVICE <http://elsewhere.example/> {} }"}),
-                     client.get("/sparql", query_string={"query": "SELECT * {}"},
-                                headers={"Accept": "image/png"})):
+    for response in (
+        client.get("/sparql", query_string={"query": "CLEAR ALL"}),
+        client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://elsewhere.example/> {} }"}),
+        client.get("/sparql", query_string={"query": "SELECT * {}"}, headers={"Accept": "image/png"}),
+    ):
         assert response.status_code in (400, 403, 406)
 
 
 def test_rdflib_reads_construct_answers(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={"query": KKB_TYPES},
-                          headers={"Accept": "text/turtle"})
+    response = client.get("/sparql", query_string={"query": KKB_TYPES}, headers={"Accept": "text/turtle"})
     graph = Graph().parse(io.BytesIO(response.data), format="turtle")
     kkb_class = URIRef("https://w3id.org/kkb/def#KKBDesignation")
     assert len(set(graph.subjects(RDF.type, kkb_class))) == 15 == len(graph)
@@ -737,7 +863,7 @@ def test_csv_answers_cannot_run_formulas(client: FlaskClient) -> None:
     cells = csv_cells(response.data)
     for kind in ("formula", "plus", "minus", "at", "tab", "return", "language", "duration"):
         assert cells[kind].startswith("'"), (kind, cells[kind])
-    assert cells["formula"] == "'=HYPERLINK(\"http://evil.example/\",\"click\")"
+    assert cells["formula"] == '\'=HYPERLINK("http://evil.example/","click")'
     assert cells["tab"] == "'\t=1+1"
     assert (cells["integer"], cells["negative"], cells["decimal"]) == ("-5", "-3", "-2.5")
     assert not cells["double"].startswith("'")
@@ -748,11 +874,14 @@ def test_tsv_answers_cannot_run_formulas(client: FlaskClient) -> None:
     query = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + HOSTILE
     response = client.get("/sparql", query_string={"query": query, "format": "tsv"})
     assert response.status_code == 200
-    assert all(not cell.lstrip('"').startswith(("=", "+", "@"))
-               for line in response.get_data(as_text=True).splitlines() for cell in line.split("\t"))
+    assert all(
+        not cell.lstrip('"').startswith(("=", "+", "@"))
+        for line in response.get_data(as_text=True).splitlines()
+        for cell in line.split("\t")
+    )
     parsed = ox.parse_query_results(response.data, ox.QueryResultsFormat.TSV)
     cells = {row["kind"].value: row["cell"] for row in parsed}
-    assert cells["formula"].value == "'=HYPERLINK(\"http://evil.example/\",\"click\")"
+    assert cells["formula"].value == '\'=HYPERLINK("http://evil.example/","click")'
     assert cells["language"] == ox.Literal("'=1", language="id")
     assert cells["tab"].value == "'\t=1+1" and cells["return"].value == "'\r=1+1"
     integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -764,12 +893,14 @@ def test_json_and_xml_answers_are_unchanged(client: FlaskClient) -> None:
     query = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + HOSTILE
     response = client.get("/sparql", query_string={"query": query, "format": "json"})
     cells = {b["kind"]["value"]: b["cell"]["value"] for b in response.json["results"]["bindings"]}
-    assert cells["formula"] == "=HYPERLINK(\"http://evil.example/\",\"click\")"
+    assert cells["formula"] == '=HYPERLINK("http://evil.example/","click")'
     assert cells["minus"] == "-2+3"
 
 
-@given(st.lists(st.tuples(st.text(max_size=8), st.text(max_size=30))).map(urlencode)
-       | st.text(alphabet="ab=&%+2F5cz\\é\n", max_size=40))
+@given(
+    st.lists(st.tuples(st.text(max_size=8), st.text(max_size=30))).map(urlencode)
+    | st.text(alphabet="ab=&%+2F5cz\\é\n", max_size=40)
+)
 @hypothesis_settings(max_examples=examples(400), deadline=None, derandomize=True)
 def test_form_parameters_decode_as_parse_qsl_does(raw: str) -> None:
     """The strict decoding of request parameters agrees with the standard library's, stray ``%``
@@ -787,36 +918,52 @@ def test_form_parameters_decode_as_parse_qsl_does(raw: str) -> None:
     assert _pairs(raw.encode("utf-8"), "the body") == expected
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/tab-separated-values",
-                                    "application/sparql-results+xml"])
+@pytest.mark.parametrize(
+    "accept",
+    ["application/sparql-results+json", "text/tab-separated-values", "application/sparql-results+xml"],
+)
 @pytest.mark.parametrize(("rows", "status"), [(3, 200), (40, 200), (41, 422)])
 @pytest.mark.parametrize("literal", ["plain", '{} ,{"x":1} [{"y":{}}]', "{}{}{}{}"])
-def test_the_result_limit_counts_rows_exactly(settings: Settings, accept: str, rows: int,
-                                              status: int, literal: str) -> None:
+def test_the_result_limit_counts_rows_exactly(
+    settings: Settings, accept: str, rows: int, status: int, literal: str
+) -> None:
     """Answers written by the store are counted exactly against result_limit (40 here), whatever
     their literals hold (JSON's row marks, ``{}``), in every format; and they are the store's own
     answer: the rows read one by one first, the rest written by the store, in order. Asked again:
     the same bytes."""
     tiny = OxigraphStore()
-    tiny.ox.extend(ox.Quad(ox.NamedNode(f"urn:x:{i:03d}"), ox.NamedNode("urn:x:p"),
-                           ox.Literal(f"{literal} {i}\n\t", language="en" if i % 2 else None))
-                   for i in range(rows))
+    tiny.ox.extend(
+        ox.Quad(
+            ox.NamedNode(f"urn:x:{i:03d}"),
+            ox.NamedNode("urn:x:p"),
+            ox.Literal(f"{literal} {i}\n\t", language="en" if i % 2 else None),
+        )
+        for i in range(rows)
+    )
     app = create_app(dataclasses.replace(settings, result_limit=40), tiny)
-    for query in ("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s",
-                  "SELECT ?unbound WHERE { ?s ?p ?o }",  # empty rows: {} each in JSON
-                  "CONSTRUCT WHERE { ?s ?p ?o }"):
+    for query in (
+        "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s",
+        "SELECT ?unbound WHERE { ?s ?p ?o }",  # empty rows: {} each in JSON
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+    ):
         graph = query.startswith("CONSTRUCT")
-        response, again = (app.test_client().get(
-            "/sparql", query_string={"query": query},
-            headers={"Accept": "application/n-triples" if graph else accept}) for _ in range(2))
+        response, again = (
+            app.test_client().get(
+                "/sparql",
+                query_string={"query": query},
+                headers={"Accept": "application/n-triples" if graph else accept},
+            )
+            for _ in range(2)
+        )
         assert response.status_code == status, (query, response.get_data(True)[:300])
         assert again.status_code == status and again.data == response.data
         if status != 200:
             continue
         fmt = ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.from_media_type(accept)
         if graph:
-            assert set(ox.parse(response.data, fmt)) == set(ox.parse(
-                tiny.query(query).serialize(format=fmt), fmt))
+            assert set(ox.parse(response.data, fmt)) == set(
+                ox.parse(tiny.query(query).serialize(format=fmt), fmt)
+            )
         else:
             got = ox.parse_query_results(response.data, fmt)
             assert [v.value for v in got.variables] == [v.value for v in tiny.query(query).variables]
@@ -832,28 +979,32 @@ def released(settings: Settings, store: OxigraphStore, release: dict) -> FlaskCl
     return create_app(settings, store, release).test_client()
 
 
-def test_a_get_answer_of_a_release_is_cacheable_and_revalidated(released: FlaskClient,
-                                                                release: dict) -> None:
+def test_a_get_answer_of_a_release_is_cacheable_and_revalidated(released: FlaskClient, release: dict) -> None:
     asked = {"query": COUNT_KKB}
     json_answer = released.get("/sparql", query_string=asked, headers={"Accept": "text/csv"})
     assert json_answer.status_code == 200 and json_answer.headers["X-KKB-Release"] == release["id"]
     assert json_answer.headers["Cache-Control"] == "public, max-age=300"
     assert json_answer.headers["Vary"] == "Accept" and json_answer.last_modified is not None
     tag = json_answer.headers["ETag"]
-    again = released.get("/sparql", query_string=asked, headers={
-        "Accept": "text/csv", "If-None-Match": tag})
+    again = released.get("/sparql", query_string=asked, headers={"Accept": "text/csv", "If-None-Match": tag})
     assert again.status_code == 304 and again.headers["ETag"] == tag and not again.data
-    since = released.get("/sparql", query_string=asked, headers={
-        "Accept": "text/csv", "If-Modified-Since": json_answer.headers["Last-Modified"]})
+    since = released.get(
+        "/sparql",
+        query_string=asked,
+        headers={"Accept": "text/csv", "If-Modified-Since": json_answer.headers["Last-Modified"]},
+    )
     assert since.status_code == 304
-    others = [released.get("/sparql", query_string=asked, headers={"Accept": "text/tab-separated-values"}),
-              released.get("/sparql", query_string={"query": COUNT_KECAMATAN},
-                           headers={"Accept": "text/csv"}),
-              released.get("/sparql", query_string={**asked, "default-graph-uri": REGISTRY},
-                           headers={"Accept": "text/csv"})]
+    others = [
+        released.get("/sparql", query_string=asked, headers={"Accept": "text/tab-separated-values"}),
+        released.get("/sparql", query_string={"query": COUNT_KECAMATAN}, headers={"Accept": "text/csv"}),
+        released.get(
+            "/sparql", query_string={**asked, "default-graph-uri": REGISTRY}, headers={"Accept": "text/csv"}
+        ),
+    ]
     assert len({tag, *(r.headers["ETag"] for r in others)}) == 4  # format, query, dataset
-    stale = released.get("/sparql", query_string=asked, headers={
-        "Accept": "text/tab-separated-values", "If-None-Match": tag})
+    stale = released.get(
+        "/sparql", query_string=asked, headers={"Accept": "text/tab-separated-values", "If-None-Match": tag}
+    )
     assert stale.status_code == 200 and stale.data
 
 
@@ -861,40 +1012,48 @@ def test_the_service_description_and_the_query_page_are_cacheable(released: Flas
     description = released.get("/sparql", headers={"Accept": "text/turtle"})
     assert description.status_code == 200 and description.headers["ETag"]
     assert description.headers["Cache-Control"] == "public, max-age=300"
-    assert released.get("/sparql", headers={
-        "Accept": "text/turtle", "If-None-Match": description.headers["ETag"]}).status_code == 304
-    page = released.get("/sparql", query_string={"query": COUNT_KKB},
-                        headers={"Accept": "text/html"})
+    assert (
+        released.get(
+            "/sparql", headers={"Accept": "text/turtle", "If-None-Match": description.headers["ETag"]}
+        ).status_code
+        == 304
+    )
+    page = released.get("/sparql", query_string={"query": COUNT_KKB}, headers={"Accept": "text/html"})
     assert page.status_code == 200 and page.headers["Cache-Control"] == "public, max-age=300"
     assert set(page.headers["Vary"].split(", ")) == {"Accept", "Accept-Language", "Cookie"}
-    english = released.get("/sparql", query_string={"query": COUNT_KKB, "lang": "en"},
-                           headers={"Accept": "text/html"})  # sets the language cookie
+    english = released.get(
+        "/sparql", query_string={"query": COUNT_KKB, "lang": "en"}, headers={"Accept": "text/html"}
+    )  # sets the language cookie
     assert english.headers["Cache-Control"] == "private, max-age=300" and english.headers["ETag"]
 
 
-def test_post_answers_and_errors_are_never_cached(released: FlaskClient, settings: Settings,
-                                                  store: OxigraphStore, release: dict) -> None:
+def test_post_answers_and_errors_are_never_cached(
+    released: FlaskClient, settings: Settings, store: OxigraphStore, release: dict
+) -> None:
     posted = released.post("/sparql", data={"query": COUNT_KKB})
     assert posted.status_code == 200 and posted.headers["Cache-Control"] == "no-store"
     assert "ETag" not in posted.headers and posted.headers["X-KKB-Release"] == release["id"]
-    for response in (released.get("/sparql", query_string={"query": "SELECT nonsense"}),
-                     released.get("/sparql", query_string={"query": "INSERT DATA {}"})):
+    for response in (
+        released.get("/sparql", query_string={"query": "SELECT nonsense"}),
+        released.get("/sparql", query_string={"query": "INSERT DATA {}"}),
+    ):
         assert response.status_code in (400, 403) and response.headers["Cache-Control"] == "no-store"
         assert "ETag" not in response.headers
-    slow = create_app(dataclasses.replace(settings, query_timeout=0.1), SlowStore(store, 0.5),
-                      release).test_client()
+    slow = create_app(
+        dataclasses.replace(settings, query_timeout=0.1), SlowStore(store, 0.5), release
+    ).test_client()
     refused = slow.get("/sparql", query_string={"query": COUNT_KKB})
     assert refused.status_code == 503 and refused.headers["Cache-Control"] == "no-store"
     for path in ("/health", "/ready", "/metrics"):
         assert released.get(path).headers["Cache-Control"] == "no-store"
 
 
-def test_cache_max_age_and_a_store_without_a_release(settings: Settings, store: OxigraphStore,
-                                                     release: dict) -> None:
+def test_cache_max_age_and_a_store_without_a_release(
+    settings: Settings, store: OxigraphStore, release: dict
+) -> None:
     fresh = create_app(dataclasses.replace(settings, cache_max_age=0), store, release)
     answer = fresh.test_client().get("/sparql", query_string={"query": COUNT_KKB})
     assert answer.headers["Cache-Control"] == "no-cache" and answer.headers["ETag"]
-    remote = create_app(settings, store).test_client().get("/sparql",
-                                                           query_string={"query": COUNT_KKB})
+    remote = create_app(settings, store).test_client().get("/sparql", query_string={"query": COUNT_KKB})
     assert remote.status_code == 200 and remote.headers["Cache-Control"] == "no-store"
     assert "ETag" not in remote.headers and "X-KKB-Release" not in remote.headers

@@ -20,8 +20,10 @@ from .test_hardening_faults import STORE_ROUTES
 
 #: The routes that ask the store of an app serving a release: its service description's counts
 #: are the release manifest's, so a query stands in for it.
-ROUTES = (*(route for route in STORE_ROUTES if route[0] != "/sparql"),
-          ("/sparql?query=SELECT%20*%20%7B%20?s%20?p%20?o%20%7D%20LIMIT%203", "text/csv"))
+ROUTES = (
+    *(route for route in STORE_ROUTES if route[0] != "/sparql"),
+    ("/sparql?query=SELECT%20*%20%7B%20?s%20?p%20?o%20%7D%20LIMIT%203", "text/csv"),
+)
 
 
 class FailingStore:
@@ -39,13 +41,16 @@ class FailingStore:
         return self.store.count()
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (StoreError("remote store http://127.0.0.1:9/query unreachable: refused"), 502),
-    (StoreTimeout("remote store http://127.0.0.1:9/query did not answer within 2 s"), 504),
-])
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (StoreError("remote store http://127.0.0.1:9/query unreachable: refused"), 502),
+        (StoreTimeout("remote store http://127.0.0.1:9/query did not answer within 2 s"), 504),
+    ],
+)
 def test_a_fault_is_answered_on_every_route_and_not_remembered(
-        settings: Settings, store: OxigraphStore, release: dict, app: Flask,
-        error: StoreError, status: int) -> None:
+    settings: Settings, store: OxigraphStore, release: dict, app: Flask, error: StoreError, status: int
+) -> None:
     failing = FailingStore(store)
     faulty = create_app(settings, failing, release)  # type: ignore[arg-type]
     client, healthy = faulty.test_client(), app.test_client()
@@ -65,8 +70,9 @@ def test_a_fault_is_answered_on_every_route_and_not_remembered(
         assert response.get_data() == expected.get_data(), (path, accept)
 
 
-def test_a_store_fault_is_counted_as_a_store_error(settings: Settings, store: OxigraphStore,
-                                                    release: dict) -> None:
+def test_a_store_fault_is_counted_as_a_store_error(
+    settings: Settings, store: OxigraphStore, release: dict
+) -> None:
     failing = FailingStore(store)
     faulty = create_app(settings, failing, release)  # type: ignore[arg-type]
     failing.error = StoreTimeout("remote store http://127.0.0.1:9/query did not answer in 2 s")

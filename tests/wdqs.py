@@ -59,9 +59,14 @@ class World:
             number += 1
             parent = self.items[u.parent_code].qid if u.parent_code in self.items else ""
             hide = u.level in PREFIX and n % 10 == 0
-            item = Item(f"Q{number}", "" if hide else u.code,
-                        PREFIX[u.level] + u.name if hide else u.name, parent, CLASS_OF[u.level],
-                        f"Point({110 + n % 1000 / 1000:.3f} {-(n % 500) / 100:.2f})")
+            item = Item(
+                f"Q{number}",
+                "" if hide else u.code,
+                PREFIX[u.level] + u.name if hide else u.name,
+                parent,
+                CLASS_OF[u.level],
+                f"Point({110 + n % 1000 / 1000:.3f} {-(n % 500) / 100:.2f})",
+            )
             self.items[u.code] = item
             if hide:
                 self.hidden.add(u.code)
@@ -86,10 +91,13 @@ class World:
             classes = set(_values(query, "class", r"wd:(Q[0-9]+)"))
             if not classes <= set(CLASS_LEVELS) | {NOT_A_UNIT}:
                 return None
-            items = [k for p in _values(query, "parent", r"wd:(Q[0-9]+)")
-                     for k in self.children.get(p, []) if k.cls in classes]
-            return _results(items, ["item", "parent", "class", "labelId", "labelEn", "code", "bps",
-                                    "coord"])
+            items = [
+                k
+                for p in _values(query, "parent", r"wd:(Q[0-9]+)")
+                for k in self.children.get(p, [])
+                if k.cls in classes
+            ]
+            return _results(items, ["item", "parent", "class", "labelId", "labelEn", "code", "bps", "coord"])
         return None
 
 
@@ -101,16 +109,21 @@ def _values(query: str, var: str, pattern: str) -> list[str]:
 def _results(items: list[Item], variables: list[str]) -> dict:
     rows = []
     for item in items:
-        row = {"item": {"type": "uri", "value": ENTITY + item.qid},
-               "labelId": {"type": "literal", "xml:lang": "id", "value": item.label},
-               "class": {"type": "uri", "value": ENTITY + item.cls}}
+        row = {
+            "item": {"type": "uri", "value": ENTITY + item.qid},
+            "labelId": {"type": "literal", "xml:lang": "id", "value": item.label},
+            "class": {"type": "uri", "value": ENTITY + item.cls},
+        }
         if item.code:
             row["code"] = {"type": "literal", "value": item.code}
         if item.parent:
             row["parent"] = {"type": "uri", "value": ENTITY + item.parent}
         if item.coord:
-            row["coord"] = {"type": "literal", "value": item.coord,
-                            "datatype": "http://www.opengis.net/ont/geosparql#wktLiteral"}
+            row["coord"] = {
+                "type": "literal",
+                "value": item.coord,
+                "datatype": "http://www.opengis.net/ont/geosparql#wktLiteral",
+            }
         rows.append({k: v for k, v in row.items() if k in variables})
     return {"head": {"vars": variables}, "results": {"bindings": rows}}
 
@@ -167,8 +180,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, query: str) -> None:
         with self.server.lock:
-            entry = {"method": self.command, "agent": self.headers.get("User-Agent", ""),
-                     "query": query, "start": time.monotonic(), "end": None}
+            entry = {
+                "method": self.command,
+                "agent": self.headers.get("User-Agent", ""),
+                "query": query,
+                "start": time.monotonic(),
+                "end": None,
+            }
             self.server.log.append(entry)
             fault = self.server.faults.get(len(self.server.log), Fault())
         if fault.hold:
@@ -188,12 +206,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, json.dumps(answer).encode(), "application/sparql-results+json")
         entry["end"] = time.monotonic()
 
-    def _send(self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None
-              ) -> None:
+    def _send(self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None) -> None:
         try:
             self.send_response(status)
-            for k, v in {"Content-Type": kind, "Content-Length": str(len(body)),
-                         **(headers or {})}.items():
+            for k, v in {"Content-Type": kind, "Content-Length": str(len(body)), **(headers or {})}.items():
                 self.send_header(k, v)
             self.end_headers()
             self.wfile.write(body)

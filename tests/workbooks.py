@@ -29,9 +29,14 @@ class Error(str):
     """An error cell (``#N/A``), what a formula gone wrong leaves."""
 
 
-def write_xlsx(path: Path, sheets: dict[str, Rows], hidden_rows: Sequence[int] = (),
-               merged: Sequence[str] = (), hidden_sheets: Sequence[str] = (),
-               hidden_columns: Sequence[str] = ()) -> Path:
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, Rows],
+    hidden_rows: Sequence[int] = (),
+    merged: Sequence[str] = (),
+    hidden_sheets: Sequence[str] = (),
+    hidden_columns: Sequence[str] = (),
+) -> Path:
     """A workbook of ``sheets`` (name → rows from row 1); ``hidden_rows``, ``hidden_columns``
     (letters) and ``merged`` ranges apply to the first sheet."""
     book = openpyxl.Workbook()
@@ -60,70 +65,97 @@ def write_xlsx(path: Path, sheets: dict[str, Rows], hidden_rows: Sequence[int] =
     return path
 
 
-_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-       'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-       'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
-       'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"')
+_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"'
+)
 
 
 def _ods_cell(value: Cell) -> str:
     if value == "" or value is None:
         return "<table:table-cell/>"
     if isinstance(value, Formula):
-        return f'<table:table-cell table:formula={quoteattr("of:=" + value)}/>'
+        return f"<table:table-cell table:formula={quoteattr('of:=' + value)}/>"
     if isinstance(value, bool):
-        return (f'<table:table-cell office:value-type="boolean" office:boolean-value='
-                f'"{str(value).lower()}"><text:p>{str(value).upper()}</text:p></table:table-cell>')
+        return (
+            f'<table:table-cell office:value-type="boolean" office:boolean-value='
+            f'"{str(value).lower()}"><text:p>{str(value).upper()}</text:p></table:table-cell>'
+        )
     if isinstance(value, int | float):
-        return (f'<table:table-cell office:value-type="float" office:value="{value}">'
-                f"<text:p>{value}</text:p></table:table-cell>")
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
     if isinstance(value, dt.date):
-        return (f'<table:table-cell office:value-type="date" office:date-value='
-                f'"{value.isoformat()}"><text:p>{value.isoformat()}</text:p></table:table-cell>')
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value='
+            f'"{value.isoformat()}"><text:p>{value.isoformat()}</text:p></table:table-cell>'
+        )
     paragraphs = "".join(f"<text:p>{escape(line)}</text:p>" for line in str(value).split("\n"))
     return f'<table:table-cell office:value-type="string">{paragraphs}</table:table-cell>'
 
 
-def write_ods(path: Path, sheets: dict[str, Rows], hidden_rows: Sequence[int] = (),
-              hidden_sheets: Sequence[str] = (), spanned: dict[tuple[int, int], tuple[int, int]]
-              | None = None, hidden_columns: Sequence[int] = ()) -> Path:
+def write_ods(
+    path: Path,
+    sheets: dict[str, Rows],
+    hidden_rows: Sequence[int] = (),
+    hidden_sheets: Sequence[str] = (),
+    spanned: dict[tuple[int, int], tuple[int, int]] | None = None,
+    hidden_columns: Sequence[int] = (),
+) -> Path:
     """An OpenDocument spreadsheet of ``sheets``; ``hidden_rows`` and ``hidden_columns`` (from 1)
     of the first sheet are collapsed, ``spanned`` maps a first sheet's cell (row, column from 1)
     to (rows, columns) merged."""
     tables = []
-    covered = {(r + dr, c + dc) for (r, c), (rows, cols) in (spanned or {}).items()
-               for dr in range(rows) for dc in range(cols) if dr or dc}
+    covered = {
+        (r + dr, c + dc)
+        for (r, c), (rows, cols) in (spanned or {}).items()
+        for dr in range(rows)
+        for dc in range(cols)
+        if dr or dc
+    }
     for i, (name, rows) in enumerate(sheets.items()):
         style = ' table:style-name="hidden"' if name in hidden_sheets else ""
         width = max((len(row) for row in rows), default=0)
         collapsed = ' table:visibility="collapse"'
-        body = [f"<table:table-column{collapsed if i == 0 and c in hidden_columns else ''}/>"
-                for c in range(1, width + 1)]
+        body = [
+            f"<table:table-column{collapsed if i == 0 and c in hidden_columns else ''}/>"
+            for c in range(1, width + 1)
+        ]
         for r, row in enumerate(rows, start=1):
             visibility = ' table:visibility="collapse"' if i == 0 and r in hidden_rows else ""
             cells = []
             for c, value in enumerate(row, start=1):
-                cell = ("<table:covered-table-cell/>" if i == 0 and (r, c) in covered
-                        else _ods_cell(value))
+                cell = "<table:covered-table-cell/>" if i == 0 and (r, c) in covered else _ods_cell(value)
                 if i == 0 and spanned and (r, c) in spanned:
                     rows_, cols = spanned[r, c]
-                    cell = cell.replace("<table:table-cell", f'<table:table-cell table:number-rows-'
-                                        f'spanned="{rows_}" table:number-columns-spanned="{cols}"', 1)
+                    cell = cell.replace(
+                        "<table:table-cell",
+                        f"<table:table-cell table:number-rows-"
+                        f'spanned="{rows_}" table:number-columns-spanned="{cols}"',
+                        1,
+                    )
                 cells.append(cell)
             body.append(f"<table:table-row{visibility}>{''.join(cells)}</table:table-row>")
         tables.append(f"<table:table table:name={quoteattr(name)}{style}>{''.join(body)}</table:table>")
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_NS} '
-               f'office:version="1.2"><office:automatic-styles><style:style style:name="hidden" '
-               f'style:family="table"><style:table-properties table:display="false"/></style:style>'
-               f"</office:automatic-styles><office:body><office:spreadsheet>{''.join(tables)}"
-               f"</office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
-                '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" manifest:media-type='
-                '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
-                'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_NS} '
+        f'office:version="1.2"><office:automatic-styles><style:style style:name="hidden" '
+        f'style:family="table"><style:table-properties table:display="false"/></style:style>'
+        f"</office:automatic-styles><office:body><office:spreadsheet>{''.join(tables)}"
+        f"</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+        '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+        'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
@@ -162,24 +194,34 @@ def registry_to_workbooks(folder: Path, kind: str) -> None:
     for path in registry.glob("*.csv"):
         path.unlink()
     if kind == "xlsx":  # with the Indonesian headers, as the template has them
-        write_xlsx(registry / "registry.xlsx", {SHEETS[stem][0]: [
-            [HEADERS.get(c, (c,))[0] for c in rows[0]], *rows[1:]] for stem, rows in tables.items()})
+        write_xlsx(
+            registry / "registry.xlsx",
+            {
+                SHEETS[stem][0]: [[HEADERS.get(c, (c,))[0] for c in rows[0]], *rows[1:]]
+                for stem, rows in tables.items()
+            },
+        )
     else:
         for stem, rows in tables.items():
             write_ods(registry / f"{stem}.ods", {stem: rows})
 
 
-def table_in_workbook(folder: Path, stem: str, edit: Callable[[list[list[Cell]]], Rows],
-                      kind: str = "xlsx", **options: Any) -> Path:
+def table_in_workbook(
+    folder: Path, stem: str, edit: Callable[[list[list[Cell]]], Rows], kind: str = "xlsx", **options: Any
+) -> Path:
     """Move table ``stem`` of the registry ``folder`` from its CSV file to a sheet of
     ``registry/registry.<kind>`` (its Indonesian sheet and column names), its rows (canonical
     header first, cells as :func:`as_kept` makes them) changed by ``edit`` first."""
     return tables_in_workbook(folder, {stem: edit}, kind, **options)
 
 
-def tables_in_workbook(folder: Path, edits: dict[str, Callable[[list[list[Cell]]], Rows]],
-                       kind: str = "xlsx", extra: dict[str, Rows] | None = None,
-                       **options: Any) -> Path:
+def tables_in_workbook(
+    folder: Path,
+    edits: dict[str, Callable[[list[list[Cell]]], Rows]],
+    kind: str = "xlsx",
+    extra: dict[str, Rows] | None = None,
+    **options: Any,
+) -> Path:
     """:func:`table_in_workbook` for several tables (in the order given), plus ``extra`` sheets."""
     sheets: dict[str, Rows] = {}
     for stem, edit in edits.items():

@@ -42,8 +42,11 @@ from kkb_lod.reference import WIKIDATA_META, wikidata_rows
 from kkb_lod.rows import Record, UnitRow
 
 QID_RE = re.compile(r"^Q[1-9][0-9]{0,11}\Z")
-SNAPSHOT, SNAPSHOT_META, OVERRIDES = ("links/wikidata-snapshot.csv", "links/wikidata-snapshot.json",
-                                      "links/overrides.csv")
+SNAPSHOT, SNAPSHOT_META, OVERRIDES = (
+    "links/wikidata-snapshot.csv",
+    "links/wikidata-snapshot.json",
+    "links/overrides.csv",
+)
 SCORES = {"code": 1.0, "paired-code": 0.95, "label": 0.9, "override": 1.0}
 THRESHOLD = 0.9  # below this a candidate is never linked, only reviewed
 LEVELS = ("country", "province", "regency", "district", "village")
@@ -114,13 +117,21 @@ def _coordinate(value: str) -> str:
 #: The columns of the two CSV files and their parsers (the registry's own: one reading, one set of
 #: checks, one way of naming file, row and column).
 SNAPSHOT_COLUMNS = {
-    "qid": qid, "label_id": optional(text), "label_en": optional(text),
-    "level": optional(one_of(*LEVELS)), "code": optional(code), "code_source": optional(text),
+    "qid": qid,
+    "label_id": optional(text),
+    "label_en": optional(text),
+    "level": optional(one_of(*LEVELS)),
+    "code": optional(code),
+    "code_source": optional(text),
     "bps_code": optional(_bps_code),
-    "parent_qid": optional(qid), "latitude": optional(_coordinate), "longitude": optional(_coordinate),
+    "parent_qid": optional(qid),
+    "latitude": optional(_coordinate),
+    "longitude": optional(_coordinate),
 }
 OVERRIDE_COLUMNS = {
-    "unit_code": code, "qid": qid, "decision": one_of("accept", "reject", "set"),
+    "unit_code": code,
+    "qid": qid,
+    "decision": one_of("accept", "reject", "set"),
     "reviewer_note": optional(text),
 }
 
@@ -135,8 +146,7 @@ def read_snapshot(folder: Path) -> Snapshot:
     entities: tuple[Any, ...] = ()
     problems: list[Problem] = []
     if (folder / SNAPSHOT).is_file():
-        entities, problems = read_table(folder / SNAPSHOT, SNAPSHOT, _entity, SNAPSHOT_COLUMNS,
-                                        empty_ok=True)
+        entities, problems = read_table(folder / SNAPSHOT, SNAPSHOT, _entity, SNAPSHOT_COLUMNS, empty_ok=True)
     meta: dict = {}
     if (folder / SNAPSHOT_META).is_file():
         meta, found = _read_meta(folder / SNAPSHOT_META)
@@ -154,11 +164,19 @@ def _read_meta(path: Path) -> tuple[dict, list[Problem]]:
     try:
         meta = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as err:
-        return {}, [Problem(SNAPSHOT_META, None, None, None,
-                            f"is not UTF-8 (at byte {err.start}); save as UTF-8")]
+        return {}, [
+            Problem(SNAPSHOT_META, None, None, None, f"is not UTF-8 (at byte {err.start}); save as UTF-8")
+        ]
     except json.JSONDecodeError as err:
-        return {}, [Problem(SNAPSHOT_META, None, None, None,
-                            f"is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})")]
+        return {}, [
+            Problem(
+                SNAPSHOT_META,
+                None,
+                None,
+                None,
+                f"is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})",
+            )
+        ]
     if not isinstance(meta, dict):
         return {}, [Problem(SNAPSHOT_META, None, None, None, "is not a JSON object")]
     problems = []
@@ -195,8 +213,7 @@ def read_overrides(folder: Path) -> dict[str, list[tuple[str, str, str]]]:
 def _by_unit(rows: tuple[OverrideRow, ...]) -> dict[str, list[tuple[str, str, str]]]:
     overrides: dict[str, list[tuple[str, str, str]]] = {}
     for row in rows:
-        overrides.setdefault(row.unit_code, []).append(
-            (row.qid, row.decision, row.reviewer_note or ""))
+        overrides.setdefault(row.unit_code, []).append((row.qid, row.decision, row.reviewer_note or ""))
     return overrides
 
 
@@ -210,8 +227,9 @@ def _override_rows(folder: Path) -> tuple[OverrideRow, ...]:
     return rows  # type: ignore[return-value]
 
 
-def match_units(units: tuple[UnitRow, ...], snapshot: Snapshot,
-                overrides: dict[str, list[tuple[str, str, str]]]) -> list[Decision]:
+def match_units(
+    units: tuple[UnitRow, ...], snapshot: Snapshot, overrides: dict[str, list[tuple[str, str, str]]]
+) -> list[Decision]:
     """A decision for every unit, parents before children (a label match needs the parent's link)."""
     by_code: dict[str, list[Entity]] = {}
     for e in snapshot.entities:
@@ -239,14 +257,27 @@ def label_matcher(snapshot: Snapshot) -> Matcher:
     for e in snapshot.entities:
         labels = [label for label in dict.fromkeys((e.label_id, e.label_en)) if label]
         if labels:
-            entries.append(Entry(e.qid, labels[0], e.level, None, e.parent_qid or None,
-                                 tuple((label, "label") for label in labels[1:])))
+            entries.append(
+                Entry(
+                    e.qid,
+                    labels[0],
+                    e.level,
+                    None,
+                    e.parent_qid or None,
+                    tuple((label, "label") for label in labels[1:]),
+                )
+            )
     return Matcher.of(entries)
 
 
-def _decide(unit: UnitRow, by_code: dict[str, list[Entity]],
-            by_name: Matcher, codes: dict[str, set[str]], linked: dict[str, str],
-            overrides: list[tuple[str, str, str]]) -> Decision:
+def _decide(
+    unit: UnitRow,
+    by_code: dict[str, list[Entity]],
+    by_name: Matcher,
+    codes: dict[str, set[str]],
+    linked: dict[str, str],
+    overrides: list[tuple[str, str, str]],
+) -> Decision:
     for qid, decision, note in overrides:
         if decision in ("accept", "set"):
             return Decision(unit, "linked", qid, "override", SCORES["override"], note=note)
@@ -257,12 +288,18 @@ def _decide(unit: UnitRow, by_code: dict[str, list[Entity]],
             candidates.append((e.qid, f"code {unit.code} but a {e.level or 'unknown level'}", 0.0))
         elif e.qid not in rejected:
             on_wikidata = e.code_source in ("", "P2588")
-            candidates.append((e.qid, f"code {unit.code} ({e.code_source or 'P2588'})",
-                               SCORES["code" if on_wikidata else "paired-code"]))
+            candidates.append(
+                (
+                    e.qid,
+                    f"code {unit.code} ({e.code_source or 'P2588'})",
+                    SCORES["code" if on_wikidata else "paired-code"],
+                )
+            )
     if not any(score for _, _, score in candidates):
         parent_qid = linked.get(unit.parent_code or "", "")
-        found = by_name.match(unit.name, level=unit.level, parents=[parent_qid] if parent_qid else [],
-                              suggest=False, limit=None)
+        found = by_name.match(
+            unit.name, level=unit.level, parents=[parent_qid] if parent_qid else [], suggest=False, limit=None
+        )
         for c in found.candidates:
             if c.id in rejected or codes.get(c.id, {unit.code}) != {unit.code}:
                 continue  # an entity with another unit's code is that other unit
@@ -286,11 +323,21 @@ def wikidata_snapshot() -> Snapshot:
     out, never guessed), and the country. The pairing is the source's, not Wikidata's P2588: links
     made from it are ``paired-code`` links naming their source."""
     entities = tuple(
-        Entity(qid=r["wikidata_qid"], label_id=r["source_name"] if "soluvas" in r["source"] else "",
-               label_en=r["source_name"] if "soluvas" not in r["source"] else "", level=r["level"],
-               code=r["code"], code_source=f"{r['note']}; source: {r['source']}", bps_code="",
-               parent_qid="", latitude="", longitude="")
-        for r in wikidata_rows() if r["code"] or r["level"] == "country")
+        Entity(
+            qid=r["wikidata_qid"],
+            label_id=r["source_name"] if "soluvas" in r["source"] else "",
+            label_en=r["source_name"] if "soluvas" not in r["source"] else "",
+            level=r["level"],
+            code=r["code"],
+            code_source=f"{r['note']}; source: {r['source']}",
+            bps_code="",
+            parent_qid="",
+            latitude="",
+            longitude="",
+        )
+        for r in wikidata_rows()
+        if r["code"] or r["level"] == "country"
+    )
     return Snapshot(entities, dict(WIKIDATA_META))
 
 
@@ -305,9 +352,11 @@ def link_units(folder: Path, units: tuple[UnitRow, ...]) -> tuple[list[Decision]
     else:
         snapshot = wikidata_snapshot()
     rows, known = _override_rows(folder), {u.code for u in units}
-    unknown = [Problem(row.file, row.row, "unit_code", row.unit_code,
-                       "is not a code in the official region list") for row in rows
-               if row.unit_code not in known]
+    unknown = [
+        Problem(row.file, row.row, "unit_code", row.unit_code, "is not a code in the official region list")
+        for row in rows
+        if row.unit_code not in known
+    ]
     if unknown:
         raise InputError(unknown)
     return match_units(units, snapshot, _by_unit(rows)), snapshot

@@ -37,8 +37,9 @@ class Journal:
             fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self.file.close()
-            raise RefreshError(f"another refresh is writing {path.name} in {path.parent}; "
-                               "wait for it to end") from None
+            raise RefreshError(
+                f"another refresh is writing {path.name} in {path.parent}; wait for it to end"
+            ) from None
         self.file.seek(0)
         end = self._read(self.file.read(), header, progress)
         if end is None:
@@ -48,8 +49,7 @@ class Journal:
             self.file.truncate(end)
             progress(f"resuming: {len(self.answers):,} answers kept in {path.name}")
 
-    def _read(self, raw: bytes, header: dict[str, str], progress: Callable[[str], None]
-              ) -> int | None:
+    def _read(self, raw: bytes, header: dict[str, str], progress: Callable[[str], None]) -> int | None:
         """Take the answers of an earlier run; the length of the file's good part, or None."""
         if not raw:
             return None
@@ -59,8 +59,9 @@ class Journal:
         except ValueError:
             first = None
         if not isinstance(first, dict) or {k: first.get(k) for k in header} != header:
-            progress(f"{self.path.name} belongs to a refresh of other units or another endpoint: "
-                     "starting over")
+            progress(
+                f"{self.path.name} belongs to a refresh of other units or another endpoint: starting over"
+            )
             return None
         self.started = str(first.get("started", self.started))
         end = len(lines[0]) + 1

@@ -53,19 +53,25 @@ def link_triples(decisions: list[Decision], snapshot: Snapshot, mint: Minter) ->
         yield linkset, DCTERMS.date, Literal(retrieved, datatype=XSD.date)
 
 
-REVIEW_COLUMNS = ("unit_code", "unit_name", "level", "status", "qid", "method", "score",
-                  "candidates", "note")
+REVIEW_COLUMNS = ("unit_code", "unit_name", "level", "status", "qid", "method", "score", "candidates", "note")
 
 
 def review_rows(decisions: list[Decision]) -> list[dict[str, str]]:
     """One row per unit, for the reviewer: what was decided and what else was considered."""
-    return [{
-        "unit_code": d.unit.code, "unit_name": d.unit.name, "level": d.unit.level,
-        "status": d.status, "qid": d.qid, "method": d.method,
-        "score": f"{d.score:.2f}" if d.status == "linked" else "",
-        "candidates": "; ".join(f"{q} ({why}, {s:.2f})" for q, why, s in d.candidates),
-        "note": d.note,
-    } for d in decisions]
+    return [
+        {
+            "unit_code": d.unit.code,
+            "unit_name": d.unit.name,
+            "level": d.unit.level,
+            "status": d.status,
+            "qid": d.qid,
+            "method": d.method,
+            "score": f"{d.score:.2f}" if d.status == "linked" else "",
+            "candidates": "; ".join(f"{q} ({why}, {s:.2f})" for q, why, s in d.candidates),
+            "note": d.note,
+        }
+        for d in decisions
+    ]
 
 
 def review_csv(decisions: list[Decision]) -> str:
@@ -78,23 +84,27 @@ def review_csv(decisions: list[Decision]) -> str:
 
 def review_html(decisions: list[Decision], snapshot: Snapshot) -> str:
     """A self-contained page: counts, then every unit, ambiguous ones first."""
-    rows = sorted(review_rows(decisions),
-                  key=lambda r: (["ambiguous", "unmatched", "rejected", "linked"].index(r["status"]),
-                                 r["unit_code"]))
+    rows = sorted(
+        review_rows(decisions),
+        key=lambda r: (["ambiguous", "unmatched", "rejected", "linked"].index(r["status"]), r["unit_code"]),
+    )
     counts = {s: sum(r["status"] == s for r in rows) for s in ("linked", "ambiguous", "unmatched")}
     cells = "".join(
-        "<tr class='{}'>".format(html.escape(r["status"])) + "".join(
-            f"<td>{_cell(c, r[c])}</td>" for c in REVIEW_COLUMNS) + "</tr>\n" for r in rows)
+        "<tr class='{}'>".format(html.escape(r["status"]))
+        + "".join(f"<td>{_cell(c, r[c])}</td>" for c in REVIEW_COLUMNS)
+        + "</tr>\n"
+        for r in rows
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Wikidata links: review</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:.3em .5em;text-align:left}}.ambiguous{{background:#fff3cd}}
 .unmatched{{background:#f8f9fa}}.linked{{background:#e8f5e9}}</style></head><body>
 <h1>Wikidata links: review</h1>
-<p>{counts['linked']} linked, {counts['ambiguous']} ambiguous, {counts['unmatched']} unmatched.
-Snapshot: {html.escape(str(snapshot.meta.get('retrieved', 'none')))}.
+<p>{counts["linked"]} linked, {counts["ambiguous"]} ambiguous, {counts["unmatched"]} unmatched.
+Snapshot: {html.escape(str(snapshot.meta.get("retrieved", "none")))}.
 Decide in <code>data/links/overrides.csv</code> (accept / reject / set); overrides always win.</p>
-<table><thead><tr>{''.join(f'<th>{c}</th>' for c in REVIEW_COLUMNS)}</tr></thead>
+<table><thead><tr>{"".join(f"<th>{c}</th>" for c in REVIEW_COLUMNS)}</tr></thead>
 <tbody>
 {cells}</tbody></table></body></html>
 """

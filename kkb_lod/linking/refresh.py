@@ -55,8 +55,14 @@ PARENTS_PER_REQUEST = 50
 #: Wikidata classes of Indonesian units and their level (sources: docs/research-wikidata.md).
 #: The matcher never links an item to a unit of another level.
 CLASS_LEVELS = {
-    "Q5098": "province", "Q3191695": "regency", "Q3199141": "regency", "Q4272761": "regency",
-    "Q11127777": "regency", "Q3700011": "district", "Q2225692": "village", "Q26211545": "village",
+    "Q5098": "province",
+    "Q3191695": "regency",
+    "Q3199141": "regency",
+    "Q4272761": "regency",
+    "Q11127777": "regency",
+    "Q3700011": "district",
+    "Q2225692": "village",
+    "Q26211545": "village",
     "Q965568": "village",
 }
 ENTITY = "http://www.wikidata.org/entity/"
@@ -85,18 +91,24 @@ CHILDREN_QUERY = """SELECT ?item ?parent ?class ?labelId ?labelEn ?code ?bps ?co
 }}"""
 
 
-def refresh_snapshot(units: Iterable[UnitRow], folder: Path, endpoint: str = WIKIDATA,
-                     politeness: Politeness | None = None, *, client: Client | None = None,
-                     progress: Callable[[str], None] = lambda message: None) -> list[Entity]:
+def refresh_snapshot(
+    units: Iterable[UnitRow],
+    folder: Path,
+    endpoint: str = WIKIDATA,
+    politeness: Politeness | None = None,
+    *,
+    client: Client | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[Entity]:
     """Query ``endpoint`` for ``units`` and write the snapshot (CSV + JSON) into ``folder``,
     continuing from the progress file of an earlier run stopped halfway."""
     units = tuple(sorted(units, key=lambda u: u.code))
     client = client or Client(endpoint, politeness or Politeness.of(Settings()))
-    journal = Journal(folder / PROGRESS, {"endpoint": endpoint, "units": _fingerprint(units)},
-                      progress)
+    journal = Journal(folder / PROGRESS, {"endpoint": endpoint, "units": _fingerprint(units)}, progress)
     found: dict[str, Entity] = {}
     refused: list[str] = []
     try:
+
         def ask(query: str) -> list[dict[str, str]]:
             return journal.ask(query, client.select)
 
@@ -104,26 +116,42 @@ def refresh_snapshot(units: Iterable[UnitRow], folder: Path, endpoint: str = WIK
         for level in ("regency", "district", "village"):
             _by_name(units, level, ask, found, refused, progress)
         entities = sorted(found.values(), key=lambda e: (e.code or "~", e.qid))
-        write_snapshot(folder, entities, {
-            "retrieved": dt.date.today().isoformat(), "started": journal.started,
-            "endpoint": endpoint, "units": len(units), "requests": journal.count,
-            "queries": [CODE_QUERY, CHILDREN_QUERY],
-            "values_per_request": {"codes": CODES_PER_REQUEST, "parents": PARENTS_PER_REQUEST},
-            "refused": refused[:REFUSED_LISTED], "refused_total": len(refused),
-            "source": f"Wikidata, queried at {endpoint} by kkb-lod link --refresh"})
+        write_snapshot(
+            folder,
+            entities,
+            {
+                "retrieved": dt.date.today().isoformat(),
+                "started": journal.started,
+                "endpoint": endpoint,
+                "units": len(units),
+                "requests": journal.count,
+                "queries": [CODE_QUERY, CHILDREN_QUERY],
+                "values_per_request": {"codes": CODES_PER_REQUEST, "parents": PARENTS_PER_REQUEST},
+                "refused": refused[:REFUSED_LISTED],
+                "refused_total": len(refused),
+                "source": f"Wikidata, queried at {endpoint} by kkb-lod link --refresh",
+            },
+        )
     finally:
         journal.close()
     journal.finish()
-    progress(f"snapshot written: {len(entities):,} items from {journal.count:,} requests"
-             + (f"; {len(refused)} values refused (listed in {SNAPSHOT_META})" if refused else ""))
+    progress(
+        f"snapshot written: {len(entities):,} items from {journal.count:,} requests"
+        + (f"; {len(refused)} values refused (listed in {SNAPSHOT_META})" if refused else "")
+    )
     return entities
 
 
 Ask = Callable[[str], list[dict[str, str]]]
 
 
-def _by_code(units: tuple[UnitRow, ...], ask: Ask, found: dict[str, Entity], refused: list[str],
-             progress: Callable[[str], None]) -> None:
+def _by_code(
+    units: tuple[UnitRow, ...],
+    ask: Ask,
+    found: dict[str, Entity],
+    refused: list[str],
+    progress: Callable[[str], None],
+) -> None:
     """The items carrying the units' Kemendagri codes (P2588)."""
     codes = [u.code for u in units]
     for batch in _batches(f"codes of {len(units):,} units", codes, CODES_PER_REQUEST, progress):
@@ -131,13 +159,23 @@ def _by_code(units: tuple[UnitRow, ...], ask: Ask, found: dict[str, Entity], ref
             _keep(found, row, "", refused)
 
 
-def _by_name(units: tuple[UnitRow, ...], level: str, ask: Ask, found: dict[str, Entity],
-             refused: list[str], progress: Callable[[str], None]) -> None:
+def _by_name(
+    units: tuple[UnitRow, ...],
+    level: str,
+    ask: Ask,
+    found: dict[str, Entity],
+    refused: list[str],
+    progress: Callable[[str], None],
+) -> None:
     """The items of ``level`` in a linked parent whose label names a unit of it still unmatched."""
     wanted = _unmatched_by_parent(units, found, level)
     classes = " ".join(f"wd:{q}" for q, lv in CLASS_LEVELS.items() if lv == level)
-    for batch in _batches(f"names of {sum(map(len, wanted.values())):,} unmatched {level} units "
-                          "under their parent", sorted(wanted), PARENTS_PER_REQUEST, progress):
+    for batch in _batches(
+        f"names of {sum(map(len, wanted.values())):,} unmatched {level} units under their parent",
+        sorted(wanted),
+        PARENTS_PER_REQUEST,
+        progress,
+    ):
         query = CHILDREN_QUERY.format(parents=" ".join(f"wd:{q}" for q in batch), classes=classes)
         for row in ask(query):
             names = wanted.get(_qid(row.get("parent", "")), set())
@@ -146,24 +184,26 @@ def _by_name(units: tuple[UnitRow, ...], level: str, ask: Ask, found: dict[str, 
                 _keep(found, row, level, refused)
 
 
-def _batches(what: str, items: Sequence[str], size: int,
-             progress: Callable[[str], None]) -> Iterator[Sequence[str]]:
+def _batches(
+    what: str, items: Sequence[str], size: int, progress: Callable[[str], None]
+) -> Iterator[Sequence[str]]:
     """``items`` in slices of ``size``, reporting about every tenth of them."""
     total = -(-len(items) // size)
     if total:
         progress(f"{what}: {total:,} requests")
     step = total // 10 or total
     for n in range(total):
-        yield items[n * size:(n + 1) * size]
+        yield items[n * size : (n + 1) * size]
         if (n + 1) % step == 0 or n + 1 == total:
             progress(f"  {n + 1:,}/{total:,} requests answered")
 
 
-def _unmatched_by_parent(units: tuple[UnitRow, ...], found: dict[str, Entity],
-                         level: str) -> dict[str, set[str]]:
+def _unmatched_by_parent(
+    units: tuple[UnitRow, ...], found: dict[str, Entity], level: str
+) -> dict[str, set[str]]:
     """Parent item → name keys of its ``level`` units that no item of that level carries the code
     of, for the parents the matcher links as things stand (only the levels above are matched)."""
-    levels = LEVELS[:LEVELS.index(level)]
+    levels = LEVELS[: LEVELS.index(level)]
     above = tuple(u for u in units if u.level in levels)
     items = Snapshot(tuple(e for e in found.values() if e.level in levels))  # all they can match
     linked = {d.unit.code: d.qid for d in match_units(above, items, {}) if d.status == "linked"}
@@ -191,9 +231,14 @@ def _keep(found: dict[str, Entity], row: dict[str, str], level: str, refused: li
     if qid in found and (found[qid].level or not level):
         return
     lat, lon = _point(row.get("coord", ""))
-    values = {"label_id": row.get("labelId", ""), "label_en": row.get("labelEn", ""),
-              "bps_code": row.get("bps", ""), "parent_qid": _qid(row.get("parent", "")),
-              "latitude": lat, "longitude": lon}
+    values = {
+        "label_id": row.get("labelId", ""),
+        "label_en": row.get("labelEn", ""),
+        "bps_code": row.get("bps", ""),
+        "parent_qid": _qid(row.get("parent", "")),
+        "latitude": lat,
+        "longitude": lon,
+    }
     for column, value in values.items():
         try:
             if len(value) > LIMITS.cell_chars:
@@ -204,8 +249,7 @@ def _keep(found: dict[str, Entity], row: dict[str, str], level: str, refused: li
         except CellError as err:
             refused.append(f"{qid} {column} {value[:80]!r}: {err}")
             values[column] = ""
-    found[qid] = Entity(qid=qid, level=level, code=code, code_source="P2588" if code else "",
-                        **values)
+    found[qid] = Entity(qid=qid, level=level, code=code, code_source="P2588" if code else "", **values)
 
 
 def _point(wkt: str) -> tuple[str, str]:

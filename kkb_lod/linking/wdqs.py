@@ -49,22 +49,33 @@ class Politeness:
 
     @classmethod
     def of(cls, settings: Settings) -> Politeness:
-        return cls(settings.refresh_contact, settings.refresh_delay, settings.refresh_timeout,
-                   settings.refresh_retries, settings.refresh_backoff)
+        return cls(
+            settings.refresh_contact,
+            settings.refresh_delay,
+            settings.refresh_timeout,
+            settings.refresh_retries,
+            settings.refresh_backoff,
+        )
 
     @property
     def user_agent(self) -> str:
         """Wikimedia's User-Agent policy: client/version (contact) library/version."""
-        return (f"kkb-lod/{__version__} (Kampung Keluarga Berkualitas linked data; {self.contact}) "
-                f"Python-urllib/{platform.python_version()}")
+        return (
+            f"kkb-lod/{__version__} (Kampung Keluarga Berkualitas linked data; {self.contact}) "
+            f"Python-urllib/{platform.python_version()}"
+        )
 
 
 class Client:
     """SELECT queries to one endpoint, one at a time, each answer a list of {variable: value}."""
 
-    def __init__(self, endpoint: str, politeness: Politeness,
-                 sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        politeness: Politeness,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
             raise RefreshError(f"{endpoint!r} is not an http(s) URL of a SPARQL endpoint")
         self.endpoint, self.politeness, self.sleep, self.clock = endpoint, politeness, sleep, clock
@@ -83,8 +94,7 @@ class Client:
                 body = _excerpt(err)
                 if err.code not in (429, 500, 502, 503, 504):
                     raise RefreshError(f"{self.endpoint} answered HTTP {err.code}: {body}") from None
-                why, wait = f"HTTP {err.code}", self._wait(err.code, err.headers.get("Retry-After"),
-                                                           attempt)
+                why, wait = f"HTTP {err.code}", self._wait(err.code, err.headers.get("Retry-After"), attempt)
             except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
                 reason = getattr(err, "reason", err)
                 timed_out = isinstance(reason, TimeoutError)
@@ -95,8 +105,7 @@ class Client:
             if last:
                 break
             if wait > LONGEST_WAIT:
-                raise RefreshError(f"{self.endpoint} asks to wait {wait:.0f} s ({why}); run again "
-                                   "later")
+                raise RefreshError(f"{self.endpoint} asks to wait {wait:.0f} s ({why}); run again later")
             self.sleep(wait)
         raise RefreshError(f"{self.endpoint}: {why}, {polite.retries + 1} times")
 
@@ -109,9 +118,15 @@ class Client:
 
     def _post(self, query: str) -> list[dict[str, str]]:
         request = urllib.request.Request(
-            self.endpoint, data=urllib.parse.urlencode({"query": query}).encode(), method="POST",
-            headers={"User-Agent": self.politeness.user_agent, "Accept": RESULTS_JSON,
-                     "Content-Type": "application/x-www-form-urlencoded"})
+            self.endpoint,
+            data=urllib.parse.urlencode({"query": query}).encode(),
+            method="POST",
+            headers={
+                "User-Agent": self.politeness.user_agent,
+                "Accept": RESULTS_JSON,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
         self.requests += 1
         try:
             with urllib.request.urlopen(request, timeout=self.politeness.timeout) as response:

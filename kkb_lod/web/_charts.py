@@ -61,8 +61,7 @@ class BarChart(Chart):
     omitted: int  # bars beyond MAX_BARS, said in the caption
 
 
-def bar_chart(items: Iterable[tuple[str, float, str | None]], width: int = 520,
-              row: int = 26) -> BarChart:
+def bar_chart(items: Iterable[tuple[str, float, str | None]], width: int = 520, row: int = 26) -> BarChart:
     """Bars for (label, value, link) items, scaled to the largest value, in the given order."""
     items = list(items)
     shown, omitted = items[:MAX_BARS], max(0, len(items) - MAX_BARS)
@@ -70,8 +69,10 @@ def bar_chart(items: Iterable[tuple[str, float, str | None]], width: int = 520,
     left = min(max(60, int(longest * 7.2) + 12), width // 2)
     top = max((value for _, value, _ in shown), default=0) or 1
     room = width - left - 60  # space for the value printed after the longest bar
-    bars = tuple(Bar(label, value, href, y=i * row, width=max(0.0, value) / top * room)
-                 for i, (label, value, href) in enumerate(shown))
+    bars = tuple(
+        Bar(label, value, href, y=i * row, width=max(0.0, value) / top * room)
+        for i, (label, value, href) in enumerate(shown)
+    )
     return BarChart(width, max(row, len(bars) * row), left, row, bars, omitted)
 
 
@@ -105,8 +106,9 @@ class StackedChart(Chart):
     series: tuple[str, ...]
 
 
-def stacked_chart(rows: Iterable[tuple[str, Sequence[int]]], series: Sequence[str],
-                  width: int = 520, row: int = 30) -> StackedChart:
+def stacked_chart(
+    rows: Iterable[tuple[str, Sequence[int]]], series: Sequence[str], width: int = 520, row: int = 30
+) -> StackedChart:
     """Stacked bars for (label, counts per series) rows, scaled to the largest total, in the
     given order. Zero counts draw no segment; every count is also in the table that goes with
     the chart (the template's fallback), so a segment too thin to see is never lost."""
@@ -124,16 +126,14 @@ def stacked_chart(rows: Iterable[tuple[str, Sequence[int]]], series: Sequence[st
                 segments.append(Segment(n, value, round(x, 1), round(value / top * room, 1)))
                 x += value / top * room
         stacks.append(Stack(label, sum(counts), i * row, tuple(segments), round(x, 1)))
-    return StackedChart(width, max(row, len(stacks) * row), left, row, tuple(stacks),
-                        tuple(series))
+    return StackedChart(width, max(row, len(stacks) * row), left, row, tuple(stacks), tuple(series))
 
 
 def chart_of_results(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> BarChart | None:
     """A chart of a SELECT answer when it has a numeric column: its first numeric column against
     its first other column (or the row number). ``rows`` hold cells with ``text``, ``href`` and
     ``note`` (the compact datatype) as :func:`kkb_lod.web._results.cells` makes them."""
-    numeric = [bool(rows) and all(_number(r[i]) is not None for r in rows)
-               for i in range(len(columns))]
+    numeric = [bool(rows) and all(_number(r[i]) is not None for r in rows) for i in range(len(columns))]
     if not any(numeric):
         return None
     values = numeric.index(True)
@@ -141,10 +141,14 @@ def chart_of_results(columns: Sequence[str], rows: Sequence[Sequence[object]]) -
     linked = [i for i in others if all(getattr(r[i], "href", None) for r in rows)]
     labels = next((i for i in others if i not in linked), others[0] if others else None)
     links = linked[0] if linked else None
-    return bar_chart(((getattr(row[labels], "text", "") if labels is not None else str(n + 1)) or "—",
-                      _number(row[values]) or 0.0,
-                      getattr(row[links], "href", None) if links is not None else None)
-                     for n, row in enumerate(rows))
+    return bar_chart(
+        (
+            (getattr(row[labels], "text", "") if labels is not None else str(n + 1)) or "—",
+            _number(row[values]) or 0.0,
+            getattr(row[links], "href", None) if links is not None else None,
+        )
+        for n, row in enumerate(rows)
+    )
 
 
 def _number(cell: object) -> float | None:
@@ -212,14 +216,18 @@ def point_map(points: Iterable[Point], size: int = 560, pad: int = 24) -> PointM
         return round((height - 20) / 2 - (lat - mid_lat) * scale, 1)
 
     order = {"other": 0, "inside": 1, "regency": 2, "kkb": 3, "here": 4}
-    placed = tuple(sorted((Point(p.label, p.lat, p.long, p.href, p.role, x(p.long), y(p.lat))
-                           for p in points), key=lambda p: (order.get(p.role, 0), p.label)))
+    placed = tuple(
+        sorted(
+            (Point(p.label, p.lat, p.long, p.href, p.role, x(p.long), y(p.lat)) for p in points),
+            key=lambda p: (order.get(p.role, 0), p.label),
+        )
+    )
     step = _step(max(span_lat, span_x / squeeze) / 3)
     half_w, half_h = width / 2 / (squeeze * scale), (height - 20) / 2 / scale
-    meridians = tuple((x(v), _degrees(v, "E", "W"))
-                      for v in _ticks(mid_long - half_w, mid_long + half_w, step))
-    parallels = tuple((y(v), _degrees(v, "N", "S"))
-                      for v in _ticks(mid_lat - half_h, mid_lat + half_h, step))
+    meridians = tuple(
+        (x(v), _degrees(v, "E", "W")) for v in _ticks(mid_long - half_w, mid_long + half_w, step)
+    )
+    parallels = tuple((y(v), _degrees(v, "N", "S")) for v in _ticks(mid_lat - half_h, mid_lat + half_h, step))
     km_per_px = KM_PER_DEGREE / scale  # after the x squeeze, 1 px is the same distance both ways
     km = _step(km_per_px * width / 5)
     label = f"{km:g} km" if km >= 1 else f"{km * 1000:g} m"

@@ -19,17 +19,22 @@ from kkb_lod.web._pages import label, local_url
 from kkb_lod.web._results import is_web
 
 #: The resource's own triples, the labels of its objects, and back-links with their labels.
-DESCRIBE = SPARQL_PROLOGUE + """CONSTRUCT {{ <{iri}> ?p ?o . ?o ?lp ?ol . ?s ?q <{iri}> . ?s ?sp ?sl . }}
+DESCRIBE = (
+    SPARQL_PROLOGUE
+    + """CONSTRUCT {{ <{iri}> ?p ?o . ?o ?lp ?ol . ?s ?q <{iri}> . ?s ?sp ?sl . }}
 WHERE {{
   {{ <{iri}> ?p ?o OPTIONAL {{ VALUES ?lp {{ rdfs:label skos:prefLabel }} ?o ?lp ?ol }} }}
   UNION
   {{ ?s ?q <{iri}> OPTIONAL {{ VALUES ?sp {{ rdfs:label skos:prefLabel }} ?s ?sp ?sl }} }}
 }}"""
+)
 
 #: What only the HTML page needs, beyond :data:`DESCRIBE`. The KKB below the resource are found
 #: from it downwards (the places within it, then their KKB): Oxigraph joins in the order written,
 #: and starting from every KKB instead walked the whole registry for each page (35 ms at 1e6).
-CONTEXT = SPARQL_PROLOGUE + """CONSTRUCT {{ ?a rdfs:label ?al ; kkb:kemendagriCode ?ac . ?k kkb:village ?v ;
+CONTEXT = (
+    SPARQL_PROLOGUE
+    + """CONSTRUCT {{ ?a rdfs:label ?al ; kkb:kemendagriCode ?ac . ?k kkb:village ?v ;
   rdfs:label ?kl . ?n ?np ?no . ?x rdfs:label ?xl . }}
 WHERE {{
   {{ <{iri}> (kkb:village|kkb:partOf)/kkb:partOf* ?a . ?a rdfs:label ?al ; kkb:kemendagriCode ?ac }}
@@ -39,12 +44,24 @@ WHERE {{
   UNION {{ {{ <{iri}> ?x ?o }} UNION {{ ?s ?x <{iri}> }} ?x rdfs:label ?xl }}
   UNION {{ <{iri}> ?p ?o . ?o ?x ?o2 . ?x rdfs:label ?xl }}
 }}"""
+)
 
 #: Restatements shown once already under our own property (kkb:partOf, rdfs:label).
 HIDDEN = {SDO.containedInPlace, SDO.containsPlace, SDO.name, SKOS.notation}
 #: What a data-quality note can be about (kkb:aspect), in the two page languages.
-ASPECTS = {"name": ("nama", "name"), "kind": ("jenis wilayah", "kind of unit"),
-           "count": ("jumlah", "count")}
+ASPECTS = {"name": ("nama", "name"), "kind": ("jenis wilayah", "kind of unit"), "count": ("jumlah", "count")}
+#: The ontology page's sections: titles, the class of their terms, and the scheme (a section
+#: of a scheme's concepts is left out when it has none).
+ONTOLOGY_SECTIONS: tuple[tuple[str, str, URIRef, URIRef | None], ...] = (
+    ("Kelas", "Classes", OWL.Class, None),
+    ("Properti objek", "Object properties", OWL.ObjectProperty, None),
+    ("Properti data", "Data properties", OWL.DatatypeProperty, None),
+    ("Delapan fungsi keluarga", "The eight family functions", KKB.FamilyFunction, None),
+    ("Status", "Statuses", KKB.Status, None),
+    ("Klasifikasi Kampung KB", "Kampung KB classifications", KKB.Classification, KKB.ClassificationScheme),
+    ("Kelompok kegiatan (poktan)", "Activity groups (poktan)", KKB.PoktanKind, KKB.PoktanScheme),
+    ("Skema konsep", "Concept schemes", SKOS.ConceptScheme, None),
+)
 
 
 def to_graph(triples: Iterable) -> Graph:
@@ -60,22 +77,28 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
     node, everything = URIRef(iri), Graph(bind_namespaces="none")
     everything += graph
     everything += context
-    rows = _grouped(everything, ((p, o) for p, o in graph.predicate_objects(node)
-                                 if p not in HIDDEN), lang)
-    backlinks = _grouped(everything, ((p, s) for s, p in graph.subject_predicates(node)
-                                      if p not in HIDDEN), lang)
-    kkbs = sorted((term(everything, k, lang) for k in set(context.subjects(KKB.village, None))
-                   if k != node), key=lambda t: t["text"])
-    crumbs = sorted((str(context.value(a, KKB.kemendagriCode)), term(everything, a, lang))
-                    for a in set(context.subjects(KKB.kemendagriCode, None)))
+    rows = _grouped(everything, ((p, o) for p, o in graph.predicate_objects(node) if p not in HIDDEN), lang)
+    backlinks = _grouped(
+        everything, ((p, s) for s, p in graph.subject_predicates(node) if p not in HIDDEN), lang
+    )
+    kkbs = sorted_terms(everything, set(context.subjects(KKB.village, None)) - {node}, lang)
+    crumbs = sorted(
+        (str(context.value(a, KKB.kemendagriCode)), term(everything, a, lang))
+        for a in set(context.subjects(KKB.kemendagriCode, None))
+    )
     notes = [_note(everything, n, lang) for n in sorted(set(context.subjects(KKB.concerns, node)), key=str)]
     excerpts = sorted(str(e) for e in graph.objects(node, KKB.sourceExcerpt))
     sources = [term(everything, s, lang) for s in sorted(graph.objects(node, PROV.wasDerivedFrom), key=str)]
     return {
-        "iri": iri, "title": label(everything, node, lang), "rows": rows, "backlinks": backlinks,
-        "types": sorted((term(everything, t, lang) for t in graph.objects(node, RDF.type)),
-                        key=lambda t: t["text"]),
-        "kkbs": kkbs, "crumbs": [c for _, c in crumbs], "notes": notes, "sources": sources,
+        "iri": iri,
+        "title": label(everything, node, lang),
+        "rows": rows,
+        "backlinks": backlinks,
+        "types": sorted_terms(everything, graph.objects(node, RDF.type), lang),
+        "kkbs": kkbs,
+        "crumbs": [c for _, c in crumbs],
+        "notes": notes,
+        "sources": sources,
         "excerpts": excerpts,
     }
 
@@ -106,35 +129,36 @@ def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
                 continue
             shown = label(graph, t, lang)
             also = label(graph, t, other)
-            found.append({
-                "id": str(t).split("#", 1)[1], "label": shown,
-                "other": also if also != shown else "",
-                "comment": text_in(graph, t, SKOS.definition, lang)
-                or text_in(graph, t, RDFS.comment, lang),
-                "notation": str(graph.value(t, SKOS.notation) or ""),
-                "parents": related(t, RDFS.subClassOf), "domain": related(t, RDFS.domain),
-                "range": related(t, RDFS.range)})
+            found.append(
+                {
+                    "id": str(t).split("#", 1)[1],
+                    "label": shown,
+                    "other": also if also != shown else "",
+                    "comment": text_in(graph, t, SKOS.definition, lang)
+                    or text_in(graph, t, RDFS.comment, lang),
+                    "notation": str(graph.value(t, SKOS.notation) or ""),
+                    "parents": related(t, RDFS.subClassOf),
+                    "domain": related(t, RDFS.domain),
+                    "range": related(t, RDFS.range),
+                }
+            )
+        if kind == KKB.FamilyFunction or scheme is not None:  # in their notation's order
+            found.sort(key=lambda t: (t["notation"], t["id"]))
         return found
 
     def related(t: Node, predicate: URIRef) -> list[dict]:
-        return sorted((term(graph, o, lang) for o in graph.objects(t, predicate)
-                       if isinstance(o, URIRef)), key=lambda r: r["text"])
+        return sorted_terms(graph, (o for o in graph.objects(t, predicate) if isinstance(o, URIRef)), lang)
 
-    sections = [("Kelas", "Classes", terms(OWL.Class)),
-                ("Properti objek", "Object properties", terms(OWL.ObjectProperty)),
-                ("Properti data", "Data properties", terms(OWL.DatatypeProperty)),
-                ("Delapan fungsi keluarga", "The eight family functions",
-                 sorted(terms(KKB.FamilyFunction), key=lambda t: t["notation"])),
-                ("Status", "Statuses", terms(KKB.Status)),
-                *[(ti, en, sorted(ts, key=lambda t: (t["notation"], t["id"]))) for ti, en, ts in (
-                    ("Klasifikasi Kampung KB", "Kampung KB classifications",
-                     terms(KKB.Classification, KKB.ClassificationScheme)),
-                    ("Kelompok kegiatan (poktan)", "Activity groups (poktan)",
-                     terms(KKB.PoktanKind, KKB.PoktanScheme))) if ts],
-                ("Skema konsep", "Concept schemes", terms(SKOS.ConceptScheme))]
-    return {"iri": ontology, "title": label(graph, URIRef(ontology), lang),
-            "comment": text_in(graph, URIRef(ontology), RDFS.comment, lang),
-            "sections": [(ti if lang == "id" else en, ts) for ti, en, ts in sections]}
+    sections = (
+        (ti if lang == "id" else en, terms(kind, scheme), scheme)
+        for ti, en, kind, scheme in ONTOLOGY_SECTIONS
+    )
+    return {
+        "iri": ontology,
+        "title": label(graph, URIRef(ontology), lang),
+        "comment": text_in(graph, URIRef(ontology), RDFS.comment, lang),
+        "sections": [(title, ts) for title, ts, scheme in sections if ts or scheme is None],
+    }
 
 
 def term(graph: Graph, node: Node, lang: str) -> dict:
@@ -142,10 +166,22 @@ def term(graph: Graph, node: Node, lang: str) -> dict:
     text (and language) else."""
     if isinstance(node, URIRef):
         iri = str(node)
-        return {"text": label(graph, node, lang),
-                "href": local_url(iri) or (iri if is_web(iri) else None), "iri": iri}
-    return {"text": str(node), "href": None, "iri": None,
-            "lang": node.language if isinstance(node, Literal) else None}
+        return {
+            "text": label(graph, node, lang),
+            "href": local_url(iri) or (iri if is_web(iri) else None),
+            "iri": iri,
+        }
+    return {
+        "text": str(node),
+        "href": None,
+        "iri": None,
+        "lang": node.language if isinstance(node, Literal) else None,
+    }
+
+
+def sorted_terms(graph: Graph, nodes: Iterable[Node], lang: str) -> list[dict]:
+    """:func:`term` of each of ``nodes``, sorted by their text."""
+    return sorted((term(graph, n, lang) for n in nodes), key=lambda t: t["text"])
 
 
 def text_in(graph: Graph, node: Node, predicate: URIRef, lang: str) -> str:
@@ -159,6 +195,7 @@ def _grouped(graph: Graph, pairs: Iterable[tuple[Node, Node]], lang: str) -> lis
     by_property: dict[Node, list[Node]] = {}
     for p, o in pairs:
         by_property.setdefault(p, []).append(o)
-    return sorted(((term(graph, p, lang), sorted((term(graph, o, lang) for o in values),
-                                                 key=lambda t: t["text"]))
-                   for p, values in by_property.items()), key=lambda row: row[0]["text"])
+    return sorted(
+        ((term(graph, p, lang), sorted_terms(graph, values, lang)) for p, values in by_property.items()),
+        key=lambda row: row[0]["text"],
+    )

@@ -39,42 +39,61 @@ def prologue_for(body: str) -> str:
     """``PREFIX`` lines for the prefixes of :data:`PREFIXES` that ``body`` uses and lacks."""
     used = set(re.findall(r"(?<![\w<#?$])([A-Za-z][\w-]*):", re.sub(r"<[^>]*>|#[^\n]*", "", body)))
     declared = set(re.findall(r"PREFIX\s+([\w-]*):", body, flags=re.IGNORECASE))
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()
-                   if p in used and p not in declared)
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p in used and p not in declared)
 
 
 EXAMPLES: tuple[Example, ...] = (
-    Example("kkb-per-kecamatan", "Jumlah KKB per kecamatan", "KKB per kecamatan (district)", """\
+    Example(
+        "kkb-per-kecamatan",
+        "Jumlah KKB per kecamatan",
+        "KKB per kecamatan (district)",
+        """\
 SELECT ?kecamatan ?name (COUNT(?kkb) AS ?kkbs) WHERE {
   ?kkb a kkb:KKBDesignation ; kkb:village/kkb:partOf ?kecamatan .
   ?kecamatan rdfs:label ?name .
-} GROUP BY ?kecamatan ?name ORDER BY DESC(?kkbs) ?name"""),
-    Example("villages-by-function", "Desa menurut fungsi keluarga yang dibina",
-            "Villages by family function worked on", """\
+} GROUP BY ?kecamatan ?name ORDER BY DESC(?kkbs) ?name""",
+    ),
+    Example(
+        "villages-by-function",
+        "Desa menurut fungsi keluarga yang dibina",
+        "Villages by family function worked on",
+        """\
 SELECT ?function ?name (COUNT(DISTINCT ?village) AS ?villages) WHERE {
   ?activity kkb:strengthens ?function ; kkb:guides/kkb:village ?village .
   ?function skos:notation ?n ; skos:prefLabel ?name .
   FILTER (lang(?name) = "{lang}")
-} GROUP BY ?function ?name ?n ORDER BY xsd:integer(?n)"""),
-    Example("activities-per-year", "Kegiatan pembinaan per tahun", "Guidance activities per year",
-            """\
+} GROUP BY ?function ?name ?n ORDER BY xsd:integer(?n)""",
+    ),
+    Example(
+        "activities-per-year",
+        "Kegiatan pembinaan per tahun",
+        "Guidance activities per year",
+        """\
 SELECT ?year ?status (COUNT(DISTINCT ?activity) AS ?activities) (COUNT(DISTINCT ?kkb) AS ?kkbGuided)
 WHERE {
   ?activity a kkb:GuidanceActivity ; kkb:year ?year ; kkb:guides ?kkb ;
             kkb:status/skos:prefLabel ?status .
   FILTER (lang(?status) = "{lang}")
-} GROUP BY ?year ?status ORDER BY ?year"""),
-    Example("kkb-wikidata", "KKB dan butir Wikidata wilayahnya", "KKB with their Wikidata items",
-            """\
+} GROUP BY ?year ?status ORDER BY ?year""",
+    ),
+    Example(
+        "kkb-wikidata",
+        "KKB dan butir Wikidata wilayahnya",
+        "KKB with their Wikidata items",
+        """\
 SELECT ?kkb ?label ?village ?villageItem ?regency ?regencyItem WHERE {
   ?kkb a kkb:KKBDesignation ; rdfs:label ?label ; kkb:village ?village .
   FILTER (lang(?label) = "{lang}")
   ?village kkb:partOf/kkb:partOf ?regency .
   OPTIONAL { ?village owl:sameAs ?villageItem }
   OPTIONAL { ?regency owl:sameAs ?regencyItem }
-} ORDER BY ?label"""),
-    Example("federated-wikidata", "Kueri gabungan ke Wikidata: KKB menurut kode Kemendagri",
-            "Federated query to Wikidata: KKB by Kemendagri code", f"""\
+} ORDER BY ?label""",
+    ),
+    Example(
+        "federated-wikidata",
+        "Kueri gabungan ke Wikidata: KKB menurut kode Kemendagri",
+        "Federated query to Wikidata: KKB by Kemendagri code",
+        f"""\
 # Needs the internet: the SERVICE part runs on the Wikidata Query Service.
 PREFIX wdt: <http://www.wikidata.org/prop/direct/>
 SELECT ?kkb ?code ?item ?wikidataName WHERE {{
@@ -84,16 +103,31 @@ SELECT ?kkb ?code ?item ?wikidataName WHERE {{
     ?item wdt:P2588 ?code ; wdt:P131+ wd:Q14391 .
     OPTIONAL {{ ?item rdfs:label ?wikidataName FILTER (lang(?wikidataName) = "id") }}
   }}
-}} ORDER BY ?code"""),
-    Example("discrepancies", "Perbedaan antara sumber dan daftar resmi",
-            "Where the source and the official list disagree", """\
+}} ORDER BY ?code""",
+    ),
+    Example(
+        "discrepancies",
+        "Perbedaan antara sumber dan daftar resmi",
+        "Where the source and the official list disagree",
+        """\
 SELECT ?note ?aspect ?inSource ?official ?used WHERE {
   ?note a kkb:SourceDiscrepancy ; kkb:aspect ?aspect ; kkb:valueInSource ?inSource ;
         kkb:valueInReference ?official ; kkb:valueUsed ?used .
-} ORDER BY ?aspect"""),
-    Example("graphs", "Graf bernama dan ukurannya", "Named graphs and their sizes", """\
+} ORDER BY ?aspect""",
+    ),
+    Example(
+        "graphs",
+        "Graf bernama dan ukurannya",
+        "Named graphs and their sizes",
+        """\
 SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }
-GROUP BY ?graph ORDER BY DESC(?triples)"""),
-    Example("describe-kkb", "Deskripsi satu KKB (graf)", "Describe one KKB (a graph)", """\
-DESCRIBE <https://w3id.org/kkb/id/kkb/62.04.06.2020>"""),
+GROUP BY ?graph ORDER BY DESC(?triples)""",
+    ),
+    Example(
+        "describe-kkb",
+        "Deskripsi satu KKB (graf)",
+        "Describe one KKB (a graph)",
+        """\
+DESCRIBE <https://w3id.org/kkb/id/kkb/62.04.06.2020>""",
+    ),
 )

@@ -128,9 +128,9 @@ def label(graph: Graph, node: Node, lang: str) -> str:
 def local_url(iri: str) -> str | None:
     """The path on this server that describes ``iri``, if it is one of ours."""
     if iri.startswith(ONTOLOGY_IRI):
-        return "/def" + (iri[len(ONTOLOGY_IRI):] if "#" in iri else "")
+        return "/def" + (iri[len(ONTOLOGY_IRI) :] if "#" in iri else "")
     if minter().owns(iri):  # the parts below a KKB and the registry records too
-        return "/" + iri[len(settings().base_iri):]
+        return "/" + iri[len(settings().base_iri) :]
     return None
 
 

@@ -98,8 +98,11 @@ PROVINCE_CODE = """SELECT ?c WHERE {
   <%(iri)s> kkb:partOf* ?p . ?p a kkb:Province ; kkb:kemendagriCode ?c } LIMIT 1"""
 #: Per level of a place page: the path from a KKB's village up to a unit within the page's
 #: place, and from a village up to it ("" for villages themselves: they are the units).
-WITHIN = {"province": ("/kkb:partOf/kkb:partOf", "/kkb:partOf"), "regency": ("/kkb:partOf", ""),
-          "district": ("", None)}
+WITHIN = {
+    "province": ("/kkb:partOf/kkb:partOf", "/kkb:partOf"),
+    "regency": ("/kkb:partOf", ""),
+    "district": ("", None),
+}
 
 
 def linked(rows: list[dict[str, Any]], *names: str) -> list[dict[str, Any]]:
@@ -109,13 +112,18 @@ def linked(rows: list[dict[str, Any]], *names: str) -> list[dict[str, Any]]:
     return rows
 
 
+def at(row: dict[str, Any], name: str, href: str | None, role: str = "other") -> Point:
+    """A point at the ``lat`` and ``long`` of a row."""
+    return Point(name, float(row["lat"]), float(row["long"]), href, role)
+
+
 def kkb_per_unit() -> tuple[str, BarChart]:
     """The landing page's chart: KKB per kecamatan when the registry is one regency's, else per
     regency or city, or per province when there are too many of those to draw (a national
     registry has KKB in hundreds of them). Bars link to the units' pages."""
-    several = len(select(PER_UNIT % {"up": LEVELS[1][1]})) > 1
-    for level, up in LEVELS[1:] if several else LEVELS:
-        rows = select(PER_UNIT % {"up": up})
+    regencies = select(PER_UNIT % {"up": LEVELS[1][1]})
+    for level, up in LEVELS[1:] if len(regencies) > 1 else LEVELS:
+        rows = regencies if level == "regency" else select(PER_UNIT % {"up": up})
         if len(rows) <= MAX_BARS or level == LEVELS[-1][0]:
             return level, bar_chart((r["name"], float(r["n"]), local_url(r["u"])) for r in rows)
     raise AssertionError("unreachable: the last level always returns")
@@ -124,10 +132,10 @@ def kkb_per_unit() -> tuple[str, BarChart]:
 def landing_map(places: list[dict[str, Any]], centres: list[Point]) -> PointMap | None:
     """KKB villages on top of the other villages of their regencies, and the regencies'
     centroids (``centres``: given when there are several)."""
-    context = [Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]))
-               for r in select(CONTEXT_VILLAGES % {"limit": MAX_CONTEXT_POINTS})]
-    kkb = [Point(p["village"], float(p["lat"]), float(p["long"]), p["village_href"], "kkb")
-           for p in places if p["lat"] and p["long"]]
+    context = [
+        at(r, r["vname"], local_url(r["v"])) for r in select(CONTEXT_VILLAGES % {"limit": MAX_CONTEXT_POINTS})
+    ]
+    kkb = [at(p, p["village"], p["village_href"], "kkb") for p in places if p["lat"] and p["long"]]
     return point_map([*context, *centres, *kkb]) if kkb else None
 
 
@@ -143,8 +151,10 @@ def place_map(iri: str) -> PointMap | None:
         regencies = [r["r"] for r in select(REGENCIES_IN % {"iri": iri})]
     if not regencies:
         return None
-    rows = select(VILLAGES_OF % {"iri": iri, "limit": MAX_CONTEXT_POINTS,
-                                "regencies": " ".join(f"<{r}>" for r in regencies)})
+    rows = select(
+        VILLAGES_OF
+        % {"iri": iri, "limit": MAX_CONTEXT_POINTS, "regencies": " ".join(f"<{r}>" for r in regencies)}
+    )
     inside = {r["v"] for r in rows if above or iri in (r["d"], r["r"])}
 
     def role(r: dict[str, str]) -> str:
@@ -154,8 +164,7 @@ def place_map(iri: str) -> PointMap | None:
             return "kkb"
         return "inside" if r["v"] in inside else "other"
 
-    points = [Point(r["vname"], float(r["lat"]), float(r["long"]), local_url(r["v"]), role(r))
-              for r in rows]
+    points = [at(r, r["vname"], local_url(r["v"]), role(r)) for r in rows]
     if not any(p.role in ("here", "inside", "kkb") for p in points if inside or p.role == "here"):
         return None
     return point_map(points)
@@ -166,13 +175,14 @@ def family_functions(iri: str, lang: str) -> list[dict[str, Any]]:
     guidance did for it (``worked``: the activities' ``href``, ``year`` and ``status``)."""
     found: dict[str, dict[str, Any]] = {}
     for r in select(FUNCTIONS % {"iri": iri, "lang": lang}):
-        f = found.setdefault(r["f"], {"notation": r["notation"], "label": r["label"],
-                                      "href": local_url(r["f"]), "worked": []})
+        f = found.setdefault(
+            r["f"], {"notation": r["notation"], "label": r["label"], "href": local_url(r["f"]), "worked": []}
+        )
         if r["a"]:
-            f["worked"].append({"href": local_url(r["a"]), "year": r["year"],
-                                "status": r["statusLabel"] or r["status"]})
-    return sorted(found.values(),
-                  key=lambda f: int(f["notation"]) if f["notation"].isdigit() else 99)
+            f["worked"].append(
+                {"href": local_url(r["a"]), "year": r["year"], "status": r["statusLabel"] or r["status"]}
+            )
+    return sorted(found.values(), key=lambda f: int(f["notation"]) if f["notation"].isdigit() else 99)
 
 
 def district_word(distrik: set[bool]) -> str:
@@ -180,26 +190,36 @@ def district_word(distrik: set[bool]) -> str:
     the Papua provinces): ``distrik`` there, ``kecamatan`` elsewhere, both when a registry spans
     both."""
     return {frozenset({True}): "distrik", frozenset({True, False}): "kecamatan/distrik"}.get(
-        frozenset(distrik), "kecamatan")
+        frozenset(distrik), "kecamatan"
+    )
 
 
 def landing_view(lang: str) -> dict:
     """What the landing page draws beyond its figures: the chart, the map, the KKB as text and
     (for a registry over several regencies) the figures per regency or city."""
-    places = linked(select(KKB_PLACES % {"lang": lang, "limit": MAX_KKB_POINTS}),
-                    "kkb", "village", "district")
+    places = linked(
+        select(KKB_PLACES % {"lang": lang, "limit": MAX_KKB_POINTS}), "kkb", "village", "district"
+    )
     level, chart = kkb_per_unit()
     areas = linked(select(PER_REGENCY % {"limit": MAX_REGENCIES}), "name", "province")
     for a in areas:
-        a.update(href=a["name_href"], name_en=english_name(a["name"]),
-                 distrik=a["pcode"] in DISTRIK_PROVINCES)
-    centres = [Point(a["name"], float(a["lat"]), float(a["long"]), a["href"], "regency")
-               for a in areas if a["lat"] and a["long"]] if len(areas) > 1 else []
+        a.update(
+            href=a["name_href"], name_en=english_name(a["name"]), distrik=a["pcode"] in DISTRIK_PROVINCES
+        )
+    centres = [
+        at(a, a["name"], a["href"], "regency") for a in areas if a["lat"] and a["long"] and len(areas) > 1
+    ]
     provinces = {(a["province"], a["province_href"]): None for a in areas}
-    return {"chart": chart, "level": level, "places": places[:MAX_KKB_LISTED],
-            "map": landing_map(places, centres), "areas": areas, "provinces": list(provinces),
-            "district_word": district_word({a["distrik"] for a in areas}),
-            "years": year_figures(lang)}
+    return {
+        "chart": chart,
+        "level": level,
+        "places": places[:MAX_KKB_LISTED],
+        "map": landing_map(places, centres),
+        "areas": areas,
+        "provinces": list(provinces),
+        "district_word": district_word({a["distrik"] for a in areas}),
+        "years": year_figures(lang),
+    }
 
 
 def place_summary(iri: str, kind: str) -> dict | None:
@@ -209,14 +229,27 @@ def place_summary(iri: str, kind: str) -> dict | None:
     if kind not in WITHIN:
         return None
     up, village_up = WITHIN[kind]
-    villages = {r["u"]: int(r["n"]) for r in select(
-        CHILD_VILLAGES % {"iri": iri, "down": village_up})} if village_up is not None else {}
-    units: list[dict[str, Any]] = [{"name": r["name"], "href": local_url(r["u"]), "kkb": int(r["n"]),
-              "villages": villages.get(r["u"], 0) if village_up is not None else 1}
-             for r in select(CHILD_KKB % {"iri": iri, "down": up, "limit": MAX_CONTEXT_POINTS})]
-    chart = bar_chart((u["name"], float(u["kkb"]), u["href"]) for u in units) \
-        if kind != "district" else None
+    villages = (
+        {r["u"]: int(r["n"]) for r in select(CHILD_VILLAGES % {"iri": iri, "down": village_up})}
+        if village_up is not None
+        else {}
+    )
+    units: list[dict[str, Any]] = [
+        {
+            "name": r["name"],
+            "href": local_url(r["u"]),
+            "kkb": int(r["n"]),
+            "villages": villages.get(r["u"], 0) if village_up is not None else 1,
+        }
+        for r in select(CHILD_KKB % {"iri": iri, "down": up, "limit": MAX_CONTEXT_POINTS})
+    ]
+    chart = bar_chart((u["name"], float(u["kkb"]), u["href"]) for u in units) if kind != "district" else None
     codes = {r["c"] for r in select(PROVINCE_CODE % {"iri": iri})}
-    return {"kind": kind, "units": units, "kkb": sum(u["kkb"] for u in units),
-            "villages": sum(u["villages"] for u in units), "chart": chart,
-            "district_word": district_word({c in DISTRIK_PROVINCES for c in codes})}
+    return {
+        "kind": kind,
+        "units": units,
+        "kkb": sum(u["kkb"] for u in units),
+        "villages": sum(u["villages"] for u in units),
+        "chart": chart,
+        "district_word": district_word({c in DISTRIK_PROVINCES for c in codes}),
+    }

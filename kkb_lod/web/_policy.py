@@ -61,8 +61,7 @@ class Limits(NamedTuple):
 
     @classmethod
     def of(cls, settings: Settings) -> Limits:
-        return cls(settings.query_max_bytes, settings.query_max_depth,
-                   settings.query_max_operators, settings.query_max_patterns)
+        return cls(*(getattr(settings, f"query_max_{field}") for field in cls._fields))
 
 
 def check_query(text: str, base: str, services: Sequence[str], limits: Limits) -> Scan:
@@ -74,25 +73,33 @@ def check_query(text: str, base: str, services: Sequence[str], limits: Limits) -
         on ``services``.
     """
     if len(text) * 4 > limits.bytes and len(text.encode("utf-8")) > limits.bytes:
-        raise BadRequest(f"The query is larger than {limits.bytes} bytes, the most this endpoint "
-                         "accepts (query_max_bytes).")
+        raise BadRequest(
+            f"The query is larger than {limits.bytes} bytes, the most this endpoint "
+            "accepts (query_max_bytes)."
+        )
     escaped = "\\u" in text or "\\U" in text
     if escaped:
         check_escapes(text)
     depth, operators, patterns = shape(text, limits)
     if depth > limits.depth:
-        raise BadRequest(f"The query nests deeper than {limits.depth} levels (brackets, braces, "
-                         "parentheses and unary operators), the most this endpoint accepts "
-                         "(query_max_depth).")
+        raise BadRequest(
+            f"The query nests deeper than {limits.depth} levels (brackets, braces, "
+            "parentheses and unary operators), the most this endpoint accepts "
+            "(query_max_depth)."
+        )
     if operators > limits.operators:
-        raise BadRequest(f"The query has more than {limits.operators} operators and terms (VALUES "
-                         "data aside), the most this endpoint accepts (query_max_operators); a "
-                         "long chain of them is as hard on the engine as deep nesting.")
+        raise BadRequest(
+            f"The query has more than {limits.operators} operators and terms (VALUES "
+            "data aside), the most this endpoint accepts (query_max_operators); a "
+            "long chain of them is as hard on the engine as deep nesting."
+        )
     if patterns > limits.patterns:
-        raise BadRequest(f"The query has more than {limits.patterns} triple patterns and "
-                         "OPTIONAL or MINUS groups (each '.', ';' and ',' counts), the most this "
-                         "endpoint accepts (query_max_patterns): the engine's planning time grows "
-                         "steeply with them and cannot be interrupted. Split the query.")
+        raise BadRequest(
+            f"The query has more than {limits.patterns} triple patterns and "
+            "OPTIONAL or MINUS groups (each '.', ';' and ',' counts), the most this "
+            "endpoint accepts (query_max_patterns): the engine's planning time grows "
+            "steeply with them and cannot be interrupted. Split the query."
+        )
     start = prologue_end(text)
     code = unescape(text) if escaped else text[start:]  # escapes may hide a PREFIX's end
     if "service" in code.lower():
@@ -106,8 +113,9 @@ def check_escapes(text: str) -> None:
         try:
             unescape(match.group())
         except EscapeError as err:
-            raise BadRequest(f"Query syntax error: error at {position(text, match.start())}: "
-                             f"{err}.") from None
+            raise BadRequest(
+                f"Query syntax error: error at {position(text, match.start())}: {err}."
+            ) from None
 
 
 # --- nesting -----------------------------------------------------------------------------------
@@ -153,8 +161,9 @@ def shape(text: str, limits: Limits) -> tuple[int, int, int]:
         values = values if certain else 0
         code = kind in ("punct", "iri") or not certain
         if code and values != 2:
-            operators += _counts(value, _OPENERS + _OPERATORS + (
-                "" if kind == "iri" and sure else _SEPARATORS))
+            operators += _counts(
+                value, _OPENERS + _OPERATORS + ("" if kind == "iri" and sure else _SEPARATORS)
+            )
             patterns += 0 if kind == "iri" and sure else _counts(value, _SEPARATORS)
         if (kind == "word" or not certain) and values != 2:
             patterns += _groups(value)
@@ -174,8 +183,7 @@ def shape(text: str, limits: Limits) -> tuple[int, int, int]:
         else:
             depth += _counts(value, _OPENERS) if code else 0
             run = run if kind in ("punct", "space", "comment") else 0
-        until_line_end = (until_line_end and not broken) or (
-            kind == "iri" and "#" in value and not data)
+        until_line_end = (until_line_end and not broken) or (kind == "iri" and "#" in value and not data)
         deepest = max(deepest, depth + run)
         if deepest > limits.depth or operators > limits.operators or patterns > limits.patterns:
             break
@@ -187,8 +195,7 @@ _GROUPS = re.compile(r"optional|minus", re.IGNORECASE)
 
 def _groups(value: str) -> int:
     """How many OPTIONAL and MINUS keywords ``value`` could hold (ASCII, any case)."""
-    return len(_GROUPS.findall(value)) if "o" in value or "O" in value or "m" in value \
-        or "M" in value else 0
+    return len(_GROUPS.findall(value)) if "o" in value or "O" in value or "m" in value or "M" in value else 0
 
 
 # --- SERVICE -----------------------------------------------------------------------------------
@@ -199,33 +206,42 @@ def check_services(text: str, base: str, services: Sequence[str]) -> list[str]:
     of the module's docstring; else 400."""
     allowed = ", ".join(f"<{s}>" for s in services) or "none"
     for match in ESCAPE.finditer(text):
-        if re.fullmatch(r"[\x00-\x7F]", character := unescape(match.group())) \
-                and not character.isalnum():
+        if re.fullmatch(r"[\x00-\x7F]", character := unescape(match.group())) and not character.isalnum():
             raise BadRequest(
                 f"The escape {match.group()} at {position(text, match.start())} (line:column) stands for "
                 f"{character!r}: in a query that mentions SERVICE, escapes may only stand for "
                 "letters, digits or non-ASCII characters (others are read differently by the "
                 "SPARQL specification and by this endpoint's engine). Write the character "
-                "itself.")
+                "itself."
+            )
     tokenized = full_scan(text, base)
     if tokenized.bad is not None:
-        raise BadRequest(f"This query mentions SERVICE, and SERVICE queries run only when they "
-                         f"can be read in full; this one has {tokenized.bad}, which is no "
-                         "SPARQL 1.1 token.")
+        raise BadRequest(
+            f"This query mentions SERVICE, and SERVICE queries run only when they "
+            f"can be read in full; this one has {tokenized.bad}, which is no "
+            "SPARQL 1.1 token."
+        )
     parsed = _parsed_targets(unescape(text), base)
     if len(parsed) != len(tokenized.services) or sorted(map(str, parsed)) != sorted(
-            map(str, tokenized.services)):
-        raise BadRequest("This query mentions SERVICE, and its two readings (the SPARQL 1.1 "
-                         "grammar, the engine's tokens) do not find the same SERVICE calls: "
-                         "it is refused rather than guessed at.")
+        map(str, tokenized.services)
+    ):
+        raise BadRequest(
+            "This query mentions SERVICE, and its two readings (the SPARQL 1.1 "
+            "grammar, the engine's tokens) do not find the same SERVICE calls: "
+            "it is refused rather than guessed at."
+        )
     for target in parsed:
         if target is None:
-            raise BadRequest("SERVICE needs an IRI (or a prefixed name of a declared prefix) on "
-                             "this endpoint's allowlist: a variable, an undeclared prefix or an "
-                             f"invalid IRI cannot be checked before running; allowed: {allowed}.")
+            raise BadRequest(
+                "SERVICE needs an IRI (or a prefixed name of a declared prefix) on "
+                "this endpoint's allowlist: a variable, an undeclared prefix or an "
+                f"invalid IRI cannot be checked before running; allowed: {allowed}."
+            )
         if target not in services:
-            raise BadRequest(f"SERVICE <{target}> is not allowed: this endpoint calls only the "
-                             f"endpoints on its allowlist (service_allowlist); allowed: {allowed}.")
+            raise BadRequest(
+                f"SERVICE <{target}> is not allowed: this endpoint calls only the "
+                f"endpoints on its allowlist (service_allowlist); allowed: {allowed}."
+            )
     return [t for t in parsed if t is not None]
 
 
@@ -243,17 +259,22 @@ def _parsed_targets(decoded: str, base: str) -> list[str | None]:
             _STEPS.left = GRAMMAR_STEPS
             tree = grammar.parse_string(decoded.replace("\r", "\n"), parse_all=True)
     except _TooComplex:
-        raise BadRequest("This query mentions SERVICE, and SERVICE queries run only when the "
-                         f"SPARQL 1.1 grammar can read them in full within {GRAMMAR_STEPS} "
-                         "steps; this one needs more. Make it shorter (or split it).") from None
+        raise BadRequest(
+            "This query mentions SERVICE, and SERVICE queries run only when the "
+            f"SPARQL 1.1 grammar can read them in full within {GRAMMAR_STEPS} "
+            "steps; this one needs more. Make it shorter (or split it)."
+        ) from None
     except RecursionError:  # the grammar recurses some 40 Python frames a nesting level
-        raise BadRequest("This query mentions SERVICE, and SERVICE queries run only when the "
-                         "SPARQL 1.1 grammar can read them in full; this one nests too deeply "
-                         "for it (about 20 levels of parentheses or 25 of braces is the most).") \
-            from None
+        raise BadRequest(
+            "This query mentions SERVICE, and SERVICE queries run only when the "
+            "SPARQL 1.1 grammar can read them in full; this one nests too deeply "
+            "for it (about 20 levels of parentheses or 25 of braces is the most)."
+        ) from None
     except ParseBaseException as err:
-        raise BadRequest("This query mentions SERVICE, and SERVICE queries run only when the "
-                         f"SPARQL 1.1 grammar can read them in full; it cannot: {err}") from None
+        raise BadRequest(
+            "This query mentions SERVICE, and SERVICE queries run only when the "
+            f"SPARQL 1.1 grammar can read them in full; it cannot: {err}"
+        ) from None
     prefixes: dict[str, str | None] = {}
     for declaration in tree[0]:
         iri = resolve(base, str(declaration["iri"]))
@@ -272,8 +293,11 @@ def _parsed_targets(decoded: str, base: str) -> list[str | None]:
                     targets.append(resolve(base, str(term)))
                 elif isinstance(term, CompValue) and not isinstance(term, Variable):
                     namespace = prefixes.get(_field(term, "prefix"))
-                    targets.append(None if namespace is None else resolve(
-                        None, namespace + local_name(_field(term, "localname"))))
+                    targets.append(
+                        None
+                        if namespace is None
+                        else resolve(None, namespace + local_name(_field(term, "localname")))
+                    )
                 else:
                     targets.append(None)
             stack.extend(node.values())

@@ -8,7 +8,7 @@ decoder, so a non-UTF-8 request is refused instead of silently altered.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qsl
 
 from flask import Request
 from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
@@ -49,16 +49,20 @@ def read_operation(request: Request) -> Operation:
     queries = [value for key, value in params if key == "query"]
     if len(queries) > 1:
         raise BadRequest(f"The request has {len(queries)} queries; send exactly one.")
-    graphs = {key: tuple(v for k, v in params if k == key)
-              for key in ("default-graph-uri", "named-graph-uri")}
+    graphs = {
+        key: tuple(v for k, v in params if k == key) for key in ("default-graph-uri", "named-graph-uri")
+    }
     for key, iris in graphs.items():
         for iri in iris:
             if not is_absolute_iri(iri):
                 raise BadRequest(f"{key} must be an absolute IRI, not {iri!r}.")
     formats = [value for key, value in params if key == "format" and value]
-    return Operation(queries[0] if queries else None,
-                     graphs["default-graph-uri"], graphs["named-graph-uri"],
-                     formats[0] if formats else None)
+    return Operation(
+        queries[0] if queries else None,
+        graphs["default-graph-uri"],
+        graphs["named-graph-uri"],
+        formats[0] if formats else None,
+    )
 
 
 def _body_params(request: Request, url_params: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -66,7 +70,8 @@ def _body_params(request: Request, url_params: list[tuple[str, str]]) -> list[tu
     if not request.content_type:
         raise UnsupportedMediaType(
             f"A POST needs a Content-Type: {FORM} (query=… in the body) or {SPARQL_QUERY} (the "
-            "query as the body).")
+            "query as the body)."
+        )
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise BadRequest(f"The request is encoded as {charset}; SPARQL requests must be UTF-8.")
@@ -82,16 +87,12 @@ def _body_params(request: Request, url_params: list[tuple[str, str]]) -> list[tu
             return [("query", body.decode("utf-8"))]
         except UnicodeDecodeError as err:
             raise BadRequest(f"The query is not valid UTF-8 ({err}).") from None
-    raise UnsupportedMediaType(
-        f"A query POST must be {FORM} or {SPARQL_QUERY}, not {request.mimetype}.")
+    raise UnsupportedMediaType(f"A query POST must be {FORM} or {SPARQL_QUERY}, not {request.mimetype}.")
 
 
 def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
-    """Decode ``a=1&b=2`` (percent- and plus-encoded) strictly as UTF-8, as ``parse_qsl`` does
-    (blank values kept)."""
+    """Decode ``a=1&b=2`` (percent- and plus-encoded, blank values kept) strictly as UTF-8."""
     try:
-        return [(unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8"),
-                 unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8"))
-                for name, _, value in (part.partition(b"=") for part in raw.split(b"&") if part)]
+        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
     except UnicodeDecodeError as err:
         raise BadRequest(f"The parameters in {where} are not valid UTF-8 ({err}).") from None

@@ -34,8 +34,10 @@ from kkb_lod.web._answer import Answer, TooLarge, written
 if TYPE_CHECKING:
     from kkb_lod.web import Kkb
 
-READ_ONLY = ("This is a read-only SPARQL endpoint: SPARQL Update ({}) is not accepted here. "
-             "The data is published by rebuilding a release (kkb-lod build).")
+READ_ONLY = (
+    "This is a read-only SPARQL endpoint: SPARQL Update ({}) is not accepted here. "
+    "The data is published by rebuilding a release (kkb-lod build)."
+)
 
 #: Stands for "no graph at all" where the Store interface can only say "these graphs": a protocol
 #: dataset with named graphs only has an empty default graph, and vice versa (SPARQL 1.1 Protocol
@@ -50,8 +52,9 @@ def check_policy(scan: Scan) -> None:
         raise Forbidden(READ_ONLY.format(scan.form))
 
 
-def dataset(scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[str]
-            ) -> tuple[list[str], list[str]]:
+def dataset(
+    scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[str]
+) -> tuple[list[str], list[str]]:
     """The (default graphs, named graphs) to pass to the store.
 
     A protocol dataset (``default-graph-uri``/``named-graph-uri``) replaces the query's FROM and
@@ -60,16 +63,14 @@ def dataset(scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[st
     pyoxigraph lets that union override FROM. Without either, the store's default dataset applies.
     """
     default, named = list(default_graphs), list(named_graphs)
-    if not default and not named and scan.from_default is not None \
-            and scan.from_named is not None:
+    if not default and not named and scan.from_default is not None and scan.from_named is not None:
         default, named = list(scan.from_default), list(scan.from_named)
     if default or named:
         return default or [EMPTY_GRAPH], named or [EMPTY_GRAPH]
     return [], []
 
 
-def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], list[str]]
-        ) -> Answer:
+def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], list[str]]) -> Answer:
     """Run ``query`` on the app's store within ``query_timeout`` and ``result_limit``.
 
     ``base`` is the service-defined base IRI (SPARQL 1.1 Protocol allows the endpoint's URL): the
@@ -84,8 +85,9 @@ def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], li
     timeout, limit = settings.query_timeout, settings.result_limit
     if not kkb.slots.acquire(blocking=False):
         raise ServiceUnavailable(
-            f"{settings.max_queries} queries are already running (max_queries); try again in a "
-            "moment.", retry_after=math.ceil(min(timeout, 5)))
+            f"{settings.max_queries} queries are already running (max_queries); try again in a moment.",
+            retry_after=math.ceil(min(timeout, 5)),
+        )
     finished, cancelled = threading.Event(), threading.Event()
     text = f"BASE <{base}>\n{query}"
 
@@ -113,7 +115,8 @@ def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], li
         raise ServiceUnavailable(
             f"The query did not finish within {timeout:g} s (query_timeout) and was abandoned. "
             "Make it cheaper (a narrower pattern, LIMIT) and try again.",
-            retry_after=math.ceil(timeout))
+            retry_after=math.ceil(timeout),
+        )
     error = future.exception()
     if error is None:
         answer = future.result()
@@ -121,14 +124,18 @@ def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], li
         return answer
     if isinstance(error, SyntaxError):
         position = re.match(r"error at (\d+):", str(error))
-        message = str(error) if position is None else (
-            f"error at {int(position[1]) - 1}:{str(error)[position.end():]}")
+        message = (
+            str(error)
+            if position is None
+            else (f"error at {int(position[1]) - 1}:{str(error)[position.end() :]}")
+        )
         raise BadRequest(f"Query syntax error: {message}")
     if isinstance(error, TooLarge):
         raise UnprocessableEntity(
             f"The answer has more than {limit} rows or triples, the most this endpoint returns "
             f"(result_limit). Page through it: add ORDER BY plus LIMIT {limit} and OFFSET 0, "
-            f"then OFFSET {limit}, and so on; or count first with COUNT(*).")
+            f"then OFFSET {limit}, and so on; or count first with COUNT(*)."
+        )
     if isinstance(error, StoreTimeout):  # a remote store too slow
         raise GatewayTimeout(str(error))
     if isinstance(error, StoreError):  # a remote store failed

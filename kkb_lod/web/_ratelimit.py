@@ -34,8 +34,9 @@ class Table:
     def hit(self, client: str, limit: int, now: float | None = None) -> int:
         """Count one request of ``client``: 0 if it is allowed, else the seconds until it is."""
         now = time.time() if now is None else now
-        key = int.from_bytes(hashlib.blake2b(client.encode(), digest_size=8).digest(), "big",
-                             signed=True) or 1
+        key = (
+            int.from_bytes(hashlib.blake2b(client.encode(), digest_size=8).digest(), "big", signed=True) or 1
+        )
         window = int(now // WINDOW)
         cells, free = self.cells, None
         with self.lock:

@@ -10,6 +10,7 @@ nothing about for a property gets an empty list, never a guess.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -39,25 +40,30 @@ class Type:
 
 
 #: The types, by their ontology class (the manifest's defaultTypes are the first seven).
-TYPES: dict[str, Type] = {t.id: t for t in (
-    Type(DEF + "Province", "Provinsi (province)", "province", None),
-    Type(DEF + "Regency", "Kabupaten (regency)", "regency", ("kabupaten",)),
-    Type(DEF + "City", "Kota (city)", "regency", ("kota",)),
-    Type(DEF + "District", "Kecamatan (district)", "district", None),
-    Type(DEF + "Desa", "Desa (village)", "village", ("desa", "desa_adat")),
-    Type(DEF + "Kelurahan", "Kelurahan (urban village)", "village", ("kelurahan",)),
-    Type(DEF + "KKBDesignation", "Kampung Keluarga Berkualitas (KKB)", "village", None, kkb=True),
-    Type(DEF + "RegencyOrCity", "Kabupaten atau kota (regency or city)", "regency", None),
-    Type(DEF + "Village", "Desa atau kelurahan (any village)", "village", None),
-    Type(DEF + "DesaAdat", "Desa adat (customary village)", "village", ("desa_adat",)),
-)}
+TYPES: dict[str, Type] = {
+    t.id: t
+    for t in (
+        Type(DEF + "Province", "Provinsi (province)", "province", None),
+        Type(DEF + "Regency", "Kabupaten (regency)", "regency", ("kabupaten",)),
+        Type(DEF + "City", "Kota (city)", "regency", ("kota",)),
+        Type(DEF + "District", "Kecamatan (district)", "district", None),
+        Type(DEF + "Desa", "Desa (village)", "village", ("desa", "desa_adat")),
+        Type(DEF + "Kelurahan", "Kelurahan (urban village)", "village", ("kelurahan",)),
+        Type(DEF + "KKBDesignation", "Kampung Keluarga Berkualitas (KKB)", "village", None, kkb=True),
+        Type(DEF + "RegencyOrCity", "Kabupaten atau kota (regency or city)", "regency", None),
+        Type(DEF + "Village", "Desa atau kelurahan (any village)", "village", None),
+        Type(DEF + "DesaAdat", "Desa adat (customary village)", "village", ("desa_adat",)),
+    )
+}
 DEFAULT_TYPES = tuple(TYPES)[:7]
 #: Short names a client may give instead of the class IRI (``type=desa``).
 ALIASES = {t.id.removeprefix(DEF).lower(): t.id for t in TYPES.values()} | {
-    "kkb": DEF + "KKBDesignation", "kabupaten": DEF + "Regency", "kota": DEF + "City",
-    "kecamatan": DEF + "District", "provinsi": DEF + "Province"}
-LEVEL_NAMES = {"province": "Provinsi", "regency": "Kabupaten/kota", "district": "Kecamatan",
-               "village": "Desa/kelurahan"}
+    "kkb": DEF + "KKBDesignation",
+    "kabupaten": DEF + "Regency",
+    "kota": DEF + "City",
+    "kecamatan": DEF + "District",
+    "provinsi": DEF + "Province",
+}
 KKB_PREFIX = "kkb/"
 LEVELS = ("province", "regency", "district", "village")
 #: Extension properties: id → (name, the levels that have it).
@@ -76,7 +82,12 @@ PROPERTIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "kkb_status": ("KKB status", ("village",)),
     "kkb_year": ("KKB designation year", ("village",)),
 }
-ENTITY_TYPES = {"province": "Province", "regency": "RegencyOrCity", "district": "District"}
+#: Extension properties whose values are units: id → the type of their values (class, name).
+ENTITY_TYPES = {
+    "province": ("Province", "Provinsi"),
+    "regency": ("RegencyOrCity", "Kabupaten/kota"),
+    "district": ("District", "Kecamatan"),
+}
 
 
 def type_of(unit: UnitRow) -> Type:
@@ -106,9 +117,9 @@ def chain(unit: UnitRow) -> list[UnitRow]:
 
 def grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     """key → its values, sorted and each once."""
-    found: dict[str, set[str]] = {}
+    found = defaultdict(set)
     for key, value in pairs:
-        found.setdefault(key, set()).add(value)
+        found[key].add(value)
     return {key: tuple(sorted(values)) for key, values in found.items()}
 
 
@@ -121,8 +132,7 @@ def children() -> dict[str, tuple[str, ...]]:
 @cache
 def bps_codes() -> dict[str, tuple[str, ...]]:
     """Kemendagri code → the BPS 2018 codes the crosswalk maps onto it."""
-    return grouped((r.kemendagri_code, r.bps_code) for r in national_crosswalk()
-                   if r.kemendagri_code)
+    return grouped((r.kemendagri_code, r.bps_code) for r in national_crosswalk() if r.kemendagri_code)
 
 
 @cache
@@ -144,9 +154,17 @@ def mini_map(unit: UnitRow) -> PointMap | None:
         return None
     units = units_by_code()
     siblings = [units[c] for c in children().get(unit.parent_code or "", ())] or [unit]
-    return point_map([Point(u.name, float(u.latitude), float(u.longitude),
-                            role="here" if u.code == unit.code else "other")
-                      for u in siblings if u.latitude and u.longitude], size=180, pad=10)
+    return point_map(
+        [
+            Point(
+                u.name, float(u.latitude), float(u.longitude), role="here" if u.code == unit.code else "other"
+            )
+            for u in siblings
+            if u.latitude and u.longitude
+        ],
+        size=180,
+        pad=10,
+    )
 
 
 #: The release's facts of some units (``VALUES``: code and IRI).
@@ -159,6 +177,9 @@ FACTS = """SELECT ?code ?there ?kkb ?s ?status ?year ?wd WHERE {
              OPTIONAL { ?kkb kkb:designationYear ?year } }
   OPTIONAL { ?unit owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), "%s")) }
 }"""
+#: The codes of the villages with a KKB designation.
+KKB_VILLAGES = """SELECT DISTINCT ?code WHERE {
+  ?k a kkb:KKBDesignation ; kkb:village ?v . ?v kkb:kemendagriCode ?code }"""
 
 
 def release_facts(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -166,27 +187,31 @@ def release_facts(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
     query), in one SPARQL query: ``in_release``, ``kkb`` (the designation's IRI), ``status``
     (as the ontology labels it in English), ``year`` and ``wikidata`` (its owl:sameAs)."""
     base = settings().base_iri
-    values = " ".join(f'("{c}" <{base}id/{level_of(c)}/{c}>)'
-                      for c in sorted({c for c in codes if is_code(c)}))
+    values = " ".join(
+        f'("{c}" <{base}id/{level_of(c)}/{c}>)' for c in sorted({c for c in codes if is_code(c)})
+    )
     if not values:
         return {}
-    return {r["code"]: {"in_release": bool(r["there"]), "kkb": r["kkb"] or None,
-                        "status": r["status"] or r["s"].rsplit("#status", 1)[-1] or None,
-                        "year": r["year"] or None, "wikidata": r["wd"] or None}
-            for r in select(FACTS % (values, WD))}
+    return {
+        r["code"]: {
+            "in_release": bool(r["there"]),
+            "kkb": r["kkb"] or None,
+            "status": r["status"] or r["s"].rsplit("#status", 1)[-1] or None,
+            "year": r["year"] or None,
+            "wikidata": r["wd"] or None,
+        }
+        for r in select(FACTS % (values, WD))
+    }
 
 
 def kkb_villages() -> frozenset[str]:
     """Codes of the villages the release designates KKB."""
-    return frozenset(r["code"] for r in select(
-        "SELECT DISTINCT ?code WHERE { ?k a kkb:KKBDesignation ; kkb:village ?v . "
-        "?v kkb:kemendagriCode ?code }"))
+    return frozenset(r["code"] for r in select(KKB_VILLAGES))
 
 
 def proposals(t: Type) -> list[dict]:
     """The properties units of type ``t`` may have values for."""
-    return [{"id": pid, "name": name} for pid, (name, levels) in PROPERTIES.items()
-            if t.level in levels]
+    return [{"id": pid, "name": name} for pid, (name, levels) in PROPERTIES.items() if t.level in levels]
 
 
 def extend_rows(query: dict[str, Any], max_ids: int) -> dict:
@@ -196,20 +221,27 @@ def extend_rows(query: dict[str, Any], max_ids: int) -> dict:
         raise BadRequest("'extend' must give 'ids', a list of entity ids (strings)")
     if len(ids) > max_ids:
         raise BadRequest(f"'extend' gives {len(ids)} ids; at most {max_ids} a request")
-    if not isinstance(props, list) or not all(isinstance(p, dict) and isinstance(p.get("id"), str)
-                                              for p in props):
+    if not isinstance(props, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("id"), str) for p in props
+    ):
         raise BadRequest("'extend' must give 'properties', a list of objects with an 'id'")
     unknown = sorted({p["id"] for p in props} - set(PROPERTIES))
     if unknown:
-        raise BadRequest(f"unknown extension property {', '.join(map(repr, unknown))}; the "
-                         f"properties are {', '.join(PROPERTIES)}")
+        raise BadRequest(
+            f"unknown extension property {', '.join(map(repr, unknown))}; the "
+            f"properties are {', '.join(PROPERTIES)}"
+        )
     units = {i: unit_of(i) for i in ids}
     facts = release_facts(u.code for u in units.values() if u is not None)
-    meta = [{"id": p["id"], "name": PROPERTIES[p["id"]][0], **({"type": {
-        "id": DEF + ENTITY_TYPES[p["id"]], "name": LEVEL_NAMES[p["id"]]}}
-        if p["id"] in ENTITY_TYPES else {})} for p in props]
-    rows = {i: {p["id"]: values(u, p["id"], facts.get(u.code, {})) if u else [] for p in props}
-            for i, u in units.items()}
+    meta = [{"id": p["id"], "name": PROPERTIES[p["id"]][0]} for p in props]
+    for m in meta:
+        if m["id"] in ENTITY_TYPES:
+            cls, name = ENTITY_TYPES[m["id"]]
+            m["type"] = {"id": DEF + cls, "name": name}
+    rows = {
+        i: {p["id"]: values(u, p["id"], facts.get(u.code, {})) if u else [] for p in props}
+        for i, u in units.items()
+    }
     return {"meta": meta, "rows": rows}
 
 
@@ -220,13 +252,19 @@ def values(unit: UnitRow, pid: str, facts: dict[str, Any]) -> list[dict]:
     if pid in ENTITY_TYPES:
         return [{"id": a.code, "name": a.name} for a in chain(unit) if a.level == pid]
     year = facts.get("year") or ""
-    one = {"code": ("str", unit.code), "postal_code": ("str", unit.postal_code),
-           "kind": ("str", type_of(unit).name),
-           "latitude": ("float", float(unit.latitude) if unit.latitude else None),
-           "longitude": ("float", float(unit.longitude) if unit.longitude else None),
-           "wikidata": ("str", (facts.get("wikidata") or "").rsplit("/", 1)[-1]
-                        or reference_qids().get(unit.code)),
-           "kkb_designation": ("str", facts.get("kkb")), "kkb_status": ("str", facts.get("status")),
-           "kkb_year": ("int", int(year) if year.isdigit() else None)}
+    one = {
+        "code": ("str", unit.code),
+        "postal_code": ("str", unit.postal_code),
+        "kind": ("str", type_of(unit).name),
+        "latitude": ("float", float(unit.latitude) if unit.latitude else None),
+        "longitude": ("float", float(unit.longitude) if unit.longitude else None),
+        "wikidata": (
+            "str",
+            (facts.get("wikidata") or "").rsplit("/", 1)[-1] or reference_qids().get(unit.code),
+        ),
+        "kkb_designation": ("str", facts.get("kkb")),
+        "kkb_status": ("str", facts.get("status")),
+        "kkb_year": ("int", int(year) if year.isdigit() else None),
+    }
     kind, value = one[pid]
     return [{kind: value}] if value is not None and value != "" else []

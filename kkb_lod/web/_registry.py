@@ -69,13 +69,28 @@ YEAR_TOTALS = """SELECT ?year (COUNT(DISTINCT ?k) AS ?n) (COUNT(DISTINCT ?kd) AS
 ALL = "?k a kkb:KKBDesignation ."
 WITHIN = "?v kkb:partOf* <%(iri)s> . ?k kkb:village ?v ."
 #: The properties the registry section shows, left out of the page's table of properties.
-SHOWN = frozenset(str(p) for p in (KKB.registryId, KKB.kampungName, KKB.subVillageArea,
-                                   KKB.inaugurationDate, KKB.inauguratedBy, KKB.pokjaDecree,
-                                   KKB.annualRecord))
-MONTHS = {"id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-                 "September", "Oktober", "November", "Desember"),
-          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-                 "September", "October", "November", "December")}
+SHOWN = frozenset(
+    str(p)
+    for p in (
+        KKB.registryId,
+        KKB.kampungName,
+        KKB.subVillageArea,
+        KKB.inaugurationDate,
+        KKB.inauguratedBy,
+        KKB.pokjaDecree,
+        KKB.annualRecord,
+    )
+)
+#: The fields of :func:`registry_fields` any of which makes the registry section worth showing.
+SHOWN_FIELDS = (
+    "kampung_name registry_id sub_village years inauguration_date inaugurated_by decree_href"
+).split()
+#: Where a registry row is: its file, sheet and row.
+RECORD_PLACE = (KKB.recordFile, KKB.recordSheet, KKB.recordRow)
+MONTHS = {
+    "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember",
+    "en": "January February March April May June July August September October November December",
+}
 
 
 def concepts(iris: Iterable[str], lang: str) -> dict[str, dict[str, Any]]:
@@ -91,9 +106,18 @@ def concepts(iris: Iterable[str], lang: str) -> dict[str, dict[str, Any]]:
             labels[r["c"]].setdefault(r["lang"], r["label"])
         if r["notation"]:
             notations.setdefault(r["c"], r["notation"])
-    return {c: {"iri": c, "href": local_url(c), "notation": notations.get(c, ""),
-                "text": next((labels[c][k] for k in (lang, "id", "en", "") if k in labels[c]),
-                             c.rsplit("#", 1)[-1].rsplit("/", 1)[-1])} for c in iris}
+    return {
+        c: {
+            "iri": c,
+            "href": local_url(c),
+            "notation": notations.get(c, ""),
+            "text": next(
+                (labels[c][k] for k in (lang, "id", "en", "") if k in labels[c]),
+                c.rsplit("#", 1)[-1].rsplit("/", 1)[-1],
+            ),
+        }
+        for c in iris
+    }
 
 
 def order(concept: dict[str, Any]) -> tuple:
@@ -115,7 +139,7 @@ def long_date(iso: str, lang: str) -> str:
     parts = iso.split("-")
     if len(parts) != 3 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
         return iso
-    return f"{int(parts[2])} {MONTHS.get(lang, MONTHS['id'])[int(parts[1]) - 1]} {parts[0]}"
+    return f"{int(parts[2])} {MONTHS.get(lang, MONTHS['id']).split()[int(parts[1]) - 1]} {parts[0]}"
 
 
 def registry_fields(iri: str, lang: str) -> dict[str, Any]:
@@ -125,13 +149,14 @@ def registry_fields(iri: str, lang: str) -> dict[str, Any]:
     f: dict[str, Any] = (select(FIELDS % {"iri": iri}) or [{}])[0]
     place = " ".join(filter(None, (f.get("village_kind"), f.get("village"))))
     name = f.get("kampung_name")
-    f.update(heading=name and f"Kampung KB {name}" + (f" — {place}" if place else ""),
-             decree_href=local_url(f["decree"]) if f.get("decree") else None,
-             inauguration_text=long_date(f.get("inauguration_date", ""), lang),
-             decree_date_text=long_date(f.get("decree_date", ""), lang),
-             years=annual_records(iri, lang))
-    f["shown"] = any(f.get(k) for k in ("kampung_name", "registry_id", "sub_village", "years",
-                                        "inauguration_date", "inaugurated_by", "decree_href"))
+    f.update(
+        heading=name and f"Kampung KB {name}" + (f" — {place}" if place else ""),
+        decree_href=local_url(f["decree"]) if f.get("decree") else None,
+        inauguration_text=long_date(f.get("inauguration_date", ""), lang),
+        decree_date_text=long_date(f.get("decree_date", ""), lang),
+        years=annual_records(iri, lang),
+    )
+    f["shown"] = any(f.get(k) for k in SHOWN_FIELDS)
     return f
 
 
@@ -141,8 +166,16 @@ def annual_records(iri: str, lang: str) -> list[dict[str, Any]]:
     named = concepts({r["c"] for r in rows if r["c"]} | {r["p"] for r in rows if r["p"]}, lang)
     records: dict[str, dict] = {}
     for r in rows:
-        rec = records.setdefault(r["r"], {"year": r["year"], "href": local_url(r["r"]),
-                                          "classification": None, "poktan": set(), "dataku": None})
+        rec = records.setdefault(
+            r["r"],
+            {
+                "year": r["year"],
+                "href": local_url(r["r"]),
+                "classification": None,
+                "poktan": set(),
+                "dataku": None,
+            },
+        )
         rec["classification"] = named[r["c"]] if r["c"] else rec["classification"]
         rec["poktan"] |= {r["p"]} if r["p"] else set()
         if r["dataku"]:
@@ -155,8 +188,10 @@ def annual_records(iri: str, lang: str) -> list[dict[str, Any]]:
 def registry_records(iri: str) -> list[dict[str, Any]]:
     """The registry rows ``iri`` is derived from (none for a fact from a news article):
     "registry/registry.xlsx, Kampung KB, row 12"."""
-    return sorted(({**r, "href": local_url(r["iri"])} for r in select(RECORDS % {"iri": iri})),
-                  key=lambda r: (r["file"], r["sheet"], int(r["row"]) if r["row"].isdigit() else 0))
+    return sorted(
+        ({**r, "href": local_url(r["iri"])} for r in select(RECORDS % {"iri": iri})),
+        key=lambda r: (r["file"], r["sheet"], int(r["row"]) if r["row"].isdigit() else 0),
+    )
 
 
 def year_figures(lang: str, within: str | None = None) -> dict[str, Any] | None:
@@ -167,19 +202,29 @@ def year_figures(lang: str, within: str | None = None) -> dict[str, Any] | None:
     totals = select(YEAR_TOTALS % {"scope": scope})
     if not totals:
         return None
-    counts = {what: {(r["year"], r["c"]): int(r["n"]) for r in select(
-        PER_YEAR % {"scope": scope, "what": what})} for what in ("classification", "poktan")}
-    classes = scheme("ClassificationScheme", "Classification",
-                     {c for _, c in counts["classification"]}, lang)
+    counts = {
+        what: {(r["year"], r["c"]): int(r["n"]) for r in select(PER_YEAR % {"scope": scope, "what": what})}
+        for what in ("classification", "poktan")
+    }
+    classes = scheme("ClassificationScheme", "Classification", {c for _, c in counts["classification"]}, lang)
     poktan = scheme("PoktanScheme", "PoktanKind", {p for _, p in counts["poktan"]}, lang)
-    rows: list[dict[str, Any]] = [{"year": t["year"], "kkb": int(t["n"]), "dataku": int(t["dataku"]),
-             "classes": [counts["classification"].get((t["year"], c["iri"]), 0) for c in classes],
-             "poktan": [counts["poktan"].get((t["year"], p["iri"]), 0) for p in poktan]}
-            for t in totals]
+    rows: list[dict[str, Any]] = [
+        {
+            "year": t["year"],
+            "kkb": int(t["n"]),
+            "dataku": int(t["dataku"]),
+            "classes": [counts["classification"].get((t["year"], c["iri"]), 0) for c in classes],
+            "poktan": [counts["poktan"].get((t["year"], p["iri"]), 0) for p in poktan],
+        }
+        for t in totals
+    ]
     for row in rows:
         row["classified"] = sum(row["classes"])
-    chart = stacked_chart(((r["year"], r["classes"]) for r in rows),
-                          [c["text"] for c in classes]) if counts["classification"] else None
+    chart = (
+        stacked_chart(((r["year"], r["classes"]) for r in rows), [c["text"] for c in classes])
+        if counts["classification"]
+        else None
+    )
     return {"classes": classes, "poktan": poktan, "rows": rows, "chart": chart}
 
 
@@ -191,11 +236,14 @@ def part_title(graph: Graph, iri: str, part: str, lang: str) -> str | None:
         return None
     in_id = lang == "id"
     if part == "record":
-        file, sheet, row = (str(graph.value(node, p) or "")
-                            for p in (KKB.recordFile, KKB.recordSheet, KKB.recordRow))
-        return ("Registri: " if in_id else "Registry: ") + file + (
-            (", lembar " if in_id else ", sheet ") + sheet if sheet else "") + (
-            (", baris " if in_id else ", row ") + row if row else "")
+        file, sheet, row = (str(graph.value(node, p) or "") for p in RECORD_PLACE)
+        named = zip(("lembar", "baris") if in_id else ("sheet", "row"), (sheet, row), strict=True)
+        return ", ".join(
+            [
+                ("Registri: " if in_id else "Registry: ") + file,
+                *(f"{word} {value}" for word, value in named if value),
+            ]
+        )
     owner = label(graph, URIRef(iri.rsplit("/", 1)[0]), lang)
     if part == "pokja":
         return ("SK Pokja — " if in_id else "Pokja decree — ") + owner

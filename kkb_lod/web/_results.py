@@ -34,10 +34,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 #: The first characters that make a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMERIC_TYPES = frozenset(XSD + name for name in (
-    "integer", "decimal", "float", "double", "nonPositiveInteger", "negativeInteger", "long",
-    "int", "short", "byte", "nonNegativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
-    "unsignedByte", "positiveInteger"))
+NUMERIC_TYPES = frozenset(
+    XSD + name
+    for name in (
+        "integer decimal float double nonPositiveInteger negativeInteger long int short byte "
+        "nonNegativeInteger unsignedLong unsignedInt unsignedShort unsignedByte positiveInteger"
+    ).split()
+)
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 SPREADSHEET_FORMATS = (QueryResultsFormat.CSV, QueryResultsFormat.TSV)
 
@@ -49,13 +52,14 @@ def to_bytes(answer: Answer, fmt: Format) -> bytes:
         assert isinstance(target, RdfFormat)
         if target == RdfFormat.N_TRIPLES:
             return answer.body
-        return serialize(parse(answer.body, RdfFormat.N_TRIPLES), format=target,
-                         prefixes=PREFIXES) or b""
+        return serialize(parse(answer.body, RdfFormat.N_TRIPLES), format=target, prefixes=PREFIXES) or b""
     assert isinstance(target, QueryResultsFormat)
     body, written = answer.body, QueryResultsFormat.TSV
     if answer.kind == "boolean":
-        body, written = f'{{"head":{{}},"boolean":{str(answer.boolean).lower()}}}'.encode(), \
-            QueryResultsFormat.JSON
+        body, written = (
+            f'{{"head":{{}},"boolean":{str(answer.boolean).lower()}}}'.encode(),
+            QueryResultsFormat.JSON,
+        )
     elif target in SPREADSHEET_FORMATS:  # read back below: pyoxigraph writes some terms its way
         body, written = spreadsheet_safe(answer), QueryResultsFormat.TSV
     elif target == written:
@@ -66,6 +70,7 @@ def to_bytes(answer: Answer, fmt: Format) -> bytes:
 def spreadsheet_safe(answer: Answer) -> bytes:
     """A SELECT answer as SPARQL TSV with every literal that a spreadsheet would run as a formula
     prefixed by an apostrophe (plain numbers of a numeric type excepted)."""
+
     def safe(term: Term | None) -> Term | None:
         if not isinstance(term, Literal) or not is_formula(term.value, term.datatype.value):
             return term
@@ -100,11 +105,16 @@ def cells(answer: Answer, base_iri: str) -> tuple[list[str], list[list[Cell | No
     if answer.kind == "boolean":
         return ["boolean"], [[Cell("true" if answer.boolean else "false")]]
     if answer.kind == "graph":
-        return (["subject", "predicate", "object"],
-                [[cell(t.subject, base_iri), cell(t.predicate, base_iri), cell(t.object, base_iri)]
-                 for t in answer.triples])
-    return answer.variables, [[None if term is None else cell(term, base_iri) for term in row]
-                              for row in answer.rows]
+        return (
+            ["subject", "predicate", "object"],
+            [
+                [cell(t.subject, base_iri), cell(t.predicate, base_iri), cell(t.object, base_iri)]
+                for t in answer.triples
+            ],
+        )
+    return answer.variables, [
+        [None if term is None else cell(term, base_iri) for term in row] for row in answer.rows
+    ]
 
 
 def cell(term: Term, base_iri: str) -> Cell:
@@ -125,8 +135,8 @@ def cell(term: Term, base_iri: str) -> Cell:
 def link(iri: str, base_iri: str) -> str | None:
     """Where a link to ``iri`` points: one of ours to its path on this server (unless that would
     start "//", another host), another web IRI as it is, any other scheme nowhere."""
-    if iri.startswith(base_iri) and not iri[len(base_iri):].startswith("/"):
-        return "/" + iri[len(base_iri):]
+    if iri.startswith(base_iri) and not iri[len(base_iri) :].startswith("/"):
+        return "/" + iri[len(base_iri) :]
     return iri if is_web(iri) else None
 
 
@@ -141,7 +151,7 @@ def is_web(iri: str) -> bool:
 def compact(iri: str) -> str:
     """``kkb:KKBDesignation`` for a term of a known namespace, else the IRI itself."""
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
-        local = iri[len(namespace):]
+        local = iri[len(namespace) :]
         if iri.startswith(namespace) and local.replace("-", "_").replace(".", "_").isidentifier():
             return f"{prefix}:{local}"
     return iri

@@ -37,8 +37,9 @@ class Watchdog:
         with self.lock:
             self.abandoned_total += 1
             self.running.add(finished)
-        timer = threading.Timer(max(0.0, started + self.hard_limit - time.monotonic()),
-                                self._check, (finished,))
+        timer = threading.Timer(
+            max(0.0, started + self.hard_limit - time.monotonic()), self._check, (finished,)
+        )
         timer.daemon = True
         timer.name = "kkb-query-watchdog"
         timer.start()
@@ -56,8 +57,10 @@ class Watchdog:
             self.stuck_total += 1
             first, self.recycling = not self.recycling, True
             recycler = self.recycler
-        reason = (f"process {os.getpid()}: a query is still running {self.hard_limit:g} s after "
-                  "it started (query_hard_limit)")
+        reason = (
+            f"process {os.getpid()}: a query is still running {self.hard_limit:g} s after "
+            "it started (query_hard_limit)"
+        )
         if recycler is None:
             log.warning("%s; this process has no manager to replace it, so it runs on", reason)
         elif first:

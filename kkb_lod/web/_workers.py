@@ -50,8 +50,11 @@ class Master:
             arbiter.log.error("no release to serve: %s", err)
             return
         self.pid_file = releases.announce_server(self.settings.build_dir)
-        arbiter.log.info("serving release %s (pinned until a reload: kill -HUP %s or "
-                         "'kkb-lod serve --reload')", pin.path.name, os.getpid())
+        arbiter.log.info(
+            "serving release %s (pinned until a reload: kill -HUP %s or 'kkb-lod serve --reload')",
+            pin.path.name,
+            os.getpid(),
+        )
 
     def on_reload(self, arbiter: Any) -> None:
         """On SIGHUP, before the new workers are forked: pin what ``current`` is now (else the
@@ -117,10 +120,16 @@ def options(settings: Settings) -> dict[str, Any]:
     grace = math.ceil(settings.query_timeout) + 5
     master = Master(settings)
     return {
-        "bind": f"{settings.host}:{settings.port}", "workers": settings.workers,
-        "worker_class": "gthread", "threads": settings.threads, "graceful_timeout": grace,
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": settings.workers,
+        "worker_class": "gthread",
+        "threads": settings.threads,
+        "graceful_timeout": grace,
         "timeout": max(30, int(settings.query_hard_limit + grace)),  # heartbeat: last resort
-        "keepalive": 5, "accesslog": None, "errorlog": "-", "loglevel": "info",
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
         **{hook: getattr(master, hook) for hook in HOOKS},
     }
 

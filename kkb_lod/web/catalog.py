@@ -26,7 +26,6 @@ from kkb_lod.web.resources import document
 bp = Blueprint("catalog", __name__)
 PUBLISHER = "dppkbp3a-barito-selatan"  # the agency whose report the registry is built from
 EXAMPLES = (("kkb", "62.04.06.2020"), ("village", "62.04.06.2020"), ("district", "62.04.05"))
-RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt11", "rdfxml": "xml"}
 
 
 def figures() -> Figures:
@@ -211,7 +210,7 @@ def void() -> Response:
 def _graph(graph: Graph, fmt: Format, lang: str, link: str, titles: tuple[str, str]) -> str:
     """A description graph in ``fmt``; as a page, its Turtle and links to its formats."""
     if fmt.kind != "page":
-        return graph.serialize(format=RDFLIB_FORMATS[fmt.name])
+        return graph.serialize(format=fmt.rdflib)
     return render_template(
         "graph.html",
         lang=lang,

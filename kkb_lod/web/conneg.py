@@ -8,8 +8,9 @@ from werkzeug.exceptions import NotAcceptable
 from kkb_lod.formats import Format, for_kind, from_media_type, from_suffix, media_types
 
 
-def negotiate(*kinds: str, suffix: str | None = None, asked: str | None = None,
-              read_format: bool = True) -> Format:
+def negotiate(
+    *kinds: str, suffix: str | None = None, asked: str | None = None, read_format: bool = True
+) -> Format:
     """The format to answer in, among formats of ``kinds`` (the first kind's first is default).
 
     A URL suffix (``.ttl``) wins, then a ``format`` parameter, then the ``Accept`` header with its
@@ -24,7 +25,8 @@ def negotiate(*kinds: str, suffix: str | None = None, asked: str | None = None,
         return fmt
     if read_format:
         asked = request.args.get("format") or (
-            request.form.get("format") if request.method == "POST" else None)
+            request.form.get("format") if request.method == "POST" else None
+        )
     if asked:
         fmt = by_parameter(asked, *kinds)
         if fmt is None:
@@ -51,7 +53,11 @@ def by_parameter(asked: str, *kinds: str) -> Format | None:
     wanted = asked.strip().lower()
     for fmt in for_kind(*kinds):
         names = {fmt.name, fmt.suffix, *fmt.media_types}
-        if wanted in names or wanted.replace("-", "") in names \
-                or f"application/{wanted}" in names or f"text/{wanted}" in names:
+        if (
+            wanted in names
+            or wanted.replace("-", "") in names
+            or f"application/{wanted}" in names
+            or f"text/{wanted}" in names
+        ):
             return fmt
     return None

@@ -19,7 +19,8 @@ import threading
 import time
 from collections import Counter
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import TooManyRequests
 
 from kkb_lod.web import kkb
@@ -35,12 +36,37 @@ BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 #: Content-Security-Policy: our pages need only our own scripts, styles, images and fonts.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
-                                "base-uri 'none'; form-action 'self'"),
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'self'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
+}
+#: The metrics /metrics exposes, in its order: name → (type, help text).
+HELP = {
+    "kkb_requests_total": ("counter", "HTTP requests by route family, method and status."),
+    "kkb_request_seconds": ("histogram", "Request latency."),
+    "kkb_query_timeouts_total": (
+        "counter",
+        "SPARQL queries stopped by the time limit or refused while busy.",
+    ),
+    "kkb_store_errors_total": ("counter", "Responses failed by the store or the server."),
+    "kkb_rate_limited_total": ("counter", "Requests refused by rate_limit (429)."),
+    "kkb_queries_abandoned_total": (
+        "counter",
+        "Queries abandoned at query_timeout (the engine cannot cancel them).",
+    ),
+    "kkb_queries_abandoned_running": ("gauge", "Abandoned queries of this process still running."),
+    "kkb_queries_stuck_total": ("counter", "Abandoned queries still running at query_hard_limit."),
+    "kkb_worker_recycles_total": (
+        "counter",
+        "Worker processes replaced because of a stuck query (all workers).",
+    ),
+    "process_start_time_seconds": ("gauge", "Start time of this process since the Unix epoch."),
+    "kkb_process_info": ("gauge", "The process that answered this scrape."),
 }
 
 
@@ -65,47 +91,47 @@ class Metrics:
         with self.lock:
             requests = dict(self.requests)
             latency = {family: list(values) for family, values in self.latency.items()}
-        lines = _head("kkb_requests_total", "counter",
-                      "HTTP requests by route family, method and status.")
-        lines += [f'kkb_requests_total{{family="{f}",method="{m}",status="{s}"}} {n}'
-                  for (f, m, s), n in sorted(requests.items())]
-        lines += _head("kkb_request_seconds", "histogram", "Request latency.")
-        for family, values in sorted(latency.items()):
-            below = list(itertools.accumulate(values[:-1]))
-            lines += [f'kkb_request_seconds_bucket{{family="{family}",le="{bound}"}} {int(n)}'
-                      for bound, n in zip((*BUCKETS, "+Inf"), below, strict=True)]
-            lines += [f'kkb_request_seconds_sum{{family="{family}"}} {values[-1]:.6f}',
-                      f'kkb_request_seconds_count{{family="{family}"}} {int(below[-1])}']
 
         def count(status: tuple[int, ...], sparql: bool | None = None) -> int:
-            return sum(n for (f, _, s), n in requests.items()
-                       if s in status and (sparql is None or (f == "sparql") == sparql))
+            return sum(
+                n
+                for (f, _, s), n in requests.items()
+                if s in status and (sparql is None or (f == "sparql") == sparql)
+            )
 
-        for name, kind, value, text in (
-                ("kkb_query_timeouts_total", "counter", count((503, 504), True),
-                 "SPARQL queries stopped by the time limit or refused while busy."),
-                ("kkb_store_errors_total", "counter", count((500, 502)) + count((504,), False),
-                 "Responses failed by the store or the server."),
-                ("kkb_rate_limited_total", "counter", count((429,)),
-                 "Requests refused by rate_limit (429)."),
-                ("kkb_queries_abandoned_total", "counter", watchdog.abandoned_total,
-                 "Queries abandoned at query_timeout (the engine cannot cancel them)."),
-                ("kkb_queries_abandoned_running", "gauge", watchdog.still_running(),
-                 "Abandoned queries of this process still running."),
-                ("kkb_queries_stuck_total", "counter", watchdog.stuck_total,
-                 "Abandoned queries still running at query_hard_limit."),
-                ("kkb_worker_recycles_total", "counter", getattr(watchdog.recycles, "value", 0),
-                 "Worker processes replaced because of a stuck query (all workers)."),
-                ("process_start_time_seconds", "gauge", STARTED,
-                 "Start time of this process since the Unix epoch.")):
-            lines += [*_head(name, kind, text), f"{name} {value}"]
-        lines += [*_head("kkb_process_info", "gauge", "The process that answered this scrape."),
-                  f'kkb_process_info{{pid="{os.getpid()}"}} 1']
+        samples: dict[str, list[str]] = {
+            "kkb_requests_total": [
+                f'{{family="{f}",method="{m}",status="{s}"}} {n}' for (f, m, s), n in sorted(requests.items())
+            ],
+            "kkb_request_seconds": [],
+            "kkb_query_timeouts_total": [f" {count((503, 504), True)}"],
+            "kkb_store_errors_total": [f" {count((500, 502)) + count((504,), False)}"],
+            "kkb_rate_limited_total": [f" {count((429,))}"],
+            "kkb_queries_abandoned_total": [f" {watchdog.abandoned_total}"],
+            "kkb_queries_abandoned_running": [f" {watchdog.still_running()}"],
+            "kkb_queries_stuck_total": [f" {watchdog.stuck_total}"],
+            "kkb_worker_recycles_total": [f" {getattr(watchdog.recycles, 'value', 0)}"],
+            "process_start_time_seconds": [f" {STARTED}"],
+            "kkb_process_info": [f'{{pid="{os.getpid()}"}} 1'],
+        }
+        for family, values in sorted(latency.items()):
+            below = list(itertools.accumulate(values[:-1]))
+            samples["kkb_request_seconds"] += [
+                *(
+                    f'_bucket{{family="{family}",le="{bound}"}} {int(n)}'
+                    for bound, n in zip((*BUCKETS, "+Inf"), below, strict=True)
+                ),
+                f'_sum{{family="{family}"}} {values[-1]:.6f}',
+                f'_count{{family="{family}"}} {int(below[-1])}',
+            ]
+        lines = []
+        for name, (kind, text) in HELP.items():
+            lines += [
+                f"# HELP {name} {text}",
+                f"# TYPE {name} {kind}",
+                *(name + sample for sample in samples[name]),
+            ]
         return "\n".join(lines) + "\n"
-
-
-def _head(name: str, kind: str, text: str) -> list[str]:
-    return [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
 
 
 def init_app(app: Flask, max_body_bytes: int = 1_000_000) -> None:
@@ -140,7 +166,8 @@ def _rate_limit() -> None:
             f"Too many requests from {client}: this endpoint answers at most "
             f"{settings.rate_limit} requests a minute from one client (rate_limit). Try again in "
             f"{wait} s; for bulk use, download a dump from /catalog instead.",
-            retry_after=math.ceil(wait))
+            retry_after=math.ceil(wait),
+        )
 
 
 def _finish(response: Response) -> Response:
@@ -157,32 +184,37 @@ def _finish(response: Response) -> Response:
         if name not in headers and not (framing and name == "X-Frame-Options"):
             headers[name] = value
     if log.isEnabledFor(logging.INFO):  # one JSON line a request on the kkb_lod.access logger
-        log.info(json.dumps({
-            "request_id": g.get("request_id", ""), "method": request.method,
-            "path": request.path, "status": response.status_code,
-            "client": client_address(request, state.settings.trusted_proxies),
-            "ms": round(seconds * 1000, 2), "bytes": response.calculate_content_length(),
-            "agent": request.headers.get("User-Agent", "")[:200]}))
+        log.info(
+            json.dumps(
+                {
+                    "request_id": g.get("request_id", ""),
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "client": client_address(request, state.settings.trusted_proxies),
+                    "ms": round(seconds * 1000, 2),
+                    "bytes": response.calculate_content_length(),
+                    "agent": request.headers.get("User-Agent", "")[:200],
+                }
+            )
+        )
     return response
 
 
 @bp.get("/health")
 def health() -> Response:
     """Liveness: the process answers (and which process it is, with several workers)."""
-    return Response(json.dumps({"status": "ok", "pid": os.getpid()}) + "\n",
-                    mimetype="application/json")
+    return jsonify(status="ok", pid=os.getpid())
 
 
 @bp.get("/ready")
-def ready() -> Response:
+def ready() -> ResponseReturnValue:
     """Readiness: the store answers a trivial query."""
     try:
         bool(kkb().store.query("ASK { }"))
     except Exception as err:  # noqa: BLE001 - any store failure means "not ready"
-        body = json.dumps({"status": "unavailable", "error": str(err)[:500]})
-        return Response(body + "\n", status=503, mimetype="application/json",
-                        headers={"Retry-After": "5"})
-    return Response('{"status": "ready"}\n', mimetype="application/json")
+        return jsonify(status="unavailable", error=str(err)[:500]), 503, {"Retry-After": "5"}
+    return jsonify(status="ready")
 
 
 @bp.get("/metrics")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, jsonify, redirect, render_template, request
 from werkzeug import Response as BaseResponse
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 
@@ -53,19 +53,14 @@ KINDS = ("desa", "kelurahan", "desa_adat", "kabupaten", "kota")
 
 
 @bp.errorhandler(HTTPException)
-def json_error(error: HTTPException) -> Response:
+def json_error(error: HTTPException) -> BaseResponse:
     """Every error of the service as ``{"status": "error", "code", "message"}``: clients read
     JSON, and the message names the problem."""
     body = {"status": "error", "code": error.code, "message": error.description}
-    response = Response(json.dumps(body) + "\n", status=error.code, mimetype="application/json")
-    for name, value in error.get_headers():
-        if name.lower() != "content-type":
-            response.headers[name] = value
+    response = error.get_response()  # its status and headers (Allow, Retry-After …)
+    response.set_data(json.dumps(body) + "\n")
+    response.mimetype = "application/json"
     return response
-
-
-def _json(value: Any) -> Response:
-    return Response(json.dumps(value, ensure_ascii=False), mimetype="application/json")
 
 
 def service_url() -> str:
@@ -77,15 +72,17 @@ def endpoint() -> Response:
     """The manifest, a batch of queries, or a data extension query."""
     given = request.form if request.method == "POST" else request.args
     if "queries" in given:
-        return _json(reconcile_batch(_parse(given["queries"], "queries")))
+        return jsonify(reconcile_batch(_parse(given["queries"], "queries")))
     if "extend" in given:
-        return _json(about.extend_rows(_parse(given["extend"], "extend"), MAX_IDS))
+        return jsonify(about.extend_rows(_parse(given["extend"], "extend"), MAX_IDS))
     unknown = sorted(set(given) - {"callback"})
     if unknown:
-        raise BadRequest(f"unknown parameter(s) {', '.join(unknown)}: give 'queries' (a JSON "
-                         "batch of queries) or 'extend' (a JSON extension query), or nothing "
-                         "for the manifest")
-    return _json(manifest())
+        raise BadRequest(
+            f"unknown parameter(s) {', '.join(unknown)}: give 'queries' (a JSON "
+            "batch of queries) or 'extend' (a JSON extension query), or nothing "
+            "for the manifest"
+        )
+    return jsonify(manifest())
 
 
 def manifest() -> dict:
@@ -101,10 +98,14 @@ def manifest() -> dict:
         "defaultTypes": [{"id": t, "name": TYPES[t].name} for t in about.DEFAULT_TYPES],
         "view": {"url": f"{url}/view/{{{{id}}}}"},
         "preview": {"url": f"{url}/preview?id={{{{id}}}}", "width": 360, "height": 220},
-        "suggest": {kind: {"service_url": url, "service_path": f"/suggest/{kind}"}
-                    for kind in ("entity", "type", "property")},
-        "extend": {"propose_properties": {"service_url": url, "service_path": "/properties"},
-                   "property_settings": []},
+        "suggest": {
+            kind: {"service_url": url, "service_path": f"/suggest/{kind}"}
+            for kind in ("entity", "type", "property")
+        },
+        "extend": {
+            "propose_properties": {"service_url": url, "service_path": "/properties"},
+            "property_settings": [],
+        },
     }
 
 
@@ -124,8 +125,10 @@ def _parse(text: str, what: str) -> dict:
 def reconcile_batch(batch: dict) -> dict:
     """Each query of ``batch`` answered independently, under the same keys."""
     if len(batch) > BATCH_SIZE:
-        raise RequestEntityTooLarge(f"the batch holds {len(batch)} queries; this service answers "
-                                    f"at most {BATCH_SIZE} a request (the manifest's batchSize)")
+        raise RequestEntityTooLarge(
+            f"the batch holds {len(batch)} queries; this service answers "
+            f"at most {BATCH_SIZE} a request (the manifest's batchSize)"
+        )
     parsed = {key: _query(key, q) for key, q in batch.items()}
     needs_kkb = any(q["type"] is not None and q["type"].kkb for q in parsed.values())
     kkb = about.kkb_villages() if needs_kkb else None
@@ -140,8 +143,10 @@ def _text(value: Any, where: str) -> str:
         raise BadRequest(f"{where} must be a string, not {type(value).__name__}")
     text = str(value).strip()
     if len(text) > MAX_TEXT:
-        raise BadRequest(f"{where} is {len(text)} characters long; at most {MAX_TEXT} are "
-                         "accepted (a place name is far shorter)")
+        raise BadRequest(
+            f"{where} is {len(text)} characters long; at most {MAX_TEXT} are "
+            "accepted (a place name is far shorter)"
+        )
     if any(ord(c) < 32 or 127 <= ord(c) < 160 or 0xD800 <= ord(c) < 0xE000 for c in text):
         raise BadRequest(f"{where} holds a control character or a lone surrogate")
     return text
@@ -174,17 +179,18 @@ def _query(key: str, q: Any) -> dict:
             raise BadRequest(f"{where}: property {n} must be an object with 'pid' and 'v'")
         pid = _text(p["pid"], f"{where}: property {n} 'pid'")
         if pid not in QUERY_PROPERTIES:
-            raise BadRequest(f"{where}: unknown property {pid!r}; the properties are "
-                             f"{', '.join(QUERY_PROPERTIES)}")
+            raise BadRequest(
+                f"{where}: unknown property {pid!r}; the properties are {', '.join(QUERY_PROPERTIES)}"
+            )
         values = p["v"] if isinstance(p["v"], list) else [p["v"]]
         facts.setdefault(pid, []).extend(
-            v for v in (_text(v, f"{where}: property {pid!r}") for v in values[:10]) if v)
+            v for v in (_text(v, f"{where}: property {pid!r}") for v in values[:10]) if v
+        )
     if not text and not facts.get("bps_code"):
         raise BadRequest(f"{where} gives neither a 'query' text nor a 'bps_code' property")
     for kind_given in facts.get("kind", []):
         if kind_given.lower() not in KINDS:
-            raise BadRequest(f"{where}: unknown kind {kind_given!r}; the kinds are "
-                             f"{', '.join(KINDS)}")
+            raise BadRequest(f"{where}: unknown kind {kind_given!r}; the kinds are {', '.join(KINDS)}")
     return {"text": text, "type": kind, "limit": limit, "strict": strict, "facts": facts}
 
 
@@ -209,21 +215,36 @@ def answer(q: dict, kkb: frozenset[str] | None) -> list[dict]:
         among = set(kkb or ()) if among is None else among & set(kkb or ())
     level = t.level if t else None
     if not q["text"]:  # a BPS code alone: the units it maps onto, each by its own name
-        found = [c for code in sorted(among or ()) if (e := matcher.entries.get(code))
-                 and (level is None or e.level == level)
-                 for c in matcher.match(e.name, level=e.level, kind=kinds, parents=parents,
-                                        checks=checks, among={code}, suggest=False).candidates]
+        found = [
+            c
+            for code in sorted(among or ())
+            if (e := matcher.entries.get(code)) and (level is None or e.level == level)
+            for c in matcher.match(
+                e.name, level=e.level, kind=kinds, parents=parents, checks=checks, among={code}, suggest=False
+            ).candidates
+        ]
         candidates = _rerank(found, q["limit"])
     elif is_code(q["text"]) and q["text"] in matcher.entries:  # an id: that entity, for certain
         entry = matcher.entries[q["text"]]
-        candidates = [replace(c, match=True, score=1.0) for c in matcher.match(
-            entry.name, level=entry.level, among={entry.id}, suggest=False).candidates]
+        candidates = [
+            replace(c, match=True, score=1.0)
+            for c in matcher.match(entry.name, level=entry.level, among={entry.id}, suggest=False).candidates
+        ]
     else:
-        candidates = list(matcher.match(q["text"], level=level, kind=kinds, parents=parents,
-                                        limit=q["limit"], checks=checks, among=among).candidates)
+        candidates = list(
+            matcher.match(
+                q["text"],
+                level=level,
+                kind=kinds,
+                parents=parents,
+                limit=q["limit"],
+                checks=checks,
+                among=among,
+            ).candidates
+        )
     if t is not None and t.kinds and q["strict"] == "all":
         candidates = [c for c in candidates if c.entry.kind in t.kinds]
-    return [_candidate(c, t) for c in candidates[:q["limit"]]]
+    return [_candidate(c, t) for c in candidates[: q["limit"]]]
 
 
 def _rerank(found: list[Candidate], limit: int) -> list[Candidate]:
@@ -253,7 +274,7 @@ def suggest(kind: str) -> Response:
     prefix = given.lower()
     if kind == "entity":
         hits = national_matcher().prefixed(given, offset=cursor, limit=10)
-        return _json({"result": [_suggestion(e) for e in hits]})
+        return jsonify({"result": [_suggestion(e) for e in hits]})
     if kind == "type":
         named = {t.id: (t.name, t.id.rsplit("#", 1)[-1]) for t in TYPES.values()}
     elif kind == "property":
@@ -261,18 +282,22 @@ def suggest(kind: str) -> Response:
         named = {pid: (name, pid) for pid, name in every.items()}
     else:
         raise NotFound(f"no suggest service for {kind!r}: entity, type or property")
-    found = [{"id": i, "name": texts[0]} for i, texts in named.items() if any(
-        t.startswith(prefix) or any(w.startswith(prefix) for w in t.replace("_", " ").split())
-        for t in map(str.lower, texts))]
-    return _json({"result": found[cursor:cursor + 10]})
+    found = [
+        {"id": i, "name": texts[0]}
+        for i, texts in named.items()
+        if any(
+            t.startswith(prefix) or any(w.startswith(prefix) for w in t.replace("_", " ").split())
+            for t in map(str.lower, texts)
+        )
+    ]
+    return jsonify({"result": found[cursor : cursor + 10]})
 
 
 def _suggestion(entry: Entry) -> dict:
     unit = unit_of(entry.id)
     where = ", ".join(a.name for a in chain(unit)) if unit else ""
     kind = type_of(unit).name if unit else entry.level
-    return {"id": entry.id, "name": entry.name,
-            "description": f"{kind}, {entry.id}; {where}".rstrip("; ")}
+    return {"id": entry.id, "name": entry.name, "description": f"{kind}, {entry.id}; {where}".rstrip("; ")}
 
 
 def _number(name: str, default: int, most: int) -> int:
@@ -304,21 +329,27 @@ def _unit(entity: str) -> UnitRow:
 def propose_properties() -> Response:
     """The properties a data extension offers for ``type``."""
     t = _type(_text(request.args.get("type", ""), "'type'"), "")
-    return _json({"type": t.id, "properties": about.proposals(t)[:_number("limit", 50, 1000)]})
+    return jsonify({"type": t.id, "properties": about.proposals(t)[: _number("limit", 50, 1000)]})
 
 
 @bp.get("/preview")
 def preview() -> Response:
     """A small card for an iframe: name, kind, code, parents, KKB status (from the release)."""
     unit = _unit(_text(request.args.get("id", ""), "'id'"))
-    html = render_template("reconcile_preview.html", unit=unit, type=type_of(unit),
-                           chain=chain(unit), facts=about.release_facts([unit.code]).get(unit.code),
-                           map=about.mini_map(unit))
+    html = render_template(
+        "reconcile_preview.html",
+        unit=unit,
+        type=type_of(unit),
+        chain=chain(unit),
+        facts=about.release_facts([unit.code]).get(unit.code),
+        map=about.mini_map(unit),
+    )
     response = Response(html, mimetype="text/html")
     # Clients show the card in an iframe of their own pages: framing allowed, the rest as strict.
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors *; "
-        "base-uri 'none'; form-action 'none'")
+        "base-uri 'none'; form-action 'none'"
+    )
     return response
 
 

@@ -43,8 +43,7 @@ def resource(kind: str, key: str) -> Response:
         ref = minter().parse(iri)  # a unit, a KKB and its decree or years, a registry row …
     except IriError:
         raise NotFound(f"{request.path} is not an IRI of this dataset") from None
-    return document(f"/id/{kind}/{key}", iri, suffix,
-                    lambda fmt, lang: _describe(iri, ref, fmt, lang))
+    return document(f"/id/{kind}/{key}", iri, suffix, lambda fmt, lang: _describe(iri, ref, fmt, lang))
 
 
 def _constructed(query: str) -> QueryTriples:
@@ -80,15 +79,20 @@ def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
         page["title"] = registry["heading"] or page["title"]
     records = registry_records(iri)
     if records:  # "Registri: file, sheet, row N" instead of a link named by the record's IRI
-        page["sources"] = [s for s in page["sources"]
-                           if s["iri"] not in {r["iri"] for r in records}]
+        page["sources"] = [s for s in page["sources"] if s["iri"] not in {r["iri"] for r in records}]
     return render_template(
-        "resource.html", lang=lang, **page, path=f"/id/{kind}/{key}", formats=for_kind("graph"),
+        "resource.html",
+        lang=lang,
+        **page,
+        path=f"/id/{kind}/{key}",
+        formats=for_kind("graph"),
         map=None if part else place_map(iri),
         functions=family_functions(iri, lang) if kind == "kkb" and not part else [],
-        summary=summary, years=year_figures(lang, iri) if summary else None,
+        summary=summary,
+        years=year_figures(lang, iri) if summary else None,
         registry=registry if registry and registry["shown"] else None,
-        records=records).encode("utf-8")
+        records=records,
+    ).encode("utf-8")
 
 
 def _distrik(terms: list[dict], lang: str) -> list[dict]:
@@ -106,15 +110,13 @@ def ontology(suffix: str | None = None) -> Response:
 def _ontology(fmt: Format, lang: str) -> bytes:
     """The ontology graph in ``fmt`` (a page in ``lang``): 404 when the store lacks it."""
     graph_iri = minter().graph("ontology")
-    triples = list(_constructed(
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
+    triples = list(_constructed(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
     if not triples:
         raise NotFound("the ontology is not in the store")
     if fmt.kind != "page":
         return _serialize(triples, fmt, first=ONTOLOGY_IRI)
     page = ontology_page(to_graph(triples), ONTOLOGY_IRI, lang)
-    return render_template("ontology.html", lang=lang, **page,
-                           formats=for_kind("graph")).encode("utf-8")
+    return render_template("ontology.html", lang=lang, **page, formats=for_kind("graph")).encode("utf-8")
 
 
 def split_suffix(key: str) -> tuple[str, str | None]:
@@ -128,14 +130,20 @@ def _serialize(triples: list, fmt: Format, first: str) -> bytes:
     """The triples in ``fmt``, the described resource's first and the rest grouped by subject,
     so Turtle reads as one block per resource."""
     head = NamedNode(first)
-    ordered = sorted(triples, key=lambda t: (t.subject != head, str(t.subject), str(t.predicate),
-                                             str(t.object)))
+    ordered = sorted(
+        triples, key=lambda t: (t.subject != head, str(t.subject), str(t.predicate), str(t.object))
+    )
     assert isinstance(fmt.ox, RdfFormat)  # a graph format: kinds "page" and "graph" only
     return serialize(ordered, format=fmt.ox, prefixes=PREFIXES) or b""
 
 
-def document(path: str, key: str, suffix: str | None,
-             draw: Callable[[Format, str], str | bytes], suffix_routes: bool = True) -> Response:
+def document(
+    path: str,
+    key: str,
+    suffix: str | None,
+    draw: Callable[[Format, str], str | bytes],
+    suffix_routes: bool = True,
+) -> Response:
     """``path`` in the format its ``suffix`` names or the request negotiates, ``draw(format,
     page language)`` kept in the page cache under ``key`` (what it describes); with every
     format's document in ``Link``, the one it is in ``Content-Location`` (when negotiated) and
@@ -144,11 +152,11 @@ def document(path: str, key: str, suffix: str | None,
         raise NotFound(f"no format .{suffix}")
     fmt = negotiate(*KINDS, suffix=suffix)
     lang = page_lang() if fmt.kind == "page" else ""
-    response = Response(remembered((key, fmt.name, lang), lambda: draw(fmt, lang)),
-                        mimetype=fmt.media_type)
+    response = Response(remembered((key, fmt.name, lang), lambda: draw(fmt, lang)), mimetype=fmt.media_type)
     if suffix_routes:
         response.headers["Link"] = ", ".join(
-            f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in for_kind(*KINDS))
+            f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in for_kind(*KINDS)
+        )
         if suffix is None:
             response.headers["Content-Location"] = f"{path}.{fmt.suffix}"
     return cacheable(response, f"{key}|{fmt.name}")

@@ -32,8 +32,10 @@ bp = Blueprint("sparql", __name__)
 
 #: The kinds of format each query form can be answered in (besides the HTML page).
 FORM_KINDS: dict[str, tuple[str, ...]] = {
-    "SELECT": ANSWERS["results"], "ASK": ANSWERS["results"],
-    "CONSTRUCT": ANSWERS["graph"], "DESCRIBE": ANSWERS["graph"],
+    "SELECT": ANSWERS["results"],
+    "ASK": ANSWERS["results"],
+    "CONSTRUCT": ANSWERS["graph"],
+    "DESCRIBE": ANSWERS["graph"],
 }
 
 
@@ -61,10 +63,16 @@ def endpoint() -> Response:
         found = check_query(operation.query, base, settings.services, Limits.of(settings))
         check_policy(found)
         expected = FORM_KINDS.get(found.form or "")
-        fmt: Format | None = negotiate(*expected, "page", asked=operation.format,
-                                       read_format=False) if expected else None
-        answer = run(state, operation.query, base, found,
-                     dataset(found, operation.default_graphs, operation.named_graphs))
+        fmt: Format | None = (
+            negotiate(*expected, "page", asked=operation.format, read_format=False) if expected else None
+        )
+        answer = run(
+            state,
+            operation.query,
+            base,
+            found,
+            dataset(found, operation.default_graphs, operation.named_graphs),
+        )
     except HTTPException as error:
         if not _wants_page():
             raise
@@ -77,9 +85,12 @@ def endpoint() -> Response:
     return _answer(to_bytes(answer, fmt), fmt, operation, base)
 
 
-def query_page(query: str | None = None, answer: Answer | None = None,
-               error: HTTPException | None = None, operation: Operation | None = None
-               ) -> Response:
+def query_page(
+    query: str | None = None,
+    answer: Answer | None = None,
+    error: HTTPException | None = None,
+    operation: Operation | None = None,
+) -> Response:
     """The query editor, with the answer to ``query`` as a table (and a chart when it has numbers),
     its downloads, and a link that runs it again: the page works without JavaScript.
 
@@ -90,14 +101,22 @@ def query_page(query: str | None = None, answer: Answer | None = None,
     columns, rows = cells(answer, kkb().settings.base_iri) if answer else ([], [])
     chart = chart_of_results(columns, rows) if answer and answer.kind == "results" else None
     kinds = () if answer is None else ("graph",) if answer.kind == "graph" else ("results",)
-    downloads = [(fmt, url_for("sparql.endpoint", query=query, format=fmt.name))
-                 for fmt in for_kind(*kinds)]
+    downloads = [(fmt, url_for("sparql.endpoint", query=query, format=fmt.name)) for fmt in for_kind(*kinds)]
     html = render_template(
-        "sparql.html", lang=lang, query=query or EXAMPLES[0].text(lang), examples=EXAMPLES,
-        answer=answer, columns=columns, rows=rows, chart=chart, numeric=NUMERIC,
-        downloads=downloads, formats=for_kind("results", "graph", "dataset"),
+        "sparql.html",
+        lang=lang,
+        query=query or EXAMPLES[0].text(lang),
+        examples=EXAMPLES,
+        answer=answer,
+        columns=columns,
+        rows=rows,
+        chart=chart,
+        numeric=NUMERIC,
+        downloads=downloads,
+        formats=for_kind("results", "graph", "dataset"),
         permalink=url_for("sparql.endpoint", query=query) if query and not error else None,
-        error=error)
+        error=error,
+    )
     response = Response(html, mimetype="text/html")
     if error is not None:
         remember_lang(response)
@@ -126,8 +145,7 @@ def service_description(fmt: Format) -> Response:
     release = state.release
     if "graphs" in release and "triples" in release:
         mint = Minter(release.get("base_iri", state.settings.base_iri))
-        counts = release["triples"], {str(mint.graph(name)): n
-                                      for name, n in release["graphs"].items()}
+        counts = release["triples"], {str(mint.graph(name)): n for name, n in release["graphs"].items()}
     else:
         counts = graph_counts(state.store)
     triples = describe_service(endpoint_iri, counts, state.settings.services)
@@ -138,14 +156,14 @@ def _answer(body: bytes, fmt: Format, operation: Operation | None, base: str) ->
     return _cacheable(Response(body, mimetype=fmt.media_type), operation, base, fmt.name)
 
 
-def _cacheable(response: Response, operation: Operation | None, base: str, *key: str
-               ) -> Response:
+def _cacheable(response: Response, operation: Operation | None, base: str, *key: str) -> Response:
     """A GET answer made cacheable, keyed on the query, its dataset, its base and ``key`` (the
     format, the page's language); a POST answer made uncacheable."""
     if request.method == "POST":
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Accept")
         return remember_lang(response)
-    asked = (operation.query or "", *operation.default_graphs, "|", *operation.named_graphs) \
-        if operation else ()
+    asked = (
+        (operation.query or "", *operation.default_graphs, "|", *operation.named_graphs) if operation else ()
+    )
     return cacheable(response, "\n".join((base, *asked, *key)))

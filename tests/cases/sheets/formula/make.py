@@ -9,5 +9,6 @@ from tests.workbooks import Formula, cell, table_in_workbook
 
 
 def make(folder: Path) -> None:
-    table_in_workbook(folder, "kkb", lambda rows: cell(rows, 2, "village_name",
-                                                        Formula('"Rantau "&"Kujang"')))
+    table_in_workbook(
+        folder, "kkb", lambda rows: cell(rows, 2, "village_name", Formula('"Rantau "&"Kujang"'))
+    )

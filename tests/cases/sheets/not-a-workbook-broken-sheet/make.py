@@ -14,6 +14,7 @@ def make(folder: Path) -> None:
     with zipfile.ZipFile(whole) as source, zipfile.ZipFile(cut, "w") as target:
         for member in source.infolist():
             data = source.read(member.filename)
-            target.writestr(member, data[: len(data) // 2] if member.filename.endswith("sheet1.xml")
-                            else data)
+            target.writestr(
+                member, data[: len(data) // 2] if member.filename.endswith("sheet1.xml") else data
+            )
     cut.replace(whole)

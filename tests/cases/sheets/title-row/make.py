@@ -8,5 +8,4 @@ from tests.workbooks import table_in_workbook
 
 
 def make(folder: Path) -> None:
-    table_in_workbook(folder, "kkb", lambda rows: [["Daftar Kampung KB Kabupaten Barito Selatan"],
-                                                    [], *rows])
+    table_in_workbook(folder, "kkb", lambda rows: [["Daftar Kampung KB Kabupaten Barito Selatan"], [], *rows])

@@ -8,5 +8,6 @@ from tests.workbooks import table_in_workbook
 
 
 def make(folder: Path) -> None:
-    table_in_workbook(folder, "kkb", lambda rows: [[*row, "cek lagi" if i == 4 else ""]
-                                                    for i, row in enumerate(rows)])
+    table_in_workbook(
+        folder, "kkb", lambda rows: [[*row, "cek lagi" if i == 4 else ""] for i, row in enumerate(rows)]
+    )
