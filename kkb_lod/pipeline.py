@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kkb_lod import __version__, reference
+from kkb_lod import __version__, changes, reference
 from kkb_lod.catalog import REFERENCE_DUMP
 from kkb_lod.checks import check_registry
 from kkb_lod.config import Settings
@@ -261,6 +261,8 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
             "seconds": timings,
             "dumps": [asdict(d) for d in dumps],
         }
+        manifest["changes"] = changes.record(root, partial, settings.base_iri, progress)
+        stage("changes")  # the change set against the current release: kkb_lod.changes
         write_manifest(partial, manifest)
         release = release_dir(root, release_id)
         partial.rename(release)

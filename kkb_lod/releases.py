@@ -65,15 +65,54 @@ def store_dir(release: Path) -> Path:
 
 
 def read_manifest(release: Path) -> dict[str, Any]:
-    """The release's ``manifest.json`` (OSError or ValueError if it cannot be read)."""
-    return json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    """The release's ``manifest.json`` (OSError or ValueError if it cannot be read), its lineage
+    filled in when it predates lineage or holds nonsense: ``previous`` null, ``first_issued`` its
+    ``created``, ``version`` 1."""
+    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    if not isinstance(manifest, dict):
+        raise ValueError(f"{release / MANIFEST} does not hold a JSON object")
+    if not isinstance(manifest.get("previous"), str):
+        manifest["previous"] = None
+    if not isinstance(manifest.get("first_issued"), str):
+        manifest["first_issued"] = manifest.get("created")
+    version = manifest.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        manifest["version"] = 1
+    return manifest
+
+
+def previous_release(root: Path) -> Path | None:
+    """The release a new build of build folder ``root`` follows: the complete release
+    ``current`` points to, if any."""
+    try:
+        return current_release(root)
+    except FileNotFoundError:
+        return None
+
+
+def lineage(previous: Path | None, created: str) -> dict[str, Any]:
+    """``previous``, ``first_issued`` and ``version`` of a release created at ``created`` that
+    follows the release ``previous`` (None: the first of its lineage)."""
+    if previous is None:
+        return {"previous": None, "first_issued": created, "version": 1}
+    before = read_manifest(previous)
+    return {
+        "previous": before.get("id") or previous.name,
+        "first_issued": before["first_issued"] or created,
+        "version": before["version"] + 1,
+    }
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     """Write ``manifest.json`` of the release being built in ``folder``; ``manifest`` holds the
-    id, counts, dumps and the settings it was built with (``base_iri``)."""
+    id, counts, dumps and the settings it was built with (``base_iri``). Its lineage
+    (:func:`lineage`) is added unless it has one: it follows the build folder's current release."""
     if "base_iri" not in manifest:
         raise ValueError("a release manifest records the base_iri it was built with")
+    if "version" not in manifest:
+        root = folder.parent.parent if folder.parent.name == RELEASES else None
+        previous = previous_release(root) if root is not None else None
+        manifest = {**manifest, **lineage(previous, str(manifest.get("created", "")))}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 

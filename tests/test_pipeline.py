@@ -107,7 +107,12 @@ def test_a_build_without_the_disk_store(built: BuildResult, tmp_path: Path, wher
     manifest = json.loads((result.release / "manifest.json").read_text())
     assert manifest["store"] is False and manifest["conforms"] is True
     assert json.loads((built.release / "manifest.json").read_text())["store"] is True
-    assert sorted(p.name for p in result.release.iterdir()) == ["dumps", "manifest.json", "report.ttl"]
+    assert sorted(p.name for p in result.release.iterdir()) == [
+        "changes.json",
+        "dumps",
+        "manifest.json",
+        "report.ttl",
+    ]
     for name in ("kkb.nq", "kkb.nt", "kkb.ttl"):
         assert (result.release / "dumps" / name).read_bytes() == (
             built.release / "dumps" / name

@@ -342,3 +342,57 @@ def test_one_build_at_a_time_and_a_killed_builds_leftovers_go(tmp_path: Path) ->
                 pass
     with releases.building(tmp_path):  # let go when the first build ended
         pass
+
+
+def manifest_at(release: Path, **facts: object) -> None:
+    (release / "manifest.json").write_text(json.dumps({"id": release.name, **facts}))
+
+
+def test_a_new_release_follows_the_current_one(tmp_path: Path) -> None:
+    old = fake_release(tmp_path, "20260101T000000000000Z")
+    manifest_at(
+        old,
+        created="2026-01-01T00:00:00+00:00",
+        first_issued="2025-06-01T00:00:00+00:00",
+        version=4,
+        previous="20251201T000000000000Z",
+    )
+    point_current(tmp_path, old)
+    folder = releases.partial_dir(tmp_path, "20260102T000000000000Z")
+    folder.mkdir(parents=True)
+    releases.write_manifest(
+        folder, {"id": folder.name, "base_iri": "https://x.example/", "created": "2026-01-02T00:00:00+00:00"}
+    )
+    made = releases.read_manifest(folder)
+    assert (made["previous"], made["version"], made["first_issued"]) == (
+        old.name,
+        5,
+        "2025-06-01T00:00:00+00:00",
+    )
+
+
+def test_the_first_release_of_a_build_folder_starts_its_lineage(tmp_path: Path) -> None:
+    folder = releases.partial_dir(tmp_path, "20260102T000000000000Z")
+    folder.mkdir(parents=True)
+    releases.write_manifest(
+        folder, {"id": "R", "base_iri": "https://x.example/", "created": "2026-01-02T00:00:00+00:00"}
+    )
+    made = releases.read_manifest(folder)
+    assert (made["previous"], made["version"], made["first_issued"]) == (None, 1, "2026-01-02T00:00:00+00:00")
+
+
+@pytest.mark.parametrize(
+    "lineage",
+    [{}, {"version": "2"}, {"version": True}, {"version": 0}, {"first_issued": 7, "previous": ["x"]}],
+)
+def test_an_older_manifest_reads_as_the_first_of_its_lineage(tmp_path: Path, lineage: dict) -> None:
+    old = fake_release(tmp_path, "20260101T000000000000Z")
+    manifest_at(old, created="2026-01-01T00:00:00+00:00", **lineage)
+    made = releases.read_manifest(old)
+    assert (made["previous"], made["version"], made["first_issued"]) == (None, 1, "2026-01-01T00:00:00+00:00")
+    point_current(tmp_path, old)  # and the release after it is its version 2
+    assert releases.lineage(releases.previous_release(tmp_path), "later") == {
+        "previous": old.name,
+        "first_issued": "2026-01-01T00:00:00+00:00",
+        "version": 2,
+    }

@@ -8,6 +8,7 @@ Which worker answers is made certain, not left to chance: the other workers are 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -51,7 +52,7 @@ def look(url: str) -> Answer:
 
 def health_pid(url: str) -> int:
     with urllib.request.urlopen(url + "/health", timeout=30) as response:
-        return int(response.read().split(b'"pid": ')[1].split(b"}")[0])
+        return int(json.loads(response.read())["pid"])
 
 
 @contextmanager

@@ -280,7 +280,9 @@ def release_dump(release_id: str, name: str) -> Response:
 
 def _dump_file(name: str, cache: str) -> Response:
     made = release()
-    entry = next((d for d in made.get("dumps", []) if d["name"] == name), None)
+    changed = made.get("changes")  # the change set's files are served like the dumps
+    files = changed.get("files", []) if isinstance(changed, dict) else []
+    entry = next((d for d in [*made.get("dumps", []), *files] if d["name"] == name), None)
     if entry is None or not made.get("path"):
         raise NotFound(f"no dump called {name!r}")
     path = Path(made["path"]) / "dumps" / entry["name"]
