@@ -171,7 +171,10 @@ def test_new_release_updates_the_same_dataset(registry: Path, served: str) -> No
     assert value(after, "identifier") == value(before, "identifier")
     assert after["title"] == before["title"]
     assert value(after, "modified") != value(before, "modified")
-    made = json.loads((rebuilt.release / "manifest.json").read_text())
-    first = made.get("first_issued") or made["created"]  # the first release's, with lineage
-    assert str(value(after, "issued")).startswith(first[:19])
+    assert value(after, "issued") == value(before, "issued")  # the first release's
+    assert (value(before, "version"), value(after, "version")) == ("1", "2")
     assert rebuilt.release.name in json.dumps(value(after, "has_version"))
+    notes = value(after, "version_notes")
+    assert notes.startswith("Against release ") and " statements added, " in notes, notes
+    resources = {r["uri"].rsplit("-", 1)[-1] for r in after["resources"]}
+    assert {"added.nq.gz", "removed.nq.gz"} <= resources  # the change set, downloadable
