@@ -175,6 +175,21 @@ def test_public_url_names_the_links(settings: Settings, store: OxigraphStore, re
     assert {str(u)[: len(public)] for u in graph.objects(None, DCAT.downloadURL)} == {public}
 
 
+def test_trusted_proxy_names_the_links_never_the_iris(
+    settings: Settings, store: OxigraphStore, release: dict
+) -> None:
+    """Behind nginx (trusted_proxies = 1) links take X-Forwarded-Proto/-Host; IRIs stay the base."""
+    app = create_app(dataclasses.replace(settings, trusted_proxies=1), store, release)
+    headers = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "kkb.example.go.id",
+        "X-Forwarded-For": "192.0.2.1",
+    }
+    graph = Graph().parse(data=app.test_client().get("/catalog.ttl", headers=headers).data, format="turtle")
+    assert (URIRef(BASE + "catalog#dataset"), RDF.type, DCAT.Dataset) in graph
+    assert (URIRef(BASE + "sparql"), DCAT.endpointURL, URIRef("https://kkb.example.go.id/sparql")) in graph
+
+
 def test_issued_is_the_first_release_modified_the_current(catalog: Graph, release: dict) -> None:
     dataset = URIRef(BASE + "catalog#dataset")
     first = release.get("first_issued") or release["created"]
