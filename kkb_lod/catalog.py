@@ -1,13 +1,16 @@
 """The dataset described for harvesters: DCAT 3 / DCAT-AP 3 catalog and VoID. Pure.
 
-Built from the release manifest (dumps, sizes, checksums, build time) and figures the web layer
-counted through SPARQL, under the URL the server is reached at (``site``), so a harvester gets
-download links that work wherever the server runs. Every object a DCAT-AP 3 shape constrains by
-class is typed here, so the catalog conforms without inference (``tests/test_web_catalog.py``
-checks it against the official shapes). Controlled values are the EU vocabularies DCAT-AP names
-(data theme, language, file type, planned availability), ADMS publisher and licence types, and
-IANA media types; places are our own IRIs. Nothing is invented: no e-mail address is known, so
-the contact point gives the landing page.
+Built from the release manifest (dumps, sizes, checksums, build time, lineage) and figures the web
+layer counted through SPARQL. Every IRI (catalog, datasets, distributions, service) is minted under
+``base`` (the ``base_iri`` setting), so a portal sees one dataset whatever address it harvests;
+links (downloads, endpoint, landing page) use ``site``, the server's public address. Every object a
+DCAT-AP 3 shape constrains by class is typed here, so the catalog conforms without inference
+(``tests/test_web_catalog.py`` checks it against the official shapes). Controlled values are the EU
+vocabularies DCAT-AP names (data theme, language, file type, planned availability), ADMS publisher
+and licence types, and IANA media types; places are our own IRIs. Nothing is invented: no e-mail
+address is known, so the contact point gives the landing page. What a CKAN portal with
+ckanext-dcat needs (a licence its register knows, readable formats, Hydra paging) is stated in
+DCAT-AP's own terms (``tests/test_ckan_harvest.py`` harvests it with the real thing).
 
 DCAT-AP 2.1.1 cannot be met at the same time on two points, both by design of 3.0: it wants
 ``dcat:byteSize`` as ``xsd:decimal`` (3.0: ``xsd:nonNegativeInteger``) and SHA-1 checksums only
@@ -20,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kkb_lod.formats import from_suffix
@@ -43,6 +46,8 @@ from kkb_lod.vocab import (
 IANA = "http://www.iana.org/assignments/media-types/"
 EU = "http://publications.europa.eu/resource/authority/"
 LICENSE = URIRef("http://creativecommons.org/licenses/by/4.0/")
+#: The title of CC BY in CKAN's stock licence register (``cc-by``), which portals match.
+LICENSE_TITLE = "Creative Commons Attribution"
 THEMES = URIRef(EU + "data-theme")
 THEME = URIRef(EU + "data-theme/SOCI")  # Population and society
 LANGUAGES = (URIRef(EU + "language/IND"), URIRef(EU + "language/ENG"))
@@ -95,6 +100,8 @@ class Figures:
     reference_units: dict[str, int] = field(default_factory=dict)
     reference_graph: str = ""  # its IRI
     provinces: tuple[str, ...] = ()  # IRIs of the provinces in it
+    #: Why no publisher could be named (the setting is needed and missing or wrong), else "".
+    publisher_unknown: str = ""
 
 
 #: The dump holding graph ``reference`` alone (written by the build with ``reference = all``).
@@ -135,12 +142,85 @@ def dataset_title(figures: Figures) -> tuple[str, str]:
     )
 
 
-def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
-    """DCAT-AP 3: the catalog, the dataset, a distribution per dump, and the SPARQL service."""
+#: Datasets one page of the catalog lists (ckanext-dcat's catalog endpoint: 100 by default).
+DATASETS_PER_PAGE = 100
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+#: DCAT 3 terms rdflib's closed DCAT namespace does not know (versioning).
+DCAT3 = Namespace(str(DCAT))
+
+
+class PageNotFound(LookupError):
+    """A page of the catalog past its last one."""
+
+
+@dataclass(frozen=True)
+class Paging:
+    """What part of the catalog was asked for, as ckanext-dcat's endpoint takes it: ``page``
+    (1, 2 …) and ``modified_since`` (only datasets modified then or later)."""
+
+    page: int = 1
+    modified_since: dt.datetime | None = None
+    per_page: int = DATASETS_PER_PAGE
+
+    @classmethod
+    def parse(cls, page: str | None, modified_since: str | None) -> Paging:
+        """From the query parameters; ValueError saying what is wrong and what is expected."""
+        number = 1
+        if page is not None:
+            if not page.isascii() or not page.isdigit() or int(page) < 1:
+                raise ValueError(f"page must be a whole number from 1, not {page!r}")
+            number = int(page)
+        since = None
+        if modified_since is not None:
+            try:
+                since = dt.datetime.fromisoformat(modified_since.strip().replace("Z", "+00:00"))
+            except ValueError:
+                raise ValueError(
+                    "modified_since must be an ISO 8601 date or date-time, e.g. "
+                    f"2025-01-31 or 2025-01-31T08:00:00Z, not {modified_since!r}"
+                ) from None
+            since = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
+        return cls(number, since)
+
+    def query(self, page: int) -> str:
+        """The query string of ``page`` with the same ``modified_since``."""
+        since = f"modified_since={self.modified_since.isoformat()}&" if self.modified_since else ""
+        return f"?{since}page={page}".replace("+", "%2B")
+
+
+def describe_catalog(
+    base: str, site: str, release: dict, figures: Figures, paging: Paging | None = None
+) -> Graph:
+    """DCAT-AP 3: the catalog, its datasets (a distribution per dump, the SPARQL service) and,
+    as ckanext-dcat's catalog endpoint does, a Hydra page of them.
+
+    Every IRI is minted under ``base`` (the dataset's identity, whatever host it is reached at);
+    ``site`` is the public address the links to files, pages and the endpoint use. PageNotFound
+    for a page past the last one."""
+    paging = paging or Paging()
     g = _graph()
-    catalog, dataset = URIRef(site + "catalog"), URIRef(site + "catalog#dataset")
-    service = URIRef(site + "sparql")
+    catalog, dataset = URIRef(base + "catalog"), URIRef(base + "catalog#dataset")
+    service = URIRef(base + "sparql")
     created = Literal(_utc(release["created"]), datatype=XSD.dateTime) if release.get("created") else None
+    first = release.get("first_issued") or release.get("created")
+    issued = Literal(_utc(first), datatype=XSD.dateTime) if first else None
+    when = (
+        dt.datetime.fromisoformat(release["created"]).astimezone(dt.UTC) if release.get("created") else None
+    )
+    listed = [
+        name
+        for name in ("dataset", "reference")
+        if (name == "dataset" or figures.reference_units)
+        and (paging.modified_since is None or (when and when >= paging.modified_since))
+    ]
+    last = max(1, -(-len(listed) // paging.per_page))
+    if paging.page > last:
+        raise PageNotFound(
+            f"no page {paging.page} of the catalog: it has {last} "
+            f"({len(listed)} datasets, {paging.per_page} a page)"
+        )
+    shown = listed[(paging.page - 1) * paging.per_page : paging.page * paging.per_page]
     _add(g, catalog, RDF.type, DCAT.Catalog)
     _texts(
         g,
@@ -159,11 +239,52 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     _add(g, catalog, FOAF.homepage, URIRef(site), FOAF.Document)
     _add(g, catalog, DCAT.themeTaxonomy, THEMES, SKOS.ConceptScheme)
     g.add((THEMES, DCTERMS.title, Literal("Data theme", lang="en")))
-    _add(g, catalog, DCAT.dataset, dataset)
-    _add(g, catalog, DCAT.service, service)
-    _common(g, catalog, figures, created)
+    _common(g, base, catalog, figures, issued, created)
+    _hydra(g, site, paging, len(listed), last)
+    if "dataset" in shown:
+        _add(g, catalog, DCAT.dataset, dataset)
+        _add(g, catalog, DCAT.service, service)
+        _dataset(g, base, site, dataset, release, figures, issued, created)
+        _service(g, base, site, dataset, service, figures)
+    if "reference" in shown:
+        _reference_dataset(g, base, site, catalog, release, figures, issued, created)
+    return g
 
+
+def _hydra(g: Graph, site: str, paging: Paging, count: int, last: int) -> None:
+    """The page as ckanext-dcat's endpoint states it (and its harvester reads it): a
+    ``hydra:PagedCollection`` with both the current and the deprecated Hydra terms."""
+    g.bind("hydra", HYDRA)
+    page = URIRef(site + "catalog" + paging.query(paging.page))
+    g.add((page, RDF.type, HYDRA.PagedCollection))
+    g.add((page, HYDRA.totalItems, Literal(count)))
+    g.add((page, HYDRA.itemsPerPage, Literal(paging.per_page)))
+    links = {
+        "first": 1,
+        "last": last,
+        "next": paging.page + 1 if paging.page < last else None,
+        "previous": paging.page - 1 if paging.page > 1 else None,
+    }
+    for key, number in links.items():
+        if number is not None:
+            url = Literal(site + "catalog" + paging.query(number))
+            g.add((page, HYDRA[key], url))
+            g.add((page, HYDRA[key + "Page"], url))
+
+
+def _dataset(
+    g: Graph,
+    base: str,
+    site: str,
+    dataset: URIRef,
+    release: dict,
+    figures: Figures,
+    issued: Literal | None,
+    created: Literal | None,
+) -> None:
+    """The registry's dataset: what it holds, its coverage, versions and distributions."""
     _add(g, dataset, RDF.type, DCAT.Dataset)
+    g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
     _texts(g, dataset, DCTERMS.title, *dataset_title(figures))
     _texts(
         g,
@@ -176,7 +297,7 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
         "official Kemendagri administrative units, guidance activities, the eight family "
         "functions and the provenance of every fact.",
     )
-    _common(g, dataset, figures, created)
+    _common(g, base, dataset, figures, issued, created)
     _add(g, dataset, DCAT.theme, THEME, SKOS.Concept)
     g.add((THEME, SKOS.prefLabel, Literal("Population and society", lang="en")))
     g.add((THEME, SKOS.inScheme, THEMES))
@@ -190,35 +311,119 @@ def describe_catalog(site: str, release: dict, figures: Figures) -> Graph:
     ):
         g.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
     if figures.years:
-        period = URIRef(site + "catalog#period")
+        period = URIRef(base + "catalog#period")
         _add(g, dataset, DCTERMS.temporal, period, DCTERMS.PeriodOfTime)
         g.add((period, DCAT.startDate, Literal(min(figures.years), datatype=XSD.gYear)))
         g.add((period, DCAT.endDate, Literal(max(figures.years), datatype=XSD.gYear)))
-    contact = URIRef(site + "catalog#contact")
+    _contact(g, base, site, dataset, figures)
+    _versions(g, base, dataset, release)
+    for dump in release.get("dumps", []):
+        if dump["name"] != REFERENCE_DUMP:
+            _distribution(g, base, site, dataset, dump, release.get("id"), created)
+    changes = release.get("changes") or {}
+    for file in changes.get("files", []):
+        added = "added" in file["name"]
+        _distribution(
+            g,
+            base,
+            site,
+            dataset,
+            file,
+            release.get("id"),
+            created,
+            (
+                f"Pernyataan yang {'ditambahkan' if added else 'dihapus'} dalam rilis ini "
+                f"dibanding rilis {changes.get('previous') or '(tidak ada)'}, N-Quads terurut, gzip.",
+                f"Statements {'added' if added else 'removed'} by this release against release "
+                f"{changes.get('previous') or '(none)'}, sorted N-Quads, gzip.",
+            ),
+        )
+
+
+def _contact(g: Graph, base: str, site: str, dataset: URIRef, figures: Figures) -> None:
+    contact = URIRef(base + "catalog#contact")
     _add(g, dataset, DCAT.contactPoint, contact, VCARD.Kind)
     g.add((contact, VCARD.fn, Literal(figures.publisher_name)))
     _add(g, contact, VCARD.hasURL, URIRef(site), RDFS.Resource)
-    for dump in release.get("dumps", []):
-        if dump["name"] != REFERENCE_DUMP:
-            _distribution(g, site, dataset, dump, release.get("id"), created)
-    _service(g, site, dataset, service, figures)
-    if figures.reference_units:
-        _reference_dataset(g, site, catalog, release, figures, created)
-    return g
+
+
+def _versions(g: Graph, base: str, dataset: URIRef, release: dict) -> None:
+    """DCAT 3 versioning: this release's number and IRI, the one before, and what changed.
+    Releases written before lineage was recorded read as version 1 with no previous one."""
+    # A release is a dcat:Dataset (DCAT-AP's range of hasVersion) through a class of its own, so
+    # a harvester that takes every dcat:Dataset (ckanext-dcat) still sees one dataset, updated.
+    kind = URIRef(base + "catalog#Release")
+    g.add((kind, RDFS.subClassOf, DCAT.Dataset))
+    _texts(g, kind, RDFS.label, "Rilis", "Release")
+    for predicate, rid in (
+        (DCAT3.hasVersion, release.get("id")),
+        (DCAT3.previousVersion, release.get("previous")),
+    ):
+        if rid:
+            node = URIRef(f"{base}releases/{rid}")
+            _add(g, dataset, predicate, node, kind)
+            _texts(g, node, DCTERMS.title, f"Rilis {rid}", f"Release {rid}")
+            _texts(
+                g,
+                node,
+                DCTERMS.description,
+                f"Data registri pada rilis {rid}.",
+                f"The registry's data as of release {rid}.",
+            )
+    if release.get("id"):
+        g.add((dataset, DCAT3.version, Literal(str(release.get("version") or 1))))
+    changes = release.get("changes")
+    if not isinstance(changes, dict):
+        return
+    if not changes.get("previous"):
+        _texts(g, dataset, ADMS.versionNotes, "Rilis pertama.", "First release.")
+    elif not changes.get("added") and not changes.get("removed"):
+        _texts(
+            g,
+            dataset,
+            ADMS.versionNotes,
+            f"Tidak ada perubahan dibanding rilis {changes['previous']}.",
+            f"No change against release {changes['previous']}.",
+        )
+    else:
+        kinds = changes.get("resources") or {}
+        each = "; ".join(
+            f"{kind}: +{n.get('added', 0)} -{n.get('removed', 0)} ~{n.get('changed', 0)}"
+            for kind, n in sorted(kinds.items())
+        )
+        _texts(
+            g,
+            dataset,
+            ADMS.versionNotes,
+            f"Dibanding rilis {changes['previous']}: {changes.get('added', 0)} pernyataan "
+            f"ditambahkan, {changes.get('removed', 0)} dihapus"
+            + (f" (sumber daya ditambah/dihapus/diubah: {each})." if each else "."),
+            f"Against release {changes['previous']}: {changes.get('added', 0)} statements "
+            f"added, {changes.get('removed', 0)} removed"
+            + (f" (resources added/removed/changed: {each})." if each else "."),
+        )
 
 
 def _reference_dataset(
-    g: Graph, site: str, catalog: URIRef, release: dict, figures: Figures, created: Literal | None
+    g: Graph,
+    base: str,
+    site: str,
+    catalog: URIRef,
+    release: dict,
+    figures: Figures,
+    issued: Literal | None,
+    created: Literal | None,
 ) -> None:
     """The whole country's official units (graph ``reference``): a dataset of its own, with its
     dump and the SPARQL endpoint (the graph named) as distributions."""
-    dataset = URIRef(site + "catalog#reference")
+    dataset = URIRef(base + "catalog#reference")
     n = figures.reference_units
 
     def ribu(number: int) -> str:  # Indonesian groups thousands with a dot
         return f"{number:,}".replace(",", ".")
 
     _add(g, catalog, DCAT.dataset, dataset, DCAT.Dataset)
+    g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
     _texts(
         g,
         dataset,
@@ -242,18 +447,18 @@ def _reference_dataset(
         "with codes, parents, centroids, postal codes, BPS 2018 codes and Wikidata links of "
         f"provinces and regencies; named graph <{figures.reference_graph}>.",
     )
-    _common(g, dataset, figures, created, figures.provinces)
+    _common(g, base, dataset, figures, issued, created, figures.provinces)
     _add(g, dataset, DCAT.theme, THEME, SKOS.Concept)
     _add(g, dataset, DCAT.landingPage, URIRef(site), FOAF.Document)
     _add(g, dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI), DCTERMS.Standard)
     for keyword, lang in (("kode wilayah", "id"), ("Kemendagri", "id"), ("administrative divisions", "en")):
         g.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
-    contact = URIRef(site + "catalog#contact")
-    _add(g, dataset, DCAT.contactPoint, contact, VCARD.Kind)
+    _contact(g, base, site, dataset, figures)
     for dump in release.get("dumps", []):
         if dump["name"] == REFERENCE_DUMP:
             _distribution(
                 g,
+                base,
                 site,
                 dataset,
                 dump,
@@ -264,23 +469,27 @@ def _reference_dataset(
                     "Graph reference (every official unit) as N-Triples, gzip.",
                 ),
             )
-    _add(g, dataset, DCAT.distribution, URIRef(site + "catalog#sparql"), DCAT.Distribution)
+    _add(g, dataset, DCAT.distribution, URIRef(base + "catalog#sparql"), DCAT.Distribution)
 
 
 def _common(
-    g: Graph, node: URIRef, figures: Figures, modified: Literal | None, spatial: tuple[str, ...] | None = None
+    g: Graph,
+    base: str,
+    node: URIRef,
+    figures: Figures,
+    issued: Literal | None,
+    modified: Literal | None,
+    spatial: tuple[str, ...] | None = None,
 ) -> None:
     """Publisher, licence, languages, coverage (``figures.spatial`` unless ``spatial``) and dates,
-    stated alike on catalog and datasets (the release is issued when it is built: each release is
-    a new edition)."""
+    stated alike on catalog and datasets: issued with the first release of the lineage,
+    modified with the one served."""
     publisher = URIRef(figures.publisher)
     _add(g, node, DCTERMS.publisher, publisher, FOAF.Agent)
     g.add((publisher, FOAF.name, Literal(figures.publisher_name)))
     _add(g, publisher, DCTERMS.type, PUBLISHER_TYPE, SKOS.Concept)
     g.add((PUBLISHER_TYPE, SKOS.prefLabel, Literal("Local Authority", lang="en")))
-    _add(g, node, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
-    _add(g, LICENSE, DCTERMS.type, LICENSE_TYPE, SKOS.Concept)
-    g.add((LICENSE_TYPE, SKOS.prefLabel, Literal("Attribution", lang="en")))
+    _licence(g, node)
     for language in LANGUAGES:
         _add(g, node, DCTERMS.language, language, DCTERMS.LinguisticSystem)
     for place in figures.spatial if spatial is None else spatial:  # our own IRIs: no EU or
@@ -288,13 +497,45 @@ def _common(
         _add(g, node, DCTERMS.spatial, URIRef(place), DCTERMS.Location)
         if place in figures.centroids:
             g.add((URIRef(place), DCAT.centroid, Literal(figures.centroids[place], datatype=WKT)))
+    if issued is not None:
+        g.add((node, DCTERMS.issued, issued))
     if modified is not None:
-        g.add((node, DCTERMS.issued, modified))
         g.add((node, DCTERMS.modified, modified))
+
+
+def _licence(g: Graph, node: URIRef) -> None:
+    """CC BY 4.0, by its own IRI, titled as CKAN's stock licence register titles it (its
+    ``cc-by``: the register's URL is opendefinition.org's, so a portal matches us by title)."""
+    _add(g, node, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
+    g.add((LICENSE, DCTERMS.title, Literal(LICENSE_TITLE, lang="en")))
+    g.add((LICENSE, DCTERMS.identifier, Literal("CC-BY-4.0")))  # its SPDX id
+    _add(g, LICENSE, DCTERMS.type, LICENSE_TYPE, SKOS.Concept)
+    g.add((LICENSE_TYPE, SKOS.prefLabel, Literal("Attribution", lang="en")))
+
+
+def _format(g: Graph, dist: URIRef, eu: str, label: str, media: str | None) -> None:
+    """``dcterms:format``: the EU file type, as a ``dcterms:IMT`` with a readable label (what a
+    CKAN portal shows as the format) and its media type (DCMI: IMT ⊂ MediaType ⊂
+    MediaTypeOrExtent, stated so DCAT-AP's class constraint holds without inference)."""
+    file_type = URIRef(f"{EU}file-type/{eu}")
+    _add(g, dist, DCTERMS["format"], file_type, DCTERMS.IMT)
+    g.add((file_type, RDFS.label, Literal(label)))
+    if media:
+        g.add((file_type, RDF.value, Literal(media)))
+    g.add((DCTERMS.IMT, RDFS.subClassOf, DCTERMS.MediaType))
+    g.add((DCTERMS.MediaType, RDFS.subClassOf, DCTERMS.MediaTypeOrExtent))
+
+
+def _media_type(g: Graph, node: URIRef, predicate: URIRef, media: str) -> None:
+    """An IANA media type by its IRI, labelled with its name (what a portal shows)."""
+    iri = URIRef(IANA + media)
+    _add(g, node, predicate, iri, DCTERMS.MediaType)
+    g.add((iri, RDFS.label, Literal(media)))
 
 
 def _distribution(
     g: Graph,
+    base: str,
     site: str,
     dataset: URIRef,
     dump: dict,
@@ -306,7 +547,7 @@ def _distribution(
     described as the whole release. The download URL names the release (its bytes never change,
     so it stays citable and caches may keep it for good); the access URL is the current one."""
     name = dump["name"]
-    dist, url = URIRef(f"{site}catalog#dump-{name}"), URIRef(f"{site}dumps/{name}")
+    dist, url = URIRef(f"{base}catalog#dump-{name}"), URIRef(f"{site}dumps/{name}")
     download = URIRef(f"{site}dumps/{release_id}/{name}") if release_id else url
     stem, _, last = name.rpartition(".")
     inner = from_suffix(stem.rpartition(".")[2], "graph", "dataset") if last in COMPRESSED else None
@@ -330,16 +571,22 @@ def _distribution(
     )
     _add(g, dist, DCAT.accessURL, url, RDFS.Resource)
     _add(g, dist, DCAT.downloadURL, download, RDFS.Resource)
-    _add(g, dist, DCAT.mediaType, URIRef(IANA + media), DCTERMS.MediaType)
+    _media_type(g, dist, DCAT.mediaType, media)
     if eu:
-        _add(g, dist, DCTERMS["format"], URIRef(f"{EU}file-type/{eu}"), DCTERMS.MediaTypeOrExtent)
+        _format(g, dist, eu, w3c.replace("_", "/"), media)
     if inner:
-        _add(g, dist, DCAT.compressFormat, URIRef(IANA + COMPRESSED[last]), DCTERMS.MediaType)
-    g.add((dist, DCAT.byteSize, Literal(dump["size"], datatype=XSD.nonNegativeInteger)))
-    _add(g, dist, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
+        _media_type(g, dist, DCAT.compressFormat, COMPRESSED[last])
+    g.add(
+        (
+            dist,
+            DCAT.byteSize,
+            Literal(dump["size"] if "size" in dump else dump["bytes"], datatype=XSD.nonNegativeInteger),
+        )
+    )
+    _licence(g, dist)
     _add(g, dist, DCATAP_AVAILABILITY, AVAILABILITY, SKOS.Concept)
     g.add((AVAILABILITY, SKOS.prefLabel, Literal("Available", lang="en")))
-    checksum = URIRef(f"{site}catalog#sha256-{name}")
+    checksum = URIRef(f"{base}catalog#sha256-{name}")
     _add(g, dist, SPDX.checksum, checksum, SPDX.Checksum)
     _add(g, checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256, SPDX.ChecksumAlgorithm)
     g.add((checksum, SPDX.checksumValue, Literal(dump["sha256"], datatype=XSD.hexBinary)))
@@ -347,9 +594,11 @@ def _distribution(
         g.add((dist, DCTERMS.modified, modified))
 
 
-def _service(g: Graph, site: str, dataset: URIRef, service: URIRef, figures: Figures) -> None:
-    """The SPARQL endpoint, as a data service and as the access service of a distribution."""
-    dist = URIRef(site + "catalog#sparql")
+def _service(g: Graph, base: str, site: str, dataset: URIRef, service: URIRef, figures: Figures) -> None:
+    """The SPARQL endpoint, as a data service and as the access service of a distribution.
+    The service names no publisher of its own (the catalog's is its publisher): ckanext-dcat
+    2.4.4 harvests a service's publisher as a list its own serializer then cannot write."""
+    dist, endpoint = URIRef(base + "catalog#sparql"), URIRef(site + "sparql")
     _add(g, dataset, DCAT.distribution, dist, DCAT.Distribution)
     g.add((dist, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
     _texts(
@@ -360,17 +609,16 @@ def _service(g: Graph, site: str, dataset: URIRef, service: URIRef, figures: Fig
         "SPARQL 1.1 queries over the current release (default graph: all graphs merged).",
     )
     _add(g, dist, DCATAP_AVAILABILITY, AVAILABILITY, SKOS.Concept)
-    _add(g, dist, DCTERMS["format"], URIRef(EU + "file-type/SPARQLQ"), DCTERMS.MediaTypeOrExtent)
-    _add(g, dist, DCAT.accessURL, service, RDFS.Resource)
+    _format(g, dist, "SPARQLQ", "SPARQL", None)
+    _add(g, dist, DCAT.accessURL, endpoint, RDFS.Resource)
     _add(g, dist, DCAT.accessService, service, DCAT.DataService)
-    _add(g, dist, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
+    _licence(g, dist)
     _texts(g, service, DCTERMS.title, "Titik akhir SPARQL KKB", "KKB SPARQL endpoint")
-    _add(g, service, DCAT.endpointURL, service)
-    _add(g, service, DCAT.endpointDescription, service)  # the service description is served there
+    _add(g, service, DCAT.endpointURL, endpoint)
+    _add(g, service, DCAT.endpointDescription, endpoint)  # the service description is there
     _add(g, service, DCAT.servesDataset, dataset)
     _add(g, service, DCTERMS.conformsTo, SPARQL_PROTOCOL, DCTERMS.Standard)
-    _add(g, service, DCTERMS.license, LICENSE, DCTERMS.LicenseDocument)
-    _add(g, service, DCTERMS.publisher, URIRef(figures.publisher), FOAF.Agent)
+    _licence(g, service)
 
 
 def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> Graph:
@@ -392,7 +640,7 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
         g.add((dataset, figure, Literal(n, datatype=XSD.integer)))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(site + "sparql")))
     g.add((dataset, VOID.uriSpace, Literal(base_iri + "id/")))
-    g.add((dataset, VOID.rootResource, URIRef(site + "catalog#dataset")))
+    g.add((dataset, VOID.rootResource, URIRef(base_iri + "catalog#dataset")))
     for prefix in ("kkb", "skos", "org", "prov", "schema", "dcterms", "geo", "owl", "foaf"):
         g.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
     for dump in release.get("dumps", []):
@@ -441,4 +689,12 @@ def _graph() -> Graph:
     return g
 
 
-__all__ = ["REFERENCE_DUMP", "Figures", "describe_catalog", "describe_void"]
+__all__ = [
+    "DATASETS_PER_PAGE",
+    "REFERENCE_DUMP",
+    "Figures",
+    "PageNotFound",
+    "Paging",
+    "describe_catalog",
+    "describe_void",
+]

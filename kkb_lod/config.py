@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -128,6 +129,19 @@ class Settings:
         "and set X-Forwarded-Proto/-Host; 0 = the client is the TCP peer and links use the "
         "request's own scheme and Host. Used by rate_limit, the access log and every link.",
     )
+    public_url: str = _setting(
+        "",
+        "The address the server is reached at, ending with '/' (e.g. "
+        "'https://data.example.go.id/kkb/'): download and endpoint URLs of the catalog and "
+        "every link name it; empty = the request's own scheme and host (behind trusted_proxies: "
+        "the ones the client used). The catalog's IRIs come from base_iri whatever it is.",
+    )
+    publisher: str = _setting(
+        "",
+        "The organisation publishing the data: an id of the registry's organisations table, "
+        "named as publisher of the catalog and its datasets. Empty = the registry's one "
+        "organisation; a registry with several must name one (kkb-lod init writes it).",
+    )
     cache_max_age: int = _setting(
         300,
         "Seconds a cache (a browser, nginx) may reuse an answer of a release without asking "
@@ -221,6 +235,20 @@ class Settings:
             raise SettingsError("workers, threads and query_hard_limit must be positive")
         if self.rate_limit < 0 or self.trusted_proxies < 0:
             raise SettingsError("rate_limit and trusted_proxies must be 0 or more")
+        if self.public_url and (
+            not re.fullmatch(r"https?://[^\s/?#]+/[^\s?#]*", self.public_url)
+            or not self.public_url.endswith("/")
+        ):
+            raise SettingsError(
+                "public_url (KKB_PUBLIC_URL) must be an http(s) address ending "
+                f"with '/', e.g. https://data.example.go.id/kkb/, not "
+                f"{self.public_url!r}"
+            )
+        if self.publisher and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", self.publisher):
+            raise SettingsError(
+                "publisher (KKB_PUBLISHER) must be an id of the organisations "
+                f"table (lower-case letters, digits, '-'), not {self.publisher!r}"
+            )
         if self.cache_max_age < 0:
             raise SettingsError("cache_max_age (KKB_CACHE_MAX_AGE) must be 0 or more seconds")
         for name, ceiling in QUERY_CEILINGS.items():
@@ -281,6 +309,26 @@ def area_codes(area: str, named: str = "area (KKB_AREA)") -> tuple[str, ...]:
                 f"({units[regency].name})"
             )
     return codes
+
+
+def choose_publisher(setting: str, organisations: Mapping[str, str]) -> str:
+    """The publisher's id: ``setting`` (an id of ``organisations``: id → name), or the one
+    organisation when it is unset; SettingsError listing the ids when it names none of them or
+    several could be meant. No organisation at all: "" (nobody to name)."""
+    ids = ", ".join(sorted(organisations)) or "(none)"
+    if setting:
+        if setting not in organisations:
+            raise SettingsError(
+                f"publisher (KKB_PUBLISHER) {setting!r} is not an organisation of "
+                f"the registry; its organisations are: {ids}"
+            )
+        return setting
+    if len(organisations) > 1:
+        raise SettingsError(
+            "publisher (KKB_PUBLISHER) is not set and the registry has several "
+            f"organisations: set it to the id of the one publishing the data: {ids}"
+        )
+    return next(iter(organisations), "")
 
 
 def for_release(settings: Settings, manifest: Mapping[str, Any]) -> Settings:

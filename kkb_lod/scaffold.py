@@ -173,6 +173,11 @@ area = "{",".join(area.codes)}"
 # resolve nowhere.
 base_iri = "{PLACEHOLDER_BASE}"
 
+# Penerbit data / the organisation publishing the data (named in the DCAT catalog harvesters
+# read): its id in an organisations table (registry/organisations.csv). Empty = the registry's one
+# organisation (none: kkb-lod); a registry with several organisations must name one here.
+publisher = ""
+
 # Folder of the registry (registry/registry.xlsx) and folder of the releases the build writes.
 data_dir = "."
 build_dir = "build"
@@ -200,7 +205,8 @@ Folder ini dibuat oleh `kkb-lod init`. / This folder was written by `kkb-lod ini
 Wilayah / area: **{area.title()}** — {counts} (Kemendagri 2025).
 
 * `registry/registry.xlsx` — buku kerja registri / the registry workbook
-* `kkb-lod.toml` — pengaturan / settings (`area`, `base_iri`, `data_dir`, `build_dir`)
+* `kkb-lod.toml` — pengaturan / settings (`area`, `base_iri`, `publisher`, `data_dir`,
+  `build_dir`)
 * `build/` — hasil `kkb-lod build` / what `kkb-lod build` writes
 
 ## Bahasa Indonesia

@@ -24,6 +24,10 @@ from kkb_lod.web import create_app
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 BASE = "https://w3id.org/kkb/"
+#: The organisation publishing the bundled registry (it has several: the setting must name one).
+PUBLISHER = "dppkbp3a-barito-selatan"
+# and servers started as processes (tests/server.py) inherit it
+os.environ.setdefault("KKB_PUBLISHER", PUBLISHER)
 
 # A few examples per property test, for mutation runs (docs/mutation.md), where each mutant runs
 # the tests again: selected with KKB_HYPOTHESIS_PROFILE=mutation. Unset, tests run their own count.
@@ -47,7 +51,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 
 @pytest.fixture(scope="session")
 def settings(built: BuildResult) -> Settings:
-    return Settings(data_dir=DATA, build_dir=built.release.parents[1], base_iri=BASE)
+    return Settings(data_dir=DATA, build_dir=built.release.parents[1], base_iri=BASE, publisher=PUBLISHER)
 
 
 @pytest.fixture(scope="session")

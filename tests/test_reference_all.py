@@ -30,7 +30,7 @@ from kkb_lod.web import create_app
 from kkb_lod.web._places import MAX_CONTEXT_POINTS
 from kkb_lod.web.catalog import SITEMAP_URLS
 
-from .conftest import BASE, DATA
+from .conftest import BASE, DATA, PUBLISHER
 from .test_web_catalog import shapes
 
 REFERENCE = BASE + "graph/reference"
@@ -49,7 +49,9 @@ def client(national: tuple[BuildResult, OxigraphStore]) -> FlaskClient:
     result, store = national
     release = json.loads((result.release / "manifest.json").read_text("utf-8"))
     release["path"] = str(result.release)
-    settings = Settings(data_dir=DATA, build_dir=result.release.parents[1], base_iri=BASE)
+    settings = Settings(
+        data_dir=DATA, build_dir=result.release.parents[1], base_iri=BASE, publisher=PUBLISHER
+    )
     return create_app(settings, store, release).test_client()
 
 
@@ -137,8 +139,8 @@ def test_the_catalog_describes_the_reference_as_a_second_dataset(client: FlaskCl
     result, _ = national
     graph = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
     datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
-    reference = URIRef("http://localhost/catalog#reference")
-    assert datasets == {URIRef("http://localhost/catalog#dataset"), reference}
+    reference = URIRef(BASE + "catalog#reference")
+    assert datasets == {URIRef(BASE + "catalog#dataset"), reference}
     downloads = {
         str(u)
         for d in graph.objects(reference, DCAT.distribution)
@@ -147,7 +149,7 @@ def test_the_catalog_describes_the_reference_as_a_second_dataset(client: FlaskCl
     assert downloads == {f"http://localhost/dumps/{result.release.name}/{REFERENCE_DUMP}"}
     main = {
         str(u)
-        for d in graph.objects(URIRef("http://localhost/catalog#dataset"), DCAT.distribution)
+        for d in graph.objects(URIRef(BASE + "catalog#dataset"), DCAT.distribution)
         for u in graph.objects(d, DCAT.downloadURL)
     }
     assert not any(url.endswith("/" + REFERENCE_DUMP) for url in main)

@@ -94,7 +94,13 @@ def test_init_writes_the_folder(regency: Path) -> None:
         "registry/registry.xlsx",
     ]
     settings = tomllib.loads((regency / "kkb-lod.toml").read_text(encoding="utf-8"))
-    assert settings == {"area": "62.04", "base_iri": PLACEHOLDER_BASE, "data_dir": ".", "build_dir": "build"}
+    assert settings == {
+        "area": "62.04",
+        "base_iri": PLACEHOLDER_BASE,
+        "data_dir": ".",
+        "build_dir": "build",
+        "publisher": "",
+    }
     loaded = load_settings(environ={}, config=regency / "kkb-lod.toml")
     assert (loaded.area_codes, loaded.data_dir, loaded.build_dir) == (("62.04",), regency, regency / "build")
     readme = (regency / "README.md").read_text(encoding="utf-8")

@@ -14,17 +14,26 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, render_template, request, send_file
 from rdflib import Graph
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
 
-from kkb_lod.catalog import Figures, area_names, dataset_title, describe_catalog, describe_void
+from kkb_lod.catalog import (
+    Figures,
+    PageNotFound,
+    Paging,
+    area_names,
+    dataset_title,
+    describe_catalog,
+    describe_void,
+)
+from kkb_lod.config import SettingsError, choose_publisher
 from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import REFERENCE
+from kkb_lod.web import kkb
 from kkb_lod.web._pages import cache_control, cacheable, minter, page_lang, release, remembered, select
 from kkb_lod.web._places import landing_view
 from kkb_lod.web.resources import document
 
 bp = Blueprint("catalog", __name__)
-PUBLISHER = "dppkbp3a-barito-selatan"  # the agency whose report the registry is built from
 EXAMPLES = (("kkb", "62.04.06.2020"), ("village", "62.04.06.2020"), ("district", "62.04.05"))
 
 
@@ -45,8 +54,7 @@ def figures() -> Figures:
         OPTIONAL { ?r rdfs:label ?name FILTER(lang(?name) = "id") }
         OPTIONAL { ?r kkb:partOf/rdfs:label ?province FILTER(lang(?province) = "id") }
         } ORDER BY ?r""")
-    publisher = str(minter().mint("org", PUBLISHER))
-    names = select(f'SELECT ?n WHERE {{ <{publisher}> rdfs:label ?n FILTER(lang(?n) = "id") }}')
+    publisher, publisher_name, unknown = _publisher()
     classes = {
         r["c"]: int(r["n"])
         for r in select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
@@ -90,7 +98,8 @@ def figures() -> Figures:
         villages=int(villages["n"]),
         years=tuple(years),
         publisher=publisher,
-        publisher_name=names[0]["n"] if names else "kkb-lod",
+        publisher_name=publisher_name,
+        publisher_unknown=unknown,
         spatial=tuple(r["r"] for r in places),
         area=tuple(sorted({r["name"] for r in places if r.get("name")})),
         area_provinces=tuple(sorted({r["province"] for r in places if r.get("province")})),
@@ -101,14 +110,35 @@ def figures() -> Figures:
     )
 
 
+def _publisher() -> tuple[str, str, str]:
+    """The IRI and Indonesian name of the organisation the ``publisher`` setting names (or the
+    release's one organisation), or why there is none: the setting is needed (several
+    organisations) and missing, or names none of them; then /catalog answers 503 saying so (the
+    pages show no publisher). A release without organisations names kkb-lod."""
+    prefix = str(minter().mint("org", "x"))[:-1]
+    rows = select(f"""SELECT ?o (SAMPLE(?n) AS ?name) WHERE {{ ?o a org:Organization
+        OPTIONAL {{ ?o rdfs:label ?n FILTER(lang(?n) = "id") }}
+        FILTER(STRSTARTS(STR(?o), "{prefix}")) }} GROUP BY ?o""")
+    names = {r["o"][len(prefix) :]: r.get("name") or r["o"] for r in rows}
+    try:
+        chosen = choose_publisher(kkb().settings.publisher, names)
+    except SettingsError as err:
+        return "", "", f"this server's publisher is not configured: {err}"
+    if not chosen:
+        return str(minter().mint("org", "kkb-lod")), "kkb-lod", ""
+    return str(minter().mint("org", chosen)), names[chosen], ""
+
+
 def current_figures() -> Figures:
     """The figures of the release this app serves, counted once (a release never changes)."""
     return remembered(("figures",), figures)
 
 
 def site() -> str:
-    """The URL the server is reached at, so links work on localhost and behind a proxy alike."""
-    return request.host_url
+    """The public address of the server: the ``public_url`` setting, else the URL the request
+    reached (behind ``trusted_proxies``, the scheme and host the client used), so links work on
+    localhost and behind a proxy alike. Never an IRI's base: IRIs are minted from ``base_iri``."""
+    return kkb().settings.public_url or request.host_url
 
 
 @bp.get("/")
@@ -145,7 +175,7 @@ def _schema_org(f: Figures, made: dict) -> str:
             "Indonesia, as linked open data, with the provenance of every fact."
         ),
         "url": site(),
-        "sameAs": site() + "catalog#dataset",
+        "sameAs": minter().base + "catalog#dataset",
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "inLanguage": ["id", "en"],
         "isAccessibleForFree": True,
@@ -156,7 +186,9 @@ def _schema_org(f: Figures, made: dict) -> str:
         },
         "temporalCoverage": f"{min(f.years)}/{max(f.years)}" if f.years else None,
         "dateModified": made.get("created"),
-        "creator": {"@type": "GovernmentOrganization", "name": f.publisher_name},
+        "creator": {"@type": "GovernmentOrganization", "name": f.publisher_name}
+        if f.publisher_name
+        else None,
         "distribution": [
             {
                 "@type": "DataDownload",
@@ -174,19 +206,25 @@ def _schema_org(f: Figures, made: dict) -> str:
 @bp.get("/catalog")
 @bp.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None) -> Response:
-    """The DCAT-AP 3 description of the catalog, dataset, distributions and SPARQL service."""
-    return document(
-        "/catalog",
-        f"/catalog|{site()}",
-        suffix,
-        lambda fmt, lang: _graph(
-            describe_catalog(site(), release(), current_figures()),
-            fmt,
-            lang,
-            "/catalog.{}",
-            ("Katalog DCAT", "DCAT catalogue"),
-        ),
-    )
+    """The DCAT-AP 3 description of the catalog, datasets, distributions and SPARQL service, a
+    Hydra page at a time (``page``, ``modified_since``: as ckanext-dcat's catalog endpoint)."""
+    try:
+        paging = Paging.parse(request.args.get("page"), request.args.get("modified_since"))
+    except ValueError as err:
+        raise BadRequest(str(err)) from None
+
+    if current_figures().publisher_unknown:
+        raise ServiceUnavailable(current_figures().publisher_unknown)
+
+    def draw(fmt: Format, lang: str) -> str:
+        try:
+            graph = describe_catalog(minter().base, site(), release(), current_figures(), paging)
+        except PageNotFound as err:
+            raise NotFound(str(err)) from None
+        return _graph(graph, fmt, lang, "/catalog.{}", ("Katalog DCAT", "DCAT catalogue"))
+
+    key = f"/catalog|{site()}|{paging.page}|{paging.modified_since}"
+    return document("/catalog", key, suffix, draw)
 
 
 @bp.get("/.well-known/void")
