@@ -18,7 +18,8 @@ from kkb_lod.web import create_app
 from .conftest import DATA
 
 
-def test_defaults() -> None:
+def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no kkb-lod.toml here (the repository's own names a publisher)
     settings = load_settings(environ={})
     assert settings == Settings()
     assert settings.base_iri == "https://w3id.org/kkb/"
