@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from kkb_lod.formats import from_suffix
+from kkb_lod.formats import find_media_type, from_suffix
 from kkb_lod.names import bare_name, english_name
 from kkb_lod.vocab import (
     DCAT,
@@ -60,16 +60,6 @@ LICENSE_TYPE = URIRef("http://purl.org/adms/licencetype/Attribution")
 PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
-#: By media type: the W3C format name (``http://www.w3.org/ns/formats/…``, for ``void:feature``)
-#: and the EU file type (``…/authority/file-type/…``, for ``dcterms:format``).
-RDF_FORMATS = {
-    "text/turtle": ("Turtle", "RDF_TURTLE"),
-    "application/n-triples": ("N-Triples", "RDF_N_TRIPLES"),
-    "application/n-quads": ("N-Quads", "RDF_N_QUADS"),
-    "application/trig": ("TriG", "RDF_TRIG"),
-    "application/ld+json": ("JSON-LD", "JSON_LD"),
-    "application/rdf+xml": ("RDF_XML", "RDF_XML"),
-}
 COMPRESSED = {"gz": "application/gzip"}
 
 
@@ -552,8 +542,8 @@ def _distribution(
     stem, _, last = name.rpartition(".")
     inner = from_suffix(stem.rpartition(".")[2], "graph", "dataset") if last in COMPRESSED else None
     media = inner.media_type if inner else dump["media_type"]
-    w3c, eu = RDF_FORMATS.get(media, (media, None))
-    shown = w3c.replace("_", "/") + (", gzip" if inner else "")
+    fmt = find_media_type(media, "graph", "dataset")
+    shown = (fmt.label if fmt else media) + (", gzip" if inner else "")
     quads = media in ("application/n-quads", "application/trig")
     _add(g, dataset, DCAT.distribution, dist, DCAT.Distribution)
     g.add((dist, DCTERMS.title, Literal(f"Dump {name}", lang="en")))
@@ -572,8 +562,8 @@ def _distribution(
     _add(g, dist, DCAT.accessURL, url, RDFS.Resource)
     _add(g, dist, DCAT.downloadURL, download, RDFS.Resource)
     _media_type(g, dist, DCAT.mediaType, media)
-    if eu:
-        _format(g, dist, eu, w3c.replace("_", "/"), media)
+    if fmt and fmt.file_type:
+        _format(g, dist, fmt.file_type, fmt.label, media)
     if inner:
         _media_type(g, dist, DCAT.compressFormat, COMPRESSED[last])
     g.add(
@@ -645,9 +635,9 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
         g.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
     for dump in release.get("dumps", []):
         g.add((dataset, VOID.dataDump, URIRef(f"{site}dumps/{dump['name']}")))
-        if dump["media_type"] in RDF_FORMATS:
-            feature = "http://www.w3.org/ns/formats/" + RDF_FORMATS[dump["media_type"]][0]
-            g.add((dataset, VOID.feature, URIRef(feature)))
+        fmt = find_media_type(dump["media_type"], "graph", "dataset")
+        if fmt and fmt.w3c_iri:
+            g.add((dataset, VOID.feature, URIRef(fmt.w3c_iri)))
     for example in figures.examples:
         g.add((dataset, VOID.exampleResource, URIRef(example)))
     for i, (cls, n) in enumerate(sorted(figures.classes.items())):

@@ -36,6 +36,15 @@ class Format:
         return (self.media_type, *self.aliases)
 
     @property
+    def w3c_iri(self) -> str | None:
+        """The W3C format IRI (``http://www.w3.org/ns/formats/…``), for ``void:feature`` and the
+        service description. pyoxigraph names JSON-LD ``https://www.w3.org/ns/formats/data/JSON-LD``;
+        the registry's IRI is ``http://www.w3.org/ns/formats/JSON-LD``."""
+        if self.ox is None:
+            return None
+        return self.ox.iri.replace("https://www.w3.org/ns/formats/data/", "http://www.w3.org/ns/formats/")
+
+    @property
     def file_type_iri(self) -> str | None:
         """The EU file-type IRI (``…/authority/file-type/RDF_TURTLE``), if it has one."""
         return FILE_TYPES + self.file_type if self.file_type else None
@@ -155,6 +164,11 @@ def from_media_type(media_type: str, *kinds: str) -> Format:
         if media_type in fmt.media_types:
             return fmt
     raise KeyError(media_type)
+
+
+def find_media_type(media_type: str, *kinds: str) -> Format | None:
+    """The format of ``kinds`` that a media type names, if any."""
+    return next((f for f in for_kind(*kinds) if media_type in f.media_types), None)
 
 
 def from_suffix(suffix: str, *kinds: str) -> Format | None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Triple, parse
 
 from kkb_lod import vocab
-from kkb_lod.formats import Format, for_kind
+from kkb_lod.formats import for_kind
 from kkb_lod.store import Store
 
 
@@ -38,7 +38,7 @@ def describe_service(
     which refuses any that is not one)."""
     total, named = counts
     service = NamedNode(endpoint)
-    formats = ", ".join(f"<{format_iri(fmt)}>" for fmt in for_kind("results", "graph", "dataset"))
+    formats = ", ".join(f"<{fmt.w3c_iri}>" for fmt in for_kind("results", "graph", "dataset"))
     graphs = "".join(
         f"; sd:namedGraph [ a sd:NamedGraph ; sd:name {NamedNode(name)} ; "
         f"sd:graph [ a sd:Graph ; void:triples {n} ] ]\n"
@@ -56,13 +56,3 @@ result-size limit." ;
 {graphs}] .
 {targets}"""
     return [quad.triple for quad in parse(text, RdfFormat.TURTLE)]
-
-
-def format_iri(fmt: Format) -> str:
-    """The W3C format IRI (``http://www.w3.org/ns/formats/…``) of a format of the table.
-
-    pyoxigraph names JSON-LD ``https://www.w3.org/ns/formats/data/JSON-LD``; the registry's IRI is
-    ``http://www.w3.org/ns/formats/JSON-LD``.
-    """
-    assert fmt.ox is not None  # every format of the kinds described has a pyoxigraph name
-    return fmt.ox.iri.replace("https://www.w3.org/ns/formats/data/", "http://www.w3.org/ns/formats/")

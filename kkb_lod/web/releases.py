@@ -28,7 +28,6 @@ bp = Blueprint("releases", __name__)
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (rdflib's knows no dcat:version)
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt11", "rdfxml": "xml"}
 #: Kinds of resources, as the page names them (id, en).
 KIND_NAMES = {
     "units": ("Wilayah administrasi", "Administrative units"),
@@ -116,7 +115,7 @@ def describe_release(made: dict[str, Any], site: str) -> Graph:
 def _draw(fmt: Format, lang: str, template: str, **view: Any) -> str:
     made = release()
     if fmt.kind != "page":
-        return describe_release(made, request.host_url).serialize(format=RDFLIB_FORMATS[fmt.name])
+        return describe_release(made, request.host_url).serialize(format=fmt.rdflib)
     return render_template(
         template, lang=lang, made=made, notes=notes(made)[lang != "id"], formats=for_kind("graph"), **view
     )
