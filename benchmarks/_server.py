@@ -27,19 +27,41 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def started(build_dir: Path, *, workers: int = 2, store: str = "memory", args: tuple[str, ...] = (),
-            env: dict[str, str] | None = None, ready: str = "/health", wait: float = 60,
-            log: IO[bytes] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+def started(
+    build_dir: Path,
+    *,
+    workers: int = 2,
+    store: str = "memory",
+    args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    ready: str = "/health",
+    wait: float = 60,
+    log: IO[bytes] | None = None,
+    app: str = "server:app",
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """gunicorn serving ``build_dir`` with extra ``args``/``env``, once ``ready`` answers (a
     national store can take minutes to load: ``wait``); yields its URL and process; stopped on
-    exit, killed if it will not stop."""
+    exit, killed if it will not stop. ``app``: the WSGI app (module:name, from this folder)."""
     port = free_port()
     env = {**os.environ, "KKB_BUILD_DIR": str(build_dir), "KKB_STORE": store, **(env or {})}
     binary = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
-        [str(binary), "--workers", str(workers), *args, "--bind", f"127.0.0.1:{port}",
-         "--log-level", "info" if log else "warning", "server:app"],
-        cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        [
+            str(binary),
+            "--workers",
+            str(workers),
+            *args,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "info" if log else "warning",
+            app,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + wait

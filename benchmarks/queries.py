@@ -35,23 +35,29 @@ from kkb_lod.vocab import PREFIXES  # noqa: E402
 P = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
 QUERIES = {
     "lookup": P + 'SELECT ?v WHERE { ?v kkb:kemendagriCode "62.04.06.2020" }',
-    "counts per district": P + """SELECT ?d (COUNT(?k) AS ?n) WHERE {
+    "counts per district": P
+    + """SELECT ?d (COUNT(?k) AS ?n) WHERE {
         ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d } GROUP BY ?d""",
-    "KKB list + labels + Wikidata": P + """SELECT ?k ?name ?wd WHERE {
+    "KKB list + labels + Wikidata": P
+    + """SELECT ?k ?name ?wd WHERE {
         ?k a kkb:KKBDesignation ; kkb:village ?v . ?v rdfs:label ?name .
         OPTIONAL { ?v kkb:partOf/kkb:partOf ?r . ?r owl:sameAs ?wd } }""",
-    "activity aggregate by regency/year": P + """SELECT ?r ?y (COUNT(DISTINCT ?k) AS ?n) WHERE {
+    "activity aggregate by regency/year": P
+    + """SELECT ?r ?y (COUNT(DISTINCT ?k) AS ?n) WHERE {
         ?a kkb:year ?y ; kkb:guides ?k . ?k kkb:village/kkb:partOf/kkb:partOf ?r }
         GROUP BY ?r ?y""",
     "describe": "DESCRIBE <https://w3id.org/kkb/id/village/62.04.06.2020>",
     "label regex": P + 'SELECT ?u WHERE { ?u rdfs:label ?l FILTER regex(?l, "^bintang", "i") }',
-    "OPTIONAL-heavy table": P + """SELECT ?u ?code ?lat ?long ?post ?bps WHERE {
+    "OPTIONAL-heavy table": P
+    + """SELECT ?u ?code ?lat ?long ?post ?bps WHERE {
         ?u a kkb:Village ; kkb:kemendagriCode ?code .
         OPTIONAL { ?u geo:lat ?lat } OPTIONAL { ?u geo:long ?long }
         OPTIONAL { ?u schema:postalCode ?post } OPTIONAL { ?u kkb:bpsCode ?bps } }""",
-    "part-of path": P + """SELECT ?u WHERE {
+    "part-of path": P
+    + """SELECT ?u WHERE {
         ?u kkb:partOf+ <https://w3id.org/kkb/id/regency/62.04> }""",
-    "time series": P + """SELECT ?y (COUNT(?a) AS ?n) WHERE { ?a kkb:year ?y } GROUP BY ?y
+    "time series": P
+    + """SELECT ?y (COUNT(?a) AS ?n) WHERE { ?a kkb:year ?y } GROUP BY ?y
         ORDER BY ?y""",
 }
 
@@ -70,14 +76,9 @@ def time_http(url: str, query: str, runs: int, fresh: bool = False) -> list[floa
     (benchmarks/README.md).
     """
     host = urllib.parse.urlparse(url)
-    accept = "text/turtle" if query.lstrip().startswith("DESCRIBE") else (
-        "application/sparql-results+json")
 
     def request(text: str) -> bytes:
-        body = urllib.parse.urlencode({"query": text}).encode()
-        return (f"POST /sparql HTTP/1.1\r\nHost: {host.netloc}\r\n"
-                f"Content-Type: application/x-www-form-urlencoded\r\nAccept: {accept}\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        return sparql_post(host.netloc, text, answer_type(query))
 
     times, same = [], request(query)
     nonce = time.time_ns()
@@ -95,6 +96,21 @@ def time_http(url: str, query: str, runs: int, fresh: bool = False) -> list[floa
     return times
 
 
+def answer_type(query: str) -> str:
+    """The answer format both sides produce: Turtle for DESCRIBE, SPARQL JSON for the rest."""
+    return "text/turtle" if query.lstrip().startswith("DESCRIBE") else ("application/sparql-results+json")
+
+
+def sparql_post(netloc: str, text: str, accept: str) -> bytes:
+    """The bytes of one keep-alive POST of ``text`` to ``/sparql`` on ``netloc``."""
+    body = urllib.parse.urlencode({"query": text}).encode()
+    return (
+        f"POST /sparql HTTP/1.1\r\nHost: {netloc}\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nAccept: {accept}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
 def _read_answer(reader) -> int:  # noqa: ANN001 - a socket's binary file
     """Read one HTTP/1.1 answer off ``reader``; its status."""
     status = int(reader.readline().split(b" ", 2)[1])
@@ -109,7 +125,7 @@ def _read_answer(reader) -> int:  # noqa: ANN001 - a socket's binary file
     if not chunked:
         reader.read(length)
         return status
-    while (size := int(reader.readline().split(b";")[0], 16)):
+    while size := int(reader.readline().split(b";")[0], 16):
         reader.read(size + 2)
     while reader.readline() not in (b"\r\n", b""):  # trailers
         pass
@@ -136,8 +152,7 @@ def time_raw(store: OxigraphStore, query: str, runs: int) -> list[float]:
 PAGE = "/id/village/62.04.06.2020"
 
 
-def time_pages(build_dir: Path, release: Path, store: OxigraphStore, runs: int
-               ) -> dict[str, list[float]]:
+def time_pages(build_dir: Path, release: Path, store: OxigraphStore, runs: int) -> dict[str, list[float]]:
     """Seconds for each of ``runs`` GETs of the village page (HTML) in-process, with the page
     cache and without it (a cache of no entries: every page drawn)."""
     from kkb_lod.web import create_app
@@ -174,13 +189,19 @@ def machinery() -> None:
     from kkb_lod.web._answer import written
 
     query, runs = QUERIES["time series"], 200
-    short, full = (timeit.timeit(lambda f=f: f(query, "http://x/sparql"), number=runs) / runs * 1e3
-                   for f in (scan, full_scan))
-    print(f"\nscan of a {query.count('PREFIX')}-PREFIX query: short way {short:.3f} ms, "
-          f"full tokenizer {full:.3f} ms")
+    short, full = (
+        timeit.timeit(lambda f=f: f(query, "http://x/sparql"), number=runs) / runs * 1e3
+        for f in (scan, full_scan)
+    )
+    print(
+        f"\nscan of a {query.count('PREFIX')}-PREFIX query: short way {short:.3f} ms, "
+        f"full tokenizer {full:.3f} ms"
+    )
     store = ox.Store()
-    store.extend(ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:x:p"),
-                         ox.Literal(f"value {i}", language="en")) for i in range(10_000))
+    store.extend(
+        ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:x:p"), ox.Literal(f"value {i}", language="en"))
+        for i in range(10_000)
+    )
     rows, results = "SELECT ?s ?o WHERE { ?s ?p ?o }", ox.QueryResultsFormat
 
     def converted() -> None:
@@ -188,10 +209,14 @@ def machinery() -> None:
         assert answer is not None
         ox.parse_query_results(answer.body, results.TSV).serialize(format=results.JSON)
 
-    direct, via_tsv = (min(timeit.repeat(f, number=5, repeat=5)) / 5 * 1e3 for f in (
-        lambda: store.query(rows).serialize(format=results.JSON), converted))
-    print(f"10,000 rows as SPARQL JSON: the endpoint's way {via_tsv:.1f} ms, pyoxigraph's "
-          f"JSON writer alone {direct:.1f} ms")
+    direct, via_tsv = (
+        min(timeit.repeat(f, number=5, repeat=5)) / 5 * 1e3
+        for f in (lambda: store.query(rows).serialize(format=results.JSON), converted)
+    )
+    print(
+        f"10,000 rows as SPARQL JSON: the endpoint's way {via_tsv:.1f} ms, pyoxigraph's "
+        f"JSON writer alone {direct:.1f} ms"
+    )
 
 
 def main() -> None:
@@ -205,8 +230,10 @@ def main() -> None:
         release = build(Settings(build_dir=args.build)).release
     store = OxigraphStore.from_release(release, "memory")
     print(f"release {release.name}: {store.count()} quads; {args.runs} runs per query\n")
-    print("| query | raw p50 ms | raw p95 ms | HTTP p50 ms | HTTP p95 ms | ratio p50 "
-          "| first-time HTTP p50 ms | target |")
+    print(
+        "| query | raw p50 ms | raw p95 ms | HTTP p50 ms | HTTP p95 ms | ratio p50 "
+        "| first-time HTTP p50 ms | target |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     with gunicorn(args.build) as url:
         for name, query in QUERIES.items():
@@ -214,16 +241,20 @@ def main() -> None:
             fresh = time_http(url, query, args.runs, fresh=True)
             r50, h50, f50 = (percentile(t, 50) * 1e3 for t in (raw, http, fresh))
             ok = "met" if f50 <= (1.2 * r50 if r50 > 10 else r50 + 1.0) else "MISSED"
-            print(f"| {name} | {r50:.3f} | {percentile(raw, 95) * 1e3:.3f} | {h50:.3f} | "
-                  f"{percentile(http, 95) * 1e3:.3f} | {h50 / r50:.1f}× | {f50:.3f} | {ok} |")
+            print(
+                f"| {name} | {r50:.3f} | {percentile(raw, 95) * 1e3:.3f} | {h50:.3f} | "
+                f"{percentile(http, 95) * 1e3:.3f} | {h50 / r50:.1f}× | {f50:.3f} | {ok} |"
+            )
     machinery()
     pages = time_pages(args.build, release, store, args.runs)
     base = percentile(pages["without page cache"], 50)
     print("\n| village page (HTML, in-process) | p50 ms | p95 ms | vs drawn every time |")
     print("|---|---|---|---|")
     for name, times in pages.items():
-        print(f"| {name} | {percentile(times, 50) * 1e3:.3f} | {percentile(times, 95) * 1e3:.3f} "
-              f"| {percentile(times, 50) / base:.2f}× |")
+        print(
+            f"| {name} | {percentile(times, 50) * 1e3:.3f} | {percentile(times, 95) * 1e3:.3f} "
+            f"| {percentile(times, 50) / base:.2f}× |"
+        )
 
 
 if __name__ == "__main__":
