@@ -3,6 +3,7 @@
     python benchmarks/targets.py --size 1e6 [--work /tmp/kkb-targets] [--parts a,b,c]
                                  [--runs 200] [--budget 10] [--seconds 5] [--rounds 3]
                                  [--passes 3] [--threads 8] [--oxigraph memory|disk]
+                                 [--nginx-workers auto]
 
 Builds the synthetic registry of SIZE as benchmarks/scale.py does (reused when WORK has it) and
 serves its release from memory with gunicorn; the Oxigraph server (``serve-read-only
@@ -50,6 +51,7 @@ from benchmarks.front import JSON, PAGE, check, get_times, rate, sparql  # noqa:
 from benchmarks.queries import _read_answer, answer_type, sparql_post, time_raw  # noqa: E402
 from benchmarks.scale import BASE, VILLAGE, build, cpu_seconds, pss_mb, queries, rss_mb  # noqa: E402
 from kkb_lod.store import OxigraphStore  # noqa: E402
+from tests import test_front  # noqa: E402
 from tests.server import oxigraph_process  # noqa: E402
 from tests.test_front import nginx  # noqa: E402
 
@@ -308,6 +310,11 @@ def main() -> None:
         help="the Oxigraph server's store: in memory (as the app) or on disk",
     )
     args = parser.parse_args()
+    # nginx's main file: the test's, with Debian's nginx.conf worker count (one a core) unless
+    # told (the test runs one worker process; the site file is the recipe's either way)
+    test_front.MAIN = test_front.MAIN.replace(
+        "worker_processes 1;", f"worker_processes {args.nginx_workers};"
+    )
     parts = set(args.parts.split(","))
     args.work.mkdir(parents=True, exist_ok=True)
     built = build(args.size, args.work, validate=False, reuse=True)
