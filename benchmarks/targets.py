@@ -308,6 +308,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="wrk runs per figure (median)")
     parser.add_argument("--passes", type=int, default=3, help="of the set per parallel client")
     parser.add_argument("--threads", type=int, default=8, help="of the one-process server")
+    parser.add_argument("--nginx-workers", default="auto", help="nginx worker_processes")
     parser.add_argument(
         "--oxigraph",
         choices=["memory", "disk"],
