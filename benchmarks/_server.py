@@ -37,10 +37,11 @@ def started(
     ready: str = "/health",
     wait: float = 60,
     log: IO[bytes] | None = None,
+    app: str = "server:app",
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """gunicorn serving ``build_dir`` with extra ``args``/``env``, once ``ready`` answers (a
     national store can take minutes to load: ``wait``); yields its URL and process; stopped on
-    exit, killed if it will not stop."""
+    exit, killed if it will not stop. ``app``: the WSGI app (module:name, from this folder)."""
     port = free_port()
     env = {**os.environ, "KKB_BUILD_DIR": str(build_dir), "KKB_STORE": store, **(env or {})}
     binary = Path(sys.executable).with_name("gunicorn")
@@ -54,7 +55,7 @@ def started(
             f"127.0.0.1:{port}",
             "--log-level",
             "info" if log else "warning",
-            "server:app",
+            app,
         ],
         cwd=ROOT,
         env=env,

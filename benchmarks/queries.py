@@ -76,15 +76,9 @@ def time_http(url: str, query: str, runs: int, fresh: bool = False) -> list[floa
     (benchmarks/README.md).
     """
     host = urllib.parse.urlparse(url)
-    accept = "text/turtle" if query.lstrip().startswith("DESCRIBE") else ("application/sparql-results+json")
 
     def request(text: str) -> bytes:
-        body = urllib.parse.urlencode({"query": text}).encode()
-        return (
-            f"POST /sparql HTTP/1.1\r\nHost: {host.netloc}\r\n"
-            f"Content-Type: application/x-www-form-urlencoded\r\nAccept: {accept}\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode() + body
+        return sparql_post(host.netloc, text, answer_type(query))
 
     times, same = [], request(query)
     nonce = time.time_ns()
@@ -100,6 +94,21 @@ def time_http(url: str, query: str, runs: int, fresh: bool = False) -> list[floa
             if status != 200:
                 raise RuntimeError(f"HTTP {status} for {query[:60]}")
     return times
+
+
+def answer_type(query: str) -> str:
+    """The answer format both sides produce: Turtle for DESCRIBE, SPARQL JSON for the rest."""
+    return "text/turtle" if query.lstrip().startswith("DESCRIBE") else ("application/sparql-results+json")
+
+
+def sparql_post(netloc: str, text: str, accept: str) -> bytes:
+    """The bytes of one keep-alive POST of ``text`` to ``/sparql`` on ``netloc``."""
+    body = urllib.parse.urlencode({"query": text}).encode()
+    return (
+        f"POST /sparql HTTP/1.1\r\nHost: {netloc}\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nAccept: {accept}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
 
 
 def _read_answer(reader) -> int:  # noqa: ANN001 - a socket's binary file
