@@ -66,6 +66,12 @@ def test_a_first_release_says_so(client: FlaskClient) -> None:
         assert response.headers["ETag"] and "Accept-Language" in response.headers["Vary"]
 
 
+def test_every_page_links_what_the_release_changed(client: FlaskClient) -> None:
+    for path in ("/", "/sparql", "/id/village/62.04.06.2020", "/changes"):
+        footer = parse(client.get(path, headers=HTML).data.decode()).one("footer")
+        assert "/changes" in [a.attrs.get("href") for a in footer.all("a")], path
+
+
 def test_an_unchanged_build_says_no_change(served: list[tuple[dict, FlaskClient]]) -> None:
     (first, _), (_, client) = served[0], served[1]
     page = text_of(client.get("/changes?lang=en", headers=HTML).data)
