@@ -44,6 +44,9 @@ ADDED, REMOVED = "changes-added.nq.gz", "changes-removed.nq.gz"
 MEDIA_TYPE = "application/gzip"
 #: Beside the manifest: counts per graph and the first resources of each kind and status.
 LISTING = "changes.json"
+#: Per release: when each of our resources last changed (``IRI<TAB>date`` lines under a
+#: ``#default<TAB>date`` line for every resource not listed): the sitemap's ``lastmod``.
+LASTMOD = "lastmod.tsv"
 #: How many IRIs of each kind and status ``changes.json`` lists (the counts are all).
 LISTED = 300
 #: The Minter kinds counted, by the kind of the change set they belong to.
@@ -75,6 +78,8 @@ class ChangeSet:
     listed: dict[str, dict[str, list[str]]] = field(
         default_factory=lambda: {k: {s: [] for s in STATUSES} for k in KINDS}
     )
+    #: Every resource of ours (a KKB with its parts) whose statements differ: IRI → status.
+    touched: dict[str, str] = field(default_factory=dict)
 
     def count(self, kind: str, status: str, iri: str) -> None:
         self.resources[kind][status] += 1
@@ -136,10 +141,12 @@ class _Sink:
 
     def close(self) -> None:
         """Count the resource being walked, if its lines differ."""
-        if self.differs and self.kind is not None and self.key is not None:
+        if self.differs and self.key is not None and self.key.startswith(self.prefixes):
             iri = self.key[1:].rstrip(b">").decode()
             status = "changed" if self.old and self.new else "added" if self.new else "removed"
-            self.found.count(self.kind, status, iri)
+            self.found.touched[iri] = status
+            if self.kind is not None:
+                self.found.count(self.kind, status, iri)
         self.differs = False
 
     def common(self, line: bytes) -> None:
@@ -268,7 +275,11 @@ def diff(old: Path, new: Path, added: Path, removed: Path, bases: tuple[str, ...
 
 
 def record(
-    root: Path, folder: Path, base_iri: str, progress: Callable[[str], None] = lambda _: None
+    root: Path,
+    folder: Path,
+    base_iri: str,
+    progress: Callable[[str], None] = lambda _: None,
+    created: str = "",
 ) -> dict[str, Any]:
     """Compute the change set of the release being built in ``folder`` (its dumps written)
     against the current release of build folder ``root``; write its files and ``changes.json``;
@@ -292,6 +303,7 @@ def record(
             (base_iri, str(manifest.get("base_iri") or base_iri)),
         )
         progress(f"changes against release {previous_id}: {found.summary()}")
+    _write_lastmod(folder / LASTMOD, previous, found, created)
     (folder / LISTING).write_text(
         json.dumps({"previous": previous_id, "graphs": found.graphs, "listed": found.listed}, indent=1),
         encoding="utf-8",
@@ -304,6 +316,42 @@ def record(
         "resources": found.resources,
         "files": files,
     }
+
+
+def _write_lastmod(path: Path, previous: Path | None, found: ChangeSet, created: str) -> None:
+    """When each resource last changed, as of this release (``created``): the previous release's
+    dates, less the resources removed, with those added or changed now dated ``created``. A
+    resource not listed has the default: a first release's ``created``, carried forward; after
+    a release without this file, that release's ``created`` (it may have changed then)."""
+    default, dates = created, dict[str, str]()
+    if previous is not None:
+        default, dates = read_lastmod(previous)
+        if not default:
+            default = str(read_manifest(previous).get("created") or created)
+    for iri, status in found.touched.items():
+        if status == "removed":
+            dates.pop(iri, None)
+        else:
+            dates[iri] = created
+    lines = [f"#default\t{default}", *(f"{iri}\t{date}" for iri, date in sorted(dates.items()))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_lastmod(release: Path) -> tuple[str, dict[str, str]]:
+    """The default date and the dated resources of a release's :data:`LASTMOD` (``""`` and none
+    if it has no such file)."""
+    try:
+        text = (release / LASTMOD).read_text(encoding="utf-8")
+    except OSError:
+        return "", {}
+    default, dates = "", dict[str, str]()
+    for line in text.splitlines():
+        key, _, date = line.partition("\t")
+        if key == "#default":
+            default = date
+        elif key and date:
+            dates[key] = date
+    return default, dates
 
 
 def listing(release: Path) -> dict[str, Any]:

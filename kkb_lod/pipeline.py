@@ -261,7 +261,9 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
             "seconds": timings,
             "dumps": [asdict(d) for d in dumps],
         }
-        manifest["changes"] = changes.record(root, partial, settings.base_iri, progress)
+        manifest["changes"] = changes.record(
+            root, partial, settings.base_iri, progress, created=started.isoformat()
+        )
         stage("changes")  # the change set against the current release: kkb_lod.changes
         write_manifest(partial, manifest)
         release = release_dir(root, release_id)

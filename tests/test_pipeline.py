@@ -110,6 +110,7 @@ def test_a_build_without_the_disk_store(built: BuildResult, tmp_path: Path, wher
     assert sorted(p.name for p in result.release.iterdir()) == [
         "changes.json",
         "dumps",
+        "lastmod.tsv",
         "manifest.json",
         "report.ttl",
     ]

@@ -177,7 +177,9 @@ def test_the_sitemap_is_split_under_the_protocol_limit(client: FlaskClient, nati
     assert "<sitemapindex" in index and len(parts) == -(-(subjects + 1) // SITEMAP_URLS) > 1
     urls: list[str] = []
     for part in parts:
-        found = re.findall(r"<url><loc>([^<]+)</loc></url>", client.get(part).get_data(as_text=True))
+        found = re.findall(
+            r"<url><loc>([^<]+)</loc><lastmod>[^<]+</lastmod></url>", client.get(part).get_data(as_text=True)
+        )
         assert 0 < len(found) <= SITEMAP_URLS
         urls += found
     assert len(urls) == len(set(urls)) == subjects + 1

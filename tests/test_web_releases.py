@@ -4,7 +4,9 @@ real ``kkb-lod serve``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -222,3 +224,32 @@ def test_a_server_without_a_release_of_its_own_says_so(store: OxigraphStore) -> 
     for path in ("/changes", "/releases/20260101T000000000000Z"):
         response = client.get(path)
         assert response.status_code == 404 and b"serves no release of its own" in response.data
+
+
+def sitemap_dates(client: FlaskClient) -> dict[str, str]:
+    """Path → lastmod of every URL of a release's sitemap."""
+    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    found = re.findall(r"<loc>http://localhost(/[^<]*)</loc><lastmod>([^<]+)</lastmod>", xml)
+    assert found and len(found) == xml.count("<url>")
+    return dict(found)
+
+
+def second(stamp: str) -> str:
+    return dt.datetime.fromisoformat(stamp).replace(microsecond=0).isoformat()
+
+
+def test_the_sitemap_dates_each_page_by_the_release_it_last_changed_in(
+    served: list[tuple[dict, FlaskClient]], build_dir: Path
+) -> None:
+    (first, _), (unchanged, again), (latest, changed) = served
+    kept = sitemap_dates(again)  # nothing changed: every page as in the first release
+    assert kept.pop("/") == second(unchanged["created"])
+    assert set(kept.values()) == {second(first["created"])}
+    dates = sitemap_dates(changed)
+    assert dates["/"] == second(latest["created"])
+    assert dates[f"/id/activity/{CHANGED_ACTIVITY}"] == second(latest["created"])
+    assert f"/id/kkb/{DROPPED_KKB}" not in dates and f"/id/kkb/{DROPPED_KKB}/pokja" not in dates
+    assert dates["/id/regency/62.04"] == second(first["created"])  # untouched since the first
+    default, dated = changes.read_lastmod(build_dir / "releases" / latest["id"])
+    assert default == first["created"] and dated[f"{BASE}id/activity/{CHANGED_ACTIVITY}"] == latest["created"]
+    assert f"{BASE}id/kkb/{DROPPED_KKB}" not in dated and unchanged["created"] not in dated.values()

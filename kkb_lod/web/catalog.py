@@ -8,7 +8,9 @@ request path ever reaches the file system.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -25,6 +27,7 @@ from kkb_lod.catalog import (
     describe_catalog,
     describe_void,
 )
+from kkb_lod.changes import read_lastmod
 from kkb_lod.config import SettingsError, choose_publisher
 from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import REFERENCE
@@ -322,7 +325,35 @@ def sitemap(part: int | None) -> Response:
     shown = urls[(n - 1) * SITEMAP_URLS : n * SITEMAP_URLS] if n >= 1 else []
     if not shown:
         raise NotFound(f"no sitemap part {part}")
-    return _xml("urlset", "".join(f"<url><loc>{escape(host + u)}</loc></url>\n" for u in shown))
+    when = lastmod()
+    return _xml(
+        "urlset",
+        "".join(f"<url><loc>{escape(host + u)}</loc><lastmod>{when(u)}</lastmod></url>\n" for u in shown),
+    )
+
+
+def lastmod() -> Callable[[str], str]:
+    """A page's ``lastmod``: the release in which its resource (a KKB with its parts) last
+    changed, from the release's ``lastmod.tsv`` (:mod:`kkb_lod.changes`); the landing page, and
+    every page of a release built before that file, the release's own time."""
+    made = release()
+    default, dates = remembered(("lastmod",), lambda: read_lastmod(Path(made.get("path", "."))))
+    base = minter().base
+    created = str(made.get("created", ""))
+
+    def when(path: str) -> str:
+        if path == "/" or not default:
+            return _w3c(created)
+        parts = path.split("/")
+        key = "/".join(parts[:4]) if path.startswith("/id/kkb/") else path
+        return _w3c(dates.get(base + key[1:], default))
+
+    return when
+
+
+def _w3c(stamp: str) -> str:
+    """An ISO 8601 time as the sitemaps protocol's W3C Datetime, to the second."""
+    return dt.datetime.fromisoformat(stamp).replace(microsecond=0).isoformat() if stamp else ""
 
 
 def sitemap_urls() -> list[str]:
