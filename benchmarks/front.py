@@ -70,6 +70,18 @@ def get_times(targets: list[tuple[str, str]], accept: str, runs: int) -> list[li
     return times
 
 
+def paired_rates(
+    front: str, path: str, accept: str, ox: str, describe: str, rounds: int, seconds: float
+) -> tuple[float, float]:
+    """Median requests/s of ``path`` through the front and of ``describe`` (Turtle) on the
+    Oxigraph server, measured in turn, ``rounds`` times each."""
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(rate(front, path, accept, seconds))
+        theirs.append(rate(ox, describe, "text/turtle", seconds))
+    return statistics.median(ours), statistics.median(theirs)
+
+
 def rate(url: str, path: str, accept: str, seconds: float) -> float:
     """Requests/s of repeated GETs of ``path``: wrk (8 connections) if installed, else one
     bare keep-alive connection."""
@@ -136,11 +148,7 @@ def main() -> None:
         print("| village | front req/s | Oxigraph DESCRIBE req/s | ratio | ≥ 1.5× |")
         print("|---|---|---|---|---|")
         for name, accept in (("Turtle", "text/turtle"), ("HTML page", "text/html")):
-            ours, theirs = [], []
-            for _ in range(args.rounds):
-                ours.append(rate(front.url, PAGE, accept, args.seconds))
-                theirs.append(rate(ox, describe, "text/turtle", args.seconds))
-            a, b = statistics.median(ours), statistics.median(theirs)
+            a, b = paired_rates(front.url, PAGE, accept, ox, describe, args.rounds, args.seconds)
             print(
                 f"| {name} | {a:,.0f} | {b:,.0f} | {a / b:.2f}× | {'met' if a >= 1.5 * b else 'missed'} |",
                 flush=True,

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._server import started  # noqa: E402
-from benchmarks.front import JSON, PAGE, check, get_times, rate, sparql  # noqa: E402
+from benchmarks.front import JSON, PAGE, check, get_times, paired_rates, rate, sparql  # noqa: E402
 from benchmarks.queries import _read_answer, answer_type, sparql_post, time_raw  # noqa: E402
 from benchmarks.scale import BASE, VILLAGE, build, cpu_seconds, pss_mb, queries, rss_mb  # noqa: E402
 from kkb_lod.store import OxigraphStore  # noqa: E402
@@ -121,11 +121,7 @@ def part_a(url: str, ox: str, release: str, series: str, args: argparse.Namespac
             sys.exit("nginx does not cache the page: the app sends no Cache-Control")
         describe = sparql("/query", f"DESCRIBE <{VILLAGE}>")
         for name, accept in (("Turtle", "text/turtle"), ("HTML", "text/html")):
-            ours, theirs = [], []
-            for _ in range(args.rounds):
-                ours.append(rate(front.url, PAGE, accept, args.seconds))
-                theirs.append(rate(ox, describe, "text/turtle", args.seconds))
-            a, b = statistics.median(ours), statistics.median(theirs)
+            a, b = paired_rates(front.url, PAGE, accept, ox, describe, args.rounds, args.seconds)
             note(
                 Row(
                     f"(a) village {name} via nginx, wrk ≥ 1.5× Oxigraph DESCRIBE",
