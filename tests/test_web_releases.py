@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -253,3 +254,19 @@ def test_the_sitemap_dates_each_page_by_the_release_it_last_changed_in(
     default, dated = changes.read_lastmod(build_dir / "releases" / latest["id"])
     assert default == first["created"] and dated[f"{BASE}id/activity/{CHANGED_ACTIVITY}"] == latest["created"]
     assert f"{BASE}id/kkb/{DROPPED_KKB}" not in dated and unchanged["created"] not in dated.values()
+
+
+def test_a_damaged_lastmod_file_costs_only_the_dates_it_damages(
+    served: list[tuple[dict, FlaskClient]], build_dir: Path, tmp_path: Path
+) -> None:
+    latest = served[2][0]
+    copy = tmp_path / latest["id"]
+    shutil.copytree(build_dir / "releases" / latest["id"], copy)
+    activity = f"{BASE}id/activity/{CHANGED_ACTIVITY}"
+    text = (copy / changes.LASTMOD).read_text(encoding="utf-8")
+    (copy / changes.LASTMOD).write_text(text.replace(f"{activity}\t", f"{activity}\t<not a date>"))
+    response = app_for(copy).test_client().get("/sitemap.xml")
+    xml = response.get_data(as_text=True)
+    assert response.status_code == 200 and "not a date" not in xml
+    assert f"<loc>http://localhost/id/activity/{CHANGED_ACTIVITY}</loc></url>" in xml  # no lastmod
+    assert xml.count("<lastmod>") == xml.count("<url>") - 1

@@ -328,7 +328,10 @@ def sitemap(part: int | None) -> Response:
     when = lastmod()
     return _xml(
         "urlset",
-        "".join(f"<url><loc>{escape(host + u)}</loc><lastmod>{when(u)}</lastmod></url>\n" for u in shown),
+        "".join(
+            f"<url><loc>{escape(host + u)}</loc>{f'<lastmod>{w}</lastmod>' if (w := when(u)) else ''}</url>\n"
+            for u in shown
+        ),
     )
 
 
@@ -352,8 +355,12 @@ def lastmod() -> Callable[[str], str]:
 
 
 def _w3c(stamp: str) -> str:
-    """An ISO 8601 time as the sitemaps protocol's W3C Datetime, to the second."""
-    return dt.datetime.fromisoformat(stamp).replace(microsecond=0).isoformat() if stamp else ""
+    """An ISO 8601 time as the sitemaps protocol's W3C Datetime, to the second; "" (no lastmod)
+    for a stamp that is not one (a damaged lastmod.tsv must not cost the sitemap)."""
+    try:
+        return dt.datetime.fromisoformat(stamp).replace(microsecond=0).isoformat()
+    except ValueError:
+        return ""
 
 
 def sitemap_urls() -> list[str]:
