@@ -53,6 +53,8 @@ REGIONS, REGISTRY, INDICATORS, REFERENCE = "regions", "registry", "indicators", 
 #: The parts of a KKB designation: its pokja decree, and its record of one year (a year YYYY).
 POKJA = "pokja"
 YEAR_PART_RE = re.compile(r"^(?:19|20)[0-9]{2}\Z")
+#: A time stamp as release ids spell it (UTC, to the microsecond): what keys a version IRI.
+STAMP_RE = re.compile(r"^[0-9]{8}T[0-9]{12}Z\Z")
 
 
 class IriError(ValueError):
@@ -136,6 +138,19 @@ class Minter:
         if not GRAPH_RE.match(name):
             raise IriError(f"not a graph name: {name!r}")
         return URIRef(f"{self.base}graph/{name}")
+
+    def stream(self) -> URIRef:
+        """The IRI of our Linked Data Event Stream of versioned descriptions (:mod:`kkb_lod.ldes`)."""
+        return URIRef(f"{self.base}ldes")
+
+    def version(self, member: str, stamp: str) -> URIRef:
+        """The IRI of the version of resource ``member`` (one of ours, not a part) made at ``stamp``
+        (a release id, ``YYYYMMDDTHHMMSSffffffZ``): a fragment of the member's own IRI, so it
+        resolves to the member's page."""
+        ref = self.parse(member)
+        if ref.part is not None or not STAMP_RE.match(stamp):
+            raise IriError(f"no version IRI for {member!r} at {stamp!r}")
+        return URIRef(f"{member}#version-{stamp}")
 
     def parse(self, iri: str) -> ResourceRef:
         """The kind and key an IRI of ours names; raises IriError for anything else."""

@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kkb_lod import __version__, changes, reference
+from kkb_lod import __version__, changes, ldes, reference
 from kkb_lod.catalog import REFERENCE_DUMP
 from kkb_lod.checks import check_registry
 from kkb_lod.config import Settings
@@ -265,6 +265,8 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
             root, partial, settings.base_iri, progress, created=started.isoformat()
         )
         stage("changes")  # the change set against the current release: kkb_lod.changes
+        manifest["ldes"] = ldes.write(partial, settings.base_iri, started.isoformat())
+        stage("ldes")  # the event stream's pages of this release: kkb_lod.ldes
         write_manifest(partial, manifest)
         release = release_dir(root, release_id)
         partial.rename(release)

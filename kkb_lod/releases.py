@@ -39,6 +39,8 @@ RELEASES, CURRENT, MANIFEST, SERVERS = "releases", "current", "manifest.json", "
 BUILD_LOCK = ".lock"
 #: Inside a release: the dumps (the N-Quads one is what a server loads) and the on-disk store.
 DUMPS, NQUADS, STORE = "dumps", "kkb.nq", "store"
+#: Inside a release: the pages of its event stream (written by :mod:`kkb_lod.ldes`).
+LDES = "ldes"
 #: How often :func:`pin_current` resolves ``current`` again when a build pruned the release it
 #: found before it could pin it (each time means another build finished meanwhile).
 PIN_ATTEMPTS = 5
@@ -62,6 +64,29 @@ def nquads_dump(release: Path) -> Path:
 def store_dir(release: Path) -> Path:
     """The release's on-disk store (absent when built with build_store 'none')."""
     return release / STORE
+
+
+def ldes_dir(release: Path) -> Path:
+    """The release's event stream pages (:mod:`kkb_lod.ldes`)."""
+    return release / LDES
+
+
+def kept_lineage(release: Path, limit: int) -> list[Path]:
+    """``release`` and the releases before it in its lineage (each the ``previous`` of the one
+    after), newest first: at most ``limit``, up to the first one no longer complete on disk."""
+    found = [release]
+    while len(found) < limit:
+        try:
+            before = read_manifest(found[-1])["previous"]
+        except (OSError, ValueError):
+            break
+        if not before or "/" in before or before.startswith("."):  # not a release's name
+            break
+        path = found[-1].parent / before
+        if not (path / MANIFEST).is_file():
+            break
+        found.append(path)
+    return found
 
 
 def read_manifest(release: Path) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def create_app(
     settings: Settings | None = None, store: Store | None = None, release: dict[str, Any] | None = None
 ) -> Flask:
     """Build the app. Without a store, open the one ``settings`` names, with its manifest."""
-    from kkb_lod.web import catalog, ops, reconcile, releases, resources, sparql
+    from kkb_lod.web import catalog, ldes, ops, reconcile, releases, resources, sparql
     from kkb_lod.web._pages import Pages
 
     settings = settings or load_settings()
@@ -102,7 +102,7 @@ def create_app(
     if BodyParseError is not None:
         app.register_error_handler(BodyParseError, unreadable_body)
     ops.init_app(app)
-    for module in (sparql, catalog, resources, reconcile, releases):
+    for module in (sparql, catalog, resources, reconcile, releases, ldes):
         app.register_blueprint(module.bp)
     if settings.trusted_proxies:  # links for the scheme and host the client used (TLS at nginx)
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
