@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kkb_lod.changes import REMOVED, read_lastmod
+from kkb_lod.changes import REMOVED, listing, read_lastmod
 from kkb_lod.iris import Minter
 from kkb_lod.releases import DUMPS, KEEP_RELEASES, kept_lineage, ldes_dir, nquads_dump, read_manifest
 
@@ -75,14 +75,21 @@ def _member(subject: bytes, prefix: bytes) -> bytes | None:
 def write(folder: Path, base_iri: str, created: str, page_members: int = PAGE_MEMBERS) -> dict[str, Any]:
     """Write the member part of the pages of the release being built in ``folder`` (its dumps,
     change set and ``lastmod.tsv`` written), created at ``created``; the manifest's ``ldes``: per
-    segment, each page's member count and earliest time stamp."""
+    segment, each page's member count and earliest time stamp. A first release (its change set
+    follows no release) has no delta pages: it can only ever start a stream."""
+    follows = bool(listing(folder).get("previous"))
     prefix = f"<{base_iri}id/".encode()
     described: dict[bytes, list[bytes]] = {}
+    subject = b"\0"  # a subject's lines come together: its member is found once
+    lines: list[bytes] | None = None
     with open(nquads_dump(folder), "rb") as dump:
         for line in dump:
-            member = _member(line[: line.index(b" ")], prefix)
-            if member is not None:
-                described.setdefault(member, []).append(line[: line.rindex(b" <")])
+            if not line.startswith(subject):
+                subject = line[: line.index(b" ") + 1]
+                member = _member(subject[:-1], prefix)
+                lines = None if member is None else described.setdefault(member, [])
+            if lines is not None:
+                lines.append(line[: line.rindex(b" <")])
     gone: set[bytes] = set()
     with gzip.open(folder / DUMPS / REMOVED, "rb") as removed:
         for line in removed:
@@ -94,18 +101,23 @@ def write(folder: Path, base_iri: str, created: str, page_members: int = PAGE_ME
     base = sorted(
         [(dates.get(m.decode(), default), m, False) for m in described] + [(created, m, True) for m in gone]
     )
-    delta = [v for v in base if v[0] == created]
+    delta = [v for v in base if v[0] == created] if follows else []  # a first release: its base
     folder_ldes = ldes_dir(folder)
     folder_ldes.mkdir(exist_ok=True)
     mint, stream = Minter(base_iri), f"<{Minter(base_iri).stream()}>".encode()
     pages: dict[str, list[dict[str, Any]]] = {}
+    stamps: dict[str, str] = {}
     for segment, versions in zip(SEGMENTS, (base, delta), strict=True):
-        chunks = [versions[i : i + page_members] for i in range(0, len(versions), page_members)] or [[]]
+        chunks = [versions[i : i + page_members] for i in range(0, len(versions), page_members)]
+        if not chunks and (segment == "base" or follows):  # an unchanged release: an empty page
+            chunks = [[]]
         pages[segment] = [{"members": len(c), "from": c[0][0] if c else created} for c in chunks]
         for number, chunk in enumerate(chunks, 1):
             with open(folder_ldes / f"{segment}-{number}.nq", "wb") as out:
                 for when, member, deleted in chunk:
-                    version = f"<{mint.version(member.decode(), stamp(when))}>".encode()
+                    if when not in stamps:
+                        stamps[when] = stamp(when)
+                    version = f"<{mint.version(member.decode(), stamps[when])}>".encode()
                     out.write(b"%s <%s> %s .\n" % (stream, f"{TREE}member".encode(), version))
                     out.write(b"%s <%s> <%s> .\n" % (version, VERSION_OF.encode(), member))
                     out.write(

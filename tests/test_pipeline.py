@@ -111,6 +111,7 @@ def test_a_build_without_the_disk_store(built: BuildResult, tmp_path: Path, wher
         "changes.json",
         "dumps",
         "lastmod.tsv",
+        "ldes",
         "manifest.json",
         "report.ttl",
     ]
