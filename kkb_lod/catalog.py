@@ -27,6 +27,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kkb_lod.formats import find_media_type, from_suffix
+from kkb_lod.iris import Minter
 from kkb_lod.names import bare_name, english_name
 from kkb_lod.vocab import (
     DCAT,
@@ -236,6 +237,8 @@ def describe_catalog(
         _add(g, catalog, DCAT.service, service)
         _dataset(g, base, site, dataset, release, figures, issued, created)
         _service(g, base, site, dataset, service, figures)
+        if release.get("ldes"):  # built with event stream pages (kkb_lod.ldes)
+            _event_stream(g, base, site, catalog, dataset)
     if "reference" in shown:
         _reference_dataset(g, base, site, catalog, release, figures, issued, created)
     return g
@@ -609,6 +612,22 @@ def _service(g: Graph, base: str, site: str, dataset: URIRef, service: URIRef, f
     _add(g, service, DCAT.servesDataset, dataset)
     _add(g, service, DCTERMS.conformsTo, SPARQL_PROTOCOL, DCTERMS.Standard)
     _licence(g, service)
+
+
+def _event_stream(g: Graph, base: str, site: str, catalog: URIRef, dataset: URIRef) -> None:
+    """The Linked Data Event Stream of the dataset's versions, as a data service of the catalog
+    (not a distribution: a portal lists no resource for it); ``/ldes`` is its root."""
+    stream = Minter(base).stream()
+    _add(g, catalog, DCAT.service, stream, DCAT.DataService)
+    g.add((stream, RDF.type, URIRef("https://w3id.org/ldes#EventStream")))
+    _texts(
+        g, stream, DCTERMS.title, "Aliran peristiwa data tertaut (LDES) KKB", "KKB Linked Data Event Stream"
+    )
+    _add(g, stream, DCAT.endpointURL, URIRef(site + "ldes"), RDFS.Resource)
+    _add(g, stream, DCAT.endpointDescription, URIRef(site + "ldes"))  # the root describes it
+    _add(g, stream, DCAT.servesDataset, dataset)
+    _add(g, stream, DCTERMS.conformsTo, URIRef("https://w3id.org/ldes/specification"), DCTERMS.Standard)
+    _licence(g, stream)
 
 
 def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> Graph:

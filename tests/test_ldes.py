@@ -6,6 +6,7 @@ the formats, and the 4xx answers to bad requests."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from kkb_lod.releases import KEEP_RELEASES, read_manifest
 from kkb_lod.store import OxigraphStore
 from kkb_lod.web import create_app
 
-from .conftest import BASE, DATA
+from .conftest import BASE, DATA, PUBLISHER
 from .test_changes import CHANGED_ACTIVITY, DROPPED_KKB, changed_registry
 from .test_ldes_client import described
 
@@ -53,7 +54,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Served]]:
     changed = changed_registry(root / "changed")
     found = []
     for data in (DATA, changed, DATA, DATA):
-        settings = Settings(data_dir=data, build_dir=root / "build", base_iri=BASE)
+        settings = Settings(data_dir=data, build_dir=root / "build", base_iri=BASE, publisher=PUBLISHER)
         path = build(settings).release
         made = {**read_manifest(path), "path": str(path)}
         app = create_app(settings, OxigraphStore.from_release(path, "memory"), made)
@@ -286,3 +287,29 @@ def test_version_iris_are_minted_from_ours_only() -> None:
         with pytest.raises(IriError):
             mint.version(bad_member, bad_stamp)
     assert ldes.stamp("2026-12-05T08:29:23.332473+07:00") == "20261205T012923332473Z"
+
+
+def test_page_iris_follow_the_public_address(served: list[Served]) -> None:
+    """Behind a proxy (``public_url``) the nodes are named as the client fetches them."""
+    last = served[-1]
+    public = "https://data.example.go.id/kkb/"
+    settings = dataclasses.replace(
+        Settings(data_dir=DATA, build_dir=last.path.parents[1], base_iri=BASE), public_url=public
+    )
+    client = create_app(settings, OxigraphStore.from_release(last.path, "memory"), last.made).test_client()
+    root, _ = fetch(client, "/ldes")
+    assert (STREAM, TREE.view, URIRef(public + "ldes")) in root
+    assert relation(root, public + "ldes") == (
+        f"{public}ldes/{served[1].made['id']}/base/1",
+        served[1].made["ldes"]["base"][0]["from"],
+    )
+
+
+def test_the_catalog_offers_the_stream_as_a_data_service(served: list[Served]) -> None:
+    catalog = Graph().parse(data=served[-1].client.get("/catalog.ttl").data, format="turtle")
+    dcat = Namespace("http://www.w3.org/ns/dcat#")
+    assert (URIRef(BASE + "catalog"), dcat.service, STREAM) in catalog
+    assert (STREAM, RDF.type, LDES.EventStream) in catalog
+    assert (STREAM, dcat.endpointURL, URIRef(HOST + "ldes")) in catalog
+    assert (STREAM, DCT.conformsTo, URIRef("https://w3id.org/ldes/specification")) in catalog
+    assert not list(catalog.subjects(dcat.accessService, STREAM))  # no resource for portals

@@ -18,6 +18,7 @@ from werkzeug.exceptions import BadRequest, NotAcceptable, NotFound
 
 from kkb_lod import ldes
 from kkb_lod.web._pages import cacheable, minter, release
+from kkb_lod.web.catalog import site
 
 bp = Blueprint("ldes", __name__)
 #: Formats of the stream's documents: ``?format=`` name → (media type, pyoxigraph format).
@@ -85,8 +86,8 @@ def _answer(nquads: bytes, name: str, key: str, immutable: bool) -> Response:
 def root() -> Response:
     """The event stream and its one view: retention policy and the relation to its first page."""
     name, stream = _format(), _stream()
-    quads = ldes.root_quads(stream, minter().base, request.host_url)
-    return _answer(quads.encode(), name, f"/ldes|{request.host_url}|{stream.oldest.get('id')}", False)
+    quads = ldes.root_quads(stream, minter().base, site())
+    return _answer(quads.encode(), name, f"/ldes|{site()}|{stream.oldest.get('id')}", False)
 
 
 @bp.get("/ldes/<release_id>/<segment>/<int:number>")
@@ -103,5 +104,5 @@ def page(release_id: str, segment: str, number: int) -> Response:
         raise NotFound(f"release {release_id} has {len(pages)} {segment} pages, not a page {number}")
     found = pages[number - 1]
     immutable = stream.next(found) is not None
-    quads = ldes.page_quads(stream, found, minter().base, request.host_url)
-    return _answer(quads, name, f"/{found.path}|{request.host_url}", immutable)
+    quads = ldes.page_quads(stream, found, minter().base, site())
+    return _answer(quads, name, f"/{found.path}|{site()}", immutable)
