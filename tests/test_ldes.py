@@ -313,3 +313,14 @@ def test_the_catalog_offers_the_stream_as_a_data_service(served: list[Served]) -
     assert (STREAM, dcat.endpointURL, URIRef(HOST + "ldes")) in catalog
     assert (STREAM, DCT.conformsTo, URIRef("https://w3id.org/ldes/specification")) in catalog
     assert not list(catalog.subjects(dcat.accessService, STREAM))  # no resource for portals
+
+
+def test_a_page_whose_release_was_just_pruned_is_a_404(
+    served: list[Served], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        ldes, "page_file", lambda release, segment, number: release / "gone" / f"{segment}-{number}.nq"
+    )
+    answer = served[-1].client.get(f"/ldes/{served[1].made['id']}/base/1", headers={"Accept": "text/plain"})
+    assert answer.status_code == 404
+    assert "has just left the event stream: start again at /ldes" in answer.get_data(as_text=True)

@@ -41,6 +41,8 @@ Replica = dict[str, tuple[dt.datetime, Graph | None]]
 def replicate(url: str, state: Path | None = None) -> list[dict[str, Any]]:
     """The members ``ldes-client`` emits replicating the stream at ``url`` (keeping its state in
     ``state``, resuming from it if there is one)."""
+    if not Path(NODE).is_file():
+        pytest.fail("Node is missing: apt-get install nodejs npm (Debian's), as `bash .ci/run` does")
     if not (CLIENT / "node_modules" / "ldes-client").is_dir():
         pytest.fail(
             f"the npm ldes-client is missing ({CLIENT / 'node_modules'}): run `bash .ci/run`, or "

@@ -104,5 +104,8 @@ def page(release_id: str, segment: str, number: int) -> Response:
         raise NotFound(f"release {release_id} has {len(pages)} {segment} pages, not a page {number}")
     found = pages[number - 1]
     immutable = stream.next(found) is not None
-    quads = ldes.page_quads(stream, found, minter().base, site())
+    try:
+        quads = ldes.page_quads(stream, found, minter().base, site())
+    except OSError:  # its release was pruned since the stream was read
+        raise NotFound(f"release {release_id} has just left the event stream: start again at /ldes") from None
     return _answer(quads, name, f"/{found.path}|{site()}", immutable)
