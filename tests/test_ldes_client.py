@@ -98,9 +98,10 @@ def described(release: Path) -> dict[str, Graph]:
     return members
 
 
-def assert_equal(replica: Replica, release: Path) -> None:
+def assert_equal(replica: Replica, release: Path | dict[str, Graph]) -> None:
+    """The replica's living members are the release's, each described the same."""
     alive = {iri: graph for iri, (_, graph) in replica.items() if graph is not None}
-    expected = described(release)
+    expected = described(release) if isinstance(release, Path) else release
     assert set(alive) == set(expected)
     for iri, graph in expected.items():
         assert isomorphic(alive[iri], graph), iri
@@ -118,11 +119,12 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def first(folder: Path) -> Iterator[tuple[Path, list[dict[str, Any]]]]:
-    """The bundled registry's release, replicated from scratch with state kept."""
+def first(folder: Path) -> tuple[Path, list[dict[str, Any]], dict[str, Graph]]:
+    """The bundled registry's release, replicated from scratch with state kept, and its
+    descriptions (its server stopped: it no longer pins the release, which a later test prunes)."""
     release = build(Settings(data_dir=DATA, build_dir=folder / "build", base_iri=BASE)).release
     with serve_process("--build", str(folder / "build"), env={"KKB_WORKERS": "1"}) as url:
-        yield release, replicate(url + "/ldes", folder / "state")
+        return release, replicate(url + "/ldes", folder / "state"), described(release)
 
 
 @pytest.fixture(scope="module")
@@ -134,15 +136,15 @@ def second(folder: Path, first: Any) -> Iterator[tuple[Path, str]]:
         yield release, url + "/ldes"
 
 
-def test_a_replica_from_scratch_equals_the_release(first: tuple[Path, list[dict[str, Any]]]) -> None:
-    release, members = first
+def test_a_replica_from_scratch_equals_the_release(first: tuple[Path, list[dict[str, Any]], Any]) -> None:
+    _, members, expected = first
     assert members and all(m["isVersionOf"] and m["type"] != DELETE for m in members)
     assert len({m["id"] for m in members}) == len(members)
-    assert_equal(apply({}, members), release)
+    assert_equal(apply({}, members), expected)
 
 
 def test_a_client_with_state_gets_only_what_the_new_release_changed(
-    folder: Path, first: tuple[Path, list[dict[str, Any]]], second: tuple[Path, str]
+    folder: Path, first: tuple[Path, list[dict[str, Any]], Any], second: tuple[Path, str]
 ) -> None:
     release, url = second
     new = replicate(url, folder / "state")
@@ -162,3 +164,20 @@ def test_a_replica_from_scratch_of_the_new_release_equals_it(second: tuple[Path,
     replica = apply({}, members)
     assert f"{BASE}id/kkb/{DROPPED_KKB}" in replica  # known, as deleted
     assert_equal(replica, release)
+
+
+def test_a_client_with_state_follows_the_stream_across_a_pruning(
+    folder: Path, first: tuple[Path, list[dict[str, Any]], Any], second: tuple[Path, str]
+) -> None:
+    """Synced at the second release, then two more (the KKB back, then nothing new): the first
+    release is pruned and the stream starts at the second's base pages, and the client with
+    state still ends equal to the newest release."""
+    replica = apply({}, replicate(second[1], folder / "state-b"))
+    for _ in range(2):
+        newest = build(Settings(data_dir=DATA, build_dir=folder / "build", base_iri=BASE)).release
+    assert not first[0].exists()  # pruned: KEEP_RELEASES are kept
+    with serve_process("--build", str(folder / "build"), env={"KKB_WORKERS": "1"}) as url:
+        new = replicate(url + "/ldes", folder / "state-b")
+        assert {m["isVersionOf"] for m in new} >= {f"{BASE}id/kkb/{DROPPED_KKB}"}  # back again
+        assert_equal(apply(replica, new), newest)
+        assert replicate(url + "/ldes", folder / "state-b") == []
