@@ -78,7 +78,29 @@ def write(folder: Path, base_iri: str, created: str, page_members: int = PAGE_ME
     segment, each page's member count and earliest time stamp. A first release (its change set
     follows no release) has no delta pages: it can only ever start a stream."""
     follows = bool(listing(folder).get("previous"))
-    prefix = f"<{base_iri}id/".encode()
+    described, gone = _read(folder, f"<{base_iri}id/".encode())
+    default, dates = read_lastmod(folder)
+    base = sorted(
+        [(dates.get(m.decode(), default or created), m, False) for m in described]
+        + [(created, m, True) for m in gone]
+    )
+    delta = [v for v in base if v[0] == created] if follows else []  # a first release: its base
+    ldes_dir(folder).mkdir(exist_ok=True)
+    writer = _Writer(Minter(base_iri), described)
+    pages: dict[str, list[dict[str, Any]]] = {}
+    for segment, versions in zip(SEGMENTS, (base, delta), strict=True):
+        chunks = [versions[i : i + page_members] for i in range(0, len(versions), page_members)]
+        if not chunks and (segment == "base" or follows):  # an unchanged release: an empty page
+            chunks = [[]]
+        pages[segment] = [{"members": len(c), "from": c[0][0] if c else created} for c in chunks]
+        for number, chunk in enumerate(chunks, 1):
+            writer.page(page_file(folder, segment, number), chunk)
+    return {"page_members": page_members, **pages}
+
+
+def _read(folder: Path, prefix: bytes) -> tuple[dict[bytes, list[bytes]], set[bytes]]:
+    """Each member's statements in the release (``S P O``, its graph left out), and the members
+    the change set removed and the release no longer describes (deleted)."""
     described: dict[bytes, list[bytes]] = {}
     subject = b"\0"  # a subject's lines come together: its member is found once
     lines: list[bytes] | None = None
@@ -96,39 +118,34 @@ def write(folder: Path, base_iri: str, created: str, page_members: int = PAGE_ME
             member = _member(line[: line.index(b" ")], prefix)
             if member is not None and member not in described:
                 gone.add(member)
-    default, dates = read_lastmod(folder)
-    default = default or created
-    base = sorted(
-        [(dates.get(m.decode(), default), m, False) for m in described] + [(created, m, True) for m in gone]
-    )
-    delta = [v for v in base if v[0] == created] if follows else []  # a first release: its base
-    folder_ldes = ldes_dir(folder)
-    folder_ldes.mkdir(exist_ok=True)
-    mint, stream = Minter(base_iri), f"<{Minter(base_iri).stream()}>".encode()
-    pages: dict[str, list[dict[str, Any]]] = {}
-    stamps: dict[str, str] = {}
-    for segment, versions in zip(SEGMENTS, (base, delta), strict=True):
-        chunks = [versions[i : i + page_members] for i in range(0, len(versions), page_members)]
-        if not chunks and (segment == "base" or follows):  # an unchanged release: an empty page
-            chunks = [[]]
-        pages[segment] = [{"members": len(c), "from": c[0][0] if c else created} for c in chunks]
-        for number, chunk in enumerate(chunks, 1):
-            with open(folder_ldes / f"{segment}-{number}.nq", "wb") as out:
-                for when, member, deleted in chunk:
-                    if when not in stamps:
-                        stamps[when] = stamp(when)
-                    version = f"<{mint.version(member.decode(), stamps[when])}>".encode()
-                    out.write(b"%s <%s> %s .\n" % (stream, f"{TREE}member".encode(), version))
-                    out.write(b"%s <%s> <%s> .\n" % (version, VERSION_OF.encode(), member))
-                    out.write(
-                        b'%s <%s> "%s"^^<%s> .\n'
-                        % (version, TIMESTAMP.encode(), when.encode(), XSD_DATETIME.encode())
-                    )
-                    if deleted:
-                        out.write(b"%s <%s> <%s> .\n" % (version, RDF_TYPE.encode(), DELETE.encode()))
-                    for statement in () if deleted else described[member]:
-                        out.write(b"%s %s .\n" % (statement, version))
-    return {"page_members": page_members, **pages}
+    return described, gone
+
+
+class _Writer:
+    """Writes pages of version objects: each a ``tree:member`` of the stream, its member, time
+    and (a deletion) type, and the member's statements in the version's graph."""
+
+    def __init__(self, mint: Minter, described: dict[bytes, list[bytes]]) -> None:
+        self.mint, self.described = mint, described
+        self.stream = f"<{mint.stream()}>".encode()
+        self.stamps: dict[str, str] = {}
+
+    def page(self, path: Path, versions: list[tuple[str, bytes, bool]]) -> None:
+        with open(path, "wb") as out:
+            for when, member, deleted in versions:
+                if when not in self.stamps:
+                    self.stamps[when] = stamp(when)
+                version = f"<{self.mint.version(member.decode(), self.stamps[when])}>".encode()
+                out.write(b"%s <%s> %s .\n" % (self.stream, f"{TREE}member".encode(), version))
+                out.write(b"%s <%s> <%s> .\n" % (version, VERSION_OF.encode(), member))
+                out.write(
+                    b'%s <%s> "%s"^^<%s> .\n'
+                    % (version, TIMESTAMP.encode(), when.encode(), XSD_DATETIME.encode())
+                )
+                if deleted:
+                    out.write(b"%s <%s> <%s> .\n" % (version, RDF_TYPE.encode(), DELETE.encode()))
+                for statement in () if deleted else self.described[member]:
+                    out.write(b"%s %s .\n" % (statement, version))
 
 
 @dataclass(frozen=True)
