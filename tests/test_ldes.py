@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,7 @@ from kkb_lod import ldes
 from kkb_lod.config import Settings
 from kkb_lod.iris import IriError, Minter
 from kkb_lod.pipeline import build
-from kkb_lod.releases import KEEP_RELEASES, read_manifest
+from kkb_lod.releases import KEEP_RELEASES, kept_lineage, read_manifest
 from kkb_lod.store import OxigraphStore
 from kkb_lod.web import create_app
 
@@ -324,3 +326,15 @@ def test_a_page_whose_release_was_just_pruned_is_a_404(
     answer = served[-1].client.get(f"/ldes/{served[1].made['id']}/base/1", headers={"Accept": "text/plain"})
     assert answer.status_code == 404
     assert "has just left the event stream: start again at /ldes" in answer.get_data(as_text=True)
+
+
+def test_the_kept_lineage_stops_at_the_limit_and_at_a_release_gone(tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    for name, previous in [("r1", None), ("r2", "r1"), ("r3", "r2"), ("r4", "r3"), ("odd", "../r3")]:
+        (releases / name).mkdir(parents=True)
+        (releases / name / "manifest.json").write_text(json.dumps({"id": name, "previous": previous}))
+    assert kept_lineage(releases / "r4", 3) == [releases / "r4", releases / "r3", releases / "r2"]
+    assert kept_lineage(releases / "r4", 9) == [releases / n for n in ("r4", "r3", "r2", "r1")]
+    assert kept_lineage(releases / "odd", 3) == [releases / "odd"]  # not a release's name
+    shutil.rmtree(releases / "r2")
+    assert kept_lineage(releases / "r4", 3) == [releases / "r4", releases / "r3"]
