@@ -338,3 +338,13 @@ def test_the_kept_lineage_stops_at_the_limit_and_at_a_release_gone(tmp_path: Pat
     assert kept_lineage(releases / "odd", 3) == [releases / "odd"]  # not a release's name
     shutil.rmtree(releases / "r2")
     assert kept_lineage(releases / "r4", 3) == [releases / "r4", releases / "r3"]
+
+
+def test_a_browser_is_shown_the_trig_as_text(served: list[Served]) -> None:
+    answer = served[-1].client.get(
+        "/ldes", headers={"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
+    )
+    assert answer.status_code == 200 and answer.mimetype == "text/plain"
+    shown = Dataset()
+    shown.parse(data=answer.get_data(), format="trig")
+    assert (STREAM, RDF.type, LDES.EventStream) in shown

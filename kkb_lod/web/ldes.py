@@ -4,7 +4,8 @@ The pages' members were written at build time into each release's folder (:mod:`
 here they get their node and the relation to the next page, which depends on the releases kept.
 A page that has a next page never changes: ``Cache-Control: immutable``, as ``/dumps/<id>/``. The
 root and the newest page change with the next release: cached like every answer of the release
-(``cache_max_age``, with its validators). TriG, N-Quads or JSON-LD by ``Accept`` or ``?format=``.
+(``cache_max_age``, with its validators). TriG, N-Quads or JSON-LD by ``Accept`` or ``?format=``
+(a browser gets the TriG as ``text/plain``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ FORMATS = {
     "trig": ("application/trig", ox.RdfFormat.TRIG),
     "nq": ("application/n-quads", ox.RdfFormat.N_QUADS),
     "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+    "text": ("text/plain", ox.RdfFormat.TRIG),  # TriG a browser shows rather than downloads
 }
 PREFIXES = {
     "tree": ldes.TREE,
@@ -46,10 +48,10 @@ def _format() -> str:
             raise BadRequest(f"unknown format {asked!r}; the stream comes as {', '.join(FORMATS)} (?format=)")
         return asked
     media = {m: name for name, (m, _) in FORMATS.items()}
-    best = request.accept_mimetypes.best_match([*media, "text/html", "text/plain"])
+    best = request.accept_mimetypes.best_match([*media, "text/html"])
     if best is None:
         raise NotAcceptable(f"the stream comes as {', '.join(media)}")
-    return media.get(best, "trig")  # browsers and text readers get TriG
+    return media.get(best, "text")  # a browser gets TriG as text
 
 
 def _stream() -> ldes.Stream:
