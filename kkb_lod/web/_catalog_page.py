@@ -131,7 +131,10 @@ def _dataset(graph: Graph, node: Node, lang: str, names: dict[str, str]) -> dict
         "theme": text(graph, graph.value(node, DCAT.theme), SKOS.prefLabel, lang),
         "landing": str(graph.value(node, DCAT.landingPage) or ""),
         "conforms": link(graph.value(node, DCTERMS.conformsTo)),
-        "files": sorted((d for d in distributions if d["download"]), key=lambda d: d["name"]),
+        "files": sorted(  # the whole release first, then what it changed
+            (d for d in distributions if d["download"]),
+            key=lambda d: (d["name"].startswith("changes"), d["name"]),
+        ),
         "access": [d for d in distributions if not d["download"]],
     }
 
