@@ -251,7 +251,7 @@ def test_every_status_a_page_can_show_has_its_name() -> None:
 
 # --- the templates' own texts ----------------------------------------------------------------
 
-PAIR = re.compile(r"'([^'{}]+)' if id else '([^'{}]+)'")
+PAIR = re.compile(r"'([^'{}]+)' if (?:id|lang == 'id') else '([^'{}]+)'")
 
 
 @pytest.mark.parametrize(
@@ -262,6 +262,10 @@ PAIR = re.compile(r"'([^'{}]+)' if id else '([^'{}]+)'")
         ("void.html", "/.well-known/void"),
         ("error.html", "/no/such/page"),
         ("ontology.html", "/def"),
+        ("index.html", "/"),
+        ("resource.html", "/id/kkb/62.04.06.2020"),
+        ("changes.html", "/changes"),
+        ("reconcile_preview.html", "/reconcile/preview?id=62.04.05.2020"),
     ],
 )
 def test_a_page_in_one_language_has_none_of_the_others_texts(
