@@ -5,17 +5,22 @@ language. (In Chromium, with the downloads fetched: ``test_browser_people.py``.)
 
 from __future__ import annotations
 
+import dataclasses
 import html as markup
 import re
 
 import pytest
+from flask import Flask, render_template
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 
-from kkb_lod.catalog import HYDRA
+from kkb_lod.catalog import HYDRA, REFERENCE_DUMP, describe_catalog
 from kkb_lod.formats import for_kind
 from kkb_lod.vocab import DCAT, OWL, RDF, SPDX, VOID
-from kkb_lod.web._catalog_page import number, size
+from kkb_lod.web._catalog_page import catalog_view, number, size
+from kkb_lod.web.catalog import current_figures
+
+from .conftest import BASE
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
@@ -161,3 +166,33 @@ def test_sizes_for_people(n: int, lang: str, shown: str) -> None:
 def test_numbers_grouped_as_each_language_writes_them() -> None:
     assert number(1_234_567, "id") == "1.234.567" and number(1_234_567, "en") == "1,234,567"
     assert number(12, "id") == "12"
+
+
+def test_a_catalog_with_the_national_reference_shows_both_datasets(app: Flask, release: dict) -> None:
+    """With ``reference = all`` the catalog has a second dataset (the whole country's units): the
+    page lists both, with a table of contents, the reference's dump and the shared endpoint."""
+    made = {
+        **release,
+        "dumps": [
+            *release["dumps"],
+            {"name": REFERENCE_DUMP, "media_type": "application/gzip", "size": 1234, "sha256": "ab" * 32},
+        ],
+    }
+    with app.test_request_context("/catalog", headers={"Accept": BROWSER, "Accept-Language": "en"}):
+        figures = dataclasses.replace(
+            current_figures(),
+            reference_units={"province": 38, "regency": 514, "district": 7285, "village": 84276},
+            reference_graph=BASE + "graph/reference",
+            provinces=(BASE + "id/province/62", BASE + "id/province/11"),
+        )
+        view = catalog_view(describe_catalog(BASE, "http://localhost/", made, figures), "en")
+        page = render_template("catalog.html", lang="en", view=view, links=[])
+    assert [d["anchor"] for d in view["datasets"]] == ["dataset", "reference"]
+    reference = view["datasets"][1]
+    assert [f["name"] for f in reference["files"]] == [REFERENCE_DUMP]
+    assert reference["files"][0]["size"] == "1.2 kB" and [a["access"] for a in reference["access"]] == [
+        "http://localhost/sparql"
+    ]
+    assert {p["href"] for p in reference["places"]} == {"/id/province/62", "/id/province/11"}
+    assert '<nav class="toc"' in page and 'href="#reference"' in page
+    assert "Government administrative areas of Indonesia (Kemendagri 2025)" in page
