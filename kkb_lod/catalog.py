@@ -631,7 +631,7 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
     g = _graph()
     dataset = URIRef(site + ".well-known/void#dataset")
     _add(g, dataset, RDF.type, VOID.Dataset)
-    g.add((dataset, DCTERMS.title, Literal("Quality Family Village (KKB) registry", lang="en")))
+    _texts(g, dataset, DCTERMS.title, *dataset_title(figures))
     g.add((dataset, DCTERMS.license, LICENSE))
     g.add((dataset, FOAF.homepage, URIRef(site)))
     for figure, n in (
