@@ -284,3 +284,11 @@ def test_a_page_in_one_language_has_none_of_the_others_texts(
     for i, e in pairs:
         assert not shows(indonesian, e), (template, e)
         assert not shows(english, i), (template, i)
+
+
+def test_the_release_page_follows_accept_language_too(client: FlaskClient, release: dict) -> None:
+    path = f"/releases/{release['id']}"
+    for language, expected, said in (("en-GB,en", "en", "First issued"), ("id-ID", "id", "Pertama terbit")):
+        response = page(client, path, language)
+        assert response.status_code == 200 and lang_of(response.get_data(True)) == expected
+        assert said in response.get_data(True) and "Accept-Language" in response.vary
