@@ -56,8 +56,10 @@ def test_every_distribution_of_the_graph_is_on_the_page(client: FlaskClient, lan
     assert 'href="/sparql"' in page  # the SPARQL service
 
 
-def test_the_page_names_what_the_dataset_is(client: FlaskClient) -> None:
+def test_the_page_names_what_the_dataset_is(client: FlaskClient, release: dict) -> None:
     page = html_of(client, "/catalog", "en")
+    assert f'<a href="/releases/{release["id"]}">Release {release["id"]}</a>' in page  # served here
+    assert client.get(f"/releases/{release['id']}", headers={"Accept": BROWSER}).status_code == 200
     for shown in (
         "Quality Family Village (KKB) registry of Barito Selatan Regency",  # the dataset's title
         'href="http://creativecommons.org/licenses/by/4.0/" rel="license">'
@@ -120,6 +122,7 @@ def test_void_page_shows_the_graphs_figures_partitions_and_linksets(client: Flas
     assert (
         '<a class="term" href="/def#KKBDesignation" title="https://w3id.org/kkb/def#KKBDesignation">' in page
     )
+    assert '<a href="/catalog#dataset">https://w3id.org/kkb/catalog#dataset</a>' in page  # void:rootResource
 
 
 def test_void_states_the_wikidata_linkset_the_store_holds(client: FlaskClient) -> None:

@@ -12,13 +12,11 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kkb_lod.catalog import DCAT3, HYDRA
+from kkb_lod.catalog import ADMS, DCAT3, HYDRA
 from kkb_lod.formats import FORMATS
 from kkb_lod.vocab import DCAT, DCTERMS, FOAF, ONTOLOGY_IRI, RDF, RDFS, SKOS, SPDX, VCARD, VOID
-from kkb_lod.web._pages import LANGS, local_url, select
+from kkb_lod.web._pages import LANGS, local_url, select, settings
 from kkb_lod.web._results import compact
-
-ADMS_NOTES = URIRef("http://www.w3.org/ns/adms#versionNotes")
 
 
 def number(n: int | str, lang: str) -> str:
@@ -46,11 +44,20 @@ def text(graph: Graph, node: Node | None, predicate: URIRef, lang: str) -> str:
     return next((found[k] for k in (lang, *LANGS, "") if k in found), "")
 
 
+#: IRIs of ours outside ``id/`` that this server answers at their path: the catalog's nodes,
+#: releases (``{base}releases/{id}``) and the endpoint.
+SERVED = ("catalog", "releases/", "sparql")
+
+
 def link(iri: Node | None, shown: str = "") -> dict[str, str] | None:
     """A link to ``iri``: to its page here when it is ours, else to the IRI itself."""
     if iri is None:
         return None
-    return {"href": local_url(str(iri)) or str(iri), "text": shown or compact(str(iri)), "iri": str(iri)}
+    here, base = local_url(str(iri)), settings().base_iri
+    rest = str(iri)[len(base) :] if str(iri).startswith(base) else ""
+    if here is None and rest.startswith(SERVED):
+        here = "/" + rest
+    return {"href": here or str(iri), "text": shown or compact(str(iri)), "iri": str(iri)}
 
 
 def place_names(iris: list[str], lang: str) -> dict[str, str]:
@@ -119,7 +126,7 @@ def _dataset(graph: Graph, node: Node, lang: str, names: dict[str, str]) -> dict
         if period
         else None,
         "version": str(graph.value(node, DCAT3.version) or ""),
-        "notes": text(graph, node, ADMS_NOTES, lang),
+        "notes": text(graph, node, ADMS.versionNotes, lang),
         "releases": [
             {"role": role, **(link(v, text(graph, v, DCTERMS.title, lang)) or {})}
             for role, predicate in (("this", DCAT3.hasVersion), ("previous", DCAT3.previousVersion))
