@@ -65,6 +65,19 @@ COMPRESSED = {"gz": "application/gzip"}
 
 
 @dataclass(frozen=True)
+class Linkset:
+    """A ``void:Linkset`` of the data: its IRI, labels (id, en), link predicate, the dataset its
+    objects belong to, how many links and the date of the snapshot they were made against."""
+
+    iri: str
+    labels: tuple[str, str]
+    predicate: str
+    target: str
+    triples: int
+    date: str = ""
+
+
+@dataclass(frozen=True)
 class Figures:
     """What the catalog states about the data, counted through SPARQL by the caller."""
 
@@ -93,6 +106,8 @@ class Figures:
     provinces: tuple[str, ...] = ()  # IRIs of the provinces in it
     #: Why no publisher could be named (the setting is needed and missing or wrong), else "".
     publisher_unknown: str = ""
+    #: The linksets the data publishes (``void:Linkset``: the links to Wikidata), as the store has them.
+    linksets: tuple[Linkset, ...] = ()
 
 
 #: The dump holding graph ``reference`` alone (written by the build with ``reference = all``).
@@ -635,7 +650,7 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
     g = _graph()
     dataset = URIRef(site + ".well-known/void#dataset")
     _add(g, dataset, RDF.type, VOID.Dataset)
-    g.add((dataset, DCTERMS.title, Literal("Quality Family Village (KKB) registry", lang="en")))
+    _texts(g, dataset, DCTERMS.title, *dataset_title(figures))
     g.add((dataset, DCTERMS.license, LICENSE))
     g.add((dataset, FOAF.homepage, URIRef(site)))
     for figure, n in (
@@ -669,7 +684,23 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
         g.add((dataset, VOID.propertyPartition, part))
         g.add((part, VOID.property, URIRef(prop)))
         g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
+    for linkset in figures.linksets:
+        _linkset(g, dataset, linkset)
     return g
+
+
+def _linkset(g: Graph, dataset: URIRef, linkset: Linkset) -> None:
+    """A linkset of the data (to Wikidata) as a subset of the dataset, as VoID describes one."""
+    node = URIRef(linkset.iri)
+    g.add((dataset, VOID.subset, node))
+    _add(g, node, RDF.type, VOID.Linkset)
+    g.add((node, VOID.subjectsTarget, dataset))
+    g.add((node, VOID.objectsTarget, URIRef(linkset.target)))
+    g.add((node, VOID.linkPredicate, URIRef(linkset.predicate)))
+    g.add((node, VOID.triples, Literal(linkset.triples, datatype=XSD.integer)))
+    _texts(g, node, RDFS.label, *linkset.labels)
+    if linkset.date:
+        g.add((node, DCTERMS.date, Literal(linkset.date, datatype=XSD.date)))
 
 
 def _utc(created: str) -> str:
@@ -702,6 +733,7 @@ __all__ = [
     "DATASETS_PER_PAGE",
     "REFERENCE_DUMP",
     "Figures",
+    "Linkset",
     "PageNotFound",
     "Paging",
     "describe_catalog",

@@ -273,7 +273,9 @@ def test_preview_is_a_card_that_may_be_framed(client: FlaskClient) -> None:
     assert "X-Frame-Options" not in response.headers
     assert html.count('class="pt here"') == 1 and html.count('class="pt other"') >= 5  # the map
     assert "http" not in html.split("<body>")[1].replace('xmlns="http://www.w3.org/2000/svg"', "")
-    outside = client.get("/reconcile/preview?id=11.71").get_data(as_text=True)
+    outside = client.get("/reconcile/preview?id=11.71", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert "Kota Banda Aceh" in outside and "outside this release" in outside
     assert client.get("/id/village/62.04.05.2020").headers["X-Frame-Options"] == "DENY"
 

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import BadGateway, BadHost, BadRequest, GatewayTimeout, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -138,7 +138,8 @@ def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
 
 def common_headers(response: Response) -> Response:
     """Let any web page read any answer and answer CORS preflights (OPTIONS) for GET and POST;
-    name the release that answered; keep errors out of every cache."""
+    name the release that answered; keep errors out of every cache; say ``Vary: Accept-Language,
+    Cookie`` on every answer whose language they chose (pages, error pages)."""
     headers = response.headers
     headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "OPTIONS":
@@ -152,6 +153,8 @@ def common_headers(response: Response) -> Response:
         headers["X-KKB-Release"] = release
     if response.status_code >= 400:
         headers["Cache-Control"] = "no-store"
+    if g.get("kkb_lang") is not None:  # the answer is in the language the request chose
+        response.vary.update(["Accept-Language", "Cookie"])
     return response
 
 
@@ -180,12 +183,15 @@ def plain_error(error: HTTPException) -> Response:
         and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/plain"]
         and request_ctx.url_adapter is not None
     ):
-        from kkb_lod.web._pages import page_lang
+        from kkb_lod.web._errors import error_text
+        from kkb_lod.web._pages import page_lang, remember_lang
 
-        html = render_template("error.html", lang=page_lang(), error=error)
-        response = Response(html, status=error.code, mimetype="text/html")
+        lang = page_lang()  # the page in the reader's language, the plain text in English
+        html = render_template("error.html", lang=lang, error=error, message=error_text(error, lang))
+        response = remember_lang(Response(html, status=error.code, mimetype="text/html"))
     else:
         response = Response(body, status=error.code, mimetype="text/plain")
+    response.vary.add("Accept")  # a page for browsers, plain text for programs
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value

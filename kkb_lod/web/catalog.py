@@ -15,11 +15,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, render_template, request, send_file
-from rdflib import Graph
 from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
 
 from kkb_lod.catalog import (
     Figures,
+    Linkset,
     PageNotFound,
     Paging,
     area_names,
@@ -32,6 +32,7 @@ from kkb_lod.config import SettingsError, choose_publisher
 from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import REFERENCE
 from kkb_lod.web import kkb
+from kkb_lod.web._catalog_page import catalog_view, void_view
 from kkb_lod.web._pages import cache_control, cacheable, minter, page_lang, release, remembered, select
 from kkb_lod.web._places import landing_view
 from kkb_lod.web.resources import document
@@ -110,6 +111,20 @@ def figures() -> Figures:
         classes=classes,
         properties=properties,
         examples=tuple(str(minter().mint(kind, key)) for kind, key in EXAMPLES),
+        linksets=_linksets(),
+    )
+
+
+def _linksets() -> tuple[Linkset, ...]:
+    """The linksets the store holds (the Wikidata links' ``void:Linkset``), for VoID."""
+    rows = select("""SELECT ?l ?p ?target ?n (SAMPLE(?i) AS ?id) (SAMPLE(?e) AS ?en) (SAMPLE(?d) AS ?date)
+        WHERE { ?l a void:Linkset ; void:linkPredicate ?p ; void:objectsTarget ?target ; void:triples ?n
+          OPTIONAL { ?l rdfs:label ?i FILTER(lang(?i) = "id") }
+          OPTIONAL { ?l rdfs:label ?e FILTER(lang(?e) = "en") }
+          OPTIONAL { ?l dcterms:date ?d } } GROUP BY ?l ?p ?target ?n ORDER BY ?l""")
+    return tuple(
+        Linkset(r["l"], (r["id"] or r["en"], r["en"] or r["id"]), r["p"], r["target"], int(r["n"]), r["date"])
+        for r in rows
     )
 
 
@@ -224,7 +239,9 @@ def catalog(suffix: str | None = None) -> Response:
             graph = describe_catalog(minter().base, site(), release(), current_figures(), paging)
         except PageNotFound as err:
             raise NotFound(str(err)) from None
-        return _graph(graph, fmt, lang, "/catalog.{}", ("Katalog DCAT", "DCAT catalogue"))
+        if fmt.kind != "page":
+            return graph.serialize(format=fmt.rdflib)
+        return _page("catalog.html", catalog_view(graph, lang), lang, "/catalog.{}" + _paged(paging))
 
     key = f"/catalog|{site()}|{paging.page}|{paging.modified_since}"
     return document("/catalog", key, suffix, draw)
@@ -237,27 +254,27 @@ def void() -> Response:
         "/.well-known/void",
         f"/void|{site()}",
         None,
-        lambda fmt, lang: _graph(
-            describe_void(site(), minter().base, release(), current_figures()),
-            fmt,
-            lang,
-            "/.well-known/void?format={}",
-            ("Deskripsi VoID", "VoID"),
-        ),
+        _void,
         suffix_routes=False,
     )
 
 
-def _graph(graph: Graph, fmt: Format, lang: str, link: str, titles: tuple[str, str]) -> str:
-    """A description graph in ``fmt``; as a page, its Turtle and links to its formats."""
+def _void(fmt: Format, lang: str) -> str:
+    graph = describe_void(site(), minter().base, release(), current_figures())
     if fmt.kind != "page":
         return graph.serialize(format=fmt.rdflib)
+    return _page("void.html", void_view(graph, lang), lang, "/.well-known/void?format={}")
+
+
+def _paged(paging: Paging) -> str:
+    """The Hydra parameters of a catalog page, for the links to its RDF ("" on the first)."""
+    return "" if paging == Paging() else paging.query(paging.page)
+
+
+def _page(template: str, view: dict, lang: str, link: str) -> str:
+    """A description as a page for people, read from its graph, with links to its RDF."""
     return render_template(
-        "graph.html",
-        lang=lang,
-        title=titles[lang != "id"],
-        turtle=graph.serialize(format="turtle"),
-        links=[(link.format(f.suffix), f) for f in for_kind("graph")],
+        template, lang=lang, view=view, links=[(link.format(f.suffix), f) for f in for_kind("graph")]
     )
 
 

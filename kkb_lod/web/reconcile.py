@@ -25,7 +25,7 @@ from kkb_lod.resolve import national_matcher
 from kkb_lod.rows import UnitRow
 from kkb_lod.vocab import ONTOLOGY_IRI
 from kkb_lod.web import _reconcile_facts as about
-from kkb_lod.web._pages import settings
+from kkb_lod.web._pages import page_lang, remember_lang, settings
 from kkb_lod.web._reconcile_facts import KKB_PREFIX, TYPES, Type, chain, type_of, unit_of
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
@@ -338,13 +338,14 @@ def preview() -> Response:
     unit = _unit(_text(request.args.get("id", ""), "'id'"))
     html = render_template(
         "reconcile_preview.html",
+        lang=page_lang(),  # the reader's (Accept-Language: OpenRefine's browser), or ?lang=
         unit=unit,
         type=type_of(unit),
         chain=chain(unit),
         facts=about.release_facts([unit.code]).get(unit.code),
         map=about.mini_map(unit),
     )
-    response = Response(html, mimetype="text/html")
+    response = remember_lang(Response(html, mimetype="text/html"))
     # Clients show the card in an iframe of their own pages: framing allowed, the rest as strict.
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors *; "
