@@ -342,6 +342,37 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "unknown extension property {names}; the properties are {known}",
         "Properti perluasan tidak dikenal {names}; propertinya: {known}",
     ),
+    # the event stream (/ldes)
+    (
+        "unknown format {asked}; the stream comes as {formats} (?format=)",
+        "Format {asked} tidak dikenal; aliran tersedia sebagai {formats} (?format=)",
+    ),
+    ("the stream comes as {media}", "Aliran tersedia sebagai {media}"),
+    (
+        "this server answers from a store that may change (sparql_url): it serves no event stream",
+        "Server ini menjawab dari penyimpanan data yang dapat berubah (sparql_url): "
+        "server ini tidak melayani aliran peristiwa",
+    ),
+    (
+        "release {id} was built without event stream pages: rebuild it",
+        "Rilis {id} dibangun tanpa halaman aliran peristiwa: bangun ulang rilis itu",
+    ),
+    (
+        "no page segment {segment}; a release's pages are {segments}",
+        "Tidak ada segmen halaman {segment}; halaman sebuah rilis adalah {segments}",
+    ),
+    (
+        "release {id} is not in the event stream; its releases are {kept}",
+        "Rilis {id} tidak ada di aliran peristiwa; rilisnya adalah {kept}",
+    ),
+    (
+        "release {id} has {count} {segment} pages, not a page {number}",
+        "Rilis {id} punya {count} halaman {segment}, bukan halaman {number}",
+    ),
+    (
+        "release {id} has just left the event stream: start again at /ldes",
+        "Rilis {id} baru saja keluar dari aliran peristiwa: mulai lagi dari /ldes",
+    ),
 )
 
 
