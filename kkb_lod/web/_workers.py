@@ -4,8 +4,9 @@ plain ``gunicorn server:app`` the same settings and hooks).
 
 The hooks are the methods of one :class:`Master`, made in the master and inherited by every
 fork: it holds what the workers share (the rate-limit table and the count of replaced workers,
-in shared memory) and the pid file. It pins the release at start and on SIGHUP, so every worker,
-a replacement too, serves the same release and pruning leaves it alone.
+in shared memory) and the pid file. It pins the release at start and on SIGHUP, with the older
+ones served beside it (``serve_releases``), so every worker, a replacement too, serves the same
+releases and pruning leaves them alone.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Master:
         if self.settings.sparql_url:
             return
         try:
-            pin = releases.hold(self.settings.build_dir, self.settings.store)
+            pin = releases.hold(self.settings.build_dir, self.settings.store, self.settings.serve_releases)
         except (OSError, ValueError) as err:  # each worker then fails to open it, saying why
             arbiter.log.error("no release to serve: %s", err)
             return
@@ -64,7 +65,7 @@ class Master:
         before = releases.held(self.settings.build_dir)
         was = before.path.name if before else "(none)"
         try:
-            pin = releases.hold(self.settings.build_dir, self.settings.store)
+            pin = releases.hold(self.settings.build_dir, self.settings.store, self.settings.serve_releases)
         except (OSError, ValueError) as err:
             arbiter.log.error("reload: %s; still serving release %s", err, was)
             return
