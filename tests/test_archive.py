@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import re
 import shutil
 import urllib.error
 import urllib.parse
@@ -143,23 +144,30 @@ def test_the_older_dumps_are_the_older_files(client: FlaskClient, ids: list[str]
     assert sums[ids[0]] != sums[ids[2]]  # the dropped KKB: the files do differ
 
 
+def page_links(html: str) -> set[str]:
+    """The root-relative links of a page (href, src, action), but those of the note atop an
+    older release's page."""
+    html = re.sub(r'<p id="archived".*?</p>', "", html, flags=re.S)
+    found = {e.attrs.get(n) or "" for e in parse(html).iter() for n in ("href", "src", "action")}
+    return {link for link in found if link.startswith("/")}
+
+
 def test_links_on_an_older_page_stay_under_its_prefix(client: FlaskClient, ids: list[str]) -> None:
     old = ids[1]
-    html = client.get(f"/releases/{old}/id/village/{DROPPED_KKB}?lang=en", headers=HTML).data.decode()
-    links = {
-        e.attrs.get(name) or ""
-        for e in parse(html).iter()
-        for name in ("href", "src", "action")
-        if (e.attrs.get(name) or "").startswith("/")
-    }
-    assert len(links) > 20
+    links = set()
+    for path in (f"/id/village/{DROPPED_KKB}", "/", "/changes", "/sparql"):
+        html = client.get(f"/releases/{old}{path}?lang=en", headers=HTML).data.decode()
+        links |= page_links(html)
+        note = parse(html).one("#archived").all("a")
+        assert [a.attrs["href"] for a in note] == [f"/releases/{old}", f"{path}?lang=en"]
+    assert len(links) > 30
     for link in links:  # under the prefix, or a release's own page (served at the top for all)
         assert link.startswith(f"/releases/{old}/") or link.removeprefix("/releases/") in ids, link
     for link in sorted(links):
+        if "SERVICE" in urllib.parse.unquote_plus(link):  # an example asking Wikidata: not from tests
+            continue
         with client.get(link.split("#")[0], headers=HTML) as response:
             assert response.status_code == 200, link
-    current = parse(html).one("#archived").all("a")[-1].attrs["href"]
-    assert current == f"http://localhost/id/village/{DROPPED_KKB}?lang=en"
 
 
 def test_older_answers_are_cached_long_and_not_indexed(client: FlaskClient, ids: list[str]) -> None:
@@ -331,11 +339,7 @@ def test_a_real_server_serves_the_older_releases_through_builds(build_dir: Path,
         for old in ids[:2]:
             status, body, headers = fetch(f"{url}/releases/{old}/id/kkb/{DROPPED_KKB}?lang=en")
             assert status == 200 and KKB in body.decode() and headers["X-KKB-Release"] == old
-            links = [
-                a.attrs["href"]
-                for a in parse(body.decode()).all("a")
-                if a.attrs.get("href", "").startswith("/")
-            ]
+            links = page_links(body.decode())
             assert links and all(h.startswith(f"/releases/{old}/") or h == f"/releases/{old}" for h in links)
             query = urllib.parse.urlencode({"query": ASK})
             status, body, _ = fetch(f"{url}/releases/{old}/sparql?{query}", "application/sparql-results+json")

@@ -13,9 +13,9 @@ has one, read-only, whatever the ``store`` setting (the processes share its page
 cache), else its dump loaded into memory, a copy per worker (:func:`kkb_lod.releases.archive_mode`).
 It shares the current app's query slots, watchdog, metrics and rate limit (``max_queries`` stays
 per process). Its answers are the same views with the same limits, plus: cacheable for a year (a
-release never changes), ``X-Robots-Tag: noindex`` (search engines index the current pages), links
-of its pages and redirects kept under its prefix, and a note on every page naming the release and
-linking the same page in the current release (``layout.html``).
+release never changes), ``noindex`` (header and ``<meta>``: search engines index the current
+pages), links of its pages and redirects kept under its prefix, and a note atop every page naming
+the release and linking the same page in the current release.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,12 @@ ARCHIVE_MAX_AGE = 365 * 86400
 #: A root-relative link in an HTML attribute (not ``//host``): what the prefix is put before.
 ROOT_LINK = re.compile(r'\b((?:href|src|action|formaction)=")(/(?!/)[^"]*)"')
 LINK_HEADER = re.compile(r"<(/(?!/)[^>]*)>")
+#: Where the note on an older release's page goes: first thing in ``<main>`` (a landmark).
+MAIN = re.compile(r"<main\b[^>]*>")
+NOTE_WORDS = (
+    ("Rilis lama", "disajikan hanya-baca.", "Halaman ini di rilis terkini"),
+    ("Older release", "served read-only.", "This page in the current release"),
+)
 
 
 @dataclass
@@ -88,7 +95,7 @@ class Archive:
     ) -> Iterable[bytes]:
         try:
             app = self._app(older)
-        except (StoreError, OSError) as err:  # not kept: the next request tries again
+        except (StoreError, OSError, ValueError) as err:  # not kept: the next request tries again
             log.warning("cannot open the older release %s: %s", older.manifest["id"], err)
             failed = WsgiResponse(
                 f"502 Bad Gateway: the release {older.manifest['id']} cannot be opened ({err}). "
@@ -114,7 +121,6 @@ class Archive:
                 mine.watchdog, mine.metrics = theirs.watchdog, theirs.metrics
                 mine.rate_table = theirs.rate_table if mine.rate_table is not None else None
                 app.after_request(archived_answer)
-                app.context_processor(lambda: {"archived": archived_note(older.manifest, self.current)})
                 older.app = app
             return older.app
 
@@ -150,20 +156,6 @@ def served(app: Flask) -> dict[str, dict[str, Any]]:
     return {rid: o.manifest for rid, o in archive.older.items()} if archive else {}
 
 
-def archived_note(made: dict[str, Any], current: Flask) -> dict[str, str]:
-    """What the note on an older release's page says: its id and creation, and the address of
-    the same page in the current release (absolute: not under the prefix)."""
-    outer = request.script_root[: -len(PREFIX + made["id"])]
-    site = current.extensions["kkb"].settings.public_url or f"{request.host_url}{outer.lstrip('/')}"
-    site = site if site.endswith("/") else site + "/"
-    query = request.query_string.decode("latin-1")
-    return {
-        "id": made["id"],
-        "created": str(made.get("created", "")),
-        "current": site + request.path.lstrip("/") + (f"?{query}" if query else ""),
-    }
-
-
 def archived_answer(response: Response) -> Response:
     """An older release's answer: not for search engines; its page links and redirects under
     its prefix (but those to ``/releases/…``, served at the top for every release)."""
@@ -180,6 +172,28 @@ def archived_answer(response: Response) -> Response:
             lambda m: m[0] if keep(m[1]) else f"<{prefix}{m[1]}>", response.headers["Link"]
         )
     if response.mimetype == "text/html" and not response.is_streamed and not response.direct_passthrough:
-        html = response.get_data(as_text=True)
-        response.set_data(ROOT_LINK.sub(lambda m: m[0] if keep(m[2]) else f'{m[1]}{prefix}{m[2]}"', html))
+        html = ROOT_LINK.sub(
+            lambda m: m[0] if keep(m[2]) else f'{m[1]}{prefix}{m[2]}"', response.get_data(as_text=True)
+        )
+        html = html.replace("</head>", '<meta name="robots" content="noindex">\n</head>', 1)
+        response.set_data(MAIN.sub(lambda m: f"{m[0]}\n{note(outer)}", html, count=1))
     return response
+
+
+def note(outer: str) -> str:
+    """The note atop an older release's page: which release it is, and the same page in the
+    current release. Added to each answer, never kept in the page cache: it names the page's
+    own address."""
+    from kkb_lod.web import kkb
+    from kkb_lod.web._pages import page_lang
+
+    made, english = kkb().release, page_lang() != "id"
+    older, read_only, this_page = NOTE_WORDS[english]
+    query = request.query_string.decode("latin-1")
+    current = outer + request.path + (f"?{query}" if query else "")
+    return (
+        f'<p id="archived" class="archived" role="note">{older} '
+        f'<a href="{escape(outer + PREFIX + made["id"])}">{escape(made["id"])}</a> '
+        f"({escape(str(made.get('created', '')))}), {read_only} "
+        f'<a href="{escape(current)}">{this_page}</a></p>'
+    )
