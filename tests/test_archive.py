@@ -25,13 +25,15 @@ from kkb_lod.pipeline import build
 from kkb_lod.releases import archive_mode, keep, read_manifest, served_lineage
 from kkb_lod.store import OxigraphStore
 from kkb_lod.web import create_app
-from kkb_lod.web.archive import ARCHIVE_MAX_AGE
+from kkb_lod.web.archive import ARCHIVE_MAX_AGE, EXTENSION
 from kkb_lod.web.releases import DCAT
 
 from .conftest import BASE, DATA, PUBLISHER
 from .html_tree import parse
-from .server import serve_process
+from .server import children, serve_process, server_process
 from .test_changes import DROPPED_KKB, changed_registry
+from .test_hardening_workers import wait_for
+from .test_serve_releases import reload_command, workers_of
 
 HTML = {"Accept": "text/html"}
 KKB = f"{BASE}id/kkb/{DROPPED_KKB}"
@@ -291,6 +293,35 @@ def test_an_older_release_without_an_on_disk_store_is_served_from_memory(
     assert [p.path.name for p in served_lineage(releases[2], 3)] == [releases[1].name]
 
 
+def test_an_older_release_whose_files_went_is_a_clear_502(build_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "build"
+    shutil.copytree(build_dir, folder, symlinks=True)
+    client = server_app(folder).test_client()
+    older = sorted((folder / "releases").iterdir())[0]
+    shutil.rmtree(older / "store")  # gone after the server started (a hand-made mess)
+    (older / "dumps" / "kkb.nq").unlink()
+    for _ in range(2):  # not kept: asked again, it says so again
+        response = client.get(f"/releases/{older.name}/sparql", query_string={"query": ASK})
+        assert response.status_code == 502 and response.headers["Cache-Control"] == "no-store"
+        assert f"the release {older.name} cannot be opened".encode() in response.data
+        assert b"Traceback" not in response.data
+    assert sparql(client, "/sparql", ASK)["boolean"] is False  # the rest goes on
+
+
+def test_an_older_release_shares_the_limits_of_the_process(build_dir: Path, ids: list[str]) -> None:
+    app = server_app(build_dir, rate_limit=4)
+    client = app.test_client()
+    paths = [f"/releases/{ids[0]}/sparql", "/sparql", f"/releases/{ids[1]}/", "/"]
+    assert [client.get(p, query_string={"query": ASK}).status_code for p in paths] == [200] * 4
+    for path in paths:  # one client, one count: the older releases' answers count too
+        assert client.get(path, query_string={"query": ASK}).status_code == 429, path
+    mine = app.extensions["kkb"]
+    for rid in ids[:2]:
+        theirs = app.extensions[EXTENSION].older[rid].app.extensions["kkb"]
+        assert (theirs.slots, theirs.pool, theirs.watchdog) == (mine.slots, mine.pool, mine.watchdog)
+        assert theirs.rate_table is mine.rate_table
+
+
 def test_a_pruned_release_is_not_served(tmp_path: Path) -> None:
     settings = Settings(data_dir=DATA, build_dir=tmp_path / "build", base_iri=BASE, serve_releases=1)
     made = [build(settings).release.name for _ in range(4)]  # keeps 3: the first pruned
@@ -318,10 +349,16 @@ def test_a_build_while_serving_keeps_the_served_releases(tmp_path: Path) -> None
     assert not set(made) & {p.name for p in (settings.build_dir / "releases").iterdir()}
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # a redirect is the answer looked at
+
+
 def fetch(url: str, accept: str = "text/html") -> tuple[int, bytes, dict[str, str]]:
+    """Status, body and headers of a GET of ``url``, redirects not followed."""
     request = urllib.request.Request(url, headers={"Accept": accept})
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=60) as response:
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as err:
         with err:
@@ -354,3 +391,29 @@ def test_a_real_server_serves_the_older_releases_through_builds(build_dir: Path,
         assert json.loads(body)["boolean"] is False  # the current release: the KKB dropped
         status, body, _ = fetch(f"{url}/releases/nope/", "text/plain")
         assert status == 404 and all(i.encode() in body for i in ids)
+
+
+def test_a_reload_moves_the_older_releases_along(build_dir: Path, tmp_path: Path) -> None:
+    """After ``kkb-lod serve --reload`` onto a new build, the releases served are the new one and
+    the two before it: the oldest is no longer served, nor pinned, and the next builds prune it."""
+    folder = tmp_path / "build"
+    shutil.copytree(build_dir, folder, symlinks=True)
+    ids = sorted(p.name for p in (folder / "releases").iterdir())
+    with server_process("--build", str(folder)) as (url, server):
+        before = wait_for(lambda: workers_of(server), "two workers")
+        assert fetch(f"{url}/releases/{ids[0]}/")[0] == 200
+        assert fetch(f"{url}/releases/{ids[2]}/")[0] == 307  # current: its usual paths
+        new = build(Settings(data_dir=DATA, build_dir=folder, base_iri=BASE)).release.name
+        done = reload_command(folder)
+        assert done.returncode == 0, done.stderr
+        wait_for(lambda: workers_of(server, before), "two new workers", seconds=120)
+        wait_for(lambda: not children(server.pid) & before, "the old workers gone", seconds=120)
+        status, body, _ = fetch(f"{url}/releases/{ids[0]}/", "text/plain")
+        assert status == 404 and new.encode() in body and ids[1].encode() in body
+        for old, dropped in ((ids[1], 200), (ids[2], 404)):  # the last before the new: the KKB dropped
+            status, _, headers = fetch(f"{url}/releases/{old}/id/kkb/{DROPPED_KKB}?lang=en")
+            assert status == dropped and headers["X-KKB-Release"] == old
+        for _ in range(3):
+            build(Settings(data_dir=DATA, build_dir=folder, base_iri=BASE))
+        kept = {p.name for p in (folder / "releases").iterdir()}
+        assert ids[0] not in kept and {ids[1], ids[2], new} <= kept
