@@ -12,10 +12,10 @@ Each older release gets an app from the same factory, made in each process on it
 has one, read-only, whatever the ``store`` setting (the processes share its pages through the OS
 cache), else its dump loaded into memory, a copy per worker (:func:`kkb_lod.releases.archive_mode`).
 It shares the current app's query slots, watchdog, metrics and rate limit (``max_queries`` stays
-per process). Its answers are the same views with the same limits, plus: cacheable for a year (a
-release never changes), ``noindex`` (header and ``<meta>``: search engines index the current
-pages), links of its pages and redirects kept under its prefix, and a note atop every page naming
-the release and linking the same page in the current release.
+per process; the metrics are at ``/metrics`` only). Its answers are the same views with the same
+limits, plus: cacheable for a year (a release never changes), ``noindex`` (header and ``<meta>``:
+search engines index the current pages), links of its pages and redirects kept under its prefix,
+and a note atop every page naming the release and linking the same page in the current release.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as WsgiResponse
 
 from kkb_lod.config import Settings, SettingsError, for_release
@@ -120,6 +121,7 @@ class Archive:
                 mine.pool, mine.slots = theirs.pool, theirs.slots
                 mine.watchdog, mine.metrics = theirs.watchdog, theirs.metrics
                 mine.rate_table = theirs.rate_table if mine.rate_table is not None else None
+                app.before_request(not_the_metrics)
                 app.after_request(archived_answer)
                 older.app = app
             return older.app
@@ -154,6 +156,13 @@ def served(app: Flask) -> dict[str, dict[str, Any]]:
     """Manifests of the older releases ``app`` serves besides its own, newest first, by id."""
     archive = app.extensions.get(EXTENSION)
     return {rid: o.manifest for rid, o in archive.older.items()} if archive else {}
+
+
+def not_the_metrics() -> None:
+    """The process's metrics are at ``/metrics`` only (a proxy keeps that path to its operators),
+    not again under each older release's prefix."""
+    if request.endpoint == "ops.metrics":
+        raise NotFound("the metrics are not served under a release's path")
 
 
 def archived_answer(response: Response) -> Response:
