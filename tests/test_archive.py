@@ -247,11 +247,15 @@ def test_an_unknown_release_is_a_404_naming_those_served(
     assert all(i.encode() in response.data for i in ids)
 
 
-def test_the_metrics_are_not_under_a_release(client: FlaskClient, ids: list[str]) -> None:
+def test_the_metrics_and_sitemap_are_not_under_a_release(client: FlaskClient, ids: list[str]) -> None:
     assert client.get("/metrics").status_code == 200
     response = client.get(f"/releases/{ids[0]}/metrics")
     assert response.status_code == 404 and b"metrics are not served under a release" in response.data
     assert client.get(f"/releases/{ids[0]}/health").status_code == 200
+    assert client.get("/sitemap.xml").status_code == 200
+    for path in ("/sitemap.xml", "/sitemap-1.xml"):
+        response = client.get(f"/releases/{ids[0]}{path}")
+        assert response.status_code == 404 and b"has no sitemap" in response.data
 
 
 def test_a_bad_dump_path_is_a_404(client: FlaskClient, ids: list[str]) -> None:

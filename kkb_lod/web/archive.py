@@ -12,7 +12,7 @@ Each older release gets an app from the same factory, made in each process on it
 has one, read-only, whatever the ``store`` setting (the processes share its pages through the OS
 cache), else its dump loaded into memory, a copy per worker (:func:`kkb_lod.releases.archive_mode`).
 It shares the current app's query slots, watchdog, metrics and rate limit (``max_queries`` stays
-per process; the metrics are at ``/metrics`` only). Its answers are the same views with the same
+per process; the metrics and the sitemap are at the top only). Its answers are the same views with the same
 limits, plus: cacheable for a year (a release never changes), ``noindex`` (header and ``<meta>``:
 search engines index the current pages), links of its pages and redirects kept under its prefix,
 and a note atop every page naming the release and linking the same page in the current release.
@@ -121,7 +121,7 @@ class Archive:
                 mine.pool, mine.slots = theirs.pool, theirs.slots
                 mine.watchdog, mine.metrics = theirs.watchdog, theirs.metrics
                 mine.rate_table = theirs.rate_table if mine.rate_table is not None else None
-                app.before_request(not_the_metrics)
+                app.before_request(not_here)
                 app.after_request(archived_answer)
                 older.app = app
             return older.app
@@ -158,11 +158,14 @@ def served(app: Flask) -> dict[str, dict[str, Any]]:
     return {rid: o.manifest for rid, o in archive.older.items()} if archive else {}
 
 
-def not_the_metrics() -> None:
-    """The process's metrics are at ``/metrics`` only (a proxy keeps that path to its operators),
-    not again under each older release's prefix."""
+def not_here() -> None:
+    """What is the server's, not a release's, is not repeated under each older release's prefix:
+    the process's metrics (at ``/metrics``, which a proxy keeps to its operators) and the sitemap
+    (search engines are to index the current pages only)."""
     if request.endpoint == "ops.metrics":
-        raise NotFound("the metrics are not served under a release's path")
+        raise NotFound("the metrics are not served under a release's path: /metrics")
+    if request.endpoint == "catalog.sitemap":
+        raise NotFound("an older release has no sitemap (its pages are noindex): /sitemap.xml")
 
 
 def archived_answer(response: Response) -> Response:
