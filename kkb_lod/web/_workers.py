@@ -56,6 +56,7 @@ class Master:
             pin.path.name,
             os.getpid(),
         )
+        _log_older(arbiter, pin)
 
     def on_reload(self, arbiter: Any) -> None:
         """On SIGHUP, before the new workers are forked: pin what ``current`` is now (else the
@@ -70,6 +71,7 @@ class Master:
             arbiter.log.error("reload: %s; still serving release %s", err, was)
             return
         arbiter.log.info("reload: serving release %s (was %s)", pin.path.name, was)
+        _log_older(arbiter, pin)
 
     def on_exit(self, arbiter: Any) -> None:
         """Stopping: remove the pid file (the pins end with the processes)."""
@@ -114,6 +116,13 @@ class Master:
     def child_exit(self, arbiter: Any, worker: Any) -> None:
         """A worker ended (gunicorn starts a replacement unless it is stopping)."""
         arbiter.log.info("worker %s exited", worker.pid)
+
+
+def _log_older(arbiter: Any, pin: releases.Pin) -> None:
+    """Name the older releases served read-only beside ``pin``'s (``serve_releases``), if any."""
+    older = [p.path.name for p in releases.held_before(pin) or []]
+    if older:
+        arbiter.log.info("and, read-only under /releases/<id>/, the releases %s", ", ".join(older))
 
 
 def options(settings: Settings) -> dict[str, Any]:
