@@ -277,7 +277,7 @@ def served_lineage(release: Path, count: int) -> list[Pin]:
     """Pins of the up to ``count - 1`` releases before ``release`` in its lineage (the manifests'
     ``previous``), newest first, that are still complete and servable (:func:`archive_mode`): the
     older releases a server of ``release`` serves with ``serve_releases = count``. The walk stops
-    at the first one missing (pruned, or never here): it also held the way further back."""
+    at the first one missing (pruned, or never here): its manifest was the way further back."""
     pins: list[Pin] = []
     here = release
     while len(pins) < count - 1:

@@ -343,6 +343,15 @@ def test_a_pruned_release_is_not_served(tmp_path: Path) -> None:
     assert client.get(f"/releases/{made[1]}/").status_code == 200
 
 
+def test_builds_keep_as_many_releases_as_are_served(tmp_path: Path) -> None:
+    settings = Settings(data_dir=DATA, build_dir=tmp_path / "build", base_iri=BASE, serve_releases=4)
+    made = [build(settings).release.name for _ in range(5)]  # keeps 4, not KEEP_RELEASES = 3
+    assert sorted(p.name for p in (settings.build_dir / "releases").iterdir()) == made[1:]
+    client = server_app(settings.build_dir, serve_releases=4).test_client()
+    for old in made[1:4]:
+        assert client.get(f"/releases/{old}/").status_code == 200, old
+
+
 def test_a_build_while_serving_keeps_the_served_releases(tmp_path: Path) -> None:
     settings = Settings(data_dir=DATA, build_dir=tmp_path / "build", base_iri=BASE, serve_releases=1)
     made = [build(settings).release.name for _ in range(3)]
