@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, VOID, Namespace
 
 from kkb_lod.config import Settings, SettingsError, load_settings
 from kkb_lod.pipeline import build
@@ -36,6 +36,7 @@ from .test_hardening_workers import wait_for
 from .test_serve_releases import reload_command, workers_of
 
 HTML = {"Accept": "text/html"}
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 KKB = f"{BASE}id/kkb/{DROPPED_KKB}"
 ASK = f"ASK {{ <{KKB}> ?p ?o }}"
 COUNT = "SELECT (COUNT(?k) AS ?n) WHERE { ?k a <https://w3id.org/kkb/def#KKBDesignation> }"
@@ -129,6 +130,24 @@ def test_the_older_sparql_endpoint_has_the_same_policy(client: FlaskClient, ids:
     deep = client.get(path, query_string={"query": "ASK {" + "{" * 300 + "}" * 300 + "}"})
     assert deep.status_code == 400
     assert sparql(client, path, ASK)["boolean"] is True  # and the data is still there
+
+
+def test_the_older_endpoint_describes_itself_and_answers_preflights(
+    client: FlaskClient, ids: list[str]
+) -> None:
+    endpoint = f"http://localhost/releases/{ids[0]}/sparql"
+    described = Graph().parse(data=client.get(endpoint, headers={"Accept": "text/turtle"}).data)
+    assert (URIRef(endpoint), SD.endpoint, URIRef(endpoint)) in described
+    void = Graph().parse(
+        data=client.get(f"/releases/{ids[0]}/.well-known/void", headers={"Accept": "text/turtle"}).data
+    )
+    assert set(void.objects(None, VOID.sparqlEndpoint)) == {URIRef(endpoint)}
+    preflight = client.options(
+        f"/releases/{ids[0]}/sparql",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 200 and preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
 
 
 def test_the_older_dumps_are_the_older_files(client: FlaskClient, ids: list[str], build_dir: Path) -> None:
