@@ -147,6 +147,12 @@ class Settings:
         "Seconds a cache (a browser, nginx) may reuse an answer of a release without asking "
         "again (Cache-Control max-age); 0 = no-cache, ask every time.",
     )
+    serve_releases: int = _setting(
+        3,
+        "Releases a server serves: the current one and up to N-1 before it in its lineage, those "
+        "read-only under /releases/<id>/ (pages, /sparql, /dumps), each from its on-disk store "
+        "when it has one; 0 or 1 = only the current. Pruning keeps at least this many.",
+    )
     service_allowlist: str = _setting(
         "https://query.wikidata.org/sparql",
         "Space-separated endpoints a query may call with SERVICE; every other target is refused.",
@@ -249,6 +255,8 @@ class Settings:
                 "publisher (KKB_PUBLISHER) must be an id of the organisations "
                 f"table (lower-case letters, digits, '-'), not {self.publisher!r}"
             )
+        if self.serve_releases < 0:
+            raise SettingsError("serve_releases (KKB_SERVE_RELEASES) must be 0 or more")
         if self.cache_max_age < 0:
             raise SettingsError("cache_max_age (KKB_CACHE_MAX_AGE) must be 0 or more seconds")
         for name, ceiling in QUERY_CEILINGS.items():

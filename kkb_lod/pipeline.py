@@ -46,6 +46,7 @@ from kkb_lod.linking.publish import link_triples
 from kkb_lod.mapping import Triple, map_registry, registry_graphs, to_graph
 from kkb_lod.releases import (
     building,
+    keep,
     partial_dir,
     point_current,
     prune,
@@ -276,7 +277,7 @@ def _build(settings: Settings, progress: Progress, validate: bool) -> BuildResul
         raise
     sorter.shutdown()
     point_current(root, release)
-    prune(root)
+    prune(root, keep(settings.serve_releases))
     progress(f"release {release_id}: {triples:,} triples")
     return BuildResult(release, triples, quads, counts, dumps, timings)
 

@@ -14,7 +14,8 @@ take exclusively. The kernel drops a lock when the last process holding it ends,
 server leaves no pin behind. A gunicorn master pins for its workers (:func:`hold`): they inherit
 the lock and the path when they are forked, so a replaced worker serves the same release as the
 others; a reload (SIGHUP) pins the new ``current`` and the old release stays pinned by the old
-workers until the last of them has gone.
+workers until the last of them has gone. A server that also serves older releases read-only
+(setting ``serve_releases``: :func:`served_lineage`) pins those too, the same way.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 #: How many of the newest releases pruning keeps (besides ``current`` and pinned ones), so a
-#: rollback stays possible.
+#: rollback stays possible; at least ``serve_releases`` (:func:`keep`), so a server started later
+#: finds the releases it is to serve.
 KEEP_RELEASES = 3
 RELEASES, CURRENT, MANIFEST, SERVERS = "releases", "current", "manifest.json", "servers"
 #: The lock a build holds on its build folder (one build at a time).
@@ -204,11 +206,17 @@ def point_current(root: Path, release: Path) -> None:
     os.replace(tmp, root / CURRENT)
 
 
-def prune(root: Path) -> list[Path]:
-    """Remove releases but the newest few, ``current`` and those a server pins; the removed."""
+def keep(serve_releases: int) -> int:
+    """How many of the newest releases pruning keeps when servers serve ``serve_releases`` of
+    them: :data:`KEEP_RELEASES`, or more."""
+    return max(KEEP_RELEASES, serve_releases)
+
+
+def prune(root: Path, newest: int = KEEP_RELEASES) -> list[Path]:
+    """Remove releases but the ``newest`` few, ``current`` and those a server pins; the removed."""
     current = (root / CURRENT).resolve()
     releases = sorted(p for p in (root / RELEASES).iterdir() if not p.name.startswith("."))
-    return [old for old in releases[:-KEEP_RELEASES] if old != current and _remove_unpinned(old)]
+    return [old for old in releases[: -max(newest, 1)] if old != current and _remove_unpinned(old)]
 
 
 def _remove_unpinned(release: Path) -> bool:
@@ -277,24 +285,65 @@ def pin_current(build_dir: Path) -> Pin:
             attempts += 1
 
 
+def archive_mode(release: Path) -> str:
+    """How a server opens an older release it serves beside ``current``: from its on-disk store
+    when the release has one (opened per process at little memory cost, whatever the ``store``
+    setting), else from memory (its dump loaded); ValueError if neither can be."""
+    for mode in ("disk", "memory"):
+        try:
+            check_servable(release, mode)
+        except (OSError, ValueError):
+            continue
+        return mode
+    raise ValueError(f"the release {release} has neither an on-disk store nor its N-Quads dump")
+
+
+def served_lineage(release: Path, count: int) -> list[Pin]:
+    """Pins of the up to ``count - 1`` releases before ``release`` in its lineage (the manifests'
+    ``previous``), newest first, that are still complete and servable (:func:`archive_mode`): the
+    older releases a server of ``release`` serves with ``serve_releases = count``. The walk stops
+    at the first one missing (pruned, or never here): its manifest was the way further back."""
+    pins: list[Pin] = []
+    here = release
+    while len(pins) < count - 1:
+        try:
+            before = read_manifest(here).get("previous")
+            if not before or "/" in before or before.startswith("."):
+                break
+            found = pin(release_dir(here.parent.parent, before))
+        except (OSError, ValueError):
+            break
+        try:
+            archive_mode(found.path)
+        except ValueError:
+            found.close()
+            break
+        pins.append(found)
+        here = found.path
+    return pins
+
+
 _HELD: Pin | None = None  # the pin of this server process and the workers it forks
+_HELD_BEFORE: list[Pin] = []  # its pins of the older releases it serves (serve_releases)
 
 
-def hold(build_dir: Path, mode: str) -> Pin:
+def hold(build_dir: Path, mode: str, serve_releases: int = 1) -> Pin:
     """Pin ``current`` for this process and every process it forks from now on (a gunicorn
     master, for its workers), if it can be served from ``mode`` (:func:`check_servable`, else
-    OSError or ValueError and the hold is unchanged); the previous hold is let go here, while
-    the processes forked before keep it until they end."""
-    global _HELD
+    OSError or ValueError and the hold is unchanged), and the older releases served with it
+    (:func:`served_lineage`); the previous hold is let go here, while the processes forked
+    before keep it until they end."""
+    global _HELD, _HELD_BEFORE
     new = pin_current(build_dir)
     try:
         check_servable(new.path, mode)
     except BaseException:
         new.close()
         raise
-    old, _HELD = _HELD, new
-    if old is not None:
-        old.close()
+    gone = [*([_HELD] if _HELD is not None else []), *_HELD_BEFORE]
+    _HELD, _HELD_BEFORE = new, served_lineage(new.path, serve_releases)
+    for pin_ in gone:
+        pin_.close()
     return new
 
 
@@ -304,6 +353,12 @@ def held(build_dir: Path) -> Pin | None:
     if _HELD is not None and _HELD.path.parent.parent.resolve() == build_dir.resolve():
         return _HELD
     return None
+
+
+def held_before(current: Pin) -> list[Pin] | None:
+    """The pins :func:`hold` made of the older releases served with ``current``, if ``current``
+    is the pin it made (in a worker: the master's); None otherwise."""
+    return list(_HELD_BEFORE) if current is _HELD else None
 
 
 def announce_server(build_dir: Path) -> Path:

@@ -141,7 +141,11 @@ def test_builds_while_serving_leave_the_served_release_alone(tmp_path: Path) -> 
 def test_a_reload_moves_every_worker_to_the_new_release(tmp_path: Path) -> None:
     settings = Settings(data_dir=DATA, build_dir=tmp_path / "out", base_iri=BASE)
     old = build(settings).release
-    with server_process("--build", str(settings.build_dir), "--store", "disk") as (url, server):
+    only_current = {"KKB_SERVE_RELEASES": "1"}  # else the old release stays served (tests/test_archive.py)
+    with server_process("--build", str(settings.build_dir), "--store", "disk", env=only_current) as (
+        url,
+        server,
+    ):
         before = wait_for(lambda: workers_of(server), "two workers")
         served = look(url)
         dumped = (old / "dumps" / "kkb.nt").stat().st_mtime

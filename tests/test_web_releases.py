@@ -153,7 +153,7 @@ def test_the_release_page_and_rdf(served: list[tuple[dict, FlaskClient]]) -> Non
         ("/releases/20200101T000000000000Z", b"is not served here; the release served is"),
         ("/releases/nonsense", b"is not served here; the release served is"),
         ("/releases/a%00b", b"is not served here; the release served is"),
-        ("/releases/%2E%2E%2Fmanifest.json", b"404 Not Found: The requested URL was not found"),
+        ("/releases/%2E%2E%2Fmanifest.json", b"release '..' is not served here; the release served is"),
         ("/releases/", b"404 Not Found: The requested URL was not found"),
     ],
 )

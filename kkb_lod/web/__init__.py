@@ -29,6 +29,7 @@ from kkb_lod.web._ratelimit import Table
 from kkb_lod.web._watchdog import Watchdog
 
 if TYPE_CHECKING:
+    from kkb_lod.releases import Pin
     from kkb_lod.web._pages import Pages
     from kkb_lod.web.ops import Metrics
 
@@ -68,12 +69,13 @@ def create_app(
     settings: Settings | None = None, store: Store | None = None, release: dict[str, Any] | None = None
 ) -> Flask:
     """Build the app. Without a store, open the one ``settings`` names, with its manifest."""
-    from kkb_lod.web import catalog, ldes, ops, reconcile, releases, resources, sparql
+    from kkb_lod.web import archive, catalog, ldes, ops, reconcile, releases, resources, sparql
     from kkb_lod.web._pages import Pages
 
-    settings = settings or load_settings()
+    settings = asked = settings or load_settings()
+    older: list[Pin] = []  # the releases before it served too (serve_releases): kkb_lod.web.archive
     if store is None:
-        store, release = _open(settings)
+        store, release, older = _open(settings)
         settings = for_release(settings, release)  # the base IRI the release was built with
     app = Flask(__name__)
     app.extensions["kkb"] = Kkb(
@@ -104,6 +106,7 @@ def create_app(
     ops.init_app(app)
     for module in (sparql, catalog, resources, reconcile, releases, ldes):
         app.register_blueprint(module.bp)
+    archive.mount(app, asked, older)
     if settings.trusted_proxies:  # links for the scheme and host the client used (TLS at nginx)
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=0, x_proto=settings.trusted_proxies, x_host=settings.trusted_proxies
@@ -111,12 +114,13 @@ def create_app(
     return app
 
 
-def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
+def _open(settings: Settings) -> tuple[Store, dict[str, Any], list[Pin]]:
     """The store ``settings`` name, with the manifest of the release it serves (if local),
     pinned while the store is in use: the one the gunicorn master pinned for its workers
-    (:func:`kkb_lod.releases.held`), else ``current``."""
+    (:func:`kkb_lod.releases.held`), else ``current``; and the pins of the releases before it
+    served too (``serve_releases``): the master's with its pin, else made here."""
     if settings.sparql_url:
-        return open_store(settings), {}
+        return open_store(settings), {}, []
     from kkb_lod import releases
 
     held = releases.held(settings.build_dir)
@@ -133,7 +137,8 @@ def _open(settings: Settings) -> tuple[Store, dict[str, Any]]:
     store = OxigraphStore.from_release(path, settings.store)
     if pin is not held:  # ours alone: kept as long as the store
         weakref.finalize(store, pin.close)
-    return store, release
+    older = releases.held_before(pin)
+    return store, release, releases.served_lineage(path, settings.serve_releases) if older is None else older
 
 
 def common_headers(response: Response) -> Response:

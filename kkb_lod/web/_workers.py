@@ -4,8 +4,9 @@ plain ``gunicorn server:app`` the same settings and hooks).
 
 The hooks are the methods of one :class:`Master`, made in the master and inherited by every
 fork: it holds what the workers share (the rate-limit table and the count of replaced workers,
-in shared memory) and the pid file. It pins the release at start and on SIGHUP, so every worker,
-a replacement too, serves the same release and pruning leaves it alone.
+in shared memory) and the pid file. It pins the release at start and on SIGHUP, with the older
+ones served beside it (``serve_releases``), so every worker, a replacement too, serves the same
+releases and pruning leaves them alone.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Master:
         if self.settings.sparql_url:
             return
         try:
-            pin = releases.hold(self.settings.build_dir, self.settings.store)
+            pin = releases.hold(self.settings.build_dir, self.settings.store, self.settings.serve_releases)
         except (OSError, ValueError) as err:  # each worker then fails to open it, saying why
             arbiter.log.error("no release to serve: %s", err)
             return
@@ -55,6 +56,7 @@ class Master:
             pin.path.name,
             os.getpid(),
         )
+        _log_older(arbiter, pin)
 
     def on_reload(self, arbiter: Any) -> None:
         """On SIGHUP, before the new workers are forked: pin what ``current`` is now (else the
@@ -64,11 +66,12 @@ class Master:
         before = releases.held(self.settings.build_dir)
         was = before.path.name if before else "(none)"
         try:
-            pin = releases.hold(self.settings.build_dir, self.settings.store)
+            pin = releases.hold(self.settings.build_dir, self.settings.store, self.settings.serve_releases)
         except (OSError, ValueError) as err:
             arbiter.log.error("reload: %s; still serving release %s", err, was)
             return
         arbiter.log.info("reload: serving release %s (was %s)", pin.path.name, was)
+        _log_older(arbiter, pin)
 
     def on_exit(self, arbiter: Any) -> None:
         """Stopping: remove the pid file (the pins end with the processes)."""
@@ -113,6 +116,13 @@ class Master:
     def child_exit(self, arbiter: Any, worker: Any) -> None:
         """A worker ended (gunicorn starts a replacement unless it is stopping)."""
         arbiter.log.info("worker %s exited", worker.pid)
+
+
+def _log_older(arbiter: Any, pin: releases.Pin) -> None:
+    """Name the older releases served read-only beside ``pin``'s (``serve_releases``), if any."""
+    older = [p.path.name for p in releases.held_before(pin) or []]
+    if older:
+        arbiter.log.info("and, read-only under /releases/<id>/, the releases %s", ", ".join(older))
 
 
 def options(settings: Settings) -> dict[str, Any]:

@@ -156,7 +156,7 @@ def site() -> str:
     """The public address of the server: the ``public_url`` setting, else the URL the request
     reached (behind ``trusted_proxies``, the scheme and host the client used), so links work on
     localhost and behind a proxy alike. Never an IRI's base: IRIs are minted from ``base_iri``."""
-    return kkb().settings.public_url or request.host_url
+    return kkb().settings.public_url or request.url_root  # under an older release's prefix too
 
 
 @bp.get("/")

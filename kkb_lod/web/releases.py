@@ -1,10 +1,14 @@
-"""The served release as a version of the dataset: ``/releases/<id>`` and ``/changes``.
+"""The served releases as versions of the dataset: ``/releases/<id>`` and ``/changes``.
 
-``/releases/<id>`` describes the release this server serves (its id, creation, version, the
-release it follows, its dumps and change-set files), as a page or RDF by content negotiation;
-any other id is a 404 naming the served one. ``/changes`` says what the release changed against
-the one it follows, per kind of resource, with links to the first resources of each list, or
-that nothing changed, or that it is a first release. Everything comes from the manifest and
+``/releases/<id>`` describes a release this server serves (its id, creation, version, the
+release it follows, its dumps and change-set files, where its pages and SPARQL endpoint are), as a
+page or RDF by content negotiation: the current one, or an older one served read-only under
+``/releases/<id>/`` (:mod:`kkb_lod.web.archive`); any other id is a 404 naming the served ones,
+and ``/releases/<current id>/…`` sends to the current paths.
+
+``/changes`` says what the release changed against the one it follows, per kind of resource,
+with links to the first resources of each list, or that nothing changed, or that it is a first
+release. Everything comes from the manifest and
 ``changes.json`` (:mod:`kkb_lod.changes`): no request reaches the store or the file system by
 a path of its own.
 """
@@ -14,13 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 from werkzeug.exceptions import NotFound
 
 from kkb_lod import changes as change_sets
 from kkb_lod.formats import Format, for_kind
+from kkb_lod.web import archive
 from kkb_lod.web._pages import local_url, minter, release, remembered
 from kkb_lod.web.resources import document
 
@@ -112,8 +117,8 @@ def describe_release(made: dict[str, Any], site: str) -> Graph:
     return graph
 
 
-def _draw(fmt: Format, lang: str, template: str, **view: Any) -> str:
-    made = release()
+def _draw(fmt: Format, lang: str, template: str, made: dict[str, Any] | None = None, **view: Any) -> str:
+    made = made or release()
     if fmt.kind != "page":
         return describe_release(made, request.host_url).serialize(format=fmt.rdflib)
     return render_template(
@@ -130,21 +135,74 @@ def _served() -> dict[str, Any]:
     return made
 
 
-@bp.get("/releases/<release_id>")
-def release_page(release_id: str) -> Response:
-    """The served release, as a page or RDF (``Accept`` or ``?format=``)."""
-    served = _served()["id"]
-    if release_id != served:
-        raise NotFound(
+def _not_served(release_id: str) -> NotFound:
+    """The 404 of a release this server does not serve, naming those it does."""
+    served, older = _served()["id"], list(archive.served(current_app))
+    if not older:
+        return NotFound(
             f"release {release_id!r} is not served here; the release served is {served!r}: /releases/{served}"
         )
+    return NotFound(
+        f"release {release_id!r} is not served here; the releases served are {served!r} (current) and "
+        f"{', '.join(repr(o) for o in older)} (read-only): /releases/{served}, "
+        + ", ".join(f"/releases/{o}" for o in older)
+    )
+
+
+def _places(made: dict[str, Any]) -> dict[str, str]:
+    """Where the release's landing page, SPARQL endpoint, changes and files are on this server:
+    the current paths for the current release, under ``/releases/<id>/`` for an older one."""
+    rid = made["id"]
+    if rid == release().get("id"):
+        return {"home": "/", "sparql": "/sparql", "changes": "/changes", "dumps": f"/dumps/{rid}/"}
+    under = f"/releases/{rid}/"
+    return {
+        "home": under,
+        "sparql": under + "sparql",
+        "changes": under + "changes",
+        "dumps": under + "dumps/",
+    }
+
+
+@bp.get("/releases/<release_id>")
+def release_page(release_id: str) -> Response:
+    """A served release, the current one or an older one, as a page or RDF (``Accept`` or
+    ``?format=``)."""
+    current = _served()
+    made = current if release_id == current["id"] else archive.served(current_app).get(release_id)
+    if made is None:
+        raise _not_served(release_id)
     return document(
-        f"/releases/{served}",
-        f"/releases|{request.host_url}",
+        f"/releases/{release_id}",
+        f"/releases/{release_id}|{request.host_url}",  # one per release served
         None,
-        lambda fmt, lang: _draw(fmt, lang, "release.html"),
+        lambda fmt, lang: _draw(
+            fmt,
+            lang,
+            "release.html",
+            made,
+            places=_places(made),
+            current=current["id"],
+            served=[current["id"], *archive.served(current_app)],
+        ),
         suffix_routes=False,
     )
+
+
+@bp.route("/releases/<release_id>/", defaults={"rest": ""}, methods=["GET", "POST"])
+@bp.route("/releases/<release_id>/<path:rest>", methods=["GET", "POST"])
+def under_release(release_id: str, rest: str) -> Response:
+    """Below a release's path: the current release's are its usual paths (307, so a POST to
+    its ``/sparql`` stays one; temporary: once a newer release is built, they are its archive's).
+    An older release served answers before this (:class:`kkb_lod.web.archive.Archive`)."""
+    if release_id != _served()["id"]:
+        raise _not_served(release_id)
+    query = request.query_string.decode("latin-1")
+    path = rest.lstrip("/")  # never "//host": a redirect off this server
+    location = f"{request.script_root}/{path}" + (f"?{query}" if query else "")
+    # temporary: once a newer release is built, these paths are this release's archive
+    response = Response(f"See {location}\n", 307, {"Location": location, "Cache-Control": "no-cache"})
+    return response
 
 
 @bp.get("/changes")
