@@ -342,6 +342,15 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "unknown extension property {names}; the properties are {known}",
         "Properti perluasan tidak dikenal {names}; propertinya: {known}",
     ),
+    # older releases under /releases/<id>/
+    (
+        "the metrics are not served under a release's path: /metrics",
+        "Metrik tidak dilayani di bawah alamat sebuah rilis: /metrics",
+    ),
+    (
+        "an older release has no sitemap (its pages are noindex): /sitemap.xml",
+        "Rilis lama tidak punya peta situs (halamannya noindex): /sitemap.xml",
+    ),
     # the event stream (/ldes)
     (
         "unknown format {asked}; the stream comes as {formats} (?format=)",

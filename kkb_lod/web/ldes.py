@@ -18,7 +18,8 @@ from flask import Blueprint, Response, request
 from werkzeug.exceptions import BadRequest, NotAcceptable, NotFound
 
 from kkb_lod import ldes
-from kkb_lod.web._pages import cacheable, minter, release
+from kkb_lod.releases import keep
+from kkb_lod.web._pages import cacheable, minter, release, settings
 from kkb_lod.web.catalog import site
 
 bp = Blueprint("ldes", __name__)
@@ -60,7 +61,7 @@ def _stream() -> ldes.Stream:
         raise NotFound(
             "this server answers from a store that may change (sparql_url): it serves no event stream"
         )
-    found = ldes.kept(Path(made["path"]))
+    found = ldes.kept(Path(made["path"]), keep(settings().serve_releases))  # as pruning keeps
     if not found.kept:
         raise NotFound(f"release {made.get('id')!r} was built without event stream pages: rebuild it")
     return found
