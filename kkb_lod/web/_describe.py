@@ -35,19 +35,32 @@ WHERE {{
 CONTEXT = (
     SPARQL_PROLOGUE
     + """CONSTRUCT {{ ?a rdfs:label ?al ; kkb:kemendagriCode ?ac . ?k kkb:village ?v ;
-  rdfs:label ?kl . ?n ?np ?no . ?x rdfs:label ?xl . }}
+  rdfs:label ?kl . ?n ?np ?no . ?x rdfs:label ?xl . ?st ?sp ?so . ?so ?sop ?soo .
+  ?who prov:qualifiedDelegation ?d . ?d ?dp ?do . }}
 WHERE {{
   {{ <{iri}> (kkb:village|kkb:partOf)/kkb:partOf* ?a . ?a rdfs:label ?al ; kkb:kemendagriCode ?ac }}
   UNION {{ ?v kkb:partOf* <{iri}> . ?k kkb:village ?v ; rdfs:label ?kl }}
-  UNION {{ ?n kkb:concerns <{iri}> ; ?np ?no }}
-  UNION {{ ?n kkb:concerns <{iri}> ; ?np ?x . ?x rdfs:label ?xl }}
+  UNION {{ {{ ?n kkb:concerns <{iri}> }}
+    UNION {{ <{iri}> kkb:village ?c . ?n kkb:concerns ?c }}
+    UNION {{ <{iri}> kkb:village/kkb:partOf ?c ; prov:wasDerivedFrom ?doc . ?n kkb:concerns ?c ;
+      dcterms:source ?doc }}
+    ?n ?np ?no OPTIONAL {{ ?no rdfs:label ?nl }} BIND (?no AS ?x) BIND (?nl AS ?xl) }}
   UNION {{ {{ <{iri}> ?x ?o }} UNION {{ ?s ?x <{iri}> }} ?x rdfs:label ?xl }}
   UNION {{ <{iri}> ?p ?o . ?o ?x ?o2 . ?x rdfs:label ?xl }}
+  UNION {{ {{ <{iri}> prov:hadPrimarySource ?st }} UNION {{ <{iri}> a kkb:Statement BIND (<{iri}> AS ?st) }}
+    ?st ?sp ?so OPTIONAL {{ VALUES ?sop {{ rdfs:label prov:agent prov:hadRole }} ?so ?sop ?soo }} }}
+  UNION {{ {{ <{iri}> prov:hadPrimarySource ?st0 }} UNION {{ <{iri}> a kkb:Statement BIND (<{iri}> AS ?st0) }}
+    ?st0 prov:qualifiedAttribution/prov:hadRole ?x . ?x rdfs:label ?xl }}
+  UNION {{ {{ <{iri}> prov:hadPrimarySource ?st1 }} UNION {{ <{iri}> a kkb:Statement BIND (<{iri}> AS ?st1) }}
+    ?st1 prov:wasAttributedTo ?who . ?who prov:qualifiedDelegation ?d . ?d ?dp ?do
+    OPTIONAL {{ ?do rdfs:label ?dl }} BIND (?do AS ?x) BIND (?dl AS ?xl) }}
 }}"""
 )
 
 #: Restatements shown once already under our own property (kkb:partOf, rdfs:label).
 HIDDEN = {SDO.containedInPlace, SDO.containsPlace, SDO.name, SKOS.notation}
+#: Qualified forms (blank nodes), shown in words in the attribution section instead.
+QUALIFIED = {PROV.qualifiedAttribution, PROV.qualifiedDelegation}
 #: What a data-quality note can be about (kkb:aspect), in the two page languages.
 ASPECTS = {"name": ("nama", "name"), "kind": ("jenis wilayah", "kind of unit"), "count": ("jumlah", "count")}
 #: The ontology page's sections: titles, the class of their terms, and the scheme (a section
@@ -77,7 +90,9 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
     node, everything = URIRef(iri), Graph(bind_namespaces="none")
     everything += graph
     everything += context
-    rows = _grouped(everything, ((p, o) for p, o in graph.predicate_objects(node) if p not in HIDDEN), lang)
+    rows = _grouped(
+        everything, ((p, o) for p, o in graph.predicate_objects(node) if p not in HIDDEN | QUALIFIED), lang
+    )
     backlinks = _grouped(
         everything, ((p, s) for s, p in graph.subject_predicates(node) if p not in HIDDEN), lang
     )
@@ -86,7 +101,7 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
         (str(context.value(a, KKB.kemendagriCode)), term(everything, a, lang))
         for a in set(context.subjects(KKB.kemendagriCode, None))
     )
-    notes = [_note(everything, n, lang) for n in sorted(set(context.subjects(KKB.concerns, node)), key=str)]
+    notes = [_note(everything, n, lang) for n in sorted(set(context.subjects(KKB.concerns, None)), key=str)]
     excerpts = sorted(str(e) for e in graph.objects(node, KKB.sourceExcerpt))
     sources = [term(everything, s, lang) for s in sorted(graph.objects(node, PROV.wasDerivedFrom), key=str)]
     return {
@@ -100,6 +115,7 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
         "notes": notes,
         "sources": sources,
         "excerpts": excerpts,
+        "attributions": attributions(everything, node, lang),
     }
 
 
@@ -108,6 +124,7 @@ def _note(graph: Graph, note: Node, lang: str) -> dict:
     aspect = str(graph.value(note, KKB.aspect) or "")
     return {
         "note": term(graph, note, lang),
+        "about": [term(graph, a, lang) for a in sorted(graph.objects(note, KKB.concerns), key=str)],
         "aspect": ASPECTS.get(aspect, (aspect, aspect))[lang != "id"],
         "said": str(graph.value(note, KKB.valueInSource) or ""),
         "official": str(graph.value(note, KKB.valueInReference) or ""),
@@ -115,6 +132,54 @@ def _note(graph: Graph, note: Node, lang: str) -> dict:
         "comment": text_in(graph, note, RDFS.comment, lang),
         "sources": [term(graph, s, lang) for s in sorted(graph.objects(note, DCTERMS.source), key=str)],
     }
+
+
+def attributions(graph: Graph, node: URIRef, lang: str) -> list[dict]:
+    """Who stated what the resource says (its ``prov:hadPrimarySource`` statements, or itself if
+    it is one), grouped by speaker, post, principals and document: each group one line "stated by
+    Sunawati (post) on behalf of Mario (post), in <document>" above its passages."""
+    statements = set(graph.objects(node, PROV.hadPrimarySource))
+    if (node, RDF.type, KKB.Statement) in graph:
+        statements.add(node)
+    groups: dict[tuple, dict] = {}
+    for st in sorted(statements, key=str):
+        for who in sorted(graph.objects(st, PROV.wasAttributedTo), key=str):
+            roles = [
+                r
+                for a in graph.objects(st, PROV.qualifiedAttribution)
+                if graph.value(a, PROV.agent) == who
+                for r in graph.objects(a, PROV.hadRole)
+            ]
+            behalf = sorted(
+                (
+                    (graph.value(d, PROV.agent), graph.value(d, PROV.hadRole))
+                    for d in graph.objects(who, PROV.qualifiedDelegation)
+                ),
+                key=str,
+            )
+            docs = tuple(sorted(graph.objects(st, DCTERMS.source), key=str))
+            key = (who, tuple(sorted(roles, key=str)), tuple(behalf), docs)
+            group = groups.setdefault(
+                key,
+                {
+                    "speaker": term(graph, who, lang),
+                    "roles": sorted_terms(graph, roles, lang),
+                    "behalf": [
+                        {"agent": term(graph, a, lang), "role": term(graph, r, lang) if r else None}
+                        for a, r in behalf
+                        if a is not None
+                    ],
+                    "sources": [term(graph, d, lang) for d in docs],
+                    "statements": [],
+                },
+            )
+            group["statements"].append(
+                {
+                    "statement": term(graph, st, lang),
+                    "excerpts": sorted(map(str, graph.objects(st, KKB.sourceExcerpt))),
+                }
+            )
+    return list(groups.values())
 
 
 def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:
