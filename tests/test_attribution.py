@@ -306,3 +306,15 @@ def test_the_statement_resource_dereferences_in_rdf(client: FlaskClient) -> None
     assert answer.status_code == 200
     graph = Graph().parse(data=answer.get_data(as_text=True), format="turtle")
     assert len(graph) >= 8
+
+
+def test_the_query_in_docs_model_answers_who_said_it(store: OxigraphStore) -> None:
+    """The example query of docs/model.md "Who stated what" runs and answers as it says."""
+    model = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
+    section = model[model.index("## Who stated what") :]
+    query = section[
+        section.index("```sparql") + len("```sparql") : section.index("```\n", section.index("```sparql") + 9)
+    ]
+    rows = [tuple(v.value for v in row) for row in store.query(query)]
+    assert [r[:3] for r in rows] == [("Sunawati", "Head of the Population Control Division", "Mario")]
+    assert "Desa Kalanis dan Lehai" in rows[0][3]
