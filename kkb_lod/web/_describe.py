@@ -35,27 +35,45 @@ WHERE {{
 CONTEXT = (
     SPARQL_PROLOGUE
     + """CONSTRUCT {{ ?a rdfs:label ?al ; kkb:kemendagriCode ?ac . ?k kkb:village ?v ;
-  rdfs:label ?kl . ?n ?np ?no . ?x rdfs:label ?xl . ?st ?sp ?so . ?so ?sop ?soo .
-  ?who prov:qualifiedDelegation ?d . ?d ?dp ?do . }}
+  rdfs:label ?kl . ?n ?np ?no . ?x rdfs:label ?xl . }}
 WHERE {{
   {{ <{iri}> (kkb:village|kkb:partOf)/kkb:partOf* ?a . ?a rdfs:label ?al ; kkb:kemendagriCode ?ac }}
   UNION {{ ?v kkb:partOf* <{iri}> . ?k kkb:village ?v ; rdfs:label ?kl }}
-  UNION {{ {{ ?n kkb:concerns <{iri}> }}
-    UNION {{ <{iri}> kkb:village ?c . ?n kkb:concerns ?c }}
-    UNION {{ <{iri}> kkb:village/kkb:partOf ?c ; prov:wasDerivedFrom ?doc . ?n kkb:concerns ?c ;
-      dcterms:source ?doc }}
-    ?n ?np ?no OPTIONAL {{ ?no rdfs:label ?nl }} BIND (?no AS ?x) BIND (?nl AS ?xl) }}
+  UNION {{ ?n kkb:concerns <{iri}> ; ?np ?no }}
+  UNION {{ ?n kkb:concerns <{iri}> ; ?np ?x . ?x rdfs:label ?xl }}
   UNION {{ {{ <{iri}> ?x ?o }} UNION {{ ?s ?x <{iri}> }} ?x rdfs:label ?xl }}
   UNION {{ <{iri}> ?p ?o . ?o ?x ?o2 . ?x rdfs:label ?xl }}
-  UNION {{ {{ <{iri}> prov:hadPrimarySource ?st }} UNION {{ <{iri}> a kkb:Statement BIND (<{iri}> AS ?st) }}
-    ?st ?sp ?so OPTIONAL {{ VALUES ?sop {{ rdfs:label prov:agent prov:hadRole }} ?so ?sop ?soo }} }}
-  UNION {{ {{ <{iri}> prov:hadPrimarySource ?st0 }} UNION {{ <{iri}> a kkb:Statement BIND (<{iri}> AS ?st0) }}
-    ?st0 prov:qualifiedAttribution/prov:hadRole ?x . ?x rdfs:label ?xl }}
-  UNION {{ {{ <{iri}> prov:hadPrimarySource ?st1 }} UNION {{ <{iri}> a kkb:Statement BIND (<{iri}> AS ?st1) }}
-    ?st1 prov:wasAttributedTo ?who . ?who prov:qualifiedDelegation ?d . ?d ?dp ?do
-    OPTIONAL {{ ?do rdfs:label ?dl }} BIND (?do AS ?x) BIND (?dl AS ?xl) }}
 }}"""
 )
+
+#: What a KKB, an activity, an objective, a programme or a statement page needs besides
+#: :data:`CONTEXT`: who stated it (its statements, their qualified attribution and the speaker's
+#: delegation, with labels) and, for a KKB, the source discrepancies of its village and of its
+#: kecamatan in the KKB's own document. A query of its own, asked only for those kinds: each branch
+#: added to CONTEXT cost every page more (Oxigraph plans a long UNION slower).
+ATTRIBUTION = (
+    SPARQL_PROLOGUE
+    + """CONSTRUCT {{ ?n ?np ?no . ?no rdfs:label ?nl . ?st ?sp ?so . ?so ?sop ?soo . ?r rdfs:label ?rl .
+  ?who prov:qualifiedDelegation ?d . ?d ?dp ?do . ?do rdfs:label ?dl . }}
+WHERE {{
+  {{ <{iri}> kkb:village ?c . ?n kkb:concerns ?c ; ?np ?no OPTIONAL {{ ?no rdfs:label ?nl }} }}
+  UNION {{ <{iri}> kkb:village/kkb:partOf ?c ; prov:wasDerivedFrom ?doc .
+    ?n kkb:concerns ?c ; dcterms:source ?doc ; ?np ?no OPTIONAL {{ ?no rdfs:label ?nl }} }}
+  UNION {{ <{iri}> prov:hadPrimarySource? ?st . ?st a kkb:Statement ; ?sp ?so
+    OPTIONAL {{ ?so ?sop ?soo FILTER (?sop IN (rdfs:label, prov:agent, prov:hadRole)) }}
+    OPTIONAL {{ ?so prov:hadRole ?r . ?r rdfs:label ?rl }} }}
+  UNION {{ <{iri}> prov:hadPrimarySource?/prov:wasAttributedTo ?who . ?who prov:qualifiedDelegation ?d .
+    ?d ?dp ?do OPTIONAL {{ ?do rdfs:label ?dl }} }}
+}}"""
+)
+#: The kinds of resource whose pages ask :data:`ATTRIBUTION` too.
+ATTRIBUTED_KINDS = frozenset({"kkb", "activity", "objective", "programme", "statement"})
+
+
+def context_queries(iri: str, kind: str) -> list[str]:
+    """The CONSTRUCT queries whose answers, together, are the page's context graph."""
+    return [CONTEXT.format(iri=iri)] + ([ATTRIBUTION.format(iri=iri)] if kind in ATTRIBUTED_KINDS else [])
+
 
 #: Restatements shown once already under our own property (kkb:partOf, rdfs:label).
 HIDDEN = {SDO.containedInPlace, SDO.containsPlace, SDO.name, SKOS.notation}
