@@ -124,7 +124,9 @@ def check_statements(r: Registry) -> Iterator[Problem]:
 
 
 def _p(record: Record, column: str, value: str, message: str) -> Problem:
-    return Problem(record.file, record.row, column, value, message, record.sheet)
+    """A problem of ``record``, naming the column by its header as written (a sheet's Indonesian)."""
+    written = record.written.get(column, column) if record.written else column
+    return Problem(record.file, record.row, written, value, message, record.sheet)
 
 
 def statement_iri(mint: Minter, st: StatementRow) -> URIRef:

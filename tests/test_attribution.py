@@ -24,6 +24,7 @@ from kkb_lod.vocab import SPARQL_PROLOGUE
 
 from .conftest import BASE, DATA
 from .html_tree import Element, parse
+from .workbooks import cell, tables_in_workbook
 
 DOCUMENT = (DATA / "sources" / "antara-buntok-kkb.txt").read_text(encoding="utf-8")
 PROLOGUE = SPARQL_PROLOGUE + "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
@@ -318,3 +319,14 @@ def test_the_query_in_docs_model_answers_who_said_it(store: OxigraphStore) -> No
     rows = [tuple(v.value for v in row) for row in store.query(query)]
     assert [r[:3] for r in rows] == [("Sunawati", "Head of the Population Control Division", "Mario")]
     assert "Desa Kalanis dan Lehai" in rows[0][3]
+
+
+def test_a_workbook_sheet_of_statements_is_checked_by_its_own_headers(data_copy: Path) -> None:
+    """The statements kept in the sheet "Pernyataan": a problem names the workbook, the sheet, the
+    row and the column as its header reads ("Dinyatakan Oleh")."""
+    tables_in_workbook(data_copy, {"statements": lambda rows: cell(rows, 3, "stated_by", "kabid")})
+    problems = [str(p) for p in find_problems(read_registry(data_copy))]
+    assert problems == [
+        'registry/registry.xlsx, sheet "Pernyataan", row 3, column Dinyatakan Oleh: is not a post_id of '
+        "posts.csv or a person (a holder_id there) (value 'kabid')"
+    ]
