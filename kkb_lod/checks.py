@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
+from kkb_lod.attribution import check_statements
 from kkb_lod.history import earlier_edition, load_history
 from kkb_lod.ingest import DEFAULT_PROGRAMME, InputError, Problem, Registry
 from kkb_lod.iris import level_of, parent_code
@@ -167,6 +168,7 @@ def find_problems(r: Registry, today: dt.date | None = None) -> Iterator[Problem
             )
     yield from _check_observations(r, units, ids)
     yield from check_kkb_years(r, ids["sources"], today)
+    yield from check_statements(r)
 
 
 def _check_observations(

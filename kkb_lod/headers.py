@@ -84,6 +84,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "stated_kkb_count": ("Jumlah Kampung KB menurut Sumber",),
     "stated_district_count": ("Jumlah Kecamatan menurut Sumber",),
     "stated_village_kind": ("Jenis Desa yang Disebut Sumber",),
+    # statements: who stated a passage of a source
+    "statement_id": ("ID Pernyataan",),
+    "stated_by": ("Dinyatakan Oleh",),
+    "on_behalf_of": ("Atas Nama",),
     # indicators, observations
     "indicator_id": ("ID Indikator",),
     "indicator": ("Indikator",),
@@ -114,6 +118,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "sources": ("Sumber",),
     "indicators": ("Indikator",),
     "observations": ("Nilai Indikator",),
+    "statements": ("Pernyataan",),
 }
 
 _SLASH = re.compile(r"\s*/\s*")

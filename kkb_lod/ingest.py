@@ -46,6 +46,7 @@ from kkb_lod.rows import (
     ProgrammeRow,
     Record,
     SourceRow,
+    StatementRow,
     UnitRow,
 )
 
@@ -443,7 +444,7 @@ OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
 }
 
 #: Tables a registry folder may leave out (the yearly indicators, as an RDF Data Cube; the yearly
-#: records of each KKB).
+#: records of each KKB; who stated which passage of a source).
 OPTIONAL_TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
     "kkb_years": (
         "registry/kkb_years.csv",
@@ -480,6 +481,18 @@ OPTIONAL_TABLES: dict[str, tuple[str, type[Record], dict[str, Parser]]] = {
             "source": slug,
         },
     ),
+    "statements": (
+        "registry/statements.csv",
+        StatementRow,
+        {
+            "statement_id": slug,
+            "source": slug,
+            "source_excerpt": excerpts,
+            "stated_by": slug,
+            "on_behalf_of": optional(slug),
+            "note": optional(text),
+        },
+    ),
 }
 
 
@@ -504,6 +517,8 @@ class Registry:
     indicators: tuple[IndicatorRow, ...] = ()
     observations: tuple[ObservationRow, ...] = ()
     kkb_years: tuple[KkbYearRow, ...] = ()
+    #: Passages of the sources attributed to who stated them (:mod:`kkb_lod.attribution`).
+    statements: tuple[StatementRow, ...] = ()
     #: Rows of kkb.csv whose codes were resolved from their names (:mod:`kkb_lod.resolve`).
     resolutions: tuple[Resolution, ...] = ()
 

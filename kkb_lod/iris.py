@@ -45,6 +45,7 @@ SLUG_KINDS = frozenset(
         "name",
         "edition",
         "record",
+        "statement",
     }
 )
 KINDS = CODE_KINDS | SLUG_KINDS

@@ -22,6 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod import ntriples
+from kkb_lod.attribution import attribution_triples
 from kkb_lod.entries import (
     annual_triples,
     default_programme_triples,
@@ -301,6 +302,7 @@ def registry_triples(ctx: Context) -> Iterator[Triple]:
             yield from resolution_triples(ctx, resolved[row.file, row.row])
     yield from annual_triples(ctx)
     yield from activity_triples(ctx)
+    yield from attribution_triples(ctx)
 
 
 def kkb_triples(ctx: Context, k: KkbRow) -> Iterator[Triple]:

@@ -172,3 +172,15 @@ class ObservationRow(Record):
     year: int
     value: str
     source: str
+
+
+@dataclass(frozen=True)
+class StatementRow(Record):
+    """One passage of a source attributed to the person who stated it (table ``statements``)."""
+
+    statement_id: str
+    source: str
+    source_excerpt: tuple[str, ...]
+    stated_by: str  # a post (its holder stated it, in that post) or a person
+    on_behalf_of: str | None  # a post (its holder, and the post's organisation) or an organisation
+    note: str | None

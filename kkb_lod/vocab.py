@@ -100,6 +100,7 @@ class KKB(DefinedNamespace):
     # Provenance and data quality
     SourceDocument: URIRef
     SourceDiscrepancy: URIRef
+    Statement: URIRef  # a passage of a source attributed to who stated it (PROV-O)
     sourceExcerpt: URIRef
     concerns: URIRef
     aspect: URIRef

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
 
 from kkb_lod.cli import cli
 from kkb_lod.config import describe
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+from .conftest import BASE
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+#: An example IRI of docs/model.md (under the base, no placeholder), and whether it is marked as
+#: one of the golden case's rather than the bundled release's.
+MODEL_EXAMPLE = re.compile(r"`(id/[^`{}…\s]+)`(\s*\(golden case `registry-entry`)?")
 
 
 def test_every_setting_is_documented() -> None:
@@ -48,3 +58,18 @@ def test_every_spreadsheet_trap_is_documented() -> None:
 
     missing = [trap for trap, what in TRAPS.items() if f"| `{trap}` | {what} |" not in DATA_README]
     assert not missing
+
+
+def test_every_example_iri_of_the_model_dereferences(client: FlaskClient) -> None:
+    """Each example IRI in docs/model.md answers 200 from the bundled build, or, where marked as the
+    golden case's, is a resource of tests/cases/mapping/registry-entry (issue #20: a note example
+    answered 404)."""
+    examples = MODEL_EXAMPLE.findall((ROOT / "docs" / "model.md").read_text(encoding="utf-8"))
+    golden = Graph().parse(ROOT / "tests" / "cases" / "mapping" / "registry-entry" / "expected.ttl")
+    assert len(examples) >= 19 and sum(bool(marked) for _, marked in examples) == 4
+    for iri, marked in examples:
+        if marked:
+            assert (URIRef(BASE + iri), None, None) in golden, iri
+        else:
+            answer = client.get("/" + iri, headers={"Accept": "text/turtle"})
+            assert answer.status_code == 200, iri

@@ -230,8 +230,10 @@ def test_a_table_left_out_has_no_rows(data_copy: Path) -> None:
 
 def test_every_other_table_may_be_missing_or_empty(data_copy: Path) -> None:
     """Issue #16: only the kkb table is required; a table left out, or a header without rows,
-    has no rows (here: no posts, and a header-only objectives table)."""
+    has no rows (here: no posts, and a header-only objectives table). The statements are left
+    out with the posts: each names the post of who stated it."""
     (data_copy / "registry" / "posts.csv").unlink()
+    (data_copy / "registry" / "statements.csv").unlink()
     objectives = data_copy / "registry" / "objectives.csv"
     objectives.write_text(objectives.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     registry = read_registry(data_copy)

@@ -46,8 +46,39 @@ WHERE {{
 }}"""
 )
 
+#: What a KKB, an activity, an objective, a programme or a statement page needs besides
+#: :data:`CONTEXT`: who stated it (its statements, their qualified attribution and the speaker's
+#: delegation, with labels) and, for a KKB, the source discrepancies of its village and of its
+#: kecamatan in the KKB's own document. A query of its own, asked only for those kinds: each branch
+#: added to CONTEXT cost every page more (Oxigraph plans a long UNION slower).
+ATTRIBUTION = (
+    SPARQL_PROLOGUE
+    + """CONSTRUCT {{ ?n ?np ?no . ?no rdfs:label ?nl . ?st ?sp ?so . ?so ?sop ?soo . ?r rdfs:label ?rl .
+  ?who prov:qualifiedDelegation ?d . ?d ?dp ?do . ?do rdfs:label ?dl . }}
+WHERE {{
+  {{ <{iri}> kkb:village ?c . ?n kkb:concerns ?c ; ?np ?no OPTIONAL {{ ?no rdfs:label ?nl }} }}
+  UNION {{ <{iri}> kkb:village/kkb:partOf ?c ; prov:wasDerivedFrom ?doc .
+    ?n kkb:concerns ?c ; dcterms:source ?doc ; ?np ?no OPTIONAL {{ ?no rdfs:label ?nl }} }}
+  UNION {{ <{iri}> prov:hadPrimarySource? ?st . ?st a kkb:Statement ; ?sp ?so
+    OPTIONAL {{ ?so ?sop ?soo FILTER (?sop IN (rdfs:label, prov:agent, prov:hadRole)) }}
+    OPTIONAL {{ ?so prov:hadRole ?r . ?r rdfs:label ?rl }} }}
+  UNION {{ <{iri}> prov:hadPrimarySource?/prov:wasAttributedTo ?who . ?who prov:qualifiedDelegation ?d .
+    ?d ?dp ?do OPTIONAL {{ ?do rdfs:label ?dl }} }}
+}}"""
+)
+#: The kinds of resource whose pages ask :data:`ATTRIBUTION` too.
+ATTRIBUTED_KINDS = frozenset({"kkb", "activity", "objective", "programme", "statement"})
+
+
+def context_queries(iri: str, kind: str) -> list[str]:
+    """The CONSTRUCT queries whose answers, together, are the page's context graph."""
+    return [CONTEXT.format(iri=iri)] + ([ATTRIBUTION.format(iri=iri)] if kind in ATTRIBUTED_KINDS else [])
+
+
 #: Restatements shown once already under our own property (kkb:partOf, rdfs:label).
 HIDDEN = {SDO.containedInPlace, SDO.containsPlace, SDO.name, SKOS.notation}
+#: Qualified forms (blank nodes), shown in words in the attribution section instead.
+QUALIFIED = {PROV.qualifiedAttribution, PROV.qualifiedDelegation}
 #: What a data-quality note can be about (kkb:aspect), in the two page languages.
 ASPECTS = {"name": ("nama", "name"), "kind": ("jenis wilayah", "kind of unit"), "count": ("jumlah", "count")}
 #: The ontology page's sections: titles, the class of their terms, and the scheme (a section
@@ -77,7 +108,9 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
     node, everything = URIRef(iri), Graph(bind_namespaces="none")
     everything += graph
     everything += context
-    rows = _grouped(everything, ((p, o) for p, o in graph.predicate_objects(node) if p not in HIDDEN), lang)
+    rows = _grouped(
+        everything, ((p, o) for p, o in graph.predicate_objects(node) if p not in HIDDEN | QUALIFIED), lang
+    )
     backlinks = _grouped(
         everything, ((p, s) for s, p in graph.subject_predicates(node) if p not in HIDDEN), lang
     )
@@ -86,7 +119,7 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
         (str(context.value(a, KKB.kemendagriCode)), term(everything, a, lang))
         for a in set(context.subjects(KKB.kemendagriCode, None))
     )
-    notes = [_note(everything, n, lang) for n in sorted(set(context.subjects(KKB.concerns, node)), key=str)]
+    notes = [_note(everything, n, lang) for n in sorted(set(context.subjects(KKB.concerns, None)), key=str)]
     excerpts = sorted(str(e) for e in graph.objects(node, KKB.sourceExcerpt))
     sources = [term(everything, s, lang) for s in sorted(graph.objects(node, PROV.wasDerivedFrom), key=str)]
     return {
@@ -100,6 +133,7 @@ def resource_page(iri: str, graph: Graph, context: Graph, lang: str) -> dict:
         "notes": notes,
         "sources": sources,
         "excerpts": excerpts,
+        "attributions": attributions(everything, node, lang),
     }
 
 
@@ -108,6 +142,7 @@ def _note(graph: Graph, note: Node, lang: str) -> dict:
     aspect = str(graph.value(note, KKB.aspect) or "")
     return {
         "note": term(graph, note, lang),
+        "about": [term(graph, a, lang) for a in sorted(graph.objects(note, KKB.concerns), key=str)],
         "aspect": ASPECTS.get(aspect, (aspect, aspect))[lang != "id"],
         "said": str(graph.value(note, KKB.valueInSource) or ""),
         "official": str(graph.value(note, KKB.valueInReference) or ""),
@@ -115,6 +150,54 @@ def _note(graph: Graph, note: Node, lang: str) -> dict:
         "comment": text_in(graph, note, RDFS.comment, lang),
         "sources": [term(graph, s, lang) for s in sorted(graph.objects(note, DCTERMS.source), key=str)],
     }
+
+
+def attributions(graph: Graph, node: URIRef, lang: str) -> list[dict]:
+    """Who stated what the resource says (its ``prov:hadPrimarySource`` statements, or itself if
+    it is one), grouped by speaker, post, principals and document: each group one line "stated by
+    Sunawati (post) on behalf of Mario (post), in <document>" above its passages."""
+    statements = set(graph.objects(node, PROV.hadPrimarySource))
+    if (node, RDF.type, KKB.Statement) in graph:
+        statements.add(node)
+    groups: dict[tuple, dict] = {}
+    for st in sorted(statements, key=str):
+        for who in sorted(graph.objects(st, PROV.wasAttributedTo), key=str):
+            roles = [
+                r
+                for a in graph.objects(st, PROV.qualifiedAttribution)
+                if graph.value(a, PROV.agent) == who
+                for r in graph.objects(a, PROV.hadRole)
+            ]
+            behalf = sorted(
+                (
+                    (graph.value(d, PROV.agent), graph.value(d, PROV.hadRole))
+                    for d in graph.objects(who, PROV.qualifiedDelegation)
+                ),
+                key=str,
+            )
+            docs = tuple(sorted(graph.objects(st, DCTERMS.source), key=str))
+            key = (who, tuple(sorted(roles, key=str)), tuple(behalf), docs)
+            group = groups.setdefault(
+                key,
+                {
+                    "speaker": term(graph, who, lang),
+                    "roles": sorted_terms(graph, roles, lang),
+                    "behalf": [
+                        {"agent": term(graph, a, lang), "role": term(graph, r, lang) if r else None}
+                        for a, r in behalf
+                        if a is not None
+                    ],
+                    "sources": [term(graph, d, lang) for d in docs],
+                    "statements": [],
+                },
+            )
+            group["statements"].append(
+                {
+                    "statement": term(graph, st, lang),
+                    "excerpts": sorted(map(str, graph.objects(st, KKB.sourceExcerpt))),
+                }
+            )
+    return list(groups.values())
 
 
 def ontology_page(graph: Graph, ontology: str, lang: str) -> dict:

@@ -21,7 +21,7 @@ from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import IriError, ResourceRef
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web import kkb
-from kkb_lod.web._describe import CONTEXT, DESCRIBE, ontology_page, resource_page, to_graph
+from kkb_lod.web._describe import DESCRIBE, context_queries, ontology_page, resource_page, to_graph
 from kkb_lod.web._pages import cacheable, minter, page_lang, remembered
 from kkb_lod.web._places import family_functions, place_map, place_summary
 from kkb_lod.web._registry import SHOWN, part_title, registry_fields, registry_records, year_figures
@@ -62,7 +62,7 @@ def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
     described = list(_constructed(DESCRIBE.format(iri=iri)))
     if fmt.kind != "page":
         return _serialize(described, fmt, first=iri)
-    context = to_graph(_constructed(CONTEXT.format(iri=iri)))
+    context = to_graph(t for query in context_queries(iri, ref.kind) for t in _constructed(query))
     graph = to_graph(described)
     page = resource_page(iri, graph, context, lang)
     kind, key = ref.kind, ref.key if ref.part is None else f"{ref.key}/{ref.part}"
