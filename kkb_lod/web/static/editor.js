@@ -1,11 +1,23 @@
-// The query page's enhancements; the page works without them (a plain textarea and a table).
+// The query page's editor; the page works without it (a plain textarea that submits the query).
 // - SPARQL syntax highlighting: the textarea stays the editor (native keyboard, undo, screen
 //   readers); a highlighted copy is drawn behind its transparent text.
+// - Completion (Ctrl+Space, or as you type a prefixed name, a PREFIX line or "<" and a name):
+//   prefixes, our classes and properties (/sparql/completions: the ontology and the VoID) and
+//   resources by label (/sparql/labels); all from this server. Arrows move, Enter/Tab take,
+//   Escape closes.
+// - A known prefix typed but not declared gets its PREFIX line, as YASGUI does.
+// - A syntax error the server found is marked at its line and column.
 // - Ctrl/Cmd+Enter runs the query.
-// - Result tables sort by a column when its header is pressed (numbers as numbers).
 "use strict";
 
 (function () {
+  const LANG = document.documentElement.lang === "en" ? "en" : "id";
+  const TEXT = {
+    id: { added: (p) => `PREFIX ${p}: ditambahkan`, found: (n) => `${n} saran`, none: "Tidak ada saran",
+      list: "Saran pelengkapan", class: "kelas", property: "properti", prefix: "prefiks", resource: "sumber daya" },
+    en: { added: (p) => `PREFIX ${p}: added`, found: (n) => `${n} suggestion${n === 1 ? "" : "s"}`, none: "No suggestions",
+      list: "Completion suggestions", class: "class", property: "property", prefix: "prefix", resource: "resource" },
+  }[LANG];
   const KEYWORDS = new Set(("select construct describe ask where from named prefix base distinct " +
     "reduced as filter optional union minus graph service silent bind values group by order " +
     "having limit offset asc desc not exists in a true false undef count sum min max avg sample " +
@@ -43,50 +55,249 @@
     return html + escape(text.slice(last)) + "\n ";
   }
 
+  /** The prefixes a query declares (lower-cased names). */
+  function declared(text) {
+    const names = new Set();
+    for (const m of text.matchAll(/PREFIX\s+([\w-]*):/giu)) names.add(m[1]);
+    return names;
+  }
+
+  /** Where the text at ``offset`` is drawn in the editor, measured on a hidden copy. */
+  function caretBox(editor, area, offset) {
+    const mirror = editor.querySelector(".mirror");
+    mirror.textContent = area.value.slice(0, offset);
+    const marker = document.createElement("span");
+    marker.textContent = "\u200b";
+    mirror.appendChild(marker);
+    return { top: marker.offsetTop - area.scrollTop, left: marker.offsetLeft, height: marker.offsetHeight };
+  }
+
   function enhanceEditor(editor) {
     const area = editor.querySelector("textarea");
     const code = editor.querySelector("pre code");
     const pre = editor.querySelector("pre");
-    const redraw = () => { code.innerHTML = highlight(area.value); pre.scrollTop = area.scrollTop; };
-    area.addEventListener("input", redraw);
-    area.addEventListener("scroll", () => { pre.scrollTop = area.scrollTop; });
+    const status = document.getElementById("editor-status");
+    const mirror = document.createElement("div");
+    mirror.className = "mirror";
+    mirror.setAttribute("aria-hidden", "true");
+    editor.appendChild(mirror);
+    const list = document.createElement("ul");
+    list.id = "completions";
+    list.className = "completions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", TEXT.list);
+    list.tabIndex = 0;  // it scrolls: reachable by keyboard too (its keys are the textarea's)
+    list.hidden = true;
+    editor.appendChild(list);
+    area.setAttribute("aria-autocomplete", "list");
+    area.setAttribute("aria-controls", "completions");
+    let data = null, items = [], chosen = 0, span = null, asked = 0, notice = "";
+    const load = () => (data = data || fetch(editor.dataset.completions).then((r) => r.json()));
+
+    // What was done (a PREFIX added) is said with what is offered next, not overwritten by it.
+    const say = (message) => { if (status) status.textContent = [notice, message].filter(Boolean).join(" · "); notice = ""; };
+    const redraw = () => { code.innerHTML = highlight(area.value); pre.scrollTop = area.scrollTop; placeMark(); };
+
+    function insert(start, end, text) {
+      area.focus();
+      area.setSelectionRange(start, end);
+      // execCommand keeps the browser's undo history; setRangeText where it is gone.
+      if (!document.execCommand || !document.execCommand("insertText", false, text)) {
+        area.setRangeText(text, start, end, "end");
+        area.dispatchEvent(new Event("input"));
+      }
+    }
+
+    /** Declare ``prefix`` (a known one the query lacks) after the last PREFIX line, or first. */
+    async function declare(prefix) {
+      const known = (await load()).prefixes;
+      if (!(prefix in known) || declared(area.value).has(prefix)) return;
+      const caret = area.selectionStart;
+      const lines = [...area.value.matchAll(/^[ \t]*PREFIX[^\n]*\n/gimu)];
+      const at = lines.length ? lines[lines.length - 1].index + lines[lines.length - 1][0].length : 0;
+      const line = `PREFIX ${prefix}: <${known[prefix]}>\n`;
+      insert(at, at, line);
+      area.setSelectionRange(caret + (at <= caret ? line.length : 0), caret + (at <= caret ? line.length : 0));
+      notice = TEXT.added(prefix);
+      if (status) status.textContent = notice;
+    }
+
+    function close() {
+      list.hidden = true;
+      items = [];
+      area.removeAttribute("aria-activedescendant");
+    }
+
+    function show(found, start, end) {
+      items = found.slice(0, 30);
+      span = [start, end];
+      chosen = 0;
+      list.replaceChildren();
+      if (!items.length) { close(); say(TEXT.none); return; }
+      items.forEach((item, i) => {
+        const li = document.createElement("li");
+        li.id = `completion-${i}`;
+        li.setAttribute("role", "option");
+        const name = document.createElement("span");
+        name.className = "name";
+        name.textContent = item.shown || item.insert;
+        li.appendChild(name);
+        if (item.note) {
+          const note = document.createElement("small");
+          note.textContent = item.note;
+          li.appendChild(note);
+        }
+        li.addEventListener("mousedown", (event) => { event.preventDefault(); chosen = i; take(); });
+        list.appendChild(li);
+      });
+      const box = caretBox(editor, area, start);
+      list.hidden = false;
+      list.style.top = `${Math.max(0, box.top + box.height + 4)}px`;
+      list.style.left = `${Math.max(0, Math.min(box.left, editor.clientWidth - list.offsetWidth))}px`;
+      select(0);
+      say(TEXT.found(items.length));
+    }
+
+    function select(i) {
+      chosen = (i + items.length) % items.length;
+      list.querySelectorAll("li").forEach((li, j) => li.setAttribute("aria-selected", String(j === chosen)));
+      const li = list.children[chosen];
+      area.setAttribute("aria-activedescendant", li.id);
+      li.scrollIntoView({ block: "nearest" });
+    }
+
+    async function take() {
+      const item = items[chosen];
+      const [start, end] = span;
+      close();
+      insert(start, end, item.insert);
+      const pname = /^([A-Za-z][\w-]*):/u.exec(item.insert);
+      if (pname && !item.declares) await declare(pname[1]);
+      if (item.then) complete(false);
+    }
+
+    const termNote = (t) => [t.label[LANG] || t.label[LANG === "id" ? "en" : "id"], TEXT[t.kind],
+      t.count ? `${t.count.toLocaleString(LANG)}×` : ""].filter(Boolean).join(" · ");
+
+    /** Suggestions for the word before the caret; ``asked``: Ctrl+Space (bare words too). */
+    async function complete(asked_) {
+      const caret = area.selectionStart;
+      const before = area.value.slice(0, caret);
+      const word = /<?[\w\u00C0-\uFFFF.:-]*$/u.exec(before)[0];
+      const start = caret - word.length;
+      const lineStart = before.lastIndexOf("\n") + 1;
+      const line = before.slice(lineStart, start);
+      const ticket = ++asked;
+      const { prefixes, terms } = await load();
+      if (ticket !== asked) return;
+      if (/^\s*PREFIX\s+$/iu.test(line) && /^[\w-]*$/u.test(word) && (word || asked_)) {
+        return show(Object.entries(prefixes).filter(([p]) => p.startsWith(word.toLowerCase()))
+          .map(([p, ns]) => ({ insert: `${p}: <${ns}>`, shown: `${p}:`, note: ns, declares: true })), start, caret);
+      }
+      if (word.startsWith("<") && !/[:/]/u.test(word) && (word.length > 2 || asked_)) {
+        return labels(word.slice(1), start, caret, ticket);
+      }
+      const pname = /^([A-Za-z][\w-]*)?:([\w.-]*)$/u.exec(word);
+      if (pname && /[?$]$/u.test(area.value.slice(0, start))) return close();
+      if (pname && (pname[1] || "") in prefixes) {
+        const local = pname[2].toLowerCase();
+        const classFirst = /(?:\ba|rdf:type)\s+$/u.test(before.slice(0, start));
+        const found = terms.filter((t) => t.name.startsWith(`${pname[1]}:`)).map((t) => ({ t,
+          rank: t.name.slice(pname[1].length + 1).toLowerCase().startsWith(local) ? 0
+            : [t.label.id, t.label.en].some((l) => l && l.toLowerCase().split(/\s+/u).some((w) => w.startsWith(local))) ? 1 : 2,
+        })).filter((x) => x.rank < 2)
+          .sort((a, b) => a.rank - b.rank || ((a.t.kind === "class") !== classFirst) - ((b.t.kind === "class") !== classFirst));
+        return show(found.map(({ t }) => ({ insert: t.name, note: termNote(t) })), start, caret);
+      }
+      if (asked_ && /^[A-Za-z][\w-]*$/u.test(word) && !/[?$]$/u.test(area.value.slice(0, start))) {
+        const own = Object.keys(prefixes).filter((p) => p.startsWith(word.toLowerCase()))
+          .map((p) => ({ insert: `${p}:`, note: `${TEXT.prefix} · ${prefixes[p]}`, then: true }));
+        if (word.length < 2) return show(own, start, caret);
+        return labels(word, start, caret, ticket, own);
+      }
+      close();
+    }
+
+    async function labels(text, start, caret, ticket, first = []) {
+      const url = `${editor.dataset.labels}?q=${encodeURIComponent(text)}`;
+      const found = text.trim() ? (await (await fetch(url)).json()).result : [];
+      if (ticket !== asked) return;
+      show([...first, ...found.map((r) => ({ insert: r.name, shown: `${r.label} — ${r.name}`,
+        note: [r.type, TEXT.resource].filter(Boolean).join(" · ") }))], start, caret);
+    }
+
+    // The error the server found: marked where it is, until the query is edited.
+    const problem = document.querySelector(".problem[data-line]");
+    let mark = null;
+    if (problem) {
+      mark = document.createElement("div");
+      mark.className = "error-mark";
+      mark.dataset.line = problem.dataset.line;
+      mark.dataset.column = problem.dataset.column;
+      mark.setAttribute("aria-hidden", "true");
+      editor.appendChild(mark);
+    }
+    function placeMark() {
+      if (!mark) return;
+      const lines = area.value.split("\n");
+      const line = Math.min(Number(mark.dataset.line), lines.length);
+      let offset = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+      offset += Math.min(Number(mark.dataset.column) - 1, lines[line - 1].length);
+      const box = caretBox(editor, area, offset);
+      mark.style.top = `${box.top}px`;
+      mark.style.height = `${box.height}px`;
+      mark.style.setProperty("--at", `${box.left}px`);
+    }
+
+    area.addEventListener("input", (event) => {
+      if (mark) { mark.remove(); mark = null; }
+      redraw();
+      const before = area.value.slice(0, area.selectionStart);
+      const typed = /(?:^|[^\w:?$<.-])([A-Za-z][\w-]*):$/u.exec(before);
+      const inLine = before.slice(before.lastIndexOf("\n") + 1);
+      const first = event.inputType === "insertText" && typed && !/^\s*PREFIX\s+[\w-]*:$/iu.test(inLine)
+        ? declare(typed[1]) : Promise.resolve();
+      if (event.inputType === "insertText" || event.inputType === "deleteContentBackward") {
+        if (!list.hidden || /(?:[\w-]:[\w.-]*|<[^\s<>:/]{2,}|^[ \t]*PREFIX[ \t]+[\w-]*)$/iu.test(inLine)) {
+          first.then(() => complete(false));
+        }
+      } else close();
+    });
+    area.addEventListener("scroll", () => { pre.scrollTop = area.scrollTop; placeMark(); close(); });
+    const away = () => setTimeout(() => { if (![area, list].includes(document.activeElement)) close(); }, 150);
+    area.addEventListener("blur", away);
+    list.addEventListener("blur", away);
     area.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
+        close();
         area.form.requestSubmit();
-      }
+      } else if (event.key === " " && event.ctrlKey) {
+        event.preventDefault();
+        complete(true);
+      } else popupKeys(event);
     });
+    list.addEventListener("keydown", popupKeys);
+
+    function popupKeys(event) {
+      if (!list.hidden && items.length) {
+        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+          event.preventDefault();
+          select(chosen + (event.key === "ArrowDown" ? 1 : -1));
+        } else if (event.key === "Enter" || event.key === "Tab") {
+          event.preventDefault();
+          take();
+        } else if (event.key === "Escape") {
+          event.preventDefault();
+          close();
+          area.focus();
+        }
+      }
+    }
+    window.addEventListener("resize", placeMark);
     editor.classList.add("enhanced");
     redraw();
   }
 
-  function sortable(table) {
-    const headers = Array.from(table.tHead.rows[0].cells);
-    headers.forEach((th, column) => {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = th.textContent;
-      th.textContent = "";
-      th.appendChild(button);
-      button.addEventListener("click", () => {
-        const ascending = th.getAttribute("aria-sort") !== "ascending";
-        headers.forEach((h) => h.removeAttribute("aria-sort"));
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        const body = table.tBodies[0];
-        const rows = Array.from(body.rows);
-        const cells = rows.map((r) => r.cells[column]);
-        const numeric = cells.every((c) => !c.textContent.trim() || c.hasAttribute("data-num"));
-        const key = (c) => numeric ? Number(c.getAttribute("data-num") ?? -Infinity) : c.textContent.trim();
-        const order = rows.map((row, i) => ({ row, k: key(row.cells[column]), i }));
-        order.sort((a, b) => {
-          const d = numeric ? a.k - b.k : a.k.localeCompare(b.k, undefined, { numeric: true });
-          return (ascending ? d : -d) || a.i - b.i;
-        });
-        order.forEach(({ row }) => body.appendChild(row));
-      });
-    });
-  }
-
   document.querySelectorAll(".editor").forEach(enhanceEditor);
-  document.querySelectorAll("table.results").forEach(sortable);
 })();
