@@ -86,6 +86,21 @@ def test_completes_prefixes_classes_properties_and_labels(page: Page, site: str)
     assert page.locator("#completions").is_hidden()
 
 
+def test_variables_complete_and_ctrl_slash_comments_lines(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    editor = page.locator("#query")
+    editor.fill("SELECT ?village ?name WHERE {\n  ?village rdfs:label ?name .\n")
+    editor.press("Control+End")
+    page.keyboard.type("  ?vi")
+    assert options(page) == ["?village"]
+    page.keyboard.press("Enter")
+    assert editor.input_value().endswith("\n  ?village")
+    page.keyboard.press("Control+/")
+    assert editor.input_value().endswith("\n#   ?village")
+    page.keyboard.press("Control+/")
+    assert editor.input_value().endswith("\n  ?village")
+
+
 def test_a_prefix_line_completes_its_namespace(page: Page, site: str) -> None:
     page.goto(site + "/sparql?lang=id")
     editor = page.locator("#query")
@@ -183,6 +198,10 @@ def test_paging_through_a_large_answer_with_the_total(page: Page, site: str) -> 
     assert page.get_by_role("button", name="Next ›").is_disabled()
     page.locator("#page-size").select_option("500")
     assert "Rows 2501–3000 of 3,000" in nav.inner_text()
+    page.locator("#result-filter").fill("row 299")  # row 299, rows 2990 to 2999
+    assert nav.locator(".total").inner_text() == "11" and "(of 3,000 in all)" in nav.inner_text()
+    assert page.locator("#result-view tbody tr").count() == 11
+    assert parse_qs(urlsplit(page.url).query)["filter"] == ["row 299"]
     shoot(page, "editor-paged")
     results = Axe().run(page, options=AXE_RULES)
     assert results.violations_count == 0, [

@@ -2,21 +2,21 @@
 // - SPARQL syntax highlighting: the textarea stays the editor (native keyboard, undo, screen
 //   readers); a highlighted copy is drawn behind its transparent text.
 // - Completion (Ctrl+Space, or as you type a prefixed name, a PREFIX line or "<" and a name):
-//   prefixes, our classes and properties (/sparql/completions: the ontology and the VoID) and
-//   resources by label (/sparql/labels); all from this server. Arrows move, Enter/Tab take,
+//   prefixes, our classes and properties (/sparql/completions: the ontology and the VoID),
+//   resources by label (/sparql/labels) and the query's own variables; all from this server. Arrows move, Enter/Tab take,
 //   Escape closes.
 // - A known prefix typed but not declared gets its PREFIX line, as YASGUI does.
 // - A syntax error the server found is marked at its line and column.
-// - Ctrl/Cmd+Enter runs the query.
+// - Ctrl/Cmd+Enter runs the query; Ctrl/Cmd+/ comments lines out and in.
 "use strict";
 
 (function () {
   const LANG = document.documentElement.lang === "en" ? "en" : "id";
   const TEXT = {
     id: { added: (p) => `PREFIX ${p}: ditambahkan`, found: (n) => `${n} saran`, none: "Tidak ada saran",
-      list: "Saran pelengkapan", class: "kelas", property: "properti", prefix: "prefiks", resource: "sumber daya" },
+      list: "Saran pelengkapan", class: "kelas", property: "properti", prefix: "prefiks", resource: "sumber daya", variable: "variabel" },
     en: { added: (p) => `PREFIX ${p}: added`, found: (n) => `${n} suggestion${n === 1 ? "" : "s"}`, none: "No suggestions",
-      list: "Completion suggestions", class: "class", property: "property", prefix: "prefix", resource: "resource" },
+      list: "Completion suggestions", class: "class", property: "property", prefix: "prefix", resource: "resource", variable: "variable" },
   }[LANG];
   const KEYWORDS = new Set(("select construct describe ask where from named prefix base distinct " +
     "reduced as filter optional union minus graph service silent bind values group by order " +
@@ -188,6 +188,14 @@
       const lineStart = before.lastIndexOf("\n") + 1;
       const line = before.slice(lineStart, start);
       const ticket = ++asked;
+      const variable = /[?$][\w\u00B7-\uFFFF]*$/u.exec(before);
+      if (variable && (variable[0].length > 1 || asked_)) {
+        const seen = new Set([...area.value.matchAll(/[?$]([\w\u00B7-\uFFFF]+)/gu)].map((m) => `?${m[1]}`));
+        seen.delete(`?${variable[0].slice(1)}`);
+        const wanted = variable[0].slice(1).toLowerCase();
+        return show([...seen].filter((v) => v.slice(1).toLowerCase().startsWith(wanted))
+          .map((v) => ({ insert: v, note: TEXT.variable })), caret - variable[0].length, caret);
+      }
       const { prefixes, terms } = await load();
       if (ticket !== asked) return;
       if (/^\s*PREFIX\s+$/iu.test(line) && /^[\w-]*$/u.test(word) && (word || asked_)) {
@@ -226,6 +234,18 @@
         note: [r.type, TEXT.resource].filter(Boolean).join(" · ") }))], start, caret);
     }
 
+    /** Ctrl+/: comment the selected lines out, or back in when all of them are comments. */
+    function toggleComment() {
+      const text = area.value, from = text.lastIndexOf("\n", area.selectionStart - 1) + 1;
+      let to = text.indexOf("\n", Math.max(area.selectionEnd - (area.selectionEnd > area.selectionStart ? 1 : 0), from));
+      if (to < 0) to = text.length;
+      const lines = text.slice(from, to).split("\n");
+      const commented = lines.every((l) => /^\s*#/u.test(l) || !l.trim());
+      const changed = lines.map((l) => (commented ? l.replace(/^(\s*)# ?/u, "$1") : l.trim() ? `# ${l}` : l)).join("\n");
+      insert(from, to, changed);
+      area.setSelectionRange(from, from + changed.length);
+    }
+
     // The error the server found: marked where it is, until the query is edited.
     const problem = document.querySelector(".problem[data-line]");
     let mark = null;
@@ -258,7 +278,7 @@
       const first = event.inputType === "insertText" && typed && !/^\s*PREFIX\s+[\w-]*:$/iu.test(inLine)
         ? declare(typed[1]) : Promise.resolve();
       if (event.inputType === "insertText" || event.inputType === "deleteContentBackward") {
-        if (!list.hidden || /(?:[\w-]:[\w.-]*|<[^\s<>:/]{2,}|^[ \t]*PREFIX[ \t]+[\w-]*)$/iu.test(inLine)) {
+        if (!list.hidden || /(?:[\w-]:[\w.-]*|<[^\s<>:/]{2,}|^[ \t]*PREFIX[ \t]+[\w-]*|[?$]\w+)$/iu.test(inLine)) {
           first.then(() => complete(false));
         }
       } else close();
@@ -272,6 +292,9 @@
         event.preventDefault();
         close();
         area.form.requestSubmit();
+      } else if (event.key === "/" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        toggleComment();
       } else if (event.key === " " && event.ctrlKey) {
         event.preventDefault();
         complete(true);

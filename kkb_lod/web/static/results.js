@@ -17,12 +17,12 @@
       rows: "Baris", of: "dari", page: "Halaman", size: "Baris per halaman", first: "Pertama", prev: "Sebelumnya",
       next: "Berikutnya", last: "Terakhir", label: "Kolom label", values: "Kolom nilai", noNumbers: "Jawaban ini tidak memiliki kolom angka untuk grafik.",
       charted: (n, all) => `${n} baris pertama dari ${all} digambar.`, chart: "Grafik", map: (n) => `Peta ${n} lokasi`,
-      pages: "Halaman jawaban" },
+      pages: "Halaman jawaban", filter: "Saring baris", filtered: (n) => `dari ${n} seluruhnya` },
     en: { view: "View", Table: "Table", BarChart: "Bar chart", LineChart: "Line chart", Map: "Map",
       rows: "Rows", of: "of", page: "Page", size: "Rows per page", first: "First", prev: "Previous",
       next: "Next", last: "Last", label: "Label column", values: "Value columns", noNumbers: "This answer has no numeric column to chart.",
       charted: (n, all) => `The first ${n} of ${all} rows are drawn.`, chart: "Chart", map: (n) => `Map of ${n} places`,
-      pages: "Pages of the answer" },
+      pages: "Pages of the answer", filter: "Filter rows", filtered: (n) => `of ${n} in all` },
   }[LANG];
   const SVG = "http://www.w3.org/2000/svg";
   const COLOURS = ["#1f6f8b", "#c2410c", "#4d7c0f", "#7c3aed", "#b91c1c", "#0f766e"];
@@ -48,6 +48,7 @@
     page: Math.max(1, parseInt(params.get("page") || "1", 10) || 1),
     size: [10, 25, 50, 100, 500].includes(Number(params.get("size"))) ? Number(params.get("size")) : 100,
     sort: params.get("sort") || "",
+    filter: params.get("filter") || "",
     x: columns.includes(params.get("x")) ? columns.indexOf(params.get("x")) : columns.findIndex((_, i) => !numberColumns.includes(i)),
     y: (params.get("y") || "").split(",").filter((c) => numberColumns.includes(columns.indexOf(c))).map((c) => columns.indexOf(c)),
   };
@@ -60,6 +61,7 @@
     p.set("page", String(state.page));
     state.size === 100 ? p.delete("size") : p.set("size", String(state.size));
     state.sort ? p.set("sort", state.sort) : p.delete("sort");
+    state.filter ? p.set("filter", state.filter) : p.delete("filter");
     if (state.view === "BarChart" || state.view === "LineChart") {
       p.set("x", columns[state.x]);
       p.set("y", state.y.map((i) => columns[i]).join(","));
@@ -74,8 +76,11 @@
     return node;
   }
 
+  /** The rows kept by the filter (any cell containing its text, case folded), in the chosen order. */
   function ordered() {
-    const all = rows.map((row, i) => ({ row, i }));
+    const wanted = state.filter.trim().toLocaleLowerCase(LANG);
+    const all = rows.map((row, i) => ({ row, i }))
+      .filter(({ row }) => !wanted || row.some((c) => c && `${c[0]} ${c[2]}`.toLocaleLowerCase(LANG).includes(wanted)));
     if (!state.sort) return all;
     const descending = state.sort.startsWith("-");
     const column = columns.indexOf(state.sort.replace(/^-/u, ""));
@@ -101,10 +106,11 @@
   }
 
   function table(panel) {
-    const pages = Math.max(1, Math.ceil(rows.length / state.size));
+    const kept = ordered();
+    const pages = Math.max(1, Math.ceil(kept.length / state.size));
     state.page = Math.min(state.page, pages);
     const from = (state.page - 1) * state.size;
-    const shown = ordered().slice(from, from + state.size);
+    const shown = kept.slice(from, from + state.size);
     const go = (n, id) => () => {
       state.page = n;
       draw(() => { const b = document.getElementById(id); (b && !b.disabled ? b : document.getElementById("page-number")).focus(); });
@@ -116,8 +122,16 @@
     const next = button(`${T.next} ›`, state.page + 1, state.page === pages, "page-next");
     const last = button(`${T.last} »`, pages, state.page === pages, "page-last");
     [first, prev, next, last].forEach((b) => b.addEventListener("click", go(Number(b.dataset.page), b.id)));
-    const where = el("span", { class: "where" }, `${T.rows} ${rows.length ? from + 1 : 0}–${from + shown.length} ${T.of} `,
-      el("span", { class: "total" }, rows.length.toLocaleString(LANG)));
+    const where = el("span", { class: "where" }, `${T.rows} ${shown.length ? from + 1 : 0}–${from + shown.length} ${T.of} `,
+      el("span", { class: "total" }, kept.length.toLocaleString(LANG)),
+      kept.length < rows.length ? ` (${T.filtered(rows.length.toLocaleString(LANG))})` : "");
+    const filter = el("input", { type: "search", id: "result-filter", value: state.filter });
+    filter.addEventListener("input", () => {
+      state.filter = filter.value;
+      state.page = 1;
+      const at = filter.selectionStart;
+      draw(() => { const f = document.getElementById("result-filter"); f.focus(); f.setSelectionRange(at, at); });
+    });
     const number = el("input", { type: "number", min: "1", max: String(pages), value: String(state.page), id: "page-number" });
     number.addEventListener("change", () => { state.page = Math.max(1, Math.min(pages, Number(number.value) || 1)); draw(); });
     const size = el("select", { id: "page-size" }, ...[10, 25, 50, 100, 500].map((n) => el("option", { value: String(n), selected: n === state.size ? "" : null }, String(n))));
@@ -136,7 +150,8 @@
       head.append(el("th", { scope: "col", "aria-sort": direction }, b));
     });
     const body = el("tbody", {}, ...shown.map(({ row }) => el("tr", {}, ...row.map(cell))));
-    panel.append(nav, el("div", { class: "scroll" }, el("table", { class: "results" }, el("thead", {}, head), body)));
+    panel.append(el("p", { class: "filter" }, el("label", { for: "result-filter" }, T.filter), " ", filter),
+      nav, el("div", { class: "scroll" }, el("table", { class: "results" }, el("thead", {}, head), body)));
   }
 
   function chartControls(panel) {
