@@ -321,17 +321,24 @@ def test_the_address_reproduces_query_view_and_page(page: Page, site: str) -> No
     chart = shared.replace("view=Table", "view=LineChart")
     page.goto(chart)
     assert page.locator("#result-view").get_attribute("data-view") == "LineChart"
+    page.locator("nav.top").get_by_role("link", name="Bahasa Indonesia").click()  # keeps the view
+    page.wait_for_function("() => document.documentElement.lang === 'id'")
+    assert page.locator("#result-view").get_attribute("data-view") == "LineChart"
+    assert page.locator(".views button[aria-pressed=true]").inner_text() == "Grafik garis"
 
 
-def test_the_editor_and_its_popup_are_accessible_and_fit_a_phone(browser: Browser, site: str) -> None:
+@pytest.mark.parametrize("query", [KKB + VILLAGES, THOUSANDS], ids=["map", "paged-table"])
+def test_the_editor_and_its_popup_are_accessible_and_fit_a_phone(
+    browser: Browser, site: str, query: str
+) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, locale="id-ID")
     page = context.new_page()
-    page.goto(url(site, KKB + VILLAGES, lang="id"))
+    page.goto(url(site, query, lang="id"))
     page.locator("#query").press("Control+End")
     page.keyboard.type("\n# kkb:Vil")
     page.locator("#completions li").first.wait_for()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    shoot(page, "editor-phone")
+    shoot(page, "editor-phone-" + ("map" if "geo:" in query else "table"))
     results = Axe().run(page, options=AXE_RULES)
     context.close()
     assert overflow <= 0, f"the query page scrolls sideways by {overflow}px on a phone"

@@ -67,6 +67,11 @@
       p.set("y", state.y.map((i) => columns[i]).join(","));
     } else { p.delete("x"); p.delete("y"); }
     history.replaceState(null, "", `${location.pathname}?${p}`);
+    // The language links keep what is shown too.
+    document.querySelectorAll(".langs a[hreflang]").forEach((a) => {
+      p.set("lang", a.getAttribute("hreflang"));
+      a.setAttribute("href", `?${p}`);
+    });
   }
 
   function el(name, attrs = {}, ...children) {
