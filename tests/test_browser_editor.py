@@ -172,6 +172,30 @@ def marked_in_the_editor(page: Page, site: str, lang: str, said: str) -> None:
     assert mark.count() == 0  # edited: the mark no longer applies
 
 
+def test_quick_checks_as_you_type_mark_brackets_and_prefixes(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    editor, status, mark = page.locator("#query"), page.locator("#editor-status"), page.locator(".error-mark")
+    editor.fill("")
+    page.keyboard.type("SELECT * WHERE { ?s ?p ?o ) }")
+    page.wait_for_function("() => document.querySelector('.error-mark.live')")
+    assert status.inner_text() == "Line 1, column 27: “)” does not close “{”"
+    assert (mark.get_attribute("data-line"), mark.get_attribute("data-column")) == ("1", "27")
+    assert editor.get_attribute("aria-invalid") == "true"
+    for _ in range(3):
+        page.keyboard.press("Backspace")
+    page.wait_for_function(
+        "() => document.getElementById('editor-status').textContent.includes('not closed')"
+    )
+    assert status.inner_text() == "Line 1, column 16: “{” is not closed"
+    page.keyboard.type("}")
+    page.wait_for_function("() => !document.getElementById('query').hasAttribute('aria-invalid')")
+    assert mark.count() == 0 and status.inner_text() == ""
+    page.keyboard.type("\n# ?s nope:x")  # in a comment: nothing to say
+    page.keyboard.press("Control+/")
+    page.wait_for_function("() => document.getElementById('editor-status').textContent.includes('nope')")
+    assert status.inner_text() == "Line 2, column 4: the prefix “nope:” is not declared"
+
+
 def test_an_undeclared_unknown_prefix_is_named(browser: Browser, site: str) -> None:
     with error_page(browser) as page:
         page.goto(url(site, "SELECT * WHERE { ?s a nope:Thing }", lang="en"))

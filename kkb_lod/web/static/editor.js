@@ -6,7 +6,8 @@
 //   resources by label (/sparql/labels) and the query's own variables; all from this server. Arrows move, Enter/Tab take,
 //   Escape closes.
 // - A known prefix typed but not declared gets its PREFIX line, as YASGUI does.
-// - A syntax error the server found is marked at its line and column.
+// - A syntax error the server found is marked at its line and column; as you type, quick checks
+//   (brackets, strings, prefixes) mark what they find and say it in the status line.
 // - Ctrl/Cmd+Enter runs the query; Ctrl/Cmd+/ comments lines out and in.
 "use strict";
 
@@ -14,9 +15,15 @@
   const LANG = document.documentElement.lang === "en" ? "en" : "id";
   const TEXT = {
     id: { added: (p) => `PREFIX ${p}: ditambahkan`, found: (n) => `${n} saran`, none: "Tidak ada saran",
-      list: "Saran pelengkapan", class: "kelas", property: "properti", prefix: "prefiks", resource: "sumber daya", variable: "variabel" },
+      list: "Saran pelengkapan", class: "kelas", property: "properti", prefix: "prefiks", resource: "sumber daya", variable: "variabel",
+      where: (l, c) => `Baris ${l}, kolom ${c}`, unclosed: (c) => `“${c}” belum ditutup`,
+      unopened: (c) => `“${c}” tanpa pembuka`, mismatched: (c, o) => `“${c}” tidak menutup “${o}”`,
+      string: "string belum ditutup", undeclared: (p) => `prefiks “${p}:” belum dideklarasikan` },
     en: { added: (p) => `PREFIX ${p}: added`, found: (n) => `${n} suggestion${n === 1 ? "" : "s"}`, none: "No suggestions",
-      list: "Completion suggestions", class: "class", property: "property", prefix: "prefix", resource: "resource", variable: "variable" },
+      list: "Completion suggestions", class: "class", property: "property", prefix: "prefix", resource: "resource", variable: "variable",
+      where: (l, c) => `Line ${l}, column ${c}`, unclosed: (c) => `“${c}” is not closed`,
+      unopened: (c) => `“${c}” closes nothing`, mismatched: (c, o) => `“${c}” does not close “${o}”`,
+      string: "a string is not closed", undeclared: (p) => `the prefix “${p}:” is not declared` },
   }[LANG];
   const KEYWORDS = new Set(("select construct describe ask where from named prefix base distinct " +
     "reduced as filter optional union minus graph service silent bind values group by order " +
@@ -60,6 +67,43 @@
     const names = new Set();
     for (const m of text.matchAll(/PREFIX\s+([\w-]*):/giu)) names.add(m[1]);
     return names;
+  }
+
+  const PAIRS = { ")": "(", "]": "[", "}": "{" };
+
+  /** The first problem a quick reading finds (a bracket not closed or not opened, a string not
+   *  closed, a prefix neither declared nor known): {at, text}, or null. Not the grammar: the
+   *  server's parser has the last word when the query runs. */
+  function lint(text, known) {
+    const open = [], names = declared(text);
+    let last = 0, found = null;
+    const brackets = (from, to) => {
+      for (let i = from; i < to && !found; i++) {
+        const c = text[i];
+        if ("([{".includes(c)) open.push({ c, at: i });
+        else if (c in PAIRS) {
+          const top = open.pop();
+          if (!top) found = { at: i, text: TEXT.unopened(c) };
+          else if (top.c !== PAIRS[c]) found = { at: i, text: TEXT.mismatched(c, top.c) };
+        }
+      }
+    };
+    for (const m of text.matchAll(TOKEN)) {
+      brackets(last, m.index);
+      if (found) return found;
+      last = m.index + m[0].length;
+      if (m[3] !== undefined) {
+        const q = m[3].startsWith('"""') || m[3].startsWith("'''") ? m[3].slice(0, 3) : m[3][0];
+        if (m[3].length < 2 * q.length || !m[3].endsWith(q)) return { at: m.index, text: TEXT.string };
+      }
+      const pname = m[5] !== undefined && /^([A-Za-z_][\w-]*)?:/u.exec(m[5]);
+      if (pname && !names.has(pname[1] || "") && !((pname[1] || "") in known)) {
+        return { at: m.index, text: TEXT.undeclared(pname[1] || "") };
+      }
+    }
+    brackets(last, text.length);
+    if (found) return found;
+    return open.length ? { at: open[open.length - 1].at, text: TEXT.unclosed(open[open.length - 1].c) } : null;
   }
 
   /** Where the text at ``offset`` is drawn in the editor, measured on a hidden copy. */
@@ -246,17 +290,26 @@
       area.setSelectionRange(from, from + changed.length);
     }
 
-    // The error the server found: marked where it is, until the query is edited.
+    // The error the server found: marked where it is, until the query is edited; then the
+    // quick checks made as you type (brackets, strings, prefixes) mark what they find.
     const problem = document.querySelector(".problem[data-line]");
     let mark = null;
-    if (problem) {
-      mark = document.createElement("div");
-      mark.className = "error-mark";
-      mark.dataset.line = problem.dataset.line;
-      mark.dataset.column = problem.dataset.column;
-      mark.setAttribute("aria-hidden", "true");
-      editor.appendChild(mark);
+    function setMark(line, column, live) {
+      if (!mark) {
+        mark = document.createElement("div");
+        mark.className = "error-mark";
+        mark.setAttribute("aria-hidden", "true");
+        editor.appendChild(mark);
+      }
+      mark.dataset.line = String(line);
+      mark.dataset.column = String(column);
+      mark.classList.toggle("live", live);
+      placeMark();
     }
+    function clearMark() {
+      if (mark) { mark.remove(); mark = null; }
+    }
+    if (problem) setMark(problem.dataset.line, problem.dataset.column, false);
     function placeMark() {
       if (!mark) return;
       const lines = area.value.split("\n");
@@ -269,9 +322,31 @@
       mark.style.setProperty("--at", `${box.left}px`);
     }
 
+    let checking = 0;
+    async function check() {
+      const ticket = ++checking;
+      const known = (await load()).prefixes;
+      if (ticket !== checking) return;
+      const found = lint(area.value, known);
+      if (!found) {
+        if (mark && mark.classList.contains("live")) clearMark();
+        if (area.hasAttribute("aria-invalid") && status) status.textContent = "";  // said, now stale
+        area.removeAttribute("aria-invalid");
+        return;
+      }
+      const before = area.value.slice(0, found.at);
+      const line = before.split("\n").length, column = found.at - before.lastIndexOf("\n");
+      setMark(line, column, true);
+      area.setAttribute("aria-invalid", "true");
+      say(`${TEXT.where(line, column)}: ${found.text}`);
+    }
+
+    let pause = 0;
     area.addEventListener("input", (event) => {
-      if (mark) { mark.remove(); mark = null; }
+      clearMark();
       redraw();
+      clearTimeout(pause);
+      pause = setTimeout(check, 400);
       const before = area.value.slice(0, area.selectionStart);
       const typed = /(?:^|[^\w:?$<.-])([A-Za-z][\w-]*):$/u.exec(before);
       const inLine = before.slice(before.lastIndexOf("\n") + 1);
