@@ -162,6 +162,9 @@ def marked_in_the_editor(page: Page, site: str, lang: str, said: str) -> None:
     )
     offset, padding, line = top
     assert abs(offset - (padding + 3 * line)) < line / 2  # on the fourth line
+    numbers = page.locator(".editor .gutter span")
+    assert numbers.all_text_contents() == ["1", "2", "3", "4", "5"]  # numbered as the message says
+    assert abs(numbers.nth(3).bounding_box()["y"] - mark.bounding_box()["y"]) < line / 2
     shoot(page, f"editor-error-{lang}")
     results = Axe().run(page, options=AXE_RULES)
     assert results.violations_count == 0, [

@@ -1,6 +1,6 @@
 // The query page's editor; the page works without it (a plain textarea that submits the query).
 // - SPARQL syntax highlighting: the textarea stays the editor (native keyboard, undo, screen
-//   readers); a highlighted copy is drawn behind its transparent text.
+//   readers); a highlighted copy is drawn behind its transparent text, line numbers beside it.
 // - Completion (Ctrl+Space, or as you type a prefixed name, a PREFIX line or "<" and a name):
 //   prefixes, our classes and properties (/sparql/completions: the ontology and the VoID),
 //   resources by label (/sparql/labels) and the query's own variables; all from this server. Arrows move, Enter/Tab take,
@@ -125,6 +125,12 @@
     mirror.className = "mirror";
     mirror.setAttribute("aria-hidden", "true");
     editor.appendChild(mirror);
+    const gutter = document.createElement("div");
+    gutter.className = "gutter";
+    gutter.setAttribute("aria-hidden", "true");
+    const numbers = document.createElement("div");
+    gutter.appendChild(numbers);
+    editor.appendChild(gutter);
     const list = document.createElement("ul");
     list.id = "completions";
     list.className = "completions";
@@ -140,7 +146,26 @@
 
     // What was done (a PREFIX added) is said with what is offered next, not overwritten by it.
     const say = (message) => { if (status) status.textContent = [notice, message].filter(Boolean).join(" · "); notice = ""; };
-    const redraw = () => { code.innerHTML = highlight(area.value); pre.scrollTop = area.scrollTop; placeMark(); };
+    const redraw = () => { code.innerHTML = highlight(area.value); scrolled(); number(); placeMark(); };
+    const scrolled = () => { pre.scrollTop = area.scrollTop; numbers.style.transform = `translateY(${-area.scrollTop}px)`; };
+
+    /** Line numbers beside the lines they number (a wrapped line keeps one): measured in one
+     *  layout of the hidden copy, a marker at the start of each line. */
+    function number() {
+      const lines = area.value.split("\n");
+      mirror.replaceChildren();
+      const marks = lines.map((line) => {
+        const at = document.createElement("span");
+        mirror.append(at, `${line}\n`);
+        return at;
+      });
+      numbers.replaceChildren(...marks.map((at, i) => {
+        const n = document.createElement("span");
+        n.textContent = String(i + 1);
+        n.style.top = `${at.offsetTop}px`;
+        return n;
+      }));
+    }
 
     function insert(start, end, text) {
       area.focus();
@@ -358,7 +383,7 @@
         }
       } else close();
     });
-    area.addEventListener("scroll", () => { pre.scrollTop = area.scrollTop; placeMark(); close(); });
+    area.addEventListener("scroll", () => { scrolled(); placeMark(); close(); });
     const away = () => setTimeout(() => { if (![area, list].includes(document.activeElement)) close(); }, 150);
     area.addEventListener("blur", away);
     list.addEventListener("blur", away);
@@ -392,7 +417,7 @@
         }
       }
     }
-    window.addEventListener("resize", placeMark);
+    window.addEventListener("resize", () => { number(); placeMark(); });
     editor.classList.add("enhanced");
     redraw();
   }
