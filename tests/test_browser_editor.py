@@ -101,6 +101,15 @@ def test_variables_complete_and_ctrl_slash_comments_lines(page: Page, site: str)
     assert editor.input_value().endswith("\n  ?village")
 
 
+def test_shift_ctrl_f_reindents_the_query(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    editor = page.locator("#query")
+    editor.fill('SELECT * WHERE {\n?s ?p ?o .\n      OPTIONAL {\n?s ?q "{" # {\n}\n}')
+    editor.press("Control+Shift+F")
+    assert editor.input_value() == 'SELECT * WHERE {\n  ?s ?p ?o .\n  OPTIONAL {\n    ?s ?q "{" # {\n  }\n}'
+    assert page.locator("#editor-status").inner_text() == "Query re-indented"
+
+
 def test_a_prefix_line_completes_its_namespace(page: Page, site: str) -> None:
     page.goto(site + "/sparql?lang=id")
     editor = page.locator("#query")
@@ -288,6 +297,15 @@ def test_the_reader_chooses_the_chart_columns(page: Page, site: str) -> None:
     assert page.locator("svg.chart polyline.line").count() == 2
     assert page.locator("svg.chart circle.dot").count() == 2 * rows
     shoot(page, "editor-line-chart")
+    page.locator(".views").get_by_role("button", name="Raw response").click()
+    page.locator("#response-format").select_option("CSV")
+    page.wait_for_function("() => document.querySelector('pre.raw').textContent.startsWith('year,status')")
+    assert len(page.locator("pre.raw").inner_text().strip().splitlines()) == rows + 1
+    assert parse_qs(urlsplit(page.url).query)["fmt"] == ["CSV"]
+    results = Axe().run(page, options=AXE_RULES)
+    assert results.violations_count == 0, [
+        (v["id"], [n["html"][:300] for n in v["nodes"]]) for v in results.response["violations"]
+    ]
     results = Axe().run(page, options=AXE_RULES)
     assert results.violations_count == 0, [
         (v["id"], [n["html"][:300] for n in v["nodes"]]) for v in results.response["violations"]

@@ -17,12 +17,14 @@
       rows: "Baris", of: "dari", page: "Halaman", size: "Baris per halaman", first: "Pertama", prev: "Sebelumnya",
       next: "Berikutnya", last: "Terakhir", label: "Kolom label", values: "Kolom nilai", noNumbers: "Jawaban ini tidak memiliki kolom angka untuk grafik.",
       charted: (n, all) => `${n} baris pertama dari ${all} digambar.`, chart: "Grafik", map: (n) => `Peta ${n} lokasi`,
-      pages: "Halaman jawaban", filter: "Saring baris", filtered: (n) => `dari ${n} seluruhnya` },
+      pages: "Halaman jawaban", Response: "Jawaban mentah", format: "Format",
+      cut: (n) => `${n} karakter pertama; unduh untuk selengkapnya.`, filter: "Saring baris", filtered: (n) => `dari ${n} seluruhnya` },
     en: { view: "View", Table: "Table", BarChart: "Bar chart", LineChart: "Line chart", Map: "Map",
       rows: "Rows", of: "of", page: "Page", size: "Rows per page", first: "First", prev: "Previous",
       next: "Next", last: "Last", label: "Label column", values: "Value columns", noNumbers: "This answer has no numeric column to chart.",
       charted: (n, all) => `The first ${n} of ${all} rows are drawn.`, chart: "Chart", map: (n) => `Map of ${n} places`,
-      pages: "Pages of the answer", filter: "Filter rows", filtered: (n) => `of ${n} in all` },
+      pages: "Pages of the answer", Response: "Raw response", format: "Format",
+      cut: (n) => `The first ${n} characters; download it for the whole.`, filter: "Filter rows", filtered: (n) => `of ${n} in all` },
   }[LANG];
   const SVG = "http://www.w3.org/2000/svg";
   const COLOURS = ["#1f6f8b", "#c2410c", "#4d7c0f", "#7c3aed", "#b91c1c", "#0f766e"];
@@ -37,7 +39,9 @@
   const lat = columns.findIndex((c, i) => /^(lat|latitude|lintang)$|lat$/iu.test(c) && numberColumns.includes(i));
   const long = columns.findIndex((c, i) => /^(long|lon|lng|longitude|bujur)$|(long|lon|lng)$/iu.test(c) && numberColumns.includes(i));
   const hasMap = wktColumns.length > 0 || (lat >= 0 && long >= 0);
-  const VIEWS = ["Table", "BarChart", "LineChart", ...(hasMap ? ["Map"] : [])];
+  const formats = [...document.querySelectorAll("section.answer a.download")].map((a) => ({ name: a.textContent.trim(), href: a.getAttribute("href") }));
+  const VIEWS = ["Table", "BarChart", "LineChart", ...(hasMap ? ["Map"] : []), ...(formats.length ? ["Response"] : [])];
+  const MOST_SHOWN = 200000;
 
   const params = new URLSearchParams(location.search);
   const query = (document.getElementById("query") || {}).value || params.get("query") || "";
@@ -49,6 +53,7 @@
     size: [10, 25, 50, 100, 500].includes(Number(params.get("size"))) ? Number(params.get("size")) : 100,
     sort: params.get("sort") || "",
     filter: params.get("filter") || "",
+    format: formats.some((f) => f.name === params.get("fmt")) ? params.get("fmt") : (formats[0] || {}).name,
     x: columns.includes(params.get("x")) ? columns.indexOf(params.get("x")) : columns.findIndex((_, i) => !numberColumns.includes(i)),
     y: (params.get("y") || "").split(",").filter((c) => numberColumns.includes(columns.indexOf(c))).map((c) => columns.indexOf(c)),
   };
@@ -62,6 +67,7 @@
     state.size === 100 ? p.delete("size") : p.set("size", String(state.size));
     state.sort ? p.set("sort", state.sort) : p.delete("sort");
     state.filter ? p.set("filter", state.filter) : p.delete("filter");
+    state.view === "Response" ? p.set("fmt", state.format) : p.delete("fmt");
     if (state.view === "BarChart" || state.view === "LineChart") {
       p.set("x", columns[state.x]);
       p.set("y", state.y.map((i) => columns[i]).join(","));
@@ -288,6 +294,20 @@
     panel.append(el("div", { class: "scroll" }, svg));
   }
 
+  /** The answer as the server writes it in a format, fetched from the download link (the same
+   *  server; the query runs again), shown as text. */
+  function response(panel) {
+    const pick = el("select", { id: "response-format" }, ...formats.map((f) => el("option", { value: f.name, selected: f.name === state.format ? "" : null }, f.name)));
+    pick.addEventListener("change", () => { state.format = pick.value; draw(() => document.getElementById("response-format").focus()); });
+    const out = el("pre", { class: "raw", tabindex: "0", role: "region", "aria-label": `${T.Response} (${state.format})` });
+    panel.append(el("p", {}, el("label", { for: "response-format" }, `${T.format} `), pick), out);
+    const chosen = formats.find((f) => f.name === state.format);
+    fetch(chosen.href).then((r) => r.text()).then((text) => {
+      out.textContent = text.slice(0, MOST_SHOWN);
+      if (text.length > MOST_SHOWN) out.after(el("p", { class: "note" }, T.cut(MOST_SHOWN.toLocaleString(LANG))));
+    });
+  }
+
   const answer = document.querySelector("section.answer");
   ["#static-results", ".answer > nav.pager", "details.chart"].forEach((s) => answer.querySelectorAll(s).forEach((n) => n.remove()));
   const views = el("div", { class: "views", role: "group", "aria-label": T.view });
@@ -305,6 +325,7 @@
     panel.dataset.view = state.view;
     if (state.view === "Table") table(panel);
     else if (state.view === "Map") map(panel);
+    else if (state.view === "Response") response(panel);
     else chart(panel, state.view);
     remember();
     if (then) then();
