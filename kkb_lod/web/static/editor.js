@@ -382,7 +382,8 @@
       const line = before.split("\n").length, column = found.at - before.lastIndexOf("\n");
       setMark(line, column, true);
       area.setAttribute("aria-invalid", "true");
-      say(`${TEXT.where(line, column)}: ${found.text}`);
+      const told = `${TEXT.where(line, column)}: ${found.text}`;
+      if (!status || status.textContent !== told) say(told);  // said once, not at every pause
     }
 
     let pause = 0;
