@@ -101,6 +101,20 @@ def test_variables_complete_and_ctrl_slash_comments_lines(page: Page, site: str)
     assert editor.input_value().endswith("\n  ?village")
 
 
+def test_new_lines_keep_the_indentation_and_brackets_show_their_match(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    editor = page.locator("#query")
+    editor.fill("")
+    page.keyboard.type('SELECT * WHERE {\n?s ?p "(" .\nFILTER (?s)\n}')
+    assert editor.input_value() == 'SELECT * WHERE {\n  ?s ?p "(" .\n  FILTER (?s)\n}'
+    page.wait_for_function("() => document.querySelectorAll('.editor pre .match').length === 2")
+    assert page.locator(".editor pre .match").all_inner_texts() == ["{", "}"]
+    editor.press("ArrowUp")  # beside FILTER's closing bracket: "(" in the string does not count
+    editor.press("End")
+    page.wait_for_function("() => document.querySelector('.editor pre .match').textContent === '('")
+    assert page.locator(".editor pre .match").all_inner_texts() == ["(", ")"]
+
+
 def test_shift_ctrl_f_reindents_the_query(page: Page, site: str) -> None:
     page.goto(site + "/sparql?lang=en")
     editor = page.locator("#query")

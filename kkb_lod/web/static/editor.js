@@ -49,10 +49,22 @@
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
-  function highlight(text) {
+  /** The text between tokens, with the brackets at ``marks`` (offsets) wrapped to be shown. */
+  function gap(text, from, to, marks) {
+    let html = "", at = from;
+    for (const i of marks) {
+      if (i >= from && i < to) {
+        html += `${escape(text.slice(at, i))}<span class="match">${escape(text[i])}</span>`;
+        at = i + 1;
+      }
+    }
+    return html + escape(text.slice(at, to));
+  }
+
+  function highlight(text, marks = []) {
     let html = "", last = 0;
     for (const m of text.matchAll(TOKEN)) {
-      html += escape(text.slice(last, m.index));
+      html += gap(text, last, m.index, marks);
       let cls = null;
       for (let i = 1; i <= 6; i++) if (m[i] !== undefined) { cls = CLASSES[i]; break; }
       if (!cls && m[7] !== undefined && KEYWORDS.has(m[7].toLowerCase())) cls = "keyword";
@@ -60,7 +72,33 @@
       last = m.index + m[0].length;
     }
     // A trailing newline needs a character after it, or the copy ends a line short.
-    return html + escape(text.slice(last)) + "\n ";
+    return html + gap(text, last, text.length, marks) + "\n ";
+  }
+
+  /** The bracket beside ``caret`` (before it, else after it) and the one matching it, as two
+   *  offsets, or []: brackets in strings, IRIs and comments do not count. */
+  function matching(text, caret) {
+    const brackets = [];
+    let last = 0;
+    const collect = (from, to) => {
+      for (let i = from; i < to; i++) if ("()[]{}".includes(text[i])) brackets.push(i);
+    };
+    for (const m of text.matchAll(TOKEN)) { collect(last, m.index); last = m.index + m[0].length; }
+    collect(last, text.length);
+    const at = brackets.includes(caret - 1) ? caret - 1 : brackets.includes(caret) ? caret : -1;
+    if (at < 0) return [];
+    const opening = "([{".includes(text[at]);
+    const pair = opening ? { "(": ")", "[": "]", "{": "}" }[text[at]] : PAIRS[text[at]];
+    let depth = 0;
+    const order = opening ? brackets.filter((i) => i > at) : brackets.filter((i) => i < at).reverse();
+    for (const i of order) {
+      if (text[i] === text[at]) depth++;
+      else if (text[i] === pair) {
+        if (depth === 0) return [Math.min(at, i), Math.max(at, i)];
+        depth--;
+      }
+    }
+    return [at];  // unmatched: shown alone
   }
 
   /** The prefixes a query declares (lower-cased names). */
@@ -165,7 +203,15 @@
 
     // What was done (a PREFIX added) is said with what is offered next, not overwritten by it.
     const say = (message) => { if (status) status.textContent = [notice, message].filter(Boolean).join(" · "); notice = ""; };
-    const redraw = () => { code.innerHTML = highlight(area.value); scrolled(); number(); placeMark(); };
+    const redraw = () => { paint(); scrolled(); number(); placeMark(); };
+    let shown = "";
+    /** The highlighted copy, with the brackets at the caret and their match marked. */
+    function paint() {
+      const marks = area.selectionStart === area.selectionEnd ? matching(area.value, area.selectionStart) : [];
+      const key = `${marks}|${area.value}`;
+      if (key !== shown) { code.innerHTML = highlight(area.value, marks); shown = key; }
+    }
+    document.addEventListener("selectionchange", () => { if (document.activeElement === area) paint(); });
     const scrolled = () => { pre.scrollTop = area.scrollTop; numbers.style.transform = `translateY(${-area.scrollTop}px)`; };
 
     /** Line numbers beside the lines they number (a wrapped line keeps one): measured in one
@@ -388,6 +434,10 @@
 
     let pause = 0;
     area.addEventListener("input", (event) => {
+      if (event.inputType === "insertText" && "})".includes(event.data || "x")) {
+        const caret = area.selectionStart, start = area.value.lastIndexOf("\n", caret - 1) + 1;
+        if (/^ {2,}[})]$/u.test(area.value.slice(start, caret))) { insert(start, start + 2, ""); area.setSelectionRange(caret - 2, caret - 2); }
+      }
       clearMark();
       redraw();
       clearTimeout(pause);
@@ -423,10 +473,19 @@
       } else if (event.key === " " && event.ctrlKey) {
         event.preventDefault();
         complete(true);
-      } else popupKeys(event);
+      } else if (!popupKeys(event) && event.key === "Enter" && !event.shiftKey && !event.altKey) {
+        // A new line keeps the indentation, one level more after an opening brace.
+        const before = area.value.slice(0, area.selectionStart);
+        const line = before.slice(before.lastIndexOf("\n") + 1);
+        event.preventDefault();
+        insert(area.selectionStart, area.selectionEnd, `\n${/^[ \t]*/u.exec(line)[0]}${/[{(]\s*$/u.test(line) ? "  " : ""}`);
+      }
     });
     list.addEventListener("keydown", popupKeys);
+    area.addEventListener("keyup", paint);
+    area.addEventListener("click", paint);
 
+    /** The list box's keys; true when the key was the list box's. */
     function popupKeys(event) {
       if (!list.hidden && items.length) {
         if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -439,8 +498,10 @@
           event.preventDefault();
           close();
           area.focus();
-        }
+        } else return false;
+        return true;
       }
+      return false;
     }
     window.addEventListener("resize", () => { number(); placeMark(); });
     editor.classList.add("enhanced");
