@@ -345,14 +345,17 @@ def test_wkt_geometries_are_drawn(page: Page, site: str) -> None:
     query = (
         "SELECT ?name ?shape WHERE { VALUES (?name ?shape) {\n"
         f'  ("a point" "POINT(114.8 -1.7)"^^{wkt})\n'
-        f'  ("an area" "POLYGON((114.7 -1.6, 114.9 -1.6, 114.9 -1.8, 114.7 -1.8, 114.7 -1.6))"^^{wkt})\n'
+        f'  ("an area" "POLYGON((114.7 -1.6, 114.9 -1.6, 114.9 -1.8, 114.7 -1.8, 114.7 -1.6), '
+        f'(114.75 -1.65, 114.85 -1.65, 114.85 -1.75, 114.75 -1.65))"^^{wkt})\n'
         "} }"
     )
     page.goto(url(site, query, lang="en"))
     assert page.locator("#result-view").get_attribute("data-view") == "Map"
     assert page.locator("svg.map circle.place").count() == 1
-    assert page.locator("svg.map polygon.area").count() == 1
-    assert page.locator("svg.map polygon.area title").text_content() == "an area"
+    assert page.locator("svg.map path.area").count() == 1
+    assert page.locator("svg.map path.area title").text_content() == "an area"
+    assert page.locator("svg.map path.area").get_attribute("d").count("M") == 2  # the hole kept
+    assert page.locator("svg.map text.name").all_text_contents() == ["an area", "a point"]  # as text too
 
 
 @pytest.mark.parametrize(

@@ -238,6 +238,7 @@
     const kind = WKT.exec(text)[1].toUpperCase();
     const body = text.slice(text.indexOf("("));
     const rings = [...body.matchAll(/\(([^()]*)\)/gu)].map((m) => m[1].split(",").map((p) => p.trim().split(/\s+/u).map(Number)).filter((p) => p.length >= 2 && p.every(Number.isFinite)));
+    if (kind.includes("POLYGON")) return [{ kind, points: rings.flat(), rings }];  // holes stay holes
     return rings.map((points) => ({ kind, points }));
   }
 
@@ -283,7 +284,13 @@
         shape.push(el("svg:circle", { cx, cy, r: "5", class: "place" }));
         if (labelled && p.name) shape.push(el("svg:text", { x: String(Number(cx) + 7), y: String(Number(cy) + 4), class: "name" }, p.name));
       } else if (p.kind.includes("POLYGON")) {
-        shape.push(el("svg:polygon", { points: p.points.map(px).join(" "), class: "area" }));
+        const d = p.rings.map((ring) => `M${ring.map(px).join("L")}Z`).join(" ");
+        shape.push(el("svg:path", { d, "fill-rule": "evenodd", class: "area" }));
+        if (labelled && p.name) {
+          const xs_ = p.points.map((q) => xy(q)[0]), ys_ = p.points.map((q) => xy(q)[1]);
+          const cx = (Math.min(...xs_) + Math.max(...xs_)) / 2, cy = (Math.min(...ys_) + Math.max(...ys_)) / 2;
+          shape.push(el("svg:text", { x: cx.toFixed(1), y: cy.toFixed(1), "text-anchor": "middle", class: "name" }, p.name));
+        }
       } else {
         shape.push(el("svg:polyline", { points: p.points.map(px).join(" "), class: "route" }));
       }
