@@ -13,7 +13,10 @@ from flask.testing import FlaskClient
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
+from kkb_lod.config import Settings
+from kkb_lod.store import OxigraphStore
 from kkb_lod.vocab import KKB, ONTOLOGY_FILE, PREFIXES
+from kkb_lod.web import create_app
 from kkb_lod.web._completion import COMMON_PREFIXES, MAX_HITS, MAX_SEARCH, prefixes, syntax_problem
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -88,6 +91,15 @@ def test_label_search_answers_at_most_a_few(client: FlaskClient) -> None:
     hits = client.get("/sparql/labels", query_string={"q": "k"}).get_json()["result"]
     assert len(hits) == MAX_HITS and len({h["iri"] for h in hits}) == MAX_HITS
     assert client.get("/sparql/labels", query_string={"q": "zzzqqq"}).get_json() == {"result": []}
+
+
+def test_label_search_without_a_release_asks_the_store(settings: Settings, store: OxigraphStore) -> None:
+    """A store that may change (no release) is searched afresh, the text quoted safely."""
+    client = create_app(settings, store, {}).test_client()
+    hits = client.get("/sparql/labels", query_string={"q": "kalah"}).get_json()["result"]
+    assert [h["label"] for h in hits] == ["Kalahien", "Quality Family Village Kalahien"]
+    odd = client.get("/sparql/labels", query_string={"q": 'Kalah" ) } \\'})
+    assert odd.status_code == 200 and odd.get_json() == {"result": []}
 
 
 @pytest.mark.parametrize("given", [{}, {"q": "   "}, {"q": "x" * (MAX_SEARCH + 1)}])

@@ -8,13 +8,14 @@ change within it), so a keystroke costs a lookup, never a query.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from kkb_lod.vocab import PREFIXES
 from kkb_lod.web._labels import TERMS
-from kkb_lod.web._pages import remembered, select
+from kkb_lod.web._pages import release, remembered, select
 from kkb_lod.web._results import compact
 
 #: Well-known namespaces beyond ours that queries here often need (federated to Wikidata, shapes,
@@ -38,6 +39,8 @@ COMMON_PREFIXES: dict[str, str] = {
 MAX_HITS = 10
 #: Longest label search text accepted (a place or a KKB name is far shorter).
 MAX_SEARCH = 100
+#: Most labels one search asks a store without a release for (ranked here afterwards).
+SCAN_LIMIT = 500
 
 SCHEMA_TYPES = """SELECT ?t ?kind (SAMPLE(?i) AS ?id) (SAMPLE(?e) AS ?en) WHERE {
   VALUES (?k ?kind) { (owl:Class "class") (rdfs:Class "class") (owl:ObjectProperty "property")
@@ -102,11 +105,18 @@ class Named:
     type: str
 
 
-def _index() -> tuple[Named, ...]:
-    def make() -> tuple[Named, ...]:
-        return tuple(Named(r["l"].casefold(), r["l"], r["s"], r["type"]) for r in select(LABELS))
+def _index(wanted: str) -> tuple[Named, ...]:
+    """Every label of the release, read once and kept; for a store that may change (no release),
+    only the labels containing ``wanted``, asked of the store each time (a bounded query)."""
 
-    return remembered(("editor-labels",), make)
+    def make(query: str) -> tuple[Named, ...]:
+        return tuple(Named(r["l"].casefold(), r["l"], r["s"], r["type"]) for r in select(query))
+
+    if release().get("id"):
+        return remembered(("editor-labels",), lambda: make(LABELS))
+    literal = json.dumps(wanted)  # a JSON string is a valid SPARQL string literal
+    found = LABELS.replace("FILTER(isIRI(?s))", f"FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?l)), {literal}))")
+    return make(f"{found} LIMIT {SCAN_LIMIT}")
 
 
 def search(text: str, limit: int = MAX_HITS) -> list[dict[str, str]]:
@@ -116,7 +126,7 @@ def search(text: str, limit: int = MAX_HITS) -> list[dict[str, str]]:
     if not wanted:
         return []
     ranked = []
-    for n in _index():
+    for n in _index(wanted):
         if n.folded.startswith(wanted):
             ranked.append((0, len(n.folded), n))
         elif f" {wanted}" in f" {n.folded}".replace("(", " ").replace("-", " "):
