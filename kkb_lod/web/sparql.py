@@ -5,7 +5,8 @@ nesting, escapes, SERVICE calls only to the allowlist: ``_policy``) and scanned 
 and to learn its form (``kkb_lod.sparqlscan``); it runs with a time and a size limit (``_query``); the answer
 is written in the format negotiated from ``format`` or ``Accept`` (``_results``). Without a query,
 GET answers the service description, or the query page for a browser. GET answers of a release
-are cacheable (:func:`kkb_lod.web._pages.cacheable`); POST answers are not.
+are cacheable (:func:`kkb_lod.web._pages.cacheable`); POST answers are not. The query page's
+editor reads ``/sparql/completions`` and ``/sparql/labels`` (built in ``_completion``).
 """
 
 from __future__ import annotations
