@@ -35,11 +35,12 @@ class Example:
         return prologue_for(body) + "\n" + body
 
 
-def prologue_for(body: str) -> str:
-    """``PREFIX`` lines for the prefixes of :data:`PREFIXES` that ``body`` uses and lacks."""
+def prologue_for(body: str, table: dict[str, str] = PREFIXES) -> str:
+    """``PREFIX`` lines for the prefixes of ``table`` (ours by default) that ``body`` uses and
+    lacks."""
     used = set(re.findall(r"(?<![\w<#?$])([A-Za-z][\w-]*):", re.sub(r"<[^>]*>|#[^\n]*", "", body)))
     declared = set(re.findall(r"PREFIX\s+([\w-]*):", body, flags=re.IGNORECASE))
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p in used and p not in declared)
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in table.items() if p in used and p not in declared)
 
 
 EXAMPLES: tuple[Example, ...] = (

@@ -5,12 +5,15 @@ nesting, escapes, SERVICE calls only to the allowlist: ``_policy``) and scanned 
 and to learn its form (``kkb_lod.sparqlscan``); it runs with a time and a size limit (``_query``); the answer
 is written in the format negotiated from ``format`` or ``Accept`` (``_results``). Without a query,
 GET answers the service description, or the query page for a browser. GET answers of a release
-are cacheable (:func:`kkb_lod.web._pages.cacheable`); POST answers are not.
+are cacheable (:func:`kkb_lod.web._pages.cacheable`); POST answers are not. The query page's
+editor reads ``/sparql/completions`` and ``/sparql/labels`` (built in ``_completion``).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from dataclasses import replace
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from kkb_lod.formats import ANSWERS, Format, for_kind
@@ -19,12 +22,13 @@ from kkb_lod.sparqlscan import is_absolute_iri
 from kkb_lod.web import kkb
 from kkb_lod.web._answer import Answer
 from kkb_lod.web._charts import NUMERIC, chart_of_results
-from kkb_lod.web._examples import EXAMPLES
+from kkb_lod.web._completion import MAX_SEARCH, completions, prefixes, search, syntax_problem
+from kkb_lod.web._examples import EXAMPLES, prologue_for
 from kkb_lod.web._pages import cacheable, page_lang, remember_lang
 from kkb_lod.web._policy import Limits, check_query
 from kkb_lod.web._protocol import Operation, read_operation
 from kkb_lod.web._query import check_policy, dataset, run
-from kkb_lod.web._results import cells, to_bytes
+from kkb_lod.web._results import Cell, cells, to_bytes
 from kkb_lod.web._service import describe_service, graph_counts
 from kkb_lod.web.conneg import negotiate
 
@@ -37,6 +41,8 @@ FORM_KINDS: dict[str, tuple[str, ...]] = {
     "CONSTRUCT": ANSWERS["graph"],
     "DESCRIBE": ANSWERS["graph"],
 }
+#: Rows of an answer the page draws at a time (the rest a ``page=`` away, or paged by the script).
+PAGE_SIZE = 100
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -54,13 +60,16 @@ def endpoint() -> Response:
             raise BadRequest("The request has no query: send query=… or a SPARQL query body.")
         described = negotiate(*ANSWERS["graph"], "page")
         return query_page() if described.kind == "page" else service_description(described)
-    state = kkb()
+    state, query = kkb(), operation.query
     settings = state.settings
+    if _wants_page():  # a person's query: the known prefixes it uses and lacks are declared for it
+        query = prologue_for(query, prefixes()) + query
+        operation = replace(operation, query=query)
     base = request.base_url  # the service-defined base IRI of relative IRIs in queries
     if not is_absolute_iri(base):
         raise BadRequest(f"The request URL {base!r} cannot serve as a base IRI; check Host.")
     try:
-        found = check_query(operation.query, base, settings.services, Limits.of(settings))
+        found = check_query(query, base, settings.services, Limits.of(settings))
         check_policy(found)
         expected = FORM_KINDS.get(found.form or "")
         fmt: Format | None = (
@@ -68,7 +77,7 @@ def endpoint() -> Response:
         )
         answer = run(
             state,
-            operation.query,
+            query,
             base,
             found,
             dataset(found, operation.default_graphs, operation.named_graphs),
@@ -91,17 +100,27 @@ def query_page(
     error: HTTPException | None = None,
     operation: Operation | None = None,
 ) -> Response:
-    """The query editor, with the answer to ``query`` as a table (and a chart when it has numbers),
-    its downloads, and a link that runs it again: the page works without JavaScript.
+    """The query editor, with the answer to ``query`` as a table (a page of :data:`PAGE_SIZE`
+    rows, ``page=`` choosing which, with the total), a chart when it has numbers, its downloads,
+    and a link that runs it again: the page works without JavaScript. The whole answer is also
+    given to the script as JSON data (not script), which pages, sorts, charts and maps it.
 
     With ``error``, the page says what went wrong under the query, with the error's status and
-    headers (``Retry-After``), so a person can fix the query where it was written.
+    headers (``Retry-After``), so a person can fix the query where it was written; a syntax error
+    is told in a short sentence in the page's language, with its line and column.
     """
     lang = page_lang()
     columns, rows = cells(answer, kkb().settings.base_iri) if answer else ([], [])
     chart = chart_of_results(columns, rows) if answer and answer.kind == "results" else None
     kinds = () if answer is None else ("graph",) if answer.kind == "graph" else ("results",)
     downloads = [(fmt, url_for("sparql.endpoint", query=query, format=fmt.name)) for fmt in for_kind(*kinds)]
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(_page_number(), pages)
+    problem = (
+        syntax_problem(error.description or "", query or "")
+        if isinstance(error, BadRequest) and query
+        else None
+    )
     html = render_template(
         "sparql.html",
         lang=lang,
@@ -110,12 +129,19 @@ def query_page(
         answer=answer,
         columns=columns,
         rows=rows,
+        shown=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        page=page,
+        pages=pages,
+        first=(page - 1) * PAGE_SIZE + 1,
+        page_url=lambda n: url_for("sparql.endpoint", query=query, format="html", page=n),
+        data=_data(columns, rows) if answer else None,
         chart=chart,
         numeric=NUMERIC,
         downloads=downloads,
         formats=for_kind("results", "graph", "dataset"),
         permalink=url_for("sparql.endpoint", query=query) if query and not error else None,
         error=error,
+        problem=problem,
     )
     response = Response(html, mimetype="text/html")
     if error is not None:
@@ -125,7 +151,47 @@ def query_page(
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response
-    return _cacheable(response, operation, request.base_url, "page", lang)
+    return _cacheable(response, operation, request.base_url, "page", lang, f"page={page}")
+
+
+def _page_number() -> int:
+    """``page=`` (from 1; the last page when beyond it), 1 without it; a 400 for anything else."""
+    given = request.args.get("page", "1")
+    if not given.isascii() or not given.isdigit() or not 0 < int(given) < 10**9:
+        raise BadRequest(f"page must be a whole number from 1, not {given[:20]!r}.")
+    return int(given)
+
+
+def _data(columns: list[str], rows: list[list[Cell | None]]) -> dict[str, object]:
+    """The answer for the page's script: column names, and each cell as [text, link, note]
+    (null where unbound), with the notes that mark a number."""
+    return {
+        "columns": columns,
+        "rows": [[None if c is None else [c.text, c.href, c.note] for c in row] for row in rows],
+        "numeric": sorted(NUMERIC),
+    }
+
+
+@bp.get("/sparql/completions")
+def completion_data() -> Response:
+    """What the editor completes: prefixes, our classes and properties (labelled, counted), as
+    JSON built by SPARQL from the ontology and the VoID; cacheable for the release."""
+    response = jsonify(completions())
+    return cacheable(response, "/sparql/completions", negotiated=False)
+
+
+@bp.get("/sparql/labels")
+def label_search() -> Response:
+    """Resources whose label (or a word of it) starts with ``q``: the editor's completion of
+    resources by name, as JSON ``{"result": [{name, iri, label, type}]}``.
+
+    :raise 400: ``q`` missing, blank or longer than :data:`MAX_SEARCH`.
+    """
+    text = request.args.get("q", "")
+    if not text.strip() or len(text) > MAX_SEARCH:
+        raise BadRequest(f"give q=, the start of a label (1 to {MAX_SEARCH} characters).")
+    response = jsonify({"result": search(text)})
+    return cacheable(response, f"/sparql/labels|{text}", negotiated=False)
 
 
 def _wants_page() -> bool:
