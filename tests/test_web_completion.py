@@ -197,6 +197,6 @@ def test_a_bad_page_number_is_refused(client: FlaskClient, bad: str) -> None:
     response = client.get(
         "/sparql",
         query_string={"query": THOUSANDS, "format": "html", "page": bad},
-        headers={"Accept": BROWSER},
+        headers={"Accept": BROWSER, "Accept-Language": "en"},
     )
     assert response.status_code == 400 and "page must be a whole number" in response.get_data(True)

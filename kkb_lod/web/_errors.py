@@ -342,6 +342,11 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "unknown extension property {names}; the properties are {known}",
         "Properti perluasan tidak dikenal {names}; propertinya: {known}",
     ),
+    # the query editor's data routes
+    (
+        "give q=, the start of a label (1 to {max} characters).",
+        "Berikan q=, awal sebuah label (1 sampai {max} karakter).",
+    ),
     # older releases under /releases/<id>/
     (
         "the metrics are not served under a release's path: /metrics",
