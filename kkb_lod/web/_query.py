@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pyoxigraph import QueryResultsFormat
 from werkzeug.exceptions import (
     BadGateway,
     BadRequest,
@@ -27,7 +28,8 @@ from werkzeug.exceptions import (
     UnprocessableEntity,
 )
 
-from kkb_lod.sparqlscan import UPDATE_KEYWORDS, Scan
+from kkb_lod.formats import Format
+from kkb_lod.sparqlscan import UPDATE_KEYWORDS, Scan, outer_limit
 from kkb_lod.store import StoreError, StoreTimeout
 from kkb_lod.web._answer import Answer, TooLarge, written
 
@@ -70,8 +72,20 @@ def dataset(
     return [], []
 
 
-def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], list[str]]) -> Answer:
-    """Run ``query`` on the app's store within ``query_timeout`` and ``result_limit``.
+#: Formats the store writes a bounded answer in straight (CSV and TSV are made spreadsheet-safe).
+DIRECT = (QueryResultsFormat.JSON, QueryResultsFormat.XML)
+
+
+def run(
+    kkb: Kkb,
+    query: str,
+    base: str,
+    scan: Scan,
+    graphs: tuple[list[str], list[str]],
+    fmt: Format | None = None,
+) -> Answer:
+    """Run ``query`` on the app's store within ``query_timeout`` and ``result_limit``; a SELECT
+    whose own LIMIT is within ``result_limit`` is written straight in ``fmt`` (JSON or XML).
 
     ``base`` is the service-defined base IRI (SPARQL 1.1 Protocol allows the endpoint's URL): the
     store interface takes none, so it is declared in a first line, which error positions skip.
@@ -90,12 +104,16 @@ def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], li
         )
     finished, cancelled = threading.Event(), threading.Event()
     text = f"BASE <{base}>\n{query}"
+    target, direct = fmt and fmt.ox, None
+    if isinstance(target, QueryResultsFormat) and target in DIRECT and scan.form == "SELECT":
+        bound = outer_limit(query)
+        direct = target if bound is not None and bound <= limit else None
 
     def work() -> Answer | None:
         # pyoxigraph results must be dropped by the thread that made them: never a local here, and
         # the finished frames an error carries to the request thread have their locals cleared.
         try:
-            return written(store.query(text, *graphs), limit, cancelled)
+            return written(store.query(text, *graphs), limit, cancelled, direct)
         except BaseException as err:
             chained: BaseException | None = err
             while chained is not None:  # with the errors it was raised from or during
@@ -108,16 +126,16 @@ def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], li
 
     started = time.monotonic()
     future = kkb.pool.submit(work)
-    done, _ = concurrent.futures.wait((future,), timeout)
-    if not done:
+    try:
+        error = future.exception(timeout)
+    except concurrent.futures.TimeoutError:
         cancelled.set()
         kkb.watchdog.abandoned(started, finished)
         raise ServiceUnavailable(
             f"The query did not finish within {timeout:g} s (query_timeout) and was abandoned. "
             "Make it cheaper (a narrower pattern, LIMIT) and try again.",
             retry_after=math.ceil(timeout),
-        )
-    error = future.exception()
+        ) from None
     if error is None:
         answer = future.result()
         assert answer is not None  # None only once cancelled, which only the timeout above does
