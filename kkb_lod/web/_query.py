@@ -54,9 +54,11 @@ def check_policy(scan: Scan) -> None:
         raise Forbidden(READ_ONLY.format(scan.form))
 
 
-def dataset(
-    scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[str]
-) -> tuple[list[str], list[str]]:
+#: The default graphs and the named graphs a query runs on ([], []: the store's default dataset).
+Dataset = tuple[list[str], list[str]]
+
+
+def dataset(scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> Dataset:
     """The (default graphs, named graphs) to pass to the store.
 
     A protocol dataset (``default-graph-uri``/``named-graph-uri``) replaces the query's FROM and
@@ -76,14 +78,7 @@ def dataset(
 DIRECT = (QueryResultsFormat.JSON, QueryResultsFormat.XML)
 
 
-def run(
-    kkb: Kkb,
-    query: str,
-    base: str,
-    scan: Scan,
-    graphs: tuple[list[str], list[str]],
-    fmt: Format | None = None,
-) -> Answer:
+def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: Dataset, fmt: Format | None = None) -> Answer:
     """Run ``query`` on the app's store within ``query_timeout`` and ``result_limit``; a SELECT
     whose own LIMIT is within ``result_limit`` is written straight in ``fmt`` (JSON or XML).
 
@@ -141,12 +136,7 @@ def run(
         assert answer is not None  # None only once cancelled, which only the timeout above does
         return answer
     if isinstance(error, SyntaxError):
-        position = re.match(r"error at (\d+):", str(error))
-        message = (
-            str(error)
-            if position is None
-            else (f"error at {int(position[1]) - 1}:{str(error)[position.end() :]}")
-        )
+        message = re.sub(r"^error at (\d+):", lambda line: f"error at {int(line[1]) - 1}:", str(error))
         raise BadRequest(f"Query syntax error: {message}")
     if isinstance(error, TooLarge):
         raise UnprocessableEntity(
