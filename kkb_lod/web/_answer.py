@@ -136,7 +136,8 @@ def written(
                 rest = True  # the store writes the rest from where this loop stopped
                 break
         if not rest:
-            head = tsv_head(_names(result)) if rows else ""
+            names = [v.value for v in result.variables] if isinstance(result, QuerySolutions) else []
+            head = tsv_head(names) if rows else ""
             return Answer("results" if rows else "graph", (head + "".join(lines)).encode())
     body = _stored(result, fmt, _Writer(limit + 1 - len(lines) if rows else limit - len(lines), cancelled))
     if body is None:
@@ -158,10 +159,6 @@ def _stored(result: object, fmt: QueryResultsFormat | RdfFormat, writer: _Writer
     if writer.stopped == "too large":
         raise TooLarge()
     return None if writer.stopped == "cancelled" else b"".join(writer.parts)
-
-
-def _names(result: object) -> list[str]:
-    return [v.value for v in result.variables] if isinstance(result, QuerySolutions) else []
 
 
 def tsv_head(variables: Sequence[str]) -> str:
