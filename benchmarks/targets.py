@@ -1,6 +1,6 @@
 """Issue #19's serving targets (item 5), each against a baseline measured in the same run.
 
-    python benchmarks/targets.py --size 1e6 [--work /tmp/kkb-targets] [--parts a,b,c]
+    python benchmarks/targets.py --size 1e6 [--work /tmp/kkb-targets] [--parts a,b,c | bq]
                                  [--runs 200] [--budget 10] [--seconds 5] [--rounds 3]
                                  [--passes 3] [--threads 8] [--oxigraph memory|disk]
                                  [--nginx-workers auto]
@@ -16,6 +16,7 @@ in memory in this process. Clients are bare keep-alive sockets (benchmarks/queri
 (b) straight to gunicorn (2 workers): each query first-time (a text never sent before), p50 ≤
     raw + 1 ms, or ≤ 1.2× raw over 10 ms; the village page (Turtle, HTML; with the page cache
     and without it, benchmarks/_nocache.py) ≥ 2,500 req/s.
+    ``bq``: the (b) queries only, and what writing a bounded SELECT straight buys in process.
 (c) the query set run 2-way parallel (two clients, first-time texts, PASSES passes each) by one
     process with THREADS threads against two processes: sets/s (target: ≥ 0.9× as many, "as
     well as two processes"), and the memory of all the
@@ -226,6 +227,36 @@ def part_b_queries(url: str, store: OxigraphStore, series: str, args: argparse.N
         )
 
 
+def direct_or_counted(store: OxigraphStore, series: str, runs: int) -> None:
+    """What writing a bounded SELECT straight in JSON buys (``_answer.written(…, direct)``)
+    against the counted way (TSV under the limit, then converted), in process, taking turns."""
+    from pyoxigraph import QueryResultsFormat
+
+    from kkb_lod.formats import from_media_type
+    from kkb_lod.sparqlscan import outer_limit
+    from kkb_lod.web._answer import written
+    from kkb_lod.web._results import to_bytes
+
+    json_format, limit = from_media_type(JSON, "results"), 10_000
+    for name, query in queries(series).items():
+        if not query.startswith(("SELECT", "PREFIX")) or outer_limit(query) is None:
+            continue
+        times: dict[str, list[float]] = {"raw": [], "direct": [], "counted": []}
+        for _ in range(runs):
+            times["raw"] += time_raw(store, query, 1)
+            for way, direct in (("direct", QueryResultsFormat.JSON), ("counted", None)):
+                start = time.perf_counter()
+                answer = written(store.query(query), limit, threading.Event(), direct)
+                assert answer is not None
+                to_bytes(answer, json_format)
+                times[way].append(time.perf_counter() - start)
+        raw, a, b = (statistics.median(times[way]) * 1e3 for way in ("raw", "direct", "counted"))
+        NOTES.append(
+            f"{name} (own LIMIT, JSON) in process: written straight {a:.2f} ms, counted as TSV and "
+            f"converted {b:.2f} ms, raw pyoxigraph {raw:.2f} ms (medians of {runs}, in turn)"
+        )
+
+
 def part_b_pages(url: str, pids: list[int], label: str, args: argparse.Namespace) -> None:
     """The village page's rate, and the server's CPU time a request (steadier than the rate on
     a shared machine: what idle cores could serve at most)."""
@@ -343,8 +374,10 @@ def main() -> None:
             with oxigraph_server(release, args.oxigraph) as ox:
                 part_a(url, ox, release.name, series, args)
         store = OxigraphStore.from_release(release, "memory")  # raw pyoxigraph, after (a)
-        if "b" in parts:
+        if parts & {"b", "bq"}:  # bq: the (b) queries only
             part_b_queries(url, store, series, args)
+            direct_or_counted(store, series, 30)
+        if "b" in parts:
             part_b_pages(url, pids, "with page cache", args)
         if "c" in parts:
             found["2 processes × 8 threads"] = parallel(url, pids, texts, args.passes)

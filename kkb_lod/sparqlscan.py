@@ -168,6 +168,27 @@ _PROLOGUE = re.compile(
 _FORM = re.compile(r"(?i:(SELECT|CONSTRUCT|DESCRIBE|ASK))(?![" + _CHARS + r".:])")
 
 
+def outer_limit(text: str) -> int | None:
+    """The LIMIT of a query's outermost solution modifiers (not a subquery's); None without one,
+    or if the text has something that is no SPARQL token. Tokenizes only texts with "limit"."""
+    if _LIMIT.search(text) is None:
+        return None
+    depth, found, after_limit = 0, None, False
+    for kind, value, _ in lexemes(text[prologue_end(text) :]):
+        if kind == "bad":
+            return None
+        if kind in ("space", "comment"):
+            continue
+        if after_limit and kind == "number" and value.isdigit():
+            found = int(value)
+        depth += {"{": 1, "}": -1}.get(value, 0) if kind == "punct" else 0
+        after_limit = depth == 0 and kind == "word" and value.upper() == "LIMIT"
+    return found
+
+
+_LIMIT = re.compile(r"(?i:LIMIT)")
+
+
 def lexemes(text: str) -> Iterator[tuple[str, str, int]]:
     """The (kind, text, offset) of every token, spaces and comments included."""
     for match in _TOKEN.finditer(text):

@@ -101,8 +101,8 @@ def reached(app: str) -> int:
     """Requests the app server has answered, but for its ops endpoints (/metrics itself)."""
     text = ask(app, "/metrics").body.decode()
     return sum(
-        int(n)
-        for family, n in re.findall(r'^kkb_requests_total\{family="([^"]*)".*\} (\d+)$', text, re.M)
+        int(float(n))
+        for family, n in re.findall(r'^kkb_requests_total\{family="([^"]*)".*\} ([\d.]+)$', text, re.M)
         if family != "ops"
     )
 

@@ -53,7 +53,7 @@ def test_metrics_count_abandoned_queries(settings: Settings, store: OxigraphStor
 
     def abandoned(client: FlaskClient) -> int:
         text = client.get("/metrics").get_data(as_text=True)
-        return int(text.split("\nkkb_queries_abandoned_total ", 1)[1].split()[0])
+        return int(float(text.split("\nkkb_queries_abandoned_total ", 1)[1].split()[0]))
 
     tight = Settings(
         data_dir=settings.data_dir,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from kkb_lod.config import Settings
 from kkb_lod.store import OxigraphStore, StoreError
@@ -66,6 +68,24 @@ def test_metrics_count_requests(client: FlaskClient) -> None:
     assert 'kkb_requests_total{family="ops",method="GET",status="200"} 2' in text
     assert 'kkb_request_seconds_count{family="ops"} 2' in text
     assert "kkb_query_timeouts_total 0" in text
+
+
+def test_metrics_parse_as_prometheus_text_with_every_documented_metric(client: FlaskClient) -> None:
+    client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"})
+    client.get("/nonexistent")
+    text = client.get("/metrics").get_data(as_text=True)
+    families = {family.name: family for family in text_string_to_metric_families(text)}
+    documented = """kkb_requests kkb_request_seconds kkb_query_timeouts kkb_store_errors
+        kkb_rate_limited kkb_queries_abandoned kkb_queries_abandoned_running kkb_queries_stuck
+        kkb_worker_recycles process_start_time_seconds kkb_process_info""".split()
+    assert set(documented) <= set(families)
+    assert families["kkb_request_seconds"].type == "histogram"
+    statuses = {(s.labels["family"], s.labels["status"]) for s in families["kkb_requests"].samples}
+    assert {("sparql", "200"), ("unrouted", "404")} <= statuses
+    [process] = families["kkb_process_info"].samples
+    assert process.labels == {"pid": str(os.getpid())} and process.value == 1
+    [started] = families["process_start_time_seconds"].samples
+    assert 0 < time.time() - started.value < 24 * 3600
 
 
 def test_structured_access_log(client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:

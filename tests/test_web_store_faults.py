@@ -80,5 +80,5 @@ def test_a_store_fault_is_counted_as_a_store_error(
     failing.error = StoreError("remote store http://127.0.0.1:9/query answered 500: boom")
     assert faulty.test_client().get("/def").status_code == 502
     metrics = faulty.test_client().get("/metrics").get_data(as_text=True)
-    assert "kkb_store_errors_total 2\n" in metrics
+    assert "kkb_store_errors_total 2.0\n" in metrics
     assert 'family="catalog",method="GET",status="504"' in metrics

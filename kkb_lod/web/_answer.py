@@ -3,12 +3,14 @@
 Once its first rows have come fast, the store writes the answer itself, in Rust without the GIL,
 in a line format (a line break in a literal is written ``\\n``): counting lines enforces the size
 limit. Writing stops once the request has given up waiting: at the next row while rows come
-slowly, at the next 8 KB block after. (The store writing SPARQL JSON directly was measured no
-faster than TSV converted by pyoxigraph: docs/scale.md.)
+slowly, at the next 8 KB block after. A SELECT whose own LIMIT keeps it within the size limit
+needs no counting: the store writes it straight in the format asked (JSON, XML), stopped only
+at an 8 KB block once the request has given up (docs/scale.md).
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -41,6 +43,7 @@ class Answer:
     kind: str
     body: bytes = b""
     boolean: bool = False
+    format: QueryResultsFormat = QueryResultsFormat.TSV  # of a "results" body
 
     @classmethod
     def of_triples(cls, triples: Sequence[Triple]) -> Answer:
@@ -49,7 +52,7 @@ class Answer:
 
     @cached_property
     def _solutions(self) -> tuple[list[str], list[QuerySolution]]:
-        solutions = parse_query_results(self.body, QueryResultsFormat.TSV)
+        solutions = parse_query_results(self.body, self.format)
         assert isinstance(solutions, QuerySolutions)
         return [v.value for v in solutions.variables], list(solutions)
 
@@ -107,12 +110,17 @@ class _Writer:
 FIRST_ROWS, FAST_ROW = 16, 0.001
 
 
-def written(result: object, limit: int, cancelled: threading.Event) -> Answer | None:
+def written(
+    result: object, limit: int, cancelled: threading.Event, direct: QueryResultsFormat | None = None
+) -> Answer | None:
     """The whole result as TSV or N-Triples, stopping past the limit (:class:`TooLarge`) or when
-    abandoned (None)."""
+    abandoned (None); rows in the format ``direct`` if the query's own LIMIT is within ``limit``."""
     if isinstance(result, QueryBoolean):
         return Answer("boolean", boolean=bool(result))
     rows = isinstance(result, QuerySolutions)
+    if rows and direct is not None:
+        body = _stored(result, direct, _Writer(sys.maxsize, cancelled))
+        return None if body is None else Answer("results", body, format=direct)
     fmt = QueryResultsFormat.TSV if rows else RdfFormat.N_TRIPLES
     lines: list[str] = []
     if isinstance(result, (QuerySolutions, QueryTriples)):  # a live answer
@@ -128,9 +136,21 @@ def written(result: object, limit: int, cancelled: threading.Event) -> Answer | 
                 rest = True  # the store writes the rest from where this loop stopped
                 break
         if not rest:
-            head = tsv_head(_names(result)) if rows else ""
+            names = [v.value for v in result.variables] if isinstance(result, QuerySolutions) else []
+            head = tsv_head(names) if rows else ""
             return Answer("results" if rows else "graph", (head + "".join(lines)).encode())
-    writer = _Writer(limit + 1 - len(lines) if rows else limit - len(lines), cancelled)
+    body = _stored(result, fmt, _Writer(limit + 1 - len(lines) if rows else limit - len(lines), cancelled))
+    if body is None:
+        return None
+    if lines:  # after the header line (TSV), before the rows the store wrote
+        cut = body.index(b"\n") + 1 if rows else 0
+        body = body[:cut] + "".join(lines).encode() + body[cut:]
+    return Answer("results" if rows else "graph", body)
+
+
+def _stored(result: object, fmt: QueryResultsFormat | RdfFormat, writer: _Writer) -> bytes | None:
+    """What the store writes of the rest of ``result`` in ``fmt`` through ``writer`` (None once
+    abandoned)."""
     try:
         result.serialize(writer, fmt)  # type: ignore[attr-defined]
     except Exception:  # the writer's own stop, or a failure to pass on
@@ -138,17 +158,7 @@ def written(result: object, limit: int, cancelled: threading.Event) -> Answer | 
             raise
     if writer.stopped == "too large":
         raise TooLarge()
-    if writer.stopped == "cancelled":
-        return None
-    body = b"".join(writer.parts)
-    if lines:  # after the header line (TSV), before the rows the store wrote
-        cut = body.index(b"\n") + 1 if rows else 0
-        body = body[:cut] + "".join(lines).encode() + body[cut:]
-    return Answer("results" if rows else "graph", body)
-
-
-def _names(result: object) -> list[str]:
-    return [v.value for v in result.variables] if isinstance(result, QuerySolutions) else []
+    return None if writer.stopped == "cancelled" else b"".join(writer.parts)
 
 
 def tsv_head(variables: Sequence[str]) -> str:

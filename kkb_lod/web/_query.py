@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pyoxigraph import QueryResultsFormat
 from werkzeug.exceptions import (
     BadGateway,
     BadRequest,
@@ -27,7 +28,8 @@ from werkzeug.exceptions import (
     UnprocessableEntity,
 )
 
-from kkb_lod.sparqlscan import UPDATE_KEYWORDS, Scan
+from kkb_lod.formats import Format
+from kkb_lod.sparqlscan import UPDATE_KEYWORDS, Scan, outer_limit
 from kkb_lod.store import StoreError, StoreTimeout
 from kkb_lod.web._answer import Answer, TooLarge, written
 
@@ -52,9 +54,11 @@ def check_policy(scan: Scan) -> None:
         raise Forbidden(READ_ONLY.format(scan.form))
 
 
-def dataset(
-    scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[str]
-) -> tuple[list[str], list[str]]:
+#: The default graphs and the named graphs a query runs on ([], []: the store's default dataset).
+Dataset = tuple[list[str], list[str]]
+
+
+def dataset(scan: Scan, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> Dataset:
     """The (default graphs, named graphs) to pass to the store.
 
     A protocol dataset (``default-graph-uri``/``named-graph-uri``) replaces the query's FROM and
@@ -70,8 +74,13 @@ def dataset(
     return [], []
 
 
-def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], list[str]]) -> Answer:
-    """Run ``query`` on the app's store within ``query_timeout`` and ``result_limit``.
+#: Formats the store writes a bounded answer in straight (CSV and TSV are made spreadsheet-safe).
+DIRECT = (QueryResultsFormat.JSON, QueryResultsFormat.XML)
+
+
+def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: Dataset, fmt: Format | None = None) -> Answer:
+    """Run ``query`` on the app's store within ``query_timeout`` and ``result_limit``; a SELECT
+    whose own LIMIT is within ``result_limit`` is written straight in ``fmt`` (JSON or XML).
 
     ``base`` is the service-defined base IRI (SPARQL 1.1 Protocol allows the endpoint's URL): the
     store interface takes none, so it is declared in a first line, which error positions skip.
@@ -90,12 +99,16 @@ def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], li
         )
     finished, cancelled = threading.Event(), threading.Event()
     text = f"BASE <{base}>\n{query}"
+    target, direct = fmt and fmt.ox, None
+    if isinstance(target, QueryResultsFormat) and target in DIRECT and scan.form == "SELECT":
+        bound = outer_limit(query)
+        direct = target if bound is not None and bound <= limit else None
 
     def work() -> Answer | None:
         # pyoxigraph results must be dropped by the thread that made them: never a local here, and
         # the finished frames an error carries to the request thread have their locals cleared.
         try:
-            return written(store.query(text, *graphs), limit, cancelled)
+            return written(store.query(text, *graphs), limit, cancelled, direct)
         except BaseException as err:
             chained: BaseException | None = err
             while chained is not None:  # with the errors it was raised from or during
@@ -108,27 +121,22 @@ def run(kkb: Kkb, query: str, base: str, scan: Scan, graphs: tuple[list[str], li
 
     started = time.monotonic()
     future = kkb.pool.submit(work)
-    done, _ = concurrent.futures.wait((future,), timeout)
-    if not done:
+    try:
+        error = future.exception(timeout)
+    except concurrent.futures.TimeoutError:
         cancelled.set()
         kkb.watchdog.abandoned(started, finished)
         raise ServiceUnavailable(
             f"The query did not finish within {timeout:g} s (query_timeout) and was abandoned. "
             "Make it cheaper (a narrower pattern, LIMIT) and try again.",
             retry_after=math.ceil(timeout),
-        )
-    error = future.exception()
+        ) from None
     if error is None:
         answer = future.result()
         assert answer is not None  # None only once cancelled, which only the timeout above does
         return answer
     if isinstance(error, SyntaxError):
-        position = re.match(r"error at (\d+):", str(error))
-        message = (
-            str(error)
-            if position is None
-            else (f"error at {int(position[1]) - 1}:{str(error)[position.end() :]}")
-        )
+        message = re.sub(r"^error at (\d+):", lambda line: f"error at {int(line[1]) - 1}:", str(error))
         raise BadRequest(f"Query syntax error: {message}")
     if isinstance(error, TooLarge):
         raise UnprocessableEntity(

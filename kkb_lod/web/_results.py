@@ -1,7 +1,8 @@
 """Writing a materialised answer in the negotiated format, and as table cells for the HTML page.
 
-The store has written the answer already (SPARQL TSV for SELECT, N-Triples for graphs:
-:class:`kkb_lod.web._answer.Answer`); pyoxigraph reads it back and writes the negotiated format.
+The store has written the answer already (SPARQL TSV for SELECT, or the format asked when the
+query's own LIMIT bounds it; N-Triples for graphs: :class:`kkb_lod.web._answer.Answer`); pyoxigraph
+reads it back and writes the negotiated format where that is another.
 
 CSV and TSV answers are opened in spreadsheets, which run a cell starting with ``=``, ``+``, ``-``
 or ``@`` (or a tab or carriage return before one) as a formula: such a literal gets a leading
@@ -54,7 +55,7 @@ def to_bytes(answer: Answer, fmt: Format) -> bytes:
             return answer.body
         return serialize(parse(answer.body, RdfFormat.N_TRIPLES), format=target, prefixes=PREFIXES) or b""
     assert isinstance(target, QueryResultsFormat)
-    body, written = answer.body, QueryResultsFormat.TSV
+    body, written = answer.body, answer.format
     if answer.kind == "boolean":
         body, written = (
             f'{{"head":{{}},"boolean":{str(answer.boolean).lower()}}}'.encode(),

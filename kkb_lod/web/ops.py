@@ -3,35 +3,32 @@ security headers every response carries, and the optional per-client rate limit.
 
 ``init_app(app)`` wires the hooks; ``bp`` serves ``/health``, ``/ready`` and ``/metrics`` (never
 cached). Metrics are per process (``kkb_process_info`` says which answered a scrape), except the
-count of replaced workers, which the workers share; the Prometheus text format is a few lines.
+count of replaced workers, which the workers share.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import json
 import logging
 import math
 import os
 import re
-import threading
 import time
-from collections import Counter
+from collections.abc import Iterator
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from werkzeug.exceptions import TooManyRequests
 
 from kkb_lod.web import kkb
 from kkb_lod.web._ratelimit import client_address
-from kkb_lod.web._watchdog import Watchdog
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger("kkb_lod.access")
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-STARTED = time.time()
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 #: Content-Security-Policy: our pages need only our own scripts, styles, images and fonts.
@@ -45,93 +42,75 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
 }
-#: The metrics /metrics exposes, in its order: name → (type, help text).
-HELP = {
-    "kkb_requests_total": ("counter", "HTTP requests by route family, method and status."),
-    "kkb_request_seconds": ("histogram", "Request latency."),
-    "kkb_query_timeouts_total": (
-        "counter",
-        "SPARQL queries stopped by the time limit or refused while busy.",
-    ),
-    "kkb_store_errors_total": ("counter", "Responses failed by the store or the server."),
-    "kkb_rate_limited_total": ("counter", "Requests refused by rate_limit (429)."),
-    "kkb_queries_abandoned_total": (
-        "counter",
-        "Queries abandoned at query_timeout (the engine cannot cancel them).",
-    ),
-    "kkb_queries_abandoned_running": ("gauge", "Abandoned queries of this process still running."),
-    "kkb_queries_stuck_total": ("counter", "Abandoned queries still running at query_hard_limit."),
-    "kkb_worker_recycles_total": (
-        "counter",
-        "Worker processes replaced because of a stuck query (all workers).",
-    ),
-    "process_start_time_seconds": ("gauge", "Start time of this process since the Unix epoch."),
-    "kkb_process_info": ("gauge", "The process that answered this scrape."),
-}
 
 
 class Metrics:
-    """Request counts by route family, method and status, and a latency histogram by family."""
+    """This app's metrics on a registry of its own (prometheus_client; per process): requests by
+    route family, method and status, latency by family and the refusals and failures among them,
+    counted as they finish; the watchdog's counts and the process, read at each scrape."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.requests: Counter[tuple[str, str, int]] = Counter()
-        self.latency: dict[str, list[float]] = {}  # a count per bucket (+Inf last), then the sum
+        self.registry = registry = CollectorRegistry()
+        self.requests = Counter(
+            "kkb_requests_total",
+            "HTTP requests by route family, method and status.",
+            ("family", "method", "status"),
+            registry=registry,
+        )
+        self.latency = Histogram(
+            "kkb_request_seconds", "Request latency.", ("family",), buckets=BUCKETS, registry=registry
+        )
+        self.timeouts = Counter(
+            "kkb_query_timeouts_total",
+            "SPARQL queries stopped by the time limit or refused while busy.",
+            registry=registry,
+        )
+        self.store_errors = Counter(
+            "kkb_store_errors_total", "Responses failed by the store or the server.", registry=registry
+        )
+        self.rate_limited = Counter(
+            "kkb_rate_limited_total", "Requests refused by rate_limit (429).", registry=registry
+        )
+        ProcessCollector(registry=registry)  # process_start_time_seconds, CPU, memory, open files
+        registry.register(self)
 
     def observe(self, family: str, method: str, status: int, seconds: float) -> None:
-        """Count one request, in the one bucket it falls in (made cumulative when rendered)."""
-        with self.lock:
-            self.requests[(family, method, status)] += 1
-            latency = self.latency.setdefault(family, [0.0] * (len(BUCKETS) + 2))
-            latency[bisect.bisect_left(BUCKETS, seconds)] += 1
-            latency[-1] += seconds
+        """Count one response."""
+        self.requests.labels(family, method, status).inc()
+        self.latency.labels(family).observe(seconds)
+        if family == "sparql" and status in (503, 504):
+            self.timeouts.inc()
+        elif status in (500, 502, 504):
+            self.store_errors.inc()
+        elif status == 429:
+            self.rate_limited.inc()
 
-    def render(self, watchdog: Watchdog) -> str:
-        """The Prometheus text of these metrics and of ``watchdog``'s counts."""
-        with self.lock:
-            requests = dict(self.requests)
-            latency = {family: list(values) for family, values in self.latency.items()}
-
-        def count(status: tuple[int, ...], sparql: bool | None = None) -> int:
-            return sum(
-                n
-                for (f, _, s), n in requests.items()
-                if s in status and (sparql is None or (f == "sparql") == sparql)
-            )
-
-        samples: dict[str, list[str]] = {
-            "kkb_requests_total": [
-                f'{{family="{f}",method="{m}",status="{s}"}} {n}' for (f, m, s), n in sorted(requests.items())
-            ],
-            "kkb_request_seconds": [],
-            "kkb_query_timeouts_total": [f" {count((503, 504), True)}"],
-            "kkb_store_errors_total": [f" {count((500, 502)) + count((504,), False)}"],
-            "kkb_rate_limited_total": [f" {count((429,))}"],
-            "kkb_queries_abandoned_total": [f" {watchdog.abandoned_total}"],
-            "kkb_queries_abandoned_running": [f" {watchdog.still_running()}"],
-            "kkb_queries_stuck_total": [f" {watchdog.stuck_total}"],
-            "kkb_worker_recycles_total": [f" {getattr(watchdog.recycles, 'value', 0)}"],
-            "process_start_time_seconds": [f" {STARTED}"],
-            "kkb_process_info": [f'{{pid="{os.getpid()}"}} 1'],
-        }
-        for family, values in sorted(latency.items()):
-            below = list(itertools.accumulate(values[:-1]))
-            samples["kkb_request_seconds"] += [
-                *(
-                    f'_bucket{{family="{family}",le="{bound}"}} {int(n)}'
-                    for bound, n in zip((*BUCKETS, "+Inf"), below, strict=True)
-                ),
-                f'_sum{{family="{family}"}} {values[-1]:.6f}',
-                f'_count{{family="{family}"}} {int(below[-1])}',
-            ]
-        lines = []
-        for name, (kind, text) in HELP.items():
-            lines += [
-                f"# HELP {name} {text}",
-                f"# TYPE {name} {kind}",
-                *(name + sample for sample in samples[name]),
-            ]
-        return "\n".join(lines) + "\n"
+    def collect(self) -> Iterator[Metric]:
+        """The watchdog's counts, and which process answers the scrape."""
+        watchdog = kkb().watchdog
+        yield CounterMetricFamily(
+            "kkb_queries_abandoned",
+            "Queries abandoned at query_timeout (the engine cannot cancel them).",
+            watchdog.abandoned_total,
+        )
+        yield GaugeMetricFamily(
+            "kkb_queries_abandoned_running",
+            "Abandoned queries of this process still running.",
+            watchdog.still_running(),
+        )
+        yield CounterMetricFamily(
+            "kkb_queries_stuck", "Abandoned queries still running at query_hard_limit.", watchdog.stuck_total
+        )
+        yield CounterMetricFamily(
+            "kkb_worker_recycles",
+            "Worker processes replaced because of a stuck query (all workers).",
+            getattr(watchdog.recycles, "value", 0),
+        )
+        process = GaugeMetricFamily(
+            "kkb_process_info", "The process that answered this scrape.", labels=("pid",)
+        )
+        process.add_metric((str(os.getpid()),), 1)
+        yield process
 
 
 def init_app(app: Flask, max_body_bytes: int = 1_000_000) -> None:
@@ -220,4 +199,4 @@ def ready() -> ResponseReturnValue:
 @bp.get("/metrics")
 def metrics() -> Response:
     """Prometheus text exposition of this process's metrics."""
-    return Response(kkb().metrics.render(kkb().watchdog), mimetype="text/plain; version=0.0.4")
+    return Response(generate_latest(kkb().metrics.registry), mimetype="text/plain; version=0.0.4")

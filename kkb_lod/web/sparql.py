@@ -81,6 +81,7 @@ def endpoint() -> Response:
             base,
             found,
             dataset(found, operation.default_graphs, operation.named_graphs),
+            fmt,
         )
     except HTTPException as error:
         if not _wants_page():
