@@ -177,7 +177,7 @@ def drawn(
 def outlines(units: Iterable[str], regencies: Iterable[str], here: str | None = None) -> list[Area]:
     """The borders of ``units`` and of the kecamatan of ``regencies`` (those the store has a
     boundary for), ``here``'s marked as the page's own."""
-    units, regencies = sorted(set(units)), sorted(set(regencies))[:MAX_OUTLINED]
+    units, regencies = sorted(set(units)), sorted(set(regencies))
     rows = select(BOUNDARIES % {"units": " ".join(f"<{u}>" for u in units)}) if units else []
     if regencies:
         rows += select(DISTRICT_BOUNDARIES % {"regencies": " ".join(f"<{r}>" for r in regencies)})
@@ -193,7 +193,10 @@ def landing_map(places: list[dict[str, Any]], centres: list[Point], regencies: l
     kkb_areas, kkb_points = drawn(places, "village", lambda r: r["village_href"], lambda r: "kkb")
     if not kkb_areas and not kkb_points:
         return None
-    borders = outlines(regencies[:MAX_OUTLINED], regencies if len(regencies) == 1 else ())
+    # a few regencies: their borders (one: its kecamatan's too); many: their centroids only
+    borders = outlines(
+        regencies if len(regencies) <= MAX_OUTLINED else (), regencies if len(regencies) == 1 else ()
+    )
     return point_map([*points, *centres, *kkb_points], areas=[*areas, *kkb_areas, *borders])
 
 
