@@ -36,7 +36,7 @@ PER_UNIT = """SELECT ?u ?name (COUNT(DISTINCT ?k) AS ?n) WHERE {
 #: The levels the landing chart may count by, finest first, with the path up to each.
 LEVELS = (("district", ""), ("regency", "/kkb:partOf"), ("province", "/kkb:partOf/kkb:partOf"))
 #: Every KKB village with its position and boundary (where known), kecamatan and the KKB's label.
-KKB_PLACES = """SELECT ?kkb ?kkb_iri ?village ?village_iri ?district ?district_iri ?lat ?long ?wkt
+KKB_PLACES = """SELECT DISTINCT ?kkb ?kkb_iri ?village ?village_iri ?district ?district_iri ?lat ?long ?wkt
 WHERE {
   ?kkb_iri a kkb:KKBDesignation ; kkb:village ?village_iri ; rdfs:label ?kkb .
   FILTER (lang(?kkb) = "%(lang)s")
@@ -53,12 +53,13 @@ CONTEXT_VILLAGES = """SELECT DISTINCT ?v ?vname ?lat ?long ?wkt WHERE {
   FILTER (BOUND(?lat) || BOUND(?wkt))
   FILTER NOT EXISTS { ?other kkb:village ?v }
 } LIMIT %(limit)d"""
-#: The boundaries of some units (regencies, a province, the page's own place).
-BOUNDARIES = """SELECT ?u ?name ?wkt WHERE {
+#: The boundaries of some units (regencies, a province, the page's own place). DISTINCT here and
+#: below: with ``reference = all`` a covered unit's triples are in two graphs of the union.
+BOUNDARIES = """SELECT DISTINCT ?u ?name ?wkt WHERE {
   VALUES ?u { %(units)s }
   ?u rdfs:label ?name ; geosparql:hasGeometry ?g . ?g geosparql:asWKT ?wkt }"""
 #: The boundaries of the kecamatan of some regencies.
-DISTRICT_BOUNDARIES = """SELECT ?u ?name ?wkt WHERE {
+DISTRICT_BOUNDARIES = """SELECT DISTINCT ?u ?name ?wkt WHERE {
   VALUES ?r { %(regencies)s }
   ?u kkb:partOf ?r ; a kkb:District ; rdfs:label ?name ; geosparql:hasGeometry ?g .
   ?g geosparql:asWKT ?wkt }"""
@@ -69,7 +70,7 @@ REGENCY_OF = """SELECT DISTINCT ?r WHERE {
 REGENCIES_IN = """SELECT DISTINCT ?r WHERE { ?r a kkb:RegencyOrCity ; kkb:partOf <%(iri)s> }"""
 #: The villages of some regencies with their kecamatan, and the village of ``iri`` and the KKB.
 #: Plain joins only: Virtuoso 7 refuses EXISTS inside BIND and paths inside UNION.
-VILLAGES_OF = """SELECT ?v ?vname ?lat ?long ?wkt ?d ?r ?at ?k WHERE {
+VILLAGES_OF = """SELECT DISTINCT ?v ?vname ?lat ?long ?wkt ?d ?r ?at ?k WHERE {
   VALUES ?r { %(regencies)s }
   ?v a kkb:Village ; kkb:partOf ?d ; rdfs:label ?vname .
   ?d kkb:partOf ?r .
@@ -92,7 +93,7 @@ FUNCTIONS = """SELECT ?f ?notation ?label ?a ?year ?status ?statusLabel WHERE {
 } ORDER BY ?notation ?year"""
 #: Per regency or city with KKB: its KKB, the kecamatan they are in, all its villages, its
 #: centroid and province. Two grouped subqueries, so no KKB x village product is ever formed.
-PER_REGENCY = """SELECT ?name ?name_iri ?lat ?long ?province ?province_iri ?pcode ?kkb ?districts
+PER_REGENCY = """SELECT DISTINCT ?name ?name_iri ?lat ?long ?province ?province_iri ?pcode ?kkb ?districts
   ?villages WHERE {
   { SELECT ?name_iri (COUNT(DISTINCT ?k) AS ?kkb) (COUNT(DISTINCT ?d) AS ?districts) WHERE {
       ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d . ?d kkb:partOf ?name_iri }
