@@ -87,6 +87,10 @@ def test_a_unit_links_its_geometry_and_the_geometry_page_shows_its_wkt(client: F
     assert 'href="/id/village/62.04.06.2020/geometry"' in html
     geometry = html_of(client, "/id/village/62.04.06.2020/geometry?lang=en")
     assert "POLYGON ((114.73287 -1.57286" in geometry
+    assert "<h1>Boundary — Kalahien</h1>" in geometry
+    assert "<h1>Batas wilayah — Kalahien</h1>" in html_of(
+        client, "/id/village/62.04.06.2020/geometry?lang=id"
+    )
     assert 'href="/id/source/boundaries-barito-selatan"' in geometry
     assert '<svg class="map"' not in geometry
     assert client.get("/id/village/62.04.06.2020/shape", headers={"Accept": "text/html"}).status_code == 404
