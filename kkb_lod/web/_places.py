@@ -202,7 +202,9 @@ def landing_map(places: list[dict[str, Any]], centres: list[Point], regencies: l
 
 
 def place_map(iri: str) -> PointMap | None:
-    """The map of a place's page (or a KKB's): its regency's villages, itself highlighted.
+    """The map of a place's page (or a KKB's): its regency's villages (boundaries where the store
+    has them, else centroids) inside the borders of the regency and its kecamatan, the place
+    itself outlined.
 
     On the page of a district or regency the villages within it are marked, its KKB apart; on a
     village's page, the KKB around it. None when nothing at or below the place has a position.
