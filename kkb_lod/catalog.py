@@ -665,7 +665,7 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
     g.add((dataset, VOID.sparqlEndpoint, URIRef(site + "sparql")))
     g.add((dataset, VOID.uriSpace, Literal(base_iri + "id/")))
     g.add((dataset, VOID.rootResource, URIRef(base_iri + "catalog#dataset")))
-    for prefix in ("kkb", "skos", "org", "prov", "schema", "dcterms", "geo", "owl", "foaf"):
+    for prefix in ("kkb", "skos", "org", "prov", "schema", "dcterms", "geo", "geosparql", "owl", "foaf"):
         g.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
     for dump in release.get("dumps", []):
         g.add((dataset, VOID.dataDump, URIRef(f"{site}dumps/{dump['name']}")))

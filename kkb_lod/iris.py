@@ -3,9 +3,10 @@
 Every data IRI is ``{base}id/{kind}/{key}``: administrative units and KKB designations are keyed by
 their official Kemendagri code, everything else by a checked slug. A KKB designation has parts of
 its own under its IRI: ``{kkb}/pokja`` (the decree forming its working group) and ``{kkb}/{year}``
-(its record of one year). Minting and parsing are inverse
-functions (``tests/test_iris.py`` proves ``parse(mint(x)) == x`` with Hypothesis), and both refuse
-anything that would not round-trip, so no unchecked text ever reaches an IRI or a SPARQL query.
+(its record of one year); an administrative unit has one, ``{unit}/geometry`` (its boundary).
+Minting and parsing are inverse functions (``tests/test_iris.py`` proves ``parse(mint(x)) == x``
+with Hypothesis), and both refuse anything that would not round-trip, so no unchecked text ever
+reaches an IRI or a SPARQL query.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ KINDS = CODE_KINDS | SLUG_KINDS
 REGIONS, REGISTRY, INDICATORS, REFERENCE = "regions", "registry", "indicators", "reference"
 #: The parts of a KKB designation: its pokja decree, and its record of one year (a year YYYY).
 POKJA = "pokja"
+#: The one part of an administrative unit: its boundary, a GeoSPARQL geometry (``{unit}/geometry``).
+GEOMETRY = "geometry"
+UNIT_KINDS = frozenset(LEVELS.values())
 YEAR_PART_RE = re.compile(r"^(?:19|20)[0-9]{2}\Z")
 #: A time stamp as release ids spell it (UTC, to the microsecond): what keys a version IRI.
 STAMP_RE = re.compile(r"^[0-9]{8}T[0-9]{12}Z\Z")
@@ -130,6 +134,10 @@ class Minter:
         """The IRI of the record of one year of a village's KKB."""
         return self.mint("kkb", village_code, str(year))
 
+    def geometry(self, code: str) -> URIRef:
+        """The IRI of the boundary (a ``geo:Geometry``) of an administrative unit."""
+        return self.mint(level_of(code), code, GEOMETRY)
+
     def record(self, file: str, row: int, sheet: str | None = None) -> URIRef:
         """The IRI of one row of a registry file (of one sheet of it, for a workbook)."""
         return self.mint("record", record_key(file, row, sheet))
@@ -188,8 +196,12 @@ def _check_key(kind: str, key: str) -> None:
 
 
 def _check_part(kind: str, part: str) -> None:
+    if kind in UNIT_KINDS:
+        if part != GEOMETRY:
+            raise IriError(f"the one part of an administrative unit is {GEOMETRY!r}, got {part!r}")
+        return
     if kind != "kkb":
-        raise IriError(f"only a kkb designation has parts, not a {kind}")
+        raise IriError(f"only a kkb designation or an administrative unit has parts, not a {kind}")
     if part != POKJA and not YEAR_PART_RE.match(part):
         raise IriError(f"a part of a kkb designation is {POKJA!r} or a year YYYY, got {part!r}")
 

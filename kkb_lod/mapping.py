@@ -30,6 +30,7 @@ from kkb_lod.entries import (
     entry_triples,
     record_triples,
 )
+from kkb_lod.geometry import geometry_triples
 from kkb_lod.history import (
     CURRENT_EDITION,
     EDITION_SOURCES,
@@ -183,13 +184,14 @@ def region_triples(
     ctx: Context, units: Iterable[UnitRow] | None = None, crosswalk: Iterable[CrosswalkRow] | None = None
 ) -> Iterator[Triple]:
     """Every administrative unit (the registry's, unless ``units``), with codes, hierarchy,
-    centroid, postcode and BPS codes (from the registry's crosswalk, unless ``crosswalk``)."""
+    centroid, boundary (:mod:`kkb_lod.geometry`), postcode and BPS codes (from the registry's
+    crosswalk, unless ``crosswalk``)."""
     # A registry without a source describing the official list (a new registry: no sources table)
     # still publishes where its units come from: the current Kemendagri edition, as for names.
     listed = ctx.reference_source("regions/units.csv")
     origin = listed if listed is not None else edition_iri(ctx, CURRENT_EDITION)
     bps_source = ctx.reference_source("regions/bps_crosswalk.csv")
-    published = False
+    published: list[str] = []
     bps: dict[str, set[str]] = {}
     for x in ctx.registry.crosswalk if crosswalk is None else crosswalk:
         if x.kemendagri_code:
@@ -219,9 +221,10 @@ def region_triples(
             if bps_source:
                 yield s, PROV.wasDerivedFrom, bps_source
         yield s, PROV.wasDerivedFrom, origin
-        published = True
+        published.append(u.code)
     if listed is None and published:
         yield from edition_triples(ctx, CURRENT_EDITION)
+    yield from geometry_triples(ctx.mint, published)
 
 
 # --- code and name history ----------------------------------------------------------------------

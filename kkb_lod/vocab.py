@@ -200,6 +200,8 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 WD = Namespace("http://www.wikidata.org/entity/")
 #: W3C Basic Geo. (rdflib's ``WGS`` has an https namespace, which is not the one in use.)
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+#: OGC GeoSPARQL 1.1: the boundaries of units (``geo:`` is taken by Basic Geo, hence ``geosparql:``).
+GEOSPARQL = Namespace("http://www.opengis.net/ont/geosparql#")
 
 #: One prefix table for serialisers, the SPARQL editor and HTML pages.
 PREFIXES: dict[str, str] = {
@@ -217,6 +219,7 @@ PREFIXES: dict[str, str] = {
     "foaf": str(FOAF),
     "schema": str(SDO),
     "geo": str(GEO),
+    "geosparql": str(GEOSPARQL),
     "dqv": str(DQV),
     "qb": str(QB),
     "sd": str(SD),
@@ -257,6 +260,7 @@ __all__ = [
     "VOID",
     "WD",
     "GEO",
+    "GEOSPARQL",
     "XSD",
 ]
 

@@ -201,12 +201,12 @@ def test_csv_download(page: Page, site: str) -> None:
 def test_landing_chart_and_map(page: Page, site: str) -> None:
     page.goto(site + "/?lang=en")
     assert page.locator("svg.bars rect.bar").count() == 6
-    assert page.locator("svg.map circle.pt.kkb").count() == 15
+    assert page.locator("svg.map path.area.kkb").count() == 15
     assert page.locator("#kkb-list tbody tr").count() == 15
     shoot(page, "landing-chart-map")
     page.locator("svg.bars").get_by_role("link").filter(has_text="Jenamas").click()
     arrived(page, "/id/district/62.04.01")
-    assert page.locator("svg.map circle.pt.inside").count() > 0
+    assert page.locator("svg.map path.area.inside").count() > 0
     shoot(page, "kecamatan-map")
 
 
@@ -224,12 +224,12 @@ def test_map_fallback_offline_without_javascript(browser: Browser, site: str) ->
     context.route("**/*", no_internet)
     page = context.new_page()
     page.goto(site + "/?lang=en")
-    assert page.locator("svg.map circle.pt.kkb").count() == 15  # drawn by the server
+    assert page.locator("svg.map path.area.kkb").count() == 15  # drawn by the server
     assert page.locator("#kkb-list").is_visible()
     assert page.locator("#kkb-list tbody tr").first.inner_text().count(",") >= 1
     shoot(page, "landing-offline-nojs")
     page.goto(site + "/id/kkb/62.04.06.2020?lang=en")
-    assert page.locator("svg.map circle.pt.here").count() == 1
+    assert page.locator("svg.map path.here-line").count() == 1
     assert page.locator("ol.functions li.worked").count() == 8
     shoot(page, "kkb-offline-nojs")
     page.goto(site + "/sparql?query=ASK+%7B%7D&format=html")

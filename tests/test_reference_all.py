@@ -212,3 +212,16 @@ def test_the_setting_takes_covered_or_all_only(tmp_path) -> None:
     )
     assert answer.exit_code == 2 and "KKB_REFERENCE" in answer.output
     assert not (tmp_path / "releases").exists()
+
+
+@pytest.mark.parametrize(("path", "villages"), [("/", 93), ("/id/village/62.04.06.2020", 93)])
+def test_maps_draw_each_unit_once_although_it_is_in_two_graphs(
+    client: FlaskClient, path: str, villages: int
+) -> None:
+    """A covered unit is in graph regions and graph reference: its boundary (and the regency's
+    centroid) is drawn once, not once per pair of graphs its triples come from."""
+    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    svg = html.split('<svg class="map"', 1)[1].split("</svg>", 1)[0]
+    assert len(re.findall(r'<path class="area (?:other|kkb|inside)"', svg)) == villages
+    assert svg.count("<title>Kabupaten Barito Selatan</title>") == 1
+    assert '<circle class="pt regency"' not in svg  # one regency with KKB: no centroids

@@ -8,6 +8,7 @@ through :class:`RemoteSparqlStore` and a real ``kkb-lod serve`` process with KKB
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import urllib.parse
@@ -101,11 +102,12 @@ def test_our_endpoint_and_pages_served_from_virtuoso(virtuoso: str, tmp_path: Pa
         with urllib.request.urlopen(page, timeout=30) as response:
             html = response.read().decode("utf-8")
         assert response.status == 200 and "Kalahien" in html and "62.04.06.2020" in html
-        assert html.count('<circle class="pt ') == 93  # the map's queries run on Virtuoso too
+        # the map's queries run on Virtuoso too: the 93 villages' boundaries
+        assert len(re.findall(r'<path class="area (?:other|kkb|inside)"', html)) == 93
         for path, expected in (
-            ("/", 'class="pt kkb"'),
+            ("/", 'class="area kkb"'),
             ("/id/kkb/62.04.06.2020", 'class="worked"'),
-            ("/id/province/62", 'class="pt inside"'),
+            ("/id/province/62", 'class="area inside"'),
         ):
             with urllib.request.urlopen(
                 urllib.request.Request(url + path, headers={"Accept": "text/html"}), timeout=30

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from kkb_lod.web._charts import MAX_BARS, Point, bar_chart, chart_of_results, point_map, stacked_chart
+from kkb_lod.web._charts import (
+    MAX_BARS,
+    Area,
+    Point,
+    bar_chart,
+    chart_of_results,
+    point_map,
+    rings_of_wkt,
+    stacked_chart,
+)
 from kkb_lod.web._results import Cell
 
 
@@ -129,3 +140,49 @@ def test_a_stacked_chart_needs_a_count_per_series() -> None:
 def test_a_stacked_chart_of_zeros_draws_no_segment() -> None:
     chart = stacked_chart([("2024", [0, 0])], ["Dasar", "Berkembang"])
     assert chart.stacks[0].segments == () and chart.stacks[0].end == chart.left
+
+
+# --- boundaries (GeoSPARQL WKT from the store) ----------------------------------------------------
+
+
+def test_rings_of_wkt_read_polygons_multipolygons_and_holes() -> None:
+    square = "(114 -2, 115 -2, 115 -1, 114 -1, 114 -2)"
+    hole = "(114.2 -1.8, 114.2 -1.2, 114.8 -1.2, 114.2 -1.8)"
+    assert rings_of_wkt(f"POLYGON ({square}, {hole})") == (
+        ((114.0, -2.0), (115.0, -2.0), (115.0, -1.0), (114.0, -1.0), (114.0, -2.0)),
+        ((114.2, -1.8), (114.2, -1.2), (114.8, -1.2), (114.2, -1.8)),
+    )
+    assert len(rings_of_wkt(f"MULTIPOLYGON (({square}), ({square}, {hole}))")) == 3
+    for nothing in (
+        "POINT (114 -2)",
+        "",
+        "POLYGON ((a b, c d, e f, a b))",
+        "POLYGON ((114 -2, 115 -2, 114 -2))",
+    ):
+        assert rings_of_wkt(nothing) == (), nothing  # drawn as nothing, never an error
+
+
+def test_boundaries_are_projected_north_up_rounded_and_drawn_under_the_page_outline() -> None:
+    square = rings_of_wkt("POLYGON ((114 -2, 115 -2, 115 -1, 114 -1, 114 -2))")
+    # a ring far smaller than a pixel collapses and is left out; a close repeated point too
+    speck = rings_of_wkt("POLYGON ((114.5 -1.5, 114.50001 -1.5, 114.50001 -1.50001, 114.5 -1.5))")
+    drawn = point_map(
+        [Point("centroid only", -1.5, 114.5, None, "other")],
+        areas=[
+            Area("north", square, "/n", "kkb", here=True),
+            Area("speck", speck, None, "other"),
+            Area("border", square, None, "outline"),
+            Area("empty", (), None, "other"),
+        ],
+    )
+    assert drawn is not None
+    assert [a.label for a in drawn.areas] == ["north", "border"]  # fills first, then borders
+    (north,) = drawn.here
+    assert re.fullmatch(r"M\d+ \d+L\d+ \d+ \d+ \d+ \d+ \d+Z", north.d), north.d  # whole pixels, closed by Z
+    xs = [int(v) for v in re.findall(r"\d+", north.d)[0::2]]
+    ys = [int(v) for v in re.findall(r"\d+", north.d)[1::2]]
+    # the square's corners: (114,-2) bottom left, (115,-2) bottom right, (115,-1) top right
+    assert xs[0] < xs[1] == xs[2] and ys[0] == ys[1] > ys[2]
+    assert all(0 <= x <= drawn.width for x in xs) and all(0 <= y <= drawn.height - 20 for y in ys)
+    assert drawn.has("here") and drawn.has("kkb") and drawn.has("other") and not drawn.has("inside")
+    assert point_map([], areas=[Area("empty", (), None)]) is None

@@ -25,8 +25,10 @@ def section(html: str, start: str, end: str = "</section>") -> str:
 
 
 def roles(svg: str) -> dict[str, int]:
+    """What a map draws, by role: boundaries and points alike, the page's own outline as "here"."""
     found: dict[str, int] = {}
-    for role in re.findall(r'<circle class="pt (\w+)"', svg):
+    for role in re.findall(r'<(?:circle class="pt|path class="area) (\w+)"|class="(here)-line"', svg):
+        role = "".join(role)
         found[role] = found.get(role, 0) + 1
     return found
 
@@ -45,8 +47,9 @@ def test_landing_has_figures_chart_map_and_list(client: FlaskClient) -> None:
     bars = re.findall(r'<a href="(/id/district/[\d.]+)">\s*<text[^>]*>([^<]+)</text>', chart)
     assert len(bars) == 6 and ("/id/district/62.04.06", "Dusun Selatan") in bars
     drawn = section(html, '<svg class="map"', "</svg>")
-    assert roles(drawn) == {"kkb": 15, "other": 78}  # 93 villages, the 15 KKB marked
-    assert len(re.findall(r'<a href="/id/village/[\d.]+">\s*<circle class="pt kkb"', drawn)) == 15
+    # 93 villages, the 15 KKB marked; the borders of the regency and its 6 kecamatan
+    assert roles(drawn) == {"kkb": 15, "other": 78, "outline": 7}
+    assert len(re.findall(r'<a href="/id/village/[\d.]+">\s*<path class="area kkb"', drawn)) == 15
     listed = section(html, '<table id="kkb-list"', "</table>")
     assert listed.count("<tr>") == 16  # header + 15 KKB, each with its position
     assert "Kalahien" in listed and "-1.598742, 114.718257" in listed
@@ -91,11 +94,11 @@ def test_kkb_page_shows_the_eight_family_functions(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/id/village/62.04.06.2020", {"here": 1, "kkb": 14, "other": 78}),
-        ("/id/kkb/62.04.06.2020", {"here": 1, "kkb": 14, "other": 78}),
-        ("/id/district/62.04.06", {"inside": 24, "kkb": 3, "other": 66}),
-        ("/id/regency/62.04", {"inside": 78, "kkb": 15}),
-        ("/id/province/62", {"inside": 78, "kkb": 15}),
+        ("/id/village/62.04.06.2020", {"here": 1, "kkb": 15, "other": 78, "outline": 7}),
+        ("/id/kkb/62.04.06.2020", {"here": 1, "kkb": 15, "other": 78, "outline": 7}),
+        ("/id/district/62.04.06", {"here": 1, "inside": 24, "kkb": 3, "other": 66, "outline": 7}),
+        ("/id/regency/62.04", {"here": 1, "inside": 78, "kkb": 15, "outline": 7}),
+        ("/id/province/62", {"here": 1, "inside": 78, "kkb": 15, "outline": 8}),
     ],
 )
 def test_places_show_where_they_are(client: FlaskClient, path: str, expected: dict) -> None:

@@ -2,16 +2,19 @@
 
 Why on the server: a page must be readable without JavaScript and without any external request
 (no tile server, no CDN), and our CSP forbids inline styles, so the templates draw these shapes as
-SVG elements whose positions are computed here. The maps are point maps of centroids on a plain
-graticule with a scale bar; every point is also listed in a table next to it (the fallback a
+SVG elements whose positions are computed here. The maps draw the units' boundaries (GeoSPARQL WKT
+from the store, projected equirectangularly with x scaled by cos(latitude), rounded to the pixel
+and without repeated points, so a page stays small), the centroids of units without a boundary,
+a light graticule and a scale bar; every unit is also named as text next to it (the fallback a
 screen reader, a text browser or a printed page reads).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from kkb_lod.web._results import NUMERIC_TYPES, compact
 
@@ -174,9 +177,48 @@ class Point:
     y: float = 0.0
 
 
+Ring = tuple[tuple[float, float], ...]
+#: Drawing order of boundaries: fills first (the page's own units over the others, the KKB on
+#: top), then the borders of kecamatan and regencies.
+AREA_ORDER = {"other": 0, "inside": 1, "kkb": 2, "outline": 3}
+#: Boundary points closer than this (px, x plus y) to the last one kept are dropped.
+MIN_STEP = 1.0
+
+
+@dataclass(frozen=True)
+class Area:
+    """A unit's boundary to draw: label, rings (lon, lat: exteriors and holes alike, drawn
+    even-odd), link, role (``other``, ``inside``, ``kkb``: filled; ``outline``: a border only) and
+    whether it is the page's own place (outlined on top); ``d`` is its SVG path once projected."""
+
+    label: str
+    rings: tuple[Ring, ...]
+    href: str | None = None
+    role: str = "other"
+    here: bool = False
+    d: str = ""
+
+
+def rings_of_wkt(wkt: str) -> tuple[Ring, ...]:
+    """The rings of a WKT POLYGON or MULTIPOLYGON (CRS84: ``lon lat``), in order; () for
+    anything else (a point, an empty or malformed literal draws nothing rather than failing)."""
+    if not re.match(r"\s*(MULTI)?POLYGON\s*\(", wkt, re.IGNORECASE):
+        return ()
+    rings = []
+    for body in re.findall(r"\(([^()]*)\)", wkt):
+        try:
+            ring = tuple((float(x), float(y)) for x, y in (p.split() for p in body.split(",")))
+        except ValueError:
+            return ()
+        if len(ring) >= 4:
+            rings.append(ring)
+    return tuple(rings)
+
+
 @dataclass(frozen=True)
 class PointMap:
-    """Points projected into a ``width`` × ``height`` viewBox, with graticule lines and a scale."""
+    """Boundaries and points projected into a ``width`` × ``height`` viewBox, with graticule
+    lines and a scale."""
 
     points: tuple[Point, ...]
     width: int
@@ -185,22 +227,42 @@ class PointMap:
     parallels: tuple[tuple[float, str], ...]  # (y, label)
     scale_px: float
     scale_label: str  # the distance the scale bar stands for ("10 km")
+    areas: tuple[Area, ...] = ()
 
     def of_role(self, role: str) -> tuple[Point, ...]:
         return tuple(p for p in self.points if p.role == role)
 
+    def areas_of(self, role: str) -> tuple[Area, ...]:
+        return tuple(a for a in self.areas if a.role == role)
 
-def point_map(points: Iterable[Point], size: int = 560, pad: int = 24) -> PointMap | None:
-    """Project points equirectangularly (x scaled by cos of the mean latitude), north up, into a
-    box whose longer side is ``size``.
+    @property
+    def here(self) -> tuple[Area, ...]:
+        """The boundaries of the page's own place (outlined on top of everything)."""
+        return tuple(a for a in self.areas if a.here)
 
-    Fine at the scale of a regency; drawn points of a role come after the others so that the
-    page's subject and the KKB are on top.
+    def has(self, role: str) -> bool:
+        """Whether anything of ``role`` is drawn (``here`` counts both ways), for the legend."""
+        if role == "here":
+            return bool(self.here or self.of_role("here"))
+        return bool(self.areas_of(role) or self.of_role(role))
+
+
+def point_map(
+    points: Iterable[Point], size: int = 560, pad: int = 24, areas: Iterable[Area] = ()
+) -> PointMap | None:
+    """Project boundaries and points equirectangularly (x scaled by cos of the mean latitude),
+    north up, into a box whose longer side is ``size``.
+
+    Fine at the scale of a regency or a province; boundaries come first (in :data:`AREA_ORDER`),
+    then points, those of a role after the others so that the page's subject and the KKB are on
+    top.
     """
-    points = list(points)
-    if not points:
+    points, areas = list(points), [a for a in areas if a.rings]
+    if not points and not areas:
         return None
-    lats, longs = [p.lat for p in points], [p.long for p in points]
+    vertices = [xy for a in areas for ring in a.rings for xy in ring]
+    lats = [p.lat for p in points] + [lat for _, lat in vertices]
+    longs = [p.long for p in points] + [long for long, _ in vertices]
     span_lat = max(max(lats) - min(lats), 0.02)
     squeeze = math.cos(math.radians(sum(lats) / len(lats)))
     span_x = max((max(longs) - min(longs)) * squeeze, 0.02)
@@ -231,7 +293,37 @@ def point_map(points: Iterable[Point], size: int = 560, pad: int = 24) -> PointM
     km_per_px = KM_PER_DEGREE / scale  # after the x squeeze, 1 px is the same distance both ways
     km = _step(km_per_px * width / 5)
     label = f"{km:g} km" if km >= 1 else f"{km * 1000:g} m"
-    return PointMap(placed, width, height, meridians, parallels, round(km / km_per_px, 1), label)
+    drawn = tuple(
+        sorted(
+            (d for d in (replace(a, d=_path(a.rings, x, y)) for a in areas) if d.d),
+            key=lambda a: (AREA_ORDER.get(a.role, 0), a.label),
+        )
+    )
+    return PointMap(placed, width, height, meridians, parallels, round(km / km_per_px, 1), label, drawn)
+
+
+def _path(rings: Iterable[Ring], x: Callable[[float], float], y: Callable[[float], float]) -> str:
+    """SVG path data of projected rings (``M x yL x y x y…Z`` each), rounded to the pixel and
+    thinned to points at least :data:`MIN_STEP` px apart; a ring that shrinks below three points
+    is left out."""
+    parts = []
+    for ring in rings:
+        kept: list[tuple[int, int]] = []
+        for long, lat in ring:
+            px, py = round(x(long)), round(y(lat))
+            if not kept or abs(px - kept[-1][0]) + abs(py - kept[-1][1]) >= MIN_STEP:
+                kept.append((px, py))
+        if len(kept) > 1 and kept[-1] == kept[0]:
+            kept.pop()
+        if len(kept) >= 3:
+            first, *rest = (f"{_n(px)} {_n(py)}" for px, py in kept)
+            parts.append(f"M{first}L{' '.join(rest)}Z")
+    return "".join(parts)
+
+
+def _n(value: float) -> str:
+    """A boundary coordinate, to the pixel (a path's points are ≥ :data:`MIN_STEP` apart)."""
+    return str(round(value))
 
 
 def _step(rough: float) -> float:

@@ -1,4 +1,4 @@
-"""What the landing and resource pages draw — KKB per kecamatan, maps of villages, the family
+"""What the landing and resource pages draw — KKB per kecamatan, maps of boundaries, the family
 functions a KKB's guidance worked on — asked of the store in SPARQL (the web layer's only way to
 its data) and handed to the pure geometry of :mod:`kkb_lod.web._charts`.
 
@@ -9,10 +9,11 @@ comes from the store's own answer, never from the request as is.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from kkb_lod.names import english_name
-from kkb_lod.web._charts import MAX_BARS, BarChart, Point, PointMap, bar_chart, point_map
+from kkb_lod.web._charts import MAX_BARS, Area, BarChart, Point, PointMap, bar_chart, point_map, rings_of_wkt
 from kkb_lod.web._pages import local_url, select
 from kkb_lod.web._registry import year_figures
 
@@ -22,6 +23,8 @@ MAX_CONTEXT_POINTS = 3000
 MAX_KKB_POINTS, MAX_KKB_LISTED = 5000, 500
 #: Most regencies the landing page lists (the country has 514: all of them fit).
 MAX_REGENCIES = 600
+#: Most regencies whose borders (and kecamatan borders) a map draws; beyond, their centroids.
+MAX_OUTLINED = 40
 #: The provinces whose districts are *distrik* by law: Papua and the provinces formed from it
 #: (Kemendagri codes 91-96; see the region data's README, "level").
 DISTRIK_PROVINCES = frozenset({"91", "92", "93", "94", "95", "96"})
@@ -32,20 +35,34 @@ PER_UNIT = """SELECT ?u ?name (COUNT(DISTINCT ?k) AS ?n) WHERE {
 } GROUP BY ?u ?name ORDER BY DESC(?n) ?name"""
 #: The levels the landing chart may count by, finest first, with the path up to each.
 LEVELS = (("district", ""), ("regency", "/kkb:partOf"), ("province", "/kkb:partOf/kkb:partOf"))
-#: Every KKB village with its position (where known), kecamatan and the KKB's label.
-KKB_PLACES = """SELECT ?kkb ?kkb_iri ?village ?village_iri ?district ?district_iri ?lat ?long
+#: Every KKB village with its position and boundary (where known), kecamatan and the KKB's label.
+KKB_PLACES = """SELECT DISTINCT ?kkb ?kkb_iri ?village ?village_iri ?district ?district_iri ?lat ?long ?wkt
 WHERE {
   ?kkb_iri a kkb:KKBDesignation ; kkb:village ?village_iri ; rdfs:label ?kkb .
   FILTER (lang(?kkb) = "%(lang)s")
   ?village_iri rdfs:label ?village ; kkb:partOf ?district_iri . ?district_iri rdfs:label ?district .
   OPTIONAL { ?village_iri geo:lat ?lat ; geo:long ?long }
+  OPTIONAL { ?village_iri geosparql:hasGeometry ?g . ?g geosparql:asWKT ?wkt }
 } ORDER BY ?district ?village LIMIT %(limit)d"""
 #: The other villages of the regencies that have KKB: the context of the landing map.
-CONTEXT_VILLAGES = """SELECT DISTINCT ?v ?vname ?lat ?long WHERE {
+CONTEXT_VILLAGES = """SELECT DISTINCT ?v ?vname ?lat ?long ?wkt WHERE {
   ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf/kkb:partOf ?r .
-  ?v a kkb:Village ; kkb:partOf/kkb:partOf ?r ; rdfs:label ?vname ; geo:lat ?lat ; geo:long ?long .
+  ?v a kkb:Village ; kkb:partOf/kkb:partOf ?r ; rdfs:label ?vname .
+  OPTIONAL { ?v geo:lat ?lat ; geo:long ?long }
+  OPTIONAL { ?v geosparql:hasGeometry ?g . ?g geosparql:asWKT ?wkt }
+  FILTER (BOUND(?lat) || BOUND(?wkt))
   FILTER NOT EXISTS { ?other kkb:village ?v }
 } LIMIT %(limit)d"""
+#: The boundaries of some units (regencies, a province, the page's own place). DISTINCT here and
+#: below: with ``reference = all`` a covered unit's triples are in two graphs of the union.
+BOUNDARIES = """SELECT DISTINCT ?u ?name ?wkt WHERE {
+  VALUES ?u { %(units)s }
+  ?u rdfs:label ?name ; geosparql:hasGeometry ?g . ?g geosparql:asWKT ?wkt }"""
+#: The boundaries of the kecamatan of some regencies.
+DISTRICT_BOUNDARIES = """SELECT DISTINCT ?u ?name ?wkt WHERE {
+  VALUES ?r { %(regencies)s }
+  ?u kkb:partOf ?r ; a kkb:District ; rdfs:label ?name ; geosparql:hasGeometry ?g .
+  ?g geosparql:asWKT ?wkt }"""
 #: The regency or city that ``iri`` (a village, kecamatan, regency or KKB) is in or is.
 REGENCY_OF = """SELECT DISTINCT ?r WHERE {
   <%(iri)s> kkb:village?/kkb:partOf* ?r . ?r a kkb:RegencyOrCity }"""
@@ -53,10 +70,13 @@ REGENCY_OF = """SELECT DISTINCT ?r WHERE {
 REGENCIES_IN = """SELECT DISTINCT ?r WHERE { ?r a kkb:RegencyOrCity ; kkb:partOf <%(iri)s> }"""
 #: The villages of some regencies with their kecamatan, and the village of ``iri`` and the KKB.
 #: Plain joins only: Virtuoso 7 refuses EXISTS inside BIND and paths inside UNION.
-VILLAGES_OF = """SELECT ?v ?vname ?lat ?long ?d ?r ?at ?k WHERE {
+VILLAGES_OF = """SELECT DISTINCT ?v ?vname ?lat ?long ?wkt ?d ?r ?at ?k WHERE {
   VALUES ?r { %(regencies)s }
-  ?v a kkb:Village ; kkb:partOf ?d ; rdfs:label ?vname ; geo:lat ?lat ; geo:long ?long .
+  ?v a kkb:Village ; kkb:partOf ?d ; rdfs:label ?vname .
   ?d kkb:partOf ?r .
+  OPTIONAL { ?v geo:lat ?lat ; geo:long ?long }
+  OPTIONAL { ?v geosparql:hasGeometry ?g . ?g geosparql:asWKT ?wkt }
+  FILTER (BOUND(?lat) || BOUND(?wkt))
   OPTIONAL { <%(iri)s> kkb:village ?v . BIND (true AS ?at) }
   OPTIONAL { ?k kkb:village ?v }
 } LIMIT %(limit)d"""
@@ -73,7 +93,7 @@ FUNCTIONS = """SELECT ?f ?notation ?label ?a ?year ?status ?statusLabel WHERE {
 } ORDER BY ?notation ?year"""
 #: Per regency or city with KKB: its KKB, the kecamatan they are in, all its villages, its
 #: centroid and province. Two grouped subqueries, so no KKB x village product is ever formed.
-PER_REGENCY = """SELECT ?name ?name_iri ?lat ?long ?province ?province_iri ?pcode ?kkb ?districts
+PER_REGENCY = """SELECT DISTINCT ?name ?name_iri ?lat ?long ?province ?province_iri ?pcode ?kkb ?districts
   ?villages WHERE {
   { SELECT ?name_iri (COUNT(DISTINCT ?k) AS ?kkb) (COUNT(DISTINCT ?d) AS ?districts) WHERE {
       ?k a kkb:KKBDesignation ; kkb:village/kkb:partOf ?d . ?d kkb:partOf ?name_iri }
@@ -129,18 +149,62 @@ def kkb_per_unit() -> tuple[str, BarChart]:
     raise AssertionError("unreachable: the last level always returns")
 
 
-def landing_map(places: list[dict[str, Any]], centres: list[Point]) -> PointMap | None:
-    """KKB villages on top of the other villages of their regencies, and the regencies'
-    centroids (``centres``: given when there are several)."""
-    context = [
-        at(r, r["vname"], local_url(r["v"])) for r in select(CONTEXT_VILLAGES % {"limit": MAX_CONTEXT_POINTS})
-    ]
-    kkb = [at(p, p["village"], p["village_href"], "kkb") for p in places if p["lat"] and p["long"]]
-    return point_map([*context, *centres, *kkb]) if kkb else None
+def area(row: dict[str, Any], name: str, href: str | None, role: str = "other", here: bool = False) -> Area:
+    """The boundary in the ``wkt`` of a row."""
+    return Area(name, rings_of_wkt(row["wkt"]), href, role, here)
+
+
+Row = dict[str, Any]
+
+
+def drawn(
+    rows: Iterable[Row],
+    name: str,
+    href: Callable[[Row], str | None],
+    role: Callable[[Row], str],
+    here: Callable[[Row], bool] = lambda r: False,
+) -> tuple[list[Area], list[Point]]:
+    """Each row as its boundary (filled as its ``role`` says, outlined if ``here``), or as its
+    centroid when it has none."""
+    areas, points = [], []
+    for r in rows:
+        if r["wkt"]:
+            areas.append(area(r, r[name], href(r), role(r), here(r)))
+        elif r["lat"] and r["long"]:
+            points.append(at(r, r[name], href(r), "here" if here(r) else role(r)))
+    return areas, points
+
+
+def outlines(units: Iterable[str], regencies: Iterable[str], here: str | None = None) -> list[Area]:
+    """The borders of ``units`` and of the kecamatan of ``regencies`` (those the store has a
+    boundary for), ``here``'s marked as the page's own."""
+    units, regencies = sorted(set(units)), sorted(set(regencies))
+    rows = select(BOUNDARIES % {"units": " ".join(f"<{u}>" for u in units)}) if units else []
+    if regencies:
+        rows += select(DISTRICT_BOUNDARIES % {"regencies": " ".join(f"<{r}>" for r in regencies)})
+    return [area(r, r["name"], local_url(r["u"]), "outline", r["u"] == here) for r in rows]
+
+
+def landing_map(places: list[dict[str, Any]], centres: list[Point], regencies: list[str]) -> PointMap | None:
+    """KKB villages (filled) among the other villages of their regencies, inside the borders of
+    those regencies and their kecamatan, and the regencies' centroids (``centres``: given when
+    there are several)."""
+    context = select(CONTEXT_VILLAGES % {"limit": MAX_CONTEXT_POINTS})
+    areas, points = drawn(context, "vname", lambda r: local_url(r["v"]), lambda r: "other")
+    kkb_areas, kkb_points = drawn(places, "village", lambda r: r["village_href"], lambda r: "kkb")
+    if not kkb_areas and not kkb_points:
+        return None
+    # a few regencies: their borders (one: its kecamatan's too); many: their centroids only
+    borders = outlines(
+        regencies if len(regencies) <= MAX_OUTLINED else (), regencies if len(regencies) == 1 else ()
+    )
+    return point_map([*points, *centres, *kkb_points], areas=[*areas, *kkb_areas, *borders])
 
 
 def place_map(iri: str) -> PointMap | None:
-    """The map of a place's page (or a KKB's): its regency's villages, itself highlighted.
+    """The map of a place's page (or a KKB's): its regency's villages (boundaries where the store
+    has them, else centroids) inside the borders of the regency and its kecamatan, the place
+    itself outlined.
 
     On the page of a district or regency the villages within it are marked, its KKB apart; on a
     village's page, the KKB around it. None when nothing at or below the place has a position.
@@ -157,17 +221,20 @@ def place_map(iri: str) -> PointMap | None:
     )
     inside = {r["v"] for r in rows if above or iri in (r["d"], r["r"])}
 
-    def role(r: dict[str, str]) -> str:
-        if r["v"] == iri or r["at"]:
-            return "here"
-        if r["k"] and (r["v"] in inside or not inside):
-            return "kkb"
-        return "inside" if r["v"] in inside else "other"
+    def here(r: dict[str, str]) -> bool:
+        return r["v"] == iri or bool(r["at"])
 
-    points = [at(r, r["vname"], local_url(r["v"]), role(r)) for r in rows]
-    if not any(p.role in ("here", "inside", "kkb") for p in points if inside or p.role == "here"):
+    def role(r: dict[str, str]) -> str:
+        if r["k"] and (r["v"] in inside or not inside or here(r)):
+            return "kkb"
+        return "inside" if r["v"] in inside or here(r) else "other"
+
+    if not any(here(r) or role(r) in ("inside", "kkb") and inside for r in rows):
         return None
-    return point_map(points)
+    areas, points = drawn(rows, "vname", lambda r: local_url(r["v"]), role, here)
+    units = [*regencies, iri] if above else regencies
+    borders = outlines(units, regencies if len(regencies) <= MAX_OUTLINED else (), iri)
+    return point_map(points, areas=[*areas, *borders])
 
 
 def family_functions(iri: str, lang: str) -> list[dict[str, Any]]:
@@ -209,12 +276,13 @@ def landing_view(lang: str) -> dict:
     centres = [
         at(a, a["name"], a["href"], "regency") for a in areas if a["lat"] and a["long"] and len(areas) > 1
     ]
+    regencies = [a["name_iri"] for a in areas]
     provinces = {(a["province"], a["province_href"]): None for a in areas}
     return {
         "chart": chart,
         "level": level,
         "places": places[:MAX_KKB_LISTED],
-        "map": landing_map(places, centres),
+        "map": landing_map(places, centres, regencies),
         "areas": areas,
         "provinces": list(provinces),
         "district_word": district_word({a["distrik"] for a in areas}),

@@ -247,4 +247,6 @@ def part_title(graph: Graph, iri: str, part: str, lang: str) -> str | None:
     owner = label(graph, URIRef(iri.rsplit("/", 1)[0]), lang)
     if part == "pokja":
         return ("SK Pokja — " if in_id else "Pokja decree — ") + owner
+    if part == "geometry":  # a unit's boundary (kkb_lod.geometry)
+        return ("Batas wilayah — " if in_id else "Boundary — ") + owner
     return f"{owner} — {part}"
