@@ -28,7 +28,7 @@ CROWDED = """() => {
     .filter(e => !e.closest('svg.map'))
     .map(e => ({e, r: e.getBoundingClientRect()}))
     .filter(b => b.r.width > 0 && b.r.height > 0 && b.r.right > 0 && b.r.bottom > 0
-                 && getComputedStyle(b.e).visibility !== 'hidden');
+                 && b.e.checkVisibility({visibilityProperty: true}));  // not in a closed <details>
   const small = b => b.r.width < 23.99 || b.r.height < 23.99;
   const centre = b => [b.r.left + b.r.width / 2, b.r.top + b.r.height / 2];
   const crowding = b => {
@@ -183,8 +183,11 @@ def test_tap_targets_on_a_phone(browser: Browser, site: str, path: str) -> None:
     tab.goto(site + path)
     assert tab.locator("h1").count() == 1
     crowded = tab.evaluate(CROWDED)
+    tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    opened = tab.evaluate(CROWDED)  # and with every folded list unfolded
     context.close()
     assert crowded == [], f"{path}: tap targets under 24 px and crowded: {crowded}"
+    assert opened == [], f"{path}, lists unfolded: tap targets under 24 px and crowded: {opened}"
 
 
 @pytest.mark.parametrize(
