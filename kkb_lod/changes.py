@@ -116,7 +116,8 @@ class _Sink:
         self.per_graph: dict[bytes, list[int]] = {}  # graph → [added, removed]
 
     def _group(self, line: bytes) -> tuple[bytes, str | None]:
-        """The resource a line is about (a KKB's parts belong to the KKB), and its kind."""
+        """The resource a line is about, and its kind: a resource's parts (a KKB's pokja decree
+        and annual records, a unit's boundary geometry) belong to it."""
         subject = line[: line.index(b" ")]
         if subject == self.subject:  # the lines of a subject come together
             return self.grouped
@@ -124,10 +125,7 @@ class _Sink:
         for prefix in self.prefixes:
             if subject.startswith(prefix):
                 kind, _, key = subject[len(prefix) : -1].partition(b"/")
-                if kind == b"kkb":
-                    self.grouped = prefix + b"kkb/" + key.partition(b"/")[0], "kkb"
-                else:
-                    self.grouped = subject, _KIND_OF.get(kind)
+                self.grouped = prefix + kind + b"/" + key.partition(b"/")[0], _KIND_OF.get(kind)
                 return self.grouped
         self.grouped = subject, None
         return self.grouped

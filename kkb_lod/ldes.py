@@ -60,15 +60,14 @@ def page_file(release: Path, segment: str, number: int) -> Path:
 
 
 def _member(subject: bytes, prefix: bytes) -> bytes | None:
-    """The member a subject's statements describe (a KKB for its parts), if any."""
+    """The member a subject's statements describe, if any: a resource's parts (a KKB's pokja
+    decree and annual records, a unit's boundary geometry) are described with it."""
     if not subject.startswith(prefix):
         return None
     kind, _, key = subject[len(prefix) : -1].partition(b"/")
     if kind.decode() not in MEMBER_KINDS or b"#" in key:
         return None
-    key, slash, _ = key.partition(b"/")
-    if slash and kind != b"kkb":
-        return None
+    key = key.partition(b"/")[0]
     return subject[1 : len(prefix)] + kind + b"/" + key
 
 

@@ -280,3 +280,20 @@ def test_the_listing_keeps_the_first_few_and_counts_all(monkeypatch: pytest.Monk
     found.added = 40
     assert found.summary() == "40 statements added, 0 removed (activities 5 added)"
     assert changes.ChangeSet().summary() == "no change"
+
+
+def test_a_units_boundary_belongs_to_the_unit(tmp_path: Path) -> None:
+    """A village whose boundary geometry (``{village}/geometry``) changes is one changed unit,
+    listed and dated by its own IRI, never a unit of its own (nor is its neighbour touched)."""
+    village = BASE + "id/village/62.04.01.2001"
+    neighbour = BASE + "id/village/62.04.01.2002"
+
+    def line(subject: str, obj: str) -> bytes:
+        return f'<{subject}> <http://www.opengis.net/ont/geosparql#asWKT> "{obj}"'.encode() + G
+
+    old = [line(village, "a"), line(village + "/geometry", "POLYGON((1 1))"), line(neighbour, "b")]
+    new = [line(village, "a"), line(village + "/geometry", "POLYGON((2 2))"), line(neighbour, "b")]
+    found = run_diff(tmp_path, old, new)
+    assert found.resources["units"] == {"added": 0, "removed": 0, "changed": 1}
+    assert found.listed["units"]["changed"] == [village]
+    assert found.touched == {village: "changed"}

@@ -129,10 +129,13 @@ def first(folder: Path) -> tuple[Path, list[dict[str, Any]], dict[str, Graph]]:
 
 @pytest.fixture(scope="module")
 def second(folder: Path, first: Any) -> Iterator[tuple[Path, str]]:
-    """The changed copy's release (a KKB dropped, an activity carried out), served."""
+    """The changed copy's release (a KKB dropped, an activity carried out), served alone (with
+    the default serve_releases its server would pin the first release, which a later test
+    prunes)."""
     data = changed_registry(folder / "data")
     release = build(Settings(data_dir=data, build_dir=folder / "build", base_iri=BASE)).release
-    with serve_process("--build", str(folder / "build"), env={"KKB_WORKERS": "1"}) as url:
+    alone = {"KKB_WORKERS": "1", "KKB_SERVE_RELEASES": "1"}
+    with serve_process("--build", str(folder / "build"), env=alone) as url:
         yield release, url + "/ldes"
 
 
