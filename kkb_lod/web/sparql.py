@@ -165,10 +165,18 @@ def _page_number() -> int:
 
 def _data(columns: list[str], rows: list[list[Cell | None]]) -> dict[str, object]:
     """The answer for the page's script: column names, and each cell as [text, link, note]
-    (null where unbound), with the notes that mark a number."""
+    (null where unbound), with the notes that mark a number.
+
+    Links are put under the script root here: the links of an older release's pages are put
+    under its prefix as its HTML is sent (:mod:`kkb_lod.web.archive`), but not those in JSON."""
+    root = request.script_root
+
+    def link(href: str | None) -> str | None:
+        return root + href if href and href.startswith("/") and not href.startswith("//") else href
+
     return {
         "columns": columns,
-        "rows": [[None if c is None else [c.text, c.href, c.note] for c in row] for row in rows],
+        "rows": [[None if c is None else [c.text, link(c.href), c.note] for c in row] for row in rows],
         "numeric": sorted(NUMERIC),
     }
 
