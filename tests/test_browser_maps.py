@@ -5,9 +5,13 @@ least 12 CSS px on a 360 px phone, and axe-core at zero violations. Screenshots 
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
+
+from kkb_lod.web._examples import EXAMPLES
 
 from . import test_browser
 from .test_browser import ARTIFACTS, AXE_RULES, shoot
@@ -36,7 +40,16 @@ TEXT_SIZES = """() => [...document.querySelectorAll('svg text')].filter(t => t.g
     return [t.closest('svg').getAttribute('class') + ': ' + t.textContent,
             parseFloat(getComputedStyle(t).fontSize) * scale];
   })"""
-#: One page of each kind that draws a chart or a map.
+EXAMPLE = {e.name: e for e in EXAMPLES}
+#: The KKB villages with their positions: the query page's map view.
+VILLAGES = (
+    "PREFIX kkb: <https://w3id.org/kkb/def#>\n"
+    "SELECT ?village ?name ?lat ?long WHERE {\n"
+    "  ?k a kkb:KKBDesignation ; kkb:village ?village .\n"
+    '  ?village rdfs:label ?name ; geo:lat ?lat ; geo:long ?long FILTER (lang(?name) = "id")\n'
+    "}"
+)
+#: One page of each kind that draws a chart or a map, and the query page's charts and map.
 PHONE_PAGES = [
     "/",
     "/?lang=en",
@@ -45,6 +58,14 @@ PHONE_PAGES = [
     "/id/district/62.04.06",
     "/id/village/62.04.06.2020",
     "/id/kkb/62.04.06.2020",
+    *(
+        "/sparql?" + urlencode({"query": EXAMPLE[name].text("en"), "format": "html", "view": view})
+        for name, view in (
+            ("kkb-per-kecamatan", "BarChart"),
+            ("activities-per-year", "LineChart"),
+        )
+    ),
+    "/sparql?" + urlencode({"query": VILLAGES, "format": "html", "view": "Map"}),
 ]
 
 
@@ -116,9 +137,12 @@ def test_svg_text_is_at_least_12_px_on_a_phone(browser: Browser, site: str, path
     phone = context.new_page()
     phone.goto(site + path)
     sizes = phone.evaluate(TEXT_SIZES)
-    drawn = phone.evaluate("[...document.querySelectorAll('svg.bars, svg.stacked, svg.map')].length")
+    drawn = phone.evaluate(
+        "[...document.querySelectorAll('svg.bars, svg.stacked, svg.map, svg.chart')].length"
+    )
     frames = phone.evaluate(
-        """[...document.querySelectorAll('svg.map, svg.bars, svg.stacked')].map(svg => {
+        """[...document.querySelectorAll('svg.map, svg.bars, svg.stacked, svg.chart')].map(svg => {
+          if (svg.getBoundingClientRect().right <= window.innerWidth) return 0;  // fits the phone
           let box = svg.parentElement;
           while (box && getComputedStyle(box).overflowX !== 'auto') box = box.parentElement;
           return box ? box.tabIndex : null;
@@ -126,7 +150,9 @@ def test_svg_text_is_at_least_12_px_on_a_phone(browser: Browser, site: str, path
     )
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     width = phone.evaluate("window.innerWidth")  # not widened to fit a chart (then zoomed out)
-    shoot(phone, "phone-svg-text" + path.replace("/", "-").replace("?", "-").rstrip("-"))
+    asked = urlsplit(path)
+    shown = [v for k, v in parse_qsl(asked.query) if k in ("view", "lang")]
+    shoot(phone, "-".join(["phone-svg-text", *asked.path.strip("/").split("/"), *shown]).rstrip("-"))
     context.close()
     assert drawn >= 1 and len(sizes) >= drawn, f"{path}: no chart or map text measured"
     assert width == 360, f"{path}: the page is laid out {width} px wide on a 360 px phone"
