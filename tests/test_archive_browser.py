@@ -75,3 +75,59 @@ def test_an_older_page_is_readable_on_a_phone(
     shoot(phone, "archive-phone" + path.replace("/", "-").rstrip("-"))
     context.close()
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+
+
+#: The KKB the newest release dropped, as the editor's label completion names it.
+DROPPED_IRI = f"<https://w3id.org/kkb/id/kkb/{DROPPED_KKB}>"
+
+
+def completed(tab: Page, typed: str) -> list[str]:
+    """What the editor offers after ``typed`` at the end of an empty query's pattern."""
+    editor = tab.locator("#query")
+    editor.fill("SELECT * WHERE {\n  ?k ?p ")
+    editor.press("Control+End")
+    tab.keyboard.type(typed)
+    tab.locator("#completions li").first.wait_for()
+    return tab.locator("#completions li .name").all_inner_texts()
+
+
+def test_the_editor_of_an_older_release_completes_and_asks_that_release(
+    page: Page,  # noqa: F811
+    site: str,
+    ids: list[str],  # noqa: F811
+) -> None:
+    """Completion (terms and labels) and the query itself go to the older release's routes, and
+    answer from its data: the KKB the current release dropped is found there, not here."""
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url.removeprefix(site)))
+    prefix = f"/releases/{ids[1]}"
+    page.goto(f"{site}{prefix}/sparql?lang=en")
+    assert "kkb:KKBDesignation" in completed(page, "kkb:KKB")
+    assert any(c.endswith(DROPPED_IRI) for c in completed(page, " <Kalah"))
+    assert any(u.startswith(f"{prefix}/sparql/completions") for u in asked), asked
+    assert any(u.startswith(f"{prefix}/sparql/labels?") for u in asked), asked
+    assert not any(u.startswith("/sparql") for u in asked), asked
+    page.locator("#query").fill(
+        "PREFIX kkb: <https://w3id.org/kkb/def#>\nSELECT (COUNT(?k) AS ?n) WHERE { ?k a kkb:KKBDesignation }"
+    )
+    page.locator("#query").press("Control+Enter")
+    page.wait_for_url(f"{site}{prefix}/sparql?**")
+    older = page.locator("section.answer td").first.inner_text().split()[0]
+    assert "Older release" in page.locator("#archived").inner_text()
+    # the answer's links, drawn by the page's script, lead to the older release's pages
+    page.locator("#query").fill(f"SELECT ?k WHERE {{ BIND ({DROPPED_IRI} AS ?k) }}")
+    page.locator("#query").press("Control+Enter")
+    page.wait_for_url(f"{site}{prefix}/sparql?**")
+    link = page.locator("section.answer td a").first
+    assert link.get_attribute("href") == f"{prefix}/id/kkb/{DROPPED_KKB}"
+    link.click()
+    page.wait_for_url(f"{site}{prefix}/id/kkb/{DROPPED_KKB}")
+    shoot(page, "archive-editor-answer-link")
+    page.goto(f"{site}/sparql?lang=en")  # the current release: one KKB fewer, and not found
+    assert not any(c.endswith(DROPPED_IRI) for c in completed(page, " <Kalah"))
+    page.locator("#query").fill(
+        "PREFIX kkb: <https://w3id.org/kkb/def#>\nSELECT (COUNT(?k) AS ?n) WHERE { ?k a kkb:KKBDesignation }"
+    )
+    page.locator("#query").press("Control+Enter")
+    page.wait_for_url(f"{site}/sparql?**")
+    assert int(page.locator("section.answer td").first.inner_text().split()[0]) == int(older) - 1

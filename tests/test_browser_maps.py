@@ -5,9 +5,13 @@ least 12 CSS px on a 360 px phone, and axe-core at zero violations. Screenshots 
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
+
+from kkb_lod.web._examples import EXAMPLES
 
 from . import test_browser
 from .test_browser import ARTIFACTS, AXE_RULES, shoot
@@ -28,12 +32,41 @@ INSIDE = """path => {
   }
   return null;
 }"""
-#: The smallest rendered size (CSS px) of the text of every chart on the page: its font size
-#: times the scale its SVG is drawn at.
-SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.bars, svg.stacked')].flatMap(svg => {
-  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-  return [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
-}))"""
+#: Every text of every SVG on the page (charts, maps, legends) that draws: its name and the size
+#: (CSS px) it is drawn at, its font size times the scale its SVG's viewBox puts on it.
+TEXT_SIZES = """() => [...document.querySelectorAll('svg text')].filter(t => t.getClientRects().length)
+  .map(t => {
+    const m = t.getScreenCTM(), scale = Math.hypot(m.a, m.b);
+    return [t.closest('svg').getAttribute('class') + ': ' + t.textContent,
+            parseFloat(getComputedStyle(t).fontSize) * scale];
+  })"""
+EXAMPLE = {e.name: e for e in EXAMPLES}
+#: The KKB villages with their positions: the query page's map view.
+VILLAGES = (
+    "PREFIX kkb: <https://w3id.org/kkb/def#>\n"
+    "SELECT ?village ?name ?lat ?long WHERE {\n"
+    "  ?k a kkb:KKBDesignation ; kkb:village ?village .\n"
+    '  ?village rdfs:label ?name ; geo:lat ?lat ; geo:long ?long FILTER (lang(?name) = "id")\n'
+    "}"
+)
+#: One page of each kind that draws a chart or a map, and the query page's charts and map.
+PHONE_PAGES = [
+    "/",
+    "/?lang=en",
+    "/id/province/62",
+    "/id/regency/62.04",
+    "/id/district/62.04.06",
+    "/id/village/62.04.06.2020",
+    "/id/kkb/62.04.06.2020",
+    *(
+        "/sparql?" + urlencode({"query": EXAMPLE[name].text("en"), "format": "html", "view": view})
+        for name, view in (
+            ("kkb-per-kecamatan", "BarChart"),
+            ("activities-per-year", "LineChart"),
+        )
+    ),
+    "/sparql?" + urlencode({"query": VILLAGES, "format": "html", "view": "Map"}),
+]
 
 
 @pytest.mark.parametrize(
@@ -96,19 +129,37 @@ def test_a_boundary_names_itself_on_hover_and_links_its_page(page: Page, site: s
     assert names.get_by_role("link", name="Kalahien", exact=True).is_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "/id/regency/62.04", "/id/province/62"])
-def test_chart_text_is_at_least_12_px_on_a_phone(browser: Browser, site: str, path: str) -> None:
+@pytest.mark.parametrize("path", PHONE_PAGES)
+def test_svg_text_is_at_least_12_px_on_a_phone(browser: Browser, site: str, path: str) -> None:
+    """Every text in every chart and map, tick labels and the scale included: a map keeps its
+    natural size on a phone and scrolls sideways in its frame, as a chart does."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     phone = context.new_page()
     phone.goto(site + path)
-    assert phone.locator("svg.bars").count() >= 1
-    smallest = phone.evaluate(SMALLEST_TEXT)
+    sizes = phone.evaluate(TEXT_SIZES)
+    drawn = phone.evaluate(
+        "[...document.querySelectorAll('svg.bars, svg.stacked, svg.map, svg.chart')].length"
+    )
+    frames = phone.evaluate(
+        """[...document.querySelectorAll('svg.map, svg.bars, svg.stacked, svg.chart')].map(svg => {
+          if (svg.getBoundingClientRect().right <= window.innerWidth) return 0;  // fits the phone
+          let box = svg.parentElement;
+          while (box && getComputedStyle(box).overflowX !== 'auto') box = box.parentElement;
+          return box ? box.tabIndex : null;
+        })"""
+    )
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     width = phone.evaluate("window.innerWidth")  # not widened to fit a chart (then zoomed out)
-    shoot(phone, "phone-charts" + path.replace("/", "-").rstrip("-"))
+    asked = urlsplit(path)
+    shown = [v for k, v in parse_qsl(asked.query) if k in ("view", "lang")]
+    shoot(phone, "-".join(["phone-svg-text", *asked.path.strip("/").split("/"), *shown]).rstrip("-"))
     context.close()
+    assert drawn >= 1 and len(sizes) >= drawn, f"{path}: no chart or map text measured"
     assert width == 360, f"{path}: the page is laid out {width} px wide on a 360 px phone"
-    assert smallest >= 12, f"{path}: chart text drawn at {smallest:.1f} px"
+    small = [(text, round(px, 1)) for text, px in sizes if px < 12]
+    assert not small, f"{path}: SVG text under 12 px: {small[:8]}"
+    # what is wider than the phone scrolls in a frame a keyboard can reach, not the page
+    assert all(f == 0 for f in frames), f"{path}: a chart or map without a focusable scroll frame"
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
 
 

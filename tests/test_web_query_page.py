@@ -76,6 +76,20 @@ def test_example_answers_are_right(client: FlaskClient) -> None:
     assert "2022" in years[1] and "Direncanakan" in years[1]
 
 
+def test_the_who_said_it_example_names_the_speaker_her_post_and_on_whose_behalf(client: FlaskClient) -> None:
+    """docs/model.md "Who stated what": every statement is Sunawati's, as Kabid Pengendalian
+    Penduduk, on behalf of Mario and his office; the list of KKB is the source of the 15 KKB."""
+    example = {e.name: e for e in EXAMPLES}["who-said-it"]
+    for lang, post in (
+        ("id", "Kepala Bidang Pengendalian Penduduk"),
+        ("en", "Head of the Population Control"),
+    ):
+        found = rows(page(client, query=example.text(lang), format="html", lang=lang))
+        assert len(found) >= 8, lang  # the statements of the source (data/registry/statements.csv)
+        assert all("Sunawati" in r and post in r and "Mario" in r and "Barito Selatan" in r for r in found)
+        assert "/id/statement/antara-buntok-kkb-daftar" in found[0] and 'data-num="15"' in found[0]
+
+
 def test_numeric_answers_get_a_chart_and_others_do_not(client: FlaskClient) -> None:
     example = EXAMPLES[0]
     html = page(client, query=example.text("en"), format="html")

@@ -680,9 +680,9 @@ def test_service_description(client: FlaskClient, store: OxigraphStore) -> None:
     response = client.get("/sparql")
     assert response.status_code == 200 and response.mimetype == "text/turtle"
     graph = Graph().parse(data=response.data, format="turtle")
-    service = URIRef("http://localhost/sparql")
+    service = URIRef("https://w3id.org/kkb/sparql")  # the catalog's data service: {base}sparql
     assert (service, RDF.type, SD.Service) in graph
-    assert (service, SD.endpoint, service) in graph
+    assert (service, SD.endpoint, URIRef("http://localhost/sparql")) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph
     formats = set(graph.objects(service, SD.resultFormat))
@@ -694,6 +694,27 @@ def test_service_description(client: FlaskClient, store: OxigraphStore) -> None:
     default = graph.value(dataset, SD.defaultGraph)
     assert 0 < graph.value(default, VOID.triples).toPython() <= store.count()
     assert URIRef(EMPTY_GRAPH) not in names
+
+
+def test_the_service_description_agrees_with_the_catalog_under_any_host(
+    settings: Settings, store: OxigraphStore, release: dict
+) -> None:
+    """The service is the catalog's ``dcat:DataService`` whatever the Host header; its endpoint
+    is the catalog's ``dcat:endpointURL``: the address the request used, or ``public_url``."""
+    dcat = Namespace("http://www.w3.org/ns/dcat#")
+    service = URIRef("https://w3id.org/kkb/sparql")
+    for public in ("", "https://data.example.go.id/kkb/"):
+        client = create_app(dataclasses.replace(settings, public_url=public), store, release).test_client()
+        for host in ("kkb.example.go.id", "localhost:8080"):
+            asked = {"Host": host, "Accept": "text/turtle"}
+            described = Graph().parse(data=client.get("/sparql", headers=asked).data, format="turtle")
+            catalog = Graph().parse(
+                data=client.get("/catalog.ttl", headers={"Host": host}).data, format="turtle"
+            )
+            endpoint = URIRef(f"{public or f'http://{host}/'}sparql")
+            assert set(described.subject_objects(SD.endpoint)) == {(service, endpoint)}, host
+            assert set(catalog.objects(service, dcat.endpointURL)) == {endpoint}, host
+            assert (service, RDF.type, dcat.DataService) in catalog
 
 
 @pytest.mark.parametrize(

@@ -117,6 +117,24 @@ SELECT ?note ?aspect ?inSource ?official ?used WHERE {
 } ORDER BY ?aspect""",
     ),
     Example(
+        "who-said-it",
+        "Siapa menyatakan apa: pernyataan sumber, jabatan dan atas nama siapa",
+        "Who said it: the statements of the source, the post, on whose behalf",
+        """\
+SELECT ?statement ?label ?person ?post ?onBehalfOf ?office (COUNT(DISTINCT ?stated) AS ?resources)
+WHERE {
+  ?statement a kkb:Statement ; rdfs:label ?label ; prov:wasAttributedTo ?who ;
+             prov:qualifiedAttribution [ prov:agent ?who ; prov:hadRole/rdfs:label ?post ] .
+  ?who foaf:name ?person .
+  FILTER (lang(?label) = "{lang}" && lang(?post) = "{lang}")
+  OPTIONAL {
+    ?who prov:actedOnBehalfOf ?head . ?head foaf:name ?onBehalfOf .
+    OPTIONAL { ?head prov:actedOnBehalfOf/skos:prefLabel ?office FILTER (lang(?office) = "{lang}") }
+  }
+  OPTIONAL { ?stated prov:hadPrimarySource ?statement }  # what the statement is the source of
+} GROUP BY ?statement ?label ?person ?post ?onBehalfOf ?office ORDER BY DESC(?resources) ?label""",
+    ),
+    Example(
         "graphs",
         "Graf bernama dan ukurannya",
         "Named graphs and their sizes",

@@ -1,9 +1,10 @@
 """The SPARQL 1.1 Service Description answered by ``GET /sparql`` without a query.
 
-It says what a client may rely on: the endpoint, the language (query only: the service is
-read-only), every result format of the format table, the union default graph, the allowlisted
-federation targets, and the default dataset with VoID triple counts per graph (the release
-manifest's, else counted by SPARQL: :func:`graph_counts`).
+It says what a client may rely on: the service (the catalog's ``dcat:DataService``, minted from
+the base) and the endpoint it answers at (the server's public address), the language (query
+only: the service is read-only), every result format of the format table, the union default
+graph, the allowlisted federation targets, and the default dataset with VoID triple counts per
+graph (the release manifest's, else counted by SPARQL: :func:`graph_counts`).
 """
 
 from __future__ import annotations
@@ -32,12 +33,14 @@ def graph_counts(store: Store) -> tuple[int, dict[str, int]]:
 
 
 def describe_service(
-    endpoint: str, counts: tuple[int, dict[str, int]], services: Sequence[str]
+    iri: str, endpoint: str, counts: tuple[int, dict[str, int]], services: Sequence[str]
 ) -> list[Triple]:
-    """The service description of ``endpoint`` as triples (IRIs written by ``NamedNode``,
-    which refuses any that is not one)."""
+    """The service description of the service ``iri`` (minted from the base, the catalog's
+    ``dcat:DataService``: the same whatever host it is asked at) answering at ``endpoint`` (the
+    server's public address), as triples (IRIs written by ``NamedNode``, which refuses any that
+    is not one)."""
     total, named = counts
-    service = NamedNode(endpoint)
+    service, at = NamedNode(iri), NamedNode(endpoint)
     formats = ", ".join(f"<{fmt.w3c_iri}>" for fmt in for_kind("results", "graph", "dataset"))
     graphs = "".join(
         f"; sd:namedGraph [ a sd:NamedGraph ; sd:name {NamedNode(name)} ; "
@@ -46,7 +49,7 @@ def describe_service(
     )
     targets = "".join(f"{NamedNode(target)} a sd:Service .\n" for target in services)
     text = f"""{vocab.SPARQL_PROLOGUE}
-{service} a sd:Service ; sd:endpoint {service} ; sd:supportedLanguage sd:SPARQL11Query ;
+{service} a sd:Service ; sd:endpoint {at} ; sd:supportedLanguage sd:SPARQL11Query ;
   sd:feature sd:UnionDefaultGraph{", sd:BasicFederatedQuery" if services else ""} ;
   sd:resultFormat {formats} ;
   rdfs:comment "Read-only SPARQL 1.1 query service of kkb-lod: SPARQL Update is refused, SERVICE \

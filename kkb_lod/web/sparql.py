@@ -24,12 +24,13 @@ from kkb_lod.web._answer import Answer
 from kkb_lod.web._charts import NUMERIC, chart_of_results
 from kkb_lod.web._completion import MAX_SEARCH, completions, prefixes, search, syntax_problem
 from kkb_lod.web._examples import EXAMPLES, prologue_for
-from kkb_lod.web._pages import cacheable, page_lang, remember_lang
+from kkb_lod.web._pages import cacheable, minter, page_lang, remember_lang
 from kkb_lod.web._policy import Limits, check_query
 from kkb_lod.web._protocol import Operation, read_operation
 from kkb_lod.web._query import check_policy, dataset, run
 from kkb_lod.web._results import Cell, cells, to_bytes
 from kkb_lod.web._service import describe_service, graph_counts
+from kkb_lod.web.catalog import site
 from kkb_lod.web.conneg import negotiate
 
 bp = Blueprint("sparql", __name__)
@@ -165,10 +166,18 @@ def _page_number() -> int:
 
 def _data(columns: list[str], rows: list[list[Cell | None]]) -> dict[str, object]:
     """The answer for the page's script: column names, and each cell as [text, link, note]
-    (null where unbound), with the notes that mark a number."""
+    (null where unbound), with the notes that mark a number.
+
+    Links are put under the script root here: the links of an older release's pages are put
+    under its prefix as its HTML is sent (:mod:`kkb_lod.web.archive`), but not those in JSON."""
+    root = request.script_root
+
+    def link(href: str | None) -> str | None:
+        return root + href if href and href.startswith("/") and not href.startswith("//") else href
+
     return {
         "columns": columns,
-        "rows": [[None if c is None else [c.text, c.href, c.note] for c in row] for row in rows],
+        "rows": [[None if c is None else [c.text, link(c.href), c.note] for c in row] for row in rows],
         "numeric": sorted(NUMERIC),
     }
 
@@ -206,16 +215,19 @@ def _wants_page() -> bool:
 def service_description(fmt: Format) -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, in an RDF format.
 
-    The triple counts are the release's manifest's (counted when it was built), else the store's.
+    The service is the catalog's data service, ``{base}sparql`` whatever the host; its endpoint
+    is at the server's public address, as the catalog's ``dcat:endpointURL`` says
+    (:func:`kkb_lod.web.catalog.site`). The triple counts are the release's manifest's (counted
+    when it was built), else the store's.
     """
-    state, endpoint_iri = kkb(), url_for("sparql.endpoint", _external=True)
+    state, endpoint_iri = kkb(), site() + "sparql"
     release = state.release
     if "graphs" in release and "triples" in release:
         mint = Minter(release.get("base_iri", state.settings.base_iri))
         counts = release["triples"], {str(mint.graph(name)): n for name, n in release["graphs"].items()}
     else:
         counts = graph_counts(state.store)
-    triples = describe_service(endpoint_iri, counts, state.settings.services)
+    triples = describe_service(minter().base + "sparql", endpoint_iri, counts, state.settings.services)
     return _answer(to_bytes(Answer.of_triples(triples), fmt), fmt, None, endpoint_iri)
 
 
