@@ -396,3 +396,55 @@ def test_an_older_manifest_reads_as_the_first_of_its_lineage(tmp_path: Path, lin
         "first_issued": "2026-01-01T00:00:00+00:00",
         "version": 2,
     }
+
+
+def chained(root: Path, kinds: dict[str, str]) -> dict[str, Path]:
+    """Releases named as ``kinds``' keys, each the ``previous`` of the one after, served from
+    "disk" (a store), "memory" (only the N-Quads dump) or "none" (neither); current the last."""
+    made: dict[str, Path] = {}
+    previous = None
+    for name, kind in kinds.items():
+        release = fake_release(root, name)
+        if kind == "disk":
+            (release / "store").mkdir()
+        if kind == "none":
+            (release / "dumps" / "kkb.nq").unlink()
+        manifest = {"id": name, "store": kind == "disk", "previous": previous}
+        (release / "manifest.json").write_text(json.dumps(manifest))
+        made[name], previous = release, name
+    point_current(root, release)
+    return made
+
+
+def test_an_older_release_is_served_from_its_store_else_its_dump(tmp_path: Path) -> None:
+    made = chained(tmp_path, {"r1": "none", "r2": "memory", "r3": "disk"})
+    assert releases.archive_mode(made["r3"]) == "disk"
+    assert releases.archive_mode(made["r2"]) == "memory"
+    with pytest.raises(ValueError, match="neither an on-disk store nor its N-Quads dump"):
+        releases.archive_mode(made["r1"])
+
+
+def test_the_served_lineage_stops_at_the_count_and_at_a_release_that_cannot_be_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = chained(tmp_path, {"r1": "disk", "r2": "none", "r3": "memory", "r4": "disk", "r5": "memory"})
+    served = releases.served_lineage(made["r5"], 3)
+    assert [p.path for p in served] == [made["r4"], made["r3"]]  # at most 3 with r5 itself
+    assert [p.path for p in releases.served_lineage(made["r5"], 9)] == [made["r4"], made["r3"]]
+    assert releases.served_lineage(made["r5"], 1) == [] and releases.served_lineage(made["r1"], 9) == []
+    for pin_ in served:
+        pin_.close()
+    monkeypatch.setattr(releases, "_HELD", None)
+    held = releases.hold(tmp_path, "memory", serve_releases=3)
+    try:
+        assert [p.path for p in releases.held_before(held) or []] == [made["r4"], made["r3"]]
+        other = pin(made["r4"])
+        assert releases.held_before(other) is None
+        other.close()
+    finally:
+        held.close()
+    fake_release(tmp_path, ".r4")  # servable folders a previous may name that are no releases
+    fake_release(tmp_path, "sub/r4")
+    for before in (".r4", "sub/r4", ""):
+        (made["r5"] / "manifest.json").write_text(json.dumps({"id": "r5", "previous": before}))
+        assert releases.served_lineage(made["r5"], 9) == []
