@@ -328,8 +328,15 @@ def test_no_build_yet_says_to_build(tmp_path: Path) -> None:
 
 
 def test_a_manifest_records_the_base_iri() -> None:
-    with pytest.raises(ValueError, match="records the base_iri"):
+    with pytest.raises(ValueError, match="^a release manifest records the base_iri it was built with$"):
         releases.write_manifest(Path("unused"), {"id": "R"})
+
+
+def test_a_current_link_counts_even_when_it_points_nowhere(tmp_path: Path) -> None:
+    """What tells a first build from a build folder whose ``current`` must be rebuilt."""
+    assert not releases.has_current_link(tmp_path)
+    (tmp_path / "current").symlink_to("releases/gone")
+    assert releases.has_current_link(tmp_path)
 
 
 def test_one_build_at_a_time_and_a_killed_builds_leftovers_go(tmp_path: Path) -> None:
@@ -448,3 +455,18 @@ def test_the_served_lineage_stops_at_the_count_and_at_a_release_that_cannot_be_s
     for before in (".r4", "sub/r4", ""):
         (made["r5"] / "manifest.json").write_text(json.dumps({"id": "r5", "previous": before}))
         assert releases.served_lineage(made["r5"], 9) == []
+
+
+def test_a_manifest_that_has_its_lineage_keeps_it(tmp_path: Path) -> None:
+    some_releases(tmp_path, 1)
+    folder = tmp_path / "releases" / "r2"
+    folder.mkdir()
+    given = {
+        "id": "r2",
+        "base_iri": "https://example.org/",
+        "previous": "p",
+        "first_issued": "f",
+        "version": 7,
+    }
+    releases.write_manifest(folder, given)
+    assert json.loads((folder / "manifest.json").read_text()) == given
