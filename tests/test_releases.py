@@ -450,9 +450,12 @@ def test_the_served_lineage_stops_at_the_count_and_at_a_release_that_cannot_be_s
         other.close()
     finally:
         held.close()
+    alone = releases.hold(tmp_path, "memory")  # serves current alone unless told otherwise
+    assert releases.held_before(alone) == []
+    alone.close()
     fake_release(tmp_path, ".r4")  # servable folders a previous may name that are no releases
     fake_release(tmp_path, "sub/r4")
-    for before in (".r4", "sub/r4", ""):
+    for before in (".r4", "sub/r4", "", "gone"):
         (made["r5"] / "manifest.json").write_text(json.dumps({"id": "r5", "previous": before}))
         assert releases.served_lineage(made["r5"], 9) == []
 
@@ -470,3 +473,20 @@ def test_a_manifest_that_has_its_lineage_keeps_it(tmp_path: Path) -> None:
     }
     releases.write_manifest(folder, given)
     assert json.loads((folder / "manifest.json").read_text()) == given
+
+
+def test_a_manifest_outside_a_releases_folder_starts_a_lineage(tmp_path: Path) -> None:
+    some_releases(tmp_path, 1)  # a current release two levels up is not what it follows
+    folder = tmp_path / "other" / "r9"
+    folder.mkdir(parents=True)
+    releases.write_manifest(folder, {"id": "r9", "base_iri": "https://example.org/", "created": "c"})
+    written = json.loads((folder / "manifest.json").read_text())
+    assert (written["previous"], written["first_issued"], written["version"]) == (None, "c", 1)
+
+
+def test_a_release_follows_the_id_its_manifest_names_else_its_folder(tmp_path: Path) -> None:
+    (before,) = some_releases(tmp_path, 1)
+    (before / "manifest.json").write_text(json.dumps({"id": "named", "store": False}))
+    assert releases.lineage(before, "c")["previous"] == "named"
+    (before / "manifest.json").write_text(json.dumps({"store": False}))
+    assert releases.lineage(before, "c")["previous"] == before.name
