@@ -490,3 +490,10 @@ def test_a_release_follows_the_id_its_manifest_names_else_its_folder(tmp_path: P
     assert releases.lineage(before, "c")["previous"] == "named"
     (before / "manifest.json").write_text(json.dumps({"store": False}))
     assert releases.lineage(before, "c")["previous"] == before.name
+
+
+def test_a_manifest_that_is_no_json_object_is_refused_by_name(tmp_path: Path) -> None:
+    (release,) = some_releases(tmp_path, 1)
+    (release / "manifest.json").write_text("[]")
+    with pytest.raises(ValueError, match=r"manifest\.json does not hold a JSON object$"):
+        releases.read_manifest(release)
