@@ -497,3 +497,28 @@ def test_a_manifest_that_is_no_json_object_is_refused_by_name(tmp_path: Path) ->
     (release / "manifest.json").write_text("[]")
     with pytest.raises(ValueError, match=r"manifest\.json does not hold a JSON object$"):
         releases.read_manifest(release)
+
+
+def test_a_server_announces_itself_while_it_runs(tmp_path: Path) -> None:
+    """``announce_server`` in this process (the server tests call it in theirs): a locked pid
+    file, written whole, not inherited by programs the server starts."""
+    (tmp_path / "servers").mkdir()  # another server announced itself here before
+    (tmp_path / "servers" / f".{os.getpid()}.tmp").write_text("left by a crash " * 4)
+    umask = os.umask(0o022)
+    try:
+        path = releases.announce_server(tmp_path)
+    finally:
+        os.umask(umask)
+    held = [
+        int(fd) for fd in os.listdir("/proc/self/fd") if os.path.realpath(f"/proc/self/fd/{fd}") == str(path)
+    ]
+    try:
+        assert path == tmp_path / "servers" / f"{os.getpid()}.pid"
+        assert path.read_text() == f"{os.getpid()}\n" and path.stat().st_mode & 0o777 == 0o644
+        assert list(path.parent.iterdir()) == [path]  # the temporary name is gone
+        assert releases.running_servers(tmp_path) == [os.getpid()]
+        assert len(held) == 1 and not os.get_inheritable(held[0])
+    finally:
+        for fd in held:  # what the process's end would do
+            os.close(fd)
+    assert releases.running_servers(tmp_path) == [] and not path.exists()
