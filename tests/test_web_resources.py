@@ -341,3 +341,9 @@ def test_a_known_term_without_a_label_is_named_in_the_page_language() -> None:
     assert label(Graph(), RDF.type, "en") == "type"
     node = BNode("b1")
     assert label(Graph(), node, "en") == "b1"
+
+
+def test_an_error_page_in_the_readers_language_varies_by_it(client: FlaskClient) -> None:
+    """A 404 page is written in the page language (as every page), so it names what chose it."""
+    missing = client.get("/id/nothing/here", headers={"Accept": BROWSER, "Accept-Language": "en"})
+    assert missing.status_code == 404 and {"Accept-Language", "Cookie"} <= set(missing.vary)
