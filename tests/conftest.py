@@ -6,6 +6,7 @@ copy ``data/`` into ``tmp_path`` and edit the copy.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -17,7 +18,7 @@ from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
 
 from kkb_lod.config import Settings
-from kkb_lod.pipeline import BuildResult, build  # noqa: E402
+from kkb_lod.pipeline import BuildResult, Dump, build  # noqa: E402
 from kkb_lod.store import OxigraphStore
 from kkb_lod.web import create_app
 
@@ -46,7 +47,31 @@ def examples(full: int) -> int:
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """One build of the bundled registry, shared by the session (read-only for tests)."""
     out = tmp_path_factory.mktemp("build")
+    if os.environ.get("KKB_TEST_BUILD"):
+        return copied_build(Path(os.environ["KKB_TEST_BUILD"]), out)
     return build(Settings(data_dir=DATA, build_dir=out, base_iri=BASE))
+
+
+#: Where :func:`save_build` writes what ``build`` returned, beside the build folder it made.
+BUILD_RESULT = "build-result.json"
+
+
+def save_build(folder: Path) -> None:
+    """Build the bundled registry into ``folder`` once, for runs that set ``KKB_TEST_BUILD`` to it:
+    mutation runs of modules the build does not use, where each mutant would build again
+    (docs/mutation.md). ``python -c 'from tests.conftest import save_build as s; s(PATH)'``."""
+    result = build(Settings(data_dir=DATA, build_dir=folder, base_iri=BASE))
+    saved = dataclasses.asdict(result) | {"release": result.release.name}
+    (folder / BUILD_RESULT).write_text(json.dumps(saved), encoding="utf-8")
+
+
+def copied_build(saved: Path, out: Path) -> BuildResult:
+    """A copy in ``out`` of the build :func:`save_build` made in ``saved``, and its result."""
+    shutil.copytree(saved, out, symlinks=True, dirs_exist_ok=True)
+    fields = json.loads((out / BUILD_RESULT).read_text(encoding="utf-8"))
+    fields["release"] = out / "releases" / fields["release"]
+    fields["dumps"] = [Dump(**dump) for dump in fields["dumps"]]
+    return BuildResult(**fields)
 
 
 @pytest.fixture(scope="session")

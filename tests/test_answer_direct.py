@@ -4,6 +4,7 @@ the format asked (JSON, XML); the answer is the one the other way gives, and the
 from __future__ import annotations
 
 import dataclasses
+import socket
 import threading
 from typing import Any
 
@@ -91,3 +92,19 @@ def test_an_abandoned_direct_answer_is_none(store: OxigraphStore) -> None:
     finished = written(store.query(QUERY.replace("{n}", "2")), LIMIT, threading.Event(), FORMATS["xml"])
     assert finished is not None and finished.format == FORMATS["xml"]
     assert len(finished.rows) == 2 and finished.variables == ["s", "p", "o"]
+
+
+def test_a_store_failure_while_the_store_writes_is_not_swallowed() -> None:
+    """A query that fails while the store writes it straight (SERVICE to a closed loopback port)
+    raises the store's error, never an empty or partial answer."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }} LIMIT 1"
+    with pytest.raises(OSError):
+        written(ox.Store().query(query), LIMIT, threading.Event(), FORMATS["json"])
+
+
+def test_a_graph_answer_of_no_triples_is_empty() -> None:
+    answer = Answer.of_triples([])
+    assert answer.body == b"" and answer.triples == []

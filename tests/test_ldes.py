@@ -348,3 +348,17 @@ def test_a_browser_is_shown_the_trig_as_text(served: list[Served]) -> None:
     shown = Dataset()
     shown.parse(data=answer.get_data(), format="trig")
     assert (STREAM, RDF.type, LDES.EventStream) in shown
+
+
+def test_the_kept_lineage_follows_only_release_names(tmp_path: Path) -> None:
+    """A ``previous`` with a slash or a leading dot names no release, even where such a folder
+    holds a manifest; a release whose manifest cannot be read is its lineage alone."""
+    releases = tmp_path / "releases"
+    for name in ("sub/r1", ".r1", "r2"):
+        (releases / name).mkdir(parents=True)
+        (releases / name / "manifest.json").write_text(json.dumps({"id": name, "previous": None}))
+    for before in ("sub/r1", ".r1"):
+        (releases / "r2" / "manifest.json").write_text(json.dumps({"id": "r2", "previous": before}))
+        assert kept_lineage(releases / "r2", 3) == [releases / "r2"]
+    (releases / "r2" / "manifest.json").write_text("{")
+    assert kept_lineage(releases / "r2", 3) == [releases / "r2"]

@@ -328,8 +328,15 @@ def test_no_build_yet_says_to_build(tmp_path: Path) -> None:
 
 
 def test_a_manifest_records_the_base_iri() -> None:
-    with pytest.raises(ValueError, match="records the base_iri"):
+    with pytest.raises(ValueError, match="^a release manifest records the base_iri it was built with$"):
         releases.write_manifest(Path("unused"), {"id": "R"})
+
+
+def test_a_current_link_counts_even_when_it_points_nowhere(tmp_path: Path) -> None:
+    """What tells a first build from a build folder whose ``current`` must be rebuilt."""
+    assert not releases.has_current_link(tmp_path)
+    (tmp_path / "current").symlink_to("releases/gone")
+    assert releases.has_current_link(tmp_path)
 
 
 def test_one_build_at_a_time_and_a_killed_builds_leftovers_go(tmp_path: Path) -> None:
@@ -396,3 +403,122 @@ def test_an_older_manifest_reads_as_the_first_of_its_lineage(tmp_path: Path, lin
         "first_issued": "2026-01-01T00:00:00+00:00",
         "version": 2,
     }
+
+
+def chained(root: Path, kinds: dict[str, str]) -> dict[str, Path]:
+    """Releases named as ``kinds``' keys, each the ``previous`` of the one after, served from
+    "disk" (a store), "memory" (only the N-Quads dump) or "none" (neither); current the last."""
+    made: dict[str, Path] = {}
+    previous = None
+    for name, kind in kinds.items():
+        release = fake_release(root, name)
+        if kind == "disk":
+            (release / "store").mkdir()
+        if kind == "none":
+            (release / "dumps" / "kkb.nq").unlink()
+        manifest = {"id": name, "store": kind == "disk", "previous": previous}
+        (release / "manifest.json").write_text(json.dumps(manifest))
+        made[name], previous = release, name
+    point_current(root, release)
+    return made
+
+
+def test_an_older_release_is_served_from_its_store_else_its_dump(tmp_path: Path) -> None:
+    made = chained(tmp_path, {"r1": "none", "r2": "memory", "r3": "disk"})
+    assert releases.archive_mode(made["r3"]) == "disk"
+    assert releases.archive_mode(made["r2"]) == "memory"
+    with pytest.raises(ValueError, match="neither an on-disk store nor its N-Quads dump"):
+        releases.archive_mode(made["r1"])
+
+
+def test_the_served_lineage_stops_at_the_count_and_at_a_release_that_cannot_be_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = chained(tmp_path, {"r1": "disk", "r2": "none", "r3": "memory", "r4": "disk", "r5": "memory"})
+    served = releases.served_lineage(made["r5"], 3)
+    assert [p.path for p in served] == [made["r4"], made["r3"]]  # at most 3 with r5 itself
+    assert [p.path for p in releases.served_lineage(made["r5"], 9)] == [made["r4"], made["r3"]]
+    assert releases.served_lineage(made["r5"], 1) == [] and releases.served_lineage(made["r1"], 9) == []
+    for pin_ in served:
+        pin_.close()
+    monkeypatch.setattr(releases, "_HELD", None)
+    held = releases.hold(tmp_path, "memory", serve_releases=3)
+    try:
+        assert [p.path for p in releases.held_before(held) or []] == [made["r4"], made["r3"]]
+        other = pin(made["r4"])
+        assert releases.held_before(other) is None
+        other.close()
+    finally:
+        held.close()
+    alone = releases.hold(tmp_path, "memory")  # serves current alone unless told otherwise
+    assert releases.held_before(alone) == []
+    alone.close()
+    fake_release(tmp_path, ".r4")  # servable folders a previous may name that are no releases
+    fake_release(tmp_path, "sub/r4")
+    for before in (".r4", "sub/r4", "", "gone"):
+        (made["r5"] / "manifest.json").write_text(json.dumps({"id": "r5", "previous": before}))
+        assert releases.served_lineage(made["r5"], 9) == []
+
+
+def test_a_manifest_that_has_its_lineage_keeps_it(tmp_path: Path) -> None:
+    some_releases(tmp_path, 1)
+    folder = tmp_path / "releases" / "r2"
+    folder.mkdir()
+    given = {
+        "id": "r2",
+        "base_iri": "https://example.org/",
+        "previous": "p",
+        "first_issued": "f",
+        "version": 7,
+    }
+    releases.write_manifest(folder, given)
+    assert json.loads((folder / "manifest.json").read_text()) == given
+
+
+def test_a_manifest_outside_a_releases_folder_starts_a_lineage(tmp_path: Path) -> None:
+    some_releases(tmp_path, 1)  # a current release two levels up is not what it follows
+    folder = tmp_path / "other" / "r9"
+    folder.mkdir(parents=True)
+    releases.write_manifest(folder, {"id": "r9", "base_iri": "https://example.org/", "created": "c"})
+    written = json.loads((folder / "manifest.json").read_text())
+    assert (written["previous"], written["first_issued"], written["version"]) == (None, "c", 1)
+
+
+def test_a_release_follows_the_id_its_manifest_names_else_its_folder(tmp_path: Path) -> None:
+    (before,) = some_releases(tmp_path, 1)
+    (before / "manifest.json").write_text(json.dumps({"id": "named", "store": False}))
+    assert releases.lineage(before, "c")["previous"] == "named"
+    (before / "manifest.json").write_text(json.dumps({"store": False}))
+    assert releases.lineage(before, "c")["previous"] == before.name
+
+
+def test_a_manifest_that_is_no_json_object_is_refused_by_name(tmp_path: Path) -> None:
+    (release,) = some_releases(tmp_path, 1)
+    (release / "manifest.json").write_text("[]")
+    with pytest.raises(ValueError, match=r"manifest\.json does not hold a JSON object$"):
+        releases.read_manifest(release)
+
+
+def test_a_server_announces_itself_while_it_runs(tmp_path: Path) -> None:
+    """``announce_server`` in this process (the server tests call it in theirs): a locked pid
+    file, written whole, not inherited by programs the server starts."""
+    (tmp_path / "servers").mkdir()  # another server announced itself here before
+    (tmp_path / "servers" / f".{os.getpid()}.tmp").write_text("left by a crash " * 4)
+    umask = os.umask(0o022)
+    try:
+        path = releases.announce_server(tmp_path)
+    finally:
+        os.umask(umask)
+    held = [
+        int(fd) for fd in os.listdir("/proc/self/fd") if os.path.realpath(f"/proc/self/fd/{fd}") == str(path)
+    ]
+    try:
+        assert path == tmp_path / "servers" / f"{os.getpid()}.pid"
+        assert path.read_text() == f"{os.getpid()}\n" and path.stat().st_mode & 0o777 == 0o644
+        assert list(path.parent.iterdir()) == [path]  # the temporary name is gone
+        assert releases.running_servers(tmp_path) == [os.getpid()]
+        assert len(held) == 1 and not os.get_inheritable(held[0])
+    finally:
+        for fd in held:  # what the process's end would do
+            os.close(fd)
+    assert releases.running_servers(tmp_path) == [] and not path.exists()

@@ -247,7 +247,8 @@ def test_language_switch_is_remembered(client: FlaskClient) -> None:
     english = client.get("/id/kkb/62.04.06.2020?lang=en", headers={"Accept": BROWSER})
     assert "<h1>Quality Family Village Kalahien</h1>" in english.get_data(True)
     assert 'lang="en"' in english.get_data(True)
-    assert "kkb_lang=en" in english.headers["Set-Cookie"]
+    cookie = english.headers["Set-Cookie"]
+    assert cookie.startswith("kkb_lang=en;") and "Max-Age=31536000" in cookie and "SameSite=Lax" in cookie
     again = client.get("/id/district/62.04.06", headers={"Accept": BROWSER}).get_data(True)
     assert "Quality Family Village Kalahien" in again and "Referenced by" in again
     client.get("/id/kkb/62.04.06.2020?lang=id", headers={"Accept": BROWSER})
@@ -324,5 +325,25 @@ def test_our_iris_and_ontology_terms_link_to_this_server(app) -> None:  # noqa: 
     with app.test_request_context("/"):
         assert local_url("https://w3id.org/kkb/def#District") == "/def#District"
         assert local_url("https://w3id.org/kkb/def") == "/def"
+        assert local_url("https://w3id.org/kkb/def/") == "/def"  # no term named: the ontology's page
         assert local_url(str(KALAHIEN)) == VILLAGE
         assert local_url("http://example.org/x") is None
+
+
+def test_a_known_term_without_a_label_is_named_in_the_page_language() -> None:
+    """A common external term the graph does not label (``rdf:type``) takes the name we know for
+    it, in the page language; a blank node without a label is shown as itself."""
+    from rdflib import RDF, BNode
+
+    from kkb_lod.web._pages import label
+
+    assert label(Graph(), RDF.type, "id") == "jenis"
+    assert label(Graph(), RDF.type, "en") == "type"
+    node = BNode("b1")
+    assert label(Graph(), node, "en") == "b1"
+
+
+def test_an_error_page_in_the_readers_language_varies_by_it(client: FlaskClient) -> None:
+    """A 404 page is written in the page language (as every page), so it names what chose it."""
+    missing = client.get("/id/nothing/here", headers={"Accept": BROWSER, "Accept-Language": "en"})
+    assert missing.status_code == 404 and {"Accept-Language", "Cookie"} <= set(missing.vary)
