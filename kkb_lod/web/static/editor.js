@@ -175,6 +175,27 @@
 
   function enhanceEditor(editor) {
     const area = editor.querySelector("textarea");
+    // The editor's text for the other scripts (fold.js, check.js, workspace.js …): folding puts
+    // placeholders in the textarea, so its value is not always the query; text() is. set(text)
+    // replaces it (unfolded), onChange(fn) calls fn(text) after every edit. fold.js fills in
+    // expand (the value with its placeholders expanded) and reset (forget the folds).
+    const changed = [];
+    const api = {
+      area,
+      expand: (value) => value,
+      reset: () => {},
+      text: () => api.expand(area.value),
+      set(text) {
+        api.reset();
+        area.value = text;
+        area.dispatchEvent(new Event("input"));
+      },
+      onChange(fn) { changed.push(fn); },
+    };
+    if (!window.kkbEditor) window.kkbEditor = api;
+    // The form sends the query, not the placeholders (a GET form builds its address from this).
+    if (area.form) area.form.addEventListener("formdata", (event) => event.formData.set(area.name, api.text()));
+    area.addEventListener("input", () => { const text = api.text(); changed.forEach((fn) => fn(text)); });
     const code = editor.querySelector("pre code");
     const pre = editor.querySelector("pre");
     const status = document.getElementById("editor-status");
