@@ -9,7 +9,7 @@
 // - A syntax error the server found is marked at its line and column; as you type, quick checks
 //   (brackets, strings, prefixes) mark what they find and say it in the status line.
 // - Ctrl/Cmd+Enter runs the query; Ctrl/Cmd+/ comments lines out and in; Shift+Ctrl/Cmd+F
-//   re-indents it.
+//   formats it (format.js breaks the lines and re-indents them).
 "use strict";
 
 (function () {
@@ -24,7 +24,7 @@
       list: "Completion suggestions", class: "class", property: "property", prefix: "prefix", resource: "resource", variable: "variable",
       where: (l, c) => `Line ${l}, column ${c}`, unclosed: (c) => `“${c}” is not closed`,
       unopened: (c) => `“${c}” closes nothing`, mismatched: (c, o) => `“${c}” does not close “${o}”`,
-      string: "a string is not closed", formatted: "Query re-indented", undeclared: (p) => `the prefix “${p}:” is not declared` },
+      string: "a string is not closed", formatted: "Query formatted", undeclared: (p) => `the prefix “${p}:” is not declared` },
   }[LANG];
   const KEYWORDS = new Set(("select construct describe ask where from named prefix base distinct " +
     "reduced as filter optional union minus graph service silent bind values group by order " +
@@ -110,24 +110,6 @@
 
   const PAIRS = { ")": "(", "]": "[", "}": "{" };
 
-  /** The query re-indented, two spaces a level of braces (strings, IRIs and comments kept as they
-   *  are; a line that starts by closing a brace goes one level out). Lines are not broken. */
-  function reindent(text) {
-    let depth = 0, inside = false;
-    return text.split("\n").map((line) => {
-      if (inside) {  // within a long string: as written
-        inside = (line.match(/"""|'''/gu) || []).length % 2 === 0;
-        return line;
-      }
-      const bare = line.trim().replace(TOKEN, (m, comment, iri, string) => (string !== undefined || iri !== undefined || comment !== undefined ? " " : m));
-      inside = /"""|'''/u.test(line) && (line.match(/"""|'''/gu) || []).length % 2 === 1;
-      const opens = (bare.match(/[{]/gu) || []).length, closes = (bare.match(/[}]/gu) || []).length;
-      const level = Math.max(0, depth - (/^[})\]]/u.test(line.trim()) ? 1 : 0));
-      depth = Math.max(0, depth + opens - closes);
-      return line.trim() ? "  ".repeat(level) + line.trim() : "";
-    }).join("\n");
-  }
-
   /** The first problem a quick reading finds (a bracket not closed or not opened, a string not
    *  closed, a prefix neither declared nor known): {at, text}, or null. Not the grammar: the
    *  server's parser has the last word when the query runs. */
@@ -184,6 +166,7 @@
       area,
       expand: (value) => value,
       reset: () => {},
+      format: (text) => text,  // format.js: the formatter
       text: () => api.expand(area.value),
       set(text) {
         api.reset();
@@ -485,8 +468,8 @@
         area.form.requestSubmit();
       } else if (event.key.toLowerCase() === "f" && event.shiftKey && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
-        const tidy = reindent(area.value);
-        if (tidy !== area.value) insert(0, area.value.length, tidy);
+        const text = api.text(), tidy = api.format(text);
+        if (tidy !== text) { api.reset(); insert(0, area.value.length, tidy); }
         say(TEXT.formatted);
       } else if (event.key === "/" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
