@@ -14,7 +14,8 @@ from types import SimpleNamespace
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import Page
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
@@ -121,3 +122,131 @@ def test_the_formatter_keeps_the_meaning_of_the_example_queries(page: Page, site
     for query, (once, twice) in zip(queries, formatted(page, queries), strict=True):
         assert twice == once and once != query
         assert algebra(once) == algebra(query) is not None
+
+
+NESTED = (
+    "PREFIX kkb: <https://w3id.org/kkb/def#>\n"
+    "SELECT ?k ?village WHERE {\n"
+    "  ?k a kkb:KKBDesignation .\n"
+    "  OPTIONAL {\n"
+    "    ?k kkb:village ?village .\n"
+    '    FILTER (STR(?village) != "}")\n'
+    "  }\n"
+    "}\n"
+    "LIMIT 3"
+)
+
+
+def text(page: Page) -> str:
+    return str(page.evaluate("window.kkbEditor.text()"))
+
+
+def numbers(page: Page) -> list[str]:
+    return page.locator(".editor .gutter span").all_inner_texts()
+
+
+def test_folding_by_keys_and_toggles_keeps_the_query_whole(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    editor = page.locator("#query")
+    editor.fill(NESTED)
+    toggles = page.locator(".editor .folds button")
+    assert [t.get_attribute("aria-label") for t in toggles.all()] == ["Fold line 2", "Fold line 4"]
+    assert all(t.get_attribute("aria-expanded") == "true" for t in toggles.all())
+    box = toggles.first.bounding_box()
+    assert box is not None and box["width"] >= 24 and box["height"] >= 24
+    editor.press("Control+Home")
+    for _ in range(4):
+        editor.press("ArrowDown")  # into the OPTIONAL block
+    editor.press("Control+Shift+BracketLeft")
+    value = editor.input_value()
+    assert value.count("\n") == 5 and "OPTIONAL {\ue001}" in value.replace("\ue000", "\ue001")
+    assert text(page) == NESTED
+    assert numbers(page) == ["1", "2", "3", "4", "8", "9"]  # lines 5-7 are in the fold
+    assert page.locator("#editor-status").inner_text() == "Lines 4–7 folded"
+    assert page.locator(".editor pre .fold-mark").count() == 1
+    folded = page.locator('.editor .folds button[aria-expanded="false"]')
+    assert folded.get_attribute("aria-label") == "Unfold line 4 (4 lines)"
+    shoot(page, "editor-edcode-folded")
+    editor.press("Control+Shift+BracketRight")  # the caret's line: unfolded
+    assert editor.input_value() == NESTED and text(page) == NESTED
+    page.get_by_role("button", name="Fold all", exact=True).click()
+    assert editor.input_value().count("\n") == 2 and text(page) == NESTED
+    assert numbers(page) == ["1", "2", "9"]
+    page.locator('.editor .folds button[aria-expanded="false"]').click()  # the outer one opens,
+    assert page.locator('.editor .folds button[aria-expanded="false"]').get_attribute("aria-label") == (
+        "Unfold line 4 (4 lines)"  # the inner one stays folded
+    )
+    assert page.evaluate("document.activeElement.dataset.line") == "1"  # focus stays on its toggle
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # a toggle works from the keyboard
+    assert editor.input_value() == NESTED
+    page.get_by_role("button", name="Fold all", exact=True).click()
+    editor.press("Control+Enter")  # the run sends the whole query
+    page.wait_for_url("**/sparql?*")
+    sent = parse_qs(urlsplit(page.url).query)["query"]
+    assert [q.replace("\r\n", "\n") for q in sent] == [NESTED]
+    assert page.locator("table.results tbody tr").count() == 3
+
+
+def test_undo_edits_and_copy_around_a_fold(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    editor = page.locator("#query")
+    editor.fill(NESTED)
+    page.get_by_role("button", name="Fold all", exact=True).click()
+    folded = editor.input_value()
+    editor.focus()
+    page.keyboard.press("Control+z")  # folding is one edit: undone, the text is back
+    assert editor.input_value() == NESTED
+    page.keyboard.press("Control+Shift+z")
+    assert editor.input_value() == folded and text(page) == NESTED
+    copied = page.evaluate(
+        """() => {
+          const area = window.kkbEditor.area, data = new DataTransfer();
+          area.setSelectionRange(0, area.value.length);
+          area.dispatchEvent(new ClipboardEvent("copy", { clipboardData: data, cancelable: true }));
+          return data.getData("text/plain");
+        }"""
+    )
+    assert copied == NESTED
+    at = folded.index("{") + 2  # just after the outer placeholder
+    page.evaluate(f"window.kkbEditor.area.setSelectionRange({at}, {at})")
+    page.keyboard.press("Backspace")  # deleting a placeholder unfolds it instead
+    assert text(page) == NESTED and "OPTIONAL {" in editor.input_value()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n# ?vil")  # completion sees the variables in folded text
+    page.get_by_role("button", name="Fold all", exact=True).click()
+    editor.press("Control+End")
+    page.keyboard.press("Backspace")
+    page.keyboard.type("l")
+    assert page.locator("#completions li .name").all_inner_texts() == ["?village"]
+
+
+def test_the_quick_checks_read_inside_folds(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    editor = page.locator("#query")
+    editor.fill(NESTED.replace("?k kkb:village", "?k nope:village"))
+    page.get_by_role("button", name="Fold all", exact=True).click()
+    page.wait_for_function("() => document.getElementById('editor-status').textContent.includes('nope')")
+    assert (
+        page.locator("#editor-status").inner_text() == "Line 5, column 8: the prefix “nope:” is not declared"
+    )
+    assert page.locator(".editor .error-mark").count() == 1
+
+
+def test_folded_editor_is_accessible_at_1280_and_360(browser: Browser, site: str) -> None:
+    for width in (1280, 360):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="id-ID")
+        page = context.new_page()
+        page.goto(site + "/sparql")
+        page.locator("#query").fill(NESTED)
+        page.locator("#query").press("Control+Home")
+        page.locator("#query").press("Control+Alt+BracketLeft")  # fold all, by keys
+        assert text(page) == NESTED and page.locator(".editor pre .fold-mark").count() == 1
+        assert page.locator(".editor .folds button").first.get_attribute("aria-label") == (
+            "Buka lipatan baris 2 (7 baris)"
+        )
+        results = Axe().run(page, options=AXE_RULES)
+        assert results.violations_count == 0, results.generate_snapshot()
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        shoot(page, f"editor-edcode-folded-{width}")
+        context.close()
