@@ -226,7 +226,7 @@
       if (firstMark(part) >= 0) {
         const open = expand(part);
         replace(area.value.slice(0, from) + open + area.value.slice(to), s);
-        area.setSelectionRange(s, e + open.length - part.length);
+        area.setSelectionRange(from, from + open.length);  // the lines, whole
       }
     }
   }, true);
