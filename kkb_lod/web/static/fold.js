@@ -19,9 +19,9 @@
   const LANG = document.documentElement.lang === "en" ? "en" : "id";
   const T = {
     id: { fold: (n) => `Lipat baris ${n}`, unfold: (n, k) => `Buka lipatan baris ${n} (${k} baris)`, all: "Lipat semua",
-      none: "Buka semua", group: "Lipatan kode", folded: (a, b) => `Baris ${a}–${b} dilipat`, opened: (n) => `Lipatan baris ${n} dibuka` },
+      none: "Buka semua", group: "Lipatan kode", keys: "Ctrl+Shift+[ / ] melipat / membuka blok di kursor · Ctrl+Alt+[ / ] semua", folded: (a, b) => `Baris ${a}–${b} dilipat`, opened: (n) => `Lipatan baris ${n} dibuka` },
     en: { fold: (n) => `Fold line ${n}`, unfold: (n, k) => `Unfold line ${n} (${k} lines)`, all: "Fold all",
-      none: "Unfold all", group: "Code folding", folded: (a, b) => `Lines ${a}–${b} folded`, opened: (n) => `Fold at line ${n} opened` },
+      none: "Unfold all", group: "Code folding", keys: "Ctrl+Shift+[ / ] folds / unfolds the block at the caret · Ctrl+Alt+[ / ] all", folded: (a, b) => `Lines ${a}–${b} folded`, opened: (n) => `Fold at line ${n} opened` },
   }[LANG];
   const FIRST = 0xe000, LAST = 0xf8ff;
   const folds = new Map();  // placeholder character -> the text it stands for
@@ -204,7 +204,12 @@
     b.addEventListener("click", action);
     bar.append(b, " ");
   }
+  const keys = document.createElement("small");
+  keys.id = "fold-keys";
+  keys.textContent = T.keys;
+  bar.append(keys);
   editor.after(bar);
+  area.setAttribute("aria-describedby", `${area.getAttribute("aria-describedby") || ""} fold-keys`.trim());
 
   area.addEventListener("input", draw);
   area.addEventListener("scroll", () => { column.style.transform = `translateY(${-area.scrollTop}px)`; });
