@@ -345,3 +345,26 @@ def test_the_formatter_keeps_tricky_tokens_whole(page: Page, site: str) -> None:
     assert twice == once and algebra(once) == algebra(query) is not None
     assert "ex:a\\.b\\;c 1.e5 ;\n" in once and "ex:a.b .5 , 2.\n" in once
     assert "'''x\n\n{ . ; }\n''' . # a \"comment { ;\n  ?s <p>" in once  # the comment stays on its line
+
+
+def test_prefix_lines_fold_as_one_block(page: Page, site: str) -> None:
+    page.goto(site + "/sparql?lang=en")
+    editor = page.locator("#query")
+    query = (
+        "PREFIX kkb: <https://w3id.org/kkb/def#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "prefix skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * WHERE { ?s rdfs:label ?l } LIMIT 1"
+    )
+    editor.fill(query)
+    toggle = page.locator(".editor .folds button").first
+    assert toggle.get_attribute("aria-label") == "Fold line 1"
+    toggle.click()
+    assert editor.input_value().split("\n")[1:] == ["SELECT * WHERE { ?s rdfs:label ?l } LIMIT 1"]
+    assert editor.input_value().startswith("PREFIX kkb: <https://w3id.org/kkb/def#>\ue000")
+    assert numbers(page) == ["1", "4"] and text(page) == query
+    assert toggle.get_attribute("aria-label") == "Unfold line 1 (3 lines)"
+    at = len("PREFIX kkb: <https://w3id.org/kkb/def#>") + 1  # after the placeholder
+    page.evaluate(
+        f"(() => {{ const a = window.kkbEditor.area; a.focus(); a.setSelectionRange({at}, {at}); }})()"
+    )
+    page.keyboard.type("x")  # typing at a fold's end leaves it folded, the text after it
+    assert text(page) == query.replace("core#>\n", "core#>x\n")

@@ -1,6 +1,7 @@
 // Code folding for the query editor (editor.js), over its native textarea.
-// - A line that opens a "{" or "(" block closed on a later line gets a toggle in the gutter (a
-//   button with aria-expanded; Up/Down move between toggles, one of them in the tab order).
+// - A line that opens a "{" or "(" block closed on a later line, or the first of two PREFIX/BASE
+//   lines or more, gets a toggle in the gutter (a button with aria-expanded; Up/Down move between
+//   toggles, one of them in the tab order).
 //   Folding puts one placeholder character (a private-use one, its own for each fold) between
 //   the brackets; the highlighted copy draws it as a marked "⋯". Unfolding puts the text back.
 // - Keys in the editor: Ctrl/Cmd+Shift+[ folds the block at the caret, Ctrl/Cmd+Shift+] unfolds
@@ -62,9 +63,23 @@
     return found;
   }
   const lineOf = (text, offset) => text.slice(0, offset).split("\n").length - 1;
-  /** Per line shown, the block it opens (the first one closed on a later line), if any. */
+  /** Per line shown, the block it opens (the first one closed on a later line), if any: as
+   *  [a, b], the text between a and b hidden. Two PREFIX or BASE lines or more in a row are a
+   *  block too (the first line stays), as YASGUI folds prefixes. */
   function foldable(text) {
     const lines = new Map();
+    let first = -1, offset = 0;
+    text.split("\n").forEach((line, i, all) => {
+      const declares = /^\s*(?:PREFIX|BASE)\b/iu.test(line) && firstMark(line) < 0;
+      if (declares && first < 0) first = i;
+      const end = offset + line.length;  // the end of this line
+      if (first >= 0 && (!declares || i === all.length - 1)) {
+        const last = declares ? i : i - 1, close = declares ? end : offset - 1;
+        if (last > first) lines.set(first, [text.split("\n").slice(0, first + 1).join("\n").length - 1, close]);
+        first = -1;
+      }
+      offset = end + 1;
+    });
     for (const [a, b] of blocks(text).sort((x, y) => x[0] - y[0])) {
       const line = lineOf(text, a);
       if (text.slice(a, b).includes("\n") && !lines.has(line)) lines.set(line, [a, b]);
@@ -92,18 +107,21 @@
 
   function newMark(text) {
     while (next <= LAST && (folds.has(String.fromCharCode(next)) || area.value.includes(String.fromCharCode(next)))) next++;
-    const c = String.fromCharCode(next <= LAST ? next : FIRST);
+    if (next > LAST) return null;  // 6,400 folds in one page's life: no more
+    const c = String.fromCharCode(next);
     folds.set(c, text);
     return c;
   }
   /** ``value`` with the block [a, b] folded; the caret moved with the text. */
   function folded(value, [a, b], caret) {
     const c = newMark(value.slice(a + 1, b));
+    if (!c) return [value, caret];
     return [value.slice(0, a + 1) + c + value.slice(b), caret <= a ? caret : caret >= b ? caret - (b - a - 2) : a + 2];
   }
   function fold(block) {
     const first = api.lineNumbers(area.value.split("\n"))[lineOf(area.value, block[0])];
     const [value, caret] = folded(area.value, block, area.selectionStart);
+    if (value === area.value) return;
     replace(value, caret);
     say(T.folded(first, first + expand(value[block[0] + 1]).split("\n").length - 1));
   }
