@@ -222,3 +222,35 @@ def test_graph_answers_in_turtle_read_with_our_prefixes(client: FlaskClient) -> 
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "@prefix kkb: <https://w3id.org/kkb/def#> ." in text and "kkb:KKBDesignation" in text
+
+
+def test_each_kind_of_term_as_a_cell_with_full_iris() -> None:
+    """The table's full-IRI switch: the same cells and links, IRIs and datatypes written whole."""
+    answer = written(ox.Store().query(CELLS_QUERY), 10, threading.Event())
+    assert answer is not None
+    columns, rows = cells(answer, CELL_BASE, full=True)
+    assert columns == ["ours", "other", "known", "lang", "typed", "plain", "triple", "none"]
+    assert rows == [
+        [
+            Cell(CELL_BASE + "id/village/62.04.06.2020", "/id/village/62.04.06.2020"),
+            Cell("http://example.org/a-b", "http://example.org/a-b"),
+            Cell(CELL_BASE + "def#District", "/def#District"),
+            Cell("Kalahien", note="@id"),
+            Cell("7", note="http://www.w3.org/2001/XMLSchema#integer"),
+            Cell("teks"),
+            Cell(f"<< {CELL_BASE}def#District http://example.org/p x >>"),
+            None,
+        ]
+    ]
+    graph = written(
+        ox.Store().query("CONSTRUCT { <urn:s> <https://w3id.org/kkb/def#p> 1 } WHERE {}"),
+        10,
+        threading.Event(),
+    )
+    assert cells(graph, CELL_BASE, full=True)[1] == [
+        [
+            Cell("urn:s"),
+            Cell(CELL_BASE + "def#p", "/def#p"),
+            Cell("1", note="http://www.w3.org/2001/XMLSchema#integer"),
+        ]
+    ]

@@ -100,37 +100,36 @@ class Cell:
     note: str = ""
 
 
-def cells(answer: Answer, base_iri: str) -> tuple[list[str], list[list[Cell | None]]]:
+def cells(answer: Answer, base_iri: str, full: bool = False) -> tuple[list[str], list[list[Cell | None]]]:
     """Column names and rows of cells for the HTML page (a graph as subject/predicate/object),
-    linked by :func:`link`, so browsing stays on the instance being queried."""
+    linked by :func:`link`, so browsing stays on the instance being queried; IRIs and datatypes
+    as compact names (``kkb:KKBDesignation``), or written in full with ``full``."""
     if answer.kind == "boolean":
         return ["boolean"], [[Cell("true" if answer.boolean else "false")]]
     if answer.kind == "graph":
         return (
             ["subject", "predicate", "object"],
-            [
-                [cell(t.subject, base_iri), cell(t.predicate, base_iri), cell(t.object, base_iri)]
-                for t in answer.triples
-            ],
+            [[cell(t, base_iri, full) for t in (s.subject, s.predicate, s.object)] for s in answer.triples],
         )
     return answer.variables, [
-        [None if term is None else cell(term, base_iri) for term in row] for row in answer.rows
+        [None if term is None else cell(term, base_iri, full) for term in row] for row in answer.rows
     ]
 
 
-def cell(term: Term, base_iri: str) -> Cell:
-    """One term as a :class:`Cell`."""
+def cell(term: Term, base_iri: str, full: bool = False) -> Cell:
+    """One term as a :class:`Cell`: its IRIs compact, or in full with ``full``."""
+    name = str if full else compact
     if isinstance(term, NamedNode):
-        return Cell(compact(term.value), link(term.value, base_iri))
+        return Cell(name(term.value), link(term.value, base_iri))
     if isinstance(term, BlankNode):
         return Cell(f"_:{term.value}")
     if isinstance(term, Triple):
-        inner = (cell(t, base_iri).text for t in (term.subject, term.predicate, term.object))
+        inner = (cell(t, base_iri, full).text for t in (term.subject, term.predicate, term.object))
         return Cell("<< " + " ".join(inner) + " >>")
     if term.language:
         return Cell(term.value, note="@" + term.language)
     datatype = term.datatype.value
-    return Cell(term.value, note="" if datatype == XSD_STRING else compact(datatype))
+    return Cell(term.value, note="" if datatype == XSD_STRING else name(datatype))
 
 
 def link(iri: str, base_iri: str) -> str | None:
