@@ -263,3 +263,14 @@ def test_a_bad_iris_choice_is_refused(client: FlaskClient, bad: str) -> None:
         headers={"Accept": BROWSER, "Accept-Language": "en"},
     )
     assert response.status_code == 400 and "iris must be compact or full" in response.get_data(True)
+
+
+def test_the_table_compacts_by_the_query_s_own_prefixes(client: FlaskClient) -> None:
+    query = "PREFIX ex: <http://example.org/ns#>\nSELECT ?x WHERE { VALUES ?x { ex:thing } }"
+    compact = page(client, query=query, lang="en")
+    assert '<a href="http://example.org/ns#thing">ex:thing</a>' in compact
+    assert answer_data(compact)["rows"] == [
+        [["ex:thing", "http://example.org/ns#thing", "", "http://example.org/ns#thing"]]
+    ]
+    full = page(client, query=query, lang="en", iris="full")
+    assert '<a href="http://example.org/ns#thing">http://example.org/ns#thing</a>' in full

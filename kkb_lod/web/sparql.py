@@ -29,7 +29,7 @@ from kkb_lod.web._pages import cacheable, minter, page_lang, remember_lang
 from kkb_lod.web._policy import Limits, check_query
 from kkb_lod.web._protocol import Operation, read_operation
 from kkb_lod.web._query import check_policy, dataset, run
-from kkb_lod.web._results import NUMERIC_TYPES, Cell, cells, to_bytes
+from kkb_lod.web._results import NUMERIC_TYPES, Cell, cells, named_by, to_bytes
 from kkb_lod.web._service import describe_service, graph_counts
 from kkb_lod.web.catalog import site
 from kkb_lod.web.conneg import negotiate
@@ -114,7 +114,7 @@ def query_page(
     """
     lang = page_lang()
     base_iri = kkb().settings.base_iri
-    columns, rows = cells(answer, base_iri) if answer else ([], [])
+    columns, rows = cells(answer, base_iri, prefixes=named_by(query or "")) if answer else ([], [])
     full_rows = cells(answer, base_iri, full=True)[1] if answer else []
     full = _full_iris()
     chart = chart_of_results(columns, rows) if answer and answer.kind == "results" else None

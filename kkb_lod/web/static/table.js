@@ -15,9 +15,9 @@ window.kkbTable = (function () {
   const LANG = document.documentElement.lang === "en" ? "en" : "id";
   const T = {
     id: { full: "IRI lengkap", more: "selengkapnya", reset: "Lebar kolom semula",
-      width: (c) => `Lebar kolom ${c}`, px: (n) => `${n} piksel` },
+      width: (c) => `Lebar kolom ${c}`, px: (n) => `${n} piksel`, how: "Seret, atau tekan panah kiri/kanan" },
     en: { full: "Full IRIs", more: "more", reset: "Reset column widths",
-      width: (c) => `Width of column ${c}`, px: (n) => `${n} pixels` },
+      width: (c) => `Width of column ${c}`, px: (n) => `${n} pixels`, how: "Drag, or press the left/right arrows" },
   }[LANG];
   const NARROWEST = 48, WIDEST = 1200, STEP = 10;
   /** Texts longer than this may be cut (whether they are is measured: it depends on the width). */
@@ -48,22 +48,16 @@ window.kkbTable = (function () {
    *  a button that shows it whole. */
   function content(td, text, href, note) {
     const shown = href ? el("a", { href }, text) : document.createTextNode(text);
+    const small = note ? [" ", el("small", {}, note)] : [];
     if (text.length <= LONG) {
-      td.append(shown);
-    } else {
-      const id = `cell-${++cells}`;
-      const more = el("button", { type: "button", class: "more", "aria-expanded": "false", "aria-controls": id }, T.more);
-      const whole = el("span", { class: "long cut", id }, shown);
-      more.addEventListener("click", () => {
-        const open = whole.classList.toggle("cut") === false;
-        more.setAttribute("aria-expanded", String(open));
-      });
-      td.append(whole);
-      if (note) td.append(" ", el("small", {}, note));
-      td.append(" ", more);
+      td.append(shown, ...small);
       return td;
     }
-    if (note) td.append(" ", el("small", {}, note));
+    const id = `cell-${++cells}`;
+    const whole = el("span", { class: "long cut", id }, shown);
+    const more = el("button", { type: "button", class: "more", "aria-expanded": "false", "aria-controls": id }, T.more);
+    more.addEventListener("click", () => more.setAttribute("aria-expanded", String(!whole.classList.toggle("cut"))));
+    td.append(whole, ...small, " ", more);
     return td;
   }
 
@@ -98,7 +92,7 @@ window.kkbTable = (function () {
     const now = (i) => widths[columns[i]] || natural[i];
     const separators = heads.map((th, i) => {
       const bar = el("span", { role: "separator", tabindex: "0", class: "resize", "aria-orientation": "vertical",
-        "aria-label": T.width(columns[i]), "aria-valuemin": String(NARROWEST), "aria-valuemax": String(WIDEST) });
+        "aria-label": T.width(columns[i]), title: T.how, "aria-valuemin": String(NARROWEST), "aria-valuemax": String(WIDEST) });
       th.append(bar);
       return bar;
     });
