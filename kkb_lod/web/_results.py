@@ -164,9 +164,8 @@ def named_by(query: str) -> dict[str, str]:
     IRI), as the reader chose them, then ours whose names it does not take."""
     found, declared = tokens(query), {}
     for (kind, word, _), (pkind, pname, _), (ikind, iri, _) in zip(found, found[1:], found[2:], strict=False):
-        if (kind, word.upper(), pkind, ikind) == ("word", "PREFIX", "pname", "iri") and is_absolute_iri(
-            iri[1:-1]
-        ):
+        declaration = (kind, word.upper(), pkind, ikind) == ("word", "PREFIX", "pname", "iri")
+        if declaration and is_absolute_iri(iri[1:-1]):
             declared[pname[:-1]] = iri[1:-1]
     return declared | {p: ns for p, ns in PREFIXES.items() if p not in declared}
 
@@ -176,10 +175,14 @@ def by_length(prefixes: Mapping[str, str]) -> list[tuple[str, str]]:
     return sorted(prefixes.items(), key=lambda p: -len(p[1]))
 
 
+#: Our prefixes as :func:`compact` tries them.
+OURS = by_length(PREFIXES)
+
+
 def compact(iri: str, table: Sequence[tuple[str, str]] | None = None) -> str:
     """``kkb:KKBDesignation`` for a term of a known namespace (ours, or those of ``table``, as
     :func:`by_length` orders them), else the IRI itself."""
-    for prefix, namespace in by_length(PREFIXES) if table is None else table:
+    for prefix, namespace in OURS if table is None else table:
         local = iri[len(namespace) :]
         if iri.startswith(namespace) and local.replace("-", "_").replace(".", "_").isidentifier():
             return f"{prefix}:{local}"

@@ -94,6 +94,7 @@ window.kkbTable = (function () {
       const bar = el("span", { role: "separator", tabindex: "0", class: "resize", "aria-orientation": "vertical",
         "aria-label": T.width(columns[i]), title: T.how, "aria-valuemin": String(NARROWEST), "aria-valuemax": String(WIDEST) });
       th.append(bar);
+      th.setAttribute("aria-label", columns[i]);  // the head's name stays the column's, without its separator's
       return bar;
     });
 
