@@ -92,6 +92,11 @@ def test_the_switch_shows_full_iris_and_back_and_survives_a_reload(
     page.locator("nav.top").get_by_role("link", name="Bahasa Indonesia").click()  # kept in the language link
     page.wait_for_function("() => document.documentElement.lang === 'id'")
     assert page.locator("#iri-switch").inner_text() == "IRI lengkap" and row(page) == full
+    page.locator("#query").fill(TERMS + " LIMIT 1")  # the next query run keeps the choice
+    with page.expect_navigation():
+        page.locator("#query").press("Control+Enter")
+    assert address(page)["query"][0].endswith("LIMIT 1") and address(page)["iris"] == ["full"]
+    assert row(page) == full
     page.locator("#iri-switch").press("Enter")
     assert row(page) == compact and "iris" not in address(page)
     context.close()
@@ -182,6 +187,10 @@ def test_columns_resized_by_drag_and_keys_keep_their_widths(
     kept()
     page.reload()
     kept()
+    page.locator("#query").fill(THOUSANDS.replace("?n ?label", "?label ?n", 1))  # a new run: same names
+    with page.expect_navigation():
+        page.locator("#query").press("Control+Enter")
+    assert abs(head_width(page, 1) - dragged) <= 1 and abs(head_width(page, 0) - keyed) <= 1
     page.locator("#widths-reset").click()
     assert "widths" not in address(page) and page.locator("#widths-reset").count() == 0
     assert page.locator("#result-view table.sized").count() == 0

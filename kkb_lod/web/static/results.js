@@ -75,6 +75,7 @@
     state.iris === "full" ? p.set("iris", "full") : p.delete("iris");
     const widths = TABLE ? TABLE.writeWidths(state.widths) : "";
     widths ? p.set("widths", widths) : p.delete("widths");
+    if (TABLE) TABLE.carry({ iris: state.iris === "full" ? "full" : "", widths });
     if (state.view === "BarChart" || state.view === "LineChart") {
       p.set("x", columns[state.x]);
       p.set("y", state.y.map((i) => columns[i]).join(","));

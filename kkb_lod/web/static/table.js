@@ -9,6 +9,7 @@
 //   aria-valuenow in pixels), dragged with the mouse or a finger, or moved by the arrow keys
 //   (Shift: five times further; Home/End: narrowest/widest). The widths are kept in the address
 //   (widths=name:px,…) by results.js, so they survive paging, sorting, a reload and a link.
+// - Both go with the next query run from the form (hidden fields), as YASGUI keeps them.
 "use strict";
 
 window.kkbTable = (function () {
@@ -137,6 +138,19 @@ window.kkbTable = (function () {
     apply();
   }
 
+  /** The query form carries the table's choices (name → value; none when empty) to the next
+   *  query run, as hidden fields: full IRIs stay full, a column of the same name keeps its width. */
+  function carry(choices) {
+    const form = document.getElementById("query-form");
+    if (!form) return;
+    for (const [name, value] of Object.entries(choices)) {
+      let field = form.querySelector(`input[type="hidden"][name="${name}"]`);
+      if (!value) { if (field) field.remove(); continue; }
+      if (!field) form.append(field = el("input", { type: "hidden", name }));
+      field.value = value;
+    }
+  }
+
   window.addEventListener("resize", () => document.querySelectorAll("#result-view table.results").forEach(fit));
-  return { readWidths, writeWidths, content, tools, sizable };
+  return { readWidths, writeWidths, content, tools, sizable, carry };
 })();
