@@ -263,6 +263,12 @@ def test_a_bad_iris_choice_is_refused(client: FlaskClient, bad: str) -> None:
         headers={"Accept": BROWSER, "Accept-Language": "en"},
     )
     assert response.status_code == 400 and "iris must be compact or full" in response.get_data(True)
+    indonesian = client.get(
+        "/sparql",
+        query_string={"query": TERMS, "format": "html", "iris": bad, "lang": "id"},
+        headers={"Accept": BROWSER},
+    )
+    assert indonesian.status_code == 400 and "iris harus compact atau full" in indonesian.get_data(True)
 
 
 def test_the_table_compacts_by_the_query_s_own_prefixes(client: FlaskClient) -> None:
