@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from tests import test_browser as base
 from tests.test_browser_editor import THOUSANDS, url
@@ -122,6 +122,7 @@ def test_a_long_literal_is_cut_and_shown_whole_on_demand(
     page.keyboard.press("Control+C")
     assert page.evaluate("navigator.clipboard.readText()").strip() == LONG_TEXT
     audited(page, f"cut-{width}")
+    big_enough(more, page.locator("#iri-switch"))
     more.click()
     assert more.get_attribute("aria-expanded") == "true"
     opened = whole.evaluate("e => [e.clientHeight, e.scrollHeight]")
@@ -131,6 +132,13 @@ def test_a_long_literal_is_cut_and_shown_whole_on_demand(
     assert more.get_attribute("aria-expanded") == "false"
     assert whole.evaluate("e => e.clientHeight") == cut[0]
     context.close()
+
+
+def big_enough(*targets: Locator) -> None:
+    """Tap targets of 24 px at least each way."""
+    for target in targets:
+        box = target.bounding_box()
+        assert box is not None and box["width"] >= 24 and box["height"] >= 24, (target, box)
 
 
 def head_width(page: Page, column: int) -> float:
@@ -173,6 +181,7 @@ def test_columns_resized_by_drag_and_keys_keep_their_widths(
     label.press("ArrowLeft")
     keyed -= 10
     assert abs(head_width(page, 1) - keyed) <= 1
+    big_enough(bar, label)
     assert address(page)["widths"] == [f"n:{dragged},label:{keyed}"]
     audited(page, f"resized-{width}")
 
@@ -191,6 +200,11 @@ def test_columns_resized_by_drag_and_keys_keep_their_widths(
     with page.expect_navigation():
         page.locator("#query").press("Control+Enter")
     assert abs(head_width(page, 1) - dragged) <= 1 and abs(head_width(page, 0) - keyed) <= 1
+    first = page.locator("#result-view th").nth(0).get_by_role("separator")
+    first.press("End")
+    assert first.get_attribute("aria-valuenow") == "1200" and abs(head_width(page, 0) - 1200) <= 1
+    first.press("Home")
+    assert first.get_attribute("aria-valuenow") == "48" and abs(head_width(page, 0) - 48) <= 1
     page.locator("#widths-reset").click()
     assert "widths" not in address(page) and page.locator("#widths-reset").count() == 0
     assert page.locator("#result-view table.sized").count() == 0
