@@ -67,6 +67,7 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ("no dump called {name}", "Tidak ada berkas dump bernama {name}"),
     ("no sitemap part {part}", "Tidak ada bagian peta situs {part}"),
     ("page must be a whole number from 1, not {value}", "page harus bilangan bulat mulai 1, bukan {value}"),
+    ("iris must be compact or full, not {value}", "iris harus compact atau full, bukan {value}"),
     (
         "modified_since must be an ISO 8601 date or date-time, e.g. 2025-01-31 or "
         "2025-01-31T08:00:00Z, not {value}",

@@ -19,6 +19,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from kkb_lod.formats import ANSWERS, Format, for_kind
 from kkb_lod.iris import Minter
 from kkb_lod.sparqlscan import is_absolute_iri
+from kkb_lod.vocab import PREFIXES
 from kkb_lod.web import kkb
 from kkb_lod.web._answer import Answer
 from kkb_lod.web._charts import NUMERIC, chart_of_results
@@ -28,7 +29,7 @@ from kkb_lod.web._pages import cacheable, minter, page_lang, remember_lang
 from kkb_lod.web._policy import Limits, check_query
 from kkb_lod.web._protocol import Operation, read_operation
 from kkb_lod.web._query import check_policy, dataset, run
-from kkb_lod.web._results import Cell, cells, to_bytes
+from kkb_lod.web._results import NUMERIC_TYPES, Cell, cells, named_by, to_bytes
 from kkb_lod.web._service import describe_service, graph_counts
 from kkb_lod.web.catalog import site
 from kkb_lod.web.conneg import negotiate
@@ -112,12 +113,16 @@ def query_page(
     is told in a short sentence in the page's language, with its line and column.
     """
     lang = page_lang()
-    columns, rows = cells(answer, kkb().settings.base_iri) if answer else ([], [])
+    base_iri = kkb().settings.base_iri
+    columns, rows = cells(answer, base_iri, prefixes=named_by(query or "")) if answer else ([], [])
+    full_rows = cells(answer, base_iri, full=True)[1] if answer else []
+    full = _full_iris()
     chart = chart_of_results(columns, rows) if answer and answer.kind == "results" else None
     kinds = () if answer is None else ("graph",) if answer.kind == "graph" else ("results",)
     downloads = [(fmt, url_for("sparql.endpoint", query=query, format=fmt.name)) for fmt in for_kind(*kinds)]
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(_page_number(), pages)
+    iris = "full" if full else None
     problem = (
         syntax_problem(error.description or "", query or "")
         if isinstance(error, BadRequest) and query
@@ -131,14 +136,18 @@ def query_page(
         answer=answer,
         columns=columns,
         rows=rows,
-        shown=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        shown=(full_rows if full else rows)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         page=page,
         pages=pages,
         first=(page - 1) * PAGE_SIZE + 1,
-        page_url=lambda n: url_for("sparql.endpoint", query=query, format="html", page=n),
-        data=_data(columns, rows) if answer else None,
+        page_url=lambda n: url_for("sparql.endpoint", query=query, format="html", page=n, iris=iris),
+        full_iris=full,
+        iris_url=url_for(
+            "sparql.endpoint", query=query, format="html", page=page, iris=None if full else "full"
+        ),
+        data=_data(columns, rows, full_rows) if answer else None,
         chart=chart,
-        numeric=NUMERIC,
+        numeric=NUMERIC | NUMERIC_TYPES,
         downloads=downloads,
         formats=for_kind("results", "graph", "dataset"),
         permalink=url_for("sparql.endpoint", query=query) if query and not error else None,
@@ -153,7 +162,9 @@ def query_page(
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response
-    return _cacheable(response, operation, request.base_url, "page", lang, f"page={page}")
+    return _cacheable(
+        response, operation, request.base_url, "page", lang, f"page={page}", f"iris={iris or 'compact'}"
+    )
 
 
 def _page_number() -> int:
@@ -164,9 +175,22 @@ def _page_number() -> int:
     return int(given)
 
 
-def _data(columns: list[str], rows: list[list[Cell | None]]) -> dict[str, object]:
+def _full_iris() -> bool:
+    """Whether ``iris=full`` asks for the table's IRIs in full (``iris=compact``, the default, for
+    compact names); a 400 for anything else."""
+    given = request.args.get("iris", "compact")
+    if given not in ("compact", "full"):
+        raise BadRequest(f"iris must be compact or full, not {given[:20]!r}.")
+    return given == "full"
+
+
+def _data(
+    columns: list[str], rows: list[list[Cell | None]], full_rows: list[list[Cell | None]]
+) -> dict[str, object]:
     """The answer for the page's script: column names, and each cell as [text, link, note]
-    (null where unbound), with the notes that mark a number.
+    (null where unbound), followed by its text with full IRIs where that differs (the table's
+    full-IRI switch; a note, a compact datatype, is written in full from ``prefixes``), with the
+    notes that mark a number.
 
     Links are put under the script root here: the links of an older release's pages are put
     under its prefix as its HTML is sent (:mod:`kkb_lod.web.archive`), but not those in JSON."""
@@ -175,10 +199,19 @@ def _data(columns: list[str], rows: list[list[Cell | None]]) -> dict[str, object
     def link(href: str | None) -> str | None:
         return root + href if href and href.startswith("/") and not href.startswith("//") else href
 
+    def data(c: Cell | None, f: Cell | None) -> list[str | None] | None:
+        if c is None or f is None:
+            return None
+        return [c.text, link(c.href), c.note] + ([] if f.text == c.text else [f.text])
+
     return {
         "columns": columns,
-        "rows": [[None if c is None else [c.text, link(c.href), c.note] for c in row] for row in rows],
+        "rows": [
+            [data(c, f) for c, f in zip(row, full, strict=True)]
+            for row, full in zip(rows, full_rows, strict=True)
+        ],
         "numeric": sorted(NUMERIC),
+        "prefixes": PREFIXES,
     }
 
 
