@@ -253,11 +253,8 @@ def _parsed_targets(decoded: str, base: str) -> list[str | None]:
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import URIRef, Variable
 
-    grammar = _grammar()
     try:
-        with _PARSE_LOCK:  # pyparsing is not thread-safe (arity guessing, packrat cache)
-            _STEPS.left = GRAMMAR_STEPS
-            tree = grammar.parse_string(decoded.replace("\r", "\n"), parse_all=True)
+        tree = parse(decoded.replace("\r", "\n"), GRAMMAR_STEPS)
     except _TooComplex:
         raise BadRequest(
             "This query mentions SERVICE, and SERVICE queries run only when the "
@@ -331,6 +328,33 @@ class _TooComplex(Exception):
     catch it and try another alternative)."""
 
 
+class Furthest(NamedTuple):
+    """Where a parse failed furthest into the text, and the words and signs the grammar tried
+    there: where a person's error is (as the store's PEG parser reports it), not where
+    pyparsing's backtracking gave up."""
+
+    offset: int
+    expected: tuple[str, ...]
+
+
+def parse(text: str, steps: int) -> Any:
+    """``text`` read by the step-counted SPARQL 1.1 Query grammar, in full (one parse at a time).
+
+    :raise _TooComplex: past ``steps`` grammar steps.
+    :raise RecursionError: nested too deeply for the grammar (about 20 parentheses, 25 braces).
+    :raise pyparsing.ParseBaseException: not a query; :func:`furthest` then says where.
+    """
+    grammar = _grammar()
+    with _PARSE_LOCK:  # pyparsing is not thread-safe (arity guessing, packrat cache)
+        _STEPS.left, _STEPS.furthest, _STEPS.expected = steps, -1, set()
+        return grammar.parse_string(text, parse_all=True)
+
+
+def furthest() -> Furthest:
+    """The furthest failure of this thread's last :func:`parse`."""
+    return Furthest(_STEPS.furthest, tuple(sorted(_STEPS.expected)))
+
+
 def _grammar() -> Any:
     """rdflib's SPARQL 1.1 Query grammar, copied once, every element's step counted, and its
     ServiceGraphPattern renamed: rdflib's own searches the whole text again after each match,
@@ -350,16 +374,28 @@ def _grammar() -> Any:
             memo[id(parser.ServiceGraphPattern)].set_name(_SERVICE_CALL)
             for element in list(memo.values()):
                 if isinstance(element, ParserElement):
-                    setattr(element, "parseImpl", _counted(element.parseImpl))  # noqa: B010
+                    setattr(element, "parseImpl", _counted(element, element.parseImpl))  # noqa: B010
             _GRAMMAR.append(grammar)
         return _GRAMMAR[0]
 
 
-def _counted(step: Any) -> Any:
+def _counted(element: Any, step: Any) -> Any:
+    """``step`` counted against the budget, its failures kept when they are the furthest yet."""
+    from pyparsing import ParseBaseException
+
+    word = getattr(element, "match", None)  # a keyword's or a sign's text; None for the others
+
     def counted(instring: str, loc: int, do_actions: bool = True) -> Any:
         _STEPS.left -= 1
         if _STEPS.left < 0:
             raise _TooComplex
-        return step(instring, loc, do_actions)
+        try:
+            return step(instring, loc, do_actions)
+        except ParseBaseException as failed:
+            if failed.loc > _STEPS.furthest:
+                _STEPS.furthest, _STEPS.expected = failed.loc, set()
+            if failed.loc == _STEPS.furthest and isinstance(word, str) and word:
+                _STEPS.expected.add(word)
+            raise
 
     return counted
