@@ -27,9 +27,9 @@ from kkb_lod.web._errors import translate
 from kkb_lod.web._examples import prologue_for
 from kkb_lod.web._policy import Limits, check_escapes, check_query
 
-#: The most grammar steps a check may take: about 40 times what the longest example query
-#: takes (its parse is a few thousand steps, a few milliseconds a thousand on one core).
-CHECK_STEPS = 200_000
+#: The most grammar steps a check may take: seven times what the longest example query takes
+#: (14,000); some 0.7 s of one core, during which the parse holds the GIL and the parse lock.
+CHECK_STEPS = 100_000
 
 
 @dataclass(frozen=True)
