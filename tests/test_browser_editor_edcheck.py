@@ -7,7 +7,7 @@ console error or request to another host fails a test). Screenshots: ``test-arti
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -129,3 +129,39 @@ def test_the_marked_error_is_accessible_and_fits_a_phone(browser: Browser, site:
         no_violations(page)
     finally:
         context.close()
+
+
+#: A stand-in for the editor's text API (window.kkbEditor, edcode's folding): the textarea shows
+#: a fold "{…}" on line 2 where the query has a three-line block; text() expands it.
+FOLDED = "SELECT * WHERE {\n  OPTIONAL {…}\n  ?s ?p ?o ?x .\n}"
+STAND_IN = """
+window.kkbEditor = {
+  changes: [],
+  text() {
+    return document.getElementById('query').value.replace('{…}', '{\\n    ?s ?q ?r .\\n  }');
+  },
+  set(text) {},
+  onChange(fn) { this.changes.push(fn); document.addEventListener('input', () => fn(this.text()), true); },
+};
+"""
+
+
+def test_the_query_is_read_through_the_editors_text_api(page: Page, site: str) -> None:
+    """With window.kkbEditor, the check reads text() (folded parts expanded) and listens with
+    onChange; the line is the query's, not the textarea's, and a spot the fold has moved is not
+    underlined at a wrong place (the status line still says it). editor.js is left out here, so
+    that only check.js and the stand-in meet."""
+    page.route("**/static/editor.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
+    page.add_init_script(STAND_IN)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/sparql/check" in request.url else None)
+    page.goto(f"{site}/sparql?lang=en")
+    assert page.evaluate("window.kkbEditor.changes.length") == 1  # check.js subscribed
+    editor = page.locator("#query")
+    editor.fill(FOLDED)
+    page.wait_for_function("() => document.getElementById('editor-status').textContent")
+    full = page.evaluate("window.kkbEditor.text()")
+    assert full.count("\n") == 5 and parse_qs(urlsplit(asked[-1]).query)["query"] == [full]
+    said = page.locator("#editor-status").inner_text()
+    assert said.startswith("Line 5, column 12: ")  # the query's fifth line: the textarea's third
+    assert page.locator(".editor .check-spot").is_hidden()
