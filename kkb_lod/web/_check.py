@@ -7,9 +7,10 @@ time), after the policy's bounds on size and nesting (which keep the grammar's r
 bounds). Where it fails is the furthest point any of its rules reached, as the store's PEG parser
 reports it, told in the run's own short sentence (:func:`~kkb_lod.web._completion.syntax_problem`).
 Prefixes are checked as the store checks them (declared before use); the page's known prefixes
-count as declared, as the page adds them when it runs a query. The store's scoping rules (a
-variable bound twice, VALUES rows of the wrong length …) are not checked: docs/editor.md lists
-where the two parsers differ on the W3C syntax tests.
+count as declared, as the page adds them when it runs a query. The rules beyond the grammar that
+the store applies (a variable bound twice, one shown but not grouped, VALUES rows of the wrong
+length …) are read on the parse tree (:mod:`._scope`). docs/editor.md compares the two parsers
+on the W3C syntax tests.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from kkb_lod.web._completion import syntax_problem
 from kkb_lod.web._errors import translate
 from kkb_lod.web._examples import prologue_for
 from kkb_lod.web._policy import Limits, check_escapes, check_query
+from kkb_lod.web._scope import Problem, scope_problem
 
 #: The most grammar steps a check may take: seven times what the longest example query takes
 #: (14,000); some 0.7 s of one core, during which the parse holds the GIL and the parse lock.
@@ -68,6 +70,11 @@ def check(
     found = _grammar_problem(prologue + plain, len(prologue))
     if isinstance(found, Stop):
         at = _typed_offset(typed, found.offset) if plain is not typed else found.offset
+        if found.rule is not None:
+            line, column = map(int, position(typed, at).split(":"))
+            where = f"Baris {line}, kolom {column}" if lang == "id" else f"Line {line}, column {column}"
+            what = found.rule.text_id if lang == "id" else found.rule.text_en
+            return Verdict(False, f"{where}: {what}", line, column)
         problem = syntax_problem(f"Query syntax error: error at {position(typed, at)}: {found.detail}", typed)
         if problem is not None:
             return Verdict(False, problem.text(lang), problem.line, problem.column)
@@ -84,6 +91,7 @@ class Stop(NamedTuple):
 
     offset: int
     detail: str
+    rule: Problem | None = None  # a rule beyond the grammar, in its own words
 
 
 def _typed_offset(typed: str, offset: int) -> int:
@@ -109,7 +117,7 @@ def _grammar_problem(full: str, shift: int) -> Stop | tuple[str, str] | None:
     here; None when there is none."""
     stop = len(full)
     try:
-        _policy.parse(full, CHECK_STEPS)
+        tree = _policy.parse(full, CHECK_STEPS)
         detail = ""
     except _policy._TooComplex:
         return (
@@ -134,7 +142,10 @@ def _grammar_problem(full: str, shift: int) -> Stop | tuple[str, str] | None:
     undeclared = _undeclared(full, stop)
     if undeclared is not None:
         return Stop(undeclared - shift, "Prefix not found")
-    return Stop(stop - shift, detail) if detail else None
+    if detail:
+        return Stop(stop - shift, detail)
+    broken = scope_problem(tree, full)
+    return None if broken is None else Stop(broken.offset - shift, "", broken)
 
 
 #: The signs a person most often leaves out, named first when the grammar expected them.
