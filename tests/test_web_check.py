@@ -243,3 +243,15 @@ def test_checks_are_rate_limited_like_queries(settings: Settings, store: Oxigrap
     answers = [client.get("/sparql/check", query_string={"query": f"ASK {{}} #{i}"}) for i in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert "rate_limit" in answers[2].get_data(as_text=True) and answers[2].headers["Retry-After"]
+
+
+def test_a_rule_that_cannot_read_the_tree_says_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules beyond the grammar are a help: one that fails on an unforeseen tree leaves the
+    verdict to the grammar (and the run), never a 500."""
+
+    def broken(*_: object) -> None:
+        raise KeyError("var")
+
+    monkeypatch.setattr(_check, "scope_problem", broken)
+    assert checked("SELECT * WHERE { VALUES (?a ?b) { (1) } }").ok is True
+    assert checked("SELECT * WHERE { ?s ?p }").ok is False

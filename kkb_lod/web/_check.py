@@ -144,7 +144,10 @@ def _grammar_problem(full: str, shift: int) -> Stop | tuple[str, str] | None:
         return Stop(undeclared - shift, "Prefix not found")
     if detail:
         return Stop(stop - shift, detail)
-    broken = scope_problem(tree, full)
+    try:
+        broken = scope_problem(tree, full)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError):  # a tree no rule foresaw:
+        broken = None  # say nothing (the run still checks) rather than fail the editor's request
     return None if broken is None else Stop(broken.offset - shift, "", broken)
 
 
