@@ -29,9 +29,10 @@ from kkb_lod.web._examples import prologue_for
 from kkb_lod.web._policy import Limits, check_escapes, check_query
 from kkb_lod.web._scope import Problem, scope_problem
 
-#: The most grammar steps a check may take: seven times what the longest example query takes
-#: (14,000); some 0.7 s of one core, during which the parse holds the GIL and the parse lock.
-CHECK_STEPS = 100_000
+#: The most grammar steps a check may take: four times what the longest example query takes
+#: (14,000); 7 to 17 µs a step on a busy machine (benchmarks/check.py), so at most about half a
+#: second to a second, during which the parse holds the GIL and the parse lock.
+CHECK_STEPS = 60_000
 
 
 @dataclass(frozen=True)
