@@ -255,3 +255,13 @@ def test_a_rule_that_cannot_read_the_tree_says_nothing(monkeypatch: pytest.Monke
     monkeypatch.setattr(_check, "scope_problem", broken)
     assert checked("SELECT * WHERE { VALUES (?a ?b) { (1) } }").ok is True
     assert checked("SELECT * WHERE { ?s ?p }").ok is False
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_an_update_is_refused_as_the_run_refuses_it(client: FlaskClient, lang: str) -> None:
+    text = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    found = client.get("/sparql/check", query_string={"query": text, "lang": lang}).get_json()
+    run = client.post("/sparql", data={"query": text}, headers={"Accept-Language": lang})
+    assert run.status_code == 403 and found["ok"] is False and found["line"] is None
+    said = ("Ini titik akhir SPARQL baca-saja", "This is a read-only SPARQL endpoint")[lang == "en"]
+    assert found["message"].startswith(said) and "INSERT" in found["message"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from pyparsing import ParseBaseException
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import HTTPException
 
 from kkb_lod.sparqlscan import ESCAPE, lexemes, position, unescape
 from kkb_lod.web import _policy
@@ -27,6 +27,7 @@ from kkb_lod.web._completion import syntax_problem
 from kkb_lod.web._errors import translate
 from kkb_lod.web._examples import prologue_for
 from kkb_lod.web._policy import Limits, check_escapes, check_query
+from kkb_lod.web._query import check_policy
 from kkb_lod.web._scope import Problem, scope_problem
 
 #: The most grammar steps a check may take: four times what the longest example query takes
@@ -58,9 +59,9 @@ def check(
     try:  # what the run checks first (escapes at their place in the text as typed)
         if "\\u" in text or "\\U" in text:
             check_escapes(text)
-        check_query(prologue_for(text, known) + text, base, services, limits)
+        check_policy(check_query(prologue_for(text, known) + text, base, services, limits))
         refused = None
-    except BadRequest as error:
+    except HTTPException as error:  # 400, or 403 for an update
         refused = error
         if "SERVICE" not in str(error.description):  # size, nesting, escapes: read no further
             return _refusal(str(error.description), text, lang)
