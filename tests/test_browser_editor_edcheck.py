@@ -165,3 +165,22 @@ def test_the_query_is_read_through_the_editors_text_api(page: Page, site: str) -
     said = page.locator("#editor-status").inner_text()
     assert said.startswith("Line 5, column 12: ")  # the query's fifth line: the textarea's third
     assert page.locator(".editor .check-spot").is_hidden()
+
+
+def test_the_spot_is_underlined_after_characters_beyond_utf16(page: Page, site: str) -> None:
+    """The server counts characters, JavaScript UTF-16 units: an emoji before the error on its
+    line must not shift the underline (it lies under the highlighted "?x")."""
+    page.goto(f"{site}/sparql?lang=en")
+    editor = page.locator("#query")
+    editor.fill('SELECT * WHERE {\n  ?s ?p "😀😀" ?x .\n}')
+    page.wait_for_function(SHOWN)
+    assert page.locator("#editor-status").inner_text().startswith("Line 2, column 14: ")
+    spot, word = page.evaluate(
+        """() => {
+          const vars = [...document.querySelectorAll('.editor pre .tok-var')];
+          const x = vars.find((s) => s.textContent === '?x');
+          return [document.querySelector('.editor .check-spot').getBoundingClientRect().left,
+                  x.getBoundingClientRect().left];
+        }"""
+    )
+    assert abs(spot - word) < 2

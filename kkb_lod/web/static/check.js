@@ -103,12 +103,13 @@
     place();
   }
 
-  /** The offset of (line, column) in ``query``, both from 1. */
+  /** The offset of (line, column) in ``query``, both from 1; the server counts characters (code
+   *  points), JavaScript UTF-16 units. */
   function offsetOf(query, at, column) {
     const lines = query.split("\n");
     const row = Math.min(Math.max(at, 1), lines.length);
     const before = lines.slice(0, row - 1).reduce((n, l) => n + l.length + 1, 0);
-    return before + Math.min(Math.max(column, 1) - 1, lines[row - 1].length);
+    return before + Array.from(lines[row - 1]).slice(0, Math.max(column, 1) - 1).join("").length;
   }
 
   /** Put the marks where the error is drawn; none when the textarea does not show that text
