@@ -3,14 +3,14 @@
 The store's own parser (pyoxigraph) cannot parse without evaluating, and evaluating may call a
 SERVICE, so the check reads the text with rdflib's SPARQL 1.1 Query grammar instead: the one the
 SERVICE policy already uses (:func:`kkb_lod.web._policy.parse`: step-counted, one parse at a
-time), after the policy's bounds on size and nesting (which keep the grammar's recursion in
-bounds). Where it fails is the furthest point any of its rules reached, as the store's PEG parser
-reports it, told in the run's own short sentence (:func:`~kkb_lod.web._completion.syntax_problem`).
-Prefixes are checked as the store checks them (declared before use); the page's known prefixes
-count as declared, as the page adds them when it runs a query. The rules beyond the grammar that
-the store applies (a variable bound twice, one shown but not grouped, VALUES rows of the wrong
-length …) are read on the parse tree (:mod:`._scope`). docs/editor.md compares the two parsers
-on the W3C syntax tests.
+time; its copy that keeps where it failed), after the policy's bounds on size and nesting (which
+keep the grammar's recursion in bounds). Where it fails is the furthest point any of its rules
+reached, as the store's PEG parser reports it, told in the run's own short sentence
+(:func:`~kkb_lod.web._completion.syntax_problem`). Prefixes are checked as the store checks them
+(declared before use); the page's known prefixes count as declared, as the page adds them when it
+runs a query. The rules beyond the grammar that the store applies (a variable bound twice, one
+shown but not grouped, VALUES rows of the wrong length …) are read on the parse tree
+(:mod:`._scope`). docs/editor.md compares the two parsers on the W3C syntax tests.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _grammar_problem(full: str, shift: int) -> Stop | tuple[str, str] | None:
     here; None when there is none."""
     stop = len(full)
     try:
-        tree = _policy.parse(full, CHECK_STEPS)
+        tree = _policy.parse(full, CHECK_STEPS, tracked=True)
         detail = ""
     except _policy._TooComplex:
         return (
