@@ -6,7 +6,8 @@ and to learn its form (``kkb_lod.sparqlscan``); it runs with a time and a size l
 is written in the format negotiated from ``format`` or ``Accept`` (``_results``). Without a query,
 GET answers the service description, or the query page for a browser. GET answers of a release
 are cacheable (:func:`kkb_lod.web._pages.cacheable`); POST answers are not. The query page's
-editor reads ``/sparql/completions`` and ``/sparql/labels`` (built in ``_completion``).
+editor reads ``/sparql/completions`` and ``/sparql/labels`` (built in ``_completion``) and has
+its text checked as it is typed by ``/sparql/check`` (``_check``: a grammar, never the store).
 """
 
 from __future__ import annotations
