@@ -348,6 +348,12 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "give q=, the start of a label (1 to {max} characters).",
         "Berikan q=, awal sebuah label (1 sampai {max} karakter).",
     ),
+    # the editor's syntax check as you type (/sparql/check)
+    (
+        "give query=, the text of a SPARQL query to check.",
+        "Berikan query=, teks kueri SPARQL yang akan diperiksa.",
+    ),
+    ("lang must be id or en, not {given}.", "lang harus id atau en, bukan {given}."),
     # older releases under /releases/<id>/
     (
         "the metrics are not served under a release's path: /metrics",

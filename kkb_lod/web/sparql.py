@@ -6,7 +6,8 @@ and to learn its form (``kkb_lod.sparqlscan``); it runs with a time and a size l
 is written in the format negotiated from ``format`` or ``Accept`` (``_results``). Without a query,
 GET answers the service description, or the query page for a browser. GET answers of a release
 are cacheable (:func:`kkb_lod.web._pages.cacheable`); POST answers are not. The query page's
-editor reads ``/sparql/completions`` and ``/sparql/labels`` (built in ``_completion``).
+editor reads ``/sparql/completions`` and ``/sparql/labels`` (built in ``_completion``) and has
+its text checked as it is typed by ``/sparql/check`` (``_check``: a grammar, never the store).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kkb_lod.vocab import PREFIXES
 from kkb_lod.web import kkb
 from kkb_lod.web._answer import Answer
 from kkb_lod.web._charts import NUMERIC, chart_of_results
+from kkb_lod.web._check import check
 from kkb_lod.web._completion import MAX_SEARCH, completions, prefixes, search, syntax_problem
 from kkb_lod.web._examples import EXAMPLES, prologue_for
 from kkb_lod.web._pages import cacheable, minter, page_lang, remember_lang
@@ -279,3 +281,31 @@ def _cacheable(response: Response, operation: Operation | None, base: str, *key:
         (operation.query or "", *operation.default_graphs, "|", *operation.named_graphs) if operation else ()
     )
     return cacheable(response, "\n".join((base, *asked, *key)))
+
+
+@bp.route("/sparql/check", methods=["GET", "POST"])
+def syntax_check() -> Response:
+    """The editor's check as you type: ``query`` (GET or form POST) read by the SPARQL 1.1
+    grammar, never run; JSON ``{ok, line, column, message}`` in ``lang`` (``id``/``en``, else
+    the page's language). GET answers are cacheable for the release.
+
+    :raise 400: no ``query``, or a ``lang`` other than id or en.
+    :raise 413: a query larger than ``query_max_bytes`` (the body says so, as JSON).
+    """
+    text = request.values.get("query")
+    if text is None or not text.strip():
+        raise BadRequest("give query=, the text of a SPARQL query to check.")
+    lang = request.values.get("lang") or page_lang()
+    if lang not in ("id", "en"):
+        raise BadRequest(f"lang must be id or en, not {lang[:20]!r}.")
+    settings = kkb().settings
+    base = url_for("sparql.endpoint", _external=True)
+    verdict = check(text, lang, prefixes(), base, list(settings.services), Limits.of(settings))
+    response = jsonify(verdict.json())
+    if len(text.encode("utf-8")) > settings.query_max_bytes:
+        response.status_code = 413
+    if request.method == "POST":
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response.vary.update(["Accept-Language", "Cookie"])
+    return cacheable(response, f"/sparql/check|{lang}|{text}", negotiated=False)
