@@ -112,15 +112,17 @@
     return before + Array.from(lines[row - 1]).slice(0, Math.max(column, 1) - 1).join("").length;
   }
 
-  /** Put the marks where the error is drawn; none when the textarea does not show that text
-   *  there (a fold hides it: the status line still says it). */
+  /** Put the marks where the error is drawn: through the editor's ``shownOffset`` (an error in
+   *  a fold is marked on its placeholder), else only where the textarea shows that text. */
   function place() {
     const verdict = shown && shown.verdict;
     const drawn = area.value;
     line.hidden = spot.hidden = true;
     if (!verdict || verdict.ok !== false || !verdict.line) return;
-    const offset = offsetOf(shown.text, verdict.line, verdict.column || 1);
-    if (drawn.slice(0, offset) !== shown.text.slice(0, offset)) return;
+    const full = offsetOf(shown.text, verdict.line, verdict.column || 1);
+    const fold = api() && api().shownOffset;  // where the full text's offset is drawn (a fold: its mark)
+    const offset = fold ? fold(full) : full;
+    if (!fold && drawn.slice(0, offset) !== shown.text.slice(0, offset)) return;
     const word = /^[^\s]{0,30}/u.exec(drawn.slice(offset))[0];
     let mirror = editor.querySelector(".mirror");
     if (!mirror) {
@@ -146,7 +148,7 @@
     if (shown && shown.text !== text()) {  // the marks belonged to the text before
       shown = null;
       line.hidden = spot.hidden = true;
-    }
+    } else if (shown) place();  // the same query drawn otherwise (a fold): the marks follow
     schedule();
   }
 

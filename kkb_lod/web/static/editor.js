@@ -422,7 +422,9 @@
       mark.style.setProperty("--at", `${box.left}px`);
     }
 
-    let checking = 0;
+    // What the quick reading said and marked invalid (the run's problem counts until an edit):
+    // it takes back only its own, as check.js (the full grammar) speaks in the same places.
+    let checking = 0, quickSaid = "", quickInvalid = area.hasAttribute("aria-invalid");
     async function check() {
       const ticket = ++checking;
       const known = (await load()).prefixes;
@@ -430,8 +432,10 @@
       const text = api.text(), found = lint(text, known);
       if (!found) {
         if (mark && mark.classList.contains("live")) clearMark();
-        if (area.hasAttribute("aria-invalid") && status) status.textContent = "";  // said, now stale
-        area.removeAttribute("aria-invalid");
+        if (quickSaid && status && status.textContent.endsWith(quickSaid)) status.textContent = "";  // said, now stale
+        if (quickInvalid) area.removeAttribute("aria-invalid");
+        quickSaid = "";
+        quickInvalid = false;
         return;
       }
       const before = text.slice(0, found.at), at = api.shownOffset(found.at);
@@ -439,8 +443,10 @@
       const upto = area.value.slice(0, at);  // marked where it is shown (a fold's placeholder)
       setMark(upto.split("\n").length, at - upto.lastIndexOf("\n"), true);
       area.setAttribute("aria-invalid", "true");
+      quickInvalid = true;
       const told = `${TEXT.where(line, column)}: ${found.text}`;
       if (!status || status.textContent !== told) say(told);  // said once, not at every pause
+      quickSaid = told;
     }
 
     let pause = 0;
