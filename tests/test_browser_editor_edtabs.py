@@ -115,6 +115,13 @@ def set_text(page: Page, text: str) -> None:
     page.locator("#query").fill(text)
 
 
+def unfold(page: Page, panel: str) -> None:
+    """Open a panel (one left open stays open on the next page)."""
+    if not page.locator(panel).evaluate("d => d.open"):
+        page.locator(f"{panel} summary").click()
+    assert page.locator(panel).evaluate("d => d.open")
+
+
 def violations(page: Page) -> list[Any]:
     results = Axe().run(page, options=AXE_RULES)
     return [(v["id"], [n["html"][:300] for n in v["nodes"]]) for v in results.response["violations"]]
@@ -163,7 +170,7 @@ def test_the_history_lists_runs_newest_first_reopens_and_clears(page: Page, site
     first, second = "ASK { ?s ?p ?o }", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
     for query in (first, second, first):  # run again: moved to the top, not repeated
         page.goto(url(site, query, lang="en"))
-    page.locator("#history-panel summary").click()
+    unfold(page, "#history-panel")
     assert page.locator("#history-panel summary").inner_text() == "Query history (2)"
     assert "localStorage" in page.locator("#history-panel .note").inner_text()
     assert page.locator("#history-list pre").all_inner_texts() == [first, second]
@@ -180,7 +187,7 @@ def test_the_history_lists_runs_newest_first_reopens_and_clears(page: Page, site
         "() => { for (let i = 0; i < 120; i++) window.kkbWorkspace.remember(`ASK { ${i} }`, '/sparql'); }"
     )
     assert page.locator("#history-panel summary").inner_text() == "Query history (100)"  # at most 100
-    page.locator("#history-panel summary").click()
+    assert page.locator("#history-panel").evaluate("d => d.open")  # left open: open on the next page
     assert page.locator("#history-list pre").first.inner_text() == "ASK { 119 }"
     page.locator("#history-clear").click()
     assert page.locator("#history-status").inner_text() == "History cleared"
@@ -203,7 +210,7 @@ def test_each_method_reaches_the_server_as_chosen(
     graph = f"{BASE}graph/registry"
     page.goto(site + "/sparql?lang=en")
     set_text(page, COUNT)
-    page.locator("#request-panel summary").click()
+    unfold(page, "#request-panel")
     page.locator("#request-method").select_option(method)
     page.locator("#request-accept").select_option("text/csv")
     page.locator("#request-default").fill(graph)
@@ -214,6 +221,9 @@ def test_each_method_reaches_the_server_as_chosen(
     page.locator("#request-add-header").click()
     page.locator(".header-name").last.fill("Cookie")  # a header a page may not set: said so
     page.locator(".header-value").last.fill("a=b")
+    page.locator("#request-add-arg").click()  # an extra argument, where the method puts them
+    page.locator(".arg-name").last.fill("probe")
+    page.locator(".arg-value").last.fill("é&=")
     seen.clear()
     page.locator("#request-send").click()
     page.wait_for_function("() => document.getElementById('request-status').textContent.startsWith('HTTP')")
@@ -229,11 +239,15 @@ def test_each_method_reaches_the_server_as_chosen(
     assert request["headers"]["x-kkb-probe"] == f"sent by {method}"
     assert request["headers"]["accept"] == "text/csv" and "a=b" not in request["headers"].get("cookie", "")
     if method == "get":
-        assert request["args"] == {"query": [COUNT], "default-graph-uri": [graph]} and not request["body"]
+        assert request["args"] == {"query": [COUNT], "default-graph-uri": [graph], "probe": ["é&="]}
+        assert not request["body"]
     elif method == "form":
-        assert parse_qs(request["body"]) == {"query": [COUNT], "default-graph-uri": [graph]}
+        assert parse_qs(request["body"]) == {"query": [COUNT], "default-graph-uri": [graph], "probe": ["é&="]}
     else:
-        assert request["body"] == COUNT and request["args"] == {"default-graph-uri": [graph]}
+        assert request["body"] == COUNT and request["args"] == {
+            "default-graph-uri": [graph],
+            "probe": ["é&="],
+        }
     everything = page.evaluate(
         "async q => (await (await fetch('/sparql?query=' + encodeURIComponent(q), "
         "{headers: {Accept: 'text/csv'}})).text()).split('\\r\\n')[1]",
@@ -242,11 +256,14 @@ def test_each_method_reaches_the_server_as_chosen(
     assert int(everything) > int(body[1])  # the graph was the dataset: fewer triples than all
     query = parse_qs(urlsplit(page.url).query)  # the choices are in the address (not the headers)
     assert query.get("rq-method", ["get"]) == [method] and query["rq-accept"] == ["text/csv"]
-    assert query["rq-default-graph-uri"] == [graph] and "X-Kkb-Probe" not in page.url
+    assert (
+        query["rq-default-graph-uri"] == [graph] and "X-Kkb-Probe" not in page.url and "probe" not in page.url
+    )
     page.reload()
-    page.locator("#request-panel summary").click()
+    unfold(page, "#request-panel")
     assert page.locator("#request-method").input_value() == method
     assert page.locator(".header-name").first.input_value() == "X-Kkb-Probe"  # the tab keeps them
+    assert page.locator(".arg-value").first.input_value() == "é&="
     assert page.locator("#request-default").input_value() == graph
     history = page.evaluate("() => JSON.parse(localStorage.getItem('kkb-lod:history'))")
     assert history[0]["query"] == COUNT and history[0]["endpoint"] == "/sparql"
@@ -257,7 +274,7 @@ def test_an_older_release_endpoint_is_used(
 ) -> None:
     page.goto(site + "/sparql?lang=en")
     set_text(page, ASK)
-    page.locator("#request-panel summary").click()
+    unfold(page, "#request-panel")
     options = page.locator("#request-endpoint option").all_inner_texts()
     assert options[0].startswith("Current release ") and options[0].endswith("(this page) — /sparql")
     assert options[1].startswith(f"Older release {older}") and options[1].endswith(
@@ -281,7 +298,7 @@ def test_an_older_release_endpoint_is_used(
     page.wait_for_selector("section.answer")
     assert older in page.locator("#archived").inner_text()
     assert page.locator("section.answer .boolean").inner_text() == "true"
-    page.locator("#request-panel summary").click()
+    unfold(page, "#request-panel")
     here = page.locator("#request-endpoint option:checked").inner_text()
     assert here.startswith(f"Older release {older}") and "(this page)" in here
     assert page.locator("#request-endpoint option").first.inner_text() == "Current release — /sparql"
@@ -307,8 +324,8 @@ def test_tabs_and_panels_are_accessible_and_fit(browser: Browser, site: str, wid
     page.wait_for_function("() => document.querySelectorAll('[role=tab]').length === 2")
     page.goto(url(site, COUNT, lang=lang))
     page.locator("#tab-rename").click()  # the rename form open too
-    page.locator("#history-panel summary").click()
-    page.locator("#request-panel summary").click()
+    unfold(page, "#history-panel")
+    unfold(page, "#request-panel")
     page.locator("#request-add-header").click()
     page.locator(".header-name").last.fill("X-Demo")
     page.locator(".header-value").last.fill("1")

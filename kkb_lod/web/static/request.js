@@ -4,9 +4,11 @@
 //   page's data lists those served); Run opens the chosen endpoint's page too;
 // - method: GET, POST form-encoded, POST application/sparql-query (SPARQL 1.1 Protocol 2.1);
 // - Accept: a media type of the one format table; default-graph-uri / named-graph-uri (one IRI a
-//   line); custom headers (name/value rows; those a browser forbids a page to set are said so).
+//   line); extra headers (name/value rows; those a browser forbids a page to set are said so)
+//   and extra arguments (in the URL, or in the body of a form-encoded POST).
 // "Send" shows the request, the status, the response headers and the body. The choices are kept
-// in the tab (workspace.js) and, but for the headers (they may hold secrets), in the address.
+// in the tab (workspace.js) and, but for the headers and arguments (they may hold secrets), in
+// the address.
 "use strict";
 
 (function () {
@@ -18,7 +20,7 @@
       any: "*/* (server memilih)", results: "Hasil SELECT/ASK", graph: "Graf CONSTRUCT/DESCRIBE",
       current: (id) => (id ? `Rilis terkini ${id}` : "Rilis terkini"), older: (id, d) => `Rilis lama ${id}${d ? ` (${d})` : ""}`, self: "halaman ini",
       form: "POST, form-encoded", direct: "POST, application/sparql-query", defaults: "default-graph-uri (satu IRI per baris)",
-      named: "named-graph-uri (satu IRI per baris)", headers: "Header permintaan tambahan", name: "Nama", value: "Nilai",
+      named: "named-graph-uri (satu IRI per baris)", headers: "Header permintaan tambahan", args: "Argumen tambahan", addArg: "+ Argumen", name: "Nama", value: "Nilai",
       addHeader: "+ Header", remove: "Hapus", send: "Kirim", sending: "Mengirim…", answer: "Jawaban permintaan", sent: "Dikirim",
       got: "Header jawaban", body: "Isi jawaban", failed: (m) => `Gagal: ${m}`, forbidden: (n) => `“${n}” tidak dikirim: peramban melarang halaman mengaturnya.`,
       bad: (n) => `“${n}” bukan nama header yang sah.`, cut: (n) => `${n} karakter pertama ditampilkan.`,
@@ -27,7 +29,7 @@
       any: "*/* (the server chooses)", results: "SELECT/ASK results", graph: "CONSTRUCT/DESCRIBE graphs",
       current: (id) => (id ? `Current release ${id}` : "Current release"), older: (id, d) => `Older release ${id}${d ? ` (${d})` : ""}`, self: "this page",
       form: "POST, form-encoded", direct: "POST, application/sparql-query", defaults: "default-graph-uri (one IRI a line)",
-      named: "named-graph-uri (one IRI a line)", headers: "Extra request headers", name: "Name", value: "Value",
+      named: "named-graph-uri (one IRI a line)", headers: "Extra request headers", args: "Extra arguments", addArg: "+ Argument", name: "Name", value: "Value",
       addHeader: "+ Header", remove: "Remove", send: "Send", sending: "Sending…", answer: "Answer to the request", sent: "Sent",
       got: "Response headers", body: "Response body", failed: (m) => `Failed: ${m}`, forbidden: (n) => `“${n}” not sent: browsers forbid a page to set it.`,
       bad: (n) => `“${n}” is not a valid header name.`, cut: (n) => `The first ${n} characters are shown.`,
@@ -44,12 +46,13 @@
   // The choices: the tab's, then the address's (a shared link wins); the endpoint is the page's
   // own when the address ran a query.
   const tab = W.tab();
+  const pairsOf = (list) => (Array.isArray(list) ? list.filter((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === "string")) : []);
   const params = new URLSearchParams(location.search);
   const kept = tab.request && typeof tab.request === "object" ? tab.request : {};
   const state = {
     endpoint: kept.endpoint, method: kept.method, accept: kept.accept,
     defaults: Array.isArray(kept.defaults) ? kept.defaults : [], named: Array.isArray(kept.named) ? kept.named : [],
-    headers: Array.isArray(kept.headers) ? kept.headers.filter((h) => Array.isArray(h) && h.length === 2) : [],
+    headers: pairsOf(kept.headers), args: pairsOf(kept.args),
   };
   if (params.has("rq-endpoint")) state.endpoint = params.get("rq-endpoint");
   else if (params.has("query")) state.endpoint = own;
@@ -79,39 +82,46 @@
   const named = el("textarea", { id: "request-named", rows: "2", spellcheck: "false", autocapitalize: "off" });
   defaults.value = state.defaults.join("\n");
   named.value = state.named.join("\n");
-  const rows = el("div", { class: "header-rows", id: "request-headers" });
-  const addHeader = el("button", { type: "button", id: "request-add-header" }, T.addHeader);
+  /** Name/value rows (request headers, or extra arguments): the fieldset and its values. */
+  function pairs(kind, legend, addLabel) {
+    const rows = el("div", { class: "pair-rows", id: `request-${kind}s` });
+    const add = el("button", { type: "button", id: `request-add-${kind}` }, addLabel);
+    let count = 0;
+    function row(name = "", value = "") {
+      const n = ++count;
+      const nameBox = el("input", { id: `request-${kind}-name-${n}`, class: `${kind}-name`, value: name, autocapitalize: "off", spellcheck: "false" });
+      const valueBox = el("input", { id: `request-${kind}-value-${n}`, class: `${kind}-value`, value, autocapitalize: "off", spellcheck: "false" });
+      const remove = el("button", { type: "button", class: "remove", "aria-label": `${T.remove} ${legend} ${n}` }, T.remove);
+      const line = el("div", { class: "pair-row" }, el("label", { for: nameBox.id }, T.name), nameBox,
+        el("label", { for: valueBox.id }, T.value), valueBox, remove);
+      remove.addEventListener("click", () => { line.remove(); changed(); add.focus(); });
+      [nameBox, valueBox].forEach((b) => b.addEventListener("input", changed));
+      rows.append(line);
+      return nameBox;
+    }
+    add.addEventListener("click", () => row().focus());
+    const values = () => [...rows.querySelectorAll(".pair-row")]
+      .map((r) => [r.querySelector(`.${kind}-name`).value.trim(), r.querySelector(`.${kind}-value`).value]).filter(([n]) => n);
+    return { set: el("fieldset", { class: "pairs" }, el("legend", {}, legend), rows, add), row, values };
+  }
+  const headerRows = pairs("header", T.headers, T.addHeader), argRows = pairs("arg", T.args, T.addArg);
   const send = el("button", { type: "button", id: "request-send" }, T.send);
   const status = el("p", { class: "status", role: "status", id: "request-status" });
   const out = el("div", { class: "request-answer", id: "request-answer", hidden: true });
   const panel = el("details", { class: "request", id: "request-panel" }, el("summary", {}, T.title),
     el("p", { class: "note" }, T.explain), field(T.endpoint, endpoint), field(T.method, method), field(T.accept, accept),
-    field(T.defaults, defaults), field(T.named, named),
-    el("fieldset", { class: "headers" }, el("legend", {}, T.headers), rows, addHeader),
+    field(T.defaults, defaults), field(T.named, named), headerRows.set, argRows.set,
     el("p", {}, send), status, out);
   W.panels.prepend(panel);
-  let rowCount = 0;
-  function headerRow(name = "", value = "") {
-    const n = ++rowCount;
-    const nameBox = el("input", { id: `request-header-name-${n}`, class: "header-name", value: name, autocapitalize: "off", spellcheck: "false" });
-    const valueBox = el("input", { id: `request-header-value-${n}`, class: "header-value", value, autocapitalize: "off", spellcheck: "false" });
-    const remove = el("button", { type: "button", class: "remove", "aria-label": `${T.remove} ${n}` }, T.remove);
-    const row = el("div", { class: "header-row" }, el("label", { for: nameBox.id }, T.name), nameBox,
-      el("label", { for: valueBox.id }, T.value), valueBox, remove);
-    remove.addEventListener("click", () => { row.remove(); changed(); addHeader.focus(); });
-    [nameBox, valueBox].forEach((b) => b.addEventListener("input", changed));
-    rows.append(row);
-    return nameBox;
-  }
-  state.headers.forEach(([n, v]) => headerRow(n, v));
-  addHeader.addEventListener("click", () => headerRow().focus());
+  W.keepOpen(panel);
+  state.headers.forEach(([n, v]) => headerRows.row(n, v));
+  state.args.forEach(([n, v]) => argRows.row(n, v));
   const iris = (box) => box.value.split(/\s+/u).filter(Boolean);
-  const headers = () => [...rows.querySelectorAll(".header-row")].map((r) => [r.querySelector(".header-name").value.trim(), r.querySelector(".header-value").value])
-    .filter(([n]) => n);
 
   /** The choices kept: in the tab, and (not the headers) in the address. */
   function changed() {
-    Object.assign(state, { endpoint: endpoint.value, method: method.value, accept: accept.value, defaults: iris(defaults), named: iris(named), headers: headers() });
+    Object.assign(state, { endpoint: endpoint.value, method: method.value, accept: accept.value, defaults: iris(defaults), named: iris(named),
+      headers: headerRows.values(), args: argRows.values() });
     tab.request = { ...state };
     form.setAttribute("action", state.endpoint);  // Run opens the chosen endpoint's page
     const p = new URLSearchParams(location.search);
@@ -130,9 +140,10 @@
 
   /** The request as the chosen method makes it: [url, fetch options, what is said of it]. */
   function request(query) {
-    const graphs = new URLSearchParams();
+    const graphs = new URLSearchParams();  // the graphs, then the extra arguments
     state.defaults.forEach((g) => graphs.append("default-graph-uri", g));
     state.named.forEach((g) => graphs.append("named-graph-uri", g));
+    state.args.forEach(([n, v]) => graphs.append(n, v));
     const sent = new Headers(), notes = [];
     sent.set("Accept", state.accept);
     let url = state.endpoint, body = null;

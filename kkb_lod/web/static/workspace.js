@@ -32,7 +32,7 @@
       cleared: "History cleared", empty: "No query run yet.", none: "Nothing matches.",
       shown: (n, all) => `${n} of ${all} queries`, opened: "Query opened in this tab", noStore: "This browser allows no local storage: tabs and history go when the page closes." },
   }[LANG];
-  const TABS = "kkb-lod:tabs", HISTORY = "kkb-lod:history", MOST = 100;
+  const TABS = "kkb-lod:tabs", HISTORY = "kkb-lod:history", OPEN = "kkb-lod:open", MOST = 100;
   const DEFAULT = "SELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 10";
 
   const editor = () => window.kkbEditor;  // edcode's contract; the textarea when it is absent
@@ -193,6 +193,12 @@
   panels.append(el("details", { class: "history", id: "history-panel" }, el("summary", {}, `${T.history} (`, count, ")"),
     el("p", { class: "note" }, T.kept), el("p", {}, el("label", { for: "history-search" }, T.search), " ", search),
     entries, el("p", {}, clear), status));
+  /** A panel left open is open on the next page too. */
+  function keepOpen(details) {
+    if (read(OPEN, {})[details.id]) details.open = true;
+    details.addEventListener("toggle", () => write(OPEN, { ...read(OPEN, {}), [details.id]: details.open }));
+  }
+  keepOpen(document.getElementById("history-panel"));
   const history = () => { const items = read(HISTORY, []); return Array.isArray(items) ? items.filter((e) => e && typeof e.query === "string") : []; };
   const endpointName = (path) => {
     const e = DATA.endpoints.find((x) => x.path === path);
@@ -236,5 +242,5 @@
   window.addEventListener("pagehide", save);
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") save(); });
 
-  window.kkbWorkspace = { data: DATA, tab: () => tab, save, remember, text, setText, panels, here };
+  window.kkbWorkspace = { data: DATA, tab: () => tab, save, remember, text, setText, panels, keepOpen };
 })();
