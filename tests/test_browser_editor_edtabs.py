@@ -115,6 +115,12 @@ def set_text(page: Page, text: str) -> None:
     page.locator("#query").fill(text)
 
 
+def settle(page: Page) -> None:
+    """Wait until the page's requests are done (the editor's are made after a pause in typing),
+    so that opening another page aborts none of them."""
+    page.wait_for_load_state("networkidle")
+
+
 def unfold(page: Page, panel: str) -> None:
     """Open a panel (one left open stays open on the next page)."""
     if not page.locator(panel).evaluate("d => d.open"):
@@ -132,10 +138,12 @@ def test_tabs_survive_a_reload_and_keep_their_addresses(page: Page, site: str) -
     assert tab_names(page) == ["Query 1"] and page.locator("#tab-close").is_disabled()
     assert page.locator(".workbench").get_attribute("role") == "tabpanel"
     set_text(page, THOUSANDS)
+    settle(page)
     page.locator("#query").press("Control+Enter")  # run: the tab keeps the answer's address
     page.wait_for_selector("#result-view nav.pager")
     page.get_by_role("button", name="Next ›").click()
     assert "Rows 101–200 of 3,000" in page.locator("#result-view nav.pager").inner_text()
+    settle(page)
     page.locator("#tab-add").click()
     page.wait_for_function("() => document.querySelectorAll('[role=tab]').length === 2")
     assert selected(page) == "Query 2" and editor_text(page) == DEFAULT
@@ -149,21 +157,31 @@ def test_tabs_survive_a_reload_and_keep_their_addresses(page: Page, site: str) -
     page.locator("#tab-2").press("Control+Shift+ArrowLeft")  # reordered by keyboard
     assert tab_names(page) == ["Count", "Query 1"]
     assert page.evaluate("document.activeElement.id") == "tab-2"
+    settle(page)
     page.reload()
     assert tab_names(page) == ["Count", "Query 1"] and selected(page) == "Count"
     assert editor_text(page) == COUNT
     page.locator("#tab-2").press("ArrowRight")  # arrows move between tabs, Enter opens one
     assert page.evaluate("document.activeElement.id") == "tab-1"
+    settle(page)
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelector('[role=tab][aria-selected=true]').id === 'tab-1'")
     assert editor_text(page) == THOUSANDS
     assert "Rows 101–200 of 3,000" in page.locator("#result-view nav.pager").inner_text()  # its address
     assert parse_qs(urlsplit(page.url).query)["page"] == ["2"]
+    settle(page)
     page.locator("#tab-1").press("Delete")  # closing the open tab opens its neighbour
     page.wait_for_function("() => document.querySelectorAll('[role=tab]').length === 1")
     assert tab_names(page) == ["Count"] and editor_text(page) == COUNT
     stored = page.evaluate("() => JSON.parse(localStorage.getItem('kkb-lod:tabs'))")
     assert [t["name"] for t in stored["tabs"]] == ["Count"] and stored["tabs"][0]["text"] == COUNT
+    assert page.locator("#tab-close").is_disabled()  # the last tab stays
+    settle(page)
+    page.locator("#tab-reopen").click()  # the closed tab comes back where it was, with its address
+    page.wait_for_function("() => document.querySelectorAll('[role=tab]').length === 2")
+    assert tab_names(page) == ["Count", "Query 1"] and selected(page) == "Query 1"
+    assert "Rows 101–200 of 3,000" in page.locator("#result-view nav.pager").inner_text()
+    assert page.locator("#tab-reopen").is_disabled()
 
 
 def test_the_history_lists_runs_newest_first_reopens_and_clears(page: Page, site: str) -> None:
@@ -180,6 +198,7 @@ def test_the_history_lists_runs_newest_first_reopens_and_clears(page: Page, site
     set_text(page, "")
     page.locator("#history-list").get_by_role("button", name="Open in this tab").click()
     assert editor_text(page) == second
+    settle(page)
     page.locator("#history-list").get_by_role("button", name="Open in a new tab").click()
     page.wait_for_function("() => document.querySelectorAll('[role=tab]').length === 2")
     assert selected(page) == "Query 2" and editor_text(page) == second
@@ -191,6 +210,7 @@ def test_the_history_lists_runs_newest_first_reopens_and_clears(page: Page, site
     assert page.locator("#history-list pre").first.inner_text() == "ASK { 119 }"
     page.locator("#history-clear").click()
     assert page.locator("#history-status").inner_text() == "History cleared"
+    settle(page)
     page.reload()
     assert page.locator("#history-panel summary").inner_text() == "Query history (0)"
     assert page.locator("#history-clear").is_disabled()
@@ -259,6 +279,7 @@ def test_each_method_reaches_the_server_as_chosen(
     assert (
         query["rq-default-graph-uri"] == [graph] and "X-Kkb-Probe" not in page.url and "probe" not in page.url
     )
+    settle(page)
     page.reload()
     unfold(page, "#request-panel")
     assert page.locator("#request-method").input_value() == method
@@ -293,6 +314,7 @@ def test_an_older_release_endpoint_is_used(
         assert json.loads(page.locator("#request-body").inner_text())["boolean"] is answer
         assert seen[-1]["path"] == path and seen[-1]["method"] == "POST"
     assert parse_qs(urlsplit(page.url).query)["rq-endpoint"] == [f"/releases/{older}/sparql"]
+    settle(page)
     page.locator("#query").press("Control+Enter")  # Run opens the chosen release's page
     page.wait_for_function("p => location.pathname === p", arg=f"/releases/{older}/sparql")
     page.wait_for_selector("section.answer")

@@ -1,8 +1,9 @@
 // The query page's workspace, kept in this browser only (localStorage: nothing of it goes to the
 // server), as YASGUI keeps its tabs:
 // - Tabs: each keeps its query as typed and its address (the query run with its view, page and
-//   endpoint); choosing a tab opens its address. Add, rename (F2), close (Delete), reorder
-//   (Ctrl+Shift+←/→, or the buttons); ←/→/Home/End move between tabs (a role=tablist).
+//   endpoint); choosing a tab opens its address. Add, rename (F2), close (Delete), reopen the
+//   last closed, reorder (Ctrl+Shift+←/→, or the buttons); ←/→/Home/End move between tabs (a
+//   role=tablist).
 // - Query history: every query run (by this page, or sent from the Request panel), newest first,
 //   without repeats, at most 100; searchable; each reopened in this tab or a new one; a button
 //   clears it.
@@ -17,14 +18,14 @@
   const DATA = JSON.parse(holder.textContent);
   const LANG = document.documentElement.lang === "en" ? "en" : "id";
   const T = {
-    id: { tabs: "Tab kueri", tools: "Tab ini", add: "+ Tab baru", rename: "Ganti nama", close: "Tutup tab",
+    id: { tabs: "Tab kueri", tools: "Tab ini", add: "+ Tab baru", rename: "Ganti nama", close: "Tutup tab", reopen: "Buka lagi tab tertutup",
       left: "← Geser", right: "Geser →", untitled: (n) => `Kueri ${n}`, name: "Nama tab", save: "Simpan", cancel: "Batal",
       keys: "← → pindah tab · Enter membuka · Ctrl+Shift+← → menggeser · F2 ganti nama · Delete menutup",
       history: "Riwayat kueri", kept: "Disimpan hanya di peramban ini (localStorage), tidak dikirim ke server; paling banyak 100 kueri.",
       search: "Cari di riwayat", open: "Buka di tab ini", openNew: "Buka di tab baru", clear: "Hapus riwayat",
       cleared: "Riwayat dihapus", empty: "Belum ada kueri yang dijalankan.", none: "Tidak ada yang cocok.",
       shown: (n, all) => `${n} dari ${all} kueri`, opened: "Kueri dibuka di tab ini", noStore: "Peramban ini tidak mengizinkan penyimpanan lokal: tab dan riwayat hilang saat halaman ditutup." },
-    en: { tabs: "Query tabs", tools: "This tab", add: "+ New tab", rename: "Rename", close: "Close tab",
+    en: { tabs: "Query tabs", tools: "This tab", add: "+ New tab", rename: "Rename", close: "Close tab", reopen: "Reopen closed tab",
       left: "← Move", right: "Move →", untitled: (n) => `Query ${n}`, name: "Tab name", save: "Save", cancel: "Cancel",
       keys: "← → move between tabs · Enter opens · Ctrl+Shift+← → reorders · F2 renames · Delete closes",
       history: "Query history", kept: "Kept in this browser only (localStorage), never sent to the server; 100 queries at most.",
@@ -100,12 +101,19 @@
   function close(id) {
     if (ws.tabs.length < 2) return;
     const at = ws.tabs.findIndex((t) => t.id === id);
-    ws.tabs.splice(at, 1);
+    if (id === tab.id) save();
+    ws.closed = { at, tab: ws.tabs.splice(at, 1)[0] };  // the last one closed can be reopened
     if (id !== tab.id) { write(TABS, ws); return drawTabs(tab.id); }
     const next = ws.tabs[Math.min(at, ws.tabs.length - 1)];
     ws.active = next.id;
     write(TABS, ws);
     location.assign(next.url || location.pathname);
+  }
+  function reopen() {
+    const { at, tab: again } = ws.closed;
+    ws.closed = null;
+    ws.tabs.splice(Math.min(at, ws.tabs.length), 0, again);
+    open(again.id);
   }
   function move(id, by) {
     const at = ws.tabs.findIndex((t) => t.id === id), to = at + by;
@@ -125,7 +133,7 @@
   const tools = el("div", { class: "tab-tools", role: "group", "aria-label": T.tools },
     tool(T.add, "tab-add", () => add()), tool(T.rename, "tab-rename", () => rename(tab.id)),
     tool(T.left, "tab-left", () => move(tab.id, -1)), tool(T.right, "tab-right", () => move(tab.id, 1)),
-    tool(T.close, "tab-close", () => close(tab.id)));
+    tool(T.close, "tab-close", () => close(tab.id)), tool(T.reopen, "tab-reopen", reopen));
   bar.append(list, tools, el("p", { class: "tab-keys", id: "tab-keys" }, el("small", {}, T.keys)));
   if (!stored) bar.append(el("p", { class: "note" }, T.noStore));
   workbench.id = workbench.id || "workbench";
@@ -144,6 +152,7 @@
     }));
     const at = ws.tabs.indexOf(tab);
     document.getElementById("tab-close").disabled = ws.tabs.length < 2;
+    document.getElementById("tab-reopen").disabled = !(ws.closed && ws.closed.tab && Number.isInteger(ws.closed.tab.id));
     document.getElementById("tab-left").disabled = at <= 0;
     document.getElementById("tab-right").disabled = at === ws.tabs.length - 1;
     if (focus !== undefined) document.getElementById(`tab-${focus}`).focus();
