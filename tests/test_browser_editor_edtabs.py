@@ -116,9 +116,22 @@ def set_text(page: Page, text: str) -> None:
 
 
 def settle(page: Page) -> None:
-    """Wait until the page's requests are done (the editor's are made after a pause in typing),
-    so that opening another page aborts none of them."""
-    page.wait_for_load_state("networkidle")
+    """Wait until the page's requests are done (the editor asks for its completions 400 ms after
+    typing stops), so that opening another page aborts none of them (an aborted request fails
+    the test). The first call starts following the page's requests."""
+    pending: set[Any] | None = getattr(page, "kkb_in_flight", None)
+    if pending is None:
+        pending = set()
+        page.on("request", lambda r: pending.add(r))
+        page.on("requestfinished", lambda r: pending.discard(r))
+        page.on("requestfailed", lambda r: pending.discard(r))
+        setattr(page, "kkb_in_flight", pending)  # noqa: B010
+    page.wait_for_timeout(500)  # past the editor's pause: its request, if any, has started
+    for _ in range(100):
+        if not pending:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"requests still running: {pending}")
 
 
 def unfold(page: Page, panel: str) -> None:
@@ -134,6 +147,7 @@ def violations(page: Page) -> list[Any]:
 
 
 def test_tabs_survive_a_reload_and_keep_their_addresses(page: Page, site: str) -> None:
+    settle(page)  # its requests are followed from now on
     page.goto(site + "/sparql?lang=en")
     assert tab_names(page) == ["Query 1"] and page.locator("#tab-close").is_disabled()
     assert page.locator(".workbench").get_attribute("role") == "tabpanel"
@@ -186,6 +200,7 @@ def test_tabs_survive_a_reload_and_keep_their_addresses(page: Page, site: str) -
 
 def test_the_history_lists_runs_newest_first_reopens_and_clears(page: Page, site: str) -> None:
     first, second = "ASK { ?s ?p ?o }", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
+    settle(page)
     for query in (first, second, first):  # run again: moved to the top, not repeated
         page.goto(url(site, query, lang="en"))
     unfold(page, "#history-panel")
@@ -377,4 +392,22 @@ def test_without_a_workspace_script_the_page_still_runs(browser: Browser, site: 
     page.get_by_role("button", name="Run").click()
     page.wait_for_selector("table.results")
     assert page.locator("table.results tbody tr").count() == 1
+    context.close()
+
+
+def test_two_windows_share_the_tabs_without_undoing_each_other(browser: Browser, site: str) -> None:
+    context = browser.new_context(locale="en-GB")
+    first, second = context.new_page(), context.new_page()
+    settle(first)
+    settle(second)
+    first.goto(site + "/sparql?lang=en")
+    second.goto(site + "/sparql?lang=en")
+    settle(second)
+    second.locator("#tab-add").click()  # in the other window
+    second.wait_for_function("() => document.querySelectorAll('[role=tab]').length === 2")
+    first.wait_for_function("() => document.querySelectorAll('[role=tab]').length === 2")  # followed
+    set_text(first, COUNT)
+    settle(first)
+    first.reload()  # what this window writes keeps the other's tab
+    assert tab_names(first) == ["Query 1", "Query 2"] and editor_text(first) == COUNT
     context.close()

@@ -1,7 +1,7 @@
 // The query page's workspace, kept in this browser only (localStorage: nothing of it goes to the
 // server), as YASGUI keeps its tabs:
-// - Tabs: each keeps its query as typed and its address (the query run with its view, page and
-//   endpoint); choosing a tab opens its address. Add, rename (F2), close (Delete), reopen the
+// - Tabs (shared by the site's windows, each showing its own): each keeps its query as typed and
+//   its address (the query run with its view, page and endpoint); choosing a tab opens its address. Add, rename (F2), close (Delete), reopen the
 //   last closed, reorder (Ctrl+Shift+←/→, or the buttons); ←/→/Home/End move between tabs (a
 //   role=tablist).
 // - Query history: every query run (by this page, or sent from the Request panel), newest first,
@@ -74,8 +74,14 @@
   const fresh = (value, url) => ({ id: ws.next++, name: "", url, text: value, request: {} });
   const asked = new URLSearchParams(location.search).get("query");  // null: no query ran
   const ran = text();
-  let tab = ws.tabs.find((t) => t.id === ws.active);
-  if (!tab) { tab = fresh(ran, here()); ws.tabs.push(tab); ws.active = tab.id; }
+  // The tab this window shows (sessionStorage: each window its own), else the one used last.
+  const ACTIVE = "kkb-lod:active";
+  const mine = (id) => { try { sessionStorage.setItem(ACTIVE, String(id)); } catch (e) { /* kept for the page only */ } ws.active = id; };
+  let showing = null;
+  try { showing = Number(sessionStorage.getItem(ACTIVE)); } catch (e) { /* none */ }
+  let tab = ws.tabs.find((t) => t.id === showing) || ws.tabs.find((t) => t.id === ws.active);
+  if (!tab) { tab = fresh(ran, here()); ws.tabs.push(tab); }
+  mine(tab.id);
   const same = parts(tab.url).searchParams.get("query") === asked && parts(tab.url).pathname === location.pathname;
   if (typeof tab.text === "string" && tab.text !== ran && (asked === null || same)) setText(tab.text);  // its draft
   /** The tab keeps the page's address (but a page without a query keeps the last one run). */
@@ -89,7 +95,7 @@
   function open(id) {
     if (id === tab.id) return;
     save();
-    ws.active = id;
+    mine(id);
     write(TABS, ws);
     location.assign(ws.tabs.find((t) => t.id === id).url || location.pathname);
   }
@@ -105,7 +111,7 @@
     ws.closed = { at, tab: ws.tabs.splice(at, 1)[0] };  // the last one closed can be reopened
     if (id !== tab.id) { write(TABS, ws); return drawTabs(tab.id); }
     const next = ws.tabs[Math.min(at, ws.tabs.length - 1)];
-    ws.active = next.id;
+    mine(next.id);
     write(TABS, ws);
     location.assign(next.url || location.pathname);
   }
@@ -243,6 +249,19 @@
   search.addEventListener("input", drawHistory);
   if (asked !== null && document.querySelector("section.answer, section.problem")) remember(ran, location.pathname);
   drawHistory();
+
+  // Another window of this site changed the tabs or the history: follow it (this page's tab as
+  // it is here), so that neither window writes over what the other did.
+  window.addEventListener("storage", (event) => {
+    if (event.key === HISTORY) return drawHistory();
+    if (event.key !== TABS) return;
+    const theirs = read(TABS, null);
+    if (!theirs || !Array.isArray(theirs.tabs)) return;
+    const tabs = theirs.tabs.filter((t) => t && Number.isInteger(t.id)).map((t) => (t.id === tab.id ? tab : t));
+    if (!tabs.includes(tab)) tabs.push(tab);  // closed there, still open here
+    ws = { ...theirs, tabs, next: Math.max(ws.next, Number(theirs.next) || 1, ...tabs.map((t) => t.id + 1)) };
+    drawTabs();
+  });
 
   let pause = 0;
   const later = () => { clearTimeout(pause); pause = setTimeout(save, 300); };
