@@ -203,6 +203,8 @@ def test_the_history_lists_runs_newest_first_reopens_and_clears(page: Page, site
     settle(page)
     for query in (first, second, first):  # run again: moved to the top, not repeated
         page.goto(url(site, query, lang="en"))
+    # Opened from elsewhere (no referrer), a query link takes the tab that has it, else a new one.
+    assert tab_names(page) == ["Query 1", "Query 2"] and selected(page) == "Query 1"
     unfold(page, "#history-panel")
     assert page.locator("#history-panel summary").inner_text() == "Query history (2)"
     assert "localStorage" in page.locator("#history-panel .note").inner_text()
@@ -215,8 +217,8 @@ def test_the_history_lists_runs_newest_first_reopens_and_clears(page: Page, site
     assert editor_text(page) == second
     settle(page)
     page.locator("#history-list").get_by_role("button", name="Open in a new tab").click()
-    page.wait_for_function("() => document.querySelectorAll('[role=tab]').length === 2")
-    assert selected(page) == "Query 2" and editor_text(page) == second
+    page.wait_for_function("() => document.querySelectorAll('[role=tab]').length === 3")
+    assert selected(page) == "Query 3" and editor_text(page) == second
     page.evaluate(
         "() => { for (let i = 0; i < 120; i++) window.kkbWorkspace.remember(`ASK { ${i} }`, '/sparql'); }"
     )

@@ -65,6 +65,8 @@
     return location.pathname + (p.toString() ? `?${p}` : "");
   }
   const parts = (url) => new URL(url || "/", location.origin);
+  /** Where a tab's address leads: this site's query pages only (the store is the user's to edit). */
+  const target = (url) => (parts(url).origin === location.origin && /\/sparql$/u.test(parts(url).pathname) ? url : location.pathname);
 
   // The tabs: {id, name, url, text, request}; the active one is the page's.
   let ws = read(TABS, null);
@@ -81,8 +83,20 @@
   try { showing = Number(sessionStorage.getItem(ACTIVE)); } catch (e) { /* none */ }
   let tab = ws.tabs.find((t) => t.id === showing) || ws.tabs.find((t) => t.id === ws.active);
   if (!tab) { tab = fresh(ran, here()); ws.tabs.push(tab); }
+  // A query linked from elsewhere (a shared link, a bookmark) does not overwrite the tab shown:
+  // it opens in the tab that has it already, else in a new one, as YASGUI does.
+  const has = (t) => parts(t.url).searchParams.get("query") === asked && parts(t.url).pathname === location.pathname;
+  let fromHere = false;
+  try {
+    const from = new URL(document.referrer);
+    fromHere = from.origin === location.origin && /\/sparql$/u.test(from.pathname);  // run, example, tab
+  } catch (e) { /* no referrer */ }
+  if (asked !== null && !fromHere && !has(tab) && (tab.text || "").trim()) {
+    tab = ws.tabs.find(has) || fresh(ran, here());
+    if (!ws.tabs.includes(tab)) ws.tabs.push(tab);
+  }
   mine(tab.id);
-  const same = parts(tab.url).searchParams.get("query") === asked && parts(tab.url).pathname === location.pathname;
+  const same = has(tab);
   if (typeof tab.text === "string" && tab.text !== ran && (asked === null || same)) setText(tab.text);  // its draft
   /** The tab keeps the page's address (but a page without a query keeps the last one run). */
   function save() {
@@ -97,7 +111,7 @@
     save();
     mine(id);
     write(TABS, ws);
-    location.assign(ws.tabs.find((t) => t.id === id).url || location.pathname);
+    location.assign(target(ws.tabs.find((t) => t.id === id).url));
   }
   function add(value = DEFAULT, url = location.pathname) {
     const made = fresh(value, url);
@@ -113,7 +127,7 @@
     const next = ws.tabs[Math.min(at, ws.tabs.length - 1)];
     mine(next.id);
     write(TABS, ws);
-    location.assign(next.url || location.pathname);
+    location.assign(target(next.url));
   }
   function reopen() {
     const { at, tab: again } = ws.closed;
