@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -270,6 +271,11 @@ def test_each_method_reaches_the_server_as_chosen(
     assert body[0] == "n" and int(body[1]) > 0
     assert "“Cookie” not sent" in page.locator("#request-answer").inner_text()
     assert page.locator("#request-sent").inner_text().startswith(f"{verb} /sparql")
+    curl = page.locator("#request-curl").text_content() or ""
+    again = subprocess.run(["bash", "-c", curl], capture_output=True, check=True, text=True, timeout=60)
+    assert again.stdout.splitlines() == body  # the same request, from a shell
+    assert seen[-1]["method"] == verb and seen[-1]["type"] == sent_as and seen[-1]["body"] == seen[0]["body"]
+    seen.pop()
     (request,) = seen
     assert request["method"] == verb and request["path"] == "/sparql"
     assert request["type"] == sent_as

@@ -21,7 +21,7 @@
       current: (id) => (id ? `Rilis terkini ${id}` : "Rilis terkini"), older: (id, d) => `Rilis lama ${id}${d ? ` (${d})` : ""}`, self: "halaman ini",
       form: "POST, form-encoded", direct: "POST, application/sparql-query", defaults: "default-graph-uri (satu IRI per baris)",
       named: "named-graph-uri (satu IRI per baris)", headers: "Header permintaan tambahan", args: "Argumen tambahan", addArg: "+ Argumen", name: "Nama", value: "Nilai",
-      addHeader: "+ Header", remove: "Hapus", send: "Kirim", sending: "Mengirim…", answer: "Jawaban permintaan", sent: "Dikirim",
+      addHeader: "+ Header", remove: "Hapus", send: "Kirim", sending: "Mengirim…", answer: "Jawaban permintaan", sent: "Dikirim", curl: "Permintaan yang sama dengan curl",
       got: "Header jawaban", body: "Isi jawaban", failed: (m) => `Gagal: ${m}`, forbidden: (n) => `“${n}” tidak dikirim: peramban melarang halaman mengaturnya.`,
       bad: (n) => `“${n}” bukan nama header yang sah.`, cut: (n) => `${n} karakter pertama ditampilkan.`,
       explain: "Kirim membuat permintaan SPARQL seperti sebuah program dan menunjukkan jawaban mentahnya; Jalankan menampilkan jawaban sebagai halaman." },
@@ -30,7 +30,7 @@
       current: (id) => (id ? `Current release ${id}` : "Current release"), older: (id, d) => `Older release ${id}${d ? ` (${d})` : ""}`, self: "this page",
       form: "POST, form-encoded", direct: "POST, application/sparql-query", defaults: "default-graph-uri (one IRI a line)",
       named: "named-graph-uri (one IRI a line)", headers: "Extra request headers", args: "Extra arguments", addArg: "+ Argument", name: "Name", value: "Value",
-      addHeader: "+ Header", remove: "Remove", send: "Send", sending: "Sending…", answer: "Answer to the request", sent: "Sent",
+      addHeader: "+ Header", remove: "Remove", send: "Send", sending: "Sending…", answer: "Answer to the request", sent: "Sent", curl: "The same request with curl",
       got: "Response headers", body: "Response body", failed: (m) => `Failed: ${m}`, forbidden: (n) => `“${n}” not sent: browsers forbid a page to set it.`,
       bad: (n) => `“${n}” is not a valid header name.`, cut: (n) => `The first ${n} characters are shown.`,
       explain: "Send makes the SPARQL request as a program would and shows its raw answer; Run shows the answer as a page." },
@@ -171,6 +171,9 @@
     const [url, init, notes] = request(query);
     status.textContent = T.sending;
     const said = `${init.method} ${url.length > 300 ? `${url.slice(0, 300)}…` : url}\n${[...init.headers].map(([n, v]) => `${n}: ${v}`).join("\n")}`;
+    const quote = (x) => `'${String(x).replace(/'/gu, "'\\''")}'`;  // for a POSIX shell
+    const curl = ["curl", "-sS", ...[...init.headers].flatMap(([n, v]) => ["-H", quote(`${n}: ${v}`)]),
+      ...(init.body === null ? [] : ["--data-binary", quote(String(init.body))]), quote(new URL(url, location.href))].join(" ");
     W.remember(query, state.endpoint);
     let answer;
     try {
@@ -186,6 +189,7 @@
     const body = el("pre", { class: "raw", id: "request-body", tabindex: "0", role: "region", "aria-label": T.body }, answer.text.slice(0, MOST_SHOWN));
     out.replaceChildren(el("h3", {}, T.answer), ...notes.map((n) => el("p", { class: "note" }, n)),
       el("h4", {}, T.sent), el("pre", { class: "sent", id: "request-sent" }, said),
+      el("details", { class: "curl" }, el("summary", {}, T.curl), el("pre", { id: "request-curl" }, curl)),
       el("p", { class: "status-line", id: "request-status-line" }, answer.status),
       el("h4", {}, T.got), el("pre", { class: "got", id: "request-got", tabindex: "0", role: "region", "aria-label": T.got }, answer.headers),
       el("h4", {}, T.body), body);
