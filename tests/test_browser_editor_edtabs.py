@@ -138,7 +138,7 @@ def settle(page: Page) -> None:
 def unfold(page: Page, panel: str) -> None:
     """Open a panel (one left open stays open on the next page)."""
     if not page.locator(panel).evaluate("d => d.open"):
-        page.locator(f"{panel} summary").click()
+        page.locator(f"{panel} > summary").click()
     assert page.locator(panel).evaluate("d => d.open")
 
 
@@ -207,7 +207,7 @@ def test_the_history_lists_runs_newest_first_reopens_and_clears(page: Page, site
     # Opened from elsewhere (no referrer), a query link takes the tab that has it, else a new one.
     assert tab_names(page) == ["Query 1", "Query 2"] and selected(page) == "Query 1"
     unfold(page, "#history-panel")
-    assert page.locator("#history-panel summary").inner_text() == "Query history (2)"
+    assert page.locator("#history-panel > summary").inner_text() == "Query history (2)"
     assert "localStorage" in page.locator("#history-panel .note").inner_text()
     assert page.locator("#history-list pre").all_inner_texts() == [first, second]
     page.locator("#history-search").fill("limit")
@@ -223,14 +223,14 @@ def test_the_history_lists_runs_newest_first_reopens_and_clears(page: Page, site
     page.evaluate(
         "() => { for (let i = 0; i < 120; i++) window.kkbWorkspace.remember(`ASK { ${i} }`, '/sparql'); }"
     )
-    assert page.locator("#history-panel summary").inner_text() == "Query history (100)"  # at most 100
+    assert page.locator("#history-panel > summary").inner_text() == "Query history (100)"  # at most 100
     assert page.locator("#history-panel").evaluate("d => d.open")  # left open: open on the next page
     assert page.locator("#history-list pre").first.inner_text() == "ASK { 119 }"
     page.locator("#history-clear").click()
     assert page.locator("#history-status").inner_text() == "History cleared"
     settle(page)
     page.reload()
-    assert page.locator("#history-panel summary").inner_text() == "Query history (0)"
+    assert page.locator("#history-panel > summary").inner_text() == "Query history (0)"
     assert page.locator("#history-clear").is_disabled()
 
 
@@ -376,6 +376,13 @@ def test_tabs_and_panels_are_accessible_and_fit(browser: Browser, site: str, wid
     page.locator(".header-value").last.fill("1")
     page.locator("#request-send").click()
     page.wait_for_function("() => !document.getElementById('request-answer').hidden")
+    said = {
+        "id": ("Permintaan (titik akhir, metode, header, graf)", "Disimpan hanya di peramban ini", "Kueri 1"),
+        "en": ("Request (endpoint, method, headers, graphs)", "Kept in this browser only", "Query 1"),
+    }[lang]
+    assert page.locator("#request-panel > summary").inner_text() == said[0]  # in the page's language
+    assert page.locator("#history-panel .note").inner_text().startswith(said[1])
+    assert tab_names(page)[0] == said[2]
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     shoot(page, f"editor-edtabs-{width}-{lang}")
     found = violations(page)
