@@ -127,9 +127,11 @@ def settle(page: Page) -> None:
         page.on("requestfinished", lambda r: pending.discard(r))
         page.on("requestfailed", lambda r: pending.discard(r))
         setattr(page, "kkb_in_flight", pending)  # noqa: B010
-    page.wait_for_timeout(500)  # past the editor's pause: its request, if any, has started
-    for _ in range(100):
-        if not pending:
+    page.wait_for_timeout(700)  # past the editor's pause: its request, if any, has started
+    quiet = 0
+    for _ in range(200):
+        quiet = quiet + 1 if not pending else 0
+        if quiet == 3:  # and nothing more was asked since
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"requests still running: {pending}")
