@@ -121,7 +121,7 @@ def test_shift_ctrl_f_reindents_the_query(page: Page, site: str) -> None:
     editor.fill('SELECT * WHERE {\n?s ?p ?o .\n      OPTIONAL {\n?s ?q "{" # {\n}\n}')
     editor.press("Control+Shift+F")
     assert editor.input_value() == 'SELECT * WHERE {\n  ?s ?p ?o .\n  OPTIONAL {\n    ?s ?q "{" # {\n  }\n}'
-    assert page.locator("#editor-status").inner_text() == "Query re-indented"
+    assert page.locator("#editor-status").inner_text() == "Query formatted"
 
 
 def test_a_prefix_line_completes_its_namespace(page: Page, site: str) -> None:

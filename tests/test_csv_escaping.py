@@ -17,8 +17,9 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from kkb_lod.vocab import PREFIXES
 from kkb_lod.web._answer import written
-from kkb_lod.web._results import NUMERIC_TYPES, Cell, cells, compact, is_formula
+from kkb_lod.web._results import NUMERIC_TYPES, Cell, by_length, cells, compact, is_formula, named_by
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ATTACK = "-1+cmd|' /C calc'!A0"
@@ -222,3 +223,71 @@ def test_graph_answers_in_turtle_read_with_our_prefixes(client: FlaskClient) -> 
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "@prefix kkb: <https://w3id.org/kkb/def#> ." in text and "kkb:KKBDesignation" in text
+
+
+def test_each_kind_of_term_as_a_cell_with_full_iris() -> None:
+    """The table's full-IRI switch: the same cells and links, IRIs and datatypes written whole."""
+    answer = written(ox.Store().query(CELLS_QUERY), 10, threading.Event())
+    assert answer is not None
+    columns, rows = cells(answer, CELL_BASE, full=True)
+    assert columns == ["ours", "other", "known", "lang", "typed", "plain", "triple", "none"]
+    assert rows == [
+        [
+            Cell(CELL_BASE + "id/village/62.04.06.2020", "/id/village/62.04.06.2020"),
+            Cell("http://example.org/a-b", "http://example.org/a-b"),
+            Cell(CELL_BASE + "def#District", "/def#District"),
+            Cell("Kalahien", note="@id"),
+            Cell("7", note="http://www.w3.org/2001/XMLSchema#integer"),
+            Cell("teks"),
+            Cell(f"<< {CELL_BASE}def#District http://example.org/p x >>"),
+            None,
+        ]
+    ]
+    graph = written(
+        ox.Store().query("CONSTRUCT { <urn:s> <https://w3id.org/kkb/def#p> 1 } WHERE {}"),
+        10,
+        threading.Event(),
+    )
+    assert cells(graph, CELL_BASE, full=True)[1] == [
+        [
+            Cell("urn:s"),
+            Cell(CELL_BASE + "def#p", "/def#p"),
+            Cell("1", note="http://www.w3.org/2001/XMLSchema#integer"),
+        ]
+    ]
+
+
+def test_a_query_names_its_own_prefixes_first() -> None:
+    query = (
+        "# PREFIX no: <http://no/>\nprefix ex: <http://example.org/> PREFIX : <http://example.org/empty#>\n"
+        "PREFIX kkb: <http://example.org/k#> PREFIX rel: <relative/>\n"
+        'SELECT ("PREFIX s: <http://s/>" AS ?x) {}'
+    )
+    named = named_by(query)
+    assert list(named)[:3] == ["ex", "", "kkb"] and named["kkb"] == "http://example.org/k#"
+    assert "no" not in named and "s" not in named and "rel" not in named  # comments, strings, relative IRIs
+    assert named["xsd"] == PREFIXES["xsd"] and "kkb" in named and len(named) == len(PREFIXES) + 2
+    answer = written(
+        ox.Store().query(
+            "SELECT ?a ?b ?c ?d ?n WHERE { VALUES (?a ?b ?c ?d ?n) { (<http://example.org/a-b> "
+            "<http://example.org/empty#z> <http://example.org/k#Thing> <https://w3id.org/kkb/def#District> "
+            '"1"^^<http://www.w3.org/2001/XMLSchema#integer>) } }'
+        ),
+        10,
+        threading.Event(),
+    )
+    assert answer is not None
+    _, rows = cells(answer, CELL_BASE, prefixes=named | {"x": "http://www.w3.org/2001/XMLSchema#"})
+    assert [c.text for c in rows[0] if c] == [
+        "ex:a-b",
+        ":z",
+        "kkb:Thing",
+        CELL_BASE + "def#District",  # kkb: is the query's, not ours, here
+        "1",
+    ]
+    assert rows[0][4] == Cell("1", note="xsd:integer")  # datatypes by our names: charts read them
+    assert by_length({"a": "http://a/", "b": "http://a/long/", "c": "http://a/"}) == [
+        ("b", "http://a/long/"),
+        ("a", "http://a/"),
+        ("c", "http://a/"),
+    ]

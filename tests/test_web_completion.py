@@ -200,3 +200,83 @@ def test_a_bad_page_number_is_refused(client: FlaskClient, bad: str) -> None:
         headers={"Accept": BROWSER, "Accept-Language": "en"},
     )
     assert response.status_code == 400 and "page must be a whole number" in response.get_data(True)
+
+
+# --- the table's compact/full IRI switch (iris=full) -------------------------------------------
+
+TERMS = "SELECT ?class ?n WHERE { VALUES (?class ?n) { (<https://w3id.org/kkb/def#KKBDesignation> 7) } }"
+
+
+def answer_data(html: str) -> dict:
+    return json.loads(htmllib.unescape(html.split('id="answer-data">')[1].split("</script>")[0]))
+
+
+def test_the_table_writes_iris_in_full_on_asking_and_links_back(client: FlaskClient) -> None:
+    compact = page(client, query=TERMS, lang="en")
+    assert '<a href="/def#KKBDesignation">kkb:KKBDesignation</a>' in compact
+    assert "<small>xsd:integer</small>" in compact and "Show full IRIs" in compact
+    full = page(client, query=TERMS, lang="en", iris="full")
+    assert '<a href="/def#KKBDesignation">https://w3id.org/kkb/def#KKBDesignation</a>' in full
+    assert '<td data-num="7">7 <small>http://www.w3.org/2001/XMLSchema#integer</small>' in full
+    back = re.search(r'IRIs are written in full · <a href="([^"]+)">Show compact names</a>', full)
+    assert back is not None and "iris=" not in back.group(1)
+    assert "Tampilkan IRI lengkap" in page(client, query=TERMS, lang="id")
+    data = answer_data(full)  # the script gets both, whatever the server drew
+    assert data == answer_data(compact)
+    assert data["rows"] == [
+        [
+            ["kkb:KKBDesignation", "/def#KKBDesignation", "", "https://w3id.org/kkb/def#KKBDesignation"],
+            ["7", None, "xsd:integer"],
+        ]
+    ]
+    assert data["prefixes"]["xsd"] == "http://www.w3.org/2001/XMLSchema#"
+
+
+def test_paging_keeps_full_iris_and_they_are_cached_apart(client: FlaskClient) -> None:
+    second = page(client, query=THOUSANDS, lang="en", iris="full", page="2")
+    links = re.findall(r'<a href="([^"]+)" rel="(?:prev|next)">', second)
+    assert len(links) == 2 and all("iris=full" in htmllib.unescape(link) for link in links)
+    assert "page=2" in htmllib.unescape(re.search(r'<a href="([^"]+)">Show compact names', second).group(1))
+    compact = page(client, query=THOUSANDS, lang="en", page="2")
+    assert all("iris=" not in link for link in re.findall(r'<a href="([^"]+)" rel="(?:prev|next)">', compact))
+    one, two = (
+        client.get(
+            "/sparql",
+            query_string={"query": THOUSANDS, "format": "html", **more},
+            headers={"Accept": BROWSER},
+        )
+        for more in ({}, {"iris": "full"})
+    )
+    assert one.headers["ETag"] != two.headers["ETag"]
+    table = re.compile(r'<table class="results">.*?</table>', re.S)
+    assert (
+        table.search(page(client, query=THOUSANDS, iris="compact")).group()
+        == table.search(one.get_data(True)).group()
+    )
+
+
+@pytest.mark.parametrize("bad", ["FULL", "yes", ""])
+def test_a_bad_iris_choice_is_refused(client: FlaskClient, bad: str) -> None:
+    response = client.get(
+        "/sparql",
+        query_string={"query": TERMS, "format": "html", "iris": bad},
+        headers={"Accept": BROWSER, "Accept-Language": "en"},
+    )
+    assert response.status_code == 400 and "iris must be compact or full" in response.get_data(True)
+    indonesian = client.get(
+        "/sparql",
+        query_string={"query": TERMS, "format": "html", "iris": bad, "lang": "id"},
+        headers={"Accept": BROWSER},
+    )
+    assert indonesian.status_code == 400 and "iris harus compact atau full" in indonesian.get_data(True)
+
+
+def test_the_table_compacts_by_the_query_s_own_prefixes(client: FlaskClient) -> None:
+    query = "PREFIX ex: <http://example.org/ns#>\nSELECT ?x WHERE { VALUES ?x { ex:thing } }"
+    compact = page(client, query=query, lang="en")
+    assert '<a href="http://example.org/ns#thing">ex:thing</a>' in compact
+    assert answer_data(compact)["rows"] == [
+        [["ex:thing", "http://example.org/ns#thing", "", "http://example.org/ns#thing"]]
+    ]
+    full = page(client, query=query, lang="en", iris="full")
+    assert '<a href="http://example.org/ns#thing">http://example.org/ns#thing</a>' in full

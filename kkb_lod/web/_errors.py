@@ -67,6 +67,7 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ("no dump called {name}", "Tidak ada berkas dump bernama {name}"),
     ("no sitemap part {part}", "Tidak ada bagian peta situs {part}"),
     ("page must be a whole number from 1, not {value}", "page harus bilangan bulat mulai 1, bukan {value}"),
+    ("iris must be compact or full, not {value}", "iris harus compact atau full, bukan {value}"),
     (
         "modified_since must be an ISO 8601 date or date-time, e.g. 2025-01-31 or "
         "2025-01-31T08:00:00Z, not {value}",
@@ -347,6 +348,12 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "give q=, the start of a label (1 to {max} characters).",
         "Berikan q=, awal sebuah label (1 sampai {max} karakter).",
     ),
+    # the editor's syntax check as you type (/sparql/check)
+    (
+        "give query=, the text of a SPARQL query to check.",
+        "Berikan query=, teks kueri SPARQL yang akan diperiksa.",
+    ),
+    ("lang must be id or en, not {given}.", "lang harus id atau en, bukan {given}."),
     # older releases under /releases/<id>/
     (
         "the metrics are not served under a release's path: /metrics",

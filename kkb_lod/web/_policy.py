@@ -253,11 +253,8 @@ def _parsed_targets(decoded: str, base: str) -> list[str | None]:
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import URIRef, Variable
 
-    grammar = _grammar()
     try:
-        with _PARSE_LOCK:  # pyparsing is not thread-safe (arity guessing, packrat cache)
-            _STEPS.left = GRAMMAR_STEPS
-            tree = grammar.parse_string(decoded.replace("\r", "\n"), parse_all=True)
+        tree = parse(decoded.replace("\r", "\n"), GRAMMAR_STEPS)
     except _TooComplex:
         raise BadRequest(
             "This query mentions SERVICE, and SERVICE queries run only when the "
@@ -331,12 +328,54 @@ class _TooComplex(Exception):
     catch it and try another alternative)."""
 
 
-def _grammar() -> Any:
+class Furthest(NamedTuple):
+    """Where a parse failed furthest into the text, and the words and signs the grammar tried
+    there: where a person's error is (as the store's PEG parser reports it), not where
+    pyparsing's backtracking gave up."""
+
+    offset: int
+    expected: tuple[str, ...]
+
+
+#: The furthest failure of the parse in progress (under :data:`_PARSE_LOCK`): offset, words.
+_FAILED: list[Any] = [-1, set()]
+
+
+def parse(text: str, steps: int, tracked: bool = False) -> Any:
+    """``text`` read by the step-counted SPARQL 1.1 Query grammar, in full (one parse at a time);
+    ``tracked``: by a second copy of it that also keeps where it failed furthest (some 40 % slower:
+    the editor's check wants it, the SERVICE proof does not).
+
+    :raise _TooComplex: past ``steps`` grammar steps.
+    :raise RecursionError: nested too deeply for the grammar (about 20 parentheses, 25 braces).
+    :raise pyparsing.ParseBaseException: not a query; :func:`furthest` then says where (tracked).
+    """
+    grammar = _grammar(tracked)
+    with _PARSE_LOCK:  # pyparsing is not thread-safe (arity guessing, packrat cache)
+        _STEPS.left, _FAILED[:] = steps, [-1, set()]
+        try:
+            return grammar.parse_string(text, parse_all=True)
+        finally:
+            _STEPS.furthest = Furthest(_FAILED[0], tuple(sorted(_FAILED[1])))
+
+
+def furthest() -> Furthest:
+    """The furthest failure of this thread's last tracked :func:`parse`."""
+    found: Furthest = _STEPS.furthest
+    return found
+
+
+#: The tracked copy of the grammar (:func:`parse`), made on first use.
+_TRACKED: list[Any] = []
+
+
+def _grammar(tracked: bool = False) -> Any:
     """rdflib's SPARQL 1.1 Query grammar, copied once, every element's step counted, and its
     ServiceGraphPattern renamed: rdflib's own searches the whole text again after each match,
     without end for one SERVICE inside another (rdflib's grammar is left as it is)."""
+    made = _TRACKED if tracked else _GRAMMAR
     with _GRAMMAR_LOCK:
-        if not _GRAMMAR:
+        if not made:
             from pyparsing import ParserElement
             from rdflib.plugins.sparql import parser
 
@@ -350,9 +389,10 @@ def _grammar() -> Any:
             memo[id(parser.ServiceGraphPattern)].set_name(_SERVICE_CALL)
             for element in list(memo.values()):
                 if isinstance(element, ParserElement):
-                    setattr(element, "parseImpl", _counted(element.parseImpl))  # noqa: B010
-            _GRAMMAR.append(grammar)
-        return _GRAMMAR[0]
+                    counted = _tracked(element, element.parseImpl) if tracked else _counted(element.parseImpl)
+                    setattr(element, "parseImpl", counted)  # noqa: B010
+            made.append(grammar)
+        return made[0]
 
 
 def _counted(step: Any) -> Any:
@@ -361,5 +401,30 @@ def _counted(step: Any) -> Any:
         if _STEPS.left < 0:
             raise _TooComplex
         return step(instring, loc, do_actions)
+
+    return counted
+
+
+def _tracked(element: Any, step: Any) -> Any:
+    """``step`` counted against the budget, its failures kept when they are the furthest yet."""
+    from pyparsing import ParseBaseException
+
+    word = getattr(element, "match", None)  # a keyword's or a sign's text; None for the others
+    word = word if isinstance(word, str) and word else None
+
+    def counted(instring: str, loc: int, do_actions: bool = True) -> Any:
+        _STEPS.left -= 1
+        if _STEPS.left < 0:
+            raise _TooComplex
+        try:
+            return step(instring, loc, do_actions)
+        except ParseBaseException as failed:
+            at = failed.loc
+            if at >= _FAILED[0]:
+                if at > _FAILED[0]:
+                    _FAILED[0], _FAILED[1] = at, set()
+                if word is not None:
+                    _FAILED[1].add(word)
+            raise
 
     return counted

@@ -13,6 +13,7 @@ a plain number of a numeric type. JSON and XML answers are never changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import (
@@ -28,6 +29,7 @@ from pyoxigraph import (
 )
 
 from kkb_lod.formats import Format
+from kkb_lod.sparqlscan import is_absolute_iri, tokens
 from kkb_lod.vocab import PREFIXES
 from kkb_lod.web._answer import Answer, Term, tsv_head, tsv_line
 
@@ -100,37 +102,45 @@ class Cell:
     note: str = ""
 
 
-def cells(answer: Answer, base_iri: str) -> tuple[list[str], list[list[Cell | None]]]:
+def cells(
+    answer: Answer, base_iri: str, full: bool = False, prefixes: Mapping[str, str] = PREFIXES
+) -> tuple[list[str], list[list[Cell | None]]]:
     """Column names and rows of cells for the HTML page (a graph as subject/predicate/object),
-    linked by :func:`link`, so browsing stays on the instance being queried."""
+    linked by :func:`link`, so browsing stays on the instance being queried; IRIs as compact
+    names by ``prefixes`` (``kkb:KKBDesignation``), datatypes by ours, or both in full with
+    ``full``."""
+    table = by_length(prefixes)
     if answer.kind == "boolean":
         return ["boolean"], [[Cell("true" if answer.boolean else "false")]]
     if answer.kind == "graph":
         return (
             ["subject", "predicate", "object"],
             [
-                [cell(t.subject, base_iri), cell(t.predicate, base_iri), cell(t.object, base_iri)]
-                for t in answer.triples
+                [cell(t, base_iri, full, table) for t in (s.subject, s.predicate, s.object)]
+                for s in answer.triples
             ],
         )
     return answer.variables, [
-        [None if term is None else cell(term, base_iri) for term in row] for row in answer.rows
+        [None if term is None else cell(term, base_iri, full, table) for term in row] for row in answer.rows
     ]
 
 
-def cell(term: Term, base_iri: str) -> Cell:
-    """One term as a :class:`Cell`."""
+def cell(
+    term: Term, base_iri: str, full: bool = False, table: Sequence[tuple[str, str]] | None = None
+) -> Cell:
+    """One term as a :class:`Cell`: its IRIs compact by ``table`` (:func:`by_length`; ours
+    without it) and its datatype by ours, or both in full with ``full``."""
     if isinstance(term, NamedNode):
-        return Cell(compact(term.value), link(term.value, base_iri))
+        return Cell(term.value if full else compact(term.value, table), link(term.value, base_iri))
     if isinstance(term, BlankNode):
         return Cell(f"_:{term.value}")
     if isinstance(term, Triple):
-        inner = (cell(t, base_iri).text for t in (term.subject, term.predicate, term.object))
+        inner = (cell(t, base_iri, full, table).text for t in (term.subject, term.predicate, term.object))
         return Cell("<< " + " ".join(inner) + " >>")
     if term.language:
         return Cell(term.value, note="@" + term.language)
     datatype = term.datatype.value
-    return Cell(term.value, note="" if datatype == XSD_STRING else compact(datatype))
+    return Cell(term.value, note="" if datatype == XSD_STRING else datatype if full else compact(datatype))
 
 
 def link(iri: str, base_iri: str) -> str | None:
@@ -149,9 +159,30 @@ def is_web(iri: str) -> bool:
     return bool(colon) and scheme.lower() in ("http", "https")
 
 
-def compact(iri: str) -> str:
-    """``kkb:KKBDesignation`` for a term of a known namespace, else the IRI itself."""
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
+def named_by(query: str) -> dict[str, str]:
+    """The prefixes a table's IRIs are compacted by: those ``query`` declares (with an absolute
+    IRI), as the reader chose them, then ours whose names it does not take."""
+    found, declared = tokens(query), {}
+    for (kind, word, _), (pkind, pname, _), (ikind, iri, _) in zip(found, found[1:], found[2:], strict=False):
+        declaration = (kind, word.upper(), pkind, ikind) == ("word", "PREFIX", "pname", "iri")
+        if declaration and is_absolute_iri(iri[1:-1]):
+            declared[pname[:-1]] = iri[1:-1]
+    return declared | {p: ns for p, ns in PREFIXES.items() if p not in declared}
+
+
+def by_length(prefixes: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(prefix, namespace) pairs, the longest namespace first (the first given first on a tie)."""
+    return sorted(prefixes.items(), key=lambda p: -len(p[1]))
+
+
+#: Our prefixes as :func:`compact` tries them.
+OURS = by_length(PREFIXES)
+
+
+def compact(iri: str, table: Sequence[tuple[str, str]] | None = None) -> str:
+    """``kkb:KKBDesignation`` for a term of a known namespace (ours, or those of ``table``, as
+    :func:`by_length` orders them), else the IRI itself."""
+    for prefix, namespace in OURS if table is None else table:
         local = iri[len(namespace) :]
         if iri.startswith(namespace) and local.replace("-", "_").replace(".", "_").isidentifier():
             return f"{prefix}:{local}"

@@ -6,7 +6,8 @@ and to learn its form (``kkb_lod.sparqlscan``); it runs with a time and a size l
 is written in the format negotiated from ``format`` or ``Accept`` (``_results``). Without a query,
 GET answers the service description, or the query page for a browser. GET answers of a release
 are cacheable (:func:`kkb_lod.web._pages.cacheable`); POST answers are not. The query page's
-editor reads ``/sparql/completions`` and ``/sparql/labels`` (built in ``_completion``).
+editor reads ``/sparql/completions`` and ``/sparql/labels`` (built in ``_completion``) and has
+its text checked as it is typed by ``/sparql/check`` (``_check``: a grammar, never the store).
 """
 
 from __future__ import annotations
@@ -19,16 +20,18 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from kkb_lod.formats import ANSWERS, Format, for_kind
 from kkb_lod.iris import Minter
 from kkb_lod.sparqlscan import is_absolute_iri
+from kkb_lod.vocab import PREFIXES
 from kkb_lod.web import kkb
 from kkb_lod.web._answer import Answer
 from kkb_lod.web._charts import NUMERIC, chart_of_results
+from kkb_lod.web._check import check
 from kkb_lod.web._completion import MAX_SEARCH, completions, prefixes, search, syntax_problem
 from kkb_lod.web._examples import EXAMPLES, prologue_for
 from kkb_lod.web._pages import cacheable, minter, page_lang, remember_lang
 from kkb_lod.web._policy import Limits, check_query
 from kkb_lod.web._protocol import Operation, read_operation
 from kkb_lod.web._query import check_policy, dataset, run
-from kkb_lod.web._results import Cell, cells, to_bytes
+from kkb_lod.web._results import NUMERIC_TYPES, Cell, cells, named_by, to_bytes
 from kkb_lod.web._service import describe_service, graph_counts
 from kkb_lod.web._workspace import workspace
 from kkb_lod.web.catalog import site
@@ -113,12 +116,16 @@ def query_page(
     is told in a short sentence in the page's language, with its line and column.
     """
     lang = page_lang()
-    columns, rows = cells(answer, kkb().settings.base_iri) if answer else ([], [])
+    base_iri = kkb().settings.base_iri
+    columns, rows = cells(answer, base_iri, prefixes=named_by(query or "")) if answer else ([], [])
+    full_rows = cells(answer, base_iri, full=True)[1] if answer else []
+    full = _full_iris()
     chart = chart_of_results(columns, rows) if answer and answer.kind == "results" else None
     kinds = () if answer is None else ("graph",) if answer.kind == "graph" else ("results",)
     downloads = [(fmt, url_for("sparql.endpoint", query=query, format=fmt.name)) for fmt in for_kind(*kinds)]
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(_page_number(), pages)
+    iris = "full" if full else None
     problem = (
         syntax_problem(error.description or "", query or "")
         if isinstance(error, BadRequest) and query
@@ -132,14 +139,18 @@ def query_page(
         answer=answer,
         columns=columns,
         rows=rows,
-        shown=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        shown=(full_rows if full else rows)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         page=page,
         pages=pages,
         first=(page - 1) * PAGE_SIZE + 1,
-        page_url=lambda n: url_for("sparql.endpoint", query=query, format="html", page=n),
-        data=_data(columns, rows) if answer else None,
+        page_url=lambda n: url_for("sparql.endpoint", query=query, format="html", page=n, iris=iris),
+        full_iris=full,
+        iris_url=url_for(
+            "sparql.endpoint", query=query, format="html", page=page, iris=None if full else "full"
+        ),
+        data=_data(columns, rows, full_rows) if answer else None,
         chart=chart,
-        numeric=NUMERIC,
+        numeric=NUMERIC | NUMERIC_TYPES,
         downloads=downloads,
         formats=for_kind("results", "graph", "dataset"),
         permalink=url_for("sparql.endpoint", query=query) if query and not error else None,
@@ -155,7 +166,9 @@ def query_page(
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response
-    return _cacheable(response, operation, request.base_url, "page", lang, f"page={page}")
+    return _cacheable(
+        response, operation, request.base_url, "page", lang, f"page={page}", f"iris={iris or 'compact'}"
+    )
 
 
 def _page_number() -> int:
@@ -166,9 +179,22 @@ def _page_number() -> int:
     return int(given)
 
 
-def _data(columns: list[str], rows: list[list[Cell | None]]) -> dict[str, object]:
+def _full_iris() -> bool:
+    """Whether ``iris=full`` asks for the table's IRIs in full (``iris=compact``, the default, for
+    compact names); a 400 for anything else."""
+    given = request.args.get("iris", "compact")
+    if given not in ("compact", "full"):
+        raise BadRequest(f"iris must be compact or full, not {given[:20]!r}.")
+    return given == "full"
+
+
+def _data(
+    columns: list[str], rows: list[list[Cell | None]], full_rows: list[list[Cell | None]]
+) -> dict[str, object]:
     """The answer for the page's script: column names, and each cell as [text, link, note]
-    (null where unbound), with the notes that mark a number.
+    (null where unbound), followed by its text with full IRIs where that differs (the table's
+    full-IRI switch; a note, a compact datatype, is written in full from ``prefixes``), with the
+    notes that mark a number.
 
     Links are put under the script root here: the links of an older release's pages are put
     under its prefix as its HTML is sent (:mod:`kkb_lod.web.archive`), but not those in JSON."""
@@ -177,10 +203,19 @@ def _data(columns: list[str], rows: list[list[Cell | None]]) -> dict[str, object
     def link(href: str | None) -> str | None:
         return root + href if href and href.startswith("/") and not href.startswith("//") else href
 
+    def data(c: Cell | None, f: Cell | None) -> list[str | None] | None:
+        if c is None or f is None:
+            return None
+        return [c.text, link(c.href), c.note] + ([] if f.text == c.text else [f.text])
+
     return {
         "columns": columns,
-        "rows": [[None if c is None else [c.text, link(c.href), c.note] for c in row] for row in rows],
+        "rows": [
+            [data(c, f) for c, f in zip(row, full, strict=True)]
+            for row, full in zip(rows, full_rows, strict=True)
+        ],
         "numeric": sorted(NUMERIC),
+        "prefixes": PREFIXES,
     }
 
 
@@ -248,3 +283,31 @@ def _cacheable(response: Response, operation: Operation | None, base: str, *key:
         (operation.query or "", *operation.default_graphs, "|", *operation.named_graphs) if operation else ()
     )
     return cacheable(response, "\n".join((base, *asked, *key)))
+
+
+@bp.route("/sparql/check", methods=["GET", "POST"])
+def syntax_check() -> Response:
+    """The editor's check as you type: ``query`` (GET or form POST) read by the SPARQL 1.1
+    grammar, never run; JSON ``{ok, line, column, message}`` in ``lang`` (``id``/``en``, else
+    the page's language). GET answers are cacheable for the release.
+
+    :raise 400: no ``query``, or a ``lang`` other than id or en.
+    :raise 413: a query larger than ``query_max_bytes`` (the body says so, as JSON).
+    """
+    text = request.values.get("query")
+    if text is None or not text.strip():
+        raise BadRequest("give query=, the text of a SPARQL query to check.")
+    lang = request.values.get("lang") or page_lang()
+    if lang not in ("id", "en"):
+        raise BadRequest(f"lang must be id or en, not {lang[:20]!r}.")
+    settings = kkb().settings
+    base = url_for("sparql.endpoint", _external=True)
+    verdict = check(text, lang, prefixes(), base, list(settings.services), Limits.of(settings))
+    response = jsonify(verdict.json())
+    if len(text.encode("utf-8")) > settings.query_max_bytes:
+        response.status_code = 413
+    if request.method == "POST":
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response.vary.update(["Accept-Language", "Cookie"])
+    return cacheable(response, f"/sparql/check|{lang}|{text}", negotiated=False)

@@ -9,7 +9,7 @@
 // - A syntax error the server found is marked at its line and column; as you type, quick checks
 //   (brackets, strings, prefixes) mark what they find and say it in the status line.
 // - Ctrl/Cmd+Enter runs the query; Ctrl/Cmd+/ comments lines out and in; Shift+Ctrl/Cmd+F
-//   re-indents it.
+//   formats it (format.js breaks the lines and re-indents them).
 "use strict";
 
 (function () {
@@ -24,7 +24,7 @@
       list: "Completion suggestions", class: "class", property: "property", prefix: "prefix", resource: "resource", variable: "variable",
       where: (l, c) => `Line ${l}, column ${c}`, unclosed: (c) => `“${c}” is not closed`,
       unopened: (c) => `“${c}” closes nothing`, mismatched: (c, o) => `“${c}” does not close “${o}”`,
-      string: "a string is not closed", formatted: "Query re-indented", undeclared: (p) => `the prefix “${p}:” is not declared` },
+      string: "a string is not closed", formatted: "Query formatted", undeclared: (p) => `the prefix “${p}:” is not declared` },
   }[LANG];
   const KEYWORDS = new Set(("select construct describe ask where from named prefix base distinct " +
     "reduced as filter optional union minus graph service silent bind values group by order " +
@@ -46,7 +46,8 @@
   const CLASSES = [null, "comment", "iri", "string", "var", "pname", "number"];
 
   function escape(text) {
-    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/[\uE000-\uF8FF]/gu, '<span class="fold-mark">$&</span>');  // fold.js's placeholders
   }
 
   /** The text between tokens, with the brackets at ``marks`` (offsets) wrapped to be shown. */
@@ -110,24 +111,6 @@
 
   const PAIRS = { ")": "(", "]": "[", "}": "{" };
 
-  /** The query re-indented, two spaces a level of braces (strings, IRIs and comments kept as they
-   *  are; a line that starts by closing a brace goes one level out). Lines are not broken. */
-  function reindent(text) {
-    let depth = 0, inside = false;
-    return text.split("\n").map((line) => {
-      if (inside) {  // within a long string: as written
-        inside = (line.match(/"""|'''/gu) || []).length % 2 === 0;
-        return line;
-      }
-      const bare = line.trim().replace(TOKEN, (m, comment, iri, string) => (string !== undefined || iri !== undefined || comment !== undefined ? " " : m));
-      inside = /"""|'''/u.test(line) && (line.match(/"""|'''/gu) || []).length % 2 === 1;
-      const opens = (bare.match(/[{]/gu) || []).length, closes = (bare.match(/[}]/gu) || []).length;
-      const level = Math.max(0, depth - (/^[})\]]/u.test(line.trim()) ? 1 : 0));
-      depth = Math.max(0, depth + opens - closes);
-      return line.trim() ? "  ".repeat(level) + line.trim() : "";
-    }).join("\n");
-  }
-
   /** The first problem a quick reading finds (a bracket not closed or not opened, a string not
    *  closed, a prefix neither declared nor known): {at, text}, or null. Not the grammar: the
    *  server's parser has the last word when the query runs. */
@@ -175,6 +158,32 @@
 
   function enhanceEditor(editor) {
     const area = editor.querySelector("textarea");
+    // The editor's text for the other scripts (fold.js, check.js, workspace.js …): folding puts
+    // placeholders in the textarea, so its value is not always the query; text() is. set(text)
+    // replaces it (unfolded), onChange(fn) calls fn(text) after every edit. fold.js fills in
+    // expand (the value with its placeholders expanded), shownOffset (where an offset of text()
+    // is in the textarea) and lineNumbers (the query's line number of each line shown).
+    const changed = [];
+    const api = {
+      area,
+      expand: (value) => value,
+      reset: () => {},
+      shownOffset: (offset) => offset,
+      lineNumbers: (lines) => lines.map((line, i) => i + 1),
+      quiet: false,  // fold.js's own edits: no completion, no PREFIX added
+      format: (text) => text,  // format.js: the formatter
+      text: () => api.expand(area.value),
+      set(text) {
+        api.reset();
+        area.value = text;
+        area.dispatchEvent(new Event("input"));
+      },
+      onChange(fn) { changed.push(fn); },
+    };
+    if (!window.kkbEditor) window.kkbEditor = api;
+    // The form sends the query, not the placeholders (a GET form builds its address from this).
+    if (area.form) area.form.addEventListener("formdata", (event) => event.formData.set(area.name, api.text()));
+    area.addEventListener("input", () => { const text = api.text(); changed.forEach((fn) => fn(text)); });
     const code = editor.querySelector("pre code");
     const pre = editor.querySelector("pre");
     const status = document.getElementById("editor-status");
@@ -224,9 +233,10 @@
         mirror.append(at, `${line}\n`);
         return at;
       });
+      const real = api.lineNumbers(lines);
       numbers.replaceChildren(...marks.map((at, i) => {
         const n = document.createElement("span");
-        n.textContent = String(i + 1);
+        n.textContent = String(real[i]);
         n.style.top = `${at.offsetTop}px`;
         return n;
       }));
@@ -245,7 +255,7 @@
     /** Declare ``prefix`` (a known one the query lacks) after the last PREFIX line, or first. */
     async function declare(prefix) {
       const known = (await load()).prefixes;
-      if (!(prefix in known) || declared(area.value).has(prefix)) return;
+      if (!(prefix in known) || declared(api.text()).has(prefix)) return;
       const caret = area.selectionStart;
       const lines = [...area.value.matchAll(/^[ \t]*PREFIX[^\n]*\n/gimu)];
       const at = lines.length ? lines[lines.length - 1].index + lines[lines.length - 1][0].length : 0;
@@ -324,7 +334,7 @@
       const ticket = ++asked;
       const variable = /[?$][\w\u00B7-\uFFFF]*$/u.exec(before);
       if (variable && (variable[0].length > 1 || asked_)) {
-        const seen = new Set([...area.value.matchAll(/[?$]([\w\u00B7-\uFFFF]+)/gu)].map((m) => `?${m[1]}`));
+        const seen = new Set([...api.text().matchAll(/[?$]([\w\u00B7-\uFFFF]+)/gu)].map((m) => `?${m[1]}`));
         seen.delete(`?${variable[0].slice(1)}`);
         const wanted = variable[0].slice(1).toLowerCase();
         return show([...seen].filter((v) => v.slice(1).toLowerCase().startsWith(wanted))
@@ -417,16 +427,17 @@
       const ticket = ++checking;
       const known = (await load()).prefixes;
       if (ticket !== checking) return;
-      const found = lint(area.value, known);
+      const text = api.text(), found = lint(text, known);
       if (!found) {
         if (mark && mark.classList.contains("live")) clearMark();
         if (area.hasAttribute("aria-invalid") && status) status.textContent = "";  // said, now stale
         area.removeAttribute("aria-invalid");
         return;
       }
-      const before = area.value.slice(0, found.at);
+      const before = text.slice(0, found.at), at = api.shownOffset(found.at);
       const line = before.split("\n").length, column = found.at - before.lastIndexOf("\n");
-      setMark(line, column, true);
+      const upto = area.value.slice(0, at);  // marked where it is shown (a fold's placeholder)
+      setMark(upto.split("\n").length, at - upto.lastIndexOf("\n"), true);
       area.setAttribute("aria-invalid", "true");
       const told = `${TEXT.where(line, column)}: ${found.text}`;
       if (!status || status.textContent !== told) say(told);  // said once, not at every pause
@@ -442,6 +453,7 @@
       redraw();
       clearTimeout(pause);
       pause = setTimeout(check, 400);
+      if (api.quiet) return close();
       const before = area.value.slice(0, area.selectionStart);
       const typed = /(?:^|[^\w:?$<.-])([A-Za-z][\w-]*):$/u.exec(before);
       const inLine = before.slice(before.lastIndexOf("\n") + 1);
@@ -464,8 +476,8 @@
         area.form.requestSubmit();
       } else if (event.key.toLowerCase() === "f" && event.shiftKey && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
-        const tidy = reindent(area.value);
-        if (tidy !== area.value) insert(0, area.value.length, tidy);
+        const text = api.text(), tidy = api.format(text);
+        if (tidy !== text) insert(0, area.value.length, tidy);
         say(TEXT.formatted);
       } else if (event.key === "/" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();

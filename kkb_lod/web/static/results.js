@@ -5,6 +5,7 @@
 //   columns or WKT literals), chosen by "#defaultView:…" in the query as on the Wikidata Query
 //   Service, else the map when there are coordinates, else the table.
 // - The address keeps the view, page, sort and chart columns: a link reproduces what is shown.
+// - The table's full-IRI switch, cut long cells and column widths are table.js's (kkbTable).
 "use strict";
 
 (function () {
@@ -44,6 +45,7 @@
   const MOST_SHOWN = 200000;
 
   const params = new URLSearchParams(location.search);
+  const TABLE = window.kkbTable;
   const query = (document.getElementById("query") || {}).value || params.get("query") || "";
   const asked = /#\s*defaultView\s*:\s*(\w+)/iu.exec(query);
   const wanted = params.get("view") || (asked && asked[1]);
@@ -56,6 +58,8 @@
     format: formats.some((f) => f.name === params.get("fmt")) ? params.get("fmt") : (formats[0] || {}).name,
     x: columns.includes(params.get("x")) ? columns.indexOf(params.get("x")) : columns.findIndex((_, i) => !numberColumns.includes(i)),
     y: (params.get("y") || "").split(",").filter((c) => numberColumns.includes(columns.indexOf(c))).map((c) => columns.indexOf(c)),
+    iris: params.get("iris") === "full" ? "full" : "compact",
+    widths: TABLE ? TABLE.readWidths(params.get("widths"), columns) : {},
   };
   if (!state.y.length && numberColumns.length) state.y = [numberColumns[0]];
   if (state.x < 0) state.x = 0;
@@ -68,6 +72,10 @@
     state.sort ? p.set("sort", state.sort) : p.delete("sort");
     state.filter ? p.set("filter", state.filter) : p.delete("filter");
     state.view === "Response" ? p.set("fmt", state.format) : p.delete("fmt");
+    state.iris === "full" ? p.set("iris", "full") : p.delete("iris");
+    const widths = TABLE ? TABLE.writeWidths(state.widths) : "";
+    widths ? p.set("widths", widths) : p.delete("widths");
+    if (TABLE) TABLE.carry({ iris: state.iris === "full" ? "full" : "", widths });
     if (state.view === "BarChart" || state.view === "LineChart") {
       p.set("x", columns[state.x]);
       p.set("y", state.y.map((i) => columns[i]).join(","));
@@ -87,17 +95,24 @@
     return node;
   }
 
+  /** A cell's text and note as the table shows them: IRIs compact, or in full (c[3], and the note's datatype). */
+  const text = (c) => (state.iris === "full" && c.length > 3 ? c[3] : c[0]);
+  const note = (c) => {
+    const [prefix, local] = c[2].split(/:(.*)/su);
+    return state.iris === "full" && local !== undefined && Object.hasOwn(DATA.prefixes, prefix) ? DATA.prefixes[prefix] + local : c[2];
+  };
+
   /** The rows kept by the filter (any cell containing its text, case folded), in the chosen order. */
   function ordered() {
     const wanted = state.filter.trim().toLocaleLowerCase(LANG);
     const all = rows.map((row, i) => ({ row, i }))
-      .filter(({ row }) => !wanted || row.some((c) => c && `${c[0]} ${c[2]}`.toLocaleLowerCase(LANG).includes(wanted)));
+      .filter(({ row }) => !wanted || row.some((c) => c && `${text(c)} ${note(c)}`.toLocaleLowerCase(LANG).includes(wanted)));
     if (!state.sort) return all;
     const descending = state.sort.startsWith("-");
     const column = columns.indexOf(state.sort.replace(/^-/u, ""));
     if (column < 0) return all;
     const asNumber = numberColumns.includes(column);
-    const key = (r) => (r[column] ? (asNumber ? Number(r[column][0]) : r[column][0]) : null);
+    const key = (r) => (r[column] ? (asNumber ? Number(r[column][0]) : text(r[column])) : null);
     all.sort((a, b) => {
       const p = key(a.row), q = key(b.row);
       const d = p === null ? (q === null ? 0 : 1) : q === null ? -1
@@ -111,8 +126,9 @@
     const td = el("td");
     if (!c) return td;
     if (isNumber(c)) td.dataset.num = c[0];
-    td.append(c[1] ? el("a", { href: c[1] }, c[0]) : c[0]);
-    if (c[2]) td.append(" ", el("small", {}, c[2]));
+    if (TABLE) return TABLE.content(td, text(c), c[1], note(c));
+    td.append(c[1] ? el("a", { href: c[1] }, text(c)) : text(c));
+    if (note(c)) td.append(" ", el("small", {}, note(c)));
     return td;
   }
 
@@ -161,8 +177,13 @@
       head.append(el("th", { scope: "col", "aria-sort": direction }, b));
     });
     const body = el("tbody", {}, ...shown.map(({ row }) => el("tr", {}, ...row.map(cell))));
-    panel.append(el("p", { class: "filter" }, el("label", { for: "result-filter" }, T.filter), " ", filter),
-      nav, el("div", { class: "scroll" }, el("table", { class: "results" }, el("thead", {}, head), body)));
+    const tools = !TABLE ? [] : TABLE.tools(state.iris === "full", Object.keys(state.widths).length > 0,
+      () => { state.iris = state.iris === "full" ? "compact" : "full"; draw(() => document.getElementById("iri-switch").focus()); },
+      () => { state.widths = {}; draw(() => document.getElementById("iri-switch").focus()); });
+    const drawn = el("table", { class: "results" }, el("thead", {}, head), body);
+    panel.append(el("p", { class: "filter" }, el("label", { for: "result-filter" }, T.filter), " ", filter, ...tools),
+      nav, el("div", { class: "scroll" }, drawn));
+    if (TABLE) TABLE.sizable(drawn, columns, state.widths, () => { remember(); });
   }
 
   function chartControls(panel) {
@@ -316,7 +337,7 @@
   }
 
   const answer = document.querySelector("section.answer");
-  ["#static-results", ".answer > nav.pager", "details.chart"].forEach((s) => answer.querySelectorAll(s).forEach((n) => n.remove()));
+  ["#static-results", "#static-iris", ".answer > nav.pager", "details.chart"].forEach((s) => answer.querySelectorAll(s).forEach((n) => n.remove()));
   const views = el("div", { class: "views", role: "group", "aria-label": T.view });
   const panel = el("div", { class: "view", id: "result-view" });
   VIEWS.forEach((v) => {
