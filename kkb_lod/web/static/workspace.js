@@ -279,8 +279,7 @@
 
   let pause = 0;
   const later = () => { clearTimeout(pause); pause = setTimeout(save, 300); };
-  if (editor() && editor().onChange) editor().onChange(later);
-  else area.addEventListener("input", later);
+  area.addEventListener("input", later);  // every edit, set() too (the text is read when saved)
   window.addEventListener("pagehide", save);
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") save(); });
 
