@@ -286,6 +286,7 @@ def test_a_click_on_a_placeholder_comments_and_formatting_unfold(page: Page, sit
     editor = page.locator("#query")
     editor.fill(NESTED)
     page.get_by_role("button", name="Fold all", exact=True).click()
+    editor.scroll_into_view_if_needed()  # the button below it may have scrolled it out of view
     mark = page.locator(".editor pre .fold-mark").bounding_box()
     assert mark is not None and mark["width"] > 4
     page.mouse.click(mark["x"] + mark["width"] / 2, mark["y"] + mark["height"] / 2)

@@ -33,6 +33,7 @@ from kkb_lod.web._protocol import Operation, read_operation
 from kkb_lod.web._query import check_policy, dataset, run
 from kkb_lod.web._results import NUMERIC_TYPES, Cell, cells, named_by, to_bytes
 from kkb_lod.web._service import describe_service, graph_counts
+from kkb_lod.web._workspace import workspace
 from kkb_lod.web.catalog import site
 from kkb_lod.web.conneg import negotiate
 
@@ -155,6 +156,7 @@ def query_page(
         permalink=url_for("sparql.endpoint", query=query) if query and not error else None,
         error=error,
         problem=problem,
+        workspace=workspace(),
     )
     response = Response(html, mimetype="text/html")
     if error is not None:
