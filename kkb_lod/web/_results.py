@@ -100,28 +100,33 @@ class Cell:
     note: str = ""
 
 
-def cells(answer: Answer, base_iri: str) -> tuple[list[str], list[list[Cell | None]]]:
+def cells(answer: Answer, base_iri: str, root: str = "") -> tuple[list[str], list[list[Cell | None]]]:
     """Column names and rows of cells for the HTML page (a graph as subject/predicate/object),
-    linked by :func:`link`, so browsing stays on the instance being queried."""
+    linked by :func:`link` (under the path prefix ``root``), so browsing stays on the instance
+    being queried."""
     if answer.kind == "boolean":
         return ["boolean"], [[Cell("true" if answer.boolean else "false")]]
     if answer.kind == "graph":
         return (
             ["subject", "predicate", "object"],
             [
-                [cell(t.subject, base_iri), cell(t.predicate, base_iri), cell(t.object, base_iri)]
+                [
+                    cell(t.subject, base_iri, root),
+                    cell(t.predicate, base_iri, root),
+                    cell(t.object, base_iri, root),
+                ]
                 for t in answer.triples
             ],
         )
     return answer.variables, [
-        [None if term is None else cell(term, base_iri) for term in row] for row in answer.rows
+        [None if term is None else cell(term, base_iri, root) for term in row] for row in answer.rows
     ]
 
 
-def cell(term: Term, base_iri: str) -> Cell:
+def cell(term: Term, base_iri: str, root: str = "") -> Cell:
     """One term as a :class:`Cell`."""
     if isinstance(term, NamedNode):
-        return Cell(compact(term.value), link(term.value, base_iri))
+        return Cell(compact(term.value), link(term.value, base_iri, root))
     if isinstance(term, BlankNode):
         return Cell(f"_:{term.value}")
     if isinstance(term, Triple):
@@ -133,11 +138,12 @@ def cell(term: Term, base_iri: str) -> Cell:
     return Cell(term.value, note="" if datatype == XSD_STRING else compact(datatype))
 
 
-def link(iri: str, base_iri: str) -> str | None:
-    """Where a link to ``iri`` points: one of ours to its path on this server (unless that would
-    start "//", another host), another web IRI as it is, any other scheme nowhere."""
+def link(iri: str, base_iri: str, root: str = "") -> str | None:
+    """Where a link to ``iri`` points: one of ours to its path on this server, under the path
+    prefix ``root`` (unless the path would start "//", another host), another web IRI as it is,
+    any other scheme nowhere."""
     if iri.startswith(base_iri) and not iri[len(base_iri) :].startswith("/"):
-        return "/" + iri[len(base_iri) :]
+        return root + "/" + iri[len(base_iri) :]
     return iri if is_web(iri) else None
 
 

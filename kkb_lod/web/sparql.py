@@ -112,7 +112,7 @@ def query_page(
     is told in a short sentence in the page's language, with its line and column.
     """
     lang = page_lang()
-    columns, rows = cells(answer, kkb().settings.base_iri) if answer else ([], [])
+    columns, rows = cells(answer, kkb().settings.base_iri, request.script_root) if answer else ([], [])
     chart = chart_of_results(columns, rows) if answer and answer.kind == "results" else None
     kinds = () if answer is None else ("graph",) if answer.kind == "graph" else ("results",)
     downloads = [(fmt, url_for("sparql.endpoint", query=query, format=fmt.name)) for fmt in for_kind(*kinds)]
@@ -166,18 +166,11 @@ def _page_number() -> int:
 
 def _data(columns: list[str], rows: list[list[Cell | None]]) -> dict[str, object]:
     """The answer for the page's script: column names, and each cell as [text, link, note]
-    (null where unbound), with the notes that mark a number.
-
-    Links are put under the script root here: the links of an older release's pages are put
-    under its prefix as its HTML is sent (:mod:`kkb_lod.web.archive`), but not those in JSON."""
-    root = request.script_root
-
-    def link(href: str | None) -> str | None:
-        return root + href if href and href.startswith("/") and not href.startswith("//") else href
-
+    (null where unbound; links under the script root as the page's), with the notes that mark
+    a number."""
     return {
         "columns": columns,
-        "rows": [[None if c is None else [c.text, link(c.href), c.note] for c in row] for row in rows],
+        "rows": [[None if c is None else [c.text, c.href, c.note] for c in row] for row in rows],
         "numeric": sorted(NUMERIC),
     }
 
