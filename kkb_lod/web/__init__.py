@@ -71,7 +71,7 @@ def create_app(
 ) -> Flask:
     """Build the app. Without a store, open the one ``settings`` names, with its manifest."""
     from kkb_lod.web import archive, catalog, ldes, ops, reconcile, releases, resources, sparql
-    from kkb_lod.web._pages import Pages, server_url, url
+    from kkb_lod.web._pages import Pages, roots
 
     settings = asked = settings or load_settings()
     older: list[Pin] = []  # the releases before it served too (serve_releases): kkb_lod.web.archive
@@ -104,15 +104,15 @@ def create_app(
     )
     if BodyParseError is not None:
         app.register_error_handler(BodyParseError, unreadable_body)
-    app.jinja_env.globals.update(url=url, server_url=server_url)  # links under the path prefix
+    app.context_processor(roots)  # the templates' links under the path prefix
     ops.init_app(app)
     for module in (sparql, catalog, resources, reconcile, releases, ldes):
         app.register_blueprint(module.bp)
     archive.mount(app, asked, older)
     # links for the scheme, host and path prefix the client used (proxies trusted: TLS at nginx)
-    trusted = settings.trusted_proxies
-    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-        Checked(app.wsgi_app), x_for=0, x_proto=trusted, x_host=trusted, x_prefix=trusted
+    inner, trusted = Checked(app.wsgi_app), settings.trusted_proxies
+    app.wsgi_app = (  # type: ignore[method-assign]
+        ProxyFix(inner, x_for=0, x_proto=trusted, x_host=trusted, x_prefix=trusted) if trusted else inner
     )
     return app
 

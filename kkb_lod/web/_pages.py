@@ -1,7 +1,8 @@
 """Shared helpers of our pages: the page language, labels in it, links to our IRIs, the one page
 cache, and the caching headers of every answer that depends only on the release.
 
-Links: every path the app writes goes under ``request.script_root`` (:func:`url`), the path
+Links: every path the app writes goes under ``request.script_root`` (:func:`url`; templates:
+:func:`roots`), the path
 prefix the app is reached at: a proxy's (``SCRIPT_NAME``, ``X-Forwarded-Prefix``:
 :mod:`kkb_lod.web._prefix`) and, for an older release, ``/releases/<id>`` after it
 (:mod:`kkb_lod.web.archive`); what every release shares (``/releases/…``) goes under the
@@ -138,6 +139,16 @@ def label(graph: Graph, node: Node, lang: str) -> str:
         known = TERMS.get(str(node))
         return known[LANGS.index(lang)] if known else compact(str(node))
     return str(node)
+
+
+def roots() -> dict[str, str]:
+    """The templates' path prefixes (a context processor: one look a page, not one a link):
+    ``root``, this app's (``{{ root }}/sparql``), and ``server_root``, the server's
+    (``{{ server_root }}/releases/…``, see :func:`server_url`)."""
+    if not has_request_context():
+        return {"root": "", "server_root": ""}
+    root = request.script_root
+    return {"root": root, "server_root": request.environ.get(SERVER_ROOT, root)}
 
 
 def url(path: str) -> str:

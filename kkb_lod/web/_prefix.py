@@ -37,6 +37,8 @@ class Checked:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         script = environ.get("SCRIPT_NAME", "")
+        if not script:  # at the top of the host: nothing to check
+            return self.app(environ, start_response)
         if script.endswith("/"):  # "/kkb/" as some proxies send it: the same prefix
             environ["SCRIPT_NAME"] = script = script.rstrip("/")
             if not environ.get("PATH_INFO", "").startswith("/"):
