@@ -40,7 +40,7 @@ from kkb_lod.web import create_app
 from .conftest import BASE, DATA, PUBLISHER
 from .html_tree import parse
 from .server import ROOT, free_port, server_process
-from .test_front import MAIN, NGINX, ask
+from .test_front import MAIN, NGINX, app_server, ask, nginx, served
 from .test_hardening_workers import wait_for
 
 PREFIX = "/kkb"
@@ -381,3 +381,16 @@ def test_gunicorn_behind_nginx_under_kkb(
         assert ask(url, PREFIX).status == 301  # nginx: /kkb → /kkb/
         forged = ask(url, f"{PREFIX}/sparql", {**HTML, "X-Forwarded-Prefix": "/evil"})
         assert forged.status == 200 and b'href="/evil' not in forged.body  # the proxy's word only
+
+
+def test_the_recipe_drops_a_clients_prefix(settings: Settings, tmp_path: Path) -> None:
+    """deploy/nginx/kkb-lod.conf serves at the top of its host: a client's own X-Forwarded-Prefix,
+    which the app would read from its trusted proxy, never reaches it (nor nginx's cache)."""
+    forged = {**HTML, "X-Forwarded-Prefix": "/evil"}
+    with (
+        app_server(settings.build_dir) as (app, _),
+        nginx(tmp_path / "nginx", [app], served(settings)) as site,
+    ):
+        through = ask(site.url, "/sparql", forged)
+        assert through.status == 200 and b'href="/catalog"' in through.body and b"/evil" not in through.body
+        assert b'href="/evil/catalog"' in ask(app, "/sparql", forged).body  # what the recipe stops
