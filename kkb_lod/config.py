@@ -126,8 +126,9 @@ class Settings:
     trusted_proxies: int = _setting(
         0,
         "Reverse proxies in front of the server that append the client to X-Forwarded-For "
-        "and set X-Forwarded-Proto/-Host; 0 = the client is the TCP peer and links use the "
-        "request's own scheme and Host. Used by rate_limit, the access log and every link.",
+        "and set X-Forwarded-Proto/-Host/-Prefix; 0 = the client is the TCP peer and links use "
+        "the request's own scheme, Host and path. Used by rate_limit, the access log and every "
+        "link (a path prefix: README, Deployment).",
     )
     public_url: str = _setting(
         "",

@@ -56,8 +56,10 @@ def server_process(
     command: Sequence[str] = ("-m", "kkb_lod", "serve"),
     env: dict[str, str] | None = None,
     timeout: float = 120.0,
+    ready: str = "/sparql?query=ASK%7B%7D",
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """:func:`serve_process`, yielding the process too (its workers are its children)."""
+    """:func:`serve_process`, yielding the process too (its workers are its children), once
+    ``ready`` answers."""
     port = free_port()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
@@ -69,7 +71,7 @@ def server_process(
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_until_up(url + "/sparql?query=ASK%7B%7D", process, timeout, output)
+            wait_until_up(url + ready, process, timeout, output)
             yield url, process
         finally:
             process.terminate()

@@ -25,6 +25,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kkb_lod.config import Settings, for_release, load_settings
 from kkb_lod.iris import Minter
 from kkb_lod.store import OxigraphStore, Store, StoreError, StoreTimeout, open_store
+from kkb_lod.web._prefix import Checked
 from kkb_lod.web._ratelimit import Table
 from kkb_lod.web._watchdog import Watchdog
 
@@ -70,7 +71,7 @@ def create_app(
 ) -> Flask:
     """Build the app. Without a store, open the one ``settings`` names, with its manifest."""
     from kkb_lod.web import archive, catalog, ldes, ops, reconcile, releases, resources, sparql
-    from kkb_lod.web._pages import Pages
+    from kkb_lod.web._pages import Pages, roots
 
     settings = asked = settings or load_settings()
     older: list[Pin] = []  # the releases before it served too (serve_releases): kkb_lod.web.archive
@@ -103,14 +104,16 @@ def create_app(
     )
     if BodyParseError is not None:
         app.register_error_handler(BodyParseError, unreadable_body)
+    app.context_processor(roots)  # the templates' links under the path prefix
     ops.init_app(app)
     for module in (sparql, catalog, resources, reconcile, releases, ldes):
         app.register_blueprint(module.bp)
     archive.mount(app, asked, older)
-    if settings.trusted_proxies:  # links for the scheme and host the client used (TLS at nginx)
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=0, x_proto=settings.trusted_proxies, x_host=settings.trusted_proxies
-        )
+    # links for the scheme, host and path prefix the client used (proxies trusted: TLS at nginx)
+    inner, trusted = Checked(app.wsgi_app), settings.trusted_proxies
+    app.wsgi_app = (  # type: ignore[method-assign]
+        ProxyFix(inner, x_for=0, x_proto=trusted, x_host=trusted, x_prefix=trusted) if trusted else inner
+    )
     return app
 
 

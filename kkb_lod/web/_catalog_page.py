@@ -15,7 +15,7 @@ from rdflib.term import Node
 from kkb_lod.catalog import ADMS, DCAT3, HYDRA
 from kkb_lod.formats import FORMATS
 from kkb_lod.vocab import DCAT, DCTERMS, FOAF, ONTOLOGY_IRI, RDF, RDFS, SKOS, SPDX, VCARD, VOID
-from kkb_lod.web._pages import LANGS, local_url, select, settings
+from kkb_lod.web._pages import LANGS, local_url, select, server_url, settings, url
 from kkb_lod.web._results import compact
 
 
@@ -55,8 +55,8 @@ def link(iri: Node | None, shown: str = "") -> dict[str, str] | None:
         return None
     here, base = local_url(str(iri)), settings().base_iri
     rest = str(iri)[len(base) :] if str(iri).startswith(base) else ""
-    if here is None and rest.startswith(SERVED):
-        here = "/" + rest
+    if here is None and rest.startswith(SERVED):  # every release's page is the server's
+        here = (server_url if rest.startswith("releases/") else url)("/" + rest)
     return {"href": here or str(iri), "text": shown or compact(str(iri)), "iri": str(iri)}
 
 

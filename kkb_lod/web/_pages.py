@@ -1,6 +1,13 @@
 """Shared helpers of our pages: the page language, labels in it, links to our IRIs, the one page
 cache, and the caching headers of every answer that depends only on the release.
 
+Links: every path the app writes goes under ``request.script_root`` (:func:`url`; templates:
+:func:`roots`), the path
+prefix the app is reached at: a proxy's (``SCRIPT_NAME``, ``X-Forwarded-Prefix``:
+:mod:`kkb_lod.web._prefix`) and, for an older release, ``/releases/<id>`` after it
+(:mod:`kkb_lod.web.archive`); what every release shares (``/releases/…``) goes under the
+server's root (:func:`server_url`). Data IRIs stay under ``base_iri``.
+
 A release never changes while it is served, so its id and build time are the validators:
 ``ETag`` = hash of (release id, what was asked, format, page language), ``Last-Modified`` = the
 release's ``created`` time, and ``Cache-Control`` lets any cache keep the answer
@@ -17,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import Response, g, request
+from flask import Response, g, has_request_context, request
 from pyoxigraph import QuerySolutions
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -31,6 +38,9 @@ from kkb_lod.web._results import compact
 
 LANGS = ("id", "en")
 COOKIE = "kkb_lang"
+#: The WSGI environ key of the server's root (the proxy's prefix) where an older release's app is
+#: reached under its own ``/releases/<id>`` (:mod:`kkb_lod.web.archive`).
+SERVER_ROOT = "kkb_lod.server_root"
 T = TypeVar("T")
 
 
@@ -43,6 +53,8 @@ class Pages:
 
     minter: Minter
     size: int = 2048
+    #: Pages keyed on their address too: an older release's name it (:mod:`.archive`).
+    by_query: bool = False
     cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -60,13 +72,17 @@ def release() -> dict[str, Any]:
     return kkb().release
 
 
-def remembered(key: tuple, make: Callable[[], T]) -> T:
-    """``make()``, kept in the page cache under the release and ``key`` (what was asked, its
-    format and language); made afresh every time for a store that may change (no release id)."""
+def remembered(key: tuple, make: Callable[[], T], page: bool = False) -> T:
+    """``make()``, kept in the page cache under the release, the path prefix the request came
+    through (its links are under it) and ``key`` (what was asked, its format and language; for
+    a ``page`` of an older release, its address too: its note names it); made afresh every time
+    for a store that may change (no release id)."""
     rid = release().get("id")
     if not rid:
         return make()
-    state, key = kkb().pages, (rid, *key)
+    state, asked = kkb().pages, has_request_context()
+    here = request.full_path if page and state.by_query and asked else ""
+    key = (rid, request.script_root if asked else "", here, *key)
     with state.lock:
         value = state.cache.get(key)
         if value is not None:
@@ -125,12 +141,34 @@ def label(graph: Graph, node: Node, lang: str) -> str:
     return str(node)
 
 
+def roots() -> dict[str, str]:
+    """The templates' path prefixes (a context processor: one look a page, not one a link):
+    ``root``, this app's (``{{ root }}/sparql``), and ``server_root``, the server's
+    (``{{ server_root }}/releases/…``, see :func:`server_url`)."""
+    if not has_request_context():
+        return {"root": "", "server_root": ""}
+    root = request.script_root
+    return {"root": root, "server_root": request.environ.get(SERVER_ROOT, root)}
+
+
+def url(path: str) -> str:
+    """The link to ``path`` (from "/", one of this app's) as the client reaches it: under the
+    request's script root."""
+    return request.script_root + path
+
+
+def server_url(path: str) -> str:
+    """The link to ``path`` under the server's root, not an older release's: ``/releases/…``,
+    which the current release's app serves for every release."""
+    return request.environ.get(SERVER_ROOT, request.script_root) + path
+
+
 def local_url(iri: str) -> str | None:
-    """The path on this server that describes ``iri``, if it is one of ours."""
+    """The link on this server to the page that describes ``iri``, if it is one of ours."""
     if iri.startswith(ONTOLOGY_IRI):
-        return "/def" + (iri[len(ONTOLOGY_IRI) :] if "#" in iri else "")
+        return url("/def" + (iri[len(ONTOLOGY_IRI) :] if "#" in iri else ""))
     if minter().owns(iri):  # the parts below a KKB and the registry records too
-        return "/" + iri[len(settings().base_iri) :]
+        return url("/" + iri[len(settings().base_iri) :])
     return None
 
 
@@ -152,7 +190,8 @@ def cacheable(response: Response, key: str, negotiated: bool = True) -> Response
     if not made.get("id"):
         response.headers["Cache-Control"] = "no-store"
         return response
-    response.set_etag(hashlib.sha256(f"{made['id']}|{key}|{lang}".encode()).hexdigest()[:32])
+    tag = f"{made['id']}|{request.script_root}|{key}|{lang}"  # links differ by path prefix
+    response.set_etag(hashlib.sha256(tag.encode()).hexdigest()[:32])
     if made.get("created"):  # to the second, as HTTP dates say it
         response.last_modified = dt.datetime.fromisoformat(made["created"]).replace(microsecond=0)
     response.headers["Cache-Control"] = cache_control(private="Set-Cookie" in response.headers)

@@ -103,12 +103,16 @@ class Cell:
 
 
 def cells(
-    answer: Answer, base_iri: str, full: bool = False, prefixes: Mapping[str, str] = PREFIXES
+    answer: Answer,
+    base_iri: str,
+    root: str = "",
+    full: bool = False,
+    prefixes: Mapping[str, str] = PREFIXES,
 ) -> tuple[list[str], list[list[Cell | None]]]:
     """Column names and rows of cells for the HTML page (a graph as subject/predicate/object),
-    linked by :func:`link`, so browsing stays on the instance being queried; IRIs as compact
-    names by ``prefixes`` (``kkb:KKBDesignation``), datatypes by ours, or both in full with
-    ``full``."""
+    linked by :func:`link` (under the path prefix ``root``), so browsing stays on the instance
+    being queried; IRIs as compact names by ``prefixes`` (``kkb:KKBDesignation``), datatypes by
+    ours, or both in full with ``full``."""
     table = by_length(prefixes)
     if answer.kind == "boolean":
         return ["boolean"], [[Cell("true" if answer.boolean else "false")]]
@@ -116,26 +120,33 @@ def cells(
         return (
             ["subject", "predicate", "object"],
             [
-                [cell(t, base_iri, full, table) for t in (s.subject, s.predicate, s.object)]
+                [cell(t, base_iri, root, full, table) for t in (s.subject, s.predicate, s.object)]
                 for s in answer.triples
             ],
         )
     return answer.variables, [
-        [None if term is None else cell(term, base_iri, full, table) for term in row] for row in answer.rows
+        [None if term is None else cell(term, base_iri, root, full, table) for term in row]
+        for row in answer.rows
     ]
 
 
 def cell(
-    term: Term, base_iri: str, full: bool = False, table: Sequence[tuple[str, str]] | None = None
+    term: Term,
+    base_iri: str,
+    root: str = "",
+    full: bool = False,
+    table: Sequence[tuple[str, str]] | None = None,
 ) -> Cell:
     """One term as a :class:`Cell`: its IRIs compact by ``table`` (:func:`by_length`; ours
-    without it) and its datatype by ours, or both in full with ``full``."""
+    without it) and its datatype by ours, or both in full with ``full``; links under ``root``."""
     if isinstance(term, NamedNode):
-        return Cell(term.value if full else compact(term.value, table), link(term.value, base_iri))
+        return Cell(term.value if full else compact(term.value, table), link(term.value, base_iri, root))
     if isinstance(term, BlankNode):
         return Cell(f"_:{term.value}")
     if isinstance(term, Triple):
-        inner = (cell(t, base_iri, full, table).text for t in (term.subject, term.predicate, term.object))
+        inner = (
+            cell(t, base_iri, root, full, table).text for t in (term.subject, term.predicate, term.object)
+        )
         return Cell("<< " + " ".join(inner) + " >>")
     if term.language:
         return Cell(term.value, note="@" + term.language)
@@ -143,11 +154,12 @@ def cell(
     return Cell(term.value, note="" if datatype == XSD_STRING else datatype if full else compact(datatype))
 
 
-def link(iri: str, base_iri: str) -> str | None:
-    """Where a link to ``iri`` points: one of ours to its path on this server (unless that would
-    start "//", another host), another web IRI as it is, any other scheme nowhere."""
+def link(iri: str, base_iri: str, root: str = "") -> str | None:
+    """Where a link to ``iri`` points: one of ours to its path on this server, under the path
+    prefix ``root`` (unless the path would start "//", another host), another web IRI as it is,
+    any other scheme nowhere."""
     if iri.startswith(base_iri) and not iri[len(base_iri) :].startswith("/"):
-        return "/" + iri[len(base_iri) :]
+        return root + "/" + iri[len(base_iri) :]
     return iri if is_web(iri) else None
 
 

@@ -14,19 +14,20 @@ cache), else its dump loaded into memory, a copy per worker (:func:`kkb_lod.rele
 It shares the current app's query slots, watchdog, metrics and rate limit (``max_queries`` stays
 per process; the metrics and the sitemap are at the top only). Its answers are the same views with the same
 limits, plus: cacheable for a year (a release never changes), ``noindex`` (header and ``<meta>``:
-search engines index the current pages), links of its pages and redirects kept under its prefix,
-and a note atop every page naming the release and linking the same page in the current release.
+search engines index the current pages), and a note atop every page naming the release and linking
+the same page in the current release (both drawn by ``layout.html`` from :func:`archived`). Its
+links and redirects stay under its prefix by themselves: every link the app makes is under
+``request.script_root`` (:mod:`kkb_lod.web._pages`); those to ``/releases/…`` under the server's
+root, kept in the environ as :data:`~kkb_lod.web._pages.SERVER_ROOT`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,7 @@ from werkzeug.wrappers import Response as WsgiResponse
 from kkb_lod.config import Settings, SettingsError, for_release
 from kkb_lod.releases import Pin, archive_mode, read_manifest
 from kkb_lod.store import OxigraphStore, StoreError
+from kkb_lod.web._pages import SERVER_ROOT
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -46,15 +48,6 @@ log = logging.getLogger("kkb_lod.archive")
 PREFIX, EXTENSION = "/releases/", "kkb_archive"
 #: How long a cache may keep an answer of an older release: a year.
 ARCHIVE_MAX_AGE = 365 * 86400
-#: A root-relative link in an HTML attribute (not ``//host``): what the prefix is put before.
-ROOT_LINK = re.compile(r'\b((?:href|src|action|formaction)=")(/(?!/)[^"]*)"')
-LINK_HEADER = re.compile(r"<(/(?!/)[^>]*)>")
-#: Where the note on an older release's page goes: first thing in ``<main>`` (a landmark).
-MAIN = re.compile(r"<main\b[^>]*>")
-NOTE_WORDS = (
-    ("Rilis lama", "disajikan hanya-baca.", "Halaman ini di rilis terkini"),
-    ("Older release", "served read-only.", "This page in the current release"),
-)
 
 
 @dataclass
@@ -84,11 +77,12 @@ class Archive:
                 older = self.older.get(release_id) if slash else None
                 if older is None:
                     break
-                script = environ.get("SCRIPT_NAME", "") + PREFIX + release_id
+                root = environ.get("SCRIPT_NAME", "")
                 inside = "/" + rest if head == PREFIX else path  # /dumps/<id>/<name> is its too
-                return self._answer(
-                    older, {**environ, "SCRIPT_NAME": script, "PATH_INFO": inside}, start_response
-                )
+                moved = {"SCRIPT_NAME": root + PREFIX + release_id, "PATH_INFO": inside, SERVER_ROOT: root}
+                mine = {**environ, **moved}
+                mine.pop("HTTP_X_FORWARDED_PREFIX", None)  # in root already: not read again inside
+                return self._answer(older, mine, start_response)
         return self.inner(environ, start_response)
 
     def _answer(
@@ -121,8 +115,10 @@ class Archive:
                 mine.pool, mine.slots = theirs.pool, theirs.slots
                 mine.watchdog, mine.metrics = theirs.watchdog, theirs.metrics
                 mine.rate_table = theirs.rate_table if mine.rate_table is not None else None
+                mine.pages.by_query = True  # its pages' note names their address
                 app.before_request(not_here)
-                app.after_request(archived_answer)
+                app.after_request(not_indexed)
+                app.context_processor(archived)
                 older.app = app
             return older.app
 
@@ -168,44 +164,25 @@ def not_here() -> None:
         raise NotFound("an older release has no sitemap (its pages are noindex): /sitemap.xml")
 
 
-def archived_answer(response: Response) -> Response:
-    """An older release's answer: not for search engines; its page links and redirects under
-    its prefix (but those to ``/releases/…``, served at the top for every release)."""
+def not_indexed(response: Response) -> Response:
+    """An older release's answer is not for search engines (its pages say so too)."""
     response.headers["X-Robots-Tag"] = "noindex"
-    prefix = request.script_root
-    outer = prefix[: prefix.rindex(PREFIX)]
-    keep: Callable[[str], bool] = lambda url: url.startswith((PREFIX, outer + PREFIX))  # noqa: E731
-    for name in ("Location", "Content-Location"):
-        url = response.headers.get(name, "")
-        if url.startswith("/") and not url.startswith("//") and not keep(url):
-            response.headers[name] = prefix + url
-    if "Link" in response.headers:  # the other formats of a document: <path.ttl>; rel=alternate
-        response.headers["Link"] = LINK_HEADER.sub(
-            lambda m: m[0] if keep(m[1]) else f"<{prefix}{m[1]}>", response.headers["Link"]
-        )
-    if response.mimetype == "text/html" and not response.is_streamed and not response.direct_passthrough:
-        html = ROOT_LINK.sub(
-            lambda m: m[0] if keep(m[2]) else f'{m[1]}{prefix}{m[2]}"', response.get_data(as_text=True)
-        )
-        html = html.replace("</head>", '<meta name="robots" content="noindex">\n</head>', 1)
-        response.set_data(MAIN.sub(lambda m: f"{m[0]}\n{note(outer)}", html, count=1))
     return response
 
 
-def note(outer: str) -> str:
-    """The note atop an older release's page: which release it is, and the same page in the
-    current release. Added to each answer, never kept in the page cache: it names the page's
-    own address."""
+def archived() -> dict[str, Any]:
+    """What ``layout.html`` draws atop an older release's page (``<meta name="robots">`` and the
+    note): the release, and where it and this page are in the current release. In the page cache
+    per address (:attr:`kkb_lod.web._pages.Pages.by_query`): the note names it."""
     from kkb_lod.web import kkb
-    from kkb_lod.web._pages import page_lang
 
-    made, english = kkb().release, page_lang() != "id"
-    older, read_only, this_page = NOTE_WORDS[english]
+    outer, made = request.environ.get(SERVER_ROOT, ""), kkb().release
     query = request.query_string.decode("latin-1")
-    current = outer + request.path + (f"?{query}" if query else "")
-    return (
-        f'<p id="archived" class="archived" role="note">{older} '
-        f'<a href="{escape(outer + PREFIX + made["id"])}">{escape(made["id"])}</a> '
-        f"({escape(str(made.get('created', '')))}), {read_only} "
-        f'<a href="{escape(current)}">{this_page}</a></p>'
-    )
+    return {
+        "archived": {
+            "id": made["id"],
+            "created": str(made.get("created", "")),
+            "href": outer + PREFIX + made["id"],
+            "current": outer + request.path + (f"?{query}" if query else ""),
+        }
+    }

@@ -33,7 +33,7 @@ from kkb_lod.formats import Format, for_kind
 from kkb_lod.iris import REFERENCE
 from kkb_lod.web import kkb
 from kkb_lod.web._catalog_page import catalog_view, void_view
-from kkb_lod.web._pages import cache_control, cacheable, minter, page_lang, release, remembered, select
+from kkb_lod.web._pages import cache_control, cacheable, minter, page_lang, release, remembered, select, url
 from kkb_lod.web._places import landing_view
 from kkb_lod.web.resources import document
 
@@ -174,6 +174,7 @@ def landing() -> Response:
             formats=for_kind("graph"),
             **landing_view(lang),
         ),
+        page=True,
     )
     return cacheable(Response(html, mimetype="text/html"), f"landing|{site()}", negotiated=False)
 
@@ -274,7 +275,7 @@ def _paged(paging: Paging) -> str:
 def _page(template: str, view: dict, lang: str, link: str) -> str:
     """A description as a page for people, read from its graph, with links to its RDF."""
     return render_template(
-        template, lang=lang, view=view, links=[(link.format(f.suffix), f) for f in for_kind("graph")]
+        template, lang=lang, view=view, links=[(url(link.format(f.suffix)), f) for f in for_kind("graph")]
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from werkzeug import Response as BaseResponse
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 
@@ -64,7 +64,7 @@ def json_error(error: HTTPException) -> BaseResponse:
 
 
 def service_url() -> str:
-    return request.host_url + "reconcile"
+    return request.url_root + "reconcile"  # under the path prefix the server is reached at
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -93,7 +93,7 @@ def manifest() -> dict:
         "name": "kkb-lod: Indonesian administrative units (Kemendagri 2025) and KKB",
         "identifierSpace": f"{base}id/",
         "schemaSpace": f"{ONTOLOGY_IRI}#",
-        "documentation": request.host_url,
+        "documentation": request.url_root,
         "batchSize": BATCH_SIZE,
         "defaultTypes": [{"id": t, "name": TYPES[t].name} for t in about.DEFAULT_TYPES],
         "view": {"url": f"{url}/view/{{{{id}}}}"},
@@ -361,5 +361,5 @@ def view(entity: str) -> BaseResponse:
     kind = "kkb" if entity.startswith(KKB_PREFIX) else level_of(unit.code)
     there = about.release_facts([unit.code]).get(unit.code)
     if there and (there["kkb"] if kind == "kkb" else there["in_release"]):
-        return redirect(f"/id/{kind}/{unit.code}", 303)
-    return redirect(f"/reconcile/preview?id={unit.code}", 303)
+        return redirect(url_for("resources.resource", kind=kind, key=unit.code), 303)
+    return redirect(url_for("reconcile.preview", id=unit.code), 303)

@@ -26,7 +26,8 @@ from werkzeug.exceptions import NotFound
 from kkb_lod import changes as change_sets
 from kkb_lod.formats import Format, for_kind
 from kkb_lod.web import archive
-from kkb_lod.web._pages import local_url, minter, release, remembered
+from kkb_lod.web._pages import local_url, minter, release, remembered, server_url, url
+from kkb_lod.web.catalog import site
 from kkb_lod.web.resources import document
 
 bp = Blueprint("releases", __name__)
@@ -120,7 +121,7 @@ def describe_release(made: dict[str, Any], site: str) -> Graph:
 def _draw(fmt: Format, lang: str, template: str, made: dict[str, Any] | None = None, **view: Any) -> str:
     made = made or release()
     if fmt.kind != "page":
-        return describe_release(made, request.host_url).serialize(format=fmt.rdflib)
+        return describe_release(made, site()).serialize(format=fmt.rdflib)
     return render_template(
         template, lang=lang, made=made, notes=notes(made)[lang != "id"], formats=for_kind("graph"), **view
     )
@@ -151,11 +152,16 @@ def _not_served(release_id: str) -> NotFound:
 
 def _places(made: dict[str, Any]) -> dict[str, str]:
     """Where the release's landing page, SPARQL endpoint, changes and files are on this server:
-    the current paths for the current release, under ``/releases/<id>/`` for an older one."""
+    this app's paths for its own release, under ``/releases/<id>/`` for another one."""
     rid = made["id"]
     if rid == release().get("id"):
-        return {"home": "/", "sparql": "/sparql", "changes": "/changes", "dumps": f"/dumps/{rid}/"}
-    under = f"/releases/{rid}/"
+        return {
+            "home": url("/"),
+            "sparql": url("/sparql"),
+            "changes": url("/changes"),
+            "dumps": url(f"/dumps/{rid}/"),
+        }
+    under = server_url(f"/releases/{rid}/")
     return {
         "home": under,
         "sparql": under + "sparql",
@@ -174,7 +180,7 @@ def release_page(release_id: str) -> Response:
         raise _not_served(release_id)
     return document(
         f"/releases/{release_id}",
-        f"/releases/{release_id}|{request.host_url}",  # one per release served
+        f"/releases/{release_id}|{site()}",  # one per release served
         None,
         lambda fmt, lang: _draw(
             fmt,
@@ -213,7 +219,7 @@ def changes_page(suffix: str | None = None) -> Response:
     listed = remembered(("changes.json",), lambda: _listing(made))
     return document(
         "/changes",
-        f"/changes|{request.host_url}",
+        f"/changes|{site()}",
         suffix,
         lambda fmt, lang: _draw(
             fmt, lang, "changes.html", kinds=_kinds(made, listed, lang), graphs=listed.get("graphs", {})

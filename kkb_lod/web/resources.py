@@ -22,7 +22,7 @@ from kkb_lod.iris import IriError, ResourceRef
 from kkb_lod.vocab import ONTOLOGY_IRI, PREFIXES
 from kkb_lod.web import kkb
 from kkb_lod.web._describe import DESCRIBE, context_queries, ontology_page, resource_page, to_graph
-from kkb_lod.web._pages import cacheable, minter, page_lang, remembered
+from kkb_lod.web._pages import cacheable, minter, page_lang, remembered, url
 from kkb_lod.web._places import family_functions, place_map, place_summary
 from kkb_lod.web._registry import SHOWN, part_title, registry_fields, registry_records, year_figures
 from kkb_lod.web.conneg import negotiate
@@ -84,7 +84,7 @@ def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
         "resource.html",
         lang=lang,
         **page,
-        path=f"/id/{kind}/{key}",
+        path=url(f"/id/{kind}/{key}"),
         formats=for_kind("graph"),
         map=None if part else place_map(iri),
         functions=family_functions(iri, lang) if kind == "kkb" and not part else [],
@@ -97,7 +97,8 @@ def _describe(iri: str, ref: ResourceRef, fmt: Format, lang: str) -> bytes:
 
 def _distrik(terms: list[dict], lang: str) -> list[dict]:
     """``terms`` with the class District called as the Papua provinces call it."""
-    return [{**t, "text": DISTRIK[lang]} if t.get("href") == "/def#District" else t for t in terms]
+    district = url("/def#District")
+    return [{**t, "text": DISTRIK[lang]} if t.get("href") == district else t for t in terms]
 
 
 @bp.get("/def")
@@ -146,14 +147,17 @@ def document(
 ) -> Response:
     """``path`` in the format its ``suffix`` names or the request negotiates, ``draw(format,
     page language)`` kept in the page cache under ``key`` (what it describes); with every
-    format's document in ``Link``, the one it is in ``Content-Location`` (when negotiated) and
-    the release's caching headers. Without ``suffix_routes`` the formats are ``?format=``."""
+    format's document in ``Link``, the one it is in ``Content-Location`` (when negotiated), both
+    under the script root, and the release's caching headers. Without ``suffix_routes`` the
+    formats are ``?format=``."""
     if suffix is not None and suffix not in SUFFIXES:
         raise NotFound(f"no format .{suffix}")
     fmt = negotiate(*KINDS, suffix=suffix)
     lang = page_lang() if fmt.kind == "page" else ""
-    response = Response(remembered((key, fmt.name, lang), lambda: draw(fmt, lang)), mimetype=fmt.media_type)
+    drawn = remembered((key, fmt.name, lang), lambda: draw(fmt, lang), page=bool(lang))
+    response = Response(drawn, mimetype=fmt.media_type)
     if suffix_routes:
+        path = url(path)
         response.headers["Link"] = ", ".join(
             f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in for_kind(*KINDS)
         )

@@ -116,9 +116,9 @@ def query_page(
     is told in a short sentence in the page's language, with its line and column.
     """
     lang = page_lang()
-    base_iri = kkb().settings.base_iri
-    columns, rows = cells(answer, base_iri, prefixes=named_by(query or "")) if answer else ([], [])
-    full_rows = cells(answer, base_iri, full=True)[1] if answer else []
+    base_iri, root = kkb().settings.base_iri, request.script_root
+    columns, rows = cells(answer, base_iri, root, prefixes=named_by(query or "")) if answer else ([], [])
+    full_rows = cells(answer, base_iri, root, full=True)[1] if answer else []
     full = _full_iris()
     chart = chart_of_results(columns, rows) if answer and answer.kind == "results" else None
     kinds = () if answer is None else ("graph",) if answer.kind == "graph" else ("results",)
@@ -192,21 +192,14 @@ def _data(
     columns: list[str], rows: list[list[Cell | None]], full_rows: list[list[Cell | None]]
 ) -> dict[str, object]:
     """The answer for the page's script: column names, and each cell as [text, link, note]
-    (null where unbound), followed by its text with full IRIs where that differs (the table's
-    full-IRI switch; a note, a compact datatype, is written in full from ``prefixes``), with the
-    notes that mark a number.
-
-    Links are put under the script root here: the links of an older release's pages are put
-    under its prefix as its HTML is sent (:mod:`kkb_lod.web.archive`), but not those in JSON."""
-    root = request.script_root
-
-    def link(href: str | None) -> str | None:
-        return root + href if href and href.startswith("/") and not href.startswith("//") else href
+    (null where unbound; links under the script root as the page's), followed by its text with
+    full IRIs where that differs (the table's full-IRI switch; a note, a compact datatype, is
+    written in full from ``prefixes``), with the notes that mark a number."""
 
     def data(c: Cell | None, f: Cell | None) -> list[str | None] | None:
         if c is None or f is None:
             return None
-        return [c.text, link(c.href), c.note] + ([] if f.text == c.text else [f.text])
+        return [c.text, c.href, c.note] + ([] if f.text == c.text else [f.text])
 
     return {
         "columns": columns,
