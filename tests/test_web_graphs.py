@@ -162,3 +162,16 @@ def test_a_hostile_name_is_a_4xx_with_a_body(client: FlaskClient, path: str, acc
     response = client.get(path, headers=accept)
     assert 400 <= response.status_code < 500, (path, response.status_code)
     assert response.get_data(as_text=True).strip()
+
+
+def test_void_names_every_graph_and_links_its_page(client: FlaskClient, graphs: dict[str, int]) -> None:
+    void = Graph().parse(data=client.get("/.well-known/void", headers=TURTLE).data, format="turtle")
+    dataset = URIRef("http://localhost/.well-known/void#dataset")
+    named = {s for s in void.objects(dataset, VOID.subset) if (s, RDF.type, SD.NamedGraph) in void}
+    assert {str(s) for s in named} == set(graphs)
+    page = parse(client.get("/.well-known/void?lang=en", headers=HTML).get_data(as_text=True))
+    rows = {a.text(): a.attrs["href"] for a in page.one("#named-graphs").all("a")}
+    assert rows == {iri: path_of(iri) for iri in graphs}
+    for iri in graphs:
+        described = Graph().parse(data=client.get(path_of(iri) + ".ttl").data, format="turtle")
+        assert void.value(URIRef(iri), VOID.triples) == described.value(URIRef(iri), VOID.triples)
