@@ -37,6 +37,7 @@ from kkb_lod.vocab import (
     PREFIXES,
     RDF,
     RDFS,
+    SD,
     SKOS,
     SPDX,
     VCARD,
@@ -646,7 +647,8 @@ def _event_stream(g: Graph, base: str, site: str, catalog: URIRef, dataset: URIR
 
 
 def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> Graph:
-    """VoID: size, partitions by class and property, endpoint, dumps, examples, vocabularies."""
+    """VoID: size, partitions by class and property, endpoint, dumps, examples, vocabularies,
+    linksets and named graphs (with their sizes in the release manifest)."""
     g = _graph()
     dataset = URIRef(site + ".well-known/void#dataset")
     _add(g, dataset, RDF.type, VOID.Dataset)
@@ -686,6 +688,11 @@ def describe_void(site: str, base_iri: str, release: dict, figures: Figures) -> 
         g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
     for linkset in figures.linksets:
         _linkset(g, dataset, linkset)
+    for name, n in sorted(release.get("graphs", {}).items()):  # each dereferences: /graph/{name}
+        if n:
+            graph = URIRef(f"{base_iri}graph/{name}")
+            _add(g, dataset, VOID.subset, graph, SD.NamedGraph)
+            g.add((graph, VOID.triples, Literal(n, datatype=XSD.integer)))
     return g
 
 

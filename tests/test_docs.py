@@ -15,9 +15,9 @@ from .conftest import BASE
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-#: An example IRI of docs/model.md (under the base, no placeholder), and whether it is marked as
-#: one of the golden case's rather than the bundled release's.
-MODEL_EXAMPLE = re.compile(r"`(id/[^`{}…\s]+)`(\s*\(golden case `registry-entry`)?")
+#: An example IRI of docs/model.md (data or named graph, under the base, no placeholder), and
+#: whether it is marked as one of the golden case's rather than the bundled release's.
+MODEL_EXAMPLE = re.compile(r"`((?:id|graph)/[^`{}…\s]+)`(\s*\(golden case `registry-entry`)?")
 
 
 def test_every_setting_is_documented() -> None:

@@ -60,6 +60,7 @@ STARTS = (
     "/reconcile",
     "/reconcile/view/62.04.06.2020",
     "/sitemap.xml",
+    "/graph/registry",
 )
 HTML = {"Accept": "text/html"}
 #: Attributes holding an address, with what the page's script adds to it (the label search's q).

@@ -70,7 +70,7 @@ def create_app(
     settings: Settings | None = None, store: Store | None = None, release: dict[str, Any] | None = None
 ) -> Flask:
     """Build the app. Without a store, open the one ``settings`` names, with its manifest."""
-    from kkb_lod.web import archive, catalog, ldes, ops, reconcile, releases, resources, sparql
+    from kkb_lod.web import archive, catalog, graphs, ldes, ops, reconcile, releases, resources, sparql
     from kkb_lod.web._pages import Pages, roots
 
     settings = asked = settings or load_settings()
@@ -106,7 +106,7 @@ def create_app(
         app.register_error_handler(BodyParseError, unreadable_body)
     app.context_processor(roots)  # the templates' links under the path prefix
     ops.init_app(app)
-    for module in (sparql, catalog, resources, reconcile, releases, ldes):
+    for module in (sparql, catalog, resources, graphs, reconcile, releases, ldes):
         app.register_blueprint(module.bp)
     archive.mount(app, asked, older)
     # links for the scheme, host and path prefix the client used (proxies trusted: TLS at nginx)

@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from kkb_lod.catalog import ADMS, DCAT3, HYDRA
 from kkb_lod.formats import FORMATS
-from kkb_lod.vocab import DCAT, DCTERMS, FOAF, ONTOLOGY_IRI, RDF, RDFS, SKOS, SPDX, VCARD, VOID
+from kkb_lod.vocab import DCAT, DCTERMS, FOAF, ONTOLOGY_IRI, RDF, RDFS, SD, SKOS, SPDX, VCARD, VOID
 from kkb_lod.web._pages import LANGS, local_url, select, server_url, settings, url
 from kkb_lod.web._results import compact
 
@@ -229,6 +229,11 @@ def void_view(graph: Graph, lang: str) -> dict[str, Any]:
             }
             for s in sorted(graph.objects(dataset, VOID.subset), key=str)
             if (s, RDF.type, VOID.Linkset) in graph
+        ],
+        "graphs": [
+            {"iri": str(s), "href": local_url(str(s)), "triples": number(count(s, VOID.triples), lang)}
+            for s in sorted(graph.objects(dataset, VOID.subset), key=str)
+            if (s, RDF.type, SD.NamedGraph) in graph
         ],
     }
 

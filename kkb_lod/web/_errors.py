@@ -50,6 +50,8 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ("{path} is not an IRI of this dataset", "{path} bukan IRI dataset ini"),
     ("nothing is known about <{iri}>", "Tidak ada yang diketahui tentang <{iri}>"),
     ("the ontology is not in the store", "Ontologi tidak ada di penyimpanan data"),
+    ("that address is not a named graph of this dataset", "Alamat itu bukan graf bernama dataset ini"),
+    ("no named graph <{iri}> in this release", "Tidak ada graf bernama <{iri}> dalam rilis ini"),
     ("no format .{suffix}", "Tidak ada format .{suffix}"),
     (
         "release {asked} is not served here; the current release is {served}: {path}",

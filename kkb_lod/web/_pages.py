@@ -30,7 +30,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kkb_lod.config import Settings
-from kkb_lod.iris import Minter
+from kkb_lod.iris import IriError, Minter
 from kkb_lod.vocab import ONTOLOGY_IRI, RDFS, SKOS, SPARQL_PROLOGUE
 from kkb_lod.web import kkb
 from kkb_lod.web._labels import TERMS
@@ -167,9 +167,18 @@ def local_url(iri: str) -> str | None:
     """The link on this server to the page that describes ``iri``, if it is one of ours."""
     if iri.startswith(ONTOLOGY_IRI):
         return url("/def" + (iri[len(ONTOLOGY_IRI) :] if "#" in iri else ""))
-    if minter().owns(iri):  # the parts below a KKB and the registry records too
+    if minter().owns(iri) or _graph_name(iri):  # the parts below a KKB, registry records too
         return url("/" + iri[len(settings().base_iri) :])
     return None
+
+
+def _graph_name(iri: str) -> bool:
+    """True if ``iri`` is one of our named graphs' (``{base}graph/{name}``: :mod:`.graphs`)."""
+    prefix = f"{minter().base}graph/"
+    try:
+        return iri.startswith(prefix) and bool(minter().graph(iri[len(prefix) :]))
+    except IriError:
+        return False
 
 
 def cacheable(response: Response, key: str, negotiated: bool = True) -> Response:
