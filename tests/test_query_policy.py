@@ -1021,6 +1021,13 @@ def test_a_line_break_ends_what_an_iri_with_a_hash_made_unsure() -> None:
 def test_groups_are_counted_in_any_case_and_only_where_they_are() -> None:
     assert patterns("SELECT * { " + "OPTIONAL { ?S ?P ?V } " * 150 + "}", 128) > 128  # no o, m
     assert patterns("ASK { ?s ?p ?v . ?s ?p ?v }", 10) == 1
+    # each spelling alone in a text with no other o, O, m or M: counted, tokenized or not
+    for group in ("optional", "OPTIONAL", "minus", "MINUS"):
+        text = f"SELECT * {{ ?s ?p ?v {group} {{ ?s ?p ?x }} }}"
+        plain = text.replace(group, "x" * len(group))
+        assert plain.count(group[0]) == 0
+        for most in (10, 0):  # within the bound: the characters counted; past it: tokenized
+            assert patterns(text, most) == patterns(plain, most) + 1, (group, most)
 
 
 def test_a_long_text_is_checked_and_scanned() -> None:
