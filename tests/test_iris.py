@@ -252,3 +252,19 @@ def test_a_record_key_of_a_long_name_is_shortened_and_kept_apart_by_a_hash() -> 
 def test_a_record_key_needs_a_row_from_1(row: int) -> None:
     with pytest.raises(IriError, match=f"a row number is 1 or more, got {row}"):
         record_key("registry/kkb.csv", row)
+
+
+def test_a_units_geometry_is_a_part_of_its_iri() -> None:
+    mint = Minter("https://w3id.org/kkb/")
+    geometry = mint.geometry("62.04")
+    assert str(geometry) == str(mint.unit("62.04")) + "/geometry"
+    assert mint.parse(str(geometry)) == ResourceRef("regency", "62.04", "geometry")
+
+
+def test_a_version_iri_needs_a_release_stamp_and_a_whole_resource() -> None:
+    mint = Minter("https://w3id.org/kkb/")
+    member, stamp = str(mint.unit("62.04")), "20261205T010203040506Z"
+    assert str(mint.version(member, stamp)) == member + "#version-" + stamp
+    for bad_member, bad_stamp in ((member, "2026"), (str(mint.geometry("62.04")), stamp)):
+        with pytest.raises(IriError, match=f"no version IRI for '{bad_member}' at '{bad_stamp}'"):
+            mint.version(bad_member, bad_stamp)
