@@ -1,5 +1,7 @@
 """IRIs: mint → parse → mint is the identity, and nothing malformed gets through."""
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -268,3 +270,17 @@ def test_a_version_iri_needs_a_release_stamp_and_a_whole_resource() -> None:
     for bad_member, bad_stamp in ((member, "2026"), (str(mint.geometry("62.04")), stamp)):
         with pytest.raises(IriError, match=f"no version IRI for '{bad_member}' at '{bad_stamp}'"):
             mint.version(bad_member, bad_stamp)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("id/regency/62.04/x", "the one part of an administrative unit is 'geometry', got 'x'"),
+        ("id/org/a/geometry", "only a kkb designation or an administrative unit has parts, not a org"),
+        ("id/kkb/62.04.06.2020/1899", "a part of a kkb designation is 'pokja' or a year YYYY, got '1899'"),
+    ],
+    ids=["unit", "org", "kkb"],
+)
+def test_a_refused_part_is_named(path: str, message: str) -> None:
+    with pytest.raises(IriError, match=re.escape(message)):
+        Minter("https://w3id.org/kkb/").parse("https://w3id.org/kkb/" + path)
