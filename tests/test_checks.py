@@ -1,0 +1,62 @@
+"""The cross-table checks of ``kkb_lod.checks`` called directly, on rows made in the test: the edges
+the bad-input corpus (``tests/test_ingest.py``) does not reach, each with its location and value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from kkb_lod.checks import _year_after
+from kkb_lod.ingest import Problem
+from kkb_lod.rows import KkbRow, KkbYearRow
+
+KKB = KkbRow(
+    "registry/kkb.csv",
+    4,
+    village_code="62.04.06.2020",
+    village_name="Kalahien",
+    district_code="62.04.06",
+    district_name="Dusun Selatan",
+    programme="kkb",
+    status="active",
+    designation_date=None,
+    designated_by=None,
+    source=None,
+    source_village_name=None,
+    source_village_kind=None,
+    source_district_name=None,
+    source_excerpt=(),
+)
+
+
+def year_row(year: int) -> KkbYearRow:
+    return KkbYearRow("registry/kkb_years.csv", 7, "k1", None, year, None, (), None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("began", "shown"),
+    [(2019, "2019"), (dt.date(2019, 12, 31), "2019-12-31")],
+    ids=["year", "date"],
+)
+def test_a_year_before_the_designation_is_refused_the_year_itself_is_not(began: object, shown: str) -> None:
+    kkb = replace(KKB, designation_date=began)
+    assert list(_year_after(year_row(2019), kkb)) == []
+    assert list(_year_after(year_row(2018), kkb)) == [
+        Problem(
+            "registry/kkb_years.csv",
+            7,
+            "year",
+            "2018",
+            f"is before the KKB's designation date ({shown}, registry/kkb.csv row 4)",
+        )
+    ]
+
+
+def test_a_year_before_the_inauguration_is_refused() -> None:
+    kkb = replace(KKB, inauguration_date=dt.date(2020, 1, 1))
+    (problem,) = _year_after(year_row(2019), kkb)
+    assert (problem.column, problem.value) == ("year", "2019")
+    assert problem.message.startswith("is before the KKB's inauguration date (2020-01-01")
+    assert list(_year_after(year_row(2020), KKB)) == []  # no date: no bound
