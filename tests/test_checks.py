@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from kkb_lod.checks import _year_after
+from kkb_lod.checks import _ancestors, _year_after, not_a_code
 from kkb_lod.ingest import Problem
 from kkb_lod.rows import KkbRow, KkbYearRow
 
@@ -60,3 +60,17 @@ def test_a_year_before_the_inauguration_is_refused() -> None:
     assert (problem.column, problem.value) == ("year", "2019")
     assert problem.message.startswith("is before the KKB's inauguration date (2020-01-01")
     assert list(_year_after(year_row(2020), KKB)) == []  # no date: no bound
+
+
+def test_the_ancestors_of_a_code_nearest_first() -> None:
+    assert _ancestors("62.04.06.2020") == ["62.04.06", "62.04", "62"]
+    assert _ancestors("62.04") == ["62"] and _ancestors("62") == []
+
+
+def test_a_removed_code_names_its_recorded_successor() -> None:
+    """Merauke was 91.01 until the 2022 edition; the editions record 93.01 as its successor."""
+    assert not_a_code("91.01", "is unknown") == (
+        "is unknown: it was 'KAB. MERAUKE' until the Kemendagri 2022 edition and is no longer in "
+        "the 2025 list; replaced by 93.01 Kabupaten Merauke"
+    )
+    assert not_a_code("62.04", "is unknown") == "is unknown"  # a current code: the message alone
