@@ -74,3 +74,37 @@ def test_a_removed_code_names_its_recorded_successor() -> None:
         "the 2025 list; replaced by 93.01 Kabupaten Merauke"
     )
     assert not_a_code("62.04", "is unknown") == "is unknown"  # a current code: the message alone
+
+
+REMOVED = "is unknown: it was {!r} until the Kemendagri 2016 edition and is no longer in the 2025 list; "
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (
+            "11.01.15.2007",
+            REMOVED.format("Kampung Baru") + "the editions record no successor; current units of that name: "
+            "11.01.06.2022 Baru (desa; Samadua 11.01.06, Kabupaten Aceh Selatan 11.01); "
+            "11.01.10.2004 Kampung Baru (desa; Pasie Raja 11.01.10, Kabupaten Aceh Selatan 11.01); "
+            "11.02.05.2013 Kampung Baru (desa; Badar 11.02.05, Kabupaten Aceh Tenggara 11.02)",
+        ),
+        (
+            "12.08.29.2003",
+            REMOVED.format("Dolok Huluan")
+            + "the editions record no successor and no current unit has its name; similar: "
+            "12.08.29.2014 Silou Huluan (desa; Raya 12.08.29, Kabupaten Simalungun 12.08)",
+        ),
+        (
+            "12.08.20.2013",
+            REMOVED.format("Pematang Sinaman")
+            + "the editions record no successor and no current unit has its name",
+        ),
+    ],
+    ids=["same-name", "similar", "none"],
+)
+def test_a_removed_code_without_successor_names_the_current_units_of_its_name(
+    code: str, message: str
+) -> None:
+    """Looked for first under the nearest ancestor still a unit, at the code's level, three at most."""
+    assert not_a_code(code, "is unknown") == message
