@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from kkb_lod.checks import _ancestors, _year_after, not_a_code
+from kkb_lod.checks import _ancestors, _kkb_of, _p, _year_after, not_a_code
 from kkb_lod.ingest import Problem
 from kkb_lod.rows import KkbRow, KkbYearRow
 
@@ -108,3 +108,43 @@ def test_a_removed_code_without_successor_names_the_current_units_of_its_name(
 ) -> None:
     """Looked for first under the nearest ancestor still a unit, at the code's level, three at most."""
     assert not_a_code(code, "is unknown") == message
+
+
+def named(registry_id: str | None, village_code: str | None) -> KkbYearRow:
+    return replace(year_row(2020), registry_id=registry_id, village_code=village_code)
+
+
+def test_a_yearly_row_names_one_kkb_or_is_refused_in_full() -> None:
+    other = replace(KKB, row=5, registry_id="k2", village_code="62.04.06.2021")
+    kkb = replace(KKB, registry_id="k1")
+    by_id, by_village = {"k1": kkb, "k2": other}, {kkb.village_code: kkb, other.village_code: other}
+    assert _kkb_of(named("k1", None), by_id, by_village) is kkb
+    assert _kkb_of(named(None, "62.04.06.2021"), by_id, by_village) is other
+    assert _kkb_of(named("k1", "62.04.06.2020"), by_id, by_village) is kkb
+
+    def problem(column: str, value: str, message: str) -> Problem:
+        return Problem("registry/kkb_years.csv", 7, column, value, message)
+
+    assert _kkb_of(named(None, None), by_id, by_village) == problem(
+        "registry_id", "", "is required, or village_code: name the KKB this row is about"
+    )
+    assert _kkb_of(named("k9", None), by_id, by_village) == problem(
+        "registry_id", "k9", "is the registry_id of no KKB row"
+    )
+    assert _kkb_of(named(None, "62.04.06.2099"), by_id, by_village) == problem(
+        "village_code", "62.04.06.2099", "is the village_code of no KKB row"
+    )
+    assert _kkb_of(named("k1", "62.04.06.2021"), by_id, by_village) == problem(
+        "village_code", "62.04.06.2021", "names another KKB (row 5) than registry_id k1 (row 4)"
+    )
+
+
+def test_a_problem_names_the_column_as_the_file_wrote_it_and_the_sheet() -> None:
+    record = replace(year_row(2020), sheet="Tahunan", written={"registry_id": "ID Registri"})
+    assert _p(record, "registry_id", "k9", "m") == Problem(
+        "registry/kkb_years.csv", 7, "ID Registri", "k9", "m", "Tahunan"
+    )
+    assert _p(record, "year", "2020", "m").column == "year"  # a column written as its name
+    assert _p(year_row(2020), "year", "2020", "m") == Problem(
+        "registry/kkb_years.csv", 7, "year", "2020", "m"
+    )
