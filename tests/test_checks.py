@@ -100,8 +100,21 @@ REMOVED = "is unknown: it was {!r} until the Kemendagri 2016 edition and is no l
             REMOVED.format("Pematang Sinaman")
             + "the editions record no successor and no current unit has its name",
         ),
+        (  # villages only, not the district of that name
+            "11.17.06.2002",
+            REMOVED.format("Bandar Baru") + "the editions record no successor; current units of that name: "
+            "11.16.02.2006 Bandar Baru (desa; Bendahara 11.16.02, Kabupaten Aceh Tamiang 11.16); "
+            "11.71.02.2008 Bandar Baru (desa; Kuta Alam 11.71.02, Kota Banda Aceh 11.71); "
+            "12.07.03.2001 Bandar Baru (desa; Sibolangit 12.07.03, Kabupaten Deli Serdang 12.07)",
+        ),
+        (  # its regency 91.01 is gone too: looked for under the regency's successor 93.01
+            "91.01.01",
+            REMOVED.replace("2016", "2022").format("Merauke")
+            + "the editions record no successor; current units of that name: "
+            "93.01.01 Merauke (district; Kabupaten Merauke 93.01, Papua Selatan 93)",
+        ),
     ],
-    ids=["same-name", "similar", "none"],
+    ids=["same-name", "similar", "none", "at-its-level", "under-a-successor"],
 )
 def test_a_removed_code_without_successor_names_the_current_units_of_its_name(
     code: str, message: str
