@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from kkb_lod.checks import _ancestors, _kkb_of, _p, _year_after, not_a_code
-from kkb_lod.ingest import Problem
+from kkb_lod.checks import _ancestors, _kkb_of, _p, _year_after, check_kkb_entry, check_registry, not_a_code
+from kkb_lod.ingest import InputError, Problem, read_registry
 from kkb_lod.rows import KkbRow, KkbYearRow
 
 KKB = KkbRow(
@@ -161,3 +162,25 @@ def test_a_problem_names_the_column_as_the_file_wrote_it_and_the_sheet() -> None
     assert _p(year_row(2020), "year", "2020", "m") == Problem(
         "registry/kkb_years.csv", 7, "year", "2020", "m"
     )
+
+
+def test_a_source_column_without_a_source_is_refused_with_its_value() -> None:
+    kkb = replace(KKB, source_village_name="Desa Kalahien")
+    assert list(check_kkb_entry(kkb, {}, dt.date(2026, 1, 1))) == [
+        Problem(
+            "registry/kkb.csv",
+            4,
+            "source_village_name",
+            "Desa Kalahien",
+            "says what a source calls the place, but the row names no source (source is empty)",
+        )
+    ]
+
+
+def test_the_registry_is_checked_against_the_day_given() -> None:
+    registry = read_registry(Path(__file__).parents[1] / "data")
+    first = replace(registry.kkb[0], designation_date=dt.date(2999, 1, 1))
+    later = replace(registry, kkb=(first, *registry.kkb[1:]))
+    check_registry(later, today=dt.date(2999, 1, 1))
+    with pytest.raises(InputError, match="is in the future"):
+        check_registry(later)
