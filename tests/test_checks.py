@@ -11,7 +11,7 @@ import pytest
 
 from kkb_lod.checks import _ancestors, _kkb_of, _p, _year_after, check_kkb_entry, check_registry, not_a_code
 from kkb_lod.ingest import InputError, Problem, read_registry
-from kkb_lod.rows import KkbRow, KkbYearRow
+from kkb_lod.rows import KkbRow, KkbYearRow, SourceRow
 
 KKB = KkbRow(
     "registry/kkb.csv",
@@ -184,3 +184,52 @@ def test_the_registry_is_checked_against_the_day_given() -> None:
     check_registry(later, today=dt.date(2999, 1, 1))
     with pytest.raises(InputError, match="is in the future"):
         check_registry(later)
+
+
+def source(kind: str, document: str | None) -> SourceRow:
+    return SourceRow(
+        "registry/sources.csv",
+        3,
+        "s1",
+        kind,
+        "S",
+        None,
+        None,
+        None,
+        None,
+        "id",
+        document,
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "document", "why"),
+    [
+        ("news-article", None, "is a news article"),
+        ("report", "sources/s1.txt", "has a document"),
+        ("report", None, None),
+    ],
+    ids=["news", "document", "neither"],
+)
+def test_a_row_citing_a_source_with_text_must_quote_it(
+    kind: str, document: str | None, why: str | None
+) -> None:
+    kkb = replace(KKB, source="s1")
+    expected = (
+        []
+        if why is None
+        else [
+            Problem(
+                "registry/kkb.csv",
+                4,
+                "source_excerpt",
+                "",
+                f"is required: source s1 {why}; quote the sentence that names this KKB, verbatim",
+            )
+        ]
+    )
+    assert list(check_kkb_entry(kkb, {"s1": source(kind, document)}, dt.date(2026, 1, 1))) == expected
