@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from kkb_lod.checks import _ancestors, _kkb_of, _p, _year_after, check_kkb_entry, check_registry, not_a_code
+from kkb_lod.checks import (
+    _ancestors,
+    _kkb_of,
+    _p,
+    _year_after,
+    check_kkb_entry,
+    check_registry,
+    not_a_code,
+    unresolved,
+)
 from kkb_lod.ingest import InputError, Problem, read_registry
 from kkb_lod.rows import KkbRow, KkbYearRow, SourceRow
 
@@ -233,3 +242,40 @@ def test_a_row_citing_a_source_with_text_must_quote_it(
         ]
     )
     assert list(check_kkb_entry(kkb, {"s1": source(kind, document)}, dt.date(2026, 1, 1))) == expected
+
+
+UNRESOLVED = (
+    "gives no village_code and its name does not resolve to one official village: {}; give the code, "
+    "or the name and kecamatan as in the official list. Did you mean: {}"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "district", "why", "candidates"),
+    [
+        (
+            "Kalahien",
+            "62.04.01",
+            "no official village of this name lies in kecamatan '62.04.01' (1 elsewhere)",
+            "62.04.06.2020 Kalahien (desa; Dusun Selatan 62.04.06, Kabupaten Barito Selatan 62.04)",
+        ),
+        ("Qxzvqx Wkrp", "62.04.06", "no official village has this name in kecamatan '62.04.06'", "none"),
+        (
+            "Bandar Baru",
+            "62.04.06",
+            "no official village of this name lies in kecamatan '62.04.06' (5 elsewhere)",
+            "11.16.02.2006 Bandar Baru (desa; Bendahara 11.16.02, Kabupaten Aceh Tamiang 11.16); "
+            "11.71.02.2008 Bandar Baru (desa; Kuta Alam 11.71.02, Kota Banda Aceh 11.71); "
+            "12.07.03.2001 Bandar Baru (desa; Sibolangit 12.07.03, Kabupaten Deli Serdang 12.07); "
+            "12.15.01.2004 Bandar Baru (desa; Sitelu Tali Urang Jehe 12.15.01, "
+            "Kabupaten Pakpak Bharat 12.15); "
+            "18.04.11.2018 Bandar Baru (desa; Sukau 18.04.11, Kabupaten Lampung Barat 18.04)",
+        ),
+    ],
+    ids=["elsewhere", "nowhere", "several-elsewhere"],
+)
+def test_a_name_that_does_not_resolve_says_why_and_the_candidates(
+    name: str, district: str, why: str, candidates: str
+) -> None:
+    kkb = replace(KKB, village_code="", village_name=name, district_code=district)
+    assert unresolved(kkb) == UNRESOLVED.format(why, candidates)
