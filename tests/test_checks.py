@@ -279,3 +279,14 @@ def test_a_name_that_does_not_resolve_says_why_and_the_candidates(
 ) -> None:
     kkb = replace(KKB, village_code="", village_name=name, district_code=district)
     assert unresolved(kkb) == UNRESOLVED.format(why, candidates)
+
+
+def test_a_date_of_today_or_this_year_is_not_in_the_future_the_day_after_is() -> None:
+    today = dt.date(2026, 6, 1)
+    for column in ("designation_date", "inauguration_date", "pokja_decree_date"):
+        for fine in (today, *((2026,) if column == "designation_date" else ())):
+            assert list(check_kkb_entry(replace(KKB, **{column: fine}), {}, today)) == [], (column, fine)
+        late = 2027 if column == "designation_date" else dt.date(2026, 6, 2)
+        assert list(check_kkb_entry(replace(KKB, **{column: late}), {}, today)) == [
+            Problem("registry/kkb.csv", 4, column, str(late), "is in the future (today is 2026-06-01)")
+        ]
