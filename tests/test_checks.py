@@ -11,16 +11,19 @@ import pytest
 
 from kkb_lod.checks import (
     _ancestors,
+    _duplicates,
+    _kind,
     _kkb_of,
     _p,
     _year_after,
     check_kkb_entry,
     check_registry,
+    check_units,
     not_a_code,
     unresolved,
 )
 from kkb_lod.ingest import InputError, Problem, read_registry
-from kkb_lod.rows import KkbRow, KkbYearRow, SourceRow
+from kkb_lod.rows import KkbRow, KkbYearRow, SourceRow, UnitRow
 
 KKB = KkbRow(
     "registry/kkb.csv",
@@ -290,3 +293,65 @@ def test_a_date_of_today_or_this_year_is_not_in_the_future_the_day_after_is() ->
         assert list(check_kkb_entry(replace(KKB, **{column: late}), {}, today)) == [
             Problem("registry/kkb.csv", 4, column, str(late), "is in the future (today is 2026-06-01)")
         ]
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("62", None),
+        ("62.01", "kabupaten"),
+        ("62.69", "kabupaten"),
+        ("62.70", "kota"),
+        ("62.71", "kota"),
+        ("62.04.06", None),
+        ("62.04.06.1001", "kelurahan"),
+        ("62.04.06.2020", "desa"),
+        ("62.04.06.3001", "desa_adat"),
+    ],
+)
+def test_the_kind_a_code_implies(code: str, kind: str | None) -> None:
+    assert _kind(code) == kind
+
+
+def unit(code: str, level: str, parent: str | None, kind: str | None, row: int = 2) -> UnitRow:
+    return UnitRow("regions/units.csv", row, code, "X", level, parent, kind, None, None, None)
+
+
+def test_a_unit_agrees_with_its_code_or_each_disagreement_is_named() -> None:
+    good = [unit("62", "province", None, None), unit("62.04", "regency", "62", "kabupaten", 3)]
+    units = {u.code: u for u in good}
+    assert list(check_units(good, units)) == []
+    bad = [
+        unit("62.71", "district", "62.04", None, 4),
+        unit("62.04.06", "district", None, None, 5),
+        unit("62.04.06.2020", "village", "62.04.06", "desa", 6),
+    ]
+
+    def problem(row: int, column: str, value: str, message: str) -> Problem:
+        return Problem("regions/units.csv", row, column, value, message)
+
+    assert list(check_units(bad, units)) == [
+        problem(4, "level", "district", "code 62.71 is a regency code"),
+        problem(4, "parent_code", "62.04", "the parent of 62.71 is 62"),
+        problem(4, "kind", "", "code 62.71 is of kind kota"),
+        problem(5, "parent_code", "", "the parent of 62.04.06 is 62.04"),
+        problem(6, "parent_code", "62.04.06", "is not a code in this file"),
+    ]
+    assert list(check_units([unit("62.04", "regency", "62", "kota")], units)) == [
+        problem(2, "kind", "kota", "code 62.04 is of kind kabupaten")
+    ]
+    assert list(check_units([unit("62.04.06", "district", "62.04", "desa")], units)) == [
+        problem(2, "kind", "desa", "code 62.04.06 is of kind (none)")
+    ]
+
+
+def test_a_duplicate_names_the_first_row_and_an_empty_cell_is_no_duplicate() -> None:
+    rows = [
+        replace(KKB, row=n, registry_id=key) for n, key in ((2, "k1"), (3, ""), (4, ""), (5, "k1"), (6, "k1"))
+    ]
+    assert list(_duplicates(rows, "registry_id")) == [
+        Problem("registry/kkb.csv", row, "registry_id", "k1", "is a duplicate of row 2") for row in (5, 6)
+    ]
+    assert [p.message for p in _duplicates(rows, "registry_id", "again, first {first}")] == [
+        "again, first 2"
+    ] * 2
