@@ -11,6 +11,7 @@ import pytest
 
 from kkb_lod.checks import (
     _ancestors,
+    _check_kkb_place,
     _duplicates,
     _kind,
     _kkb_of,
@@ -23,6 +24,7 @@ from kkb_lod.checks import (
     unresolved,
 )
 from kkb_lod.ingest import InputError, Problem, read_registry
+from kkb_lod.reference import units_by_code
 from kkb_lod.rows import KkbRow, KkbYearRow, SourceRow, UnitRow
 
 KKB = KkbRow(
@@ -355,3 +357,45 @@ def test_a_duplicate_names_the_first_row_and_an_empty_cell_is_no_duplicate() -> 
     assert [p.message for p in _duplicates(rows, "registry_id", "again, first {first}")] == [
         "again, first 2"
     ] * 2
+
+
+def place(**changes: str) -> list[tuple[str | None, str | None, str]]:
+    """(column, value, message) of each problem ``_check_kkb_place`` finds in KKB with ``changes``."""
+    found = list(_check_kkb_place(replace(KKB, **changes), units_by_code()))
+    assert all((p.file, p.row) == ("registry/kkb.csv", 4) for p in found)
+    return [(p.column, p.value, p.message) for p in found]
+
+
+def test_a_kkb_place_agrees_with_the_official_list_or_each_difference_is_named() -> None:
+    assert place() == [] and place(source_village_name="Kalahien", source_district_name="Dusun Selatan") == []
+    assert place(village_code="62.04.06.2999") == [
+        ("village_code", "62.04.06.2999", "is not a village code in the official list")
+    ]
+    assert place(village_code="62.04.06") == [("village_code", "62.04.06", "is a district, not a village")]
+    assert place(village_name="Kalahian") == [
+        ("village_name", "Kalahian", "does not match the official name of 62.04.06.2020, 'Kalahien'")
+    ]
+    assert place(district_code="62.04.01", district_name="Elsewhere") == [
+        (
+            "district_code",
+            "62.04.01",
+            "village 62.04.06.2020 (Kalahien) lies in kecamatan 62.04.06, not 62.04.01",
+        )
+    ]
+    assert place(district_name="Elsewhere") == [
+        ("district_name", "Elsewhere", "does not match the official name of 62.04.06, 'Dusun Selatan'")
+    ]
+    assert place(source_village_name="Elsewhere", source_district_name="Nowhere") == [
+        ("source_village_name", "Elsewhere", "names another place than the official 'Kalahien'"),
+        ("source_district_name", "Nowhere", "names another place than the official 'Dusun Selatan'"),
+    ]
+    assert place(village_code="", district_code="62.04.01") == [
+        (
+            "village_name",
+            "Kalahien",
+            UNRESOLVED.format(
+                "no official village of this name lies in kecamatan '62.04.01' (1 elsewhere)",
+                "62.04.06.2020 Kalahien (desa; Dusun Selatan 62.04.06, Kabupaten Barito Selatan 62.04)",
+            ),
+        )
+    ]
