@@ -18,6 +18,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kkb_lod.vocab import PREFIXES
+from kkb_lod.web import _results
 from kkb_lod.web._answer import written
 from kkb_lod.web._results import NUMERIC_TYPES, Cell, by_length, cells, compact, is_formula, named_by
 
@@ -80,6 +81,23 @@ def test_tsv_cells_are_safe_in_a_spreadsheet(client: FlaskClient) -> None:
     assert response.status_code == 200
     got = ox.parse_query_results(response.data, ox.QueryResultsFormat.TSV)
     assert [row["x"].value for row in got] == [cell for _, cell in CELLS]
+
+
+def test_tsv_keeps_the_language_direction_and_datatype_of_an_escaped_literal(client: FlaskClient) -> None:
+    """Only the apostrophe is added: the literal keeps its language, base direction and type."""
+    terms = ['"=1"@ar--rtl', '"-1"@en', f'"=1"^^<{XSD}date>', f'"{ATTACK}"^^<{XSD}integer>']
+    query = "SELECT ?x WHERE { VALUES ?x { " + " ".join(terms) + " } }"
+    response = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": "text/tab-separated-values"}
+    )
+    assert response.status_code == 200
+    got = [row["x"] for row in ox.parse_query_results(response.data, ox.QueryResultsFormat.TSV)]
+    assert got == [
+        ox.Literal("'=1", language="ar", direction=ox.BaseDirection.RTL),
+        ox.Literal("'-1", language="en"),
+        ox.Literal("'=1", datatype=ox.NamedNode(XSD + "date")),
+        ox.Literal("'" + ATTACK, datatype=ox.NamedNode(XSD + "integer")),
+    ]
 
 
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml"])
@@ -203,6 +221,25 @@ def test_compact_names_only_whole_local_names() -> None:
     assert compact(CELL_BASE + "def#a-b.c") == "kkb:a-b.c"
     assert compact(CELL_BASE + "def#a/b") == CELL_BASE + "def#a/b"  # not a local name: the IRI itself
     assert compact("http://example.org/x") == "http://example.org/x"
+
+
+def test_compact_takes_the_longest_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where one known namespace starts another, a term is named by the longer, whatever the
+    order or the names of the prefixes."""
+    nested = {"a": "http://example.org/x", "b": "http://example.org/xy"}
+    for order in (nested, dict(reversed(nested.items()))):
+        monkeypatch.setattr(_results, "PREFIXES", order)
+        assert compact("http://example.org/xyz") == "b:z"
+        assert compact("http://example.org/xz") == "a:z"
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/trig", "application/n-quads", "text/plain"])
+def test_a_graph_answer_of_no_triples_is_empty_in_every_plain_format(
+    client: FlaskClient, accept: str
+) -> None:
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(false) }"
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.data == b""
 
 
 def test_the_query_page_links_our_iris_to_this_server(client: FlaskClient) -> None:

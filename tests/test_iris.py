@@ -1,10 +1,12 @@
 """IRIs: mint → parse → mint is the identity, and nothing malformed gets through."""
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kkb_lod.iris import IriError, Minter, ResourceRef, is_code, level_of, parent_code
+from kkb_lod.iris import IriError, Minter, ResourceRef, is_code, level_of, parent_code, record_key
 
 BASES = st.sampled_from(["https://w3id.org/kkb/", "http://localhost:5000/", "https://x.test/a/b/"])
 PROVINCE = st.from_regex(r"[1-9][0-9]", fullmatch=True)
@@ -230,3 +232,55 @@ def test_long_file_names_keep_their_records_apart() -> None:
     assert first != second and mint.owns(first) and mint.owns(second)
     with pytest.raises(IriError):
         mint.record("registry/kkb.csv", 0)
+
+
+def test_a_record_key_is_the_files_slug_then_the_row() -> None:
+    assert record_key("registry/kkb.csv", 2) == "registry-kkb-csv-2"
+    assert record_key("Data.xlsx", 1, "Desa KKB") == "data-xlsx-desa-kkb-1"
+    assert record_key("", 1) == "file-1" and record_key("+++", 3) == "file-3"  # no letter or digit
+
+
+def test_a_record_key_of_a_long_name_is_shortened_and_kept_apart_by_a_hash() -> None:
+    assert record_key("a" * 60, 2) == "a" * 60 + "-2"  # 60 characters: kept whole
+    long, other = record_key("a" * 61, 2), record_key("a" * 62, 2)
+    assert long.startswith("a" * 50 + "-") and long != other
+    assert len(long) == len(other) == 50 + 1 + 8 + 2 and long[51:59].isalnum()
+    # cut after a separator: the separator goes, one "-" stands before the hash
+    cut = record_key("a" * 49 + " " + "b" * 20, 4)
+    assert cut.startswith("a" * 49 + "-") and cut[50] != "-" and len(cut) == 49 + 1 + 8 + 2
+
+
+@pytest.mark.parametrize("row", [0, -1])
+def test_a_record_key_needs_a_row_from_1(row: int) -> None:
+    with pytest.raises(IriError, match=f"a row number is 1 or more, got {row}"):
+        record_key("registry/kkb.csv", row)
+
+
+def test_a_units_geometry_is_a_part_of_its_iri() -> None:
+    mint = Minter("https://w3id.org/kkb/")
+    geometry = mint.geometry("62.04")
+    assert str(geometry) == str(mint.unit("62.04")) + "/geometry"
+    assert mint.parse(str(geometry)) == ResourceRef("regency", "62.04", "geometry")
+
+
+def test_a_version_iri_needs_a_release_stamp_and_a_whole_resource() -> None:
+    mint = Minter("https://w3id.org/kkb/")
+    member, stamp = str(mint.unit("62.04")), "20261205T010203040506Z"
+    assert str(mint.version(member, stamp)) == member + "#version-" + stamp
+    for bad_member, bad_stamp in ((member, "2026"), (str(mint.geometry("62.04")), stamp)):
+        with pytest.raises(IriError, match=f"no version IRI for '{bad_member}' at '{bad_stamp}'"):
+            mint.version(bad_member, bad_stamp)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("id/regency/62.04/x", "the one part of an administrative unit is 'geometry', got 'x'"),
+        ("id/org/a/geometry", "only a kkb designation or an administrative unit has parts, not a org"),
+        ("id/kkb/62.04.06.2020/1899", "a part of a kkb designation is 'pokja' or a year YYYY, got '1899'"),
+    ],
+    ids=["unit", "org", "kkb"],
+)
+def test_a_refused_part_is_named(path: str, message: str) -> None:
+    with pytest.raises(IriError, match=re.escape(message)):
+        Minter("https://w3id.org/kkb/").parse("https://w3id.org/kkb/" + path)

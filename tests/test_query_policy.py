@@ -1021,6 +1021,63 @@ def test_a_line_break_ends_what_an_iri_with_a_hash_made_unsure() -> None:
 def test_groups_are_counted_in_any_case_and_only_where_they_are() -> None:
     assert patterns("SELECT * { " + "OPTIONAL { ?S ?P ?V } " * 150 + "}", 128) > 128  # no o, m
     assert patterns("ASK { ?s ?p ?v . ?s ?p ?v }", 10) == 1
+    # each spelling alone in a text with no other o, O, m or M: counted, tokenized or not
+    for group in ("optional", "OPTIONAL", "minus", "MINUS"):
+        text = f"SELECT * {{ ?s ?p ?v {group} {{ ?s ?p ?x }} }}"
+        plain = text.replace(group, "x" * len(group))
+        assert plain.count(group[0]) == 0
+        for most in (10, 0):  # within the bound: the characters counted; past it: tokenized
+            assert patterns(text, most) == patterns(plain, most) + 1, (group, most)
+
+
+def tokenized(text: str) -> tuple[int, int, int]:
+    """The bounds of ``shape`` for ``text`` read token by token, in full: a comment of openers
+    after it puts the raw count of openers past the depth bound, and counts for nothing itself."""
+    return shape(text + "\n# " + "(" * 100 + "\n", Limits(10**9, 50, 10**9, 10**9))
+
+
+def test_the_values_data_block_ends_at_its_brace_and_only_there() -> None:
+    after = "SELECT * { VALUES ?x { 1 } OPTIONAL { " + "?s ?p ?o . " * 200 + "} }"
+    assert patterns(after, 128) > 128  # after the block, code counts again (another group too)
+    words = "SELECT * { VALUES ?x { " + "optional " * 200 + "} }"
+    assert patterns(words, 128) <= 2  # a word in the data block is data
+    variables = "SELECT * { VALUES (" + " ".join(f"?v{i}" for i in range(300)) + ") { } }"
+    assert operators(variables, 200) > 200  # the variables before the block are no data
+
+
+def test_what_is_unsure_before_a_values_block_is_counted_in_it() -> None:
+    """Where the engine may read code differently (an IRI with a quote, or after one with a hash
+    up to the line's end), no VALUES block is known to start: the brace after counts as code."""
+    assert patterns("SELECT * { VALUES <a'> { " + ". " * 200 + "} }", 128) > 128
+    assert patterns("SELECT * { ?s ?p <x#>\n{ " + ". " * 200 + "} }", 128) > 128
+
+
+def test_a_sure_iri_counts_its_openers_and_operators_not_its_separators() -> None:
+    assert nesting("ASK { ?s ?p <urn:" + "(" * 30 + "> }", 20) > 20  # the engine may read ``<`` as less-than
+    dotted, plain = (
+        "ASK { ?s ?p <http://a.b/" + "x.y" * 50 + "> }",
+        "ASK { ?s ?p <http://a/" + "xay" * 50 + "> }",
+    )
+    assert tokenized(dotted) == tokenized(plain)
+    assert tokenized("ASK { ?s ?p <urn:" + "X" * 50 + "> }") == tokenized(
+        "ASK { ?s ?p <urn:" + "a" * 50 + "> }"
+    )
+    assert tokenized("ASK { ?s <urn:a>" + "/<urn:a>" * 50 + " ?o }")[2] == 0  # IRIs are no patterns
+    triples = "ASK { " + "?s ?p ?o . " * 50 + "}"
+    assert tokenized(triples)[1] >= tokenized(triples.replace(" . ", "   "))[1] + 50  # separators are
+
+
+def test_a_row_of_unary_operators_ends_at_a_term_and_only_there() -> None:
+    assert nesting("ASK { {} {} {} }", 2) <= 2  # a closing brace leaves no operator behind
+    assert nesting("ASK { FILTER(" + " && ".join(["!?a"] * 30) + ") }", 5) <= 5  # each ! ends at ?a
+    assert nesting("ASK { FILTER(" + "!(" * 20 + "true" + ")" * 20 + ") }", 40) > 40  # 42 levels
+
+
+def test_the_estimate_without_tokenizing_is_an_upper_bound() -> None:
+    huge = 10**9
+    for text in ("1", "?x", "ASK {}", "<a>", "ASK { FILTER(1 + 1) }"):
+        estimate = shape(text, Limits(huge, huge, huge, huge))[1]  # within the bound: not tokenized
+        assert estimate >= operators(text, 0) >= 1, text  # past it: tokenized up to the first
 
 
 def test_a_long_text_is_checked_and_scanned() -> None:

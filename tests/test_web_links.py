@@ -71,6 +71,8 @@ def safe(href: str) -> bool:
         ("http://a.example/", "http://a.example/"),
         ("HTTPS://a.example/", "HTTPS://a.example/"),
         ("http:relative", "http:relative"),
+        ("https://a.example:8080/x", "https://a.example:8080/x"),  # the scheme is before the first ":"
+        ("https://a.example/", "https://a.example/"),
         *((iri, None) for iri in NOT_WEB),
         ("https", None),
         ("httpx://a.example/", None),
