@@ -20,7 +20,9 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: where each distinct term is written once, so the store's loader need not check them again.
 _IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
 
-_ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F)}
+#: As pyoxigraph writes them (the dumps are compared with its output): C0 controls, DEL and the
+#: two noncharacters U+FFFE and U+FFFF as \uXXXX, the usual ones by their short escapes.
+_ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
 _ESCAPES.update(
     {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", ord('"'): '\\"', ord("\\"): "\\\\"}
 )

@@ -16,7 +16,7 @@ from kkb_lod._convert import to_ox
 TEXT = st.text(
     st.one_of(
         st.characters(codec="utf-8", exclude_categories=("Cs",)),
-        st.sampled_from('"\\\n\r\t\b\f\x00\x01\x1f\x7f\u00e9\u4e2d\U0001f600'),
+        st.sampled_from('"\\\n\r\t\b\f\x00\x01\x1f\x7f\u00e9\u4e2d\U0001f600\ufffe\uffff\ufdd0\x85'),
     )
 )
 LANGUAGES = st.sampled_from(["id", "en", "EN", "en-GB", "zh-Hant-TW", "de-CH-1996"])
