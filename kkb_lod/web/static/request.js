@@ -44,18 +44,18 @@
   const form = document.getElementById("query-form");
 
   // The choices: the tab's, then the address's (a shared link wins); the endpoint is the page's
-  // own when the address ran a query.
+  // own unless the address names another (rq-endpoint: a choice made here, a tab's address), so
+  // the page one opens is the endpoint one asks.
   const tab = W.tab();
   const pairsOf = (list) => (Array.isArray(list) ? list.filter((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === "string")) : []);
   const params = new URLSearchParams(location.search);
   const kept = tab.request && typeof tab.request === "object" ? tab.request : {};
   const state = {
-    endpoint: kept.endpoint, method: kept.method, accept: kept.accept,
+    method: kept.method, accept: kept.accept,
     defaults: Array.isArray(kept.defaults) ? kept.defaults : [], named: Array.isArray(kept.named) ? kept.named : [],
     headers: pairsOf(kept.headers), args: pairsOf(kept.args),
   };
-  if (params.has("rq-endpoint")) state.endpoint = params.get("rq-endpoint");
-  else if (params.has("query")) state.endpoint = own;
+  state.endpoint = params.get("rq-endpoint") || own;
   if (params.has("rq-method")) state.method = params.get("rq-method");
   if (params.has("rq-accept")) state.accept = params.get("rq-accept");
   if (params.has("rq-default-graph-uri")) state.defaults = params.getAll("rq-default-graph-uri");
