@@ -331,3 +331,28 @@ def test_a_query_names_its_own_prefixes_first() -> None:
         ("a", "http://a/"),
         ("c", "http://a/"),
     ]
+
+
+def test_a_graph_and_a_triple_term_name_iris_by_the_querys_prefixes_and_link_under_the_root() -> None:
+    """The query's own prefixes name the IRIs of a CONSTRUCT's triples and of a triple term too
+    (not only a SELECT's cells), and every link of ours goes under the path prefix ``root``."""
+    named = named_by("PREFIX ex: <http://example.org/>\nPREFIX e: <e:>\nSELECT * {}")
+    assert named["ex"] == "http://example.org/" and named["e"] == "e:"  # a one-letter scheme is absolute
+    graph = written(
+        ox.Store().query("CONSTRUCT { <http://example.org/s> <https://w3id.org/kkb/def#p> <e:o> } WHERE {}"),
+        10,
+        threading.Event(),
+    )
+    assert cells(graph, CELL_BASE, "/kkb", prefixes=named)[1] == [
+        [Cell("ex:s", "http://example.org/s"), Cell("kkb:p", "/kkb/def#p"), Cell("e:o")]
+    ]
+    triple = written(
+        ox.Store().query(
+            "SELECT ?t { BIND (<<( <http://example.org/s> <http://example.org/p> 1 )>> AS ?t) }"
+        ),
+        10,
+        threading.Event(),
+    )
+    assert cells(triple, CELL_BASE, "/kkb", prefixes=named)[1] == [[Cell("<< ex:s ex:p 1 >>")]]
+    ours = written(ox.Store().query(CELLS_QUERY), 10, threading.Event())
+    assert cells(ours, CELL_BASE, "/kkb")[1][0][0].href == "/kkb/id/village/62.04.06.2020"
