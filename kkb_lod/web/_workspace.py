@@ -10,29 +10,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 
 from kkb_lod.formats import ANSWERS, for_kind
 from kkb_lod.web import archive, kkb
+from kkb_lod.web._pages import server_url
 
 
 def endpoints() -> list[dict[str, Any]]:
     """The endpoints a request may go to, the page's own marked ``self``: on the current
     release's page, it and every older release served; on an older release's page (its app
     knows only itself), it and the current release's (``id`` None: that app does not know it)."""
-    made, root = kkb().release, request.script_root
-    own = url_for("sparql.endpoint")
-    inside = f"{archive.PREFIX}{made.get('id', '')}"
-    if made.get("id") and root.endswith(inside):  # an older release's app, under its prefix
-        outer = root[: -len(inside)]
+    made, own = kkb().release, url_for("sparql.endpoint")
+    current = server_url("/sparql")
+    if current != own:  # an older release's app, under its prefix
         return [
-            {"id": None, "created": None, "path": f"{outer}/sparql", "current": True, "self": False},
+            {"id": None, "created": None, "path": current, "current": True, "self": False},
             _release(made, own, current=False, here=True),
         ]
     older = archive.served(current_app)
     return [
         _release(made, own, current=True, here=True),
-        *(_release(m, f"{root}{archive.PREFIX}{rid}/sparql", False, False) for rid, m in older.items()),
+        *(_release(m, server_url(f"{archive.PREFIX}{rid}/sparql"), False, False) for rid, m in older.items()),
     ]
 
 
