@@ -128,8 +128,32 @@ REMOVED = "is unknown: it was {!r} until the Kemendagri 2016 edition and is no l
             + "the editions record no successor; current units of that name: "
             "93.01.01 Merauke (district; Kabupaten Merauke 93.01, Papua Selatan 93)",
         ),
+        (  # three similar names, each named in full
+            "14.04.17.2015",
+            REMOVED.format("Sempadan Jaya")
+            + "the editions record no successor and no current unit has its name; similar: "
+            "14.04.17.2010 Sapta Jaya (desa; Pulau Burung 14.04.17, Kabupaten Indragiri Hilir 14.04); "
+            "14.04.17.2004 Mayang Sari Jaya (desa; Pulau Burung 14.04.17, Kabupaten Indragiri Hilir 14.04); "
+            "14.04.17.2011 Keramat Jaya (desa; Pulau Burung 14.04.17, Kabupaten Indragiri Hilir 14.04)",
+        ),
+        (  # regency 91.01 gone: the Mandala under its successor 93.01 first, not those of province 91
+            "91.01.01.1004",
+            REMOVED.replace("2016", "2022").format("Mandala")
+            + "the editions record no successor; current units of that name: "
+            "93.01.01.1004 Mandala (kelurahan; Merauke 93.01.01, Kabupaten Merauke 93.01); "
+            "32.09.16.2003 Mandala (desa; Dukupuntang 32.09.16, Kabupaten Cirebon 32.09); "
+            "33.01.08.2007 Mandala (desa; Jeruklegi 33.01.08, Kabupaten Cilacap 33.01)",
+        ),
     ],
-    ids=["same-name", "similar", "none", "at-its-level", "under-a-successor"],
+    ids=[
+        "same-name",
+        "similar",
+        "none",
+        "at-its-level",
+        "under-a-successor",
+        "similar-three",
+        "village-under-a-successor",
+    ],
 )
 def test_a_removed_code_without_successor_names_the_current_units_of_its_name(
     code: str, message: str
