@@ -591,6 +591,33 @@ def test_limit_settings_are_validated(name: str, bad: str) -> None:
     assert getattr(load_settings(environ={variable: "7"}), name) == 7
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { ?s ?p ?o }",
+        'SELECT ?x WHERE { VALUES ?x { "a" "b" } OPTIONAL { ?x <http://e/p> ?y FILTER(?y > 2) } }',
+    ],
+    ids=["plain", "values-optional"],
+)
+def test_the_checks_copy_of_the_grammar_counts_steps_as_the_proofs_does(text: str) -> None:
+    """The editor's check (tracked) and the SERVICE proof read with two copies of the grammar:
+    the same text needs the same number of steps in each, and one fewer is too complex in each."""
+    low, high = 1, 100_000  # the fewest steps the proof's copy reads ``text`` in, by halving
+    while low < high:
+        middle = (low + high) // 2
+        try:
+            _policy.parse(text, middle)
+            high = middle
+        except _policy._TooComplex:
+            low = middle + 1
+    assert 10 < low < 100_000
+    _policy.parse(text, low, tracked=True)
+    with pytest.raises(_policy._TooComplex):
+        _policy.parse(text, low - 1, tracked=True)
+    with pytest.raises(_policy._TooComplex):
+        _policy.parse(text, low - 1)
+
+
 def test_the_grammar_is_safe_for_concurrent_first_parses() -> None:
     """In a fresh process (pyparsing guesses parse actions' arity on their first calls), 16
     threads released at once each check SERVICE queries: every one gets its 400 or passes, none

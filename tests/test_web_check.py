@@ -150,6 +150,16 @@ def test_lines_and_columns_are_those_of_the_text_as_typed() -> None:
     )
 
 
+def test_a_query_wrong_at_its_first_character_is_marked_there() -> None:
+    """A failure at offset 0 is the furthest yet of a fresh parse: the place and what the
+    grammar wanted there (the query forms) are said, not a place past it."""
+    found = checked("} SELECT * {}")
+    assert (found.ok, found.line, found.column) == (False, 1, 1)
+    assert found.message == (
+        "Line 1, column 1: the query cannot be read near “}”; expected e.g.: ASK CONSTRUCT DESCRIBE SELECT."
+    )
+
+
 def test_the_query_is_never_run(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("the check ran the query")
