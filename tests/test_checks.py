@@ -20,6 +20,8 @@ from kkb_lod.checks import (
     check_kkb_entry,
     check_registry,
     check_units,
+    find_problems,
+    known_name,
     not_a_code,
     unresolved,
 )
@@ -423,3 +425,69 @@ def test_a_kkb_place_agrees_with_the_official_list_or_each_difference_is_named()
             ),
         )
     ]
+
+
+def test_a_name_is_known_as_the_official_one_or_an_earlier_editions_at_the_units_level() -> None:
+    """A village named "Kota Palak" is not "Palak" ("kota" is a kind word of regencies only); an
+    earlier edition's name ("Kota Baro" for today's Kuta Baro, 11.01.05.2017) is known, read at
+    the village's level too."""
+    units = units_by_code()
+    palak, baro = units["11.01.04.2009"], units["11.01.05.2017"]
+    assert (palak.name, palak.level, baro.name) == ("Kota Palak", "village", "Kuta Baro")
+    assert known_name("Desa Kota Palak", palak) and not known_name("Palak", palak)
+    assert known_name("Kota Baro", baro) and known_name("Desa Kota Baro", baro)
+    assert not known_name("Baro", baro)
+
+
+def test_cross_table_problems_name_the_row_column_value_and_the_whole_message() -> None:
+    """A crosswalk row to a code not among the regions, a village or a registry id given twice, an
+    id that names no row: each refused with its place, its value and its message in full."""
+    registry = read_registry(Path(__file__).parents[1] / "data")
+    first, second, *rest = registry.kkb
+    crosswalk = replace(registry.crosswalk[0], kemendagri_code="62.99")
+    activity = replace(registry.activities[0], organiser="nobody")
+    broken = replace(
+        registry,
+        crosswalk=(crosswalk, *registry.crosswalk[1:]),
+        kkb=(
+            replace(first, registry_id="k1"),
+            replace(second, village_code=first.village_code, registry_id="k1"),
+            *rest,
+        ),
+        activities=(activity, *registry.activities[1:]),
+    )
+    found = list(find_problems(broken, dt.date(2026, 1, 1)))
+    assert (
+        Problem(
+            crosswalk.file,
+            crosswalk.row,
+            "kemendagri_code",
+            "62.99",
+            "is not a code in the official region list",
+        )
+        in found
+    )
+    assert (
+        Problem(
+            second.file,
+            second.row,
+            "village_code",
+            first.village_code,
+            f"a village has one KKB designation; this village is already on row {first.row}",
+        )
+        in found
+    )
+    assert (
+        Problem(
+            second.file,
+            second.row,
+            "registry_id",
+            "k1",
+            f"a registry id names one KKB; row {first.row} already has it",
+        )
+        in found
+    )
+    assert (
+        Problem(activity.file, activity.row, "organiser", "nobody", "is not an id in organisations.csv")
+        in found
+    )
