@@ -441,53 +441,46 @@ def test_a_name_is_known_as_the_official_one_or_an_earlier_editions_at_the_units
 
 def test_cross_table_problems_name_the_row_column_value_and_the_whole_message() -> None:
     """A crosswalk row to a code not among the regions, a village or a registry id given twice, an
-    id that names no row: each refused with its place, its value and its message in full."""
+    id that names no row, a place code that is no unit, a quotation not in its source, of no
+    source or of a source without its text: each refused with its place, its value and its message in full."""
     registry = read_registry(Path(__file__).parents[1] / "data")
     first, second, *rest = registry.kkb
     crosswalk = replace(registry.crosswalk[0], kemendagri_code="62.99")
-    activity = replace(registry.activities[0], organiser="nobody")
+    activity = replace(registry.activities[0], organiser="nobody", scope_code="91.01")
+    quoting = replace(first, registry_id="k1", source_excerpt=("not in the article",))
+    twice = replace(second, village_code=first.village_code, registry_id="k1", source=None)
+    undocumented = replace(registry.sources[0], row=9, source_id="undocumented", document=None)
+    unchecked = replace(rest[0], source="undocumented", source_excerpt=("a quotation",))
     broken = replace(
         registry,
         crosswalk=(crosswalk, *registry.crosswalk[1:]),
-        kkb=(
-            replace(first, registry_id="k1"),
-            replace(second, village_code=first.village_code, registry_id="k1"),
-            *rest,
-        ),
+        kkb=(quoting, twice, unchecked, *rest[1:]),
         activities=(activity, *registry.activities[1:]),
+        sources=(*registry.sources, undocumented),
     )
-    found = list(find_problems(broken, dt.date(2026, 1, 1)))
-    assert (
-        Problem(
-            crosswalk.file,
-            crosswalk.row,
-            "kemendagri_code",
-            "62.99",
-            "is not a code in the official region list",
-        )
-        in found
-    )
-    assert (
-        Problem(
-            second.file,
-            second.row,
+    unknown = "is not a code in the official region list"
+    assert not_a_code("91.01", unknown).startswith(unknown + ": it was ")  # what became of it
+    expected = [
+        (crosswalk, "kemendagri_code", "62.99", unknown),
+        (
+            twice,
             "village_code",
             first.village_code,
-            f"a village has one KKB designation; this village is already on row {first.row}",
-        )
-        in found
-    )
-    assert (
-        Problem(
-            second.file,
-            second.row,
-            "registry_id",
-            "k1",
-            f"a registry id names one KKB; row {first.row} already has it",
-        )
-        in found
-    )
-    assert (
-        Problem(activity.file, activity.row, "organiser", "nobody", "is not an id in organisations.csv")
-        in found
-    )
+            "a village has one KKB designation; this village is already on row 2",
+        ),
+        (twice, "registry_id", "k1", "a registry id names one KKB; row 2 already has it"),
+        (activity, "organiser", "nobody", "is not an id in organisations.csv"),
+        (activity, "scope_code", "91.01", not_a_code("91.01", unknown)),
+        (quoting, "source_excerpt", "not in the article", "does not occur verbatim in the source document"),
+        (twice, "source_excerpt", twice.source_excerpt[0], "quotes no source (source is empty)"),
+        (
+            unchecked,
+            "source_excerpt",
+            "a quotation",
+            "cannot be checked: source undocumented has no document",
+        ),
+    ]
+    found = list(find_problems(broken, dt.date(2026, 1, 1)))
+    assert first.row == 2
+    for record, column, value, message in expected:
+        assert Problem(record.file, record.row, column, value, message) in found, (column, value)
