@@ -12,6 +12,7 @@ import pytest
 from kkb_lod.checks import (
     _ancestors,
     _check_kkb_place,
+    _check_observations,
     _duplicates,
     _kind,
     _kkb_of,
@@ -27,7 +28,7 @@ from kkb_lod.checks import (
 )
 from kkb_lod.ingest import InputError, Problem, read_registry
 from kkb_lod.reference import units_by_code
-from kkb_lod.rows import KkbRow, KkbYearRow, SourceRow, UnitRow
+from kkb_lod.rows import IndicatorRow, KkbRow, KkbYearRow, ObservationRow, SourceRow, UnitRow
 
 KKB = KkbRow(
     "registry/kkb.csv",
@@ -484,3 +485,46 @@ def test_cross_table_problems_name_the_row_column_value_and_the_whole_message() 
     assert first.row == 2
     for record, column, value, message in expected:
         assert Problem(record.file, record.row, column, value, message) in found, (column, value)
+
+
+def test_indicators_and_observations_name_each_bad_reference_and_each_second_value() -> None:
+    """An indicator given twice or citing no source; an observation of no indicator, of a place
+    that is no unit (with what became of it), of no source, or a second value for the same
+    indicator, area and year: each refused with its row, column, value and whole message."""
+    registry = read_registry(Path(__file__).parents[1] / "data")
+
+    def indicator(row: int, indicator_id: str, source: str) -> IndicatorRow:
+        return IndicatorRow("registry/indicators.csv", row, indicator_id, "Label", None, source)
+
+    def observation(row: int, indicator: str, area: str, year: int, source: str) -> ObservationRow:
+        return ObservationRow("registry/observations.csv", row, indicator, area, year, "1", source)
+
+    good = "antara-buntok-kkb"
+    with_them = replace(
+        registry,
+        indicators=(indicator(2, "kkb", good), indicator(3, "kkb", good), indicator(4, "other", "nowhere")),
+        observations=(
+            observation(2, "kkb", "62.04", 2021, good),
+            observation(3, "missing", "91.01", 2021, "nowhere"),
+            observation(4, "kkb", "62.04", 2022, good),
+            observation(5, "kkb", "62.04", 2021, good),
+        ),
+    )
+    units = {u.code: u for u in registry.units}
+    ids = {"sources": {s.source_id for s in registry.sources}}
+    unknown = "is not a code in the official region list"
+
+    def problem(file: str, row: int, column: str, value: str, message: str) -> Problem:
+        return Problem(f"registry/{file}.csv", row, column, value, message)
+
+    assert list(_check_observations(with_them, units, ids)) == [
+        problem("indicators", 3, "indicator_id", "kkb", "is a duplicate of row 2"),
+        problem("indicators", 4, "source", "nowhere", "is not an id in sources.csv"),
+        problem("observations", 3, "indicator", "missing", "is not an id in indicators.csv"),
+        problem("observations", 3, "area_code", "91.01", not_a_code("91.01", unknown)),
+        problem("observations", 3, "source", "nowhere", "is not an id in sources.csv"),
+        problem(
+            "observations", 5, "year", "2021", "this indicator, area and year already have a value on row 2"
+        ),
+    ]
+    assert not_a_code("91.01", unknown).startswith(unknown + ": it was ")
