@@ -29,6 +29,7 @@ from kkb_lod.checks import (
 from kkb_lod.ingest import InputError, Problem, read_registry
 from kkb_lod.reference import units_by_code
 from kkb_lod.rows import IndicatorRow, KkbRow, KkbYearRow, ObservationRow, SourceRow, UnitRow
+from kkb_lod.vocab import FAMILY_FUNCTIONS
 
 KKB = KkbRow(
     "registry/kkb.csv",
@@ -442,23 +443,38 @@ def test_a_name_is_known_as_the_official_one_or_an_earlier_editions_at_the_units
 
 def test_cross_table_problems_name_the_row_column_value_and_the_whole_message() -> None:
     """A crosswalk row to a code not among the regions, a village or a registry id given twice, an
-    id that names no row, a place code that is no unit, a quotation not in its source, of no
-    source or of a source without its text: each refused with its place, its value and its message in full."""
+    id that names no row, a place code that is no unit, an activity's partner, function or place
+    that is not one, a source's counts that disagree, a quotation not in its source, of no source
+    or of a source without its text: each refused with its place, its value and its message in full."""
     registry = read_registry(Path(__file__).parents[1] / "data")
     first, second, *rest = registry.kkb
     crosswalk = replace(registry.crosswalk[0], kemendagri_code="62.99")
-    activity = replace(registry.activities[0], organiser="nobody", scope_code="91.01")
-    quoting = replace(first, registry_id="k1", source_excerpt=("not in the article",))
+    activity = replace(
+        registry.activities[0],
+        organiser="nobody",
+        scope_code="91.01",
+        partners=("ghost",),
+        functions=("joy",),
+    )
+    idle = replace(registry.activities[0], row=9, activity_id="idle", scope_code="62.01", functions=())
+    quoting = replace(first, registry_id="k1", source_excerpt=("not in the article",), designated_by="nobody")
     twice = replace(second, village_code=first.village_code, registry_id="k1", source=None)
-    undocumented = replace(registry.sources[0], row=9, source_id="undocumented", document=None)
+    article = registry.sources[0]
+    undocumented = replace(article, row=9, source_id="undocumented", document=None)
     unchecked = replace(rest[0], source="undocumented", source_excerpt=("a quotation",))
     broken = replace(
         registry,
         crosswalk=(crosswalk, *registry.crosswalk[1:]),
         kkb=(quoting, twice, unchecked, *rest[1:]),
-        activities=(activity, *registry.activities[1:]),
-        sources=(*registry.sources, undocumented),
+        activities=(activity, idle, *registry.activities[1:]),
+        sources=(
+            replace(article, stated_kkb_count=16, stated_district_count=7),
+            *registry.sources[1:],
+            undocumented,
+        ),
     )
+    cited = [k for k in broken.kkb if k.source == article.source_id]
+    districts = len({k.district_code for k in cited})
     unknown = "is not a code in the official region list"
     assert not_a_code("91.01", unknown).startswith(unknown + ": it was ")  # what became of it
     expected = [
@@ -472,6 +488,23 @@ def test_cross_table_problems_name_the_row_column_value_and_the_whole_message() 
         (twice, "registry_id", "k1", "a registry id names one KKB; row 2 already has it"),
         (activity, "organiser", "nobody", "is not an id in organisations.csv"),
         (activity, "scope_code", "91.01", not_a_code("91.01", unknown)),
+        (activity, "partners", "ghost", "is not an id in organisations.csv"),
+        (activity, "functions", "joy", f"is not a family function ({', '.join(FAMILY_FUNCTIONS)})"),
+        (idle, "functions", "", "is required"),
+        (idle, "scope_code", "62.01", "has no KKB in the registry"),
+        (quoting, "designated_by", "nobody", "is not an id in organisations.csv"),
+        (
+            article,
+            "stated_kkb_count",
+            "16",
+            f"the source states this many KKB but kkb.csv has {len(cited)} rows citing it",
+        ),
+        (
+            article,
+            "stated_district_count",
+            "7",
+            f"the source states this many kecamatan but its KKB lie in {districts}",
+        ),
         (quoting, "source_excerpt", "not in the article", "does not occur verbatim in the source document"),
         (twice, "source_excerpt", twice.source_excerpt[0], "quotes no source (source is empty)"),
         (
@@ -528,3 +561,5 @@ def test_indicators_and_observations_name_each_bad_reference_and_each_second_val
         ),
     ]
     assert not_a_code("91.01", unknown).startswith(unknown + ": it was ")
+    in_full = list(find_problems(with_them, dt.date(2026, 1, 1)))  # what find_problems passes on
+    assert all(p in in_full for p in _check_observations(with_them, units, ids))
