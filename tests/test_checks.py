@@ -19,6 +19,7 @@ from kkb_lod.checks import (
     _p,
     _year_after,
     check_kkb_entry,
+    check_kkb_years,
     check_registry,
     check_units,
     find_problems,
@@ -563,3 +564,24 @@ def test_indicators_and_observations_name_each_bad_reference_and_each_second_val
     assert not_a_code("91.01", unknown).startswith(unknown + ": it was ")
     in_full = list(find_problems(with_them, dt.date(2026, 1, 1)))  # what find_problems passes on
     assert all(p in in_full for p in _check_observations(with_them, units, ids))
+
+
+def test_a_yearly_row_is_refused_for_a_second_row_of_its_year_the_future_and_an_unknown_source() -> None:
+    """Each refusal with the year or source as its value and the whole message: the row of the
+    year given first is named."""
+    registry = read_registry(Path(__file__).parents[1] / "data")
+    kkb = replace(registry.kkb[0], registry_id="k1")
+
+    def row(number: int, year: int, source: str | None = None) -> KkbYearRow:
+        return KkbYearRow("registry/kkb_years.csv", number, "k1", None, year, None, (), None, source, None)
+
+    years = replace(registry, kkb=(kkb,), kkb_years=(row(2, 2021), row(3, 2021, "nowhere"), row(4, 2027)))
+
+    def problem(number: int, column: str, value: str, message: str) -> Problem:
+        return Problem("registry/kkb_years.csv", number, column, value, message)
+
+    assert list(check_kkb_years(years, {"antara-buntok-kkb"}, dt.date(2026, 1, 1))) == [
+        problem(3, "year", "2021", "this KKB already has a row for 2021 (row 2); one row per KKB and year"),
+        problem(3, "source", "nowhere", "is not an id in sources.csv"),
+        problem(4, "year", "2027", "is in the future (today is 2026-01-01)"),
+    ]
