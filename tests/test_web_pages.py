@@ -256,3 +256,14 @@ def test_every_process_answers_a_current_client_304(settings, store, release) ->
         "/id/village/62.04.06.2020?lang=en", headers={"Accept": "text/html", "If-None-Match": '"older"'}
     )
     assert stale.status_code == 200 and stale.get_data() == drawn.get_data()
+
+
+def test_a_named_graph_of_ours_is_linked_and_a_malformed_one_is_not(app) -> None:  # noqa: ANN001
+    """``{base}graph/{name}`` links to its page when ``name`` is a graph name, never otherwise."""
+    from kkb_lod.web._pages import local_url
+
+    base = app.extensions["kkb"].settings.base_iri
+    with app.test_request_context("/"):
+        assert local_url(f"{base}graph/registry") == "/graph/registry"
+        assert local_url(f"{base}graph/Not%20a%20name") is None
+        assert local_url(f"{base}graph/") is None

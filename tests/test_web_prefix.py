@@ -301,6 +301,26 @@ def test_older_releases_link_under_the_prefix(two_releases: Path) -> None:
     assert current not in [a.attrs["href"] for a in note]
 
 
+def test_an_older_release_names_the_servers_root_not_its_own(two_releases: Path) -> None:
+    """An older release's app is under ``/kkb/releases/<id>``; what is the server's (the release
+    pages, the current release's endpoint) is under ``/kkb``, not nested below the older one."""
+    app = create_app(Settings(data_dir=DATA, build_dir=two_releases, base_iri=BASE, publisher=PUBLISHER))
+    old = sorted(p.name for p in (two_releases / "releases").iterdir())[0]
+    fetch = in_process(app)
+    status, _, body = fetch(f"{PREFIX}/releases/{old}/changes?lang=en")
+    assert status == 200
+    links = [a.attrs.get("href", "") for a in parse(body.decode()).all("a")]
+    assert f"{PREFIX}/releases/{old}" in links
+    assert not [link for link in links if link.startswith(f"{PREFIX}/releases/{old}/releases/")]
+    status, _, body = fetch(f"{PREFIX}/releases/{old}/sparql?lang=en")
+    data = parse(body.decode()).one("#workspace-data").text()
+    assert status == 200
+    assert [(e["path"], e["current"], e["self"]) for e in json.loads(data)["endpoints"]] == [
+        (f"{PREFIX}/sparql", True, False),
+        (f"{PREFIX}/releases/{old}/sparql", False, True),
+    ]
+
+
 # ------------------------------------------------------------------ real gunicorn behind nginx
 
 
