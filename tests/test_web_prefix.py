@@ -301,6 +301,14 @@ def test_older_releases_link_under_the_prefix(two_releases: Path) -> None:
     assert current not in [a.attrs["href"] for a in note]
 
 
+def test_a_template_drawn_outside_a_request_has_empty_prefixes(app: Flask) -> None:
+    """A template drawn with no request (a script, a test) gets "" for both prefixes, not an error."""
+    from flask import render_template_string
+
+    with app.app_context():
+        assert render_template_string("[{{ root }}|{{ server_root }}]") == "[|]"
+
+
 def test_an_older_release_names_the_servers_root_not_its_own(two_releases: Path) -> None:
     """An older release's app is under ``/kkb/releases/<id>``; what is the server's (the release
     pages, the current release's endpoint) is under ``/kkb``, not nested below the older one."""
