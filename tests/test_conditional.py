@@ -296,3 +296,13 @@ def fetch(url: str, headers: dict[str, str]) -> urllib.response.addinfourl:
         with error:
             error.read()
             return error
+
+
+def test_a_page_varies_by_what_chooses_its_language_and_data_does_not(client: FlaskClient) -> None:
+    """A shared cache (nginx) must keep a page per ``Accept-Language`` and ``Cookie``: they choose
+    its language. Turtle is the same for every reader: it varies by ``Accept`` only."""
+    page = client.get("/id/district/62.04.06", headers={"Accept": "text/html"})
+    data = client.get("/id/district/62.04.06", headers={"Accept": "text/turtle"})
+    assert page.status_code == data.status_code == 200
+    assert {"Accept", "Accept-Language", "Cookie"} <= set(page.vary)
+    assert "Accept" in data.vary and not {"Accept-Language", "Cookie"} & set(data.vary)
