@@ -267,3 +267,34 @@ def test_a_named_graph_of_ours_is_linked_and_a_malformed_one_is_not(app) -> None
         assert local_url(f"{base}graph/registry") == "/graph/registry"
         assert local_url(f"{base}graph/Not%20a%20name") is None
         assert local_url(f"{base}graph/") is None
+
+
+def test_the_current_releases_pages_are_kept_once_whatever_else_the_address_asks(
+    settings,  # noqa: ANN001
+    store,  # noqa: ANN001
+    release,  # noqa: ANN001
+) -> None:
+    """The current release's page does not depend on unknown parameters: a second address of
+    the same page (``&utm_source=…``) is served from the page cache, not drawn again (only an
+    older release's page, whose note names its own address, is kept per address)."""
+    from kkb_lod.web import create_app
+
+    counting = CountingStore(store)
+    client = create_app(settings, counting, release).test_client()  # type: ignore[arg-type]
+    first = html_of(client, "/id/village/62.04.06.2020?lang=en")
+    asked = counting.queries
+    assert html_of(client, "/id/village/62.04.06.2020?lang=en&utm_source=x") == first
+    assert counting.queries == asked
+
+
+def test_the_language_is_decided_once_a_request(app) -> None:  # noqa: ANN001
+    """``page_lang`` keeps its decision for the request (``common_headers`` reads it to say
+    ``Vary``), and later calls give that decision."""
+    from flask import g
+
+    from kkb_lod.web._pages import page_lang
+
+    with app.test_request_context("/?lang=en"):
+        assert page_lang() == "en" and g.kkb_lang == "en"
+        g.kkb_lang = "id"  # as if decided earlier in the request
+        assert page_lang() == "id"
